@@ -1,0 +1,382 @@
+#include "lib/catalog/json_codec.h"
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/numbers.h"
+#include "lib/util/strings.h"
+#include "lib/util/status_macros.h"
+
+namespace catalog {
+namespace {
+
+using nlohmann::json;
+
+absl::Status Invalid(std::string_view path, std::string_view rule) {
+  return absl::InvalidArgumentError(StrCat(path, ": ", rule));
+}
+
+// Checks that `value` is an object (or null, meaning empty) whose keys are
+// all in `allowed`.
+absl::Status CheckObject(const json& value, std::string_view path,
+                         std::initializer_list<std::string_view> allowed) {
+  if (value.is_null()) return absl::OkStatus();
+  if (!value.is_object()) return Invalid(path, "must be a mapping");
+  for (const auto& item : value.items()) {
+    bool known = false;
+    for (std::string_view a : allowed) known = known || item.key() == a;
+    if (!known) {
+      return Invalid(StrCat(path, ".", item.key()), "unknown field");
+    }
+  }
+  return absl::OkStatus();
+}
+
+const json* Member(const json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+absl::Status GetString(const json& object, const char* key,
+                       std::string_view path, std::string& out) {
+  const json* v = Member(object, key);
+  if (v == nullptr) return absl::OkStatus();
+  if (!v->is_string()) {
+    return Invalid(StrCat(path, ".", key), "must be a string");
+  }
+  out = v->get<std::string>();
+  return absl::OkStatus();
+}
+
+absl::Status GetBool(const json& object, const char* key,
+                     std::string_view path, bool& out) {
+  const json* v = Member(object, key);
+  if (v == nullptr) return absl::OkStatus();
+  if (!v->is_boolean()) {
+    return Invalid(StrCat(path, ".", key), "must be true or false");
+  }
+  out = v->get<bool>();
+  return absl::OkStatus();
+}
+
+absl::Status GetStringList(const json& object, const char* key,
+                           std::string_view path,
+                           std::vector<std::string>& out) {
+  const json* v = Member(object, key);
+  if (v == nullptr) return absl::OkStatus();
+  std::string list_path = StrCat(path, ".", key);
+  if (!v->is_array()) return Invalid(list_path, "must be a list");
+  for (size_t i = 0; i < v->size(); ++i) {
+    if (!(*v)[i].is_string()) {
+      return Invalid(StrCat(list_path, "[", i, "]"), "must be a string");
+    }
+    out.push_back((*v)[i].get<std::string>());
+  }
+  return absl::OkStatus();
+}
+
+// Values of properties and attributes are strings; plain true/false are
+// taken as their text so `pii: true` means what it says.
+absl::Status GetStringMap(const json& object, const char* key,
+                          std::string_view path,
+                          std::map<std::string, std::string>& out) {
+  const json* v = Member(object, key);
+  if (v == nullptr) return absl::OkStatus();
+  std::string map_path = StrCat(path, ".", key);
+  if (!v->is_object()) return Invalid(map_path, "must be a mapping");
+  for (const auto& item : v->items()) {
+    const json& value = item.value();
+    if (value.is_string()) {
+      out[item.key()] = value.get<std::string>();
+    } else if (value.is_boolean()) {
+      out[item.key()] = value.get<bool>() ? "true" : "false";
+    } else {
+      return Invalid(StrCat(map_path, ".", item.key()),
+                     "must be a string");
+    }
+  }
+  return absl::OkStatus();
+}
+
+template <typename Enum>
+absl::Status GetEnum(const json& object, const char* key,
+                     std::string_view path,
+                     std::optional<Enum> (*parse)(std::string_view),
+                     std::string_view allowed, Enum& out) {
+  std::string text;
+  RETURN_IF_ERROR(GetString(object, key, path, text));
+  if (text.empty()) return absl::OkStatus();
+  std::optional<Enum> parsed = parse(text);
+  if (!parsed) {
+    return Invalid(StrCat(path, ".", key),
+                   StrCat("unknown value \"", text, "\" (want one of ",
+                                allowed, ")"));
+  }
+  out = *parsed;
+  return absl::OkStatus();
+}
+
+constexpr std::string_view kClassifications =
+    "public, internal, confidential, restricted";
+
+json OwnersToJson(const std::vector<Owner>& owners) {
+  json out = json::array();
+  for (const Owner& o : owners) {
+    out.push_back(
+        {{"principal", o.principal}, {"type", OwnershipTypeName(o.type)}});
+  }
+  return out;
+}
+
+absl::Status GetOwners(const json& object, std::string_view path,
+                       std::vector<Owner>& out) {
+  const json* v = Member(object, "owners");
+  if (v == nullptr) return absl::OkStatus();
+  std::string list_path = StrCat(path, ".owners");
+  if (!v->is_array()) return Invalid(list_path, "must be a list");
+  for (size_t i = 0; i < v->size(); ++i) {
+    std::string item = StrCat(list_path, "[", i, "]");
+    const json& o = (*v)[i];
+    RETURN_IF_ERROR(CheckObject(o, item, {"principal", "type"}));
+    Owner owner;
+    RETURN_IF_ERROR(GetString(o, "principal", item, owner.principal));
+    if (owner.principal.empty()) {
+      return Invalid(StrCat(item, ".principal"), "is required");
+    }
+    RETURN_IF_ERROR(GetEnum<OwnershipType>(o, "type", item, ParseOwnershipType,
+                                           "technical, business, steward",
+                                           owner.type));
+    out.push_back(std::move(owner));
+  }
+  return absl::OkStatus();
+}
+
+json FieldToJson(const Field& f) {
+  json out = {{"name", f.name}, {"type", f.type}, {"nullable", f.nullable}};
+  if (!f.description.empty()) out["description"] = f.description;
+  if (!f.tags.empty()) out["tags"] = f.tags;
+  if (f.classification != Classification::kUnspecified) {
+    out["classification"] = ClassificationName(f.classification);
+  }
+  if (!f.fields.empty()) {
+    json& nested = out["fields"] = json::array();
+    for (const Field& child : f.fields) nested.push_back(FieldToJson(child));
+  }
+  return out;
+}
+
+absl::Status GetFields(const json& object, std::string_view path, int depth,
+                       std::vector<Field>& out) {
+  const json* v = Member(object, "fields");
+  if (v == nullptr) return absl::OkStatus();
+  std::string list_path = StrCat(path, ".fields");
+  // Decoding recurses; bound it here so hostile input cannot exhaust the
+  // stack before validation gets to count levels.
+  if (depth > 64) return Invalid(list_path, "fields nest too deeply");
+  if (!v->is_array()) return Invalid(list_path, "must be a list");
+  out.reserve(v->size());
+  for (size_t i = 0; i < v->size(); ++i) {
+    std::string item = StrCat(list_path, "[", i, "]");
+    const json& f = (*v)[i];
+    if (!f.is_object()) return Invalid(item, "must be a mapping");
+    RETURN_IF_ERROR(CheckObject(f, item,
+                                {"name", "type", "nullable", "description",
+                                 "tags", "classification", "fields"}));
+    Field field;
+    RETURN_IF_ERROR(GetString(f, "name", item, field.name));
+    RETURN_IF_ERROR(GetString(f, "type", item, field.type));
+    RETURN_IF_ERROR(GetBool(f, "nullable", item, field.nullable));
+    RETURN_IF_ERROR(GetString(f, "description", item, field.description));
+    RETURN_IF_ERROR(GetStringList(f, "tags", item, field.tags));
+    RETURN_IF_ERROR(GetEnum<Classification>(f, "classification", item,
+                                            ParseClassification,
+                                            kClassifications,
+                                            field.classification));
+    RETURN_IF_ERROR(GetFields(f, item, depth + 1, field.fields));
+    out.push_back(std::move(field));
+  }
+  return absl::OkStatus();
+}
+
+json StatusToJson(const ObjectStatus& s, bool dataset) {
+  json out = {{"revision", s.revision},
+              {"createdAt", s.created_at},
+              {"updatedAt", s.updated_at},
+              {"updatedBy", s.updated_by}};
+  if (dataset) out["schemaVersion"] = s.schema_version;
+  return out;
+}
+
+}  // namespace
+
+json DatasetSpecToJson(const DatasetSpec& spec) {
+  json out = json::object();
+  if (!spec.description.empty()) out["description"] = spec.description;
+  if (!spec.domain.empty()) out["domain"] = spec.domain;
+  if (spec.classification != Classification::kUnspecified) {
+    out["classification"] = ClassificationName(spec.classification);
+  }
+  if (!spec.tags.empty()) out["tags"] = spec.tags;
+  if (!spec.owners.empty()) out["owners"] = OwnersToJson(spec.owners);
+  if (!spec.properties.empty()) out["properties"] = spec.properties;
+  out["lifecycle"] = LifecycleName(spec.lifecycle);
+  json fields = json::array();
+  for (const Field& f : spec.fields) fields.push_back(FieldToJson(f));
+  out["schema"] = {{"fields", std::move(fields)}};
+  return out;
+}
+
+absl::StatusOr<DatasetSpec> DatasetSpecFromJson(const json& spec) {
+  constexpr std::string_view kPath = "spec";
+  RETURN_IF_ERROR(CheckObject(spec, kPath,
+                              {"description", "domain", "classification",
+                               "tags", "owners", "properties", "lifecycle",
+                               "schema"}));
+  DatasetSpec out;
+  RETURN_IF_ERROR(GetString(spec, "description", kPath, out.description));
+  RETURN_IF_ERROR(GetString(spec, "domain", kPath, out.domain));
+  RETURN_IF_ERROR(GetEnum<Classification>(spec, "classification", kPath,
+                                          ParseClassification,
+                                          kClassifications,
+                                          out.classification));
+  RETURN_IF_ERROR(GetStringList(spec, "tags", kPath, out.tags));
+  RETURN_IF_ERROR(GetOwners(spec, kPath, out.owners));
+  RETURN_IF_ERROR(GetStringMap(spec, "properties", kPath, out.properties));
+  RETURN_IF_ERROR(GetEnum<Lifecycle>(spec, "lifecycle", kPath, ParseLifecycle,
+                                     "active, deprecated", out.lifecycle));
+  if (const json* schema = Member(spec, "schema")) {
+    RETURN_IF_ERROR(CheckObject(*schema, "spec.schema", {"fields"}));
+    RETURN_IF_ERROR(GetFields(*schema, "spec.schema", 1, out.fields));
+  }
+  return out;
+}
+
+json DomainSpecToJson(const DomainSpec& spec) {
+  json out = json::object();
+  if (!spec.description.empty()) out["description"] = spec.description;
+  if (!spec.owners.empty()) out["owners"] = OwnersToJson(spec.owners);
+  return out;
+}
+
+absl::StatusOr<DomainSpec> DomainSpecFromJson(const json& spec) {
+  RETURN_IF_ERROR(CheckObject(spec, "spec", {"description", "owners"}));
+  DomainSpec out;
+  RETURN_IF_ERROR(GetString(spec, "description", "spec", out.description));
+  RETURN_IF_ERROR(GetOwners(spec, "spec", out.owners));
+  return out;
+}
+
+json PrincipalSpecToJson(const PrincipalSpec& spec) {
+  json out = json::object();
+  if (!spec.attributes.empty()) out["attributes"] = spec.attributes;
+  if (!spec.groups.empty()) out["groups"] = spec.groups;
+  return out;
+}
+
+absl::StatusOr<PrincipalSpec> PrincipalSpecFromJson(const json& spec) {
+  RETURN_IF_ERROR(CheckObject(spec, "spec", {"attributes", "groups"}));
+  PrincipalSpec out;
+  RETURN_IF_ERROR(GetStringMap(spec, "attributes", "spec", out.attributes));
+  RETURN_IF_ERROR(GetStringList(spec, "groups", "spec", out.groups));
+  return out;
+}
+
+json ResourceToJson(const Resource& r, bool with_status) {
+  json doc = {{"apiVersion", kApiVersion}, {"kind", r.KindName()}};
+  const ObjectStatus* status = nullptr;
+  switch (r.kind) {
+    case Resource::Kind::kDataset:
+      doc["metadata"] = {{"namespace", r.dataset.key.ns},
+                         {"name", r.dataset.key.name}};
+      doc["spec"] = DatasetSpecToJson(r.dataset.spec);
+      status = &r.dataset.status;
+      break;
+    case Resource::Kind::kDomain:
+      doc["metadata"] = {{"name", r.domain.path}};
+      doc["spec"] = DomainSpecToJson(r.domain.spec);
+      status = &r.domain.status;
+      break;
+    case Resource::Kind::kPrincipal:
+      doc["metadata"] = {{"name", r.principal.name}};
+      doc["spec"] = PrincipalSpecToJson(r.principal.spec);
+      status = &r.principal.status;
+      break;
+  }
+  if (with_status) {
+    doc["status"] = StatusToJson(*status, r.kind == Resource::Kind::kDataset);
+  }
+  return doc;
+}
+
+absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
+  if (!doc.is_object()) return Invalid("document", "must be a mapping");
+  RETURN_IF_ERROR(CheckObject(doc, "document",
+                              {"apiVersion", "kind", "metadata", "spec",
+                               "status"}));
+  std::string api_version, kind;
+  RETURN_IF_ERROR(GetString(doc, "apiVersion", "", api_version));
+  if (api_version != kApiVersion) {
+    return Invalid("apiVersion",
+                   api_version.empty()
+                       ? StrCat("is required (", kApiVersion, ")")
+                       : StrCat("unsupported \"", api_version,
+                                      "\" (want ", kApiVersion, ")"));
+  }
+  RETURN_IF_ERROR(GetString(doc, "kind", "", kind));
+  const json empty = json::object();
+  const json* metadata = Member(doc, "metadata");
+  if (metadata == nullptr) return Invalid("metadata", "is required");
+  RETURN_IF_ERROR(
+      CheckObject(*metadata, "metadata", {"namespace", "name", "revision"}));
+  const json* spec = Member(doc, "spec");
+  if (spec == nullptr) spec = &empty;
+
+  Resource r;
+  if (const json* revision = Member(*metadata, "revision")) {
+    if (revision->is_number_integer()) {
+      r.expected_revision = revision->get<int64_t>();
+    } else if (revision->is_string() &&
+               absl::SimpleAtoi(revision->get<std::string>(),
+                                &r.expected_revision)) {
+    } else {
+      return Invalid("metadata.revision", "must be an integer");
+    }
+  }
+  std::string name, ns;
+  RETURN_IF_ERROR(GetString(*metadata, "name", "metadata", name));
+  RETURN_IF_ERROR(GetString(*metadata, "namespace", "metadata", ns));
+  if (kind == "Dataset") {
+    r.kind = Resource::Kind::kDataset;
+    r.dataset.key = {ns, name};
+    ASSIGN_OR_RETURN(r.dataset.spec, DatasetSpecFromJson(*spec));
+  } else if (kind == "Domain") {
+    r.kind = Resource::Kind::kDomain;
+    r.domain.path = name;
+    if (!ns.empty()) {
+      return Invalid("metadata.namespace", "only datasets have a namespace");
+    }
+    ASSIGN_OR_RETURN(r.domain.spec, DomainSpecFromJson(*spec));
+  } else if (kind == "User" || kind == "ServiceAccount" || kind == "Group") {
+    r.kind = Resource::Kind::kPrincipal;
+    r.principal.kind = kind == "User"             ? PrincipalKind::kUser
+                       : kind == "ServiceAccount" ? PrincipalKind::kServiceAccount
+                                                  : PrincipalKind::kGroup;
+    r.principal.name = name;
+    if (!ns.empty()) {
+      return Invalid("metadata.namespace", "only datasets have a namespace");
+    }
+    ASSIGN_OR_RETURN(r.principal.spec, PrincipalSpecFromJson(*spec));
+  } else {
+    return Invalid("kind",
+                   kind.empty()
+                       ? "is required"
+                       : StrCat("unknown kind \"", kind,
+                                      "\" (want Dataset, Domain, User, "
+                                      "ServiceAccount or Group)"));
+  }
+  return r;
+}
+
+}  // namespace catalog

@@ -1,0 +1,111 @@
+#include "lib/catalog/model.h"
+
+namespace catalog {
+
+std::string PrincipalRef::ToString() const {
+  return PrincipalKindPrefix(kind) + ":" + name;
+}
+
+std::string Resource::KindName() const {
+  switch (kind) {
+    case Kind::kDataset:
+      return "Dataset";
+    case Kind::kDomain:
+      return "Domain";
+    case Kind::kPrincipal:
+      return PrincipalKindName(principal.kind);
+  }
+  return "";
+}
+
+std::string Resource::DisplayName() const {
+  switch (kind) {
+    case Kind::kDataset:
+      return dataset.key.ToString();
+    case Kind::kDomain:
+      return domain.path;
+    case Kind::kPrincipal:
+      return principal.name;
+  }
+  return "";
+}
+
+std::string ClassificationName(Classification c) {
+  switch (c) {
+    case Classification::kUnspecified:
+      return "";
+    case Classification::kPublic:
+      return "public";
+    case Classification::kInternal:
+      return "internal";
+    case Classification::kConfidential:
+      return "confidential";
+    case Classification::kRestricted:
+      return "restricted";
+  }
+  return "";
+}
+
+std::optional<Classification> ParseClassification(std::string_view s) {
+  for (auto c : {Classification::kPublic, Classification::kInternal,
+                 Classification::kConfidential, Classification::kRestricted}) {
+    if (s == ClassificationName(c)) return c;
+  }
+  return std::nullopt;
+}
+
+std::string OwnershipTypeName(OwnershipType t) {
+  switch (t) {
+    case OwnershipType::kTechnical:
+      return "technical";
+    case OwnershipType::kBusiness:
+      return "business";
+    case OwnershipType::kSteward:
+      return "steward";
+  }
+  return "";
+}
+
+std::optional<OwnershipType> ParseOwnershipType(std::string_view s) {
+  for (auto t : {OwnershipType::kTechnical, OwnershipType::kBusiness,
+                 OwnershipType::kSteward}) {
+    if (s == OwnershipTypeName(t)) return t;
+  }
+  return std::nullopt;
+}
+
+std::string LifecycleName(Lifecycle l) {
+  return l == Lifecycle::kDeprecated ? "deprecated" : "active";
+}
+
+std::optional<Lifecycle> ParseLifecycle(std::string_view s) {
+  if (s == "active") return Lifecycle::kActive;
+  if (s == "deprecated") return Lifecycle::kDeprecated;
+  return std::nullopt;
+}
+
+std::string PrincipalKindPrefix(PrincipalKind k) {
+  switch (k) {
+    case PrincipalKind::kUser:
+      return "user";
+    case PrincipalKind::kServiceAccount:
+      return "serviceaccount";
+    case PrincipalKind::kGroup:
+      return "group";
+  }
+  return "";
+}
+
+std::string PrincipalKindName(PrincipalKind k) {
+  switch (k) {
+    case PrincipalKind::kUser:
+      return "User";
+    case PrincipalKind::kServiceAccount:
+      return "ServiceAccount";
+    case PrincipalKind::kGroup:
+      return "Group";
+  }
+  return "";
+}
+
+}  // namespace catalog

@@ -1,0 +1,150 @@
+// The catalog's data model: datasets, domains and principals, as plain
+// values. No I/O here; see json_codec.h for the wire shape and validate.h for
+// the rules every object must satisfy before it is stored.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace catalog {
+
+// Ordered by sensitivity; the numeric value is the level policies see.
+enum class Classification {
+  kUnspecified = -1,
+  kPublic = 0,
+  kInternal = 1,
+  kConfidential = 2,
+  kRestricted = 3,
+};
+
+enum class OwnershipType { kTechnical, kBusiness, kSteward };
+
+enum class Lifecycle { kActive, kDeprecated };
+
+enum class PrincipalKind { kUser, kServiceAccount, kGroup };
+
+// A reference to a principal, written "user:alice", "serviceaccount:etl" or
+// "group:sales-eng".
+struct PrincipalRef {
+  PrincipalKind kind = PrincipalKind::kUser;
+  std::string name;
+
+  std::string ToString() const;
+  bool operator==(const PrincipalRef&) const = default;
+  auto operator<=>(const PrincipalRef&) const = default;
+};
+
+struct Owner {
+  std::string principal;  // a PrincipalRef in its string form
+  OwnershipType type = OwnershipType::kTechnical;
+  bool operator==(const Owner&) const = default;
+};
+
+struct Field {
+  std::string name;
+  std::string type;
+  bool nullable = true;
+  std::string description;
+  std::vector<std::string> tags;
+  Classification classification = Classification::kUnspecified;
+  std::vector<Field> fields;  // nested fields
+  bool operator==(const Field&) const = default;
+};
+
+struct DatasetSpec {
+  std::string description;
+  std::string domain;
+  Classification classification = Classification::kUnspecified;
+  std::vector<std::string> tags;
+  std::vector<Owner> owners;
+  std::map<std::string, std::string> properties;
+  Lifecycle lifecycle = Lifecycle::kActive;
+  std::vector<Field> fields;  // the schema
+  bool operator==(const DatasetSpec&) const = default;
+};
+
+// Datasets are keyed as OpenLineage keys them.
+struct DatasetKey {
+  std::string ns;
+  std::string name;
+
+  // "namespace/name".
+  std::string ToString() const { return ns + "/" + name; }
+  bool operator==(const DatasetKey&) const = default;
+  auto operator<=>(const DatasetKey&) const = default;
+};
+
+// Facts the server maintains; empty on objects that are not stored yet.
+struct ObjectStatus {
+  int64_t revision = 0;
+  int64_t schema_version = 0;
+  std::string created_at;
+  std::string updated_at;
+  std::string updated_by;
+};
+
+struct Dataset {
+  DatasetKey key;
+  DatasetSpec spec;
+  ObjectStatus status;
+};
+
+struct DomainSpec {
+  std::string description;
+  std::vector<Owner> owners;
+  bool operator==(const DomainSpec&) const = default;
+};
+
+struct Domain {
+  std::string path;  // "finance/payments"
+  DomainSpec spec;
+  ObjectStatus status;
+};
+
+struct PrincipalSpec {
+  std::map<std::string, std::string> attributes;
+  std::vector<std::string> groups;  // direct parent groups, by name
+  bool operator==(const PrincipalSpec&) const = default;
+};
+
+// A user, service account or group.
+struct Principal {
+  PrincipalKind kind = PrincipalKind::kUser;
+  std::string name;
+  PrincipalSpec spec;
+  ObjectStatus status;
+
+  PrincipalRef ref() const { return {kind, name}; }
+};
+
+// One document of a manifest, or one item of an Apply request.
+struct Resource {
+  enum class Kind { kDataset, kDomain, kPrincipal };
+  Kind kind = Kind::kDataset;
+  Dataset dataset;      // when kind == kDataset
+  Domain domain;        // when kind == kDomain
+  Principal principal;  // when kind == kPrincipal
+  int64_t expected_revision = 0;
+
+  // "Dataset", "Domain", "User", "ServiceAccount" or "Group".
+  std::string KindName() const;
+  // The object's name as users write it ("namespace/name" for datasets).
+  std::string DisplayName() const;
+};
+
+// String forms used in manifests, JSON and the database.
+std::string ClassificationName(Classification c);  // "" for kUnspecified
+std::optional<Classification> ParseClassification(std::string_view s);
+std::string OwnershipTypeName(OwnershipType t);
+std::optional<OwnershipType> ParseOwnershipType(std::string_view s);
+std::string LifecycleName(Lifecycle l);
+std::optional<Lifecycle> ParseLifecycle(std::string_view s);
+// "user", "serviceaccount", "group".
+std::string PrincipalKindPrefix(PrincipalKind k);
+// "User", "ServiceAccount", "Group" (the manifest kinds and Cedar types).
+std::string PrincipalKindName(PrincipalKind k);
+
+}  // namespace catalog

@@ -1,0 +1,335 @@
+#include "lib/catalog/validate.h"
+
+#include <set>
+
+#include "lib/util/strings.h"
+#include "lib/util/status_macros.h"
+
+namespace catalog {
+namespace {
+
+absl::Status Invalid(std::string_view path, std::string_view rule) {
+  return absl::InvalidArgumentError(StrCat(path, ": ", rule));
+}
+
+// Control characters: C0, DEL and C1 (U+0080..U+009F, encoded C2 80..C2 9F).
+bool FindControl(std::string_view s, bool allow_tab_newline) {
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x20 || c == 0x7f) {
+      if (allow_tab_newline && (c == '\t' || c == '\n' || c == '\r')) continue;
+      return true;
+    }
+    if (c == 0xc2 && i + 1 < s.size()) {
+      unsigned char d = static_cast<unsigned char>(s[i + 1]);
+      if (d >= 0x80 && d <= 0x9f) return true;
+    }
+  }
+  return false;
+}
+
+absl::Status ValidateTags(std::string_view path,
+                          const std::vector<std::string>& tags) {
+  if (tags.size() > kMaxListItems) {
+    return Invalid(path, StrCat("at most ", kMaxListItems, " tags"));
+  }
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < tags.size(); ++i) {
+    std::string item = StrCat(path, "[", i, "]");
+    RETURN_IF_ERROR(ValidateName(item, tags[i], kMaxShortNameBytes));
+    if (!seen.insert(tags[i]).second) {
+      return Invalid(item, StrCat("duplicate tag \"", tags[i], "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateOwners(std::string_view path,
+                            const std::vector<Owner>& owners) {
+  if (owners.size() > kMaxListItems) {
+    return Invalid(path, StrCat("at most ", kMaxListItems, " owners"));
+  }
+  std::set<std::pair<std::string_view, OwnershipType>> seen;
+  for (size_t i = 0; i < owners.size(); ++i) {
+    std::string item = StrCat(path, "[", i, "].principal");
+    RETURN_IF_ERROR(ParsePrincipalRef(item, owners[i].principal).status());
+    if (!seen.insert({owners[i].principal, owners[i].type}).second) {
+      return Invalid(item, StrCat("duplicate owner \"",
+                                        owners[i].principal, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateStringMap(std::string_view path,
+                               const std::map<std::string, std::string>& m) {
+  if (m.size() > kMaxListItems) {
+    return Invalid(path, StrCat("at most ", kMaxListItems, " entries"));
+  }
+  for (const auto& [key, value] : m) {
+    std::string item = StrCat(path, ".", key);
+    RETURN_IF_ERROR(ValidateName(item, key, kMaxShortNameBytes));
+    RETURN_IF_ERROR(ValidateText(item, value, kMaxTextBytes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateFields(std::string_view path,
+                            const std::vector<Field>& fields, int depth,
+                            size_t& total) {
+  if (depth > kMaxFieldDepth) {
+    return Invalid(path, StrCat("fields nest deeper than ",
+                                      kMaxFieldDepth, " levels"));
+  }
+  std::set<std::string_view> names;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    const Field& f = fields[i];
+    std::string item = StrCat(path, "[", i, "]");
+    if (++total > kMaxFields) {
+      return Invalid(item, StrCat("a schema holds at most ", kMaxFields,
+                                        " fields"));
+    }
+    RETURN_IF_ERROR(
+        ValidateName(StrCat(item, ".name"), f.name, kMaxShortNameBytes));
+    if (!names.insert(f.name).second) {
+      return Invalid(StrCat(item, ".name"),
+                     StrCat("duplicate field name \"", f.name, "\""));
+    }
+    RETURN_IF_ERROR(
+        ValidateName(StrCat(item, ".type"), f.type, kMaxShortNameBytes));
+    RETURN_IF_ERROR(ValidateText(StrCat(item, ".description"),
+                                 f.description));
+    RETURN_IF_ERROR(ValidateTags(StrCat(item, ".tags"), f.tags));
+    RETURN_IF_ERROR(ValidateFields(StrCat(item, ".fields"), f.fields,
+                                   depth + 1, total));
+  }
+  return absl::OkStatus();
+}
+
+bool IsDomainChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+bool IsPrincipalNameChar(char c) {
+  return IsDomainChar(c) || c == '@' || c == '+';
+}
+
+}  // namespace
+
+bool IsValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    int extra;
+    uint32_t cp;
+    if ((c & 0xe0) == 0xc0) {
+      extra = 1;
+      cp = c & 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+      extra = 2;
+      cp = c & 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+      extra = 3;
+      cp = c & 0x07;
+    } else {
+      return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (int k = 1; k <= extra; ++k) {
+      unsigned char d = static_cast<unsigned char>(s[i + k]);
+      if ((d & 0xc0) != 0x80) return false;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    static constexpr uint32_t kMin[] = {0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[extra] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
+      return false;
+    }
+    i += extra + 1;
+  }
+  return true;
+}
+
+absl::Status ValidateName(std::string_view path, std::string_view value,
+                          size_t max_bytes) {
+  if (value.empty()) return Invalid(path, "must not be empty");
+  if (value.size() > max_bytes) {
+    return Invalid(path, StrCat("must be at most ", max_bytes,
+                                      " bytes (got ", value.size(), ")"));
+  }
+  if (!IsValidUtf8(value)) return Invalid(path, "must be valid UTF-8");
+  if (FindControl(value, false)) {
+    return Invalid(path, "must not contain control characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateText(std::string_view path, std::string_view value,
+                          size_t max_bytes) {
+  if (value.size() > max_bytes) {
+    return Invalid(path, StrCat("must be at most ", max_bytes,
+                                      " bytes (got ", value.size(), ")"));
+  }
+  if (!IsValidUtf8(value)) return Invalid(path, "must be valid UTF-8");
+  if (FindControl(value, true)) {
+    return Invalid(path, "must not contain control characters");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateDomainPath(std::string_view path,
+                                std::string_view value) {
+  RETURN_IF_ERROR(ValidateName(path, value, kMaxShortNameBytes));
+  size_t start = 0;
+  while (true) {
+    size_t end = value.find('/', start);
+    std::string_view segment = value.substr(
+        start, end == std::string_view::npos ? std::string_view::npos
+                                             : end - start);
+    if (segment.empty()) {
+      return Invalid(path, StrCat("domain path \"", value,
+                                        "\" has an empty segment"));
+    }
+    if (segment == "." || segment == "..") {
+      return Invalid(path, "domain path segments may not be \".\" or \"..\"");
+    }
+    for (char c : segment) {
+      if (!IsDomainChar(c)) {
+        return Invalid(path,
+                       "domain path segments hold only letters, digits, "
+                       "'-', '_' and '.'");
+      }
+    }
+    if (end == std::string_view::npos) break;
+    start = end + 1;
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<PrincipalRef> ParsePrincipalRef(std::string_view path,
+                                               std::string_view value) {
+  size_t colon = value.find(':');
+  if (colon == std::string_view::npos) {
+    return Invalid(path, StrCat("principal \"", value,
+                                      "\" must be written kind:name "
+                                      "(user:, serviceaccount: or group:)"));
+  }
+  std::string_view prefix = value.substr(0, colon);
+  PrincipalRef ref;
+  if (prefix == "user") {
+    ref.kind = PrincipalKind::kUser;
+  } else if (prefix == "serviceaccount") {
+    ref.kind = PrincipalKind::kServiceAccount;
+  } else if (prefix == "group") {
+    ref.kind = PrincipalKind::kGroup;
+  } else {
+    return Invalid(path, StrCat("unknown principal kind \"", prefix,
+                                      "\" (want user, serviceaccount or "
+                                      "group)"));
+  }
+  ref.name = std::string(value.substr(colon + 1));
+  RETURN_IF_ERROR(ValidateName(path, ref.name, kMaxShortNameBytes));
+  for (char c : ref.name) {
+    if (!IsPrincipalNameChar(c)) {
+      return Invalid(path,
+                     "principal names hold only letters, digits and "
+                     "'-', '_', '.', '@', '+'");
+    }
+  }
+  return ref;
+}
+
+absl::StatusOr<DatasetKey> ParseDatasetKey(std::string_view value) {
+  size_t from = 0;
+  size_t scheme = value.find("://");
+  if (scheme != std::string_view::npos) from = scheme + 3;
+  size_t slash = value.find('/', from);
+  if (slash == std::string_view::npos) {
+    return Invalid("dataset",
+                   StrCat("\"", value,
+                                "\" must be written namespace/name"));
+  }
+  DatasetKey key{std::string(value.substr(0, slash)),
+                 std::string(value.substr(slash + 1))};
+  RETURN_IF_ERROR(ValidateDatasetKey(key));
+  return key;
+}
+
+std::string DomainParent(std::string_view path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string_view::npos ? ""
+                                         : std::string(path.substr(0, slash));
+}
+
+absl::Status ValidateDatasetKey(const DatasetKey& key) {
+  RETURN_IF_ERROR(ValidateName("metadata.namespace", key.ns));
+  RETURN_IF_ERROR(ValidateName("metadata.name", key.name));
+  return absl::OkStatus();
+}
+
+absl::Status ValidateDataset(const Dataset& dataset) {
+  RETURN_IF_ERROR(ValidateDatasetKey(dataset.key));
+  const DatasetSpec& spec = dataset.spec;
+  RETURN_IF_ERROR(ValidateText("spec.description", spec.description));
+  if (!spec.domain.empty()) {
+    RETURN_IF_ERROR(ValidateDomainPath("spec.domain", spec.domain));
+  }
+  RETURN_IF_ERROR(ValidateTags("spec.tags", spec.tags));
+  RETURN_IF_ERROR(ValidateOwners("spec.owners", spec.owners));
+  RETURN_IF_ERROR(ValidateStringMap("spec.properties", spec.properties));
+  size_t total = 0;
+  return ValidateFields("spec.schema.fields", spec.fields, 1, total);
+}
+
+absl::Status ValidateDomain(const Domain& domain) {
+  RETURN_IF_ERROR(ValidateDomainPath("metadata.name", domain.path));
+  RETURN_IF_ERROR(ValidateText("spec.description", domain.spec.description));
+  return ValidateOwners("spec.owners", domain.spec.owners);
+}
+
+absl::Status ValidatePrincipal(const Principal& principal) {
+  RETURN_IF_ERROR(ParsePrincipalRef(
+                      "metadata.name",
+                      principal.ref().ToString())
+                      .status());
+  RETURN_IF_ERROR(ValidateStringMap("spec.attributes",
+                                    principal.spec.attributes));
+  if (principal.spec.groups.size() > kMaxListItems) {
+    return Invalid("spec.groups",
+                   StrCat("at most ", kMaxListItems, " groups"));
+  }
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < principal.spec.groups.size(); ++i) {
+    std::string item = StrCat("spec.groups[", i, "]");
+    const std::string& group = principal.spec.groups[i];
+    RETURN_IF_ERROR(ParsePrincipalRef(item, "group:" + group).status());
+    if (!seen.insert(group).second) {
+      return Invalid(item, StrCat("duplicate group \"", group, "\""));
+    }
+    if (principal.kind == PrincipalKind::kGroup && group == principal.name) {
+      return Invalid(item, "a group cannot be a member of itself");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateResource(const Resource& resource) {
+  if (resource.expected_revision < 0) {
+    return Invalid("expected_revision", "must not be negative");
+  }
+  switch (resource.kind) {
+    case Resource::Kind::kDataset:
+      return ValidateDataset(resource.dataset);
+    case Resource::Kind::kDomain:
+      return ValidateDomain(resource.domain);
+    case Resource::Kind::kPrincipal:
+      return ValidatePrincipal(resource.principal);
+  }
+  return Invalid("kind", "unknown resource kind");
+}
+
+}  // namespace catalog

@@ -1,0 +1,62 @@
+// The rules every catalog object satisfies before it is stored.
+//
+// Every failure is absl::InvalidArgumentError with a message of the form
+// "<field path>: <rule>", e.g.
+//   "spec.schema.fields[2].name: duplicate field name \"email\"".
+// The path is the one the object's manifest uses, so tools can map it back to
+// a line of the file. All functions are pure and thread-safe.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "lib/catalog/model.h"
+
+namespace catalog {
+
+inline constexpr size_t kMaxNameBytes = 1024;
+inline constexpr size_t kMaxShortNameBytes = 256;
+inline constexpr size_t kMaxTextBytes = 64 * 1024;
+inline constexpr size_t kMaxListItems = 1000;
+inline constexpr size_t kMaxFields = 10000;
+inline constexpr int kMaxFieldDepth = 32;
+
+// True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
+bool IsValidUtf8(std::string_view s);
+
+// A name: non-empty, at most `max_bytes`, valid UTF-8, no control characters.
+absl::Status ValidateName(std::string_view path, std::string_view value,
+                          size_t max_bytes = kMaxNameBytes);
+
+// Free text: at most `max_bytes`, valid UTF-8, no control characters other
+// than tab and newline. May be empty.
+absl::Status ValidateText(std::string_view path, std::string_view value,
+                          size_t max_bytes = kMaxTextBytes);
+
+// "finance/payments": '/'-separated segments of letters, digits, '-', '_'
+// and '.'.
+absl::Status ValidateDomainPath(std::string_view path, std::string_view value);
+
+// Parses "user:alice", "serviceaccount:etl" or "group:x".
+absl::StatusOr<PrincipalRef> ParsePrincipalRef(std::string_view path,
+                                               std::string_view value);
+
+// Splits "namespace/name" the OpenLineage way: the namespace runs to the
+// first '/' after its "scheme://" (or to the first '/' when it has no
+// scheme). "postgres://db:5432/sales.orders" -> {"postgres://db:5432",
+// "sales.orders"}.
+absl::StatusOr<DatasetKey> ParseDatasetKey(std::string_view value);
+
+// The parent of a domain path: "a/b/c" -> "a/b", "a" -> "".
+std::string DomainParent(std::string_view path);
+
+absl::Status ValidateDatasetKey(const DatasetKey& key);
+absl::Status ValidateDataset(const Dataset& dataset);
+absl::Status ValidateDomain(const Domain& domain);
+absl::Status ValidatePrincipal(const Principal& principal);
+absl::Status ValidateResource(const Resource& resource);
+
+}  // namespace catalog
