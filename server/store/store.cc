@@ -1,0 +1,194 @@
+#include "server/store/store.h"
+
+#include <chrono>
+#include <ctime>
+#include <map>
+
+#include "absl/strings/escaping.h"
+#include "lib/catalog/validate.h"
+#include "server/store/migrations.h"
+#include "server/store/store_internal.h"
+
+namespace catalog::store {
+
+using nlohmann::json;
+
+std::string NowRfc3339() {
+  auto now = std::chrono::system_clock::now();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                now.time_since_epoch())
+                .count();
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char buf[40];
+  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
+  return buf;
+}
+
+absl::StatusOr<int64_t> WriteContext::BumpCatalogRevision() {
+  if (catalog_revision != 0) return catalog_revision;
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("UPDATE meta SET value = value + 1 WHERE key = "
+                              "'catalog_revision' RETURNING value"));
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return absl::InternalError("meta.catalog_revision is missing");
+  catalog_revision = s->Int(0);
+  s->Reset();
+  return catalog_revision;
+}
+
+absl::Status WriteContext::Audit(std::string_view action,
+                                 std::string_view target_kind,
+                                 std::string_view target, int64_t before,
+                                 int64_t after) {
+  ASSIGN_OR_RETURN(int64_t revision, BumpCatalogRevision());
+  ASSIGN_OR_RETURN(
+      Statement * s,
+      db.Prepare("INSERT INTO audit_events(time, actor, action, target_kind, "
+                 "target, before_revision, after_revision, catalog_revision) "
+                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  s->Bind(1, now);
+  s->Bind(2, actor);
+  s->Bind(3, action);
+  s->Bind(4, target_kind);
+  s->Bind(5, target);
+  s->Bind(6, before);
+  s->Bind(7, after);
+  s->Bind(8, revision);
+  return s->Run();
+}
+
+int EffectivePageSize(const PageRequest& page) {
+  if (page.page_size <= 0) return 100;
+  return std::min(page.page_size, 1000);
+}
+
+std::string EncodePageToken(const json& position) {
+  return absl::WebSafeBase64Escape(position.dump());
+}
+
+absl::StatusOr<json> DecodePageToken(std::string_view token) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(std::string(token), &raw)) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  json position = json::parse(raw, nullptr, /*allow_exceptions=*/false);
+  if (position.is_discarded()) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  return position;
+}
+
+absl::Status AtResource(size_t index, const Resource& r,
+                        const absl::Status& error) {
+  return absl::Status(error.code(),
+                      StrCat("resources[", index, "] (", r.KindName(), " ",
+                             r.DisplayName(), "): ", MessageOf(error)));
+}
+
+ObjectStatus ReadObjectStatus(const Statement& s, int c) {
+  return {.revision = s.Int(c),
+          .created_at = s.Text(c + 1),
+          .updated_at = s.Text(c + 2),
+          .updated_by = s.Text(c + 3)};
+}
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
+  auto impl = std::make_unique<Impl>();
+  ASSIGN_OR_RETURN(impl->writer, Connection::Open(options.path, false,
+                                                  options.busy_timeout_ms));
+  RETURN_IF_ERROR(Migrate(*impl->writer, EmbeddedMigrations(), false).status());
+  for (int i = 0; i < std::max(1, options.readers); ++i) {
+    ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, true,
+                                                   options.busy_timeout_ms));
+    impl->readers.push_back(std::move(reader));
+  }
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+absl::StatusOr<ApplyResponse> Store::Apply(
+    const std::vector<Resource>& resources, std::string_view actor,
+    bool dry_run) {
+  std::map<std::pair<std::string, std::string>, size_t> seen;
+  for (size_t i = 0; i < resources.size(); ++i) {
+    const Resource& r = resources[i];
+    if (absl::Status valid = ValidateResource(r); !valid.ok()) {
+      return AtResource(i, r, valid);
+    }
+    auto [it, inserted] = seen.emplace(
+        std::make_pair(r.KindName(), r.DisplayName()), i);
+    if (!inserted) {
+      return AtResource(i, r,
+                        absl::InvalidArgumentError(StrCat(
+                            "appears twice (also resources[", it->second,
+                            "])")));
+    }
+  }
+  return impl_->Write(
+      actor,
+      [&](WriteContext& ctx) -> absl::StatusOr<ApplyResponse> {
+        ApplyResponse response;
+        for (size_t i = 0; i < resources.size(); ++i) {
+          const Resource& r = resources[i];
+          absl::StatusOr<ApplyResult> result;
+          switch (r.kind) {
+            case Resource::Kind::kDataset:
+              result = ApplyDataset(ctx, r.dataset, r.expected_revision);
+              break;
+            case Resource::Kind::kDomain:
+              result = ApplyDomain(ctx, r.domain, r.expected_revision);
+              break;
+            case Resource::Kind::kPrincipal:
+              result = ApplyPrincipal(ctx, r.principal, r.expected_revision);
+              break;
+          }
+          if (!result.ok()) return AtResource(i, r, result.status());
+          response.results.push_back(*std::move(result));
+        }
+        for (size_t i = 0; i < resources.size(); ++i) {
+          const Resource& r = resources[i];
+          absl::Status refs;
+          switch (r.kind) {
+            case Resource::Kind::kDataset:
+              refs = CheckDatasetReferences(ctx.db, r.dataset);
+              break;
+            case Resource::Kind::kDomain:
+              refs = CheckDomainReferences(ctx.db, r.domain);
+              break;
+            case Resource::Kind::kPrincipal:
+              refs = CheckPrincipalReferences(ctx.db, r.principal);
+              break;
+          }
+          if (!refs.ok()) return AtResource(i, r, refs);
+        }
+        if (ctx.catalog_revision != 0) {
+          response.catalog_revision = ctx.catalog_revision;
+        } else {
+          ASSIGN_OR_RETURN(Statement * s,
+                           ctx.db.Prepare("SELECT value FROM meta WHERE key = "
+                                          "'catalog_revision'"));
+          ASSIGN_OR_RETURN(bool row, s->Step());
+          response.catalog_revision = row ? s->Int(0) : 0;
+        }
+        return response;
+      },
+      /*commit=*/!dry_run);
+}
+
+absl::StatusOr<int64_t> Store::CatalogRevision() {
+  return impl_->Read([](Connection& db) -> absl::StatusOr<int64_t> {
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        db.Prepare("SELECT value FROM meta WHERE key = 'catalog_revision'"));
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    return row ? s->Int(0) : 0;
+  });
+}
+
+}  // namespace catalog::store

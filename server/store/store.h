@@ -1,0 +1,167 @@
+// The catalog's storage: every read and write of catalog state goes through
+// this class, backed by SQLite (WAL, synchronous=FULL, foreign keys).
+//
+//   ASSIGN_OR_RETURN(auto store, Store::Open({.path = "data/catalog.db"}));
+//   ASSIGN_OR_RETURN(ApplyResponse r, store->Apply(resources, "user:admin"));
+//
+// Each call is one transaction: on any error it rolls back and nothing
+// changes. Every change appends an audit event in the same transaction.
+// Writes are serialized on one writer connection; reads run in parallel on a
+// pool of reader connections. All methods are thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/catalog/model.h"
+
+namespace catalog::store {
+
+struct PageRequest {
+  int page_size = 0;       // 0 = 100; capped at 1000
+  std::string page_token;  // opaque, from a previous page
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::string next_page_token;  // empty on the last page
+};
+
+enum class ApplyOutcome { kCreated, kChanged, kUnchanged };
+
+struct ApplyResult {
+  std::string kind;
+  std::string name;
+  ApplyOutcome outcome = ApplyOutcome::kUnchanged;
+  int64_t revision = 0;
+};
+
+struct ApplyResponse {
+  std::vector<ApplyResult> results;  // in request order
+  int64_t catalog_revision = 0;
+};
+
+struct HistoryEntry {
+  int64_t revision = 0;
+  std::string actor;
+  std::string time;
+  std::string action;                // create, update, delete
+  std::vector<std::string> changes;  // "spec.description", "spec.schema", ...
+  Dataset dataset;                   // as it was at this revision
+};
+
+struct SearchHit {
+  DatasetKey key;
+  std::string description;
+  std::string domain;
+  double score = 0;  // bm25: lower is a better match
+};
+
+struct TokenRecord {
+  std::string id;
+  std::string secret_hash;  // SHA-256 of the secret, raw bytes
+  std::string principal;
+  std::string description;
+  std::string created_at;
+  std::string created_by;
+  bool revoked = false;
+};
+
+struct AuditEvent {
+  int64_t seq = 0;
+  std::string time;
+  std::string actor;
+  std::string action;  // "dataset.create", "token.revoke", ...
+  std::string target_kind;
+  std::string target;
+  int64_t before_revision = 0;
+  int64_t after_revision = 0;
+  int64_t catalog_revision = 0;
+};
+
+class Store {
+ public:
+  struct Options {
+    std::string path;          // the SQLite file; created when missing
+    int readers = 4;           // reader connections
+    int busy_timeout_ms = 5000;
+  };
+
+  // Opens the database and applies pending migrations. Fails with
+  // FAILED_PRECONDITION when the database is newer than this binary.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const Options& options);
+  ~Store();
+
+  // Creates or updates `resources` as one transaction, as `actor`. Fails
+  // with INVALID_ARGUMENT (bad or duplicated resource), ABORTED (an expected
+  // revision is stale) or FAILED_PRECONDITION (a reference to a domain or
+  // group that does not exist, a group cycle); the message starts with
+  // "resources[i] (Kind name)". An object whose spec is unchanged keeps its
+  // revision. With `dry_run`, reports and rolls back.
+  absl::StatusOr<ApplyResponse> Apply(const std::vector<Resource>& resources,
+                                      std::string_view actor, bool dry_run);
+
+  absl::StatusOr<Dataset> GetDataset(const DatasetKey& key);
+  // Datasets ordered by (namespace, name); with `domain`, only those in that
+  // domain or below it.
+  absl::StatusOr<Page<Dataset>> ListDatasets(std::string_view domain,
+                                             const PageRequest& page);
+  // Returns the new catalog revision. NOT_FOUND, or ABORTED when
+  // `expected_revision` is non-zero and stale.
+  absl::StatusOr<int64_t> DeleteDataset(const DatasetKey& key,
+                                        int64_t expected_revision,
+                                        std::string_view actor);
+  // Full-text search; every word must match, the last as a prefix.
+  absl::StatusOr<Page<SearchHit>> Search(std::string_view query,
+                                         const PageRequest& page);
+  // Every revision, oldest first, including after deletion.
+  absl::StatusOr<std::vector<HistoryEntry>> DatasetHistory(
+      const DatasetKey& key);
+
+  absl::StatusOr<Domain> GetDomain(std::string_view path);
+  absl::StatusOr<Page<Domain>> ListDomains(const PageRequest& page);
+  // FAILED_PRECONDITION while datasets or child domains refer to it.
+  absl::StatusOr<int64_t> DeleteDomain(std::string_view path,
+                                       int64_t expected_revision,
+                                       std::string_view actor);
+
+  absl::StatusOr<Principal> GetPrincipal(PrincipalKind kind,
+                                         std::string_view name);
+  // With no kind: users and service accounts.
+  absl::StatusOr<Page<Principal>> ListPrincipals(
+      std::optional<PrincipalKind> kind, const PageRequest& page);
+  // FAILED_PRECONDITION for a group that still has members.
+  absl::StatusOr<int64_t> DeletePrincipal(PrincipalKind kind,
+                                          std::string_view name,
+                                          int64_t expected_revision,
+                                          std::string_view actor);
+
+  // Tokens are stored by id with the hash of their secret only.
+  absl::Status CreateToken(const TokenRecord& token, std::string_view actor);
+  // NOT_FOUND when there is no such token.
+  absl::StatusOr<TokenRecord> GetToken(std::string_view id);
+  absl::StatusOr<std::vector<TokenRecord>> ListTokens();
+  absl::Status RevokeToken(std::string_view id, std::string_view actor);
+
+  // Audit events with seq > `after_seq`, oldest first.
+  absl::StatusOr<std::vector<AuditEvent>> ListAudit(int64_t after_seq,
+                                                    int limit);
+  absl::StatusOr<int64_t> CatalogRevision();
+
+  class Impl;
+
+ private:
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// The current time as RFC 3339 UTC with milliseconds.
+std::string NowRfc3339();
+
+}  // namespace catalog::store

@@ -1,0 +1,482 @@
+// Datasets: writes (apply, delete), reads, history and full-text search.
+#include <set>
+
+#include "lib/catalog/json_codec.h"
+#include "lib/catalog/validate.h"
+#include "server/store/store_internal.h"
+
+namespace catalog::store {
+namespace {
+
+using nlohmann::json;
+
+constexpr char kSelectDataset[] =
+    "SELECT namespace, name, spec, revision, created_at, updated_at, "
+    "updated_by, schema_version, id FROM datasets ";
+
+absl::StatusOr<Dataset> ReadDataset(const Statement& s) {
+  Dataset d;
+  d.key = {s.Text(0), s.Text(1)};
+  json spec = json::parse(s.Text(2), nullptr, false);
+  if (spec.is_discarded()) {
+    return absl::DataLossError(
+        StrCat("dataset ", d.key.ToString(), ": stored spec is not JSON"));
+  }
+  ASSIGN_OR_RETURN(d.spec, DatasetSpecFromJson(spec));
+  d.status = ReadObjectStatus(s, 3);
+  d.status.schema_version = s.Int(7);
+  return d;
+}
+
+// The spec paths whose values differ between two spec documents.
+std::vector<std::string> ChangedPaths(const json& before, const json& after) {
+  std::set<std::string> keys;
+  for (const auto& item : before.items()) keys.insert(item.key());
+  for (const auto& item : after.items()) keys.insert(item.key());
+  std::vector<std::string> changed;
+  for (const std::string& key : keys) {
+    const json* a = before.contains(key) ? &before[key] : nullptr;
+    const json* b = after.contains(key) ? &after[key] : nullptr;
+    if (a == nullptr || b == nullptr || *a != *b) {
+      changed.push_back("spec." + key);
+    }
+  }
+  return changed;
+}
+
+void CollectFieldText(const std::vector<Field>& fields, std::string& names,
+                      std::string& tags) {
+  for (const Field& f : fields) {
+    names += f.name + " ";
+    for (const std::string& t : f.tags) tags += t + " ";
+    CollectFieldText(f.fields, names, tags);
+  }
+}
+
+absl::Status WriteSearchRow(Connection& db, int64_t id, const Dataset& d) {
+  ASSIGN_OR_RETURN(Statement * del,
+                   db.Prepare("DELETE FROM dataset_search WHERE rowid = ?"));
+  del->Bind(1, id);
+  RETURN_IF_ERROR(del->Run());
+  std::string names, tags;
+  for (const std::string& t : d.spec.tags) tags += t + " ";
+  CollectFieldText(d.spec.fields, names, tags);
+  ASSIGN_OR_RETURN(Statement * ins,
+                   db.Prepare("INSERT INTO dataset_search(rowid, key, "
+                              "description, fields, tags) VALUES (?, ?, ?, "
+                              "?, ?)"));
+  ins->Bind(1, id);
+  ins->Bind(2, d.key.ns + " " + d.key.name);
+  ins->Bind(3, d.spec.description);
+  ins->Bind(4, names);
+  ins->Bind(5, tags);
+  return ins->Run();
+}
+
+absl::Status WriteOwnersAndTags(Connection& db, int64_t id,
+                                const DatasetSpec& spec) {
+  ASSIGN_OR_RETURN(Statement * del_owners,
+                   db.Prepare("DELETE FROM dataset_owners WHERE dataset_id = ?"));
+  del_owners->Bind(1, id);
+  RETURN_IF_ERROR(del_owners->Run());
+  for (const Owner& o : spec.owners) {
+    ASSIGN_OR_RETURN(Statement * ins,
+                     db.Prepare("INSERT INTO dataset_owners(dataset_id, "
+                                "principal, type) VALUES (?, ?, ?)"));
+    ins->Bind(1, id);
+    ins->Bind(2, o.principal);
+    ins->Bind(3, OwnershipTypeName(o.type));
+    RETURN_IF_ERROR(ins->Run());
+  }
+  ASSIGN_OR_RETURN(Statement * del_tags,
+                   db.Prepare("DELETE FROM dataset_tags WHERE dataset_id = ?"));
+  del_tags->Bind(1, id);
+  RETURN_IF_ERROR(del_tags->Run());
+  for (const std::string& tag : spec.tags) {
+    ASSIGN_OR_RETURN(Statement * ins,
+                     db.Prepare("INSERT INTO dataset_tags(dataset_id, tag) "
+                                "VALUES (?, ?)"));
+    ins->Bind(1, id);
+    ins->Bind(2, tag);
+    RETURN_IF_ERROR(ins->Run());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteHistory(WriteContext& ctx, const Dataset& d,
+                          std::string_view action,
+                          const std::vector<std::string>& changes) {
+  Resource r{.kind = Resource::Kind::kDataset, .dataset = d};
+  ASSIGN_OR_RETURN(Statement * s,
+                   ctx.db.Prepare("INSERT INTO dataset_history(namespace, "
+                                  "name, revision, action, actor, time, "
+                                  "changes, document) VALUES (?, ?, ?, ?, ?, "
+                                  "?, ?, ?)"));
+  s->Bind(1, d.key.ns);
+  s->Bind(2, d.key.name);
+  s->Bind(3, d.status.revision);
+  s->Bind(4, action);
+  s->Bind(5, ctx.actor);
+  s->Bind(6, ctx.now);
+  s->Bind(7, json(changes).dump());
+  s->Bind(8, ResourceToJson(r, true).dump());
+  return s->Run();
+}
+
+// The revision a dataset (re)created under `key` starts at: one past any
+// revision it had before it was deleted, so revisions never repeat.
+absl::StatusOr<int64_t> NextRevisionAfterHistory(Connection& db,
+                                                 const DatasetKey& key) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("SELECT COALESCE(MAX(revision), 0) FROM "
+                              "dataset_history WHERE namespace = ? AND name "
+                              "= ?"));
+  s->Bind(1, key.ns);
+  s->Bind(2, key.name);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  return (row ? s->Int(0) : 0) + 1;
+}
+
+absl::Status CheckExpectedRevision(int64_t expected, int64_t stored) {
+  if (expected != 0 && expected != stored) {
+    return absl::AbortedError(
+        StrCat("stale revision: the request expected revision ", expected,
+               " but the catalog holds revision ", stored,
+               "; read it again and retry"));
+  }
+  return absl::OkStatus();
+}
+
+// Finds a dataset row for update; nullopt when there is none.
+absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindForWrite(
+    Connection& db, const DatasetKey& key) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare(StrCat(kSelectDataset,
+                                     "WHERE namespace = ? AND name = ?")));
+  s->Bind(1, key.ns);
+  s->Bind(2, key.name);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::nullopt;
+  ASSIGN_OR_RETURN(Dataset d, ReadDataset(*s));
+  int64_t id = s->Int(8);
+  s->Reset();
+  return std::make_pair(id, std::move(d));
+}
+
+std::string FtsQuery(std::string_view text) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : text) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (std::isalnum(u) || u >= 0x80) {
+      word.push_back(c);
+    } else if (!word.empty()) {
+      words.push_back(std::move(word));
+      word.clear();
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  std::string query;
+  for (size_t i = 0; i < words.size(); ++i) {
+    // Each word is quoted, so FTS5 operators in user text are plain words.
+    query += StrCat(i ? " " : "", "\"", words[i], "\"",
+                    i + 1 == words.size() ? "*" : "");
+  }
+  return query;
+}
+
+}  // namespace
+
+absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
+                                         int64_t expected_revision) {
+  ApplyResult result{.kind = "Dataset", .name = in.key.ToString()};
+  ASSIGN_OR_RETURN(auto existing, FindForWrite(ctx.db, in.key));
+  Dataset d = in;
+  json new_spec = DatasetSpecToJson(d.spec);
+  std::vector<std::string> changes;
+  int64_t id = 0;
+  int64_t before = 0;
+  if (existing) {
+    auto& [existing_id, old] = *existing;
+    RETURN_IF_ERROR(
+        CheckExpectedRevision(expected_revision, old.status.revision));
+    if (old.spec == d.spec) {
+      result.outcome = ApplyOutcome::kUnchanged;
+      result.revision = old.status.revision;
+      return result;
+    }
+    id = existing_id;
+    before = old.status.revision;
+    changes = ChangedPaths(DatasetSpecToJson(old.spec), new_spec);
+    d.status = old.status;
+    d.status.revision = old.status.revision + 1;
+    if (old.spec.fields != d.spec.fields) ++d.status.schema_version;
+    result.outcome = ApplyOutcome::kChanged;
+  } else {
+    if (expected_revision != 0) {
+      return absl::AbortedError(
+          StrCat("stale revision: the request expected revision ",
+                 expected_revision, " but the dataset does not exist"));
+    }
+    ASSIGN_OR_RETURN(d.status.revision,
+                     NextRevisionAfterHistory(ctx.db, d.key));
+    d.status.schema_version = 1;
+    d.status.created_at = ctx.now;
+    changes = ChangedPaths(json::object(), new_spec);
+    result.outcome = ApplyOutcome::kCreated;
+  }
+  d.status.updated_at = ctx.now;
+  d.status.updated_by = ctx.actor;
+
+  ASSIGN_OR_RETURN(
+      Statement * s,
+      ctx.db.Prepare(
+          "INSERT INTO datasets(namespace, name, domain, spec, revision, "
+          "schema_version, created_at, updated_at, updated_by) VALUES (?, ?, "
+          "?, ?, ?, ?, ?, ?, ?) ON CONFLICT(namespace, name) DO UPDATE SET "
+          "domain = excluded.domain, spec = excluded.spec, revision = "
+          "excluded.revision, schema_version = excluded.schema_version, "
+          "updated_at = excluded.updated_at, updated_by = "
+          "excluded.updated_by RETURNING id"));
+  s->Bind(1, d.key.ns);
+  s->Bind(2, d.key.name);
+  if (d.spec.domain.empty()) {
+    s->BindNull(3);
+  } else {
+    s->Bind(3, d.spec.domain);
+  }
+  s->Bind(4, new_spec.dump());
+  s->Bind(5, d.status.revision);
+  s->Bind(6, d.status.schema_version);
+  s->Bind(7, d.status.created_at);
+  s->Bind(8, d.status.updated_at);
+  s->Bind(9, d.status.updated_by);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return absl::InternalError("dataset upsert returned no id");
+  id = s->Int(0);
+  s->Reset();
+
+  if (!existing || existing->second.spec.fields != d.spec.fields) {
+    ASSIGN_OR_RETURN(Statement * sv,
+                     ctx.db.Prepare("INSERT INTO schema_versions(dataset_id, "
+                                    "version, fields, created_at) VALUES (?, "
+                                    "?, ?, ?)"));
+    sv->Bind(1, id);
+    sv->Bind(2, d.status.schema_version);
+    sv->Bind(3, new_spec["schema"].dump());
+    sv->Bind(4, ctx.now);
+    RETURN_IF_ERROR(sv->Run());
+  }
+  RETURN_IF_ERROR(WriteOwnersAndTags(ctx.db, id, d.spec));
+  RETURN_IF_ERROR(WriteSearchRow(ctx.db, id, d));
+  const char* action = existing ? "update" : "create";
+  RETURN_IF_ERROR(WriteHistory(ctx, d, action, changes));
+  RETURN_IF_ERROR(ctx.Audit(StrCat("dataset.", action), "Dataset",
+                            d.key.ToString(), before, d.status.revision));
+  result.revision = d.status.revision;
+  return result;
+}
+
+absl::Status CheckDatasetReferences(Connection& db, const Dataset& d) {
+  if (d.spec.domain.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("SELECT 1 FROM domains WHERE path = ?"));
+  s->Bind(1, d.spec.domain);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  s->Reset();
+  if (!row) {
+    return absl::FailedPreconditionError(
+        StrCat("spec.domain: domain \"", d.spec.domain,
+               "\" does not exist; apply it first or in the same file"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Dataset> Store::GetDataset(const DatasetKey& key) {
+  RETURN_IF_ERROR(ValidateDatasetKey(key));
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<Dataset> {
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare(StrCat(kSelectDataset,
+                                       "WHERE namespace = ? AND name = ?")));
+    s->Bind(1, key.ns);
+    s->Bind(2, key.name);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) {
+      return absl::NotFoundError(
+          StrCat("dataset \"", key.ToString(), "\" not found"));
+    }
+    return ReadDataset(*s);
+  });
+}
+
+absl::StatusOr<Page<Dataset>> Store::ListDatasets(std::string_view domain,
+                                                  const PageRequest& page) {
+  if (!domain.empty()) RETURN_IF_ERROR(ValidateDomainPath("domain", domain));
+  std::string after_ns, after_name;
+  if (!page.page_token.empty()) {
+    ASSIGN_OR_RETURN(json position, DecodePageToken(page.page_token));
+    if (!position.is_array() || position.size() != 2 ||
+        !position[0].is_string() || !position[1].is_string()) {
+      return absl::InvalidArgumentError("page_token: malformed");
+    }
+    after_ns = position[0];
+    after_name = position[1];
+  }
+  int limit = EffectivePageSize(page);
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<Dataset>> {
+    // A domain and everything below it: "sales" and "sales/...", written as
+    // a range so '_' and '%' in paths are not LIKE wildcards.
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        db.Prepare(StrCat(kSelectDataset,
+                          "WHERE (namespace, name) > (?, ?) AND ("
+                          "?3 IS NULL OR domain = ?3 OR (domain >= ?3 || "
+                          "'/' AND domain < ?3 || '0')) ORDER BY namespace, "
+                          "name LIMIT ?4")));
+    s->Bind(1, after_ns);
+    s->Bind(2, after_name);
+    if (domain.empty()) {
+      s->BindNull(3);
+    } else {
+      s->Bind(3, domain);
+    }
+    s->Bind(4, static_cast<int64_t>(limit + 1));
+    Page<Dataset> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      if (static_cast<int>(out.items.size()) == limit) {
+        const DatasetKey& last = out.items.back().key;
+        out.next_page_token = EncodePageToken(json::array({last.ns, last.name}));
+        break;
+      }
+      ASSIGN_OR_RETURN(Dataset d, ReadDataset(*s));
+      out.items.push_back(std::move(d));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<int64_t> Store::DeleteDataset(const DatasetKey& key,
+                                             int64_t expected_revision,
+                                             std::string_view actor) {
+  RETURN_IF_ERROR(ValidateDatasetKey(key));
+  return impl_->Write(actor, [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
+    ASSIGN_OR_RETURN(auto existing, FindForWrite(ctx.db, key));
+    if (!existing) {
+      return absl::NotFoundError(
+          StrCat("dataset \"", key.ToString(), "\" not found"));
+    }
+    auto& [id, d] = *existing;
+    RETURN_IF_ERROR(CheckExpectedRevision(expected_revision, d.status.revision));
+    ASSIGN_OR_RETURN(Statement * del,
+                     ctx.db.Prepare("DELETE FROM datasets WHERE id = ?"));
+    del->Bind(1, id);
+    RETURN_IF_ERROR(del->Run());
+    ASSIGN_OR_RETURN(Statement * fts,
+                     ctx.db.Prepare("DELETE FROM dataset_search WHERE rowid = ?"));
+    fts->Bind(1, id);
+    RETURN_IF_ERROR(fts->Run());
+    int64_t before = d.status.revision;
+    d.status.revision = before + 1;
+    d.status.updated_at = ctx.now;
+    d.status.updated_by = ctx.actor;
+    RETURN_IF_ERROR(WriteHistory(ctx, d, "delete", {}));
+    RETURN_IF_ERROR(ctx.Audit("dataset.delete", "Dataset", key.ToString(),
+                              before, d.status.revision));
+    return ctx.catalog_revision;
+  });
+}
+
+absl::StatusOr<Page<SearchHit>> Store::Search(std::string_view query,
+                                              const PageRequest& page) {
+  RETURN_IF_ERROR(ValidateText("query", query, kMaxShortNameBytes));
+  std::string fts = FtsQuery(query);
+  if (fts.empty()) {
+    return absl::InvalidArgumentError("query: must contain at least one word");
+  }
+  int64_t offset = 0;
+  if (!page.page_token.empty()) {
+    ASSIGN_OR_RETURN(json position, DecodePageToken(page.page_token));
+    if (!position.is_number_unsigned()) {
+      return absl::InvalidArgumentError("page_token: malformed");
+    }
+    offset = position.get<int64_t>();
+  }
+  int limit = EffectivePageSize(page);
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<SearchHit>> {
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        db.Prepare("SELECT d.namespace, d.name, d.spec, bm25(dataset_search) "
+                   "AS score FROM dataset_search JOIN datasets d ON d.id = "
+                   "dataset_search.rowid WHERE dataset_search MATCH ? ORDER "
+                   "BY score, d.namespace, d.name LIMIT ? OFFSET ?"));
+    s->Bind(1, fts);
+    s->Bind(2, static_cast<int64_t>(limit + 1));
+    s->Bind(3, offset);
+    Page<SearchHit> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      if (static_cast<int>(out.items.size()) == limit) {
+        out.next_page_token = EncodePageToken(offset + limit);
+        break;
+      }
+      json spec = json::parse(s->Text(2), nullptr, false);
+      SearchHit hit{.key = {s->Text(0), s->Text(1)}, .score = s->Double(3)};
+      if (spec.is_object()) {
+        hit.description = spec.value("description", "");
+        hit.domain = spec.value("domain", "");
+      }
+      out.items.push_back(std::move(hit));
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<HistoryEntry>> Store::DatasetHistory(
+    const DatasetKey& key) {
+  RETURN_IF_ERROR(ValidateDatasetKey(key));
+  return impl_->Read(
+      [&](Connection& db) -> absl::StatusOr<std::vector<HistoryEntry>> {
+        ASSIGN_OR_RETURN(
+            Statement * s,
+            db.Prepare("SELECT revision, actor, time, action, changes, "
+                       "document FROM dataset_history WHERE namespace = ? "
+                       "AND name = ? ORDER BY revision"));
+        s->Bind(1, key.ns);
+        s->Bind(2, key.name);
+        std::vector<HistoryEntry> out;
+        while (true) {
+          ASSIGN_OR_RETURN(bool row, s->Step());
+          if (!row) break;
+          HistoryEntry e{.revision = s->Int(0),
+                         .actor = s->Text(1),
+                         .time = s->Text(2),
+                         .action = s->Text(3)};
+          json changes = json::parse(s->Text(4), nullptr, false);
+          if (changes.is_array()) {
+            for (const json& c : changes) {
+              if (c.is_string()) e.changes.push_back(c);
+            }
+          }
+          json doc = json::parse(s->Text(5), nullptr, false);
+          ASSIGN_OR_RETURN(Resource r, ResourceFromJson(doc));
+          e.dataset = std::move(r.dataset);
+          const json& status = doc["status"];
+          e.dataset.status.revision = e.revision;
+          e.dataset.status.schema_version = status.value("schemaVersion", 0);
+          e.dataset.status.created_at = status.value("createdAt", "");
+          e.dataset.status.updated_at = status.value("updatedAt", "");
+          e.dataset.status.updated_by = status.value("updatedBy", "");
+          out.push_back(std::move(e));
+        }
+        if (out.empty()) {
+          return absl::NotFoundError(
+              StrCat("dataset \"", key.ToString(), "\" has no history"));
+        }
+        return out;
+      });
+}
+
+}  // namespace catalog::store

@@ -1,0 +1,105 @@
+// Internals shared by the store's source files; not part of its interface.
+#pragma once
+
+#include <condition_variable>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+#include "server/store/sqlite.h"
+#include "server/store/store.h"
+
+namespace catalog::store {
+
+// One write transaction in progress.
+struct WriteContext {
+  Connection& db;
+  std::string actor;
+  std::string now;
+  int64_t catalog_revision = 0;  // set by BumpCatalogRevision
+
+  // Bumps the catalog-wide revision once per transaction; returns it.
+  absl::StatusOr<int64_t> BumpCatalogRevision();
+  absl::Status Audit(std::string_view action, std::string_view target_kind,
+                     std::string_view target, int64_t before, int64_t after);
+};
+
+class Store::Impl {
+ public:
+  std::unique_ptr<Connection> writer;
+  std::mutex writer_mu;  // guards writer
+
+  std::vector<std::unique_ptr<Connection>> readers;  // guarded by readers_mu
+  std::mutex readers_mu;
+  std::condition_variable readers_cv;
+
+  // Runs `fn(Connection&)` in a read transaction on a pooled connection.
+  template <typename Fn>
+  auto Read(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
+    std::unique_ptr<Connection> conn;
+    {
+      std::unique_lock lock(readers_mu);
+      readers_cv.wait(lock, [&] { return !readers.empty(); });
+      conn = std::move(readers.back());
+      readers.pop_back();
+    }
+    auto result = [&]() -> decltype(fn(*conn)) {
+      ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*conn, false));
+      auto value = fn(*conn);
+      if (!value.ok()) return value;
+      RETURN_IF_ERROR(txn.Commit());
+      return value;
+    }();
+    {
+      std::lock_guard lock(readers_mu);
+      readers.push_back(std::move(conn));
+    }
+    readers_cv.notify_one();
+    return result;
+  }
+
+  // Runs `fn(WriteContext&)` in a write transaction; commits when it
+  // succeeds and `commit` is true, rolls back otherwise.
+  template <typename Fn>
+  auto Write(std::string_view actor, Fn fn, bool commit = true)
+      -> decltype(fn(std::declval<WriteContext&>())) {
+    std::lock_guard lock(writer_mu);
+    ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*writer, true));
+    WriteContext ctx{*writer, std::string(actor), NowRfc3339()};
+    auto value = fn(ctx);
+    if (!value.ok() || !commit) return value;
+    RETURN_IF_ERROR(txn.Commit());
+    return value;
+  }
+};
+
+// Page sizes: 0 means the default; larger than the cap is capped.
+int EffectivePageSize(const PageRequest& page);
+// Opaque page tokens: base64url of a JSON value.
+std::string EncodePageToken(const nlohmann::json& position);
+absl::StatusOr<nlohmann::json> DecodePageToken(std::string_view token);
+
+// "resources[i] (Kind name): " prefix for errors about one apply item.
+absl::Status AtResource(size_t index, const Resource& r,
+                        const absl::Status& error);
+
+// Status fields shared by every stored object's row.
+ObjectStatus ReadObjectStatus(const Statement& s, int first_column);
+
+// Writers for each kind, used by Store::Apply; defined beside their reads.
+absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& d,
+                                         int64_t expected_revision);
+absl::StatusOr<ApplyResult> ApplyDomain(WriteContext& ctx, const Domain& d,
+                                        int64_t expected_revision);
+absl::StatusOr<ApplyResult> ApplyPrincipal(WriteContext& ctx,
+                                           const Principal& p,
+                                           int64_t expected_revision);
+// Reference checks run after every item of an apply is written, so items may
+// refer to each other in any order.
+absl::Status CheckDatasetReferences(Connection& db, const Dataset& d);
+absl::Status CheckDomainReferences(Connection& db, const Domain& d);
+absl::Status CheckPrincipalReferences(Connection& db, const Principal& p);
+
+}  // namespace catalog::store

@@ -1,0 +1,335 @@
+#include "server/store/store.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace catalog::store {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+std::string Msg(const absl::Status& s) { return std::string(s.message()); }
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("store_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  void Reopen() {
+    store_.reset();
+    auto s = Store::Open({.path = (dir_ / "catalog.db").string()});
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+  }
+
+  static Resource DomainRes(std::string path) {
+    Resource r{.kind = Resource::Kind::kDomain};
+    r.domain.path = std::move(path);
+    return r;
+  }
+  static Resource DatasetRes(std::string name, std::string domain = "") {
+    Resource r{.kind = Resource::Kind::kDataset};
+    r.dataset.key = {"postgres://db:5432", std::move(name)};
+    r.dataset.spec.domain = std::move(domain);
+    r.dataset.spec.description = "orders placed in the shop";
+    r.dataset.spec.tags = {"pii"};
+    r.dataset.spec.owners = {{"user:alice", OwnershipType::kTechnical}};
+    r.dataset.spec.fields = {{.name = "order_id", .type = "bigint"},
+                             {.name = "customer_email", .type = "varchar"}};
+    return r;
+  }
+  static Resource GroupRes(std::string name, std::vector<std::string> parents) {
+    Resource r{.kind = Resource::Kind::kPrincipal};
+    r.principal = {.kind = PrincipalKind::kGroup, .name = std::move(name)};
+    r.principal.spec.groups = std::move(parents);
+    return r;
+  }
+
+  int64_t AuditCount() {
+    auto events = store_->ListAudit(0, 100000);
+    EXPECT_TRUE(events.ok());
+    return static_cast<int64_t>(events->size());
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreTest, ApplyCreatesThenIsIdempotentThenUpdates) {
+  std::vector<Resource> batch = {DatasetRes("sales.orders", "sales"),
+                                 DomainRes("sales")};
+  auto first = store_->Apply(batch, "user:admin", false);
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->results[0].outcome, ApplyOutcome::kCreated);
+  EXPECT_EQ(first->results[0].revision, 1);
+  EXPECT_EQ(first->catalog_revision, 1);
+  int64_t audits = AuditCount();
+  EXPECT_EQ(audits, 2);
+
+  auto again = store_->Apply(batch, "user:admin", false);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->results[0].outcome, ApplyOutcome::kUnchanged);
+  EXPECT_EQ(again->results[1].outcome, ApplyOutcome::kUnchanged);
+  EXPECT_EQ(again->results[0].revision, 1);
+  EXPECT_EQ(again->catalog_revision, 1);
+  EXPECT_EQ(AuditCount(), audits);  // no-op writes leave no trace
+
+  batch[0].dataset.spec.description = "changed";
+  auto third = store_->Apply(batch, "user:bob", false);
+  ASSERT_TRUE(third.ok());
+  EXPECT_EQ(third->results[0].outcome, ApplyOutcome::kChanged);
+  EXPECT_EQ(third->results[0].revision, 2);
+  auto got = store_->GetDataset(batch[0].dataset.key);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->spec.description, "changed");
+  EXPECT_EQ(got->status.revision, 2);
+  EXPECT_EQ(got->status.schema_version, 1);  // fields did not change
+  EXPECT_EQ(got->status.updated_by, "user:bob");
+}
+
+TEST_F(StoreTest, SchemaChangeBumpsSchemaVersionAndHistoryNamesIt) {
+  Resource d = DatasetRes("t");
+  ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
+  d.dataset.spec.fields.push_back({.name = "total", .type = "decimal"});
+  ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
+  auto got = store_->GetDataset(d.dataset.key);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->status.schema_version, 2);
+  auto history = store_->DatasetHistory(d.dataset.key);
+  ASSERT_TRUE(history.ok());
+  ASSERT_EQ(history->size(), 2u);
+  EXPECT_EQ((*history)[0].action, "create");
+  EXPECT_EQ((*history)[1].action, "update");
+  EXPECT_THAT((*history)[1].changes, ElementsAre("spec.schema"));
+  EXPECT_EQ((*history)[0].dataset.spec.fields.size(), 2u);
+  EXPECT_EQ((*history)[1].dataset.spec.fields.size(), 3u);
+}
+
+TEST_F(StoreTest, StaleRevisionIsAbortedAndChangesNothing) {
+  Resource d = DatasetRes("t");
+  ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
+  d.dataset.spec.description = "second";
+  ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());  // revision 2
+  d.dataset.spec.description = "from a stale read";
+  d.expected_revision = 1;
+  auto stale = store_->Apply({d}, "user:admin", false);
+  EXPECT_EQ(stale.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(Msg(stale.status()), HasSubstr("resources[0] (Dataset"));
+  EXPECT_EQ(store_->GetDataset(d.dataset.key)->spec.description, "second");
+  d.expected_revision = 2;
+  EXPECT_TRUE(store_->Apply({d}, "user:admin", false).ok());
+}
+
+TEST_F(StoreTest, OneBadResourceRollsBackTheWholeApply) {
+  int64_t audits = AuditCount();
+  auto r = store_->Apply({DomainRes("sales"), DatasetRes("a", "sales"),
+                          DatasetRes("b", "marketing")},
+                         "user:admin", false);
+  ASSERT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(Msg(r.status()),
+              HasSubstr("resources[2] (Dataset postgres://db:5432/b): "
+                        "spec.domain: domain \"marketing\" does not exist"));
+  EXPECT_EQ(store_->GetDomain("sales").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetDataset({"postgres://db:5432", "a"}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(AuditCount(), audits);
+  EXPECT_EQ(*store_->CatalogRevision(), 0);
+}
+
+TEST_F(StoreTest, InvalidAndDuplicateResourcesAreRefused) {
+  Resource bad = DatasetRes("t");
+  bad.dataset.spec.fields.push_back({.name = "order_id", .type = "int"});
+  auto r = store_->Apply({bad}, "user:admin", false);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Msg(r.status()), HasSubstr("duplicate field name"));
+  r = store_->Apply({DatasetRes("t"), DatasetRes("t")}, "user:admin", false);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Msg(r.status()), HasSubstr("appears twice (also resources[0])"));
+}
+
+TEST_F(StoreTest, DryRunReportsButChangesNothing) {
+  auto r = store_->Apply({DatasetRes("t")}, "user:admin", true);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->results[0].outcome, ApplyOutcome::kCreated);
+  EXPECT_EQ(store_->GetDataset({"postgres://db:5432", "t"}).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreTest, DeleteKeepsHistoryAndRevisionsNeverRepeat) {
+  Resource d = DatasetRes("t");
+  ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
+  EXPECT_EQ(store_->DeleteDataset(d.dataset.key, 5, "user:admin")
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  ASSERT_TRUE(store_->DeleteDataset(d.dataset.key, 1, "user:admin").ok());
+  EXPECT_EQ(store_->GetDataset(d.dataset.key).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->DeleteDataset(d.dataset.key, 0, "user:admin")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  auto again = store_->Apply({d}, "user:admin", false);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->results[0].revision, 3);
+  auto history = store_->DatasetHistory(d.dataset.key);
+  ASSERT_TRUE(history.ok());
+  std::vector<std::string> actions;
+  for (const auto& e : *history) actions.push_back(e.action);
+  EXPECT_THAT(actions, ElementsAre("create", "delete", "create"));
+  // Search no longer finds a deleted dataset's old row twice.
+  auto hits = store_->Search("orders", {});
+  ASSERT_TRUE(hits.ok());
+  EXPECT_EQ(hits->items.size(), 1u);
+}
+
+TEST_F(StoreTest, ListPaginatesAndFiltersByDomainSubtree) {
+  std::vector<Resource> batch = {DomainRes("sales"), DomainRes("sales/eu"),
+                                 DomainRes("sales_ops")};
+  for (int i = 0; i < 25; ++i) {
+    batch.push_back(DatasetRes("t" + std::to_string(100 + i),
+                               i % 3 == 0   ? "sales"
+                               : i % 3 == 1 ? "sales/eu"
+                                            : "sales_ops"));
+  }
+  ASSERT_TRUE(store_->Apply(batch, "user:admin", false).ok());
+  std::vector<std::string> names;
+  PageRequest page{.page_size = 10};
+  int pages = 0;
+  do {
+    auto p = store_->ListDatasets("", page);
+    ASSERT_TRUE(p.ok()) << p.status();
+    for (const auto& d : p->items) names.push_back(d.key.name);
+    page.page_token = p->next_page_token;
+    ++pages;
+  } while (!page.page_token.empty());
+  EXPECT_EQ(pages, 3);
+  ASSERT_EQ(names.size(), 25u);
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+
+  auto sales = store_->ListDatasets("sales", {});
+  ASSERT_TRUE(sales.ok());
+  EXPECT_EQ(sales->items.size(), 17u);  // sales and sales/eu, not sales_ops
+  EXPECT_EQ(store_->ListDatasets("", {.page_token = "%%%"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, SearchCoversNamesDescriptionsFieldsAndTags) {
+  Resource a = DatasetRes("sales.orders");
+  Resource b = DatasetRes("hr.people");
+  b.dataset.spec.description = "employees";
+  b.dataset.spec.tags = {"confidential-hr"};
+  b.dataset.spec.fields = {{.name = "salary_band", .type = "int"}};
+  ASSERT_TRUE(store_->Apply({a, b}, "user:admin", false).ok());
+  auto keys = [&](std::string q) {
+    std::vector<std::string> out;
+    auto hits = store_->Search(q, {});
+    EXPECT_TRUE(hits.ok()) << hits.status();
+    if (hits.ok()) {
+      for (const auto& h : hits->items) out.push_back(h.key.name);
+    }
+    return out;
+  };
+  EXPECT_THAT(keys("orders"), ElementsAre("sales.orders"));
+  EXPECT_THAT(keys("employees"), ElementsAre("hr.people"));
+  EXPECT_THAT(keys("salary"), ElementsAre("hr.people"));
+  EXPECT_THAT(keys("sal"), ElementsAre("hr.people", "sales.orders"));
+  EXPECT_THAT(keys("confidential"), ElementsAre("hr.people"));
+  // FTS5 syntax in user text is taken literally, not as an operator.
+  EXPECT_TRUE(keys("orders OR NOT \"x").empty());
+  EXPECT_EQ(store_->Search("  ", {}).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, GroupsMustExistAndMayNotCycle) {
+  Resource user{.kind = Resource::Kind::kPrincipal};
+  user.principal = {.kind = PrincipalKind::kUser, .name = "alice"};
+  user.principal.spec.groups = {"analysts"};
+  auto r = store_->Apply({user}, "user:admin", false);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(Msg(r.status()), HasSubstr("group \"analysts\" does not exist"));
+
+  ASSERT_TRUE(store_->Apply({user, GroupRes("analysts", {"everyone"}),
+                             GroupRes("everyone", {})},
+                            "user:admin", false)
+                  .ok());
+  r = store_->Apply({GroupRes("everyone", {"analysts"})}, "user:admin", false);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(Msg(r.status()), HasSubstr("member of itself"));
+  auto del = store_->DeletePrincipal(PrincipalKind::kGroup, "analysts", 0,
+                                     "user:admin");
+  EXPECT_EQ(del.status().code(), absl::StatusCode::kFailedPrecondition);
+  auto users = store_->ListPrincipals(std::nullopt, {});
+  ASSERT_TRUE(users.ok());
+  ASSERT_EQ(users->items.size(), 1u);
+  EXPECT_EQ(users->items[0].name, "alice");
+}
+
+TEST_F(StoreTest, DomainsNeedParentsAndRefuseDeletionWhileUsed) {
+  auto r = store_->Apply({DomainRes("finance/payments")}, "user:admin", false);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->Apply({DomainRes("finance/payments"), DomainRes("finance"),
+                             DatasetRes("p", "finance/payments")},
+                            "user:admin", false)
+                  .ok());
+  EXPECT_EQ(store_->DeleteDomain("finance", 0, "user:admin").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(store_->DeleteDataset({"postgres://db:5432", "p"}, 0,
+                                    "user:admin")
+                  .ok());
+  EXPECT_TRUE(store_->DeleteDomain("finance/payments", 0, "user:admin").ok());
+  EXPECT_TRUE(store_->DeleteDomain("finance", 0, "user:admin").ok());
+}
+
+TEST_F(StoreTest, DataSurvivesReopen) {
+  ASSERT_TRUE(store_->Apply({DatasetRes("t")}, "user:admin", false).ok());
+  Reopen();
+  auto got = store_->GetDataset({"postgres://db:5432", "t"});
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->spec.owners[0].principal, "user:alice");
+}
+
+TEST_F(StoreTest, TokensStoreHashesAndRevoke) {
+  TokenRecord t{.id = "tok_1", .secret_hash = std::string("\x00\x01\xff", 3),
+                .principal = "user:alice", .description = "ci"};
+  ASSERT_TRUE(store_->CreateToken(t, "user:admin").ok());
+  auto got = store_->GetToken("tok_1");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->secret_hash, t.secret_hash);
+  EXPECT_FALSE(got->revoked);
+  ASSERT_TRUE(store_->RevokeToken("tok_1", "user:admin").ok());
+  EXPECT_TRUE(store_->GetToken("tok_1")->revoked);
+  EXPECT_EQ(store_->RevokeToken("tok_1", "user:admin").code(),
+            absl::StatusCode::kNotFound);
+  auto events = store_->ListAudit(0, 10);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 2u);
+  EXPECT_EQ((*events)[1].action, "token.revoke");
+}
+
+TEST_F(StoreTest, SqlInjectionTextIsStoredVerbatim) {
+  Resource d = DatasetRes("x'); DROP TABLE datasets; --");
+  d.dataset.spec.description = "\"; DELETE FROM audit_events; --";
+  ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
+  auto got = store_->GetDataset(d.dataset.key);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->spec.description, d.dataset.spec.description);
+  EXPECT_EQ(AuditCount(), 1);
+}
+
+}  // namespace
+}  // namespace catalog::store
