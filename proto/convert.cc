@@ -1,0 +1,322 @@
+#include "proto/convert.h"
+
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+
+namespace catalog {
+namespace {
+
+absl::Status BadEnum(std::string_view field, int value) {
+  return absl::InvalidArgumentError(
+      StrCat(field, ": unknown enum value ", value));
+}
+
+v1::Classification ToProto(Classification c) {
+  switch (c) {
+    case Classification::kUnspecified:
+      return v1::CLASSIFICATION_UNSPECIFIED;
+    case Classification::kPublic:
+      return v1::CLASSIFICATION_PUBLIC;
+    case Classification::kInternal:
+      return v1::CLASSIFICATION_INTERNAL;
+    case Classification::kConfidential:
+      return v1::CLASSIFICATION_CONFIDENTIAL;
+    case Classification::kRestricted:
+      return v1::CLASSIFICATION_RESTRICTED;
+  }
+  return v1::CLASSIFICATION_UNSPECIFIED;
+}
+
+absl::StatusOr<Classification> FromProto(v1::Classification c,
+                                         std::string_view field) {
+  switch (c) {
+    case v1::CLASSIFICATION_UNSPECIFIED:
+      return Classification::kUnspecified;
+    case v1::CLASSIFICATION_PUBLIC:
+      return Classification::kPublic;
+    case v1::CLASSIFICATION_INTERNAL:
+      return Classification::kInternal;
+    case v1::CLASSIFICATION_CONFIDENTIAL:
+      return Classification::kConfidential;
+    case v1::CLASSIFICATION_RESTRICTED:
+      return Classification::kRestricted;
+    default:
+      return BadEnum(field, c);
+  }
+}
+
+v1::OwnershipType ToProto(OwnershipType t) {
+  switch (t) {
+    case OwnershipType::kTechnical:
+      return v1::OWNERSHIP_TYPE_TECHNICAL;
+    case OwnershipType::kBusiness:
+      return v1::OWNERSHIP_TYPE_BUSINESS;
+    case OwnershipType::kSteward:
+      return v1::OWNERSHIP_TYPE_STEWARD;
+  }
+  return v1::OWNERSHIP_TYPE_UNSPECIFIED;
+}
+
+absl::StatusOr<OwnershipType> FromProto(v1::OwnershipType t,
+                                        std::string_view field) {
+  switch (t) {
+    case v1::OWNERSHIP_TYPE_UNSPECIFIED:  // the manifest default
+    case v1::OWNERSHIP_TYPE_TECHNICAL:
+      return OwnershipType::kTechnical;
+    case v1::OWNERSHIP_TYPE_BUSINESS:
+      return OwnershipType::kBusiness;
+    case v1::OWNERSHIP_TYPE_STEWARD:
+      return OwnershipType::kSteward;
+    default:
+      return BadEnum(field, t);
+  }
+}
+
+void OwnersToProto(const std::vector<Owner>& owners,
+                   google::protobuf::RepeatedPtrField<v1::Owner>* out) {
+  for (const Owner& o : owners) {
+    v1::Owner* p = out->Add();
+    p->set_principal(o.principal);
+    p->set_type(ToProto(o.type));
+  }
+}
+
+absl::StatusOr<std::vector<Owner>> OwnersFromProto(
+    const google::protobuf::RepeatedPtrField<v1::Owner>& owners,
+    std::string_view path) {
+  std::vector<Owner> out;
+  for (int i = 0; i < owners.size(); ++i) {
+    Owner o{.principal = owners[i].principal()};
+    ASSIGN_OR_RETURN(o.type, FromProto(owners[i].type(),
+                                       StrCat(path, "[", i, "].type")));
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+void FieldsToProto(const std::vector<Field>& fields,
+                   google::protobuf::RepeatedPtrField<v1::Field>* out) {
+  for (const Field& f : fields) {
+    v1::Field* p = out->Add();
+    p->set_name(f.name);
+    p->set_type(f.type);
+    p->set_nullable(f.nullable);
+    p->set_description(f.description);
+    for (const auto& t : f.tags) p->add_tags(t);
+    p->set_classification(ToProto(f.classification));
+    FieldsToProto(f.fields, p->mutable_fields());
+  }
+}
+
+absl::StatusOr<std::vector<Field>> FieldsFromProto(
+    const google::protobuf::RepeatedPtrField<v1::Field>& fields,
+    const std::string& path) {
+  // Protobuf's parser already bounds message nesting (100 levels).
+  std::vector<Field> out;
+  out.reserve(fields.size());
+  for (int i = 0; i < fields.size(); ++i) {
+    const v1::Field& p = fields[i];
+    std::string item = StrCat(path, "[", i, "]");
+    Field f{.name = p.name(),
+            .type = p.type(),
+            .nullable = p.nullable(),
+            .description = p.description(),
+            .tags = {p.tags().begin(), p.tags().end()}};
+    ASSIGN_OR_RETURN(f.classification,
+                     FromProto(p.classification(),
+                               StrCat(item, ".classification")));
+    ASSIGN_OR_RETURN(f.fields, FieldsFromProto(p.fields(),
+                                               StrCat(item, ".fields")));
+    out.push_back(std::move(f));
+  }
+  return out;
+}
+
+}  // namespace
+
+v1::DatasetKey ToProto(const DatasetKey& key) {
+  v1::DatasetKey out;
+  out.set_namespace_(key.ns);
+  out.set_name(key.name);
+  return out;
+}
+
+DatasetKey FromProto(const v1::DatasetKey& key) {
+  return {key.namespace_(), key.name()};
+}
+
+v1::ObjectStatus ToProto(const ObjectStatus& s) {
+  v1::ObjectStatus out;
+  out.set_revision(s.revision);
+  out.set_schema_version(s.schema_version);
+  out.set_created_at(s.created_at);
+  out.set_updated_at(s.updated_at);
+  out.set_updated_by(s.updated_by);
+  return out;
+}
+
+ObjectStatus FromProto(const v1::ObjectStatus& s) {
+  return {.revision = s.revision(),
+          .schema_version = s.schema_version(),
+          .created_at = s.created_at(),
+          .updated_at = s.updated_at(),
+          .updated_by = s.updated_by()};
+}
+
+v1::Dataset ToProto(const Dataset& d) {
+  v1::Dataset out;
+  *out.mutable_key() = ToProto(d.key);
+  v1::DatasetSpec* spec = out.mutable_spec();
+  spec->set_description(d.spec.description);
+  spec->set_domain(d.spec.domain);
+  spec->set_classification(ToProto(d.spec.classification));
+  for (const auto& t : d.spec.tags) spec->add_tags(t);
+  OwnersToProto(d.spec.owners, spec->mutable_owners());
+  for (const auto& [k, v] : d.spec.properties) {
+    (*spec->mutable_properties())[k] = v;
+  }
+  spec->set_lifecycle(d.spec.lifecycle == Lifecycle::kDeprecated
+                          ? v1::LIFECYCLE_DEPRECATED
+                          : v1::LIFECYCLE_ACTIVE);
+  FieldsToProto(d.spec.fields, spec->mutable_schema()->mutable_fields());
+  *out.mutable_status() = ToProto(d.status);
+  return out;
+}
+
+absl::StatusOr<Dataset> FromProto(const v1::Dataset& p) {
+  Dataset d;
+  d.key = FromProto(p.key());
+  const v1::DatasetSpec& spec = p.spec();
+  d.spec.description = spec.description();
+  d.spec.domain = spec.domain();
+  ASSIGN_OR_RETURN(d.spec.classification,
+                   FromProto(spec.classification(), "spec.classification"));
+  d.spec.tags.assign(spec.tags().begin(), spec.tags().end());
+  ASSIGN_OR_RETURN(d.spec.owners, OwnersFromProto(spec.owners(), "spec.owners"));
+  d.spec.properties.insert(spec.properties().begin(), spec.properties().end());
+  switch (spec.lifecycle()) {
+    case v1::LIFECYCLE_UNSPECIFIED:
+    case v1::LIFECYCLE_ACTIVE:
+      d.spec.lifecycle = Lifecycle::kActive;
+      break;
+    case v1::LIFECYCLE_DEPRECATED:
+      d.spec.lifecycle = Lifecycle::kDeprecated;
+      break;
+    default:
+      return BadEnum("spec.lifecycle", spec.lifecycle());
+  }
+  ASSIGN_OR_RETURN(d.spec.fields, FieldsFromProto(spec.schema().fields(),
+                                                  "spec.schema.fields"));
+  d.status = FromProto(p.status());
+  return d;
+}
+
+v1::Domain ToProto(const Domain& d) {
+  v1::Domain out;
+  out.set_path(d.path);
+  out.mutable_spec()->set_description(d.spec.description);
+  OwnersToProto(d.spec.owners, out.mutable_spec()->mutable_owners());
+  *out.mutable_status() = ToProto(d.status);
+  return out;
+}
+
+absl::StatusOr<Domain> FromProto(const v1::Domain& p) {
+  Domain d{.path = p.path()};
+  d.spec.description = p.spec().description();
+  ASSIGN_OR_RETURN(d.spec.owners,
+                   OwnersFromProto(p.spec().owners(), "spec.owners"));
+  d.status = FromProto(p.status());
+  return d;
+}
+
+v1::PrincipalKind ToProto(PrincipalKind kind) {
+  switch (kind) {
+    case PrincipalKind::kUser:
+      return v1::PRINCIPAL_KIND_USER;
+    case PrincipalKind::kServiceAccount:
+      return v1::PRINCIPAL_KIND_SERVICE_ACCOUNT;
+    case PrincipalKind::kGroup:
+      return v1::PRINCIPAL_KIND_GROUP;
+  }
+  return v1::PRINCIPAL_KIND_UNSPECIFIED;
+}
+
+absl::StatusOr<PrincipalKind> FromProto(v1::PrincipalKind kind) {
+  switch (kind) {
+    case v1::PRINCIPAL_KIND_USER:
+      return PrincipalKind::kUser;
+    case v1::PRINCIPAL_KIND_SERVICE_ACCOUNT:
+      return PrincipalKind::kServiceAccount;
+    case v1::PRINCIPAL_KIND_GROUP:
+      return PrincipalKind::kGroup;
+    default:
+      return BadEnum("kind", kind);
+  }
+}
+
+v1::Principal ToProto(const Principal& p) {
+  v1::Principal out;
+  out.set_kind(ToProto(p.kind));
+  out.set_name(p.name);
+  for (const auto& [k, v] : p.spec.attributes) {
+    (*out.mutable_spec()->mutable_attributes())[k] = v;
+  }
+  for (const auto& g : p.spec.groups) out.mutable_spec()->add_groups(g);
+  *out.mutable_status() = ToProto(p.status);
+  return out;
+}
+
+absl::StatusOr<Principal> FromProto(const v1::Principal& p) {
+  Principal out{.name = p.name()};
+  ASSIGN_OR_RETURN(out.kind, FromProto(p.kind()));
+  out.spec.attributes.insert(p.spec().attributes().begin(),
+                             p.spec().attributes().end());
+  out.spec.groups.assign(p.spec().groups().begin(), p.spec().groups().end());
+  out.status = FromProto(p.status());
+  return out;
+}
+
+v1::Resource ToProto(const Resource& r) {
+  v1::Resource out;
+  switch (r.kind) {
+    case Resource::Kind::kDataset:
+      *out.mutable_dataset() = ToProto(r.dataset);
+      break;
+    case Resource::Kind::kDomain:
+      *out.mutable_domain() = ToProto(r.domain);
+      break;
+    case Resource::Kind::kPrincipal:
+      *out.mutable_principal() = ToProto(r.principal);
+      break;
+  }
+  out.set_expected_revision(r.expected_revision);
+  return out;
+}
+
+absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
+  Resource r;
+  r.expected_revision = p.expected_revision();
+  switch (p.kind_case()) {
+    case v1::Resource::kDataset: {
+      r.kind = Resource::Kind::kDataset;
+      ASSIGN_OR_RETURN(r.dataset, FromProto(p.dataset()));
+      break;
+    }
+    case v1::Resource::kDomain: {
+      r.kind = Resource::Kind::kDomain;
+      ASSIGN_OR_RETURN(r.domain, FromProto(p.domain()));
+      break;
+    }
+    case v1::Resource::kPrincipal: {
+      r.kind = Resource::Kind::kPrincipal;
+      ASSIGN_OR_RETURN(r.principal, FromProto(p.principal()));
+      break;
+    }
+    default:
+      return absl::InvalidArgumentError(
+          "kind: a resource must hold a dataset, a domain or a principal");
+  }
+  return r;
+}
+
+}  // namespace catalog

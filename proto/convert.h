@@ -1,0 +1,35 @@
+// Conversions between the catalog model (lib/catalog) and its Protobuf API
+// messages. Used at the edges only: the gRPC handlers and catalogctl.
+//
+// FromProto functions reject unknown enum values with INVALID_ARGUMENT naming
+// the field; they do not apply the rules of lib/catalog/validate.h.
+#pragma once
+
+#include "absl/status/statusor.h"
+#include "catalog/v1/catalog.pb.h"
+#include "lib/catalog/model.h"
+
+namespace catalog {
+
+v1::DatasetKey ToProto(const DatasetKey& key);
+DatasetKey FromProto(const v1::DatasetKey& key);
+
+v1::ObjectStatus ToProto(const ObjectStatus& status);
+ObjectStatus FromProto(const v1::ObjectStatus& status);
+
+v1::Dataset ToProto(const Dataset& dataset);
+absl::StatusOr<Dataset> FromProto(const v1::Dataset& dataset);
+
+v1::Domain ToProto(const Domain& domain);
+absl::StatusOr<Domain> FromProto(const v1::Domain& domain);
+
+v1::Principal ToProto(const Principal& principal);
+absl::StatusOr<Principal> FromProto(const v1::Principal& principal);
+
+v1::Resource ToProto(const Resource& resource);
+absl::StatusOr<Resource> FromProto(const v1::Resource& resource);
+
+v1::PrincipalKind ToProto(PrincipalKind kind);
+absl::StatusOr<PrincipalKind> FromProto(v1::PrincipalKind kind);
+
+}  // namespace catalog

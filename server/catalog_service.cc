@@ -1,0 +1,269 @@
+#include "server/catalog_service.h"
+
+#include "lib/catalog/validate.h"
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+#include "proto/convert.h"
+#include "server/call.h"
+
+namespace catalog::server {
+namespace {
+
+absl::StatusOr<store::PageRequest> Page(int32_t size, const std::string& token) {
+  if (size < 0) {
+    return absl::InvalidArgumentError("page_size: must not be negative");
+  }
+  return store::PageRequest{.page_size = size, .page_token = token};
+}
+
+absl::StatusOr<DatasetKey> Key(const v1::DatasetKey& key) {
+  DatasetKey out = FromProto(key);
+  RETURN_IF_ERROR(ValidateDatasetKey(out));
+  return out;
+}
+
+v1::ApplyOutcome ToProto(store::ApplyOutcome outcome) {
+  switch (outcome) {
+    case store::ApplyOutcome::kCreated:
+      return v1::APPLY_OUTCOME_CREATED;
+    case store::ApplyOutcome::kChanged:
+      return v1::APPLY_OUTCOME_CHANGED;
+    case store::ApplyOutcome::kUnchanged:
+      return v1::APPLY_OUTCOME_UNCHANGED;
+  }
+  return v1::APPLY_OUTCOME_UNSPECIFIED;
+}
+
+absl::Status NonNegative(int64_t revision) {
+  return revision < 0 ? absl::InvalidArgumentError(
+                            "expected_revision: must not be negative")
+                      : absl::OkStatus();
+}
+
+}  // namespace
+
+grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
+                                       const v1::ApplyRequest* request,
+                                       v1::ApplyResponse* response) {
+  return Serve(*auth_, context, Access::kWrite,
+               [&](const std::string& caller) -> absl::Status {
+    if (request->resources_size() == 0) {
+      return absl::InvalidArgumentError("resources: must not be empty");
+    }
+    if (request->resources_size() > kMaxApplyResources) {
+      return absl::InvalidArgumentError(
+          StrCat("resources: at most ", kMaxApplyResources,
+                 " per apply (got ", request->resources_size(), ")"));
+    }
+    std::vector<Resource> resources;
+    resources.reserve(request->resources_size());
+    for (int i = 0; i < request->resources_size(); ++i) {
+      absl::StatusOr<Resource> r = FromProto(request->resources(i));
+      if (!r.ok()) {
+        return absl::InvalidArgumentError(
+            StrCat("resources[", i, "]: ", MessageOf(r.status())));
+      }
+      resources.push_back(*std::move(r));
+    }
+    ASSIGN_OR_RETURN(store::ApplyResponse applied,
+                     store_->Apply(resources, caller, request->dry_run()));
+    for (const store::ApplyResult& r : applied.results) {
+      v1::ApplyResult* out = response->add_results();
+      out->set_kind(r.kind);
+      out->set_name(r.name);
+      out->set_outcome(ToProto(r.outcome));
+      out->set_revision(r.revision);
+    }
+    response->set_catalog_revision(applied.catalog_revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
+                                            const v1::GetDatasetRequest* request,
+                                            v1::Dataset* response) {
+  return Serve(*auth_, context, Access::kRead,
+               [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
+    ASSIGN_OR_RETURN(Dataset d, store_->GetDataset(key));
+    *response = ToProto(d);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::ListDatasets(
+    grpc::ServerContext* context, const v1::ListDatasetsRequest* request,
+    v1::ListDatasetsResponse* response) {
+  return Serve(*auth_, context, Access::kRead,
+               [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(store::PageRequest page,
+                     Page(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(store::Page<Dataset> datasets,
+                     store_->ListDatasets(request->domain(), page));
+    for (const Dataset& d : datasets.items) {
+      *response->add_datasets() = ToProto(d);
+    }
+    response->set_next_page_token(datasets.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::DeleteDataset(
+    grpc::ServerContext* context, const v1::DeleteDatasetRequest* request,
+    v1::DeleteResponse* response) {
+  return Serve(*auth_, context, Access::kWrite,
+               [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
+    RETURN_IF_ERROR(NonNegative(request->expected_revision()));
+    ASSIGN_OR_RETURN(int64_t revision,
+                     store_->DeleteDataset(key, request->expected_revision(),
+                                           caller));
+    response->set_catalog_revision(revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::SearchDatasets(
+    grpc::ServerContext* context, const v1::SearchRequest* request,
+    v1::SearchResponse* response) {
+  return Serve(*auth_, context, Access::kRead,
+               [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(store::PageRequest page,
+                     Page(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(store::Page<store::SearchHit> hits,
+                     store_->Search(request->query(), page));
+    for (const store::SearchHit& h : hits.items) {
+      v1::SearchHit* out = response->add_hits();
+      *out->mutable_key() = catalog::ToProto(h.key);
+      out->set_description(h.description);
+      out->set_domain(h.domain);
+      out->set_score(h.score);
+    }
+    response->set_next_page_token(hits.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::GetDatasetHistory(
+    grpc::ServerContext* context, const v1::GetDatasetHistoryRequest* request,
+    v1::GetDatasetHistoryResponse* response) {
+  return Serve(*auth_, context, Access::kRead,
+               [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
+    ASSIGN_OR_RETURN(std::vector<store::HistoryEntry> entries,
+                     store_->DatasetHistory(key));
+    for (const store::HistoryEntry& e : entries) {
+      v1::HistoryEntry* out = response->add_entries();
+      out->set_revision(e.revision);
+      out->set_actor(e.actor);
+      out->set_time(e.time);
+      out->set_action(e.action);
+      for (const std::string& c : e.changes) out->add_changes(c);
+      *out->mutable_dataset() = catalog::ToProto(e.dataset);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::GetDomain(grpc::ServerContext* context,
+                                           const v1::GetDomainRequest* request,
+                                           v1::Domain* response) {
+  return Serve(*auth_, context, Access::kRead,
+               [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(Domain d, store_->GetDomain(request->path()));
+    *response = catalog::ToProto(d);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::ListDomains(grpc::ServerContext* context,
+                                             const v1::ListRequest* request,
+                                             v1::ListDomainsResponse* response) {
+  return Serve(*auth_, context, Access::kRead,
+               [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(store::PageRequest page,
+                     Page(request->page_size(), request->page_token()));
+    ASSIGN_OR_RETURN(store::Page<Domain> domains, store_->ListDomains(page));
+    for (const Domain& d : domains.items) {
+      *response->add_domains() = catalog::ToProto(d);
+    }
+    response->set_next_page_token(domains.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::DeleteDomain(
+    grpc::ServerContext* context, const v1::DeleteDomainRequest* request,
+    v1::DeleteResponse* response) {
+  return Serve(*auth_, context, Access::kWrite,
+               [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(NonNegative(request->expected_revision()));
+    ASSIGN_OR_RETURN(int64_t revision,
+                     store_->DeleteDomain(request->path(),
+                                          request->expected_revision(),
+                                          caller));
+    response->set_catalog_revision(revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::GetPrincipal(
+    grpc::ServerContext* context, const v1::GetPrincipalRequest* request,
+    v1::Principal* response) {
+  return Serve(*auth_, context, Access::kRead,
+               [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(PrincipalKind kind, FromProto(request->kind()));
+    ASSIGN_OR_RETURN(Principal p, store_->GetPrincipal(kind, request->name()));
+    *response = catalog::ToProto(p);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::ListPrincipals(
+    grpc::ServerContext* context, const v1::ListPrincipalsRequest* request,
+    v1::ListPrincipalsResponse* response) {
+  return Serve(*auth_, context, Access::kRead,
+               [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(store::PageRequest page,
+                     Page(request->page_size(), request->page_token()));
+    std::optional<PrincipalKind> kind;
+    if (request->kind() != v1::PRINCIPAL_KIND_UNSPECIFIED) {
+      ASSIGN_OR_RETURN(kind, FromProto(request->kind()));
+    }
+    ASSIGN_OR_RETURN(store::Page<Principal> principals,
+                     store_->ListPrincipals(kind, page));
+    for (const Principal& p : principals.items) {
+      *response->add_principals() = catalog::ToProto(p);
+    }
+    response->set_next_page_token(principals.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::DeletePrincipal(
+    grpc::ServerContext* context, const v1::DeletePrincipalRequest* request,
+    v1::DeleteResponse* response) {
+  return Serve(*auth_, context, Access::kWrite,
+               [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(PrincipalKind kind, FromProto(request->kind()));
+    RETURN_IF_ERROR(NonNegative(request->expected_revision()));
+    ASSIGN_OR_RETURN(int64_t revision,
+                     store_->DeletePrincipal(kind, request->name(),
+                                             request->expected_revision(),
+                                             caller));
+    response->set_catalog_revision(revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::Ping(grpc::ServerContext* context,
+                                      const v1::PingRequest*,
+                                      v1::PingResponse* response) {
+  return Serve(*auth_, context, Access::kRead,
+               [&](const std::string& caller) -> absl::Status {
+    response->set_principal(caller);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace catalog::server

@@ -1,0 +1,65 @@
+// catalog.v1.CatalogService: datasets, domains and principals. Thin: each
+// handler validates its request, calls the store once and converts the
+// answer.
+#pragma once
+
+#include "catalog/v1/catalog.grpc.pb.h"
+#include "server/auth.h"
+#include "server/store/store.h"
+
+namespace catalog::server {
+
+// The most resources one Apply may carry.
+inline constexpr int kMaxApplyResources = 10000;
+
+class CatalogServiceImpl final : public v1::CatalogService::Service {
+ public:
+  CatalogServiceImpl(store::Store* store, const Authenticator* auth)
+      : store_(store), auth_(auth) {}
+
+  grpc::Status Apply(grpc::ServerContext* context,
+                     const v1::ApplyRequest* request,
+                     v1::ApplyResponse* response) override;
+  grpc::Status GetDataset(grpc::ServerContext* context,
+                          const v1::GetDatasetRequest* request,
+                          v1::Dataset* response) override;
+  grpc::Status ListDatasets(grpc::ServerContext* context,
+                            const v1::ListDatasetsRequest* request,
+                            v1::ListDatasetsResponse* response) override;
+  grpc::Status DeleteDataset(grpc::ServerContext* context,
+                             const v1::DeleteDatasetRequest* request,
+                             v1::DeleteResponse* response) override;
+  grpc::Status SearchDatasets(grpc::ServerContext* context,
+                              const v1::SearchRequest* request,
+                              v1::SearchResponse* response) override;
+  grpc::Status GetDatasetHistory(
+      grpc::ServerContext* context, const v1::GetDatasetHistoryRequest* request,
+      v1::GetDatasetHistoryResponse* response) override;
+  grpc::Status GetDomain(grpc::ServerContext* context,
+                         const v1::GetDomainRequest* request,
+                         v1::Domain* response) override;
+  grpc::Status ListDomains(grpc::ServerContext* context,
+                           const v1::ListRequest* request,
+                           v1::ListDomainsResponse* response) override;
+  grpc::Status DeleteDomain(grpc::ServerContext* context,
+                            const v1::DeleteDomainRequest* request,
+                            v1::DeleteResponse* response) override;
+  grpc::Status GetPrincipal(grpc::ServerContext* context,
+                            const v1::GetPrincipalRequest* request,
+                            v1::Principal* response) override;
+  grpc::Status ListPrincipals(grpc::ServerContext* context,
+                              const v1::ListPrincipalsRequest* request,
+                              v1::ListPrincipalsResponse* response) override;
+  grpc::Status DeletePrincipal(grpc::ServerContext* context,
+                               const v1::DeletePrincipalRequest* request,
+                               v1::DeleteResponse* response) override;
+  grpc::Status Ping(grpc::ServerContext* context,
+                    const v1::PingRequest* request,
+                    v1::PingResponse* response) override;
+
+ private:
+  store::Store* store_;
+  const Authenticator* auth_;
+};
+
+}  // namespace catalog::server

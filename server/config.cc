@@ -1,0 +1,102 @@
+#include "server/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include "absl/strings/numbers.h"
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+
+namespace catalog::server {
+namespace {
+
+absl::Status At(const std::string& file, const YAML::Mark& mark,
+                std::string_view message) {
+  return absl::InvalidArgumentError(
+      StrCat(file, ":", mark.line + 1, ": ", message));
+}
+
+}  // namespace
+
+absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
+                                            ServerConfig config) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return absl::NotFoundError(StrCat("config file ", path, " cannot be read"));
+  } catch (const YAML::Exception& e) {
+    return At(path, e.mark, StrCat("malformed YAML: ", e.msg));
+  }
+  if (root.IsNull()) return config;
+  if (!root.IsMap()) return At(path, root.Mark(), "must be a mapping");
+  for (const auto& item : root) {
+    std::string key = item.first.as<std::string>("");
+    const YAML::Node& value = item.second;
+    if (!value.IsScalar()) {
+      return At(path, value.Mark(), StrCat(key, ": must be a scalar"));
+    }
+    std::string text = value.Scalar();
+    auto integer = [&](int& out) -> absl::Status {
+      if (!absl::SimpleAtoi(text, &out) || out <= 0) {
+        return At(path, value.Mark(),
+                  StrCat(key, ": must be a positive integer"));
+      }
+      return absl::OkStatus();
+    };
+    if (key == "listen") {
+      config.listen = text;
+    } else if (key == "http-listen") {
+      config.http_listen = text;
+    } else if (key == "data-dir") {
+      config.data_dir = text;
+    } else if (key == "policies") {
+      config.policies_dir = text;
+    } else if (key == "log-format") {
+      config.log_format = text;
+    } else if (key == "log-level") {
+      config.log_level = text;
+    } else if (key == "max-threads") {
+      RETURN_IF_ERROR(integer(config.max_threads));
+    } else if (key == "readers") {
+      RETURN_IF_ERROR(integer(config.readers));
+    } else if (key == "max-message-bytes") {
+      RETURN_IF_ERROR(integer(config.max_message_bytes));
+    } else {
+      return At(path, item.first.Mark(), StrCat("unknown setting \"", key, "\""));
+    }
+  }
+  return config;
+}
+
+absl::Status CheckListenAddress(std::string_view flag, std::string_view value) {
+  size_t colon = value.rfind(':');
+  int port = 0;
+  if (colon == std::string_view::npos || colon == 0 ||
+      !absl::SimpleAtoi(std::string(value.substr(colon + 1)), &port) ||
+      port < 0 || port > 65535) {
+    return absl::InvalidArgumentError(
+        StrCat(flag, ": \"", value, "\" must be HOST:PORT with a port 0-65535"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateConfig(const ServerConfig& c) {
+  RETURN_IF_ERROR(CheckListenAddress("listen", c.listen));
+  RETURN_IF_ERROR(CheckListenAddress("http-listen", c.http_listen));
+  if (c.log_format != "text" && c.log_format != "json") {
+    return absl::InvalidArgumentError(
+        StrCat("log-format: \"", c.log_format, "\" must be text or json"));
+  }
+  if (c.log_level != "debug" && c.log_level != "info" &&
+      c.log_level != "warn" && c.log_level != "error") {
+    return absl::InvalidArgumentError(
+        StrCat("log-level: \"", c.log_level,
+               "\" must be debug, info, warn or error"));
+  }
+  if (c.data_dir.empty()) {
+    return absl::InvalidArgumentError("data-dir: must not be empty");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace catalog::server

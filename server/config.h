@@ -1,0 +1,35 @@
+// catalogd's settings: defaults, then a YAML config file, then flags.
+#pragma once
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace catalog::server {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:7070";       // gRPC; port 0 picks one
+  std::string http_listen = "127.0.0.1:5000";  // /healthz; port 0 picks one
+  std::string data_dir = "./data";             // catalog.db, admin.token
+  std::string policies_dir = "policies";       // *.cedar
+  std::string log_format = "text";             // text | json
+  std::string log_level = "info";              // debug | info | warn | error
+  int max_threads = 32;          // cap on gRPC's synchronous handler threads
+  int readers = 4;               // SQLite reader connections
+  int max_message_bytes = 16 * 1024 * 1024;
+};
+
+// Reads a YAML config file whose keys are the ServerConfig fields written
+// as in the flags: listen, http-listen, data-dir, policies, log-format,
+// log-level, max-threads, readers, max-message-bytes. Unknown keys are an
+// error naming the file and line. Fields absent from the file keep the
+// values `base` has.
+absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
+                                            ServerConfig base);
+
+// Splits "HOST:PORT" (IPv6 as "[::1]:PORT"); INVALID_ARGUMENT naming `flag`.
+absl::Status CheckListenAddress(std::string_view flag, std::string_view value);
+
+absl::Status ValidateConfig(const ServerConfig& config);
+
+}  // namespace catalog::server

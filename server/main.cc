@@ -1,0 +1,128 @@
+// catalogd: the catalog server.
+//
+//   catalogd [--config FILE] [--listen HOST:PORT] [--http-listen HOST:PORT]
+//            [--data-dir DIR] [--policies DIR] [--log-format text|json]
+//   catalogd migrate [--dry-run] [--data-dir DIR]
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <filesystem>
+#include <iostream>
+
+#include "server/config.h"
+#include "server/logging.h"
+#include "server/server.h"
+#include "server/store/migrations.h"
+#include "server/store/sqlite.h"
+
+namespace {
+
+using catalog::server::ServerConfig;
+
+int Migrate(const ServerConfig& config, bool dry_run) {
+  namespace store = catalog::store;
+  std::filesystem::path path =
+      std::filesystem::path(config.data_dir) / "catalog.db";
+  if (dry_run && !std::filesystem::exists(path)) {
+    std::cout << "no database at " << path.string()
+              << "; these migrations would create it:\n";
+    for (const auto& m : store::EmbeddedMigrations()) {
+      std::cout << "  " << m.name << "\n";
+    }
+    return 0;
+  }
+  std::filesystem::create_directories(config.data_dir);
+  auto db = store::Connection::Open(path.string(), false, 5000);
+  if (!db.ok()) {
+    std::cerr << "catalogd: " << db.status().message() << "\n";
+    return 1;
+  }
+  auto current = store::CurrentSchemaVersion(**db);
+  auto pending = store::Migrate(**db, store::EmbeddedMigrations(), dry_run);
+  if (!pending.ok()) {
+    std::cerr << "catalogd: " << pending.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "database " << path.string() << " is at schema version "
+            << (current.ok() ? *current : 0) << "\n";
+  if (pending->empty()) {
+    std::cout << "up to date\n";
+  }
+  for (const auto& m : *pending) {
+    std::cout << (dry_run ? "would apply " : "applied ") << m.name << "\n";
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"catalogd: the data catalog and governance server"};
+  ServerConfig flags;
+  std::string config_file;
+  app.add_option("--config", config_file, "YAML config file");
+  auto* listen = app.add_option("--listen", flags.listen,
+                                "gRPC address HOST:PORT (port 0 picks one)");
+  auto* http = app.add_option("--http-listen", flags.http_listen,
+                              "HTTP address HOST:PORT for /healthz");
+  auto* data = app.add_option("--data-dir", flags.data_dir,
+                              "directory for catalog.db and admin.token");
+  auto* policies = app.add_option("--policies", flags.policies_dir,
+                                  "directory of *.cedar policy files");
+  auto* log_format = app.add_option("--log-format", flags.log_format,
+                                    "text or json");
+  auto* log_level = app.add_option("--log-level", flags.log_level,
+                                   "debug, info, warn or error");
+  auto* migrate = app.add_subcommand(
+      "migrate", "apply pending schema migrations and exit");
+  bool dry_run = false;
+  migrate->add_flag("--dry-run", dry_run, "list what would be applied");
+  CLI11_PARSE(app, argc, argv);
+
+  // Defaults, then the config file, then flags given on the command line.
+  ServerConfig config;
+  if (!config_file.empty()) {
+    auto loaded = catalog::server::LoadConfigFile(config_file, config);
+    if (!loaded.ok()) {
+      std::cerr << "catalogd: " << loaded.status().message() << "\n";
+      return 2;
+    }
+    config = *loaded;
+  }
+  if (listen->count()) config.listen = flags.listen;
+  if (http->count()) config.http_listen = flags.http_listen;
+  if (data->count()) config.data_dir = flags.data_dir;
+  if (policies->count()) config.policies_dir = flags.policies_dir;
+  if (log_format->count()) config.log_format = flags.log_format;
+  if (log_level->count()) config.log_level = flags.log_level;
+  if (absl::Status valid = catalog::server::ValidateConfig(config);
+      !valid.ok()) {
+    std::cerr << "catalogd: " << valid.message() << "\n";
+    return 2;
+  }
+  if (migrate->parsed()) return Migrate(config, dry_run);
+
+  catalog::server::ConfigureLogging(config.log_format, config.log_level);
+  // Block the stop signals before any thread starts, then wait for one here.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  auto server = catalog::server::CatalogServer::Start(config);
+  if (!server.ok()) {
+    spdlog::error("catalogd cannot start: {}",
+                  std::string(server.status().message()));
+    return 1;
+  }
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("received {}; finishing in-flight calls",
+               signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*server)->Shutdown(std::chrono::seconds(10));
+  spdlog::info("catalogd stopped");
+  return 0;
+}

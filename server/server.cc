@@ -1,0 +1,215 @@
+#include "server/server.h"
+
+#include <fcntl.h>
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <mutex>
+#include <thread>
+
+#include "absl/strings/numbers.h"
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+#include "server/auth.h"
+#include "server/catalog_service.h"
+#include "server/store/store.h"
+#include "server/token_service.h"
+
+namespace catalog::server {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::pair<std::string, int> SplitHostPort(const std::string& address) {
+  size_t colon = address.rfind(':');
+  std::string host = address.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  int port = 0;
+  (void)absl::SimpleAtoi(address.substr(colon + 1), &port);
+  return {host, port};
+}
+
+// Writes `content` to `path` with mode 0600, replacing any old file only
+// once the new one is complete.
+absl::Status WritePrivateFile(const fs::path& path, const std::string& content) {
+  fs::path tmp = path;
+  tmp += ".tmp";
+  ::unlink(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::UnavailableError(
+        StrCat("cannot create ", tmp.string(), ": ", std::strerror(errno)));
+  }
+  bool ok = ::write(fd, content.data(), content.size()) ==
+                static_cast<ssize_t>(content.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return absl::UnavailableError(StrCat("cannot write ", path.string()));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int> CountPolicyFiles(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return absl::InvalidArgumentError(
+        StrCat("policies: \"", dir, "\" is not a directory"));
+  }
+  int count = 0;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".cedar") ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+class CatalogServer::Impl {
+ public:
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<CatalogServiceImpl> catalog_service;
+  std::unique_ptr<TokenServiceImpl> token_service;
+  std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<httplib::Server> http_server;
+  std::thread http_thread;
+  int grpc_port = 0;
+  int http_port = 0;
+  fs::path admin_token_path;
+  std::once_flag shutdown_once;
+
+  absl::Status EnsureAdminToken() {
+    if (fs::exists(admin_token_path)) return absl::OkStatus();
+    ASSIGN_OR_RETURN(IssuedToken issued,
+                     auth->Issue(kAdminPrincipal, "created at first start",
+                                 kAdminPrincipal));
+    RETURN_IF_ERROR(WritePrivateFile(admin_token_path, issued.bearer + "\n"));
+    spdlog::info("admin token {} written to {} (mode 0600)", issued.record.id,
+                 admin_token_path.string());
+    return absl::OkStatus();
+  }
+
+  absl::Status StartHttp(const std::string& address) {
+    http_server = std::make_unique<httplib::Server>();
+    store::Store* s = store.get();
+    http_server->Get("/healthz", [s](const httplib::Request&,
+                                     httplib::Response& res) {
+      absl::StatusOr<int64_t> revision = s->CatalogRevision();
+      if (revision.ok()) {
+        res.set_content(StrCat("{\"status\":\"ok\",\"catalog_revision\":",
+                               *revision, "}\n"),
+                        "application/json");
+      } else {
+        res.status = 503;
+        res.set_content("{\"status\":\"unavailable\"}\n", "application/json");
+      }
+    });
+    auto [host, port] = SplitHostPort(address);
+    if (port == 0) {
+      http_port = http_server->bind_to_any_port(host);
+    } else {
+      http_port = http_server->bind_to_port(host, port) ? port : -1;
+    }
+    if (http_port <= 0) {
+      return absl::UnavailableError(
+          StrCat("http-listen: cannot bind ", address));
+    }
+    http_thread = std::thread([this] { http_server->listen_after_bind(); });
+    return absl::OkStatus();
+  }
+
+  absl::Status StartGrpc(const ServerConfig& config) {
+    catalog_service =
+        std::make_unique<CatalogServiceImpl>(store.get(), auth.get());
+    token_service = std::make_unique<TokenServiceImpl>(store.get(), auth.get());
+    grpc::EnableDefaultHealthCheckService(true);
+    grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
+                             &grpc_port);
+    builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+    builder.SetMaxSendMessageSize(config.max_message_bytes);
+    // Handlers use the synchronous API (SQLite work blocks); this caps the
+    // threads gRPC may spawn for them.
+    grpc::ResourceQuota quota("catalogd");
+    quota.SetMaxThreads(config.max_threads);
+    builder.SetResourceQuota(quota);
+    builder.RegisterService(catalog_service.get());
+    builder.RegisterService(token_service.get());
+    grpc_server = builder.BuildAndStart();
+    if (grpc_server == nullptr || grpc_port == 0) {
+      return absl::UnavailableError(
+          StrCat("listen: cannot bind ", config.listen));
+    }
+    return absl::OkStatus();
+  }
+};
+
+CatalogServer::CatalogServer(std::unique_ptr<Impl> impl)
+    : impl_(std::move(impl)) {}
+
+CatalogServer::~CatalogServer() { Shutdown(std::chrono::seconds(1)); }
+
+absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
+    const ServerConfig& config) {
+  RETURN_IF_ERROR(ValidateConfig(config));
+  ASSIGN_OR_RETURN(int policy_files, CountPolicyFiles(config.policies_dir));
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec) {
+    return absl::UnavailableError(StrCat("data-dir: cannot create \"",
+                                         config.data_dir, "\": ", ec.message()));
+  }
+  fs::permissions(config.data_dir, fs::perms::owner_all,
+                  fs::perm_options::replace, ec);
+
+  auto impl = std::make_unique<Impl>();
+  fs::path db_path = fs::path(config.data_dir) / "catalog.db";
+  ASSIGN_OR_RETURN(impl->store, store::Store::Open({.path = db_path.string(),
+                                                    .readers = config.readers}));
+  ASSIGN_OR_RETURN(impl->auth, Authenticator::Create(impl->store.get()));
+  impl->admin_token_path = fs::path(config.data_dir) / "admin.token";
+  RETURN_IF_ERROR(impl->EnsureAdminToken());
+  spdlog::info("policies: {} policy file(s) in {}; until the policy engine "
+               "evaluates them, only {} may write",
+               policy_files, config.policies_dir, kAdminPrincipal);
+
+  RETURN_IF_ERROR(impl->StartGrpc(config));
+  absl::Status http = impl->StartHttp(config.http_listen);
+  if (!http.ok()) {
+    impl->grpc_server->Shutdown();
+    return http;
+  }
+  spdlog::info("catalogd serving gRPC on {} (port {}), HTTP on {} (port {}), "
+               "database {}",
+               config.listen, impl->grpc_port, config.http_listen,
+               impl->http_port, db_path.string());
+  return std::unique_ptr<CatalogServer>(new CatalogServer(std::move(impl)));
+}
+
+int CatalogServer::grpc_port() const { return impl_->grpc_port; }
+int CatalogServer::http_port() const { return impl_->http_port; }
+std::string CatalogServer::admin_token_path() const {
+  return impl_->admin_token_path.string();
+}
+
+void CatalogServer::Shutdown(std::chrono::milliseconds grace) {
+  std::call_once(impl_->shutdown_once, [&] {
+    impl_->grpc_server->Shutdown(std::chrono::system_clock::now() + grace);
+    impl_->grpc_server->Wait();
+    impl_->http_server->stop();
+    if (impl_->http_thread.joinable()) impl_->http_thread.join();
+  });
+}
+
+}  // namespace catalog::server
