@@ -104,16 +104,23 @@ class Converter {
 
 // Finds the closest recorded position for an error's field path: the path
 // itself, else its nearest ancestor, else the document's start.
-YAML::Mark Locate(const LineMap& lines, std::string path,
-                  const YAML::Mark& fallback) {
+template <typename Map>
+const typename Map::mapped_type* Locate(const Map& lines, std::string path) {
   while (!path.empty()) {
     auto it = lines.find(path);
-    if (it != lines.end()) return it->second;
+    if (it != lines.end()) return &it->second;
     size_t cut = path.find_last_of(".[");
     if (cut == std::string::npos) break;
     path.resize(cut);
   }
-  return fallback;
+  return nullptr;
+}
+
+// The field path an error "<path>: <rule>" is about.
+std::string ErrorPath(std::string_view message) {
+  size_t colon = message.find(": ");
+  return colon == std::string_view::npos ? ""
+                                         : std::string(message.substr(0, colon));
 }
 
 // Maps a decode or validation error "<path>: <rule>" back to its line.
@@ -121,10 +128,8 @@ absl::Status Annotate(std::string_view file, const LineMap& lines,
                       const YAML::Mark& doc_mark, int index,
                       std::string_view what, const absl::Status& error) {
   std::string_view message = MessageOf(error);
-  size_t colon = message.find(": ");
-  std::string path =
-      colon == std::string_view::npos ? "" : std::string(message.substr(0, colon));
-  YAML::Mark mark = Locate(lines, path, doc_mark);
+  const YAML::Mark* found = Locate(lines, ErrorPath(message));
+  const YAML::Mark& mark = found != nullptr ? *found : doc_mark;
   return At(file, mark,
             StrCat("document ", index, what.empty() ? "" : " (", what,
                          what.empty() ? "" : ")", ": ", message));
@@ -214,9 +219,17 @@ absl::StatusOr<std::vector<ManifestDocument>> ParseManifest(
                        out.resource.DisplayName()),
           valid);
     }
+    for (const auto& [path, mark] : lines) {
+      out.field_lines.emplace(path, mark.line + 1);
+    }
     docs.push_back(std::move(out));
   }
   return docs;
+}
+
+int ManifestDocument::LineOf(std::string path) const {
+  const int* found = Locate(field_lines, std::move(path));
+  return found != nullptr ? *found : line;
 }
 
 std::string JsonToYaml(const json& value) {

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
@@ -30,6 +31,12 @@ struct ManifestDocument {
   int index = 0;  // 1-based position in the file
   int line = 0;   // 1-based line where the document starts
   Resource resource;
+  // 1-based line of each field path ("spec.schema.fields[1].name").
+  std::map<std::string, int> field_lines;
+
+  // The line of `path`, or of its nearest ancestor that has one, or the
+  // document's first line.
+  int LineOf(std::string path) const;
 };
 
 absl::StatusOr<std::vector<ManifestDocument>> ParseManifest(

@@ -146,3 +146,19 @@ TEST(Manifest, YamlOutputReadsBackAsTheSameObject) {
 
 }  // namespace
 }  // namespace catalog
+
+namespace catalog {
+namespace {
+
+TEST(Manifest, LineOfFindsFieldsAndFallsBackToAncestors) {
+  auto docs = ParseManifest(kIssueExample, "orders.yaml");
+  ASSERT_TRUE(docs.ok());
+  const ManifestDocument& d = (*docs)[0];
+  EXPECT_EQ(d.LineOf("spec.domain"), 8);
+  EXPECT_EQ(d.LineOf("spec.schema.fields[1].name"), 18);
+  EXPECT_EQ(d.LineOf("spec.schema.fields[1].nosuch"), 18);
+  EXPECT_EQ(d.LineOf(""), 1);
+}
+
+}  // namespace
+}  // namespace catalog

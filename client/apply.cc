@@ -1,0 +1,171 @@
+// catalogctl apply -f.
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "client/commands.h"
+#include "lib/catalog/manifest.h"
+#include "lib/util/strings.h"
+#include "proto/convert.h"
+
+namespace catalog::client {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Origin {
+  std::string file;
+  const ManifestDocument* document;
+};
+
+absl::StatusOr<std::vector<std::string>> ExpandPaths(
+    const std::vector<std::string>& paths) {
+  std::vector<std::string> files;
+  for (const std::string& path : paths) {
+    std::error_code ec;
+    if (path == "-") {
+      files.push_back(path);
+    } else if (fs::is_directory(path, ec)) {
+      std::vector<std::string> in_dir;
+      for (const auto& entry : fs::directory_iterator(path, ec)) {
+        std::string ext = entry.path().extension().string();
+        if (entry.is_regular_file() &&
+            (ext == ".yaml" || ext == ".yml" || ext == ".json")) {
+          in_dir.push_back(entry.path().string());
+        }
+      }
+      std::sort(in_dir.begin(), in_dir.end());
+      files.insert(files.end(), in_dir.begin(), in_dir.end());
+    } else if (fs::is_regular_file(path, ec)) {
+      files.push_back(path);
+    } else {
+      return absl::NotFoundError(StrCat(path, ": no such file or directory"));
+    }
+  }
+  return files;
+}
+
+absl::StatusOr<std::string> ReadAll(const std::string& path) {
+  std::stringstream buffer;
+  if (path == "-") {
+    buffer << std::cin.rdbuf();
+    return buffer.str();
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::NotFoundError(StrCat(path, ": cannot be read"));
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+// The server names a failing item "resources[i] (...)"; say where it came
+// from instead.
+std::string LocateServerError(std::string_view message,
+                              const std::vector<Origin>& origins) {
+  constexpr std::string_view kPrefix = "resources[";
+  if (message.substr(0, kPrefix.size()) != kPrefix) return std::string(message);
+  size_t close = message.find(']');
+  size_t index = 0;
+  if (close == std::string_view::npos ||
+      !absl::SimpleAtoi(std::string(message.substr(kPrefix.size(),
+                                                   close - kPrefix.size())),
+                        &index) ||
+      index >= origins.size()) {
+    return std::string(message);
+  }
+  const Origin& o = origins[index];
+  std::string rest(message.substr(close + 1));
+  // Point at the document for "also resources[j]" too.
+  size_t also = rest.find("also resources[");
+  if (also != std::string::npos) {
+    size_t end = rest.find(']', also);
+    size_t other = 0;
+    if (end != std::string::npos &&
+        absl::SimpleAtoi(rest.substr(also + 15, end - also - 15), &other) &&
+        other < origins.size()) {
+      rest.replace(also, end - also + 1,
+                   StrCat("also ", origins[other].file, ":",
+                          origins[other].document->line, " document ",
+                          origins[other].document->index));
+    }
+  }
+  // rest is " (Kind name): <field path>: <rule>".
+  size_t field = rest.find("): ");
+  int line = o.document->line;
+  if (field != std::string::npos) {
+    std::string_view after = std::string_view(rest).substr(field + 3);
+    size_t colon = after.find(": ");
+    if (colon != std::string_view::npos) {
+      line = o.document->LineOf(std::string(after.substr(0, colon)));
+    }
+  }
+  return StrCat(o.file, ":", line, ": document ", o.document->index, rest);
+}
+
+std::string OutcomeWord(v1::ApplyOutcome outcome) {
+  switch (outcome) {
+    case v1::APPLY_OUTCOME_CREATED:
+      return "created";
+    case v1::APPLY_OUTCOME_CHANGED:
+      return "changed";
+    default:
+      return "unchanged";
+  }
+}
+
+}  // namespace
+
+int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
+             bool dry_run) {
+  if (paths.empty()) {
+    ctx.err << "error: apply needs -f FILE|DIR\n";
+    return 2;
+  }
+  absl::StatusOr<std::vector<std::string>> files = ExpandPaths(paths);
+  if (!files.ok()) return ReportError(ctx.err, files.status());
+  if (files->empty()) {
+    ctx.err << "error: no .yaml, .yml or .json files found\n";
+    return 1;
+  }
+  // Validate every file before sending anything: one bad document anywhere
+  // means nothing is applied.
+  v1::ApplyRequest request;
+  request.set_dry_run(dry_run);
+  std::vector<Origin> origins;
+  std::vector<std::vector<ManifestDocument>> parsed;  // owns what origins see
+  parsed.reserve(files->size());
+  for (const std::string& file : *files) {
+    absl::StatusOr<std::string> text = ReadAll(file);
+    if (!text.ok()) return ReportError(ctx.err, text.status());
+    std::string name = file == "-" ? "<stdin>" : file;
+    auto docs = ParseManifest(*text, name);
+    if (!docs.ok()) return ReportError(ctx.err, docs.status());
+    parsed.push_back(*std::move(docs));
+    for (const ManifestDocument& d : parsed.back()) {
+      *request.add_resources() = ToProto(d.resource);
+      origins.push_back({name, &d});
+    }
+  }
+  if (origins.empty()) {
+    ctx.err << "error: the files hold no documents\n";
+    return 1;
+  }
+  auto response = ctx.client.Call(&v1::CatalogService::Stub::Apply,
+                                  ctx.client.catalog(), request);
+  if (!response.ok()) {
+    return ReportError(
+        ctx.err, absl::Status(response.status().code(),
+                              LocateServerError(MessageOf(response.status()),
+                                                origins)));
+  }
+  for (const v1::ApplyResult& r : response->results()) {
+    std::string kind = r.kind();
+    std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
+    ctx.out << kind << "/" << r.name() << " " << OutcomeWord(r.outcome())
+            << (dry_run ? " (dry run)" : "") << "\n";
+  }
+  return 0;
+}
+
+}  // namespace catalog::client

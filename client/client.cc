@@ -1,0 +1,35 @@
+#include "client/client.h"
+
+namespace catalog::client {
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  // gRPC and absl share the canonical code numbering.
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
+    const Options& options) {
+  if (options.address.empty()) {
+    return absl::InvalidArgumentError("address: must not be empty");
+  }
+  std::unique_ptr<CatalogClient> client(new CatalogClient(options));
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(options.max_message_bytes);
+  args.SetMaxSendMessageSize(options.max_message_bytes);
+  client->channel_ = grpc::CreateCustomChannel(
+      options.address, grpc::InsecureChannelCredentials(), args);
+  client->catalog_ = v1::CatalogService::NewStub(client->channel_);
+  client->tokens_ = v1::TokenService::NewStub(client->channel_);
+  return client;
+}
+
+void CatalogClient::Prepare(grpc::ClientContext& context) const {
+  if (!options_.token.empty()) {
+    context.AddMetadata("authorization", "Bearer " + options_.token);
+  }
+  context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+}
+
+}  // namespace catalog::client

@@ -1,0 +1,67 @@
+// A small C++ client for catalogd, used by catalogctl, the integration tests
+// and the benchmarks.
+//
+//   ASSIGN_OR_RETURN(auto client, CatalogClient::Connect({.address = addr,
+//                                                         .token = token}));
+//   v1::GetDatasetRequest req;  ...
+//   ASSIGN_OR_RETURN(v1::Dataset d,
+//                    client->Call(&v1::CatalogService::Stub::GetDataset,
+//                                 client->catalog(), req));
+//
+// Every call carries the bearer token and a deadline. Thread-safe.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "catalog/v1/catalog.grpc.pb.h"
+#include "catalog/v1/token.grpc.pb.h"
+
+namespace catalog::client {
+
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+class CatalogClient {
+ public:
+  struct Options {
+    std::string address = "127.0.0.1:7070";
+    std::string token;  // the bearer token, without "Bearer "
+    std::chrono::milliseconds timeout = std::chrono::seconds(30);
+    int max_message_bytes = 64 * 1024 * 1024;
+  };
+
+  static absl::StatusOr<std::unique_ptr<CatalogClient>> Connect(
+      const Options& options);
+
+  v1::CatalogService::Stub& catalog() { return *catalog_; }
+  v1::TokenService::Stub& tokens() { return *tokens_; }
+
+  // Calls `method` on `stub` with the token and deadline set.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      Stub& stub, const Request& request) const {
+    grpc::ClientContext context;
+    Prepare(context);
+    Response response;
+    grpc::Status status = (stub.*method)(&context, request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    return response;
+  }
+
+  void Prepare(grpc::ClientContext& context) const;
+
+ private:
+  explicit CatalogClient(const Options& options) : options_(options) {}
+  Options options_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<v1::CatalogService::Stub> catalog_;
+  std::unique_ptr<v1::TokenService::Stub> tokens_;
+};
+
+}  // namespace catalog::client

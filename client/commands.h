@@ -1,0 +1,48 @@
+// catalogctl's commands. Each prints to `out` (results) and `err` (errors)
+// and returns the process exit code: 0 success, 1 the request failed or the
+// input is invalid, 2 usage error.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "client/client.h"
+#include "client/output.h"
+
+namespace catalog::client {
+
+struct CommandContext {
+  CatalogClient& client;
+  std::ostream& out;
+  std::ostream& err;
+};
+
+// Prints "error: <CODE>: <message>" and returns the exit code for it.
+int ReportError(std::ostream& err, const absl::Status& status);
+
+// apply -f: reads every file (YAML, many documents each; a directory means
+// its *.yaml, *.yml and *.json files; "-" means stdin), validates them all,
+// then sends one Apply.
+int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
+             bool dry_run);
+
+// get TYPE [NAME]; TYPE is datasets, domains, principals, users,
+// serviceaccounts or groups, singular or plural.
+int RunGet(CommandContext& ctx, const std::string& type,
+           const std::string& name, Format format, const std::string& domain);
+int RunDescribe(CommandContext& ctx, const std::string& type,
+                const std::string& name);
+int RunDelete(CommandContext& ctx, const std::string& type,
+              const std::string& name, int64_t expected_revision);
+int RunSearch(CommandContext& ctx, const std::string& text, Format format);
+int RunHistory(CommandContext& ctx, const std::string& type,
+               const std::string& name, Format format);
+
+int RunTokenCreate(CommandContext& ctx, const std::string& principal,
+                   const std::string& description, Format format);
+int RunTokenList(CommandContext& ctx, Format format);
+int RunTokenRevoke(CommandContext& ctx, const std::string& id);
+
+}  // namespace catalog::client

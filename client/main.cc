@@ -1,0 +1,125 @@
+// catalogctl: the admin CLI for catalogd.
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include "client/commands.h"
+#include "client/settings.h"
+
+namespace {
+
+using namespace catalog::client;
+
+// A dataset is named "namespace/name", or with --namespace and --name.
+std::string DatasetName(const std::string& name, const std::string& ns,
+                        const std::string& short_name) {
+  if (!ns.empty() || !short_name.empty()) return ns + "/" + short_name;
+  return name;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"catalogctl: manage a catalogd data catalog"};
+  app.require_subcommand(1);
+  std::string addr, token, config_path = DefaultConfigPath();
+  app.add_option("--addr", addr, "catalogd address HOST:PORT")
+      ->envname("CATALOG_ADDR");
+  app.add_option("--token", token, "bearer token")->envname("CATALOG_TOKEN");
+  app.add_option("--config", config_path, "client config file");
+
+  std::string output = "table";
+  auto add_output = [&](CLI::App* cmd) {
+    cmd->add_option("-o,--output", output, "table, json or yaml");
+  };
+  std::string ns, short_name;
+  auto add_dataset_flags = [&](CLI::App* cmd) {
+    cmd->add_option("--namespace", ns, "dataset namespace");
+    cmd->add_option("--name", short_name, "dataset name within the namespace");
+  };
+
+  std::vector<std::string> files;
+  bool dry_run = false;
+  auto* apply = app.add_subcommand("apply", "create or update from manifests");
+  apply->add_option("-f,--filename", files, "file, directory or - (stdin)")
+      ->required();
+  apply->add_flag("--dry-run", dry_run, "validate and report, change nothing");
+
+  std::string type, name, domain;
+  auto* get = app.add_subcommand("get", "list or show objects");
+  get->add_option("type", type, "datasets, domains, principals, users, "
+                                "serviceaccounts or groups")
+      ->required();
+  get->add_option("name", name, "one object's name");
+  get->add_option("--domain", domain, "datasets in this domain or below");
+  add_output(get);
+  add_dataset_flags(get);
+
+  auto* describe = app.add_subcommand("describe", "show one object in detail");
+  describe->add_option("type", type)->required();
+  describe->add_option("name", name);
+  add_dataset_flags(describe);
+
+  int64_t revision = 0;
+  auto* del = app.add_subcommand("delete", "delete an object");
+  del->add_option("type", type)->required();
+  del->add_option("name", name);
+  del->add_option("--revision", revision,
+                  "fail unless the object is at this revision");
+  add_dataset_flags(del);
+
+  std::string text;
+  auto* search = app.add_subcommand("search", "full-text search over datasets");
+  search->add_option("text", text)->required();
+  add_output(search);
+
+  auto* history = app.add_subcommand("history", "every revision of a dataset");
+  history->add_option("type", type)->required();
+  history->add_option("name", name);
+  add_output(history);
+  add_dataset_flags(history);
+
+  auto* token_cmd = app.add_subcommand("token", "manage API tokens");
+  token_cmd->require_subcommand(1);
+  std::string principal, description, token_id;
+  auto* token_create = token_cmd->add_subcommand("create", "issue a token");
+  token_create->add_option("--principal", principal, "e.g. user:alice")
+      ->required();
+  token_create->add_option("--description", description);
+  add_output(token_create);
+  auto* token_list = token_cmd->add_subcommand("list", "list tokens");
+  add_output(token_list);
+  auto* token_revoke = token_cmd->add_subcommand("revoke", "revoke a token");
+  token_revoke->add_option("id", token_id)->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+
+  auto format = ParseFormat(output);
+  if (!format.ok()) {
+    std::cerr << "error: " << format.status().message() << "\n";
+    return 2;
+  }
+  auto settings = ResolveSettings(addr, token, config_path);
+  if (!settings.ok()) return ReportError(std::cerr, settings.status());
+  auto client = CatalogClient::Connect(
+      {.address = settings->addr, .token = settings->token});
+  if (!client.ok()) return ReportError(std::cerr, client.status());
+  CommandContext ctx{**client, std::cout, std::cerr};
+
+  std::string dataset_name = DatasetName(name, ns, short_name);
+  if (apply->parsed()) return RunApply(ctx, files, dry_run);
+  if (get->parsed()) return RunGet(ctx, type, dataset_name, *format, domain);
+  if (describe->parsed()) return RunDescribe(ctx, type, dataset_name);
+  if (del->parsed()) return RunDelete(ctx, type, dataset_name, revision);
+  if (search->parsed()) return RunSearch(ctx, text, *format);
+  if (history->parsed()) return RunHistory(ctx, type, dataset_name, *format);
+  if (token_create->parsed()) {
+    return RunTokenCreate(ctx, principal, description, *format);
+  }
+  if (token_list->parsed()) return RunTokenList(ctx, *format);
+  if (token_revoke->parsed()) return RunTokenRevoke(ctx, token_id);
+  return 2;
+}

@@ -1,0 +1,34 @@
+// How catalogctl prints: aligned tables for people, and stable JSON or YAML
+// (the manifest shape, re-appliable) for programs.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace catalog::client {
+
+enum class Format { kTable, kJson, kYaml };
+
+// "table", "json" or "yaml"; INVALID_ARGUMENT otherwise.
+absl::StatusOr<Format> ParseFormat(const std::string& text);
+
+struct Table {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+
+  // Columns padded to their widest cell, separated by three spaces.
+  void Print(std::ostream& out) const;
+};
+
+// Prints one document as JSON (indented, keys sorted) or YAML.
+void PrintDocument(std::ostream& out, Format format, const nlohmann::json& doc);
+
+// Wraps documents as {"apiVersion": "catalog/v1", "kind": "List",
+// "items": [...]}.
+nlohmann::json ListDocument(std::vector<nlohmann::json> items);
+
+}  // namespace catalog::client

@@ -1,0 +1,87 @@
+#include "client/settings.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "lib/util/strings.h"
+
+namespace catalog::client {
+namespace {
+
+std::string Env(const char* name) {
+  const char* v = std::getenv(name);
+  return v == nullptr ? "" : v;
+}
+
+absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(StrCat("cannot read token file ", path));
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) {
+    token.pop_back();
+  }
+  return token;
+}
+
+}  // namespace
+
+std::string DefaultConfigPath() {
+  std::string base = Env("XDG_CONFIG_HOME");
+  if (base.empty()) {
+    std::string home = Env("HOME");
+    if (home.empty()) return "";
+    base = home + "/.config";
+  }
+  return base + "/catalogctl/config.yaml";
+}
+
+absl::StatusOr<Settings> ResolveSettings(const std::string& flag_addr,
+                                         const std::string& flag_token,
+                                         const std::string& config_path) {
+  Settings s;
+  std::string file_addr, file_token, file_token_file;
+  if (!config_path.empty() && std::filesystem::exists(config_path)) {
+    try {
+      YAML::Node root = YAML::LoadFile(config_path);
+      if (root["addr"]) file_addr = root["addr"].as<std::string>();
+      if (root["token"]) file_token = root["token"].as<std::string>();
+      if (root["token-file"]) {
+        file_token_file = root["token-file"].as<std::string>();
+      }
+    } catch (const YAML::Exception& e) {
+      return absl::InvalidArgumentError(StrCat(config_path, ":", e.mark.line + 1,
+                                               ": ", e.msg));
+    }
+  }
+  s.addr = !flag_addr.empty()          ? flag_addr
+           : !Env("CATALOG_ADDR").empty() ? Env("CATALOG_ADDR")
+           : !file_addr.empty()        ? file_addr
+                                       : "127.0.0.1:7070";
+  if (!flag_token.empty()) {
+    s.token = flag_token;
+    s.token_source = "--token";
+  } else if (!Env("CATALOG_TOKEN").empty()) {
+    s.token = Env("CATALOG_TOKEN");
+    s.token_source = "CATALOG_TOKEN";
+  } else if (!file_token.empty()) {
+    s.token = file_token;
+    s.token_source = config_path;
+  } else if (!file_token_file.empty()) {
+    auto token = ReadTokenFile(file_token_file);
+    if (!token.ok()) return token.status();
+    s.token = *token;
+    s.token_source = file_token_file;
+  } else if (std::filesystem::exists("data/admin.token")) {
+    auto token = ReadTokenFile("data/admin.token");
+    if (!token.ok()) return token.status();
+    s.token = *token;
+    s.token_source = "data/admin.token";
+  }
+  return s;
+}
+
+}  // namespace catalog::client
