@@ -21,6 +21,7 @@ std::string DatasetName(const std::string& name, const std::string& ns,
 int main(int argc, char** argv) {
   CLI::App app{"catalogctl: manage a catalogd data catalog"};
   app.require_subcommand(1);
+  app.fallthrough();  // --addr and --token may follow the subcommand
   std::string addr, token, config_path = DefaultConfigPath();
   app.add_option("--addr", addr, "catalogd address HOST:PORT")
       ->envname("CATALOG_ADDR");

@@ -59,6 +59,7 @@ int Migrate(const ServerConfig& config, bool dry_run) {
 
 int main(int argc, char** argv) {
   CLI::App app{"catalogd: the data catalog and governance server"};
+  app.fallthrough();  // `catalogd migrate --data-dir DIR` works too
   ServerConfig flags;
   std::string config_file;
   app.add_option("--config", config_file, "YAML config file");

@@ -1,0 +1,324 @@
+// End to end: the built catalogd and catalogctl binaries, driven the way the
+// README's quickstart drives them.
+#include <fcntl.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+#include <regex>
+
+#include "tests/test_env.h"
+
+namespace catalog {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using nlohmann::json;
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// A catalogd child process with its log in a file.
+class Daemon {
+ public:
+  Daemon(const fs::path& data_dir, const fs::path& log)
+      : data_dir_(data_dir), log_(log) {}
+  ~Daemon() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+
+  // Starts catalogd and waits until it logs its ports.
+  bool Start() {
+    fs::remove(log_);
+    pid_ = fork();
+    if (pid_ == 0) {
+      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      dup2(fd, 1);
+      dup2(fd, 2);
+      std::string bin = (testing::BinDir() / "server" / "catalogd").string();
+      std::string policies = (testing::SourceDir() / "policies").string();
+      execl(bin.c_str(), bin.c_str(), "--listen", "127.0.0.1:0",
+            "--http-listen", "127.0.0.1:0", "--data-dir", data_dir_.c_str(),
+            "--policies", policies.c_str(), static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    std::regex ports(R"(gRPC on \S+ \(port (\d+)\), HTTP on \S+ \(port (\d+)\))");
+    return testing::WaitFor([&] {
+      std::smatch m;
+      std::string log = testing::ReadFile(log_);
+      if (!std::regex_search(log, m, ports)) return false;
+      grpc_port_ = std::stoi(m[1]);
+      http_port_ = std::stoi(m[2]);
+      return true;
+    });
+  }
+
+  // SIGTERM, then the exit code.
+  int Stop() {
+    kill(pid_, SIGTERM);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  }
+
+  std::string addr() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
+  int http_port() const { return http_port_; }
+  std::string log() const { return testing::ReadFile(log_); }
+
+ private:
+  fs::path data_dir_, log_;
+  pid_t pid_ = -1;
+  int grpc_port_ = 0, http_port_ = 0;
+};
+
+class EndToEnd : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    daemon_ = std::make_unique<Daemon>(data_dir(), dir_.path() / "catalogd.log");
+    ASSERT_TRUE(daemon_->Start()) << daemon_->log();
+  }
+
+  fs::path data_dir() const { return dir_.path() / "data"; }
+
+  // Runs catalogctl with `args` (shell words), pointed at the daemon with the
+  // admin token through the environment, as a user's shell would.
+  Result Ctl(const std::string& args, const std::string& token = "") {
+    std::string bearer = token;
+    if (bearer.empty()) {
+      bearer = testing::ReadFile(data_dir() / "admin.token");
+      bearer.pop_back();
+    }
+    fs::path out = dir_.path() / "out.txt", err = dir_.path() / "err.txt";
+    std::string cmd = "cd '" + dir_.path().string() + "' && CATALOG_ADDR=" +
+                      daemon_->addr() + " CATALOG_TOKEN='" + bearer + "' '" +
+                      (testing::BinDir() / "client" / "catalogctl").string() +
+                      "' " + args + " > '" + out.string() + "' 2> '" +
+                      err.string() + "'";
+    int status = std::system(cmd.c_str());
+    return {WEXITSTATUS(status), testing::ReadFile(out),
+            testing::ReadFile(err)};
+  }
+
+  std::string Quickstart() const {
+    return "-f '" + (testing::SourceDir() / "examples" / "quickstart.yaml").string() + "'";
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Daemon> daemon_;
+};
+
+constexpr char kOrders[] = "postgres://prod-db:5432/sales.public.orders";
+
+TEST_F(EndToEnd, FirstStartWritesAPrivateAdminTokenAndSaysWhere) {
+  struct stat st{};
+  ASSERT_EQ(stat((data_dir() / "admin.token").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  EXPECT_THAT(daemon_->log(), HasSubstr("admin.token"));
+  httplib::Client http("127.0.0.1", daemon_->http_port());
+  auto res = http.Get("/healthz");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+}
+
+TEST_F(EndToEnd, QuickstartApplyIsIdempotentAndReadable) {
+  Result first = Ctl("apply " + Quickstart());
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(first.out, HasSubstr(std::string("dataset/") + kOrders + " created"));
+  EXPECT_THAT(first.out, HasSubstr("domain/sales created"));
+  EXPECT_THAT(first.out, HasSubstr("user/alice created"));
+
+  Result second = Ctl("apply " + Quickstart());
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_THAT(second.out, Not(HasSubstr(" created")));
+  EXPECT_THAT(second.out, Not(HasSubstr(" changed")));
+
+  Result got = Ctl(std::string("get dataset ") + kOrders + " -o json");
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  json doc = json::parse(got.out);
+  EXPECT_EQ(doc["status"]["revision"], 1);  // the second apply bumped nothing
+  EXPECT_EQ(doc["spec"]["classification"], "confidential");
+  EXPECT_EQ(doc["spec"]["schema"]["fields"][1]["tags"][0], "pii");
+
+  // The YAML output is itself a manifest: applying it changes nothing.
+  Result yaml = Ctl(std::string("get dataset ") + kOrders + " -o yaml");
+  ASSERT_EQ(yaml.exit_code, 0);
+  testing::WriteFile(dir_.path() / "roundtrip.yaml", yaml.out);
+  Result again = Ctl("apply -f roundtrip.yaml");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("unchanged"));
+
+  Result list = Ctl("get datasets -o json");
+  ASSERT_EQ(list.exit_code, 0);
+  EXPECT_EQ(json::parse(list.out)["items"].size(), 1u);
+  Result table = Ctl("get ds");
+  EXPECT_THAT(table.out, HasSubstr("sales/orders"));
+  EXPECT_THAT(Ctl("get groups").out, HasSubstr("sales-eng"));
+  EXPECT_THAT(Ctl("get principals").out, HasSubstr("etl-orders"));
+  EXPECT_THAT(Ctl("get domains").out, HasSubstr("sales/orders"));
+  EXPECT_THAT(Ctl("get user alice -o yaml").out, HasSubstr("clearance"));
+}
+
+TEST_F(EndToEnd, DescribeSearchHistoryAndDelete) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  testing::WriteFile(dir_.path() / "change.yaml", R"(apiVersion: catalog/v1
+kind: Dataset
+metadata: {namespace: "postgres://prod-db:5432", name: sales.public.orders}
+spec:
+  description: Orders placed in the web shop, with totals
+  domain: sales/orders
+  schema:
+    fields:
+      - {name: order_id, type: bigint, nullable: false}
+      - {name: total, type: decimal}
+)");
+  Result changed = Ctl("apply -f change.yaml");
+  ASSERT_EQ(changed.exit_code, 0) << changed.err;
+  EXPECT_THAT(changed.out, HasSubstr("changed"));
+
+  Result describe = Ctl(std::string("describe dataset ") + kOrders);
+  ASSERT_EQ(describe.exit_code, 0) << describe.err;
+  EXPECT_THAT(describe.out, HasSubstr("Schema version:  2"));
+  EXPECT_THAT(describe.out, HasSubstr("total  decimal"));
+  EXPECT_THAT(describe.out, HasSubstr("update"));
+
+  Result search = Ctl("search totals -o json");
+  ASSERT_EQ(search.exit_code, 0) << search.err;
+  EXPECT_EQ(json::parse(search.out)["hits"][0]["name"], "sales.public.orders");
+
+  Result history = Ctl("history dataset --namespace postgres://prod-db:5432 "
+                       "--name sales.public.orders -o json");
+  ASSERT_EQ(history.exit_code, 0) << history.err;
+  json entries = json::parse(history.out)["entries"];
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[1]["actor"], "user:admin");
+  EXPECT_EQ(entries[0]["dataset"]["spec"]["schema"]["fields"].size(), 3u);
+
+  Result stale = Ctl(std::string("delete dataset ") + kOrders + " --revision 1");
+  EXPECT_EQ(stale.exit_code, 1);
+  EXPECT_THAT(stale.err, HasSubstr("ABORTED"));
+  Result deleted = Ctl(std::string("delete dataset ") + kOrders);
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  Result gone = Ctl(std::string("get dataset ") + kOrders);
+  EXPECT_EQ(gone.exit_code, 1);
+  EXPECT_THAT(gone.err, HasSubstr("NOT_FOUND"));
+}
+
+TEST_F(EndToEnd, AFileWithOneBadDocumentAppliesNothing) {
+  testing::WriteFile(dir_.path() / "bad.yaml", R"(apiVersion: catalog/v1
+kind: Domain
+metadata: {name: finance}
+---
+apiVersion: catalog/v1
+kind: Dataset
+metadata: {namespace: "s3://lake", name: payments}
+spec:
+  domain: finance
+  classification: top-secret
+)");
+  Result r = Ctl("apply -f bad.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("bad.yaml:10:"));
+  EXPECT_THAT(r.err, HasSubstr("document 2"));
+  EXPECT_THAT(r.err, HasSubstr("spec.classification: unknown value \"top-secret\""));
+  EXPECT_THAT(Ctl("get domains").out, Not(HasSubstr("finance")));
+
+  testing::WriteFile(dir_.path() / "malformed.yaml", "kind: [Dataset\n");
+  r = Ctl("apply -f malformed.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("malformed.yaml:"));
+  EXPECT_THAT(r.err, HasSubstr("malformed YAML"));
+
+  std::string laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+  for (char c = 'b'; c <= 'j'; ++c) {
+    laughs += std::string(1, c) + ": &" + c + " [*" + char(c - 1) + ", *" +
+              char(c - 1) + ", *" + char(c - 1) + ", *" + char(c - 1) +
+              ", *" + char(c - 1) + ", *" + char(c - 1) + "]\n";
+  }
+  testing::WriteFile(dir_.path() / "laughs.yaml", laughs);
+  r = Ctl("apply -f laughs.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("alias expansion"));
+
+  // A dataset in a domain that does not exist: refused by the server, and
+  // the CLI points at the line.
+  testing::WriteFile(dir_.path() / "orphan.yaml", R"(apiVersion: catalog/v1
+kind: Dataset
+metadata: {namespace: "s3://lake", name: orphan}
+spec:
+  domain: nowhere
+)");
+  r = Ctl("apply -f orphan.yaml");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("orphan.yaml:5: document 1"));
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
+}
+
+TEST_F(EndToEnd, TokensAndPermissions) {
+  Result created = Ctl("token create --principal user:bob --description ci");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::string bob = created.out.substr(0, created.out.find('\n'));
+  EXPECT_EQ(Ctl("get datasets", bob).exit_code, 0);
+  Result denied = Ctl("apply " + Quickstart(), bob);
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_THAT(denied.err, HasSubstr("PERMISSION_DENIED"));
+  std::string id = bob.substr(0, bob.find('.'));
+  ASSERT_EQ(Ctl("token revoke " + id).exit_code, 0);
+  Result revoked = Ctl("get datasets", bob);
+  EXPECT_EQ(revoked.exit_code, 1);
+  EXPECT_THAT(revoked.err, HasSubstr("UNAUTHENTICATED"));
+  EXPECT_THAT(Ctl("token list").out, HasSubstr("revoked"));
+  Result bad = Ctl("get datasets", "not-a-token");
+  EXPECT_THAT(bad.err, HasSubstr("UNAUTHENTICATED"));
+}
+
+TEST_F(EndToEnd, DataSurvivesAGracefulRestart) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  EXPECT_EQ(daemon_->Stop(), 0);  // SIGTERM: a clean exit
+  EXPECT_THAT(daemon_->log(), HasSubstr("catalogd stopped"));
+  ASSERT_TRUE(daemon_->Start()) << daemon_->log();
+  Result got = Ctl(std::string("get dataset ") + kOrders + " -o json");
+  ASSERT_EQ(got.exit_code, 0) << got.err;
+  EXPECT_EQ(json::parse(got.out)["spec"]["tags"][1], "gdpr");
+}
+
+TEST(CatalogdMigrate, DryRunListsMigrationsAndCreatesNothing) {
+  testing::TempDir dir;
+  std::string bin = (testing::BinDir() / "server" / "catalogd").string();
+  fs::path out = dir.path() / "out.txt";
+  std::string cmd = "'" + bin + "' migrate --dry-run --data-dir '" +
+                    (dir.path() / "data").string() + "' > '" + out.string() + "'";
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
+  EXPECT_THAT(testing::ReadFile(out), HasSubstr("0001_init.sql"));
+  EXPECT_FALSE(fs::exists(dir.path() / "data" / "catalog.db"));
+}
+
+TEST(CatalogdConfig, BadSettingsAreRefusedWithTheirName) {
+  testing::TempDir dir;
+  std::string bin = (testing::BinDir() / "server" / "catalogd").string();
+  testing::WriteFile(dir.path() / "c.yaml", "listen: 127.0.0.1:0\ncolour: red\n");
+  fs::path err = dir.path() / "err.txt";
+  std::string cmd = "'" + bin + "' --config '" + (dir.path() / "c.yaml").string() +
+                    "' 2> '" + err.string() + "'";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 2);
+  EXPECT_THAT(testing::ReadFile(err), HasSubstr("c.yaml:2: unknown setting \"colour\""));
+  cmd = "'" + bin + "' --listen nowhere 2> '" + err.string() + "'";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 2);
+  EXPECT_THAT(testing::ReadFile(err), HasSubstr("listen: \"nowhere\" must be HOST:PORT"));
+}
+
+}  // namespace
+}  // namespace catalog

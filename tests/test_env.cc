@@ -1,0 +1,59 @@
+#include "tests/test_env.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace catalog::testing {
+
+TempDir::TempDir() {
+  static std::atomic<int> counter{0};
+  path_ = std::filesystem::temp_directory_path() /
+          ("catalogd_test_" + std::to_string(getpid()) + "_" +
+           std::to_string(counter++));
+  std::filesystem::remove_all(path_);
+  std::filesystem::create_directories(path_);
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+bool WaitFor(const std::function<bool()>& condition,
+             std::chrono::milliseconds timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return condition();
+}
+
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
+
+void WriteFile(const std::filesystem::path& path, const std::string& content) {
+  std::ofstream out(path, std::ios::binary);
+  out << content;
+}
+
+std::filesystem::path BinDir() {
+  const char* dir = std::getenv("CATALOG_BIN_DIR");
+  return dir != nullptr ? dir : CATALOG_DEFAULT_BIN_DIR;
+}
+
+std::filesystem::path SourceDir() {
+  const char* dir = std::getenv("CATALOG_SOURCE_DIR");
+  return dir != nullptr ? dir : CATALOG_DEFAULT_SOURCE_DIR;
+}
+
+}  // namespace catalog::testing
