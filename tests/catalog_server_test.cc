@@ -229,7 +229,7 @@ TEST_F(CatalogServerTest, DataAndTheAdminTokenSurviveARestart) {
   EXPECT_EQ(got->spec().description(), "orders");
 }
 
-TEST_F(CatalogServerTest, HealthEndpointsAndReflectionAnswer) {
+TEST_F(CatalogServerTest, HealthEndpointsAnswer) {
   httplib::Client http("127.0.0.1", server_->http_port());
   auto res = http.Get("/healthz");
   ASSERT_TRUE(res);
@@ -265,6 +265,52 @@ TEST_F(CatalogServerTest, HealthEndpointsAndReflectionAnswer) {
   std::string bytes;
   for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
   EXPECT_EQ(bytes, std::string("\x08\x01", 2));
+}
+
+TEST_F(CatalogServerTest, ReflectionListsTheCatalogServices) {
+  auto channel = grpc::CreateChannel(
+      "127.0.0.1:" + std::to_string(server_->grpc_port()),
+      grpc::InsecureChannelCredentials());
+  grpc::GenericStub generic(channel);
+  grpc::CompletionQueue cq;
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(10));
+  auto call = generic.PrepareCall(
+      &context,
+      "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo", &cq);
+  auto step = [&](auto&& start) {
+    start();
+    void* tag = nullptr;
+    bool ok = false;
+    auto r = cq.AsyncNext(&tag, &ok, std::chrono::system_clock::now() +
+                                         std::chrono::seconds(10));
+    return r == grpc::CompletionQueue::GOT_EVENT && ok;
+  };
+  ASSERT_TRUE(step([&] { call->StartCall(reinterpret_cast<void*>(1)); }));
+  // ServerReflectionRequest{list_services: ""}: field 7, length 0.
+  grpc::Slice slice(std::string("\x3a\x00", 2));
+  grpc::ByteBuffer request(&slice, 1), response;
+  ASSERT_TRUE(step([&] { call->Write(request, reinterpret_cast<void*>(2)); }));
+  ASSERT_TRUE(step([&] { call->WritesDone(reinterpret_cast<void*>(3)); }));
+  ASSERT_TRUE(step([&] { call->Read(&response, reinterpret_cast<void*>(4)); }));
+  grpc::Status status;
+  ASSERT_TRUE(step([&] { call->Finish(&status, reinterpret_cast<void*>(5)); }));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  std::vector<grpc::Slice> slices;
+  ASSERT_TRUE(response.Dump(&slices).ok());
+  std::string bytes;
+  for (const auto& s : slices) {
+    bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  EXPECT_THAT(bytes, HasSubstr("catalog.v1.CatalogService"));
+  EXPECT_THAT(bytes, HasSubstr("catalog.v1.TokenService"));
+  EXPECT_THAT(bytes, HasSubstr("grpc.health.v1.Health"));
+  cq.Shutdown();
+  void* tag;
+  bool ok;
+  while (cq.Next(&tag, &ok)) {
+  }
 }
 
 }  // namespace

@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
-#include <regex>
 
+#include "tests/daemon.h"
 #include "tests/test_env.h"
 
 namespace catalog {
@@ -28,67 +28,11 @@ struct Result {
   std::string err;
 };
 
-// A catalogd child process with its log in a file.
-class Daemon {
- public:
-  Daemon(const fs::path& data_dir, const fs::path& log)
-      : data_dir_(data_dir), log_(log) {}
-  ~Daemon() {
-    if (pid_ > 0) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  // Starts catalogd and waits until it logs its ports.
-  bool Start() {
-    fs::remove(log_);
-    pid_ = fork();
-    if (pid_ == 0) {
-      int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-      dup2(fd, 1);
-      dup2(fd, 2);
-      std::string bin = (testing::BinDir() / "server" / "catalogd").string();
-      std::string policies = (testing::SourceDir() / "policies").string();
-      execl(bin.c_str(), bin.c_str(), "--listen", "127.0.0.1:0",
-            "--http-listen", "127.0.0.1:0", "--data-dir", data_dir_.c_str(),
-            "--policies", policies.c_str(), static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    std::regex ports(R"(gRPC on \S+ \(port (\d+)\), HTTP on \S+ \(port (\d+)\))");
-    return testing::WaitFor([&] {
-      std::smatch m;
-      std::string log = testing::ReadFile(log_);
-      if (!std::regex_search(log, m, ports)) return false;
-      grpc_port_ = std::stoi(m[1]);
-      http_port_ = std::stoi(m[2]);
-      return true;
-    });
-  }
-
-  // SIGTERM, then the exit code.
-  int Stop() {
-    kill(pid_, SIGTERM);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  }
-
-  std::string addr() const { return "127.0.0.1:" + std::to_string(grpc_port_); }
-  int http_port() const { return http_port_; }
-  std::string log() const { return testing::ReadFile(log_); }
-
- private:
-  fs::path data_dir_, log_;
-  pid_t pid_ = -1;
-  int grpc_port_ = 0, http_port_ = 0;
-};
-
 class EndToEnd : public ::testing::Test {
  protected:
   void SetUp() override {
-    daemon_ = std::make_unique<Daemon>(data_dir(), dir_.path() / "catalogd.log");
+    daemon_ = std::make_unique<testing::Daemon>(data_dir(),
+                                                dir_.path() / "catalogd.log");
     ASSERT_TRUE(daemon_->Start()) << daemon_->log();
   }
 
@@ -118,7 +62,7 @@ class EndToEnd : public ::testing::Test {
   }
 
   testing::TempDir dir_;
-  std::unique_ptr<Daemon> daemon_;
+  std::unique_ptr<testing::Daemon> daemon_;
 };
 
 constexpr char kOrders[] = "postgres://prod-db:5432/sales.public.orders";
@@ -293,6 +237,25 @@ TEST_F(EndToEnd, DataSurvivesAGracefulRestart) {
   Result got = Ctl(std::string("get dataset ") + kOrders + " -o json");
   ASSERT_EQ(got.exit_code, 0) << got.err;
   EXPECT_EQ(json::parse(got.out)["spec"]["tags"][1], "gdpr");
+}
+
+TEST(CatalogdLogs, JsonFormatWritesOneObjectPerLine) {
+  testing::TempDir dir;
+  testing::Daemon daemon(dir.path() / "data", dir.path() / "log.txt",
+                         {"--log-format", "json"});
+  ASSERT_TRUE(daemon.Start()) << daemon.log();
+  EXPECT_EQ(daemon.Stop(), 0);
+  std::istringstream lines(daemon.log());
+  std::string line;
+  int count = 0;
+  while (std::getline(lines, line)) {
+    json entry = json::parse(line, nullptr, false);
+    ASSERT_TRUE(entry.is_object()) << line;
+    EXPECT_TRUE(entry.contains("time") && entry.contains("level") &&
+                entry.contains("msg"));
+    ++count;
+  }
+  EXPECT_GE(count, 3);
 }
 
 TEST(CatalogdMigrate, DryRunListsMigrationsAndCreatesNothing) {
