@@ -82,6 +82,27 @@ absl::StatusOr<json> DecodePageToken(std::string_view token) {
   return position;
 }
 
+std::string EncodeKeyToken(const std::vector<std::string>& key) {
+  return EncodePageToken(json(key));
+}
+
+absl::StatusOr<std::vector<std::string>> DecodeKeyToken(const PageRequest& page,
+                                                        size_t parts) {
+  if (page.page_token.empty()) return std::vector<std::string>(parts);
+  ASSIGN_OR_RETURN(json position, DecodePageToken(page.page_token));
+  if (!position.is_array() || position.size() != parts) {
+    return absl::InvalidArgumentError("page_token: malformed");
+  }
+  std::vector<std::string> key;
+  for (const json& part : position) {
+    if (!part.is_string()) {
+      return absl::InvalidArgumentError("page_token: malformed");
+    }
+    key.push_back(part.get<std::string>());
+  }
+  return key;
+}
+
 absl::Status AtResource(size_t index, const Resource& r,
                         const absl::Status& error) {
   return absl::Status(error.code(),

@@ -147,8 +147,8 @@ absl::Status CheckExpectedRevision(int64_t expected, int64_t stored) {
   return absl::OkStatus();
 }
 
-// Finds a dataset row for update; nullopt when there is none.
-absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindForWrite(
+// Finds a dataset and its row id; nullopt when there is none.
+absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
     Connection& db, const DatasetKey& key) {
   ASSIGN_OR_RETURN(Statement * s,
                    db.Prepare(StrCat(kSelectDataset,
@@ -190,7 +190,7 @@ std::string FtsQuery(std::string_view text) {
 absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
                                          int64_t expected_revision) {
   ApplyResult result{.kind = "Dataset", .name = in.key.ToString()};
-  ASSIGN_OR_RETURN(auto existing, FindForWrite(ctx.db, in.key));
+  ASSIGN_OR_RETURN(auto existing, FindDataset(ctx.db, in.key));
   Dataset d = in;
   json new_spec = DatasetSpecToJson(d.spec);
   std::vector<std::string> changes;
@@ -295,33 +295,19 @@ absl::Status CheckDatasetReferences(Connection& db, const Dataset& d) {
 absl::StatusOr<Dataset> Store::GetDataset(const DatasetKey& key) {
   RETURN_IF_ERROR(ValidateDatasetKey(key));
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Dataset> {
-    ASSIGN_OR_RETURN(Statement * s,
-                     db.Prepare(StrCat(kSelectDataset,
-                                       "WHERE namespace = ? AND name = ?")));
-    s->Bind(1, key.ns);
-    s->Bind(2, key.name);
-    ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) {
+    ASSIGN_OR_RETURN(auto found, FindDataset(db, key));
+    if (!found) {
       return absl::NotFoundError(
           StrCat("dataset \"", key.ToString(), "\" not found"));
     }
-    return ReadDataset(*s);
+    return std::move(found->second);
   });
 }
 
 absl::StatusOr<Page<Dataset>> Store::ListDatasets(std::string_view domain,
                                                   const PageRequest& page) {
   if (!domain.empty()) RETURN_IF_ERROR(ValidateDomainPath("domain", domain));
-  std::string after_ns, after_name;
-  if (!page.page_token.empty()) {
-    ASSIGN_OR_RETURN(json position, DecodePageToken(page.page_token));
-    if (!position.is_array() || position.size() != 2 ||
-        !position[0].is_string() || !position[1].is_string()) {
-      return absl::InvalidArgumentError("page_token: malformed");
-    }
-    after_ns = position[0];
-    after_name = position[1];
-  }
+  ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 2));
   int limit = EffectivePageSize(page);
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<Dataset>> {
     // A domain and everything below it: "sales" and "sales/...", written as
@@ -333,8 +319,8 @@ absl::StatusOr<Page<Dataset>> Store::ListDatasets(std::string_view domain,
                           "?3 IS NULL OR domain = ?3 OR (domain >= ?3 || "
                           "'/' AND domain < ?3 || '0')) ORDER BY namespace, "
                           "name LIMIT ?4")));
-    s->Bind(1, after_ns);
-    s->Bind(2, after_name);
+    s->Bind(1, after[0]);
+    s->Bind(2, after[1]);
     if (domain.empty()) {
       s->BindNull(3);
     } else {
@@ -347,7 +333,7 @@ absl::StatusOr<Page<Dataset>> Store::ListDatasets(std::string_view domain,
       if (!row) break;
       if (static_cast<int>(out.items.size()) == limit) {
         const DatasetKey& last = out.items.back().key;
-        out.next_page_token = EncodePageToken(json::array({last.ns, last.name}));
+        out.next_page_token = EncodeKeyToken({last.ns, last.name});
         break;
       }
       ASSIGN_OR_RETURN(Dataset d, ReadDataset(*s));
@@ -362,7 +348,7 @@ absl::StatusOr<int64_t> Store::DeleteDataset(const DatasetKey& key,
                                              std::string_view actor) {
   RETURN_IF_ERROR(ValidateDatasetKey(key));
   return impl_->Write(actor, [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
-    ASSIGN_OR_RETURN(auto existing, FindForWrite(ctx.db, key));
+    ASSIGN_OR_RETURN(auto existing, FindDataset(ctx.db, key));
     if (!existing) {
       return absl::NotFoundError(
           StrCat("dataset \"", key.ToString(), "\" not found"));

@@ -94,15 +94,6 @@ absl::StatusOr<int64_t> CountRows(Connection& db, const char* sql,
   return n;
 }
 
-absl::StatusOr<std::string> DecodeNameToken(const PageRequest& page) {
-  if (page.page_token.empty()) return "";
-  ASSIGN_OR_RETURN(json position, DecodePageToken(page.page_token));
-  if (!position.is_string()) {
-    return absl::InvalidArgumentError("page_token: malformed");
-  }
-  return position.get<std::string>();
-}
-
 }  // namespace
 
 absl::StatusOr<ApplyResult> ApplyDomain(WriteContext& ctx, const Domain& d,
@@ -257,20 +248,20 @@ absl::StatusOr<Domain> Store::GetDomain(std::string_view path) {
 }
 
 absl::StatusOr<Page<Domain>> Store::ListDomains(const PageRequest& page) {
-  ASSIGN_OR_RETURN(std::string after, DecodeNameToken(page));
+  ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 1));
   int limit = EffectivePageSize(page);
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<Domain>> {
     ASSIGN_OR_RETURN(Statement * s,
                      db.Prepare(StrCat(kSelectDomain,
                                        "WHERE path > ? ORDER BY path LIMIT ?")));
-    s->Bind(1, after);
+    s->Bind(1, after[0]);
     s->Bind(2, static_cast<int64_t>(limit + 1));
     Page<Domain> out;
     while (true) {
       ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
       if (static_cast<int>(out.items.size()) == limit) {
-        out.next_page_token = EncodePageToken(out.items.back().path);
+        out.next_page_token = EncodeKeyToken({out.items.back().path});
         break;
       }
       ASSIGN_OR_RETURN(Domain d, ReadDomain(*s));
@@ -325,16 +316,7 @@ absl::StatusOr<Principal> Store::GetPrincipal(PrincipalKind kind,
 
 absl::StatusOr<Page<Principal>> Store::ListPrincipals(
     std::optional<PrincipalKind> kind, const PageRequest& page) {
-  std::string after_kind, after_name;
-  if (!page.page_token.empty()) {
-    ASSIGN_OR_RETURN(json position, DecodePageToken(page.page_token));
-    if (!position.is_array() || position.size() != 2 ||
-        !position[0].is_string() || !position[1].is_string()) {
-      return absl::InvalidArgumentError("page_token: malformed");
-    }
-    after_kind = position[0];
-    after_name = position[1];
-  }
+  ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 2));
   int limit = EffectivePageSize(page);
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<Principal>> {
     ASSIGN_OR_RETURN(
@@ -343,8 +325,8 @@ absl::StatusOr<Page<Principal>> Store::ListPrincipals(
                           "WHERE (kind, name) > (?, ?) AND (CASE WHEN ?3 IS "
                           "NULL THEN kind <> 'group' ELSE kind = ?3 END) "
                           "ORDER BY kind, name LIMIT ?4")));
-    s->Bind(1, after_kind);
-    s->Bind(2, after_name);
+    s->Bind(1, after[0]);
+    s->Bind(2, after[1]);
     if (kind) {
       s->Bind(3, PrincipalKindPrefix(*kind));
     } else {
@@ -357,8 +339,8 @@ absl::StatusOr<Page<Principal>> Store::ListPrincipals(
       if (!row) break;
       if (static_cast<int>(out.items.size()) == limit) {
         const Principal& last = out.items.back();
-        out.next_page_token = EncodePageToken(
-            json::array({PrincipalKindPrefix(last.kind), last.name}));
+        out.next_page_token =
+            EncodeKeyToken({PrincipalKindPrefix(last.kind), last.name});
         break;
       }
       ASSIGN_OR_RETURN(Principal p, ReadPrincipal(*s));

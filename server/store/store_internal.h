@@ -80,6 +80,11 @@ int EffectivePageSize(const PageRequest& page);
 // Opaque page tokens: base64url of a JSON value.
 std::string EncodePageToken(const nlohmann::json& position);
 absl::StatusOr<nlohmann::json> DecodePageToken(std::string_view token);
+// Keyset pagination: the page starts after the row whose sort key (`parts`
+// strings) the token holds; no token means from the start ("" for each).
+std::string EncodeKeyToken(const std::vector<std::string>& key);
+absl::StatusOr<std::vector<std::string>> DecodeKeyToken(const PageRequest& page,
+                                                        size_t parts);
 
 // "resources[i] (Kind name): " prefix for errors about one apply item.
 absl::Status AtResource(size_t index, const Resource& r,
