@@ -20,21 +20,50 @@ struct Entity {
   std::unordered_set<EntityUid, EntityUidHash> ancestors;
 };
 
-class Entities {
+// Read access to entities, as the evaluator needs it.
+class EntityView {
+ public:
+  virtual ~EntityView() = default;
+  // nullptr when the entity is not in the store.
+  virtual const Entity* Find(const EntityUid& uid) const = 0;
+  // a == b, or b is an ancestor of a.
+  virtual bool InOrEqual(const EntityUid& a, const EntityUid& b) const = 0;
+};
+
+class Entities final : public EntityView {
  public:
   // Adds or replaces an entity. Call Finalize() after the last Add.
   void Add(Entity entity);
   // Computes ancestors for every entity (parents need not exist).
   void Finalize();
 
-  // nullptr when the entity is not in the store.
-  const Entity* Find(const EntityUid& uid) const;
-  // a == b, or b is an ancestor of a.
-  bool InOrEqual(const EntityUid& a, const EntityUid& b) const;
+  const Entity* Find(const EntityUid& uid) const override;
+  bool InOrEqual(const EntityUid& a, const EntityUid& b) const override;
   size_t size() const { return entities_.size(); }
 
  private:
   std::unordered_map<EntityUid, Entity, EntityUidHash> entities_;
+};
+
+// A few request-scoped entities over a shared store: lookups try `extra`
+// first. The extra entities' ancestors must already be filled in (their
+// parents' closure in `base` included).
+class OverlayEntities final : public EntityView {
+ public:
+  OverlayEntities(const EntityView& base, const Entities& extra)
+      : base_(base), extra_(extra) {}
+  const Entity* Find(const EntityUid& uid) const override {
+    const Entity* e = extra_.Find(uid);
+    return e != nullptr ? e : base_.Find(uid);
+  }
+  bool InOrEqual(const EntityUid& a, const EntityUid& b) const override {
+    if (extra_.Find(a) != nullptr) return extra_.InOrEqual(a, b);
+    return base_.InOrEqual(a, b);
+  }
+
+ private:
+  const EntityView& base_;
+  const Entities& extra_;
 };
 
 }  // namespace catalog::policy

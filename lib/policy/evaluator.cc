@@ -28,7 +28,7 @@ bool WildcardMatch(std::string_view s, const std::vector<PatternPart>& parts,
 
 class Evaluator {
  public:
-  Evaluator(const Request& request, const Entities& entities, std::string* error)
+  Evaluator(const Request& request, const EntityView& entities, std::string* error)
       : request_(request), entities_(entities), error_(error) {}
 
   std::optional<Value> Eval(const Expr& e) {
@@ -418,11 +418,11 @@ class Evaluator {
   }
 
   const Request& request_;
-  const Entities& entities_;
+  const EntityView& entities_;
   std::string* error_;
 };
 
-bool ScopeHolds(const Scope& s, const EntityUid& uid, const Entities& entities) {
+bool ScopeHolds(const Scope& s, const EntityUid& uid, const EntityView& entities) {
   switch (s.op) {
     case Scope::Op::kAny:
       return true;
@@ -446,12 +446,12 @@ bool ScopeHolds(const Scope& s, const EntityUid& uid, const Entities& entities) 
 }  // namespace
 
 std::optional<Value> Evaluate(const Expr& expr, const Request& request,
-                              const Entities& entities, std::string* error) {
+                              const EntityView& entities, std::string* error) {
   return Evaluator(request, entities, error).Eval(expr);
 }
 
 std::optional<bool> Satisfied(const Policy& policy, const Request& request,
-                              const Entities& entities, std::string* error) {
+                              const EntityView& entities, std::string* error) {
   if (policy.principal.slot || policy.resource.slot) {
     if (error != nullptr) *error = "unlinked template";
     return std::nullopt;
@@ -471,7 +471,7 @@ std::optional<bool> Satisfied(const Policy& policy, const Request& request,
 }
 
 Response Authorize(const std::vector<Policy>& policies, const Request& request,
-                   const Entities& entities) {
+                   const EntityView& entities) {
   Response response;
   std::vector<std::string> permits, forbids;
   for (const Policy& p : policies) {

@@ -38,14 +38,14 @@ struct Response {
 
 // Evaluates one expression. On error returns nullopt and sets *error.
 std::optional<Value> Evaluate(const Expr& expr, const Request& request,
-                              const Entities& entities, std::string* error);
+                              const EntityView& entities, std::string* error);
 
 // Evaluates a whole policy (scope and conditions). nullopt on error.
 std::optional<bool> Satisfied(const Policy& policy, const Request& request,
-                              const Entities& entities, std::string* error);
+                              const EntityView& entities, std::string* error);
 
 // Templates (unlinked) are ignored.
 Response Authorize(const std::vector<Policy>& policies, const Request& request,
-                   const Entities& entities);
+                   const EntityView& entities);
 
 }  // namespace catalog::policy

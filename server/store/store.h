@@ -85,6 +85,29 @@ struct AuditEvent {
   int64_t catalog_revision = 0;
 };
 
+struct PolicyFile {
+  std::string name;  // e.g. "default.cedar"
+  std::string text;
+  bool operator==(const PolicyFile&) const = default;
+};
+
+struct PolicyVersion {
+  int64_t version = 0;
+  std::vector<PolicyFile> files;  // empty in listings
+  std::string description;
+  std::string created_at;
+  std::string created_by;
+};
+
+// Everything the authorization snapshot is built from, read in one
+// transaction.
+struct CatalogContents {
+  int64_t catalog_revision = 0;
+  std::vector<Principal> principals;  // users, service accounts and groups
+  std::vector<Domain> domains;
+  std::vector<Dataset> datasets;
+};
+
 class Store {
  public:
   struct Options {
@@ -153,6 +176,20 @@ class Store {
   absl::StatusOr<std::vector<AuditEvent>> ListAudit(int64_t after_seq,
                                                     int limit);
   absl::StatusOr<int64_t> CatalogRevision();
+
+  // Stores `files` as the next policy version, unless `expected_version` is
+  // non-zero and not the current one (ABORTED). The caller validates the
+  // policies first. Returns the new version and the catalog revision.
+  absl::StatusOr<std::pair<int64_t, int64_t>> PutPolicyVersion(
+      const std::vector<PolicyFile>& files, std::string_view description,
+      int64_t expected_version, std::string_view actor);
+  // `version` 0 means the newest; NOT_FOUND when there is none.
+  absl::StatusOr<PolicyVersion> GetPolicyVersion(int64_t version);
+  // Newest first, without files.
+  absl::StatusOr<std::vector<PolicyVersion>> ListPolicyVersions();
+
+  // Every principal, domain and dataset, at one catalog revision.
+  absl::StatusOr<CatalogContents> LoadContents();
 
   class Impl;
 

@@ -390,26 +390,68 @@ absl::StatusOr<Page<SearchHit>> Store::Search(std::string_view query,
     offset = position.get<int64_t>();
   }
   int limit = EffectivePageSize(page);
+  // Two tiers: matches in a dataset's name, description or tags, ranked by
+  // bm25; then matches only in field names, in catalog order. Ranking every
+  // field-name match would score nearly the whole catalog for a common
+  // column word ("id", "email"), and such hits say little anyway.
+  std::string strong = StrCat("{key description tags} : (", fts, ")");
+  std::string weak = StrCat("(", fts, ") NOT (", strong, ")");
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<SearchHit>> {
+    std::vector<std::pair<int64_t, double>> ids;  // rowid, score
     ASSIGN_OR_RETURN(
-        Statement * s,
-        db.Prepare("SELECT d.namespace, d.name, d.spec, bm25(dataset_search) "
-                   "AS score FROM dataset_search JOIN datasets d ON d.id = "
-                   "dataset_search.rowid WHERE dataset_search MATCH ? ORDER "
-                   "BY score, d.namespace, d.name LIMIT ? OFFSET ?"));
-    s->Bind(1, fts);
-    s->Bind(2, static_cast<int64_t>(limit + 1));
-    s->Bind(3, offset);
-    Page<SearchHit> out;
+        Statement * ranked,
+        db.Prepare("SELECT rowid, bm25(dataset_search, 10.0, 4.0, 2.0, 3.0) "
+                   "AS score FROM dataset_search WHERE dataset_search MATCH ? "
+                   "ORDER BY score, rowid LIMIT ? OFFSET ?"));
+    ranked->Bind(1, strong);
+    ranked->Bind(2, static_cast<int64_t>(limit + 1));
+    ranked->Bind(3, offset);
     while (true) {
-      ASSIGN_OR_RETURN(bool row, s->Step());
+      ASSIGN_OR_RETURN(bool row, ranked->Step());
       if (!row) break;
-      if (static_cast<int>(out.items.size()) == limit) {
-        out.next_page_token = EncodePageToken(offset + limit);
-        break;
+      ids.emplace_back(ranked->Int(0), ranked->Double(1));
+    }
+    if (static_cast<int>(ids.size()) <= limit) {
+      // The strong tier ran out inside this page; continue with the weak
+      // one, skipping as much of it as the offset reaches past the strong.
+      int64_t strong_total = offset + static_cast<int64_t>(ids.size());
+      if (ids.empty() && offset > 0) {
+        ASSIGN_OR_RETURN(Statement * count,
+                         db.Prepare("SELECT count(*) FROM dataset_search "
+                                    "WHERE dataset_search MATCH ?"));
+        count->Bind(1, strong);
+        ASSIGN_OR_RETURN(bool row, count->Step());
+        strong_total = row ? count->Int(0) : 0;
+        count->Reset();
       }
+      ASSIGN_OR_RETURN(
+          Statement * rest,
+          db.Prepare("SELECT rowid FROM dataset_search WHERE dataset_search "
+                     "MATCH ? ORDER BY rowid LIMIT ? OFFSET ?"));
+      rest->Bind(1, weak);
+      rest->Bind(2, static_cast<int64_t>(limit + 1 - ids.size()));
+      rest->Bind(3, std::max<int64_t>(0, offset - strong_total));
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, rest->Step());
+        if (!row) break;
+        ids.emplace_back(rest->Int(0), 0.0);
+      }
+    }
+    Page<SearchHit> out;
+    if (static_cast<int>(ids.size()) > limit) {
+      ids.resize(limit);
+      out.next_page_token = EncodePageToken(offset + limit);
+    }
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare("SELECT namespace, name, spec FROM datasets "
+                                "WHERE id = ?"));
+    for (const auto& [id, score] : ids) {
+      s->Reset();
+      s->Bind(1, id);
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) continue;
       json spec = json::parse(s->Text(2), nullptr, false);
-      SearchHit hit{.key = {s->Text(0), s->Text(1)}, .score = s->Double(3)};
+      SearchHit hit{.key = {s->Text(0), s->Text(1)}, .score = score};
       if (spec.is_object()) {
         hit.description = spec.value("description", "");
         hit.domain = spec.value("domain", "");

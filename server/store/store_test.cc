@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <set>
 
 namespace catalog::store {
 namespace {
@@ -247,12 +248,44 @@ TEST_F(StoreTest, SearchCoversNamesDescriptionsFieldsAndTags) {
   EXPECT_THAT(keys("orders"), ElementsAre("sales.orders"));
   EXPECT_THAT(keys("employees"), ElementsAre("hr.people"));
   EXPECT_THAT(keys("salary"), ElementsAre("hr.people"));
-  EXPECT_THAT(keys("sal"), ElementsAre("hr.people", "sales.orders"));
+  // A match in the name outranks one in a field name.
+  EXPECT_THAT(keys("sal"), ElementsAre("sales.orders", "hr.people"));
   EXPECT_THAT(keys("confidential"), ElementsAre("hr.people"));
   // FTS5 syntax in user text is taken literally, not as an operator.
   EXPECT_TRUE(keys("orders OR NOT \"x").empty());
   EXPECT_EQ(store_->Search("  ", {}).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(StoreTest, SearchPagesThroughNameMatchesThenFieldMatches) {
+  std::vector<Resource> batch;
+  for (int i = 0; i < 25; ++i) {
+    Resource r = DatasetRes("t" + std::to_string(i));
+    r.dataset.spec.description = i < 5 ? "invoice totals" : "other";
+    r.dataset.spec.fields = {{.name = "invoice_id", .type = "int"}};
+    batch.push_back(std::move(r));
+  }
+  ASSERT_TRUE(store_->Apply(batch, "user:admin", false).ok());
+  std::vector<std::string> names;
+  PageRequest page{.page_size = 10};
+  do {
+    auto hits = store_->Search("invoice", page);
+    ASSERT_TRUE(hits.ok()) << hits.status();
+    for (const auto& h : hits->items) names.push_back(h.key.name);
+    page.page_token = hits->next_page_token;
+  } while (!page.page_token.empty());
+  ASSERT_EQ(names.size(), 25u);
+  std::set<std::string> unique(names.begin(), names.end());
+  EXPECT_EQ(unique.size(), 25u);
+  // The five described as invoices come first.
+  std::set<std::string> first(names.begin(), names.begin() + 5);
+  EXPECT_EQ(first, (std::set<std::string>{"t0", "t1", "t2", "t3", "t4"}));
+  // A page that starts past the name matches.
+  auto late = store_->Search("invoice", {.page_size = 5,
+                                         .page_token = "MjA"});  // offset 20
+  ASSERT_TRUE(late.ok()) << late.status();
+  EXPECT_EQ(late->items.size(), 5u);
+  EXPECT_TRUE(late->next_page_token.empty());
 }
 
 TEST_F(StoreTest, GroupsMustExistAndMayNotCycle) {

@@ -1,0 +1,58 @@
+// How the catalog looks to the policy engine: the Cedar entities built from
+// catalog objects. No one copies catalog data into policies; these functions
+// are the whole mapping, documented in docs/policies.md.
+//
+//   User::"alice", ServiceAccount::"etl", Group::"analysts" (parents: their
+//     groups), with their attributes as strings;
+//   Domain::"finance/payments" (parent Domain::"finance"), attribute owners;
+//   Dataset::"<namespace>/<name>" (parent: its domain), attributes owners
+//     (set of principal entities), tags, classification,
+//     classificationLevel (0-3, when classified), lifecycle, properties,
+//     namespace, name;
+//   Column::"<namespace>/<name>#<field>" (parent: its dataset; nested fields
+//     as "a.b"), attributes name, type, tags, classification,
+//     classificationLevel;
+//   Action::"read", "write" in Action::"data"; "catalog:read",
+//     "catalog:write" in Action::"catalog"; "policy:write",
+//     "contract:write", "lineage:write", "audit:read" in
+//     Action::"governance".
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/catalog/model.h"
+#include "lib/policy/entities.h"
+
+namespace catalog::authz {
+
+// "user:alice" -> User::"alice"; INVALID_ARGUMENT for anything else.
+absl::StatusOr<policy::EntityUid> PrincipalUid(std::string_view principal);
+policy::EntityUid PrincipalUid(const PrincipalRef& ref);
+policy::EntityUid DatasetUid(const DatasetKey& key);
+policy::EntityUid DomainUid(std::string_view path);
+policy::EntityUid ColumnUid(const DatasetKey& key, std::string_view field_path);
+policy::EntityUid ActionUid(std::string_view name);
+
+policy::Entity PrincipalEntity(const Principal& principal);
+policy::Entity DomainEntity(const Domain& domain);
+policy::Entity DatasetEntity(const Dataset& dataset);
+
+// The dataset's columns, flattened: nested fields are "parent.child".
+struct ColumnInfo {
+  std::string path;
+  std::string type;
+  std::vector<std::string> tags;
+  Classification classification = Classification::kUnspecified;
+};
+std::vector<ColumnInfo> FlattenColumns(const std::vector<Field>& fields);
+// A column entity; its ancestors are the dataset and the dataset's
+// ancestors, given as `dataset`.
+policy::Entity ColumnEntity(const DatasetKey& key, const ColumnInfo& column,
+                            const policy::Entity* dataset);
+
+// The action entities and their groups.
+std::vector<policy::Entity> ActionEntities();
+
+}  // namespace catalog::authz
