@@ -1,0 +1,211 @@
+#include "server/authz/authorizer.h"
+
+#include <spdlog/spdlog.h>
+
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+
+namespace catalog::authz {
+namespace {
+
+Decision FromResponse(policy::Response r, int64_t revision) {
+  return {.allow = r.allow,
+          .reasons = std::move(r.reasons),
+          .errors = std::move(r.errors),
+          .revision = revision};
+}
+
+Decision Denied(std::string why, int64_t revision) {
+  return {.allow = false, .revision = revision, .denial = std::move(why)};
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::Create(
+    store::Store* store, const std::vector<store::PolicyFile>& seed) {
+  absl::StatusOr<store::PolicyVersion> existing = store->GetPolicyVersion(0);
+  if (existing.status().code() == absl::StatusCode::kNotFound) {
+    // Refuse a seed that does not parse, before storing it.
+    RETURN_IF_ERROR(CompilePolicies(seed, nullptr).status());
+    RETURN_IF_ERROR(store
+                        ->PutPolicyVersion(seed, "loaded from the policies "
+                                                 "directory at first start",
+                                           0, "user:admin")
+                        .status());
+  } else if (!existing.ok()) {
+    return existing.status();
+  }
+  std::unique_ptr<Authorizer> a(new Authorizer(store));
+  ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> first, a->Load());
+  a->snapshot_.store(std::move(first), std::memory_order_release);
+  a->rebuilder_ = std::thread([raw = a.get()] { raw->RebuildLoop(); });
+  return a;
+}
+
+Authorizer::~Authorizer() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  changed_.notify_all();
+  if (rebuilder_.joinable()) rebuilder_.join();
+}
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> Authorizer::Load() {
+  ASSIGN_OR_RETURN(store::PolicyVersion policies, store_->GetPolicyVersion(0));
+  ASSIGN_OR_RETURN(store::CatalogContents contents, store_->LoadContents());
+  return Snapshot::Build(contents, policies);
+}
+
+void Authorizer::Refresh(int64_t revision) {
+  {
+    std::lock_guard lock(mu_);
+    requested_ = std::max(requested_, revision);
+  }
+  changed_.notify_all();
+}
+
+void Authorizer::RebuildLoop() {
+  std::unique_lock lock(mu_);
+  while (true) {
+    changed_.wait(lock, [&] {
+      return stopping_ || requested_ > current()->revision();
+    });
+    if (stopping_) return;
+    lock.unlock();
+    auto started = std::chrono::steady_clock::now();
+    absl::StatusOr<std::shared_ptr<const Snapshot>> next = Load();
+    lock.lock();
+    if (!next.ok()) {
+      // Keep serving the old snapshot; writers waiting on a revision time out
+      // and get UNAVAILABLE rather than a decision from stale data.
+      spdlog::error("authorization snapshot rebuild failed: {}",
+                    std::string(next.status().message()));
+      changed_.notify_all();
+      changed_.wait_for(lock, std::chrono::seconds(1));
+      continue;
+    }
+    spdlog::debug("authorization snapshot at revision {} built in {} ms",
+                  (*next)->revision(),
+                  std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count());
+    snapshot_.store(*std::move(next), std::memory_order_release);
+    changed_.notify_all();
+  }
+}
+
+bool Authorizer::WaitFor(int64_t revision,
+                         std::chrono::system_clock::time_point deadline) {
+  if (current()->revision() >= revision) return true;
+  Refresh(revision);
+  std::unique_lock lock(mu_);
+  return changed_.wait_until(lock, deadline, [&] {
+    return current()->revision() >= revision;
+  });
+}
+
+Decision Authorizer::Authorize(const policy::Request& request,
+                               int64_t min_revision,
+                               std::chrono::system_clock::time_point deadline) {
+  if (min_revision > 0 && !WaitFor(min_revision, deadline)) {
+    return Denied(StrCat("the catalog did not reach revision ", min_revision,
+                         " before the deadline"),
+                  current()->revision());
+  }
+  std::shared_ptr<const Snapshot> s = current();
+  return FromResponse(s->Authorize(request, s->entities()), s->revision());
+}
+
+Decision Authorizer::AuthorizeRead(
+    const policy::EntityUid& principal, const DatasetKey& dataset,
+    const std::vector<std::string>& columns, const policy::Value& context,
+    int64_t min_revision, std::chrono::system_clock::time_point deadline,
+    std::vector<ColumnDecision>* column_decisions) {
+  if (min_revision > 0 && !WaitFor(min_revision, deadline)) {
+    for (const std::string& c : columns) {
+      column_decisions->push_back({.column = c});
+    }
+    return Denied(StrCat("the catalog did not reach revision ", min_revision,
+                         " before the deadline"),
+                  current()->revision());
+  }
+  std::shared_ptr<const Snapshot> s = current();
+  policy::Request request{.principal = principal,
+                          .action = ActionUid("read"),
+                          .resource = DatasetUid(dataset),
+                          .context = context};
+  Decision overall = FromResponse(s->Authorize(request, s->entities()), s->revision());
+  if (s->entities().Find(request.resource) == nullptr) {
+    overall = Denied(StrCat("dataset \"", dataset.ToString(), "\" is not in the catalog"),
+                     s->revision());
+  }
+  const std::vector<ColumnInfo>* known = s->Columns(dataset.ToString());
+  const policy::Entity* dataset_entity = s->entities().Find(request.resource);
+  for (const std::string& column : columns) {
+    ColumnDecision cd{.column = column};
+    const ColumnInfo* info = nullptr;
+    if (known != nullptr) {
+      for (const ColumnInfo& c : *known) {
+        if (c.path == column) info = &c;
+      }
+    }
+    if (info == nullptr || dataset_entity == nullptr) {
+      cd.decision = Denied(StrCat("column \"", column, "\" is not in the schema of ",
+                                  dataset.ToString()),
+                           s->revision());
+      column_decisions->push_back(std::move(cd));
+      continue;
+    }
+    policy::Entities extra;
+    extra.Add(ColumnEntity(dataset, *info, dataset_entity));
+    policy::OverlayEntities view(s->entities(), extra);
+    policy::Request column_request = request;
+    column_request.resource = ColumnUid(dataset, column);
+    cd.decision = FromResponse(s->Authorize(column_request, view), s->revision());
+    if (cd.decision.allow) {
+      // Masked when every determining permit asks for a mask.
+      std::string mask;
+      bool all_masked = true;
+      for (const std::string& id : cd.decision.reasons) {
+        size_t index = std::stoul(id.substr(6));  // "policyN"
+        const std::string& m = s->policy_infos()[index].mask;
+        if (m.empty()) {
+          all_masked = false;
+        } else if (mask.empty()) {
+          mask = m;
+        }
+      }
+      cd.access = all_masked ? ColumnAccess::kMask : ColumnAccess::kAllow;
+      if (all_masked) cd.mask = mask;
+    }
+    column_decisions->push_back(std::move(cd));
+  }
+  return overall;
+}
+
+Decision Authorizer::Explain(const policy::Request& request,
+                             std::vector<PolicyTrace>* trace) {
+  std::shared_ptr<const Snapshot> s = current();
+  for (const policy::Policy& p : s->policies()) {
+    PolicyTrace t{.id = p.id, .forbid = p.effect == policy::Effect::kForbid};
+    policy::Policy scope_only = p;
+    scope_only.conditions.clear();
+    std::string error;
+    std::optional<bool> scope =
+        policy::Satisfied(scope_only, request, s->entities(), &error);
+    t.scope_matched = scope.value_or(false);
+    if (t.scope_matched) {
+      std::optional<bool> holds =
+          policy::Satisfied(p, request, s->entities(), &error);
+      t.outcome = !holds  ? PolicyTrace::Outcome::kError
+                  : *holds ? PolicyTrace::Outcome::kSatisfied
+                           : PolicyTrace::Outcome::kNotSatisfied;
+      if (!holds) t.error = error;
+    }
+    trace->push_back(std::move(t));
+  }
+  return FromResponse(s->Authorize(request, s->entities()), s->revision());
+}
+
+}  // namespace catalog::authz

@@ -1,0 +1,105 @@
+// The server's policy decision point. Holds the current Snapshot and
+// rebuilds it on a background thread after each committed change; decisions
+// are served from whichever snapshot is current (one atomic load), never
+// from SQLite, and never wait for a rebuild unless the caller asks for a
+// minimum revision.
+//
+// Fail closed: a request that cannot be decided (unknown syntax, no
+// snapshot, a deadline passed while waiting) is a deny with a reason.
+// Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "server/authz/snapshot.h"
+#include "server/store/store.h"
+
+namespace catalog::authz {
+
+struct Decision {
+  bool allow = false;
+  std::vector<std::string> reasons;  // determining policy ids
+  std::vector<policy::PolicyError> errors;
+  int64_t revision = 0;              // the snapshot's catalog revision
+  std::string denial;                // why, when denied without a policy
+};
+
+enum class ColumnAccess { kAllow, kDeny, kMask };
+
+struct ColumnDecision {
+  std::string column;
+  ColumnAccess access = ColumnAccess::kDeny;
+  std::string mask;  // the masking method, for kMask
+  Decision decision;
+};
+
+// One policy's part in a decision, for Explain.
+struct PolicyTrace {
+  std::string id;
+  bool forbid = false;
+  bool scope_matched = false;
+  enum class Outcome { kNotApplicable, kSatisfied, kNotSatisfied, kError };
+  Outcome outcome = Outcome::kNotApplicable;
+  std::string error;
+};
+
+class Authorizer {
+ public:
+  // Loads the catalog and the newest policy version (storing `seed` as
+  // version 1 when the store has none) and builds the first snapshot.
+  static absl::StatusOr<std::unique_ptr<Authorizer>> Create(
+      store::Store* store, const std::vector<store::PolicyFile>& seed);
+  ~Authorizer();
+
+  std::shared_ptr<const Snapshot> current() const {
+    return snapshot_.load(std::memory_order_acquire);
+  }
+
+  // Asks for a rebuild that reflects at least `revision`. Returns at once.
+  void Refresh(int64_t revision);
+  // Waits until the snapshot reflects `revision`; false at the deadline.
+  bool WaitFor(int64_t revision, std::chrono::system_clock::time_point deadline);
+
+  // Decides on the current snapshot (after waiting for `min_revision`, if
+  // non-zero, until `deadline`).
+  Decision Authorize(const policy::Request& request, int64_t min_revision,
+                     std::chrono::system_clock::time_point deadline);
+
+  // A read of `columns` of a dataset: the dataset-level decision for
+  // Action::"read", and per column allow, deny, or mask (a satisfied permit
+  // annotated @mask("method") allows the column masked).
+  Decision AuthorizeRead(const policy::EntityUid& principal,
+                         const DatasetKey& dataset,
+                         const std::vector<std::string>& columns,
+                         const policy::Value& context, int64_t min_revision,
+                         std::chrono::system_clock::time_point deadline,
+                         std::vector<ColumnDecision>* column_decisions);
+
+  // Every policy's part in the decision.
+  Decision Explain(const policy::Request& request,
+                   std::vector<PolicyTrace>* trace);
+
+ private:
+  explicit Authorizer(store::Store* store) : store_(store) {}
+  absl::StatusOr<std::shared_ptr<const Snapshot>> Load();
+  void RebuildLoop();
+
+  store::Store* store_;
+  std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+
+  std::mutex mu_;
+  std::condition_variable changed_;  // a rebuild was requested or finished
+  int64_t requested_ = 0;            // guarded by mu_
+  bool stopping_ = false;            // guarded by mu_
+  std::thread rebuilder_;
+};
+
+}  // namespace catalog::authz

@@ -1,0 +1,184 @@
+#include "server/authz/authorizer.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "tests/test_env.h"
+
+namespace catalog::authz {
+namespace {
+
+using ::testing::ElementsAre;
+
+constexpr char kPolicies[] = R"(
+@id("admins")
+permit (principal == User::"admin", action, resource);
+
+@id("owners-write")
+permit (principal, action == Action::"catalog:write", resource is Dataset)
+when { resource.owners.contains(principal) };
+
+@id("analysts-read-sales")
+permit (principal in Group::"analysts", action in Action::"data",
+        resource is Dataset in Domain::"sales");
+
+@id("no-restricted-columns")
+forbid (principal, action == Action::"read", resource is Column)
+when { resource has classificationLevel && resource.classificationLevel >= 3 }
+unless { principal in Group::"stewards" };
+
+@id("mask-pii")
+@mask("sha256")
+permit (principal in Group::"analysts", action == Action::"read", resource is Column)
+when { resource.tags.contains("pii") };
+
+@id("plain-columns")
+permit (principal in Group::"analysts", action == Action::"read", resource is Column)
+when { !resource.tags.contains("pii") };
+)";
+
+class AuthorizerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto s = store::Store::Open({.path = (dir_.path() / "c.db").string()});
+    ASSERT_TRUE(s.ok());
+    store_ = *std::move(s);
+    std::vector<Resource> rs;
+    auto principal = [&](PrincipalKind kind, std::string name,
+                         std::vector<std::string> groups) {
+      Resource r{.kind = Resource::Kind::kPrincipal};
+      r.principal = {.kind = kind, .name = std::move(name)};
+      r.principal.spec.groups = std::move(groups);
+      rs.push_back(std::move(r));
+    };
+    principal(PrincipalKind::kGroup, "analysts", {});
+    principal(PrincipalKind::kGroup, "stewards", {});
+    principal(PrincipalKind::kUser, "alice", {"analysts"});
+    principal(PrincipalKind::kUser, "bob", {});
+    Resource domain{.kind = Resource::Kind::kDomain};
+    domain.domain.path = "sales";
+    rs.push_back(domain);
+    domain.domain.path = "sales/orders";
+    rs.push_back(domain);
+    Resource d{.kind = Resource::Kind::kDataset};
+    d.dataset.key = {"pg://db", "orders"};
+    d.dataset.spec.domain = "sales/orders";
+    d.dataset.spec.owners = {{"user:bob", OwnershipType::kTechnical}};
+    d.dataset.spec.fields = {
+        {.name = "id", .type = "bigint"},
+        {.name = "email", .type = "varchar", .tags = {"pii"}},
+        {.name = "card", .type = "varchar",
+         .classification = Classification::kRestricted}};
+    rs.push_back(d);
+    ASSERT_TRUE(store_->Apply(rs, "user:admin", false).ok());
+    auto a = Authorizer::Create(store_.get(), {{"test.cedar", kPolicies}});
+    ASSERT_TRUE(a.ok()) << a.status();
+    authorizer_ = *std::move(a);
+  }
+
+  Decision Ask(std::string principal, std::string action, policy::EntityUid resource) {
+    return authorizer_->Authorize(
+        {.principal = {"User", std::move(principal)},
+         .action = ActionUid(action),
+         .resource = std::move(resource)},
+        0, Deadline());
+  }
+  static std::chrono::system_clock::time_point Deadline() {
+    return std::chrono::system_clock::now() + std::chrono::seconds(5);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<Authorizer> authorizer_;
+};
+
+TEST_F(AuthorizerTest, TheCatalogIsTheEntityStore) {
+  policy::EntityUid orders = DatasetUid({"pg://db", "orders"});
+  // Group membership and the domain tree come from the catalog.
+  Decision d = Ask("alice", "read", orders);
+  EXPECT_TRUE(d.allow);
+  EXPECT_THAT(d.reasons, ElementsAre("policy2"));
+  EXPECT_FALSE(Ask("bob", "read", orders).allow);
+  // Owners come from the dataset's owners.
+  EXPECT_TRUE(Ask("bob", "catalog:write", orders).allow);
+  EXPECT_FALSE(Ask("alice", "catalog:write", orders).allow);
+  EXPECT_TRUE(Ask("admin", "policy:write", orders).allow);
+}
+
+TEST_F(AuthorizerTest, AChangeIsVisibleAtItsRevision) {
+  policy::EntityUid orders = DatasetUid({"pg://db", "orders"});
+  ASSERT_TRUE(Ask("alice", "read", orders).allow);
+  // Remove alice from analysts: the revoke must hold from its revision on.
+  Resource alice{.kind = Resource::Kind::kPrincipal};
+  alice.principal = {.kind = PrincipalKind::kUser, .name = "alice"};
+  auto applied = store_->Apply({alice}, "user:admin", false);
+  ASSERT_TRUE(applied.ok());
+  authorizer_->Refresh(applied->catalog_revision);
+  Decision d = authorizer_->Authorize(
+      {.principal = {"User", "alice"}, .action = ActionUid("read"), .resource = orders},
+      applied->catalog_revision, Deadline());
+  EXPECT_FALSE(d.allow);
+  EXPECT_GE(d.revision, applied->catalog_revision);
+}
+
+TEST_F(AuthorizerTest, ColumnsAreAllowedMaskedOrDenied) {
+  std::vector<ColumnDecision> columns;
+  Decision d = authorizer_->AuthorizeRead(
+      {"User", "alice"}, {"pg://db", "orders"}, {"id", "email", "card", "nosuch"},
+      policy::Value::Record({}), 0, Deadline(), &columns);
+  EXPECT_TRUE(d.allow);
+  ASSERT_EQ(columns.size(), 4u);
+  EXPECT_EQ(columns[0].access, ColumnAccess::kAllow);
+  EXPECT_EQ(columns[1].access, ColumnAccess::kMask);
+  EXPECT_EQ(columns[1].mask, "sha256");
+  EXPECT_EQ(columns[2].access, ColumnAccess::kDeny);
+  EXPECT_THAT(columns[2].decision.reasons, ElementsAre("policy3"));
+  EXPECT_EQ(columns[3].access, ColumnAccess::kDeny);
+  EXPECT_FALSE(columns[3].decision.denial.empty());
+}
+
+TEST_F(AuthorizerTest, AnUnmaskedPermitOutweighsAMaskedOne) {
+  // Columns are inside their dataset, so a permit on the dataset's domain
+  // covers them too, unmasked.
+  ASSERT_TRUE(store_->PutPolicyVersion(
+                       {{"p.cedar",
+                         "@mask(\"hash\") permit (principal, action, resource is Column);\n"
+                         "permit (principal == User::\"bob\", action, resource in "
+                         "Domain::\"sales\");"}},
+                       "", 0, "user:admin")
+                  .ok());
+  auto revision = store_->CatalogRevision();
+  ASSERT_TRUE(authorizer_->WaitFor(*revision, Deadline()));
+  std::vector<ColumnDecision> columns;
+  authorizer_->AuthorizeRead({"User", "alice"}, {"pg://db", "orders"}, {"id"},
+                             policy::Value::Record({}), 0, Deadline(), &columns);
+  EXPECT_EQ(columns[0].access, ColumnAccess::kMask);
+  columns.clear();
+  authorizer_->AuthorizeRead({"User", "bob"}, {"pg://db", "orders"}, {"id"},
+                             policy::Value::Record({}), 0, Deadline(), &columns);
+  EXPECT_EQ(columns[0].access, ColumnAccess::kAllow);
+}
+
+TEST_F(AuthorizerTest, FailsClosedWhenTheRevisionIsNotReached) {
+  Decision d = authorizer_->Authorize(
+      {.principal = {"User", "admin"}, .action = ActionUid("read"),
+       .resource = DatasetUid({"pg://db", "orders"})},
+      1000000, std::chrono::system_clock::now() + std::chrono::milliseconds(50));
+  EXPECT_FALSE(d.allow);
+  EXPECT_NE(d.denial.find("revision 1000000"), std::string::npos);
+}
+
+TEST_F(AuthorizerTest, ExplainTracesEveryPolicy) {
+  std::vector<PolicyTrace> trace;
+  Decision d = authorizer_->Explain(
+      {.principal = {"User", "alice"}, .action = ActionUid("read"),
+       .resource = DatasetUid({"pg://db", "orders"})},
+      &trace);
+  EXPECT_TRUE(d.allow);
+  ASSERT_EQ(trace.size(), 6u);
+  EXPECT_FALSE(trace[0].scope_matched);
+  EXPECT_EQ(trace[2].outcome, PolicyTrace::Outcome::kSatisfied);
+}
+
+}  // namespace
+}  // namespace catalog::authz

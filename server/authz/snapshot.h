@@ -1,0 +1,77 @@
+// An immutable picture of everything an authorization decision reads:
+// the compiled policies, indexed by principal scope, and the catalog's
+// entities, at one catalog revision. Built whole from the store; shared by
+// std::shared_ptr<const Snapshot>, so readers never wait for a rebuild.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/policy/evaluator.h"
+#include "server/authz/catalog_entities.h"
+#include "server/store/store.h"
+
+namespace catalog::authz {
+
+// A policy as the server keeps it: where it came from, and its @mask.
+struct PolicyInfo {
+  std::string file;
+  int line = 0;
+  std::string mask;  // the @mask("...") annotation, or ""
+};
+
+// Parses every file (numbering policies policy0, policy1, ... across the
+// files in the order given). INVALID_ARGUMENT "FILE:LINE:COL: ..." on the
+// first error.
+absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
+    const std::vector<store::PolicyFile>& files,
+    std::vector<PolicyInfo>* infos);
+
+class Snapshot {
+ public:
+  // Builds from the store's contents and a policy set.
+  static absl::StatusOr<std::shared_ptr<const Snapshot>> Build(
+      const store::CatalogContents& contents,
+      const store::PolicyVersion& policies);
+
+  int64_t revision() const { return revision_; }
+  int64_t policy_version() const { return policy_version_; }
+  const std::vector<policy::Policy>& policies() const { return policies_; }
+  const std::vector<PolicyInfo>& policy_infos() const { return infos_; }
+  const policy::Entities& entities() const { return *entities_; }
+
+  // The dataset's flattened columns; nullptr if the dataset is unknown.
+  const std::vector<ColumnInfo>* Columns(const std::string& dataset_key) const;
+
+  // Indices into policies() of those whose principal scope can match
+  // `principal`, in policy order.
+  std::vector<uint32_t> Candidates(const policy::EntityUid& principal,
+                                   const policy::EntityView& entities) const;
+
+  // Authorizes against this snapshot (with `entities`, which may overlay
+  // request-scoped entities on entities()).
+  policy::Response Authorize(const policy::Request& request,
+                             const policy::EntityView& entities) const;
+
+ private:
+  Snapshot() = default;
+  void Index();
+
+  int64_t revision_ = 0;
+  int64_t policy_version_ = 0;
+  std::vector<policy::Policy> policies_;
+  std::vector<PolicyInfo> infos_;
+  std::shared_ptr<const policy::Entities> entities_;
+  std::unordered_map<std::string, std::vector<ColumnInfo>> columns_;
+  // Policies whose principal scope names an entity (== E, in E, is T in E),
+  // by that entity; and the rest (any principal, is T).
+  std::unordered_map<policy::EntityUid, std::vector<uint32_t>,
+                     policy::EntityUidHash>
+      by_principal_entity_;
+  std::vector<uint32_t> principal_open_;
+};
+
+}  // namespace catalog::authz
