@@ -2,7 +2,17 @@
 
 #include "lib/util/strings.h"
 
+#include <atomic>
+
 namespace catalog::server {
+namespace {
+std::atomic<int> calls_in_flight{0};
+}  // namespace
+
+int CallsInFlight() { return calls_in_flight.load(std::memory_order_acquire); }
+
+internal::InFlight::InFlight() { calls_in_flight.fetch_add(1); }
+internal::InFlight::~InFlight() { calls_in_flight.fetch_sub(1); }
 
 absl::Status CheckAccess(const std::string& caller, Access access) {
   if (access == Access::kRead || caller == kAdminPrincipal) {

@@ -27,9 +27,22 @@ absl::Status CheckAccess(const std::string& caller, Access access);
 // The `authorization` metadata of a call, or "" when absent.
 std::string AuthorizationHeader(const grpc::ServerContext& context);
 
+// Handler calls running right now, process-wide (for graceful shutdown).
+int CallsInFlight();
+
+namespace internal {
+// Counts a handler call for as long as it lives.
+class InFlight {
+ public:
+  InFlight();
+  ~InFlight();
+};
+}  // namespace internal
+
 template <typename Fn>
 grpc::Status Serve(const Authenticator& auth, grpc::ServerContext* context,
                    Access access, Fn&& body) {
+  internal::InFlight counted;
   absl::StatusOr<std::string> caller =
       auth.Authenticate(AuthorizationHeader(*context));
   if (!caller.ok()) return ToGrpcStatus(caller.status());

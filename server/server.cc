@@ -17,6 +17,7 @@
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "server/auth.h"
+#include "server/call.h"
 #include "server/catalog_service.h"
 #include "server/store/store.h"
 #include "server/token_service.h"
@@ -205,7 +206,11 @@ std::string CatalogServer::admin_token_path() const {
 
 void CatalogServer::Shutdown(std::chrono::milliseconds grace) {
   std::call_once(impl_->shutdown_once, [&] {
-    impl_->grpc_server->Shutdown(std::chrono::system_clock::now() + grace);
+    // gRPC's shutdown waits for connected clients to go away until the
+    // deadline, even when they are idle; only wait when calls are running.
+    auto deadline = std::chrono::system_clock::now();
+    if (CallsInFlight() > 0) deadline += grace;
+    impl_->grpc_server->Shutdown(deadline);
     impl_->grpc_server->Wait();
     impl_->http_server->stop();
     if (impl_->http_thread.joinable()) impl_->http_thread.join();

@@ -114,8 +114,11 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   std::unique_ptr<Connection> conn(new Connection(db));
   sqlite3_busy_timeout(db, busy_timeout_ms);
   sqlite3_extended_result_codes(db, 1);
+  // Memory-mapped reads: a page read is a memory access instead of a
+  // pread() system call, which dominates small reads on virtual machines.
   std::string pragmas =
-      "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL;";
+      "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
+      "PRAGMA mmap_size = 4294967296; PRAGMA cache_size = -32768;";
   if (!read_only) pragmas += "PRAGMA journal_mode = WAL;";
   if (absl::Status s = conn->Exec(pragmas); !s.ok()) return s;
   return conn;
@@ -158,7 +161,10 @@ absl::Status Connection::Exec(std::string_view sql) {
 
 absl::StatusOr<Transaction> Transaction::Begin(Connection& db,
                                                bool immediate) {
-  absl::Status s = db.Exec(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+  absl::StatusOr<Statement*> begin =
+      db.Prepare(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (!begin.ok()) return begin.status();
+  absl::Status s = (*begin)->Run();
   if (!s.ok()) return s;
   return Transaction(&db);
 }
@@ -171,7 +177,8 @@ Transaction::~Transaction() {
 
 absl::Status Transaction::Commit() {
   db_->ResetAll();
-  absl::Status s = db_->Exec("COMMIT");
+  absl::StatusOr<Statement*> commit = db_->Prepare("COMMIT");
+  absl::Status s = commit.ok() ? (*commit)->Run() : commit.status();
   if (s.ok()) {
     db_ = nullptr;
   }

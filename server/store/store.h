@@ -60,7 +60,7 @@ struct SearchHit {
   DatasetKey key;
   std::string description;
   std::string domain;
-  double score = 0;  // bm25: lower is a better match
+  double score = 0;  // the match tier: 0 name, 1 description or tags, 2 fields
 };
 
 struct TokenRecord {
@@ -140,7 +140,10 @@ class Store {
   absl::StatusOr<int64_t> DeleteDataset(const DatasetKey& key,
                                         int64_t expected_revision,
                                         std::string_view actor);
-  // Full-text search; every word must match, the last as a prefix.
+  // Full-text search; every word must match, the last as a prefix. Datasets
+  // whose name matches come first, then those matching in name, description
+  // and tags together, then those matching only through field names; each
+  // group in catalog order.
   absl::StatusOr<Page<SearchHit>> Search(std::string_view query,
                                          const PageRequest& page);
   // Every revision, oldest first, including after deletion.
