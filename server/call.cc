@@ -1,6 +1,8 @@
 #include "server/call.h"
 
+#include "absl/strings/str_join.h"
 #include "lib/util/strings.h"
+#include "server/authz/catalog_entities.h"
 
 #include <atomic>
 
@@ -14,15 +16,32 @@ int CallsInFlight() { return calls_in_flight.load(std::memory_order_acquire); }
 internal::InFlight::InFlight() { calls_in_flight.fetch_add(1); }
 internal::InFlight::~InFlight() { calls_in_flight.fetch_sub(1); }
 
-absl::Status CheckAccess(const std::string& caller, Access access) {
-  if (access == Access::kRead || caller == kAdminPrincipal) {
-    return absl::OkStatus();
+policy::EntityUid CatalogRoot() { return {"Catalog", "catalog"}; }
+
+absl::Status Require(const authz::Authorizer& authorizer,
+                     const std::string& caller, std::string_view action,
+                     const policy::EntityUid& resource,
+                     const policy::Entities* extra) {
+  absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
+  if (!principal.ok()) {
+    return absl::PermissionDeniedError(StrCat(caller, " is not a principal"));
   }
-  return absl::PermissionDeniedError(
-      StrCat(caller, " may not ",
-             access == Access::kWrite ? "change the catalog"
-                                      : "manage tokens",
-             ": only ", kAdminPrincipal, " may, until policies grant more"));
+  std::shared_ptr<const authz::Snapshot> s = authorizer.current();
+  policy::Request request{.principal = *principal,
+                          .action = authz::ActionUid(action),
+                          .resource = resource};
+  policy::Response r;
+  if (extra != nullptr) {
+    policy::OverlayEntities view(s->entities(), *extra);
+    r = s->Authorize(request, view);
+  } else {
+    r = s->Authorize(request, s->entities());
+  }
+  if (r.allow) return absl::OkStatus();
+  std::string why = r.reasons.empty() ? "no policy permits it"
+                                      : "forbidden by " + absl::StrJoin(r.reasons, ", ");
+  return absl::PermissionDeniedError(StrCat(caller, " may not ", action, " ",
+                                            resource.ToString(), ": ", why));
 }
 
 std::string AuthorizationHeader(const grpc::ServerContext& context) {

@@ -1,6 +1,6 @@
-// What every RPC handler does first: authenticate the caller, check it may
-// make this kind of call, then run the handler body and convert its status
-// at the edge.
+// What every RPC handler does: authenticate the caller, ask the policy
+// engine whether it may act on what the call touches, run the handler body,
+// and convert its status at the edge.
 #pragma once
 
 #include <grpcpp/server_context.h>
@@ -9,20 +9,23 @@
 
 #include "absl/status/status.h"
 #include "server/auth.h"
+#include "server/authz/authorizer.h"
 #include "server/grpc_status.h"
 
 namespace catalog::server {
 
-enum class Access {
-  kRead,   // any authenticated principal
-  kWrite,  // changes the catalog
-  kAdmin,  // manages credentials
-};
+// PERMISSION_DENIED, naming the determining policies, unless the policies
+// let `caller` ("user:alice") do `action` on `resource`, decided on the
+// current authorization snapshot (plus `extra` entities, e.g. an object a
+// write proposes to create).
+absl::Status Require(const authz::Authorizer& authorizer,
+                     const std::string& caller, std::string_view action,
+                     const policy::EntityUid& resource,
+                     const policy::Entities* extra = nullptr);
 
-// Until the policy engine decides, writes and credential management are
-// reserved to the admin principal; reads are open to every authenticated
-// principal. PERMISSION_DENIED otherwise.
-absl::Status CheckAccess(const std::string& caller, Access access);
+// The catalog-wide resource for operations on no single object (policies,
+// the audit log).
+policy::EntityUid CatalogRoot();
 
 // The `authorization` metadata of a call, or "" when absent.
 std::string AuthorizationHeader(const grpc::ServerContext& context);
@@ -39,16 +42,15 @@ class InFlight {
 };
 }  // namespace internal
 
+// Authenticates the call, runs `body(caller)` and converts its status.
+// Authorization is the body's: it knows which resources the call touches.
 template <typename Fn>
 grpc::Status Serve(const Authenticator& auth, grpc::ServerContext* context,
-                   Access access, Fn&& body) {
+                   Fn&& body) {
   internal::InFlight counted;
   absl::StatusOr<std::string> caller =
       auth.Authenticate(AuthorizationHeader(*context));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  if (absl::Status allowed = CheckAccess(*caller, access); !allowed.ok()) {
-    return ToGrpcStatus(allowed);
-  }
   return ToGrpcStatus(body(*caller));
 }
 

@@ -1,9 +1,12 @@
 #include "server/catalog_service.h"
 
+#include <spdlog/spdlog.h>
+
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "proto/convert.h"
+#include "server/authz/catalog_entities.h"
 #include "server/call.h"
 
 namespace catalog::server {
@@ -40,12 +43,44 @@ absl::Status NonNegative(int64_t revision) {
                       : absl::OkStatus();
 }
 
+std::chrono::system_clock::time_point DeadlineOf(grpc::ServerContext* context) {
+  auto cap = std::chrono::system_clock::now() + std::chrono::seconds(30);
+  return std::min(context->deadline(), cap);
+}
+
+// The entity a resource is now, or would be once applied.
+policy::Entity ProposedEntity(const Resource& r) {
+  switch (r.kind) {
+    case Resource::Kind::kDataset:
+      return authz::DatasetEntity(r.dataset);
+    case Resource::Kind::kDomain:
+      return authz::DomainEntity(r.domain);
+    case Resource::Kind::kPrincipal:
+      return authz::PrincipalEntity(r.principal);
+  }
+  return {};
+}
+
 }  // namespace
+
+void CatalogServiceImpl::AwaitSnapshot(grpc::ServerContext* context,
+                                       int64_t revision) {
+  if (!authorizer_->WaitFor(revision, DeadlineOf(context))) {
+    spdlog::warn("authorization snapshot did not reach revision {} before "
+                 "the call's deadline",
+                 revision);
+  }
+}
+
+bool CatalogServiceImpl::MayRead(const std::string& caller,
+                                 const policy::EntityUid& uid) const {
+  return Require(*authorizer_, caller, "catalog:read", uid).ok();
+}
 
 grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
                                        const v1::ApplyRequest* request,
                                        v1::ApplyResponse* response) {
-  return Serve(*auth_, context, Access::kWrite,
+  return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     if (request->resources_size() == 0) {
       return absl::InvalidArgumentError("resources: must not be empty");
@@ -65,8 +100,34 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       }
       resources.push_back(*std::move(r));
     }
+    // Each object is checked as it stands; one not yet in the catalog, as
+    // it is proposed (so a pipeline may register the datasets it owns).
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    for (size_t i = 0; i < resources.size(); ++i) {
+      policy::Entity proposed = ProposedEntity(resources[i]);
+      policy::Entities extra;
+      bool known = snapshot->entities().Find(proposed.uid) != nullptr;
+      if (!known) {
+        for (const policy::EntityUid& p : proposed.parents) {
+          proposed.ancestors.insert(p);
+          if (const policy::Entity* parent = snapshot->entities().Find(p)) {
+            proposed.ancestors.insert(parent->ancestors.begin(),
+                                      parent->ancestors.end());
+          }
+        }
+        extra.Add(proposed);
+      }
+      absl::Status allowed = Require(*authorizer_, caller, "catalog:write",
+                                     proposed.uid, known ? nullptr : &extra);
+      if (!allowed.ok()) {
+        return absl::PermissionDeniedError(
+            StrCat("resources[", i, "] (", resources[i].KindName(), " ",
+                   resources[i].DisplayName(), "): ", MessageOf(allowed)));
+      }
+    }
     ASSIGN_OR_RETURN(store::ApplyResponse applied,
                      store_->Apply(resources, caller, request->dry_run()));
+    if (!request->dry_run()) AwaitSnapshot(context, applied.catalog_revision);
     for (const store::ApplyResult& r : applied.results) {
       v1::ApplyResult* out = response->add_results();
       out->set_kind(r.kind);
@@ -82,9 +143,11 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
 grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
                                             const v1::GetDatasetRequest* request,
                                             v1::Dataset* response) {
-  return Serve(*auth_, context, Access::kRead,
-               [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context,
+               [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read",
+                            authz::DatasetUid(key)));
     ASSIGN_OR_RETURN(Dataset d, store_->GetDataset(key));
     *response = ToProto(d);
     return absl::OkStatus();
@@ -94,14 +157,16 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
 grpc::Status CatalogServiceImpl::ListDatasets(
     grpc::ServerContext* context, const v1::ListDatasetsRequest* request,
     v1::ListDatasetsResponse* response) {
-  return Serve(*auth_, context, Access::kRead,
-               [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context,
+               [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(store::PageRequest page,
                      Page(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Dataset> datasets,
                      store_->ListDatasets(request->domain(), page));
     for (const Dataset& d : datasets.items) {
-      *response->add_datasets() = ToProto(d);
+      if (MayRead(caller, authz::DatasetUid(d.key))) {
+        *response->add_datasets() = ToProto(d);
+      }
     }
     response->set_next_page_token(datasets.next_page_token);
     return absl::OkStatus();
@@ -111,13 +176,16 @@ grpc::Status CatalogServiceImpl::ListDatasets(
 grpc::Status CatalogServiceImpl::DeleteDataset(
     grpc::ServerContext* context, const v1::DeleteDatasetRequest* request,
     v1::DeleteResponse* response) {
-  return Serve(*auth_, context, Access::kWrite,
+  return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
     RETURN_IF_ERROR(NonNegative(request->expected_revision()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write",
+                            authz::DatasetUid(key)));
     ASSIGN_OR_RETURN(int64_t revision,
                      store_->DeleteDataset(key, request->expected_revision(),
                                            caller));
+    AwaitSnapshot(context, revision);
     response->set_catalog_revision(revision);
     return absl::OkStatus();
   });
@@ -126,13 +194,14 @@ grpc::Status CatalogServiceImpl::DeleteDataset(
 grpc::Status CatalogServiceImpl::SearchDatasets(
     grpc::ServerContext* context, const v1::SearchRequest* request,
     v1::SearchResponse* response) {
-  return Serve(*auth_, context, Access::kRead,
-               [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context,
+               [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(store::PageRequest page,
                      Page(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<store::SearchHit> hits,
                      store_->Search(request->query(), page));
     for (const store::SearchHit& h : hits.items) {
+      if (!MayRead(caller, authz::DatasetUid(h.key))) continue;
       v1::SearchHit* out = response->add_hits();
       *out->mutable_key() = catalog::ToProto(h.key);
       out->set_description(h.description);
@@ -147,9 +216,11 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
 grpc::Status CatalogServiceImpl::GetDatasetHistory(
     grpc::ServerContext* context, const v1::GetDatasetHistoryRequest* request,
     v1::GetDatasetHistoryResponse* response) {
-  return Serve(*auth_, context, Access::kRead,
-               [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context,
+               [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read",
+                            authz::DatasetUid(key)));
     ASSIGN_OR_RETURN(std::vector<store::HistoryEntry> entries,
                      store_->DatasetHistory(key));
     for (const store::HistoryEntry& e : entries) {
@@ -168,8 +239,10 @@ grpc::Status CatalogServiceImpl::GetDatasetHistory(
 grpc::Status CatalogServiceImpl::GetDomain(grpc::ServerContext* context,
                                            const v1::GetDomainRequest* request,
                                            v1::Domain* response) {
-  return Serve(*auth_, context, Access::kRead,
-               [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context,
+               [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read",
+                            authz::DomainUid(request->path())));
     ASSIGN_OR_RETURN(Domain d, store_->GetDomain(request->path()));
     *response = catalog::ToProto(d);
     return absl::OkStatus();
@@ -179,13 +252,15 @@ grpc::Status CatalogServiceImpl::GetDomain(grpc::ServerContext* context,
 grpc::Status CatalogServiceImpl::ListDomains(grpc::ServerContext* context,
                                              const v1::ListRequest* request,
                                              v1::ListDomainsResponse* response) {
-  return Serve(*auth_, context, Access::kRead,
-               [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context,
+               [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(store::PageRequest page,
                      Page(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Domain> domains, store_->ListDomains(page));
     for (const Domain& d : domains.items) {
-      *response->add_domains() = catalog::ToProto(d);
+      if (MayRead(caller, authz::DomainUid(d.path))) {
+        *response->add_domains() = catalog::ToProto(d);
+      }
     }
     response->set_next_page_token(domains.next_page_token);
     return absl::OkStatus();
@@ -195,13 +270,16 @@ grpc::Status CatalogServiceImpl::ListDomains(grpc::ServerContext* context,
 grpc::Status CatalogServiceImpl::DeleteDomain(
     grpc::ServerContext* context, const v1::DeleteDomainRequest* request,
     v1::DeleteResponse* response) {
-  return Serve(*auth_, context, Access::kWrite,
+  return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(NonNegative(request->expected_revision()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write",
+                            authz::DomainUid(request->path())));
     ASSIGN_OR_RETURN(int64_t revision,
                      store_->DeleteDomain(request->path(),
                                           request->expected_revision(),
                                           caller));
+    AwaitSnapshot(context, revision);
     response->set_catalog_revision(revision);
     return absl::OkStatus();
   });
@@ -210,9 +288,11 @@ grpc::Status CatalogServiceImpl::DeleteDomain(
 grpc::Status CatalogServiceImpl::GetPrincipal(
     grpc::ServerContext* context, const v1::GetPrincipalRequest* request,
     v1::Principal* response) {
-  return Serve(*auth_, context, Access::kRead,
-               [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context,
+               [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(PrincipalKind kind, FromProto(request->kind()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read",
+                            authz::PrincipalUid({kind, request->name()})));
     ASSIGN_OR_RETURN(Principal p, store_->GetPrincipal(kind, request->name()));
     *response = catalog::ToProto(p);
     return absl::OkStatus();
@@ -222,8 +302,8 @@ grpc::Status CatalogServiceImpl::GetPrincipal(
 grpc::Status CatalogServiceImpl::ListPrincipals(
     grpc::ServerContext* context, const v1::ListPrincipalsRequest* request,
     v1::ListPrincipalsResponse* response) {
-  return Serve(*auth_, context, Access::kRead,
-               [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context,
+               [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(store::PageRequest page,
                      Page(request->page_size(), request->page_token()));
     std::optional<PrincipalKind> kind;
@@ -233,7 +313,9 @@ grpc::Status CatalogServiceImpl::ListPrincipals(
     ASSIGN_OR_RETURN(store::Page<Principal> principals,
                      store_->ListPrincipals(kind, page));
     for (const Principal& p : principals.items) {
-      *response->add_principals() = catalog::ToProto(p);
+      if (MayRead(caller, authz::PrincipalUid(p.ref()))) {
+        *response->add_principals() = catalog::ToProto(p);
+      }
     }
     response->set_next_page_token(principals.next_page_token);
     return absl::OkStatus();
@@ -243,14 +325,17 @@ grpc::Status CatalogServiceImpl::ListPrincipals(
 grpc::Status CatalogServiceImpl::DeletePrincipal(
     grpc::ServerContext* context, const v1::DeletePrincipalRequest* request,
     v1::DeleteResponse* response) {
-  return Serve(*auth_, context, Access::kWrite,
+  return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(PrincipalKind kind, FromProto(request->kind()));
     RETURN_IF_ERROR(NonNegative(request->expected_revision()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write",
+                            authz::PrincipalUid({kind, request->name()})));
     ASSIGN_OR_RETURN(int64_t revision,
                      store_->DeletePrincipal(kind, request->name(),
                                              request->expected_revision(),
                                              caller));
+    AwaitSnapshot(context, revision);
     response->set_catalog_revision(revision);
     return absl::OkStatus();
   });
@@ -259,7 +344,7 @@ grpc::Status CatalogServiceImpl::DeletePrincipal(
 grpc::Status CatalogServiceImpl::Ping(grpc::ServerContext* context,
                                       const v1::PingRequest*,
                                       v1::PingResponse* response) {
-  return Serve(*auth_, context, Access::kRead,
+  return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     response->set_principal(caller);
     return absl::OkStatus();

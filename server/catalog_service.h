@@ -5,6 +5,7 @@
 
 #include "catalog/v1/catalog.grpc.pb.h"
 #include "server/auth.h"
+#include "server/authz/authorizer.h"
 #include "server/store/store.h"
 
 namespace catalog::server {
@@ -14,8 +15,9 @@ inline constexpr int kMaxApplyResources = 10000;
 
 class CatalogServiceImpl final : public v1::CatalogService::Service {
  public:
-  CatalogServiceImpl(store::Store* store, const Authenticator* auth)
-      : store_(store), auth_(auth) {}
+  CatalogServiceImpl(store::Store* store, const Authenticator* auth,
+                     authz::Authorizer* authorizer)
+      : store_(store), auth_(auth), authorizer_(authorizer) {}
 
   grpc::Status Apply(grpc::ServerContext* context,
                      const v1::ApplyRequest* request,
@@ -58,8 +60,16 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
                     v1::PingResponse* response) override;
 
  private:
+  // Blocks until decisions reflect `revision` (so a change, a revocation
+  // above all, holds for every call after this one returns), or the
+  // call's deadline.
+  void AwaitSnapshot(grpc::ServerContext* context, int64_t revision);
+  // Datasets, domains or principals the caller may catalog:read.
+  bool MayRead(const std::string& caller, const policy::EntityUid& uid) const;
+
   store::Store* store_;
   const Authenticator* auth_;
+  authz::Authorizer* authorizer_;
 };
 
 }  // namespace catalog::server

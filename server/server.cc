@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
+#include <sstream>
 #include <mutex>
 #include <thread>
 
@@ -19,6 +21,7 @@
 #include "server/auth.h"
 #include "server/call.h"
 #include "server/catalog_service.h"
+#include "server/policy_service.h"
 #include "server/store/store.h"
 #include "server/token_service.h"
 
@@ -60,17 +63,27 @@ absl::Status WritePrivateFile(const fs::path& path, const std::string& content) 
   return absl::OkStatus();
 }
 
-absl::StatusOr<int> CountPolicyFiles(const std::string& dir) {
+// The *.cedar files of `dir`, by name.
+absl::StatusOr<std::vector<store::PolicyFile>> ReadPolicyFiles(
+    const std::string& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) {
     return absl::InvalidArgumentError(
         StrCat("policies: \"", dir, "\" is not a directory"));
   }
-  int count = 0;
+  std::vector<fs::path> paths;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".cedar") ++count;
+    if (entry.path().extension() == ".cedar") paths.push_back(entry.path());
   }
-  return count;
+  std::sort(paths.begin(), paths.end());
+  std::vector<store::PolicyFile> files;
+  for (const fs::path& p : paths) {
+    std::ifstream in(p);
+    std::stringstream text;
+    text << in.rdbuf();
+    files.push_back({p.filename().string(), text.str()});
+  }
+  return files;
 }
 
 }  // namespace
@@ -79,7 +92,9 @@ class CatalogServer::Impl {
  public:
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<authz::Authorizer> authorizer;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
+  std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<httplib::Server> http_server;
@@ -130,9 +145,12 @@ class CatalogServer::Impl {
   }
 
   absl::Status StartGrpc(const ServerConfig& config) {
-    catalog_service =
-        std::make_unique<CatalogServiceImpl>(store.get(), auth.get());
-    token_service = std::make_unique<TokenServiceImpl>(store.get(), auth.get());
+    catalog_service = std::make_unique<CatalogServiceImpl>(
+        store.get(), auth.get(), authorizer.get());
+    policy_service = std::make_unique<PolicyServiceImpl>(
+        store.get(), auth.get(), authorizer.get());
+    token_service = std::make_unique<TokenServiceImpl>(store.get(), auth.get(),
+                                                       authorizer.get());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
@@ -147,6 +165,7 @@ class CatalogServer::Impl {
     builder.SetResourceQuota(quota);
     builder.RegisterService(catalog_service.get());
     builder.RegisterService(token_service.get());
+    builder.RegisterService(policy_service.get());
     grpc_server = builder.BuildAndStart();
     if (grpc_server == nullptr || grpc_port == 0) {
       return absl::UnavailableError(
@@ -164,7 +183,8 @@ CatalogServer::~CatalogServer() { Shutdown(std::chrono::seconds(1)); }
 absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
     const ServerConfig& config) {
   RETURN_IF_ERROR(ValidateConfig(config));
-  ASSIGN_OR_RETURN(int policy_files, CountPolicyFiles(config.policies_dir));
+  ASSIGN_OR_RETURN(std::vector<store::PolicyFile> policy_files,
+                   ReadPolicyFiles(config.policies_dir));
   std::error_code ec;
   fs::create_directories(config.data_dir, ec);
   if (ec) {
@@ -181,9 +201,14 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   ASSIGN_OR_RETURN(impl->auth, Authenticator::Create(impl->store.get()));
   impl->admin_token_path = fs::path(config.data_dir) / "admin.token";
   RETURN_IF_ERROR(impl->EnsureAdminToken());
-  spdlog::info("policies: {} policy file(s) in {}; until the policy engine "
-               "evaluates them, only {} may write",
-               policy_files, config.policies_dir, kAdminPrincipal);
+  ASSIGN_OR_RETURN(impl->authorizer,
+                   authz::Authorizer::Create(impl->store.get(), policy_files));
+  std::shared_ptr<const authz::Snapshot> snapshot = impl->authorizer->current();
+  spdlog::info("policies: version {} with {} polic{} in force (the policies "
+               "directory {} seeds the first version)",
+               snapshot->policy_version(), snapshot->policies().size(),
+               snapshot->policies().size() == 1 ? "y" : "ies",
+               config.policies_dir);
 
   RETURN_IF_ERROR(impl->StartGrpc(config));
   absl::Status http = impl->StartHttp(config.http_listen);

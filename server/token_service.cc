@@ -1,6 +1,8 @@
 #include "server/token_service.h"
 
 #include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+#include "server/authz/catalog_entities.h"
 #include "server/call.h"
 
 namespace catalog::server {
@@ -20,8 +22,11 @@ void ToProto(const store::TokenRecord& t, v1::Token* out) {
 grpc::Status TokenServiceImpl::CreateToken(
     grpc::ServerContext* context, const v1::CreateTokenRequest* request,
     v1::CreateTokenResponse* response) {
-  return Serve(*auth_, context, Access::kAdmin,
+  return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(policy::EntityUid owner,
+                     authz::PrincipalUid(request->principal()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write", owner));
     ASSIGN_OR_RETURN(IssuedToken issued,
                      auth_->Issue(request->principal(), request->description(),
                                   caller));
@@ -36,8 +41,9 @@ grpc::Status TokenServiceImpl::CreateToken(
 grpc::Status TokenServiceImpl::ListTokens(grpc::ServerContext* context,
                                           const v1::ListTokensRequest*,
                                           v1::ListTokensResponse* response) {
-  return Serve(*auth_, context, Access::kAdmin,
-               [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context,
+               [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "audit:read", CatalogRoot()));
     ASSIGN_OR_RETURN(std::vector<store::TokenRecord> tokens,
                      store_->ListTokens());
     for (const store::TokenRecord& t : tokens) {
@@ -50,8 +56,14 @@ grpc::Status TokenServiceImpl::ListTokens(grpc::ServerContext* context,
 grpc::Status TokenServiceImpl::RevokeToken(grpc::ServerContext* context,
                                            const v1::RevokeTokenRequest* request,
                                            v1::RevokeTokenResponse*) {
-  return Serve(*auth_, context, Access::kAdmin,
+  return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
+    absl::StatusOr<store::TokenRecord> token = store_->GetToken(request->id());
+    if (!token.ok()) {
+      return absl::NotFoundError(StrCat("token \"", request->id(), "\" not found"));
+    }
+    ASSIGN_OR_RETURN(policy::EntityUid owner, authz::PrincipalUid(token->principal));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write", owner));
     return auth_->Revoke(request->id(), caller);
   });
 }

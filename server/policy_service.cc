@@ -1,0 +1,307 @@
+#include "server/policy_service.h"
+
+#include <nlohmann/json.hpp>
+
+#include "lib/policy/json_format.h"
+#include "lib/policy/parser.h"
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+#include "server/authz/catalog_entities.h"
+#include "server/call.h"
+
+namespace catalog::server {
+namespace {
+
+using Clock = std::chrono::system_clock;
+
+Clock::time_point DeadlineOf(grpc::ServerContext* context) {
+  return std::min(context->deadline(), Clock::now() + std::chrono::seconds(30));
+}
+
+absl::StatusOr<policy::EntityUid> Entity(std::string_view field,
+                                         const std::string& text,
+                                         bool is_action) {
+  if (is_action && text.find("::") == std::string::npos && !text.empty()) {
+    return authz::ActionUid(text);
+  }
+  absl::StatusOr<policy::EntityUid> uid = policy::ParseEntityUid(text);
+  if (!uid.ok()) {
+    return absl::InvalidArgumentError(
+        StrCat(field, ": \"", text, "\" is not an entity such as ",
+               is_action ? "Action::\"read\"" : "User::\"alice\"", " (",
+               MessageOf(uid.status()), ")"));
+  }
+  return uid;
+}
+
+absl::StatusOr<policy::Value> Context(const std::string& text) {
+  if (text.empty()) return policy::Value::Record({});
+  nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    return absl::InvalidArgumentError("context_json: must be a JSON object");
+  }
+  absl::StatusOr<policy::Value> value = policy::ValueFromJson(json, nullptr);
+  if (!value.ok()) {
+    return absl::InvalidArgumentError(
+        StrCat("context_json: ", MessageOf(value.status())));
+  }
+  return value;
+}
+
+absl::StatusOr<policy::Request> RequestOf(const v1::AuthorizeRequest& r) {
+  policy::Request out;
+  ASSIGN_OR_RETURN(out.principal, Entity("principal", r.principal(), false));
+  ASSIGN_OR_RETURN(out.action, Entity("action", r.action(), true));
+  ASSIGN_OR_RETURN(out.resource, Entity("resource", r.resource(), false));
+  ASSIGN_OR_RETURN(out.context, Context(r.context_json()));
+  if (r.min_revision() < 0) {
+    return absl::InvalidArgumentError("min_revision: must not be negative");
+  }
+  return out;
+}
+
+void SetRef(const authz::Snapshot& s, const std::string& id, v1::PolicyRef* ref) {
+  ref->set_id(id);
+  // Ids are "policyN" and index the snapshot's policies.
+  size_t index = std::stoul(id.substr(6));
+  if (index < s.policies().size()) {
+    ref->set_annotated_id(s.policies()[index].AnnotatedId());
+  }
+}
+
+void ToProto(const authz::Snapshot& s, const authz::Decision& d,
+             v1::AuthorizeResponse* out) {
+  out->set_decision(d.allow ? v1::DECISION_ALLOW : v1::DECISION_DENY);
+  for (const std::string& id : d.reasons) SetRef(s, id, out->add_reasons());
+  for (const policy::PolicyError& e : d.errors) {
+    v1::PolicyErrorInfo* info = out->add_errors();
+    SetRef(s, e.policy_id, info->mutable_policy());
+    info->set_message(e.message);
+  }
+  out->set_revision(d.revision);
+  out->set_denial(d.denial);
+}
+
+std::vector<store::PolicyFile> FilesOf(
+    const google::protobuf::RepeatedPtrField<v1::PolicyFileProto>& files) {
+  std::vector<store::PolicyFile> out;
+  for (const auto& f : files) out.push_back({f.name(), f.text()});
+  return out;
+}
+
+absl::Status CheckFiles(const std::vector<store::PolicyFile>& files) {
+  if (files.empty()) return absl::InvalidArgumentError("files: must not be empty");
+  std::set<std::string> names;
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (files[i].name.empty()) {
+      return absl::InvalidArgumentError(StrCat("files[", i, "].name: must not be empty"));
+    }
+    if (!names.insert(files[i].name).second) {
+      return absl::InvalidArgumentError(
+          StrCat("files[", i, "].name: duplicate file \"", files[i].name, "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+void Summaries(const std::vector<policy::Policy>& policies,
+               const std::vector<authz::PolicyInfo>& infos,
+               google::protobuf::RepeatedPtrField<v1::PolicySummary>* out) {
+  for (size_t i = 0; i < policies.size(); ++i) {
+    v1::PolicySummary* s = out->Add();
+    s->mutable_ref()->set_id(policies[i].id);
+    s->mutable_ref()->set_annotated_id(policies[i].AnnotatedId());
+    s->set_effect(policies[i].effect == policy::Effect::kPermit ? "permit" : "forbid");
+    s->set_file(infos[i].file);
+    s->set_line(infos[i].line);
+    s->set_is_template(policies[i].is_template);
+  }
+}
+
+}  // namespace
+
+grpc::Status PolicyServiceImpl::Authorize(grpc::ServerContext* context,
+                                          const v1::AuthorizeRequest* request,
+                                          v1::AuthorizeResponse* response) {
+  return Serve(*auth_, context, [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
+    authz::Decision d =
+        authorizer_->Authorize(r, request->min_revision(), DeadlineOf(context));
+    ToProto(*authorizer_->current(), d, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PolicyServiceImpl::BatchAuthorize(
+    grpc::ServerContext* context, const v1::BatchAuthorizeRequest* request,
+    v1::BatchAuthorizeResponse* response) {
+  return Serve(*auth_, context, [&](const std::string&) -> absl::Status {
+    if (request->requests_size() > kMaxBatch) {
+      return absl::InvalidArgumentError(
+          StrCat("requests: at most ", kMaxBatch, " per batch"));
+    }
+    if (request->min_revision() > 0 &&
+        !authorizer_->WaitFor(request->min_revision(), DeadlineOf(context))) {
+      return absl::DeadlineExceededError(
+          StrCat("the catalog did not reach revision ", request->min_revision(),
+                 " before the deadline"));
+    }
+    // One snapshot for the whole batch.
+    std::shared_ptr<const authz::Snapshot> s = authorizer_->current();
+    for (int i = 0; i < request->requests_size(); ++i) {
+      absl::StatusOr<policy::Request> r = RequestOf(request->requests(i));
+      if (!r.ok()) {
+        return absl::InvalidArgumentError(
+            StrCat("requests[", i, "].", MessageOf(r.status())));
+      }
+      policy::Response decided = s->Authorize(*r, s->entities());
+      authz::Decision d{.allow = decided.allow,
+                        .reasons = std::move(decided.reasons),
+                        .errors = std::move(decided.errors),
+                        .revision = s->revision()};
+      ToProto(*s, d, response->add_responses());
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PolicyServiceImpl::AuthorizeRead(
+    grpc::ServerContext* context, const v1::AuthorizeReadRequest* request,
+    v1::AuthorizeReadResponse* response) {
+  return Serve(*auth_, context, [&](const std::string&) -> absl::Status {
+    ASSIGN_OR_RETURN(policy::EntityUid principal,
+                     Entity("principal", request->principal(), false));
+    DatasetKey key{request->dataset().namespace_(), request->dataset().name()};
+    ASSIGN_OR_RETURN(policy::Value ctx, Context(request->context_json()));
+    std::vector<std::string> columns(request->columns().begin(),
+                                     request->columns().end());
+    std::vector<authz::ColumnDecision> decisions;
+    authz::Decision d = authorizer_->AuthorizeRead(
+        principal, key, columns, ctx, request->min_revision(),
+        DeadlineOf(context), &decisions);
+    std::shared_ptr<const authz::Snapshot> s = authorizer_->current();
+    ToProto(*s, d, response->mutable_dataset());
+    for (const authz::ColumnDecision& c : decisions) {
+      v1::ColumnDecision* out = response->add_columns();
+      out->set_column(c.column);
+      out->set_access(c.access == authz::ColumnAccess::kAllow ? v1::COLUMN_ACCESS_ALLOW
+                      : c.access == authz::ColumnAccess::kMask ? v1::COLUMN_ACCESS_MASK
+                                                               : v1::COLUMN_ACCESS_DENY);
+      out->set_mask(c.mask);
+      ToProto(*s, c.decision, out->mutable_decision());
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PolicyServiceImpl::PutPolicySet(
+    grpc::ServerContext* context, const v1::PutPolicySetRequest* request,
+    v1::PutPolicySetResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "policy:write", CatalogRoot()));
+    std::vector<store::PolicyFile> files = FilesOf(request->files());
+    RETURN_IF_ERROR(CheckFiles(files));
+    RETURN_IF_ERROR(authz::CompilePolicies(files, nullptr).status());
+    if (request->expected_version() < 0) {
+      return absl::InvalidArgumentError("expected_version: must not be negative");
+    }
+    ASSIGN_OR_RETURN(auto stored,
+                     store_->PutPolicyVersion(files, request->description(),
+                                              request->expected_version(), caller));
+    authorizer_->WaitFor(stored.second, DeadlineOf(context));
+    response->set_version(stored.first);
+    response->set_catalog_revision(stored.second);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PolicyServiceImpl::GetPolicySet(grpc::ServerContext* context,
+                                             const v1::GetPolicySetRequest* request,
+                                             v1::PolicySet* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", CatalogRoot()));
+    if (request->version() < 0) {
+      return absl::InvalidArgumentError("version: must not be negative");
+    }
+    ASSIGN_OR_RETURN(store::PolicyVersion v, store_->GetPolicyVersion(request->version()));
+    response->set_version(v.version);
+    response->set_description(v.description);
+    response->set_created_at(v.created_at);
+    response->set_created_by(v.created_by);
+    for (const store::PolicyFile& f : v.files) {
+      v1::PolicyFileProto* out = response->add_files();
+      out->set_name(f.name);
+      out->set_text(f.text);
+    }
+    std::vector<authz::PolicyInfo> infos;
+    ASSIGN_OR_RETURN(std::vector<policy::Policy> policies,
+                     authz::CompilePolicies(v.files, &infos));
+    Summaries(policies, infos, response->mutable_policies());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PolicyServiceImpl::ListPolicyVersions(
+    grpc::ServerContext* context, const v1::ListPolicyVersionsRequest*,
+    v1::ListPolicyVersionsResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", CatalogRoot()));
+    ASSIGN_OR_RETURN(std::vector<store::PolicyVersion> versions,
+                     store_->ListPolicyVersions());
+    for (const store::PolicyVersion& v : versions) {
+      v1::PolicySet* out = response->add_versions();
+      out->set_version(v.version);
+      out->set_description(v.description);
+      out->set_created_at(v.created_at);
+      out->set_created_by(v.created_by);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PolicyServiceImpl::ValidatePolicies(
+    grpc::ServerContext* context, const v1::ValidatePoliciesRequest* request,
+    v1::ValidatePoliciesResponse* response) {
+  return Serve(*auth_, context, [&](const std::string&) -> absl::Status {
+    std::vector<store::PolicyFile> files = FilesOf(request->files());
+    RETURN_IF_ERROR(CheckFiles(files));
+    std::vector<authz::PolicyInfo> infos;
+    absl::StatusOr<std::vector<policy::Policy>> policies =
+        authz::CompilePolicies(files, &infos);
+    response->set_valid(policies.ok());
+    if (!policies.ok()) {
+      response->set_error(std::string(MessageOf(policies.status())));
+      return absl::OkStatus();
+    }
+    Summaries(*policies, infos, response->mutable_policies());
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PolicyServiceImpl::Explain(grpc::ServerContext* context,
+                                        const v1::AuthorizeRequest* request,
+                                        v1::ExplainResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", CatalogRoot()));
+    ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
+    std::vector<authz::PolicyTrace> trace;
+    authz::Decision d = authorizer_->Explain(r, &trace);
+    std::shared_ptr<const authz::Snapshot> s = authorizer_->current();
+    ToProto(*s, d, response->mutable_decision());
+    for (const authz::PolicyTrace& t : trace) {
+      v1::PolicyTraceProto* out = response->add_trace();
+      SetRef(*s, t.id, out->mutable_policy());
+      out->set_effect(t.forbid ? "forbid" : "permit");
+      out->set_scope_matched(t.scope_matched);
+      using O = authz::PolicyTrace::Outcome;
+      out->set_outcome(t.outcome == O::kSatisfied      ? v1::PolicyTraceProto::OUTCOME_SATISFIED
+                       : t.outcome == O::kNotSatisfied ? v1::PolicyTraceProto::OUTCOME_NOT_SATISFIED
+                       : t.outcome == O::kError        ? v1::PolicyTraceProto::OUTCOME_ERROR
+                                                       : v1::PolicyTraceProto::OUTCOME_NOT_APPLICABLE);
+      out->set_error(t.error);
+    }
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace catalog::server
