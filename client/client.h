@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "catalog/v1/catalog.grpc.pb.h"
+#include "catalog/v1/policy.grpc.pb.h"
 #include "catalog/v1/token.grpc.pb.h"
 
 namespace catalog::client {
@@ -39,6 +40,7 @@ class CatalogClient {
 
   v1::CatalogService::Stub& catalog() { return *catalog_; }
   v1::TokenService::Stub& tokens() { return *tokens_; }
+  v1::PolicyService::Stub& policies() { return *policies_; }
 
   // Calls `method` on `stub` with the token and deadline set.
   template <typename Stub, typename Request, typename Response>
@@ -62,6 +64,7 @@ class CatalogClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CatalogService::Stub> catalog_;
   std::unique_ptr<v1::TokenService::Stub> tokens_;
+  std::unique_ptr<v1::PolicyService::Stub> policies_;
 };
 
 }  // namespace catalog::client

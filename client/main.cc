@@ -1,8 +1,10 @@
 // catalogctl: the admin CLI for catalogd.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <sstream>
 
 #include "client/commands.h"
+#include "client/policy_commands.h"
 #include "client/settings.h"
 
 namespace {
@@ -92,6 +94,48 @@ int main(int argc, char** argv) {
   auto* token_revoke = token_cmd->add_subcommand("revoke", "revoke a token");
   token_revoke->add_option("id", token_id)->required();
 
+  auto* policy_cmd = app.add_subcommand("policy", "Cedar policies");
+  policy_cmd->require_subcommand(1);
+  std::vector<std::string> policy_files;
+  std::string policy_description;
+  auto* policy_apply = policy_cmd->add_subcommand(
+      "apply", "store a new version of the policy set");
+  policy_apply->add_option("-f,--filename", policy_files, ".cedar file or directory")
+      ->required();
+  policy_apply->add_option("--description", policy_description);
+  int64_t policy_version = 0;
+  auto* policy_get = policy_cmd->add_subcommand("get", "show the policy set");
+  policy_get->add_option("--version", policy_version, "a past version (default: current)");
+  add_output(policy_get);
+  auto* policy_history = policy_cmd->add_subcommand("history", "every policy version");
+  add_output(policy_history);
+  auto* policy_validate = policy_cmd->add_subcommand(
+      "validate", "check policy files offline");
+  policy_validate->add_option("files", policy_files)->required();
+  EvalOptions eval;
+  auto* policy_eval = policy_cmd->add_subcommand(
+      "eval", "evaluate requests offline, as Cedar's CLI authorize does");
+  policy_eval->add_option("--policies", eval.policies, ".cedar file or directory")->required();
+  policy_eval->add_option("--entities", eval.entities, "Cedar JSON entities")->required();
+  policy_eval->add_option("--schema", eval.schema, ".cedarschema file");
+  policy_eval->add_option("--principal", eval.principal, "e.g. User::\"alice\"");
+  policy_eval->add_option("--action", eval.action, "e.g. Action::\"read\"");
+  policy_eval->add_option("--resource", eval.resource);
+  policy_eval->add_option("--context", eval.context, "a JSON object");
+  policy_eval->add_option("--requests", eval.requests, "JSON lines, one request each");
+
+  AuthorizeOptions authz;
+  std::string columns_csv;
+  auto* authorize = app.add_subcommand("authorize", "ask the server for a decision");
+  authorize->add_option("--principal", authz.principal, "e.g. User::\"alice\"")->required();
+  authorize->add_option("--action", authz.action, "e.g. read or Action::\"read\"");
+  authorize->add_option("--resource", authz.resource, "e.g. Dataset::\"ns/name\"")->required();
+  authorize->add_option("--context", authz.context, "a JSON object");
+  authorize->add_option("--columns", columns_csv, "a,b: decide per column (AuthorizeRead)");
+  authorize->add_option("--min-revision", authz.min_revision);
+  authorize->add_flag("--explain", authz.explain, "show every policy's part");
+  add_output(authorize);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -103,6 +147,10 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << format.status().message() << "\n";
     return 2;
   }
+  // Offline commands need no server.
+  if (policy_validate->parsed()) return RunPolicyValidate(std::cout, std::cerr, policy_files);
+  if (policy_eval->parsed()) return RunPolicyEval(std::cout, std::cerr, eval);
+
   auto settings = ResolveSettings(addr, token, config_path);
   if (!settings.ok()) return ReportError(std::cerr, settings.status());
   auto client = CatalogClient::Connect(
@@ -122,5 +170,19 @@ int main(int argc, char** argv) {
   }
   if (token_list->parsed()) return RunTokenList(ctx, *format);
   if (token_revoke->parsed()) return RunTokenRevoke(ctx, token_id);
+  if (policy_apply->parsed()) return RunPolicyApply(ctx, policy_files, policy_description);
+  if (policy_get->parsed()) return RunPolicyGet(ctx, policy_version, *format);
+  if (policy_history->parsed()) return RunPolicyHistory(ctx, *format);
+  if (authorize->parsed()) {
+    if (authz.action.empty() && columns_csv.empty()) {
+      std::cerr << "error: authorize needs --action (or --columns)\n";
+      return 2;
+    }
+    std::stringstream columns(columns_csv);
+    for (std::string c; std::getline(columns, c, ',');) {
+      if (!c.empty()) authz.columns.push_back(c);
+    }
+    return RunAuthorize(ctx, authz, *format);
+  }
   return 2;
 }

@@ -134,6 +134,7 @@ struct Condition {
 
 struct Policy {
   std::string id;  // "policy0", ... or the link id of a template link
+  std::string file;  // the file it was parsed from
   std::map<std::string, std::string> annotations;
   Effect effect = Effect::kPermit;
   Scope principal, action, resource;

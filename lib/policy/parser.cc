@@ -313,6 +313,7 @@ class Parser {
     while (!AtEnd()) {
       ASSIGN_OR_RETURN(Policy p, ParsePolicy());
       p.id = StrCat("policy", out.size());
+      p.file = std::string(filename_);
       out.push_back(std::move(p));
     }
     return out;
@@ -903,6 +904,19 @@ absl::StatusOr<std::vector<Policy>> ParsePolicies(std::string_view text,
                                                   std::string_view filename) {
   ASSIGN_OR_RETURN(std::vector<Token> tokens, Lex(text, filename));
   return Parser(std::move(tokens), filename).Policies();
+}
+
+absl::StatusOr<std::vector<Policy>> ParsePolicyFiles(
+    const std::vector<PolicySource>& files) {
+  std::vector<Policy> all;
+  for (const PolicySource& f : files) {
+    ASSIGN_OR_RETURN(std::vector<Policy> parsed, ParsePolicies(f.text, f.name));
+    for (Policy& p : parsed) {
+      p.id = StrCat("policy", all.size());
+      all.push_back(std::move(p));
+    }
+  }
+  return all;
 }
 
 absl::StatusOr<Expr> ParseExpression(std::string_view text) {

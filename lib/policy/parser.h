@@ -10,6 +10,7 @@
 #pragma once
 
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -22,6 +23,16 @@ inline constexpr int kMaxNesting = 128;
 
 absl::StatusOr<std::vector<Policy>> ParsePolicies(std::string_view text,
                                                   std::string_view filename);
+
+struct PolicySource {
+  std::string name;  // a file name, for errors and Policy::file
+  std::string text;
+};
+
+// Parses several files as one policy set, numbering policy0, policy1, ...
+// across them in the order given.
+absl::StatusOr<std::vector<Policy>> ParsePolicyFiles(
+    const std::vector<PolicySource>& files);
 
 // One expression, e.g. for a test or a context written in Cedar syntax.
 absl::StatusOr<Expr> ParseExpression(std::string_view text);

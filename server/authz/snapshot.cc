@@ -11,18 +11,15 @@ namespace catalog::authz {
 absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
     const std::vector<store::PolicyFile>& files,
     std::vector<PolicyInfo>* infos) {
-  std::vector<policy::Policy> all;
-  for (const store::PolicyFile& f : files) {
-    ASSIGN_OR_RETURN(std::vector<policy::Policy> parsed,
-                     policy::ParsePolicies(f.text, f.name));
-    for (policy::Policy& p : parsed) {
-      p.id = StrCat("policy", all.size());
-      if (infos != nullptr) {
-        auto mask = p.annotations.find("mask");
-        infos->push_back({f.name, p.loc.line,
-                          mask == p.annotations.end() ? "" : mask->second});
-      }
-      all.push_back(std::move(p));
+  std::vector<policy::PolicySource> sources;
+  for (const store::PolicyFile& f : files) sources.push_back({f.name, f.text});
+  ASSIGN_OR_RETURN(std::vector<policy::Policy> all,
+                   policy::ParsePolicyFiles(sources));
+  if (infos != nullptr) {
+    for (const policy::Policy& p : all) {
+      auto mask = p.annotations.find("mask");
+      infos->push_back({p.file, p.loc.line,
+                        mask == p.annotations.end() ? "" : mask->second});
     }
   }
   return all;
