@@ -38,11 +38,11 @@ class Evaluator {
       case Expr::Kind::kVar:
         switch (e.var) {
           case Var::kPrincipal:
-            return Value::Entity(request_.principal);
+            return Cached(principal_, request_.principal);
           case Var::kAction:
-            return Value::Entity(request_.action);
+            return Cached(action_, request_.action);
           case Var::kResource:
-            return Value::Entity(request_.resource);
+            return Cached(resource_, request_.resource);
           case Var::kContext:
             return request_.context;
         }
@@ -131,7 +131,14 @@ class Evaluator {
     return std::nullopt;
   }
 
+  void set_error(std::string* error) { error_ = error; }
+
  private:
+  // The request's entities as values, made once per request on first use.
+  const Value& Cached(std::optional<Value>& slot, const EntityUid& uid) {
+    if (!slot) slot = Value::Entity(uid);
+    return *slot;
+  }
   bool Expect(const Value& v, Value::Kind kind) {
     if (v.kind() == kind) return true;
     Fail(StrCat("type error: expected ", KindName(kind), ", got ",
@@ -420,6 +427,7 @@ class Evaluator {
   const Request& request_;
   const EntityView& entities_;
   std::string* error_;
+  std::optional<Value> principal_, action_, resource_;
 };
 
 bool ScopeHolds(const Scope& s, const EntityUid& uid, const EntityView& entities) {
@@ -450,8 +458,11 @@ std::optional<Value> Evaluate(const Expr& expr, const Request& request,
   return Evaluator(request, entities, error).Eval(expr);
 }
 
-std::optional<bool> Satisfied(const Policy& policy, const Request& request,
-                              const EntityView& entities, std::string* error) {
+namespace {
+
+std::optional<bool> SatisfiedWith(Evaluator& evaluator, const Policy& policy,
+                                  const Request& request,
+                                  const EntityView& entities, std::string* error) {
   if (policy.principal.slot || policy.resource.slot) {
     if (error != nullptr) *error = "unlinked template";
     return std::nullopt;
@@ -461,7 +472,7 @@ std::optional<bool> Satisfied(const Policy& policy, const Request& request,
       !ScopeHolds(policy.resource, request.resource, entities)) {
     return false;
   }
-  Evaluator evaluator(request, entities, error);
+  evaluator.set_error(error);
   for (const Condition& c : policy.conditions) {
     std::optional<bool> holds = evaluator.EvalBool(c.body);
     if (!holds) return std::nullopt;
@@ -470,14 +481,25 @@ std::optional<bool> Satisfied(const Policy& policy, const Request& request,
   return true;
 }
 
+}  // namespace
+
+std::optional<bool> Satisfied(const Policy& policy, const Request& request,
+                              const EntityView& entities, std::string* error) {
+  Evaluator evaluator(request, entities, error);
+  return SatisfiedWith(evaluator, policy, request, entities, error);
+}
+
 Response Authorize(const std::vector<Policy>& policies, const Request& request,
-                   const EntityView& entities) {
+                   const EntityView& entities, const std::vector<uint32_t>* subset) {
   Response response;
   std::vector<std::string> permits, forbids;
-  for (const Policy& p : policies) {
+  Evaluator evaluator(request, entities, nullptr);
+  size_t n = subset != nullptr ? subset->size() : policies.size();
+  for (size_t k = 0; k < n; ++k) {
+    const Policy& p = policies[subset != nullptr ? (*subset)[k] : k];
     if (p.is_template) continue;
     std::string error;
-    std::optional<bool> holds = Satisfied(p, request, entities, &error);
+    std::optional<bool> holds = SatisfiedWith(evaluator, p, request, entities, &error);
     if (!holds) {
       response.errors.push_back({p.id, std::move(error)});
     } else if (*holds) {

@@ -9,6 +9,7 @@
 // inputs.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -44,8 +45,11 @@ std::optional<Value> Evaluate(const Expr& expr, const Request& request,
 std::optional<bool> Satisfied(const Policy& policy, const Request& request,
                               const EntityView& entities, std::string* error);
 
-// Templates (unlinked) are ignored.
+// Templates (unlinked) are ignored. With `subset`, only those policies (by
+// index, ascending) are considered: callers that know the others cannot
+// apply (an index by scope) save evaluating them.
 Response Authorize(const std::vector<Policy>& policies, const Request& request,
-                   const EntityView& entities);
+                   const EntityView& entities,
+                   const std::vector<uint32_t>* subset = nullptr);
 
 }  // namespace catalog::policy

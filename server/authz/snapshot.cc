@@ -48,17 +48,35 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Build(
   return std::shared_ptr<const Snapshot>(std::move(s));
 }
 
+std::shared_ptr<const Snapshot> Snapshot::ForBenchmark(
+    std::vector<policy::Policy> policies, policy::Entities entities) {
+  std::shared_ptr<Snapshot> s(new Snapshot());
+  for (const policy::Policy& p : policies) {
+    s->infos_.push_back({p.file, p.loc.line, ""});
+  }
+  s->policies_ = std::move(policies);
+  s->entities_ = std::make_shared<policy::Entities>(std::move(entities));
+  s->Index();
+  return s;
+}
+
+namespace {
+bool NamesEntity(const policy::Scope& scope) {
+  return !scope.slot && (scope.op == policy::Scope::Op::kEq ||
+                         scope.op == policy::Scope::Op::kIn ||
+                         scope.op == policy::Scope::Op::kIsIn);
+}
+}  // namespace
+
 void Snapshot::Index() {
   for (uint32_t i = 0; i < policies_.size(); ++i) {
-    const policy::Scope& scope = policies_[i].principal;
-    switch (scope.op) {
-      case policy::Scope::Op::kEq:
-      case policy::Scope::Op::kIn:
-      case policy::Scope::Op::kIsIn:
-        by_principal_entity_[scope.entity].push_back(i);
-        break;
-      default:
-        principal_open_.push_back(i);
+    const policy::Policy& p = policies_[i];
+    if (NamesEntity(p.principal)) {
+      by_principal_[p.principal.entity].push_back(i);
+    } else if (NamesEntity(p.resource)) {
+      by_resource_[p.resource.entity].push_back(i);
+    } else {
+      open_.push_back(i);
     }
   }
 }
@@ -70,19 +88,23 @@ const std::vector<ColumnInfo>* Snapshot::Columns(
 }
 
 std::vector<uint32_t> Snapshot::Candidates(
-    const policy::EntityUid& principal,
+    const policy::EntityUid& principal, const policy::EntityUid& resource,
     const policy::EntityView& entities) const {
-  std::vector<uint32_t> out = principal_open_;
-  auto add = [&](const policy::EntityUid& uid) {
-    auto it = by_principal_entity_.find(uid);
-    if (it != by_principal_entity_.end()) {
-      out.insert(out.end(), it->second.begin(), it->second.end());
+  std::vector<uint32_t> out = open_;
+  // A scope `== E` or `in E` can only hold for E itself or a descendant of E.
+  auto gather = [&](const ScopeIndex& index, const policy::EntityUid& uid) {
+    if (index.empty()) return;
+    auto add = [&](const policy::EntityUid& key) {
+      auto it = index.find(key);
+      if (it != index.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    };
+    add(uid);
+    if (const policy::Entity* e = entities.Find(uid)) {
+      for (const policy::EntityUid& a : e->ancestors) add(a);
     }
   };
-  add(principal);
-  if (const policy::Entity* e = entities.Find(principal)) {
-    for (const policy::EntityUid& a : e->ancestors) add(a);
-  }
+  gather(by_principal_, principal);
+  gather(by_resource_, resource);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -90,26 +112,9 @@ std::vector<uint32_t> Snapshot::Candidates(
 
 policy::Response Snapshot::Authorize(const policy::Request& request,
                                      const policy::EntityView& entities) const {
-  policy::Response response;
-  std::vector<std::string> permits, forbids;
-  for (uint32_t i : Candidates(request.principal, entities)) {
-    const policy::Policy& p = policies_[i];
-    if (p.is_template) continue;
-    std::string error;
-    std::optional<bool> holds = policy::Satisfied(p, request, entities, &error);
-    if (!holds) {
-      response.errors.push_back({p.id, std::move(error)});
-    } else if (*holds) {
-      (p.effect == policy::Effect::kForbid ? forbids : permits).push_back(p.id);
-    }
-  }
-  if (forbids.empty() && !permits.empty()) {
-    response.allow = true;
-    response.reasons = std::move(permits);
-  } else {
-    response.reasons = std::move(forbids);
-  }
-  return response;
+  std::vector<uint32_t> candidates =
+      Candidates(request.principal, request.resource, entities);
+  return policy::Authorize(policies_, request, entities, &candidates);
 }
 
 }  // namespace catalog::authz

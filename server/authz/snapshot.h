@@ -37,6 +37,10 @@ class Snapshot {
       const store::CatalogContents& contents,
       const store::PolicyVersion& policies);
 
+  // A snapshot of given policies and entities, for benchmarks and tests.
+  static std::shared_ptr<const Snapshot> ForBenchmark(
+      std::vector<policy::Policy> policies, policy::Entities entities);
+
   int64_t revision() const { return revision_; }
   int64_t policy_version() const { return policy_version_; }
   const std::vector<policy::Policy>& policies() const { return policies_; }
@@ -46,9 +50,10 @@ class Snapshot {
   // The dataset's flattened columns; nullptr if the dataset is unknown.
   const std::vector<ColumnInfo>* Columns(const std::string& dataset_key) const;
 
-  // Indices into policies() of those whose principal scope can match
-  // `principal`, in policy order.
+  // Indices into policies(), in policy order, of those whose scope can
+  // match this principal and resource; the others cannot apply.
   std::vector<uint32_t> Candidates(const policy::EntityUid& principal,
+                                   const policy::EntityUid& resource,
                                    const policy::EntityView& entities) const;
 
   // Authorizes against this snapshot (with `entities`, which may overlay
@@ -66,12 +71,14 @@ class Snapshot {
   std::vector<PolicyInfo> infos_;
   std::shared_ptr<const policy::Entities> entities_;
   std::unordered_map<std::string, std::vector<ColumnInfo>> columns_;
-  // Policies whose principal scope names an entity (== E, in E, is T in E),
-  // by that entity; and the rest (any principal, is T).
-  std::unordered_map<policy::EntityUid, std::vector<uint32_t>,
-                     policy::EntityUidHash>
-      by_principal_entity_;
-  std::vector<uint32_t> principal_open_;
+  // Policies whose principal scope names an entity (== E, in E, is T in E)
+  // are filed under that entity; of the rest, those whose resource scope
+  // names one, under that; the others are open.
+  using ScopeIndex = std::unordered_map<policy::EntityUid, std::vector<uint32_t>,
+                                   policy::EntityUidHash>;
+  ScopeIndex by_principal_;
+  ScopeIndex by_resource_;
+  std::vector<uint32_t> open_;
 };
 
 }  // namespace catalog::authz
