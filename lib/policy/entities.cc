@@ -4,30 +4,58 @@ namespace catalog::policy {
 
 void Entities::Add(Entity entity) {
   EntityUid uid = entity.uid;
-  entities_[std::move(uid)] = std::move(entity);
+  entities_[std::move(uid)] = std::make_shared<const Entity>(std::move(entity));
+}
+
+void Entities::Remove(const EntityUid& uid) { entities_.erase(uid); }
+
+namespace {
+using Map = std::unordered_map<EntityUid, std::shared_ptr<const Entity>, EntityUidHash>;
+
+// Depth-first from the entity; parents that are not entities themselves
+// still count as ancestors (Cedar allows dangling parents). Replaces the
+// entity when its ancestors changed.
+void Recompute(Map& entities, std::shared_ptr<const Entity>& entity,
+               std::unordered_set<EntityUid, EntityUidHash>& ancestors,
+               std::vector<const EntityUid*>& stack) {
+  ancestors.clear();
+  for (const EntityUid& p : entity->parents) stack.push_back(&p);
+  while (!stack.empty()) {
+    const EntityUid* next = stack.back();
+    stack.pop_back();
+    if (!ancestors.insert(*next).second) continue;
+    auto it = entities.find(*next);
+    if (it == entities.end()) continue;
+    for (const EntityUid& p : it->second->parents) stack.push_back(&p);
+  }
+  if (ancestors != entity->ancestors) {
+    auto updated = std::make_shared<Entity>(*entity);
+    updated->ancestors = ancestors;
+    entity = std::move(updated);
+  }
+}
+}  // namespace
+
+void Entities::FinalizeSome(const std::vector<EntityUid>& changed) {
+  std::unordered_set<EntityUid, EntityUidHash> ancestors;
+  std::vector<const EntityUid*> stack;
+  for (const EntityUid& uid : changed) {
+    auto it = entities_.find(uid);
+    if (it != entities_.end()) Recompute(entities_, it->second, ancestors, stack);
+  }
 }
 
 void Entities::Finalize() {
-  // Depth-first from each entity; parents that are not entities themselves
-  // still count as ancestors (Cedar allows dangling parents).
+  std::unordered_set<EntityUid, EntityUidHash> ancestors;
+  std::vector<const EntityUid*> stack;
   for (auto& [uid, entity] : entities_) {
-    entity.ancestors.clear();
-    std::vector<const EntityUid*> stack;
-    for (const EntityUid& p : entity.parents) stack.push_back(&p);
-    while (!stack.empty()) {
-      const EntityUid* next = stack.back();
-      stack.pop_back();
-      if (!entity.ancestors.insert(*next).second) continue;
-      auto it = entities_.find(*next);
-      if (it == entities_.end()) continue;
-      for (const EntityUid& p : it->second.parents) stack.push_back(&p);
-    }
+    Recompute(entities_, entity, ancestors, stack);
   }
 }
 
 const Entity* Entities::Find(const EntityUid& uid) const {
   auto it = entities_.find(uid);
-  return it == entities_.end() ? nullptr : &it->second;
+  return it == entities_.end() ? nullptr : it->second.get();
 }
 
 bool Entities::InOrEqual(const EntityUid& a, const EntityUid& b) const {

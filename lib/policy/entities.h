@@ -3,6 +3,7 @@
 // relation, computed once by Finalize().
 #pragma once
 
+#include <memory>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -30,19 +31,28 @@ class EntityView {
   virtual bool InOrEqual(const EntityUid& a, const EntityUid& b) const = 0;
 };
 
+// Entities are held by shared pointer, so a copy of the store is cheap (it
+// copies pointers) and a copy with a few entities replaced shares the rest.
 class Entities final : public EntityView {
  public:
   // Adds or replaces an entity. Call Finalize() after the last Add.
   void Add(Entity entity);
-  // Computes ancestors for every entity (parents need not exist).
+  // Removes an entity if present. Call Finalize() after the last change.
+  void Remove(const EntityUid& uid);
+  // Computes ancestors for every entity (parents need not exist). Entities
+  // whose ancestors do not change are left as they are (and stay shared).
   void Finalize();
+  // Recomputes ancestors of `changed` only: enough when none of them is a
+  // parent of another entity (so no one else's ancestors moved).
+  void FinalizeSome(const std::vector<EntityUid>& changed);
 
   const Entity* Find(const EntityUid& uid) const override;
   bool InOrEqual(const EntityUid& a, const EntityUid& b) const override;
   size_t size() const { return entities_.size(); }
 
  private:
-  std::unordered_map<EntityUid, Entity, EntityUidHash> entities_;
+  std::unordered_map<EntityUid, std::shared_ptr<const Entity>, EntityUidHash>
+      entities_;
 };
 
 // A few request-scoped entities over a shared store: lookups try `extra`

@@ -39,10 +39,12 @@ absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::Create(
   ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> first, a->Load());
   a->snapshot_.store(std::move(first), std::memory_order_release);
   a->rebuilder_ = std::thread([raw = a.get()] { raw->RebuildLoop(); });
+  store->SetCommitHook([raw = a.get()](const store::Change& c) { raw->OnCommit(c); });
   return a;
 }
 
 Authorizer::~Authorizer() {
+  store_->SetCommitHook(nullptr);
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
@@ -55,6 +57,40 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Authorizer::Load() {
   ASSIGN_OR_RETURN(store::PolicyVersion policies, store_->GetPolicyVersion(0));
   ASSIGN_OR_RETURN(store::CatalogContents contents, store_->LoadContents());
   return Snapshot::Build(contents, policies);
+}
+
+void Authorizer::OnCommit(const store::Change& change) {
+  std::shared_ptr<const Snapshot> previous = current();
+  std::optional<store::PolicyVersion> policies;
+  if (change.policies_changed) {
+    absl::StatusOr<store::PolicyVersion> v = store_->GetPolicyVersion(0);
+    if (!v.ok()) {
+      Refresh(change.catalog_revision);
+      return;
+    }
+    policies = *std::move(v);
+  }
+  auto started = std::chrono::steady_clock::now();
+  absl::StatusOr<std::shared_ptr<const Snapshot>> next = previous->WithChanges(
+      change, change.catalog_revision, policies ? &*policies : nullptr);
+  if (!next.ok()) {
+    spdlog::error("authorization snapshot update failed ({}); rebuilding",
+                  std::string(next.status().message()));
+    Refresh(change.catalog_revision);
+    return;
+  }
+  spdlog::debug("authorization snapshot at revision {} updated in {} us",
+                change.catalog_revision,
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count());
+  {
+    std::lock_guard lock(mu_);
+    if ((*next)->revision() >= current()->revision()) {
+      snapshot_.store(*std::move(next), std::memory_order_release);
+    }
+  }
+  changed_.notify_all();
 }
 
 void Authorizer::Refresh(int64_t revision) {
@@ -90,7 +126,10 @@ void Authorizer::RebuildLoop() {
                   std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count());
-    snapshot_.store(*std::move(next), std::memory_order_release);
+    // A change committed while this rebuild read may already be in.
+    if ((*next)->revision() > current()->revision()) {
+      snapshot_.store(*std::move(next), std::memory_order_release);
+    }
     changed_.notify_all();
   }
 }
@@ -98,7 +137,8 @@ void Authorizer::RebuildLoop() {
 bool Authorizer::WaitFor(int64_t revision,
                          std::chrono::system_clock::time_point deadline) {
   if (current()->revision() >= revision) return true;
-  Refresh(revision);
+  // Commits update the snapshot before they return, so a revision not yet
+  // reached is one not yet committed: wait for it.
   std::unique_lock lock(mu_);
   return changed_.wait_until(lock, deadline, [&] {
     return current()->revision() >= revision;

@@ -1,5 +1,7 @@
-// The server's policy decision point. Holds the current Snapshot and
-// rebuilds it on a background thread after each committed change; decisions
+// The server's policy decision point. Holds the current Snapshot and keeps
+// it in step with the catalog: the store tells it each committed change, in
+// commit order, and it derives the next snapshot from the last (a full
+// rebuild, on a background thread, only when that fails); decisions
 // are served from whichever snapshot is current (one atomic load), never
 // from SQLite, and never wait for a rebuild unless the caller asks for a
 // minimum revision.
@@ -63,7 +65,9 @@ class Authorizer {
     return snapshot_.load(std::memory_order_acquire);
   }
 
-  // Asks for a rebuild that reflects at least `revision`. Returns at once.
+  // Asks for a full rebuild from the store that reflects at least
+  // `revision`. Returns at once. (Commits keep the snapshot current; this is
+  // the fallback when deriving the next snapshot failed.)
   void Refresh(int64_t revision);
   // Waits until the snapshot reflects `revision`; false at the deadline.
   bool WaitFor(int64_t revision, std::chrono::system_clock::time_point deadline);
@@ -90,6 +94,8 @@ class Authorizer {
  private:
   explicit Authorizer(store::Store* store) : store_(store) {}
   absl::StatusOr<std::shared_ptr<const Snapshot>> Load();
+  // The store's commit hook: applies one committed change.
+  void OnCommit(const store::Change& change);
   void RebuildLoop();
 
   store::Store* store_;

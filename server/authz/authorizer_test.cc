@@ -113,7 +113,6 @@ TEST_F(AuthorizerTest, AChangeIsVisibleAtItsRevision) {
   alice.principal = {.kind = PrincipalKind::kUser, .name = "alice"};
   auto applied = store_->Apply({alice}, "user:admin", false);
   ASSERT_TRUE(applied.ok());
-  authorizer_->Refresh(applied->catalog_revision);
   Decision d = authorizer_->Authorize(
       {.principal = {"User", "alice"}, .action = ActionUid("read"), .resource = orders},
       applied->catalog_revision, Deadline());

@@ -25,74 +25,160 @@ absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
   return all;
 }
 
+absl::StatusOr<std::shared_ptr<const Snapshot::PolicySet>> Snapshot::Compile(
+    const store::PolicyVersion& version) {
+  auto set = std::make_shared<PolicySet>();
+  ASSIGN_OR_RETURN(set->policies, CompilePolicies(version.files, &set->infos));
+  Index(*set);
+  return std::shared_ptr<const PolicySet>(std::move(set));
+}
+
+namespace {
+
+bool NamesEntity(const policy::Scope& scope) {
+  return !scope.slot && (scope.op == policy::Scope::Op::kEq ||
+                         scope.op == policy::Scope::Op::kIn ||
+                         scope.op == policy::Scope::Op::kIsIn);
+}
+
+void AddDataset(policy::Entities& entities,
+                std::unordered_map<std::string,
+                                   std::shared_ptr<const std::vector<ColumnInfo>>>& columns,
+                const Dataset& d) {
+  entities.Add(DatasetEntity(d));
+  std::vector<ColumnInfo> flat = FlattenColumns(d.spec.fields);
+  if (flat.empty()) {
+    columns.erase(d.key.ToString());
+  } else {
+    columns[d.key.ToString()] =
+        std::make_shared<const std::vector<ColumnInfo>>(std::move(flat));
+  }
+}
+
+}  // namespace
+
+void Snapshot::Index(PolicySet& set) {
+  for (uint32_t i = 0; i < set.policies.size(); ++i) {
+    const policy::Policy& p = set.policies[i];
+    if (NamesEntity(p.principal)) {
+      set.by_principal[p.principal.entity].push_back(i);
+    } else if (NamesEntity(p.resource)) {
+      set.by_resource[p.resource.entity].push_back(i);
+    } else {
+      set.open.push_back(i);
+    }
+  }
+}
+
 absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Build(
     const store::CatalogContents& contents,
     const store::PolicyVersion& policy_version) {
   std::shared_ptr<Snapshot> s(new Snapshot());
   s->revision_ = contents.catalog_revision;
   s->policy_version_ = policy_version.version;
-  ASSIGN_OR_RETURN(s->policies_,
-                   CompilePolicies(policy_version.files, &s->infos_));
+  ASSIGN_OR_RETURN(s->set_, Compile(policy_version));
   auto entities = std::make_shared<policy::Entities>();
+  auto columns = std::make_shared<ColumnMap>();
   for (const Principal& p : contents.principals) entities->Add(PrincipalEntity(p));
   for (const Domain& d : contents.domains) entities->Add(DomainEntity(d));
-  for (const Dataset& d : contents.datasets) {
-    entities->Add(DatasetEntity(d));
-    std::vector<ColumnInfo> columns = FlattenColumns(d.spec.fields);
-    if (!columns.empty()) s->columns_[d.key.ToString()] = std::move(columns);
-  }
+  for (const Dataset& d : contents.datasets) AddDataset(*entities, *columns, d);
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
   s->entities_ = std::move(entities);
-  s->Index();
+  s->columns_ = std::move(columns);
+  return std::shared_ptr<const Snapshot>(std::move(s));
+}
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
+    const store::Change& changes, int64_t revision,
+    const store::PolicyVersion* policies) const {
+  std::shared_ptr<Snapshot> s(new Snapshot(*this));
+  s->revision_ = revision;
+  if (changes.policies_changed && policies != nullptr) {
+    ASSIGN_OR_RETURN(s->set_, Compile(*policies));
+    s->policy_version_ = policies->version;
+  }
+  bool entities_changed = !changes.upserted.empty() ||
+                          !changes.deleted_datasets.empty() ||
+                          !changes.deleted_domains.empty() ||
+                          !changes.deleted_principals.empty();
+  if (entities_changed) {
+    auto entities = std::make_shared<policy::Entities>(*entities_);
+    std::shared_ptr<ColumnMap> columns;
+    auto mutable_columns = [&]() -> ColumnMap& {
+      if (!columns) columns = std::make_shared<ColumnMap>(*columns_);
+      return *columns;
+    };
+    // Groups and domains are parents of others; a change to one can move
+    // many entities' ancestors. Anything else moves only its own.
+    bool parents_changed = !changes.deleted_domains.empty();
+    std::vector<policy::EntityUid> touched;
+    for (const PrincipalRef& p : changes.deleted_principals) {
+      parents_changed = parents_changed || p.kind == PrincipalKind::kGroup;
+    }
+    for (const Resource& r : changes.upserted) {
+      parents_changed = parents_changed || r.kind == Resource::Kind::kDomain ||
+                        (r.kind == Resource::Kind::kPrincipal &&
+                         r.principal.kind == PrincipalKind::kGroup);
+      switch (r.kind) {
+        case Resource::Kind::kDataset:
+          AddDataset(*entities, mutable_columns(), r.dataset);
+          touched.push_back(DatasetUid(r.dataset.key));
+          break;
+        case Resource::Kind::kDomain:
+          entities->Add(DomainEntity(r.domain));
+          break;
+        case Resource::Kind::kPrincipal:
+          entities->Add(PrincipalEntity(r.principal));
+          touched.push_back(PrincipalUid(r.principal.ref()));
+          break;
+      }
+    }
+    for (const DatasetKey& k : changes.deleted_datasets) {
+      entities->Remove(DatasetUid(k));
+      mutable_columns().erase(k.ToString());
+    }
+    for (const std::string& d : changes.deleted_domains) entities->Remove(DomainUid(d));
+    for (const PrincipalRef& p : changes.deleted_principals) {
+      entities->Remove(PrincipalUid(p));
+    }
+    if (parents_changed) {
+      entities->Finalize();
+    } else {
+      entities->FinalizeSome(touched);
+    }
+    s->entities_ = std::move(entities);
+    if (columns) s->columns_ = std::move(columns);
+  }
   return std::shared_ptr<const Snapshot>(std::move(s));
 }
 
 std::shared_ptr<const Snapshot> Snapshot::ForBenchmark(
     std::vector<policy::Policy> policies, policy::Entities entities) {
   std::shared_ptr<Snapshot> s(new Snapshot());
-  for (const policy::Policy& p : policies) {
-    s->infos_.push_back({p.file, p.loc.line, ""});
-  }
-  s->policies_ = std::move(policies);
+  auto set = std::make_shared<PolicySet>();
+  for (const policy::Policy& p : policies) set->infos.push_back({p.file, p.loc.line, ""});
+  set->policies = std::move(policies);
+  Index(*set);
+  s->set_ = std::move(set);
   s->entities_ = std::make_shared<policy::Entities>(std::move(entities));
-  s->Index();
+  s->columns_ = std::make_shared<ColumnMap>();
   return s;
-}
-
-namespace {
-bool NamesEntity(const policy::Scope& scope) {
-  return !scope.slot && (scope.op == policy::Scope::Op::kEq ||
-                         scope.op == policy::Scope::Op::kIn ||
-                         scope.op == policy::Scope::Op::kIsIn);
-}
-}  // namespace
-
-void Snapshot::Index() {
-  for (uint32_t i = 0; i < policies_.size(); ++i) {
-    const policy::Policy& p = policies_[i];
-    if (NamesEntity(p.principal)) {
-      by_principal_[p.principal.entity].push_back(i);
-    } else if (NamesEntity(p.resource)) {
-      by_resource_[p.resource.entity].push_back(i);
-    } else {
-      open_.push_back(i);
-    }
-  }
 }
 
 const std::vector<ColumnInfo>* Snapshot::Columns(
     const std::string& dataset_key) const {
-  auto it = columns_.find(dataset_key);
-  return it == columns_.end() ? nullptr : &it->second;
+  auto it = columns_->find(dataset_key);
+  return it == columns_->end() ? nullptr : it->second.get();
 }
 
 std::vector<uint32_t> Snapshot::Candidates(
     const policy::EntityUid& principal, const policy::EntityUid& resource,
     const policy::EntityView& entities) const {
-  std::vector<uint32_t> out = open_;
+  std::vector<uint32_t> out = set_->open;
   // A scope `== E` or `in E` can only hold for E itself or a descendant of E.
-  auto gather = [&](const ScopeIndex& index, const policy::EntityUid& uid) {
+  auto gather = [&](const PolicySet::ScopeIndex& index,
+                    const policy::EntityUid& uid) {
     if (index.empty()) return;
     auto add = [&](const policy::EntityUid& key) {
       auto it = index.find(key);
@@ -103,8 +189,8 @@ std::vector<uint32_t> Snapshot::Candidates(
       for (const policy::EntityUid& a : e->ancestors) add(a);
     }
   };
-  gather(by_principal_, principal);
-  gather(by_resource_, resource);
+  gather(set_->by_principal, principal);
+  gather(set_->by_resource, resource);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
@@ -114,7 +200,7 @@ policy::Response Snapshot::Authorize(const policy::Request& request,
                                      const policy::EntityView& entities) const {
   std::vector<uint32_t> candidates =
       Candidates(request.principal, request.resource, entities);
-  return policy::Authorize(policies_, request, entities, &candidates);
+  return policy::Authorize(set_->policies, request, entities, &candidates);
 }
 
 }  // namespace catalog::authz

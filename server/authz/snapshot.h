@@ -37,14 +37,21 @@ class Snapshot {
       const store::CatalogContents& contents,
       const store::PolicyVersion& policies);
 
+  // This snapshot with `changes` applied, at `revision`; shares everything
+  // the change leaves alone. With policies_changed, `policies` replaces the
+  // policy set.
+  absl::StatusOr<std::shared_ptr<const Snapshot>> WithChanges(
+      const store::Change& changes, int64_t revision,
+      const store::PolicyVersion* policies) const;
+
   // A snapshot of given policies and entities, for benchmarks and tests.
   static std::shared_ptr<const Snapshot> ForBenchmark(
       std::vector<policy::Policy> policies, policy::Entities entities);
 
   int64_t revision() const { return revision_; }
   int64_t policy_version() const { return policy_version_; }
-  const std::vector<policy::Policy>& policies() const { return policies_; }
-  const std::vector<PolicyInfo>& policy_infos() const { return infos_; }
+  const std::vector<policy::Policy>& policies() const { return set_->policies; }
+  const std::vector<PolicyInfo>& policy_infos() const { return set_->infos; }
   const policy::Entities& entities() const { return *entities_; }
 
   // The dataset's flattened columns; nullptr if the dataset is unknown.
@@ -62,23 +69,34 @@ class Snapshot {
                              const policy::EntityView& entities) const;
 
  private:
+  // The compiled policies and their scope index, shared between snapshots
+  // until the policies change. Policies whose principal scope names an
+  // entity (== E, in E, is T in E) are filed under that entity; of the
+  // rest, those whose resource scope names one, under that; the others are
+  // open.
+  struct PolicySet {
+    using ScopeIndex =
+        std::unordered_map<policy::EntityUid, std::vector<uint32_t>,
+                           policy::EntityUidHash>;
+    std::vector<policy::Policy> policies;
+    std::vector<PolicyInfo> infos;
+    ScopeIndex by_principal;
+    ScopeIndex by_resource;
+    std::vector<uint32_t> open;
+  };
+  using ColumnMap = std::unordered_map<std::string,
+                                     std::shared_ptr<const std::vector<ColumnInfo>>>;
+
   Snapshot() = default;
-  void Index();
+  static absl::StatusOr<std::shared_ptr<const PolicySet>> Compile(
+      const store::PolicyVersion& version);
+  static void Index(PolicySet& set);
 
   int64_t revision_ = 0;
   int64_t policy_version_ = 0;
-  std::vector<policy::Policy> policies_;
-  std::vector<PolicyInfo> infos_;
+  std::shared_ptr<const PolicySet> set_;
   std::shared_ptr<const policy::Entities> entities_;
-  std::unordered_map<std::string, std::vector<ColumnInfo>> columns_;
-  // Policies whose principal scope names an entity (== E, in E, is T in E)
-  // are filed under that entity; of the rest, those whose resource scope
-  // names one, under that; the others are open.
-  using ScopeIndex = std::unordered_map<policy::EntityUid, std::vector<uint32_t>,
-                                   policy::EntityUidHash>;
-  ScopeIndex by_principal_;
-  ScopeIndex by_resource_;
-  std::vector<uint32_t> open_;
+  std::shared_ptr<const ColumnMap> columns_;
 };
 
 }  // namespace catalog::authz

@@ -202,6 +202,10 @@ absl::StatusOr<ApplyResponse> Store::Apply(
       /*commit=*/!dry_run);
 }
 
+void Store::SetCommitHook(std::function<void(const Change&)> hook) {
+  impl_->commit_hook = std::move(hook);
+}
+
 absl::StatusOr<int64_t> Store::CatalogRevision() {
   return impl_->Read([](Connection& db) -> absl::StatusOr<int64_t> {
     ASSIGN_OR_RETURN(

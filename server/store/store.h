@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -108,6 +109,17 @@ struct CatalogContents {
   std::vector<Dataset> datasets;
 };
 
+// What one committed write changed, for those who keep a derived view of
+// the catalog (the authorization snapshot) up to date without re-reading it.
+struct Change {
+  int64_t catalog_revision = 0;
+  std::vector<Resource> upserted;  // as they now are
+  std::vector<DatasetKey> deleted_datasets;
+  std::vector<std::string> deleted_domains;
+  std::vector<PrincipalRef> deleted_principals;
+  bool policies_changed = false;
+};
+
 class Store {
  public:
   struct Options {
@@ -193,6 +205,12 @@ class Store {
 
   // Every principal, domain and dataset, at one catalog revision.
   absl::StatusOr<CatalogContents> LoadContents();
+
+  // Called after every committed write that bumped the catalog revision,
+  // in commit order, before the write returns, while further writes wait:
+  // so whoever keeps a derived view sees every change, in order. Set once,
+  // before the store is shared between threads.
+  void SetCommitHook(std::function<void(const Change&)> hook);
 
   class Impl;
 

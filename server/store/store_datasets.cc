@@ -273,6 +273,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   RETURN_IF_ERROR(WriteHistory(ctx, d, action, changes));
   RETURN_IF_ERROR(ctx.Audit(StrCat("dataset.", action), "Dataset",
                             d.key.ToString(), before, d.status.revision));
+  ctx.change.upserted.push_back({.kind = Resource::Kind::kDataset, .dataset = d});
   result.revision = d.status.revision;
   return result;
 }
@@ -370,6 +371,7 @@ absl::StatusOr<int64_t> Store::DeleteDataset(const DatasetKey& key,
     RETURN_IF_ERROR(WriteHistory(ctx, d, "delete", {}));
     RETURN_IF_ERROR(ctx.Audit("dataset.delete", "Dataset", key.ToString(),
                               before, d.status.revision));
+    ctx.change.deleted_datasets.push_back(key);
     return ctx.catalog_revision;
   });
 }

@@ -132,6 +132,7 @@ absl::StatusOr<ApplyResult> ApplyDomain(WriteContext& ctx, const Domain& d,
   RETURN_IF_ERROR(s->Run());
   RETURN_IF_ERROR(ctx.Audit(old ? "domain.update" : "domain.create", "Domain",
                             d.path, before, result.revision));
+  ctx.change.upserted.push_back({.kind = Resource::Kind::kDomain, .domain = d});
   return result;
 }
 
@@ -197,6 +198,7 @@ absl::StatusOr<ApplyResult> ApplyPrincipal(WriteContext& ctx,
   }
   RETURN_IF_ERROR(ctx.Audit(StrCat(kind, old ? ".update" : ".create"),
                             result.kind, p.name, before, result.revision));
+  ctx.change.upserted.push_back({.kind = Resource::Kind::kPrincipal, .principal = p});
   return result;
 }
 
@@ -299,6 +301,7 @@ absl::StatusOr<int64_t> Store::DeleteDomain(std::string_view path,
     RETURN_IF_ERROR(s->Run());
     RETURN_IF_ERROR(ctx.Audit("domain.delete", "Domain", path,
                               d->status.revision, d->status.revision + 1));
+    ctx.change.deleted_domains.push_back(std::string(path));
     return ctx.catalog_revision;
   });
 }
@@ -382,6 +385,7 @@ absl::StatusOr<int64_t> Store::DeletePrincipal(PrincipalKind kind,
     RETURN_IF_ERROR(ctx.Audit(StrCat(PrincipalKindPrefix(kind), ".delete"),
                               PrincipalKindName(kind), name,
                               p->status.revision, p->status.revision + 1));
+    ctx.change.deleted_principals.push_back({kind, std::string(name)});
     return ctx.catalog_revision;
   });
 }

@@ -19,6 +19,7 @@ struct WriteContext {
   std::string actor;
   std::string now;
   int64_t catalog_revision = 0;  // set by BumpCatalogRevision
+  Change change;                 // what this transaction changed
 
   // Bumps the catalog-wide revision once per transaction; returns it.
   absl::StatusOr<int64_t> BumpCatalogRevision();
@@ -30,6 +31,7 @@ class Store::Impl {
  public:
   std::unique_ptr<Connection> writer;
   std::mutex writer_mu;  // guards writer
+  std::function<void(const Change&)> commit_hook;  // set before use
 
   std::vector<std::unique_ptr<Connection>> readers;  // guarded by readers_mu
   std::mutex readers_mu;
@@ -71,6 +73,10 @@ class Store::Impl {
     auto value = fn(ctx);
     if (!value.ok() || !commit) return value;
     RETURN_IF_ERROR(txn.Commit());
+    if (commit_hook && ctx.catalog_revision != 0) {
+      ctx.change.catalog_revision = ctx.catalog_revision;
+      commit_hook(ctx.change);
+    }
     return value;
   }
 };

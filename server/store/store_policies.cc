@@ -48,6 +48,7 @@ absl::StatusOr<std::pair<int64_t, int64_t>> Store::PutPolicyVersion(
         s->Bind(4, ctx.now);
         s->Bind(5, ctx.actor);
         RETURN_IF_ERROR(s->Run());
+        ctx.change.policies_changed = true;
         RETURN_IF_ERROR(ctx.Audit("policy.put", "PolicySet",
                                   StrCat("version ", current + 1), current,
                                   current + 1));
