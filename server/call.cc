@@ -26,6 +26,10 @@ absl::Status Require(const authz::Authorizer& authorizer,
   if (!principal.ok()) {
     return absl::PermissionDeniedError(StrCat(caller, " is not a principal"));
   }
+  if (!authorizer.ready()) {
+    return absl::UnavailableError(
+        "the server is still loading authorization data; retry shortly");
+  }
   std::shared_ptr<const authz::Snapshot> s = authorizer.current();
   policy::Request request{.principal = *principal,
                           .action = authz::ActionUid(action),

@@ -146,6 +146,10 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
           StrCat("the catalog did not reach revision ", request->min_revision(),
                  " before the deadline"));
     }
+    if (!authorizer_->ready()) {
+      return absl::UnavailableError(
+          "the server is still loading authorization data; retry shortly");
+    }
     // One snapshot for the whole batch.
     std::shared_ptr<const authz::Snapshot> s = authorizer_->current();
     for (int i = 0; i < request->requests_size(); ++i) {

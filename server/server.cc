@@ -203,12 +203,21 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   RETURN_IF_ERROR(impl->EnsureAdminToken());
   ASSIGN_OR_RETURN(impl->authorizer,
                    authz::Authorizer::Create(impl->store.get(), policy_files));
-  std::shared_ptr<const authz::Snapshot> snapshot = impl->authorizer->current();
-  spdlog::info("policies: version {} with {} polic{} in force (the policies "
-               "directory {} seeds the first version)",
-               snapshot->policy_version(), snapshot->policies().size(),
-               snapshot->policies().size() == 1 ? "y" : "ies",
-               config.policies_dir);
+  // Small catalogs load at once; a large one keeps loading in the
+  // background while the server answers (denying, and saying why, until
+  // it is ready).
+  if (impl->authorizer->WaitReady(std::chrono::system_clock::now() +
+                                  std::chrono::milliseconds(500))) {
+    std::shared_ptr<const authz::Snapshot> snapshot = impl->authorizer->current();
+    spdlog::info("policies: version {} with {} polic{} in force (the "
+                 "policies directory {} seeds the first version)",
+                 snapshot->policy_version(), snapshot->policies().size(),
+                 snapshot->policies().size() == 1 ? "y" : "ies",
+                 config.policies_dir);
+  } else {
+    spdlog::info("authorization data is loading in the background; until it "
+                 "is ready, calls that need a decision are refused");
+  }
 
   RETURN_IF_ERROR(impl->StartGrpc(config));
   absl::Status http = impl->StartHttp(config.http_listen);

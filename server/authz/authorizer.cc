@@ -36,8 +36,9 @@ absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::Create(
     return existing.status();
   }
   std::unique_ptr<Authorizer> a(new Authorizer(store));
-  ASSIGN_OR_RETURN(std::shared_ptr<const Snapshot> first, a->Load());
-  a->snapshot_.store(std::move(first), std::memory_order_release);
+  // A placeholder at revision -1 that decides nothing; the rebuild loop
+  // replaces it with the first real snapshot.
+  a->snapshot_.store(Snapshot::Empty(), std::memory_order_release);
   a->rebuilder_ = std::thread([raw = a.get()] { raw->RebuildLoop(); });
   store->SetCommitHook([raw = a.get()](const store::Change& c) { raw->OnCommit(c); });
   return a;
@@ -59,8 +60,18 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Authorizer::Load() {
   return Snapshot::Build(contents, policies);
 }
 
+bool Authorizer::WaitReady(std::chrono::system_clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  return changed_.wait_until(lock, deadline, [&] { return ready(); });
+}
+
 void Authorizer::OnCommit(const store::Change& change) {
   std::shared_ptr<const Snapshot> previous = current();
+  if (previous->revision() < 0) {
+    // Still loading; the loader will read this change, or load again.
+    Refresh(change.catalog_revision);
+    return;
+  }
   std::optional<store::PolicyVersion> policies;
   if (change.policies_changed) {
     absl::StatusOr<store::PolicyVersion> v = store_->GetPolicyVersion(0);
@@ -121,8 +132,9 @@ void Authorizer::RebuildLoop() {
       changed_.wait_for(lock, std::chrono::seconds(1));
       continue;
     }
-    spdlog::debug("authorization snapshot at revision {} built in {} ms",
-                  (*next)->revision(),
+    spdlog::log(current()->revision() < 0 ? spdlog::level::info : spdlog::level::debug,
+                "authorization snapshot at revision {} ({} policies) built in {} ms",
+                  (*next)->revision(), (*next)->policies().size(),
                   std::chrono::duration_cast<std::chrono::milliseconds>(
                       std::chrono::steady_clock::now() - started)
                       .count());
@@ -148,6 +160,9 @@ bool Authorizer::WaitFor(int64_t revision,
 Decision Authorizer::Authorize(const policy::Request& request,
                                int64_t min_revision,
                                std::chrono::system_clock::time_point deadline) {
+  if (!ready()) {
+    return Denied("authorization data is still loading; retry shortly", -1);
+  }
   if (min_revision > 0 && !WaitFor(min_revision, deadline)) {
     return Denied(StrCat("the catalog did not reach revision ", min_revision,
                          " before the deadline"),
@@ -162,12 +177,13 @@ Decision Authorizer::AuthorizeRead(
     const std::vector<std::string>& columns, const policy::Value& context,
     int64_t min_revision, std::chrono::system_clock::time_point deadline,
     std::vector<ColumnDecision>* column_decisions) {
-  if (min_revision > 0 && !WaitFor(min_revision, deadline)) {
+  if (!ready() || (min_revision > 0 && !WaitFor(min_revision, deadline))) {
     for (const std::string& c : columns) {
       column_decisions->push_back({.column = c});
     }
-    return Denied(StrCat("the catalog did not reach revision ", min_revision,
-                         " before the deadline"),
+    return Denied(ready() ? StrCat("the catalog did not reach revision ",
+                                   min_revision, " before the deadline")
+                          : "authorization data is still loading; retry shortly",
                   current()->revision());
   }
   std::shared_ptr<const Snapshot> s = current();
@@ -226,6 +242,9 @@ Decision Authorizer::AuthorizeRead(
 
 Decision Authorizer::Explain(const policy::Request& request,
                              std::vector<PolicyTrace>* trace) {
+  if (!ready()) {
+    return Denied("authorization data is still loading; retry shortly", -1);
+  }
   std::shared_ptr<const Snapshot> s = current();
   for (const policy::Policy& p : s->policies()) {
     PolicyTrace t{.id = p.id, .forbid = p.effect == policy::Effect::kForbid};

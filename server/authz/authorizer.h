@@ -55,10 +55,17 @@ struct PolicyTrace {
 
 class Authorizer {
  public:
-  // Loads the catalog and the newest policy version (storing `seed` as
-  // version 1 when the store has none) and builds the first snapshot.
+  // Stores `seed` as policy version 1 when the store has none, and starts
+  // loading the first snapshot in the background (a large catalog takes
+  // seconds). Until it is loaded, ready() is false and every decision is a
+  // deny saying so.
   static absl::StatusOr<std::unique_ptr<Authorizer>> Create(
       store::Store* store, const std::vector<store::PolicyFile>& seed);
+
+  // True once the first snapshot is loaded.
+  bool ready() const { return current()->revision() >= 0; }
+  // Waits for ready() until `deadline`.
+  bool WaitReady(std::chrono::system_clock::time_point deadline);
   ~Authorizer();
 
   std::shared_ptr<const Snapshot> current() const {

@@ -74,6 +74,9 @@ class AuthorizerTest : public ::testing::Test {
     auto a = Authorizer::Create(store_.get(), {{"test.cedar", kPolicies}});
     ASSERT_TRUE(a.ok()) << a.status();
     authorizer_ = *std::move(a);
+    // The first snapshot loads in the background.
+    ASSERT_TRUE(authorizer_->WaitReady(Deadline()));
+    EXPECT_GT(authorizer_->current()->revision(), 0);
   }
 
   Decision Ask(std::string principal, std::string action, policy::EntityUid resource) {

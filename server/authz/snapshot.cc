@@ -153,6 +153,15 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
   return std::shared_ptr<const Snapshot>(std::move(s));
 }
 
+std::shared_ptr<const Snapshot> Snapshot::Empty() {
+  std::shared_ptr<Snapshot> s(new Snapshot());
+  s->revision_ = -1;
+  s->set_ = std::make_shared<PolicySet>();
+  s->entities_ = std::make_shared<policy::Entities>();
+  s->columns_ = std::make_shared<ColumnMap>();
+  return s;
+}
+
 std::shared_ptr<const Snapshot> Snapshot::ForBenchmark(
     std::vector<policy::Policy> policies, policy::Entities entities) {
   std::shared_ptr<Snapshot> s(new Snapshot());

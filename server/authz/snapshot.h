@@ -44,6 +44,9 @@ class Snapshot {
       const store::Change& changes, int64_t revision,
       const store::PolicyVersion* policies) const;
 
+  // No policies, no entities, revision -1: decides nothing (denies all).
+  static std::shared_ptr<const Snapshot> Empty();
+
   // A snapshot of given policies and entities, for benchmarks and tests.
   static std::shared_ptr<const Snapshot> ForBenchmark(
       std::vector<policy::Policy> policies, policy::Entities entities);
