@@ -130,13 +130,15 @@ int main(int argc, char** argv) {
       return 1;
     }
     auto c = Connect(daemon);
-    v1::ListDatasetsRequest probe;
-    probe.set_page_size(1);
-    auto existing = c->Call(&Stub::GetDataset, c->catalog(), [&] {
-      v1::GetDatasetRequest r;
-      *r.mutable_key() = MakeDataset(datasets - 1, fields, ns).dataset().key();
-      return r;
-    }());
+    v1::GetDatasetRequest last;
+    *last.mutable_key() = MakeDataset(datasets - 1, fields, ns).dataset().key();
+    absl::StatusOr<v1::Dataset> existing;
+    testing::WaitFor(
+        [&] {
+          existing = c->Call(&Stub::GetDataset, c->catalog(), last);
+          return existing.status().code() != absl::StatusCode::kUnavailable;
+        },
+        std::chrono::seconds(120));
     if (!existing.ok()) {
       auto start = Clock::now();
       for (int i = 0; i < datasets; i += 1000) {
@@ -159,7 +161,9 @@ int main(int argc, char** argv) {
   }
 
   // 2. Start to serving on the populated database (median of 5).
-  std::vector<double> starts;
+  v1::GetDatasetRequest probe_get;
+  *probe_get.mutable_key() = MakeDataset(0, fields, ns).dataset().key();
+  std::vector<double> starts, readies;
   for (int run = 0; run < 5; ++run) {
     testing::Daemon daemon(data_dir, log);
     auto t0 = Clock::now();
@@ -167,14 +171,24 @@ int main(int argc, char** argv) {
     auto c = Connect(daemon);
     testing::WaitFor([&] { return c->Call(&Stub::Ping, c->catalog(), {}).ok(); });
     starts.push_back(Micros(Clock::now() - t0) / 1000);
+    // Reads need an authorization decision, so the first snapshot.
+    testing::WaitFor(
+        [&] { return c->Call(&Stub::GetDataset, c->catalog(), probe_get).ok(); },
+        std::chrono::seconds(120));
+    readies.push_back(Micros(Clock::now() - t0) / 1000);
     daemon.Stop();
   }
   std::cout << "start-to-serving: median " << Percentile(starts, 0.5)
-            << " ms (5 runs, from fork to the first answered Ping)\n";
+            << " ms (5 runs, from fork to the first answered Ping); to the "
+               "first authorized GetDataset: median "
+            << Percentile(readies, 0.5) << " ms\n";
 
   testing::Daemon daemon(data_dir, log);
   if (!daemon.Start()) return 1;
   auto c = Connect(daemon);
+  testing::WaitFor(
+      [&] { return c->Call(&Stub::GetDataset, c->catalog(), probe_get).ok(); },
+      std::chrono::seconds(120));
   std::cout << "idle RSS after start: " << Rss(daemon.pid()) << "\n";
 
   // 3. GetDataset vs Ping, interleaved blocks of 500.

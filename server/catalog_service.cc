@@ -120,7 +120,8 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       absl::Status allowed = Require(*authorizer_, caller, "catalog:write",
                                      proposed.uid, known ? nullptr : &extra);
       if (!allowed.ok()) {
-        return absl::PermissionDeniedError(
+        return absl::Status(
+            allowed.code(),
             StrCat("resources[", i, "] (", resources[i].KindName(), " ",
                    resources[i].DisplayName(), "): ", MessageOf(allowed)));
       }

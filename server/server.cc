@@ -207,7 +207,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   // background while the server answers (denying, and saying why, until
   // it is ready).
   if (impl->authorizer->WaitReady(std::chrono::system_clock::now() +
-                                  std::chrono::milliseconds(500))) {
+                                  std::chrono::milliseconds(250))) {
     std::shared_ptr<const authz::Snapshot> snapshot = impl->authorizer->current();
     spdlog::info("policies: version {} with {} polic{} in force (the "
                  "policies directory {} seeds the first version)",
