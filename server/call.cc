@@ -48,6 +48,12 @@ absl::Status Require(const authz::Authorizer& authorizer,
                                             resource.ToString(), ": ", why));
 }
 
+std::chrono::system_clock::time_point DeadlineOf(
+    const grpc::ServerContext& context) {
+  return std::min(context.deadline(),
+                  std::chrono::system_clock::now() + std::chrono::seconds(30));
+}
+
 std::string AuthorizationHeader(const grpc::ServerContext& context) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find("authorization");

@@ -5,6 +5,7 @@
 
 #include <grpcpp/server_context.h>
 
+#include <chrono>
 #include <string>
 
 #include "absl/status/status.h"
@@ -26,6 +27,10 @@ absl::Status Require(const authz::Authorizer& authorizer,
 // The catalog-wide resource for operations on no single object (policies,
 // the audit log).
 policy::EntityUid CatalogRoot();
+
+// The call's deadline, capped at 30 s from now: how long a handler may wait
+// (for a catalog revision, say) on the caller's behalf.
+std::chrono::system_clock::time_point DeadlineOf(const grpc::ServerContext& context);
 
 // The `authorization` metadata of a call, or "" when absent.
 std::string AuthorizationHeader(const grpc::ServerContext& context);

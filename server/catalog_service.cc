@@ -43,11 +43,6 @@ absl::Status NonNegative(int64_t revision) {
                       : absl::OkStatus();
 }
 
-std::chrono::system_clock::time_point DeadlineOf(grpc::ServerContext* context) {
-  auto cap = std::chrono::system_clock::now() + std::chrono::seconds(30);
-  return std::min(context->deadline(), cap);
-}
-
 // The entity a resource is now, or would be once applied.
 policy::Entity ProposedEntity(const Resource& r) {
   switch (r.kind) {
@@ -65,7 +60,7 @@ policy::Entity ProposedEntity(const Resource& r) {
 
 void CatalogServiceImpl::AwaitSnapshot(grpc::ServerContext* context,
                                        int64_t revision) {
-  if (!authorizer_->WaitFor(revision, DeadlineOf(context))) {
+  if (!authorizer_->WaitFor(revision, DeadlineOf(*context))) {
     spdlog::warn("authorization snapshot did not reach revision {} before "
                  "the call's deadline",
                  revision);

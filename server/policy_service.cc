@@ -12,11 +12,6 @@
 namespace catalog::server {
 namespace {
 
-using Clock = std::chrono::system_clock;
-
-Clock::time_point DeadlineOf(grpc::ServerContext* context) {
-  return std::min(context->deadline(), Clock::now() + std::chrono::seconds(30));
-}
 
 absl::StatusOr<policy::EntityUid> Entity(std::string_view field,
                                          const std::string& text,
@@ -126,7 +121,7 @@ grpc::Status PolicyServiceImpl::Authorize(grpc::ServerContext* context,
   return Serve(*auth_, context, [&](const std::string&) -> absl::Status {
     ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
     authz::Decision d =
-        authorizer_->Authorize(r, request->min_revision(), DeadlineOf(context));
+        authorizer_->Authorize(r, request->min_revision(), DeadlineOf(*context));
     ToProto(*authorizer_->current(), d, response);
     return absl::OkStatus();
   });
@@ -141,7 +136,7 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
           StrCat("requests: at most ", kMaxBatch, " per batch"));
     }
     if (request->min_revision() > 0 &&
-        !authorizer_->WaitFor(request->min_revision(), DeadlineOf(context))) {
+        !authorizer_->WaitFor(request->min_revision(), DeadlineOf(*context))) {
       return absl::DeadlineExceededError(
           StrCat("the catalog did not reach revision ", request->min_revision(),
                  " before the deadline"));
@@ -182,7 +177,7 @@ grpc::Status PolicyServiceImpl::AuthorizeRead(
     std::vector<authz::ColumnDecision> decisions;
     authz::Decision d = authorizer_->AuthorizeRead(
         principal, key, columns, ctx, request->min_revision(),
-        DeadlineOf(context), &decisions);
+        DeadlineOf(*context), &decisions);
     std::shared_ptr<const authz::Snapshot> s = authorizer_->current();
     ToProto(*s, d, response->mutable_dataset());
     for (const authz::ColumnDecision& c : decisions) {
@@ -212,7 +207,7 @@ grpc::Status PolicyServiceImpl::PutPolicySet(
     ASSIGN_OR_RETURN(auto stored,
                      store_->PutPolicyVersion(files, request->description(),
                                               request->expected_version(), caller));
-    authorizer_->WaitFor(stored.second, DeadlineOf(context));
+    authorizer_->WaitFor(stored.second, DeadlineOf(*context));
     response->set_version(stored.first);
     response->set_catalog_revision(stored.second);
     return absl::OkStatus();

@@ -190,6 +190,18 @@ class SchemaParser {
     return absl::OkStatus();
   }
 
+  // `T` or `[T, U]`: entity type lists the JSON readers do not need.
+  absl::Status SkipTypeList() {
+    if (!Is("[")) return Path().status();
+    Next();
+    while (!Is("]")) {
+      if (AtEnd()) return Error("unterminated list");
+      Next();
+    }
+    Next();
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<std::string> Path() {
     if (Peek().type != Tok::Type::kIdent) return Error("expected a name");
     std::string p = Next().text;
@@ -247,16 +259,7 @@ class SchemaParser {
     }
     if (IsWord("in")) {
       Next();
-      if (Is("[")) {
-        Next();
-        while (!Is("]")) {
-          if (AtEnd()) return Error("unterminated list");
-          Next();
-        }
-        Next();
-      } else {
-        RETURN_IF_ERROR(Path().status());
-      }
+      RETURN_IF_ERROR(SkipTypeList());
     }
     if (Is("=")) Next();
     if (Is("{")) {
@@ -321,15 +324,8 @@ class SchemaParser {
         if (key == "context") {
           has_context = true;
           ASSIGN_OR_RETURN(context, Type(ns));
-        } else if (Is("[")) {
-          Next();
-          while (!Is("]")) {
-            if (AtEnd()) return Error("unterminated list");
-            Next();
-          }
-          Next();
         } else {
-          RETURN_IF_ERROR(Path().status());
+          RETURN_IF_ERROR(SkipTypeList());
         }
         if (Is(",")) Next();
       }
