@@ -112,6 +112,10 @@ int main(int argc, char** argv) {
   auto* policy_validate = policy_cmd->add_subcommand(
       "validate", "check policy files offline");
   policy_validate->add_option("files", policy_files)->required();
+  std::vector<std::string> test_files;
+  auto* policy_test = policy_cmd->add_subcommand(
+      "test", "run policy unit tests offline (YAML)");
+  policy_test->add_option("files", test_files)->required();
   EvalOptions eval;
   auto* policy_eval = policy_cmd->add_subcommand(
       "eval", "evaluate requests offline, as Cedar's CLI authorize does");
@@ -150,6 +154,7 @@ int main(int argc, char** argv) {
   // Offline commands need no server.
   if (policy_validate->parsed()) return RunPolicyValidate(std::cout, std::cerr, policy_files);
   if (policy_eval->parsed()) return RunPolicyEval(std::cout, std::cerr, eval);
+  if (policy_test->parsed()) return RunPolicyTest(std::cout, std::cerr, test_files);
 
   auto settings = ResolveSettings(addr, token, config_path);
   if (!settings.ok()) return ReportError(std::cerr, settings.status());

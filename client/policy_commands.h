@@ -27,6 +27,11 @@ struct EvalOptions {
 // {"decision":"allow"|"deny","reason":[ids],"errors":[ids]}.
 int RunPolicyEval(std::ostream& out, std::ostream& err, const EvalOptions& options);
 
+// policy test FILE.yaml...: policy unit tests (see policy_test_command.cc
+// for the format); prints ok/FAIL per test, exits 1 if any failed.
+int RunPolicyTest(std::ostream& out, std::ostream& err,
+                  const std::vector<std::string>& files);
+
 int RunPolicyApply(CommandContext& ctx, const std::vector<std::string>& paths,
                    const std::string& description);
 int RunPolicyGet(CommandContext& ctx, int64_t version, Format format);

@@ -310,6 +310,34 @@ TEST(CatalogctlOffline, PolicyEvalMatchesCedarsAnswers) {
   EXPECT_EQ(i, test["requests"].size());
 }
 
+TEST(CatalogctlOffline, PolicyTestsPassAndFailWithReasons) {
+  testing::TempDir dir;
+  fs::path examples = testing::SourceDir() / "policies" / "examples";
+  std::string ctl = "'" + (testing::BinDir() / "client" / "catalogctl").string() + "'";
+  fs::path out = dir.path() / "out.txt";
+  std::string cmd = ctl + " policy test '" + (examples / "catalog-tests.yaml").string() +
+                    "' > '" + out.string() + "'";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0) << testing::ReadFile(out);
+  EXPECT_THAT(testing::ReadFile(out), HasSubstr("5 passed, 0 failed"));
+
+  // The same suite with one wrong expectation, beside copies of its files.
+  for (const char* f : {"catalog.cedar", "entities.json"}) {
+    fs::copy_file(examples / f, dir.path() / f);
+  }
+  std::string suite = testing::ReadFile(examples / "catalog-tests.yaml");
+  size_t at = suite.find("expect: allow\n    reasons: [analysts-see-pii-masked]");
+  ASSERT_NE(at, std::string::npos);
+  suite.replace(at, 13, "expect: deny ");
+  testing::WriteFile(dir.path() / "t.yaml", suite);
+  cmd = ctl + " policy test '" + (dir.path() / "t.yaml").string() + "' > '" + out.string() + "'";
+  EXPECT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 1);
+  std::string report = testing::ReadFile(out);
+  EXPECT_THAT(report, HasSubstr("FAIL "));
+  EXPECT_THAT(report, HasSubstr("PII columns are readable, masked"));
+  EXPECT_THAT(report, HasSubstr("expected deny, got allow because of [policy2 (analysts-see-pii-masked)]"));
+  EXPECT_THAT(report, HasSubstr("4 passed, 1 failed"));
+}
+
 TEST(CatalogdLogs, JsonFormatWritesOneObjectPerLine) {
   testing::TempDir dir;
   testing::Daemon daemon(dir.path() / "data", dir.path() / "log.txt",
