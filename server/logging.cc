@@ -8,6 +8,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "lib/util/time.h"
+
 namespace catalog::server {
 namespace {
 
@@ -15,19 +17,8 @@ namespace {
 class JsonSink final : public spdlog::sinks::base_sink<std::mutex> {
  protected:
   void sink_it_(const spdlog::details::log_msg& msg) override {
-    auto time = std::chrono::system_clock::to_time_t(msg.time);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                  msg.time.time_since_epoch())
-                  .count() %
-              1000;
-    std::tm tm{};
-    gmtime_r(&time, &tm);
-    char stamp[40];
-    std::snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                  tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                  tm.tm_min, tm.tm_sec, static_cast<int>(ms));
     nlohmann::json line = {
-        {"time", stamp},
+        {"time", FormatRfc3339(msg.time)},
         {"level", spdlog::level::to_string_view(msg.level).data()},
         {"msg", std::string(msg.payload.data(), msg.payload.size())}};
     std::string text =

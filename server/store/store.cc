@@ -6,6 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "lib/catalog/validate.h"
+#include "lib/util/time.h"
 #include "server/store/migrations.h"
 #include "server/store/store_internal.h"
 
@@ -14,18 +15,7 @@ namespace catalog::store {
 using nlohmann::json;
 
 std::string NowRfc3339() {
-  auto now = std::chrono::system_clock::now();
-  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                now.time_since_epoch())
-                .count();
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  char buf[40];
-  std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-                tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
-  return buf;
+  return FormatRfc3339(std::chrono::system_clock::now());
 }
 
 absl::StatusOr<int64_t> WriteContext::BumpCatalogRevision() {
