@@ -10,6 +10,7 @@
 #include "lib/policy/evaluator.h"
 #include "lib/policy/json_format.h"
 #include "lib/policy/parser.h"
+#include "lib/policy/policy_files.h"
 #include "lib/policy/schema.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
@@ -27,31 +28,6 @@ absl::StatusOr<std::string> ReadText(const std::string& path) {
   std::stringstream buffer;
   buffer << in.rdbuf();
   return buffer.str();
-}
-
-// A file, or the *.cedar files of a directory by name; "file" names them
-// as given.
-absl::StatusOr<std::vector<policy::PolicySource>> ReadPolicySources(
-    const std::vector<std::string>& paths) {
-  std::vector<policy::PolicySource> out;
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    std::vector<std::string> files;
-    if (fs::is_directory(path, ec)) {
-      for (const auto& entry : fs::directory_iterator(path, ec)) {
-        if (entry.path().extension() == ".cedar") files.push_back(entry.path().string());
-      }
-      std::sort(files.begin(), files.end());
-    } else {
-      files.push_back(path);
-    }
-    for (const std::string& f : files) {
-      ASSIGN_OR_RETURN(std::string text, ReadText(f));
-      out.push_back({fs::path(f).filename().string(), std::move(text)});
-    }
-  }
-  if (out.empty()) return absl::InvalidArgumentError("no .cedar files found");
-  return out;
 }
 
 // In the order Cedar's tools print them: decision, reason, errors.
@@ -100,7 +76,7 @@ void PrintResponse(std::ostream& out, const v1::AuthorizeResponse& r) {
 
 int RunPolicyValidate(std::ostream& out, std::ostream& err,
                       const std::vector<std::string>& files) {
-  auto sources = ReadPolicySources(files);
+  auto sources = policy::ReadPolicySources(files);
   if (!sources.ok()) return ReportError(err, sources.status());
   auto policies = policy::ParsePolicyFiles(*sources);
   if (!policies.ok()) return ReportError(err, policies.status());
@@ -127,7 +103,7 @@ int RunPolicyEval(std::ostream& out, std::ostream& err, const EvalOptions& o) {
     err << "error: give either --principal/--action/--resource or --requests\n";
     return 2;
   }
-  auto sources = ReadPolicySources({o.policies});
+  auto sources = policy::ReadPolicySources({o.policies});
   if (!sources.ok()) return ReportError(err, sources.status());
   auto policies = policy::ParsePolicyFiles(*sources);
   if (!policies.ok()) return ReportError(err, policies.status());
@@ -210,7 +186,7 @@ int RunPolicyEval(std::ostream& out, std::ostream& err, const EvalOptions& o) {
 
 int RunPolicyApply(CommandContext& ctx, const std::vector<std::string>& paths,
                    const std::string& description) {
-  auto sources = ReadPolicySources(paths);
+  auto sources = policy::ReadPolicySources(paths);
   if (!sources.ok()) return ReportError(ctx.err, sources.status());
   // Validate locally first, for errors with file and line before any call.
   auto policies = policy::ParsePolicyFiles(*sources);

@@ -24,6 +24,7 @@
 #include "lib/policy/evaluator.h"
 #include "lib/policy/json_format.h"
 #include "lib/policy/parser.h"
+#include "lib/policy/policy_files.h"
 #include "lib/policy/schema.h"
 #include "lib/util/strings.h"
 
@@ -87,21 +88,9 @@ absl::Status Load(const fs::path& file, const YAML::Node& root, Suite& suite) {
     }
   }
   fs::path policies = base / root["policies"].as<std::string>();
-  std::vector<policy::PolicySource> sources;
-  std::error_code ec;
-  if (fs::is_directory(policies, ec)) {
-    std::vector<fs::path> paths;
-    for (const auto& e : fs::directory_iterator(policies)) {
-      if (e.path().extension() == ".cedar") paths.push_back(e.path());
-    }
-    std::sort(paths.begin(), paths.end());
-    for (const auto& p : paths) sources.push_back({p.filename().string(), Slurp(p)});
-  } else if (fs::exists(policies)) {
-    sources.push_back({policies.filename().string(), Slurp(policies)});
-  } else {
-    return absl::NotFoundError(StrCat(policies.string(), ": no such file or directory"));
-  }
-  auto parsed = policy::ParsePolicyFiles(sources);
+  auto sources = policy::ReadPolicySources({policies.string()});
+  if (!sources.ok()) return sources.status();
+  auto parsed = policy::ParsePolicyFiles(*sources);
   if (!parsed.ok()) return parsed.status();
   suite.policies = *std::move(parsed);
   if (root["schema"]) {

@@ -18,6 +18,7 @@
 #include "absl/strings/numbers.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
+#include "lib/policy/policy_files.h"
 #include "server/auth.h"
 #include "server/call.h"
 #include "server/catalog_service.h"
@@ -61,29 +62,6 @@ absl::Status WritePrivateFile(const fs::path& path, const std::string& content) 
     return absl::UnavailableError(StrCat("cannot write ", path.string()));
   }
   return absl::OkStatus();
-}
-
-// The *.cedar files of `dir`, by name.
-absl::StatusOr<std::vector<store::PolicyFile>> ReadPolicyFiles(
-    const std::string& dir) {
-  std::error_code ec;
-  if (!fs::is_directory(dir, ec)) {
-    return absl::InvalidArgumentError(
-        StrCat("policies: \"", dir, "\" is not a directory"));
-  }
-  std::vector<fs::path> paths;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    if (entry.path().extension() == ".cedar") paths.push_back(entry.path());
-  }
-  std::sort(paths.begin(), paths.end());
-  std::vector<store::PolicyFile> files;
-  for (const fs::path& p : paths) {
-    std::ifstream in(p);
-    std::stringstream text;
-    text << in.rdbuf();
-    files.push_back({p.filename().string(), text.str()});
-  }
-  return files;
 }
 
 }  // namespace
@@ -183,9 +161,21 @@ CatalogServer::~CatalogServer() { Shutdown(std::chrono::seconds(1)); }
 absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
     const ServerConfig& config) {
   RETURN_IF_ERROR(ValidateConfig(config));
-  ASSIGN_OR_RETURN(std::vector<store::PolicyFile> policy_files,
-                   ReadPolicyFiles(config.policies_dir));
   std::error_code ec;
+  if (!fs::is_directory(config.policies_dir, ec)) {
+    return absl::InvalidArgumentError(
+        StrCat("policies: \"", config.policies_dir, "\" is not a directory"));
+  }
+  absl::StatusOr<std::vector<policy::PolicySource>> sources =
+      policy::ReadPolicySources({config.policies_dir});
+  if (!sources.ok()) {
+    return absl::Status(sources.status().code(),
+                        StrCat("policies: ", MessageOf(sources.status())));
+  }
+  std::vector<store::PolicyFile> policy_files;
+  for (policy::PolicySource& s : *sources) {
+    policy_files.push_back({std::move(s.name), std::move(s.text)});
+  }
   fs::create_directories(config.data_dir, ec);
   if (ec) {
     return absl::UnavailableError(StrCat("data-dir: cannot create \"",

@@ -1,7 +1,8 @@
 // An immutable picture of everything an authorization decision reads:
-// the compiled policies, indexed by principal scope, and the catalog's
-// entities, at one catalog revision. Built whole from the store; shared by
-// std::shared_ptr<const Snapshot>, so readers never wait for a rebuild.
+// the compiled policies, indexed by scope, and the catalog's entities, at
+// one catalog revision. Built whole from the store at start, then derived
+// from the previous snapshot and each committed change; shared by
+// std::shared_ptr<const Snapshot>, so readers never wait for an update.
 #pragma once
 
 #include <memory>
