@@ -170,20 +170,14 @@ int RunPolicyTest(std::ostream& out, std::ostream& err,
       policy::Response got = policy::Authorize(suite.policies, *r, suite.entities);
       // Name determining policies both ways: "policy3" and its @id.
       std::set<std::string> reasons;
-      for (const std::string& id : got.reasons) {
-        reasons.insert(id);
-        size_t i = std::stoul(id.substr(6));
-        if (!suite.policies[i].AnnotatedId().empty()) {
-          reasons.insert(suite.policies[i].AnnotatedId());
-        }
-      }
       std::string detail = StrCat("got ", got.allow ? "allow" : "deny", " because of [");
       for (size_t k = 0; k < got.reasons.size(); ++k) {
-        size_t i = std::stoul(got.reasons[k].substr(6));
-        detail += StrCat(k ? ", " : "", got.reasons[k],
-                         suite.policies[i].AnnotatedId().empty()
-                             ? ""
-                             : " (" + suite.policies[i].AnnotatedId() + ")");
+        const std::string& id = got.reasons[k];
+        std::string annotated =
+            suite.policies[policy::PolicyIndex(id).value_or(0)].AnnotatedId();
+        reasons.insert(id);
+        if (!annotated.empty()) reasons.insert(annotated);
+        detail += StrCat(k ? ", " : "", id, annotated.empty() ? "" : " (" + annotated + ")");
       }
       detail += "]";
       for (const auto& e : got.errors) detail += StrCat("; ", e.policy_id, " erred: ", e.message);

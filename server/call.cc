@@ -27,8 +27,7 @@ absl::Status Require(const authz::Authorizer& authorizer,
     return absl::PermissionDeniedError(StrCat(caller, " is not a principal"));
   }
   if (!authorizer.ready()) {
-    return absl::UnavailableError(
-        "the server is still loading authorization data; retry shortly");
+    return absl::UnavailableError(authz::kStillLoading);
   }
   std::shared_ptr<const authz::Snapshot> s = authorizer.current();
   policy::Request request{.principal = *principal,

@@ -55,22 +55,19 @@ absl::StatusOr<policy::Request> RequestOf(const v1::AuthorizeRequest& r) {
   return out;
 }
 
-void SetRef(const authz::Snapshot& s, const std::string& id, v1::PolicyRef* ref) {
+void SetRef(const authz::Decision& d, const std::string& id, v1::PolicyRef* ref) {
   ref->set_id(id);
-  // Ids are "policyN" and index the snapshot's policies.
-  size_t index = std::stoul(id.substr(6));
-  if (index < s.policies().size()) {
-    ref->set_annotated_id(s.policies()[index].AnnotatedId());
+  if (const policy::Policy* p = d.FindPolicy(id)) {
+    ref->set_annotated_id(p->AnnotatedId());
   }
 }
 
-void ToProto(const authz::Snapshot& s, const authz::Decision& d,
-             v1::AuthorizeResponse* out) {
+void ToProto(const authz::Decision& d, v1::AuthorizeResponse* out) {
   out->set_decision(d.allow ? v1::DECISION_ALLOW : v1::DECISION_DENY);
-  for (const std::string& id : d.reasons) SetRef(s, id, out->add_reasons());
+  for (const std::string& id : d.reasons) SetRef(d, id, out->add_reasons());
   for (const policy::PolicyError& e : d.errors) {
     v1::PolicyErrorInfo* info = out->add_errors();
-    SetRef(s, e.policy_id, info->mutable_policy());
+    SetRef(d, e.policy_id, info->mutable_policy());
     info->set_message(e.message);
   }
   out->set_revision(d.revision);
@@ -100,15 +97,14 @@ absl::Status CheckFiles(const std::vector<store::PolicyFile>& files) {
 }
 
 void Summaries(const std::vector<policy::Policy>& policies,
-               const std::vector<authz::PolicyInfo>& infos,
                google::protobuf::RepeatedPtrField<v1::PolicySummary>* out) {
   for (size_t i = 0; i < policies.size(); ++i) {
     v1::PolicySummary* s = out->Add();
     s->mutable_ref()->set_id(policies[i].id);
     s->mutable_ref()->set_annotated_id(policies[i].AnnotatedId());
     s->set_effect(policies[i].effect == policy::Effect::kPermit ? "permit" : "forbid");
-    s->set_file(infos[i].file);
-    s->set_line(infos[i].line);
+    s->set_file(policies[i].file);
+    s->set_line(policies[i].loc.line);
     s->set_is_template(policies[i].is_template);
   }
 }
@@ -122,7 +118,7 @@ grpc::Status PolicyServiceImpl::Authorize(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
     authz::Decision d =
         authorizer_->Authorize(r, request->min_revision(), DeadlineOf(*context));
-    ToProto(*authorizer_->current(), d, response);
+    ToProto(d, response);
     return absl::OkStatus();
   });
 }
@@ -142,8 +138,7 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
                  " before the deadline"));
     }
     if (!authorizer_->ready()) {
-      return absl::UnavailableError(
-          "the server is still loading authorization data; retry shortly");
+      return absl::UnavailableError(authz::kStillLoading);
     }
     // One snapshot for the whole batch.
     std::shared_ptr<const authz::Snapshot> s = authorizer_->current();
@@ -153,12 +148,8 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
         return absl::InvalidArgumentError(
             StrCat("requests[", i, "].", MessageOf(r.status())));
       }
-      policy::Response decided = s->Authorize(*r, s->entities());
-      authz::Decision d{.allow = decided.allow,
-                        .reasons = std::move(decided.reasons),
-                        .errors = std::move(decided.errors),
-                        .revision = s->revision()};
-      ToProto(*s, d, response->add_responses());
+      ToProto(authz::DecisionOf(s->Authorize(*r, s->entities()), s),
+              response->add_responses());
     }
     return absl::OkStatus();
   });
@@ -178,8 +169,7 @@ grpc::Status PolicyServiceImpl::AuthorizeRead(
     authz::Decision d = authorizer_->AuthorizeRead(
         principal, key, columns, ctx, request->min_revision(),
         DeadlineOf(*context), &decisions);
-    std::shared_ptr<const authz::Snapshot> s = authorizer_->current();
-    ToProto(*s, d, response->mutable_dataset());
+    ToProto(d, response->mutable_dataset());
     for (const authz::ColumnDecision& c : decisions) {
       v1::ColumnDecision* out = response->add_columns();
       out->set_column(c.column);
@@ -187,7 +177,7 @@ grpc::Status PolicyServiceImpl::AuthorizeRead(
                       : c.access == authz::ColumnAccess::kMask ? v1::COLUMN_ACCESS_MASK
                                                                : v1::COLUMN_ACCESS_DENY);
       out->set_mask(c.mask);
-      ToProto(*s, c.decision, out->mutable_decision());
+      ToProto(c.decision, out->mutable_decision());
     }
     return absl::OkStatus();
   });
@@ -200,7 +190,7 @@ grpc::Status PolicyServiceImpl::PutPolicySet(
     RETURN_IF_ERROR(Require(*authorizer_, caller, "policy:write", CatalogRoot()));
     std::vector<store::PolicyFile> files = FilesOf(request->files());
     RETURN_IF_ERROR(CheckFiles(files));
-    RETURN_IF_ERROR(authz::CompilePolicies(files, nullptr).status());
+    RETURN_IF_ERROR(authz::CompilePolicies(files).status());
     if (request->expected_version() < 0) {
       return absl::InvalidArgumentError("expected_version: must not be negative");
     }
@@ -232,10 +222,9 @@ grpc::Status PolicyServiceImpl::GetPolicySet(grpc::ServerContext* context,
       out->set_name(f.name);
       out->set_text(f.text);
     }
-    std::vector<authz::PolicyInfo> infos;
     ASSIGN_OR_RETURN(std::vector<policy::Policy> policies,
-                     authz::CompilePolicies(v.files, &infos));
-    Summaries(policies, infos, response->mutable_policies());
+                     authz::CompilePolicies(v.files));
+    Summaries(policies, response->mutable_policies());
     return absl::OkStatus();
   });
 }
@@ -264,15 +253,14 @@ grpc::Status PolicyServiceImpl::ValidatePolicies(
   return Serve(*auth_, context, [&](const std::string&) -> absl::Status {
     std::vector<store::PolicyFile> files = FilesOf(request->files());
     RETURN_IF_ERROR(CheckFiles(files));
-    std::vector<authz::PolicyInfo> infos;
     absl::StatusOr<std::vector<policy::Policy>> policies =
-        authz::CompilePolicies(files, &infos);
+        authz::CompilePolicies(files);
     response->set_valid(policies.ok());
     if (!policies.ok()) {
       response->set_error(std::string(MessageOf(policies.status())));
       return absl::OkStatus();
     }
-    Summaries(*policies, infos, response->mutable_policies());
+    Summaries(*policies, response->mutable_policies());
     return absl::OkStatus();
   });
 }
@@ -285,11 +273,10 @@ grpc::Status PolicyServiceImpl::Explain(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
     std::vector<authz::PolicyTrace> trace;
     authz::Decision d = authorizer_->Explain(r, &trace);
-    std::shared_ptr<const authz::Snapshot> s = authorizer_->current();
-    ToProto(*s, d, response->mutable_decision());
+    ToProto(d, response->mutable_decision());
     for (const authz::PolicyTrace& t : trace) {
       v1::PolicyTraceProto* out = response->add_trace();
-      SetRef(*s, t.id, out->mutable_policy());
+      SetRef(d, t.id, out->mutable_policy());
       out->set_effect(t.forbid ? "forbid" : "permit");
       out->set_scope_matched(t.scope_matched);
       using O = authz::PolicyTrace::Outcome;

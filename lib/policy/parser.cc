@@ -906,6 +906,20 @@ absl::StatusOr<std::vector<Policy>> ParsePolicies(std::string_view text,
   return Parser(std::move(tokens), filename).Policies();
 }
 
+std::optional<size_t> PolicyIndex(std::string_view id) {
+  constexpr std::string_view kPrefix = "policy";
+  if (id.substr(0, kPrefix.size()) != kPrefix || id.size() == kPrefix.size() ||
+      id.size() > kPrefix.size() + 9) {
+    return std::nullopt;
+  }
+  size_t index = 0;
+  for (char c : id.substr(kPrefix.size())) {
+    if (c < '0' || c > '9') return std::nullopt;
+    index = index * 10 + static_cast<size_t>(c - '0');
+  }
+  return index;
+}
+
 absl::StatusOr<std::vector<Policy>> ParsePolicyFiles(
     const std::vector<PolicySource>& files) {
   std::vector<Policy> all;

@@ -34,6 +34,10 @@ struct PolicySource {
 absl::StatusOr<std::vector<Policy>> ParsePolicyFiles(
     const std::vector<PolicySource>& files);
 
+// The position of a policy numbered as ParsePolicies and ParsePolicyFiles
+// number them ("policy7" -> 7); nullopt for any other id (a template link).
+std::optional<size_t> PolicyIndex(std::string_view id);
+
 // One expression, e.g. for a test or a context written in Cedar syntax.
 absl::StatusOr<Expr> ParseExpression(std::string_view text);
 

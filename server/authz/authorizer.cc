@@ -2,18 +2,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "lib/policy/parser.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 
 namespace catalog::authz {
 namespace {
 
-Decision FromResponse(policy::Response r, int64_t revision) {
-  return {.allow = r.allow,
-          .reasons = std::move(r.reasons),
-          .errors = std::move(r.errors),
-          .revision = revision};
-}
 
 Decision Denied(std::string why, int64_t revision) {
   return {.allow = false, .revision = revision, .denial = std::move(why)};
@@ -21,12 +16,29 @@ Decision Denied(std::string why, int64_t revision) {
 
 }  // namespace
 
+const policy::Policy* Decision::FindPolicy(const std::string& id) const {
+  std::optional<size_t> index = policy::PolicyIndex(id);
+  if (snapshot == nullptr || !index || *index >= snapshot->policies().size()) {
+    return nullptr;
+  }
+  return &snapshot->policies()[*index];
+}
+
+Decision DecisionOf(policy::Response r, std::shared_ptr<const Snapshot> snapshot) {
+  int64_t revision = snapshot->revision();
+  return {.allow = r.allow,
+          .reasons = std::move(r.reasons),
+          .errors = std::move(r.errors),
+          .revision = revision,
+          .snapshot = std::move(snapshot)};
+}
+
 absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::Create(
     store::Store* store, const std::vector<store::PolicyFile>& seed) {
   absl::StatusOr<store::PolicyVersion> existing = store->GetPolicyVersion(0);
   if (existing.status().code() == absl::StatusCode::kNotFound) {
     // Refuse a seed that does not parse, before storing it.
-    RETURN_IF_ERROR(CompilePolicies(seed, nullptr).status());
+    RETURN_IF_ERROR(CompilePolicies(seed).status());
     RETURN_IF_ERROR(store
                         ->PutPolicyVersion(seed, "loaded from the policies "
                                                  "directory at first start",
@@ -161,7 +173,7 @@ Decision Authorizer::Authorize(const policy::Request& request,
                                int64_t min_revision,
                                std::chrono::system_clock::time_point deadline) {
   if (!ready()) {
-    return Denied("authorization data is still loading; retry shortly", -1);
+    return Denied(kStillLoading, -1);
   }
   if (min_revision > 0 && !WaitFor(min_revision, deadline)) {
     return Denied(StrCat("the catalog did not reach revision ", min_revision,
@@ -169,7 +181,7 @@ Decision Authorizer::Authorize(const policy::Request& request,
                   current()->revision());
   }
   std::shared_ptr<const Snapshot> s = current();
-  return FromResponse(s->Authorize(request, s->entities()), s->revision());
+  return DecisionOf(s->Authorize(request, s->entities()), s);
 }
 
 Decision Authorizer::AuthorizeRead(
@@ -183,7 +195,7 @@ Decision Authorizer::AuthorizeRead(
     }
     return Denied(ready() ? StrCat("the catalog did not reach revision ",
                                    min_revision, " before the deadline")
-                          : "authorization data is still loading; retry shortly",
+                          : kStillLoading,
                   current()->revision());
   }
   std::shared_ptr<const Snapshot> s = current();
@@ -191,7 +203,7 @@ Decision Authorizer::AuthorizeRead(
                           .action = ActionUid("read"),
                           .resource = DatasetUid(dataset),
                           .context = context};
-  Decision overall = FromResponse(s->Authorize(request, s->entities()), s->revision());
+  Decision overall = DecisionOf(s->Authorize(request, s->entities()), s);
   if (s->entities().Find(request.resource) == nullptr) {
     overall = Denied(StrCat("dataset \"", dataset.ToString(), "\" is not in the catalog"),
                      s->revision());
@@ -218,18 +230,19 @@ Decision Authorizer::AuthorizeRead(
     policy::OverlayEntities view(s->entities(), extra);
     policy::Request column_request = request;
     column_request.resource = ColumnUid(dataset, column);
-    cd.decision = FromResponse(s->Authorize(column_request, view), s->revision());
+    cd.decision = DecisionOf(s->Authorize(column_request, view), s);
     if (cd.decision.allow) {
       // Masked when every determining permit asks for a mask.
       std::string mask;
       bool all_masked = true;
       for (const std::string& id : cd.decision.reasons) {
-        size_t index = std::stoul(id.substr(6));  // "policyN"
-        const std::string& m = s->policy_infos()[index].mask;
-        if (m.empty()) {
+        const policy::Policy* p = cd.decision.FindPolicy(id);
+        auto m = p != nullptr ? p->annotations.find("mask")
+                              : std::map<std::string, std::string>::const_iterator();
+        if (p == nullptr || m == p->annotations.end()) {
           all_masked = false;
         } else if (mask.empty()) {
-          mask = m;
+          mask = m->second;
         }
       }
       cd.access = all_masked ? ColumnAccess::kMask : ColumnAccess::kAllow;
@@ -243,7 +256,7 @@ Decision Authorizer::AuthorizeRead(
 Decision Authorizer::Explain(const policy::Request& request,
                              std::vector<PolicyTrace>* trace) {
   if (!ready()) {
-    return Denied("authorization data is still loading; retry shortly", -1);
+    return Denied(kStillLoading, -1);
   }
   std::shared_ptr<const Snapshot> s = current();
   for (const policy::Policy& p : s->policies()) {
@@ -264,7 +277,7 @@ Decision Authorizer::Explain(const policy::Request& request,
     }
     trace->push_back(std::move(t));
   }
-  return FromResponse(s->Authorize(request, s->entities()), s->revision());
+  return DecisionOf(s->Authorize(request, s->entities()), s);
 }
 
 }  // namespace catalog::authz

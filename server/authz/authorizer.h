@@ -26,13 +26,27 @@
 
 namespace catalog::authz {
 
+// The denial while the first snapshot loads.
+inline constexpr char kStillLoading[] =
+    "authorization data is still loading; retry shortly";
+
 struct Decision {
   bool allow = false;
   std::vector<std::string> reasons;  // determining policy ids
   std::vector<policy::PolicyError> errors;
   int64_t revision = 0;              // the snapshot's catalog revision
   std::string denial;                // why, when denied without a policy
+  // The snapshot it was decided on (null if none was), so the policy ids
+  // are read against the policy set that produced them.
+  std::shared_ptr<const Snapshot> snapshot;
+
+  // The policy an id names in `snapshot`, or nullptr.
+  const policy::Policy* FindPolicy(const std::string& id) const;
 };
+
+// A decision from `snapshot`'s answer.
+Decision DecisionOf(policy::Response response,
+                    std::shared_ptr<const Snapshot> snapshot);
 
 enum class ColumnAccess { kAllow, kDeny, kMask };
 

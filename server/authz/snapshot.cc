@@ -9,26 +9,16 @@
 namespace catalog::authz {
 
 absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
-    const std::vector<store::PolicyFile>& files,
-    std::vector<PolicyInfo>* infos) {
+    const std::vector<store::PolicyFile>& files) {
   std::vector<policy::PolicySource> sources;
   for (const store::PolicyFile& f : files) sources.push_back({f.name, f.text});
-  ASSIGN_OR_RETURN(std::vector<policy::Policy> all,
-                   policy::ParsePolicyFiles(sources));
-  if (infos != nullptr) {
-    for (const policy::Policy& p : all) {
-      auto mask = p.annotations.find("mask");
-      infos->push_back({p.file, p.loc.line,
-                        mask == p.annotations.end() ? "" : mask->second});
-    }
-  }
-  return all;
+  return policy::ParsePolicyFiles(sources);
 }
 
 absl::StatusOr<std::shared_ptr<const Snapshot::PolicySet>> Snapshot::Compile(
     const store::PolicyVersion& version) {
   auto set = std::make_shared<PolicySet>();
-  ASSIGN_OR_RETURN(set->policies, CompilePolicies(version.files, &set->infos));
+  ASSIGN_OR_RETURN(set->policies, CompilePolicies(version.files));
   Index(*set);
   return std::shared_ptr<const PolicySet>(std::move(set));
 }
@@ -166,7 +156,6 @@ std::shared_ptr<const Snapshot> Snapshot::ForBenchmark(
     std::vector<policy::Policy> policies, policy::Entities entities) {
   std::shared_ptr<Snapshot> s(new Snapshot());
   auto set = std::make_shared<PolicySet>();
-  for (const policy::Policy& p : policies) set->infos.push_back({p.file, p.loc.line, ""});
   set->policies = std::move(policies);
   Index(*set);
   s->set_ = std::move(set);

@@ -17,19 +17,8 @@
 
 namespace catalog::authz {
 
-// A policy as the server keeps it: where it came from, and its @mask.
-struct PolicyInfo {
-  std::string file;
-  int line = 0;
-  std::string mask;  // the @mask("...") annotation, or ""
-};
-
-// Parses every file (numbering policies policy0, policy1, ... across the
-// files in the order given). INVALID_ARGUMENT "FILE:LINE:COL: ..." on the
-// first error.
 absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
-    const std::vector<store::PolicyFile>& files,
-    std::vector<PolicyInfo>* infos);
+    const std::vector<store::PolicyFile>& files);
 
 class Snapshot {
  public:
@@ -55,7 +44,6 @@ class Snapshot {
   int64_t revision() const { return revision_; }
   int64_t policy_version() const { return policy_version_; }
   const std::vector<policy::Policy>& policies() const { return set_->policies; }
-  const std::vector<PolicyInfo>& policy_infos() const { return set_->infos; }
   const policy::Entities& entities() const { return *entities_; }
 
   // The dataset's flattened columns; nullptr if the dataset is unknown.
@@ -83,7 +71,6 @@ class Snapshot {
         std::unordered_map<policy::EntityUid, std::vector<uint32_t>,
                            policy::EntityUidHash>;
     std::vector<policy::Policy> policies;
-    std::vector<PolicyInfo> infos;
     ScopeIndex by_principal;
     ScopeIndex by_resource;
     std::vector<uint32_t> open;
