@@ -245,7 +245,7 @@ absl::StatusOr<DatasetSpec> DatasetSpecFromJson(const json& spec) {
   RETURN_IF_ERROR(GetOwners(spec, kPath, out.owners));
   RETURN_IF_ERROR(GetStringMap(spec, "properties", kPath, out.properties));
   RETURN_IF_ERROR(GetEnum<Lifecycle>(spec, "lifecycle", kPath, ParseLifecycle,
-                                     "active, deprecated", out.lifecycle));
+                                     "active, deprecated, dropped", out.lifecycle));
   if (const json* schema = Member(spec, "schema")) {
     RETURN_IF_ERROR(CheckObject(*schema, "spec.schema", {"fields"}));
     RETURN_IF_ERROR(GetFields(*schema, "spec.schema", 1, out.fields));

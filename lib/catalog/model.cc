@@ -75,12 +75,18 @@ std::optional<OwnershipType> ParseOwnershipType(std::string_view s) {
 }
 
 std::string LifecycleName(Lifecycle l) {
-  return l == Lifecycle::kDeprecated ? "deprecated" : "active";
+  switch (l) {
+    case Lifecycle::kActive: return "active";
+    case Lifecycle::kDeprecated: return "deprecated";
+    case Lifecycle::kDropped: return "dropped";
+  }
+  return "active";
 }
 
 std::optional<Lifecycle> ParseLifecycle(std::string_view s) {
   if (s == "active") return Lifecycle::kActive;
   if (s == "deprecated") return Lifecycle::kDeprecated;
+  if (s == "dropped") return Lifecycle::kDropped;
   return std::nullopt;
 }
 

@@ -22,7 +22,9 @@ enum class Classification {
 
 enum class OwnershipType { kTechnical, kBusiness, kSteward };
 
-enum class Lifecycle { kActive, kDeprecated };
+// kDropped: the data is gone (an OpenLineage DROP or RENAME said so); the
+// entry stays for its history and lineage.
+enum class Lifecycle { kActive, kDeprecated, kDropped };
 
 enum class PrincipalKind { kUser, kServiceAccount, kGroup };
 
