@@ -19,7 +19,7 @@ absl::Status Bad(std::string_view path, std::string_view rule) {
 }
 
 std::string Member(std::string_view path, std::string_view key) {
-  return path.empty() ? std::string(key) : Member(path, key);
+  return path.empty() ? std::string(key) : StrCat(path, ".", key);
 }
 
 // The member `key` of `object` as a string: "" when absent and not
@@ -73,6 +73,12 @@ bool IsUuid(std::string_view s) {
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+// The spec asks for UUIDs, which are compared lower-case; producers do send
+// other ids ("run_id" in a captured event), which are kept as they are.
+std::string RunId(std::string id) {
+  return IsUuid(id) ? Lower(std::move(id)) : id;
 }
 
 absl::StatusOr<DatasetKey> KeyAt(const json& object, std::string_view path) {
@@ -365,8 +371,8 @@ absl::Status ReadJob(const json& event, Event& e) {
 absl::Status ReadRun(const json& event, Event& e) {
   ASSIGN_OR_RETURN(const json* run, ObjectAt(event, "run", "", true));
   ASSIGN_OR_RETURN(std::string id, StringAt(*run, "runId", "run", true));
-  if (!IsUuid(id)) return Bad("run.runId", "must be a UUID");
-  e.run_id = Lower(std::move(id));
+  e.run_id = RunId(std::move(id));
+  RETURN_IF_ERROR(ValidateName("run.runId", e.run_id, kMaxShortNameBytes));
   ASSIGN_OR_RETURN(const json* facets, ObjectAt(*run, "facets", "run", false));
   if (facets == nullptr) return absl::OkStatus();
   for (const auto& [name, facet] : facets->items()) {
@@ -378,8 +384,9 @@ absl::Status ReadRun(const json& event, Event& e) {
       ParentRun p;
       ASSIGN_OR_RETURN(const json* prun, ObjectAt(facet, "run", item, true));
       ASSIGN_OR_RETURN(std::string pid, StringAt(*prun, "runId", StrCat(item, ".run"), true));
-      if (!IsUuid(pid)) return Bad(StrCat(item, ".run.runId"), "must be a UUID");
-      p.run_id = Lower(std::move(pid));
+      p.run_id = RunId(std::move(pid));
+      RETURN_IF_ERROR(ValidateName(StrCat(item, ".run.runId"), p.run_id,
+                                   kMaxShortNameBytes));
       ASSIGN_OR_RETURN(const json* pjob, ObjectAt(facet, "job", item, true));
       ASSIGN_OR_RETURN(p.job, ReadJobKey(*pjob, StrCat(item, ".job")));
       e.parent = std::move(p);

@@ -105,7 +105,7 @@ struct Event {
   std::string event_time;            // normalized: RFC 3339 UTC, ms
   int64_t event_time_ms = 0;
   std::string producer;
-  std::string run_id;  // lower-case UUID; empty unless kRun
+  std::string run_id;  // a UUID in lower case, or as sent; empty unless kRun
   JobKey job;          // empty for kDataset
   std::optional<ParentRun> parent;
   std::string error_message;
