@@ -79,6 +79,16 @@ struct DatasetKey {
   auto operator<=>(const DatasetKey&) const = default;
 };
 
+// Jobs (pipelines' tasks, from lineage) are keyed the same way.
+struct JobKey {
+  std::string ns;
+  std::string name;
+
+  std::string ToString() const { return ns + "/" + name; }
+  bool operator==(const JobKey&) const = default;
+  auto operator<=>(const JobKey&) const = default;
+};
+
 // Facts the server maintains; empty on objects that are not stored yet.
 struct ObjectStatus {
   int64_t revision = 0;

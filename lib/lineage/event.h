@@ -38,14 +38,6 @@ std::optional<RunState> ParseRunState(std::string_view s);
 // COMPLETE, ABORT and FAIL end a run.
 bool IsTerminal(RunState s);
 
-struct JobKey {
-  std::string ns;
-  std::string name;
-  std::string ToString() const { return ns + "/" + name; }
-  bool operator==(const JobKey&) const = default;
-  auto operator<=>(const JobKey&) const = default;
-};
-
 struct Transformation {
   std::string type;     // DIRECT, INDIRECT
   std::string subtype;  // IDENTITY, TRANSFORMATION, AGGREGATION, FILTER, ...

@@ -21,6 +21,10 @@
 #include "absl/status/statusor.h"
 #include "lib/catalog/model.h"
 
+namespace catalog::lineage {
+struct Event;
+}
+
 namespace catalog::store {
 
 struct PageRequest {
@@ -109,8 +113,66 @@ struct CatalogContents {
   std::vector<Dataset> datasets;
 };
 
+// A job -> dataset (output) or dataset -> job (input) edge as it now is.
+struct LineageEdge {
+  JobKey job;
+  DatasetKey dataset;
+  bool output = false;
+  bool active = true;
+  std::string run_id;  // the run that last reported it
+  int64_t first_seen_ms = 0;
+  int64_t last_seen_ms = 0;
+};
+
+// An output field that depends on an input field ("" output field: the
+// whole output depends on it), through a job.
+struct ColumnEdge {
+  DatasetKey out_dataset;
+  std::string out_field;
+  DatasetKey in_dataset;
+  std::string in_field;
+  JobKey job;
+  std::string transformations;  // JSON array of {type, subtype, description, masking}
+  std::string run_id;
+  int64_t first_seen_ms = 0;
+  int64_t last_seen_ms = 0;
+  bool active = true;
+};
+
+struct JobRecord {
+  JobKey key;
+  std::string job_type;  // "BATCH/SPARK/SQL_JOB"
+  std::string description;
+  std::string sql;
+  std::string facets;  // JSON object: the latest of each facet
+  std::string latest_run_id;
+  std::string latest_state;
+  std::string created_at;
+  std::string updated_at;
+};
+
+struct RunRecord {
+  std::string run_id;
+  JobKey job;
+  std::string state;  // START, RUNNING, COMPLETE, FAIL, ABORT, OTHER
+  int64_t started_ms = 0;  // 0 when no START was seen
+  int64_t ended_ms = 0;    // 0 while running
+  int64_t last_event_ms = 0;
+  std::string parent_run_id;
+  std::string parent_job;
+  std::string error_message;
+  std::string facets;  // JSON object
+  std::vector<std::pair<std::string, int64_t>> transitions;  // oldest first
+};
+
+struct IngestResult {
+  int64_t catalog_revision = 0;
+  int datasets_changed = 0;  // created or updated entries
+};
+
 // What one committed write changed, for those who keep a derived view of
-// the catalog (the authorization snapshot) up to date without re-reading it.
+// the catalog (the authorization snapshot, the lineage graph) up to date
+// without re-reading it.
 struct Change {
   int64_t catalog_revision = 0;
   std::vector<Resource> upserted;  // as they now are
@@ -118,6 +180,8 @@ struct Change {
   std::vector<std::string> deleted_domains;
   std::vector<PrincipalRef> deleted_principals;
   bool policies_changed = false;
+  std::vector<LineageEdge> lineage_edges;  // added or changed
+  std::vector<JobKey> deleted_jobs;
 };
 
 class Store {
@@ -202,6 +266,34 @@ class Store {
   absl::StatusOr<PolicyVersion> GetPolicyVersion(int64_t version);
   // Newest first, without files.
   absl::StatusOr<std::vector<PolicyVersion>> ListPolicyVersions();
+
+  // Lineage (store_lineage.cc). Records `events` as one transaction, each
+  // its audit event: datasets created or updated from their facets, jobs,
+  // runs and their transitions, dataset and column edges. Event i's
+  // errors start "events[i]: ". The same events again change nothing.
+  absl::StatusOr<IngestResult> IngestEvents(
+      const std::vector<lineage::Event>& events, std::string_view actor);
+  // The dataset `key` names: itself, or the dataset it is an alias of.
+  absl::StatusOr<DatasetKey> ResolveDataset(const DatasetKey& key);
+  // Other names of a dataset, "namespace/name".
+  absl::StatusOr<std::vector<std::string>> DatasetAliases(const DatasetKey& key);
+  absl::StatusOr<JobRecord> GetJob(const JobKey& key);
+  // Jobs by (namespace, name); with `ns`, only that namespace's.
+  absl::StatusOr<Page<JobRecord>> ListJobs(std::string_view ns,
+                                           const PageRequest& page);
+  // The job's runs, the latest event first.
+  absl::StatusOr<Page<RunRecord>> ListRuns(const JobKey& job,
+                                           const PageRequest& page);
+  // Removes the job, its runs and every edge through it.
+  absl::StatusOr<int64_t> DeleteJob(const JobKey& key, std::string_view actor);
+  // Column edges whose output (`upstream`) or input is `dataset`'s `field`;
+  // every field of the dataset when `field` is empty.
+  absl::StatusOr<std::vector<ColumnEdge>> ColumnEdges(
+      const DatasetKey& dataset, std::string_view field, bool upstream,
+      bool include_inactive);
+  // Every lineage edge, in one read transaction; returns its revision.
+  absl::StatusOr<int64_t> LoadLineage(
+      const std::function<void(const LineageEdge&)>& each);
 
   // Every principal, domain and dataset, at one catalog revision.
   absl::StatusOr<CatalogContents> LoadContents();

@@ -148,20 +148,6 @@ absl::Status CheckExpectedRevision(int64_t expected, int64_t stored) {
 }
 
 // Finds a dataset and its row id; nullopt when there is none.
-absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
-    Connection& db, const DatasetKey& key) {
-  ASSIGN_OR_RETURN(Statement * s,
-                   db.Prepare(StrCat(kSelectDataset,
-                                     "WHERE namespace = ? AND name = ?")));
-  s->Bind(1, key.ns);
-  s->Bind(2, key.name);
-  ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) return std::nullopt;
-  ASSIGN_OR_RETURN(Dataset d, ReadDataset(*s));
-  int64_t id = s->Int(8);
-  s->Reset();
-  return std::make_pair(id, std::move(d));
-}
 
 std::string FtsQuery(std::string_view text) {
   std::vector<std::string> words;
@@ -186,6 +172,21 @@ std::string FtsQuery(std::string_view text) {
 }
 
 }  // namespace
+
+absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
+    Connection& db, const DatasetKey& key) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare(StrCat(kSelectDataset,
+                                     "WHERE namespace = ? AND name = ?")));
+  s->Bind(1, key.ns);
+  s->Bind(2, key.name);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::nullopt;
+  ASSIGN_OR_RETURN(Dataset d, ReadDataset(*s));
+  int64_t id = s->Int(8);
+  s->Reset();
+  return std::make_pair(id, std::move(d));
+}
 
 absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
                                          int64_t expected_revision) {

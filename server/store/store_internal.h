@@ -107,6 +107,10 @@ absl::StatusOr<ApplyResult> ApplyDomain(WriteContext& ctx, const Domain& d,
 absl::StatusOr<ApplyResult> ApplyPrincipal(WriteContext& ctx,
                                            const Principal& p,
                                            int64_t expected_revision);
+// The stored dataset and its row id, if there is one.
+absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
+    Connection& db, const DatasetKey& key);
+
 // Reference checks run after every item of an apply is written, so items may
 // refer to each other in any order.
 absl::Status CheckDatasetReferences(Connection& db, const Dataset& d);

@@ -1,0 +1,497 @@
+// Lineage writes: OpenLineage events become dataset entries, jobs, runs,
+// dataset edges and column edges, in one transaction per batch.
+#include <map>
+
+#include "lib/catalog/validate.h"
+#include "lib/lineage/event.h"
+#include "lib/lineage/mapping.h"
+#include "server/store/store_internal.h"
+
+namespace catalog::store {
+namespace {
+
+using nlohmann::json;
+using lineage::DatasetFacts;
+using lineage::EventKind;
+using lineage::RunState;
+
+// Facets whose latest report wins: an older event arriving late must not
+// undo a newer one's schema or description.
+constexpr const char* kOrderedFacets[] = {"schema", "documentation"};
+
+json ParseObject(const std::string& text) {
+  json j = json::parse(text, nullptr, false);
+  return j.is_object() ? j : json::object();
+}
+
+// One batch of events inside one write transaction.
+class Ingest {
+ public:
+  explicit Ingest(WriteContext& ctx) : ctx_(ctx) {}
+
+  absl::Status Event(const lineage::Event& e) {
+    event_ = &e;
+    if (e.kind == EventKind::kDataset) {
+      ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[0], "dataset"));
+      (void)id;
+      return ctx_.Audit("lineage.ingest", "Dataset",
+                        e.outputs[0].key.ToString(), 0, 0);
+    }
+    ASSIGN_OR_RETURN(JobRow job, Job(e));
+    if (e.kind == EventKind::kRun) RETURN_IF_ERROR(Run(e, job));
+    // An event older than the job's latest complete run, from another
+    // run, records what it saw but does not make an edge current again.
+    bool current = e.kind != EventKind::kRun || job.complete_run_id.empty() ||
+                   e.run_id == job.complete_run_id ||
+                   e.event_time_ms >= job.complete_time_ms;
+    std::string run_id = e.kind == EventKind::kRun ? e.run_id : "";
+    for (size_t i = 0; i < e.inputs.size(); ++i) {
+      ASSIGN_OR_RETURN(int64_t id,
+                       Dataset(e.inputs[i], StrCat("inputs[", i, "]")));
+      RETURN_IF_ERROR(Edge(job, id, e.inputs[i], false, run_id, current));
+    }
+    for (size_t i = 0; i < e.outputs.size(); ++i) {
+      std::string path = StrCat("outputs[", i, "]");
+      ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[i], path));
+      RETURN_IF_ERROR(Edge(job, id, e.outputs[i], true, run_id, current));
+      RETURN_IF_ERROR(ColumnEdges(job, id, e.outputs[i], path, run_id, current));
+    }
+    if (e.kind == EventKind::kRun && e.state == RunState::kComplete &&
+        e.event_time_ms >= job.complete_time_ms) {
+      RETURN_IF_ERROR(Complete(job, e));
+    }
+    return ctx_.Audit("lineage.ingest", "Job", e.job.ToString(), 0, 0);
+  }
+
+  int datasets_changed() const { return datasets_changed_; }
+
+ private:
+  struct JobRow {
+    int64_t id = 0;
+    JobKey key;
+    std::string complete_run_id;
+    int64_t complete_time_ms = 0;
+  };
+
+  absl::StatusOr<DatasetKey> Canonical(const DatasetKey& key) {
+    ASSIGN_OR_RETURN(Statement * s,
+                     ctx_.db.Prepare("SELECT d.namespace, d.name FROM "
+                                     "dataset_aliases a JOIN datasets d ON "
+                                     "d.id = a.dataset_id WHERE a.namespace "
+                                     "= ? AND a.name = ?"));
+    s->Bind(1, key.ns);
+    s->Bind(2, key.name);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return key;
+    DatasetKey canonical{s->Text(0), s->Text(1)};
+    s->Reset();
+    return canonical;
+  }
+
+  // The time of the stored `facet` of dataset `id`, 0 when none.
+  absl::StatusOr<int64_t> FacetTime(int64_t id, const char* facet) {
+    ASSIGN_OR_RETURN(Statement * s,
+                     ctx_.db.Prepare("SELECT event_ms FROM dataset_facets "
+                                     "WHERE dataset_id = ? AND facet = ?"));
+    s->Bind(1, id);
+    s->Bind(2, facet);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    int64_t t = row ? s->Int(0) : 0;
+    s->Reset();
+    return t;
+  }
+
+  absl::Status Upsert(catalog::Dataset& d, std::string_view path) {
+    absl::Status valid = ValidateDataset(d);
+    if (!valid.ok()) {
+      return absl::InvalidArgumentError(
+          StrCat(path, " (", d.key.ToString(), "): ", MessageOf(valid)));
+    }
+    ASSIGN_OR_RETURN(ApplyResult r, ApplyDataset(ctx_, d, 0));
+    if (r.outcome != ApplyOutcome::kUnchanged) ++datasets_changed_;
+    return absl::OkStatus();
+  }
+
+  // Creates or updates the dataset `facts` describe; returns its row id.
+  absl::StatusOr<int64_t> Dataset(const DatasetFacts& in, std::string_view path) {
+    ASSIGN_OR_RETURN(DatasetKey key, Canonical(in.key));
+    ASSIGN_OR_RETURN(auto existing, FindDataset(ctx_.db, key));
+    DatasetFacts facts = in;
+    catalog::Dataset d{.key = key};
+    if (existing) {
+      d = existing->second;
+      for (const char* facet : kOrderedFacets) {
+        ASSIGN_OR_RETURN(int64_t t, FacetTime(existing->first, facet));
+        if (t <= event_->event_time_ms) continue;
+        if (std::string_view(facet) == "schema") facts.schema.reset();
+        if (std::string_view(facet) == "documentation") facts.description.reset();
+      }
+    }
+    DatasetSpec before = d.spec;
+    lineage::MergeFacts(facts, event_->event_time, d.spec);
+    if (!existing || d.spec != before) RETURN_IF_ERROR(Upsert(d, path));
+    int64_t id = 0;
+    if (existing) {
+      id = existing->first;
+    } else {
+      ASSIGN_OR_RETURN(auto created, FindDataset(ctx_.db, key));
+      if (!created) return absl::InternalError("dataset vanished after upsert");
+      id = created->first;
+    }
+    if (facts.lifecycle && facts.lifecycle->change == "RENAME" &&
+        facts.lifecycle->previous && *facts.lifecycle->previous != key) {
+      ASSIGN_OR_RETURN(auto old, FindDataset(ctx_.db, *facts.lifecycle->previous));
+      if (old) {
+        catalog::Dataset renamed = old->second;
+        lineage::MarkRenamed(key, renamed.spec);
+        if (renamed.spec != old->second.spec) RETURN_IF_ERROR(Upsert(renamed, path));
+      }
+    }
+    RETURN_IF_ERROR(Facets(id, facts));
+    RETURN_IF_ERROR(Aliases(id, facts));
+    return id;
+  }
+
+  // The row id of a dataset only named (by column lineage), registering
+  // it when new.
+  absl::StatusOr<int64_t> IdOf(const DatasetKey& key, std::string_view path) {
+    auto known = ids_.find(key);
+    if (known != ids_.end()) return known->second;
+    ASSIGN_OR_RETURN(DatasetKey canonical, Canonical(key));
+    ASSIGN_OR_RETURN(Statement * s,
+                     ctx_.db.Prepare("SELECT id FROM datasets WHERE "
+                                     "namespace = ? AND name = ?"));
+    s->Bind(1, canonical.ns);
+    s->Bind(2, canonical.name);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    int64_t id = 0;
+    if (row) {
+      id = s->Int(0);
+      s->Reset();
+    } else {
+      ASSIGN_OR_RETURN(id, Dataset(DatasetFacts{.key = key}, path));
+    }
+    ids_.emplace(key, id);
+    return id;
+  }
+
+  absl::Status Facets(int64_t id, const DatasetFacts& facts) {
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        ctx_.db.Prepare("INSERT INTO dataset_facets(dataset_id, facet, value, "
+                        "event_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                        "SET value = excluded.value, event_ms = "
+                        "excluded.event_ms WHERE excluded.event_ms >= "
+                        "event_ms"));
+    for (const auto& [name, value] : facts.facets.items()) {
+      s->Bind(1, id);
+      s->Bind(2, name);
+      s->Bind(3, value.dump());
+      s->Bind(4, event_->event_time_ms);
+      RETURN_IF_ERROR(s->Run());
+    }
+    return absl::OkStatus();
+  }
+
+  // Symlinks become aliases, unless the other name is a dataset of its own.
+  absl::Status Aliases(int64_t id, const DatasetFacts& facts) {
+    for (const lineage::Symlink& link : facts.symlinks) {
+      ASSIGN_OR_RETURN(auto other, FindDataset(ctx_.db, link.key));
+      if (other) continue;
+      ASSIGN_OR_RETURN(
+          Statement * s,
+          ctx_.db.Prepare("INSERT INTO dataset_aliases(namespace, name, "
+                          "dataset_id, type) VALUES (?, ?, ?, ?) ON CONFLICT "
+                          "DO UPDATE SET dataset_id = excluded.dataset_id, "
+                          "type = excluded.type"));
+      s->Bind(1, link.key.ns);
+      s->Bind(2, link.key.name);
+      s->Bind(3, id);
+      s->Bind(4, link.type);
+      RETURN_IF_ERROR(s->Run());
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<JobRow> Job(const lineage::Event& e) {
+    ASSIGN_OR_RETURN(Statement * find,
+                     ctx_.db.Prepare("SELECT id, facets, complete_run_id, "
+                                     "complete_time_ms FROM jobs WHERE "
+                                     "namespace = ? AND name = ?"));
+    find->Bind(1, e.job.ns);
+    find->Bind(2, e.job.name);
+    ASSIGN_OR_RETURN(bool row, find->Step());
+    JobRow job{.key = e.job};
+    json facets = json::object();
+    if (row) {
+      job.id = find->Int(0);
+      facets = ParseObject(find->Text(1));
+      job.complete_run_id = find->Text(2);
+      job.complete_time_ms = find->Int(3);
+      find->Reset();
+    }
+    for (const auto& [name, value] : e.job_facets.items()) facets[name] = value;
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        ctx_.db.Prepare(
+            "INSERT INTO jobs(namespace, name, job_type, description, sql, "
+            "facets, latest_run_id, created_at, updated_at) VALUES (?1, ?2, "
+            "?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT(namespace, name) DO "
+            "UPDATE SET job_type = CASE WHEN ?3 = '' THEN job_type ELSE ?3 "
+            "END, description = CASE WHEN ?4 = '' THEN description ELSE ?4 "
+            "END, sql = CASE WHEN ?5 = '' THEN sql ELSE ?5 END, facets = ?6, "
+            "latest_run_id = CASE WHEN ?7 = '' THEN latest_run_id ELSE ?7 "
+            "END, updated_at = ?8 RETURNING id"));
+    s->Bind(1, e.job.ns);
+    s->Bind(2, e.job.name);
+    s->Bind(3, e.job_type);
+    s->Bind(4, e.job_description);
+    s->Bind(5, e.sql);
+    s->Bind(6, facets.dump());
+    s->Bind(7, e.run_id);
+    s->Bind(8, event_->event_time);
+    ASSIGN_OR_RETURN(bool inserted, s->Step());
+    if (!inserted) return absl::InternalError("job upsert returned no id");
+    job.id = s->Int(0);
+    s->Reset();
+    return job;
+  }
+
+  absl::Status Run(const lineage::Event& e, const JobRow& job) {
+    ASSIGN_OR_RETURN(Statement * find,
+                     ctx_.db.Prepare("SELECT facets FROM runs WHERE job_id = "
+                                     "? AND run_id = ?"));
+    find->Bind(1, job.id);
+    find->Bind(2, e.run_id);
+    ASSIGN_OR_RETURN(bool row, find->Step());
+    json facets = json::object();
+    if (row) {
+      facets = ParseObject(find->Text(0));
+      find->Reset();
+    }
+    for (const auto& [name, value] : e.run_facets.items()) facets[name] = value;
+    std::string state = lineage::RunStateName(e.state);
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        ctx_.db.Prepare(
+            "INSERT INTO runs(job_id, run_id, state, last_event_ms, "
+            "parent_run_id, parent_job, error_message, facets) VALUES (?1, "
+            "?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO UPDATE SET "
+            "last_event_ms = max(last_event_ms, ?4), parent_run_id = CASE "
+            "WHEN ?5 = '' THEN parent_run_id ELSE ?5 END, parent_job = CASE "
+            "WHEN ?6 = '' THEN parent_job ELSE ?6 END, error_message = CASE "
+            "WHEN ?7 = '' THEN error_message ELSE ?7 END, facets = ?8"));
+    s->Bind(1, job.id);
+    s->Bind(2, e.run_id);
+    s->Bind(3, state);
+    s->Bind(4, e.event_time_ms);
+    s->Bind(5, e.parent ? e.parent->run_id : "");
+    s->Bind(6, e.parent ? e.parent->job.ToString() : "");
+    s->Bind(7, e.error_message);
+    s->Bind(8, facets.dump());
+    RETURN_IF_ERROR(s->Run());
+    ASSIGN_OR_RETURN(Statement * t,
+                     ctx_.db.Prepare("INSERT OR IGNORE INTO "
+                                     "run_transitions(job_id, run_id, state, "
+                                     "event_time_ms) VALUES (?, ?, ?, ?)"));
+    t->Bind(1, job.id);
+    t->Bind(2, e.run_id);
+    t->Bind(3, state);
+    t->Bind(4, e.event_time_ms);
+    RETURN_IF_ERROR(t->Run());
+    // The run's state: a terminal one wins whenever it arrived; else the
+    // latest, OTHER only when nothing else was said.
+    ASSIGN_OR_RETURN(
+        Statement * u,
+        ctx_.db.Prepare(
+            "UPDATE runs SET state = (SELECT state FROM run_transitions t "
+            "WHERE t.job_id = ?1 AND t.run_id = ?2 ORDER BY state IN "
+            "('COMPLETE', 'FAIL', 'ABORT') DESC, state <> 'OTHER' DESC, "
+            "event_time_ms DESC LIMIT 1), started_ms = (SELECT "
+            "min(event_time_ms) FROM run_transitions t WHERE t.job_id = ?1 "
+            "AND t.run_id = ?2 AND state = 'START'), ended_ms = (SELECT "
+            "max(event_time_ms) FROM run_transitions t WHERE t.job_id = ?1 "
+            "AND t.run_id = ?2 AND state IN ('COMPLETE', 'FAIL', 'ABORT')) "
+            "WHERE job_id = ?1 AND run_id = ?2"));
+    u->Bind(1, job.id);
+    u->Bind(2, e.run_id);
+    return u->Run();
+  }
+
+  absl::StatusOr<DatasetKey> KeyOf(int64_t dataset_id) {
+    ASSIGN_OR_RETURN(Statement * s,
+                     ctx_.db.Prepare("SELECT namespace, name FROM datasets "
+                                     "WHERE id = ?"));
+    s->Bind(1, dataset_id);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return absl::InternalError("edge to a missing dataset");
+    DatasetKey key{s->Text(0), s->Text(1)};
+    s->Reset();
+    return key;
+  }
+
+  absl::Status Edge(const JobRow& job, int64_t dataset_id,
+                    const DatasetFacts& facts, bool output,
+                    const std::string& run_id, bool current) {
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        ctx_.db.Prepare(
+            "INSERT INTO lineage_edges(job_id, dataset_id, output, run_id, "
+            "first_seen_ms, last_seen_ms, active, io_facets) VALUES (?1, ?2, "
+            "?3, ?4, ?5, ?5, ?6, ?7) ON CONFLICT DO UPDATE SET run_id = CASE "
+            "WHEN ?5 >= last_seen_ms THEN ?4 ELSE run_id END, io_facets = "
+            "CASE WHEN ?5 >= last_seen_ms THEN ?7 ELSE io_facets END, "
+            "first_seen_ms = min(first_seen_ms, ?5), last_seen_ms = "
+            "max(last_seen_ms, ?5), active = max(active, ?6) RETURNING "
+            "run_id, first_seen_ms, last_seen_ms, active"));
+    s->Bind(1, job.id);
+    s->Bind(2, dataset_id);
+    s->Bind(3, output ? 1 : 0);
+    s->Bind(4, run_id);
+    s->Bind(5, event_->event_time_ms);
+    s->Bind(6, current ? 1 : 0);
+    s->Bind(7, facts.io_facets.dump());
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) return absl::InternalError("edge upsert returned nothing");
+    LineageEdge edge{.job = job.key,
+                     .output = output,
+                     .active = s->Int(3) != 0,
+                     .run_id = s->Text(0),
+                     .first_seen_ms = s->Int(1),
+                     .last_seen_ms = s->Int(2)};
+    s->Reset();
+    ASSIGN_OR_RETURN(edge.dataset, KeyOf(dataset_id));
+    ctx_.change.lineage_edges.push_back(std::move(edge));
+    return absl::OkStatus();
+  }
+
+  absl::Status ColumnEdges(const JobRow& job, int64_t out_id,
+                           const DatasetFacts& facts, std::string_view path,
+                           const std::string& run_id, bool current) {
+    for (const lineage::ColumnLineage& cl : facts.column_lineage) {
+      for (size_t i = 0; i < cl.inputs.size(); ++i) {
+        const lineage::InputField& in = cl.inputs[i];
+        ASSIGN_OR_RETURN(
+            int64_t in_id,
+            IdOf(in.dataset, StrCat(path, ".facets.columnLineage.fields.",
+                                    cl.output_field, ".inputFields[", i, "]")));
+        json transformations = json::array();
+        for (const lineage::Transformation& t : in.transformations) {
+          transformations.push_back({{"type", t.type},
+                                     {"subtype", t.subtype},
+                                     {"description", t.description},
+                                     {"masking", t.masking}});
+        }
+        ASSIGN_OR_RETURN(
+            Statement * s,
+            ctx_.db.Prepare(
+                "INSERT INTO column_edges(out_dataset, out_field, "
+                "in_dataset, in_field, job_id, transformations, run_id, "
+                "first_seen_ms, last_seen_ms, active) VALUES (?1, ?2, ?3, "
+                "?4, ?5, ?6, ?7, ?8, ?8, ?9) ON CONFLICT DO UPDATE SET "
+                "transformations = CASE WHEN ?8 >= last_seen_ms THEN ?6 ELSE "
+                "transformations END, run_id = CASE WHEN ?8 >= last_seen_ms "
+                "THEN ?7 ELSE run_id END, first_seen_ms = "
+                "min(first_seen_ms, ?8), last_seen_ms = max(last_seen_ms, "
+                "?8), active = max(active, ?9)"));
+        s->Bind(1, out_id);
+        s->Bind(2, cl.output_field);
+        s->Bind(3, in_id);
+        s->Bind(4, in.field);
+        s->Bind(5, job.id);
+        s->Bind(6, transformations.dump());
+        s->Bind(7, run_id);
+        s->Bind(8, event_->event_time_ms);
+        s->Bind(9, current ? 1 : 0);
+        RETURN_IF_ERROR(s->Run());
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  // The job's latest complete run: what it did not report is no longer
+  // lineage.
+  absl::Status Complete(const JobRow& job, const lineage::Event& e) {
+    ASSIGN_OR_RETURN(Statement * j,
+                     ctx_.db.Prepare("UPDATE jobs SET complete_run_id = ?, "
+                                     "complete_time_ms = ? WHERE id = ?"));
+    j->Bind(1, e.run_id);
+    j->Bind(2, e.event_time_ms);
+    j->Bind(3, job.id);
+    RETURN_IF_ERROR(j->Run());
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        ctx_.db.Prepare("UPDATE lineage_edges SET active = 0 WHERE job_id = "
+                        "? AND run_id <> ? AND active = 1 RETURNING "
+                        "dataset_id, output, run_id, first_seen_ms, "
+                        "last_seen_ms"));
+    s->Bind(1, job.id);
+    s->Bind(2, e.run_id);
+    std::vector<std::pair<int64_t, LineageEdge>> stale;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      stale.push_back({s->Int(0), LineageEdge{.job = job.key,
+                                              .output = s->Int(1) != 0,
+                                              .active = false,
+                                              .run_id = s->Text(2),
+                                              .first_seen_ms = s->Int(3),
+                                              .last_seen_ms = s->Int(4)}});
+    }
+    for (auto& [dataset_id, edge] : stale) {
+      ASSIGN_OR_RETURN(edge.dataset, KeyOf(dataset_id));
+      ctx_.change.lineage_edges.push_back(std::move(edge));
+    }
+    ASSIGN_OR_RETURN(Statement * c,
+                     ctx_.db.Prepare("UPDATE column_edges SET active = 0 "
+                                     "WHERE job_id = ? AND run_id <> ? AND "
+                                     "active = 1"));
+    c->Bind(1, job.id);
+    c->Bind(2, e.run_id);
+    return c->Run();
+  }
+
+  WriteContext& ctx_;
+  const lineage::Event* event_ = nullptr;
+  int datasets_changed_ = 0;
+  std::map<DatasetKey, int64_t> ids_;  // datasets only named, by name
+};
+
+}  // namespace
+
+absl::StatusOr<IngestResult> Store::IngestEvents(
+    const std::vector<lineage::Event>& events, std::string_view actor) {
+  if (events.empty()) return absl::InvalidArgumentError("events: must not be empty");
+  return impl_->Write(actor, [&](WriteContext& ctx) -> absl::StatusOr<IngestResult> {
+    Ingest ingest(ctx);
+    for (size_t i = 0; i < events.size(); ++i) {
+      absl::Status s = ingest.Event(events[i]);
+      if (!s.ok()) {
+        return absl::Status(s.code(), StrCat("events[", i, "]: ", MessageOf(s)));
+      }
+    }
+    return IngestResult{.catalog_revision = ctx.catalog_revision,
+                        .datasets_changed = ingest.datasets_changed()};
+  });
+}
+
+absl::StatusOr<int64_t> Store::DeleteJob(const JobKey& key,
+                                         std::string_view actor) {
+  return impl_->Write(actor, [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
+    ASSIGN_OR_RETURN(Statement * s,
+                     ctx.db.Prepare("DELETE FROM jobs WHERE namespace = ? AND "
+                                    "name = ? RETURNING id"));
+    s->Bind(1, key.ns);
+    s->Bind(2, key.name);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) {
+      return absl::NotFoundError(StrCat("job \"", key.ToString(), "\" not found"));
+    }
+    s->Reset();
+    RETURN_IF_ERROR(ctx.Audit("job.delete", "Job", key.ToString(), 0, 0));
+    ctx.change.deleted_jobs.push_back(key);
+    return ctx.catalog_revision;
+  });
+}
+
+}  // namespace catalog::store

@@ -1,0 +1,298 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "lib/lineage/event.h"
+#include "server/store/store.h"
+
+namespace catalog::store {
+namespace {
+
+using ::testing::HasSubstr;
+using json = nlohmann::json;
+
+struct Io {
+  std::string name;
+  json facets = json::object();
+};
+
+// A RunEvent for job `job` of run `run` at minute `minute`.
+std::string RunEvent(const std::string& state, const std::string& run,
+                     int minute, const std::vector<Io>& inputs,
+                     const std::vector<Io>& outputs,
+                     const std::string& job = "etl.orders") {
+  json e = {{"eventType", state},
+            {"eventTime", "2024-05-01T10:" + std::string(minute < 10 ? "0" : "") +
+                              std::to_string(minute) + ":00Z"},
+            {"producer", "https://example.com/test"},
+            {"schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json"},
+            {"run", {{"runId", run}}},
+            {"job", {{"namespace", "airflow"}, {"name", job}}},
+            {"inputs", json::array()},
+            {"outputs", json::array()}};
+  for (const Io& io : inputs) {
+    e["inputs"].push_back({{"namespace", "pg"}, {"name", io.name}, {"facets", io.facets}});
+  }
+  for (const Io& io : outputs) {
+    e["outputs"].push_back({{"namespace", "pg"}, {"name", io.name}, {"facets", io.facets}});
+  }
+  return e.dump();
+}
+
+const std::string kRun1 = "11111111-1111-1111-1111-111111111111";
+const std::string kRun2 = "22222222-2222-2222-2222-222222222222";
+
+class StoreLineageTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("store_lineage_test_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    auto s = Store::Open({.path = (dir_ / "catalog.db").string()});
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+    store_->SetCommitHook([this](const Change& c) { changes_.push_back(c); });
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  absl::StatusOr<IngestResult> Ingest(const std::vector<std::string>& texts) {
+    std::vector<lineage::Event> events;
+    for (const std::string& t : texts) {
+      absl::StatusOr<lineage::Event> e = lineage::ParseEvent(t);
+      if (!e.ok()) return e.status();
+      events.push_back(*std::move(e));
+    }
+    return store_->IngestEvents(events, "serviceaccount:airflow");
+  }
+
+  // "job->dataset(out)" or "dataset->job(in)", with a * for inactive edges.
+  std::map<std::string, std::string> Edges() {
+    std::map<std::string, std::string> out;
+    absl::StatusOr<int64_t> r = store_->LoadLineage([&](const LineageEdge& e) {
+      std::string key = e.output ? e.job.ToString() + " -> " + e.dataset.ToString()
+                                 : e.dataset.ToString() + " -> " + e.job.ToString();
+      out[key] = (e.active ? "" : "* ") + e.run_id;
+    });
+    EXPECT_TRUE(r.ok()) << r.status();
+    return out;
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<Store> store_;
+  std::vector<Change> changes_;
+};
+
+TEST_F(StoreLineageTest, AnEventRegistersDatasetsJobRunAndEdges) {
+  json schema = {{"schema", {{"fields", {{{"name", "id"}, {"type", "INT"}}}}}},
+                 {"documentation", {{"description", "daily orders"}}},
+                 {"ownership", {{"owners", {{{"name", "team:sales"}}}}}}};
+  ASSERT_TRUE(Ingest({RunEvent("START", kRun1, 1, {{"raw"}}, {{"clean", schema}})}).ok());
+  absl::StatusOr<Dataset> clean = store_->GetDataset({"pg", "clean"});
+  ASSERT_TRUE(clean.ok()) << clean.status();
+  EXPECT_EQ(clean->spec.description, "daily orders");
+  ASSERT_EQ(clean->spec.fields.size(), 1u);
+  EXPECT_EQ(clean->spec.fields[0].type, "INT");
+  EXPECT_EQ(clean->spec.owners.at(0).principal, "group:sales");
+  EXPECT_EQ(clean->status.updated_by, "serviceaccount:airflow");
+  EXPECT_TRUE(store_->GetDataset({"pg", "raw"}).ok());
+
+  EXPECT_EQ(Edges(), (std::map<std::string, std::string>{
+                         {"pg/raw -> airflow/etl.orders", kRun1},
+                         {"airflow/etl.orders -> pg/clean", kRun1}}));
+  ASSERT_FALSE(changes_.empty());
+  EXPECT_EQ(changes_.back().lineage_edges.size(), 2u);
+  EXPECT_EQ(changes_.back().upserted.size(), 2u);  // the two new datasets
+
+  absl::StatusOr<JobRecord> job = store_->GetJob({"airflow", "etl.orders"});
+  ASSERT_TRUE(job.ok());
+  EXPECT_EQ(job->latest_run_id, kRun1);
+  EXPECT_EQ(job->latest_state, "START");
+  EXPECT_EQ(store_->GetJob({"airflow", "nope"}).status().code(),
+            absl::StatusCode::kNotFound);
+
+  // Audit: one event per ingested event, one per dataset created.
+  absl::StatusOr<std::vector<AuditEvent>> audit = store_->ListAudit(0, 100);
+  ASSERT_TRUE(audit.ok());
+  int ingests = 0, creates = 0;
+  for (const AuditEvent& a : *audit) {
+    ingests += a.action == "lineage.ingest";
+    creates += a.action == "dataset.create";
+  }
+  EXPECT_EQ(ingests, 1);
+  EXPECT_EQ(creates, 2);
+}
+
+TEST_F(StoreLineageTest, TheSameEventTwiceYieldsTheSameGraph) {
+  json cll = {{"columnLineage",
+               {{"fields",
+                 {{"id", {{"inputFields", {{{"namespace", "pg"}, {"name", "raw"}, {"field", "rid"}}}}}}}}}}};
+  std::vector<std::string> events = {
+      RunEvent("START", kRun1, 1, {{"raw"}}, {{"clean", cll}}),
+      RunEvent("COMPLETE", kRun1, 2, {{"raw"}}, {{"clean", cll}})};
+  ASSERT_TRUE(Ingest(events).ok());
+  auto edges = Edges();
+  absl::StatusOr<Dataset> before = store_->GetDataset({"pg", "clean"});
+  auto columns = store_->ColumnEdges({"pg", "clean"}, "", true, true);
+  ASSERT_TRUE(Ingest(events).ok());
+  EXPECT_EQ(Edges(), edges);
+  absl::StatusOr<Dataset> after = store_->GetDataset({"pg", "clean"});
+  EXPECT_EQ(after->status.revision, before->status.revision);
+  auto columns_after = store_->ColumnEdges({"pg", "clean"}, "", true, true);
+  ASSERT_EQ(columns_after->size(), 1u);
+  EXPECT_EQ(columns_after->at(0).first_seen_ms, columns->at(0).first_seen_ms);
+  EXPECT_EQ(columns_after->at(0).last_seen_ms, columns->at(0).last_seen_ms);
+  absl::StatusOr<Page<RunRecord>> runs = store_->ListRuns({"airflow", "etl.orders"}, {});
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->items.size(), 1u);
+  EXPECT_EQ(runs->items[0].transitions.size(), 2u);
+}
+
+TEST_F(StoreLineageTest, EdgesTheLatestCompleteRunNoLongerReportsGoInactive) {
+  ASSERT_TRUE(Ingest({RunEvent("START", kRun1, 1, {{"a"}, {"b"}}, {{"c"}}),
+                      RunEvent("COMPLETE", kRun1, 2, {{"a"}, {"b"}}, {{"c"}})})
+                  .ok());
+  // The second run reads only a.
+  ASSERT_TRUE(Ingest({RunEvent("START", kRun2, 10, {{"a"}}, {{"c"}}),
+                      RunEvent("COMPLETE", kRun2, 11, {{"a"}}, {{"c"}})})
+                  .ok());
+  EXPECT_EQ(Edges(), (std::map<std::string, std::string>{
+                         {"pg/a -> airflow/etl.orders", kRun2},
+                         {"pg/b -> airflow/etl.orders", "* " + kRun1},
+                         {"airflow/etl.orders -> pg/c", kRun2}}));
+  bool told = false;
+  for (const LineageEdge& e : changes_.back().lineage_edges) {
+    if (e.dataset.name == "b" && !e.active) told = true;
+  }
+  EXPECT_TRUE(told) << "the change must carry the edge that went inactive";
+  // A late event of the older run does not bring b back.
+  ASSERT_TRUE(Ingest({RunEvent("RUNNING", kRun1, 3, {{"a"}, {"b"}}, {{"c"}})}).ok());
+  EXPECT_EQ(Edges().at("pg/b -> airflow/etl.orders"), "* " + kRun1);
+  // A late COMPLETE of the older run changes nothing either.
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 4, {{"a"}, {"b"}}, {{"c"}})}).ok());
+  EXPECT_EQ(Edges().at("pg/a -> airflow/etl.orders"), kRun2);
+  EXPECT_EQ(Edges().at("pg/b -> airflow/etl.orders")[0], '*');
+}
+
+TEST_F(StoreLineageTest, RunStateTerminalWinsWhateverTheOrder) {
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 5, {}, {}),
+                      RunEvent("START", kRun1, 1, {}, {}),
+                      RunEvent("RUNNING", kRun1, 3, {}, {})})
+                  .ok());
+  absl::StatusOr<Page<RunRecord>> runs = store_->ListRuns({"airflow", "etl.orders"}, {});
+  ASSERT_TRUE(runs.ok());
+  ASSERT_EQ(runs->items.size(), 1u);
+  const RunRecord& r = runs->items[0];
+  EXPECT_EQ(r.state, "COMPLETE");
+  EXPECT_EQ(r.ended_ms - r.started_ms, 4 * 60 * 1000);
+  ASSERT_EQ(r.transitions.size(), 3u);
+  EXPECT_EQ(r.transitions[0].first, "START");
+  EXPECT_EQ(r.transitions[2].first, "COMPLETE");
+}
+
+TEST_F(StoreLineageTest, SymlinksAreAliasesOfOneDataset) {
+  json links = {{"symlinks",
+                 {{"identifiers",
+                   {{{"namespace", "hive://meta"}, {"name", "db.t"}, {"type", "TABLE"}}}}}}};
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 1, {}, {{"/warehouse/t", links}})}).ok());
+  absl::StatusOr<DatasetKey> k = store_->ResolveDataset({"hive://meta", "db.t"});
+  ASSERT_TRUE(k.ok()) << k.status();
+  EXPECT_EQ(k->ToString(), "pg//warehouse/t");
+  // Another job names the dataset by its alias: the same dataset.
+  json e = json::parse(RunEvent("COMPLETE", kRun2, 2, {}, {}, "reader"));
+  e["inputs"].push_back({{"namespace", "hive://meta"}, {"name", "db.t"}});
+  ASSERT_TRUE(Ingest({e.dump()}).ok());
+  EXPECT_EQ(Edges().count("pg//warehouse/t -> airflow/reader"), 1u);
+  EXPECT_EQ(store_->GetDataset({"hive://meta", "db.t"}).status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(*store_->DatasetAliases({"pg", "/warehouse/t"}),
+            std::vector<std::string>{"hive://meta/db.t"});
+}
+
+TEST_F(StoreLineageTest, LifecycleChangesAreHistory) {
+  json drop = {{"lifecycleStateChange", {{"lifecycleStateChange", "DROP"}}}};
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 1, {}, {{"t"}})}).ok());
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun2, 2, {}, {{"t", drop}}, "dropper")}).ok());
+  absl::StatusOr<Dataset> t = store_->GetDataset({"pg", "t"});
+  EXPECT_EQ(t->spec.lifecycle, Lifecycle::kDropped);
+  absl::StatusOr<std::vector<HistoryEntry>> h = store_->DatasetHistory({"pg", "t"});
+  ASSERT_EQ(h->size(), 2u);
+  EXPECT_THAT(h->back().changes, ::testing::Contains("spec.lifecycle"));
+}
+
+TEST_F(StoreLineageTest, AnOlderEventDoesNotUndoANewerSchema) {
+  json v2 = {{"schema", {{"fields", {{{"name", "id"}, {"type", "BIGINT"}}}}}}};
+  json v1 = {{"schema", {{"fields", {{{"name", "id"}, {"type", "INT"}}}}}}};
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun2, 20, {}, {{"t", v2}})}).ok());
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 10, {}, {{"t", v1}})}).ok());
+  EXPECT_EQ(store_->GetDataset({"pg", "t"})->spec.fields.at(0).type, "BIGINT");
+}
+
+TEST_F(StoreLineageTest, ABadEventInABatchChangesNothing) {
+  json tags = {{"tags", {{"tags", json::array()}}}};
+  for (int i = 0; i < 1001; ++i) {
+    tags["tags"]["tags"].push_back({{"key", "t" + std::to_string(i)}, {"value", "true"}});
+  }
+  int64_t revision = *store_->CatalogRevision();
+  absl::StatusOr<IngestResult> r =
+      Ingest({RunEvent("COMPLETE", kRun1, 1, {{"a"}}, {{"b"}}),
+              RunEvent("COMPLETE", kRun2, 2, {}, {{"c", tags}})});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()),
+              HasSubstr("events[1]: outputs[0] (pg/c): spec.tags: at most 1000"));
+  EXPECT_EQ(*store_->CatalogRevision(), revision);
+  EXPECT_TRUE(Edges().empty());
+  EXPECT_EQ(store_->GetDataset({"pg", "a"}).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(StoreLineageTest, ColumnEdgesBothWays) {
+  json cll = {{"columnLineage",
+               {{"fields",
+                 {{"total",
+                   {{"inputFields",
+                     {{{"namespace", "pg"}, {"name", "raw"}, {"field", "price"},
+                       {"transformations", {{{"type", "DIRECT"}, {"subtype", "AGGREGATION"}, {"masking", false}}}}},
+                      {{"namespace", "pg"}, {"name", "raw"}, {"field", "qty"}}}}}}}},
+                {"dataset", {{{"namespace", "pg"}, {"name", "raw"}, {"field", "status"}}}}}}};
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 1, {{"raw"}}, {{"agg", cll}})}).ok());
+  auto up = store_->ColumnEdges({"pg", "agg"}, "total", true, false);
+  ASSERT_TRUE(up.ok()) << up.status();
+  ASSERT_EQ(up->size(), 2u);
+  EXPECT_EQ(up->at(0).in_field, "price");
+  EXPECT_THAT(up->at(0).transformations, HasSubstr("AGGREGATION"));
+  EXPECT_EQ(up->at(0).job.ToString(), "airflow/etl.orders");
+  auto all = store_->ColumnEdges({"pg", "agg"}, "", true, false);
+  EXPECT_EQ(all->size(), 3u);  // with the whole-dataset dependency on status
+  auto down = store_->ColumnEdges({"pg", "raw"}, "price", false, false);
+  ASSERT_EQ(down->size(), 1u);
+  EXPECT_EQ(down->at(0).out_field, "total");
+}
+
+TEST_F(StoreLineageTest, DeletingAJobRemovesItsEdges) {
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 1, {{"a"}}, {{"b"}})}).ok());
+  absl::StatusOr<int64_t> r = store_->DeleteJob({"airflow", "etl.orders"}, "user:admin");
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_TRUE(Edges().empty());
+  EXPECT_EQ(changes_.back().deleted_jobs.size(), 1u);
+  EXPECT_EQ(store_->DeleteJob({"airflow", "etl.orders"}, "user:admin").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store_->GetDataset({"pg", "a"}).ok());  // datasets stay
+}
+
+TEST_F(StoreLineageTest, DeletingADatasetRemovesItsEdges) {
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 1, {{"a"}}, {{"b"}})}).ok());
+  ASSERT_TRUE(store_->DeleteDataset({"pg", "a"}, 0, "user:admin").ok());
+  EXPECT_EQ(Edges().size(), 1u);
+}
+
+}  // namespace
+}  // namespace catalog::store
