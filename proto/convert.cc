@@ -72,14 +72,6 @@ absl::StatusOr<OwnershipType> FromProto(v1::OwnershipType t,
   }
 }
 
-void OwnersToProto(const std::vector<Owner>& owners,
-                   google::protobuf::RepeatedPtrField<v1::Owner>* out) {
-  for (const Owner& o : owners) {
-    v1::Owner* p = out->Add();
-    p->set_principal(o.principal);
-    p->set_type(ToProto(o.type));
-  }
-}
 
 absl::StatusOr<std::vector<Owner>> OwnersFromProto(
     const google::protobuf::RepeatedPtrField<v1::Owner>& owners,
@@ -133,6 +125,15 @@ absl::StatusOr<std::vector<Field>> FieldsFromProto(
 }
 
 }  // namespace
+
+void OwnersToProto(const std::vector<Owner>& owners,
+                   google::protobuf::RepeatedPtrField<v1::Owner>* out) {
+  for (const Owner& o : owners) {
+    v1::Owner* p = out->Add();
+    p->set_principal(o.principal);
+    p->set_type(ToProto(o.type));
+  }
+}
 
 v1::DatasetKey ToProto(const DatasetKey& key) {
   v1::DatasetKey out;

@@ -12,6 +12,8 @@
 namespace catalog {
 
 v1::DatasetKey ToProto(const DatasetKey& key);
+void OwnersToProto(const std::vector<Owner>& owners,
+                   google::protobuf::RepeatedPtrField<v1::Owner>* out);
 DatasetKey FromProto(const v1::DatasetKey& key);
 
 v1::ObjectStatus ToProto(const ObjectStatus& status);

@@ -22,6 +22,9 @@
 #include "server/auth.h"
 #include "server/call.h"
 #include "server/catalog_service.h"
+#include "server/lineage/graph.h"
+#include "server/lineage_http.h"
+#include "server/lineage_service.h"
 #include "server/policy_service.h"
 #include "server/store/store.h"
 #include "server/token_service.h"
@@ -71,7 +74,11 @@ class CatalogServer::Impl {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<authz::Authorizer> authorizer;
+  std::unique_ptr<lineage::LineageGraph> graph;
+  int graph_hook = 0;
+  std::thread graph_loader;
   std::unique_ptr<CatalogServiceImpl> catalog_service;
+  std::unique_ptr<LineageServiceImpl> lineage_service;
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -81,6 +88,34 @@ class CatalogServer::Impl {
   int http_port = 0;
   fs::path admin_token_path;
   std::once_flag shutdown_once;
+
+  ~Impl() {
+    if (graph_loader.joinable()) graph_loader.join();
+    if (graph_hook != 0) store->RemoveCommitHook(graph_hook);
+  }
+
+  // The lineage graph follows commits from now on and loads in the
+  // background; lineage queries answer UNAVAILABLE until it has.
+  void StartLineageGraph() {
+    graph = std::make_unique<lineage::LineageGraph>();
+    graph_hook = store->AddCommitHook(
+        [g = graph.get()](const store::Change& c) { g->OnCommit(c); });
+    graph_loader = std::thread([this] {
+      auto start = std::chrono::steady_clock::now();
+      absl::Status loaded = graph->Load(*store);
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now() - start)
+                    .count();
+      if (loaded.ok()) {
+        spdlog::info("lineage graph loaded: {} edges, {} datasets, {} jobs in "
+                     "{} ms",
+                     graph->edge_count(), graph->dataset_count(),
+                     graph->job_count(), ms);
+      } else {
+        spdlog::error("lineage graph failed to load: {}", MessageOf(loaded));
+      }
+    });
+  }
 
   absl::Status EnsureAdminToken() {
     if (fs::exists(admin_token_path)) return absl::OkStatus();
@@ -93,8 +128,10 @@ class CatalogServer::Impl {
     return absl::OkStatus();
   }
 
-  absl::Status StartHttp(const std::string& address) {
+  absl::Status StartHttp(const std::string& address, size_t max_body_bytes) {
     http_server = std::make_unique<httplib::Server>();
+    http_server->set_payload_max_length(max_body_bytes);
+    RegisterLineageHttp(*http_server, *auth, *lineage_service);
     store::Store* s = store.get();
     http_server->Get("/healthz", [s](const httplib::Request&,
                                      httplib::Response& res) {
@@ -129,6 +166,8 @@ class CatalogServer::Impl {
         store.get(), auth.get(), authorizer.get());
     token_service = std::make_unique<TokenServiceImpl>(store.get(), auth.get(),
                                                        authorizer.get());
+    lineage_service = std::make_unique<LineageServiceImpl>(
+        store.get(), auth.get(), authorizer.get(), graph.get());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
@@ -144,6 +183,7 @@ class CatalogServer::Impl {
     builder.RegisterService(catalog_service.get());
     builder.RegisterService(token_service.get());
     builder.RegisterService(policy_service.get());
+    builder.RegisterService(lineage_service.get());
     grpc_server = builder.BuildAndStart();
     if (grpc_server == nullptr || grpc_port == 0) {
       return absl::UnavailableError(
@@ -209,8 +249,10 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
                  "is ready, calls that need a decision are refused");
   }
 
+  impl->StartLineageGraph();
   RETURN_IF_ERROR(impl->StartGrpc(config));
-  absl::Status http = impl->StartHttp(config.http_listen);
+  absl::Status http = impl->StartHttp(
+      config.http_listen, static_cast<size_t>(config.max_message_bytes));
   if (!http.ok()) {
     impl->grpc_server->Shutdown();
     return http;

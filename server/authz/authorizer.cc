@@ -52,12 +52,13 @@ absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::Create(
   // replaces it with the first real snapshot.
   a->snapshot_.store(Snapshot::Empty(), std::memory_order_release);
   a->rebuilder_ = std::thread([raw = a.get()] { raw->RebuildLoop(); });
-  store->SetCommitHook([raw = a.get()](const store::Change& c) { raw->OnCommit(c); });
+  a->commit_hook_ = store->AddCommitHook(
+      [raw = a.get()](const store::Change& c) { raw->OnCommit(c); });
   return a;
 }
 
 Authorizer::~Authorizer() {
-  store_->SetCommitHook(nullptr);
+  store_->RemoveCommitHook(commit_hook_);
   {
     std::lock_guard lock(mu_);
     stopping_ = true;

@@ -127,6 +127,7 @@ class Authorizer {
   int64_t requested_ = 0;            // guarded by mu_
   bool stopping_ = false;            // guarded by mu_
   std::thread rebuilder_;
+  int commit_hook_ = 0;  // the store hook handle
 };
 
 }  // namespace catalog::authz

@@ -52,6 +52,7 @@ EntityUid PrincipalUid(const PrincipalRef& ref) {
 }
 
 EntityUid DatasetUid(const DatasetKey& key) { return {"Dataset", key.ToString()}; }
+EntityUid JobUid(const JobKey& key) { return {"Job", key.ToString()}; }
 EntityUid DomainUid(std::string_view path) { return {"Domain", std::string(path)}; }
 EntityUid ColumnUid(const DatasetKey& key, std::string_view field_path) {
   return {"Column", key.ToString() + "#" + std::string(field_path)};

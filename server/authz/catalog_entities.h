@@ -12,6 +12,7 @@
 //   Column::"<namespace>/<name>#<field>" (parent: its dataset; nested fields
 //     as "a.b"), attributes name, type, tags, classification,
 //     classificationLevel;
+//   Job::"<namespace>/<name>" (lineage), no attributes;
 //   Action::"read", "write" in Action::"data"; "catalog:read",
 //     "catalog:write" in Action::"catalog"; "policy:write",
 //     "contract:write", "lineage:write", "audit:read" in
@@ -34,6 +35,9 @@ policy::EntityUid DatasetUid(const DatasetKey& key);
 policy::EntityUid DomainUid(std::string_view path);
 policy::EntityUid ColumnUid(const DatasetKey& key, std::string_view field_path);
 policy::EntityUid ActionUid(std::string_view name);
+// Job::"<namespace>/<name>": jobs have no attributes; lineage reads check
+// catalog:read on them.
+policy::EntityUid JobUid(const JobKey& key);
 
 policy::Entity PrincipalEntity(const Principal& principal);
 policy::Entity DomainEntity(const Domain& domain);

@@ -4,8 +4,8 @@
 // walk SQLite one hop at a time.
 //
 //   LineageGraph graph;
-//   RETURN_IF_ERROR(graph.Load(*store));
-//   store->SetCommitHook([&](const store::Change& c) { graph.OnCommit(c); });
+//   store->AddCommitHook([&](const store::Change& c) { graph.OnCommit(c); });
+//   RETURN_IF_ERROR(graph.Load(*store));  // may run on another thread
 //   ASSIGN_OR_RETURN(Traversal t, graph.Traverse({.start = node, ...}));
 //
 // Depth counts jobs: from a dataset, the jobs that read it and what they

@@ -192,8 +192,17 @@ absl::StatusOr<ApplyResponse> Store::Apply(
       /*commit=*/!dry_run);
 }
 
-void Store::SetCommitHook(std::function<void(const Change&)> hook) {
-  impl_->commit_hook = std::move(hook);
+int Store::AddCommitHook(std::function<void(const Change&)> hook) {
+  std::lock_guard lock(impl_->writer_mu);
+  int handle = impl_->next_hook++;
+  impl_->commit_hooks.emplace_back(handle, std::move(hook));
+  return handle;
+}
+
+void Store::RemoveCommitHook(int handle) {
+  std::lock_guard lock(impl_->writer_mu);
+  std::erase_if(impl_->commit_hooks,
+                [handle](const auto& h) { return h.first == handle; });
 }
 
 absl::StatusOr<int64_t> Store::CatalogRevision() {

@@ -287,10 +287,19 @@ class Store {
   // Removes the job, its runs and every edge through it.
   absl::StatusOr<int64_t> DeleteJob(const JobKey& key, std::string_view actor);
   // Column edges whose output (`upstream`) or input is `dataset`'s `field`;
-  // every field of the dataset when `field` is empty.
+  // every field of the dataset when `field` is empty. Upstream, a field's
+  // edges include the whole output's dependencies (out_field "").
   absl::StatusOr<std::vector<ColumnEdge>> ColumnEdges(
       const DatasetKey& dataset, std::string_view field, bool upstream,
       bool include_inactive);
+  // For each of `keys`, its owners and classification, or nothing when
+  // the dataset does not exist; one read transaction.
+  struct DatasetSummary {
+    std::vector<Owner> owners;
+    Classification classification = Classification::kUnspecified;
+  };
+  absl::StatusOr<std::vector<std::optional<DatasetSummary>>> DatasetSummaries(
+      const std::vector<DatasetKey>& keys);
   // Every lineage edge, in one read transaction; returns its revision.
   absl::StatusOr<int64_t> LoadLineage(
       const std::function<void(const LineageEdge&)>& each);
@@ -300,9 +309,11 @@ class Store {
 
   // Called after every committed write that bumped the catalog revision,
   // in commit order, before the write returns, while further writes wait:
-  // so whoever keeps a derived view sees every change, in order. Set once,
-  // before the store is shared between threads.
-  void SetCommitHook(std::function<void(const Change&)> hook);
+  // so whoever keeps a derived view sees every change, in order.
+  // Hooks run in the order they were added. Returns a handle for
+  // RemoveCommitHook.
+  int AddCommitHook(std::function<void(const Change&)> hook);
+  void RemoveCommitHook(int handle);
 
   class Impl;
 

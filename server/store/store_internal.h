@@ -31,7 +31,9 @@ class Store::Impl {
  public:
   std::unique_ptr<Connection> writer;
   std::mutex writer_mu;  // guards writer
-  std::function<void(const Change&)> commit_hook;  // set before use
+  // Guarded by writer_mu.
+  std::vector<std::pair<int, std::function<void(const Change&)>>> commit_hooks;
+  int next_hook = 1;
 
   std::vector<std::unique_ptr<Connection>> readers;  // guarded by readers_mu
   std::mutex readers_mu;
@@ -73,9 +75,9 @@ class Store::Impl {
     auto value = fn(ctx);
     if (!value.ok() || !commit) return value;
     RETURN_IF_ERROR(txn.Commit());
-    if (commit_hook && ctx.catalog_revision != 0) {
+    if (ctx.catalog_revision != 0) {
       ctx.change.catalog_revision = ctx.catalog_revision;
-      commit_hook(ctx.change);
+      for (const auto& [handle, hook] : commit_hooks) hook(ctx.change);
     }
     return value;
   }

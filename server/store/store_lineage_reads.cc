@@ -215,7 +215,7 @@ absl::StatusOr<std::vector<ColumnEdge>> Store::ColumnEdges(
               "column_edges c ON c.out_dataset = o.id JOIN datasets i ON i.id "
               "= c.in_dataset JOIN jobs j ON j.id = c.job_id WHERE "
               "o.namespace = ?1 AND o.name = ?2 AND (?3 = '' OR c.out_field "
-              "= ?3) AND (?4 OR c.active) ORDER BY 3, 4, 5, 6"
+              "IN (?3, '')) AND (?4 OR c.active) ORDER BY 3, 4, 5, 6"
             : "SELECT o.namespace, o.name, c.out_field, i.namespace, i.name, "
               "c.in_field, j.namespace, j.name, c.transformations, c.run_id, "
               "c.first_seen_ms, c.last_seen_ms, c.active FROM datasets i JOIN "
@@ -242,6 +242,48 @@ absl::StatusOr<std::vector<ColumnEdge>> Store::ColumnEdges(
                                .first_seen_ms = s->Int(10),
                                .last_seen_ms = s->Int(11),
                                .active = s->Int(12) != 0});
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<std::optional<Store::DatasetSummary>>>
+Store::DatasetSummaries(const std::vector<DatasetKey>& keys) {
+  using Result = std::vector<std::optional<DatasetSummary>>;
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<Result> {
+    ASSIGN_OR_RETURN(Statement * d,
+                     db.Prepare("SELECT id, coalesce(json_extract(spec, "
+                                "'$.classification'), '') FROM datasets "
+                                "WHERE namespace = ? AND name = ?"));
+    ASSIGN_OR_RETURN(Statement * o,
+                     db.Prepare("SELECT principal, type FROM dataset_owners "
+                                "WHERE dataset_id = ? ORDER BY principal, "
+                                "type"));
+    Result out;
+    out.reserve(keys.size());
+    for (const DatasetKey& key : keys) {
+      d->Bind(1, key.ns);
+      d->Bind(2, key.name);
+      ASSIGN_OR_RETURN(bool row, d->Step());
+      if (!row) {
+        out.emplace_back();
+        continue;
+      }
+      int64_t id = d->Int(0);
+      DatasetSummary summary;
+      summary.classification =
+          ParseClassification(d->Text(1)).value_or(Classification::kUnspecified);
+      d->Reset();
+      o->Bind(1, id);
+      while (true) {
+        ASSIGN_OR_RETURN(bool owner, o->Step());
+        if (!owner) break;
+        summary.owners.push_back(
+            {o->Text(0),
+             ParseOwnershipType(o->Text(1)).value_or(OwnershipType::kTechnical)});
+      }
+      o->Reset();
+      out.push_back(std::move(summary));
     }
     return out;
   });

@@ -57,7 +57,7 @@ class StoreLineageTest : public ::testing::Test {
     auto s = Store::Open({.path = (dir_ / "catalog.db").string()});
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
-    store_->SetCommitHook([this](const Change& c) { changes_.push_back(c); });
+    store_->AddCommitHook([this](const Change& c) { changes_.push_back(c); });
   }
   void TearDown() override {
     store_.reset();
@@ -266,10 +266,13 @@ TEST_F(StoreLineageTest, ColumnEdgesBothWays) {
   ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 1, {{"raw"}}, {{"agg", cll}})}).ok());
   auto up = store_->ColumnEdges({"pg", "agg"}, "total", true, false);
   ASSERT_TRUE(up.ok()) << up.status();
-  ASSERT_EQ(up->size(), 2u);
-  EXPECT_EQ(up->at(0).in_field, "price");
-  EXPECT_THAT(up->at(0).transformations, HasSubstr("AGGREGATION"));
-  EXPECT_EQ(up->at(0).job.ToString(), "airflow/etl.orders");
+  // price and qty, and status, which the whole output depends on.
+  ASSERT_EQ(up->size(), 3u);
+  EXPECT_EQ(up->at(0).out_field, "");
+  EXPECT_EQ(up->at(0).in_field, "status");
+  EXPECT_EQ(up->at(1).in_field, "price");
+  EXPECT_THAT(up->at(1).transformations, HasSubstr("AGGREGATION"));
+  EXPECT_EQ(up->at(1).job.ToString(), "airflow/etl.orders");
   auto all = store_->ColumnEdges({"pg", "agg"}, "", true, false);
   EXPECT_EQ(all->size(), 3u);  // with the whole-dataset dependency on status
   auto down = store_->ColumnEdges({"pg", "raw"}, "price", false, false);

@@ -1,0 +1,518 @@
+#include "server/lineage_service.h"
+
+#include <map>
+#include <set>
+
+#include <nlohmann/json.hpp>
+
+#include "lib/catalog/validate.h"
+#include "lib/lineage/event.h"
+#include "lib/lineage/node.h"
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+#include "lib/util/time.h"
+#include "proto/convert.h"
+#include "server/authz/catalog_entities.h"
+#include "server/call.h"
+#include "server/lineage/column_walk.h"
+
+namespace catalog::server {
+namespace {
+
+using lineage::Direction;
+using lineage::NodeRef;
+
+std::string TimeOf(int64_t ms) {
+  if (ms == 0) return "";
+  return FormatRfc3339(std::chrono::system_clock::time_point(
+      std::chrono::milliseconds(ms)));
+}
+
+absl::StatusOr<Direction> DirectionOf(v1::LineageDirection d) {
+  switch (d) {
+    case v1::LINEAGE_DIRECTION_UNSPECIFIED:
+    case v1::LINEAGE_DIRECTION_BOTH:
+      return Direction::kBoth;
+    case v1::LINEAGE_DIRECTION_UPSTREAM:
+      return Direction::kUpstream;
+    case v1::LINEAGE_DIRECTION_DOWNSTREAM:
+      return Direction::kDownstream;
+    default:
+      return absl::InvalidArgumentError(
+          StrCat("direction: unknown value ", static_cast<int>(d)));
+  }
+}
+
+absl::StatusOr<int> DepthOf(int32_t depth, int fallback) {
+  if (depth < 0) return absl::InvalidArgumentError("depth: must not be negative");
+  if (depth > kMaxLineageDepth) {
+    return absl::InvalidArgumentError(
+        StrCat("depth: at most ", kMaxLineageDepth, " (got ", depth, ")"));
+  }
+  return depth == 0 ? fallback : depth;
+}
+
+absl::Status MaxNodesOk(int32_t max_nodes) {
+  return max_nodes < 0 ? absl::InvalidArgumentError("max_nodes: must not be negative")
+                       : absl::OkStatus();
+}
+
+// A job's name in requests: "namespace/name" or "job:namespace/name".
+absl::StatusOr<JobKey> JobOf(std::string_view path, std::string_view text) {
+  std::string node = text.substr(0, 4) == "job:" ? std::string(text)
+                                                  : StrCat("job:", text);
+  ASSIGN_OR_RETURN(NodeRef ref, lineage::ParseNodeRef(path, node));
+  return ref.job;
+}
+
+v1::Transformation ToProto(const nlohmann::json& t) {
+  v1::Transformation out;
+  out.set_type(t.value("type", ""));
+  out.set_subtype(t.value("subtype", ""));
+  out.set_description(t.value("description", ""));
+  out.set_masking(t.value("masking", false));
+  return out;
+}
+
+// Gives nodes their ids, hiding those the caller may not catalog:read.
+class Redactor {
+ public:
+  Redactor(const authz::Authorizer& authorizer, const std::string& caller)
+      : authorizer_(authorizer), caller_(caller) {}
+
+  bool MayRead(const policy::EntityUid& uid) {
+    auto [it, added] = decided_.try_emplace({uid.type, uid.id}, false);
+    if (added) it->second = Require(authorizer_, caller_, "catalog:read", uid).ok();
+    return it->second;
+  }
+
+  // Fills `node`; returns its id.
+  std::string Dataset(const DatasetKey& key, std::string_view field,
+                      v1::LineageNode& node) {
+    if (!MayRead(authz::DatasetUid(key))) return Redact(node, field.empty() ? "dataset" : "column");
+    node.set_kind(field.empty() ? "dataset" : "column");
+    *node.mutable_dataset() = ToProto(key);
+    node.set_field(std::string(field));
+    node.set_id(field.empty() ? lineage::DatasetNodeId(key)
+                              : lineage::ColumnNodeId(key, field));
+    return node.id();
+  }
+
+  std::string Job(const JobKey& key, v1::LineageNode& node) {
+    if (!MayRead(authz::JobUid(key))) return Redact(node, "job");
+    node.set_kind("job");
+    node.set_job_namespace(key.ns);
+    node.set_job_name(key.name);
+    node.set_id(lineage::JobNodeId(key));
+    return node.id();
+  }
+
+  // The id of a job named only on an edge.
+  std::string JobId(const JobKey& key) {
+    return MayRead(authz::JobUid(key)) ? lineage::JobNodeId(key) : "redacted";
+  }
+
+ private:
+  std::string Redact(v1::LineageNode& node, const char* kind) {
+    node.set_kind(kind);
+    node.set_redacted(true);
+    node.set_id(StrCat("redacted:", ++redacted_));
+    return node.id();
+  }
+
+  const authz::Authorizer& authorizer_;
+  const std::string& caller_;
+  std::map<std::pair<std::string, std::string>, bool> decided_;  // (type, id)
+  int redacted_ = 0;
+};
+
+void ColumnEdgeToProto(const store::ColumnEdge& e, const std::string& from,
+                       const std::string& to, Redactor& redactor,
+                       v1::LineageEdge& out) {
+  out.set_from(from);
+  out.set_to(to);
+  out.set_active(e.active);
+  out.set_run_id(e.run_id);
+  out.set_first_seen(TimeOf(e.first_seen_ms));
+  out.set_last_seen(TimeOf(e.last_seen_ms));
+  out.set_job(redactor.JobId(e.job));
+  nlohmann::json ts = nlohmann::json::parse(e.transformations, nullptr, false);
+  if (ts.is_array()) {
+    for (const nlohmann::json& t : ts) {
+      if (t.is_object()) *out.add_transformations() = ToProto(t);
+    }
+  }
+}
+
+// The column walk as a graph message; returns each node's id.
+std::vector<std::string> ColumnWalkToProto(const lineage::ColumnWalk& walk,
+                                           Redactor& redactor,
+                                           v1::LineageGraph& out) {
+  std::vector<std::string> ids;
+  for (const lineage::ColumnWalk::Node& n : walk.nodes) {
+    v1::LineageNode* node = out.add_nodes();
+    node->set_depth(n.depth);
+    ids.push_back(redactor.Dataset(n.dataset, n.field, *node));
+  }
+  for (const lineage::ColumnWalk::Edge& e : walk.edges) {
+    ColumnEdgeToProto(e.edge, ids[e.from], ids[e.to], redactor, *out.add_edges());
+  }
+  out.set_truncated(walk.truncated);
+  return ids;
+}
+
+// Node ids from the start to node `i`, following parents.
+template <typename Nodes>
+std::vector<std::string> PathTo(const Nodes& nodes,
+                                const std::vector<std::string>& ids, int i) {
+  std::vector<std::string> path;
+  for (int at = i; at >= 0; at = nodes[at].parent) path.push_back(ids[at]);
+  return {path.rbegin(), path.rend()};
+}
+
+}  // namespace
+
+absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
+    const std::string& caller, const std::vector<std::string>& texts) {
+  if (texts.empty()) return absl::InvalidArgumentError("events: must not be empty");
+  if (texts.size() > static_cast<size_t>(kMaxIngestEvents)) {
+    return absl::InvalidArgumentError(
+        StrCat("events: at most ", kMaxIngestEvents, " per call (got ",
+               texts.size(), ")"));
+  }
+  RETURN_IF_ERROR(Require(*authorizer_, caller, "lineage:write", CatalogRoot()));
+  std::vector<lineage::Event> events;
+  events.reserve(texts.size());
+  for (size_t i = 0; i < texts.size(); ++i) {
+    absl::StatusOr<lineage::Event> e = lineage::ParseEvent(texts[i]);
+    if (!e.ok()) {
+      return absl::InvalidArgumentError(
+          StrCat("events[", i, "]: ", MessageOf(e.status())));
+    }
+    events.push_back(*std::move(e));
+  }
+  ASSIGN_OR_RETURN(store::IngestResult result, store_->IngestEvents(events, caller));
+  authorizer_->WaitFor(result.catalog_revision,
+                       std::chrono::system_clock::now() + std::chrono::seconds(10));
+  return result;
+}
+
+grpc::Status LineageServiceImpl::Ingest(grpc::ServerContext* context,
+                                        const v1::IngestRequest* request,
+                                        v1::IngestResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    std::vector<std::string> texts(request->events().begin(),
+                                   request->events().end());
+    ASSIGN_OR_RETURN(store::IngestResult r, IngestEvents(caller, texts));
+    response->set_events(static_cast<int32_t>(texts.size()));
+    response->set_datasets_changed(r.datasets_changed);
+    response->set_catalog_revision(r.catalog_revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status LineageServiceImpl::GetLineage(grpc::ServerContext* context,
+                                            const v1::GetLineageRequest* request,
+                                            v1::LineageGraph* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(NodeRef start, lineage::ParseNodeRef("node", request->node()));
+    ASSIGN_OR_RETURN(Direction direction, DirectionOf(request->direction()));
+    ASSIGN_OR_RETURN(int depth, DepthOf(request->depth(), 1));
+    RETURN_IF_ERROR(MaxNodesOk(request->max_nodes()));
+    Redactor redactor(*authorizer_, caller);
+    if (start.kind == NodeRef::Kind::kColumn) {
+      ASSIGN_OR_RETURN(start.dataset, store_->ResolveDataset(start.dataset));
+      ASSIGN_OR_RETURN(lineage::ColumnWalk walk,
+                       lineage::WalkColumns(*store_, {.starts = {{start.dataset, start.field}},
+                                                      .direction = direction,
+                                                      .depth = depth,
+                                                      .max_nodes = request->max_nodes(),
+                                                      .include_inactive = request->include_inactive()}));
+      ColumnWalkToProto(walk, redactor, *response);
+      return absl::OkStatus();
+    }
+    if (start.kind == NodeRef::Kind::kDataset) {
+      ASSIGN_OR_RETURN(start.dataset, store_->ResolveDataset(start.dataset));
+    }
+    ASSIGN_OR_RETURN(lineage::Traversal t,
+                     graph_->Traverse({.start = start,
+                                       .direction = direction,
+                                       .depth = depth,
+                                       .max_nodes = request->max_nodes(),
+                                       .include_inactive = request->include_inactive()}));
+    std::vector<std::string> ids;
+    ids.reserve(t.nodes.size());
+    std::map<DatasetKey, std::string> readable;  // datasets shown, by key
+    for (const lineage::Traversal::Node& n : t.nodes) {
+      v1::LineageNode* node = response->add_nodes();
+      node->set_depth(n.depth);
+      if (n.is_job) {
+        ids.push_back(redactor.Job(n.job, *node));
+      } else {
+        ids.push_back(redactor.Dataset(n.dataset, "", *node));
+        if (!node->redacted()) readable.emplace(n.dataset, ids.back());
+      }
+    }
+    for (const lineage::Traversal::Edge& e : t.edges) {
+      v1::LineageEdge* edge = response->add_edges();
+      edge->set_from(ids[e.from]);
+      edge->set_to(ids[e.to]);
+      edge->set_active(e.active);
+      edge->set_run_id(e.run_id);
+      edge->set_first_seen(TimeOf(e.first_seen_ms));
+      edge->set_last_seen(TimeOf(e.last_seen_ms));
+    }
+    if (request->columns()) {
+      // Column edges between the datasets shown, by their output side.
+      std::set<std::string> columns;
+      for (const auto& [key, id] : readable) {
+        ASSIGN_OR_RETURN(std::vector<store::ColumnEdge> edges,
+                         store_->ColumnEdges(key, "", true, request->include_inactive()));
+        for (const store::ColumnEdge& e : edges) {
+          if (!readable.count(e.in_dataset)) continue;
+          std::string ids_of[2];
+          int side = 0;
+          for (const auto& [dataset, field] :
+               {std::pair{e.in_dataset, e.in_field}, std::pair{e.out_dataset, e.out_field}}) {
+            if (field.empty()) {
+              ids_of[side++] = readable.at(dataset);
+              continue;
+            }
+            std::string id = lineage::ColumnNodeId(dataset, field);
+            if (columns.insert(id).second) {
+              v1::LineageNode* node = response->add_nodes();
+              redactor.Dataset(dataset, field, *node);
+            }
+            ids_of[side++] = id;
+          }
+          ColumnEdgeToProto(e, ids_of[0], ids_of[1], redactor, *response->add_edges());
+        }
+      }
+    }
+    response->set_truncated(t.truncated);
+    response->set_catalog_revision(t.revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status LineageServiceImpl::GetColumnLineage(
+    grpc::ServerContext* context, const v1::GetColumnLineageRequest* request,
+    v1::LineageGraph* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(NodeRef start, lineage::ParseNodeRef("node", request->node()));
+    if (start.kind != NodeRef::Kind::kColumn) {
+      return absl::InvalidArgumentError(
+          StrCat("node: \"", request->node(), "\" is not a column (write namespace/name#field)"));
+    }
+    ASSIGN_OR_RETURN(Direction direction, DirectionOf(request->direction()));
+    ASSIGN_OR_RETURN(int depth, DepthOf(request->depth(), 10));
+    RETURN_IF_ERROR(MaxNodesOk(request->max_nodes()));
+    ASSIGN_OR_RETURN(start.dataset, store_->ResolveDataset(start.dataset));
+    ASSIGN_OR_RETURN(lineage::ColumnWalk walk,
+                     lineage::WalkColumns(*store_, {.starts = {{start.dataset, start.field}},
+                                                    .direction = direction,
+                                                    .depth = depth,
+                                                    .max_nodes = request->max_nodes(),
+                                                    .include_inactive = request->include_inactive()}));
+    Redactor redactor(*authorizer_, caller);
+    ColumnWalkToProto(walk, redactor, *response);
+    ASSIGN_OR_RETURN(int64_t revision, store_->CatalogRevision());
+    response->set_catalog_revision(revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status LineageServiceImpl::Impact(grpc::ServerContext* context,
+                                        const v1::ImpactRequest* request,
+                                        v1::ImpactResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(NodeRef start, lineage::ParseNodeRef("node", request->node()));
+    if (start.kind == NodeRef::Kind::kJob) {
+      return absl::InvalidArgumentError("node: impact starts at a dataset or a column");
+    }
+    ASSIGN_OR_RETURN(int depth, DepthOf(request->depth(), 10));
+    RETURN_IF_ERROR(MaxNodesOk(request->max_nodes()));
+    ASSIGN_OR_RETURN(start.dataset, store_->ResolveDataset(start.dataset));
+    std::vector<std::string> fields(request->columns().begin(), request->columns().end());
+    if (start.kind == NodeRef::Kind::kColumn) fields.push_back(start.field);
+    for (size_t i = 0; i < fields.size(); ++i) {
+      RETURN_IF_ERROR(ValidateName(StrCat("columns[", i, "]"), fields[i], kMaxShortNameBytes));
+    }
+    Redactor redactor(*authorizer_, caller);
+
+    // Datasets and jobs reached, each with the node it was first reached
+    // at, for its path.
+    struct Hit {
+      std::vector<std::string> path;
+      int depth = 0;
+      std::set<std::string> columns;
+    };
+    std::map<DatasetKey, Hit> datasets;
+    std::map<JobKey, Hit> jobs;
+    if (fields.empty()) {
+      ASSIGN_OR_RETURN(lineage::Traversal t,
+                       graph_->Traverse({.start = start,
+                                         .direction = Direction::kDownstream,
+                                         .depth = depth,
+                                         .max_nodes = request->max_nodes()}));
+      std::vector<std::string> ids;
+      for (const lineage::Traversal::Node& n : t.nodes) {
+        v1::LineageNode scratch;
+        ids.push_back(n.is_job ? redactor.Job(n.job, scratch)
+                               : redactor.Dataset(n.dataset, "", scratch));
+      }
+      for (size_t i = 1; i < t.nodes.size(); ++i) {
+        const lineage::Traversal::Node& n = t.nodes[i];
+        Hit hit{.path = PathTo(t.nodes, ids, static_cast<int>(i)), .depth = n.depth};
+        if (n.is_job) {
+          jobs.emplace(n.job, std::move(hit));
+        } else {
+          datasets.emplace(n.dataset, std::move(hit));
+        }
+      }
+      response->set_truncated(t.truncated);
+      response->set_catalog_revision(t.revision);
+    } else {
+      lineage::ColumnWalkRequest walk_request{.direction = Direction::kDownstream,
+                                              .depth = depth,
+                                              .max_nodes = request->max_nodes()};
+      for (const std::string& f : fields) walk_request.starts.push_back({start.dataset, f});
+      ASSIGN_OR_RETURN(lineage::ColumnWalk walk, lineage::WalkColumns(*store_, walk_request));
+      v1::LineageGraph scratch;
+      std::vector<std::string> ids = ColumnWalkToProto(walk, redactor, scratch);
+      for (size_t i = fields.size(); i < walk.nodes.size(); ++i) {
+        const lineage::ColumnWalk::Node& n = walk.nodes[i];
+        if (n.dataset == start.dataset) continue;
+        Hit& hit = datasets[n.dataset];
+        if (hit.path.empty()) {
+          hit.path = PathTo(walk.nodes, ids, static_cast<int>(i));
+          hit.depth = n.depth;
+        }
+        if (!n.field.empty() && !scratch.nodes(static_cast<int>(i)).redacted()) {
+          hit.columns.insert(n.field);
+        }
+      }
+      for (const lineage::ColumnWalk::Edge& e : walk.edges) {
+        Hit& hit = jobs[e.edge.job];
+        if (hit.path.empty()) {
+          hit.path = PathTo(walk.nodes, ids, e.to);
+          hit.depth = walk.nodes[e.to].depth;
+        }
+      }
+      response->set_truncated(walk.truncated);
+      ASSIGN_OR_RETURN(int64_t revision, store_->CatalogRevision());
+      response->set_catalog_revision(revision);
+    }
+
+    std::vector<DatasetKey> shown;
+    for (const auto& [key, hit] : datasets) {
+      if (redactor.MayRead(authz::DatasetUid(key))) shown.push_back(key);
+    }
+    ASSIGN_OR_RETURN(auto summaries, store_->DatasetSummaries(shown));
+    std::map<DatasetKey, const store::Store::DatasetSummary*> summary_of;
+    for (size_t i = 0; i < shown.size(); ++i) {
+      if (summaries[i]) summary_of[shown[i]] = &*summaries[i];
+    }
+    for (const auto& [key, hit] : datasets) {
+      v1::ImpactedNode* out = response->add_datasets();
+      redactor.Dataset(key, "", *out->mutable_node());
+      out->mutable_node()->set_depth(hit.depth);
+      for (const std::string& p : hit.path) out->add_path(p);
+      for (const std::string& c : hit.columns) out->add_columns(c);
+      auto s = summary_of.find(key);
+      if (s != summary_of.end()) {
+        OwnersToProto(s->second->owners, out->mutable_owners());
+        out->set_classification(ClassificationName(s->second->classification));
+      }
+    }
+    for (const auto& [key, hit] : jobs) {
+      v1::ImpactedNode* out = response->add_jobs();
+      redactor.Job(key, *out->mutable_node());
+      out->mutable_node()->set_depth(hit.depth);
+      for (const std::string& p : hit.path) out->add_path(p);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status LineageServiceImpl::ListJobs(grpc::ServerContext* context,
+                                          const v1::ListJobsRequest* request,
+                                          v1::ListJobsResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    if (request->page_size() < 0) {
+      return absl::InvalidArgumentError("page_size: must not be negative");
+    }
+    ASSIGN_OR_RETURN(store::Page<store::JobRecord> page,
+                     store_->ListJobs(request->namespace_(),
+                                      {.page_size = request->page_size(),
+                                       .page_token = request->page_token()}));
+    Redactor redactor(*authorizer_, caller);
+    for (const store::JobRecord& j : page.items) {
+      if (!redactor.MayRead(authz::JobUid(j.key))) continue;
+      v1::Job* out = response->add_jobs();
+      out->set_namespace_(j.key.ns);
+      out->set_name(j.key.name);
+      out->set_job_type(j.job_type);
+      out->set_description(j.description);
+      out->set_sql(j.sql);
+      out->set_facets_json(j.facets);
+      out->set_latest_run_id(j.latest_run_id);
+      out->set_latest_state(j.latest_state);
+      out->set_created_at(j.created_at);
+      out->set_updated_at(j.updated_at);
+    }
+    response->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status LineageServiceImpl::ListRuns(grpc::ServerContext* context,
+                                          const v1::ListRunsRequest* request,
+                                          v1::ListRunsResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(JobKey job, JobOf("job", request->job()));
+    if (request->page_size() < 0) {
+      return absl::InvalidArgumentError("page_size: must not be negative");
+    }
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", authz::JobUid(job)));
+    ASSIGN_OR_RETURN(store::Page<store::RunRecord> page,
+                     store_->ListRuns(job, {.page_size = request->page_size(),
+                                            .page_token = request->page_token()}));
+    for (const store::RunRecord& r : page.items) {
+      v1::Run* out = response->add_runs();
+      out->set_run_id(r.run_id);
+      out->set_job(r.job.ToString());
+      out->set_state(r.state);
+      out->set_started_at(TimeOf(r.started_ms));
+      out->set_ended_at(TimeOf(r.ended_ms));
+      if (r.started_ms != 0 && r.ended_ms != 0) {
+        out->set_duration_ms(r.ended_ms - r.started_ms);
+      }
+      out->set_parent_run_id(r.parent_run_id);
+      out->set_parent_job(r.parent_job);
+      out->set_error_message(r.error_message);
+      out->set_facets_json(r.facets);
+      for (const auto& [state, ms] : r.transitions) {
+        v1::RunTransition* t = out->add_transitions();
+        t->set_state(state);
+        t->set_time(TimeOf(ms));
+      }
+    }
+    response->set_next_page_token(page.next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status LineageServiceImpl::DeleteJob(grpc::ServerContext* context,
+                                           const v1::DeleteJobRequest* request,
+                                           v1::DeleteResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(JobKey job, JobOf("job", request->job()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "lineage:write", CatalogRoot()));
+    ASSIGN_OR_RETURN(int64_t revision, store_->DeleteJob(job, caller));
+    response->set_catalog_revision(revision);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace catalog::server
