@@ -23,6 +23,7 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
   client->catalog_ = v1::CatalogService::NewStub(client->channel_);
   client->tokens_ = v1::TokenService::NewStub(client->channel_);
   client->policies_ = v1::PolicyService::NewStub(client->channel_);
+  client->lineage_ = v1::LineageService::NewStub(client->channel_);
   return client;
 }
 

@@ -1,0 +1,419 @@
+// Integration: LineageService and the OpenLineage HTTP transport on a real
+// server in-process, fed with the OpenLineage conformance events.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "client/client.h"
+#include "lib/lineage/event.h"
+#include "server/server.h"
+#include "tests/test_env.h"
+
+namespace catalog {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using client::CatalogClient;
+using LStub = v1::LineageService::Stub;
+using json = nlohmann::json;
+
+fs::path OpenLineageDir() {
+  return testing::SourceDir().parent_path() / "shared" / "conformance" / "openlineage";
+}
+
+// The captured real events, scenario by scenario, in file order.
+std::vector<std::string> RealEvents() {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(OpenLineageDir() / "real-events")) {
+    if (e.path().extension() == ".json" &&
+        e.path().parent_path().filename() == "events") {
+      files.push_back(e.path());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<std::string> out;
+  for (const fs::path& f : files) out.push_back(testing::ReadFile(f));
+  return out;
+}
+
+std::string Event(const std::string& state, const std::string& run, int minute,
+                  const std::vector<std::string>& inputs,
+                  const std::vector<std::string>& outputs,
+                  const std::string& job, json output_facets = json::object()) {
+  json e = {{"eventType", state},
+            {"eventTime", "2024-05-01T10:" + std::string(minute < 10 ? "0" : "") +
+                              std::to_string(minute) + ":00Z"},
+            {"producer", "https://example.com/test"},
+            {"schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json"},
+            {"run", {{"runId", run}}},
+            {"job", {{"namespace", "etl"}, {"name", job}}},
+            {"inputs", json::array()},
+            {"outputs", json::array()}};
+  for (const std::string& i : inputs) {
+    e["inputs"].push_back({{"namespace", "pg"}, {"name", i}});
+  }
+  for (const std::string& o : outputs) {
+    e["outputs"].push_back({{"namespace", "pg"}, {"name", o}, {"facets", output_facets}});
+  }
+  return e.dump();
+}
+
+const char kRun1[] = "11111111-1111-1111-1111-111111111111";
+const char kRun2[] = "22222222-2222-2222-2222-222222222222";
+
+class LineageServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server::ServerConfig config;
+    config.listen = "127.0.0.1:0";
+    config.http_listen = "127.0.0.1:0";
+    config.data_dir = (dir_.path() / "data").string();
+    config.policies_dir = (testing::SourceDir() / "policies").string();
+    config.max_message_bytes = 8 * 1024 * 1024;
+    auto s = server::CatalogServer::Start(config);
+    ASSERT_TRUE(s.ok()) << s.status();
+    server_ = *std::move(s);
+    admin_token_ = testing::ReadFile(server_->admin_token_path());
+    admin_token_.pop_back();
+    admin_ = Connect(admin_token_);
+    v1::ApplyRequest seed;
+    for (auto [kind, name] : {std::pair{v1::PRINCIPAL_KIND_USER, "bob"},
+                              std::pair{v1::PRINCIPAL_KIND_SERVICE_ACCOUNT, "airflow"}}) {
+      v1::Principal* p = seed.add_resources()->mutable_principal();
+      p->set_kind(kind);
+      p->set_name(name);
+    }
+    ASSERT_TRUE(admin_->Call(&v1::CatalogService::Stub::Apply, admin_->catalog(), seed).ok());
+    bob_ = Connect(Issue("user:bob"));
+    pipeline_token_ = Issue("serviceaccount:airflow");
+    pipeline_ = Connect(pipeline_token_);
+  }
+
+  std::unique_ptr<CatalogClient> Connect(const std::string& token) {
+    return *CatalogClient::Connect(
+        {.address = "127.0.0.1:" + std::to_string(server_->grpc_port()), .token = token});
+  }
+  std::string Issue(const std::string& principal) {
+    v1::CreateTokenRequest req;
+    req.set_principal(principal);
+    auto r = admin_->Call(&v1::TokenService::Stub::CreateToken, admin_->tokens(), req);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r->secret();
+  }
+  absl::StatusOr<v1::IngestResponse> Ingest(CatalogClient& c,
+                                            const std::vector<std::string>& events) {
+    v1::IngestRequest req;
+    for (const std::string& e : events) req.add_events(e);
+    return c.Call(&LStub::Ingest, c.lineage(), req);
+  }
+  absl::StatusOr<v1::LineageGraph> Lineage(CatalogClient& c, const std::string& node,
+                                           v1::LineageDirection direction, int depth,
+                                           bool columns = false) {
+    v1::GetLineageRequest req;
+    req.set_node(node);
+    req.set_direction(direction);
+    req.set_depth(depth);
+    req.set_columns(columns);
+    // The graph follows commits before a write returns; it may still be
+    // loading right after start.
+    absl::StatusOr<v1::LineageGraph> g;
+    testing::WaitFor([&] {
+      g = c.Call(&LStub::GetLineage, c.lineage(), req);
+      return g.status().code() != absl::StatusCode::kUnavailable;
+    });
+    return g;
+  }
+  static std::set<std::string> Ids(const v1::LineageGraph& g) {
+    std::set<std::string> out;
+    for (const v1::LineageNode& n : g.nodes()) out.insert(n.id());
+    return out;
+  }
+  int64_t Revision() {
+    httplib::Client http("127.0.0.1", server_->http_port());
+    auto res = http.Get("/healthz");
+    return res ? json::parse(res->body)["catalog_revision"].get<int64_t>() : -1;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<server::CatalogServer> server_;
+  std::string admin_token_, pipeline_token_;
+  std::unique_ptr<CatalogClient> admin_, bob_, pipeline_;
+};
+
+TEST_F(LineageServiceTest, EveryCapturedRealEventIngests) {
+  std::vector<std::string> events = RealEvents();
+  ASSERT_EQ(events.size(), 74u);
+  for (size_t i = 0; i < events.size(); ++i) {
+    absl::StatusOr<v1::IngestResponse> r = Ingest(*pipeline_, {events[i]});
+    ASSERT_TRUE(r.ok()) << "event " << i << ": " << r.status();
+  }
+  // The Airflow scenario: gs://mock-bucket/test.csv -> BQ.upload ->
+  // bigquery/mock-project.test.upload -> BQ.copy -> ..._cp -> BQ.download.
+  absl::StatusOr<v1::LineageGraph> g =
+      Lineage(*bob_, "gs://mock-bucket/test.csv", v1::LINEAGE_DIRECTION_DOWNSTREAM, 3);
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_THAT(Ids(*g), ::testing::IsSupersetOf(
+                           {"gs://mock-bucket/test.csv", "job:airflow/BQ.upload",
+                            "bigquery/mock-project.test.upload", "job:airflow/BQ.copy",
+                            "bigquery/mock-project.test.upload_cp",
+                            "job:airflow/BQ.download", "gs://mock-bucket/result.csv"}));
+  // Column lineage came with those events.
+  v1::GetColumnLineageRequest col;
+  col.set_node("gs://mock-bucket/result.csv#" + [&] {
+    // Whatever the first column of the result is.
+    v1::GetDatasetRequest req;
+    req.mutable_key()->set_namespace_("gs://mock-bucket");
+    req.mutable_key()->set_name("result.csv");
+    auto d = bob_->Call(&v1::CatalogService::Stub::GetDataset, bob_->catalog(), req);
+    EXPECT_TRUE(d.ok()) << d.status();
+    return d.ok() && d->spec().schema().fields_size() > 0
+               ? d->spec().schema().fields(0).name()
+               : std::string("?");
+  }());
+  col.set_direction(v1::LINEAGE_DIRECTION_UPSTREAM);
+  auto cg = bob_->Call(&LStub::GetColumnLineage, bob_->lineage(), col);
+  ASSERT_TRUE(cg.ok()) << cg.status();
+  EXPECT_GT(cg->edges_size(), 0);
+  // Jobs and runs.
+  v1::ListJobsRequest jobs;
+  jobs.set_namespace_("airflow");
+  auto j = bob_->Call(&LStub::ListJobs, bob_->lineage(), jobs);
+  ASSERT_TRUE(j.ok());
+  EXPECT_GE(j->jobs_size(), 10);
+  v1::ListRunsRequest runs;
+  runs.set_job("airflow/BQ.upload");
+  auto r = bob_->Call(&LStub::ListRuns, bob_->lineage(), runs);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->runs_size(), 1);
+  EXPECT_EQ(r->runs(0).state(), "COMPLETE");
+  EXPECT_EQ(r->runs(0).transitions_size(), 2);
+  EXPECT_FALSE(r->runs(0).parent_run_id().empty());
+}
+
+TEST_F(LineageServiceTest, TheInvalidExampleIsRefusedAndChangesNothing) {
+  int64_t before = Revision();
+  std::string invalid = testing::ReadFile(
+      OpenLineageDir() / "examples" / "06_INVALID_runevent_no_run_id_fluentd.json");
+  std::string good = Event("COMPLETE", kRun1, 1, {"a"}, {"b"}, "j");
+  absl::StatusOr<v1::IngestResponse> r = Ingest(*pipeline_, {good, invalid});
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(r.status().message()), HasSubstr("events[1]: run.runId: is required"));
+  EXPECT_EQ(Revision(), before);
+  auto g = Lineage(*bob_, "pg/a", v1::LINEAGE_DIRECTION_BOTH, 1);
+  EXPECT_EQ(g.status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(LineageServiceTest, OnlyThoseAllowedMayReportLineage) {
+  auto r = Ingest(*bob_, {Event("COMPLETE", kRun1, 1, {"a"}, {"b"}, "j")});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Ingest(*admin_, {Event("COMPLETE", kRun1, 1, {"a"}, {"b"}, "j")}).ok());
+}
+
+TEST_F(LineageServiceTest, TheHttpTransportTakesEventsAsOpenLineageSendsThem) {
+  httplib::Client http("127.0.0.1", server_->http_port());
+  httplib::Headers auth = {{"Authorization", "Bearer " + pipeline_token_}};
+  std::string one = Event("COMPLETE", kRun1, 1, {"a"}, {"b"}, "j1");
+  auto res = http.Post("/api/v1/lineage", auth, one, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201) << res->body;
+  EXPECT_EQ(json::parse(res->body)["events"], 1);
+  json batch = json::array({json::parse(Event("COMPLETE", kRun2, 2, {"b"}, {"c"}, "j2")),
+                            json::parse(Event("COMPLETE", kRun2, 3, {"c"}, {"d"}, "j3"))});
+  res = http.Post("/api/v1/lineage/batch", auth, batch.dump(), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 201) << res->body;
+  auto g = Lineage(*bob_, "pg/a", v1::LINEAGE_DIRECTION_DOWNSTREAM, 5);
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ(Ids(*g).count("pg/d"), 1u);
+
+  int64_t before = Revision();
+  res = http.Post("/api/v1/lineage", one, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  res = http.Post("/api/v1/lineage", auth, "{\"eventTime\": ", "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_THAT(json::parse(res->body)["message"].get<std::string>(), HasSubstr("body"));
+  std::string huge(9 * 1024 * 1024, ' ');
+  res = http.Post("/api/v1/lineage", auth, huge, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 413);
+  EXPECT_EQ(Revision(), before);
+}
+
+TEST_F(LineageServiceTest, TheSameEventsTwiceYieldTheSameGraph) {
+  std::vector<std::string> events = {
+      Event("START", kRun1, 1, {"a"}, {"b"}, "j1"),
+      Event("COMPLETE", kRun1, 2, {"a"}, {"b"}, "j1"),
+      Event("COMPLETE", kRun2, 3, {"b"}, {"c"}, "j2")};
+  ASSERT_TRUE(Ingest(*pipeline_, events).ok());
+  auto first = Lineage(*bob_, "pg/b", v1::LINEAGE_DIRECTION_BOTH, 5, true);
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(Ingest(*pipeline_, events).ok());
+  auto second = Lineage(*bob_, "pg/b", v1::LINEAGE_DIRECTION_BOTH, 5, true);
+  ASSERT_TRUE(second.ok());
+  first->clear_catalog_revision();
+  second->clear_catalog_revision();
+  EXPECT_EQ(first->SerializeAsString(), second->SerializeAsString());
+  EXPECT_EQ(first->nodes_size(), 5);
+}
+
+TEST_F(LineageServiceTest, AJobsOldEdgesLeaveLineageAndADeletedJobLinksNothing) {
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"a", "old"}, {"b"}, "j")}).ok());
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun2, 2, {"a"}, {"b"}, "j")}).ok());
+  auto g = Lineage(*bob_, "pg/b", v1::LINEAGE_DIRECTION_UPSTREAM, 1);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(Ids(*g), (std::set<std::string>{"pg/b", "job:etl/j", "pg/a"}));
+  v1::GetLineageRequest with_inactive;
+  with_inactive.set_node("pg/b");
+  with_inactive.set_direction(v1::LINEAGE_DIRECTION_UPSTREAM);
+  with_inactive.set_include_inactive(true);
+  auto all = bob_->Call(&LStub::GetLineage, bob_->lineage(), with_inactive);
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(Ids(*all).count("pg/old"), 1u);
+
+  v1::DeleteJobRequest del;
+  del.set_job("job:etl/j");
+  EXPECT_EQ(bob_->Call(&LStub::DeleteJob, bob_->lineage(), del).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(admin_->Call(&LStub::DeleteJob, admin_->lineage(), del).ok());
+  g = Lineage(*bob_, "pg/b", v1::LINEAGE_DIRECTION_BOTH, 5);
+  ASSERT_TRUE(g.ok());
+  EXPECT_EQ(Ids(*g), (std::set<std::string>{"pg/b"}));
+}
+
+TEST_F(LineageServiceTest, NodesTheCallerMayNotReadAreRedacted) {
+  json secret = {{"tags", {{"tags", {{{"key", "secret"}, {"value", "true"}}}}}}};
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"a"}, {"hidden"}, "j1", secret),
+                                  Event("COMPLETE", kRun2, 2, {"hidden"}, {"c"}, "j2")})
+                  .ok());
+  // Keep the default policies and hide secret datasets from bob.
+  v1::PutPolicySetRequest put;
+  for (const auto& e : fs::directory_iterator(testing::SourceDir() / "policies")) {
+    if (e.path().extension() != ".cedar") continue;
+    v1::PolicyFileProto* f = put.add_files();
+    f->set_name(e.path().filename().string());
+    f->set_text(testing::ReadFile(e.path()));
+  }
+  v1::PolicyFileProto* f = put.add_files();
+  f->set_name("secret.cedar");
+  f->set_text(R"(forbid (principal == User::"bob", action == Action::"catalog:read", resource is Dataset)
+                 when { resource.tags.contains("secret") };)");
+  ASSERT_TRUE(admin_->Call(&v1::PolicyService::Stub::PutPolicySet, admin_->policies(), put).ok());
+
+  auto g = Lineage(*bob_, "pg/a", v1::LINEAGE_DIRECTION_DOWNSTREAM, 2);
+  ASSERT_TRUE(g.ok()) << g.status();
+  std::set<std::string> ids = Ids(*g);
+  EXPECT_EQ(ids.count("pg/hidden"), 0u);
+  EXPECT_EQ(ids.count("pg/c"), 1u);  // still reached, through the placeholder
+  int redacted = 0;
+  for (const v1::LineageNode& n : g->nodes()) {
+    if (!n.redacted()) continue;
+    ++redacted;
+    EXPECT_EQ(n.kind(), "dataset");
+    EXPECT_TRUE(n.dataset().name().empty());
+    EXPECT_THAT(n.id(), HasSubstr("redacted:"));
+  }
+  EXPECT_EQ(redacted, 1);
+  EXPECT_THAT(g->DebugString(), ::testing::Not(HasSubstr("hidden")));
+  auto admin_view = Lineage(*admin_, "pg/a", v1::LINEAGE_DIRECTION_DOWNSTREAM, 2);
+  EXPECT_EQ(Ids(*admin_view).count("pg/hidden"), 1u);
+  // Impact says the same.
+  v1::ImpactRequest impact;
+  impact.set_node("pg/a");
+  auto im = bob_->Call(&LStub::Impact, bob_->lineage(), impact);
+  ASSERT_TRUE(im.ok());
+  EXPECT_THAT(im->DebugString(), ::testing::Not(HasSubstr("hidden")));
+}
+
+TEST_F(LineageServiceTest, ImpactListsOwnersClassificationAndPaths) {
+  json cll = {{"columnLineage",
+               {{"fields",
+                 {{"email_hash", {{"inputFields", {{{"namespace", "pg"}, {"name", "users"}, {"field", "email"}}}}}},
+                  {"n", {{"inputFields", {{{"namespace", "pg"}, {"name", "users"}, {"field", "id"}}}}}}}}}}};
+  json cll2 = {{"columnLineage",
+                {{"fields",
+                  {{"h", {{"inputFields", {{{"namespace", "pg"}, {"name", "features"}, {"field", "email_hash"}}}}}}}}}}};
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"users"}, {"features"}, "build", cll),
+                                  Event("COMPLETE", kRun2, 2, {"features"}, {"model"}, "train", cll2)})
+                  .ok());
+  // An owner and a classification, applied by hand.
+  v1::ApplyRequest apply;
+  v1::Dataset* d = apply.add_resources()->mutable_dataset();
+  d->mutable_key()->set_namespace_("pg");
+  d->mutable_key()->set_name("model");
+  d->mutable_spec()->set_classification(v1::CLASSIFICATION_CONFIDENTIAL);
+  v1::Owner* o = d->mutable_spec()->add_owners();
+  o->set_principal("user:bob");
+  o->set_type(v1::OWNERSHIP_TYPE_BUSINESS);
+  ASSERT_TRUE(admin_->Call(&v1::CatalogService::Stub::Apply, admin_->catalog(), apply).ok());
+
+  v1::ImpactRequest req;
+  req.set_node("pg/users");
+  auto im = bob_->Call(&LStub::Impact, bob_->lineage(), req);
+  ASSERT_TRUE(im.ok()) << im.status();
+  ASSERT_EQ(im->datasets_size(), 2);
+  ASSERT_EQ(im->jobs_size(), 2);
+  const v1::ImpactedNode& model = im->datasets(1);
+  EXPECT_EQ(model.node().id(), "pg/model");
+  EXPECT_EQ(model.node().depth(), 2);
+  EXPECT_EQ(model.classification(), "confidential");
+  ASSERT_EQ(model.owners_size(), 1);
+  EXPECT_EQ(model.owners(0).principal(), "user:bob");
+  EXPECT_THAT(model.path(), ::testing::ElementsAre("pg/users", "job:etl/build", "pg/features",
+                                                   "job:etl/train", "pg/model"));
+  // Only the email column: it reaches features.email_hash and model.h.
+  req.add_columns("id");
+  auto by_id = bob_->Call(&LStub::Impact, bob_->lineage(), req);
+  ASSERT_TRUE(by_id.ok()) << by_id.status();
+  ASSERT_EQ(by_id->datasets_size(), 1);
+  EXPECT_THAT(by_id->datasets(0).columns(), ::testing::ElementsAre("n"));
+  req.clear_columns();
+  req.set_node("pg/users#email");
+  auto by_email = bob_->Call(&LStub::Impact, bob_->lineage(), req);
+  ASSERT_TRUE(by_email.ok());
+  ASSERT_EQ(by_email->datasets_size(), 2);
+  EXPECT_THAT(by_email->datasets(1).columns(), ::testing::ElementsAre("h"));
+  EXPECT_THAT(by_email->datasets(1).path(),
+              ::testing::ElementsAre("pg/users#email", "pg/features#email_hash", "pg/model#h"));
+}
+
+TEST_F(LineageServiceTest, BadQueriesNameTheField) {
+  struct Case {
+    std::string node;
+    int depth;
+    std::string error;
+  };
+  for (const Case& c : std::vector<Case>{{"nope", 1, "node: \"nope\" must be written"},
+                                         {"pg/a", -1, "depth: must not be negative"},
+                                         {"pg/a", 1000, "depth: at most 100"},
+                                         {"pg/missing", 1, "dataset \"pg/missing\" not found"}}) {
+    v1::GetLineageRequest req;
+    req.set_node(c.node);
+    req.set_depth(c.depth);
+    absl::StatusOr<v1::LineageGraph> g;
+    testing::WaitFor([&] {
+      g = bob_->Call(&LStub::GetLineage, bob_->lineage(), req);
+      return g.status().code() != absl::StatusCode::kUnavailable;
+    });
+    ASSERT_FALSE(g.ok()) << c.node;
+    EXPECT_THAT(std::string(g.status().message()), HasSubstr(c.error));
+  }
+  v1::GetColumnLineageRequest col;
+  col.set_node("pg/a");
+  EXPECT_THAT(std::string(bob_->Call(&LStub::GetColumnLineage, bob_->lineage(), col)
+                              .status()
+                              .message()),
+              HasSubstr("is not a column"));
+}
+
+}  // namespace
+}  // namespace catalog
