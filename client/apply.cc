@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "client/commands.h"
+#include "client/files.h"
 #include "lib/catalog/manifest.h"
 #include "lib/util/strings.h"
 #include "proto/convert.h"
@@ -20,44 +21,6 @@ struct Origin {
   const ManifestDocument* document;
 };
 
-absl::StatusOr<std::vector<std::string>> ExpandPaths(
-    const std::vector<std::string>& paths) {
-  std::vector<std::string> files;
-  for (const std::string& path : paths) {
-    std::error_code ec;
-    if (path == "-") {
-      files.push_back(path);
-    } else if (fs::is_directory(path, ec)) {
-      std::vector<std::string> in_dir;
-      for (const auto& entry : fs::directory_iterator(path, ec)) {
-        std::string ext = entry.path().extension().string();
-        if (entry.is_regular_file() &&
-            (ext == ".yaml" || ext == ".yml" || ext == ".json")) {
-          in_dir.push_back(entry.path().string());
-        }
-      }
-      std::sort(in_dir.begin(), in_dir.end());
-      files.insert(files.end(), in_dir.begin(), in_dir.end());
-    } else if (fs::is_regular_file(path, ec)) {
-      files.push_back(path);
-    } else {
-      return absl::NotFoundError(StrCat(path, ": no such file or directory"));
-    }
-  }
-  return files;
-}
-
-absl::StatusOr<std::string> ReadAll(const std::string& path) {
-  std::stringstream buffer;
-  if (path == "-") {
-    buffer << std::cin.rdbuf();
-    return buffer.str();
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(StrCat(path, ": cannot be read"));
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // The server names a failing item "resources[i] (...)"; say where it came
 // from instead.
@@ -122,7 +85,7 @@ int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
     ctx.err << "error: apply needs -f FILE|DIR\n";
     return 2;
   }
-  absl::StatusOr<std::vector<std::string>> files = ExpandPaths(paths);
+  absl::StatusOr<std::vector<std::string>> files = ExpandPaths(paths, {".yaml", ".yml", ".json"});
   if (!files.ok()) return ReportError(ctx.err, files.status());
   if (files->empty()) {
     ctx.err << "error: no .yaml, .yml or .json files found\n";

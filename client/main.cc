@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "client/commands.h"
+#include "client/lineage_commands.h"
 #include "client/policy_commands.h"
 #include "client/settings.h"
 
@@ -140,13 +141,54 @@ int main(int argc, char** argv) {
   authorize->add_flag("--explain", authz.explain, "show every policy's part");
   add_output(authorize);
 
+  auto* lineage_cmd = app.add_subcommand("lineage", "OpenLineage events and lineage graphs");
+  lineage_cmd->require_subcommand(1);
+  std::vector<std::string> event_files;
+  int batch_size = 500;
+  auto* lineage_ingest = lineage_cmd->add_subcommand(
+      "ingest", "send OpenLineage events (JSON, arrays or JSON lines)");
+  lineage_ingest->add_option("files", event_files, "file, directory or - (stdin)")
+      ->required();
+  lineage_ingest->add_option("--batch", batch_size, "events per request (default 500)");
+  LineageShowOptions show;
+  auto* lineage_show = lineage_cmd->add_subcommand(
+      "show", "lineage of a dataset (ns/name), column (ns/name#field) or job (job:ns/name)");
+  lineage_show->add_option("node", show.node)->required();
+  lineage_show->add_flag("--upstream", show.upstream, "only where it comes from");
+  lineage_show->add_flag("--downstream", show.downstream, "only where it goes");
+  lineage_show->add_option("--depth", show.depth, "jobs to follow (default 1)");
+  lineage_show->add_flag("--columns", show.columns, "also column edges");
+  lineage_show->add_flag("--include-inactive", show.include_inactive,
+                         "also edges the latest run no longer reports");
+  lineage_show->add_option("--max-nodes", show.max_nodes, "default 10000");
+  lineage_show->add_option("-o,--output", output, "table, json or dot (Graphviz)");
+
+  std::string impact_node, impact_columns;
+  int impact_depth = 10;
+  auto* impact = app.add_subcommand(
+      "impact", "everything downstream of a dataset or column, with owners");
+  impact->add_option("node", impact_node)->required();
+  impact->add_option("--columns", impact_columns, "a,b: only these columns' impact");
+  impact->add_option("--depth", impact_depth, "jobs to follow (default 10)");
+  impact->add_option("-o,--output", output, "table or json");
+
+  std::string job_namespace, job_name;
+  auto* jobs = app.add_subcommand("jobs", "list jobs known from lineage");
+  jobs->add_option("--namespace", job_namespace, "only this namespace");
+  jobs->add_option("-o,--output", output, "table or json");
+  auto* runs = app.add_subcommand("runs", "a job's runs, newest first");
+  runs->add_option("job", job_name, "namespace/name or job:namespace/name")->required();
+  runs->add_option("-o,--output", output, "table or json");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 2;
   }
 
-  auto format = ParseFormat(output);
+  bool lineage_output = lineage_show->parsed() || impact->parsed() ||
+                        jobs->parsed() || runs->parsed();
+  auto format = ParseFormat(lineage_output ? "table" : output);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
     return 2;
@@ -167,7 +209,22 @@ int main(int argc, char** argv) {
   if (apply->parsed()) return RunApply(ctx, files, dry_run);
   if (get->parsed()) return RunGet(ctx, type, dataset_name, *format, domain);
   if (describe->parsed()) return RunDescribe(ctx, type, dataset_name);
-  if (del->parsed()) return RunDelete(ctx, type, dataset_name, revision);
+  if (del->parsed()) {
+    if (type == "job" || type == "jobs") return RunDeleteJob(ctx, name);
+    return RunDelete(ctx, type, dataset_name, revision);
+  }
+  if (lineage_ingest->parsed()) return RunLineageIngest(ctx, event_files, batch_size);
+  if (lineage_show->parsed()) return RunLineageShow(ctx, show, output);
+  if (impact->parsed()) {
+    std::vector<std::string> columns;
+    std::stringstream in(impact_columns);
+    for (std::string c; std::getline(in, c, ',');) {
+      if (!c.empty()) columns.push_back(c);
+    }
+    return RunImpact(ctx, impact_node, columns, impact_depth, output);
+  }
+  if (jobs->parsed()) return RunJobs(ctx, job_namespace, output);
+  if (runs->parsed()) return RunRuns(ctx, job_name, output);
   if (search->parsed()) return RunSearch(ctx, text, *format);
   if (history->parsed()) return RunHistory(ctx, type, dataset_name, *format);
   if (token_create->parsed()) {

@@ -1,5 +1,6 @@
 // catalogctl policy ... and authorize.
 #include "client/policy_commands.h"
+#include "client/files.h"
 
 #include <filesystem>
 #include <fstream>
@@ -22,13 +23,6 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 using PStub = v1::PolicyService::Stub;
 
-absl::StatusOr<std::string> ReadText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(StrCat(path, ": cannot be read"));
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 // In the order Cedar's tools print them: decision, reason, errors.
 nlohmann::ordered_json DecisionJson(const policy::Response& r) {
@@ -109,14 +103,14 @@ int RunPolicyEval(std::ostream& out, std::ostream& err, const EvalOptions& o) {
   if (!policies.ok()) return ReportError(err, policies.status());
   std::optional<policy::Schema> schema;
   if (!o.schema.empty()) {
-    auto text = ReadText(o.schema);
+    auto text = ReadAll(o.schema);
     if (!text.ok()) return ReportError(err, text.status());
     auto parsed = policy::Schema::Parse(*text, o.schema);
     if (!parsed.ok()) return ReportError(err, parsed.status());
     schema = *std::move(parsed);
   }
   const policy::Schema* schema_ptr = schema ? &*schema : nullptr;
-  auto entities_text = ReadText(o.entities);
+  auto entities_text = ReadAll(o.entities);
   if (!entities_text.ok()) return ReportError(err, entities_text.status());
   json entities_json = json::parse(*entities_text, nullptr, false);
   if (entities_json.is_discarded()) {

@@ -1,0 +1,376 @@
+#include "client/lineage_commands.h"
+
+#include <google/protobuf/util/json_util.h>
+
+#include <map>
+#include <set>
+#include <nlohmann/json.hpp>
+
+#include "client/files.h"
+#include "lib/lineage/event.h"
+#include "lib/util/strings.h"
+
+namespace catalog::client {
+namespace {
+
+using json = nlohmann::json;
+using LStub = v1::LineageService::Stub;
+
+json ToJson(const google::protobuf::Message& m) {
+  std::string text;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = false;
+  (void)google::protobuf::util::MessageToJsonString(m, &text, options);
+  return json::parse(text, nullptr, false);
+}
+
+// -o for lineage commands: table, json, or (where given) dot.
+bool CheckOutput(CommandContext& ctx, const std::string& output, bool dot) {
+  if (output == "table" || output == "json" || (dot && output == "dot")) return true;
+  ctx.err << "error: -o must be table" << (dot ? ", json or dot" : " or json")
+          << " (got \"" << output << "\")\n";
+  return false;
+}
+
+std::string Quote(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out.push_back('\\');
+    out.push_back(c == '\n' ? ' ' : c);
+  }
+  return out + "\"";
+}
+
+std::string Html(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
+// Datasets are tables listing the columns that take part, so column edges
+// run from row to row; jobs are boxes between them.
+void PrintDot(std::ostream& out, const v1::LineageGraph& g) {
+  out << "digraph lineage {\n"
+      << "  rankdir=LR;\n"
+      << "  node [fontname=\"Helvetica\", fontsize=11];\n"
+      << "  edge [color=\"#555555\"];\n";
+  // Columns by their dataset's node id; each column's port there.
+  std::map<std::string, std::vector<std::string>> columns;
+  std::map<std::string, std::string> column_at;  // column id -> "dataset":port
+  std::map<std::string, const v1::LineageNode*> datasets;
+  for (const v1::LineageNode& n : g.nodes()) {
+    if (n.kind() == "dataset" && !n.redacted()) datasets[n.id()] = &n;
+  }
+  for (const v1::LineageNode& n : g.nodes()) {
+    if (n.kind() != "column" || n.redacted()) continue;
+    std::string owner = StrCat(n.dataset().namespace_(), "/", n.dataset().name());
+    auto& list = columns[owner];
+    column_at[n.id()] = StrCat(Quote(owner), ":c", list.size());
+    list.push_back(n.field());
+  }
+  std::string start = g.nodes_size() > 0 ? g.nodes(0).id() : "";
+  auto dataset_node = [&](const std::string& id, const std::string& ns,
+                          const std::string& name) {
+    std::string border = id == start || (!g.nodes().empty() &&
+                                         g.nodes(0).kind() == "column" &&
+                                         column_at.count(start) &&
+                                         column_at[start].rfind(Quote(id), 0) == 0)
+                             ? "3" : "1";
+    out << "  " << Quote(id) << " [shape=plaintext, label=<<table border=\"" << border
+        << "\" cellborder=\"1\" cellspacing=\"0\" cellpadding=\"4\">"
+        << "<tr><td bgcolor=\"#bfdbfe\"><b>" << Html(name) << "</b><br/><font point-size=\"9\">"
+        << Html(ns) << "</font></td></tr>";
+    auto it = columns.find(id);
+    if (it != columns.end()) {
+      for (size_t i = 0; i < it->second.size(); ++i) {
+        out << "<tr><td port=\"c" << i << "\" align=\"left\" bgcolor=\"#eff6ff\">"
+            << Html(it->second[i]) << "</td></tr>";
+      }
+    }
+    out << "</table>>];\n";
+  };
+  std::set<std::string> drawn;
+  for (const v1::LineageNode& n : g.nodes()) {
+    if (n.kind() == "column" && !n.redacted()) continue;
+    if (n.redacted()) {
+      out << "  " << Quote(n.id()) << " [shape=box, style=dashed, color=\"#999999\", "
+          << "label=\"(hidden)\"];\n";
+    } else if (n.kind() == "job") {
+      out << "  " << Quote(n.id()) << " [shape=box, style=\"rounded,filled\", "
+          << "fillcolor=\"#fde68a\"" << (n.id() == start ? ", penwidth=3" : "")
+          << ", label=\"" << Html(n.job_name()) << "\\n" << Html(n.job_namespace())
+          << "\"];\n";
+    } else {
+      dataset_node(n.id(), n.dataset().namespace_(), n.dataset().name());
+      drawn.insert(n.id());
+    }
+  }
+  // Column lineage alone names no dataset nodes: draw their tables too.
+  for (const v1::LineageNode& n : g.nodes()) {
+    if (n.kind() != "column" || n.redacted()) continue;
+    std::string owner = StrCat(n.dataset().namespace_(), "/", n.dataset().name());
+    if (drawn.insert(owner).second) {
+      dataset_node(owner, n.dataset().namespace_(), n.dataset().name());
+    }
+  }
+  auto end_of = [&](const std::string& id) {
+    auto it = column_at.find(id);
+    return it != column_at.end() ? it->second : Quote(id);
+  };
+  for (const v1::LineageEdge& e : g.edges()) {
+    std::vector<std::string> attrs;
+    if (!e.active()) attrs.push_back("style=dashed, color=\"#aaaaaa\"");
+    if (e.transformations_size() > 0) {
+      const v1::Transformation& t = e.transformations(0);
+      attrs.push_back(t.type() == "INDIRECT" ? "style=dotted, color=\"#2563eb\""
+                                             : "color=\"#2563eb\"");
+      attrs.push_back(StrCat("label=", Quote(t.subtype().empty() ? t.type() : t.subtype()),
+                             ", fontsize=8"));
+      if (t.masking()) attrs.push_back("color=\"#dc2626\"");
+    } else if (column_at.count(e.from()) || column_at.count(e.to())) {
+      attrs.push_back("color=\"#2563eb\"");
+    }
+    out << "  " << end_of(e.from()) << " -> " << end_of(e.to());
+    if (!attrs.empty()) {
+      out << " [";
+      for (size_t i = 0; i < attrs.size(); ++i) out << (i ? ", " : "") << attrs[i];
+      out << "]";
+    }
+    out << ";\n";
+  }
+  out << "}\n";
+}
+
+std::string Join(const google::protobuf::RepeatedPtrField<std::string>& items,
+                 const char* sep) {
+  std::string out;
+  for (const std::string& s : items) out += (out.empty() ? "" : sep) + s;
+  return out;
+}
+
+}  // namespace
+
+int RunLineageIngest(CommandContext& ctx, const std::vector<std::string>& paths,
+                     int batch_size) {
+  if (batch_size < 1 || batch_size > 10000) {
+    ctx.err << "error: --batch must be between 1 and 10000\n";
+    return 2;
+  }
+  absl::StatusOr<std::vector<std::string>> files =
+      ExpandPaths(paths, {".json", ".jsonl", ".ndjson"});
+  if (!files.ok()) return ReportError(ctx.err, files.status());
+  std::vector<std::string> events;
+  bool bad = false;
+  for (const std::string& file : *files) {
+    std::string name = file == "-" ? "<stdin>" : file;
+    absl::StatusOr<std::string> text = ReadAll(file);
+    if (!text.ok()) return ReportError(ctx.err, text.status());
+    absl::StatusOr<std::vector<std::string>> split = lineage::SplitEvents(*text);
+    if (!split.ok()) {
+      ctx.err << name << ": " << split.status().message() << "\n";
+      bad = true;
+      continue;
+    }
+    for (size_t i = 0; i < split->size(); ++i) {
+      absl::StatusOr<lineage::Event> e = lineage::ParseEvent((*split)[i]);
+      if (!e.ok()) {
+        ctx.err << name << ": event " << i + 1 << ": " << e.status().message() << "\n";
+        bad = true;
+      }
+    }
+    for (std::string& e : *split) events.push_back(std::move(e));
+  }
+  if (bad) {
+    ctx.err << "error: nothing was sent\n";
+    return 1;
+  }
+  size_t sent = 0;
+  int64_t revision = 0;
+  int changed = 0;
+  while (sent < events.size()) {
+    v1::IngestRequest req;
+    size_t end = std::min(events.size(), sent + static_cast<size_t>(batch_size));
+    for (size_t i = sent; i < end; ++i) req.add_events(events[i]);
+    absl::StatusOr<v1::IngestResponse> r =
+        ctx.client.Call(&LStub::Ingest, ctx.client.lineage(), req);
+    if (!r.ok()) {
+      if (sent > 0) ctx.err << "stored " << sent << " events before this batch\n";
+      ctx.err << "events " << sent + 1 << "-" << end << ": ";
+      return ReportError(ctx.err, r.status());
+    }
+    revision = r->catalog_revision();
+    changed += r->datasets_changed();
+    sent = end;
+  }
+  ctx.out << "ingested " << sent << " event" << (sent == 1 ? "" : "s") << " ("
+          << changed << " dataset change" << (changed == 1 ? "" : "s")
+          << "), catalog revision " << revision << "\n";
+  return 0;
+}
+
+int RunLineageShow(CommandContext& ctx, const LineageShowOptions& o,
+                   const std::string& output) {
+  if (!CheckOutput(ctx, output, true)) return 2;
+  v1::GetLineageRequest req;
+  req.set_node(o.node);
+  req.set_direction(o.upstream == o.downstream ? v1::LINEAGE_DIRECTION_BOTH
+                    : o.upstream               ? v1::LINEAGE_DIRECTION_UPSTREAM
+                                               : v1::LINEAGE_DIRECTION_DOWNSTREAM);
+  req.set_depth(o.depth);
+  req.set_columns(o.columns);
+  req.set_include_inactive(o.include_inactive);
+  req.set_max_nodes(o.max_nodes);
+  absl::StatusOr<v1::LineageGraph> g =
+      ctx.client.Call(&LStub::GetLineage, ctx.client.lineage(), req);
+  if (!g.ok()) return ReportError(ctx.err, g.status());
+  if (output == "dot") {
+    PrintDot(ctx.out, *g);
+  } else if (output == "json") {
+    PrintDocument(ctx.out, Format::kJson, ToJson(*g));
+  } else {
+    Table nodes{.header = {"DEPTH", "KIND", "NODE"}};
+    for (const v1::LineageNode& n : g->nodes()) {
+      nodes.rows.push_back({std::to_string(n.depth()), n.kind(), n.id()});
+    }
+    nodes.Print(ctx.out);
+    ctx.out << "\n";
+    Table edges{.header = {"FROM", "TO", "LAST SEEN", "ACTIVE", "TRANSFORMATION"}};
+    for (const v1::LineageEdge& e : g->edges()) {
+      std::string t;
+      for (const v1::Transformation& x : e.transformations()) {
+        t += (t.empty() ? "" : ",") + (x.subtype().empty() ? x.type() : x.subtype()) +
+             (x.masking() ? " (masked)" : "");
+      }
+      edges.rows.push_back({e.from(), e.to(), e.last_seen(), e.active() ? "yes" : "no",
+                            t.empty() ? "-" : t});
+    }
+    edges.Print(ctx.out);
+    if (g->truncated()) ctx.out << "\n(truncated: more nodes than --max-nodes)\n";
+  }
+  return 0;
+}
+
+int RunImpact(CommandContext& ctx, const std::string& node,
+              const std::vector<std::string>& columns, int depth,
+              const std::string& output) {
+  if (!CheckOutput(ctx, output, false)) return 2;
+  v1::ImpactRequest req;
+  req.set_node(node);
+  for (const std::string& c : columns) req.add_columns(c);
+  req.set_depth(depth);
+  absl::StatusOr<v1::ImpactResponse> r =
+      ctx.client.Call(&LStub::Impact, ctx.client.lineage(), req);
+  if (!r.ok()) return ReportError(ctx.err, r.status());
+  if (output == "json") {
+    PrintDocument(ctx.out, Format::kJson, ToJson(*r));
+    return 0;
+  }
+  Table t{.header = {"DATASET", "DEPTH", "OWNERS", "CLASSIFICATION", "CONTRACT",
+                     "COLUMNS", "PATH"}};
+  for (const v1::ImpactedNode& d : r->datasets()) {
+    std::string owners;
+    for (const v1::Owner& o : d.owners()) owners += (owners.empty() ? "" : ",") + o.principal();
+    t.rows.push_back({d.node().id(), std::to_string(d.node().depth()),
+                      owners.empty() ? "-" : owners,
+                      d.classification().empty() ? "-" : d.classification(),
+                      d.active_contract().empty() ? "-" : d.active_contract(),
+                      d.columns().empty() ? "-" : Join(d.columns(), ","),
+                      Join(d.path(), " > ")});
+  }
+  t.Print(ctx.out);
+  ctx.out << "\n";
+  Table jobs{.header = {"JOB", "DEPTH"}};
+  for (const v1::ImpactedNode& j : r->jobs()) {
+    jobs.rows.push_back({j.node().id(), std::to_string(j.node().depth())});
+  }
+  jobs.Print(ctx.out);
+  ctx.out << "\n" << r->datasets_size() << " dataset" << (r->datasets_size() == 1 ? "" : "s")
+          << " and " << r->jobs_size() << " job" << (r->jobs_size() == 1 ? "" : "s")
+          << " downstream" << (r->truncated() ? " (truncated)" : "") << "\n";
+  return 0;
+}
+
+int RunJobs(CommandContext& ctx, const std::string& ns, const std::string& output) {
+  if (!CheckOutput(ctx, output, false)) return 2;
+  v1::ListJobsRequest req;
+  req.set_namespace_(ns);
+  json all = json::array();
+  Table t{.header = {"JOB", "TYPE", "LATEST RUN", "STATE", "UPDATED"}};
+  while (true) {
+    absl::StatusOr<v1::ListJobsResponse> r =
+        ctx.client.Call(&LStub::ListJobs, ctx.client.lineage(), req);
+    if (!r.ok()) return ReportError(ctx.err, r.status());
+    for (const v1::Job& j : r->jobs()) {
+      all.push_back(ToJson(j));
+      t.rows.push_back({StrCat("job:", j.namespace_(), "/", j.name()),
+                        j.job_type().empty() ? "-" : j.job_type(),
+                        j.latest_run_id().empty() ? "-" : j.latest_run_id(),
+                        j.latest_state().empty() ? "-" : j.latest_state(), j.updated_at()});
+    }
+    if (r->next_page_token().empty()) break;
+    req.set_page_token(r->next_page_token());
+  }
+  if (output == "json") {
+    PrintDocument(ctx.out, Format::kJson, all);
+  } else {
+    t.Print(ctx.out);
+  }
+  return 0;
+}
+
+int RunRuns(CommandContext& ctx, const std::string& job, const std::string& output) {
+  if (!CheckOutput(ctx, output, false)) return 2;
+  v1::ListRunsRequest req;
+  req.set_job(job);
+  json all = json::array();
+  Table t{.header = {"RUN", "STATE", "STARTED", "ENDED", "DURATION", "PARENT"}};
+  while (true) {
+    absl::StatusOr<v1::ListRunsResponse> r =
+        ctx.client.Call(&LStub::ListRuns, ctx.client.lineage(), req);
+    if (!r.ok()) return ReportError(ctx.err, r.status());
+    for (const v1::Run& run : r->runs()) {
+      all.push_back(ToJson(run));
+      std::string duration =
+          run.duration_ms() > 0 || (!run.started_at().empty() && !run.ended_at().empty())
+              ? StrCat(run.duration_ms() / 1000, ".", (run.duration_ms() % 1000) / 100, "s")
+              : "-";
+      std::string parent = run.parent_job().empty()
+                               ? "-"
+                               : StrCat("job:", run.parent_job(), " ", run.parent_run_id());
+      t.rows.push_back({run.run_id(), run.state(),
+                        run.started_at().empty() ? "-" : run.started_at(),
+                        run.ended_at().empty() ? "-" : run.ended_at(), duration, parent});
+      if (!run.error_message().empty()) {
+        t.rows.push_back({"", "error: " + run.error_message().substr(0, 120), "", "", "", ""});
+      }
+    }
+    if (r->next_page_token().empty()) break;
+    req.set_page_token(r->next_page_token());
+  }
+  if (output == "json") {
+    PrintDocument(ctx.out, Format::kJson, all);
+  } else {
+    t.Print(ctx.out);
+  }
+  return 0;
+}
+
+int RunDeleteJob(CommandContext& ctx, const std::string& job) {
+  v1::DeleteJobRequest req;
+  req.set_job(job);
+  absl::StatusOr<v1::DeleteResponse> r =
+      ctx.client.Call(&LStub::DeleteJob, ctx.client.lineage(), req);
+  if (!r.ok()) return ReportError(ctx.err, r.status());
+  ctx.out << "job " << job << " deleted (catalog revision " << r->catalog_revision() << ")\n";
+  return 0;
+}
+
+}  // namespace catalog::client
