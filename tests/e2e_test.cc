@@ -278,6 +278,50 @@ TEST_F(EndToEnd, PoliciesAppliedAndAskedThroughTheCli) {
   EXPECT_THAT(denied.out, HasSubstr("policy1 (mask-pii)"));
 }
 
+TEST_F(EndToEnd, LineageFromCapturedEventsThroughTheCli) {
+  fs::path real = testing::SourceDir().parent_path() / "shared" / "conformance" /
+                  "openlineage" / "real-events";
+  Result ingest = Ctl("lineage ingest '" + (real / "airflow" / "events").string() + "' '" +
+                      (real / "CLL" / "events").string() + "' --batch 7");
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_THAT(ingest.out, HasSubstr("ingested 41 events"));
+
+  Result show = Ctl("lineage show gs://mock-bucket/test.csv --downstream --depth 3");
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, HasSubstr("job:airflow/BQ.download"));
+  EXPECT_THAT(show.out, HasSubstr("gs://mock-bucket/result.csv"));
+  Result dot = Ctl("lineage show bigquery/mock-project.test.upload --columns -o dot");
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_THAT(dot.out, HasSubstr("digraph lineage {"));
+  EXPECT_THAT(dot.out, HasSubstr("\"bigquery/mock-project.test.upload\":c0"));
+  Result as_json = Ctl("lineage show 'gs://mock-bucket/result.csv#a' --upstream --depth 5 -o json");
+  ASSERT_EQ(as_json.exit_code, 0) << as_json.err;
+  EXPECT_GE(json::parse(as_json.out)["edges"].size(), 3u);
+
+  Result impact = Ctl("impact gs://mock-bucket/test.csv");
+  ASSERT_EQ(impact.exit_code, 0) << impact.err;
+  EXPECT_THAT(impact.out, HasSubstr("3 datasets and 3 jobs downstream"));
+  EXPECT_THAT(impact.out, HasSubstr("job:airflow/BQ.upload > bigquery/mock-project.test.upload"));
+  EXPECT_THAT(Ctl("jobs --namespace airflow").out, HasSubstr("BATCH/AIRFLOW/TASK"));
+  Result runs = Ctl("runs airflow/BQ.upload");
+  ASSERT_EQ(runs.exit_code, 0) << runs.err;
+  EXPECT_THAT(runs.out, HasSubstr("COMPLETE"));
+  EXPECT_THAT(runs.out, HasSubstr("4.0s"));
+
+  Result invalid = Ctl("lineage ingest '" +
+                       (real.parent_path() / "examples" / "06_INVALID_runevent_no_run_id_fluentd.json").string() + "'");
+  EXPECT_EQ(invalid.exit_code, 1);
+  EXPECT_THAT(invalid.err, HasSubstr("event 1: run.runId: is required"));
+  EXPECT_THAT(invalid.err, HasSubstr("nothing was sent"));
+  EXPECT_EQ(Ctl("lineage show nowhere").exit_code, 1);
+  EXPECT_EQ(Ctl("lineage show gs://mock-bucket/test.csv -o yaml").exit_code, 2);
+
+  Result deleted = Ctl("delete job job:airflow/BQ.copy");
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_THAT(Ctl("lineage show gs://mock-bucket/test.csv --downstream --depth 3").out,
+              Not(HasSubstr("result.csv")));
+}
+
 TEST(CatalogctlOffline, PolicyEvalMatchesCedarsAnswers) {
   testing::TempDir dir;
   fs::path cedar = testing::SourceDir().parent_path() / "shared" / "conformance" / "cedar";
