@@ -35,6 +35,15 @@ class Store::Impl {
   std::vector<std::pair<int, std::function<void(const Change&)>>> commit_hooks;
   int next_hook = 1;
 
+  // Group commit of lineage ingests (store_lineage.cc): callers queue
+  // their events; one of them at a time writes every queued request in one
+  // transaction, each under its own savepoint.
+  struct IngestTicket;
+  std::mutex ingest_mu;
+  std::condition_variable ingest_cv;
+  std::vector<IngestTicket*> ingest_queue;  // guarded by ingest_mu
+  bool ingest_leader = false;               // guarded by ingest_mu
+
   std::vector<std::unique_ptr<Connection>> readers;  // guarded by readers_mu
   std::mutex readers_mu;
   std::condition_variable readers_cv;

@@ -459,20 +459,94 @@ class Ingest {
 
 }  // namespace
 
+struct Store::Impl::IngestTicket {
+  const std::vector<lineage::Event>* events = nullptr;
+  std::string actor;
+  absl::StatusOr<IngestResult> result = absl::UnknownError("not written");
+  bool done = false;
+};
+
+namespace {
+
+// The most events one group transaction takes from the queue (a request
+// larger than that still goes whole).
+constexpr size_t kMaxGroupEvents = 5000;
+
+// Writes `tickets` in one transaction: a request that fails rolls back to
+// its savepoint and fails alone; the rest commit together.
+void WriteGroup(Store::Impl& impl,
+                const std::vector<Store::Impl::IngestTicket*>& tickets) {
+  absl::StatusOr<int64_t> committed = impl.Write("", [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
+    int ok = 0;
+    for (Store::Impl::IngestTicket* t : tickets) {
+      ctx.actor = t->actor;
+      RETURN_IF_ERROR(ctx.db.Exec("SAVEPOINT ingest"));
+      int64_t revision_before = ctx.catalog_revision;
+      size_t upserted = ctx.change.upserted.size();
+      size_t edges = ctx.change.lineage_edges.size();
+      Ingest ingest(ctx);
+      absl::Status status;
+      for (size_t i = 0; i < t->events->size() && status.ok(); ++i) {
+        absl::Status s = ingest.Event((*t->events)[i]);
+        if (!s.ok()) status = absl::Status(s.code(), StrCat("events[", i, "]: ", MessageOf(s)));
+      }
+      if (!status.ok()) {
+        RETURN_IF_ERROR(ctx.db.Exec("ROLLBACK TO ingest"));
+        ctx.catalog_revision = revision_before;
+        ctx.change.upserted.resize(upserted);
+        ctx.change.lineage_edges.resize(edges);
+        t->result = status;
+      } else {
+        t->result = IngestResult{.datasets_changed = ingest.datasets_changed()};
+        ++ok;
+      }
+      RETURN_IF_ERROR(ctx.db.Exec("RELEASE ingest"));
+    }
+    return ctx.catalog_revision;
+  });
+  for (Store::Impl::IngestTicket* t : tickets) {
+    if (!t->result.ok()) continue;
+    if (!committed.ok()) {
+      t->result = committed.status();
+    } else {
+      t->result->catalog_revision = *committed;
+    }
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<IngestResult> Store::IngestEvents(
     const std::vector<lineage::Event>& events, std::string_view actor) {
   if (events.empty()) return absl::InvalidArgumentError("events: must not be empty");
-  return impl_->Write(actor, [&](WriteContext& ctx) -> absl::StatusOr<IngestResult> {
-    Ingest ingest(ctx);
-    for (size_t i = 0; i < events.size(); ++i) {
-      absl::Status s = ingest.Event(events[i]);
-      if (!s.ok()) {
-        return absl::Status(s.code(), StrCat("events[", i, "]: ", MessageOf(s)));
-      }
+  Impl::IngestTicket ticket{.events = &events, .actor = std::string(actor)};
+  std::unique_lock lock(impl_->ingest_mu);
+  impl_->ingest_queue.push_back(&ticket);
+  while (!ticket.done) {
+    if (impl_->ingest_leader) {
+      impl_->ingest_cv.wait(lock);
+      continue;
     }
-    return IngestResult{.catalog_revision = ctx.catalog_revision,
-                        .datasets_changed = ingest.datasets_changed()};
-  });
+    // Lead: take what is queued (this ticket is among it, or was done).
+    impl_->ingest_leader = true;
+    std::vector<Impl::IngestTicket*> group;
+    size_t total = 0;
+    auto& queue = impl_->ingest_queue;
+    size_t taken = 0;
+    while (taken < queue.size() &&
+           (group.empty() || total + queue[taken]->events->size() <= kMaxGroupEvents)) {
+      total += queue[taken]->events->size();
+      group.push_back(queue[taken++]);
+    }
+    queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(taken));
+    lock.unlock();
+    WriteGroup(*impl_, group);
+    lock.lock();
+    for (Impl::IngestTicket* t : group) t->done = true;
+    impl_->ingest_leader = false;
+    impl_->ingest_cv.notify_all();
+  }
+  return std::move(ticket.result);
 }
 
 absl::StatusOr<int64_t> Store::DeleteJob(const JobKey& key,

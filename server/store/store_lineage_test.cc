@@ -3,7 +3,10 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <atomic>
 #include <map>
+#include <set>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "lib/lineage/event.h"
@@ -252,6 +255,55 @@ TEST_F(StoreLineageTest, ABadEventInABatchChangesNothing) {
   EXPECT_EQ(*store_->CatalogRevision(), revision);
   EXPECT_TRUE(Edges().empty());
   EXPECT_EQ(store_->GetDataset({"pg", "a"}).status().code(), absl::StatusCode::kNotFound);
+}
+
+// Concurrent ingests share transactions (group commit); a bad request
+// fails alone.
+TEST_F(StoreLineageTest, ConcurrentIngestsCommitTogetherAndFailAlone) {
+  json tags = {{"tags", {{"tags", json::array()}}}};
+  for (int i = 0; i < 1001; ++i) {
+    tags["tags"]["tags"].push_back({{"key", "t" + std::to_string(i)}, {"value", "true"}});
+  }
+  constexpr int kThreads = 8, kEach = 20;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0}, refused{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        char run[40];
+        std::snprintf(run, sizeof(run), "00000000-0000-4000-8000-%06d%06d", t, i);
+        std::string job = "job" + std::to_string(t);
+        std::string out = "t" + std::to_string(t) + "_" + std::to_string(i);
+        bool bad = t == 3 && i % 5 == 0;
+        auto r = Ingest({RunEvent("COMPLETE", run, 1 + i, {{"src"}}, {{out, bad ? tags : json::object()}}, job)});
+        (r.ok() ? ok : refused)++;
+        if (bad) {
+          EXPECT_FALSE(r.ok());
+        } else {
+          EXPECT_TRUE(r.ok()) << r.status();
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(refused.load(), 4);
+  EXPECT_EQ(ok.load(), kThreads * kEach - 4);
+  // Every good event's output edge is there; no bad one's.
+  auto edges = Edges();
+  EXPECT_EQ(edges.count("airflow/job3 -> pg/t3_0"), 0u);
+  EXPECT_EQ(edges.count("airflow/job3 -> pg/t3_1"), 1u);
+  EXPECT_EQ(store_->GetDataset({"pg", "t3_5"}).status().code(), absl::StatusCode::kNotFound);
+  absl::StatusOr<std::vector<AuditEvent>> audit = store_->ListAudit(0, 100000);
+  int ingests = 0;
+  for (const AuditEvent& a : *audit) ingests += a.action == "lineage.ingest";
+  EXPECT_EQ(ingests, kThreads * kEach - 4);
+  // The commit hook saw every good edge.
+  std::set<std::string> hooked;
+  for (const Change& c : changes_) {
+    for (const LineageEdge& e : c.lineage_edges) hooked.insert(e.dataset.name);
+  }
+  EXPECT_EQ(hooked.count("t3_0"), 0u);
+  EXPECT_EQ(hooked.count("t7_19"), 1u);
 }
 
 TEST_F(StoreLineageTest, ColumnEdgesBothWays) {
