@@ -9,6 +9,7 @@
 #include "client/files.h"
 #include "lib/lineage/event.h"
 #include "lib/util/strings.h"
+#include "lib/util/time.h"
 
 namespace catalog::client {
 namespace {
@@ -67,10 +68,10 @@ void PrintDot(std::ostream& out, const v1::LineageGraph& g) {
   std::map<std::string, std::string> column_at;  // column id -> "dataset":port
   std::map<std::string, const v1::LineageNode*> datasets;
   for (const v1::LineageNode& n : g.nodes()) {
-    if (n.kind() == "dataset" && !n.redacted()) datasets[n.id()] = &n;
+    if (n.kind() == v1::NODE_KIND_DATASET && !n.redacted()) datasets[n.id()] = &n;
   }
   for (const v1::LineageNode& n : g.nodes()) {
-    if (n.kind() != "column" || n.redacted()) continue;
+    if (n.kind() != v1::NODE_KIND_COLUMN || n.redacted()) continue;
     std::string owner = StrCat(n.dataset().namespace_(), "/", n.dataset().name());
     auto& list = columns[owner];
     column_at[n.id()] = StrCat(Quote(owner), ":c", list.size());
@@ -80,7 +81,7 @@ void PrintDot(std::ostream& out, const v1::LineageGraph& g) {
   auto dataset_node = [&](const std::string& id, const std::string& ns,
                           const std::string& name) {
     std::string border = id == start || (!g.nodes().empty() &&
-                                         g.nodes(0).kind() == "column" &&
+                                         g.nodes(0).kind() == v1::NODE_KIND_COLUMN &&
                                          column_at.count(start) &&
                                          column_at[start].rfind(Quote(id), 0) == 0)
                              ? "3" : "1";
@@ -99,11 +100,11 @@ void PrintDot(std::ostream& out, const v1::LineageGraph& g) {
   };
   std::set<std::string> drawn;
   for (const v1::LineageNode& n : g.nodes()) {
-    if (n.kind() == "column" && !n.redacted()) continue;
+    if (n.kind() == v1::NODE_KIND_COLUMN && !n.redacted()) continue;
     if (n.redacted()) {
       out << "  " << Quote(n.id()) << " [shape=box, style=dashed, color=\"#999999\", "
           << "label=\"(hidden)\"];\n";
-    } else if (n.kind() == "job") {
+    } else if (n.kind() == v1::NODE_KIND_JOB) {
       out << "  " << Quote(n.id()) << " [shape=box, style=\"rounded,filled\", "
           << "fillcolor=\"#fde68a\"" << (n.id() == start ? ", penwidth=3" : "")
           << ", label=\"" << Html(n.job_name()) << "\\n" << Html(n.job_namespace())
@@ -115,13 +116,14 @@ void PrintDot(std::ostream& out, const v1::LineageGraph& g) {
   }
   // Column lineage alone names no dataset nodes: draw their tables too.
   for (const v1::LineageNode& n : g.nodes()) {
-    if (n.kind() != "column" || n.redacted()) continue;
+    if (n.kind() != v1::NODE_KIND_COLUMN || n.redacted()) continue;
     std::string owner = StrCat(n.dataset().namespace_(), "/", n.dataset().name());
     if (drawn.insert(owner).second) {
       dataset_node(owner, n.dataset().namespace_(), n.dataset().name());
     }
   }
-  auto end_of = [&](const std::string& id) {
+  auto end_of = [&](int index) {
+    const std::string& id = g.nodes(index).id();
     auto it = column_at.find(id);
     return it != column_at.end() ? it->second : Quote(id);
   };
@@ -135,7 +137,8 @@ void PrintDot(std::ostream& out, const v1::LineageGraph& g) {
       attrs.push_back(StrCat("label=", Quote(t.subtype().empty() ? t.type() : t.subtype()),
                              ", fontsize=8"));
       if (t.masking()) attrs.push_back("color=\"#dc2626\"");
-    } else if (column_at.count(e.from()) || column_at.count(e.to())) {
+    } else if (g.nodes(e.from()).kind() == v1::NODE_KIND_COLUMN ||
+               g.nodes(e.to()).kind() == v1::NODE_KIND_COLUMN) {
       attrs.push_back("color=\"#2563eb\"");
     }
     out << "  " << end_of(e.from()) << " -> " << end_of(e.to());
@@ -231,6 +234,13 @@ int RunLineageShow(CommandContext& ctx, const LineageShowOptions& o,
   absl::StatusOr<v1::LineageGraph> g =
       ctx.client.Call(&LStub::GetLineage, ctx.client.lineage(), req);
   if (!g.ok()) return ReportError(ctx.err, g.status());
+  for (const v1::LineageEdge& e : g->edges()) {
+    if (e.from() < 0 || e.from() >= g->nodes_size() || e.to() < 0 ||
+        e.to() >= g->nodes_size()) {
+      ctx.err << "error: the server sent an edge to a node it did not send\n";
+      return 1;
+    }
+  }
   if (output == "dot") {
     PrintDot(ctx.out, *g);
   } else if (output == "json") {
@@ -238,7 +248,10 @@ int RunLineageShow(CommandContext& ctx, const LineageShowOptions& o,
   } else {
     Table nodes{.header = {"DEPTH", "KIND", "NODE"}};
     for (const v1::LineageNode& n : g->nodes()) {
-      nodes.rows.push_back({std::to_string(n.depth()), n.kind(), n.id()});
+      const char* kind = n.kind() == v1::NODE_KIND_JOB      ? "job"
+                         : n.kind() == v1::NODE_KIND_COLUMN ? "column"
+                                                            : "dataset";
+      nodes.rows.push_back({std::to_string(n.depth()), kind, n.id()});
     }
     nodes.Print(ctx.out);
     ctx.out << "\n";
@@ -249,7 +262,10 @@ int RunLineageShow(CommandContext& ctx, const LineageShowOptions& o,
         t += (t.empty() ? "" : ",") + (x.subtype().empty() ? x.type() : x.subtype()) +
              (x.masking() ? " (masked)" : "");
       }
-      edges.rows.push_back({e.from(), e.to(), e.last_seen(), e.active() ? "yes" : "no",
+      edges.rows.push_back({g->nodes(e.from()).id(), g->nodes(e.to()).id(),
+                            FormatRfc3339(std::chrono::system_clock::time_point(
+                                std::chrono::milliseconds(e.last_seen_ms()))),
+                            e.active() ? "yes" : "no",
                             t.empty() ? "-" : t});
     }
     edges.Print(ctx.out);

@@ -47,6 +47,13 @@ absl::Status Require(const authz::Authorizer& authorizer,
                                             resource.ToString(), ": ", why));
 }
 
+bool AllowedOnEverything(const authz::Authorizer& authorizer,
+                         const std::string& caller, std::string_view action) {
+  absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
+  if (!principal.ok() || !authorizer.ready()) return false;
+  return authorizer.current()->AllowsEveryResource(*principal, authz::ActionUid(action));
+}
+
 std::chrono::system_clock::time_point DeadlineOf(
     const grpc::ServerContext& context) {
   return std::min(context.deadline(),

@@ -24,6 +24,12 @@ absl::Status Require(const authz::Authorizer& authorizer,
                      const policy::EntityUid& resource,
                      const policy::Entities* extra = nullptr);
 
+// Whether the policies let `caller` do `action` on every resource (see
+// Snapshot::AllowsEveryResource), so a list need not be decided item by
+// item. False when unsure.
+bool AllowedOnEverything(const authz::Authorizer& authorizer,
+                         const std::string& caller, std::string_view action);
+
 // The catalog-wide resource for operations on no single object (policies,
 // the audit log).
 policy::EntityUid CatalogRoot();

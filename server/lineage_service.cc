@@ -78,9 +78,12 @@ v1::Transformation ToProto(const nlohmann::json& t) {
 class Redactor {
  public:
   Redactor(const authz::Authorizer& authorizer, const std::string& caller)
-      : authorizer_(authorizer), caller_(caller) {}
+      : authorizer_(authorizer),
+        caller_(caller),
+        everything_(AllowedOnEverything(authorizer, caller, "catalog:read")) {}
 
   bool MayRead(const policy::EntityUid& uid) {
+    if (everything_) return true;
     auto [it, added] = decided_.try_emplace({uid.type, uid.id}, false);
     if (added) it->second = Require(authorizer_, caller_, "catalog:read", uid).ok();
     return it->second;
@@ -89,8 +92,9 @@ class Redactor {
   // Fills `node`; returns its id.
   std::string Dataset(const DatasetKey& key, std::string_view field,
                       v1::LineageNode& node) {
-    if (!MayRead(authz::DatasetUid(key))) return Redact(node, field.empty() ? "dataset" : "column");
-    node.set_kind(field.empty() ? "dataset" : "column");
+    v1::NodeKind kind = field.empty() ? v1::NODE_KIND_DATASET : v1::NODE_KIND_COLUMN;
+    if (!Allowed(authz::DatasetUid(key))) return Redact(node, kind);
+    node.set_kind(kind);
     *node.mutable_dataset() = ToProto(key);
     node.set_field(std::string(field));
     node.set_id(field.empty() ? lineage::DatasetNodeId(key)
@@ -99,8 +103,8 @@ class Redactor {
   }
 
   std::string Job(const JobKey& key, v1::LineageNode& node) {
-    if (!MayRead(authz::JobUid(key))) return Redact(node, "job");
-    node.set_kind("job");
+    if (!Allowed(authz::JobUid(key))) return Redact(node, v1::NODE_KIND_JOB);
+    node.set_kind(v1::NODE_KIND_JOB);
     node.set_job_namespace(key.ns);
     node.set_job_name(key.name);
     node.set_id(lineage::JobNodeId(key));
@@ -113,7 +117,12 @@ class Redactor {
   }
 
  private:
-  std::string Redact(v1::LineageNode& node, const char* kind) {
+  // Uncached: nodes of a graph are asked about once each.
+  bool Allowed(const policy::EntityUid& uid) const {
+    return everything_ || Require(authorizer_, caller_, "catalog:read", uid).ok();
+  }
+
+  std::string Redact(v1::LineageNode& node, v1::NodeKind kind) {
     node.set_kind(kind);
     node.set_redacted(true);
     node.set_id(StrCat("redacted:", ++redacted_));
@@ -122,19 +131,19 @@ class Redactor {
 
   const authz::Authorizer& authorizer_;
   const std::string& caller_;
+  const bool everything_;  // the caller may read every node
   std::map<std::pair<std::string, std::string>, bool> decided_;  // (type, id)
   int redacted_ = 0;
 };
 
-void ColumnEdgeToProto(const store::ColumnEdge& e, const std::string& from,
-                       const std::string& to, Redactor& redactor,
-                       v1::LineageEdge& out) {
+void ColumnEdgeToProto(const store::ColumnEdge& e, int from, int to,
+                       Redactor& redactor, v1::LineageEdge& out) {
   out.set_from(from);
   out.set_to(to);
   out.set_active(e.active);
   out.set_run_id(e.run_id);
-  out.set_first_seen(TimeOf(e.first_seen_ms));
-  out.set_last_seen(TimeOf(e.last_seen_ms));
+  out.set_first_seen_ms(e.first_seen_ms);
+  out.set_last_seen_ms(e.last_seen_ms);
   out.set_job(redactor.JobId(e.job));
   nlohmann::json ts = nlohmann::json::parse(e.transformations, nullptr, false);
   if (ts.is_array()) {
@@ -155,7 +164,7 @@ std::vector<std::string> ColumnWalkToProto(const lineage::ColumnWalk& walk,
     ids.push_back(redactor.Dataset(n.dataset, n.field, *node));
   }
   for (const lineage::ColumnWalk::Edge& e : walk.edges) {
-    ColumnEdgeToProto(e.edge, ids[e.from], ids[e.to], redactor, *out.add_edges());
+    ColumnEdgeToProto(e.edge, e.from, e.to, redactor, *out.add_edges());
   }
   out.set_truncated(walk.truncated);
   return ids;
@@ -240,52 +249,52 @@ grpc::Status LineageServiceImpl::GetLineage(grpc::ServerContext* context,
                                        .depth = depth,
                                        .max_nodes = request->max_nodes(),
                                        .include_inactive = request->include_inactive()}));
-    std::vector<std::string> ids;
-    ids.reserve(t.nodes.size());
-    std::map<DatasetKey, std::string> readable;  // datasets shown, by key
+    std::map<DatasetKey, int> readable;  // datasets shown: node index
+    response->mutable_nodes()->Reserve(static_cast<int>(t.nodes.size()));
     for (const lineage::Traversal::Node& n : t.nodes) {
       v1::LineageNode* node = response->add_nodes();
       node->set_depth(n.depth);
       if (n.is_job) {
-        ids.push_back(redactor.Job(n.job, *node));
+        redactor.Job(n.job, *node);
       } else {
-        ids.push_back(redactor.Dataset(n.dataset, "", *node));
-        if (!node->redacted()) readable.emplace(n.dataset, ids.back());
+        redactor.Dataset(n.dataset, "", *node);
+        if (!node->redacted() && request->columns()) {
+          readable.emplace(n.dataset, response->nodes_size() - 1);
+        }
       }
     }
+    response->mutable_edges()->Reserve(static_cast<int>(t.edges.size()));
     for (const lineage::Traversal::Edge& e : t.edges) {
       v1::LineageEdge* edge = response->add_edges();
-      edge->set_from(ids[e.from]);
-      edge->set_to(ids[e.to]);
+      edge->set_from(e.from);
+      edge->set_to(e.to);
       edge->set_active(e.active);
       edge->set_run_id(e.run_id);
-      edge->set_first_seen(TimeOf(e.first_seen_ms));
-      edge->set_last_seen(TimeOf(e.last_seen_ms));
+      edge->set_first_seen_ms(e.first_seen_ms);
+      edge->set_last_seen_ms(e.last_seen_ms);
     }
     if (request->columns()) {
       // Column edges between the datasets shown, by their output side.
-      std::set<std::string> columns;
-      for (const auto& [key, id] : readable) {
+      std::map<std::string, int> columns;  // column node id -> index
+      for (const auto& [key, index] : readable) {
         ASSIGN_OR_RETURN(std::vector<store::ColumnEdge> edges,
                          store_->ColumnEdges(key, "", true, request->include_inactive()));
         for (const store::ColumnEdge& e : edges) {
           if (!readable.count(e.in_dataset)) continue;
-          std::string ids_of[2];
+          int ends[2];
           int side = 0;
           for (const auto& [dataset, field] :
                {std::pair{e.in_dataset, e.in_field}, std::pair{e.out_dataset, e.out_field}}) {
             if (field.empty()) {
-              ids_of[side++] = readable.at(dataset);
+              ends[side++] = readable.at(dataset);
               continue;
             }
-            std::string id = lineage::ColumnNodeId(dataset, field);
-            if (columns.insert(id).second) {
-              v1::LineageNode* node = response->add_nodes();
-              redactor.Dataset(dataset, field, *node);
-            }
-            ids_of[side++] = id;
+            auto [it, added] = columns.try_emplace(lineage::ColumnNodeId(dataset, field),
+                                                   response->nodes_size());
+            if (added) redactor.Dataset(dataset, field, *response->add_nodes());
+            ends[side++] = it->second;
           }
-          ColumnEdgeToProto(e, ids_of[0], ids_of[1], redactor, *response->add_edges());
+          ColumnEdgeToProto(e, ends[0], ends[1], redactor, *response->add_edges());
         }
       }
     }

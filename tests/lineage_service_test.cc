@@ -318,7 +318,7 @@ TEST_F(LineageServiceTest, NodesTheCallerMayNotReadAreRedacted) {
   for (const v1::LineageNode& n : g->nodes()) {
     if (!n.redacted()) continue;
     ++redacted;
-    EXPECT_EQ(n.kind(), "dataset");
+    EXPECT_EQ(n.kind(), v1::NODE_KIND_DATASET);
     EXPECT_TRUE(n.dataset().name().empty());
     EXPECT_THAT(n.id(), HasSubstr("redacted:"));
   }

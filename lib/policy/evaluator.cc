@@ -430,6 +430,8 @@ class Evaluator {
   std::optional<Value> principal_, action_, resource_;
 };
 
+}  // namespace
+
 bool ScopeHolds(const Scope& s, const EntityUid& uid, const EntityView& entities) {
   switch (s.op) {
     case Scope::Op::kAny:
@@ -450,8 +452,6 @@ bool ScopeHolds(const Scope& s, const EntityUid& uid, const EntityView& entities
   }
   return false;
 }
-
-}  // namespace
 
 std::optional<Value> Evaluate(const Expr& expr, const Request& request,
                               const EntityView& entities, std::string* error) {

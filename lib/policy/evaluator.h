@@ -38,6 +38,10 @@ struct Response {
 };
 
 // Evaluates one expression. On error returns nullopt and sets *error.
+// Whether `uid` meets a policy's principal, action or resource scope.
+bool ScopeHolds(const Scope& scope, const EntityUid& uid,
+                const EntityView& entities);
+
 std::optional<Value> Evaluate(const Expr& expr, const Request& request,
                               const EntityView& entities, std::string* error);
 

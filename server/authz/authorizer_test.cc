@@ -3,6 +3,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "lib/policy/parser.h"
+#include "server/authz/catalog_entities.h"
 #include "tests/test_env.h"
 
 namespace catalog::authz {
@@ -180,6 +182,46 @@ TEST_F(AuthorizerTest, ExplainTracesEveryPolicy) {
   ASSERT_EQ(trace.size(), 6u);
   EXPECT_FALSE(trace[0].scope_matched);
   EXPECT_EQ(trace[2].outcome, PolicyTrace::Outcome::kSatisfied);
+}
+
+}  // namespace
+}  // namespace catalog::authz
+
+namespace catalog::authz {
+namespace {
+
+std::shared_ptr<const Snapshot> SnapshotOf(const std::string& text) {
+  auto policies = policy::ParsePolicies(text, "p.cedar");
+  EXPECT_TRUE(policies.ok()) << policies.status();
+  policy::Entities entities;
+  entities.Add({.uid = {"User", "bob"}, .parents = {{"Group", "readers"}}});
+  entities.Add({.uid = {"Group", "readers"}});
+  for (const policy::Entity& a : ActionEntities()) entities.Add(a);
+  entities.Finalize();
+  return Snapshot::ForBenchmark(*policies, std::move(entities));
+}
+
+TEST(AllowsEveryResource, OnlyForAnUnconditionalPermitAndNoForbid) {
+  policy::EntityUid bob{"User", "bob"}, carol{"User", "carol"};
+  policy::EntityUid read = ActionUid("catalog:read"), write = ActionUid("catalog:write");
+  auto open = SnapshotOf("permit (principal, action == Action::\"catalog:read\", resource);");
+  EXPECT_TRUE(open->AllowsEveryResource(bob, read));
+  EXPECT_FALSE(open->AllowsEveryResource(bob, write));
+  auto grouped = SnapshotOf(
+      "permit (principal in Group::\"readers\", action in Action::\"catalog\", resource);");
+  EXPECT_TRUE(grouped->AllowsEveryResource(bob, read));
+  EXPECT_FALSE(grouped->AllowsEveryResource(carol, read));
+  auto forbid = SnapshotOf(
+      "permit (principal, action, resource);\n"
+      "forbid (principal == User::\"bob\", action, resource is Dataset) "
+      "when { resource.tags.contains(\"secret\") };");
+  EXPECT_FALSE(forbid->AllowsEveryResource(bob, read));
+  EXPECT_TRUE(forbid->AllowsEveryResource(carol, read));
+  auto conditional = SnapshotOf(
+      "permit (principal, action, resource) when { resource.public };");
+  EXPECT_FALSE(conditional->AllowsEveryResource(bob, read));
+  auto scoped = SnapshotOf("permit (principal, action, resource in Domain::\"sales\");");
+  EXPECT_FALSE(scoped->AllowsEveryResource(bob, read));
 }
 
 }  // namespace

@@ -194,6 +194,23 @@ std::vector<uint32_t> Snapshot::Candidates(
   return out;
 }
 
+bool Snapshot::AllowsEveryResource(const policy::EntityUid& principal,
+                                   const policy::EntityUid& action) const {
+  bool permitted = false;
+  for (const policy::Policy& p : set_->policies) {
+    if (p.is_template ||
+        !policy::ScopeHolds(p.principal, principal, *entities_) ||
+        !policy::ScopeHolds(p.action, action, *entities_)) {
+      continue;
+    }
+    if (p.effect == policy::Effect::kForbid) return false;
+    if (p.resource.op == policy::Scope::Op::kAny && p.conditions.empty()) {
+      permitted = true;
+    }
+  }
+  return permitted;
+}
+
 policy::Response Snapshot::Authorize(const policy::Request& request,
                                      const policy::EntityView& entities) const {
   std::vector<uint32_t> candidates =

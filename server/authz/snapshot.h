@@ -57,6 +57,13 @@ class Snapshot {
 
   // Authorizes against this snapshot (with `entities`, which may overlay
   // request-scoped entities on entities()).
+  // True when `principal` may do `action` on every resource: a permit
+  // holds for them with no resource scope and no condition, and no forbid
+  // could apply to them and the action. Conservative: false says only
+  // that each resource must be decided.
+  bool AllowsEveryResource(const policy::EntityUid& principal,
+                           const policy::EntityUid& action) const;
+
   policy::Response Authorize(const policy::Request& request,
                              const policy::EntityView& entities) const;
 
