@@ -4,18 +4,19 @@ namespace catalog::policy {
 
 void Entities::Add(Entity entity) {
   EntityUid uid = entity.uid;
-  entities_[std::move(uid)] = std::make_shared<const Entity>(std::move(entity));
+  entities_.insert_or_assign(std::move(uid),
+                             std::make_shared<const Entity>(std::move(entity)));
 }
 
 void Entities::Remove(const EntityUid& uid) { entities_.erase(uid); }
 
 namespace {
-using Map = std::unordered_map<EntityUid, std::shared_ptr<const Entity>, EntityUidHash>;
+using Map = ShardedMap<EntityUid, std::shared_ptr<const Entity>, EntityUidHash>;
 
 // Depth-first from the entity; parents that are not entities themselves
 // still count as ancestors (Cedar allows dangling parents). Replaces the
 // entity when its ancestors changed.
-void Recompute(Map& entities, std::shared_ptr<const Entity>& entity,
+void Recompute(const Map& entities, std::shared_ptr<const Entity>& entity,
                std::unordered_set<EntityUid, EntityUidHash>& ancestors,
                std::vector<const EntityUid*>& stack) {
   ancestors.clear();
@@ -24,9 +25,9 @@ void Recompute(Map& entities, std::shared_ptr<const Entity>& entity,
     const EntityUid* next = stack.back();
     stack.pop_back();
     if (!ancestors.insert(*next).second) continue;
-    auto it = entities.find(*next);
-    if (it == entities.end()) continue;
-    for (const EntityUid& p : it->second->parents) stack.push_back(&p);
+    const std::shared_ptr<const Entity>* parent = entities.find(*next);
+    if (parent == nullptr) continue;
+    for (const EntityUid& p : (*parent)->parents) stack.push_back(&p);
   }
   if (ancestors != entity->ancestors) {
     auto updated = std::make_shared<Entity>(*entity);
@@ -40,22 +41,22 @@ void Entities::FinalizeSome(const std::vector<EntityUid>& changed) {
   std::unordered_set<EntityUid, EntityUidHash> ancestors;
   std::vector<const EntityUid*> stack;
   for (const EntityUid& uid : changed) {
-    auto it = entities_.find(uid);
-    if (it != entities_.end()) Recompute(entities_, it->second, ancestors, stack);
+    std::shared_ptr<const Entity>* e = entities_.find_mutable(uid);
+    if (e != nullptr) Recompute(entities_, *e, ancestors, stack);
   }
 }
 
 void Entities::Finalize() {
   std::unordered_set<EntityUid, EntityUidHash> ancestors;
   std::vector<const EntityUid*> stack;
-  for (auto& [uid, entity] : entities_) {
-    Recompute(entities_, entity, ancestors, stack);
-  }
+  entities_.for_each_mutable([&](const EntityUid&, std::shared_ptr<const Entity>& e) {
+    Recompute(entities_, e, ancestors, stack);
+  });
 }
 
 const Entity* Entities::Find(const EntityUid& uid) const {
-  auto it = entities_.find(uid);
-  return it == entities_.end() ? nullptr : it->second.get();
+  const std::shared_ptr<const Entity>* e = entities_.find(uid);
+  return e == nullptr ? nullptr : e->get();
 }
 
 bool Entities::InOrEqual(const EntityUid& a, const EntityUid& b) const {

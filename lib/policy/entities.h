@@ -6,6 +6,8 @@
 #include <memory>
 #include <unordered_map>
 #include <unordered_set>
+
+#include "lib/util/sharded_map.h"
 #include <vector>
 
 #include "lib/policy/value.h"
@@ -31,8 +33,9 @@ class EntityView {
   virtual bool InOrEqual(const EntityUid& a, const EntityUid& b) const = 0;
 };
 
-// Entities are held by shared pointer, so a copy of the store is cheap (it
-// copies pointers) and a copy with a few entities replaced shares the rest.
+// Entities are held by shared pointer in shards shared between copies, so
+// a copy of the store is cheap and a copy with a few entities replaced
+// shares the rest.
 class Entities final : public EntityView {
  public:
   // Adds or replaces an entity. Call Finalize() after the last Add.
@@ -51,8 +54,9 @@ class Entities final : public EntityView {
   size_t size() const { return entities_.size(); }
 
  private:
-  std::unordered_map<EntityUid, std::shared_ptr<const Entity>, EntityUidHash>
-      entities_;
+  // Sharded so that a copy with a few entities changed copies a few
+  // shards, not every entity's pointer.
+  ShardedMap<EntityUid, std::shared_ptr<const Entity>, EntityUidHash> entities_;
 };
 
 // A few request-scoped entities over a shared store: lookups try `extra`

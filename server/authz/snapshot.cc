@@ -31,17 +31,15 @@ bool NamesEntity(const policy::Scope& scope) {
                          scope.op == policy::Scope::Op::kIsIn);
 }
 
-void AddDataset(policy::Entities& entities,
-                std::unordered_map<std::string,
-                                   std::shared_ptr<const std::vector<ColumnInfo>>>& columns,
+void AddDataset(policy::Entities& entities, ColumnsByDataset& columns,
                 const Dataset& d) {
   entities.Add(DatasetEntity(d));
   std::vector<ColumnInfo> flat = FlattenColumns(d.spec.fields);
   if (flat.empty()) {
     columns.erase(d.key.ToString());
   } else {
-    columns[d.key.ToString()] =
-        std::make_shared<const std::vector<ColumnInfo>>(std::move(flat));
+    columns.insert_or_assign(
+        d.key.ToString(), std::make_shared<const std::vector<ColumnInfo>>(std::move(flat)));
   }
 }
 
@@ -166,8 +164,8 @@ std::shared_ptr<const Snapshot> Snapshot::ForBenchmark(
 
 const std::vector<ColumnInfo>* Snapshot::Columns(
     const std::string& dataset_key) const {
-  auto it = columns_->find(dataset_key);
-  return it == columns_->end() ? nullptr : it->second.get();
+  const auto* columns = columns_->find(dataset_key);
+  return columns == nullptr ? nullptr : columns->get();
 }
 
 std::vector<uint32_t> Snapshot::Candidates(

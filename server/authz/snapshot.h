@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/policy/evaluator.h"
+#include "lib/util/sharded_map.h"
 #include "server/authz/catalog_entities.h"
 #include "server/store/store.h"
 
@@ -19,6 +20,10 @@ namespace catalog::authz {
 
 absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
     const std::vector<store::PolicyFile>& files);
+
+// Each dataset's flattened columns, by "namespace/name".
+using ColumnsByDataset =
+    ShardedMap<std::string, std::shared_ptr<const std::vector<ColumnInfo>>>;
 
 class Snapshot {
  public:
@@ -82,8 +87,7 @@ class Snapshot {
     ScopeIndex by_resource;
     std::vector<uint32_t> open;
   };
-  using ColumnMap = std::unordered_map<std::string,
-                                     std::shared_ptr<const std::vector<ColumnInfo>>>;
+  using ColumnMap = ColumnsByDataset;
 
   Snapshot() = default;
   static absl::StatusOr<std::shared_ptr<const PolicySet>> Compile(
