@@ -116,13 +116,13 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   sqlite3_extended_result_codes(db, 1);
   // Memory-mapped reads: a page read is a memory access instead of a
   // pread() system call, which dominates small reads on virtual machines.
-  // Capped at 256 MiB: mapped pages count as the process's resident
+  // Capped at 128 MiB: mapped pages count as the process's resident
   // memory, and a scan (loading the lineage graph) would otherwise map the
   // whole file; the rest is read into the page cache (cache_size, per
   // connection).
   std::string pragmas =
       "PRAGMA foreign_keys = ON; PRAGMA synchronous = FULL; "
-      "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16384;";
+      "PRAGMA mmap_size = 134217728; PRAGMA cache_size = -16384;";
   if (!read_only) pragmas += "PRAGMA journal_mode = WAL;";
   if (absl::Status s = conn->Exec(pragmas); !s.ok()) return s;
   return conn;
