@@ -322,6 +322,35 @@ TEST_F(EndToEnd, LineageFromCapturedEventsThroughTheCli) {
               Not(HasSubstr("result.csv")));
 }
 
+// The README's and quickstart's lineage steps.
+TEST_F(EndToEnd, QuickstartLineageExample) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  std::string events = (testing::SourceDir() / "examples" / "lineage" / "daily_sales.jsonl").string();
+  Result ingest = Ctl("lineage ingest '" + events + "'");
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_THAT(ingest.out, HasSubstr("ingested 6 events"));
+  Result show = Ctl(std::string("lineage show ") + kOrders + " --downstream --depth 2");
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  EXPECT_THAT(show.out, HasSubstr("bigquery/analytics.marts.daily_sales_by_country"));
+  Result impact = Ctl(std::string("impact '") + kOrders + "#email'");
+  ASSERT_EQ(impact.exit_code, 0) << impact.err;
+  EXPECT_THAT(impact.out, HasSubstr("bigquery/analytics.staging.orders"));
+  EXPECT_THAT(impact.out, HasSubstr("group:sales-eng"));  // from the ownership facet
+  EXPECT_THAT(impact.out, HasSubstr("email_hash"));
+  Result dot = Ctl("lineage show bigquery/analytics.staging.orders --columns -o dot");
+  ASSERT_EQ(dot.exit_code, 0) << dot.err;
+  EXPECT_THAT(dot.out, HasSubstr("color=\"#dc2626\""));  // the masked e-mail column
+  Result runs = Ctl("runs airflow/daily_sales.stage_orders");
+  EXPECT_THAT(runs.out, HasSubstr("COMPLETE"));
+  EXPECT_THAT(runs.out, HasSubstr("job:airflow/daily_sales"));
+  // The quickstart's own dataset kept what was applied by hand.
+  Result described = Ctl(std::string("describe dataset ") + kOrders);
+  EXPECT_THAT(described.out, HasSubstr("Orders placed in the web shop"));
+  Result staged = Ctl("describe dataset bigquery/analytics.staging.orders");
+  EXPECT_THAT(staged.out, HasSubstr("Orders, with e-mail addresses hashed"));
+  EXPECT_THAT(staged.out, HasSubstr("by user:admin"));  // who sent the events
+}
+
 TEST(CatalogctlOffline, PolicyEvalMatchesCedarsAnswers) {
   testing::TempDir dir;
   fs::path cedar = testing::SourceDir().parent_path() / "shared" / "conformance" / "cedar";

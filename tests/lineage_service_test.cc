@@ -242,6 +242,11 @@ TEST_F(LineageServiceTest, TheHttpTransportTakesEventsAsOpenLineageSendsThem) {
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 400);
   EXPECT_THAT(json::parse(res->body)["message"].get<std::string>(), HasSubstr("body"));
+  std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  res = http.Post("/api/v1/lineage", auth, deep, "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 400);
+  EXPECT_THAT(res->body, HasSubstr("nests deeper than"));
   std::string huge(9 * 1024 * 1024, ' ');
   res = http.Post("/api/v1/lineage", auth, huge, "application/json");
   ASSERT_TRUE(res);
