@@ -23,6 +23,7 @@
 #include <iostream>
 #include <random>
 
+#include "bench/bench_util.h"
 #include "client/client.h"
 #include "tests/daemon.h"
 #include "tests/test_env.h"
@@ -30,19 +31,14 @@
 namespace {
 
 using namespace catalog;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::Micros;
+using bench::Millis;
+using bench::Percentile;
+using bench::Rss;
 using Stub = v1::CatalogService::Stub;
 
-double Micros(Clock::duration d) {
-  return std::chrono::duration<double, std::micro>(d).count();
-}
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-  return v[i];
-}
 
 const char* kWords[] = {"orders", "customers", "payments", "invoices", "events",
                         "sessions", "products", "inventory", "shipments",
@@ -76,23 +72,6 @@ v1::Resource MakeDataset(int i, int fields, const std::string& ns) {
   return r;
 }
 
-// Resident memory, split into the process's own (anonymous) pages and
-// file pages: SQLite maps the database, so pages of it that reads touched
-// count as resident file memory, reclaimable page cache.
-std::string Rss(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line, out;
-  while (std::getline(in, line)) {
-    for (const char* key : {"VmRSS:", "RssAnon:", "RssFile:"}) {
-      if (line.rfind(key, 0) == 0) {
-        std::string value = line.substr(std::string(key).size());
-        value.erase(0, value.find_first_not_of(" \t"));
-        out += (out.empty() ? "" : ", ") + std::string(key) + " " + value;
-      }
-    }
-  }
-  return out;
-}
 
 std::unique_ptr<client::CatalogClient> Connect(const testing::Daemon& d) {
   std::string token = testing::ReadFile(d.data_dir() / "admin.token");

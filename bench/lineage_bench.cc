@@ -32,8 +32,10 @@
 #include <random>
 #include <thread>
 
+#include "bench/bench_util.h"
 #include "client/client.h"
 #include "lib/lineage/event.h"
+#include "lib/util/strings.h"
 #include "server/store/store.h"
 #include "tests/daemon.h"
 #include "tests/test_env.h"
@@ -41,7 +43,11 @@
 namespace {
 
 using namespace catalog;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::Micros;
+using bench::Millis;
+using bench::Percentile;
+using bench::Rss;
 using LStub = v1::LineageService::Stub;
 using json = nlohmann::json;
 namespace fs = std::filesystem;
@@ -51,17 +57,9 @@ constexpr int kFanIn = 10;
 constexpr int kFanOut = 10;
 constexpr int kHubReaders = 1000;
 const char* kNs = "warehouse://synthetic";
+constexpr int kCopiesPerCall = 7;  // of the 74 captured events: 518 per Ingest
 
-double Millis(Clock::duration d) {
-  return std::chrono::duration<double, std::milli>(d).count();
-}
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
-  return v[i];
-}
 
 std::string DatasetName(int layer, int i) {
   return "layer" + std::to_string(layer) + ".table_" + std::to_string(i);
@@ -114,20 +112,6 @@ lineage::Event SyntheticEvent(int j, int jobs, int width) {
   return e;
 }
 
-std::string Rss(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line, out;
-  while (std::getline(in, line)) {
-    for (const char* key : {"VmRSS:", "RssAnon:", "RssFile:"}) {
-      if (line.rfind(key, 0) == 0) {
-        std::string value = line.substr(std::string(key).size());
-        value.erase(0, value.find_first_not_of(" \t"));
-        out += (out.empty() ? "" : ", ") + std::string(key) + " " + value;
-      }
-    }
-  }
-  return out;
-}
 
 // The 74 captured events, copy `k`: fresh run ids and job names, dataset
 // names shared by every 50th copy (so most events create, some update).
@@ -381,8 +365,10 @@ int main(int argc, char** argv) {
     std::sort(files.begin(), files.end());
     for (const fs::path& f : files) real.push_back(json::parse(testing::ReadFile(f)));
   }
-  auto ingest_rpc = [&](int clients, int batch_copies) {
-    std::atomic<int> copy{0};
+  // `clients` threads for --ingest-seconds; each makes a sender with
+  // make(), and a send returns the events it stored (-1: failed).
+  std::atomic<int> copy{0};
+  auto drive = [&](const std::string& what, int clients, auto make) {
     std::atomic<int64_t> events{0};
     std::atomic<bool> failed{false};
     auto end = Clock::now() + std::chrono::seconds(ingest_seconds);
@@ -390,65 +376,55 @@ int main(int argc, char** argv) {
     std::vector<std::thread> threads;
     for (int t = 0; t < clients; ++t) {
       threads.emplace_back([&] {
-        auto client = Connect(daemon);
+        auto send = make();
         while (Clock::now() < end && !failed) {
-          v1::IngestRequest req;
-          for (int b = 0; b < batch_copies; ++b) {
-            for (std::string& e : RealEventsCopy(real, 1000000 + copy++)) req.add_events(e);
-          }
-          auto r = client->Call(&LStub::Ingest, client->lineage(), req);
-          if (!r.ok()) {
-            std::cerr << "ingest: " << r.status() << "\n";
-            failed = true;
-          }
-          events += req.events_size();
+          int n = send();
+          if (n < 0) failed = true;
+          events += std::max(n, 0);
         }
       });
     }
     for (auto& t : threads) t.join();
     double s = Millis(Clock::now() - start) / 1000;
-    std::cout << "Ingest RPC, " << clients << " client(s), " << batch_copies * real.size()
-              << " events per call: " << static_cast<int>(events / s) << " events/s ("
-              << events << " in " << s << " s)\n";
+    std::cout << what << ", " << clients << " client(s): " << static_cast<int>(events / s)
+              << " events/s (" << events << " in " << s << " s)\n";
   };
-  ingest_rpc(1, 7);
-  ingest_rpc(4, 7);
+  auto rpc_sender = [&] {
+    return [&, client = std::shared_ptr<client::CatalogClient>(Connect(daemon))] {
+      v1::IngestRequest req;
+      for (int b = 0; b < kCopiesPerCall; ++b) {
+        for (std::string& e : RealEventsCopy(real, 1000000 + copy++)) req.add_events(e);
+      }
+      auto r = client->Call(&LStub::Ingest, client->lineage(), req);
+      if (!r.ok()) std::cerr << "ingest: " << r.status() << "\n";
+      return r.ok() ? req.events_size() : -1;
+    };
+  };
+  std::string rpc = StrCat("Ingest RPC, ", kCopiesPerCall * real.size(), " events per call");
+  drive(rpc, 1, rpc_sender);
+  drive(rpc, 4, rpc_sender);
   std::string token = testing::ReadFile(daemon.data_dir() / "admin.token");
   token.pop_back();
-  auto ingest_http = [&](int clients) {
-    std::atomic<int> copy{0};
-    std::atomic<int64_t> events{0};
-    std::atomic<bool> failed{false};
-    auto end = Clock::now() + std::chrono::seconds(ingest_seconds);
-    auto start = Clock::now();
-    std::vector<std::thread> threads;
-    for (int t = 0; t < clients; ++t) {
-      threads.emplace_back([&] {
-        httplib::Client http("127.0.0.1", daemon.http_port());
-        http.set_keep_alive(true);
-        http.set_tcp_nodelay(true);
-        httplib::Headers auth = {{"Authorization", "Bearer " + token}};
-        while (Clock::now() < end && !failed) {
-          for (const std::string& e : RealEventsCopy(real, 2000000 + copy++)) {
-            auto res = http.Post("/api/v1/lineage", auth, e, "application/json");
-            if (!res || res->status != 201) {
-              std::cerr << "http: " << (res ? res->body : "no response") << "\n";
-              failed = true;
-              break;
-            }
-            ++events;
-          }
+  auto http_sender = [&] {
+    auto http = std::make_shared<httplib::Client>("127.0.0.1", daemon.http_port());
+    http->set_keep_alive(true);
+    http->set_tcp_nodelay(true);
+    return [&, http] {
+      httplib::Headers auth = {{"Authorization", "Bearer " + token}};
+      int sent = 0;
+      for (const std::string& e : RealEventsCopy(real, 2000000 + copy++)) {
+        auto res = http->Post("/api/v1/lineage", auth, e, "application/json");
+        if (!res || res->status != 201) {
+          std::cerr << "http: " << (res ? res->body : "no response") << "\n";
+          return -1;
         }
-      });
-    }
-    for (auto& t : threads) t.join();
-    double s = Millis(Clock::now() - start) / 1000;
-    std::cout << "HTTP /api/v1/lineage, one event per POST, " << clients
-              << " client(s): " << static_cast<int>(events / s) << " events/s (" << events
-              << " in " << s << " s)\n";
+        ++sent;
+      }
+      return sent;
+    };
   };
-  ingest_http(1);
-  ingest_http(8);
+  drive("HTTP /api/v1/lineage, one event per POST", 1, http_sender);
+  drive("HTTP /api/v1/lineage, one event per POST", 8, http_sender);
   std::cout << "catalogd memory at the end: " << Rss(daemon.pid()) << "\n";
   daemon.Stop();
   return 0;

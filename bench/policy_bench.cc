@@ -17,6 +17,7 @@
 #include <random>
 #include <thread>
 
+#include "bench/bench_util.h"
 #include "client/client.h"
 #include "lib/catalog/model.h"
 #include "lib/policy/evaluator.h"
@@ -28,19 +29,15 @@
 namespace {
 
 using namespace catalog;
-using Clock = std::chrono::steady_clock;
+using bench::Clock;
+using bench::Micros;
+using bench::Millis;
+using bench::Percentile;
+using bench::Rss;
 using policy::EntityUid;
 using policy::Value;
 
-double Micros(Clock::duration d) {
-  return std::chrono::duration<double, std::micro>(d).count();
-}
 
-double Percentile(std::vector<double> v, double p) {
-  if (v.empty()) return 0;
-  std::sort(v.begin(), v.end());
-  return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
-}
 
 constexpr int kUsers = 5000, kGroups = 500, kDomains = 200, kDatasets = 94300;
 

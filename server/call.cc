@@ -16,6 +16,14 @@ int CallsInFlight() { return calls_in_flight.load(std::memory_order_acquire); }
 internal::InFlight::InFlight() { calls_in_flight.fetch_add(1); }
 internal::InFlight::~InFlight() { calls_in_flight.fetch_sub(1); }
 
+absl::StatusOr<store::PageRequest> PageOf(int32_t page_size,
+                                          const std::string& page_token) {
+  if (page_size < 0) {
+    return absl::InvalidArgumentError("page_size: must not be negative");
+  }
+  return store::PageRequest{.page_size = page_size, .page_token = page_token};
+}
+
 policy::EntityUid CatalogRoot() { return {"Catalog", "catalog"}; }
 
 absl::Status Require(const authz::Authorizer& authorizer,

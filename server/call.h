@@ -12,6 +12,7 @@
 #include "server/auth.h"
 #include "server/authz/authorizer.h"
 #include "server/grpc_status.h"
+#include "server/store/store.h"
 
 namespace catalog::server {
 
@@ -29,6 +30,10 @@ absl::Status Require(const authz::Authorizer& authorizer,
 // item. False when unsure.
 bool AllowedOnEverything(const authz::Authorizer& authorizer,
                          const std::string& caller, std::string_view action);
+
+// A page of a List call; INVALID_ARGUMENT for a negative page_size.
+absl::StatusOr<store::PageRequest> PageOf(int32_t page_size,
+                                          const std::string& page_token);
 
 // The catalog-wide resource for operations on no single object (policies,
 // the audit log).

@@ -12,13 +12,6 @@
 namespace catalog::server {
 namespace {
 
-absl::StatusOr<store::PageRequest> Page(int32_t size, const std::string& token) {
-  if (size < 0) {
-    return absl::InvalidArgumentError("page_size: must not be negative");
-  }
-  return store::PageRequest{.page_size = size, .page_token = token};
-}
-
 absl::StatusOr<DatasetKey> Key(const v1::DatasetKey& key) {
   DatasetKey out = FromProto(key);
   RETURN_IF_ERROR(ValidateDatasetKey(out));
@@ -156,7 +149,7 @@ grpc::Status CatalogServiceImpl::ListDatasets(
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(store::PageRequest page,
-                     Page(request->page_size(), request->page_token()));
+                     PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Dataset> datasets,
                      store_->ListDatasets(request->domain(), page));
     for (const Dataset& d : datasets.items) {
@@ -193,7 +186,7 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(store::PageRequest page,
-                     Page(request->page_size(), request->page_token()));
+                     PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<store::SearchHit> hits,
                      store_->Search(request->query(), page));
     for (const store::SearchHit& h : hits.items) {
@@ -251,7 +244,7 @@ grpc::Status CatalogServiceImpl::ListDomains(grpc::ServerContext* context,
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(store::PageRequest page,
-                     Page(request->page_size(), request->page_token()));
+                     PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Domain> domains, store_->ListDomains(page));
     for (const Domain& d : domains.items) {
       if (MayRead(caller, authz::DomainUid(d.path))) {
@@ -301,7 +294,7 @@ grpc::Status CatalogServiceImpl::ListPrincipals(
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(store::PageRequest page,
-                     Page(request->page_size(), request->page_token()));
+                     PageOf(request->page_size(), request->page_token()));
     std::optional<PrincipalKind> kind;
     if (request->kind() != v1::PRINCIPAL_KIND_UNSPECIFIED) {
       ASSIGN_OR_RETURN(kind, FromProto(request->kind()));

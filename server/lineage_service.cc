@@ -448,13 +448,10 @@ grpc::Status LineageServiceImpl::ListJobs(grpc::ServerContext* context,
                                           const v1::ListJobsRequest* request,
                                           v1::ListJobsResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
-    if (request->page_size() < 0) {
-      return absl::InvalidArgumentError("page_size: must not be negative");
-    }
+    ASSIGN_OR_RETURN(store::PageRequest page_request,
+                     PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<store::JobRecord> page,
-                     store_->ListJobs(request->namespace_(),
-                                      {.page_size = request->page_size(),
-                                       .page_token = request->page_token()}));
+                     store_->ListJobs(request->namespace_(), page_request));
     Redactor redactor(*authorizer_, caller);
     for (const store::JobRecord& j : page.items) {
       if (!redactor.MayRead(authz::JobUid(j.key))) continue;
@@ -480,13 +477,11 @@ grpc::Status LineageServiceImpl::ListRuns(grpc::ServerContext* context,
                                           v1::ListRunsResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(JobKey job, JobOf("job", request->job()));
-    if (request->page_size() < 0) {
-      return absl::InvalidArgumentError("page_size: must not be negative");
-    }
+    ASSIGN_OR_RETURN(store::PageRequest page_request,
+                     PageOf(request->page_size(), request->page_token()));
     RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", authz::JobUid(job)));
     ASSIGN_OR_RETURN(store::Page<store::RunRecord> page,
-                     store_->ListRuns(job, {.page_size = request->page_size(),
-                                            .page_token = request->page_token()}));
+                     store_->ListRuns(job, page_request));
     for (const store::RunRecord& r : page.items) {
       v1::Run* out = response->add_runs();
       out->set_run_id(r.run_id);

@@ -13,6 +13,7 @@
 #include "client/client.h"
 #include "lib/lineage/event.h"
 #include "server/server.h"
+#include "tests/lineage_events.h"
 #include "tests/test_env.h"
 
 namespace catalog {
@@ -43,26 +44,16 @@ std::vector<std::string> RealEvents() {
   return out;
 }
 
+// A RunEvent of job etl/`job` over datasets in namespace pg; every output
+// with `output_facets`.
 std::string Event(const std::string& state, const std::string& run, int minute,
                   const std::vector<std::string>& inputs,
                   const std::vector<std::string>& outputs,
                   const std::string& job, json output_facets = json::object()) {
-  json e = {{"eventType", state},
-            {"eventTime", "2024-05-01T10:" + std::string(minute < 10 ? "0" : "") +
-                              std::to_string(minute) + ":00Z"},
-            {"producer", "https://example.com/test"},
-            {"schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json"},
-            {"run", {{"runId", run}}},
-            {"job", {{"namespace", "etl"}, {"name", job}}},
-            {"inputs", json::array()},
-            {"outputs", json::array()}};
-  for (const std::string& i : inputs) {
-    e["inputs"].push_back({{"namespace", "pg"}, {"name", i}});
-  }
-  for (const std::string& o : outputs) {
-    e["outputs"].push_back({{"namespace", "pg"}, {"name", o}, {"facets", output_facets}});
-  }
-  return e.dump();
+  std::vector<testing::EventIo> in, out;
+  for (const std::string& i : inputs) in.push_back({i});
+  for (const std::string& o : outputs) out.push_back({o, output_facets});
+  return testing::RunEventJson(state, run, minute, in, out, job, "etl");
 }
 
 const char kRun1[] = "11111111-1111-1111-1111-111111111111";

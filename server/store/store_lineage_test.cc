@@ -11,6 +11,7 @@
 
 #include "lib/lineage/event.h"
 #include "server/store/store.h"
+#include "tests/lineage_events.h"
 
 namespace catalog::store {
 namespace {
@@ -18,32 +19,14 @@ namespace {
 using ::testing::HasSubstr;
 using json = nlohmann::json;
 
-struct Io {
-  std::string name;
-  json facets = json::object();
-};
+using Io = testing::EventIo;
 
-// A RunEvent for job `job` of run `run` at minute `minute`.
+// A RunEvent of job airflow/`job` over datasets in namespace pg.
 std::string RunEvent(const std::string& state, const std::string& run,
                      int minute, const std::vector<Io>& inputs,
                      const std::vector<Io>& outputs,
                      const std::string& job = "etl.orders") {
-  json e = {{"eventType", state},
-            {"eventTime", "2024-05-01T10:" + std::string(minute < 10 ? "0" : "") +
-                              std::to_string(minute) + ":00Z"},
-            {"producer", "https://example.com/test"},
-            {"schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json"},
-            {"run", {{"runId", run}}},
-            {"job", {{"namespace", "airflow"}, {"name", job}}},
-            {"inputs", json::array()},
-            {"outputs", json::array()}};
-  for (const Io& io : inputs) {
-    e["inputs"].push_back({{"namespace", "pg"}, {"name", io.name}, {"facets", io.facets}});
-  }
-  for (const Io& io : outputs) {
-    e["outputs"].push_back({{"namespace", "pg"}, {"name", io.name}, {"facets", io.facets}});
-  }
-  return e.dump();
+  return testing::RunEventJson(state, run, minute, inputs, outputs, job);
 }
 
 const std::string kRun1 = "11111111-1111-1111-1111-111111111111";

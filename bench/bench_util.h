@@ -1,0 +1,51 @@
+// What every benchmark here measures with: durations, percentiles, and a
+// process's resident memory.
+#pragma once
+
+#include <sys/types.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace catalog::bench {
+
+using Clock = std::chrono::steady_clock;
+
+inline double Micros(Clock::duration d) {
+  return std::chrono::duration<double, std::micro>(d).count();
+}
+
+inline double Millis(Clock::duration d) {
+  return std::chrono::duration<double, std::milli>(d).count();
+}
+
+// The p-th percentile (0..1) by nearest rank.
+inline double Percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  size_t i = std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5));
+  return v[i];
+}
+
+// Resident memory, split into the process's own (anonymous) pages and
+// file pages: SQLite maps the database, so pages of it that reads touched
+// count as resident file memory, reclaimable page cache.
+inline std::string Rss(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line, out;
+  while (std::getline(in, line)) {
+    for (const char* key : {"VmRSS:", "RssAnon:", "RssFile:"}) {
+      if (line.rfind(key, 0) == 0) {
+        std::string value = line.substr(std::string(key).size());
+        value.erase(0, value.find_first_not_of(" \t"));
+        out += (out.empty() ? "" : ", ") + std::string(key) + " " + value;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace catalog::bench
