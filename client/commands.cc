@@ -124,7 +124,7 @@ absl::StatusOr<std::vector<json>> FetchOne(CommandContext& ctx, Type type,
                                            const std::string& name) {
   std::vector<json> docs;
   if (type == Type::kDataset) {
-    ASSIGN_OR_RETURN(DatasetKey key, ParseDatasetKey(name));
+    ASSIGN_OR_RETURN(DatasetKey key, DatasetKeyOf(ctx, name));
     v1::GetDatasetRequest req;
     *req.mutable_key() = ToProto(key);
     ASSIGN_OR_RETURN(v1::Dataset d,
@@ -221,6 +221,15 @@ void PrintFields(std::ostream& out, const json& fields, int depth) {
 
 }  // namespace
 
+absl::StatusOr<DatasetKey> DatasetKeyOf(const CommandContext& ctx,
+                                        const std::string& name) {
+  if (ctx.dataset_key) {
+    RETURN_IF_ERROR(ValidateDatasetKey(*ctx.dataset_key));
+    return *ctx.dataset_key;
+  }
+  return ParseDatasetKey(name);
+}
+
 int ReportError(std::ostream& err, const absl::Status& status) {
   err << "error: " << absl::StatusCodeToString(status.code()) << ": "
       << MessageOf(status) << "\n";
@@ -256,6 +265,8 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
   if (!docs.ok()) return ReportError(ctx.err, docs.status());
   const json& d = docs->front();
   const json& spec = d["spec"];
+  // `name` may have been an alias; the rest asks by the dataset's own name.
+  const DatasetKey own{d["metadata"].value("namespace", ""), d["metadata"].value("name", "")};
   const json& status = d["status"];
   std::ostream& out = ctx.out;
   out << "Name:            " << d["metadata"].value("name", "") << "\n"
@@ -279,6 +290,27 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
       out << "  " << p.key() << ": " << p.value().get<std::string>() << "\n";
     }
   }
+  v1::GetDatasetRequest with_aliases;
+  *with_aliases.mutable_key() = ToProto(own);
+  with_aliases.set_include_aliases(true);
+  auto full = ctx.client.Call(&Stub::GetDataset, ctx.client.catalog(), with_aliases);
+  if (full.ok() && full->aliases_size() > 0) {
+    out << "Aliases:         " << absl::StrJoin(full->aliases(), ", ") << "\n";
+  }
+  // Lineage at a glance, when the server has any.
+  v1::GetLineageRequest around;
+  around.set_node(own.ToString());
+  auto lineage = ctx.client.Call(&v1::LineageService::Stub::GetLineage,
+                                 ctx.client.lineage(), around);
+  if (lineage.ok() && lineage->edges_size() > 0) {
+    std::vector<std::string> producers, consumers;
+    for (const v1::LineageEdge& e : lineage->edges()) {
+      if (e.to() == 0) producers.push_back(lineage->nodes(e.from()).id());
+      if (e.from() == 0) consumers.push_back(lineage->nodes(e.to()).id());
+    }
+    out << "Written by:      " << (producers.empty() ? "-" : absl::StrJoin(producers, ", ")) << "\n"
+        << "Read by:         " << (consumers.empty() ? "-" : absl::StrJoin(consumers, ", ")) << "\n";
+  }
   out << "Revision:        " << status.value("revision", 0) << "\n"
       << "Schema version:  " << status.value("schemaVersion", 0) << "\n"
       << "Created:         " << status.value("createdAt", "") << "\n"
@@ -288,7 +320,7 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
   PrintFields(out, spec["schema"].value("fields", json::array()), 0);
 
   v1::GetDatasetHistoryRequest req;
-  auto key = ParseDatasetKey(name);
+  absl::StatusOr<DatasetKey> key = own;
   *req.mutable_key() = ToProto(*key);
   auto history = ctx.client.Call(&Stub::GetDatasetHistory, ctx.client.catalog(), req);
   if (!history.ok()) return ReportError(ctx.err, history.status());
@@ -313,7 +345,7 @@ int RunDelete(CommandContext& ctx, const std::string& type_name,
   absl::Status status;
   std::string label;
   if (*type == Type::kDataset) {
-    absl::StatusOr<DatasetKey> key = ParseDatasetKey(name);
+    absl::StatusOr<DatasetKey> key = DatasetKeyOf(ctx, name);
     if (!key.ok()) return ReportError(ctx.err, key.status());
     v1::DeleteDatasetRequest req;
     *req.mutable_key() = ToProto(*key);
@@ -379,7 +411,7 @@ int RunHistory(CommandContext& ctx, const std::string& type_name,
     ctx.err << "error: history is kept for datasets\n";
     return 2;
   }
-  absl::StatusOr<DatasetKey> key = ParseDatasetKey(name);
+  absl::StatusOr<DatasetKey> key = DatasetKeyOf(ctx, name);
   if (!key.ok()) return ReportError(ctx.err, key.status());
   v1::GetDatasetHistoryRequest req;
   *req.mutable_key() = ToProto(*key);

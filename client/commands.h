@@ -4,12 +4,14 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 #include "client/client.h"
 #include "client/output.h"
+#include "lib/catalog/model.h"
 
 namespace catalog::client {
 
@@ -17,7 +19,14 @@ struct CommandContext {
   CatalogClient& client;
   std::ostream& out;
   std::ostream& err;
+  // A dataset named with --namespace and --name: used as is, where a name
+  // written "namespace/name" could not say a namespace holding a '/'.
+  std::optional<DatasetKey> dataset_key = std::nullopt;
 };
+
+// The dataset a command names: ctx.dataset_key, or `name` parsed.
+absl::StatusOr<DatasetKey> DatasetKeyOf(const CommandContext& ctx,
+                                        const std::string& name);
 
 // Prints "error: <CODE>: <message>" and returns the exit code for it.
 int ReportError(std::ostream& err, const absl::Status& status);

@@ -204,6 +204,7 @@ int main(int argc, char** argv) {
       {.address = settings->addr, .token = settings->token});
   if (!client.ok()) return ReportError(std::cerr, client.status());
   CommandContext ctx{**client, std::cout, std::cerr};
+  if (!ns.empty() || !short_name.empty()) ctx.dataset_key = catalog::DatasetKey{ns, short_name};
 
   std::string dataset_name = DatasetName(name, ns, short_name);
   if (apply->parsed()) return RunApply(ctx, files, dry_run);

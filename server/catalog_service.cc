@@ -135,10 +135,20 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
+    absl::StatusOr<Dataset> d = store_->GetDataset(key);
+    if (d.status().code() == absl::StatusCode::kNotFound) {
+      // Another name of a dataset (an OpenLineage symlink) names it too.
+      absl::StatusOr<DatasetKey> canonical = store_->ResolveDataset(key);
+      if (canonical.ok()) d = store_->GetDataset(*canonical);
+    }
     RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read",
-                            authz::DatasetUid(key)));
-    ASSIGN_OR_RETURN(Dataset d, store_->GetDataset(key));
-    *response = ToProto(d);
+                            authz::DatasetUid(d.ok() ? d->key : key)));
+    if (!d.ok()) return d.status();
+    *response = ToProto(*d);
+    if (request->include_aliases()) {
+      ASSIGN_OR_RETURN(std::vector<std::string> aliases, store_->DatasetAliases(d->key));
+      for (std::string& a : aliases) response->add_aliases(std::move(a));
+    }
     return absl::OkStatus();
   });
 }

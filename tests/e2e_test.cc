@@ -308,6 +308,14 @@ TEST_F(EndToEnd, LineageFromCapturedEventsThroughTheCli) {
   EXPECT_THAT(runs.out, HasSubstr("COMPLETE"));
   EXPECT_THAT(runs.out, HasSubstr("4.0s"));
 
+  // A symlink names the same dataset: describe by it shows the dataset,
+  // its other names and its jobs.
+  Result aliased = Ctl("describe dataset --namespace file:/tmp/cll_test --name default.tbl1");
+  ASSERT_EQ(aliased.exit_code, 0) << aliased.err;
+  EXPECT_THAT(aliased.out, HasSubstr("Name:            /tmp/cll_test/tbl1"));
+  EXPECT_THAT(aliased.out, HasSubstr("Aliases:         file:/tmp/cll_test/default.tbl1"));
+  EXPECT_THAT(aliased.out, HasSubstr("Written by:      job:testColumnLevelLineage/"));
+
   Result invalid = Ctl("lineage ingest '" +
                        (real.parent_path() / "examples" / "06_INVALID_runevent_no_run_id_fluentd.json").string() + "'");
   EXPECT_EQ(invalid.exit_code, 1);

@@ -188,6 +188,27 @@ TEST_F(LineageServiceTest, EveryCapturedRealEventIngests) {
   EXPECT_FALSE(r->runs(0).parent_run_id().empty());
 }
 
+TEST_F(LineageServiceTest, AnAliasNamesTheSameDataset) {
+  json links = {{"symlinks",
+                 {{"identifiers",
+                   {{{"namespace", "hive://meta"}, {"name", "db.t"}, {"type", "TABLE"}}}}}}};
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"a"}, {"/warehouse/t"}, "j", links)}).ok());
+  v1::GetDatasetRequest req;
+  req.mutable_key()->set_namespace_("hive://meta");
+  req.mutable_key()->set_name("db.t");
+  req.set_include_aliases(true);
+  auto d = bob_->Call(&v1::CatalogService::Stub::GetDataset, bob_->catalog(), req);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->key().namespace_(), "pg");
+  EXPECT_EQ(d->key().name(), "/warehouse/t");
+  ASSERT_EQ(d->aliases_size(), 1);
+  EXPECT_EQ(d->aliases(0), "hive://meta/db.t");
+  auto g = Lineage(*bob_, "hive://meta/db.t", v1::LINEAGE_DIRECTION_UPSTREAM, 1);
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ(g->nodes(0).id(), "pg//warehouse/t");
+  EXPECT_EQ(Ids(*g).count("pg/a"), 1u);
+}
+
 TEST_F(LineageServiceTest, TheInvalidExampleIsRefusedAndChangesNothing) {
   int64_t before = Revision();
   std::string invalid = testing::ReadFile(
