@@ -512,7 +512,8 @@ grpc::Status LineageServiceImpl::DeleteJob(grpc::ServerContext* context,
                                            v1::DeleteResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(JobKey job, JobOf("job", request->job()));
-    RETURN_IF_ERROR(Require(*authorizer_, caller, "lineage:write", CatalogRoot()));
+    // Reporting lineage is not licence to erase another pipeline's.
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write", authz::JobUid(job)));
     ASSIGN_OR_RETURN(int64_t revision, store_->DeleteJob(job, caller));
     response->set_catalog_revision(revision);
     return absl::OkStatus();

@@ -301,6 +301,9 @@ TEST_F(LineageServiceTest, AJobsOldEdgesLeaveLineageAndADeletedJobLinksNothing) 
   del.set_job("job:etl/j");
   EXPECT_EQ(bob_->Call(&LStub::DeleteJob, bob_->lineage(), del).status().code(),
             absl::StatusCode::kPermissionDenied);
+  // A pipeline may report lineage, not erase it.
+  EXPECT_EQ(pipeline_->Call(&LStub::DeleteJob, pipeline_->lineage(), del).status().code(),
+            absl::StatusCode::kPermissionDenied);
   ASSERT_TRUE(admin_->Call(&LStub::DeleteJob, admin_->lineage(), del).ok());
   g = Lineage(*bob_, "pg/b", v1::LINEAGE_DIRECTION_BOTH, 5);
   ASSERT_TRUE(g.ok());

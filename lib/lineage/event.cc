@@ -207,7 +207,7 @@ absl::Status ReadColumnLineage(const json& facet, std::string_view path,
       for (InputField& in : cl.inputs) {
         if (in.transformations.empty()) {
           in.transformations.push_back(
-              {.type = legacy == "MASKED" ? "DIRECT" : "DIRECT",
+              {.type = "DIRECT",
                .subtype = legacy,
                .masking = legacy == "MASKED"});
         }
