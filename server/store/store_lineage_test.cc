@@ -2,9 +2,11 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <atomic>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <thread>
 #include <nlohmann/json.hpp>
@@ -12,6 +14,7 @@
 #include "lib/lineage/event.h"
 #include "server/store/store.h"
 #include "tests/lineage_events.h"
+#include "tests/test_env.h"
 
 namespace catalog::store {
 namespace {
@@ -330,6 +333,77 @@ TEST_F(StoreLineageTest, DeletingADatasetRemovesItsEdges) {
   ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 1, {{"a"}}, {{"b"}})}).ok());
   ASSERT_TRUE(store_->DeleteDataset({"pg", "a"}, 0, "user:admin").ok());
   EXPECT_EQ(Edges().size(), 1u);
+}
+
+}  // namespace
+}  // namespace catalog::store
+
+namespace catalog::store {
+namespace {
+
+// Every captured real event, mutated at random (a value deleted, or
+// replaced by one of another type, an empty or a long string, a deep
+// nesting): whatever parses must ingest or be refused as INVALID_ARGUMENT,
+// never crash or fail otherwise; what is refused changes nothing.
+TEST(LineageMutations, ParsedEventsIngestOrAreRefusedCleanly) {
+  namespace fs = std::filesystem;
+  fs::path real = testing::SourceDir().parent_path() / "shared" / "conformance" /
+                  "openlineage" / "real-events";
+  std::vector<json> events;
+  for (const auto& e : fs::recursive_directory_iterator(real)) {
+    if (e.path().extension() == ".json" && e.path().parent_path().filename() == "events") {
+      std::ifstream in(e.path());
+      events.push_back(json::parse(in));
+    }
+  }
+  ASSERT_EQ(events.size(), 74u);
+  fs::path dir = fs::temp_directory_path() / ("lineage_mutations_" + std::to_string(getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto store = Store::Open({.path = (dir / "catalog.db").string()});
+  ASSERT_TRUE(store.ok());
+  std::mt19937 rng(20261125);
+  std::vector<json> replacements = {nullptr, 7, -1.5, true, "", std::string(70000, 'x'),
+                                    json::array(), json::object(), "a\x01b",
+                                    json::parse(std::string(60, '[') + std::string(60, ']'))};
+  int parsed = 0, ingested = 0;
+  for (int round = 0; round < 1500; ++round) {
+    json e = events[rng() % events.size()];
+    // Walk to a random node, then delete or replace one of its members.
+    json* node = &e;
+    for (int steps = rng() % 6; steps > 0 && (node->is_object() || node->is_array()) && !node->empty(); --steps) {
+      auto it = node->begin();
+      std::advance(it, rng() % node->size());
+      if (!it->is_object() && !it->is_array()) break;
+      node = &*it;
+    }
+    if (!node->is_structured() || node->empty()) continue;
+    auto it = node->begin();
+    std::advance(it, rng() % node->size());
+    if (node->is_object() && rng() % 3 == 0) {
+      node->erase(it.key());
+    } else {
+      *it = replacements[rng() % replacements.size()];
+    }
+    absl::StatusOr<lineage::Event> parsed_event = lineage::ParseEvent(e.dump());
+    if (!parsed_event.ok()) {
+      EXPECT_EQ(parsed_event.status().code(), absl::StatusCode::kInvalidArgument);
+      continue;
+    }
+    ++parsed;
+    int64_t before = *(*store)->CatalogRevision();
+    absl::StatusOr<IngestResult> r = (*store)->IngestEvents({*parsed_event}, "serviceaccount:fuzz");
+    if (r.ok()) {
+      ++ingested;
+    } else {
+      EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << r.status();
+      EXPECT_EQ(*(*store)->CatalogRevision(), before);
+    }
+  }
+  EXPECT_GT(parsed, 300);
+  EXPECT_GT(ingested, 300);
+  store->reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace
