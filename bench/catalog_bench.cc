@@ -33,7 +33,6 @@ namespace {
 using namespace catalog;
 using bench::Clock;
 using bench::Micros;
-using bench::Millis;
 using bench::Percentile;
 using bench::Rss;
 using Stub = v1::CatalogService::Stub;

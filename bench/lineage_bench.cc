@@ -44,7 +44,6 @@ namespace {
 
 using namespace catalog;
 using bench::Clock;
-using bench::Micros;
 using bench::Millis;
 using bench::Percentile;
 using bench::Rss;

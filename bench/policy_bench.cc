@@ -31,9 +31,7 @@ namespace {
 using namespace catalog;
 using bench::Clock;
 using bench::Micros;
-using bench::Millis;
 using bench::Percentile;
-using bench::Rss;
 using policy::EntityUid;
 using policy::Value;
 

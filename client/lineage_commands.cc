@@ -159,6 +159,32 @@ std::string Join(const google::protobuf::RepeatedPtrField<std::string>& items,
   return out;
 }
 
+// Every page of a List call: as a table (`rows` adds an item's rows) or
+// as a JSON array of the items (`items` picks them from a page).
+template <typename Request, typename Response, typename Items, typename Rows>
+int PrintAllPages(CommandContext& ctx, const std::string& output,
+                  grpc::Status (LStub::*method)(grpc::ClientContext*, const Request&,
+                                                Response*),
+                  Request req, Table table, Items items, Rows rows) {
+  json all = json::array();
+  while (true) {
+    absl::StatusOr<Response> r = ctx.client.Call(method, ctx.client.lineage(), req);
+    if (!r.ok()) return ReportError(ctx.err, r.status());
+    for (const auto& item : items(*r)) {
+      all.push_back(ToJson(item));
+      rows(item, table);
+    }
+    if (r->next_page_token().empty()) break;
+    req.set_page_token(r->next_page_token());
+  }
+  if (output == "json") {
+    PrintDocument(ctx.out, Format::kJson, all);
+  } else {
+    table.Print(ctx.out);
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunLineageIngest(CommandContext& ctx, const std::vector<std::string>& paths,
@@ -318,65 +344,41 @@ int RunJobs(CommandContext& ctx, const std::string& ns, const std::string& outpu
   if (!CheckOutput(ctx, output, false)) return 2;
   v1::ListJobsRequest req;
   req.set_namespace_(ns);
-  json all = json::array();
-  Table t{.header = {"JOB", "TYPE", "LATEST RUN", "STATE", "UPDATED"}};
-  while (true) {
-    absl::StatusOr<v1::ListJobsResponse> r =
-        ctx.client.Call(&LStub::ListJobs, ctx.client.lineage(), req);
-    if (!r.ok()) return ReportError(ctx.err, r.status());
-    for (const v1::Job& j : r->jobs()) {
-      all.push_back(ToJson(j));
-      t.rows.push_back({StrCat("job:", j.namespace_(), "/", j.name()),
-                        j.job_type().empty() ? "-" : j.job_type(),
-                        j.latest_run_id().empty() ? "-" : j.latest_run_id(),
-                        j.latest_state().empty() ? "-" : j.latest_state(), j.updated_at()});
-    }
-    if (r->next_page_token().empty()) break;
-    req.set_page_token(r->next_page_token());
-  }
-  if (output == "json") {
-    PrintDocument(ctx.out, Format::kJson, all);
-  } else {
-    t.Print(ctx.out);
-  }
-  return 0;
+  return PrintAllPages(
+      ctx, output, &LStub::ListJobs, req,
+      Table{.header = {"JOB", "TYPE", "LATEST RUN", "STATE", "UPDATED"}},
+      [](const v1::ListJobsResponse& r) -> const auto& { return r.jobs(); },
+      [](const v1::Job& j, Table& t) {
+        t.rows.push_back({StrCat("job:", j.namespace_(), "/", j.name()),
+                          j.job_type().empty() ? "-" : j.job_type(),
+                          j.latest_run_id().empty() ? "-" : j.latest_run_id(),
+                          j.latest_state().empty() ? "-" : j.latest_state(), j.updated_at()});
+      });
 }
 
 int RunRuns(CommandContext& ctx, const std::string& job, const std::string& output) {
   if (!CheckOutput(ctx, output, false)) return 2;
   v1::ListRunsRequest req;
   req.set_job(job);
-  json all = json::array();
-  Table t{.header = {"RUN", "STATE", "STARTED", "ENDED", "DURATION", "PARENT"}};
-  while (true) {
-    absl::StatusOr<v1::ListRunsResponse> r =
-        ctx.client.Call(&LStub::ListRuns, ctx.client.lineage(), req);
-    if (!r.ok()) return ReportError(ctx.err, r.status());
-    for (const v1::Run& run : r->runs()) {
-      all.push_back(ToJson(run));
-      std::string duration =
-          run.duration_ms() > 0 || (!run.started_at().empty() && !run.ended_at().empty())
-              ? StrCat(run.duration_ms() / 1000, ".", (run.duration_ms() % 1000) / 100, "s")
-              : "-";
-      std::string parent = run.parent_job().empty()
-                               ? "-"
-                               : StrCat("job:", run.parent_job(), " ", run.parent_run_id());
-      t.rows.push_back({run.run_id(), run.state(),
-                        run.started_at().empty() ? "-" : run.started_at(),
-                        run.ended_at().empty() ? "-" : run.ended_at(), duration, parent});
-      if (!run.error_message().empty()) {
-        t.rows.push_back({"", "error: " + run.error_message().substr(0, 120), "", "", "", ""});
-      }
-    }
-    if (r->next_page_token().empty()) break;
-    req.set_page_token(r->next_page_token());
-  }
-  if (output == "json") {
-    PrintDocument(ctx.out, Format::kJson, all);
-  } else {
-    t.Print(ctx.out);
-  }
-  return 0;
+  return PrintAllPages(
+      ctx, output, &LStub::ListRuns, req,
+      Table{.header = {"RUN", "STATE", "STARTED", "ENDED", "DURATION", "PARENT"}},
+      [](const v1::ListRunsResponse& r) -> const auto& { return r.runs(); },
+      [](const v1::Run& run, Table& t) {
+        std::string duration =
+            run.started_at().empty() || run.ended_at().empty()
+                ? "-"
+                : StrCat(run.duration_ms() / 1000, ".", (run.duration_ms() % 1000) / 100, "s");
+        std::string parent = run.parent_job().empty()
+                                 ? "-"
+                                 : StrCat("job:", run.parent_job(), " ", run.parent_run_id());
+        t.rows.push_back({run.run_id(), run.state(),
+                          run.started_at().empty() ? "-" : run.started_at(),
+                          run.ended_at().empty() ? "-" : run.ended_at(), duration, parent});
+        if (!run.error_message().empty()) {
+          t.rows.push_back({"", "error: " + run.error_message().substr(0, 120), "", "", "", ""});
+        }
+      });
 }
 
 int RunDeleteJob(CommandContext& ctx, const std::string& job) {

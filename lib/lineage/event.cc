@@ -415,6 +415,28 @@ int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+// Calls fn(i, c) for each character of JSON `text` outside strings (a
+// string's opening quote included) until fn returns false. Whether the
+// text ends outside a string.
+template <typename Fn>
+bool ForEachOutsideStrings(std::string_view text, Fn fn) {
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+      continue;
+    }
+    in_string = c == '"';
+    if (!fn(i, c)) break;
+  }
+  return !in_string;
+}
+
 }  // namespace
 
 std::string RunStateName(RunState s) {
@@ -497,23 +519,11 @@ absl::StatusOr<int64_t> ParseEventTime(std::string_view s) {
 
 int JsonDepth(std::string_view text) {
   int depth = 0, deepest = 0;
-  bool in_string = false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      deepest = std::max(deepest, ++depth);
-    } else if (c == '}' || c == ']') {
-      --depth;
-    }
-  }
+  ForEachOutsideStrings(text, [&](size_t, char c) {
+    if (c == '{' || c == '[') deepest = std::max(deepest, ++depth);
+    if (c == '}' || c == ']') --depth;
+    return true;
+  });
   return deepest;
 }
 
@@ -597,34 +607,22 @@ absl::StatusOr<std::vector<std::string>> SplitEvents(std::string_view text) {
   }
   // One object, or JSON lines: split where a top-level object ends.
   int depth = 0;
-  bool in_string = false;
-  size_t begin = std::string_view::npos;
-  for (size_t i = start; i < text.size(); ++i) {
-    char c = text[i];
-    if (in_string) {
-      if (c == '\\') {
-        ++i;
-      } else if (c == '"') {
-        in_string = false;
-      }
-      continue;
-    }
-    if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
+  size_t begin = 0;
+  absl::Status error;
+  bool closed = ForEachOutsideStrings(text, [&](size_t i, char c) {
+    if (c == '{' || c == '[') {
       if (depth++ == 0) begin = i;
     } else if (c == '}' || c == ']') {
-      if (--depth == 0) {
-        out.emplace_back(text.substr(begin, i + 1 - begin));
-      } else if (depth < 0) {
-        return Bad("body", "is not valid JSON (unbalanced brackets)");
-      }
+      if (--depth == 0) out.emplace_back(text.substr(begin, i + 1 - begin));
+      if (depth < 0) error = Bad("body", "is not valid JSON (unbalanced brackets)");
     } else if (depth == 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
-      return Bad("body", StrCat("is not JSON, a JSON array or JSON lines "
-                                "(unexpected '", c, "' between events)"));
+      error = Bad("body", StrCat("is not JSON, a JSON array or JSON lines "
+                                 "(unexpected '", c, "' between events)"));
     }
-  }
-  if (depth != 0 || in_string) return Bad("body", "ends inside an event");
+    return error.ok();
+  });
+  if (!error.ok()) return error;
+  if (depth != 0 || !closed) return Bad("body", "ends inside an event");
   return out;
 }
 

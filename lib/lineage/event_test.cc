@@ -184,6 +184,7 @@ TEST(SplitEvents, ObjectArrayAndJsonLines) {
   EXPECT_EQ((*lines)[1], R"({"b": "{"})");
   EXPECT_FALSE(SplitEvents("").ok());
   EXPECT_FALSE(SplitEvents("{\"a\": 1} x").ok());
+  EXPECT_FALSE(SplitEvents("{\"a\": 1} \"x\"").ok());  // not dropped silently
   EXPECT_FALSE(SplitEvents("{\"a\": 1").ok());
 }
 

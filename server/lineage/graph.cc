@@ -195,8 +195,7 @@ absl::StatusOr<Traversal> LineageGraph::Traverse(
 
   std::unordered_map<uint32_t, int> dataset_node, job_node;
   std::unordered_set<uint32_t> edges_added;
-  auto node_for = [&](bool is_job, uint32_t id, int depth, int parent,
-                      bool down) -> int {
+  auto node_for = [&](bool is_job, uint32_t id, int depth, int parent) -> int {
     auto& index = is_job ? job_node : dataset_node;
     auto it = index.find(id);
     if (it != index.end()) return it->second;
@@ -204,8 +203,7 @@ absl::StatusOr<Traversal> LineageGraph::Traverse(
       out.truncated = true;
       return -1;
     }
-    Traversal::Node n{.is_job = is_job, .depth = depth, .parent = parent,
-                      .downstream = down};
+    Traversal::Node n{.is_job = is_job, .depth = depth, .parent = parent};
     if (is_job) {
       n.job = g.job_keys[id];
     } else {
@@ -250,7 +248,7 @@ absl::StatusOr<Traversal> LineageGraph::Traverse(
     }
     start_id = it->second;
   }
-  node_for(start_is_job, start_id, 0, -1, true);
+  node_for(start_is_job, start_id, 0, -1);
 
   for (bool down : {true, false}) {
     if (down && request.direction == Direction::kUpstream) continue;
@@ -269,7 +267,7 @@ absl::StatusOr<Traversal> LineageGraph::Traverse(
       for (uint32_t edge_id : g.job_edges[job]) {
         const Data::EdgeRec& e = g.edges[edge_id];
         if (!usable(e) || e.output != down) continue;
-        int n = node_for(false, e.dataset, depth, job_index, down);
+        int n = node_for(false, e.dataset, depth, job_index);
         if (n < 0) continue;
         add_edge(edge_id);
         if (!expanded_datasets.count(e.dataset)) queue.emplace_back(e.dataset, depth);
@@ -290,7 +288,7 @@ absl::StatusOr<Traversal> LineageGraph::Traverse(
       for (uint32_t edge_id : g.dataset_edges[dataset]) {
         const Data::EdgeRec& e = g.edges[edge_id];
         if (!usable(e) || e.output != dataset_side_output) continue;
-        int n = node_for(true, e.job, depth + 1, dataset_index, down);
+        int n = node_for(true, e.job, depth + 1, dataset_index);
         if (n < 0) continue;
         add_edge(edge_id);
         expand_job(e.job, depth + 1);

@@ -47,7 +47,6 @@ struct Traversal {
     JobKey job;          // when is_job
     int depth = 0;
     int parent = -1;     // the node this one was first reached from
-    bool downstream = true;  // reached going downstream (else upstream)
   };
   struct Edge {
     int from = 0;  // node indices: dataset -> job for an input,

@@ -92,7 +92,9 @@ TEST_F(GraphTest, PathsLeadBackToTheStart) {
     }
   }
   for (const Traversal::Node& n : t.nodes) {
-    if (!n.is_job && n.dataset.name == "d") EXPECT_EQ(n.depth, 3);
+    if (!n.is_job && n.dataset.name == "d") {
+      EXPECT_EQ(n.depth, 3);
+    }
   }
 }
 

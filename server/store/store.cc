@@ -181,11 +181,7 @@ absl::StatusOr<ApplyResponse> Store::Apply(
         if (ctx.catalog_revision != 0) {
           response.catalog_revision = ctx.catalog_revision;
         } else {
-          ASSIGN_OR_RETURN(Statement * s,
-                           ctx.db.Prepare("SELECT value FROM meta WHERE key = "
-                                          "'catalog_revision'"));
-          ASSIGN_OR_RETURN(bool row, s->Step());
-          response.catalog_revision = row ? s->Int(0) : 0;
+          ASSIGN_OR_RETURN(response.catalog_revision, ReadCatalogRevision(ctx.db));
         }
         return response;
       },
@@ -205,14 +201,18 @@ void Store::RemoveCommitHook(int handle) {
                 [handle](const auto& h) { return h.first == handle; });
 }
 
+absl::StatusOr<int64_t> ReadCatalogRevision(Connection& db) {
+  ASSIGN_OR_RETURN(
+      Statement * s,
+      db.Prepare("SELECT value FROM meta WHERE key = 'catalog_revision'"));
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  int64_t revision = row ? s->Int(0) : 0;
+  s->Reset();
+  return revision;
+}
+
 absl::StatusOr<int64_t> Store::CatalogRevision() {
-  return impl_->Read([](Connection& db) -> absl::StatusOr<int64_t> {
-    ASSIGN_OR_RETURN(
-        Statement * s,
-        db.Prepare("SELECT value FROM meta WHERE key = 'catalog_revision'"));
-    ASSIGN_OR_RETURN(bool row, s->Step());
-    return row ? s->Int(0) : 0;
-  });
+  return impl_->Read([](Connection& db) { return ReadCatalogRevision(db); });
 }
 
 }  // namespace catalog::store

@@ -118,6 +118,13 @@ absl::StatusOr<ApplyResult> ApplyDomain(WriteContext& ctx, const Domain& d,
 absl::StatusOr<ApplyResult> ApplyPrincipal(WriteContext& ctx,
                                            const Principal& p,
                                            int64_t expected_revision);
+// The catalog-wide revision as stored.
+absl::StatusOr<int64_t> ReadCatalogRevision(Connection& db);
+
+// The dataset `key` is an alias of (an OpenLineage symlink), if it is one.
+absl::StatusOr<std::optional<DatasetKey>> AliasTarget(Connection& db,
+                                                      const DatasetKey& key);
+
 // The stored dataset and its row id, if there is one.
 absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
     Connection& db, const DatasetKey& key);

@@ -32,8 +32,7 @@ class Ingest {
   absl::Status Event(const lineage::Event& e) {
     event_ = &e;
     if (e.kind == EventKind::kDataset) {
-      ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[0], "dataset"));
-      (void)id;
+      RETURN_IF_ERROR(Dataset(e.outputs[0], "dataset").status());
       return ctx_.Audit("lineage.ingest", "Dataset",
                         e.outputs[0].key.ToString(), 0, 0);
     }
@@ -74,18 +73,8 @@ class Ingest {
   };
 
   absl::StatusOr<DatasetKey> Canonical(const DatasetKey& key) {
-    ASSIGN_OR_RETURN(Statement * s,
-                     ctx_.db.Prepare("SELECT d.namespace, d.name FROM "
-                                     "dataset_aliases a JOIN datasets d ON "
-                                     "d.id = a.dataset_id WHERE a.namespace "
-                                     "= ? AND a.name = ?"));
-    s->Bind(1, key.ns);
-    s->Bind(2, key.name);
-    ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) return key;
-    DatasetKey canonical{s->Text(0), s->Text(1)};
-    s->Reset();
-    return canonical;
+    ASSIGN_OR_RETURN(std::optional<DatasetKey> target, AliasTarget(ctx_.db, key));
+    return target ? *target : key;
   }
 
   // The time of the stored `facet` of dataset `id`, 0 when none.

@@ -50,24 +50,31 @@ absl::StatusOr<DatasetKey> Resolve(Connection& db, const DatasetKey& key) {
     s->Reset();
     return key;
   }
-  ASSIGN_OR_RETURN(Statement * a,
+  ASSIGN_OR_RETURN(std::optional<DatasetKey> target, AliasTarget(db, key));
+  if (!target) {
+    return absl::NotFoundError(
+        StrCat("dataset \"", key.ToString(), "\" not found"));
+  }
+  return *target;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<DatasetKey>> AliasTarget(Connection& db,
+                                                      const DatasetKey& key) {
+  ASSIGN_OR_RETURN(Statement * s,
                    db.Prepare("SELECT d.namespace, d.name FROM "
                               "dataset_aliases a JOIN datasets d ON d.id = "
                               "a.dataset_id WHERE a.namespace = ? AND a.name "
                               "= ?"));
-  a->Bind(1, key.ns);
-  a->Bind(2, key.name);
-  ASSIGN_OR_RETURN(bool aliased, a->Step());
-  if (!aliased) {
-    return absl::NotFoundError(
-        StrCat("dataset \"", key.ToString(), "\" not found"));
-  }
-  DatasetKey canonical{a->Text(0), a->Text(1)};
-  a->Reset();
-  return canonical;
+  s->Bind(1, key.ns);
+  s->Bind(2, key.name);
+  ASSIGN_OR_RETURN(bool aliased, s->Step());
+  if (!aliased) return std::nullopt;
+  DatasetKey target{s->Text(0), s->Text(1)};
+  s->Reset();
+  return target;
 }
-
-}  // namespace
 
 absl::StatusOr<DatasetKey> Store::ResolveDataset(const DatasetKey& key) {
   return impl_->Read([&](Connection& db) { return Resolve(db, key); });
@@ -292,12 +299,7 @@ Store::DatasetSummaries(const std::vector<DatasetKey>& keys) {
 absl::StatusOr<int64_t> Store::LoadLineage(
     const std::function<void(const LineageEdge&)>& each) {
   return impl_->Read([&](Connection& db) -> absl::StatusOr<int64_t> {
-    ASSIGN_OR_RETURN(Statement * r,
-                     db.Prepare("SELECT value FROM meta WHERE key = "
-                                "'catalog_revision'"));
-    ASSIGN_OR_RETURN(bool has, r->Step());
-    int64_t revision = has ? r->Int(0) : 0;
-    r->Reset();
+    ASSIGN_OR_RETURN(int64_t revision, ReadCatalogRevision(db));
     ASSIGN_OR_RETURN(
         Statement * s,
         db.Prepare("SELECT j.namespace, j.name, d.namespace, d.name, "

@@ -112,12 +112,7 @@ absl::StatusOr<std::vector<PolicyVersion>> Store::ListPolicyVersions() {
 absl::StatusOr<CatalogContents> Store::LoadContents() {
   return impl_->Read([&](Connection& db) -> absl::StatusOr<CatalogContents> {
     CatalogContents out;
-    ASSIGN_OR_RETURN(
-        Statement * rev,
-        db.Prepare("SELECT value FROM meta WHERE key = 'catalog_revision'"));
-    ASSIGN_OR_RETURN(bool row, rev->Step());
-    out.catalog_revision = row ? rev->Int(0) : 0;
-    rev->Reset();
+    ASSIGN_OR_RETURN(out.catalog_revision, ReadCatalogRevision(db));
 
     ASSIGN_OR_RETURN(Statement * p,
                      db.Prepare("SELECT kind, name, spec FROM principals"));
