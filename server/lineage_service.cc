@@ -1,6 +1,7 @@
 #include "server/lineage_service.h"
 
 #include <map>
+#include <unordered_map>
 #include <set>
 
 #include <nlohmann/json.hpp>
@@ -74,7 +75,9 @@ v1::Transformation ToProto(const nlohmann::json& t) {
   return out;
 }
 
-// Gives nodes their ids, hiding those the caller may not catalog:read.
+// Gives nodes their ids, hiding those the caller may not catalog:read. A
+// hidden entity keeps one placeholder id ("redacted:N") however often it
+// is met, so paths and nodes agree.
 class Redactor {
  public:
   Redactor(const authz::Authorizer& authorizer, const std::string& caller)
@@ -82,19 +85,15 @@ class Redactor {
         caller_(caller),
         everything_(AllowedOnEverything(authorizer, caller, "catalog:read")) {}
 
-  bool MayRead(const policy::EntityUid& uid) {
-    if (everything_) return true;
-    auto [it, added] = decided_.try_emplace({uid.type, uid.id}, false);
-    if (added) it->second = Require(authorizer_, caller_, "catalog:read", uid).ok();
-    return it->second;
-  }
+  bool MayRead(const policy::EntityUid& uid) { return Placeholder(uid).empty(); }
 
   // Fills `node`; returns its id.
   std::string Dataset(const DatasetKey& key, std::string_view field,
                       v1::LineageNode& node) {
     v1::NodeKind kind = field.empty() ? v1::NODE_KIND_DATASET : v1::NODE_KIND_COLUMN;
-    if (!Allowed(authz::DatasetUid(key))) return Redact(node, kind);
     node.set_kind(kind);
+    const std::string& hidden = Placeholder(authz::DatasetUid(key));
+    if (!hidden.empty()) return Redact(node, hidden);
     *node.mutable_dataset() = ToProto(key);
     node.set_field(std::string(field));
     node.set_id(field.empty() ? lineage::DatasetNodeId(key)
@@ -103,8 +102,9 @@ class Redactor {
   }
 
   std::string Job(const JobKey& key, v1::LineageNode& node) {
-    if (!Allowed(authz::JobUid(key))) return Redact(node, v1::NODE_KIND_JOB);
     node.set_kind(v1::NODE_KIND_JOB);
+    const std::string& hidden = Placeholder(authz::JobUid(key));
+    if (!hidden.empty()) return Redact(node, hidden);
     node.set_job_namespace(key.ns);
     node.set_job_name(key.name);
     node.set_id(lineage::JobNodeId(key));
@@ -113,27 +113,32 @@ class Redactor {
 
   // The id of a job named only on an edge.
   std::string JobId(const JobKey& key) {
-    return MayRead(authz::JobUid(key)) ? lineage::JobNodeId(key) : "redacted";
+    const std::string& hidden = Placeholder(authz::JobUid(key));
+    return hidden.empty() ? lineage::JobNodeId(key) : hidden;
   }
 
  private:
-  // Uncached: nodes of a graph are asked about once each.
-  bool Allowed(const policy::EntityUid& uid) const {
-    return everything_ || Require(authorizer_, caller_, "catalog:read", uid).ok();
+  // "" when the caller may read `uid`, else its placeholder id.
+  const std::string& Placeholder(const policy::EntityUid& uid) {
+    static const std::string kVisible;
+    if (everything_) return kVisible;
+    auto [it, added] = placeholders_.try_emplace(uid);
+    if (added && !Require(authorizer_, caller_, "catalog:read", uid).ok()) {
+      it->second = StrCat("redacted:", placeholders_.size());
+    }
+    return it->second;
   }
 
-  std::string Redact(v1::LineageNode& node, v1::NodeKind kind) {
-    node.set_kind(kind);
+  static std::string Redact(v1::LineageNode& node, const std::string& id) {
     node.set_redacted(true);
-    node.set_id(StrCat("redacted:", ++redacted_));
-    return node.id();
+    node.set_id(id);
+    return id;
   }
 
   const authz::Authorizer& authorizer_;
   const std::string& caller_;
   const bool everything_;  // the caller may read every node
-  std::map<std::pair<std::string, std::string>, bool> decided_;  // (type, id)
-  int redacted_ = 0;
+  std::unordered_map<policy::EntityUid, std::string, policy::EntityUidHash> placeholders_;
 };
 
 void ColumnEdgeToProto(const store::ColumnEdge& e, int from, int to,
@@ -168,6 +173,22 @@ std::vector<std::string> ColumnWalkToProto(const lineage::ColumnWalk& walk,
   }
   out.set_truncated(walk.truncated);
   return ids;
+}
+
+// The column lineage of `start` (a column): `walk` says how far; its
+// starts are filled in here.
+absl::Status ColumnLineage(store::Store& store, const authz::Authorizer& authorizer,
+                           const std::string& caller, NodeRef start,
+                           lineage::ColumnWalkRequest walk,
+                           v1::LineageGraph& out) {
+  ASSIGN_OR_RETURN(start.dataset, store.ResolveDataset(start.dataset));
+  walk.starts = {{start.dataset, start.field}};
+  ASSIGN_OR_RETURN(lineage::ColumnWalk found, lineage::WalkColumns(store, walk));
+  Redactor redactor(authorizer, caller);
+  ColumnWalkToProto(found, redactor, out);
+  ASSIGN_OR_RETURN(int64_t revision, store.CatalogRevision());
+  out.set_catalog_revision(revision);
+  return absl::OkStatus();
 }
 
 // Node ids from the start to node `i`, following parents.
@@ -228,18 +249,15 @@ grpc::Status LineageServiceImpl::GetLineage(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(Direction direction, DirectionOf(request->direction()));
     ASSIGN_OR_RETURN(int depth, DepthOf(request->depth(), 1));
     RETURN_IF_ERROR(MaxNodesOk(request->max_nodes()));
-    Redactor redactor(*authorizer_, caller);
     if (start.kind == NodeRef::Kind::kColumn) {
-      ASSIGN_OR_RETURN(start.dataset, store_->ResolveDataset(start.dataset));
-      ASSIGN_OR_RETURN(lineage::ColumnWalk walk,
-                       lineage::WalkColumns(*store_, {.starts = {{start.dataset, start.field}},
-                                                      .direction = direction,
-                                                      .depth = depth,
-                                                      .max_nodes = request->max_nodes(),
-                                                      .include_inactive = request->include_inactive()}));
-      ColumnWalkToProto(walk, redactor, *response);
-      return absl::OkStatus();
+      return ColumnLineage(*store_, *authorizer_, caller, start,
+                           {.direction = direction,
+                            .depth = depth,
+                            .max_nodes = request->max_nodes(),
+                            .include_inactive = request->include_inactive()},
+                           *response);
     }
+    Redactor redactor(*authorizer_, caller);
     if (start.kind == NodeRef::Kind::kDataset) {
       ASSIGN_OR_RETURN(start.dataset, store_->ResolveDataset(start.dataset));
     }
@@ -316,18 +334,12 @@ grpc::Status LineageServiceImpl::GetColumnLineage(
     ASSIGN_OR_RETURN(Direction direction, DirectionOf(request->direction()));
     ASSIGN_OR_RETURN(int depth, DepthOf(request->depth(), 10));
     RETURN_IF_ERROR(MaxNodesOk(request->max_nodes()));
-    ASSIGN_OR_RETURN(start.dataset, store_->ResolveDataset(start.dataset));
-    ASSIGN_OR_RETURN(lineage::ColumnWalk walk,
-                     lineage::WalkColumns(*store_, {.starts = {{start.dataset, start.field}},
-                                                    .direction = direction,
-                                                    .depth = depth,
-                                                    .max_nodes = request->max_nodes(),
-                                                    .include_inactive = request->include_inactive()}));
-    Redactor redactor(*authorizer_, caller);
-    ColumnWalkToProto(walk, redactor, *response);
-    ASSIGN_OR_RETURN(int64_t revision, store_->CatalogRevision());
-    response->set_catalog_revision(revision);
-    return absl::OkStatus();
+    return ColumnLineage(*store_, *authorizer_, caller, start,
+                         {.direction = direction,
+                          .depth = depth,
+                          .max_nodes = request->max_nodes(),
+                          .include_inactive = request->include_inactive()},
+                         *response);
   });
 }
 

@@ -367,6 +367,14 @@ TEST_F(LineageServiceTest, NodesTheCallerMayNotReadAreRedacted) {
   auto im = bob_->Call(&LStub::Impact, bob_->lineage(), impact);
   ASSERT_TRUE(im.ok());
   EXPECT_THAT(im->DebugString(), ::testing::Not(HasSubstr("hidden")));
+  // A hidden dataset keeps one placeholder: its path ends at its own id.
+  int hidden = 0;
+  for (const v1::ImpactedNode& d : im->datasets()) {
+    ASSERT_GT(d.path_size(), 0);
+    EXPECT_EQ(d.path(d.path_size() - 1), d.node().id());
+    hidden += d.node().redacted();
+  }
+  EXPECT_EQ(hidden, 1);
 }
 
 TEST_F(LineageServiceTest, ImpactListsOwnersClassificationAndPaths) {
