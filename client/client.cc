@@ -27,6 +27,7 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
   client->tokens_ = v1::TokenService::NewStub(client->channel_);
   client->policies_ = v1::PolicyService::NewStub(client->channel_);
   client->lineage_ = v1::LineageService::NewStub(client->channel_);
+  client->contracts_ = v1::ContractService::NewStub(client->channel_);
   return client;
 }
 

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "catalog/v1/catalog.grpc.pb.h"
+#include "catalog/v1/contract.grpc.pb.h"
 #include "catalog/v1/lineage.grpc.pb.h"
 #include "catalog/v1/policy.grpc.pb.h"
 #include "catalog/v1/token.grpc.pb.h"
@@ -43,6 +44,7 @@ class CatalogClient {
   v1::TokenService::Stub& tokens() { return *tokens_; }
   v1::PolicyService::Stub& policies() { return *policies_; }
   v1::LineageService::Stub& lineage() { return *lineage_; }
+  v1::ContractService::Stub& contracts() { return *contracts_; }
 
   // Calls `method` on `stub` with the token and deadline set.
   template <typename Stub, typename Request, typename Response>
@@ -68,6 +70,7 @@ class CatalogClient {
   std::unique_ptr<v1::TokenService::Stub> tokens_;
   std::unique_ptr<v1::PolicyService::Stub> policies_;
   std::unique_ptr<v1::LineageService::Stub> lineage_;
+  std::unique_ptr<v1::ContractService::Stub> contracts_;
 };
 
 }  // namespace catalog::client

@@ -297,6 +297,23 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
   if (full.ok() && full->aliases_size() > 0) {
     out << "Aliases:         " << absl::StrJoin(full->aliases(), ", ") << "\n";
   }
+  if (full.ok() && full->has_contract()) {
+    const v1::DatasetContract& c = full->contract();
+    out << "Contract:        " << c.id() << " " << c.version() << " ("
+        << c.status() << "), object " << c.object() << "\n";
+    if (full->contract_violations_size() > 0) {
+      out << "Contract violations (latest first):\n";
+      for (const v1::ContractViolation& v : full->contract_violations()) {
+        nlohmann::json list = nlohmann::json::parse(v.violations(), nullptr, false);
+        out << "  " << v.at() << "  " << v.source() << " broke " << v.version()
+            << ":\n";
+        if (!list.is_array()) continue;
+        for (const nlohmann::json& item : list) {
+          out << "    - " << item.value("message", "") << "\n";
+        }
+      }
+    }
+  }
   // Lineage at a glance, when the server has any.
   v1::GetLineageRequest around;
   around.set_node(own.ToString());

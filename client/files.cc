@@ -14,7 +14,7 @@ namespace fs = std::filesystem;
 
 absl::StatusOr<std::vector<std::string>> ExpandPaths(
     const std::vector<std::string>& paths,
-    const std::vector<std::string>& extensions) {
+    const std::vector<std::string>& extensions, bool recursive) {
   std::vector<std::string> files;
   for (const std::string& path : paths) {
     std::error_code ec;
@@ -22,12 +22,17 @@ absl::StatusOr<std::vector<std::string>> ExpandPaths(
       files.push_back(path);
     } else if (fs::is_directory(path, ec)) {
       std::vector<std::string> in_dir;
-      for (const auto& entry : fs::directory_iterator(path, ec)) {
+      auto take = [&](const fs::directory_entry& entry) {
         std::string ext = entry.path().extension().string();
         if (entry.is_regular_file() &&
             std::find(extensions.begin(), extensions.end(), ext) != extensions.end()) {
           in_dir.push_back(entry.path().string());
         }
+      };
+      if (recursive) {
+        for (const auto& entry : fs::recursive_directory_iterator(path, ec)) take(entry);
+      } else {
+        for (const auto& entry : fs::directory_iterator(path, ec)) take(entry);
       }
       std::sort(in_dir.begin(), in_dir.end());
       files.insert(files.end(), in_dir.begin(), in_dir.end());

@@ -9,11 +9,12 @@
 namespace catalog::client {
 
 // Files named by `paths`, in order: a file as is, "-" (stdin) as is, a
-// directory as its files ending in one of `extensions`, sorted.
-// NOT_FOUND for a path that is neither.
+// directory as its files ending in one of `extensions` (with `recursive`,
+// also those of its subdirectories), sorted. NOT_FOUND for a path that is
+// neither.
 absl::StatusOr<std::vector<std::string>> ExpandPaths(
     const std::vector<std::string>& paths,
-    const std::vector<std::string>& extensions);
+    const std::vector<std::string>& extensions, bool recursive = false);
 
 // The whole file; "-" reads stdin.
 absl::StatusOr<std::string> ReadAll(const std::string& path);

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "client/commands.h"
+#include "client/contract_commands.h"
 #include "client/lineage_commands.h"
 #include "client/policy_commands.h"
 #include "client/settings.h"
@@ -180,6 +181,49 @@ int main(int argc, char** argv) {
   runs->add_option("job", job_name, "namespace/name or job:namespace/name")->required();
   runs->add_option("-o,--output", output, "table or json");
 
+  auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
+  contract_cmd->require_subcommand(1);
+  std::vector<std::string> contract_files, contract_datasets;
+  std::string contract_format = "text", contract_base, contract_id, contract_file,
+              contract_version, contract_dataset, contract_output = "yaml";
+  bool use_server = false;
+  auto add_report_flags = [&](CLI::App* cmd) {
+    cmd->add_option("--format", contract_format, "text, json, github or markdown");
+  };
+  auto* contract_lint = contract_cmd->add_subcommand(
+      "lint", "check contracts against ODCS v3 (offline; exit 1 on errors)");
+  contract_lint->add_option("files", contract_files, "files or directories")->required();
+  contract_lint->add_flag("--server", use_server,
+                          "also check against the catalog's datasets");
+  add_report_flags(contract_lint);
+  auto* contract_diff = contract_cmd->add_subcommand(
+      "diff", "changes between versions (exit 1 on a breaking change)");
+  contract_diff->add_option("files", contract_files, "OLD NEW, or FILE... with --base")
+      ->required();
+  contract_diff->add_option("--base", contract_base,
+                            "git revision holding the old versions");
+  contract_diff->add_flag("--server", use_server,
+                          "also check against the catalog's datasets and consumers");
+  add_report_flags(contract_diff);
+  auto* contract_check = contract_cmd->add_subcommand(
+      "check", "lint, diff against the registered version, schemas, consumers");
+  contract_check->add_option("files", contract_files)->required();
+  add_report_flags(contract_check);
+  bool contract_dry_run = false;
+  auto* contract_apply = contract_cmd->add_subcommand("apply", "register a contract version");
+  contract_apply->add_option("-f,--filename", contract_file, "the contract file")->required();
+  contract_apply->add_option("--dataset", contract_datasets,
+                             "[OBJECT=]NAMESPACE/NAME the contract describes");
+  contract_apply->add_flag("--dry-run", contract_dry_run, "check, register nothing");
+  auto* contract_get = contract_cmd->add_subcommand("get", "a contract, or all of them");
+  contract_get->add_option("id", contract_id);
+  contract_get->add_option("--version", contract_version, "default: the latest");
+  contract_get->add_option("--dataset", contract_dataset, "the contract of NAMESPACE/NAME");
+  contract_get->add_option("-o,--output", contract_output, "yaml (or table) or json");
+  auto* contract_history = contract_cmd->add_subcommand("history", "a contract's versions");
+  contract_history->add_option("id", contract_id)->required();
+  contract_history->add_option("-o,--output", contract_output, "table or json");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -193,7 +237,17 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << format.status().message() << "\n";
     return 2;
   }
+  ContractCheckOptions check{.files = contract_files, .base = contract_base};
+  if (contract_lint->parsed() || contract_diff->parsed() || contract_check->parsed()) {
+    auto report = ParseReportFormat(contract_format);
+    if (!report.ok()) return ReportError(std::cerr, report.status()), 2;
+    check.format = *report;
+  }
   // Offline commands need no server.
+  if (!use_server && contract_lint->parsed()) return RunContractLint(std::cout, check);
+  if (!use_server && contract_diff->parsed()) {
+    return RunContractDiff(std::cout, std::cerr, check);
+  }
   if (policy_validate->parsed()) return RunPolicyValidate(std::cout, std::cerr, policy_files);
   if (policy_eval->parsed()) return RunPolicyEval(std::cout, std::cerr, eval);
   if (policy_test->parsed()) return RunPolicyTest(std::cout, std::cerr, test_files);
@@ -207,6 +261,21 @@ int main(int argc, char** argv) {
   if (!ns.empty() || !short_name.empty()) ctx.dataset_key = catalog::DatasetKey{ns, short_name};
 
   std::string dataset_name = DatasetName(name, ns, short_name);
+  check.server = client->get();
+  if (contract_lint->parsed() || contract_check->parsed()) {
+    return RunContractLint(std::cout, check);
+  }
+  if (contract_diff->parsed()) return RunContractDiff(std::cout, std::cerr, check);
+  if (contract_apply->parsed()) {
+    return RunContractApply(ctx, contract_file, contract_datasets, contract_dry_run);
+  }
+  if (contract_get->parsed()) {
+    return RunContractGet(ctx, contract_id, contract_version, contract_dataset,
+                          contract_output);
+  }
+  if (contract_history->parsed()) {
+    return RunContractHistory(ctx, contract_id, contract_output);
+  }
   if (apply->parsed()) return RunApply(ctx, files, dry_run);
   if (get->parsed()) return RunGet(ctx, type, dataset_name, *format, domain);
   if (describe->parsed()) return RunDescribe(ctx, type, dataset_name);

@@ -86,6 +86,8 @@ absl::StatusOr<std::vector<Owner>> OwnersFromProto(
   return out;
 }
 
+}  // namespace
+
 void FieldsToProto(const std::vector<Field>& fields,
                    google::protobuf::RepeatedPtrField<v1::Field>* out) {
   for (const Field& f : fields) {
@@ -124,7 +126,6 @@ absl::StatusOr<std::vector<Field>> FieldsFromProto(
   return out;
 }
 
-}  // namespace
 
 void OwnersToProto(const std::vector<Owner>& owners,
                    google::protobuf::RepeatedPtrField<v1::Owner>* out) {
@@ -176,11 +177,22 @@ v1::Dataset ToProto(const Dataset& d) {
   for (const auto& [k, v] : d.spec.properties) {
     (*spec->mutable_properties())[k] = v;
   }
-  spec->set_lifecycle(d.spec.lifecycle == Lifecycle::kDeprecated
-                          ? v1::LIFECYCLE_DEPRECATED
-                          : v1::LIFECYCLE_ACTIVE);
+  switch (d.spec.lifecycle) {
+    case Lifecycle::kActive: spec->set_lifecycle(v1::LIFECYCLE_ACTIVE); break;
+    case Lifecycle::kDeprecated:
+      spec->set_lifecycle(v1::LIFECYCLE_DEPRECATED);
+      break;
+    case Lifecycle::kDropped: spec->set_lifecycle(v1::LIFECYCLE_DROPPED); break;
+  }
   FieldsToProto(d.spec.fields, spec->mutable_schema()->mutable_fields());
   *out.mutable_status() = ToProto(d.status);
+  if (d.contract) {
+    v1::DatasetContract* c = out.mutable_contract();
+    c->set_id(d.contract->id);
+    c->set_version(d.contract->version);
+    c->set_status(d.contract->status);
+    c->set_object(d.contract->object);
+  }
   return out;
 }
 
@@ -203,12 +215,19 @@ absl::StatusOr<Dataset> FromProto(const v1::Dataset& p) {
     case v1::LIFECYCLE_DEPRECATED:
       d.spec.lifecycle = Lifecycle::kDeprecated;
       break;
+    case v1::LIFECYCLE_DROPPED:
+      d.spec.lifecycle = Lifecycle::kDropped;
+      break;
     default:
       return BadEnum("spec.lifecycle", spec.lifecycle());
   }
   ASSIGN_OR_RETURN(d.spec.fields, FieldsFromProto(spec.schema().fields(),
                                                   "spec.schema.fields"));
   d.status = FromProto(p.status());
+  if (p.has_contract()) {
+    d.contract = ContractRef{p.contract().id(), p.contract().version(),
+                             p.contract().status(), p.contract().object()};
+  }
   return d;
 }
 

@@ -16,6 +16,13 @@ void OwnersToProto(const std::vector<Owner>& owners,
                    google::protobuf::RepeatedPtrField<v1::Owner>* out);
 DatasetKey FromProto(const v1::DatasetKey& key);
 
+// A schema's fields; errors name `path` ("fields[2].classification").
+void FieldsToProto(const std::vector<Field>& fields,
+                   google::protobuf::RepeatedPtrField<v1::Field>* out);
+absl::StatusOr<std::vector<Field>> FieldsFromProto(
+    const google::protobuf::RepeatedPtrField<v1::Field>& fields,
+    const std::string& path);
+
 v1::ObjectStatus ToProto(const ObjectStatus& status);
 ObjectStatus FromProto(const v1::ObjectStatus& status);
 

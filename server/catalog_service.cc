@@ -145,6 +145,18 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
                             authz::DatasetUid(d.ok() ? d->key : key)));
     if (!d.ok()) return d.status();
     *response = ToProto(*d);
+    if (d->contract) {
+      ASSIGN_OR_RETURN(std::vector<store::ContractViolationRecord> violations,
+                       store_->ContractViolations(d->key, 10));
+      for (const store::ContractViolationRecord& v : violations) {
+        v1::ContractViolation* out = response->add_contract_violations();
+        out->set_contract_id(v.contract_id);
+        out->set_version(v.version);
+        out->set_source(v.source);
+        out->set_violations(v.violations);
+        out->set_at(v.at);
+      }
+    }
     if (request->include_aliases()) {
       ASSIGN_OR_RETURN(std::vector<std::string> aliases, store_->DatasetAliases(d->key));
       for (std::string& a : aliases) response->add_aliases(std::move(a));

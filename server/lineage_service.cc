@@ -444,6 +444,10 @@ grpc::Status LineageServiceImpl::Impact(grpc::ServerContext* context,
       if (s != summary_of.end()) {
         OwnersToProto(s->second->owners, out->mutable_owners());
         out->set_classification(ClassificationName(s->second->classification));
+        if (s->second->contract) {
+          out->set_active_contract(StrCat(s->second->contract->id, "@",
+                                          s->second->contract->version));
+        }
       }
     }
     for (const auto& [key, hit] : jobs) {

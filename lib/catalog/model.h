@@ -98,10 +98,21 @@ struct ObjectStatus {
   std::string updated_by;
 };
 
+// The data contract bound to a dataset (its latest version), as the server
+// keeps it; see docs/contracts-in-ci.md.
+struct ContractRef {
+  std::string id;
+  std::string version;
+  std::string status;  // the contract's own status: "active", "draft", ...
+  std::string object;  // the contract's schema object describing the dataset
+  bool operator==(const ContractRef&) const = default;
+};
+
 struct Dataset {
   DatasetKey key;
   DatasetSpec spec;
   ObjectStatus status;
+  std::optional<ContractRef> contract;  // server-maintained, not in manifests
 };
 
 struct DomainSpec {

@@ -86,6 +86,13 @@ Entity DatasetEntity(const Dataset& d) {
   e.attrs["properties"] = Value::Record(std::move(properties));
   e.attrs["namespace"] = Value::String(d.key.ns);
   e.attrs["name"] = Value::String(d.key.name);
+  if (d.contract) {
+    e.attrs["contract"] = Value::Record({
+        {"id", Value::String(d.contract->id)},
+        {"version", Value::String(d.contract->version)},
+        {"status", Value::String(d.contract->status)},
+    });
+  }
   if (!d.spec.domain.empty()) e.parents.push_back(DomainUid(d.spec.domain));
   return e;
 }

@@ -165,6 +165,42 @@ struct RunRecord {
   std::vector<std::pair<std::string, int64_t>> transitions;  // oldest first
 };
 
+// One version of a data contract as registered.
+struct StoredContract {
+  std::string id;
+  std::string version;
+  std::string status;
+  std::string document;  // the YAML as submitted
+  std::string file;      // the name it was submitted under
+  int64_t seq = 0;       // 1, 2, ... in order of registration
+  std::string created_at;
+  std::string created_by;
+};
+
+// A contract's schema object describing a catalog dataset.
+struct ContractBinding {
+  std::string object;
+  DatasetKey dataset;
+  bool operator==(const ContractBinding&) const = default;
+};
+
+// A write seen in lineage whose schema broke the dataset's active contract.
+struct ContractViolationRecord {
+  DatasetKey dataset;
+  std::string contract_id;
+  std::string version;
+  std::string source;      // "lineage run JOB RUN_ID"
+  std::string violations;  // JSON array of {property, rule, message}
+  std::string at;
+};
+
+struct PutContractResult {
+  StoredContract contract;
+  std::vector<ContractBinding> bindings;  // as they now are
+  bool created = false;  // false: this exact version was already there
+  int64_t catalog_revision = 0;
+};
+
 struct IngestResult {
   int64_t catalog_revision = 0;
   int datasets_changed = 0;  // created or updated entries
@@ -297,12 +333,42 @@ class Store {
   struct DatasetSummary {
     std::vector<Owner> owners;
     Classification classification = Classification::kUnspecified;
+    std::optional<ContractRef> contract;
   };
   absl::StatusOr<std::vector<std::optional<DatasetSummary>>> DatasetSummaries(
       const std::vector<DatasetKey>& keys);
   // Every lineage edge, in one read transaction; returns its revision.
   absl::StatusOr<int64_t> LoadLineage(
       const std::function<void(const LineageEdge&)>& each);
+
+  // Data contracts (store_contracts.cc). Registers a version of contract
+  // `c.id` in one transaction with its audit event. `guard` runs inside the
+  // transaction with the latest registered version (nullptr when none) and
+  // may refuse (its status is returned). The same id and version again is
+  // a no-op when the document is identical, ALREADY_EXISTS otherwise.
+  // `bindings` replace the contract's bindings (empty: keep them); a
+  // dataset bound to another contract is FAILED_PRECONDITION. With
+  // `dry_run`, checks everything and rolls back.
+  absl::StatusOr<PutContractResult> PutContract(
+      const StoredContract& c, const std::vector<ContractBinding>& bindings,
+      const std::function<absl::Status(const StoredContract* latest)>& guard,
+      std::string_view actor, bool dry_run = false);
+  // `version` "" means the latest; NOT_FOUND when there is none.
+  absl::StatusOr<StoredContract> GetContract(std::string_view id,
+                                             std::string_view version);
+  // Oldest first.
+  absl::StatusOr<std::vector<StoredContract>> ListContractVersions(
+      std::string_view id);
+  // The latest version of every contract, by id.
+  absl::StatusOr<std::vector<StoredContract>> ListContracts();
+  absl::StatusOr<std::vector<ContractBinding>> ContractBindings(
+      std::string_view id);
+  // The contract bound to `dataset` (its latest version) and the binding.
+  absl::StatusOr<std::optional<std::pair<StoredContract, ContractBinding>>>
+  ContractOfDataset(const DatasetKey& dataset);
+  // Violations recorded for `dataset`, newest first, at most `limit`.
+  absl::StatusOr<std::vector<ContractViolationRecord>> ContractViolations(
+      const DatasetKey& dataset, int limit);
 
   // Every principal, domain and dataset, at one catalog revision.
   absl::StatusOr<CatalogContents> LoadContents();

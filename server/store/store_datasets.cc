@@ -10,9 +10,9 @@ namespace {
 
 using nlohmann::json;
 
-constexpr char kSelectDataset[] =
+const std::string kSelectDataset = StrCat(
     "SELECT namespace, name, spec, revision, created_at, updated_at, "
-    "updated_by, schema_version, id FROM datasets ";
+    "updated_by, schema_version, id, ", kContractColumn, " FROM datasets ");
 
 absl::StatusOr<Dataset> ReadDataset(const Statement& s) {
   Dataset d;
@@ -25,6 +25,7 @@ absl::StatusOr<Dataset> ReadDataset(const Statement& s) {
   ASSIGN_OR_RETURN(d.spec, DatasetSpecFromJson(spec));
   d.status = ReadObjectStatus(s, 3);
   d.status.schema_version = s.Int(7);
+  d.contract = ReadContractColumn(s, 9);
   return d;
 }
 

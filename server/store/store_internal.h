@@ -129,6 +129,22 @@ absl::StatusOr<std::optional<DatasetKey>> AliasTarget(Connection& db,
 absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
     Connection& db, const DatasetKey& key);
 
+// A column to select with a row of `datasets`: the bound contract's latest
+// version, read back by ReadContractColumn.
+inline constexpr char kContractColumn[] =
+    "(SELECT json_array(b.contract_id, c.version, c.status, b.object) "
+    "FROM contract_bindings b JOIN contracts c ON c.contract_id = "
+    "b.contract_id WHERE b.dataset_namespace = datasets.namespace AND "
+    "b.dataset_name = datasets.name ORDER BY c.seq DESC LIMIT 1)";
+std::optional<ContractRef> ReadContractColumn(const Statement& s, int column);
+
+// Checks the schema a lineage run wrote to `dataset` against the dataset's
+// contract, when it is active; records a violation (and its audit event)
+// when the schema breaks it.
+absl::Status CheckWrittenSchema(WriteContext& ctx, const DatasetKey& dataset,
+                                const std::vector<Field>& fields,
+                                std::string_view source);
+
 // Reference checks run after every item of an apply is written, so items may
 // refer to each other in any order.
 absl::Status CheckDatasetReferences(Connection& db, const Dataset& d);

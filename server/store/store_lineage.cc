@@ -54,6 +54,12 @@ class Ingest {
       ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[i], path));
       RETURN_IF_ERROR(Edge(job, id, e.outputs[i], true, run_id, current));
       RETURN_IF_ERROR(ColumnEdges(job, id, e.outputs[i], path, run_id, current));
+      if (e.outputs[i].schema && e.kind == EventKind::kRun) {
+        ASSIGN_OR_RETURN(DatasetKey key, Canonical(e.outputs[i].key));
+        RETURN_IF_ERROR(CheckWrittenSchema(
+            ctx_, key, *e.outputs[i].schema,
+            StrCat("lineage run ", e.job.ToString(), " ", e.run_id)));
+      }
     }
     if (e.kind == EventKind::kRun && e.state == RunState::kComplete &&
         e.event_time_ms >= job.complete_time_ms) {

@@ -259,9 +259,11 @@ Store::DatasetSummaries(const std::vector<DatasetKey>& keys) {
   using Result = std::vector<std::optional<DatasetSummary>>;
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Result> {
     ASSIGN_OR_RETURN(Statement * d,
-                     db.Prepare("SELECT id, coalesce(json_extract(spec, "
-                                "'$.classification'), '') FROM datasets "
-                                "WHERE namespace = ? AND name = ?"));
+                     db.Prepare(StrCat("SELECT id, coalesce(json_extract("
+                                       "spec, '$.classification'), ''), ",
+                                       kContractColumn,
+                                       " FROM datasets WHERE namespace = ? "
+                                       "AND name = ?")));
     ASSIGN_OR_RETURN(Statement * o,
                      db.Prepare("SELECT principal, type FROM dataset_owners "
                                 "WHERE dataset_id = ? ORDER BY principal, "
@@ -280,6 +282,7 @@ Store::DatasetSummaries(const std::vector<DatasetKey>& keys) {
       DatasetSummary summary;
       summary.classification =
           ParseClassification(d->Text(1)).value_or(Classification::kUnspecified);
+      summary.contract = ReadContractColumn(*d, 2);
       d->Reset();
       o->Bind(1, id);
       while (true) {

@@ -138,8 +138,9 @@ absl::StatusOr<CatalogContents> Store::LoadContents() {
       out.domains.push_back(std::move(domain));
     }
     ASSIGN_OR_RETURN(Statement * ds,
-                     db.Prepare("SELECT namespace, name, spec, revision FROM "
-                                "datasets"));
+                     db.Prepare(StrCat("SELECT namespace, name, spec, "
+                                       "revision, ", kContractColumn,
+                                       " FROM datasets")));
     while (true) {
       ASSIGN_OR_RETURN(bool more, ds->Step());
       if (!more) break;
@@ -147,6 +148,7 @@ absl::StatusOr<CatalogContents> Store::LoadContents() {
       json spec = json::parse(ds->Text(2), nullptr, false);
       ASSIGN_OR_RETURN(dataset.spec, DatasetSpecFromJson(spec));
       dataset.status.revision = ds->Int(3);
+      dataset.contract = ReadContractColumn(*ds, 4);
       out.datasets.push_back(std::move(dataset));
     }
     return out;
