@@ -252,7 +252,8 @@ std::string LogicalTypeOf(std::string_view type) {
 namespace {
 
 void CheckProperty(const Property& p, const Field* field,
-                   const std::string& prefix, std::vector<Violation>& out) {
+                   const std::string& prefix, bool nullability_known,
+                   std::vector<Violation>& out) {
   std::string name = prefix + p.name;
   if (field == nullptr) {
     if (p.required) {
@@ -275,7 +276,7 @@ void CheckProperty(const Property& p, const Field* field,
                             actual, ") here")});
     }
   }
-  if (p.required && field->nullable) {
+  if (nullability_known && p.required && field->nullable) {
     out.push_back({name, "nullability",
                    StrCat("property \"", name,
                           "\" is required by the contract but nullable here")});
@@ -286,14 +287,15 @@ void CheckProperty(const Property& p, const Field* field,
     for (const Field& f : field->fields) {
       if (f.name == child.name || f.name == child.physical_name) sub = &f;
     }
-    CheckProperty(child, sub, name + ".", out);
+    CheckProperty(child, sub, name + ".", nullability_known, out);
   }
 }
 
 }  // namespace
 
 std::vector<Violation> CheckFields(const Object& object,
-                                   const std::vector<Field>& fields) {
+                                   const std::vector<Field>& fields,
+                                   bool nullability_known) {
   std::vector<Violation> out;
   for (const Property& p : object.properties) {
     const Field* field = nullptr;
@@ -303,7 +305,7 @@ std::vector<Violation> CheckFields(const Object& object,
         field = &f;
       }
     }
-    CheckProperty(p, field, "", out);
+    CheckProperty(p, field, "", nullability_known, out);
   }
   return out;
 }

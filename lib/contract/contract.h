@@ -82,14 +82,16 @@ std::optional<DatasetKey> DefaultDataset(const Contract& contract,
 // What a catalog schema (a dataset's registered fields, or the schema a
 // pipeline is about to write) does against a contract object: properties
 // the contract requires that are missing, types that differ, nullable
-// fields the contract requires. Each violation names the property.
+// fields the contract requires (unless `nullability_known` is false: an
+// OpenLineage schema facet cannot say). Each violation names the property.
 struct Violation {
   std::string property;
   std::string rule;  // "missing", "type", "nullability"
   std::string message;
 };
 std::vector<Violation> CheckFields(const Object& object,
-                                   const std::vector<Field>& fields);
+                                   const std::vector<Field>& fields,
+                                   bool nullability_known = true);
 
 // The logical type a catalog or engine type name belongs to ("varchar(18)"
 // -> "string", "BIGINT" -> "integer"), or "" when unknown.

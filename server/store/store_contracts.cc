@@ -307,7 +307,9 @@ absl::Status CheckWrittenSchema(WriteContext& ctx, const DatasetKey& dataset,
   contract::Contract c = contract::FromDocument(*doc);
   const contract::Object* o = c.FindObject(object);
   if (o == nullptr) return absl::OkStatus();
-  std::vector<contract::Violation> violations = contract::CheckFields(*o, fields);
+  // OpenLineage schema facets do not say whether a field is nullable.
+  std::vector<contract::Violation> violations =
+      contract::CheckFields(*o, fields, /*nullability_known=*/false);
   if (violations.empty()) return absl::OkStatus();
   json list = json::array();
   for (const contract::Violation& v : violations) {
