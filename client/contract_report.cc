@@ -124,8 +124,9 @@ void Text(std::ostream& out, const std::vector<FileReport>& reports) {
     total.violations += c.violations;
   }
   out << reports.size() << (reports.size() == 1 ? " file: " : " files: ")
-      << total.errors << " errors, " << total.warnings << " warnings, "
-      << total.breaking << " breaking changes";
+      << total.errors << " lint errors, " << total.warnings
+      << " lint warnings, " << total.breaking
+      << (total.breaking == 1 ? " breaking change" : " breaking changes");
   if (total.violations > 0) out << ", " << total.violations << " schema violations";
   out << "\n";
 }
@@ -245,9 +246,6 @@ void Github(std::ostream& out, const std::vector<FileReport>& reports) {
         Annotate(out, Level(ImpactName(c.impact())), r.file,
                  c.in_old() ? 0 : c.line(), c.in_old() ? 0 : c.column(),
                  StrCat(ImpactName(c.impact()), ": ", c.rule()), message);
-      }
-      if (!r.diff->version_ok()) {
-        Annotate(out, "warning", r.file, 0, 0, "version", BumpLine(*r.diff));
       }
     }
     for (const v1::DatasetCheck& d : r.datasets) {
