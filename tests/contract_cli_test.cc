@@ -191,6 +191,25 @@ TEST_F(EndToEnd, ContractsRegisteredCheckedAndShown) {
   Result history = Ctl("contract history sales-orders");
   EXPECT_THAT(history.out, HasSubstr("1.0.0"));
   EXPECT_THAT(history.out, HasSubstr("2.0.0"));
+  // A run that writes order_id as text breaks the contract: recorded, shown.
+  json event = {
+      {"eventType", "COMPLETE"}, {"eventTime", "2026-11-25T10:00:00Z"},
+      {"producer", "https://example.com/etl"},
+      {"schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json"},
+      {"run", {{"runId", "33333333-3333-3333-3333-333333333333"}}},
+      {"job", {{"namespace", "etl"}, {"name", "load_orders"}}},
+      {"inputs", json::array()},
+      {"outputs", json::array({{{"namespace", "postgres://prod-db:5432"},
+                                {"name", "sales.public.orders"},
+                                {"facets", {{"schema", {{"fields", json::array({
+                                    {{"name", "order_id"}, {"type", "varchar"}}})}}}}}}})}};
+  testing::WriteFile(dir_.path() / "run.json", event.dump());
+  ASSERT_EQ(Ctl("lineage ingest run.json").exit_code, 0);
+  Result violated = Ctl("describe dataset postgres://prod-db:5432/sales.public.orders");
+  EXPECT_THAT(violated.out, HasSubstr("Contract violations (latest first):"));
+  EXPECT_THAT(violated.out, HasSubstr("lineage run etl/load_orders 33333333"));
+  EXPECT_THAT(violated.out, HasSubstr("property \"order_id\" is integer in the "
+                                      "contract but varchar (string) here"));
   // A schema that no longer fits: the server's view names it.
   testing::WriteFile(dir_.path() / "wants.yaml",
                      Edited("      - name: email", "      - name: coupon\n"

@@ -206,6 +206,40 @@ TEST_F(ContractServiceTest, BreakingChangeToAnActiveContractNeedsAMajorVersion) 
   ASSERT_TRUE(Put(*alice_, OrdersContract("2.2.0", "draft")).ok());
 }
 
+TEST_F(ContractServiceTest, DiffsRegisteredVersionsAndCandidates) {
+  ASSERT_TRUE(Put(*alice_, OrdersContract("1.0.0")).ok());
+  ASSERT_TRUE(Put(*alice_, OrdersContract("1.1.0", "active",
+                                          "      - name: note\n        logicalType: string\n")).ok());
+  v1::DiffContractsRequest req;
+  req.set_id("orders");
+  req.set_from_version("1.0.0");
+  req.set_to_version("1.1.0");
+  auto r = bob_->Call(&CStub::DiffContracts, bob_->contracts(), req);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->diff().changes_size(), 1);
+  EXPECT_EQ(r->diff().changes(0).rule(), "property-added");
+  EXPECT_EQ(r->diff().changes(0).impact(), v1::CHANGE_IMPACT_INFO);
+  EXPECT_TRUE(r->diff().version_ok());
+  // The latest registered against a candidate that drops a column.
+  v1::DiffContractsRequest candidate;
+  candidate.set_id("orders");
+  candidate.set_document(OrdersContract("1.2.0", "active", "", false));
+  auto c = bob_->Call(&CStub::DiffContracts, bob_->contracts(), candidate);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->diff().breaking());
+  EXPECT_EQ(c->diff().from_version(), "1.1.0");
+  EXPECT_EQ(c->diff().needed_bump(), "major");
+  EXPECT_FALSE(c->diff().version_ok());
+  // Unknown versions and missing fields are named.
+  req.set_to_version("9.9.9");
+  auto missing = bob_->Call(&CStub::DiffContracts, bob_->contracts(), req);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(missing.status().message()), HasSubstr("9.9.9"));
+  auto no_id = bob_->Call(&CStub::DiffContracts, bob_->contracts(),
+                          v1::DiffContractsRequest());
+  EXPECT_EQ(no_id.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 TEST_F(ContractServiceTest, BindingsAreExplicitCheckedAndExclusive) {
   v1::PutContractRequest req;
   req.set_document(OrdersContract("1.0.0"));
