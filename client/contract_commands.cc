@@ -211,10 +211,6 @@ int RunContractDiff(std::ostream& out, std::ostream& err,
   return Finish(out, options.format, std::move(reports));
 }
 
-int RunContractCheck(std::ostream& out, const ContractCheckOptions& options) {
-  return RunContractLint(out, options);
-}
-
 int RunContractApply(CommandContext& ctx, const std::string& file,
                      const std::vector<std::string>& datasets, bool dry_run) {
   absl::StatusOr<std::string> text = ReadAll(file);

@@ -17,14 +17,12 @@ struct ContractCheckOptions {
   CatalogClient* server = nullptr;  // --server: also CheckContract
 };
 
-// contract lint FILE...
+// contract lint FILE... (and contract check FILE..., which is lint with a
+// server).
 int RunContractLint(std::ostream& out, const ContractCheckOptions& options);
 // contract diff OLD NEW, or contract diff --base REF FILE...
 int RunContractDiff(std::ostream& out, std::ostream& err,
                     const ContractCheckOptions& options);
-// contract check FILE...: lint, the change from the registered version,
-// each bound dataset's schema and the consumers of a breaking change.
-int RunContractCheck(std::ostream& out, const ContractCheckOptions& options);
 
 // contract apply -f FILE [--dataset [OBJECT=]NS/NAME]... [--dry-run]
 int RunContractApply(CommandContext& ctx, const std::string& file,

@@ -53,9 +53,6 @@ absl::StatusOr<Parsed> ParseDocument(const std::string& text,
     }
   }
   out.contract = contract::FromDocument(*out.doc);
-  if (must_lint && out.contract.id.empty()) {
-    return absl::InvalidArgumentError(StrCat(name, ": id: is required"));
-  }
   return out;
 }
 

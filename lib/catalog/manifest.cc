@@ -9,6 +9,7 @@
 #include "lib/util/strings.h"
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
+#include "lib/yaml/tree.h"
 #include "lib/util/status_macros.h"
 
 namespace catalog {
@@ -17,90 +18,49 @@ namespace {
 using nlohmann::json;
 
 // Where each node of a document came from, by field path ("spec.tags[1]").
-using LineMap = std::map<std::string, YAML::Mark>;
+using LineMap = std::map<std::string, yaml::Position>;
 
-absl::Status At(std::string_view file, const YAML::Mark& mark,
+absl::Status At(std::string_view file, const yaml::Position& pos,
                 std::string_view message) {
-  return absl::InvalidArgumentError(StrCat(
-      file, ":", mark.line + 1, ":", mark.column + 1, ": ", message));
+  return absl::InvalidArgumentError(
+      StrCat(file, ":", pos.line, ":", pos.column, ": ", message));
 }
 
-bool IsPlain(const YAML::Node& node) { return node.Tag() == "?"; }
-
-json ScalarToJson(const YAML::Node& node) {
-  const std::string& text = node.Scalar();
-  if (!IsPlain(node)) return text;
-  if (text == "true" || text == "True" || text == "TRUE") return true;
-  if (text == "false" || text == "False" || text == "FALSE") return false;
-  if (text.empty() || text == "~" || text == "null" || text == "Null" ||
-      text == "NULL") {
-    return nullptr;
+// Manifests type scalars by their field (the JSON codec's rules), so only
+// booleans and null are read here; numbers and dates stay text.
+json ScalarToJson(const yaml::Node& node) {
+  switch (node.kind) {
+    case yaml::Node::Kind::kNull: return nullptr;
+    case yaml::Node::Kind::kBool: return node.boolean;
+    default: return node.text;
   }
-  return text;
 }
 
-class Converter {
- public:
-  Converter(std::string_view file, LineMap& lines)
-      : file_(file), lines_(lines) {}
-
-  absl::StatusOr<json> Convert(const YAML::Node& node, const std::string& path,
-                               int depth) {
-    if (++nodes_ > kMaxYamlNodes) {
-      return At(file_, node.Mark(),
-                StrCat("document expands to more than ", kMaxYamlNodes,
-                             " nodes (alias expansion is bounded)"));
-    }
-    if (depth > kMaxYamlDepth) {
-      return At(file_, node.Mark(),
-                StrCat("nesting deeper than ", kMaxYamlDepth,
-                             " levels"));
-    }
-    lines_.emplace(path, node.Mark());
-    switch (node.Type()) {
-      case YAML::NodeType::Null:
-      case YAML::NodeType::Undefined:
-        return nullptr;
-      case YAML::NodeType::Scalar:
-        return ScalarToJson(node);
-      case YAML::NodeType::Sequence: {
-        json out = json::array();
-        size_t i = 0;
-        for (const YAML::Node& item : node) {
-          ASSIGN_OR_RETURN(json value,
-                           Convert(item, StrCat(path, "[", i++, "]"),
-                                   depth + 1));
-          out.push_back(std::move(value));
-        }
-        return out;
+// The document as JSON, recording each field path's position.
+json Convert(const yaml::Node& node, const std::string& path, LineMap& lines) {
+  lines.emplace(path, node.pos);
+  switch (node.kind) {
+    case yaml::Node::Kind::kSeq: {
+      json out = json::array();
+      for (size_t i = 0; i < node.items.size(); ++i) {
+        out.push_back(Convert(node.items[i], StrCat(path, "[", i, "]"), lines));
       }
-      case YAML::NodeType::Map: {
-        json out = json::object();
-        for (const auto& item : node) {
-          if (!item.first.IsScalar()) {
-            return At(file_, item.first.Mark(), "mapping keys must be scalars");
-          }
-          const std::string& key = item.first.Scalar();
-          if (out.contains(key)) {
-            return At(file_, item.first.Mark(),
-                      StrCat("duplicate key \"", key, "\""));
-          }
-          std::string child = path.empty() ? key : StrCat(path, ".", key);
-          // Point errors about a field at its key, not its value.
-          lines_.emplace(child, item.first.Mark());
-          ASSIGN_OR_RETURN(out[key], Convert(item.second, child, depth + 1));
-        }
-        return out;
-      }
+      return out;
     }
-    return nullptr;
+    case yaml::Node::Kind::kMap: {
+      json out = json::object();
+      for (const yaml::Member& m : node.members) {
+        std::string child = path.empty() ? m.key : StrCat(path, ".", m.key);
+        // Point errors about a field at its key, not its value.
+        lines.emplace(child, m.key_pos);
+        out[m.key] = Convert(m.value, child, lines);
+      }
+      return out;
+    }
+    default:
+      return ScalarToJson(node);
   }
-
- private:
-  std::string_view file_;
-  LineMap& lines_;
-  size_t nodes_ = 0;
-};
+}
 
 // Finds the closest recorded position for an error's field path: the path
 // itself, else its nearest ancestor, else the document's start.
@@ -125,12 +85,12 @@ std::string ErrorPath(std::string_view message) {
 
 // Maps a decode or validation error "<path>: <rule>" back to its line.
 absl::Status Annotate(std::string_view file, const LineMap& lines,
-                      const YAML::Mark& doc_mark, int index,
+                      const yaml::Position& doc_pos, int index,
                       std::string_view what, const absl::Status& error) {
   std::string_view message = MessageOf(error);
-  const YAML::Mark* found = Locate(lines, ErrorPath(message));
-  const YAML::Mark& mark = found != nullptr ? *found : doc_mark;
-  return At(file, mark,
+  const yaml::Position* found = Locate(lines, ErrorPath(message));
+  const yaml::Position& pos = found != nullptr ? *found : doc_pos;
+  return At(file, pos,
             StrCat("document ", index, what.empty() ? "" : " (", what,
                          what.empty() ? "" : ")", ": ", message));
 }
@@ -183,44 +143,36 @@ void Emit(YAML::Emitter& out, const json& value) {
 
 absl::StatusOr<std::vector<ManifestDocument>> ParseManifest(
     std::string_view text, std::string_view filename) {
-  if (text.size() > kMaxManifestBytes) {
-    return absl::InvalidArgumentError(
-        StrCat(filename, ": file is larger than ", kMaxManifestBytes,
-                     " bytes"));
-  }
-  std::vector<YAML::Node> nodes;
-  try {
-    nodes = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return At(filename, e.mark, StrCat("malformed YAML: ", e.msg));
-  }
+  ASSIGN_OR_RETURN(std::vector<yaml::Node> nodes,
+                   yaml::ParseDocuments(text, filename,
+                                        {.max_bytes = kMaxManifestBytes,
+                                         .max_depth = kMaxYamlDepth,
+                                         .max_nodes = kMaxYamlNodes}));
   std::vector<ManifestDocument> docs;
   int index = 0;
-  for (const YAML::Node& node : nodes) {
+  for (const yaml::Node& node : nodes) {
     ++index;
-    if (node.IsNull()) continue;  // an empty document between "---" lines
+    if (node.kind == yaml::Node::Kind::kNull) continue;  // empty between "---"
     LineMap lines;
-    Converter converter(filename, lines);
-    absl::StatusOr<json> doc = converter.Convert(node, "", 0);
-    if (!doc.ok()) return doc.status();
+    json doc = Convert(node, "", lines);
     ManifestDocument out;
     out.index = index;
-    out.line = node.Mark().line + 1;
-    absl::StatusOr<Resource> resource = ResourceFromJson(*doc);
+    out.line = node.pos.line;
+    absl::StatusOr<Resource> resource = ResourceFromJson(doc);
     if (!resource.ok()) {
-      return Annotate(filename, lines, node.Mark(), index, "",
+      return Annotate(filename, lines, node.pos, index, "",
                       resource.status());
     }
     out.resource = *std::move(resource);
     if (absl::Status valid = ValidateResource(out.resource); !valid.ok()) {
       return Annotate(
-          filename, lines, node.Mark(), index,
+          filename, lines, node.pos, index,
           StrCat(out.resource.KindName(), " ",
                        out.resource.DisplayName()),
           valid);
     }
-    for (const auto& [path, mark] : lines) {
-      out.field_lines.emplace(path, mark.line + 1);
+    for (const auto& [path, pos] : lines) {
+      out.field_lines.emplace(path, pos.line);
     }
     docs.push_back(std::move(out));
   }

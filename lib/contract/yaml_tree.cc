@@ -1,219 +1,27 @@
 #include "lib/contract/yaml_tree.h"
 
-#include <yaml-cpp/yaml.h>
-
-#include <cmath>
-#include <cstdlib>
-#include <nlohmann/json.hpp>
-#include <regex>
-
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 
 namespace catalog::contract {
-namespace {
-
-using nlohmann::json;
-
-absl::Status At(std::string_view file, const YAML::Mark& mark,
-                std::string_view message) {
-  return absl::InvalidArgumentError(StrCat(file, ":", mark.line + 1, ":",
-                                           mark.column + 1, ": ", message));
-}
-
-bool Matches(const std::string& text, const std::regex& re) {
-  return std::regex_match(text, re);
-}
-
-// Types a plain scalar by the YAML 1.2 core schema plus 1.1 timestamps.
-void Resolve(Node& node) {
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kOctal("0o[0-7]+");
-  static const std::regex kHex("0x[0-9a-fA-F]+");
-  static const std::regex kFloat(
-      "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  static const std::regex kInf("[-+]?\\.(inf|Inf|INF)");
-  static const std::regex kNan("\\.(nan|NaN|NAN)");
-  static const std::regex kTimestamp(
-      "[0-9]{4}-[0-9]{2}-[0-9]{2}|"
-      "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
-      "(\\.[0-9]*)?([ \\t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?");
-  const std::string& t = node.text;
-  if (t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL") {
-    node.kind = Node::Kind::kNull;
-  } else if (t == "true" || t == "True" || t == "TRUE") {
-    node.kind = Node::Kind::kBool;
-    node.boolean = true;
-  } else if (t == "false" || t == "False" || t == "FALSE") {
-    node.kind = Node::Kind::kBool;
-  } else if (Matches(t, kInt) || Matches(t, kOctal) || Matches(t, kHex)) {
-    int base = Matches(t, kInt) ? 10 : (t[1] == 'o' ? 8 : 16);
-    const char* digits = base == 10 ? t.c_str() : t.c_str() + 2;
-    errno = 0;
-    long long value = std::strtoll(digits, nullptr, base);
-    if (errno == ERANGE) {  // beyond 64 bits: still a number
-      node.kind = Node::Kind::kFloat;
-      node.number = std::strtod(t.c_str(), nullptr);
-    } else {
-      node.kind = Node::Kind::kInt;
-      node.integer = value;
-      node.number = static_cast<double>(value);
-    }
-  } else if (Matches(t, kFloat)) {
-    node.kind = Node::Kind::kFloat;
-    node.number = std::strtod(t.c_str(), nullptr);
-  } else if (Matches(t, kInf)) {
-    node.kind = Node::Kind::kFloat;
-    node.number = t[0] == '-' ? -INFINITY : INFINITY;
-  } else if (Matches(t, kNan)) {
-    node.kind = Node::Kind::kFloat;
-    node.number = NAN;
-  } else if (Matches(t, kTimestamp)) {
-    node.kind = Node::Kind::kTimestamp;
-  } else {
-    node.kind = Node::Kind::kString;
-  }
-}
-
-Position PositionOf(const YAML::Mark& mark) {
-  return {mark.line + 1, mark.column + 1};
-}
-
-class Builder {
- public:
-  explicit Builder(std::string_view file) : file_(file) {}
-
-  absl::Status Build(const YAML::Node& in, Node& out, int depth) {
-    if (++nodes_ > kMaxContractNodes) {
-      return At(file_, in.Mark(),
-                StrCat("document expands to more than ", kMaxContractNodes,
-                       " nodes (alias expansion is bounded)"));
-    }
-    if (depth > kMaxContractDepth) {
-      return At(file_, in.Mark(),
-                StrCat("nesting deeper than ", kMaxContractDepth, " levels"));
-    }
-    out.pos = PositionOf(in.Mark());
-    switch (in.Type()) {
-      case YAML::NodeType::Null:
-      case YAML::NodeType::Undefined:
-        out.kind = Node::Kind::kNull;
-        return absl::OkStatus();
-      case YAML::NodeType::Scalar:
-        out.text = in.Scalar();
-        if (in.Tag() == "?") {
-          Resolve(out);
-        } else {
-          out.kind = Node::Kind::kString;
-        }
-        return absl::OkStatus();
-      case YAML::NodeType::Sequence:
-        out.kind = Node::Kind::kSeq;
-        out.items.reserve(in.size());
-        for (const YAML::Node& item : in) {
-          RETURN_IF_ERROR(Build(item, out.items.emplace_back(), depth + 1));
-        }
-        return absl::OkStatus();
-      case YAML::NodeType::Map:
-        out.kind = Node::Kind::kMap;
-        for (const auto& item : in) {
-          if (!item.first.IsScalar()) {
-            return At(file_, item.first.Mark(), "mapping keys must be scalars");
-          }
-          const std::string& key = item.first.Scalar();
-          if (out.FindMember(key) != nullptr) {
-            return At(file_, item.first.Mark(),
-                      StrCat("duplicate key \"", key, "\""));
-          }
-          Member& member = out.members.emplace_back();
-          member.key = key;
-          member.key_pos = PositionOf(item.first.Mark());
-          RETURN_IF_ERROR(Build(item.second, member.value, depth + 1));
-        }
-        return absl::OkStatus();
-    }
-    return absl::OkStatus();
-  }
-
- private:
-  std::string_view file_;
-  size_t nodes_ = 0;
-};
-
-json ToJsonValue(const Node& node) {
-  switch (node.kind) {
-    case Node::Kind::kNull: return nullptr;
-    case Node::Kind::kBool: return node.boolean;
-    case Node::Kind::kInt: return node.integer;
-    case Node::Kind::kFloat:
-      return std::isfinite(node.number) ? json(node.number) : json(node.text);
-    case Node::Kind::kString:
-    case Node::Kind::kTimestamp: return node.text;
-    case Node::Kind::kSeq: {
-      json out = json::array();
-      for (const Node& item : node.items) out.push_back(ToJsonValue(item));
-      return out;
-    }
-    case Node::Kind::kMap: {
-      json out = json::object();
-      for (const Member& m : node.members) out[m.key] = ToJsonValue(m.value);
-      return out;
-    }
-  }
-  return nullptr;
-}
-
-}  // namespace
-
-bool Node::IsInteger() const {
-  return kind == Kind::kInt ||
-         (kind == Kind::kFloat && std::isfinite(number) &&
-          number == std::floor(number));
-}
-
-const Member* Node::FindMember(std::string_view key) const {
-  for (const Member& m : members) {
-    if (m.key == key) return &m;
-  }
-  return nullptr;
-}
-
-const Node* Node::Find(std::string_view key) const {
-  const Member* m = FindMember(key);
-  return m == nullptr ? nullptr : &m->value;
-}
-
-std::string Node::String(std::string_view key) const {
-  const Node* n = Find(key);
-  return n != nullptr && n->IsString() ? n->text : "";
-}
-
-std::string Node::ToJson() const { return ToJsonValue(*this).dump(); }
 
 absl::StatusOr<Document> ParseYaml(std::string_view text,
                                    std::string_view file) {
-  if (text.size() > kMaxContractBytes) {
-    return absl::InvalidArgumentError(StrCat(
-        file, ": file is larger than ", kMaxContractBytes, " bytes"));
-  }
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(std::string(text));
-  } catch (const YAML::Exception& e) {
-    return At(file, e.mark, StrCat("malformed YAML: ", e.msg));
-  }
-  Document out;
-  out.file = std::string(file);
+  ASSIGN_OR_RETURN(
+      std::vector<Node> docs,
+      yaml::ParseDocuments(text, file,
+                           {.max_bytes = kMaxContractBytes,
+                            .max_depth = kMaxContractDepth,
+                            .max_nodes = kMaxContractNodes}));
   if (docs.empty()) {
     return absl::InvalidArgumentError(StrCat(file, ":1:1: empty document"));
   }
   if (docs.size() > 1) {
-    return At(file, docs[1].Mark(),
-              "a contract file holds one YAML document, not several");
+    return absl::InvalidArgumentError(
+        StrCat(file, ":", docs[1].pos.line, ":", docs[1].pos.column,
+               ": a contract file holds one YAML document, not several"));
   }
-  Builder builder(file);
-  RETURN_IF_ERROR(builder.Build(docs[0], out.root, 0));
-  return out;
+  return Document{std::string(file), std::move(docs[0])};
 }
 
 }  // namespace catalog::contract
