@@ -63,9 +63,15 @@ absl::StatusOr<bool> Statement::Step() {
 absl::Status Statement::Run() {
   while (true) {
     absl::StatusOr<bool> row = Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return absl::OkStatus();
+    if (!row.ok()) {
+      sqlite3_reset(stmt_);
+      return row.status();
+    }
+    if (!*row) break;
   }
+  // Ready to be bound and run again: binding a stepped statement fails.
+  sqlite3_reset(stmt_);
+  return absl::OkStatus();
 }
 
 int64_t Statement::Int(int column) const {

@@ -44,7 +44,8 @@ class Statement {
 
   // Returns true when a row is available, false when done.
   absl::StatusOr<bool> Step();
-  // Steps to completion, ignoring rows.
+  // Steps to completion, ignoring rows, then resets (keeping the bindings)
+  // so the statement can be bound and run again.
   absl::Status Run();
 
   int64_t Int(int column) const;

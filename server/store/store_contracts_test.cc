@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "lib/lineage/event.h"
 #include "server/store/store.h"
@@ -75,6 +76,24 @@ TEST_F(StoreContractsTest, PutIsAuditedAndReachesDerivedViews) {
   auto summaries = store_->DatasetSummaries({{"pg", "orders"}});
   ASSERT_TRUE(summaries.ok());
   EXPECT_EQ((*summaries)[0]->contract->status, "active");
+}
+
+TEST_F(StoreContractsTest, ManyBindingsAreAllKept) {
+  StoredContract c{.id = "shop", .version = "1.0.0", .status = "active",
+                   .document = kContract};
+  std::vector<ContractBinding> bindings = {{"orders", {"pg", "orders"}},
+                                           {"items", {"pg", "items"}},
+                                           {"refunds", {"pg", "refunds"}}};
+  auto r = store_->PutContract(
+      c, bindings, [](const StoredContract*) { return absl::OkStatus(); },
+      "user:admin");
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->bindings.size(), 3u);
+  auto stored = store_->ContractBindings("shop");
+  ASSERT_TRUE(stored.ok());
+  std::set<std::string> names;
+  for (const ContractBinding& b : *stored) names.insert(b.dataset.name);
+  EXPECT_EQ(names, (std::set<std::string>{"orders", "items", "refunds"}));
 }
 
 TEST_F(StoreContractsTest, GuardRefusalAndDryRunChangeNothing) {
