@@ -18,6 +18,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "catalog/v1/audit.grpc.pb.h"
 #include "catalog/v1/catalog.grpc.pb.h"
 #include "catalog/v1/contract.grpc.pb.h"
 #include "catalog/v1/lineage.grpc.pb.h"
@@ -45,6 +46,7 @@ class CatalogClient {
   v1::PolicyService::Stub& policies() { return *policies_; }
   v1::LineageService::Stub& lineage() { return *lineage_; }
   v1::ContractService::Stub& contracts() { return *contracts_; }
+  v1::AuditService::Stub& audit() { return *audit_; }
 
   // Calls `method` on `stub` with the token and deadline set.
   template <typename Stub, typename Request, typename Response>
@@ -71,6 +73,7 @@ class CatalogClient {
   std::unique_ptr<v1::PolicyService::Stub> policies_;
   std::unique_ptr<v1::LineageService::Stub> lineage_;
   std::unique_ptr<v1::ContractService::Stub> contracts_;
+  std::unique_ptr<v1::AuditService::Stub> audit_;
 };
 
 }  // namespace catalog::client

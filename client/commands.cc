@@ -466,23 +466,34 @@ json TokenJson(const v1::Token& t) {
           {"description", t.description()},
           {"createdAt", t.created_at()},
           {"createdBy", t.created_by()},
-          {"revoked", t.revoked()}};
+          {"revoked", t.revoked()},
+          {"expiresAt", t.expires_at()},
+          {"actions", std::vector<std::string>(t.actions().begin(), t.actions().end())}};
 }
 }  // namespace
 
 int RunTokenCreate(CommandContext& ctx, const std::string& principal,
-                   const std::string& description, Format format) {
+                   const std::string& description, const std::string& expires,
+                   const std::vector<std::string>& actions, Format format) {
   v1::CreateTokenRequest req;
   req.set_principal(principal);
   req.set_description(description);
+  req.set_expires(expires);
+  for (const std::string& a : actions) req.add_actions(a);
   auto resp = ctx.client.Call(&v1::TokenService::Stub::CreateToken,
                               ctx.client.tokens(), req);
   if (!resp.ok()) return ReportError(ctx.err, resp.status());
   if (format == Format::kTable) {
     ctx.out << resp->secret() << "\n";
     ctx.err << "token " << resp->token().id() << " for "
-            << resp->token().principal()
-            << " created; it is shown only this once\n";
+            << resp->token().principal() << " created";
+    if (!resp->token().expires_at().empty()) {
+      ctx.err << ", expires " << resp->token().expires_at();
+    }
+    if (resp->token().actions_size() > 0) {
+      ctx.err << ", only for " << absl::StrJoin(resp->token().actions(), ", ");
+    }
+    ctx.err << "; it is shown only this once\n";
     return 0;
   }
   json doc = TokenJson(resp->token());
@@ -496,10 +507,13 @@ int RunTokenList(CommandContext& ctx, Format format) {
                               ctx.client.tokens(), v1::ListTokensRequest());
   if (!resp.ok()) return ReportError(ctx.err, resp.status());
   if (format == Format::kTable) {
-    Table t{.header = {"ID", "PRINCIPAL", "CREATED", "STATE", "DESCRIPTION"}};
+    Table t{.header = {"ID", "PRINCIPAL", "CREATED", "STATE", "EXPIRES",
+                       "ACTIONS", "DESCRIPTION"}};
     for (const auto& tok : resp->tokens()) {
       t.rows.push_back({tok.id(), tok.principal(), tok.created_at(),
                         tok.revoked() ? "revoked" : "active",
+                        Or(tok.expires_at()),
+                        tok.actions().empty() ? "-" : absl::StrJoin(tok.actions(), ","),
                         Or(tok.description())});
     }
     t.Print(ctx.out);

@@ -49,8 +49,11 @@ int RunSearch(CommandContext& ctx, const std::string& text, Format format);
 int RunHistory(CommandContext& ctx, const std::string& type,
                const std::string& name, Format format);
 
+// token create: `expires` a duration (90d, 12h) or RFC 3339 time, ""
+// never; `actions` limit what the token may be used for.
 int RunTokenCreate(CommandContext& ctx, const std::string& principal,
-                   const std::string& description, Format format);
+                   const std::string& description, const std::string& expires,
+                   const std::vector<std::string>& actions, Format format);
 int RunTokenList(CommandContext& ctx, Format format);
 int RunTokenRevoke(CommandContext& ctx, const std::string& id);
 

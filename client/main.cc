@@ -3,6 +3,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "client/audit_commands.h"
 #include "client/commands.h"
 #include "client/contract_commands.h"
 #include "client/lineage_commands.h"
@@ -90,6 +91,14 @@ int main(int argc, char** argv) {
   token_create->add_option("--principal", principal, "e.g. user:alice")
       ->required();
   token_create->add_option("--description", description);
+  std::string token_expires;
+  std::vector<std::string> token_actions;
+  token_create->add_option("--expires", token_expires,
+                           "a duration (90d, 12h, 30m) or an RFC 3339 UTC time");
+  token_create->add_option("--actions", token_actions,
+                           "limit to these actions (read, catalog:read, ... or "
+                           "data, catalog, governance)")
+      ->delimiter(',');
   add_output(token_create);
   auto* token_list = token_cmd->add_subcommand("list", "list tokens");
   add_output(token_list);
@@ -224,6 +233,32 @@ int main(int argc, char** argv) {
   contract_history->add_option("id", contract_id)->required();
   contract_history->add_option("-o,--output", contract_output, "table or json");
 
+  auto* audit_cmd = app.add_subcommand("audit", "the audit log (audit:read)");
+  audit_cmd->require_subcommand(1);
+  AuditOptions audit_options;
+  int tail_poll_ms = 1000, tail_for_ms = 0;
+  std::string audit_head;
+  auto add_audit_filters = [&](CLI::App* cmd) {
+    cmd->add_option("--principal", audit_options.principal, "e.g. user:alice");
+    cmd->add_option("--action", audit_options.action,
+                    "e.g. dataset.update, or dataset. for all dataset actions");
+    cmd->add_option("--since", audit_options.since,
+                    "2026-11-25T10:00:00Z (or a prefix), or 15m, 2h, 7d");
+    cmd->add_option("--decision", audit_options.decision, "allow or deny");
+    cmd->add_option("--limit", audit_options.limit, "default 100");
+    cmd->add_option("-o,--output", audit_options.output, "table or json (lines)");
+  };
+  auto* audit_list = audit_cmd->add_subcommand("list", "matching events, oldest first");
+  add_audit_filters(audit_list);
+  auto* audit_tail = audit_cmd->add_subcommand("tail", "the latest events, then new ones");
+  add_audit_filters(audit_tail);
+  audit_tail->add_option("--poll-ms", tail_poll_ms, "how often to look (default 1000)");
+  audit_tail->add_option("--for-ms", tail_for_ms, "stop after this long (default: never)");
+  auto* audit_verify = audit_cmd->add_subcommand(
+      "verify", "check the hash chain; exit 1 naming the first broken link");
+  audit_verify->add_option("--head", audit_head,
+                           "SEQ:HASH from an earlier verify, to anchor the end");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -266,6 +301,11 @@ int main(int argc, char** argv) {
     return RunContractLint(std::cout, check);
   }
   if (contract_diff->parsed()) return RunContractDiff(std::cout, std::cerr, check);
+  if (audit_list->parsed()) return RunAuditList(ctx, audit_options);
+  if (audit_tail->parsed()) {
+    return RunAuditTail(ctx, audit_options, tail_poll_ms, tail_for_ms);
+  }
+  if (audit_verify->parsed()) return RunAuditVerify(ctx, audit_head);
   if (contract_apply->parsed()) {
     return RunContractApply(ctx, contract_file, contract_datasets, contract_dry_run);
   }
@@ -298,7 +338,8 @@ int main(int argc, char** argv) {
   if (search->parsed()) return RunSearch(ctx, text, *format);
   if (history->parsed()) return RunHistory(ctx, type, dataset_name, *format);
   if (token_create->parsed()) {
-    return RunTokenCreate(ctx, principal, description, *format);
+    return RunTokenCreate(ctx, principal, description, token_expires,
+                          token_actions, *format);
   }
   if (token_list->parsed()) return RunTokenList(ctx, *format);
   if (token_revoke->parsed()) return RunTokenRevoke(ctx, token_id);

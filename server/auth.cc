@@ -4,10 +4,15 @@
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <mutex>
+#include <regex>
 
 #include "absl/strings/escaping.h"
 #include "lib/catalog/validate.h"
+#include "lib/util/sha256.h"
+#include "lib/util/time.h"
+#include "server/authz/catalog_entities.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 
@@ -23,24 +28,67 @@ absl::StatusOr<std::string> RandomBytes(size_t n) {
   return out;
 }
 
-std::string Hex(std::string_view bytes) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kDigits[c >> 4]);
-    out.push_back(kDigits[c & 15]);
+// When a token given `expires` stops working, as stored ("" = never).
+absl::StatusOr<std::string> ExpiryOf(std::string_view expires,
+                                     std::chrono::system_clock::time_point now) {
+  if (expires.empty()) return std::string();
+  static const std::regex duration("^([0-9]{1,9})([smhd])$");
+  static const std::regex time(
+      "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\\.([0-9]+))?Z$");
+  std::string text(expires);
+  std::smatch m;
+  if (std::regex_match(text, m, duration)) {
+    int64_t n = std::stoll(m[1]);
+    int64_t unit = m[2] == "s" ? 1 : m[2] == "m" ? 60 : m[2] == "h" ? 3600 : 86400;
+    if (n > 0) return FormatRfc3339(now + std::chrono::seconds(n * unit));
+  } else if (std::regex_match(text, m, time)) {
+    // Stored with milliseconds, like every time the server writes.
+    std::string millis = (m[3].str() + "000").substr(0, 3);
+    std::string at = StrCat(m[1].str(), ".", millis, "Z");
+    if (at > FormatRfc3339(now)) return at;
+  } else {
+    return absl::InvalidArgumentError(StrCat(
+        "expires: \"", expires,
+        "\" is neither a duration (45s, 30m, 12h, 90d) nor an RFC 3339 UTC "
+        "time (2027-01-01T00:00:00Z)"));
   }
+  return absl::InvalidArgumentError(
+      StrCat("expires: ", expires, " is not in the future"));
+}
+
+// Action names as the policies know them; a group stands for its members.
+absl::StatusOr<std::vector<std::string>> ExpandActions(
+    const std::vector<std::string>& actions) {
+  std::vector<policy::Entity> known = authz::ActionEntities();
+  std::vector<std::string> out;
+  for (size_t i = 0; i < actions.size(); ++i) {
+    bool found = false;
+    for (const policy::Entity& a : known) {
+      bool member = !a.parents.empty() && a.parents[0].id == actions[i];
+      if (a.uid.id == actions[i] && !a.parents.empty()) {
+        out.push_back(a.uid.id);
+        found = true;
+      } else if (member) {
+        out.push_back(a.uid.id);
+        found = true;
+      }
+    }
+    if (!found) {
+      std::string names;
+      for (const policy::Entity& a : known) {
+        names += (names.empty() ? "" : ", ") + a.uid.id;
+      }
+      return absl::InvalidArgumentError(
+          StrCat("actions[", i, "]: \"", actions[i],
+                 "\" is not an action; one of ", names));
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
 }  // namespace
-
-std::string Sha256(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return std::string(reinterpret_cast<char*>(digest), length);
-}
 
 absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
     store::Store* store) {
@@ -48,12 +96,13 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
   ASSIGN_OR_RETURN(std::vector<store::TokenRecord> tokens, store->ListTokens());
   for (const store::TokenRecord& t : tokens) {
     ASSIGN_OR_RETURN(store::TokenRecord full, store->GetToken(t.id));
-    auth->tokens_[full.id] = {full.secret_hash, full.principal, full.revoked};
+    auth->tokens_[full.id] = {full.secret_hash, full.principal, full.revoked,
+                              full.expires_at, full.actions};
   }
   return auth;
 }
 
-absl::StatusOr<std::string> Authenticator::Authenticate(
+absl::StatusOr<Identity> Authenticator::Authenticate(
     std::string_view header) const {
   constexpr std::string_view kBearer = "Bearer ";
   if (header.empty()) {
@@ -82,14 +131,23 @@ absl::StatusOr<std::string> Authenticator::Authenticate(
           0) {
     return absl::UnauthenticatedError("invalid or revoked bearer token");
   }
-  return it->second.principal;
+  // The holder of the secret may learn that it expired.
+  if (!it->second.expires_at.empty() && store::NowRfc3339() >= it->second.expires_at) {
+    return absl::UnauthenticatedError(
+        StrCat("bearer token expired at ", it->second.expires_at));
+  }
+  return Identity{it->second.principal, it->second.actions};
 }
 
-absl::StatusOr<IssuedToken> Authenticator::Issue(std::string_view principal,
-                                                 std::string_view description,
-                                                 std::string_view actor) {
+absl::StatusOr<IssuedToken> Authenticator::Issue(
+    std::string_view principal, std::string_view description,
+    std::string_view actor, std::string_view expires,
+    const std::vector<std::string>& actions) {
   RETURN_IF_ERROR(ParsePrincipalRef("principal", principal).status());
   RETURN_IF_ERROR(ValidateText("description", description, kMaxShortNameBytes));
+  ASSIGN_OR_RETURN(std::string expires_at,
+                   ExpiryOf(expires, std::chrono::system_clock::now()));
+  ASSIGN_OR_RETURN(std::vector<std::string> limited, ExpandActions(actions));
   ASSIGN_OR_RETURN(std::string id_bytes, RandomBytes(8));
   ASSIGN_OR_RETURN(std::string secret_bytes, RandomBytes(32));
   std::string secret = absl::WebSafeBase64Escape(secret_bytes);
@@ -98,12 +156,15 @@ absl::StatusOr<IssuedToken> Authenticator::Issue(std::string_view principal,
                    .secret_hash = Sha256(secret),
                    .principal = std::string(principal),
                    .description = std::string(description),
-                   .created_by = std::string(actor)};
+                   .created_by = std::string(actor),
+                   .expires_at = expires_at,
+                   .actions = limited};
   RETURN_IF_ERROR(store_->CreateToken(issued.record, actor));
   {
     std::unique_lock lock(mu_);
     tokens_[issued.record.id] = {issued.record.secret_hash,
-                                 issued.record.principal, false};
+                                 issued.record.principal, false, expires_at,
+                                 limited};
   }
   issued.bearer = issued.record.id + "." + secret;
   issued.record.secret_hash.clear();

@@ -22,6 +22,12 @@ namespace catalog::server {
 // The principal every fresh catalog trusts with everything.
 inline constexpr char kAdminPrincipal[] = "user:admin";
 
+// Who a call comes from, and what its token may be used for.
+struct Identity {
+  std::string principal;             // "user:alice"
+  std::vector<std::string> actions;  // empty: no limit beyond the policies
+};
+
 struct IssuedToken {
   store::TokenRecord record;
   std::string bearer;  // "<id>.<secret>", shown once
@@ -33,14 +39,20 @@ class Authenticator {
       store::Store* store);
 
   // Resolves the value of the `authorization` metadata ("Bearer <token>")
-  // to a principal such as "user:alice". UNAUTHENTICATED when missing,
-  // malformed, unknown or revoked.
-  absl::StatusOr<std::string> Authenticate(std::string_view header) const;
+  // to a principal such as "user:alice" and the actions its token is
+  // limited to. UNAUTHENTICATED when missing, malformed, unknown, revoked
+  // or expired.
+  absl::StatusOr<Identity> Authenticate(std::string_view header) const;
 
   // Creates a token for `principal` (validated as a principal reference).
+  // `expires` is a duration from now ("90d", "12h", "30m", "45s") or an
+  // RFC 3339 UTC time, "" for never; `actions` limit what it may be used
+  // for (action names, or the groups "data", "catalog", "governance").
   absl::StatusOr<IssuedToken> Issue(std::string_view principal,
                                     std::string_view description,
-                                    std::string_view actor);
+                                    std::string_view actor,
+                                    std::string_view expires = "",
+                                    const std::vector<std::string>& actions = {});
   absl::Status Revoke(std::string_view id, std::string_view actor);
 
   // Number of live (unrevoked) tokens.
@@ -51,6 +63,8 @@ class Authenticator {
     std::string secret_hash;
     std::string principal;
     bool revoked = false;
+    std::string expires_at;  // RFC 3339 UTC, "" = never
+    std::vector<std::string> actions;
   };
   explicit Authenticator(store::Store* store) : store_(store) {}
 
@@ -58,8 +72,5 @@ class Authenticator {
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Entry> tokens_;  // by id; guarded by mu_
 };
-
-// SHA-256 of `data`, raw 32 bytes.
-std::string Sha256(std::string_view data);
 
 }  // namespace catalog::server

@@ -1,4 +1,5 @@
 #include "server/auth.h"
+#include "lib/util/sha256.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -29,7 +30,8 @@ TEST_F(AuthTest, IssuedTokensAuthenticateAndStoreOnlyAHash) {
   EXPECT_THAT(issued->bearer, ::testing::StartsWith(issued->record.id + "."));
   auto who = auth_->Authenticate("Bearer " + issued->bearer);
   ASSERT_TRUE(who.ok());
-  EXPECT_EQ(*who, "user:alice");
+  EXPECT_EQ(who->principal, "user:alice");
+  EXPECT_TRUE(who->actions.empty());
   auto stored = store_->GetToken(issued->record.id);
   ASSERT_TRUE(stored.ok());
   std::string secret = issued->bearer.substr(issued->bearer.find('.') + 1);
@@ -60,8 +62,44 @@ TEST_F(AuthTest, TokensSurviveARestartOfTheAuthenticator) {
   ASSERT_TRUE(issued.ok());
   auto fresh = Authenticator::Create(store_.get());
   ASSERT_TRUE(fresh.ok());
-  EXPECT_EQ(*(*fresh)->Authenticate("Bearer " + issued->bearer), "user:bob");
+  EXPECT_EQ((*fresh)->Authenticate("Bearer " + issued->bearer)->principal, "user:bob");
   EXPECT_EQ((*fresh)->LiveTokens(), 1u);
+}
+
+TEST_F(AuthTest, TokensExpire) {
+  auto issued = auth_->Issue("user:alice", "short", "user:admin", "1s");
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  std::string header = "Bearer " + issued->bearer;
+  EXPECT_TRUE(auth_->Authenticate(header).ok());
+  ASSERT_TRUE(testing::WaitFor([&] { return !auth_->Authenticate(header).ok(); }));
+  auto expired = auth_->Authenticate(header);
+  EXPECT_EQ(expired.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(expired.status().message()), ::testing::HasSubstr("expired at"));
+  // An expiry is in the future and says when.
+  EXPECT_EQ(auth_->Issue("user:alice", "", "user:admin", "2001-01-01T00:00:00Z").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(auth_->Issue("user:alice", "", "user:admin", "soon").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto later = auth_->Issue("user:alice", "", "user:admin", "2999-01-01T00:00:00Z");
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(store_->GetToken(later->record.id)->expires_at, "2999-01-01T00:00:00.000Z");
+}
+
+TEST_F(AuthTest, TokensMayBeLimitedToActions) {
+  auto issued = auth_->Issue("serviceaccount:etl", "", "user:admin", "",
+                             {"catalog", "lineage:write"});
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  auto who = auth_->Authenticate("Bearer " + issued->bearer);
+  ASSERT_TRUE(who.ok());
+  EXPECT_EQ(who->actions, (std::vector<std::string>{"catalog:read", "catalog:write",
+                                                     "lineage:write"}));
+  // Kept across restarts.
+  auto fresh = Authenticator::Create(store_.get());
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_EQ((*fresh)->Authenticate("Bearer " + issued->bearer)->actions, who->actions);
+  auto bad = auth_->Issue("user:alice", "", "user:admin", "", {"read", "fly"});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), ::testing::HasSubstr("actions[1]: \"fly\""));
 }
 
 }  // namespace

@@ -4,12 +4,28 @@
 #include "lib/util/strings.h"
 #include "server/authz/catalog_entities.h"
 
+#include <algorithm>
 #include <atomic>
 
 namespace catalog::server {
 namespace {
 std::atomic<int> calls_in_flight{0};
+// The serving thread's token limit; nullptr or empty: none.
+thread_local const std::vector<std::string>* token_actions = nullptr;
+
+// Whether the current call's token may be used for `action`.
+bool TokenAllows(std::string_view action) {
+  if (token_actions == nullptr || token_actions->empty()) return true;
+  return std::find(token_actions->begin(), token_actions->end(), action) !=
+         token_actions->end();
+}
 }  // namespace
+
+internal::TokenLimit::TokenLimit(const std::vector<std::string>& actions)
+    : previous_(token_actions) {
+  token_actions = &actions;
+}
+internal::TokenLimit::~TokenLimit() { token_actions = previous_; }
 
 int CallsInFlight() { return calls_in_flight.load(std::memory_order_acquire); }
 
@@ -33,6 +49,12 @@ absl::Status Require(const authz::Authorizer& authorizer,
   absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
   if (!principal.ok()) {
     return absl::PermissionDeniedError(StrCat(caller, " is not a principal"));
+  }
+  if (!TokenAllows(action)) {
+    return absl::PermissionDeniedError(
+        StrCat(caller, " may not ", action, " ", resource.ToString(),
+               ": the token of this call is limited to ",
+               absl::StrJoin(*token_actions, ", ")));
   }
   if (!authorizer.ready()) {
     return absl::UnavailableError(authz::kStillLoading);
@@ -58,7 +80,7 @@ absl::Status Require(const authz::Authorizer& authorizer,
 bool AllowedOnEverything(const authz::Authorizer& authorizer,
                          const std::string& caller, std::string_view action) {
   absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
-  if (!principal.ok() || !authorizer.ready()) return false;
+  if (!principal.ok() || !authorizer.ready() || !TokenAllows(action)) return false;
   return authorizer.current()->AllowsEveryResource(*principal, authz::ActionUid(action));
 }
 

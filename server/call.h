@@ -17,7 +17,8 @@
 namespace catalog::server {
 
 // PERMISSION_DENIED, naming the determining policies, unless the policies
-// let `caller` ("user:alice") do `action` on `resource`, decided on the
+// let `caller` ("user:alice") do `action` on `resource` — and the call's
+// token is not limited to other actions — decided on the
 // current authorization snapshot (plus `extra` entities, e.g. an object a
 // write proposes to create).
 absl::Status Require(const authz::Authorizer& authorizer,
@@ -50,6 +51,17 @@ std::string AuthorizationHeader(const grpc::ServerContext& context);
 int CallsInFlight();
 
 namespace internal {
+// The actions the token of the call this thread is serving is limited to
+// (see Identity), for as long as it lives; Require refuses any other.
+class TokenLimit {
+ public:
+  explicit TokenLimit(const std::vector<std::string>& actions);
+  ~TokenLimit();
+
+ private:
+  const std::vector<std::string>* previous_;
+};
+
 // Counts a handler call for as long as it lives.
 class InFlight {
  public:
@@ -59,15 +71,17 @@ class InFlight {
 }  // namespace internal
 
 // Authenticates the call, runs `body(caller)` and converts its status.
-// Authorization is the body's: it knows which resources the call touches.
+// Authorization is the body's: it knows which resources the call touches
+// (Require also holds it to what the caller's token is limited to).
 template <typename Fn>
 grpc::Status Serve(const Authenticator& auth, grpc::ServerContext* context,
                    Fn&& body) {
   internal::InFlight counted;
-  absl::StatusOr<std::string> caller =
+  absl::StatusOr<Identity> caller =
       auth.Authenticate(AuthorizationHeader(*context));
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  return ToGrpcStatus(body(*caller));
+  internal::TokenLimit limit(caller->actions);
+  return ToGrpcStatus(body(caller->principal));
 }
 
 }  // namespace catalog::server

@@ -52,14 +52,15 @@ void RegisterLineageHttp(httplib::Server& http, const Authenticator& auth,
   auto handler = [&auth, &lineage](const httplib::Request& req,
                                    httplib::Response& res) {
     internal::InFlight counted;
-    absl::StatusOr<std::string> caller =
+    absl::StatusOr<Identity> caller =
         auth.Authenticate(req.get_header_value("Authorization"));
     if (!caller.ok()) return Reply(res, caller.status());
+    internal::TokenLimit limit(caller->actions);
     absl::StatusOr<std::vector<std::string>> events =
         lineage::SplitEvents(req.body);
     if (!events.ok()) return Reply(res, events.status());
     absl::StatusOr<store::IngestResult> result =
-        lineage.IngestEvents(*caller, *events);
+        lineage.IngestEvents(caller->principal, *events);
     if (!result.ok()) return Reply(res, result.status());
     nlohmann::json body = {{"events", events->size()},
                            {"catalogRevision", result->catalog_revision}};

@@ -24,6 +24,7 @@
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
 #include "server/lineage_http.h"
+#include "server/audit_service.h"
 #include "server/contract_service.h"
 #include "server/lineage_service.h"
 #include "server/policy_service.h"
@@ -81,6 +82,7 @@ class CatalogServer::Impl {
   std::unique_ptr<CatalogServiceImpl> catalog_service;
   std::unique_ptr<LineageServiceImpl> lineage_service;
   std::unique_ptr<ContractServiceImpl> contract_service;
+  std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -175,6 +177,8 @@ class CatalogServer::Impl {
         store.get(), auth.get(), authorizer.get(), graph.get());
     contract_service = std::make_unique<ContractServiceImpl>(
         store.get(), auth.get(), authorizer.get(), graph.get());
+    audit_service = std::make_unique<AuditServiceImpl>(store.get(), auth.get(),
+                                                       authorizer.get());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
@@ -192,6 +196,7 @@ class CatalogServer::Impl {
     builder.RegisterService(policy_service.get());
     builder.RegisterService(lineage_service.get());
     builder.RegisterService(contract_service.get());
+    builder.RegisterService(audit_service.get());
     grpc_server = builder.BuildAndStart();
     if (grpc_server == nullptr || grpc_port == 0) {
       return absl::UnavailableError(

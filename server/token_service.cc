@@ -15,6 +15,8 @@ void ToProto(const store::TokenRecord& t, v1::Token* out) {
   out->set_created_at(t.created_at);
   out->set_created_by(t.created_by);
   out->set_revoked(t.revoked);
+  out->set_expires_at(t.expires_at);
+  for (const std::string& a : t.actions) out->add_actions(a);
 }
 
 }  // namespace
@@ -27,9 +29,11 @@ grpc::Status TokenServiceImpl::CreateToken(
     ASSIGN_OR_RETURN(policy::EntityUid owner,
                      authz::PrincipalUid(request->principal()));
     RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write", owner));
-    ASSIGN_OR_RETURN(IssuedToken issued,
-                     auth_->Issue(request->principal(), request->description(),
-                                  caller));
+    ASSIGN_OR_RETURN(
+        IssuedToken issued,
+        auth_->Issue(request->principal(), request->description(), caller,
+                     request->expires(),
+                     {request->actions().begin(), request->actions().end()}));
     ASSIGN_OR_RETURN(store::TokenRecord stored,
                      store_->GetToken(issued.record.id));
     ToProto(stored, response->mutable_token());

@@ -17,7 +17,7 @@ class InProcessServer {
   absl::Status Start();
 
   client::CatalogClient& admin() { return *admin_; }
-  server::CatalogServer& server() { return *server_; }
+  server::CatalogServer& server() const { return *server_; }
   const TempDir& dir() const { return dir_; }
 
   std::unique_ptr<client::CatalogClient> Connect(const std::string& token) const;

@@ -30,27 +30,6 @@ absl::StatusOr<int64_t> WriteContext::BumpCatalogRevision() {
   return catalog_revision;
 }
 
-absl::Status WriteContext::Audit(std::string_view action,
-                                 std::string_view target_kind,
-                                 std::string_view target, int64_t before,
-                                 int64_t after) {
-  ASSIGN_OR_RETURN(int64_t revision, BumpCatalogRevision());
-  ASSIGN_OR_RETURN(
-      Statement * s,
-      db.Prepare("INSERT INTO audit_events(time, actor, action, target_kind, "
-                 "target, before_revision, after_revision, catalog_revision) "
-                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
-  s->Bind(1, now);
-  s->Bind(2, actor);
-  s->Bind(3, action);
-  s->Bind(4, target_kind);
-  s->Bind(5, target);
-  s->Bind(6, before);
-  s->Bind(7, after);
-  s->Bind(8, revision);
-  return s->Run();
-}
-
 int EffectivePageSize(const PageRequest& page) {
   if (page.page_size <= 0) return 100;
   return std::min(page.page_size, 1000);
@@ -115,6 +94,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   ASSIGN_OR_RETURN(impl->writer, Connection::Open(options.path, false,
                                                   options.busy_timeout_ms));
   RETURN_IF_ERROR(Migrate(*impl->writer, EmbeddedMigrations(), false).status());
+  RETURN_IF_ERROR(ChainAudit(*impl->writer));
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, true,
                                                    options.busy_timeout_ms));

@@ -76,6 +76,8 @@ struct TokenRecord {
   std::string created_at;
   std::string created_by;
   bool revoked = false;
+  std::string expires_at;            // RFC 3339 UTC; "" = never
+  std::vector<std::string> actions;  // the only actions it may be used for
 };
 
 struct AuditEvent {
@@ -88,6 +90,30 @@ struct AuditEvent {
   int64_t before_revision = 0;
   int64_t after_revision = 0;
   int64_t catalog_revision = 0;
+  std::string decision;   // "allow"/"deny" for decisions, "" for mutations
+  std::string prev_hash;  // hex SHA-256 of the event before (64 zeros first)
+  std::string hash;       // hex SHA-256 of prev_hash and this event's content
+};
+
+// Which audit events to list; empty fields match everything.
+struct AuditFilter {
+  std::string actor;     // "user:alice"
+  std::string action;    // exact, or a prefix ending in '.': "dataset."
+  std::string since;     // RFC 3339: events at or after it
+  std::string decision;  // "allow", "deny", or "" (any, mutations too)
+  int64_t after_seq = 0;
+  int limit = 100;
+};
+
+// What `audit verify` found: every event's hash recomputed and each link
+// followed from the first event to the last.
+struct AuditVerification {
+  bool ok = true;
+  int64_t events = 0;
+  int64_t first_bad_seq = 0;  // the first event that does not hold
+  std::string problem;        // what is wrong there
+  int64_t head_seq = 0;       // the last event, to anchor elsewhere
+  std::string head_hash;
 };
 
 struct PolicyFile {
@@ -287,6 +313,10 @@ class Store {
   absl::StatusOr<std::vector<TokenRecord>> ListTokens();
   absl::Status RevokeToken(std::string_view id, std::string_view actor);
 
+  // Audit events matching `filter`, oldest first.
+  absl::StatusOr<std::vector<AuditEvent>> ListAudit(const AuditFilter& filter);
+  // Recomputes the chain; finds any altered, deleted or inserted event.
+  absl::StatusOr<AuditVerification> VerifyAudit();
   // Audit events with seq > `after_seq`, oldest first.
   absl::StatusOr<std::vector<AuditEvent>> ListAudit(int64_t after_seq,
                                                     int limit);

@@ -399,13 +399,16 @@ absl::Status Store::CreateToken(const TokenRecord& token,
                     Statement * s,
                     ctx.db.Prepare("INSERT INTO tokens(id, secret_hash, "
                                    "principal, description, created_at, "
-                                   "created_by) VALUES (?, ?, ?, ?, ?, ?)"));
+                                   "created_by, expires_at, actions) VALUES "
+                                   "(?, ?, ?, ?, ?, ?, ?, ?)"));
                 s->Bind(1, token.id);
                 s->BindBlob(2, token.secret_hash);
                 s->Bind(3, token.principal);
                 s->Bind(4, token.description);
                 s->Bind(5, ctx.now);
                 s->Bind(6, ctx.actor);
+                s->Bind(7, token.expires_at);
+                s->Bind(8, nlohmann::json(token.actions).dump());
                 RETURN_IF_ERROR(s->Run());
                 RETURN_IF_ERROR(ctx.Audit("token.create", "Token", token.id,
                                           0, 1));
@@ -417,16 +420,24 @@ absl::Status Store::CreateToken(const TokenRecord& token,
 namespace {
 constexpr char kSelectToken[] =
     "SELECT id, secret_hash, principal, description, created_at, created_by, "
-    "revoked_at IS NOT NULL FROM tokens ";
+    "revoked_at IS NOT NULL, expires_at, actions FROM tokens ";
 
 TokenRecord ReadToken(const Statement& s) {
-  return {.id = s.Text(0),
-          .secret_hash = s.Blob(1),
-          .principal = s.Text(2),
-          .description = s.Text(3),
-          .created_at = s.Text(4),
-          .created_by = s.Text(5),
-          .revoked = s.Int(6) != 0};
+  TokenRecord t{.id = s.Text(0),
+                .secret_hash = s.Blob(1),
+                .principal = s.Text(2),
+                .description = s.Text(3),
+                .created_at = s.Text(4),
+                .created_by = s.Text(5),
+                .revoked = s.Int(6) != 0,
+                .expires_at = s.Text(7)};
+  nlohmann::json actions = nlohmann::json::parse(s.Text(8), nullptr, false);
+  if (actions.is_array()) {
+    for (const auto& a : actions) {
+      if (a.is_string()) t.actions.push_back(a.get<std::string>());
+    }
+  }
+  return t;
 }
 }  // namespace
 
@@ -476,35 +487,6 @@ absl::Status Store::RevokeToken(std::string_view id, std::string_view actor) {
                 return true;
               })
       .status();
-}
-
-absl::StatusOr<std::vector<AuditEvent>> Store::ListAudit(int64_t after_seq,
-                                                         int limit) {
-  return impl_->Read(
-      [&](Connection& db) -> absl::StatusOr<std::vector<AuditEvent>> {
-        ASSIGN_OR_RETURN(
-            Statement * s,
-            db.Prepare("SELECT seq, time, actor, action, target_kind, target, "
-                       "before_revision, after_revision, catalog_revision FROM "
-                       "audit_events WHERE seq > ? ORDER BY seq LIMIT ?"));
-        s->Bind(1, after_seq);
-        s->Bind(2, static_cast<int64_t>(limit));
-        std::vector<AuditEvent> out;
-        while (true) {
-          ASSIGN_OR_RETURN(bool row, s->Step());
-          if (!row) break;
-          out.push_back({.seq = s->Int(0),
-                         .time = s->Text(1),
-                         .actor = s->Text(2),
-                         .action = s->Text(3),
-                         .target_kind = s->Text(4),
-                         .target = s->Text(5),
-                         .before_revision = s->Int(6),
-                         .after_revision = s->Int(7),
-                         .catalog_revision = s->Int(8)});
-        }
-        return out;
-      });
 }
 
 }  // namespace catalog::store

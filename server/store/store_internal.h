@@ -118,6 +118,11 @@ absl::StatusOr<ApplyResult> ApplyDomain(WriteContext& ctx, const Domain& d,
 absl::StatusOr<ApplyResult> ApplyPrincipal(WriteContext& ctx,
                                            const Principal& p,
                                            int64_t expected_revision);
+// Chains the audit events written before the log was a hash chain
+// (migration 0005); run when the store opens. Events are chained as they
+// are written from then on.
+absl::Status ChainAudit(Connection& db);
+
 // The catalog-wide revision as stored.
 absl::StatusOr<int64_t> ReadCatalogRevision(Connection& db);
 

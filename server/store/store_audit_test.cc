@@ -1,0 +1,163 @@
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "server/store/sqlite.h"
+#include "server/store/store.h"
+#include "tests/test_env.h"
+
+namespace catalog::store {
+namespace {
+
+using ::testing::HasSubstr;
+
+class StoreAuditTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Open(); }
+
+  void Open() {
+    store_.reset();
+    auto s = Store::Open({.path = path()});
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+  }
+  std::string path() const { return (dir_.path() / "catalog.db").string(); }
+
+  absl::Status ApplyDataset(const std::string& name,
+                            const std::string& actor = "user:admin") {
+    Resource r;
+    r.dataset.key = {"pg", name};
+    return store_->Apply({r}, actor, false).status();
+  }
+
+  // Changes the database behind the store's back, as someone with the file
+  // could.
+  void Tamper(const std::string& sql) {
+    auto db = Connection::Open(path(), false, 5000);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
+  }
+
+  AuditVerification Verify() {
+    auto v = store_->VerifyAudit();
+    EXPECT_TRUE(v.ok()) << v.status();
+    return v.ok() ? *v : AuditVerification{};
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_F(StoreAuditTest, EveryEventLinksToTheOneBefore) {
+  for (const char* name : {"a", "b", "c", "d"}) ASSERT_TRUE(ApplyDataset(name).ok());
+  auto events = store_->ListAudit(0, 100);
+  ASSERT_TRUE(events.ok());
+  ASSERT_EQ(events->size(), 4u);
+  EXPECT_EQ((*events)[0].prev_hash, std::string(64, '0'));
+  for (size_t i = 1; i < events->size(); ++i) {
+    EXPECT_EQ((*events)[i].prev_hash, (*events)[i - 1].hash);
+    EXPECT_EQ((*events)[i].hash.size(), 64u);
+  }
+  AuditVerification v = Verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.events, 4);
+  EXPECT_EQ(v.head_seq, 4);
+  EXPECT_EQ(v.head_hash, (*events)[3].hash);
+}
+
+TEST_F(StoreAuditTest, VerifyNamesTheFirstBrokenLink) {
+  for (const char* name : {"a", "b", "c", "d", "e"}) ASSERT_TRUE(ApplyDataset(name).ok());
+  ASSERT_TRUE(Verify().ok);
+
+  // An altered event.
+  Tamper("UPDATE audit_events SET actor = 'user:mallory' WHERE seq = 3");
+  AuditVerification v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 3);
+  EXPECT_THAT(v.problem, HasSubstr("altered"));
+  Tamper("UPDATE audit_events SET actor = 'user:admin' WHERE seq = 3");
+  ASSERT_TRUE(Verify().ok);
+
+  // A deleted event.
+  Tamper("CREATE TABLE saved AS SELECT * FROM audit_events WHERE seq = 2");
+  Tamper("DELETE FROM audit_events WHERE seq = 2");
+  v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 3);
+  EXPECT_THAT(v.problem, HasSubstr("deleted or inserted"));
+  Tamper("INSERT INTO audit_events SELECT * FROM saved");
+  ASSERT_TRUE(Verify().ok);
+
+  // A deleted event whose successor was renumbered and relinked by hand.
+  Tamper("DELETE FROM audit_events WHERE seq = 2");
+  Tamper("UPDATE audit_events SET seq = seq - 1 WHERE seq > 2");
+  Tamper("UPDATE audit_events SET prev_hash = (SELECT hash FROM audit_events "
+         "WHERE seq = 1) WHERE seq = 2");
+  v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 2);
+  EXPECT_THAT(v.problem, HasSubstr("altered"));
+}
+
+TEST_F(StoreAuditTest, InsertedEventIsFound) {
+  for (const char* name : {"a", "b"}) ASSERT_TRUE(ApplyDataset(name).ok());
+  Tamper("INSERT INTO audit_events(seq, time, actor, action, target_kind, "
+         "target, before_revision, after_revision, catalog_revision, "
+         "decision, prev_hash, hash) SELECT 3, time, 'user:admin', "
+         "'dataset.delete', 'Dataset', 'pg/a', 1, 0, 9, '', hash, "
+         "'0000000000000000000000000000000000000000000000000000000000000000' "
+         "FROM audit_events WHERE seq = 2");
+  AuditVerification v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 3);
+  EXPECT_EQ(v.head_seq, 3);
+}
+
+TEST_F(StoreAuditTest, AMutationWhoseEventCannotBeWrittenDoesNotHappen) {
+  Tamper("CREATE TRIGGER no_audit BEFORE INSERT ON audit_events "
+         "BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END");
+  absl::Status refused = ApplyDataset("a");
+  EXPECT_FALSE(refused.ok());
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("audit log unavailable"));
+  EXPECT_EQ(store_->GetDataset({"pg", "a"}).status().code(),
+            absl::StatusCode::kNotFound);
+  Tamper("DROP TRIGGER no_audit");
+  ASSERT_TRUE(ApplyDataset("a").ok());
+  EXPECT_TRUE(Verify().ok);
+}
+
+TEST_F(StoreAuditTest, EventsFromBeforeTheChainAreChainedOnOpen) {
+  for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(ApplyDataset(name).ok());
+  Tamper("UPDATE audit_events SET prev_hash = '', hash = ''");
+  Open();
+  AuditVerification v = Verify();
+  EXPECT_TRUE(v.ok) << v.problem;
+  EXPECT_EQ(v.events, 3);
+  ASSERT_TRUE(ApplyDataset("d").ok());
+  EXPECT_TRUE(Verify().ok);
+}
+
+TEST_F(StoreAuditTest, ListFiltersByActorActionAndTime) {
+  ASSERT_TRUE(ApplyDataset("a", "user:alice").ok());
+  ASSERT_TRUE(ApplyDataset("b", "user:bob").ok());
+  ASSERT_TRUE(ApplyDataset("a", "user:bob").ok());  // unchanged: no event
+  Resource r;
+  r.dataset.key = {"pg", "a"};
+  r.dataset.spec.description = "x";
+  ASSERT_TRUE(store_->Apply({r}, "user:bob", false).ok());
+  auto bob = store_->ListAudit(AuditFilter{.actor = "user:bob"});
+  ASSERT_TRUE(bob.ok());
+  ASSERT_EQ(bob->size(), 2u);
+  auto updates = store_->ListAudit(AuditFilter{.action = "dataset.update"});
+  ASSERT_EQ(updates->size(), 1u);
+  EXPECT_EQ((*updates)[0].target, "pg/a");
+  auto datasets = store_->ListAudit(AuditFilter{.action = "dataset."});
+  EXPECT_EQ(datasets->size(), 3u);
+  auto later = store_->ListAudit(AuditFilter{.since = "9999-01-01T00:00:00Z"});
+  EXPECT_TRUE(later->empty());
+  auto after = store_->ListAudit(AuditFilter{.after_seq = 2, .limit = 1});
+  ASSERT_EQ(after->size(), 1u);
+  EXPECT_EQ((*after)[0].seq, 3);
+}
+
+}  // namespace
+}  // namespace catalog::store

@@ -1,0 +1,274 @@
+// Every RPC of the API, called as each kind of caller — no token, a bad
+// token, an expired token, a reader, the dataset's owner, the admin — must
+// answer the status this table says. The RPCs come from the API's own
+// descriptors: one without a row fails the test.
+#include <gmock/gmock.h>
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/dynamic_message.h>
+#include <google/protobuf/text_format.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/codegen/client_unary_call.h>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+#include "tests/in_process.h"
+#include "tests/lineage_events.h"
+
+namespace catalog {
+namespace {
+
+using google::protobuf::Message;
+using Code = grpc::StatusCode;
+
+enum Role { kAnonymous, kBadToken, kExpired, kReader, kOwner, kAdmin };
+constexpr Role kRoles[] = {kAnonymous, kBadToken, kExpired, kReader, kOwner, kAdmin};
+const char* RoleName(Role r) {
+  static const char* names[] = {"anonymous", "bad token", "expired token",
+                                "reader",    "owner",     "admin"};
+  return names[r];
+}
+
+constexpr Code OK = Code::OK, DENIED = Code::PERMISSION_DENIED;
+
+struct Row {
+  const char* method;   // "catalog.v1.CatalogService/GetDataset"
+  const char* request;  // text format; {TOKEN} is a token of user:temp
+  Code reader, owner, admin;  // without a valid token: always UNAUTHENTICATED
+};
+
+const char kContract[] =
+    "apiVersion: v3.1.0\\nkind: DataContract\\nid: orders\\nversion: 2.0.0\\n"
+    "status: active\\nschema:\\n  - name: orders\\n";
+
+// Rows run in order on one server per role: writes that remove things last.
+const std::vector<Row>& Table() {
+  static const std::vector<Row> rows = {
+      {"catalog.v1.CatalogService/Ping", "", OK, OK, OK},
+      {"catalog.v1.CatalogService/GetDataset", R"(key { namespace: "pg" name: "orders" })", OK, OK, OK},
+      {"catalog.v1.CatalogService/ListDatasets", "", OK, OK, OK},
+      {"catalog.v1.CatalogService/SearchDatasets", R"(query: "orders")", OK, OK, OK},
+      {"catalog.v1.CatalogService/GetDatasetHistory", R"(key { namespace: "pg" name: "orders" })", OK, OK, OK},
+      {"catalog.v1.CatalogService/GetDomain", R"(path: "sales")", OK, OK, OK},
+      {"catalog.v1.CatalogService/ListDomains", "", OK, OK, OK},
+      {"catalog.v1.CatalogService/GetPrincipal", R"(kind: PRINCIPAL_KIND_USER name: "alice")", OK, OK, OK},
+      {"catalog.v1.CatalogService/ListPrincipals", "", OK, OK, OK},
+      {"catalog.v1.CatalogService/Apply",
+       R"(resources { dataset { key { namespace: "pg" name: "orders" }
+          spec { description: "changed" domain: "sales"
+                 owners { principal: "user:alice" type: OWNERSHIP_TYPE_TECHNICAL } } } })",
+       DENIED, OK, OK},
+      {"catalog.v1.PolicyService/Authorize",
+       R"(principal: "User::\"alice\"" action: "read" resource: "Dataset::\"pg/orders\"")", OK, OK, OK},
+      {"catalog.v1.PolicyService/BatchAuthorize",
+       R"(requests { principal: "User::\"alice\"" action: "read" resource: "Dataset::\"pg/orders\"" })", OK, OK, OK},
+      {"catalog.v1.PolicyService/AuthorizeRead",
+       R"(principal: "User::\"alice\"" dataset { namespace: "pg" name: "orders" })", OK, OK, OK},
+      {"catalog.v1.PolicyService/Explain",
+       R"(principal: "User::\"alice\"" action: "read" resource: "Dataset::\"pg/orders\"")", OK, OK, OK},
+      {"catalog.v1.PolicyService/GetPolicySet", "", OK, OK, OK},
+      {"catalog.v1.PolicyService/ListPolicyVersions", "", OK, OK, OK},
+      {"catalog.v1.PolicyService/ValidatePolicies",
+       R"(files { name: "p.cedar" text: "permit (principal, action, resource);" })", OK, OK, OK},
+      {"catalog.v1.PolicyService/PutPolicySet",
+       R"(files { name: "p.cedar" text: "permit (principal == User::\"admin\", action, resource);\npermit (principal, action == Action::\"catalog:read\", resource);\npermit (principal, action in [Action::\"catalog:write\", Action::\"contract:write\"], resource is Dataset) when { principal in resource.owners };" })",
+       DENIED, DENIED, OK},
+      {"catalog.v1.LineageService/GetLineage", R"(node: "pg/orders")", OK, OK, OK},
+      {"catalog.v1.LineageService/GetColumnLineage", R"(node: "pg/orders#id")", OK, OK, OK},
+      {"catalog.v1.LineageService/Impact", R"(node: "pg/src")", OK, OK, OK},
+      {"catalog.v1.LineageService/ListJobs", "", OK, OK, OK},
+      {"catalog.v1.LineageService/ListRuns", R"(job: "etl/load")", OK, OK, OK},
+      {"catalog.v1.LineageService/Ingest", R"(events: "{EVENT}")", DENIED, DENIED, OK},
+      {"catalog.v1.ContractService/GetContract", R"(id: "orders")", OK, OK, OK},
+      {"catalog.v1.ContractService/ListContracts", "", OK, OK, OK},
+      {"catalog.v1.ContractService/ListContractVersions", R"(id: "orders")", OK, OK, OK},
+      {"catalog.v1.ContractService/DiffContracts", R"(id: "orders" document: "{CONTRACT}")", OK, OK, OK},
+      {"catalog.v1.ContractService/CheckContract", R"(document: "{CONTRACT}")", OK, OK, OK},
+      {"catalog.v1.ContractService/CheckWrite",
+       R"(dataset { namespace: "pg" name: "orders" } fields { name: "id" type: "bigint" })", OK, OK, OK},
+      {"catalog.v1.ContractService/PutContract",
+       R"(document: "{CONTRACT}" bindings { object: "orders" dataset { namespace: "pg" name: "orders" } })",
+       DENIED, OK, OK},
+      {"catalog.v1.AuditService/ListAuditEvents", "", DENIED, DENIED, OK},
+      {"catalog.v1.AuditService/VerifyAudit", "", DENIED, DENIED, OK},
+      {"catalog.v1.TokenService/ListTokens", "", DENIED, DENIED, OK},
+      {"catalog.v1.TokenService/CreateToken", R"(principal: "user:temp")", DENIED, DENIED, OK},
+      {"catalog.v1.TokenService/RevokeToken", R"(id: "{TOKEN}")", DENIED, DENIED, OK},
+      {"catalog.v1.LineageService/DeleteJob", R"(job: "etl/load")", DENIED, DENIED, OK},
+      {"catalog.v1.CatalogService/DeleteDomain", R"(path: "scratch")", DENIED, DENIED, OK},
+      {"catalog.v1.CatalogService/DeletePrincipal", R"(kind: PRINCIPAL_KIND_USER name: "temp")", DENIED, DENIED, OK},
+      {"catalog.v1.CatalogService/DeleteDataset", R"(key { namespace: "pg" name: "orders" })", DENIED, OK, OK},
+  };
+  return rows;
+}
+
+std::string Replace(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// A catalog with something for every row to act on.
+class Seeded {
+ public:
+  absl::Status Start() {
+    RETURN_IF_ERROR(server_.Start());
+    client::CatalogClient& admin = server_.admin();
+    v1::ApplyRequest apply;
+    std::string seed = R"(
+      resources { principal { kind: PRINCIPAL_KIND_USER name: "reader" } }
+      resources { principal { kind: PRINCIPAL_KIND_USER name: "alice" } }
+      resources { principal { kind: PRINCIPAL_KIND_USER name: "temp" } }
+      resources { domain { path: "sales" } }
+      resources { domain { path: "scratch" } }
+      resources { dataset { key { namespace: "pg" name: "orders" }
+        spec { domain: "sales" owners { principal: "user:alice" type: OWNERSHIP_TYPE_TECHNICAL }
+               schema { fields { name: "id" type: "bigint" } } } } })";
+    if (!google::protobuf::TextFormat::ParseFromString(seed, &apply)) {
+      return absl::InternalError("seed does not parse");
+    }
+    RETURN_IF_ERROR(admin.Call(&v1::CatalogService::Stub::Apply, admin.catalog(), apply).status());
+    v1::IngestRequest ingest;
+    ingest.add_events(Event());
+    RETURN_IF_ERROR(admin.Call(&v1::LineageService::Stub::Ingest, admin.lineage(), ingest).status());
+    v1::PutContractRequest contract;
+    contract.set_document(Replace(Replace(kContract, "\\n", "\n"), "2.0.0", "1.0.0"));
+    v1::ContractBinding* b = contract.add_bindings();
+    b->set_object("orders");
+    b->mutable_dataset()->set_namespace_("pg");
+    b->mutable_dataset()->set_name("orders");
+    RETURN_IF_ERROR(admin.Call(&v1::ContractService::Stub::PutContract, admin.contracts(), contract).status());
+    ASSIGN_OR_RETURN(reader_, server_.Issue("user:reader"));
+    ASSIGN_OR_RETURN(owner_, server_.Issue("user:alice"));
+    ASSIGN_OR_RETURN(temp_token_, server_.Issue("user:temp"));
+    v1::CreateTokenRequest expiring;
+    expiring.set_principal("user:alice");
+    expiring.set_expires("1s");
+    ASSIGN_OR_RETURN(auto e, admin.Call(&v1::TokenService::Stub::CreateToken, admin.tokens(), expiring));
+    expired_ = e.secret();
+    channel_ = grpc::CreateChannel(StrCat("127.0.0.1:", server_.server().grpc_port()),
+                                   grpc::InsecureChannelCredentials());
+    return absl::OkStatus();
+  }
+
+  static std::string Event() {
+    return testing::RunEventJson("COMPLETE", "11111111-1111-1111-1111-111111111111", 1,
+                                 {{"src"}}, {{"orders"}}, "load", "etl", "pg");
+  }
+
+  std::string TokenOf(Role r) const {
+    switch (r) {
+      case kAnonymous: return "";
+      case kBadToken: return "tok_0000000000000000.not-a-secret";
+      case kExpired: return expired_;
+      case kReader: return reader_;
+      case kOwner: return owner_;
+      case kAdmin: return admin_token();
+    }
+    return "";
+  }
+
+  std::string admin_token() const {
+    std::string t = testing::ReadFile(server_.server().admin_token_path());
+    while (!t.empty() && t.back() == '\n') t.pop_back();
+    return t;
+  }
+
+  // Calls `method` with `text` as `role`; the status code.
+  Code Call(const std::string& method, const std::string& text, Role role) {
+    const google::protobuf::MethodDescriptor* m = Find(method);
+    if (m == nullptr) return Code::UNIMPLEMENTED;
+    const Message* prototype =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(m->input_type());
+    std::unique_ptr<Message> request(prototype->New());
+    std::string filled = Replace(text, "{TOKEN}", temp_token_.substr(0, temp_token_.find('.')));
+    filled = Replace(filled, "{CONTRACT}", kContract);
+    filled = Replace(filled, "{EVENT}", Replace(Event(), "\"", "\\\""));
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(filled, request.get()))
+        << method << ": " << filled;
+    std::unique_ptr<Message> response(
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(m->output_type())->New());
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    std::string token = TokenOf(role);
+    if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+    std::string path = "/" + method;
+    grpc::Status s = grpc::internal::BlockingUnaryCall<Message, Message>(
+        channel_.get(),
+        grpc::internal::RpcMethod(path.c_str(), grpc::internal::RpcMethod::NORMAL_RPC),
+        &context, *request, response.get());
+    last_message_ = s.error_message();
+    return s.error_code();
+  }
+
+  static const google::protobuf::MethodDescriptor* Find(const std::string& method) {
+    size_t slash = method.find('/');
+    const google::protobuf::ServiceDescriptor* service =
+        google::protobuf::DescriptorPool::generated_pool()->FindServiceByName(
+            method.substr(0, slash));
+    return service == nullptr ? nullptr : service->FindMethodByName(method.substr(slash + 1));
+  }
+
+  const std::string& last_message() const { return last_message_; }
+  testing::InProcessServer& server() { return server_; }
+
+ private:
+  testing::InProcessServer server_;
+  std::string reader_, owner_, expired_, temp_token_, last_message_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+TEST(AuthzMatrix, EveryRpcIsInTheTable) {
+  // Start a server so every service's generated code is linked and known.
+  Seeded s;
+  ASSERT_TRUE(s.Start().ok());
+  std::set<std::string> in_table;
+  for (const Row& r : Table()) {
+    EXPECT_TRUE(in_table.insert(r.method).second) << r.method << " twice";
+    EXPECT_NE(Seeded::Find(r.method), nullptr) << r.method << " is not an RPC";
+  }
+  int rpcs = 0;
+  for (const char* file : {"catalog/v1/catalog.proto", "catalog/v1/token.proto",
+                           "catalog/v1/policy.proto", "catalog/v1/lineage.proto",
+                           "catalog/v1/contract.proto", "catalog/v1/audit.proto"}) {
+    const google::protobuf::FileDescriptor* f =
+        google::protobuf::DescriptorPool::generated_pool()->FindFileByName(file);
+    ASSERT_NE(f, nullptr) << file;
+    for (int i = 0; i < f->service_count(); ++i) {
+      for (int j = 0; j < f->service(i)->method_count(); ++j) {
+        std::string name = f->service(i)->full_name() + "/" + f->service(i)->method(j)->name();
+        ++rpcs;
+        EXPECT_TRUE(in_table.count(name)) << name << " has no row in the matrix";
+      }
+    }
+  }
+  EXPECT_EQ(rpcs, static_cast<int>(Table().size()));
+}
+
+TEST(AuthzMatrix, EveryRpcAnswersEachCallerAsTheTableSays) {
+  for (Role role : kRoles) {
+    Seeded s;
+    ASSERT_TRUE(s.Start().ok());
+    if (role == kExpired) {
+      ASSERT_TRUE(testing::WaitFor([&] {
+        return s.Call("catalog.v1.CatalogService/Ping", "", kExpired) == Code::UNAUTHENTICATED;
+      }));
+    }
+    for (const Row& row : Table()) {
+      Code want = role == kReader ? row.reader
+                  : role == kOwner ? row.owner
+                  : role == kAdmin ? row.admin
+                                   : Code::UNAUTHENTICATED;
+      Code got = s.Call(row.method, row.request, role);
+      EXPECT_EQ(got, want) << row.method << " as " << RoleName(role) << ": "
+                           << s.last_message();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace catalog

@@ -1,0 +1,141 @@
+// Integration: tokens that expire or are limited to some actions, and the
+// audit log as the API serves it (listing with filters, verifying the chain
+// and an anchor).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "client/client.h"
+#include "tests/in_process.h"
+
+namespace catalog {
+namespace {
+
+using ::testing::HasSubstr;
+using client::CatalogClient;
+using AStub = v1::AuditService::Stub;
+
+class TrustTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.Start().ok());
+    auto bob = server_.As("user:bob");
+    ASSERT_TRUE(bob.ok());
+    bob_ = *std::move(bob);
+  }
+  CatalogClient& admin() { return server_.admin(); }
+
+  absl::StatusOr<v1::CreateTokenResponse> Create(
+      const std::string& principal, const std::string& expires,
+      const std::vector<std::string>& actions = {}) {
+    v1::CreateTokenRequest req;
+    req.set_principal(principal);
+    req.set_expires(expires);
+    for (const std::string& a : actions) req.add_actions(a);
+    return admin().Call(&v1::TokenService::Stub::CreateToken, admin().tokens(), req);
+  }
+  absl::Status ApplyDataset(CatalogClient& c, const std::string& name,
+                            const std::string& owner) {
+    v1::ApplyRequest req;
+    v1::Dataset* d = req.add_resources()->mutable_dataset();
+    d->mutable_key()->set_namespace_("pg");
+    d->mutable_key()->set_name(name);
+    v1::Owner* o = d->mutable_spec()->add_owners();
+    o->set_principal(owner);
+    o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
+    return c.Call(&v1::CatalogService::Stub::Apply, c.catalog(), req).status();
+  }
+  absl::StatusOr<v1::Dataset> Get(CatalogClient& c, const std::string& name) {
+    v1::GetDatasetRequest req;
+    req.mutable_key()->set_namespace_("pg");
+    req.mutable_key()->set_name(name);
+    return c.Call(&v1::CatalogService::Stub::GetDataset, c.catalog(), req);
+  }
+
+  testing::InProcessServer server_;
+  std::unique_ptr<CatalogClient> bob_;
+};
+
+TEST_F(TrustTest, AnExpiredTokenIsRefused) {
+  auto t = Create("user:bob", "2s");
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_FALSE(t->token().expires_at().empty());
+  auto c = server_.Connect(t->secret());
+  ASSERT_TRUE(ApplyDataset(admin(), "orders", "user:bob").ok());
+  EXPECT_TRUE(Get(*c, "orders").ok());
+  ASSERT_TRUE(testing::WaitFor([&] { return !Get(*c, "orders").ok(); }));
+  auto refused = Get(*c, "orders");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("expired at"));
+  // Bad expiries are named.
+  auto bad = Create("user:bob", "yesterday");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), HasSubstr("expires"));
+}
+
+TEST_F(TrustTest, ALimitedTokenDoesOnlyItsActions) {
+  ASSERT_TRUE(ApplyDataset(admin(), "orders", "user:bob").ok());
+  auto t = Create("user:bob", "", {"catalog:read"});
+  ASSERT_TRUE(t.ok()) << t.status();
+  auto c = server_.Connect(t->secret());
+  EXPECT_TRUE(Get(*c, "orders").ok());
+  // The policies let bob (the owner) write; this token may not.
+  EXPECT_TRUE(ApplyDataset(*bob_, "orders", "user:bob").ok());
+  absl::Status refused = ApplyDataset(*c, "orders", "user:bob");
+  EXPECT_EQ(refused.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(refused.message()),
+              HasSubstr("the token of this call is limited to catalog:read"));
+  auto unknown = Create("user:bob", "", {"everything"});
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(unknown.status().message()), HasSubstr("actions[0]"));
+}
+
+TEST_F(TrustTest, TheAuditLogIsListedAndVerified) {
+  ASSERT_TRUE(ApplyDataset(admin(), "a", "user:bob").ok());
+  ASSERT_TRUE(ApplyDataset(*bob_, "b", "user:bob").ok());
+  v1::ListAuditEventsRequest by_bob;
+  by_bob.set_principal("user:bob");
+  by_bob.set_action("dataset.");
+  auto listed = admin().Call(&AStub::ListAuditEvents, admin().audit(), by_bob);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->events_size(), 1);
+  EXPECT_EQ(listed->events(0).target(), "pg/b");
+  EXPECT_EQ(listed->events(0).hash().size(), 64u);
+  v1::ListAuditEventsRequest recent;
+  recent.set_since("1h");
+  auto all = admin().Call(&AStub::ListAuditEvents, admin().audit(), recent);
+  ASSERT_TRUE(all.ok());
+  EXPECT_GE(all->events_size(), 4);  // principal, token, two datasets
+  v1::ListAuditEventsRequest bad;
+  bad.set_since("last tuesday");
+  EXPECT_EQ(admin().Call(&AStub::ListAuditEvents, admin().audit(), bad).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Only audit:read may read it (the default policies: the admin).
+  EXPECT_EQ(bob_->Call(&AStub::ListAuditEvents, bob_->audit(), recent).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  auto v = admin().Call(&AStub::VerifyAudit, admin().audit(), v1::VerifyAuditRequest());
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->ok()) << v->problem();
+  EXPECT_EQ(v->head_seq(), v->events());
+  // An anchor from this verify holds later; a wrong one does not.
+  ASSERT_TRUE(ApplyDataset(admin(), "c", "user:bob").ok());
+  v1::VerifyAuditRequest anchored;
+  anchored.set_head_seq(v->head_seq());
+  anchored.set_head_hash(v->head_hash());
+  auto later = admin().Call(&AStub::VerifyAudit, admin().audit(), anchored);
+  ASSERT_TRUE(later.ok());
+  EXPECT_TRUE(later->ok()) << later->problem();
+  anchored.set_head_hash(std::string(64, 'f'));
+  auto wrong = admin().Call(&AStub::VerifyAudit, admin().audit(), anchored);
+  ASSERT_TRUE(wrong.ok());
+  EXPECT_FALSE(wrong->ok());
+  EXPECT_EQ(wrong->first_bad_seq(), v->head_seq());
+  anchored.set_head_seq(v->head_seq() + 100);
+  auto gone = admin().Call(&AStub::VerifyAudit, admin().audit(), anchored);
+  ASSERT_TRUE(gone.ok());
+  EXPECT_FALSE(gone->ok());
+  EXPECT_THAT(gone->problem(), HasSubstr("removed from the end"));
+}
+
+}  // namespace
+}  // namespace catalog
