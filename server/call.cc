@@ -1,6 +1,7 @@
 #include "server/call.h"
 
 #include "absl/strings/str_join.h"
+#include "lib/util/metrics.h"
 #include "lib/util/strings.h"
 #include "server/authz/catalog_entities.h"
 
@@ -70,6 +71,13 @@ absl::Status Require(const authz::Authorizer& authorizer,
   } else {
     r = s->Authorize(request, s->entities());
   }
+  static Counter& allows = Metrics::Get().GetCounter(
+      "catalogd_authz_decisions_total", "Authorization decisions by outcome",
+      {{"source", "checked"}, {"decision", "allow"}});
+  static Counter& denies = Metrics::Get().GetCounter(
+      "catalogd_authz_decisions_total", "Authorization decisions by outcome",
+      {{"source", "checked"}, {"decision", "deny"}});
+  (r.allow ? allows : denies).Add();
   if (r.allow) return absl::OkStatus();
   std::string why = r.reasons.empty() ? "no policy permits it"
                                       : "forbidden by " + absl::StrJoin(r.reasons, ", ");

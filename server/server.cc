@@ -26,6 +26,8 @@
 #include "server/lineage_http.h"
 #include "server/audit_service.h"
 #include "server/contract_service.h"
+#include "server/observability.h"
+#include "lib/util/metrics.h"
 #include "server/lineage_service.h"
 #include "server/policy_service.h"
 #include "server/store/store.h"
@@ -94,6 +96,12 @@ class CatalogServer::Impl {
   std::once_flag shutdown_once;
 
   ~Impl() {
+    // The gauges read this server: they go with it.
+    for (const char* gauge : {"catalogd_authz_snapshot_revision",
+                              "catalogd_authz_snapshot_age_seconds",
+                              "catalogd_calls_in_flight"}) {
+      Metrics::Get().SetGauge(gauge, "", nullptr);
+    }
     if (graph_loader.joinable()) graph_loader.join();
     if (graph_hook != 0) store->RemoveCommitHook(graph_hook);
   }
@@ -139,6 +147,28 @@ class CatalogServer::Impl {
     // client's delayed ACK (40 ms per call).
     http_server->set_tcp_nodelay(true);
     RegisterLineageHttp(*http_server, *auth, *lineage_service);
+    RegisterObservability(
+        *http_server,
+        {{"store", [this] {
+            absl::StatusOr<int64_t> r = store->CatalogRevision();
+            return r.ok() ? std::string() : std::string(MessageOf(r.status()));
+          }},
+         {"authorization", [this] {
+            return authorizer->ready() ? std::string()
+                                       : std::string("the first snapshot is loading");
+          }},
+         {"lineage", [this] {
+            return graph->loaded() ? std::string()
+                                   : std::string("the lineage graph is loading");
+          }}});
+    Metrics::Get().SetGauge("catalogd_authz_snapshot_revision",
+                            "Catalog revision of the authorization snapshot",
+                            [this] { return double(authorizer->current()->revision()); });
+    Metrics::Get().SetGauge("catalogd_authz_snapshot_age_seconds",
+                            "Seconds since the current snapshot was put in place",
+                            [this] { return authorizer->SnapshotAgeSeconds(); });
+    Metrics::Get().SetGauge("catalogd_calls_in_flight", "RPC and HTTP calls being handled",
+                            [] { return double(CallsInFlight()); });
     store::Store* s = store.get();
     http_server->Get("/healthz", [s](const httplib::Request&,
                                      httplib::Response& res) {
@@ -182,6 +212,10 @@ class CatalogServer::Impl {
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors;
+    interceptors.push_back(RpcMetricsInterceptor());
+    builder.experimental().SetInterceptorCreators(std::move(interceptors));
     builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
                              &grpc_port);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);

@@ -3,6 +3,10 @@
 // and an anchor).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <regex>
+#include <sstream>
 
 #include "client/client.h"
 #include "tests/in_process.h"
@@ -135,6 +139,52 @@ TEST_F(TrustTest, TheAuditLogIsListedAndVerified) {
   ASSERT_TRUE(gone.ok());
   EXPECT_FALSE(gone->ok());
   EXPECT_THAT(gone->problem(), HasSubstr("removed from the end"));
+}
+
+// The value of a metric line `name{labels} value` in Prometheus text, or -1.
+double MetricValue(const std::string& text, const std::string& series) {
+  size_t at = text.find("\n" + series + " ");
+  if (at == std::string::npos) return -1;
+  return std::stod(text.substr(at + series.size() + 2));
+}
+
+TEST_F(TrustTest, MetricsAndReadinessOnTheHttpPort) {
+  httplib::Client http("127.0.0.1", server_.server().http_port());
+  ASSERT_TRUE(testing::WaitFor([&] {
+    auto r = http.Get("/readyz");
+    return r && r->status == 200;
+  }));
+  EXPECT_EQ(http.Get("/readyz")->body, "{\"status\":\"ready\"}\n");
+  ASSERT_TRUE(ApplyDataset(admin(), "orders", "user:bob").ok());
+  ASSERT_TRUE(Get(*bob_, "orders").ok());
+  EXPECT_EQ(Get(*bob_, "missing").status().code(), absl::StatusCode::kNotFound);
+  v1::AuthorizeRequest ask;
+  ask.set_principal("User::\"bob\"");
+  ask.set_action("read");
+  ask.set_resource("Dataset::\"pg/orders\"");
+  ASSERT_TRUE(bob_->Call(&v1::PolicyService::Stub::Authorize, bob_->policies(), ask).ok());
+
+  auto res = http.Get("/metrics");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const std::string& m = res->body;
+  EXPECT_GE(MetricValue(m, "catalogd_rpc_calls_total{method=\"/catalog.v1.CatalogService/"
+                           "GetDataset\",code=\"OK\"}"), 1);
+  EXPECT_GE(MetricValue(m, "catalogd_rpc_calls_total{method=\"/catalog.v1.CatalogService/"
+                           "GetDataset\",code=\"NOT_FOUND\"}"), 1);
+  EXPECT_GE(MetricValue(m, "catalogd_rpc_duration_seconds_count{method=\"/catalog.v1."
+                           "CatalogService/GetDataset\"}"), 2);
+  EXPECT_GE(MetricValue(m, "catalogd_authz_decisions_total{source=\"asked\",decision=\"allow\"}"), 1);
+  EXPECT_GE(MetricValue(m, "catalogd_authz_decisions_total{source=\"checked\",decision=\"allow\"}"), 2);
+  EXPECT_GE(MetricValue(m, "catalogd_sqlite_transaction_seconds_count{kind=\"write\"}"), 1);
+  EXPECT_GE(MetricValue(m, "catalogd_authz_snapshot_revision"), 1);
+  EXPECT_GE(MetricValue(m, "catalogd_authz_snapshot_age_seconds"), 0);
+  // Every line is a comment or `series value`.
+  std::regex line("^(# (HELP|TYPE) .*|[a-z_]+(\\{.*\\})? [-+0-9.eInf]+)$");
+  std::istringstream in(m);
+  for (std::string l; std::getline(in, l);) {
+    EXPECT_TRUE(std::regex_match(l, line)) << l;
+  }
 }
 
 }  // namespace

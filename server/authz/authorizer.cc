@@ -1,5 +1,7 @@
 #include "server/authz/authorizer.h"
 
+#include "lib/util/metrics.h"
+
 #include <spdlog/spdlog.h>
 
 #include "lib/policy/parser.h"
@@ -10,7 +12,20 @@ namespace catalog::authz {
 namespace {
 
 
+// Decisions answered to askers (Authorize, AuthorizeRead, BatchAuthorize),
+// by outcome, for /metrics.
+void CountAsked(bool allow) {
+  static Counter& allows = Metrics::Get().GetCounter(
+      "catalogd_authz_decisions_total", "Authorization decisions by outcome",
+      {{"source", "asked"}, {"decision", "allow"}});
+  static Counter& denies = Metrics::Get().GetCounter(
+      "catalogd_authz_decisions_total", "Authorization decisions by outcome",
+      {{"source", "asked"}, {"decision", "deny"}});
+  (allow ? allows : denies).Add();
+}
+
 Decision Denied(std::string why, int64_t revision) {
+  CountAsked(false);
   return {.allow = false, .revision = revision, .denial = std::move(why)};
 }
 
@@ -25,6 +40,7 @@ const policy::Policy* Decision::FindPolicy(const std::string& id) const {
 }
 
 Decision DecisionOf(policy::Response r, std::shared_ptr<const Snapshot> snapshot) {
+  CountAsked(r.allow);
   int64_t revision = snapshot->revision();
   return {.allow = r.allow,
           .reasons = std::move(r.reasons),
@@ -50,11 +66,26 @@ absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::Create(
   std::unique_ptr<Authorizer> a(new Authorizer(store));
   // A placeholder at revision -1 that decides nothing; the rebuild loop
   // replaces it with the first real snapshot.
-  a->snapshot_.store(Snapshot::Empty(), std::memory_order_release);
+  a->Install(Snapshot::Empty());
   a->rebuilder_ = std::thread([raw = a.get()] { raw->RebuildLoop(); });
   a->commit_hook_ = store->AddCommitHook(
       [raw = a.get()](const store::Change& c) { raw->OnCommit(c); });
   return a;
+}
+
+void Authorizer::Install(std::shared_ptr<const Snapshot> next) {
+  snapshot_.store(std::move(next), std::memory_order_release);
+  installed_ms_.store(std::chrono::duration_cast<std::chrono::milliseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count(),
+                      std::memory_order_release);
+}
+
+double Authorizer::SnapshotAgeSeconds() const {
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  return (now - installed_ms_.load(std::memory_order_acquire)) / 1000.0;
 }
 
 Authorizer::~Authorizer() {
@@ -110,9 +141,7 @@ void Authorizer::OnCommit(const store::Change& change) {
                     .count());
   {
     std::lock_guard lock(mu_);
-    if ((*next)->revision() >= current()->revision()) {
-      snapshot_.store(*std::move(next), std::memory_order_release);
-    }
+    if ((*next)->revision() >= current()->revision()) Install(*std::move(next));
   }
   changed_.notify_all();
 }
@@ -152,9 +181,7 @@ void Authorizer::RebuildLoop() {
                       std::chrono::steady_clock::now() - started)
                       .count());
     // A change committed while this rebuild read may already be in.
-    if ((*next)->revision() > current()->revision()) {
-      snapshot_.store(*std::move(next), std::memory_order_release);
-    }
+    if ((*next)->revision() > current()->revision()) Install(*std::move(next));
     changed_.notify_all();
   }
 }

@@ -85,6 +85,9 @@ class Authorizer {
   std::shared_ptr<const Snapshot> current() const {
     return snapshot_.load(std::memory_order_acquire);
   }
+  // Seconds since the current snapshot was put in place (a quiet catalog
+  // keeps one snapshot for long: age is not staleness; see WaitFor).
+  double SnapshotAgeSeconds() const;
 
   // Asks for a full rebuild from the store that reflects at least
   // `revision`. Returns at once. (Commits keep the snapshot current; this is
@@ -118,9 +121,11 @@ class Authorizer {
   // The store's commit hook: applies one committed change.
   void OnCommit(const store::Change& change);
   void RebuildLoop();
+  void Install(std::shared_ptr<const Snapshot> next);
 
   store::Store* store_;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
+  std::atomic<int64_t> installed_ms_{0};  // steady clock, when snapshot_ was set
 
   std::mutex mu_;
   std::condition_variable changed_;  // a rebuild was requested or finished

@@ -1,11 +1,13 @@
 // Internals shared by the store's source files; not part of its interface.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "lib/util/metrics.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "server/store/sqlite.h"
@@ -48,9 +50,32 @@ class Store::Impl {
   std::mutex readers_mu;
   std::condition_variable readers_cv;
 
+  // Time spent in SQLite transactions, for /metrics.
+  static Histogram& TransactionSeconds(bool write) {
+    static Histogram& reads = Metrics::Get().GetHistogram(
+        "catalogd_sqlite_transaction_seconds",
+        "Time in SQLite transactions (writes include waiting for the writer)",
+        {{"kind", "read"}});
+    static Histogram& writes = Metrics::Get().GetHistogram(
+        "catalogd_sqlite_transaction_seconds",
+        "Time in SQLite transactions (writes include waiting for the writer)",
+        {{"kind", "write"}});
+    return write ? writes : reads;
+  }
+  // Observes the time from construction to destruction.
+  struct Timed {
+    Histogram& h;
+    std::chrono::steady_clock::time_point start = std::chrono::steady_clock::now();
+    ~Timed() {
+      h.Observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+                    .count());
+    }
+  };
+
   // Runs `fn(Connection&)` in a read transaction on a pooled connection.
   template <typename Fn>
   auto Read(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
+    Timed timed{TransactionSeconds(false)};
     std::unique_ptr<Connection> conn;
     {
       std::unique_lock lock(readers_mu);
@@ -78,6 +103,7 @@ class Store::Impl {
   template <typename Fn>
   auto Write(std::string_view actor, Fn fn, bool commit = true)
       -> decltype(fn(std::declval<WriteContext&>())) {
+    Timed timed{TransactionSeconds(true)};
     std::lock_guard lock(writer_mu);
     ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*writer, true));
     WriteContext ctx{*writer, std::string(actor), NowRfc3339()};

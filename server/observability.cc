@@ -1,0 +1,120 @@
+#include "server/observability.h"
+
+#include <grpcpp/support/server_interceptor.h>
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+#include "lib/util/metrics.h"
+
+namespace catalog::server {
+namespace {
+
+const char* CodeName(grpc::StatusCode code) {
+  static const char* names[] = {
+      "OK",          "CANCELLED",          "UNKNOWN",
+      "INVALID_ARGUMENT", "DEADLINE_EXCEEDED", "NOT_FOUND",
+      "ALREADY_EXISTS", "PERMISSION_DENIED", "RESOURCE_EXHAUSTED",
+      "FAILED_PRECONDITION", "ABORTED",    "OUT_OF_RANGE",
+      "UNIMPLEMENTED", "INTERNAL",         "UNAVAILABLE",
+      "DATA_LOSS",   "UNAUTHENTICATED"};
+  int i = static_cast<int>(code);
+  return i >= 0 && i <= 16 ? names[i] : "UNKNOWN";
+}
+
+// The metrics of one method, looked up once per method.
+struct MethodMetrics {
+  Histogram* duration;
+  std::map<grpc::StatusCode, Counter*> calls;  // guarded by the table's lock
+};
+
+class RpcMetrics final : public grpc::experimental::Interceptor {
+ public:
+  explicit RpcMetrics(grpc::experimental::ServerRpcInfo* info)
+      : method_(info->method()), start_(std::chrono::steady_clock::now()) {}
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      double seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - start_)
+                           .count();
+      Record(method_, methods->GetSendStatus().error_code(), seconds);
+    }
+    methods->Proceed();
+  }
+
+ private:
+  static void Record(const std::string& method, grpc::StatusCode code,
+                     double seconds) {
+    static std::mutex mu;
+    static std::map<std::string, MethodMetrics> table;
+    Counter* calls;
+    Histogram* duration;
+    {
+      std::lock_guard lock(mu);
+      MethodMetrics& m = table[method];
+      if (m.duration == nullptr) {
+        m.duration = &Metrics::Get().GetHistogram(
+            "catalogd_rpc_duration_seconds", "RPC handling time by method",
+            {{"method", method}});
+      }
+      Counter*& c = m.calls[code];
+      if (c == nullptr) {
+        c = &Metrics::Get().GetCounter("catalogd_rpc_calls_total",
+                                       "RPCs by method and status code",
+                                       {{"method", method}, {"code", CodeName(code)}});
+      }
+      calls = c;
+      duration = m.duration;
+    }
+    calls->Add();
+    duration->Observe(seconds);
+  }
+
+  std::string method_;
+  std::chrono::steady_clock::time_point start_;
+};
+
+class RpcMetricsFactory final
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo* info) override {
+    return new RpcMetrics(info);
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+RpcMetricsInterceptor() {
+  return std::make_unique<RpcMetricsFactory>();
+}
+
+void RegisterObservability(httplib::Server& http,
+                           std::vector<ReadinessCheck> readiness) {
+  http.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content(Metrics::Get().Render(), "text/plain; version=0.0.4");
+  });
+  http.Get("/readyz", [readiness = std::move(readiness)](
+                          const httplib::Request&, httplib::Response& res) {
+    nlohmann::json waiting = nlohmann::json::object();
+    for (const ReadinessCheck& c : readiness) {
+      std::string why = c.check();
+      if (!why.empty()) waiting[c.name] = why;
+    }
+    if (waiting.empty()) {
+      res.set_content("{\"status\":\"ready\"}\n", "application/json");
+    } else {
+      res.status = 503;
+      res.set_content(
+          nlohmann::json{{"status", "not ready"}, {"waiting", waiting}}.dump() + "\n",
+          "application/json");
+    }
+  });
+}
+
+}  // namespace catalog::server
