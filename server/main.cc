@@ -3,6 +3,8 @@
 //   catalogd [--config FILE] [--listen HOST:PORT] [--http-listen HOST:PORT]
 //            [--data-dir DIR] [--policies DIR] [--log-format text|json]
 //   catalogd migrate [--dry-run] [--data-dir DIR]
+//   catalogd backup FILE [--data-dir DIR]     (online, while catalogd runs)
+//   catalogd restore FILE [--data-dir DIR]    (catalogd stopped)
 #include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
@@ -14,6 +16,7 @@
 #include "server/config.h"
 #include "server/logging.h"
 #include "server/server.h"
+#include "server/store/backup.h"
 #include "server/store/migrations.h"
 #include "server/store/sqlite.h"
 
@@ -34,6 +37,11 @@ int Migrate(const ServerConfig& config, bool dry_run) {
     return 0;
   }
   std::filesystem::create_directories(config.data_dir);
+  auto lock = store::DataDirLock::Acquire(config.data_dir);
+  if (!lock.ok() && !dry_run) {
+    std::cerr << "catalogd: " << lock.status().message() << "\n";
+    return 1;
+  }
   auto db = store::Connection::Open(path.string(), false, 5000);
   if (!db.ok()) {
     std::cerr << "catalogd: " << db.status().message() << "\n";
@@ -53,6 +61,43 @@ int Migrate(const ServerConfig& config, bool dry_run) {
   for (const auto& m : *pending) {
     std::cout << (dry_run ? "would apply " : "applied ") << m.name << "\n";
   }
+  return 0;
+}
+
+void PrintInfo(const catalog::store::BackupInfo& info) {
+  std::cout << "  " << info.bytes << " bytes, schema version "
+            << info.schema_version << ", catalog revision "
+            << info.catalog_revision << ", " << info.audit_events
+            << " audit events\n";
+}
+
+int Backup(const ServerConfig& config, const std::string& to) {
+  std::string db = (std::filesystem::path(config.data_dir) / "catalog.db").string();
+  auto info = catalog::store::BackupDatabase(db, to);
+  if (!info.ok()) {
+    std::cerr << "catalogd: backup: " << info.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "backed up " << db << " to " << to << " (integrity ok)\n";
+  PrintInfo(*info);
+  return 0;
+}
+
+int Restore(const ServerConfig& config, const std::string& from) {
+  auto lock = catalog::store::DataDirLock::Acquire(config.data_dir);
+  if (!lock.ok()) {
+    std::cerr << "catalogd: restore: " << lock.status().message()
+              << "; stop catalogd first\n";
+    return 1;
+  }
+  std::string db = (std::filesystem::path(config.data_dir) / "catalog.db").string();
+  auto info = catalog::store::RestoreDatabase(from, db);
+  if (!info.ok()) {
+    std::cerr << "catalogd: restore: " << info.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "restored " << db << " from " << from << " (integrity ok)\n";
+  PrintInfo(*info);
   return 0;
 }
 
@@ -85,6 +130,14 @@ int main(int argc, char** argv) {
       "migrate", "apply pending schema migrations and exit");
   bool dry_run = false;
   migrate->add_flag("--dry-run", dry_run, "list what would be applied");
+  std::string backup_file;
+  auto* backup = app.add_subcommand(
+      "backup", "copy the database, consistently, while catalogd runs");
+  backup->add_option("file", backup_file, "where to write the copy")->required();
+  auto* restore = app.add_subcommand(
+      "restore", "replace the database with a backup (catalogd stopped)");
+  restore->add_option("file", backup_file, "a file written by catalogd backup")
+      ->required();
   CLI11_PARSE(app, argc, argv);
 
   // Defaults, then the config file, then flags given on the command line.
@@ -109,6 +162,8 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (migrate->parsed()) return Migrate(config, dry_run);
+  if (backup->parsed()) return Backup(config, backup_file);
+  if (restore->parsed()) return Restore(config, backup_file);
 
   catalog::server::ConfigureLogging(config.log_format, config.log_level);
   // Block the stop signals before any thread starts, then wait for one here.

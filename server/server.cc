@@ -27,6 +27,7 @@
 #include "server/audit_service.h"
 #include "server/contract_service.h"
 #include "server/observability.h"
+#include "server/store/backup.h"
 #include "lib/util/metrics.h"
 #include "server/lineage_service.h"
 #include "server/policy_service.h"
@@ -75,6 +76,8 @@ absl::Status WritePrivateFile(const fs::path& path, const std::string& content) 
 
 class CatalogServer::Impl {
  public:
+  // First in, last out: released only after everything else is closed.
+  std::unique_ptr<store::DataDirLock> data_lock;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<authz::Authorizer> authorizer;
@@ -272,6 +275,9 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
                   fs::perm_options::replace, ec);
 
   auto impl = std::make_unique<Impl>();
+  // One catalogd per data directory.
+  ASSIGN_OR_RETURN(store::DataDirLock lock, store::DataDirLock::Acquire(config.data_dir));
+  impl->data_lock = std::make_unique<store::DataDirLock>(std::move(lock));
   fs::path db_path = fs::path(config.data_dir) / "catalog.db";
   ASSIGN_OR_RETURN(impl->store, store::Store::Open({.path = db_path.string(),
                                                     .readers = config.readers}));

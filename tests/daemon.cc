@@ -46,8 +46,16 @@ bool Daemon::Start() {
     _exit(127);
   }
   std::regex ports(R"(gRPC on \S+ \(port (\d+)\), HTTP on \S+ \(port (\d+)\))");
-  return WaitFor(
+  bool exited = false;
+  bool up = WaitFor(
       [&] {
+        // A catalogd that refused to start has exited: stop waiting.
+        int status = 0;
+        if (waitpid(pid_, &status, WNOHANG) == pid_) {
+          exited = true;
+          pid_ = -1;
+          return true;
+        }
         std::smatch m;
         std::string text = ReadFile(log_);
         if (!std::regex_search(text, m, ports)) return false;
@@ -56,6 +64,7 @@ bool Daemon::Start() {
         return true;
       },
       std::chrono::seconds(30));
+  return up && !exited;
 }
 
 int Daemon::Stop() {
