@@ -76,6 +76,14 @@ int Daemon::Stop() {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+void Daemon::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
 std::string Daemon::addr() const {
   return "127.0.0.1:" + std::to_string(grpc_port_);
 }

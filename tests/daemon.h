@@ -22,6 +22,8 @@ class Daemon {
   bool Start();
   // SIGTERM, wait, and the exit code (-1 if killed by a signal).
   int Stop();
+  // SIGKILL, as a crash or an OOM kill would; waits for it to be gone.
+  void Kill();
 
   std::string addr() const;
   int http_port() const { return http_port_; }

@@ -94,6 +94,11 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   ASSIGN_OR_RETURN(impl->writer, Connection::Open(options.path, false,
                                                   options.busy_timeout_ms));
   RETURN_IF_ERROR(Migrate(*impl->writer, EmbeddedMigrations(), false).status());
+  if (options.max_bytes > 0) {
+    // Pages are 4 KiB unless the file says otherwise.
+    RETURN_IF_ERROR(impl->writer->Exec(
+        StrCat("PRAGMA max_page_count = ", std::max<int64_t>(1, options.max_bytes / 4096))));
+  }
   RETURN_IF_ERROR(ChainAudit(*impl->writer));
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, true,

@@ -252,6 +252,9 @@ class Store {
     std::string path;          // the SQLite file; created when missing
     int readers = 4;           // reader connections
     int busy_timeout_ms = 5000;
+    // A cap on the database size in bytes (0: none); writes that would grow
+    // it further fail with RESOURCE_EXHAUSTED and change nothing.
+    int64_t max_bytes = 0;
   };
 
   // Opens the database and applies pending migrations. Fails with
