@@ -21,8 +21,16 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
   // Lineage graphs run to megabytes: a receive window that large from the
   // start spares flow-control round trips.
   args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8 * 1024 * 1024);
-  client->channel_ = grpc::CreateCustomChannel(
-      options.address, grpc::InsecureChannelCredentials(), args);
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::InsecureChannelCredentials();
+  if (!options.ca_pem.empty() || !options.cert_pem.empty()) {
+    grpc::SslCredentialsOptions tls;
+    tls.pem_root_certs = options.ca_pem;
+    tls.pem_cert_chain = options.cert_pem;
+    tls.pem_private_key = options.key_pem;
+    credentials = grpc::SslCredentials(tls);
+  }
+  client->channel_ = grpc::CreateCustomChannel(options.address, credentials, args);
   client->catalog_ = v1::CatalogService::NewStub(client->channel_);
   client->tokens_ = v1::TokenService::NewStub(client->channel_);
   client->policies_ = v1::PolicyService::NewStub(client->channel_);

@@ -36,6 +36,11 @@ class CatalogClient {
     std::string token;  // the bearer token, without "Bearer "
     std::chrono::milliseconds timeout = std::chrono::seconds(30);
     int max_message_bytes = 64 * 1024 * 1024;
+    // TLS: the CA bundle that signs the server's certificate (PEM text);
+    // with a certificate and key, mutual TLS. All empty: plain text.
+    std::string ca_pem;
+    std::string cert_pem;
+    std::string key_pem;
   };
 
   static absl::StatusOr<std::unique_ptr<CatalogClient>> Connect(

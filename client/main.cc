@@ -32,6 +32,10 @@ int main(int argc, char** argv) {
       ->envname("CATALOG_ADDR");
   app.add_option("--token", token, "bearer token")->envname("CATALOG_TOKEN");
   app.add_option("--config", config_path, "client config file");
+  catalog::client::TlsFlags tls;
+  app.add_option("--ca", tls.ca, "PEM CA bundle of the server's certificate (TLS)");
+  app.add_option("--cert", tls.cert, "PEM client certificate (mutual TLS)");
+  app.add_option("--key", tls.key, "PEM key of --cert");
 
   std::string output = "table";
   auto add_output = [&](CLI::App* cmd) {
@@ -287,10 +291,13 @@ int main(int argc, char** argv) {
   if (policy_eval->parsed()) return RunPolicyEval(std::cout, std::cerr, eval);
   if (policy_test->parsed()) return RunPolicyTest(std::cout, std::cerr, test_files);
 
-  auto settings = ResolveSettings(addr, token, config_path);
+  auto settings = ResolveSettings(addr, token, config_path, tls);
   if (!settings.ok()) return ReportError(std::cerr, settings.status());
-  auto client = CatalogClient::Connect(
-      {.address = settings->addr, .token = settings->token});
+  auto client = CatalogClient::Connect({.address = settings->addr,
+                                        .token = settings->token,
+                                        .ca_pem = settings->ca_pem,
+                                        .cert_pem = settings->cert_pem,
+                                        .key_pem = settings->key_pem});
   if (!client.ok()) return ReportError(std::cerr, client.status());
   CommandContext ctx{**client, std::cout, std::cerr};
   if (!ns.empty() || !short_name.empty()) ctx.dataset_key = catalog::DatasetKey{ns, short_name};

@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
+#include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 
 namespace catalog::client {
@@ -39,11 +41,24 @@ std::string DefaultConfigPath() {
   return base + "/catalogctl/config.yaml";
 }
 
+absl::StatusOr<std::string> ReadPemFile(std::string_view what,
+                                        const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().find("-----BEGIN") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        StrCat(what, ": \"", path, "\" is not a readable PEM file"));
+  }
+  return text.str();
+}
+
 absl::StatusOr<Settings> ResolveSettings(const std::string& flag_addr,
                                          const std::string& flag_token,
-                                         const std::string& config_path) {
+                                         const std::string& config_path,
+                                         const TlsFlags& tls) {
   Settings s;
-  std::string file_addr, file_token, file_token_file;
+  std::string file_addr, file_token, file_token_file, file_ca, file_cert, file_key;
   if (!config_path.empty() && std::filesystem::exists(config_path)) {
     try {
       YAML::Node root = YAML::LoadFile(config_path);
@@ -52,6 +67,9 @@ absl::StatusOr<Settings> ResolveSettings(const std::string& flag_addr,
       if (root["token-file"]) {
         file_token_file = root["token-file"].as<std::string>();
       }
+      if (root["ca-file"]) file_ca = root["ca-file"].as<std::string>();
+      if (root["cert-file"]) file_cert = root["cert-file"].as<std::string>();
+      if (root["key-file"]) file_key = root["key-file"].as<std::string>();
     } catch (const YAML::Exception& e) {
       return absl::InvalidArgumentError(StrCat(config_path, ":", e.mark.line + 1,
                                                ": ", e.msg));
@@ -61,6 +79,22 @@ absl::StatusOr<Settings> ResolveSettings(const std::string& flag_addr,
            : !Env("CATALOG_ADDR").empty() ? Env("CATALOG_ADDR")
            : !file_addr.empty()        ? file_addr
                                        : "127.0.0.1:7070";
+  auto first = [](const std::string& flag, const char* env, const std::string& file) {
+    return !flag.empty() ? flag : !Env(env).empty() ? Env(env) : file;
+  };
+  std::string ca = first(tls.ca, "CATALOG_CA", file_ca);
+  std::string cert = first(tls.cert, "CATALOG_CERT", file_cert);
+  std::string key = first(tls.key, "CATALOG_KEY", file_key);
+  if (cert.empty() != key.empty()) {
+    return absl::InvalidArgumentError("--cert, --key: give both or neither");
+  }
+  if (!ca.empty()) {
+    ASSIGN_OR_RETURN(s.ca_pem, ReadPemFile("--ca", ca));
+  }
+  if (!cert.empty()) {
+    ASSIGN_OR_RETURN(s.cert_pem, ReadPemFile("--cert", cert));
+    ASSIGN_OR_RETURN(s.key_pem, ReadPemFile("--key", key));
+  }
   if (!flag_token.empty()) {
     s.token = flag_token;
     s.token_source = "--token";
@@ -75,7 +109,7 @@ absl::StatusOr<Settings> ResolveSettings(const std::string& flag_addr,
     if (!token.ok()) return token.status();
     s.token = *token;
     s.token_source = file_token_file;
-  } else if (std::filesystem::exists("data/admin.token")) {
+  } else if (s.cert_pem.empty() && std::filesystem::exists("data/admin.token")) {
     auto token = ReadTokenFile("data/admin.token");
     if (!token.ok()) return token.status();
     s.token = *token;

@@ -15,11 +15,21 @@ struct Settings {
   std::string addr;
   std::string token;
   std::string token_source;  // where the token came from, for messages
+  // TLS, as PEM text read from the files named by --ca/--cert/--key,
+  // CATALOG_CA/CATALOG_CERT/CATALOG_KEY or the config's ca-file/cert-file/
+  // key-file. With a client certificate, the default admin token is not
+  // sent (the certificate says who is calling).
+  std::string ca_pem, cert_pem, key_pem;
+};
+
+struct TlsFlags {
+  std::string ca, cert, key;
 };
 
 absl::StatusOr<Settings> ResolveSettings(const std::string& flag_addr,
                                          const std::string& flag_token,
-                                         const std::string& config_path);
+                                         const std::string& config_path,
+                                         const TlsFlags& tls = {});
 
 // ~/.config/catalogctl/config.yaml, honouring XDG_CONFIG_HOME.
 std::string DefaultConfigPath();

@@ -1,7 +1,11 @@
 #include "server/call.h"
 
 #include "absl/strings/str_join.h"
+#include <grpc/grpc_security_constants.h>
+
 #include "lib/util/metrics.h"
+#include "lib/util/status_macros.h"
+#include "server/peer_identity.h"
 #include "lib/util/strings.h"
 #include "server/authz/catalog_entities.h"
 
@@ -96,6 +100,26 @@ std::chrono::system_clock::time_point DeadlineOf(
     const grpc::ServerContext& context) {
   return std::min(context.deadline(),
                   std::chrono::system_clock::now() + std::chrono::seconds(30));
+}
+
+absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
+                                          const grpc::ServerContext& context) {
+  std::string header = AuthorizationHeader(context);
+  std::shared_ptr<const grpc::AuthContext> peer = context.auth_context();
+  std::vector<grpc::string_ref> pem =
+      peer == nullptr ? std::vector<grpc::string_ref>()
+                      : peer->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  if (pem.empty()) return auth.Authenticate(header);
+  ASSIGN_OR_RETURN(std::string principal,
+                   PrincipalOfCertificate(std::string_view(pem[0].data(), pem[0].size())));
+  if (header.empty()) return Identity{principal, {}};
+  ASSIGN_OR_RETURN(Identity token, auth.Authenticate(header));
+  if (token.principal != principal) {
+    return absl::UnauthenticatedError(
+        StrCat("the bearer token is ", token.principal,
+               "'s but the client certificate names ", principal));
+  }
+  return token;
 }
 
 std::string AuthorizationHeader(const grpc::ServerContext& context) {

@@ -70,6 +70,12 @@ class InFlight {
 };
 }  // namespace internal
 
+// Who the call is from: its client certificate's principal under mutual
+// TLS (a bearer token sent too must be that principal's, and its action
+// limits apply), else its bearer token's.
+absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
+                                          const grpc::ServerContext& context);
+
 // Authenticates the call, runs `body(caller)` and converts its status.
 // Authorization is the body's: it knows which resources the call touches
 // (Require also holds it to what the caller's token is limited to).
@@ -77,8 +83,7 @@ template <typename Fn>
 grpc::Status Serve(const Authenticator& auth, grpc::ServerContext* context,
                    Fn&& body) {
   internal::InFlight counted;
-  absl::StatusOr<Identity> caller =
-      auth.Authenticate(AuthorizationHeader(*context));
+  absl::StatusOr<Identity> caller = AuthenticateCall(auth, *context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
   internal::TokenLimit limit(caller->actions);
   return ToGrpcStatus(body(caller->principal));

@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include <filesystem>
+
 #include <yaml-cpp/yaml.h>
 
 #include "absl/strings/numbers.h"
@@ -61,6 +63,12 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       RETURN_IF_ERROR(integer(config.readers));
     } else if (key == "max-message-bytes") {
       RETURN_IF_ERROR(integer(config.max_message_bytes));
+    } else if (key == "tls-cert") {
+      config.tls_cert = text;
+    } else if (key == "tls-key") {
+      config.tls_key = text;
+    } else if (key == "client-ca") {
+      config.client_ca = text;
     } else {
       return At(path, item.first.Mark(), StrCat("unknown setting \"", key, "\""));
     }
@@ -95,6 +103,22 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   }
   if (c.data_dir.empty()) {
     return absl::InvalidArgumentError("data-dir: must not be empty");
+  }
+  if (c.tls_cert.empty() != c.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "tls-cert, tls-key: give both (the certificate and its key) or neither");
+  }
+  if (!c.client_ca.empty() && c.tls_cert.empty()) {
+    return absl::InvalidArgumentError(
+        "client-ca: mutual TLS needs the server's own tls-cert and tls-key");
+  }
+  for (const auto& [flag, file] : {std::pair{"tls-cert", c.tls_cert},
+                                   std::pair{"tls-key", c.tls_key},
+                                   std::pair{"client-ca", c.client_ca}}) {
+    if (!file.empty() && !std::filesystem::is_regular_file(file)) {
+      return absl::InvalidArgumentError(
+          StrCat(flag, ": \"", file, "\" is not a readable file"));
+    }
   }
   return absl::OkStatus();
 }

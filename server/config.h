@@ -17,11 +17,18 @@ struct ServerConfig {
   int max_threads = 32;          // cap on gRPC's synchronous handler threads
   int readers = 4;               // SQLite reader connections
   int max_message_bytes = 16 * 1024 * 1024;
+  // TLS on both ports: the server's certificate chain and key (PEM files);
+  // with client_ca, mutual TLS: clients must present a certificate signed
+  // by that CA, and its SAN names the principal (see docs/operations.md).
+  std::string tls_cert;
+  std::string tls_key;
+  std::string client_ca;
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written
 // as in the flags: listen, http-listen, data-dir, policies, log-format,
-// log-level, max-threads, readers, max-message-bytes. Unknown keys are an
+// log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
+// client-ca. Unknown keys are an
 // error naming the file and line. Fields absent from the file keep the
 // values `base` has.
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,

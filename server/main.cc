@@ -126,6 +126,11 @@ int main(int argc, char** argv) {
                                     "text or json");
   auto* log_level = app.add_option("--log-level", flags.log_level,
                                    "debug, info, warn or error");
+  auto* tls_cert = app.add_option("--tls-cert", flags.tls_cert,
+                                  "PEM certificate chain: serve TLS on both ports");
+  auto* tls_key = app.add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
+  auto* client_ca = app.add_option("--client-ca", flags.client_ca,
+                                   "PEM CA bundle: require client certificates (mTLS)");
   auto* migrate = app.add_subcommand(
       "migrate", "apply pending schema migrations and exit");
   bool dry_run = false;
@@ -156,6 +161,9 @@ int main(int argc, char** argv) {
   if (policies->count()) config.policies_dir = flags.policies_dir;
   if (log_format->count()) config.log_format = flags.log_format;
   if (log_level->count()) config.log_level = flags.log_level;
+  if (tls_cert->count()) config.tls_cert = flags.tls_cert;
+  if (tls_key->count()) config.tls_key = flags.tls_key;
+  if (client_ca->count()) config.client_ca = flags.client_ca;
   if (absl::Status valid = catalog::server::ValidateConfig(config);
       !valid.ok()) {
     std::cerr << "catalogd: " << valid.message() << "\n";

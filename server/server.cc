@@ -72,6 +72,35 @@ absl::Status WritePrivateFile(const fs::path& path, const std::string& content) 
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::string> ReadPem(std::string_view flag, const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in || text.str().find("-----BEGIN") == std::string::npos) {
+    return absl::InvalidArgumentError(
+        StrCat(flag, ": \"", path, "\" is not a readable PEM file"));
+  }
+  return text.str();
+}
+
+// Plain, TLS, or mutual TLS (client certificates required and verified).
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsOf(
+    const ServerConfig& config) {
+  if (config.tls_cert.empty()) return grpc::InsecureServerCredentials();
+  grpc::SslServerCredentialsOptions options(
+      config.client_ca.empty()
+          ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+          : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  ASSIGN_OR_RETURN(pair.cert_chain, ReadPem("tls-cert", config.tls_cert));
+  ASSIGN_OR_RETURN(pair.private_key, ReadPem("tls-key", config.tls_key));
+  options.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!config.client_ca.empty()) {
+    ASSIGN_OR_RETURN(options.pem_root_certs, ReadPem("client-ca", config.client_ca));
+  }
+  return grpc::SslServerCredentials(options);
+}
+
 }  // namespace
 
 class CatalogServer::Impl {
@@ -143,8 +172,22 @@ class CatalogServer::Impl {
     return absl::OkStatus();
   }
 
-  absl::Status StartHttp(const std::string& address, size_t max_body_bytes) {
-    http_server = std::make_unique<httplib::Server>();
+  absl::Status StartHttp(const ServerConfig& config) {
+    const std::string& address = config.http_listen;
+    size_t max_body_bytes = static_cast<size_t>(config.max_message_bytes);
+    if (config.tls_cert.empty()) {
+      http_server = std::make_unique<httplib::Server>();
+    } else {
+      // The same certificates as gRPC; with client-ca, clients need one too.
+      auto tls = std::make_unique<httplib::SSLServer>(
+          config.tls_cert.c_str(), config.tls_key.c_str(),
+          config.client_ca.empty() ? nullptr : config.client_ca.c_str());
+      if (!tls->is_valid()) {
+        return absl::InvalidArgumentError(
+            "tls-cert, tls-key, client-ca: the HTTP port cannot use them");
+      }
+      http_server = std::move(tls);
+    }
     http_server->set_payload_max_length(max_body_bytes);
     // Small request/response pairs: do not let Nagle's algorithm meet the
     // client's delayed ACK (40 ms per call).
@@ -219,7 +262,9 @@ class CatalogServer::Impl {
         interceptors;
     interceptors.push_back(RpcMetricsInterceptor());
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
-    builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(),
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                     CredentialsOf(config));
+    builder.AddListeningPort(config.listen, credentials,
                              &grpc_port);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
     builder.SetMaxSendMessageSize(config.max_message_bytes);
@@ -304,8 +349,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
 
   impl->StartLineageGraph();
   RETURN_IF_ERROR(impl->StartGrpc(config));
-  absl::Status http = impl->StartHttp(
-      config.http_listen, static_cast<size_t>(config.max_message_bytes));
+  absl::Status http = impl->StartHttp(config);
   if (!http.ok()) {
     impl->grpc_server->Shutdown();
     return http;

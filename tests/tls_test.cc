@@ -1,0 +1,145 @@
+// TLS and mutual TLS on both ports: a client certificate's SAN names the
+// principal; no certificate, another CA's, an expired one, one without a
+// SAN, and a token or metadata claiming someone else are all refused.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include "client/client.h"
+#include "server/server.h"
+#include "tests/certs.h"
+#include "tests/test_env.h"
+
+namespace catalog {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using client::CatalogClient;
+using testing::MakeCa;
+using testing::MakeCert;
+using testing::Pem;
+
+class TlsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ca_ = MakeCa("catalog test CA");
+    other_ca_ = MakeCa("someone else's CA");
+    Pem server = MakeCert(ca_, "catalogd", {"DNS:localhost", "IP:127.0.0.1"});
+    testing::WriteFile(dir_.path() / "server.crt", server.cert);
+    testing::WriteFile(dir_.path() / "server.key", server.key);
+    testing::WriteFile(dir_.path() / "ca.crt", ca_.cert);
+  }
+
+  void Start(bool mutual) {
+    server::ServerConfig config;
+    config.listen = "127.0.0.1:0";
+    config.http_listen = "127.0.0.1:0";
+    config.data_dir = (dir_.path() / "data").string();
+    config.policies_dir = (testing::SourceDir() / "policies").string();
+    config.tls_cert = (dir_.path() / "server.crt").string();
+    config.tls_key = (dir_.path() / "server.key").string();
+    if (mutual) config.client_ca = (dir_.path() / "ca.crt").string();
+    auto s = server::CatalogServer::Start(config);
+    ASSERT_TRUE(s.ok()) << s.status();
+    server_ = *std::move(s);
+    admin_token_ = testing::ReadFile(server_->admin_token_path());
+    admin_token_.pop_back();
+  }
+
+  std::string Address() const {
+    return "127.0.0.1:" + std::to_string(server_->grpc_port());
+  }
+
+  // Ping as the holder of `cert` (none when empty), with `token`.
+  absl::StatusOr<v1::PingResponse> Ping(const Pem* cert, const std::string& token = "",
+                                        bool plaintext = false) {
+    CatalogClient::Options o{.address = Address(), .token = token,
+                             .timeout = std::chrono::seconds(5)};
+    if (!plaintext) o.ca_pem = ca_.cert;
+    if (cert != nullptr) {
+      o.cert_pem = cert->cert;
+      o.key_pem = cert->key;
+    }
+    auto c = CatalogClient::Connect(o);
+    if (!c.ok()) return c.status();
+    return (*c)->Call(&v1::CatalogService::Stub::Ping, (*c)->catalog(), v1::PingRequest());
+  }
+
+  testing::TempDir dir_;
+  Pem ca_, other_ca_;
+  std::unique_ptr<server::CatalogServer> server_;
+  std::string admin_token_;
+};
+
+TEST_F(TlsTest, TlsServesTokensAndRefusesPlaintext) {
+  Start(/*mutual=*/false);
+  auto ok = Ping(nullptr, admin_token_);
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->principal(), "user:admin");
+  EXPECT_FALSE(Ping(nullptr, admin_token_, /*plaintext=*/true).ok());
+  // The HTTP port speaks TLS with the same certificate.
+  httplib::SSLClient http("127.0.0.1", server_->http_port());
+  http.set_ca_cert_path((dir_.path() / "ca.crt").c_str());
+  http.enable_server_certificate_verification(true);
+  auto res = http.Get("/healthz");
+  ASSERT_TRUE(res) << httplib::to_string(res.error());
+  EXPECT_EQ(res->status, 200);
+}
+
+TEST_F(TlsTest, ClientCertificatesNamePrincipals) {
+  Start(/*mutual=*/true);
+  Pem spiffe = MakeCert(ca_, "etl", {"URI:spiffe://example.org/ns/data/sa/etl"});
+  auto r = Ping(&spiffe);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->principal(), "serviceaccount:etl");
+  Pem user = MakeCert(ca_, "alice", {"URI:spiffe://example.org/user/alice"});
+  EXPECT_EQ(Ping(&user)->principal(), "user:alice");
+  Pem dns = MakeCert(ca_, "reporter", {"DNS:reporter.pipelines.example.com"});
+  EXPECT_EQ(Ping(&dns)->principal(), "serviceaccount:reporter");
+  // The admin's token from the admin's certificate: fine.
+  Pem admin = MakeCert(ca_, "admin", {"URI:spiffe://example.org/user/admin"});
+  EXPECT_TRUE(Ping(&admin, admin_token_).ok());
+}
+
+TEST_F(TlsTest, EveryBadClientIsRefused) {
+  Start(/*mutual=*/true);
+  // No certificate: the handshake fails.
+  EXPECT_FALSE(Ping(nullptr, admin_token_).ok());
+  // Another CA's certificate.
+  Pem foreign = MakeCert(other_ca_, "etl", {"URI:spiffe://example.org/sa/etl"});
+  EXPECT_FALSE(Ping(&foreign).ok());
+  // Expired.
+  Pem expired = MakeCert(ca_, "etl", {"URI:spiffe://example.org/sa/etl"}, -7200, -3600);
+  EXPECT_FALSE(Ping(&expired).ok());
+  // No SAN: the common name is not an identity.
+  Pem bare = MakeCert(ca_, "serviceaccount:etl", {});
+  auto no_san = Ping(&bare);
+  EXPECT_EQ(no_san.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(no_san.status().message()), HasSubstr("SAN"));
+  // A token of someone else on top of a certificate.
+  Pem etl = MakeCert(ca_, "etl", {"URI:spiffe://example.org/sa/etl"});
+  auto spoofed = Ping(&etl, admin_token_);
+  EXPECT_EQ(spoofed.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(std::string(spoofed.status().message()),
+              HasSubstr("the bearer token is user:admin's but the client certificate "
+                        "names serviceaccount:etl"));
+  // Identity metadata a client makes up changes nothing.
+  auto c = CatalogClient::Connect({.address = Address(), .ca_pem = ca_.cert,
+                                   .cert_pem = etl.cert, .key_pem = etl.key});
+  ASSERT_TRUE(c.ok());
+  grpc::ClientContext context;
+  context.AddMetadata("x-catalog-principal", "user:admin");
+  context.AddMetadata("x-forwarded-user", "admin");
+  v1::PingResponse pong;
+  ASSERT_TRUE((*c)->catalog().Ping(&context, v1::PingRequest(), &pong).ok());
+  EXPECT_EQ(pong.principal(), "serviceaccount:etl");
+  // The HTTP port wants a client certificate too.
+  httplib::SSLClient http("127.0.0.1", server_->http_port());
+  http.set_ca_cert_path((dir_.path() / "ca.crt").c_str());
+  http.enable_server_certificate_verification(true);
+  EXPECT_FALSE(http.Get("/healthz"));
+}
+
+}  // namespace
+}  // namespace catalog
