@@ -58,13 +58,13 @@ std::vector<QualityRule> Quality(const Node& n,
       if (valid_values != nullptr && r.String("metric") == "invalidValues") {
         std::vector<std::string> values;
         for (const auto& v : j["arguments"]["validValues"]) {
-          values.push_back(v.dump());
+          values.push_back(v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
         }
         *valid_values = std::move(values);
       }
       j["arguments"].erase("validValues");
     }
-    rule.json = j.dump();
+    rule.json = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     out.push_back(std::move(rule));
   }
   return out;

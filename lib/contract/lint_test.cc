@@ -188,6 +188,14 @@ TEST(ContractLint, HostileYamlIsAClearError) {
   EXPECT_NE(doc.status().message().find("broken.yaml:"), std::string::npos);
   doc = ParseYaml(std::string(kMaxContractBytes + 1, ' '), "big.yaml");
   EXPECT_FALSE(doc.ok());
+  // Bytes that are not UTF-8 (found by fuzz_odcs: they made JSON output
+  // throw) are refused where they are.
+  doc = ParseYaml("id: ok\nname: caf\xe9\n", "latin1.yaml");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("latin1.yaml:2:10: not valid UTF-8"),
+            std::string::npos) << doc.status();
+  EXPECT_FALSE(ParseYaml("a: \xed\xa0\x80\n", "surrogate.yaml").ok());
+  EXPECT_TRUE(ParseYaml("name: caf\xc3\xa9 \xf0\x9f\x93\x8a\n", "utf8.yaml").ok());
 }
 
 TEST(ContractLint, ScalarsAreTypedByYaml12) {

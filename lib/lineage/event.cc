@@ -480,6 +480,10 @@ absl::StatusOr<int64_t> ParseEventTime(std::string_view s) {
       h > 23 || mi < 0 || mi > 59 || se < 0 || se > 60) {
     return bad();
   }
+  // Times are kept as system_clock time points (nanoseconds: 1678..2261).
+  if (int year = y1 * 100 + y2; year < 1900 || year > 2200) {
+    return Bad("eventTime", StrCat("\"", s, "\": the year must be between 1900 and 2200"));
+  }
   size_t i = 19;
   int64_t ms = 0;
   if (i < s.size() && s[i] == '.') {

@@ -172,6 +172,13 @@ TEST(ParseEventTime, Forms) {
   EXPECT_FALSE(ParseEventTime("2024-13-01T00:00:00Z").ok());
   EXPECT_FALSE(ParseEventTime("2024-01-01T00:00:00+0100").ok());
   EXPECT_FALSE(ParseEventTime("2024-01-01").ok());
+  // Years a time point cannot hold (found by fuzz_openlineage: 4048
+  // overflowed the clock) are refused, naming the rule.
+  absl::StatusOr<int64_t> far = ParseEventTime("4048-08-06T13:26:53.511Z");
+  ASSERT_FALSE(far.ok());
+  EXPECT_NE(far.status().message().find("between 1900 and 2200"), std::string::npos);
+  EXPECT_FALSE(ParseEventTime("0001-01-01T00:00:00Z").ok());
+  EXPECT_TRUE(ParseEventTime("2200-12-31T23:59:59Z").ok());
 }
 
 TEST(SplitEvents, ObjectArrayAndJsonLines) {

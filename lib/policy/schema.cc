@@ -136,11 +136,18 @@ class SchemaParser {
  private:
   // Types are recorded unresolved (names as written, with their namespace)
   // and resolved once every declaration is known.
+  struct RawAttribute;
   struct RawType {
     std::string ns;
     std::string name;  // a path, or "Set", or "" for a record
     std::vector<RawType> element;
-    std::vector<std::pair<std::string, RawType>> attributes;
+    // A vector of a declared-later struct, not of pair<string, RawType>:
+    // std::pair may not be instantiated with an incomplete type.
+    std::vector<RawAttribute> attributes;
+  };
+  struct RawAttribute {
+    std::string name;
+    RawType type;
   };
   struct RawEntity {
     std::string ns;
@@ -350,7 +357,7 @@ class SchemaParser {
         if (Is("?")) Next();
         RETURN_IF_ERROR(Expect(":"));
         ASSIGN_OR_RETURN(RawType v, Type(ns));
-        t.attributes.emplace_back(std::move(key), std::move(v));
+        t.attributes.push_back({std::move(key), std::move(v)});
         if (Is(",")) Next();
       }
       Next();

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <cmath>
+#include <optional>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <regex>
@@ -142,6 +143,35 @@ class Builder {
   size_t nodes_ = 0;
 };
 
+// Where `text` first stops being UTF-8 (overlong forms, surrogates and code
+// points past U+10FFFF included), or nothing.
+std::optional<Position> FirstInvalidUtf8(std::string_view text) {
+  int line = 1, column = 1;
+  for (size_t i = 0; i < text.size();) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return Position{line, column};
+    uint32_t cp = n == 1 ? c : c & (0x7F >> n);
+    for (size_t k = 1; k < n; ++k) {
+      unsigned char cc = static_cast<unsigned char>(text[i + k]);
+      if ((cc & 0xC0) != 0x80) return Position{line, column};
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    static const uint32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < kMin[n] || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return Position{line, column};
+    }
+    if (c == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+    i += n;
+  }
+  return std::nullopt;
+}
+
 json ToJsonValue(const Node& node) {
   switch (node.kind) {
     case Node::Kind::kNull: return nullptr;
@@ -190,7 +220,10 @@ std::string Node::String(std::string_view key) const {
   return n != nullptr && n->IsString() ? n->text : "";
 }
 
-std::string Node::ToJson() const { return ToJsonValue(*this).dump(); }
+std::string Node::ToJson() const {
+  // Parsed text is UTF-8; replace rather than throw should a node say otherwise.
+  return ToJsonValue(*this).dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 absl::StatusOr<std::vector<Node>> ParseDocuments(std::string_view text,
                                                  std::string_view file,
@@ -198,6 +231,10 @@ absl::StatusOr<std::vector<Node>> ParseDocuments(std::string_view text,
   if (text.size() > limits.max_bytes) {
     return absl::InvalidArgumentError(StrCat(
         file, ": file is larger than ", limits.max_bytes, " bytes"));
+  }
+  if (std::optional<Position> bad = FirstInvalidUtf8(text)) {
+    return absl::InvalidArgumentError(StrCat(file, ":", bad->line, ":", bad->column,
+                                             ": not valid UTF-8 (YAML is UTF-8 text)"));
   }
   std::vector<YAML::Node> docs;
   try {

@@ -1,0 +1,20 @@
+// libFuzzer: the names users give — dataset keys, principals, lineage node
+// references, domain paths.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "lib/catalog/validate.h"
+#include "lib/lineage/node.h"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  std::string text(reinterpret_cast<const char*>(data), size);
+  size_t cut = text.find('/');
+  catalog::DatasetKey key{text.substr(0, cut == std::string::npos ? 0 : cut),
+                          cut == std::string::npos ? text : text.substr(cut + 1)};
+  (void)catalog::ValidateDatasetKey(key);
+  (void)catalog::ParsePrincipalRef("principal", text);
+  (void)catalog::ValidateDomainPath("domain", text);
+  (void)catalog::lineage::ParseNodeRef("node", text);
+  return 0;
+}
