@@ -268,6 +268,18 @@ class CatalogServer::Impl {
                              &grpc_port);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
     builder.SetMaxSendMessageSize(config.max_message_bytes);
+    // Hardening: bounded metadata and streams per connection; clients that
+    // ping more than once a minute without calls are cut off (ping floods);
+    // idle connections are closed after 30 minutes.
+    builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, kMaxMetadataBytes);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, kMaxStreamsPerConnection);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                               60 * 1000);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 0);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 2 * 60 * 60 * 1000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
     // Handlers use the synchronous API (SQLite work blocks); this caps the
     // threads gRPC may spawn for them.
     grpc::ResourceQuota quota("catalogd");

@@ -18,6 +18,10 @@
 
 namespace catalog::server {
 
+// Limits every connection gets (docs/operations.md, "Limits").
+inline constexpr int kMaxMetadataBytes = 16 * 1024;
+inline constexpr int kMaxStreamsPerConnection = 100;
+
 class CatalogServer {
  public:
   static absl::StatusOr<std::unique_ptr<CatalogServer>> Start(

@@ -187,5 +187,17 @@ TEST_F(TrustTest, MetricsAndReadinessOnTheHttpPort) {
   }
 }
 
+TEST_F(TrustTest, OversizedMetadataIsRefusedAndTheServerGoesOn) {
+  grpc::ClientContext context;
+  context.AddMetadata("x-padding", std::string(64 * 1024, 'a'));
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  v1::PingResponse pong;
+  grpc::Status s = admin().catalog().Ping(&context, v1::PingRequest(), &pong);
+  EXPECT_FALSE(s.ok());
+  // The next call on the same server is served.
+  auto ok = admin().Call(&v1::CatalogService::Stub::Ping, admin().catalog(), v1::PingRequest());
+  EXPECT_TRUE(ok.ok()) << ok.status();
+}
+
 }  // namespace
 }  // namespace catalog
