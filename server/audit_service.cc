@@ -12,17 +12,13 @@ namespace catalog::server {
 absl::StatusOr<std::string> AuditSince(std::string_view since,
                                        std::chrono::system_clock::time_point now) {
   if (since.empty()) return std::string();
-  static const std::regex duration("^([0-9]{1,9})([smhd])$");
   static const std::regex time(
       "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?"
       "Z?)?$");
-  std::string text(since);
-  std::smatch m;
-  if (std::regex_match(text, m, duration)) {
-    int64_t n = std::stoll(m[1]);
-    int64_t unit = m[2] == "s" ? 1 : m[2] == "m" ? 60 : m[2] == "h" ? 3600 : 86400;
-    return FormatRfc3339(now - std::chrono::seconds(n * unit));
+  if (std::optional<std::chrono::seconds> back = ParseDuration(since)) {
+    return FormatRfc3339(now - *back);
   }
+  std::string text(since);
   if (!std::regex_match(text, time)) {
     return absl::InvalidArgumentError(StrCat(
         "since: \"", since,

@@ -32,15 +32,12 @@ absl::StatusOr<std::string> RandomBytes(size_t n) {
 absl::StatusOr<std::string> ExpiryOf(std::string_view expires,
                                      std::chrono::system_clock::time_point now) {
   if (expires.empty()) return std::string();
-  static const std::regex duration("^([0-9]{1,9})([smhd])$");
   static const std::regex time(
       "^([0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2})(\\.([0-9]+))?Z$");
   std::string text(expires);
   std::smatch m;
-  if (std::regex_match(text, m, duration)) {
-    int64_t n = std::stoll(m[1]);
-    int64_t unit = m[2] == "s" ? 1 : m[2] == "m" ? 60 : m[2] == "h" ? 3600 : 86400;
-    if (n > 0) return FormatRfc3339(now + std::chrono::seconds(n * unit));
+  if (std::optional<std::chrono::seconds> ahead = ParseDuration(expires)) {
+    if (ahead->count() > 0) return FormatRfc3339(now + *ahead);
   } else if (std::regex_match(text, m, time)) {
     // Stored with milliseconds, like every time the server writes.
     std::string millis = (m[3].str() + "000").substr(0, 3);

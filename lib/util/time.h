@@ -4,7 +4,9 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <optional>
 #include <string>
+#include <string_view>
 
 namespace catalog {
 
@@ -21,6 +23,25 @@ inline std::string FormatRfc3339(std::chrono::system_clock::time_point t) {
                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
                 tm.tm_min, tm.tm_sec, static_cast<int>(ms % 1000));
   return buf;
+}
+
+// "45s", "30m", "12h", "90d" (1 to 999,999,999 units), or nothing.
+inline std::optional<std::chrono::seconds> ParseDuration(std::string_view text) {
+  if (text.size() < 2 || text.size() > 10) return std::nullopt;
+  int64_t n = 0;
+  for (char c : text.substr(0, text.size() - 1)) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+  }
+  int64_t unit = 0;
+  switch (text.back()) {
+    case 's': unit = 1; break;
+    case 'm': unit = 60; break;
+    case 'h': unit = 3600; break;
+    case 'd': unit = 86400; break;
+    default: return std::nullopt;
+  }
+  return std::chrono::seconds(n * unit);
 }
 
 }  // namespace catalog
