@@ -75,6 +75,9 @@ class InFlight {
 // limits apply), else its bearer token's.
 absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
                                           const grpc::ServerContext& context);
+// Whether clients present certificates (mutual TLS); set once at start, so
+// calls on a server without it skip the certificate lookup.
+void SetClientCertificates(bool required);
 
 // Authenticates the call, runs `body(caller)` and converts its status.
 // Authorization is the body's: it knows which resources the call touches

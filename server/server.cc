@@ -264,6 +264,7 @@ class CatalogServer::Impl {
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
     ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                      CredentialsOf(config));
+    SetClientCertificates(!config.client_ca.empty());
     builder.AddListeningPort(config.listen, credentials,
                              &grpc_port);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
