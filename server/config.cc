@@ -69,6 +69,12 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.tls_key = text;
     } else if (key == "client-ca") {
       config.client_ca = text;
+    } else if (key == "audit-decisions") {
+      config.audit_decisions = text;
+    } else if (key == "audit-allow-sample") {
+      if (!absl::SimpleAtod(text, &config.audit_allow_sample)) {
+        return At(path, value.Mark(), StrCat(key, ": must be a number"));
+      }
     } else {
       return At(path, item.first.Mark(), StrCat("unknown setting \"", key, "\""));
     }
@@ -103,6 +109,21 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   }
   if (c.data_dir.empty()) {
     return absl::InvalidArgumentError("data-dir: must not be empty");
+  }
+  if (c.audit_decisions != "off" && c.audit_decisions != "denies" &&
+      c.audit_decisions != "all") {
+    return absl::InvalidArgumentError(StrCat(
+        "audit-decisions: \"", c.audit_decisions, "\" must be off, denies or all"));
+  }
+  if (!(c.audit_allow_sample >= 0 && c.audit_allow_sample <= 1)) {
+    return absl::InvalidArgumentError(
+        StrCat("audit-allow-sample: ", c.audit_allow_sample, " must be between 0 and 1"));
+  }
+  // gRPC needs a few threads of its own to poll for calls; past ~10,000 a
+  // cap stops being one.
+  if (c.max_threads < 4 || c.max_threads > 10000) {
+    return absl::InvalidArgumentError(
+        StrCat("max-threads: ", c.max_threads, " must be between 4 and 10000"));
   }
   if (c.tls_cert.empty() != c.tls_key.empty()) {
     return absl::InvalidArgumentError(

@@ -14,7 +14,7 @@ struct ServerConfig {
   std::string policies_dir = "policies";       // *.cedar
   std::string log_format = "text";             // text | json
   std::string log_level = "info";              // debug | info | warn | error
-  int max_threads = 32;          // cap on gRPC's synchronous handler threads
+  int max_threads = 256;         // cap on gRPC's synchronous handler threads
   int readers = 4;               // SQLite reader connections
   int max_message_bytes = 16 * 1024 * 1024;
   // TLS on both ports: the server's certificate chain and key (PEM files);
@@ -23,12 +23,16 @@ struct ServerConfig {
   std::string tls_cert;
   std::string tls_key;
   std::string client_ca;
+  // Authorization decisions written to the audit log: off, denies or all;
+  // with denies, also this fraction (0..1) of allows, chosen at random.
+  std::string audit_decisions = "denies";
+  double audit_allow_sample = 0;
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written
 // as in the flags: listen, http-listen, data-dir, policies, log-format,
 // log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
-// client-ca. Unknown keys are an
+// client-ca, audit-decisions, audit-allow-sample. Unknown keys are an
 // error naming the file and line. Fields absent from the file keep the
 // values `base` has.
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,

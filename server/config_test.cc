@@ -14,13 +14,16 @@ TEST(Config, FileOverridesDefaultsAndKeepsTheRest) {
   testing::TempDir dir;
   testing::WriteFile(dir.path() / "c.yaml",
                      "listen: 0.0.0.0:9090\ndata-dir: /srv/catalog\n"
-                     "log-format: json\nreaders: 8\n");
+                     "log-format: json\nreaders: 8\n"
+                     "audit-decisions: all\naudit-allow-sample: 0.25\n");
   auto config = LoadConfigFile((dir.path() / "c.yaml").string(), {});
   ASSERT_TRUE(config.ok()) << config.status();
   EXPECT_EQ(config->listen, "0.0.0.0:9090");
   EXPECT_EQ(config->data_dir, "/srv/catalog");
   EXPECT_EQ(config->log_format, "json");
   EXPECT_EQ(config->readers, 8);
+  EXPECT_EQ(config->audit_decisions, "all");
+  EXPECT_EQ(config->audit_allow_sample, 0.25);
   EXPECT_EQ(config->http_listen, "127.0.0.1:5000");  // untouched default
   EXPECT_TRUE(ValidateConfig(*config).ok());
 }
@@ -42,6 +45,18 @@ TEST(Config, BadFilesAndValuesNameTheProblem) {
   c = {};
   c.http_listen = "localhost:99999";
   EXPECT_THAT(std::string(ValidateConfig(c).message()), HasSubstr("http-listen"));
+  c = {};
+  c.max_threads = 2;
+  EXPECT_THAT(std::string(ValidateConfig(c).message()),
+              HasSubstr("max-threads: 2 must be between 4 and 10000"));
+  c = {};
+  c.audit_decisions = "some";
+  EXPECT_THAT(std::string(ValidateConfig(c).message()),
+              HasSubstr("audit-decisions: \"some\" must be off, denies or all"));
+  c = {};
+  c.audit_allow_sample = 1.5;
+  EXPECT_THAT(std::string(ValidateConfig(c).message()),
+              HasSubstr("audit-allow-sample: 1.5 must be between 0 and 1"));
   c = {};
   c.listen = "[::1]:0";
   EXPECT_TRUE(ValidateConfig(c).ok());

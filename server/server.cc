@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -109,6 +110,7 @@ class CatalogServer::Impl {
   std::unique_ptr<store::DataDirLock> data_lock;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Authenticator> auth;
+  std::unique_ptr<authz::DecisionLog> decisions;  // outlives the authorizer
   std::unique_ptr<authz::Authorizer> authorizer;
   std::unique_ptr<lineage::LineageGraph> graph;
   int graph_hook = 0;
@@ -281,11 +283,16 @@ class CatalogServer::Impl {
     builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 2 * 60 * 60 * 1000);
     builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
-    // Handlers use the synchronous API (SQLite work blocks); this caps the
-    // threads gRPC may spawn for them.
+    // Handlers use the synchronous API (SQLite work blocks): each call in
+    // flight runs on its own thread, up to `max-threads`; beyond that gRPC
+    // sheds the call with RESOURCE_EXHAUSTED. Threads that finish a call stay
+    // and poll for the next one (up to `max-threads`/4 of them) instead of
+    // exiting, so a steady load does not create a thread per call.
     grpc::ResourceQuota quota("catalogd");
     quota.SetMaxThreads(config.max_threads);
     builder.SetResourceQuota(quota);
+    builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS,
+                                std::max(2, config.max_threads / 4));
     builder.RegisterService(catalog_service.get());
     builder.RegisterService(token_service.get());
     builder.RegisterService(policy_service.get());
@@ -342,8 +349,14 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   ASSIGN_OR_RETURN(impl->auth, Authenticator::Create(impl->store.get()));
   impl->admin_token_path = fs::path(config.data_dir) / "admin.token";
   RETURN_IF_ERROR(impl->EnsureAdminToken());
+  ASSIGN_OR_RETURN(authz::DecisionAudit decision_audit,
+                   authz::ParseDecisionAudit(config.audit_decisions));
+  impl->decisions = std::make_unique<authz::DecisionLog>(
+      impl->store.get(), authz::DecisionLogOptions{.mode = decision_audit,
+                                                   .allow_sample = config.audit_allow_sample});
   ASSIGN_OR_RETURN(impl->authorizer,
                    authz::Authorizer::Create(impl->store.get(), policy_files));
+  impl->authorizer->SetDecisionLog(impl->decisions.get());
   // Small catalogs load at once; a large one keeps loading in the
   // background while the server answers (denying, and saying why, until
   // it is ready).
