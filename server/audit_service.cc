@@ -54,6 +54,8 @@ grpc::Status AuditServiceImpl::ListAuditEvents(
         .after_seq = request->after_seq(),
         .limit = request->page_size() == 0 ? 100
                                            : std::min(request->page_size(), 1000)};
+    // Decisions made before this call are in the answer.
+    authorizer_->FlushDecisions(DeadlineOf(*context));
     ASSIGN_OR_RETURN(std::vector<store::AuditEvent> events,
                      store_->ListAudit(filter));
     response->set_last_seq(request->after_seq());
@@ -82,6 +84,7 @@ grpc::Status AuditServiceImpl::VerifyAudit(grpc::ServerContext* context,
                                            v1::VerifyAuditResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(Require(*authorizer_, caller, "audit:read", CatalogRoot()));
+    authorizer_->FlushDecisions(DeadlineOf(*context));
     ASSIGN_OR_RETURN(store::AuditVerification v, store_->VerifyAudit());
     if (v.ok && request->head_seq() > 0) {
       // The anchor: the event kept from an earlier verify must still be

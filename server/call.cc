@@ -56,6 +56,8 @@ absl::Status Require(const authz::Authorizer& authorizer,
     return absl::PermissionDeniedError(StrCat(caller, " is not a principal"));
   }
   if (!TokenAllows(action)) {
+    RETURN_IF_ERROR(authorizer.RecordDecision(caller, action, resource, false,
+                                              authorizer.current()->revision()));
     return absl::PermissionDeniedError(
         StrCat(caller, " may not ", action, " ", resource.ToString(),
                ": the token of this call is limited to ",
@@ -82,6 +84,8 @@ absl::Status Require(const authz::Authorizer& authorizer,
       "catalogd_authz_decisions_total", "Authorization decisions by outcome",
       {{"source", "checked"}, {"decision", "deny"}});
   (r.allow ? allows : denies).Add();
+  RETURN_IF_ERROR(authorizer.RecordDecision(caller, action, resource, r.allow,
+                                            s->revision()));
   if (r.allow) return absl::OkStatus();
   std::string why = r.reasons.empty() ? "no policy permits it"
                                       : "forbidden by " + absl::StrJoin(r.reasons, ", ");

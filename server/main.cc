@@ -131,6 +131,12 @@ int main(int argc, char** argv) {
   auto* tls_key = app.add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
   auto* client_ca = app.add_option("--client-ca", flags.client_ca,
                                    "PEM CA bundle: require client certificates (mTLS)");
+  auto* audit_decisions = app.add_option(
+      "--audit-decisions", flags.audit_decisions,
+      "authorization decisions written to the audit log: off, denies (default) or all");
+  auto* audit_allow_sample = app.add_option(
+      "--audit-allow-sample", flags.audit_allow_sample,
+      "with --audit-decisions denies: also this fraction (0..1) of allows");
   auto* migrate = app.add_subcommand(
       "migrate", "apply pending schema migrations and exit");
   bool dry_run = false;
@@ -164,6 +170,8 @@ int main(int argc, char** argv) {
   if (tls_cert->count()) config.tls_cert = flags.tls_cert;
   if (tls_key->count()) config.tls_key = flags.tls_key;
   if (client_ca->count()) config.client_ca = flags.client_ca;
+  if (audit_decisions->count()) config.audit_decisions = flags.audit_decisions;
+  if (audit_allow_sample->count()) config.audit_allow_sample = flags.audit_allow_sample;
   if (absl::Status valid = catalog::server::ValidateConfig(config);
       !valid.ok()) {
     std::cerr << "catalogd: " << valid.message() << "\n";

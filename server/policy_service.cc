@@ -148,7 +148,8 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
         return absl::InvalidArgumentError(
             StrCat("requests[", i, "].", MessageOf(r.status())));
       }
-      ToProto(authz::DecisionOf(s->Authorize(*r, s->entities()), s),
+      ToProto(authorizer_->Recorded(authz::DecisionOf(s->Authorize(*r, s->entities()), s),
+                                    *r),
               response->add_responses());
     }
     return absl::OkStatus();

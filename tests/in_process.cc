@@ -5,13 +5,15 @@
 
 namespace catalog::testing {
 
-absl::Status InProcessServer::Start() {
+absl::Status InProcessServer::Start(
+    const std::function<void(server::ServerConfig&)>& configure) {
   server::ServerConfig config;
   config.listen = "127.0.0.1:0";
   config.http_listen = "127.0.0.1:0";
   config.data_dir = (dir_.path() / "data").string();
   config.policies_dir = (SourceDir() / "policies").string();
   config.max_message_bytes = 8 * 1024 * 1024;
+  if (configure) configure(config);
   ASSIGN_OR_RETURN(server_, server::CatalogServer::Start(config));
   std::string token = ReadFile(server_->admin_token_path());
   while (!token.empty() && token.back() == '\n') token.pop_back();

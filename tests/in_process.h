@@ -2,6 +2,7 @@
 // admin client, and tokens for whoever a test needs.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -14,7 +15,8 @@ namespace catalog::testing {
 class InProcessServer {
  public:
   // Starts the server; check ok() (or use ASSERT_TRUE(server.Start())).
-  absl::Status Start();
+  // `configure` may change the test's config before it starts.
+  absl::Status Start(const std::function<void(server::ServerConfig&)>& configure = {});
 
   client::CatalogClient& admin() { return *admin_; }
   server::CatalogServer& server() const { return *server_; }

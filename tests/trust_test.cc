@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "client/client.h"
@@ -200,6 +201,135 @@ TEST_F(TrustTest, OversizedMetadataIsRefusedAndTheServerGoesOn) {
     return admin().Call(&v1::CatalogService::Stub::Ping, admin().catalog(),
                         v1::PingRequest()).ok();
   }));
+}
+
+// Authorization decisions in the audit log: denies by default, all of
+// them, a sample of allows, or none.
+class DecisionAuditTest : public ::testing::Test {
+ protected:
+  void Start(const std::string& mode, double allow_sample = 0) {
+    ASSERT_TRUE(server_
+                    .Start([&](server::ServerConfig& c) {
+                      c.audit_decisions = mode;
+                      c.audit_allow_sample = allow_sample;
+                    })
+                    .ok());
+    auto bob = server_.As("user:bob");
+    ASSERT_TRUE(bob.ok());
+    bob_ = *std::move(bob);
+    v1::ApplyRequest req;
+    v1::Dataset* d = req.add_resources()->mutable_dataset();
+    d->mutable_key()->set_namespace_("pg");
+    d->mutable_key()->set_name("orders");
+    v1::Owner* o = d->mutable_spec()->add_owners();
+    o->set_principal("user:alice");
+    o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
+    ASSERT_TRUE(admin().Call(&v1::CatalogService::Stub::Apply, admin().catalog(), req).ok());
+  }
+  CatalogClient& admin() { return server_.admin(); }
+
+  // Asks whether `principal` (Cedar) may `action` pg/orders; true if allowed.
+  bool Ask(const std::string& principal, const std::string& action) {
+    v1::AuthorizeRequest ask;
+    ask.set_principal(principal);
+    ask.set_action(action);
+    ask.set_resource("Dataset::\"pg/orders\"");
+    auto r = bob_->Call(&v1::PolicyService::Stub::Authorize, bob_->policies(), ask);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() && r->decision() == v1::DECISION_ALLOW;
+  }
+  // Bob updates pg/orders (alice's): denied by the policies.
+  absl::Status BobWrites() {
+    v1::ApplyRequest req;
+    v1::Dataset* d = req.add_resources()->mutable_dataset();
+    d->mutable_key()->set_namespace_("pg");
+    d->mutable_key()->set_name("orders");
+    d->mutable_spec()->set_description("bob was here");
+    return bob_->Call(&v1::CatalogService::Stub::Apply, bob_->catalog(), req).status();
+  }
+  absl::Status BobReads() {
+    v1::GetDatasetRequest req;
+    req.mutable_key()->set_namespace_("pg");
+    req.mutable_key()->set_name("orders");
+    return bob_->Call(&v1::CatalogService::Stub::GetDataset, bob_->catalog(), req).status();
+  }
+  // Decision events ("allow" or "deny"); a listing includes every decision
+  // made before it.
+  std::vector<v1::AuditEventProto> Decisions(const std::string& decision) {
+    v1::ListAuditEventsRequest req;
+    req.set_decision(decision);
+    req.set_page_size(1000);
+    auto r = admin().Call(&AStub::ListAuditEvents, admin().audit(), req);
+    EXPECT_TRUE(r.ok()) << r.status();
+    if (!r.ok()) return {};
+    return {r->events().begin(), r->events().end()};
+  }
+
+  testing::InProcessServer server_;
+  std::unique_ptr<CatalogClient> bob_;
+};
+
+TEST_F(DecisionAuditTest, DeniesAreRecordedByDefaultAndAllowsAreNot) {
+  Start("denies");
+  EXPECT_EQ(BobWrites().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(BobReads().ok());
+  EXPECT_TRUE(Ask("User::\"alice\"", "read"));
+  EXPECT_FALSE(Ask("User::\"mallory\"", "read"));
+  std::vector<v1::AuditEventProto> denies = Decisions("deny");
+  ASSERT_EQ(denies.size(), 2u);
+  EXPECT_EQ(denies[0].actor(), "user:bob");
+  EXPECT_EQ(denies[0].action(), "catalog:write");
+  EXPECT_EQ(denies[0].target_kind(), "Dataset");
+  EXPECT_EQ(denies[0].target(), "pg/orders");
+  EXPECT_GT(denies[0].catalog_revision(), 0);
+  EXPECT_EQ(denies[1].actor(), "user:mallory");
+  EXPECT_EQ(denies[1].action(), "read");
+  EXPECT_LT(denies[0].seq(), denies[1].seq());
+  EXPECT_TRUE(Decisions("allow").empty());
+  // The decisions are links of the one chain.
+  auto v = admin().Call(&AStub::VerifyAudit, admin().audit(), v1::VerifyAuditRequest());
+  ASSERT_TRUE(v.ok());
+  EXPECT_TRUE(v->ok()) << v->problem();
+}
+
+TEST_F(DecisionAuditTest, AllRecordsAllowsToo) {
+  Start("all");
+  EXPECT_TRUE(BobReads().ok());
+  EXPECT_TRUE(Ask("User::\"alice\"", "write"));
+  std::vector<v1::AuditEventProto> allows = Decisions("allow");
+  std::set<std::string> seen;
+  for (const auto& e : allows) seen.insert(e.actor() + " " + e.action() + " " + e.target());
+  EXPECT_TRUE(seen.count("user:bob catalog:read pg/orders")) << allows.size();
+  EXPECT_TRUE(seen.count("user:alice write pg/orders"));
+  EXPECT_FALSE(Ask("User::\"mallory\"", "read"));
+  EXPECT_EQ(Decisions("deny").size(), 1u);
+}
+
+TEST_F(DecisionAuditTest, AllowsCanBeSampled) {
+  Start("denies", 0.5);
+  v1::BatchAuthorizeRequest batch;
+  for (int i = 0; i < 100; ++i) {
+    v1::AuthorizeRequest* r = batch.add_requests();
+    r->set_principal("User::\"alice\"");
+    r->set_action("read");
+    r->set_resource("Dataset::\"pg/orders\"");
+  }
+  for (int round = 0; round < 4; ++round) {
+    auto r = bob_->Call(&v1::PolicyService::Stub::BatchAuthorize, bob_->policies(), batch);
+    ASSERT_TRUE(r.ok()) << r.status();
+  }
+  size_t sampled = 0;
+  for (const auto& e : Decisions("allow")) sampled += e.actor() == "user:alice";
+  EXPECT_GT(sampled, 140u);  // 200 expected; sd 10
+  EXPECT_LT(sampled, 260u);
+}
+
+TEST_F(DecisionAuditTest, OffRecordsNoDecision) {
+  Start("off");
+  EXPECT_EQ(BobWrites().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_FALSE(Ask("User::\"mallory\"", "read"));
+  EXPECT_TRUE(Decisions("deny").empty());
+  EXPECT_TRUE(Decisions("allow").empty());
 }
 
 }  // namespace

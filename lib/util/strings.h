@@ -3,6 +3,7 @@
 // StrCat takes anything string-like or arithmetic.
 #pragma once
 
+#include <charconv>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -18,6 +19,9 @@ template <typename T>
 void Append(std::string& out, T value) {
   if constexpr (std::is_same_v<T, bool>) {
     out.append(value ? "true" : "false");
+  } else if constexpr (std::is_floating_point_v<T>) {
+    char buf[32];  // the shortest text that reads back as `value`: 1.5, not 1.500000
+    out.append(buf, std::to_chars(buf, buf + sizeof buf, value).ptr);
   } else {
     out.append(std::to_string(value));
   }

@@ -201,15 +201,39 @@ Decision Authorizer::Authorize(const policy::Request& request,
                                int64_t min_revision,
                                std::chrono::system_clock::time_point deadline) {
   if (!ready()) {
-    return Denied(kStillLoading, -1);
+    return Recorded(Denied(kStillLoading, -1), request);
   }
   if (min_revision > 0 && !WaitFor(min_revision, deadline)) {
-    return Denied(StrCat("the catalog did not reach revision ", min_revision,
-                         " before the deadline"),
-                  current()->revision());
+    return Recorded(Denied(StrCat("the catalog did not reach revision ", min_revision,
+                                  " before the deadline"),
+                           current()->revision()),
+                    request);
   }
   std::shared_ptr<const Snapshot> s = current();
-  return DecisionOf(s->Authorize(request, s->entities()), s);
+  return Recorded(DecisionOf(s->Authorize(request, s->entities()), s), request);
+}
+
+absl::Status Authorizer::RecordDecision(const std::string& principal,
+                                        std::string_view action,
+                                        const policy::EntityUid& resource, bool allow,
+                                        int64_t revision) const {
+  if (log_ == nullptr || !log_->Wants(allow)) return absl::OkStatus();
+  return log_->Record(principal, action, resource, allow, revision);
+}
+
+bool Authorizer::FlushDecisions(std::chrono::system_clock::time_point deadline) const {
+  if (log_ == nullptr) return true;
+  return log_->Flush(std::chrono::steady_clock::now() +
+                     (deadline - std::chrono::system_clock::now()));
+}
+
+Decision Authorizer::Recorded(Decision d, const policy::Request& request) const {
+  absl::Status recorded = RecordDecision(PrincipalName(request.principal),
+                                         request.action.id, request.resource,
+                                         d.allow, d.revision);
+  if (recorded.ok()) return d;
+  return {.allow = false, .revision = d.revision,
+          .denial = std::string(MessageOf(recorded))};
 }
 
 Decision Authorizer::AuthorizeRead(
@@ -221,10 +245,13 @@ Decision Authorizer::AuthorizeRead(
     for (const std::string& c : columns) {
       column_decisions->push_back({.column = c});
     }
-    return Denied(ready() ? StrCat("the catalog did not reach revision ",
-                                   min_revision, " before the deadline")
-                          : kStillLoading,
-                  current()->revision());
+    return Recorded(Denied(ready() ? StrCat("the catalog did not reach revision ",
+                                            min_revision, " before the deadline")
+                                   : kStillLoading,
+                           current()->revision()),
+                    {.principal = principal,
+                     .action = ActionUid("read"),
+                     .resource = DatasetUid(dataset)});
   }
   std::shared_ptr<const Snapshot> s = current();
   policy::Request request{.principal = principal,
@@ -278,7 +305,16 @@ Decision Authorizer::AuthorizeRead(
     }
     column_decisions->push_back(std::move(cd));
   }
-  return overall;
+  bool allowed = overall.allow;
+  Decision recorded = Recorded(std::move(overall), request);
+  if (allowed && !recorded.allow) {  // not recorded: no column is given either
+    for (ColumnDecision& cd : *column_decisions) {
+      cd.access = ColumnAccess::kDeny;
+      cd.mask.clear();
+      cd.decision = recorded;
+    }
+  }
+  return recorded;
 }
 
 Decision Authorizer::Explain(const policy::Request& request,

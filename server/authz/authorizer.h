@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "server/authz/decision_log.h"
 #include "server/authz/snapshot.h"
 #include "server/store/store.h"
 
@@ -115,6 +116,21 @@ class Authorizer {
   Decision Explain(const policy::Request& request,
                    std::vector<PolicyTrace>* trace);
 
+  // Where decisions are recorded as audit events (none until set; set once,
+  // before serving). Authorize and AuthorizeRead record their own.
+  void SetDecisionLog(DecisionLog* log) { log_ = log; }
+  // Records a decision made outside Authorize (a batch item, a handler's
+  // own check) if the log wants it; UNAVAILABLE when it could not be
+  // recorded, and then the decision must not be given.
+  absl::Status RecordDecision(const std::string& principal, std::string_view action,
+                              const policy::EntityUid& resource, bool allow,
+                              int64_t revision) const;
+  // `d` for `request`, recorded; a deny saying why if it could not be.
+  Decision Recorded(Decision d, const policy::Request& request) const;
+  // Waits until the decisions recorded so far are in the audit log; false
+  // at the deadline.
+  bool FlushDecisions(std::chrono::system_clock::time_point deadline) const;
+
  private:
   explicit Authorizer(store::Store* store) : store_(store) {}
   absl::StatusOr<std::shared_ptr<const Snapshot>> Load();
@@ -124,6 +140,7 @@ class Authorizer {
   void Install(std::shared_ptr<const Snapshot> next);
 
   store::Store* store_;
+  DecisionLog* log_ = nullptr;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::atomic<int64_t> installed_ms_{0};  // steady clock, when snapshot_ was set
 

@@ -320,6 +320,10 @@ class Store {
   absl::StatusOr<std::vector<AuditEvent>> ListAudit(const AuditFilter& filter);
   // Recomputes the chain; finds any altered, deleted or inserted event.
   absl::StatusOr<AuditVerification> VerifyAudit();
+  // Appends `events` (authorization decisions: no catalog change) to the
+  // chain in one transaction, in order; their seq, prev_hash and hash are
+  // assigned here. Returns the seq of the last.
+  absl::StatusOr<int64_t> AppendAuditEvents(std::vector<AuditEvent> events);
   // Audit events with seq > `after_seq`, oldest first.
   absl::StatusOr<std::vector<AuditEvent>> ListAudit(int64_t after_seq,
                                                     int limit);

@@ -1,6 +1,7 @@
 // The audit log: one event per mutation, written in the mutation's own
-// transaction (if the event cannot be written, nothing is), and chained:
-// each event's hash covers its content and the hash of the event before.
+// transaction (if the event cannot be written, nothing is), and events for
+// authorization decisions, appended in batches; all chained: each event's
+// hash covers its content and the hash of the event before.
 #include <nlohmann/json.hpp>
 
 #include "lib/util/sha256.h"
@@ -97,6 +98,20 @@ absl::Status WriteContext::Audit(std::string_view action,
   e.prev_hash = head.second;
   e.hash = HashOf(e, e.prev_hash);
   return Insert(db, e);
+}
+
+absl::StatusOr<int64_t> Store::AppendAuditEvents(std::vector<AuditEvent> events) {
+  return impl_->Write("", [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
+    ASSIGN_OR_RETURN(auto head, Head(ctx.db));
+    for (AuditEvent& e : events) {
+      e.seq = ++head.first;
+      e.prev_hash = std::move(head.second);
+      e.hash = HashOf(e, e.prev_hash);
+      head.second = e.hash;
+      RETURN_IF_ERROR(Insert(ctx.db, e));
+    }
+    return head.first;
+  });
 }
 
 absl::Status ChainAudit(Connection& db) {

@@ -1,0 +1,150 @@
+// The decision log: which decisions it keeps, that they land in the chain
+// in order, and that it refuses (fail closed) when they cannot be written.
+#include "server/authz/decision_log.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <thread>
+
+#include "tests/test_env.h"
+
+namespace catalog::authz {
+namespace {
+
+using ::testing::HasSubstr;
+using Steady = std::chrono::steady_clock;
+
+const policy::EntityUid kOrders{"Dataset", "pg/orders"};
+
+std::unique_ptr<store::Store> OpenStore(const testing::TempDir& dir,
+                                        int64_t max_bytes = 0) {
+  auto s = store::Store::Open(
+      {.path = (dir.path() / "catalog.db").string(), .max_bytes = max_bytes});
+  EXPECT_TRUE(s.ok()) << s.status();
+  return s.ok() ? *std::move(s) : nullptr;
+}
+
+TEST(DecisionLog, EachModeKeepsWhatItSays) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir);
+  DecisionLog off(store.get(), {.mode = DecisionAudit::kOff});
+  DecisionLog denies(store.get(), {.mode = DecisionAudit::kDenies});
+  DecisionLog all(store.get(), {.mode = DecisionAudit::kAll});
+  DecisionLog half(store.get(), {.mode = DecisionAudit::kDenies, .allow_sample = 0.5});
+  EXPECT_FALSE(off.Wants(false));
+  EXPECT_FALSE(off.Wants(true));
+  EXPECT_TRUE(denies.Wants(false));
+  EXPECT_FALSE(denies.Wants(true));
+  EXPECT_TRUE(all.Wants(true));
+  EXPECT_TRUE(all.Wants(false));
+  int sampled = 0;
+  for (int i = 0; i < 4000; ++i) sampled += half.Wants(true);
+  EXPECT_GT(sampled, 1700);  // 2,000 expected; sd 32
+  EXPECT_LT(sampled, 2300);
+  EXPECT_TRUE(half.Wants(false));
+
+  EXPECT_EQ(ParseDecisionAudit("denies").value(), DecisionAudit::kDenies);
+  EXPECT_THAT(std::string(ParseDecisionAudit("most").status().message()),
+              HasSubstr("audit-decisions: \"most\" must be off, denies or all"));
+  EXPECT_EQ(PrincipalName({"User", "alice"}), "user:alice");
+  EXPECT_EQ(PrincipalName({"ServiceAccount", "etl"}), "serviceaccount:etl");
+  EXPECT_EQ(PrincipalName({"Team", "x"}), "Team::\"x\"");
+}
+
+TEST(DecisionLog, EventsFromManyThreadsAreChainedInOrder) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir);
+  DecisionLog log(store.get(), {.mode = DecisionAudit::kAll});
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 250; ++i) {
+        std::string who = "user:u" + std::to_string(t);
+        ASSERT_TRUE(log.Record(who, "read", kOrders, i % 2 == 0, 7).ok());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  ASSERT_TRUE(log.Flush(Steady::now() + std::chrono::seconds(10)));
+  auto events = store->ListAudit(store::AuditFilter{.limit = 5000});
+  ASSERT_TRUE(events.ok());
+  int allows = 0, denies = 0;
+  std::map<std::string, int> per_thread;
+  for (const store::AuditEvent& e : *events) {
+    if (e.decision.empty()) continue;
+    EXPECT_EQ(e.action, "read");
+    EXPECT_EQ(e.target_kind, "Dataset");
+    EXPECT_EQ(e.target, "pg/orders");
+    EXPECT_EQ(e.catalog_revision, 7);
+    (e.decision == "allow" ? allows : denies)++;
+    ++per_thread[e.actor];
+  }
+  EXPECT_EQ(allows, 500);
+  EXPECT_EQ(denies, 500);
+  EXPECT_EQ(per_thread.size(), 4u);
+  auto verified = store->VerifyAudit();
+  ASSERT_TRUE(verified.ok());
+  EXPECT_TRUE(verified->ok) << verified->problem;
+  // A mutation after them chains on.
+  Resource r;
+  r.dataset.key = {"pg", "later"};
+  ASSERT_TRUE(store->Apply({r}, "user:admin", false).ok());
+  EXPECT_TRUE(store->VerifyAudit()->ok);
+}
+
+TEST(DecisionLog, WhenEventsCannotBeWrittenDecisionsAreWithheld) {
+  testing::TempDir dir;
+  int64_t base = 0;
+  {
+    auto store = OpenStore(dir);
+    for (const char* file : {"catalog.db", "catalog.db-wal"}) {
+      std::error_code ec;
+      uintmax_t n = std::filesystem::file_size(dir.path() / file, ec);
+      if (!ec) base += static_cast<int64_t>(n);
+    }
+  }
+  auto store = OpenStore(dir, base + 64 * 1024);
+  // Fill the database, to the last page: big writes, then audit events
+  // (what the log writes) in batches, then one at a time.
+  int i = 0;
+  absl::Status full;
+  while (full.ok() && i < 1000) {
+    Resource r;
+    r.dataset.key = {"pg", "d" + std::to_string(i++)};
+    r.dataset.spec.description = std::string(8000, 'x');
+    full = store->Apply({r}, "user:admin", false).status();
+  }
+  ASSERT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
+  for (size_t batch : {50, 1}) {
+    absl::Status more;
+    for (int n = 0; more.ok() && n < 100000; ++n) {
+      more = store->AppendAuditEvents(std::vector<store::AuditEvent>(
+                                          batch, {.actor = "user:filler", .decision = "deny"}))
+                 .status();
+    }
+    ASSERT_EQ(more.code(), absl::StatusCode::kResourceExhausted) << more;
+  }
+  auto before = store->ListAudit(store::AuditFilter{.limit = 100000});
+  ASSERT_TRUE(before.ok());
+
+  DecisionLog log(store.get(), {.mode = DecisionAudit::kDenies,
+                                .max_pending = 3,
+                                .wait = std::chrono::milliseconds(200)});
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_TRUE(log.Record("user:bob", "write", kOrders, false, 1).ok());
+  }
+  absl::Status refused = log.Record("user:bob", "write", kOrders, false, 1);
+  EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(refused.message()), HasSubstr("the decision is withheld"));
+  EXPECT_FALSE(log.Flush(Steady::now() + std::chrono::milliseconds(100)));
+  // Nothing partial was written, and the chain holds.
+  auto after = store->ListAudit(store::AuditFilter{.limit = 100000});
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->size(), before->size());
+  EXPECT_TRUE(store->VerifyAudit()->ok);
+}
+
+}  // namespace
+}  // namespace catalog::authz
