@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "lib/util/pem.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 
@@ -39,18 +40,6 @@ std::string DefaultConfigPath() {
     base = home + "/.config";
   }
   return base + "/catalogctl/config.yaml";
-}
-
-absl::StatusOr<std::string> ReadPemFile(std::string_view what,
-                                        const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in || text.str().find("-----BEGIN") == std::string::npos) {
-    return absl::InvalidArgumentError(
-        StrCat(what, ": \"", path, "\" is not a readable PEM file"));
-  }
-  return text.str();
 }
 
 absl::StatusOr<Settings> ResolveSettings(const std::string& flag_addr,

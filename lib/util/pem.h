@@ -1,0 +1,15 @@
+// Reading PEM files (certificates, keys, CA bundles) named by a setting.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+
+namespace catalog {
+
+// The text of the PEM file at `path`; INVALID_ARGUMENT naming `setting`
+// ("--ca", "tls-cert") when it cannot be read or holds no PEM block.
+absl::StatusOr<std::string> ReadPemFile(std::string_view setting, const std::string& path);
+
+}  // namespace catalog
