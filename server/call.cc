@@ -112,19 +112,14 @@ std::atomic<bool> client_certificates{false};
 
 void SetClientCertificates(bool required) { client_certificates = required; }
 
-absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
-                                          const grpc::ServerContext& context) {
-  std::string header = AuthorizationHeader(context);
-  if (!client_certificates.load(std::memory_order_relaxed)) {
-    return auth.Authenticate(header);
-  }
-  std::shared_ptr<const grpc::AuthContext> peer = context.auth_context();
-  std::vector<grpc::string_ref> pem =
-      peer == nullptr ? std::vector<grpc::string_ref>()
-                      : peer->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
-  if (pem.empty()) return auth.Authenticate(header);
-  ASSIGN_OR_RETURN(std::string principal,
-                   PrincipalOfCertificate(std::string_view(pem[0].data(), pem[0].size())));
+bool ClientCertificatesRequired() {
+  return client_certificates.load(std::memory_order_relaxed);
+}
+
+absl::StatusOr<Identity> IdentityOf(const Authenticator& auth, const std::string& header,
+                                    std::string_view certificate_pem) {
+  if (certificate_pem.empty()) return auth.Authenticate(header);
+  ASSIGN_OR_RETURN(std::string principal, PrincipalOfCertificate(certificate_pem));
   if (header.empty()) return Identity{principal, {}};
   ASSIGN_OR_RETURN(Identity token, auth.Authenticate(header));
   if (token.principal != principal) {
@@ -133,6 +128,19 @@ absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
                "'s but the client certificate names ", principal));
   }
   return token;
+}
+
+absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
+                                          const grpc::ServerContext& context) {
+  std::string header = AuthorizationHeader(context);
+  if (!ClientCertificatesRequired()) return auth.Authenticate(header);
+  std::shared_ptr<const grpc::AuthContext> peer = context.auth_context();
+  std::vector<grpc::string_ref> pem =
+      peer == nullptr ? std::vector<grpc::string_ref>()
+                      : peer->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  return IdentityOf(auth, header,
+                    pem.empty() ? std::string_view()
+                                : std::string_view(pem[0].data(), pem[0].size()));
 }
 
 std::string AuthorizationHeader(const grpc::ServerContext& context) {

@@ -78,6 +78,13 @@ absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
 // Whether clients present certificates (mutual TLS); set once at start, so
 // calls on a server without it skip the certificate lookup.
 void SetClientCertificates(bool required);
+bool ClientCertificatesRequired();
+// Who a caller is from its `authorization` header and its client
+// certificate (PEM; empty without one): the certificate's principal, whose
+// token, if one is sent too, must be that principal's; else the token's.
+// Serves both ports.
+absl::StatusOr<Identity> IdentityOf(const Authenticator& auth, const std::string& header,
+                                    std::string_view certificate_pem);
 
 // Authenticates the call, runs `body(caller)` and converts its status.
 // Authorization is the body's: it knows which resources the call touches

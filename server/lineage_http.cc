@@ -1,6 +1,8 @@
 #include "server/lineage_http.h"
 
 #include <httplib.h>
+#include <openssl/pem.h>
+#include <openssl/ssl.h>
 
 #include <nlohmann/json.hpp>
 
@@ -45,6 +47,24 @@ void Reply(httplib::Response& res, const absl::Status& status) {
   res.set_content(body.dump(), "application/json");
 }
 
+// The client certificate of a mutual-TLS connection as PEM ("" if none).
+std::string ClientCertificatePem(const httplib::Request& req) {
+  if (req.ssl == nullptr) return "";
+  X509* cert = SSL_get_peer_certificate(req.ssl);
+  if (cert == nullptr) return "";
+  std::string pem;
+  if (BIO* bio = BIO_new(BIO_s_mem()); bio != nullptr) {
+    if (PEM_write_bio_X509(bio, cert) == 1) {
+      char* data = nullptr;
+      long n = BIO_get_mem_data(bio, &data);
+      pem.assign(data, static_cast<size_t>(n));
+    }
+    BIO_free(bio);
+  }
+  X509_free(cert);
+  return pem;
+}
+
 }  // namespace
 
 void RegisterLineageHttp(httplib::Server& http, const Authenticator& auth,
@@ -52,8 +72,9 @@ void RegisterLineageHttp(httplib::Server& http, const Authenticator& auth,
   auto handler = [&auth, &lineage](const httplib::Request& req,
                                    httplib::Response& res) {
     internal::InFlight counted;
-    absl::StatusOr<Identity> caller =
-        auth.Authenticate(req.get_header_value("Authorization"));
+    absl::StatusOr<Identity> caller = IdentityOf(
+        auth, req.get_header_value("Authorization"),
+        ClientCertificatesRequired() ? ClientCertificatePem(req) : std::string());
     if (!caller.ok()) return Reply(res, caller.status());
     internal::TokenLimit limit(caller->actions);
     absl::StatusOr<std::vector<std::string>> events =

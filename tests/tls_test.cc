@@ -8,6 +8,7 @@
 #include "client/client.h"
 #include "server/server.h"
 #include "tests/certs.h"
+#include "tests/lineage_events.h"
 #include "tests/test_env.h"
 
 namespace catalog {
@@ -93,6 +94,26 @@ TEST_F(TlsTest, ClientCertificatesNamePrincipals) {
   auto r = Ping(&spiffe);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->principal(), "serviceaccount:etl");
+  // The HTTP port takes the certificate's principal too: a pipeline posts
+  // OpenLineage events with its certificate and no token.
+  testing::WriteFile(dir_.path() / "etl.crt", spiffe.cert);
+  testing::WriteFile(dir_.path() / "etl.key", spiffe.key);
+  httplib::SSLClient http("127.0.0.1", server_->http_port(),
+                          (dir_.path() / "etl.crt").string(),
+                          (dir_.path() / "etl.key").string());
+  http.set_ca_cert_path((dir_.path() / "ca.crt").c_str());
+  http.enable_server_certificate_verification(true);
+  std::string event = testing::RunEventJson(
+      "COMPLETE", "01890000-0000-7000-8000-000000000001", 5, {{"raw.orders"}},
+      {{"clean.orders"}}, "load_orders");
+  auto posted = http.Post("/api/v1/lineage", event, "application/json");
+  ASSERT_TRUE(posted) << httplib::to_string(posted.error());
+  EXPECT_EQ(posted->status, 201) << posted->body;
+  auto spoofed = http.Post("/api/v1/lineage", {{"Authorization", "Bearer " + admin_token_}},
+                           event, "application/json");
+  ASSERT_TRUE(spoofed);
+  EXPECT_EQ(spoofed->status, 401);
+  EXPECT_THAT(spoofed->body, HasSubstr("the client certificate names serviceaccount:etl"));
   Pem user = MakeCert(ca_, "alice", {"URI:spiffe://example.org/user/alice"});
   EXPECT_EQ(Ping(&user)->principal(), "user:alice");
   Pem dns = MakeCert(ca_, "reporter", {"DNS:reporter.pipelines.example.com"});
