@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "absl/strings/numbers.h"
+#include "lib/util/pem.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "lib/policy/policy_files.h"
@@ -73,17 +74,6 @@ absl::Status WritePrivateFile(const fs::path& path, const std::string& content) 
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::string> ReadPem(std::string_view flag, const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  if (!in || text.str().find("-----BEGIN") == std::string::npos) {
-    return absl::InvalidArgumentError(
-        StrCat(flag, ": \"", path, "\" is not a readable PEM file"));
-  }
-  return text.str();
-}
-
 // Plain, TLS, or mutual TLS (client certificates required and verified).
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsOf(
     const ServerConfig& config) {
@@ -93,11 +83,11 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsOf(
           ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
           : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
-  ASSIGN_OR_RETURN(pair.cert_chain, ReadPem("tls-cert", config.tls_cert));
-  ASSIGN_OR_RETURN(pair.private_key, ReadPem("tls-key", config.tls_key));
+  ASSIGN_OR_RETURN(pair.cert_chain, ReadPemFile("tls-cert", config.tls_cert));
+  ASSIGN_OR_RETURN(pair.private_key, ReadPemFile("tls-key", config.tls_key));
   options.pem_key_cert_pairs.push_back(std::move(pair));
   if (!config.client_ca.empty()) {
-    ASSIGN_OR_RETURN(options.pem_root_certs, ReadPem("client-ca", config.client_ca));
+    ASSIGN_OR_RETURN(options.pem_root_certs, ReadPemFile("client-ca", config.client_ca));
   }
   return grpc::SslServerCredentials(options);
 }
@@ -194,6 +184,15 @@ class CatalogServer::Impl {
     // Small request/response pairs: do not let Nagle's algorithm meet the
     // client's delayed ACK (40 ms per call).
     http_server->set_tcp_nodelay(true);
+    // One thread per connection being served (cpp-httplib): 64 of them, and
+    // a peer that stops sending is dropped after 5 s (keep-alive: 5 s idle,
+    // 100 requests), so stalled clients hold a thread for seconds at most
+    // and fewer than 64 of them hold no one up.
+    http_server->new_task_queue = [] { return new httplib::ThreadPool(kHttpThreads); };
+    http_server->set_read_timeout(5, 0);
+    http_server->set_write_timeout(5, 0);
+    http_server->set_keep_alive_timeout(5);
+    http_server->set_keep_alive_max_count(100);
     RegisterLineageHttp(*http_server, *auth, *lineage_service);
     RegisterObservability(
         *http_server,

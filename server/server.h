@@ -21,6 +21,7 @@ namespace catalog::server {
 // Limits every connection gets (docs/operations.md, "Limits").
 inline constexpr int kMaxMetadataBytes = 16 * 1024;
 inline constexpr int kMaxStreamsPerConnection = 100;
+inline constexpr int kHttpThreads = 64;  // HTTP connections served at once
 
 class CatalogServer {
  public:
