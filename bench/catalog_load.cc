@@ -3,9 +3,18 @@
 // call in flight per client), for a bounded time.
 //
 //   build/bench/catalog-load [--clients 64] [--seconds 600] [--datasets 2000]
+//                            [--rate CALLS_PER_S] [--server-arg=--flag=value ...]
+//
+// Without --rate each client sends its next call as soon as the last one
+// answers (closed loop: the server's saturation throughput, where latency
+// is mostly queueing). With --rate the clients together offer that many
+// calls per second on a fixed schedule (open loop), and a call's latency
+// counts from when it was due, so a slow answer that delays the next call
+// is charged to that call too (no coordinated omission).
 //
 // The mix, per call: 70% Authorize, 12% GetDataset, 6% SearchDatasets,
-// 6% Apply (a new dataset), 6% Ingest (one OpenLineage event). Reports per
+// 6% Apply (one dataset, from a fixed pool), 6% Ingest (one OpenLineage
+// event). Reports per
 // call type: calls, throughput, p50/p99/p999 latency and errors by code;
 // catalogd's memory and open files at the start and the end; and whether
 // the audit log holds exactly one event per acknowledged write.
@@ -14,10 +23,12 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <condition_variable>
 #include <filesystem>
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <queue>
 #include <random>
 #include <thread>
 
@@ -53,7 +64,7 @@ int OpenFiles(pid_t pid) {
 
 std::string DatasetName(int i) { return "load.table_" + std::to_string(i); }
 
-// One call in flight: what it is, when it started, where its answer goes.
+// One call: what it is, when it was due, where its answer goes.
 struct Call {
   Kind kind;
   int client;
@@ -77,13 +88,21 @@ struct Call {
 int main(int argc, char** argv) {
   CLI::App app{"catalog-load: a mixed workload from N async clients"};
   int clients = 64, seconds = 600, datasets = 2000;
-  app.add_option("--clients", clients);
-  app.add_option("--seconds", seconds);
-  app.add_option("--datasets", datasets, "datasets created before the run");
+  double rate = 0;
+  app.add_option("--clients", clients)->check(CLI::PositiveNumber);
+  app.add_option("--seconds", seconds)->check(CLI::PositiveNumber);
+  app.add_option("--datasets", datasets, "datasets created before the run")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--rate", rate, "calls per second offered by all clients together "
+                                 "(open loop); 0: each client calls back to back")
+      ->check(CLI::NonNegativeNumber);
+  std::vector<std::string> server_args;
+  app.add_option("--server-arg", server_args,
+                 "passed to catalogd, e.g. --server-arg=--audit-decisions=all");
   CLI11_PARSE(app, argc, argv);
 
   testing::TempDir dir;
-  testing::Daemon daemon(dir.path() / "data", dir.path() / "catalogd.log");
+  testing::Daemon daemon(dir.path() / "data", dir.path() / "catalogd.log", server_args);
   if (!daemon.Start()) {
     std::cerr << daemon.log();
     return 1;
@@ -133,21 +152,21 @@ int main(int argc, char** argv) {
   grpc::CompletionQueue cq;
   std::vector<std::mt19937> rng;
   for (int c = 0; c < clients; ++c) rng.emplace_back(1000 + c);
-  std::atomic<int> next_dataset{datasets};
+  // Applies write a pool of `datasets` further datasets, round and round:
+  // the first pass creates them, later ones update them (each with a new
+  // description, so every apply is a change), so the catalog stops growing
+  // and memory can settle.
+  std::atomic<int> next_write{0};
   std::atomic<int> acked_applies{0}, acked_ingests{0};
   auto deadline = Clock::now() + std::chrono::seconds(seconds);
 
-  auto issue = [&](int client) {
-    auto* call = new Call();
-    uint32_t roll = rng[client]() % 100;
-    call->kind = roll < 70 ? kAuthorize : roll < 82 ? kGet : roll < 88 ? kSearch
-               : roll < 94 ? kApply : kIngest;
-    call->client = client;
+  // Sends `call` now; its latency counts from call->start.
+  auto send = [&](Call* call) {
+    int client = call->client;
     call->context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
     call->context.AddMetadata("authorization",
                               "Bearer " + (call->kind == kIngest ? loader : admin));
     int i = static_cast<int>(rng[client]() % datasets);
-    call->start = Clock::now();
     switch (call->kind) {
       case kAuthorize: {
         v1::AuthorizeRequest req;
@@ -181,8 +200,9 @@ int main(int argc, char** argv) {
         v1::ApplyRequest req;
         v1::Dataset* d = req.add_resources()->mutable_dataset();
         d->mutable_key()->set_namespace_("pg");
-        d->mutable_key()->set_name(DatasetName(next_dataset++));
-        d->mutable_spec()->set_description("written under load");
+        int n = next_write++;
+        d->mutable_key()->set_name(DatasetName(datasets + n % datasets));
+        d->mutable_spec()->set_description("written under load, #" + std::to_string(n));
         call->r4 = catalog_stub->PrepareAsyncApply(&call->context, req, &cq);
         call->r4->StartCall();
         call->r4->Finish(&call->apply, &call->status, call);
@@ -202,10 +222,85 @@ int main(int argc, char** argv) {
       }
     }
   };
+  // Open loop: calls due later wait here, earliest first, for a thread that
+  // sleeps until each is due and sends it (gRPC's own timers are too coarse:
+  // about a millisecond late).
+  auto later = [](const Call* a, const Call* b) { return a->start > b->start; };
+  std::priority_queue<Call*, std::vector<Call*>, decltype(later)> waiting(later);
+  std::mutex waiting_mu;
+  std::condition_variable waiting_cv;
+  bool done = false;
+  std::thread scheduler([&] {
+    std::unique_lock lock(waiting_mu);
+    while (!done) {
+      if (waiting.empty()) {
+        waiting_cv.wait(lock);
+      } else if (waiting.top()->start > Clock::now()) {
+        waiting_cv.wait_until(lock, waiting.top()->start);
+      } else {
+        Call* call = waiting.top();
+        waiting.pop();
+        lock.unlock();
+        send(call);
+        lock.lock();
+      }
+    }
+  });
+  // The client's next call, due at `due`: sent at once if that has passed,
+  // else by the scheduler.
+  auto issue = [&](int client, Clock::time_point due) {
+    auto* call = new Call();
+    uint32_t roll = rng[client]() % 100;
+    call->kind = roll < 70 ? kAuthorize : roll < 82 ? kGet : roll < 88 ? kSearch
+               : roll < 94 ? kApply : kIngest;
+    call->client = client;
+    call->start = due;
+    Clock::time_point now = Clock::now();
+    if (due <= now) {
+      send(call);
+    } else {
+      std::lock_guard lock(waiting_mu);
+      waiting.push(call);
+      waiting_cv.notify_one();
+    }
+  };
+  // Open loop: each client calls every `period`, staggered across clients.
+  auto period = std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double>(rate > 0 ? clients / rate : 0));
+
+  // Catalogd's memory, threads and open files, sampled ten times in the run.
+  struct Sample {
+    double at_s;
+    long rss_kb, anon_kb, threads;
+    int fds;
+    double cpu_s;  // catalogd's CPU time so far
+  };
+  std::vector<Sample> samples;
+  std::mutex samples_mu;
+  std::atomic<bool> sampling{true};
+  std::thread sampler([&] {
+    auto t0 = Clock::now();
+    auto take = [&] {
+      std::lock_guard lock(samples_mu);
+      samples.push_back({std::chrono::duration<double>(Clock::now() - t0).count(),
+                         bench::StatusField(daemon.pid(), "VmRSS:"),
+                         bench::StatusField(daemon.pid(), "RssAnon:"),
+                         bench::StatusField(daemon.pid(), "Threads:"),
+                         OpenFiles(daemon.pid()), bench::CpuSeconds(daemon.pid())});
+    };
+    take();
+    for (int k = 1; k <= 10 && sampling; ++k) {
+      auto next = t0 + std::chrono::milliseconds(seconds * 100 * k);
+      while (sampling && Clock::now() < next) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      }
+      if (sampling) take();
+    }
+  });
 
   std::vector<Stats> stats(kKinds);
   Clock::time_point began = Clock::now();
-  for (int c = 0; c < clients; ++c) issue(c);
+  for (int c = 0; c < clients; ++c) issue(c, began + period * c / clients);
   int in_flight = clients;
   void* tag;
   bool ok;
@@ -221,15 +316,30 @@ int main(int argc, char** argv) {
       ++s.errors[std::to_string(call->status.error_code()) + " " +
                  call->status.error_message().substr(0, 60)];
     }
-    if (Clock::now() < deadline) {
-      issue(call->client);
+    Clock::time_point due = rate > 0 ? call->start + period : Clock::now();
+    if (due < deadline) {
+      issue(call->client, due);
     } else {
       --in_flight;
     }
   }
   double elapsed = std::chrono::duration<double>(Clock::now() - began).count();
+  {
+    std::lock_guard lock(waiting_mu);
+    done = true;
+  }
+  waiting_cv.notify_one();
+  scheduler.join();
+  sampling = false;
+  sampler.join();
 
-  std::printf("%d clients, %.0f s, catalogd pid %d\n\n", clients, elapsed, daemon.pid());
+  if (rate > 0) {
+    std::printf("%d clients offering %.0f calls/s (open loop), %.0f s, catalogd pid %d\n\n",
+                clients, rate, elapsed, daemon.pid());
+  } else {
+    std::printf("%d clients back to back (closed loop), %.0f s, catalogd pid %d\n\n",
+                clients, elapsed, daemon.pid());
+  }
   std::printf("%-15s %10s %10s %10s %10s %10s %8s\n", "call", "calls", "per s",
               "p50 ms", "p99 ms", "p999 ms", "errors");
   int64_t unexpected = 0;
@@ -251,6 +361,15 @@ int main(int argc, char** argv) {
   std::printf("\ncatalogd at start: %s; %d open files\n", start_rss.c_str(), start_fds);
   std::printf("catalogd at end:   %s; %d open files\n", bench::Rss(daemon.pid()).c_str(),
               OpenFiles(daemon.pid()));
+  std::printf("\n%8s %10s %10s %8s %6s %12s\n", "at s", "RSS MB", "anon MB", "threads",
+              "fds", "catalogd CPU");
+  for (size_t k = 0; k < samples.size(); ++k) {
+    const Sample& m = samples[k];
+    double busy = k == 0 ? 0
+                         : (m.cpu_s - samples[k - 1].cpu_s) / (m.at_s - samples[k - 1].at_s);
+    std::printf("%8.0f %10.1f %10.1f %8ld %6d %11.0f%%\n", m.at_s, m.rss_kb / 1024.0,
+                m.anon_kb / 1024.0, m.threads, m.fds, busy * 100);
+  }
 
   // One audit event per acknowledged write.
   int64_t creates = 0, ingests = 0;
@@ -261,7 +380,10 @@ int main(int argc, char** argv) {
     auto page = setup->Call(&v1::AuditService::Stub::ListAuditEvents, setup->audit(), list);
     if (!page.ok()) break;
     for (const auto& e : page->events()) {
-      if (e.actor() == "user:admin" && e.action() == "dataset.create") ++creates;
+      if (e.actor() == "user:admin" &&
+          (e.action() == "dataset.create" || e.action() == "dataset.update")) {
+        ++creates;
+      }
       if (e.action() == "lineage.ingest" && e.target_kind() == "Job") ++ingests;
     }
     if (page->events_size() < 1000) break;
@@ -269,7 +391,7 @@ int main(int argc, char** argv) {
   }
   auto verified = setup->Call(&v1::AuditService::Stub::VerifyAudit, setup->audit(),
                               v1::VerifyAuditRequest());
-  std::printf("audit: %lld dataset.create events for %d acknowledged applies; "
+  std::printf("audit: %lld dataset.create/update events for %d acknowledged applies; "
               "%lld lineage.ingest events for %d acknowledged ingests; chain %s\n",
               static_cast<long long>(creates), acked_applies.load(),
               static_cast<long long>(ingests), acked_ingests.load(),
