@@ -25,8 +25,10 @@ v1::ListAuditEventsRequest RequestOf(const AuditOptions& o, int64_t after,
   return req;
 }
 
-std::string Revisions(const v1::AuditEventProto& e) {
-  if (!e.decision().empty()) return e.decision();
+// A change's object revisions ("3 -> 4"), or a decision and the catalog
+// revision it was made at ("deny at 12").
+std::string Outcome(const v1::AuditEventProto& e) {
+  if (!e.decision().empty()) return StrCat(e.decision(), " at ", e.catalog_revision());
   return StrCat(e.before_revision(), " -> ", e.after_revision());
 }
 
@@ -54,10 +56,10 @@ void Print(std::ostream& out, const std::string& output,
     return;
   }
   Table t;
-  if (header) t.header = {"SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "REVISION"};
+  if (header) t.header = {"SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "OUTCOME"};
   for (const v1::AuditEventProto& e : events) {
     t.rows.push_back({StrCat(e.seq()), e.time(), e.actor(), e.action(),
-                      StrCat(e.target_kind(), " ", e.target()), Revisions(e)});
+                      StrCat(e.target_kind(), " ", e.target()), Outcome(e)});
   }
   if (!t.rows.empty() || header) t.Print(out);
   out.flush();

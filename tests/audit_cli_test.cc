@@ -13,6 +13,7 @@ namespace catalog {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using nlohmann::json;
 
 TEST_F(EndToEnd, AuditListTailAndVerifyFindTampering) {
@@ -31,6 +32,16 @@ TEST_F(EndToEnd, AuditListTailAndVerifyFindTampering) {
   }
   EXPECT_EQ(n, 3);
   EXPECT_EQ(Ctl("audit list --since 'last week'").exit_code, 1);
+  // A denied question is an event too (the default: denies are recorded).
+  Result denied = Ctl("authorize --principal 'User::\"mallory\"' --action write "
+                      "--resource 'Dataset::\"postgres://prod-db:5432/sales.public.orders\"'");
+  EXPECT_THAT(denied.out, HasSubstr("DENY"));
+  Result denies = Ctl("audit list --decision deny");
+  ASSERT_EQ(denies.exit_code, 0) << denies.err;
+  EXPECT_THAT(denies.out, HasSubstr("OUTCOME"));
+  EXPECT_THAT(denies.out, HasSubstr("user:mallory"));
+  EXPECT_THAT(denies.out, HasSubstr("deny at "));
+  EXPECT_THAT(Ctl("audit list --decision allow").out, Not(HasSubstr("user:mallory")));
 
   // tail shows events that happen while it runs.
   fs::path tail = dir_.path() / "tail.txt";

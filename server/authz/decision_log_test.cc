@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <thread>
 
+#include "lib/util/strings.h"
 #include "tests/test_env.h"
 
 namespace catalog::authz {
@@ -61,7 +62,7 @@ TEST(DecisionLog, EventsFromManyThreadsAreChainedInOrder) {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 250; ++i) {
-        std::string who = "user:u" + std::to_string(t);
+        std::string who = StrCat("user:u", t);
         ASSERT_TRUE(log.Record(who, "read", kOrders, i % 2 == 0, 7).ok());
       }
     });
@@ -112,7 +113,7 @@ TEST(DecisionLog, WhenEventsCannotBeWrittenDecisionsAreWithheld) {
   absl::Status full;
   while (full.ok() && i < 1000) {
     Resource r;
-    r.dataset.key = {"pg", "d" + std::to_string(i++)};
+    r.dataset.key = {"pg", StrCat("d", i++)};
     r.dataset.spec.description = std::string(8000, 'x');
     full = store->Apply({r}, "user:admin", false).status();
   }
