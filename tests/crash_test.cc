@@ -75,6 +75,19 @@ TEST(Crash, AcknowledgedWritesSurviveKillNine) {
         }
       });
     }
+    // And a pipeline asking questions that are denied: their audit events
+    // are appended in batches while the writers commit.
+    writers.emplace_back([&] {
+      v1::AuthorizeRequest ask;
+      ask.set_principal("User::\"mallory\"");
+      ask.set_action("write");
+      ask.set_resource("Dataset::\"pg/r0-w0-0\"");
+      while (!stop) {
+        if (!(*c)->Call(&v1::PolicyService::Stub::Authorize, (*c)->policies(), ask).ok()) {
+          return;
+        }
+      }
+    });
     std::this_thread::sleep_for(std::chrono::milliseconds(20 + rng() % 300));  // the random moment
     daemon.Kill();
     stop = true;
@@ -83,7 +96,7 @@ TEST(Crash, AcknowledgedWritesSurviveKillNine) {
   ASSERT_GT(acknowledged.size(), 20u);
 
   // The last restart: audit events for every acknowledged write, the chain
-  // intact.
+  // intact (decision events, appended in batches, killed mid-way too).
   ASSERT_TRUE(daemon.Start()) << daemon.log();
   auto c = CatalogClient::Connect({.address = daemon.addr(), .token = AdminToken(data)});
   ASSERT_TRUE(c.ok());
@@ -101,6 +114,11 @@ TEST(Crash, AcknowledgedWritesSurviveKillNine) {
   for (const std::string& name : acknowledged) {
     EXPECT_TRUE(audited.count(name)) << "no audit event for " << name;
   }
+  v1::ListAuditEventsRequest denies;
+  denies.set_decision("deny");
+  auto denied = (*c)->Call(&v1::AuditService::Stub::ListAuditEvents, (*c)->audit(), denies);
+  ASSERT_TRUE(denied.ok());
+  EXPECT_GT(denied->events_size(), 0);
   auto verified = (*c)->Call(&v1::AuditService::Stub::VerifyAudit, (*c)->audit(),
                              v1::VerifyAuditRequest());
   ASSERT_TRUE(verified.ok());
