@@ -183,6 +183,10 @@ TEST_F(EndToEnd, TokensAndPermissions) {
   EXPECT_THAT(Ctl("token list").out, HasSubstr("revoked"));
   Result bad = Ctl("get datasets", "not-a-token");
   EXPECT_THAT(bad.err, HasSubstr("UNAUTHENTICATED"));
+  // The secret half of a token is never logged (used, refused or revoked).
+  std::string secret = bob.substr(bob.find('.') + 1);
+  ASSERT_GT(secret.size(), 16u);
+  EXPECT_EQ(daemon_->log().find(secret), std::string::npos);
 }
 
 TEST_F(EndToEnd, DataSurvivesAGracefulRestart) {
