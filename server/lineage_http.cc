@@ -50,7 +50,7 @@ void Reply(httplib::Response& res, const absl::Status& status) {
 // The client certificate of a mutual-TLS connection as PEM ("" if none).
 std::string ClientCertificatePem(const httplib::Request& req) {
   if (req.ssl == nullptr) return "";
-  X509* cert = SSL_get_peer_certificate(req.ssl);
+  X509* cert = SSL_get1_peer_certificate(req.ssl);
   if (cert == nullptr) return "";
   std::string pem;
   if (BIO* bio = BIO_new(BIO_s_mem()); bio != nullptr) {

@@ -228,9 +228,10 @@ bool Authorizer::FlushDecisions(std::chrono::system_clock::time_point deadline) 
 }
 
 Decision Authorizer::Recorded(Decision d, const policy::Request& request) const {
-  absl::Status recorded = RecordDecision(PrincipalName(request.principal),
-                                         request.action.id, request.resource,
-                                         d.allow, d.revision);
+  // Most decisions are not recorded: decide that before building the event.
+  if (log_ == nullptr || !log_->Wants(d.allow)) return d;
+  absl::Status recorded = log_->Record(PrincipalName(request.principal), request.action.id,
+                                       request.resource, d.allow, d.revision);
   if (recorded.ok()) return d;
   return {.allow = false, .revision = d.revision,
           .denial = std::string(MessageOf(recorded))};
