@@ -293,6 +293,13 @@ int main(int argc, char** argv) {
 
   auto settings = ResolveSettings(addr, token, config_path, tls);
   if (!settings.ok()) return ReportError(std::cerr, settings.status());
+  if (!settings->token.empty() && settings->ca_pem.empty() &&
+      !IsLoopbackAddress(settings->addr)) {
+    std::cerr << "warning: sending the token from " << settings->token_source << " to "
+              << settings->addr
+              << " without TLS: anyone on the path can read it (give --ca, or "
+                 "CATALOG_CA)\n";
+  }
   auto client = CatalogClient::Connect({.address = settings->addr,
                                         .token = settings->token,
                                         .ca_pem = settings->ca_pem,

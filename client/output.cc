@@ -17,14 +17,27 @@ absl::StatusOr<Format> ParseFormat(const std::string& text) {
 }
 
 void Table::Print(std::ostream& out) const {
-  std::vector<size_t> widths(header.size(), 0);
+  // Every cell is catalog text: shown escaped, so a name with a newline or
+  // an escape sequence cannot forge a line or drive the terminal.
+  auto cells = [](const std::vector<std::string>& row) {
+    std::vector<std::string> shown;
+    shown.reserve(row.size());
+    for (const std::string& cell : row) shown.push_back(Printable(cell));
+    return shown;
+  };
+  std::vector<std::string> head = cells(header);
+  std::vector<std::vector<std::string>> body;
+  body.reserve(rows.size());
+  for (const auto& row : rows) body.push_back(cells(row));
+  std::vector<size_t> widths;
   auto measure = [&](const std::vector<std::string>& row) {
-    for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) {
       widths[i] = std::max(widths[i], row[i].size());
     }
   };
-  measure(header);
-  for (const auto& row : rows) measure(row);
+  measure(head);
+  for (const auto& row : body) measure(row);
   auto print = [&](const std::vector<std::string>& row) {
     std::string line;
     for (size_t i = 0; i < row.size(); ++i) {
@@ -33,8 +46,8 @@ void Table::Print(std::ostream& out) const {
     }
     out << line << "\n";
   };
-  print(header);
-  for (const auto& row : rows) print(row);
+  if (!head.empty()) print(head);
+  for (const auto& row : body) print(row);
 }
 
 void PrintDocument(std::ostream& out, Format format, const nlohmann::json& doc) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/util/printable.h"
 
 namespace catalog::client {
 
@@ -20,7 +21,9 @@ struct Table {
   std::vector<std::string> header;
   std::vector<std::vector<std::string>> rows;
 
-  // Columns padded to their widest cell, separated by three spaces.
+  // Columns padded to their widest cell, separated by three spaces; cells
+  // escaped (Printable). Rows may be longer than the header, which may be
+  // empty (then it is not printed).
   void Print(std::ostream& out) const;
 };
 

@@ -24,10 +24,7 @@ absl::StatusOr<std::string> ReadTokenFile(const std::string& path) {
   if (!in) return absl::NotFoundError(StrCat("cannot read token file ", path));
   std::string token;
   std::getline(in, token);
-  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) {
-    token.pop_back();
-  }
-  return token;
+  return token;  // trimmed and checked with the others (CleanToken)
 }
 
 }  // namespace
@@ -104,7 +101,39 @@ absl::StatusOr<Settings> ResolveSettings(const std::string& flag_addr,
     s.token = *token;
     s.token_source = "data/admin.token";
   }
+  ASSIGN_OR_RETURN(s.token, CleanToken(s.token, s.token_source));
   return s;
+}
+
+absl::StatusOr<std::string> CleanToken(std::string_view token, std::string_view source) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; };
+  while (!token.empty() && space(token.front())) token.remove_prefix(1);
+  while (!token.empty() && space(token.back())) token.remove_suffix(1);
+  for (char c : token) {
+    unsigned char u = static_cast<unsigned char>(c);
+    if (u < 0x21 || u >= 0x7f) {
+      // Never echo the token: it is a secret.
+      return absl::InvalidArgumentError(StrCat(
+          "the token from ", source,
+          " holds a character a token never has (a space, a control character or a "
+          "non-ASCII byte)"));
+    }
+  }
+  return std::string(token);
+}
+
+bool IsLoopbackAddress(std::string_view addr) {
+  std::string_view host = addr;
+  if (host.substr(0, 7) == "dns:///") host.remove_prefix(7);
+  if (!host.empty() && host.front() == '[') {
+    size_t close = host.find(']');
+    host = host.substr(1, close == std::string_view::npos ? host.size() : close - 1);
+  } else if (size_t colon = host.rfind(':'); colon != std::string_view::npos &&
+                                              host.find(':') == colon) {
+    host = host.substr(0, colon);
+  }
+  return host == "localhost" || host == "::1" || host.substr(0, 4) == "127." ||
+         host.substr(0, 5) == "unix:";
 }
 
 }  // namespace catalog::client

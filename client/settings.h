@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 #include "absl/status/statusor.h"
 
@@ -30,6 +31,16 @@ absl::StatusOr<Settings> ResolveSettings(const std::string& flag_addr,
                                          const std::string& flag_token,
                                          const std::string& config_path,
                                          const TlsFlags& tls = {});
+
+// A token as given (`source` names where from): white space around it
+// trimmed (a trailing newline from `echo` or a file); INVALID_ARGUMENT,
+// without the token in the message, if it still holds a character no token
+// has (gRPC would abort the process and print the value).
+absl::StatusOr<std::string> CleanToken(std::string_view token, std::string_view source);
+
+// Whether `addr` ("host:port", "[::1]:7070", "dns:///host:port") is this
+// machine, where a token may travel without TLS.
+bool IsLoopbackAddress(std::string_view addr);
 
 // ~/.config/catalogctl/config.yaml, honouring XDG_CONFIG_HOME.
 std::string DefaultConfigPath();

@@ -2,6 +2,7 @@
 
 #include <regex>
 
+#include "lib/util/bounded_regex.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "lib/util/time.h"
@@ -19,7 +20,7 @@ absl::StatusOr<std::string> AuditSince(std::string_view since,
     return FormatRfc3339(now - *back);
   }
   std::string text(since);
-  if (!std::regex_match(text, time)) {
+  if (!BoundedRegexMatch(text, time)) {
     return absl::InvalidArgumentError(StrCat(
         "since: \"", since,
         "\" is neither an RFC 3339 UTC time (2026-11-25T10:00:00Z, or a "

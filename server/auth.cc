@@ -1,6 +1,8 @@
 #include "server/auth.h"
 
 #include <openssl/crypto.h>
+#include <cctype>
+#include <algorithm>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
@@ -8,7 +10,9 @@
 #include <mutex>
 #include <regex>
 
+#include "lib/util/bounded_regex.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_join.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/sha256.h"
 #include "lib/util/time.h"
@@ -38,7 +42,7 @@ absl::StatusOr<std::string> ExpiryOf(std::string_view expires,
   std::smatch m;
   if (std::optional<std::chrono::seconds> ahead = ParseDuration(expires)) {
     if (ahead->count() > 0) return FormatRfc3339(now + *ahead);
-  } else if (std::regex_match(text, m, time)) {
+  } else if (BoundedRegexMatch(text, m, time)) {
     // Stored with milliseconds, like every time the server writes.
     std::string millis = (m[3].str() + "000").substr(0, 3);
     std::string at = StrCat(m[1].str(), ".", millis, "Z");
@@ -85,6 +89,33 @@ absl::StatusOr<std::vector<std::string>> ExpandActions(
   return out;
 }
 
+// A token made with a token is at most as wide and as long-lived: it takes
+// the issuing token's limits where none are asked for, and may not exceed
+// them.
+absl::Status WithinIssuer(const Identity& issuer, std::string& expires_at,
+                          std::vector<std::string>& actions) {
+  if (!issuer.actions.empty()) {
+    if (actions.empty()) actions = issuer.actions;
+    for (const std::string& a : actions) {
+      if (std::find(issuer.actions.begin(), issuer.actions.end(), a) ==
+          issuer.actions.end()) {
+        return absl::PermissionDeniedError(
+            StrCat("actions: \"", a, "\" is beyond the token of this call, which is limited to ",
+                   absl::StrJoin(issuer.actions, ", ")));
+      }
+    }
+  }
+  if (!issuer.expires_at.empty()) {
+    if (expires_at.empty()) expires_at = issuer.expires_at;
+    if (expires_at > issuer.expires_at) {
+      return absl::PermissionDeniedError(
+          StrCat("expires: ", expires_at, " is later than the token of this call, which expires at ",
+                 issuer.expires_at));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
@@ -96,20 +127,44 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
     auth->tokens_[full.id] = {full.secret_hash, full.principal, full.revoked,
                               full.expires_at, full.actions};
   }
+  // Deleting a principal revokes its tokens in the same transaction; the
+  // cache follows before the delete returns.
+  Authenticator* a = auth.get();
+  auth->commit_hook_ = store->AddCommitHook([a](const store::Change& change) {
+    if (change.deleted_principals.empty()) return;
+    std::unique_lock lock(a->mu_);
+    for (const PrincipalRef& p : change.deleted_principals) {
+      std::string ref = StrCat(PrincipalKindPrefix(p.kind), ":", p.name);
+      for (auto& [id, entry] : a->tokens_) {
+        if (entry.principal == ref) entry.revoked = true;
+      }
+    }
+  });
   return auth;
 }
 
 absl::StatusOr<Identity> Authenticator::Authenticate(
     std::string_view header) const {
-  constexpr std::string_view kBearer = "Bearer ";
+  constexpr std::string_view kBearer = "bearer ";
   if (header.empty()) {
     return absl::UnauthenticatedError(
         "missing authorization metadata: send \"authorization: Bearer "
         "<token>\"");
   }
-  if (header.substr(0, kBearer.size()) != kBearer) {
+  // RFC 9110 §11.1: the scheme is case-insensitive. A control character
+  // (a NUL that would cut the value, a newline) is never part of a token.
+  bool scheme = header.size() >= kBearer.size();
+  for (size_t i = 0; scheme && i < kBearer.size(); ++i) {
+    scheme = std::tolower(static_cast<unsigned char>(header[i])) == kBearer[i];
+  }
+  if (!scheme) {
     return absl::UnauthenticatedError(
         "authorization metadata must be \"Bearer <token>\"");
+  }
+  for (char c : header) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      return absl::UnauthenticatedError("malformed bearer token");
+    }
   }
   std::string_view token = header.substr(kBearer.size());
   size_t dot = token.find('.');
@@ -133,18 +188,21 @@ absl::StatusOr<Identity> Authenticator::Authenticate(
     return absl::UnauthenticatedError(
         StrCat("bearer token expired at ", it->second.expires_at));
   }
-  return Identity{it->second.principal, it->second.actions};
+  return Identity{it->second.principal, it->second.actions, it->second.expires_at};
 }
 
 absl::StatusOr<IssuedToken> Authenticator::Issue(
     std::string_view principal, std::string_view description,
     std::string_view actor, std::string_view expires,
-    const std::vector<std::string>& actions) {
+    const std::vector<std::string>& actions, const Identity* issuer) {
   RETURN_IF_ERROR(ParsePrincipalRef("principal", principal).status());
   RETURN_IF_ERROR(ValidateText("description", description, kMaxShortNameBytes));
   ASSIGN_OR_RETURN(std::string expires_at,
                    ExpiryOf(expires, std::chrono::system_clock::now()));
   ASSIGN_OR_RETURN(std::vector<std::string> limited, ExpandActions(actions));
+  if (issuer != nullptr) {
+    RETURN_IF_ERROR(WithinIssuer(*issuer, expires_at, limited));
+  }
   ASSIGN_OR_RETURN(std::string id_bytes, RandomBytes(8));
   ASSIGN_OR_RETURN(std::string secret_bytes, RandomBytes(32));
   std::string secret = absl::WebSafeBase64Escape(secret_bytes);
@@ -177,6 +235,8 @@ absl::Status Authenticator::Revoke(std::string_view id,
   if (it != tokens_.end()) it->second.revoked = true;
   return absl::OkStatus();
 }
+
+Authenticator::~Authenticator() { store_->RemoveCommitHook(commit_hook_); }
 
 size_t Authenticator::LiveTokens() const {
   std::shared_lock lock(mu_);

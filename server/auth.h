@@ -4,7 +4,10 @@
 // SHA-256(secret); the secret itself is never stored or logged. Lookups go
 // by id and the hash comparison is constant-time. Tokens are cached in
 // memory and the cache is updated by Issue and Revoke, so a revocation takes
-// effect on the very next call. Thread-safe.
+// effect on the very next call. Deleting a principal revokes its tokens (in
+// the delete's transaction; the cache follows by a commit hook). The
+// scheme "Bearer" is matched case-insensitively; a value with a control
+// character is refused. Thread-safe.
 #pragma once
 
 #include <memory>
@@ -26,6 +29,7 @@ inline constexpr char kAdminPrincipal[] = "user:admin";
 struct Identity {
   std::string principal;             // "user:alice"
   std::vector<std::string> actions;  // empty: no limit beyond the policies
+  std::string expires_at;            // the token's expiry (RFC 3339), "" = never
 };
 
 struct IssuedToken {
@@ -48,15 +52,20 @@ class Authenticator {
   // `expires` is a duration from now ("90d", "12h", "30m", "45s") or an
   // RFC 3339 UTC time, "" for never; `actions` limit what it may be used
   // for (action names, or the groups "data", "catalog", "governance").
+  // A token issued by a call made with a token (`issuer`) is at most as
+  // wide and as long-lived: it takes the issuer's action limits and expiry
+  // when none are asked for, and PERMISSION_DENIED names what goes beyond.
   absl::StatusOr<IssuedToken> Issue(std::string_view principal,
                                     std::string_view description,
                                     std::string_view actor,
                                     std::string_view expires = "",
-                                    const std::vector<std::string>& actions = {});
+                                    const std::vector<std::string>& actions = {},
+                                    const Identity* issuer = nullptr);
   absl::Status Revoke(std::string_view id, std::string_view actor);
 
   // Number of live (unrevoked) tokens.
   size_t LiveTokens() const;
+  ~Authenticator();
 
  private:
   struct Entry {
@@ -69,6 +78,7 @@ class Authenticator {
   explicit Authenticator(store::Store* store) : store_(store) {}
 
   store::Store* store_;
+  int commit_hook_ = 0;  // marks the tokens of deleted principals revoked
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Entry> tokens_;  // by id; guarded by mu_
 };

@@ -45,10 +45,16 @@ TEST_F(AuthTest, MalformedUnknownAndRevokedTokensAreRefused) {
   for (std::string header :
        {std::string(""), std::string("Basic abc"), std::string("Bearer "),
         std::string("Bearer nodot"), "Bearer " + issued->record.id + ".wrong",
-        "bearer " + issued->bearer}) {
+        "Bearer " + issued->bearer + std::string(1, '\0') + "x",
+        "Bearer " + issued->bearer + "\n", "Bearer\t" + issued->bearer,
+        "Bearer " + std::string(1, '\0') + issued->bearer}) {
     EXPECT_EQ(auth_->Authenticate(header).status().code(),
               absl::StatusCode::kUnauthenticated)
         << header;
+  }
+  // RFC 9110: the scheme is case-insensitive.
+  for (const char* scheme : {"bearer ", "BEARER ", "BeArEr "}) {
+    EXPECT_TRUE(auth_->Authenticate(scheme + issued->bearer).ok()) << scheme;
   }
   ASSERT_TRUE(auth_->Revoke(issued->record.id, "user:admin").ok());
   EXPECT_EQ(auth_->Authenticate("Bearer " + issued->bearer).status().code(),

@@ -3,7 +3,10 @@
 #include "absl/strings/str_join.h"
 #include <grpc/grpc_security_constants.h>
 
+#include <spdlog/spdlog.h>
+
 #include "lib/util/metrics.h"
+#include "lib/util/printable.h"
 #include "lib/util/status_macros.h"
 #include "server/peer_identity.h"
 #include "lib/util/strings.h"
@@ -15,22 +18,23 @@
 namespace catalog::server {
 namespace {
 std::atomic<int> calls_in_flight{0};
-// The serving thread's token limit; nullptr or empty: none.
-thread_local const std::vector<std::string>* token_actions = nullptr;
+// The serving thread's caller; nullptr: none.
+thread_local const Identity* call_identity = nullptr;
 
 // Whether the current call's token may be used for `action`.
 bool TokenAllows(std::string_view action) {
-  if (token_actions == nullptr || token_actions->empty()) return true;
-  return std::find(token_actions->begin(), token_actions->end(), action) !=
-         token_actions->end();
+  if (call_identity == nullptr || call_identity->actions.empty()) return true;
+  return std::find(call_identity->actions.begin(), call_identity->actions.end(), action) !=
+         call_identity->actions.end();
 }
 }  // namespace
 
-internal::TokenLimit::TokenLimit(const std::vector<std::string>& actions)
-    : previous_(token_actions) {
-  token_actions = &actions;
+internal::TokenLimit::TokenLimit(const Identity& caller) : previous_(call_identity) {
+  call_identity = &caller;
 }
-internal::TokenLimit::~TokenLimit() { token_actions = previous_; }
+internal::TokenLimit::~TokenLimit() { call_identity = previous_; }
+
+const Identity* CallIdentity() { return call_identity; }
 
 int CallsInFlight() { return calls_in_flight.load(std::memory_order_acquire); }
 
@@ -61,7 +65,7 @@ absl::Status Require(const authz::Authorizer& authorizer,
     return absl::PermissionDeniedError(
         StrCat(caller, " may not ", action, " ", resource.ToString(),
                ": the token of this call is limited to ",
-               absl::StrJoin(*token_actions, ", ")));
+               absl::StrJoin(call_identity->actions, ", ")));
   }
   if (!authorizer.ready()) {
     return absl::UnavailableError(authz::kStillLoading);
@@ -93,6 +97,13 @@ absl::Status Require(const authz::Authorizer& authorizer,
                                             resource.ToString(), ": ", why));
 }
 
+absl::Status RequireTokenAllows(const std::string& caller, std::string_view action) {
+  if (TokenAllows(action)) return absl::OkStatus();
+  return absl::PermissionDeniedError(
+      StrCat(caller, " may not ", action, ": the token of this call is limited to ",
+             absl::StrJoin(call_identity->actions, ", ")));
+}
+
 bool AllowedOnEverything(const authz::Authorizer& authorizer,
                          const std::string& caller, std::string_view action) {
   absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
@@ -110,7 +121,15 @@ namespace {
 std::atomic<bool> client_certificates{false};
 }  // namespace
 
-void SetClientCertificates(bool required) { client_certificates = required; }
+static CertificateRules& Rules() {
+  static CertificateRules rules;
+  return rules;
+}
+
+void SetClientCertificates(bool required, CertificateRules rules) {
+  Rules() = std::move(rules);  // before the flag: readers check it first
+  client_certificates = required;
+}
 
 bool ClientCertificatesRequired() {
   return client_certificates.load(std::memory_order_relaxed);
@@ -119,7 +138,7 @@ bool ClientCertificatesRequired() {
 absl::StatusOr<Identity> IdentityOf(const Authenticator& auth, const std::string& header,
                                     std::string_view certificate_pem) {
   if (certificate_pem.empty()) return auth.Authenticate(header);
-  ASSIGN_OR_RETURN(std::string principal, PrincipalOfCertificate(certificate_pem));
+  ASSIGN_OR_RETURN(std::string principal, PrincipalOfCertificate(certificate_pem, Rules()));
   if (header.empty()) return Identity{principal, {}};
   ASSIGN_OR_RETURN(Identity token, auth.Authenticate(header));
   if (token.principal != principal) {
@@ -141,6 +160,34 @@ absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
   return IdentityOf(auth, header,
                     pem.empty() ? std::string_view()
                                 : std::string_view(pem[0].data(), pem[0].size()));
+}
+
+void RecordAuthFailure(std::string_view door, std::string_view peer,
+                       const absl::Status& status) {
+  static Counter& grpc_failures = Metrics::Get().GetCounter(
+      "catalogd_auth_failures_total", "Calls refused because the caller could not be authenticated",
+      {{"door", "grpc"}});
+  static Counter& http_failures = Metrics::Get().GetCounter(
+      "catalogd_auth_failures_total", "Calls refused because the caller could not be authenticated",
+      {{"door", "http"}});
+  bool http = door == "http";
+  (http ? http_failures : grpc_failures).Add();
+  // A guessing client must not flood the log: one line a second per door.
+  static std::atomic<int64_t> last_ms[2] = {0, 0};
+  static std::atomic<int64_t> unlogged[2] = {0, 0};
+  int i = http ? 1 : 0;
+  int64_t now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                    std::chrono::steady_clock::now().time_since_epoch())
+                    .count();
+  int64_t last = last_ms[i].load(std::memory_order_relaxed);
+  if (now - last < 1000 || !last_ms[i].compare_exchange_strong(last, now)) {
+    unlogged[i].fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  int64_t more = unlogged[i].exchange(0, std::memory_order_relaxed);
+  spdlog::warn("authentication failed on the {} port from {}: {}{}", door, Printable(peer),
+               Printable(MessageOf(status)),
+               more > 0 ? StrCat(" (and ", more, " more since the last such line)") : "");
 }
 
 std::string AuthorizationHeader(const grpc::ServerContext& context) {

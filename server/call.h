@@ -12,6 +12,7 @@
 #include "server/auth.h"
 #include "server/authz/authorizer.h"
 #include "server/grpc_status.h"
+#include "server/peer_identity.h"
 #include "server/store/store.h"
 
 namespace catalog::server {
@@ -25,6 +26,12 @@ absl::Status Require(const authz::Authorizer& authorizer,
                      const std::string& caller, std::string_view action,
                      const policy::EntityUid& resource,
                      const policy::Entities* extra = nullptr);
+
+// PERMISSION_DENIED when the token of this call is limited to actions other
+// than `action`. Costs nothing: handlers call it before expensive work
+// (parsing a document) whose resource is not known yet; Require still
+// decides once the resource is.
+absl::Status RequireTokenAllows(const std::string& caller, std::string_view action);
 
 // Whether the policies let `caller` do `action` on every resource (see
 // Snapshot::AllowsEveryResource), so a list need not be decided item by
@@ -51,15 +58,16 @@ std::string AuthorizationHeader(const grpc::ServerContext& context);
 int CallsInFlight();
 
 namespace internal {
-// The actions the token of the call this thread is serving is limited to
-// (see Identity), for as long as it lives; Require refuses any other.
+// Who the call this thread is serving is from (its token's action limits
+// and expiry, see Identity), for as long as it lives; Require refuses
+// actions the token is not limited to.
 class TokenLimit {
  public:
-  explicit TokenLimit(const std::vector<std::string>& actions);
+  explicit TokenLimit(const Identity& caller);
   ~TokenLimit();
 
  private:
-  const std::vector<std::string>* previous_;
+  const Identity* previous_;
 };
 
 // Counts a handler call for as long as it lives.
@@ -77,7 +85,8 @@ absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
                                           const grpc::ServerContext& context);
 // Whether clients present certificates (mutual TLS); set once at start, so
 // calls on a server without it skip the certificate lookup.
-void SetClientCertificates(bool required);
+// `rules` say which certificate names which principal (peer_identity.h).
+void SetClientCertificates(bool required, CertificateRules rules = {});
 bool ClientCertificatesRequired();
 // Who a caller is from its `authorization` header and its client
 // certificate (PEM; empty without one): the certificate's principal, whose
@@ -85,6 +94,15 @@ bool ClientCertificatesRequired();
 // Serves both ports.
 absl::StatusOr<Identity> IdentityOf(const Authenticator& auth, const std::string& header,
                                     std::string_view certificate_pem);
+
+// The identity of the call this thread is serving (nullptr outside one).
+const Identity* CallIdentity();
+
+// Counts a failed authentication on `door` ("grpc" or "http") in
+// catalogd_auth_failures_total{door}, and logs it (from `peer`, with the
+// reason), at most once a second per door with a count of those not logged.
+void RecordAuthFailure(std::string_view door, std::string_view peer,
+                       const absl::Status& status);
 
 // Authenticates the call, runs `body(caller)` and converts its status.
 // Authorization is the body's: it knows which resources the call touches
@@ -94,8 +112,11 @@ grpc::Status Serve(const Authenticator& auth, grpc::ServerContext* context,
                    Fn&& body) {
   internal::InFlight counted;
   absl::StatusOr<Identity> caller = AuthenticateCall(auth, *context);
-  if (!caller.ok()) return ToGrpcStatus(caller.status());
-  internal::TokenLimit limit(caller->actions);
+  if (!caller.ok()) {
+    RecordAuthFailure("grpc", context->peer(), caller.status());
+    return ToGrpcStatus(caller.status());
+  }
+  internal::TokenLimit limit(*caller);
   return ToGrpcStatus(body(caller->principal));
 }
 

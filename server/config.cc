@@ -69,6 +69,10 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.tls_key = text;
     } else if (key == "client-ca") {
       config.client_ca = text;
+    } else if (key == "trust-domain") {
+      config.trust_domain = text;
+    } else if (key == "client-namespace") {
+      config.client_namespace = text;
     } else if (key == "audit-decisions") {
       config.audit_decisions = text;
     } else if (key == "audit-allow-sample") {
@@ -128,6 +132,14 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   if (c.tls_cert.empty() != c.tls_key.empty()) {
     return absl::InvalidArgumentError(
         "tls-cert, tls-key: give both (the certificate and its key) or neither");
+  }
+  for (char ch : c.trust_domain) {
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' ||
+          ch == '_')) {
+      return absl::InvalidArgumentError(
+          StrCat("trust-domain: \"", c.trust_domain,
+                 "\" may hold lowercase letters, digits, '.', '-' and '_' only"));
+    }
   }
   if (!c.client_ca.empty() && c.tls_cert.empty()) {
     return absl::InvalidArgumentError(

@@ -23,6 +23,12 @@ struct ServerConfig {
   std::string tls_cert;
   std::string tls_key;
   std::string client_ca;
+  // Under mutual TLS: the SPIFFE trust domain a certificate's URI SAN must
+  // be in (none: URI SANs are refused), and the Kubernetes namespace whose
+  // spiffe://TD/ns/NS/sa/NAME identities are accepted (none: that shape is
+  // refused). See server/peer_identity.h.
+  std::string trust_domain;
+  std::string client_namespace;
   // Authorization decisions written to the audit log: off, denies or all;
   // with denies, also this fraction (0..1) of allows, chosen at random.
   std::string audit_decisions = "denies";
@@ -32,7 +38,8 @@ struct ServerConfig {
 // Reads a YAML config file whose keys are the ServerConfig fields written
 // as in the flags: listen, http-listen, data-dir, policies, log-format,
 // log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
-// client-ca, audit-decisions, audit-allow-sample. Unknown keys are an
+// client-ca, trust-domain, client-namespace, audit-decisions,
+// audit-allow-sample. Unknown keys are an
 // error naming the file and line. Fields absent from the file keep the
 // values `base` has.
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,

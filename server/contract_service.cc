@@ -160,6 +160,8 @@ grpc::Status ContractServiceImpl::PutContract(
     grpc::ServerContext* context, const v1::PutContractRequest* request,
     v1::PutContractResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    // Parsing costs; a token that can never write a contract is refused first.
+    RETURN_IF_ERROR(RequireTokenAllows(caller, "contract:write"));
     ASSIGN_OR_RETURN(Parsed parsed,
                      ParseDocument(request->document(), request->file(), true));
     const Contract& c = parsed.contract;

@@ -10,6 +10,7 @@
 #include "lib/util/strings.h"
 #include "server/auth.h"
 #include "server/call.h"
+#include "server/http_body.h"
 #include "server/lineage_service.h"
 
 namespace catalog::server {
@@ -65,28 +66,46 @@ std::string ClientCertificatePem(const httplib::Request& req) {
   return pem;
 }
 
+// An answer given before the body was read whole: the rest of it is never
+// read, so the connection cannot serve another request.
+void Refuse(httplib::Response& res, const absl::Status& status) {
+  Reply(res, status);
+  res.set_header("Connection", "close");
+}
+
 }  // namespace
 
 void RegisterLineageHttp(httplib::Server& http, const Authenticator& auth,
-                         LineageServiceImpl& lineage) {
-  auto handler = [&auth, &lineage](const httplib::Request& req,
-                                   httplib::Response& res) {
+                         LineageServiceImpl& lineage, size_t max_body_bytes) {
+  // The body is read only once the caller is known and may write lineage,
+  // and no further than max_body_bytes once decompressed (http_body.h).
+  auto handler = [&auth, &lineage, max_body_bytes](const httplib::Request& req,
+                                                   httplib::Response& res,
+                                                   const httplib::ContentReader& reader) {
     internal::InFlight counted;
     absl::StatusOr<Identity> caller = IdentityOf(
         auth, req.get_header_value("Authorization"),
         ClientCertificatesRequired() ? ClientCertificatePem(req) : std::string());
-    if (!caller.ok()) return Reply(res, caller.status());
-    internal::TokenLimit limit(caller->actions);
+    if (!caller.ok()) {
+      RecordAuthFailure("http", StrCat(req.remote_addr, ":", req.remote_port), caller.status());
+      return Refuse(res, caller.status());
+    }
+    internal::TokenLimit limit(*caller);
+    if (absl::Status s = RequireTokenAllows(caller->principal, "lineage:write"); !s.ok()) {
+      return Refuse(res, s);
+    }
+    absl::StatusOr<std::string> body = ReadBody(req, reader, max_body_bytes);
+    if (!body.ok()) return Refuse(res, body.status());
     absl::StatusOr<std::vector<std::string>> events =
-        lineage::SplitEvents(req.body);
+        lineage::SplitEvents(*body);
     if (!events.ok()) return Reply(res, events.status());
     absl::StatusOr<store::IngestResult> result =
         lineage.IngestEvents(caller->principal, *events);
     if (!result.ok()) return Reply(res, result.status());
-    nlohmann::json body = {{"events", events->size()},
-                           {"catalogRevision", result->catalog_revision}};
+    nlohmann::json reply = {{"events", events->size()},
+                            {"catalogRevision", result->catalog_revision}};
     res.status = 201;
-    res.set_content(body.dump(), "application/json");
+    res.set_content(reply.dump(), "application/json");
   };
   http.Post("/api/v1/lineage", handler);
   http.Post("/api/v1/lineage/batch", handler);

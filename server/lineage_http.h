@@ -5,8 +5,12 @@
 //   POST /api/v1/lineage/batch  a JSON array of events (or JSON lines)
 // with "Authorization: Bearer <token>" as on gRPC. 201 with
 // {"events": n, "catalogRevision": r}; errors are JSON {"code", "message"}
-// with 400, 401, 403, 413, 503 or 500.
+// with 400, 401, 403, 413, 503 or 500. The caller is authenticated before
+// the body is read, and the body is read (de-chunked, decompressed) no
+// further than `max_body_bytes`.
 #pragma once
+
+#include <cstddef>
 
 namespace httplib {
 class Server;
@@ -18,6 +22,6 @@ class Authenticator;
 class LineageServiceImpl;
 
 void RegisterLineageHttp(httplib::Server& http, const Authenticator& auth,
-                         LineageServiceImpl& lineage);
+                         LineageServiceImpl& lineage, size_t max_body_bytes);
 
 }  // namespace catalog::server

@@ -17,6 +17,7 @@
 #include "server/config.h"
 #include "server/logging.h"
 #include "server/server.h"
+#include "server/data_dir.h"
 #include "server/store/backup.h"
 #include "server/store/migrations.h"
 #include "server/store/sqlite.h"
@@ -37,7 +38,10 @@ int Migrate(const ServerConfig& config, bool dry_run) {
     }
     return 0;
   }
-  std::filesystem::create_directories(config.data_dir);
+  if (absl::Status dir = catalog::server::PrepareDataDir(config.data_dir); !dir.ok()) {
+    std::cerr << "catalogd: " << dir.message() << "\n";
+    return 1;
+  }
   auto lock = store::DataDirLock::Acquire(config.data_dir);
   if (!lock.ok() && !dry_run) {
     std::cerr << "catalogd: " << lock.status().message() << "\n";
@@ -72,9 +76,9 @@ void PrintInfo(const catalog::store::BackupInfo& info) {
             << " audit events\n";
 }
 
-int Backup(const ServerConfig& config, const std::string& to) {
+int Backup(const ServerConfig& config, const std::string& to, bool force) {
   std::string db = (std::filesystem::path(config.data_dir) / "catalog.db").string();
-  auto info = catalog::store::BackupDatabase(db, to);
+  auto info = catalog::store::BackupDatabase(db, to, force);
   if (!info.ok()) {
     std::cerr << "catalogd: backup: " << info.status().message() << "\n";
     return 1;
@@ -135,6 +139,12 @@ int main(int argc, char** argv) {
   auto* tls_key = app.add_option("--tls-key", flags.tls_key, "PEM private key of --tls-cert");
   auto* client_ca = app.add_option("--client-ca", flags.client_ca,
                                    "PEM CA bundle: require client certificates (mTLS)");
+  auto* trust_domain = app.add_option(
+      "--trust-domain", flags.trust_domain,
+      "SPIFFE trust domain client certificates' URI SANs must be in (mTLS)");
+  auto* client_namespace = app.add_option(
+      "--client-namespace", flags.client_namespace,
+      "the NS of spiffe://TD/ns/NS/sa/NAME certificates accepted (mTLS)");
   auto* audit_decisions = app.add_option(
       "--audit-decisions", flags.audit_decisions,
       "authorization decisions written to the audit log: off, denies (default) or all");
@@ -149,6 +159,8 @@ int main(int argc, char** argv) {
   auto* backup = app.add_subcommand(
       "backup", "copy the database, consistently, while catalogd runs");
   backup->add_option("file", backup_file, "where to write the copy")->required();
+  bool force_backup = false;
+  backup->add_flag("--force", force_backup, "replace the file if it exists");
   auto* restore = app.add_subcommand(
       "restore", "replace the database with a backup (catalogd stopped)");
   restore->add_option("file", backup_file, "a file written by catalogd backup")
@@ -174,6 +186,8 @@ int main(int argc, char** argv) {
   if (tls_cert->count()) config.tls_cert = flags.tls_cert;
   if (tls_key->count()) config.tls_key = flags.tls_key;
   if (client_ca->count()) config.client_ca = flags.client_ca;
+  if (trust_domain->count()) config.trust_domain = flags.trust_domain;
+  if (client_namespace->count()) config.client_namespace = flags.client_namespace;
   if (audit_decisions->count()) config.audit_decisions = flags.audit_decisions;
   if (audit_allow_sample->count()) config.audit_allow_sample = flags.audit_allow_sample;
   if (absl::Status valid = catalog::server::ValidateConfig(config);
@@ -182,7 +196,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (migrate->parsed()) return Migrate(config, dry_run);
-  if (backup->parsed()) return Backup(config, backup_file);
+  if (backup->parsed()) return Backup(config, backup_file, force_backup);
   if (restore->parsed()) return Restore(config, backup_file);
 
   catalog::server::ConfigureLogging(config.log_format, config.log_level);

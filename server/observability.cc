@@ -1,5 +1,6 @@
 #include "server/observability.h"
 
+#include <google/protobuf/descriptor.h>
 #include <grpcpp/support/server_interceptor.h>
 
 #include <chrono>
@@ -30,10 +31,31 @@ struct MethodMetrics {
   std::map<grpc::StatusCode, Counter*> calls;  // guarded by the table's lock
 };
 
+}  // namespace
+
+std::string MethodLabel(std::string_view path) {
+  // "/pkg.Service/Method" names a method only if a linked .proto declares it;
+  // anything else a client makes up is one value, so labels stay bounded.
+  if (path.size() > 1 && path.size() <= 256 && path[0] == '/') {
+    std::string full(path.substr(1));
+    size_t slash = full.find('/');
+    if (slash != std::string::npos && full.find('/', slash + 1) == std::string::npos) {
+      full[slash] = '.';
+      if (google::protobuf::DescriptorPool::generated_pool()->FindMethodByName(full) !=
+          nullptr) {
+        return std::string(path);
+      }
+    }
+  }
+  return "unknown";
+}
+
+namespace {
+
 class RpcMetrics final : public grpc::experimental::Interceptor {
  public:
   explicit RpcMetrics(grpc::experimental::ServerRpcInfo* info)
-      : method_(info->method()), start_(std::chrono::steady_clock::now()) {}
+      : method_(MethodLabel(info->method())), start_(std::chrono::steady_clock::now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(

@@ -14,8 +14,14 @@ namespace catalog::server {
 
 // Counts every RPC by method and status code and times it:
 // catalogd_rpc_calls_total{method,code}, catalogd_rpc_duration_seconds{method}.
+// A method no linked .proto declares is labelled "unknown" (MethodLabel),
+// so made-up paths cannot grow /metrics.
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 RpcMetricsInterceptor();
+
+// The `method` label of a call to `path` ("/catalog.v1.CatalogService/Apply"):
+// the path when a linked .proto declares that method, else "unknown".
+std::string MethodLabel(std::string_view path);
 
 // One readiness condition: "" when ready, else why not.
 struct ReadinessCheck {

@@ -3,11 +3,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
+#include "lib/util/printable.h"
 #include "lib/util/strings.h"
 
 namespace catalog::server {
@@ -53,22 +55,77 @@ std::vector<std::string> Split(std::string_view s, char sep) {
   return out;
 }
 
+// SPIFFE ID (spiffe.io, "SPIFFE-ID" §2): a trust domain of lowercase
+// letters, digits, '.', '-' and '_'; path segments of letters, digits,
+// '.', '-' and '_', none empty, "." or ".."; no port, user info, query,
+// fragment or percent-encoding.
+bool TrustDomainChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '-' ||
+         c == '_';
+}
+bool SegmentChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '.' || c == '-' || c == '_';
+}
+
+absl::StatusOr<std::string> PrincipalOfSpiffeId(const std::string& uri,
+                                                const CertificateRules& rules) {
+  auto refuse = [&](std::string_view why) {
+    return absl::UnauthenticatedError(
+        StrCat("the client certificate's URI SAN \"", Printable(uri), "\" ", why));
+  };
+  constexpr std::string_view kScheme = "spiffe://";
+  if (uri.compare(0, kScheme.size(), kScheme) != 0) {
+    return refuse("is not a SPIFFE ID (spiffe://TRUST-DOMAIN/PATH)");
+  }
+  std::string_view rest = std::string_view(uri).substr(kScheme.size());
+  size_t slash = rest.find('/');
+  std::string_view domain = rest.substr(0, slash);
+  if (domain.empty() || !std::all_of(domain.begin(), domain.end(), TrustDomainChar)) {
+    return refuse("has an invalid trust domain");
+  }
+  if (rules.trust_domain.empty()) {
+    return refuse("cannot be trusted: catalogd has no trust-domain configured");
+  }
+  if (domain != rules.trust_domain) {
+    return refuse(StrCat("is not in the trust domain \"", rules.trust_domain, "\""));
+  }
+  if (slash == std::string_view::npos) return refuse("names no workload");
+  std::vector<std::string> path = Split(rest.substr(slash + 1), '/');
+  for (const std::string& segment : path) {
+    if (segment.empty() || segment == "." || segment == ".." ||
+        !std::all_of(segment.begin(), segment.end(), SegmentChar)) {
+      return refuse("has a path segment that is empty, a dot segment, or holds a "
+                    "character other than letters, digits, '.', '-' and '_'");
+    }
+  }
+  if (path.size() == 2 && path[0] == "user") return "user:" + path[1];
+  if (path.size() == 2 && path[0] == "sa") return "serviceaccount:" + path[1];
+  if (path.size() == 4 && path[0] == "ns" && path[2] == "sa") {
+    if (rules.client_namespace.empty() || path[1] != rules.client_namespace) {
+      return refuse(StrCat("is in namespace \"", path[1],
+                           "\"; catalogd accepts service accounts of namespace \"",
+                           rules.client_namespace, "\" only (client-namespace)"));
+    }
+    return "serviceaccount:" + path[3];
+  }
+  return refuse("is none of /user/NAME, /sa/NAME, /ns/NAMESPACE/sa/NAME");
+}
+
 }  // namespace
 
-absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem) {
+absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem,
+                                                   const CertificateRules& rules) {
   ASSIGN_OR_RETURN(Sans sans, ReadSans(pem));
   std::string principal;
-  for (const std::string& uri : sans.uris) {
-    if (uri.rfind("spiffe://", 0) != 0) continue;
-    std::vector<std::string> parts = Split(uri.substr(9), '/');
-    if (parts.size() < 3) continue;  // trust domain, kind, name
-    const std::string& kind = parts[parts.size() - 2];
-    const std::string& name = parts.back();
-    if (kind == "sa" || kind == "serviceaccount") principal = "serviceaccount:" + name;
-    if (kind == "user") principal = "user:" + name;
-    if (!principal.empty()) break;
+  if (sans.uris.size() > 1) {
+    return absl::UnauthenticatedError(
+        StrCat("the client certificate has ", sans.uris.size(),
+               " URI SANs; one names the caller"));
   }
-  if (principal.empty() && !sans.dns.empty()) {
+  if (!sans.uris.empty()) {
+    ASSIGN_OR_RETURN(principal, PrincipalOfSpiffeId(sans.uris[0], rules));
+  } else if (!sans.dns.empty()) {
     principal = "serviceaccount:" + Split(sans.dns[0], '.')[0];
   }
   if (principal.empty()) {
@@ -78,7 +135,7 @@ absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem) {
   }
   if (!ParsePrincipalRef("certificate", principal).ok()) {
     return absl::UnauthenticatedError(
-        StrCat("the client certificate names \"", principal,
+        StrCat("the client certificate names \"", Printable(principal),
                "\", which is not a valid principal"));
   }
   return principal;

@@ -1,10 +1,13 @@
 // Who a client certificate says its holder is (mutual TLS).
 //
-// The rule: the first URI SAN that is a SPIFFE id ending in
-// ".../sa/NAME" or ".../serviceaccount/NAME" names serviceaccount:NAME, one
-// ending in ".../user/NAME" names user:NAME (so the Kubernetes form
-// spiffe://cluster.local/ns/data/sa/etl is serviceaccount:etl); otherwise
-// the first DNS SAN's first label names a service account
+// The rule: a certificate has at most one URI SAN, and it must be a
+// SPIFFE ID in the configured trust domain of exactly one of the shapes
+// spiffe://TD/user/NAME (user:NAME), spiffe://TD/sa/NAME
+// (serviceaccount:NAME) or spiffe://TD/ns/NS/sa/NAME (serviceaccount:NAME,
+// only when NS is the configured client namespace); anything else —
+// another trust domain, a query or fragment, dot or empty segments,
+// percent-encoding, extra segments — is refused. Without a URI SAN, the
+// first DNS SAN's first label names a service account
 // (etl.pipelines.example.com is serviceaccount:etl). A certificate with
 // neither is refused. The common name is never used.
 #pragma once
@@ -16,7 +19,14 @@
 
 namespace catalog::server {
 
-// UNAUTHENTICATED when the certificate cannot be read or names no principal.
-absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem);
+struct CertificateRules {
+  std::string trust_domain;      // SPIFFE trust domain ("example.org"); "" trusts no URI SAN
+  std::string client_namespace;  // the NS of spiffe://TD/ns/NS/sa/NAME; "" accepts none
+};
+
+// UNAUTHENTICATED, saying why, when the certificate cannot be read or names
+// no principal by the rules.
+absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem,
+                                                   const CertificateRules& rules);
 
 }  // namespace catalog::server

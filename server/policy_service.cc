@@ -114,8 +114,9 @@ void Summaries(const std::vector<policy::Policy>& policies,
 grpc::Status PolicyServiceImpl::Authorize(grpc::ServerContext* context,
                                           const v1::AuthorizeRequest* request,
                                           v1::AuthorizeResponse* response) {
-  return Serve(*auth_, context, [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
+    ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
     authz::Decision d =
         authorizer_->Authorize(r, request->min_revision(), DeadlineOf(*context));
     ToProto(d, response);
@@ -126,11 +127,12 @@ grpc::Status PolicyServiceImpl::Authorize(grpc::ServerContext* context,
 grpc::Status PolicyServiceImpl::BatchAuthorize(
     grpc::ServerContext* context, const v1::BatchAuthorizeRequest* request,
     v1::BatchAuthorizeResponse* response) {
-  return Serve(*auth_, context, [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     if (request->requests_size() > kMaxBatch) {
       return absl::InvalidArgumentError(
           StrCat("requests: at most ", kMaxBatch, " per batch"));
     }
+    ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
     if (request->min_revision() > 0 &&
         !authorizer_->WaitFor(request->min_revision(), DeadlineOf(*context))) {
       return absl::DeadlineExceededError(
@@ -159,11 +161,12 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
 grpc::Status PolicyServiceImpl::AuthorizeRead(
     grpc::ServerContext* context, const v1::AuthorizeReadRequest* request,
     v1::AuthorizeReadResponse* response) {
-  return Serve(*auth_, context, [&](const std::string&) -> absl::Status {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(policy::EntityUid principal,
                      Entity("principal", request->principal(), false));
     DatasetKey key{request->dataset().namespace_(), request->dataset().name()};
     ASSIGN_OR_RETURN(policy::Value ctx, Context(request->context_json()));
+    ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
     std::vector<std::string> columns(request->columns().begin(),
                                      request->columns().end());
     std::vector<authz::ColumnDecision> decisions;

@@ -25,6 +25,8 @@
 #include "server/call.h"
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
+#include "server/data_dir.h"
+#include "server/http_body.h"
 #include "server/lineage_http.h"
 #include "server/audit_service.h"
 #include "server/contract_service.h"
@@ -75,6 +77,11 @@ absl::Status WritePrivateFile(const fs::path& path, const std::string& content) 
 }
 
 // Plain, TLS, or mutual TLS (client certificates required and verified).
+// gRPC's TLS 1.2 suites (its TLS 1.3 ones are OpenSSL's defaults).
+constexpr char kTls12Ciphers[] =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:"
+    "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384";
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsOf(
     const ServerConfig& config) {
   if (config.tls_cert.empty()) return grpc::InsecureServerCredentials();
@@ -85,6 +92,7 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> CredentialsOf(
   grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
   ASSIGN_OR_RETURN(pair.cert_chain, ReadPemFile("tls-cert", config.tls_cert));
   ASSIGN_OR_RETURN(pair.private_key, ReadPemFile("tls-key", config.tls_key));
+  RETURN_IF_ERROR(CheckKeyPair(pair.cert_chain, pair.private_key));
   options.pem_key_cert_pairs.push_back(std::move(pair));
   if (!config.client_ca.empty()) {
     ASSIGN_OR_RETURN(options.pem_root_certs, ReadPemFile("client-ca", config.client_ca));
@@ -178,9 +186,23 @@ class CatalogServer::Impl {
         return absl::InvalidArgumentError(
             "tls-cert, tls-key, client-ca: the HTTP port cannot use them");
       }
+      // The same floor as gRPC's: TLS 1.2 or later, forward-secret AEAD
+      // suites only (OpenSSL's defaults would take CBC-SHA1 and RSA key
+      // exchange, and the library's own minimum is TLS 1.1).
+      SSL_CTX* ctx = tls->ssl_context();
+      if (SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) != 1 ||
+          SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
+        return absl::InternalError("the HTTP port cannot restrict its TLS versions and ciphers");
+      }
       http_server = std::move(tls);
     }
     http_server->set_payload_max_length(max_body_bytes);
+    // httplib's default also sets SO_REUSEPORT, which lets a second catalogd
+    // bind the same port and take half the requests: SO_REUSEADDR only.
+    http_server->set_socket_options([](int sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    });
     // Small request/response pairs: do not let Nagle's algorithm meet the
     // client's delayed ACK (40 ms per call).
     http_server->set_tcp_nodelay(true);
@@ -193,7 +215,8 @@ class CatalogServer::Impl {
     http_server->set_write_timeout(5, 0);
     http_server->set_keep_alive_timeout(5);
     http_server->set_keep_alive_max_count(100);
-    RegisterLineageHttp(*http_server, *auth, *lineage_service);
+    RegisterLineageHttp(*http_server, *auth, *lineage_service, max_body_bytes);
+    RefuseUnexpectedBodies(*http_server, {"/api/v1/lineage", "/api/v1/lineage/batch"});
     RegisterObservability(
         *http_server,
         {{"store", [this] {
@@ -265,11 +288,16 @@ class CatalogServer::Impl {
     builder.experimental().SetInterceptorCreators(std::move(interceptors));
     ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
                      CredentialsOf(config));
-    SetClientCertificates(!config.client_ca.empty());
+    SetClientCertificates(!config.client_ca.empty(),
+                          {.trust_domain = config.trust_domain,
+                           .client_namespace = config.client_namespace});
     builder.AddListeningPort(config.listen, credentials,
                              &grpc_port);
     builder.SetMaxReceiveMessageSize(config.max_message_bytes);
     builder.SetMaxSendMessageSize(config.max_message_bytes);
+    // gRPC binds with SO_REUSEPORT by default: a second catalogd on the same
+    // port would start and share the calls. A port in use refuses to start.
+    builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
     // Hardening: bounded metadata and streams per connection; clients that
     // ping more than once a minute without calls are cut off (ping floods);
     // idle connections are closed after 30 minutes.
@@ -330,13 +358,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   for (policy::PolicySource& s : *sources) {
     policy_files.push_back({std::move(s.name), std::move(s.text)});
   }
-  fs::create_directories(config.data_dir, ec);
-  if (ec) {
-    return absl::UnavailableError(StrCat("data-dir: cannot create \"",
-                                         config.data_dir, "\": ", ec.message()));
-  }
-  fs::permissions(config.data_dir, fs::perms::owner_all,
-                  fs::perm_options::replace, ec);
+  RETURN_IF_ERROR(PrepareDataDir(config.data_dir));
 
   auto impl = std::make_unique<Impl>();
   // One catalogd per data directory.

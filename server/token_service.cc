@@ -33,7 +33,8 @@ grpc::Status TokenServiceImpl::CreateToken(
         IssuedToken issued,
         auth_->Issue(request->principal(), request->description(), caller,
                      request->expires(),
-                     {request->actions().begin(), request->actions().end()}));
+                     {request->actions().begin(), request->actions().end()},
+                     CallIdentity()));
     ASSIGN_OR_RETURN(store::TokenRecord stored,
                      store_->GetToken(issued.record.id));
     ToProto(stored, response->mutable_token());

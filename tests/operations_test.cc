@@ -29,6 +29,17 @@ TEST_F(EndToEnd, BackupWhileServingThenRestore) {
   ASSERT_EQ(b.exit_code, 0) << b.out;
   EXPECT_THAT(b.out, HasSubstr("(integrity ok)"));
   EXPECT_TRUE(fs::exists(backup));
+  // One owner-only file, nothing left beside it, and never over a file
+  // without --force.
+  EXPECT_EQ(fs::status(backup).permissions() & fs::perms::all, fs::perms::owner_read | fs::perms::owner_write);
+  for (const char* leftover : {".partial", ".partial-wal", ".partial-shm", "-wal", "-shm"}) {
+    EXPECT_FALSE(fs::exists(backup.string() + leftover)) << leftover;
+  }
+  Result again = Catalogd(dir_.path(), data_dir(), "backup '" + backup.string() + "'");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_THAT(again.out, HasSubstr("exists; give --force"));
+  Result forced = Catalogd(dir_.path(), data_dir(), "backup --force '" + backup.string() + "'");
+  EXPECT_EQ(forced.exit_code, 0) << forced.out;
 
   // One catalogd per data directory; no restore under a running one.
   testing::Daemon second(data_dir(), dir_.path() / "second.log");

@@ -3,7 +3,12 @@
 // SAN, and a token or metadata claiming someone else are all refused.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <openssl/ssl.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "client/client.h"
 #include "server/server.h"
@@ -41,6 +46,8 @@ class TlsTest : public ::testing::Test {
     config.tls_cert = (dir_.path() / "server.crt").string();
     config.tls_key = (dir_.path() / "server.key").string();
     if (mutual) config.client_ca = (dir_.path() / "ca.crt").string();
+    config.trust_domain = "example.org";
+    config.client_namespace = "data";
     auto s = server::CatalogServer::Start(config);
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = *std::move(s);
@@ -160,6 +167,95 @@ TEST_F(TlsTest, EveryBadClientIsRefused) {
   http.set_ca_cert_path((dir_.path() / "ca.crt").c_str());
   http.enable_server_certificate_verification(true);
   EXPECT_FALSE(http.Get("/healthz"));
+}
+
+// Whether a TLS handshake with 127.0.0.1:`port` succeeds for a client that
+// offers at most `max_version` and only `ciphers` (TLS 1.2 and below), with
+// OpenSSL's own security level out of the way.
+bool Handshake(int port, int max_version, const char* ciphers) {
+  std::unique_ptr<SSL_CTX, decltype(&SSL_CTX_free)> ctx(SSL_CTX_new(TLS_client_method()),
+                                                        SSL_CTX_free);
+  SSL_CTX_set_security_level(ctx.get(), 0);
+  SSL_CTX_set_min_proto_version(ctx.get(), TLS1_VERSION);
+  SSL_CTX_set_max_proto_version(ctx.get(), max_version);
+  if (SSL_CTX_set_cipher_list(ctx.get(), ciphers) != 1) return false;
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+    close(fd);
+    return false;
+  }
+  SSL* ssl = SSL_new(ctx.get());
+  SSL_set_fd(ssl, fd);
+  bool ok = SSL_connect(ssl) == 1;
+  SSL_free(ssl);
+  close(fd);
+  return ok;
+}
+
+// The HTTP port took TLS 1.1, CBC-SHA1 and RSA key exchange; it now has
+// gRPC's floor, as the gRPC port does.
+TEST_F(TlsTest, BothPortsHaveTheSameTlsFloor) {
+  Start(/*mutual=*/false);
+  for (int port : {server_->http_port(), server_->grpc_port()}) {
+    SCOPED_TRACE(port);
+    EXPECT_FALSE(Handshake(port, TLS1_1_VERSION, "ALL:@SECLEVEL=0"));
+    EXPECT_FALSE(Handshake(port, TLS1_2_VERSION, "AES128-SHA:AES256-SHA:AES128-GCM-SHA256"));
+    EXPECT_FALSE(Handshake(port, TLS1_2_VERSION, "ECDHE-RSA-AES128-SHA:ECDHE-ECDSA-AES128-SHA"));
+    EXPECT_TRUE(Handshake(port, TLS1_2_VERSION,
+                          "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256"));
+  }
+}
+
+// A key that is not the certificate's was reported as "cannot bind".
+TEST_F(TlsTest, AMismatchedKeyIsNamed) {
+  Pem other = MakeCert(ca_, "other", {"DNS:localhost"});
+  testing::WriteFile(dir_.path() / "server.key", other.key);
+  server::ServerConfig config;
+  config.listen = "127.0.0.1:0";
+  config.http_listen = "127.0.0.1:0";
+  config.data_dir = (dir_.path() / "data").string();
+  config.policies_dir = (testing::SourceDir() / "policies").string();
+  config.tls_cert = (dir_.path() / "server.crt").string();
+  config.tls_key = (dir_.path() / "server.key").string();
+  auto s = server::CatalogServer::Start(config);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.status().message()),
+              HasSubstr("tls-key: is not the private key of the certificate"));
+}
+
+// Any URI SAN ending in /user/admin was admin. SPIFFE IDs are parsed
+// strictly, in the configured trust domain, in the documented shapes only.
+TEST_F(TlsTest, SpiffeLookAlikesAreRefused) {
+  Start(/*mutual=*/true);
+  for (const std::vector<std::string>& sans : std::vector<std::vector<std::string>>{
+           {"URI:spiffe://attacker.example/user/admin"},
+           {"URI:spiffe://example.org/sa/etl-orders?x=/user/admin"},
+           {"URI:spiffe://example.org/sa/etl/../../user/admin"},
+           {"URI:spiffe://example.org/user/admin#x"},
+           {"URI:spiffe://example.org/x/user/admin"},
+           {"URI:spiffe://example.org//user/admin"},
+           {"URI:spiffe://example.org/user/ad%6Din"},
+           {"URI:spiffe://Example.org/user/admin"},
+           {"URI:spiffe://example.org:443/user/admin"},
+           {"URI:https://example.org/user/admin"},
+           {"URI:spiffe://example.org/ns/sandbox/sa/etl-orders"},
+           {"URI:spiffe://example.org/sa/etl", "URI:spiffe://example.org/user/admin"}}) {
+    SCOPED_TRACE(sans.back());
+    Pem cert = MakeCert(ca_, "x", sans);
+    auto r = Ping(&cert);
+    ASSERT_FALSE(r.ok()) << r->principal();
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kUnauthenticated);
+  }
+  Pem ns = MakeCert(ca_, "x", {"URI:spiffe://example.org/ns/sandbox/sa/etl-orders"});
+  EXPECT_THAT(std::string(Ping(&ns).status().message()), HasSubstr("namespace \"sandbox\""));
+  Pem ok = MakeCert(ca_, "x", {"URI:spiffe://example.org/ns/data/sa/etl-orders"});
+  ASSERT_TRUE(Ping(&ok).ok());
+  EXPECT_EQ(Ping(&ok)->principal(), "serviceaccount:etl-orders");
 }
 
 }  // namespace

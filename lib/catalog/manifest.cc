@@ -147,7 +147,8 @@ absl::StatusOr<std::vector<ManifestDocument>> ParseManifest(
                    yaml::ParseDocuments(text, filename,
                                         {.max_bytes = kMaxManifestBytes,
                                          .max_depth = kMaxYamlDepth,
-                                         .max_nodes = kMaxYamlNodes}));
+                                         .max_nodes = kMaxYamlNodes,
+                                         .max_scalar_bytes = kMaxYamlScalarBytes}));
   std::vector<ManifestDocument> docs;
   int index = 0;
   for (const yaml::Node& node : nodes) {

@@ -25,6 +25,7 @@ namespace catalog {
 
 inline constexpr int kMaxYamlDepth = 64;
 inline constexpr size_t kMaxYamlNodes = 100'000;
+inline constexpr size_t kMaxYamlScalarBytes = 1 << 20;
 inline constexpr size_t kMaxManifestBytes = 64 * 1024 * 1024;
 
 struct ManifestDocument {

@@ -5,6 +5,7 @@
 #include <regex>
 #include <set>
 
+#include "lib/util/bounded_regex.h"
 #include "lib/util/strings.h"
 
 namespace catalog::contract {
@@ -370,7 +371,7 @@ std::optional<Semver> ParseSemver(std::string_view v) {
   static const std::regex re("^(\\d+)\\.(\\d+)\\.(\\d+)(-[^+]*)?(\\+.*)?$");
   std::string s(v);
   std::smatch m;
-  if (!std::regex_match(s, m, re)) return std::nullopt;
+  if (!BoundedRegexMatch(s, m, re)) return std::nullopt;
   try {
     return Semver{std::stoll(m[1]), std::stoll(m[2]), std::stoll(m[3]),
                   m[4].str()};

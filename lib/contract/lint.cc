@@ -6,6 +6,7 @@
 #include <regex>
 #include <set>
 
+#include "lib/util/bounded_regex.h"
 #include "lib/util/strings.h"
 
 namespace catalog::contract {
@@ -91,7 +92,7 @@ class Semantics {
         "(\\+([0-9a-zA-Z-]+(\\.[0-9a-zA-Z-]+)*))?$");
     const Node* v = root_.Find("version");
     if (v == nullptr || !v->IsScalar() || v->kind == Node::Kind::kNull) return;
-    if (!std::regex_match(v->text, semver)) {
+    if (!BoundedRegexMatch(v->text, semver)) {
       Add(Severity::kError, "semver", "version", v->pos,
           StrCat("version \"", v->text,
                  "\" is not a semantic version (MAJOR.MINOR.PATCH)"));
@@ -270,7 +271,7 @@ class Semantics {
            {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"}) {
         const Node* b = options->Find(bound);
         if (b == nullptr || !b->IsString()) continue;
-        bool ok = std::regex_search(b->text, type == "time" ? time : date);
+        bool ok = BoundedRegexSearch(b->text, type == "time" ? time : date);
         if (!ok) {
           Add(Severity::kError, "type-options", Child(path, bound), b->pos,
               StrCat(bound, " \"", b->text, "\" is not a ",

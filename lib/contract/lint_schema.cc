@@ -8,6 +8,7 @@
 #include <span>
 
 #include "lib/contract/lint.h"
+#include "lib/util/bounded_regex.h"
 #include "lib/util/strings.h"
 
 namespace catalog::contract {
@@ -184,7 +185,7 @@ class Checker {
 
   void Pattern(const Node& n, const std::string& path, const std::regex& re,
                std::string_view what) {
-    if (n.IsString() && !std::regex_search(n.text, re)) {
+    if (n.IsString() && !BoundedRegexSearch(n.text, re)) {
       Error(n, path, "pattern", StrCat(path, " must be ", what, ", not \"",
                                        n.text, "\""));
     }
@@ -212,7 +213,7 @@ class Checker {
     // never holds.
     static const std::regex re(
         "^[A-Za-z][A-Za-z0-9+.-]*:[^\\s\"<>\\\\^`{|}]*$");
-    if (!std::regex_match(n.text, re)) {
+    if (!BoundedRegexMatch(n.text, re)) {
       Error(n, path, "format",
             StrCat(path, " must be a URI with a scheme, not \"", n.text,
                    "\""));
@@ -226,9 +227,9 @@ class Checker {
   }
   bool DateText(std::string_view t) {
     static const std::regex re("^(\\d{4})-(\\d{2})-(\\d{2})$");
-    std::cmatch m;
+    std::smatch m;
     std::string s(t);
-    if (!std::regex_match(s.c_str(), m, re)) return false;
+    if (!BoundedRegexMatch(s, m, re)) return false;
     return ValidDate(std::stoi(m[1]), std::stoi(m[2]), std::stoi(m[3]));
   }
   void Date(const Node& n, const std::string& path) {
@@ -243,7 +244,7 @@ class Checker {
         "(\\.\\d+)?([Zz]|[+-]([01]\\d|2[0-3]):?[0-5]\\d)$",
         std::regex::icase);
     std::smatch m;
-    if (!std::regex_match(n.text, m, re) || !DateText(m[1].str())) {
+    if (!BoundedRegexMatch(n.text, m, re) || !DateText(m[1].str())) {
       Error(n, path, "format",
             StrCat(path, " must be an RFC 3339 date-time with a time zone, "
                          "not \"", n.text, "\""));
@@ -706,8 +707,8 @@ class Checker {
         "^(?:(?:https?:\\/\\/)?[A-Za-z0-9._\\-\\/]+\\.yaml#)?\\/?"
         "[A-Za-z_][A-Za-z0-9_]*\\/[A-Za-z0-9_-]+"
         "(?:\\/[A-Za-z_][A-Za-z0-9_]*\\/[A-Za-z0-9_-]+)*$");
-    return n.IsString() && (std::regex_search(n.text, shorthand) ||
-                            std::regex_search(n.text, qualified));
+    return n.IsString() && (BoundedRegexSearch(n.text, shorthand) ||
+                            BoundedRegexSearch(n.text, qualified));
   }
 
   // A reference or a non-empty list of references.

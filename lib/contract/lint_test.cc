@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "lib/util/strings.h"
 #include "tests/test_env.h"
 
 namespace catalog::contract {
@@ -212,6 +213,68 @@ TEST(ContractLint, ScalarsAreTypedByYaml12) {
   EXPECT_EQ(r.Find("f")->kind, Node::Kind::kTimestamp);
   EXPECT_EQ(r.Find("g")->integer, 31);
   EXPECT_EQ(r.Find("h")->kind, Node::Kind::kFloat);
+}
+
+TEST(ContractLint, ScalarFormsAreTypedByHand) {
+  struct Want {
+    const char* text;
+    Node::Kind kind;
+  };
+  const Want wants[] = {
+      {"-12", Node::Kind::kInt},       {"+7", Node::Kind::kInt},
+      {"0o17", Node::Kind::kInt},      {"0o18", Node::Kind::kString},
+      {"0xfF", Node::Kind::kInt},      {"0x", Node::Kind::kString},
+      {".5", Node::Kind::kFloat},      {"5.", Node::Kind::kFloat},
+      {"1e5", Node::Kind::kFloat},     {"-1.5E-3", Node::Kind::kFloat},
+      {"1e", Node::Kind::kString},     {"1.2.3", Node::Kind::kString},
+      {".", Node::Kind::kString},      {"-.inf", Node::Kind::kFloat},
+      {".NaN", Node::Kind::kFloat},    {"+.nan", Node::Kind::kString},
+      {"2024-01-02", Node::Kind::kTimestamp},
+      {"2024-1-2T3:04:05", Node::Kind::kTimestamp},
+      {"2024-01-02 10:00:00.25 +01:00", Node::Kind::kTimestamp},
+      {"2024-01-02t10:00:00Z", Node::Kind::kTimestamp},
+      {"2024-01-02T10:00:00 Z", Node::Kind::kTimestamp},
+      {"2024-01-2", Node::Kind::kString},
+      {"2024-01-02T10:00", Node::Kind::kString},
+      {"2024-01-02T10:00:00+1:5", Node::Kind::kString},
+      {"2024-01-02x", Node::Kind::kString},
+  };
+  for (const Want& w : wants) {
+    SCOPED_TRACE(w.text);
+    absl::StatusOr<Document> doc = ParseYaml(StrCat("a: ", w.text, "\n"), "s.yaml");
+    ASSERT_TRUE(doc.ok()) << doc.status();
+    EXPECT_EQ(doc->root.Find("a")->kind, w.kind);
+  }
+}
+
+// A 30,000-digit scalar crashed catalogd: scalars were typed with
+// std::regex, which recurses once per character. Long scalars are typed,
+// and checked by lint, without recursion; scalars have a bound.
+TEST(ContractLint, LongScalarsDoNotOverflowTheStack) {
+  const std::string digits(30000, '1');
+  absl::StatusOr<Document> doc = ParseYaml("foo: " + digits + "\n", "long.yaml");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->root.Find("foo")->kind, Node::Kind::kFloat);
+  doc = ParseYaml("foo: 2024-01-01T00:00:00." + digits + "\n", "long.yaml");
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ(doc->root.Find("foo")->kind, Node::Kind::kTimestamp);
+
+  const std::string big(200000, 'a');
+  std::vector<Finding> f = LintText(
+      "apiVersion: v3.1.0\nkind: DataContract\nid: " + big + "\nversion: " + digits +
+      ".0.0\nstatus: active\ncontractCreatedTs: 2024-01-01T00:00:00." + digits +
+      "Z\nservers:\n  - server: s\n    type: custom\n    location: s3:" + big + "\n");
+  EXPECT_TRUE(HasRule(f, "semver", "version")) << Rules(f);
+
+  doc = ParseYaml("foo: " + std::string(kMaxContractScalarBytes + 1, 'x') + "\n",
+                  "huge.yaml");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("huge.yaml:1:6: scalar longer than"),
+            std::string::npos) << doc.status();
+  // An explicit key ("? KEY"): YAML caps implicit keys at 1024 characters.
+  doc = ParseYaml("? " + std::string(kMaxContractScalarBytes + 1, 'k') + "\n: 1\n", "key.yaml");
+  ASSERT_FALSE(doc.ok());
+  EXPECT_NE(doc.status().message().find("key longer than"), std::string::npos);
 }
 
 }  // namespace

@@ -12,7 +12,8 @@ absl::StatusOr<Document> ParseYaml(std::string_view text,
       yaml::ParseDocuments(text, file,
                            {.max_bytes = kMaxContractBytes,
                             .max_depth = kMaxContractDepth,
-                            .max_nodes = kMaxContractNodes}));
+                            .max_nodes = kMaxContractNodes,
+                            .max_scalar_bytes = kMaxContractScalarBytes}));
   if (docs.empty()) {
     return absl::InvalidArgumentError(StrCat(file, ":1:1: empty document"));
   }

@@ -17,6 +17,7 @@ using yaml::Position;
 inline constexpr size_t kMaxContractBytes = 8 << 20;
 inline constexpr int kMaxContractDepth = 64;
 inline constexpr size_t kMaxContractNodes = 200'000;
+inline constexpr size_t kMaxContractScalarBytes = 256 << 10;
 
 struct Document {
   std::string file;

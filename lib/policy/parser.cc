@@ -377,6 +377,24 @@ class Parser {
     ~Depth() { --d_; }
     int& d_;
   };
+  // A chain of left-associative operators (a + b + c) builds a tree one
+  // level deeper per operator, which evaluating and freeing it recurse
+  // through: each operator counts as a level of nesting.
+  struct Chain {
+    explicit Chain(int& d) : d_(d) {}
+    ~Chain() { d_ -= n_; }
+    void Add() { ++d_, ++n_; }
+    int& d_;
+    int n_ = 0;
+  };
+  // `op` over `left` and `right`, moved in (an initializer list would copy
+  // the whole left subtree at every step of a chain).
+  static Expr Join(Expr op, Expr left, Expr right) {
+    op.children.reserve(2);
+    op.children.push_back(std::move(left));
+    op.children.push_back(std::move(right));
+    return op;
+  }
   absl::Status CheckDepth() {
     if (depth_ > kMaxNesting) {
       return Error(Peek(), StrCat("expression nests deeper than ", kMaxNesting,
@@ -523,7 +541,10 @@ class Parser {
       ASSIGN_OR_RETURN(Expr t, ParseExpr());
       RETURN_IF_ERROR(ExpectWord("else"));
       ASSIGN_OR_RETURN(Expr f, ParseExpr());
-      e.children = {std::move(c), std::move(t), std::move(f)};
+      e.children.reserve(3);
+      e.children.push_back(std::move(c));
+      e.children.push_back(std::move(t));
+      e.children.push_back(std::move(f));
       return e;
     }
     return ParseOr();
@@ -531,22 +552,26 @@ class Parser {
 
   absl::StatusOr<Expr> ParseOr() {
     ASSIGN_OR_RETURN(Expr left, ParseAnd());
+    Chain chain(depth_);
     while (IsPunct("||")) {
       Expr e{.kind = Expr::Kind::kOr, .loc = Next().loc};
+      chain.Add();
+      RETURN_IF_ERROR(CheckDepth());
       ASSIGN_OR_RETURN(Expr right, ParseAnd());
-      e.children = {std::move(left), std::move(right)};
-      left = std::move(e);
+      left = Join(std::move(e), std::move(left), std::move(right));
     }
     return left;
   }
 
   absl::StatusOr<Expr> ParseAnd() {
     ASSIGN_OR_RETURN(Expr left, ParseRelation());
+    Chain chain(depth_);
     while (IsPunct("&&")) {
       Expr e{.kind = Expr::Kind::kAnd, .loc = Next().loc};
+      chain.Add();
+      RETURN_IF_ERROR(CheckDepth());
       ASSIGN_OR_RETURN(Expr right, ParseRelation());
-      e.children = {std::move(left), std::move(right)};
-      left = std::move(e);
+      left = Join(std::move(e), std::move(left), std::move(right));
     }
     return left;
   }
@@ -561,15 +586,13 @@ class Parser {
       if (IsPunct(text)) {
         Expr e{.kind = Expr::Kind::kBinary, .op = op, .loc = Next().loc};
         ASSIGN_OR_RETURN(Expr right, ParseAdd());
-        e.children = {std::move(left), std::move(right)};
-        return e;
+        return Join(std::move(e), std::move(left), std::move(right));
       }
     }
     if (IsIdent("in")) {
       Expr e{.kind = Expr::Kind::kBinary, .op = BinaryOp::kIn, .loc = Next().loc};
       ASSIGN_OR_RETURN(Expr right, ParseAdd());
-      e.children = {std::move(left), std::move(right)};
-      return e;
+      return Join(std::move(e), std::move(left), std::move(right));
     }
     if (IsIdent("has")) {
       SourceLoc loc = Next().loc;
@@ -596,8 +619,7 @@ class Parser {
         object = std::move(get);
         if (result) {
           Expr both{.kind = Expr::Kind::kAnd, .loc = loc};
-          both.children = {std::move(*result), std::move(has)};
-          result = std::move(both);
+          result = Join(std::move(both), std::move(*result), std::move(has));
         } else {
           result = std::move(has);
         }
@@ -632,23 +654,27 @@ class Parser {
 
   absl::StatusOr<Expr> ParseAdd() {
     ASSIGN_OR_RETURN(Expr left, ParseMul());
+    Chain chain(depth_);
     while (IsPunct("+") || IsPunct("-")) {
       BinaryOp op = Peek().text == "+" ? BinaryOp::kAdd : BinaryOp::kSub;
       Expr e{.kind = Expr::Kind::kBinary, .op = op, .loc = Next().loc};
+      chain.Add();
+      RETURN_IF_ERROR(CheckDepth());
       ASSIGN_OR_RETURN(Expr right, ParseMul());
-      e.children = {std::move(left), std::move(right)};
-      left = std::move(e);
+      left = Join(std::move(e), std::move(left), std::move(right));
     }
     return left;
   }
 
   absl::StatusOr<Expr> ParseMul() {
     ASSIGN_OR_RETURN(Expr left, ParseUnary());
+    Chain chain(depth_);
     while (IsPunct("*")) {
       Expr e{.kind = Expr::Kind::kBinary, .op = BinaryOp::kMul, .loc = Next().loc};
+      chain.Add();
+      RETURN_IF_ERROR(CheckDepth());
       ASSIGN_OR_RETURN(Expr right, ParseUnary());
-      e.children = {std::move(left), std::move(right)};
-      left = std::move(e);
+      left = Join(std::move(e), std::move(left), std::move(right));
     }
     return left;
   }

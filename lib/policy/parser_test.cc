@@ -58,6 +58,30 @@ TEST(Parser, DeepNestingIsRefusedNotACrash) {
   EXPECT_FALSE(ParsePolicies(nots, "n.cedar").ok());
 }
 
+// `1 + 1 + ...` with 16,000 terms took 16 s: each operator copied the left
+// subtree. Chains are built by moving, and each operator counts as a level.
+TEST(Parser, OperatorChainsAreLinearAndBounded) {
+  auto chain = [](const std::string& op, int terms) {
+    std::string text = "1";
+    for (int i = 1; i < terms; ++i) text += " " + op + " 1";
+    return text;
+  };
+  for (const std::string op : {"+", "-", "*", "&&", "||"}) {
+    SCOPED_TRACE(op);
+    auto r = ParseExpression(chain(op, 16000));
+    ASSERT_FALSE(r.ok());
+    EXPECT_THAT(Msg(r.status()), HasSubstr("nests deeper than 128"));
+    r = ParseExpression(chain(op, 100));
+    ASSERT_TRUE(r.ok()) << r.status();
+    // Left-associative: the last operator is the root.
+    EXPECT_EQ(r->children.size(), 2u);
+  }
+  // Chains inside parentheses count together.
+  EXPECT_TRUE(ParseExpression("(" + chain("+", 50) + ") + (" + chain("+", 50) + ")").ok());
+  EXPECT_FALSE(
+      ParseExpression(std::string(60, '(') + chain("||", 100) + std::string(60, ')')).ok());
+}
+
 TEST(Parser, StringEscapesAndPatterns) {
   auto e = ParseExpression(R"("a\tb\u{1F600}\"" like "a*\*")");
   ASSERT_TRUE(e.ok()) << e.status();

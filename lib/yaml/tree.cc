@@ -6,7 +6,6 @@
 #include <optional>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
-#include <regex>
 
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
@@ -22,23 +21,105 @@ absl::Status At(std::string_view file, const YAML::Mark& mark,
                                            mark.column + 1, ": ", message));
 }
 
-bool Matches(const std::string& text, const std::regex& re) {
-  return std::regex_match(text, re);
+// The scalar typing below scans each form by hand, in one pass: std::regex
+// recurses once per character, so a long scalar would overflow the stack.
+class Scan {
+ public:
+  explicit Scan(std::string_view text) : t_(text) {}
+  bool Done() const { return i_ == t_.size(); }
+  bool Eat(char c) {
+    if (i_ < t_.size() && t_[i_] == c) return ++i_, true;
+    return false;
+  }
+  bool EatAny(std::string_view set) {
+    if (i_ < t_.size() && set.find(t_[i_]) != std::string_view::npos) {
+      return ++i_, true;
+    }
+    return false;
+  }
+  // Between `min` and `max` characters for which `is` holds.
+  template <typename Pred>
+  bool Run(Pred is, size_t min, size_t max = std::string_view::npos) {
+    size_t n = 0;
+    while (i_ < t_.size() && n < max && is(t_[i_])) ++i_, ++n;
+    return n >= min;
+  }
+  size_t pos() const { return i_; }
+  void Reset(size_t pos) { i_ = pos; }
+
+ private:
+  std::string_view t_;
+  size_t i_ = 0;
+};
+
+bool Digit(char c) { return c >= '0' && c <= '9'; }
+bool OctalDigit(char c) { return c >= '0' && c <= '7'; }
+bool HexDigit(char c) {
+  return Digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool Blank(char c) { return c == ' ' || c == '\t'; }
+
+// [-+]?[0-9]+
+bool IsDecimal(std::string_view t) {
+  Scan s(t);
+  s.EatAny("-+");
+  return s.Run(Digit, 1) && s.Done();
+}
+// 0o[0-7]+ or 0x[0-9a-fA-F]+
+bool IsBased(std::string_view t, char marker, bool (*digit)(char)) {
+  Scan s(t);
+  return s.Eat('0') && s.Eat(marker) && s.Run(digit, 1) && s.Done();
+}
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool IsFloat(std::string_view t) {
+  Scan s(t);
+  s.EatAny("-+");
+  if (s.Eat('.')) {
+    if (!s.Run(Digit, 1)) return false;
+  } else {
+    if (!s.Run(Digit, 1)) return false;
+    if (s.Eat('.')) s.Run(Digit, 0);
+  }
+  if (s.EatAny("eE")) {
+    s.EatAny("-+");
+    if (!s.Run(Digit, 1)) return false;
+  }
+  return s.Done();
+}
+bool IsInf(std::string_view t) {
+  if (!t.empty() && (t[0] == '-' || t[0] == '+')) t.remove_prefix(1);
+  return t == ".inf" || t == ".Inf" || t == ".INF";
+}
+bool IsNan(std::string_view t) {
+  return t == ".nan" || t == ".NaN" || t == ".NAN";
+}
+// YAML 1.1 timestamps: YYYY-MM-DD, or
+// YYYY-M-D(T|t|blanks)H:MM:SS(.frac)?(blanks*(Z|±H(:MM)?))?
+bool IsTimestamp(std::string_view t) {
+  Scan s(t);
+  if (!s.Run(Digit, 4, 4) || !s.Eat('-')) return false;
+  size_t month = s.pos();
+  if (s.Run(Digit, 2, 2) && s.Eat('-') && s.Run(Digit, 2, 2) && s.Done()) {
+    return true;
+  }
+  s.Reset(month);
+  if (!s.Run(Digit, 1, 2) || !s.Eat('-') || !s.Run(Digit, 1, 2)) return false;
+  if (!s.EatAny("Tt") && !s.Run(Blank, 1)) return false;
+  if (!s.Run(Digit, 1, 2) || !s.Eat(':') || !s.Run(Digit, 2, 2) ||
+      !s.Eat(':') || !s.Run(Digit, 2, 2)) {
+    return false;
+  }
+  if (s.Eat('.')) s.Run(Digit, 0);
+  if (s.Done()) return true;
+  s.Run(Blank, 0);
+  if (s.Eat('Z')) return s.Done();
+  if (!s.EatAny("-+") || !s.Run(Digit, 1, 2)) return false;
+  if (s.Eat(':') && !s.Run(Digit, 2, 2)) return false;
+  return s.Done();
 }
 
 // Types a plain scalar by the YAML 1.2 core schema plus 1.1 timestamps.
 void Resolve(Node& node) {
-  static const std::regex kInt("[-+]?[0-9]+");
-  static const std::regex kOctal("0o[0-7]+");
-  static const std::regex kHex("0x[0-9a-fA-F]+");
-  static const std::regex kFloat(
-      "[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  static const std::regex kInf("[-+]?\\.(inf|Inf|INF)");
-  static const std::regex kNan("\\.(nan|NaN|NAN)");
-  static const std::regex kTimestamp(
-      "[0-9]{4}-[0-9]{2}-[0-9]{2}|"
-      "[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt]|[ \\t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}"
-      "(\\.[0-9]*)?([ \\t]*(Z|[-+][0-9]{1,2}(:[0-9]{2})?))?");
   const std::string& t = node.text;
   if (t.empty() || t == "~" || t == "null" || t == "Null" || t == "NULL") {
     node.kind = Node::Kind::kNull;
@@ -47,8 +128,9 @@ void Resolve(Node& node) {
     node.boolean = true;
   } else if (t == "false" || t == "False" || t == "FALSE") {
     node.kind = Node::Kind::kBool;
-  } else if (Matches(t, kInt) || Matches(t, kOctal) || Matches(t, kHex)) {
-    int base = Matches(t, kInt) ? 10 : (t[1] == 'o' ? 8 : 16);
+  } else if (IsDecimal(t) || IsBased(t, 'o', OctalDigit) ||
+             IsBased(t, 'x', HexDigit)) {
+    int base = IsDecimal(t) ? 10 : (t[1] == 'o' ? 8 : 16);
     const char* digits = base == 10 ? t.c_str() : t.c_str() + 2;
     errno = 0;
     long long value = std::strtoll(digits, nullptr, base);
@@ -60,16 +142,16 @@ void Resolve(Node& node) {
       node.integer = value;
       node.number = static_cast<double>(value);
     }
-  } else if (Matches(t, kFloat)) {
+  } else if (IsFloat(t)) {
     node.kind = Node::Kind::kFloat;
     node.number = std::strtod(t.c_str(), nullptr);
-  } else if (Matches(t, kInf)) {
+  } else if (IsInf(t)) {
     node.kind = Node::Kind::kFloat;
     node.number = t[0] == '-' ? -INFINITY : INFINITY;
-  } else if (Matches(t, kNan)) {
+  } else if (IsNan(t)) {
     node.kind = Node::Kind::kFloat;
     node.number = NAN;
-  } else if (Matches(t, kTimestamp)) {
+  } else if (IsTimestamp(t)) {
     node.kind = Node::Kind::kTimestamp;
   } else {
     node.kind = Node::Kind::kString;
@@ -102,6 +184,12 @@ class Builder {
         out.kind = Node::Kind::kNull;
         return absl::OkStatus();
       case YAML::NodeType::Scalar:
+        if (limits_.max_scalar_bytes != 0 &&
+            in.Scalar().size() > limits_.max_scalar_bytes) {
+          return At(file_, in.Mark(),
+                    StrCat("scalar longer than ", limits_.max_scalar_bytes,
+                           " bytes"));
+        }
         out.text = in.Scalar();
         if (in.Tag() == "?") {
           Resolve(out);
@@ -123,6 +211,12 @@ class Builder {
             return At(file_, item.first.Mark(), "mapping keys must be scalars");
           }
           const std::string& key = item.first.Scalar();
+          if (limits_.max_scalar_bytes != 0 &&
+              key.size() > limits_.max_scalar_bytes) {
+            return At(file_, item.first.Mark(),
+                      StrCat("key longer than ", limits_.max_scalar_bytes,
+                             " bytes"));
+          }
           if (out.FindMember(key) != nullptr) {
             return At(file_, item.first.Mark(),
                       StrCat("duplicate key \"", key, "\""));

@@ -10,7 +10,8 @@
 //
 // Hostile input is bounded by the caller's Limits: text over max_bytes,
 // nesting deeper than max_depth, or more than max_nodes nodes in one
-// document after alias expansion (billion laughs) is an InvalidArgument
+// document after alias expansion (billion laughs), or a scalar (or key)
+// longer than max_scalar_bytes, is an InvalidArgument
 // naming file:line:col, as are malformed YAML, non-scalar keys and
 // duplicate keys.
 #pragma once
@@ -28,6 +29,7 @@ struct Limits {
   size_t max_bytes = 0;
   int max_depth = 0;
   size_t max_nodes = 0;
+  size_t max_scalar_bytes = 0;  // 0: bounded by max_bytes alone
 };
 
 struct Position {

@@ -1,5 +1,7 @@
 #include "server/authz/authorizer.h"
 
+#include <utility>
+
 #include "lib/util/metrics.h"
 
 #include <spdlog/spdlog.h>
@@ -195,6 +197,40 @@ bool Authorizer::WaitFor(int64_t revision,
   return changed_.wait_until(lock, deadline, [&] {
     return current()->revision() >= revision;
   });
+}
+
+Authorizer::WaitTicket::WaitTicket(WaitTicket&& other) noexcept
+    : owner_(std::exchange(other.owner_, nullptr)), waiter_(std::move(other.waiter_)) {}
+
+Authorizer::WaitTicket::~WaitTicket() {
+  if (owner_ == nullptr) return;
+  std::lock_guard lock(owner_->waits_mu_);
+  auto it = owner_->waits_.find(waiter_);
+  if (it != owner_->waits_.end() && --it->second <= 0) owner_->waits_.erase(it);
+}
+
+absl::StatusOr<Authorizer::WaitTicket> Authorizer::AdmitWait(int64_t revision,
+                                                             const std::string& waiter) {
+  WaitTicket ticket;
+  if (revision <= 0 || current()->revision() >= revision) return ticket;
+  // Commits reach the store before the snapshot: a revision beyond the
+  // store's head has not been committed, and a caller cannot know it.
+  ASSIGN_OR_RETURN(int64_t head, store_->CatalogRevision());
+  if (revision > head) {
+    return absl::OutOfRangeError(StrCat("min_revision: ", revision,
+                                        " is beyond the catalog's head revision ", head));
+  }
+  std::lock_guard lock(waits_mu_);
+  int& n = waits_[waiter];
+  if (n >= kMaxWaitsPerCaller) {
+    return absl::ResourceExhaustedError(
+        StrCat("min_revision: ", waiter, " already has ", kMaxWaitsPerCaller,
+               " calls waiting for a revision"));
+  }
+  ++n;
+  ticket.owner_ = this;
+  ticket.waiter_ = waiter;
+  return ticket;
 }
 
 Decision Authorizer::Authorize(const policy::Request& request,

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -97,6 +98,29 @@ class Authorizer {
   // Waits until the snapshot reflects `revision`; false at the deadline.
   bool WaitFor(int64_t revision, std::chrono::system_clock::time_point deadline);
 
+  // A caller's place among those waiting for a revision; released when it
+  // is destroyed.
+  class WaitTicket {
+   public:
+    WaitTicket() = default;
+    WaitTicket(WaitTicket&& other) noexcept;
+    WaitTicket& operator=(WaitTicket&&) = delete;
+    ~WaitTicket();
+
+   private:
+    friend class Authorizer;
+    Authorizer* owner_ = nullptr;
+    std::string waiter_;
+  };
+  // Lets `waiter` ("user:alice") wait for `revision` (a caller's
+  // min_revision) before a decision: OK with nothing to hold when the
+  // snapshot has it; OUT_OF_RANGE, naming the head, when it is beyond the
+  // store's head revision (it may never come, and the wait would hold a
+  // thread); RESOURCE_EXHAUSTED when `waiter` already has
+  // kMaxWaitsPerCaller calls waiting. Thread-safe.
+  absl::StatusOr<WaitTicket> AdmitWait(int64_t revision, const std::string& waiter);
+  static constexpr int kMaxWaitsPerCaller = 8;
+
   // Decides on the current snapshot (after waiting for `min_revision`, if
   // non-zero, until `deadline`).
   Decision Authorize(const policy::Request& request, int64_t min_revision,
@@ -150,6 +174,9 @@ class Authorizer {
   bool stopping_ = false;            // guarded by mu_
   std::thread rebuilder_;
   int commit_hook_ = 0;  // the store hook handle
+
+  std::mutex waits_mu_;
+  std::map<std::string, int, std::less<>> waits_;  // guarded by waits_mu_
 };
 
 }  // namespace catalog::authz

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sqlite3.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -92,27 +93,59 @@ absl::StatusOr<BackupInfo> Inspect(const std::string& path) {
   return info;
 }
 
+// Removes a partial copy and the journal files SQLite kept beside it.
+void RemovePartial(const std::string& partial) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+    fs::remove(partial + suffix, ec);
+  }
+}
+
+absl::Status CopyInto(const std::string& db_path, const std::string& partial,
+                      const std::string& to) {
+  // The copy holds every secret hash and audit event: owner-only from the
+  // first byte, whatever the umask.
+  int fd = open(partial.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::UnavailableError(StrCat("cannot create ", partial));
+  fchmod(fd, 0600);
+  close(fd);
+  Db source, dest;
+  RETURN_IF_ERROR(OpenRaw(db_path, SQLITE_OPEN_READONLY, source));
+  RETURN_IF_ERROR(OpenRaw(partial, SQLITE_OPEN_READWRITE, dest));
+  RETURN_IF_ERROR(Copy(source.db, dest.db, StrCat("backup to ", to)));
+  // The copy says WAL like its source; one file needs no write-ahead log
+  // (catalogd turns WAL on again when it opens a restored database).
+  if (sqlite3_exec(dest.db, "PRAGMA journal_mode=DELETE", nullptr, nullptr, nullptr) !=
+      SQLITE_OK) {
+    return absl::UnavailableError(StrCat("backup to ", to, ": ", sqlite3_errmsg(dest.db)));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<BackupInfo> BackupDatabase(const std::string& db_path,
-                                          const std::string& to) {
+                                          const std::string& to, bool overwrite) {
   if (!fs::exists(db_path)) {
     return absl::NotFoundError(StrCat("no database at ", db_path));
   }
+  std::error_code ec;
+  if (!overwrite && fs::exists(fs::symlink_status(to, ec))) {
+    return absl::AlreadyExistsError(
+        StrCat(to, " exists; give --force to replace it"));
+  }
   std::string partial = to + ".partial";
-  fs::remove(partial);
-  {
-    Db source, dest;
-    RETURN_IF_ERROR(OpenRaw(db_path, SQLITE_OPEN_READONLY, source));
-    RETURN_IF_ERROR(OpenRaw(partial, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, dest));
-    RETURN_IF_ERROR(Copy(source.db, dest.db, StrCat("backup to ", to)));
+  RemovePartial(partial);
+  if (absl::Status copied = CopyInto(db_path, partial, to); !copied.ok()) {
+    RemovePartial(partial);
+    return copied;
   }
   absl::StatusOr<BackupInfo> info = Inspect(partial);
   if (!info.ok()) {
-    fs::remove(partial);
+    RemovePartial(partial);
     return info.status();
   }
-  std::error_code ec;
+  for (const char* suffix : {"-wal", "-shm"}) fs::remove(partial + suffix, ec);
   fs::rename(partial, to, ec);
   if (ec) return absl::UnavailableError(StrCat("cannot write ", to, ": ", ec.message()));
   return info;

@@ -18,10 +18,11 @@ struct BackupInfo {
 
 // Copies the database at `db_path` to `to` with SQLite's online backup API:
 // one consistent snapshot, while catalogd keeps serving. The copy is
-// written beside `to` and renamed into place only once `PRAGMA
-// integrity_check` says ok.
+// written beside `to` (mode 0600, one file: no -wal or -shm is left) and
+// renamed into place only once `PRAGMA integrity_check` says ok.
+// ALREADY_EXISTS when `to` exists, unless `overwrite`.
 absl::StatusOr<BackupInfo> BackupDatabase(const std::string& db_path,
-                                          const std::string& to);
+                                          const std::string& to, bool overwrite = false);
 
 // Replaces the database at `db_path` with the backup `from`, after checking
 // the backup (integrity_check, a schema this binary knows). The data

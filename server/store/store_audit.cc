@@ -3,6 +3,7 @@
 // authorization decisions, appended in batches; all chained: each event's
 // hash covers its content and the hash of the event before.
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "lib/util/sha256.h"
 #include "server/store/store_internal.h"
@@ -115,13 +116,15 @@ absl::StatusOr<int64_t> Store::AppendAuditEvents(std::vector<AuditEvent> events)
 }
 
 absl::Status ChainAudit(Connection& db) {
-  ASSIGN_OR_RETURN(Statement * unchained,
-                   db.Prepare("SELECT count(*) FROM audit_events WHERE "
-                              "hash = ''"));
-  ASSIGN_OR_RETURN(bool row, unchained->Step());
-  int64_t missing = row ? unchained->Int(0) : 0;
-  unchained->Reset();
-  if (missing == 0) return absl::OkStatus();
+  // Chaining happens once in a database's life: `audit_chained` in meta
+  // says it did. After that an event without a hash was blanked, not
+  // legacy, and is left for VerifyAudit to report.
+  ASSIGN_OR_RETURN(Statement * done,
+                   db.Prepare("SELECT count(*) FROM meta WHERE key = 'audit_chained'"));
+  ASSIGN_OR_RETURN(bool done_row, done->Step());
+  bool chained_before = done_row && done->Int(0) > 0;
+  done->Reset();
+  if (chained_before) return absl::OkStatus();
   ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db, true));
   ASSIGN_OR_RETURN(Statement * s,
                    db.Prepare(StrCat(kSelectEvent, "ORDER BY seq")));
@@ -134,17 +137,28 @@ absl::Status ChainAudit(Connection& db) {
   ASSIGN_OR_RETURN(Statement * update,
                    db.Prepare("UPDATE audit_events SET prev_hash = ?, hash = ? "
                               "WHERE seq = ?"));
+  // Only the leading run of never-hashed events (written before the chain
+  // existed) is legacy.
   std::string prev = kGenesis;
+  int64_t legacy = 0;
   for (AuditEvent& e : events) {
-    if (e.hash.empty()) {
-      e.prev_hash = prev;
-      e.hash = HashOf(e, prev);
-      update->Bind(1, e.prev_hash);
-      update->Bind(2, e.hash);
-      update->Bind(3, e.seq);
-      RETURN_IF_ERROR(update->Run());
-    }
+    if (!e.hash.empty()) break;
+    e.prev_hash = prev;
+    e.hash = HashOf(e, prev);
+    update->Bind(1, e.prev_hash);
+    update->Bind(2, e.hash);
+    update->Bind(3, e.seq);
+    RETURN_IF_ERROR(update->Run());
     prev = e.hash;
+    ++legacy;
+  }
+  ASSIGN_OR_RETURN(Statement * mark,
+                   db.Prepare("INSERT INTO meta(key, value) VALUES ('audit_chained', ?)"));
+  mark->Bind(1, legacy);
+  RETURN_IF_ERROR(mark->Run());
+  if (legacy > 0) {
+    spdlog::warn("audit log: chained {} events written before the hash chain existed "
+                 "(seq 1 to {})", legacy, legacy);
   }
   return txn.Commit();
 }

@@ -127,13 +127,32 @@ TEST_F(StoreAuditTest, AMutationWhoseEventCannotBeWrittenDoesNotHappen) {
 
 TEST_F(StoreAuditTest, EventsFromBeforeTheChainAreChainedOnOpen) {
   for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(ApplyDataset(name).ok());
+  // A database from before the chain: no hashes, and never chained.
   Tamper("UPDATE audit_events SET prev_hash = '', hash = ''");
+  Tamper("DELETE FROM meta WHERE key = 'audit_chained'");
   Open();
   AuditVerification v = Verify();
   EXPECT_TRUE(v.ok) << v.problem;
   EXPECT_EQ(v.events, 3);
   ASSERT_TRUE(ApplyDataset("d").ok());
   EXPECT_TRUE(Verify().ok);
+}
+
+// catalogd re-chained any event whose hash was blanked while it was
+// stopped, so `audit verify` vouched for altered events. Only a database's
+// legacy prefix is chained, once.
+TEST_F(StoreAuditTest, BlankedHashesAreNotRechained) {
+  for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(ApplyDataset(name).ok());
+  Tamper("UPDATE audit_events SET actor = 'user:nobody', prev_hash = '', hash = '' "
+         "WHERE seq >= 2");
+  Open();
+  AuditVerification v = Verify();
+  EXPECT_FALSE(v.ok);
+  EXPECT_EQ(v.first_bad_seq, 2) << v.problem;
+  // The whole log blanked is not legacy either, once the chain exists.
+  Tamper("UPDATE audit_events SET prev_hash = '', hash = ''");
+  Open();
+  EXPECT_FALSE(Verify().ok);
 }
 
 TEST_F(StoreAuditTest, ListFiltersByActorActionAndTime) {

@@ -382,6 +382,13 @@ absl::StatusOr<int64_t> Store::DeletePrincipal(PrincipalKind kind,
     s->Bind(1, PrincipalKindPrefix(kind));
     s->Bind(2, name);
     RETURN_IF_ERROR(s->Run());
+    // Its tokens die with it, in this transaction.
+    ASSIGN_OR_RETURN(Statement * revoke,
+                     ctx.db.Prepare("UPDATE tokens SET revoked_at = ? WHERE principal = ? "
+                                    "AND revoked_at IS NULL"));
+    revoke->Bind(1, ctx.now);
+    revoke->Bind(2, ref);
+    RETURN_IF_ERROR(revoke->Run());
     RETURN_IF_ERROR(ctx.Audit(StrCat(PrincipalKindPrefix(kind), ".delete"),
                               PrincipalKindName(kind), name,
                               p->status.revision, p->status.revision + 1));
