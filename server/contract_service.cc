@@ -1,5 +1,7 @@
 #include "server/contract_service.h"
 
+#include <algorithm>
+
 #include "lib/catalog/validate.h"
 #include "lib/contract/diff.h"
 #include "lib/contract/lint.h"
@@ -187,6 +189,21 @@ grpc::Status ContractServiceImpl::PutContract(
             stored, bindings,
             [&](const store::StoredContract* latest) -> absl::Status {
               if (latest == nullptr) return absl::OkStatus();
+              // A new version unbinds what the latest bound and it does not:
+              // that takes contract:write on those datasets too (else any
+              // owner could take another's contract away). Checked here,
+              // under the write lock, against the bindings in force.
+              ASSIGN_OR_RETURN(std::vector<store::ContractBinding> bound,
+                               store_->ContractBindings(c.id));
+              for (const store::ContractBinding& old : bound) {
+                bool kept = std::any_of(
+                    bindings.begin(), bindings.end(),
+                    [&](const store::ContractBinding& b) { return b.dataset == old.dataset; });
+                if (!kept) {
+                  RETURN_IF_ERROR(Require(*authorizer_, caller, "contract:write",
+                                          authz::DatasetUid(old.dataset)));
+                }
+              }
               ASSIGN_OR_RETURN(Parsed before, ParseStored(*latest));
               contract::DiffResult d = contract::Diff(before.contract, c);
               diff = ToProto(d, before.contract, c);

@@ -303,6 +303,40 @@ TEST_F(ContractServiceTest, OnlyOwnersRegisterAndPoliciesSeeTheContract) {
   EXPECT_FALSE(ask());
 }
 
+// Issue 12 #11: bob, who owns some dataset, registered a new version of
+// alice's contract bound to his own dataset, which unbound hers.
+TEST_F(ContractServiceTest, ANewVersionMayNotUnbindAnotherOwnersDataset) {
+  ASSERT_TRUE(Put(*alice_, OrdersContract("1.0.0")).ok());
+  v1::ApplyRequest apply;
+  v1::Dataset* d = apply.add_resources()->mutable_dataset();
+  d->mutable_key()->set_namespace_(kNs);
+  d->mutable_key()->set_name("shop.public.bobs");
+  v1::Owner* o = d->mutable_spec()->add_owners();
+  o->set_principal("user:bob");
+  o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
+  ASSERT_TRUE(admin().Call(&v1::CatalogService::Stub::Apply, admin().catalog(), apply).ok());
+  v1::PutContractRequest hijack;
+  std::string doc = OrdersContract("2.0.0", "retired");
+  doc.erase(doc.find("servers:"), doc.find("\nschema:") + 1 - doc.find("servers:"));
+  hijack.set_document(doc);
+  v1::ContractBinding* b = hijack.add_bindings();
+  b->set_object("orders");
+  b->mutable_dataset()->set_namespace_(kNs);
+  b->mutable_dataset()->set_name("shop.public.bobs");
+  auto refused = bob_->Call(&CStub::PutContract, bob_->contracts(), hijack);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied) << refused.status();
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr(kOrders));
+  // Alice's dataset keeps its contract; the owner may move it herself.
+  auto latest = Latest();
+  ASSERT_TRUE(latest.ok());
+  EXPECT_EQ(latest->version(), "1.0.0");
+  ASSERT_EQ(latest->bindings_size(), 1);
+  EXPECT_EQ(latest->bindings(0).dataset().name(), kOrders);
+  auto orders = Orders();
+  ASSERT_TRUE(orders.ok());
+  EXPECT_EQ(orders->contract().id(), "orders");
+}
+
 TEST_F(ContractServiceTest, CheckWriteListsEachViolation) {
   // No contract: nothing to honour.
   auto none = CheckWrite({MakeField("anything", "x", true)});

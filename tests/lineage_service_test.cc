@@ -325,6 +325,38 @@ TEST_F(LineageServiceTest, AJobsOldEdgesLeaveLineageAndADeletedJobLinksNothing) 
   EXPECT_EQ(Ids(*g), (std::set<std::string>{"pg/b"}));
 }
 
+// Issue 12 #7: OpenLineage delivers at least once. A COMPLETE delivered
+// again, or late, after a newer run (even a failed one) retired the edges
+// that run reported, and impact stopped listing downstream datasets.
+TEST_F(LineageServiceTest, LateOrRepeatedCompletesRetireNothingNewer) {
+  const std::string r3 = "33333333-3333-3333-3333-333333333333";
+  const std::string r4 = "44444444-4444-4444-4444-444444444444";
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"a"}, {"b"}, "j")}).ok());
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("START", kRun2, 2, {"a", "c"}, {"b"}, "j"),
+                                  Event("FAIL", kRun2, 3, {"a", "c"}, {"b"}, "j")})
+                  .ok());
+  auto upstream = [&] {
+    auto g = Lineage(*bob_, "pg/b", v1::LINEAGE_DIRECTION_UPSTREAM, 1);
+    EXPECT_TRUE(g.ok()) << g.status();
+    return g.ok() ? Ids(*g) : std::set<std::string>();
+  };
+  const std::set<std::string> live = {"pg/b", "job:etl/j", "pg/a", "pg/c"};
+  ASSERT_EQ(upstream(), live);
+  // R1's COMPLETE again: nothing changes.
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"a"}, {"b"}, "j")}).ok());
+  EXPECT_EQ(upstream(), live);
+  // A run still going keeps what it reported when an older one's COMPLETE
+  // arrives for the first time.
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("START", r3, 6, {"d"}, {"b"}, "j")}).ok());
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", r4, 5, {"a"}, {"b"}, "j")}).ok());
+  std::set<std::string> now = upstream();
+  EXPECT_EQ(now.count("pg/d"), 1u);
+  EXPECT_EQ(now.count("pg/a"), 1u);
+  // R4's completion (the newest terminal event) retires c, last reported
+  // before it and not by it.
+  EXPECT_EQ(now.count("pg/c"), 0u);
+}
+
 TEST_F(LineageServiceTest, NodesTheCallerMayNotReadAreRedacted) {
   json secret = {{"tags", {{"tags", {{{"key", "secret"}, {"value", "true"}}}}}}};
   ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"a"}, {"hidden"}, "j1", secret),

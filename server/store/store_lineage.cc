@@ -31,6 +31,7 @@ class Ingest {
 
   absl::Status Event(const lineage::Event& e) {
     event_ = &e;
+    repeated_ = false;
     if (e.kind == EventKind::kDataset) {
       RETURN_IF_ERROR(Dataset(e.outputs[0], "dataset").status());
       return ctx_.Audit("lineage.ingest", "Dataset",
@@ -61,9 +62,10 @@ class Ingest {
             StrCat("lineage run ", e.job.ToString(), " ", e.run_id)));
       }
     }
-    if (e.kind == EventKind::kRun && e.state == RunState::kComplete &&
+    if (e.kind == EventKind::kRun && e.state == RunState::kComplete && !repeated_ &&
         e.event_time_ms >= job.complete_time_ms) {
-      RETURN_IF_ERROR(Complete(job, e));
+      ASSIGN_OR_RETURN(bool newest, NewestTerminal(job, e));
+      if (newest) RETURN_IF_ERROR(Complete(job, e));
     }
     return ctx_.Audit("lineage.ingest", "Job", e.job.ToString(), 0, 0);
   }
@@ -294,6 +296,8 @@ class Ingest {
     t->Bind(3, state);
     t->Bind(4, e.event_time_ms);
     RETURN_IF_ERROR(t->Run());
+    // OpenLineage delivers at least once: the same transition again.
+    repeated_ = ctx_.db.Changes() == 0;
     // The run's state: a terminal one wins whenever it arrived; else the
     // latest, OTHER only when nothing else was said.
     ASSIGN_OR_RETURN(
@@ -404,8 +408,23 @@ class Ingest {
     return absl::OkStatus();
   }
 
-  // The job's latest complete run: what it did not report is no longer
-  // lineage.
+  // Whether `e` (a terminal event) is no older than every other run's
+  // terminal event: a late COMPLETE must not retire what a newer run
+  // reported, even one that failed.
+  absl::StatusOr<bool> NewestTerminal(const JobRow& job, const lineage::Event& e) {
+    ASSIGN_OR_RETURN(Statement * s,
+                     ctx_.db.Prepare("SELECT max(ended_ms) FROM runs WHERE job_id = ? AND "
+                                     "run_id <> ? AND ended_ms IS NOT NULL"));
+    s->Bind(1, job.id);
+    s->Bind(2, e.run_id);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    bool newest = !row || s->IsNull(0) || e.event_time_ms >= s->Int(0);
+    s->Reset();
+    return newest;
+  }
+
+  // The job's latest complete run: what it did not report, and no run
+  // reported after it finished, is no longer lineage.
   absl::Status Complete(const JobRow& job, const lineage::Event& e) {
     ASSIGN_OR_RETURN(Statement * j,
                      ctx_.db.Prepare("UPDATE jobs SET complete_run_id = ?, "
@@ -417,11 +436,12 @@ class Ingest {
     ASSIGN_OR_RETURN(
         Statement * s,
         ctx_.db.Prepare("UPDATE lineage_edges SET active = 0 WHERE job_id = "
-                        "? AND run_id <> ? AND active = 1 RETURNING "
-                        "dataset_id, output, run_id, first_seen_ms, "
+                        "? AND run_id <> ? AND active = 1 AND last_seen_ms < ? "
+                        "RETURNING dataset_id, output, run_id, first_seen_ms, "
                         "last_seen_ms"));
     s->Bind(1, job.id);
     s->Bind(2, e.run_id);
+    s->Bind(3, e.event_time_ms);
     std::vector<std::pair<int64_t, LineageEdge>> stale;
     while (true) {
       ASSIGN_OR_RETURN(bool row, s->Step());
@@ -440,14 +460,16 @@ class Ingest {
     ASSIGN_OR_RETURN(Statement * c,
                      ctx_.db.Prepare("UPDATE column_edges SET active = 0 "
                                      "WHERE job_id = ? AND run_id <> ? AND "
-                                     "active = 1"));
+                                     "active = 1 AND last_seen_ms < ?"));
     c->Bind(1, job.id);
     c->Bind(2, e.run_id);
+    c->Bind(3, e.event_time_ms);
     return c->Run();
   }
 
   WriteContext& ctx_;
   const lineage::Event* event_ = nullptr;
+  bool repeated_ = false;  // the event's run transition was already recorded
   int datasets_changed_ = 0;
   std::map<DatasetKey, int64_t> ids_;  // datasets only named, by name
 };
