@@ -28,7 +28,10 @@ v1::ListAuditEventsRequest RequestOf(const AuditOptions& o, int64_t after,
 // A change's object revisions ("3 -> 4"), or a decision and the catalog
 // revision it was made at ("deny at 12").
 std::string Outcome(const v1::AuditEventProto& e) {
-  if (!e.decision().empty()) return StrCat(e.decision(), " at ", e.catalog_revision());
+  if (!e.decision().empty()) {
+    return StrCat(e.decision(), " at ", e.catalog_revision(),
+                  e.subject().empty() ? "" : StrCat(" for ", e.subject()));
+  }
   return StrCat(e.before_revision(), " -> ", e.after_revision());
 }
 
@@ -43,6 +46,7 @@ void PrintJson(std::ostream& out, const v1::AuditEventProto& e) {
                         {"afterRevision", e.after_revision()},
                         {"catalogRevision", e.catalog_revision()},
                         {"decision", e.decision()},
+                        {"subject", e.subject()},
                         {"prevHash", e.prev_hash()},
                         {"hash", e.hash()}}
              .dump()

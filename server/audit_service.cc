@@ -72,6 +72,7 @@ grpc::Status AuditServiceImpl::ListAuditEvents(
       out->set_after_revision(e.after_revision);
       out->set_catalog_revision(e.catalog_revision);
       out->set_decision(e.decision);
+      out->set_subject(e.subject);
       out->set_prev_hash(e.prev_hash);
       out->set_hash(e.hash);
       response->set_last_seq(e.seq);

@@ -75,6 +75,8 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.client_namespace = text;
     } else if (key == "audit-decisions") {
       config.audit_decisions = text;
+    } else if (key == "audit-decisions-per-caller") {
+      RETURN_IF_ERROR(integer(config.audit_decisions_per_caller));
     } else if (key == "audit-allow-sample") {
       if (!absl::SimpleAtod(text, &config.audit_allow_sample)) {
         return At(path, value.Mark(), StrCat(key, ": must be a number"));
@@ -118,6 +120,11 @@ absl::Status ValidateConfig(const ServerConfig& c) {
       c.audit_decisions != "all") {
     return absl::InvalidArgumentError(StrCat(
         "audit-decisions: \"", c.audit_decisions, "\" must be off, denies or all"));
+  }
+  if (c.audit_decisions_per_caller < 0) {
+    return absl::InvalidArgumentError(StrCat("audit-decisions-per-caller: ",
+                                             c.audit_decisions_per_caller,
+                                             " must not be negative (0: no cap)"));
   }
   if (!(c.audit_allow_sample >= 0 && c.audit_allow_sample <= 1)) {
     return absl::InvalidArgumentError(

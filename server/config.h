@@ -33,13 +33,16 @@ struct ServerConfig {
   // with denies, also this fraction (0..1) of allows, chosen at random.
   std::string audit_decisions = "denies";
   double audit_allow_sample = 0;
+  // At most this many decision events per caller a minute (0: no cap);
+  // past it, one "decisions.suppressed" event says how many were not kept.
+  int audit_decisions_per_caller = 0;
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written
 // as in the flags: listen, http-listen, data-dir, policies, log-format,
 // log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
 // client-ca, trust-domain, client-namespace, audit-decisions,
-// audit-allow-sample. Unknown keys are an
+// audit-allow-sample, audit-decisions-per-caller. Unknown keys are an
 // error naming the file and line. Fields absent from the file keep the
 // values `base` has.
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,

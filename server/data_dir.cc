@@ -76,7 +76,7 @@ absl::Status PrepareDataDir(const std::string& dir) {
         StrCat("data-dir: cannot make \"", dir, "\" private: ", std::strerror(errno)));
   }
   for (const char* name : {"catalog.db", "catalog.db-wal", "catalog.db-shm", "catalog.lock",
-                           "admin.token"}) {
+                           "admin.token", "audit-pending.jsonl"}) {
     std::string path = (fs::path(dir) / name).string();
     struct stat f {};
     if (::lstat(path.c_str(), &f) != 0) continue;

@@ -148,6 +148,9 @@ int main(int argc, char** argv) {
   auto* audit_decisions = app.add_option(
       "--audit-decisions", flags.audit_decisions,
       "authorization decisions written to the audit log: off, denies (default) or all");
+  auto* audit_per_caller = app.add_option(
+      "--audit-decisions-per-caller", flags.audit_decisions_per_caller,
+      "at most this many decision events per caller a minute (0: no cap)");
   auto* audit_allow_sample = app.add_option(
       "--audit-allow-sample", flags.audit_allow_sample,
       "with --audit-decisions denies: also this fraction (0..1) of allows");
@@ -190,6 +193,9 @@ int main(int argc, char** argv) {
   if (client_namespace->count()) config.client_namespace = flags.client_namespace;
   if (audit_decisions->count()) config.audit_decisions = flags.audit_decisions;
   if (audit_allow_sample->count()) config.audit_allow_sample = flags.audit_allow_sample;
+  if (audit_per_caller->count()) {
+    config.audit_decisions_per_caller = flags.audit_decisions_per_caller;
+  }
   if (absl::Status valid = catalog::server::ValidateConfig(config);
       !valid.ok()) {
     std::cerr << "catalogd: " << valid.message() << "\n";

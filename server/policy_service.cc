@@ -12,6 +12,23 @@
 namespace catalog::server {
 namespace {
 
+// Longer entity ids are refused: no catalog name is longer (a dataset is
+// namespace/name, each at most kMaxNameBytes), and each id asked about may
+// become a decision event.
+constexpr size_t kMaxEntityIdBytes = 4096;
+
+// Whether `caller` may ask for a decision about `principal` doing `action`:
+// a token limited to some actions asks only about those; asking about
+// anyone but yourself takes Action::"authorize:others" (query engines and
+// gateways asking on behalf of their users).
+absl::Status MayAskAbout(const authz::Authorizer& authorizer, const std::string& caller,
+                         const policy::EntityUid& principal, std::string_view action) {
+  RETURN_IF_ERROR(RequireTokenAllows(caller, action));
+  absl::StatusOr<policy::EntityUid> self = authz::PrincipalUid(caller);
+  if (self.ok() && *self == principal) return absl::OkStatus();
+  return Require(authorizer, caller, "authorize:others", CatalogRoot());
+}
+
 
 absl::StatusOr<policy::EntityUid> Entity(std::string_view field,
                                          const std::string& text,
@@ -19,7 +36,15 @@ absl::StatusOr<policy::EntityUid> Entity(std::string_view field,
   if (is_action && text.find("::") == std::string::npos && !text.empty()) {
     return authz::ActionUid(text);
   }
+  if (text.size() > kMaxEntityIdBytes + 256) {
+    return absl::InvalidArgumentError(
+        StrCat(field, ": longer than ", kMaxEntityIdBytes + 256, " bytes"));
+  }
   absl::StatusOr<policy::EntityUid> uid = policy::ParseEntityUid(text);
+  if (uid.ok() && uid->id.size() > kMaxEntityIdBytes) {
+    return absl::InvalidArgumentError(
+        StrCat(field, ": the entity id is longer than ", kMaxEntityIdBytes, " bytes"));
+  }
   if (!uid.ok()) {
     return absl::InvalidArgumentError(
         StrCat(field, ": \"", text, "\" is not an entity such as ",
@@ -116,9 +141,10 @@ grpc::Status PolicyServiceImpl::Authorize(grpc::ServerContext* context,
                                           v1::AuthorizeResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
+    RETURN_IF_ERROR(MayAskAbout(*authorizer_, caller, r.principal, r.action.id));
     ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
     authz::Decision d =
-        authorizer_->Authorize(r, request->min_revision(), DeadlineOf(*context));
+        authorizer_->Authorize(r, request->min_revision(), DeadlineOf(*context), caller);
     ToProto(d, response);
     return absl::OkStatus();
   });
@@ -150,8 +176,12 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
         return absl::InvalidArgumentError(
             StrCat("requests[", i, "].", MessageOf(r.status())));
       }
+      if (absl::Status may = MayAskAbout(*authorizer_, caller, r->principal, r->action.id);
+          !may.ok()) {
+        return absl::Status(may.code(), StrCat("requests[", i, "]: ", MessageOf(may)));
+      }
       ToProto(authorizer_->Recorded(authz::DecisionOf(s->Authorize(*r, s->entities()), s),
-                                    *r),
+                                    *r, caller),
               response->add_responses());
     }
     return absl::OkStatus();
@@ -166,13 +196,14 @@ grpc::Status PolicyServiceImpl::AuthorizeRead(
                      Entity("principal", request->principal(), false));
     DatasetKey key{request->dataset().namespace_(), request->dataset().name()};
     ASSIGN_OR_RETURN(policy::Value ctx, Context(request->context_json()));
+    RETURN_IF_ERROR(MayAskAbout(*authorizer_, caller, principal, "read"));
     ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
     std::vector<std::string> columns(request->columns().begin(),
                                      request->columns().end());
     std::vector<authz::ColumnDecision> decisions;
     authz::Decision d = authorizer_->AuthorizeRead(
         principal, key, columns, ctx, request->min_revision(),
-        DeadlineOf(*context), &decisions);
+        DeadlineOf(*context), &decisions, caller);
     ToProto(d, response->mutable_dataset());
     for (const authz::ColumnDecision& c : decisions) {
       v1::ColumnDecision* out = response->add_columns();
@@ -275,6 +306,7 @@ grpc::Status PolicyServiceImpl::Explain(grpc::ServerContext* context,
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", CatalogRoot()));
     ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
+    RETURN_IF_ERROR(MayAskAbout(*authorizer_, caller, r.principal, r.action.id));
     std::vector<authz::PolicyTrace> trace;
     authz::Decision d = authorizer_->Explain(r, &trace);
     ToProto(d, response->mutable_decision());

@@ -373,8 +373,12 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   ASSIGN_OR_RETURN(authz::DecisionAudit decision_audit,
                    authz::ParseDecisionAudit(config.audit_decisions));
   impl->decisions = std::make_unique<authz::DecisionLog>(
-      impl->store.get(), authz::DecisionLogOptions{.mode = decision_audit,
-                                                   .allow_sample = config.audit_allow_sample});
+      impl->store.get(),
+      authz::DecisionLogOptions{
+          .mode = decision_audit,
+          .allow_sample = config.audit_allow_sample,
+          .max_per_caller = config.audit_decisions_per_caller,
+          .spill_path = (fs::path(config.data_dir) / "audit-pending.jsonl").string()});
   ASSIGN_OR_RETURN(impl->authorizer,
                    authz::Authorizer::Create(impl->store.get(), policy_files));
   impl->authorizer->SetDecisionLog(impl->decisions.get());

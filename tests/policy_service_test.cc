@@ -142,7 +142,7 @@ TEST_F(PolicyServiceTest, DefaultPoliciesLetOwnersWriteAndEveryoneRead) {
 }
 
 TEST_F(PolicyServiceTest, AuthorizeAnswersWithReasonsAndRevision) {
-  auto r = Ask(*bob_, "User::\"alice\"", "read", kOrders);
+  auto r = Ask(*admin_, "User::\"alice\"", "read", kOrders);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->decision(), v1::DECISION_ALLOW);
   ASSERT_EQ(r->reasons_size(), 1);
@@ -152,6 +152,62 @@ TEST_F(PolicyServiceTest, AuthorizeAnswersWithReasonsAndRevision) {
   EXPECT_EQ(r->decision(), v1::DECISION_DENY);
   EXPECT_EQ(Ask(*bob_, "alice", "read", kOrders).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// Issue 12 #10/#13: bob could ask what alice may do (and his question was
+// recorded as hers). Asking about anyone else takes authorize:others,
+// which the default policies give admins and Group::"authorizers".
+TEST_F(PolicyServiceTest, AskingAboutSomeoneElseTakesAuthorizeOthers) {
+  auto refused = Ask(*bob_, "User::\"alice\"", "read", kOrders);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("authorize:others"));
+  v1::AuthorizeReadRequest read;
+  read.set_principal("User::\"alice\"");
+  read.mutable_dataset()->set_namespace_("pg://db");
+  read.mutable_dataset()->set_name("orders");
+  EXPECT_EQ(PolicyCall(&PStub::AuthorizeRead, *bob_, read).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::BatchAuthorizeRequest batch;
+  v1::AuthorizeRequest* own = batch.add_requests();
+  own->set_principal("User::\"bob\"");
+  own->set_action("read");
+  own->set_resource(kOrders);
+  *batch.add_requests() = *own;
+  batch.mutable_requests(1)->set_principal("User::\"alice\"");
+  auto batched = PolicyCall(&PStub::BatchAuthorize, *bob_, batch);
+  EXPECT_EQ(batched.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(batched.status().message()), HasSubstr("requests[1]"));
+  // A gateway in Group::"authorizers" asks on its users' behalf.
+  v1::ApplyRequest gateway;
+  v1::Principal* g = gateway.add_resources()->mutable_principal();
+  g->set_kind(v1::PRINCIPAL_KIND_GROUP);
+  g->set_name("authorizers");
+  v1::Principal* trino = gateway.add_resources()->mutable_principal();
+  trino->set_kind(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT);
+  trino->set_name("trino");
+  trino->mutable_spec()->add_groups("authorizers");
+  ASSERT_TRUE(admin_->Call(&Stub::Apply, admin_->catalog(), gateway).ok());
+  auto trino_client = Connect(Issue("serviceaccount:trino"));
+  auto r = Ask(*trino_client, "User::\"alice\"", "read", kOrders);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->decision(), v1::DECISION_ALLOW);
+  EXPECT_TRUE(PolicyCall(&PStub::AuthorizeRead, *trino_client, read).ok());
+  // Ids longer than any catalog name are refused, not recorded.
+  auto long_id = Ask(*bob_, "User::\"bob\"", "read",
+                     "Dataset::\"" + std::string(5000, 'x') + "\"");
+  EXPECT_EQ(long_id.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(long_id.status().message()), HasSubstr("resource: "));
+  // A token limited to catalog:read may not ask about writes.
+  v1::CreateTokenRequest limited;
+  limited.set_principal("user:bob");
+  limited.add_actions("read");
+  auto t = admin_->Call(&v1::TokenService::Stub::CreateToken, admin_->tokens(), limited);
+  ASSERT_TRUE(t.ok()) << t.status();
+  auto bob_read = Connect(t->secret());
+  EXPECT_TRUE(Ask(*bob_read, "User::\"bob\"", "read", kOrders).ok());
+  auto write = Ask(*bob_read, "User::\"bob\"", "write", kOrders);
+  EXPECT_EQ(write.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(write.status().message()), HasSubstr("limited to read"));
 }
 
 TEST_F(PolicyServiceTest, PolicyVersionsAreValidatedVersionedAndExplained) {
@@ -225,7 +281,7 @@ TEST_F(PolicyServiceTest, BatchAuthorizeAnswersInOrder) {
     r->set_action("write");
     r->set_resource(kOrders);
   }
-  auto resp = PolicyCall(&PStub::BatchAuthorize, *bob_, batch);
+  auto resp = PolicyCall(&PStub::BatchAuthorize, *admin_, batch);
   ASSERT_TRUE(resp.ok()) << resp.status();
   ASSERT_EQ(resp->responses_size(), 3);
   EXPECT_EQ(resp->responses(0).decision(), v1::DECISION_ALLOW);
@@ -234,7 +290,7 @@ TEST_F(PolicyServiceTest, BatchAuthorizeAnswersInOrder) {
 }
 
 TEST_F(PolicyServiceTest, ARevokedPermissionIsNeverGrantedAfterTheRevokeReturns) {
-  ASSERT_EQ(Ask(*bob_, "User::\"alice\"", "write", kOrders)->decision(),
+  ASSERT_EQ(Ask(*admin_, "User::\"alice\"", "write", kOrders)->decision(),
             v1::DECISION_ALLOW);
   // Concurrent writes keep the snapshot rebuilding while we check.
   std::atomic<bool> stop{false};
@@ -254,7 +310,7 @@ TEST_F(PolicyServiceTest, ARevokedPermissionIsNeverGrantedAfterTheRevokeReturns)
   ASSERT_TRUE(admin_->Call(&Stub::Apply, admin_->catalog(), revoke).ok());
   int allowed = 0;
   for (int i = 0; i < 1000; ++i) {
-    auto r = Ask(*bob_, "User::\"alice\"", "write", kOrders);
+    auto r = Ask(*admin_, "User::\"alice\"", "write", kOrders);
     ASSERT_TRUE(r.ok());
     allowed += r->decision() == v1::DECISION_ALLOW;
   }

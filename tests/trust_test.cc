@@ -217,6 +217,16 @@ class DecisionAuditTest : public ::testing::Test {
     auto bob = server_.As("user:bob");
     ASSERT_TRUE(bob.ok());
     bob_ = *std::move(bob);
+    // Bob runs a gateway: he asks on others' behalf (authorize:others).
+    v1::ApplyRequest gateway;
+    v1::Principal* g = gateway.add_resources()->mutable_principal();
+    g->set_kind(v1::PRINCIPAL_KIND_GROUP);
+    g->set_name("authorizers");
+    v1::Principal* b = gateway.add_resources()->mutable_principal();
+    b->set_kind(v1::PRINCIPAL_KIND_USER);
+    b->set_name("bob");
+    b->mutable_spec()->add_groups("authorizers");
+    ASSERT_TRUE(admin().Call(&v1::CatalogService::Stub::Apply, admin().catalog(), gateway).ok());
     v1::ApplyRequest req;
     v1::Dataset* d = req.add_resources()->mutable_dataset();
     d->mutable_key()->set_namespace_("pg");
@@ -282,7 +292,10 @@ TEST_F(DecisionAuditTest, DeniesAreRecordedByDefaultAndAllowsAreNot) {
   EXPECT_EQ(denies[0].target_kind(), "Dataset");
   EXPECT_EQ(denies[0].target(), "pg/orders");
   EXPECT_GT(denies[0].catalog_revision(), 0);
-  EXPECT_EQ(denies[1].actor(), "user:mallory");
+  EXPECT_EQ(denies[0].subject(), "");
+  // Who asked, and whom it was about.
+  EXPECT_EQ(denies[1].actor(), "user:bob");
+  EXPECT_EQ(denies[1].subject(), "user:mallory");
   EXPECT_EQ(denies[1].action(), "read");
   EXPECT_LT(denies[0].seq(), denies[1].seq());
   EXPECT_TRUE(Decisions("allow").empty());
@@ -298,9 +311,11 @@ TEST_F(DecisionAuditTest, AllRecordsAllowsToo) {
   EXPECT_TRUE(Ask("User::\"alice\"", "write"));
   std::vector<v1::AuditEventProto> allows = Decisions("allow");
   std::set<std::string> seen;
-  for (const auto& e : allows) seen.insert(e.actor() + " " + e.action() + " " + e.target());
-  EXPECT_TRUE(seen.count("user:bob catalog:read pg/orders")) << allows.size();
-  EXPECT_TRUE(seen.count("user:alice write pg/orders"));
+  for (const auto& e : allows) {
+    seen.insert(e.actor() + " " + e.action() + " " + e.target() + " " + e.subject());
+  }
+  EXPECT_TRUE(seen.count("user:bob catalog:read pg/orders ")) << allows.size();
+  EXPECT_TRUE(seen.count("user:bob write pg/orders user:alice"));
   EXPECT_FALSE(Ask("User::\"mallory\"", "read"));
   EXPECT_EQ(Decisions("deny").size(), 1u);
 }
@@ -319,7 +334,7 @@ TEST_F(DecisionAuditTest, AllowsCanBeSampled) {
     ASSERT_TRUE(r.ok()) << r.status();
   }
   size_t sampled = 0;
-  for (const auto& e : Decisions("allow")) sampled += e.actor() == "user:alice";
+  for (const auto& e : Decisions("allow")) sampled += e.subject() == "user:alice";
   EXPECT_GT(sampled, 140u);  // 200 expected; sd 10
   EXPECT_LT(sampled, 260u);
 }

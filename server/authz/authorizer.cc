@@ -235,18 +235,19 @@ absl::StatusOr<Authorizer::WaitTicket> Authorizer::AdmitWait(int64_t revision,
 
 Decision Authorizer::Authorize(const policy::Request& request,
                                int64_t min_revision,
-                               std::chrono::system_clock::time_point deadline) {
+                               std::chrono::system_clock::time_point deadline,
+                               std::string_view asker) {
   if (!ready()) {
-    return Recorded(Denied(kStillLoading, -1), request);
+    return Recorded(Denied(kStillLoading, -1), request, asker);
   }
   if (min_revision > 0 && !WaitFor(min_revision, deadline)) {
     return Recorded(Denied(StrCat("the catalog did not reach revision ", min_revision,
                                   " before the deadline"),
                            current()->revision()),
-                    request);
+                    request, asker);
   }
   std::shared_ptr<const Snapshot> s = current();
-  return Recorded(DecisionOf(s->Authorize(request, s->entities()), s), request);
+  return Recorded(DecisionOf(s->Authorize(request, s->entities()), s), request, asker);
 }
 
 absl::Status Authorizer::RecordDecision(const std::string& principal,
@@ -254,7 +255,7 @@ absl::Status Authorizer::RecordDecision(const std::string& principal,
                                         const policy::EntityUid& resource, bool allow,
                                         int64_t revision) const {
   if (log_ == nullptr || !log_->Wants(allow)) return absl::OkStatus();
-  return log_->Record(principal, action, resource, allow, revision);
+  return log_->Record(principal, principal, action, resource, allow, revision);
 }
 
 bool Authorizer::FlushDecisions(std::chrono::system_clock::time_point deadline) const {
@@ -263,11 +264,15 @@ bool Authorizer::FlushDecisions(std::chrono::system_clock::time_point deadline) 
                      (deadline - std::chrono::system_clock::now()));
 }
 
-Decision Authorizer::Recorded(Decision d, const policy::Request& request) const {
+Decision Authorizer::Recorded(Decision d, const policy::Request& request,
+                              std::string_view asker) const {
   // Most decisions are not recorded: decide that before building the event.
   if (log_ == nullptr || !log_->Wants(d.allow)) return d;
-  absl::Status recorded = log_->Record(PrincipalName(request.principal), request.action.id,
-                                       request.resource, d.allow, d.revision);
+  std::string subject = PrincipalName(request.principal);
+  std::string actor = asker.empty() ? subject : std::string(asker);
+  absl::Status recorded = log_->Record(std::move(actor), std::move(subject),
+                                       request.action.id, request.resource, d.allow,
+                                       d.revision);
   if (recorded.ok()) return d;
   return {.allow = false, .revision = d.revision,
           .denial = std::string(MessageOf(recorded))};
@@ -277,7 +282,7 @@ Decision Authorizer::AuthorizeRead(
     const policy::EntityUid& principal, const DatasetKey& dataset,
     const std::vector<std::string>& columns, const policy::Value& context,
     int64_t min_revision, std::chrono::system_clock::time_point deadline,
-    std::vector<ColumnDecision>* column_decisions) {
+    std::vector<ColumnDecision>* column_decisions, std::string_view asker) {
   if (!ready() || (min_revision > 0 && !WaitFor(min_revision, deadline))) {
     for (const std::string& c : columns) {
       column_decisions->push_back({.column = c});
@@ -288,7 +293,8 @@ Decision Authorizer::AuthorizeRead(
                            current()->revision()),
                     {.principal = principal,
                      .action = ActionUid("read"),
-                     .resource = DatasetUid(dataset)});
+                     .resource = DatasetUid(dataset)},
+                    asker);
   }
   std::shared_ptr<const Snapshot> s = current();
   policy::Request request{.principal = principal,
@@ -343,7 +349,7 @@ Decision Authorizer::AuthorizeRead(
     column_decisions->push_back(std::move(cd));
   }
   bool allowed = overall.allow;
-  Decision recorded = Recorded(std::move(overall), request);
+  Decision recorded = Recorded(std::move(overall), request, asker);
   if (allowed && !recorded.allow) {  // not recorded: no column is given either
     for (ColumnDecision& cd : *column_decisions) {
       cd.access = ColumnAccess::kDeny;

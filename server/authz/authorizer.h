@@ -123,8 +123,11 @@ class Authorizer {
 
   // Decides on the current snapshot (after waiting for `min_revision`, if
   // non-zero, until `deadline`).
+  // `asker` ("user:gateway") is who asked, when not the request's principal;
+  // decision events name both.
   Decision Authorize(const policy::Request& request, int64_t min_revision,
-                     std::chrono::system_clock::time_point deadline);
+                     std::chrono::system_clock::time_point deadline,
+                     std::string_view asker = "");
 
   // A read of `columns` of a dataset: the dataset-level decision for
   // Action::"read", and per column allow, deny, or mask (a satisfied permit
@@ -134,7 +137,8 @@ class Authorizer {
                          const std::vector<std::string>& columns,
                          const policy::Value& context, int64_t min_revision,
                          std::chrono::system_clock::time_point deadline,
-                         std::vector<ColumnDecision>* column_decisions);
+                         std::vector<ColumnDecision>* column_decisions,
+                         std::string_view asker = "");
 
   // Every policy's part in the decision.
   Decision Explain(const policy::Request& request,
@@ -149,8 +153,10 @@ class Authorizer {
   absl::Status RecordDecision(const std::string& principal, std::string_view action,
                               const policy::EntityUid& resource, bool allow,
                               int64_t revision) const;
-  // `d` for `request`, recorded; a deny saying why if it could not be.
-  Decision Recorded(Decision d, const policy::Request& request) const;
+  // `d` for `request` (asked by `asker`, "" for its principal), recorded; a
+  // deny saying why if it could not be.
+  Decision Recorded(Decision d, const policy::Request& request,
+                    std::string_view asker = "") const;
   // Waits until the decisions recorded so far are in the audit log; false
   // at the deadline.
   bool FlushDecisions(std::chrono::system_clock::time_point deadline) const;

@@ -129,7 +129,8 @@ std::vector<Entity> ActionEntities() {
   group("data", {"read", "write"});
   group("catalog", {"catalog:read", "catalog:write"});
   group("governance",
-        {"policy:write", "contract:write", "lineage:write", "audit:read"});
+        {"policy:write", "contract:write", "lineage:write", "audit:read",
+         "authorize:others"});
   return out;
 }
 

@@ -8,9 +8,17 @@
 // Bounded and fail closed: at most `max_pending` events wait; when that
 // many do (the store cannot keep up, or cannot write at all), Record waits
 // up to `wait` for room and then refuses, and the caller must not give the
-// decision. Events already queued are kept and retried until written; a
+// decision. When events could not be written for `wait` (a locked or full
+// database), every decision is withheld until they are. Events already
+// queued are kept and retried until written; those still unwritten at
+// shutdown go to a spill file and into the chain at the next start. A
 // crash loses at most the batch being written (mutations, written in their
 // own transaction, lose nothing).
+//
+// An operator may cap the events of one caller (`max_per_caller` in each
+// `cap_window`): past the cap, a caller's decisions are still answered but
+// not recorded one by one; one "decisions.suppressed" event per caller and
+// window says how many were not, so nothing vanishes silently.
 //
 // Thread-safe.
 #pragma once
@@ -18,6 +26,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -40,6 +49,11 @@ struct DecisionLogOptions {
   double allow_sample = 0;  // with kDenies: this fraction of allows too (0..1)
   size_t max_pending = 65536;
   std::chrono::milliseconds wait{2000};  // for room in the queue; at shutdown
+  int max_per_caller = 0;                 // events per caller per window; 0: no cap
+  // Where events that cannot be written by shutdown are kept (JSON lines,
+  // 0600) and taken from at the next start; "" keeps none.
+  std::string spill_path;
+  std::chrono::milliseconds cap_window{60000};
 };
 
 class DecisionLog {
@@ -53,10 +67,12 @@ class DecisionLog {
   // roll for allows happens here): callers skip building the event if not.
   bool Wants(bool allow) const;
 
-  // Queues the event of a decision `Wants` said to record: `principal`
+  // Queues the event of a decision `Wants` said to record: `subject`
   // ("user:alice") was allowed or denied `action` on `resource`, decided on
-  // the snapshot of `revision`. UNAVAILABLE if the queue stayed full.
-  absl::Status Record(std::string principal, std::string_view action,
+  // the snapshot of `revision`, asked by `actor` (the caller; the subject
+  // too when it asked about itself). UNAVAILABLE if the queue stayed full.
+  // OK without queueing when the actor is over its cap (counted instead).
+  absl::Status Record(std::string actor, std::string subject, std::string_view action,
                       const policy::EntityUid& resource, bool allow, int64_t revision);
 
   // Waits until every event queued before the call is in the store, or the
@@ -65,6 +81,20 @@ class DecisionLog {
 
  private:
   void WriteLoop();
+  // Whether `actor` may record one more event in its window; counts it, or
+  // counts it suppressed. Queues the summary of a window that ended.
+  bool Admit(const std::string& actor, std::chrono::steady_clock::time_point now);
+  // Queues the summaries of windows that ended with suppressed events.
+  void SweepWindows(std::chrono::steady_clock::time_point now);
+  void QueueSummary(const std::string& actor, int64_t suppressed);
+  absl::Status Spill(const std::vector<store::AuditEvent>& events);
+  void Unspill();  // queues what the last shutdown spilled
+
+  struct Window {
+    std::chrono::steady_clock::time_point start;
+    int recorded = 0;
+    int64_t suppressed = 0;
+  };
 
   store::Store* store_;
   const DecisionLogOptions options_;
@@ -77,6 +107,10 @@ class DecisionLog {
   uint64_t queued_ = 0;      // guarded by mu_: events ever queued
   uint64_t stored_ = 0;      // guarded by mu_: events ever written (or given up)
   bool stopping_ = false;    // guarded by mu_
+  std::map<std::string, Window> windows_;  // guarded by mu_; by actor
+  // When the oldest event not yet written was first tried (zero: none).
+  std::chrono::steady_clock::time_point unwritten_since_;  // guarded by mu_
+  bool spilled_ = false;  // the writer's: the spill file is queued
   std::thread writer_;
 };
 

@@ -63,7 +63,7 @@ TEST(DecisionLog, EventsFromManyThreadsAreChainedInOrder) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 250; ++i) {
         std::string who = StrCat("user:u", t);
-        ASSERT_TRUE(log.Record(who, "read", kOrders, i % 2 == 0, 7).ok());
+        ASSERT_TRUE(log.Record(who, who, "read", kOrders, i % 2 == 0, 7).ok());
       }
     });
   }
@@ -95,8 +95,9 @@ TEST(DecisionLog, EventsFromManyThreadsAreChainedInOrder) {
   EXPECT_TRUE(store->VerifyAudit()->ok);
 }
 
-TEST(DecisionLog, WhenEventsCannotBeWrittenDecisionsAreWithheld) {
-  testing::TempDir dir;
+// A store whose database is full to its last page: it refuses every write,
+// audit events included.
+std::unique_ptr<store::Store> FullStore(const testing::TempDir& dir) {
   int64_t base = 0;
   {
     auto store = OpenStore(dir);
@@ -117,7 +118,7 @@ TEST(DecisionLog, WhenEventsCannotBeWrittenDecisionsAreWithheld) {
     r.dataset.spec.description = std::string(8000, 'x');
     full = store->Apply({r}, "user:admin", false).status();
   }
-  ASSERT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
+  EXPECT_EQ(full.code(), absl::StatusCode::kResourceExhausted) << full;
   for (size_t batch : {50, 1}) {
     absl::Status more;
     for (int n = 0; more.ok() && n < 100000; ++n) {
@@ -125,8 +126,14 @@ TEST(DecisionLog, WhenEventsCannotBeWrittenDecisionsAreWithheld) {
                                           batch, {.actor = "user:filler", .decision = "deny"}))
                  .status();
     }
-    ASSERT_EQ(more.code(), absl::StatusCode::kResourceExhausted) << more;
+    EXPECT_EQ(more.code(), absl::StatusCode::kResourceExhausted) << more;
   }
+  return store;
+}
+
+TEST(DecisionLog, WhenEventsCannotBeWrittenDecisionsAreWithheld) {
+  testing::TempDir dir;
+  auto store = FullStore(dir);
   auto before = store->ListAudit(store::AuditFilter{.limit = 100000});
   ASSERT_TRUE(before.ok());
 
@@ -134,9 +141,9 @@ TEST(DecisionLog, WhenEventsCannotBeWrittenDecisionsAreWithheld) {
                                 .max_pending = 3,
                                 .wait = std::chrono::milliseconds(200)});
   for (int i = 0; i < 3; ++i) {
-    EXPECT_TRUE(log.Record("user:bob", "write", kOrders, false, 1).ok());
+    EXPECT_TRUE(log.Record("user:bob", "user:bob", "write", kOrders, false, 1).ok());
   }
-  absl::Status refused = log.Record("user:bob", "write", kOrders, false, 1);
+  absl::Status refused = log.Record("user:bob", "user:bob", "write", kOrders, false, 1);
   EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(std::string(refused.message()), HasSubstr("the decision is withheld"));
   EXPECT_FALSE(log.Flush(Steady::now() + std::chrono::milliseconds(100)));
@@ -144,6 +151,76 @@ TEST(DecisionLog, WhenEventsCannotBeWrittenDecisionsAreWithheld) {
   auto after = store->ListAudit(store::AuditFilter{.limit = 100000});
   ASSERT_TRUE(after.ok());
   EXPECT_EQ(after->size(), before->size());
+  EXPECT_TRUE(store->VerifyAudit()->ok);
+}
+
+// Issue 12 #24: with the database locked or full, decisions were answered
+// while their events waited, and lost at shutdown. Now a writer stuck for
+// `wait` withholds decisions, and what is unwritten at shutdown is kept in
+// the spill file and chained at the next start.
+TEST(DecisionLog, AStuckWriterWithholdsAndNothingIsLostAtShutdown) {
+  testing::TempDir dir;
+  const std::string spill = (dir.path() / "audit-pending.jsonl").string();
+  {
+    auto store = FullStore(dir);
+    DecisionLog log(store.get(), {.mode = DecisionAudit::kDenies,
+                                  .wait = std::chrono::milliseconds(200),
+                                  .spill_path = spill});
+    EXPECT_TRUE(log.Record("user:gw", "user:bob", "write", kOrders, false, 1).ok());
+    absl::Status refused;
+    ASSERT_TRUE(testing::WaitFor([&] {
+      refused = log.Record("user:gw", "user:bob", "write", kOrders, false, 1);
+      return !refused.ok();
+    }));
+    EXPECT_EQ(refused.code(), absl::StatusCode::kUnavailable);
+    EXPECT_THAT(std::string(refused.message()), HasSubstr("withheld"));
+  }  // shutdown: the store still refuses
+  ASSERT_TRUE(std::filesystem::exists(spill));
+  EXPECT_EQ(std::filesystem::status(spill).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  auto store = OpenStore(dir);  // room again
+  {
+    DecisionLog log(store.get(), {.mode = DecisionAudit::kDenies, .spill_path = spill});
+    ASSERT_TRUE(log.Flush(Steady::now() + std::chrono::seconds(10)));
+  }
+  auto events = store->ListAudit(store::AuditFilter{.actor = "user:gw", .limit = 100});
+  ASSERT_TRUE(events.ok());
+  ASSERT_GE(events->size(), 1u);
+  EXPECT_EQ(events->front().subject, "user:bob");
+  EXPECT_EQ(events->front().decision, "deny");
+  EXPECT_FALSE(std::filesystem::exists(spill));
+  EXPECT_TRUE(store->VerifyAudit()->ok);
+}
+
+// Issue 12 #13: who asked and whom a decision was about are both kept, and
+// an operator can cap one caller's events; one event says how many were
+// not kept.
+TEST(DecisionLog, ActorsSubjectsAndACapPerCaller) {
+  testing::TempDir dir;
+  auto store = OpenStore(dir);
+  {
+    DecisionLog log(store.get(), {.mode = DecisionAudit::kDenies,
+                                  .max_per_caller = 5,
+                                  .cap_window = std::chrono::milliseconds(300)});
+    for (int i = 0; i < 20; ++i) {
+      EXPECT_TRUE(log.Record("user:mallory", "user:alice", "read", kOrders, false, 3).ok());
+    }
+    EXPECT_TRUE(log.Record("user:bob", "user:bob", "read", kOrders, false, 3).ok());
+    ASSERT_TRUE(testing::WaitFor([&] {
+      auto e = store->ListAudit(store::AuditFilter{.action = "decisions.suppressed"});
+      return e.ok() && !e->empty();
+    }));
+  }
+  auto mallory = store->ListAudit(store::AuditFilter{.actor = "user:mallory", .limit = 100});
+  ASSERT_TRUE(mallory.ok());
+  ASSERT_EQ(mallory->size(), 6u);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ((*mallory)[i].subject, "user:alice");
+  EXPECT_EQ(mallory->back().action, "decisions.suppressed");
+  EXPECT_THAT(mallory->back().target, HasSubstr("15 not recorded"));
+  auto bob = store->ListAudit(store::AuditFilter{.actor = "user:bob"});
+  ASSERT_TRUE(bob.ok());
+  ASSERT_EQ(bob->size(), 1u);
+  EXPECT_EQ(bob->front().subject, "");  // asked about himself
   EXPECT_TRUE(store->VerifyAudit()->ok);
 }
 

@@ -93,6 +93,9 @@ struct AuditEvent {
   std::string decision;   // "allow"/"deny" for decisions, "" for mutations
   std::string prev_hash;  // hex SHA-256 of the event before (64 zeros first)
   std::string hash;       // hex SHA-256 of prev_hash and this event's content
+  // Whom a decision was about when not the actor (Authorize asked by a
+  // gateway on a user's behalf); "" otherwise.
+  std::string subject;
 };
 
 // Which audit events to list; empty fields match everything.

@@ -15,7 +15,7 @@ const std::string kGenesis(64, '0');
 
 constexpr char kSelectEvent[] =
     "SELECT seq, time, actor, action, target_kind, target, before_revision, "
-    "after_revision, catalog_revision, decision, prev_hash, hash FROM "
+    "after_revision, catalog_revision, decision, prev_hash, hash, subject FROM "
     "audit_events ";
 
 AuditEvent ReadEvent(const Statement& s) {
@@ -30,7 +30,8 @@ AuditEvent ReadEvent(const Statement& s) {
           .catalog_revision = s.Int(8),
           .decision = s.Text(9),
           .prev_hash = s.Text(10),
-          .hash = s.Text(11)};
+          .hash = s.Text(11),
+          .subject = s.Text(12)};
 }
 
 // The hash of an event: SHA-256 over its predecessor's hash and a JSON
@@ -42,6 +43,8 @@ std::string HashOf(const AuditEvent& e, const std::string& prev_hash) {
                            e.target_kind,  e.target,
                            e.before_revision, e.after_revision,
                            e.catalog_revision, e.decision};
+  // Events from before subjects existed hash as they always did.
+  if (!e.subject.empty()) fields.push_back(e.subject);
   return Sha256Hex(prev_hash + "\n" + fields.dump());
 }
 
@@ -62,8 +65,8 @@ absl::Status Insert(Connection& db, const AuditEvent& e) {
       Statement * s,
       db.Prepare("INSERT INTO audit_events(seq, time, actor, action, "
                  "target_kind, target, before_revision, after_revision, "
-                 "catalog_revision, decision, prev_hash, hash) VALUES "
-                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                 "catalog_revision, decision, prev_hash, hash, subject) VALUES "
+                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   s->Bind(1, e.seq);
   s->Bind(2, e.time);
   s->Bind(3, e.actor);
@@ -76,6 +79,7 @@ absl::Status Insert(Connection& db, const AuditEvent& e) {
   s->Bind(10, e.decision);
   s->Bind(11, e.prev_hash);
   s->Bind(12, e.hash);
+  s->Bind(13, e.subject);
   return s->Run();
 }
 
