@@ -30,7 +30,10 @@ int main(int argc, char** argv) {
   std::string addr, token, config_path = DefaultConfigPath();
   app.add_option("--addr", addr, "catalogd address HOST:PORT")
       ->envname("CATALOG_ADDR");
-  app.add_option("--token", token, "bearer token")->envname("CATALOG_TOKEN");
+  // CATALOG_TOKEN is read by ResolveSettings, which can then say where a
+  // token came from.
+  app.add_option("--token", token,
+                 "bearer token (else CATALOG_TOKEN, the config file, ./data/admin.token)");
   app.add_option("--config", config_path, "client config file");
   catalog::client::TlsFlags tls;
   app.add_option("--ca", tls.ca, "PEM CA bundle of the server's certificate (TLS)");

@@ -211,6 +211,7 @@ int main(int argc, char** argv) {
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGINT);
   sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -221,7 +222,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  // SIGHUP (a log rotation, a terminal closing) must not stop the server:
+  // there is nothing to reload, since settings and certificates are read
+  // at start.
+  while (sigwait(&stop_signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    spdlog::info("received SIGHUP; ignored (settings and certificates are read at start: "
+                 "restart catalogd to change them)");
+  }
   spdlog::info("received {}; finishing in-flight calls",
                signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown(std::chrono::seconds(10));

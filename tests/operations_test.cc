@@ -3,6 +3,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sqlite3.h>
+
 #include "tests/e2e.h"
 
 namespace catalog {
@@ -64,6 +67,49 @@ TEST_F(EndToEnd, BackupWhileServingThenRestore) {
   EXPECT_EQ(got.exit_code, 0) << got.err;
   Result verify = Ctl("audit verify");
   EXPECT_EQ(verify.exit_code, 0) << verify.out;
+}
+
+// Issue 12 #22: a backup with a planted trigger (clearing revoked_at)
+// restored "integrity ok" and the backdoor worked.
+TEST_F(EndToEnd, ARestoreRefusesABackupWithAPlantedTrigger) {
+  fs::path backup = dir_.path() / "planted.backup";
+  ASSERT_EQ(Catalogd(dir_.path(), data_dir(), "backup '" + backup.string() + "'").exit_code, 0);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(backup.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TRIGGER unrevoke AFTER UPDATE OF revoked_at ON tokens "
+                         "BEGIN UPDATE tokens SET revoked_at = NULL WHERE id = new.id; END",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  ASSERT_EQ(daemon_->Stop(), 0);
+  Result r = Catalogd(dir_.path(), data_dir(), "restore '" + backup.string() + "'");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, HasSubstr("extra trigger unrevoke"));
+  ASSERT_TRUE(daemon_->Start()) << daemon_->log();
+}
+
+// Issue 12 #29: kill -HUP terminated catalogd silently.
+TEST_F(EndToEnd, SighupIsLoggedAndIgnored) {
+  ASSERT_EQ(kill(daemon_->pid(), SIGHUP), 0);
+  ASSERT_TRUE(testing::WaitFor(
+      [&] { return daemon_->log().find("received SIGHUP; ignored") != std::string::npos; }));
+  EXPECT_EQ(Ctl("get datasets").exit_code, 0);
+}
+
+// Issue 12 #26: CATALOG_TOKEN=$(cat file) with a newline made catalogctl
+// abort and print the secret as hex.
+TEST_F(EndToEnd, ATokenWithANewlineWorksAndABrokenOneIsNeverPrinted) {
+  std::string token = testing::ReadFile(data_dir() / "admin.token");  // ends in "\n"
+  Result ok = Ctl("get datasets", token);
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  std::string secret = token.substr(token.find('.') + 1, 12);
+  token.insert(token.find('.') + 3, "\x01");
+  Result bad = Ctl("get datasets", token);
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.err, HasSubstr("the token from CATALOG_TOKEN holds a character"));
+  EXPECT_EQ(bad.err.find(secret.substr(0, 8)), std::string::npos) << bad.err;
+  EXPECT_EQ(bad.out.find(secret.substr(0, 8)), std::string::npos);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "server/store/migrations.h"
+#include "server/store/schema_check.h"
 #include "server/store/sqlite.h"
 
 namespace catalog::store {
@@ -69,6 +70,9 @@ absl::StatusOr<BackupInfo> Inspect(const std::string& path) {
   ASSIGN_OR_RETURN(std::string check, Text(db.db, "PRAGMA integrity_check"));
   if (check != "ok") {
     return absl::DataLossError(StrCat(path, ": integrity_check: ", check));
+  }
+  if (absl::Status schema = VerifySchema(db.db); !schema.ok()) {
+    return absl::Status(schema.code(), StrCat(path, ": ", MessageOf(schema)));
   }
   ASSIGN_OR_RETURN(std::string version,
                    Text(db.db, "SELECT max(version) FROM schema_migrations"));

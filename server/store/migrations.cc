@@ -6,11 +6,13 @@
 
 namespace catalog::store {
 
+const char kSchemaMigrationsTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
+    " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))";
+
 absl::StatusOr<int> CurrentSchemaVersion(Connection& db) {
-  RETURN_IF_ERROR(db.Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INTEGER PRIMARY KEY, name TEXT NOT NULL,"
-      " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))"));
+  RETURN_IF_ERROR(db.Exec(kSchemaMigrationsTable));
   ASSIGN_OR_RETURN(Statement * s,
                    db.Prepare("SELECT COALESCE(MAX(version), 0) FROM "
                               "schema_migrations"));

@@ -18,6 +18,9 @@ struct Migration {
   std::string sql;
 };
 
+// The table that records applied migrations (made by CurrentSchemaVersion).
+extern const char kSchemaMigrationsTable[];
+
 // Every migration compiled into this binary, in version order.
 const std::vector<Migration>& EmbeddedMigrations();
 

@@ -118,6 +118,10 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     return status;
   }
   std::unique_ptr<Connection> conn(new Connection(db));
+  // A database file is data, not code: no writing the schema through SQL,
+  // no functions with side effects from triggers or views in the file.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_busy_timeout(db, busy_timeout_ms);
   sqlite3_extended_result_codes(db, 1);
   // Memory-mapped reads: a page read is a memory access instead of a

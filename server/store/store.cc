@@ -8,6 +8,7 @@
 #include "lib/catalog/validate.h"
 #include "lib/util/time.h"
 #include "server/store/migrations.h"
+#include "server/store/schema_check.h"
 #include "server/store/store_internal.h"
 
 namespace catalog::store {
@@ -94,6 +95,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   ASSIGN_OR_RETURN(impl->writer, Connection::Open(options.path, false,
                                                   options.busy_timeout_ms));
   RETURN_IF_ERROR(Migrate(*impl->writer, EmbeddedMigrations(), false).status());
+  RETURN_IF_ERROR(VerifySchema(impl->writer->raw()));
   if (options.max_bytes > 0) {
     // Pages are 4 KiB unless the file says otherwise.
     RETURN_IF_ERROR(impl->writer->Exec(

@@ -155,6 +155,42 @@ TEST_F(StoreAuditTest, BlankedHashesAreNotRechained) {
   EXPECT_FALSE(Verify().ok);
 }
 
+// Issue 12 #22: a file with a planted trigger (one deleting a user's new
+// audit events) or view opened as if it were catalogd's.
+TEST_F(StoreAuditTest, AFileWhoseSchemaIsNotCatalogdsIsRefused) {
+  ASSERT_TRUE(ApplyDataset("a").ok());
+  store_.reset();
+  const std::vector<std::pair<std::string, std::string>> plants = {
+      {"CREATE TRIGGER hide AFTER INSERT ON audit_events WHEN new.actor = 'user:mallory' "
+       "BEGIN DELETE FROM audit_events WHERE seq = new.seq; END",
+       "extra trigger hide"},
+      {"CREATE VIEW everything AS SELECT * FROM tokens", "extra view everything"},
+      {"CREATE INDEX sneaky ON tokens(principal)", "extra index sneaky"},
+      {"DROP INDEX lineage_edges_dataset", "missing index lineage_edges_dataset"},
+  };
+  for (const auto& [sql, what] : plants) {
+    SCOPED_TRACE(sql);
+    Tamper(sql);
+    auto s = Store::Open({.path = path()});
+    ASSERT_FALSE(s.ok());
+    EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(std::string(s.status().message()), HasSubstr(what));
+    // Undo it: the file opens again.
+    Tamper(what.rfind("missing", 0) == 0
+               ? "CREATE INDEX lineage_edges_dataset ON lineage_edges(dataset_id, output)"
+               : "DROP " + what.substr(6, what.find(' ', 6) - 6) + " " +
+                     what.substr(what.rfind(' ') + 1));
+    ASSERT_TRUE(Store::Open({.path = path()}).ok());
+  }
+  // Writing the schema through SQL is off (defensive mode).
+  auto db = Connection::Open(path(), false, 5000);
+  ASSERT_TRUE(db.ok());
+  EXPECT_FALSE((*db)->Exec("PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = "
+                           "'x' WHERE name = 'tokens'")
+                   .ok());
+  Open();
+}
+
 TEST_F(StoreAuditTest, ListFiltersByActorActionAndTime) {
   ASSERT_TRUE(ApplyDataset("a", "user:alice").ok());
   ASSERT_TRUE(ApplyDataset("b", "user:bob").ok());
