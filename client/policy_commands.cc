@@ -272,6 +272,11 @@ int RunAuthorize(CommandContext& ctx, const AuthorizeOptions& o, Format format) 
     req.set_min_revision(o.min_revision);
     auto resp = ctx.client.Call(&PStub::AuthorizeRead, ctx.client.policies(), req);
     if (!resp.ok()) return ReportError(ctx.err, resp.status());
+    // Exit 3 on any deny, the dataset's or a column's (a script reading
+    // columns must not go on as if all were readable).
+    bool denied = resp->dataset().decision() != v1::DECISION_ALLOW;
+    for (const auto& c : resp->columns()) denied |= c.access() == v1::COLUMN_ACCESS_DENY;
+    const int exit_code = denied ? 3 : 0;
     if (format != Format::kTable) {
       json columns = json::array();
       for (const auto& c : resp->columns()) {
@@ -284,7 +289,7 @@ int RunAuthorize(CommandContext& ctx, const AuthorizeOptions& o, Format format) 
       }
       PrintDocument(ctx.out, format,
                     {{"dataset", ResponseJson(resp->dataset())}, {"columns", columns}});
-      return 0;
+      return exit_code;
     }
     ctx.out << "dataset: ";
     PrintResponse(ctx.out, resp->dataset());
@@ -302,7 +307,7 @@ int RunAuthorize(CommandContext& ctx, const AuthorizeOptions& o, Format format) 
                         absl::StrJoin(because, "; ")});
     }
     t.Print(ctx.out);
-    return 0;
+    return exit_code;
   }
   v1::AuthorizeRequest req;
   req.set_principal(o.principal);

@@ -180,8 +180,7 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
           !may.ok()) {
         return absl::Status(may.code(), StrCat("requests[", i, "]: ", MessageOf(may)));
       }
-      ToProto(authorizer_->Recorded(authz::DecisionOf(s->Authorize(*r, s->entities()), s),
-                                    *r, caller),
+      ToProto(authorizer_->Recorded(authz::DecideRequest(s, *r), *r, caller),
               response->add_responses());
     }
     return absl::OkStatus();

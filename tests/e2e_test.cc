@@ -212,7 +212,9 @@ TEST_F(EndToEnd, PoliciesAppliedAndAskedThroughTheCli) {
                      "@id(\"admins\") permit (principal == User::\"admin\", action, resource);\n"
                      "@id(\"mask-pii\") @mask(\"sha256\")\n"
                      "permit (principal in Group::\"sales-eng\", action == Action::\"read\",\n"
-                     "        resource is Column) when { resource.tags.contains(\"pii\") };\n");
+                     "        resource is Column) when { resource.tags.contains(\"pii\") };\n"
+                     "@id(\"sales-read\") permit (principal in Group::\"sales-eng\",\n"
+                     "        action == Action::\"read\", resource is Dataset);\n");
   testing::WriteFile(dir_.path() / "broken.cedar", "permit (principal, action);\n");
   Result bad = Ctl("policy apply -f broken.cedar");
   EXPECT_EQ(bad.exit_code, 1);
@@ -225,7 +227,7 @@ TEST_F(EndToEnd, PoliciesAppliedAndAskedThroughTheCli) {
 
   Result columns = Ctl(std::string("authorize --principal 'User::\"alice\"' "
                                    "--resource '") + kOrders + "' --columns order_id,email -o json");
-  ASSERT_EQ(columns.exit_code, 0) << columns.err;
+  ASSERT_EQ(columns.exit_code, 3) << columns.err;  // order_id is denied
   json decided = json::parse(columns.out);
   EXPECT_EQ(decided["columns"][0]["access"], "deny");
   EXPECT_EQ(decided["columns"][1]["access"], "mask");

@@ -91,6 +91,15 @@ absl::Status ValidateFields(std::string_view path,
     }
     RETURN_IF_ERROR(
         ValidateName(StrCat(item, ".name"), f.name, kMaxShortNameBytes));
+    // "a.b" is the path of field b inside struct a: a field named "a.b"
+    // would be a second field with that path (and policies on one would
+    // decide for the other).
+    if (f.name.find('.') != std::string::npos) {
+      return Invalid(StrCat(item, ".name"),
+                     StrCat("\"", f.name,
+                            "\" holds '.', which separates nested fields; nest the field "
+                            "instead"));
+    }
     if (!names.insert(f.name).second) {
       return Invalid(StrCat(item, ".name"),
                      StrCat("duplicate field name \"", f.name, "\""));

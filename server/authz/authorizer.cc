@@ -26,12 +26,12 @@ void CountAsked(bool allow) {
   (allow ? allows : denies).Add();
 }
 
+}  // namespace
+
 Decision Denied(std::string why, int64_t revision) {
   CountAsked(false);
   return {.allow = false, .revision = revision, .denial = std::move(why)};
 }
-
-}  // namespace
 
 const policy::Policy* Decision::FindPolicy(const std::string& id) const {
   std::optional<size_t> index = policy::PolicyIndex(id);
@@ -247,7 +247,7 @@ Decision Authorizer::Authorize(const policy::Request& request,
                     request, asker);
   }
   std::shared_ptr<const Snapshot> s = current();
-  return Recorded(DecisionOf(s->Authorize(request, s->entities()), s), request, asker);
+  return Recorded(DecideRequest(s, request), request, asker);
 }
 
 absl::Status Authorizer::RecordDecision(const std::string& principal,
@@ -306,48 +306,7 @@ Decision Authorizer::AuthorizeRead(
     overall = Denied(StrCat("dataset \"", dataset.ToString(), "\" is not in the catalog"),
                      s->revision());
   }
-  const std::vector<ColumnInfo>* known = s->Columns(dataset.ToString());
-  const policy::Entity* dataset_entity = s->entities().Find(request.resource);
-  for (const std::string& column : columns) {
-    ColumnDecision cd{.column = column};
-    const ColumnInfo* info = nullptr;
-    if (known != nullptr) {
-      for (const ColumnInfo& c : *known) {
-        if (c.path == column) info = &c;
-      }
-    }
-    if (info == nullptr || dataset_entity == nullptr) {
-      cd.decision = Denied(StrCat("column \"", column, "\" is not in the schema of ",
-                                  dataset.ToString()),
-                           s->revision());
-      column_decisions->push_back(std::move(cd));
-      continue;
-    }
-    policy::Entities extra;
-    extra.Add(ColumnEntity(dataset, *info, dataset_entity));
-    policy::OverlayEntities view(s->entities(), extra);
-    policy::Request column_request = request;
-    column_request.resource = ColumnUid(dataset, column);
-    cd.decision = DecisionOf(s->Authorize(column_request, view), s);
-    if (cd.decision.allow) {
-      // Masked when every determining permit asks for a mask.
-      std::string mask;
-      bool all_masked = true;
-      for (const std::string& id : cd.decision.reasons) {
-        const policy::Policy* p = cd.decision.FindPolicy(id);
-        auto m = p != nullptr ? p->annotations.find("mask")
-                              : std::map<std::string, std::string>::const_iterator();
-        if (p == nullptr || m == p->annotations.end()) {
-          all_masked = false;
-        } else if (mask.empty()) {
-          mask = m->second;
-        }
-      }
-      cd.access = all_masked ? ColumnAccess::kMask : ColumnAccess::kAllow;
-      if (all_masked) cd.mask = mask;
-    }
-    column_decisions->push_back(std::move(cd));
-  }
+  *column_decisions = DecideColumns(s, request, overall, dataset, columns);
   bool allowed = overall.allow;
   Decision recorded = Recorded(std::move(overall), request, asker);
   if (allowed && !recorded.allow) {  // not recorded: no column is given either

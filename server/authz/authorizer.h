@@ -22,6 +22,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "server/authz/column_access.h"
+#include "server/authz/decision.h"
 #include "server/authz/decision_log.h"
 #include "server/authz/snapshot.h"
 #include "server/store/store.h"
@@ -32,32 +34,6 @@ namespace catalog::authz {
 inline constexpr char kStillLoading[] =
     "authorization data is still loading; retry shortly";
 
-struct Decision {
-  bool allow = false;
-  std::vector<std::string> reasons;  // determining policy ids
-  std::vector<policy::PolicyError> errors;
-  int64_t revision = 0;              // the snapshot's catalog revision
-  std::string denial;                // why, when denied without a policy
-  // The snapshot it was decided on (null if none was), so the policy ids
-  // are read against the policy set that produced them.
-  std::shared_ptr<const Snapshot> snapshot;
-
-  // The policy an id names in `snapshot`, or nullptr.
-  const policy::Policy* FindPolicy(const std::string& id) const;
-};
-
-// A decision from `snapshot`'s answer.
-Decision DecisionOf(policy::Response response,
-                    std::shared_ptr<const Snapshot> snapshot);
-
-enum class ColumnAccess { kAllow, kDeny, kMask };
-
-struct ColumnDecision {
-  std::string column;
-  ColumnAccess access = ColumnAccess::kDeny;
-  std::string mask;  // the masking method, for kMask
-  Decision decision;
-};
 
 // One policy's part in a decision, for Explain.
 struct PolicyTrace {

@@ -147,6 +147,7 @@ TEST_F(AuthorizerTest, AnUnmaskedPermitOutweighsAMaskedOne) {
   ASSERT_TRUE(store_->PutPolicyVersion(
                        {{"p.cedar",
                          "@mask(\"hash\") permit (principal, action, resource is Column);\n"
+                         "permit (principal == User::\"alice\", action, resource is Dataset);\n"
                          "permit (principal == User::\"bob\", action, resource in "
                          "Domain::\"sales\");"}},
                        "", 0, "user:admin")
@@ -222,6 +223,72 @@ TEST(AllowsEveryResource, OnlyForAnUnconditionalPermitAndNoForbid) {
   EXPECT_FALSE(conditional->AllowsEveryResource(bob, read));
   auto scoped = SnapshotOf("permit (principal, action, resource in Domain::\"sales\");");
   EXPECT_FALSE(scoped->AllowsEveryResource(bob, read));
+}
+
+// Issue 12 #9: a struct stayed ALLOW and unmasked while a field inside it
+// was masked or denied, and a column could be more open than its dataset.
+TEST_F(AuthorizerTest, AColumnIsNeverMoreOpenThanWhatItHoldsOrItsDataset) {
+  Resource d{.kind = Resource::Kind::kDataset};
+  d.dataset.key = {"pg://db", "customers"};
+  d.dataset.spec.domain = "sales/orders";
+  d.dataset.spec.fields = {
+      {.name = "id", .type = "bigint"},
+      {.name = "shipping_address",
+       .type = "struct",
+       .fields = {{.name = "street", .type = "varchar", .tags = {"pii"}},
+                  {.name = "city", .type = "varchar"}}},
+      {.name = "billing",
+       .type = "struct",
+       .fields = {{.name = "card", .type = "varchar",
+                   .classification = Classification::kRestricted},
+                  {.name = "zip", .type = "varchar"}}}};
+  auto applied = store_->Apply({d}, "user:admin", false);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  ASSERT_TRUE(authorizer_->WaitFor(applied->catalog_revision, Deadline()));
+  std::vector<ColumnDecision> columns;
+  Decision overall = authorizer_->AuthorizeRead(
+      {"User", "alice"}, {"pg://db", "customers"},
+      {"shipping_address", "shipping_address.city", "billing", "billing.zip", "id"},
+      policy::Value::Record({}), 0, Deadline(), &columns);
+  ASSERT_TRUE(overall.allow);
+  ASSERT_EQ(columns.size(), 5u);
+  EXPECT_EQ(columns[0].access, ColumnAccess::kMask);  // street inside is masked
+  EXPECT_EQ(columns[0].mask, "sha256");
+  EXPECT_EQ(columns[1].access, ColumnAccess::kAllow);
+  EXPECT_EQ(columns[2].access, ColumnAccess::kDeny);  // card inside is denied
+  EXPECT_THAT(columns[2].decision.denial, ::testing::HasSubstr("billing.card"));
+  EXPECT_EQ(columns[3].access, ColumnAccess::kAllow);
+  EXPECT_EQ(columns[4].access, ColumnAccess::kAllow);
+  // bob may not read the dataset: no column of it either (a Column permit
+  // for him would not open it).
+  columns.clear();
+  Decision bob = authorizer_->AuthorizeRead({"User", "bob"}, {"pg://db", "customers"}, {"id"},
+                                            policy::Value::Record({}), 0, Deadline(), &columns);
+  EXPECT_FALSE(bob.allow);
+  ASSERT_EQ(columns.size(), 1u);
+  EXPECT_EQ(columns[0].access, ColumnAccess::kDeny);
+}
+
+// Issue 12 #17: Authorize on a Column denied with no reason (no Column
+// entities outside AuthorizeRead); it answers as AuthorizeRead does.
+TEST_F(AuthorizerTest, AuthorizeOnAColumnAnswersAsAuthorizeRead) {
+  auto column = [](const std::string& path) {
+    return policy::EntityUid{"Column", "pg://db/orders#" + path};
+  };
+  Decision id = Ask("alice", "read", column("id"));
+  EXPECT_TRUE(id.allow);
+  EXPECT_THAT(id.reasons, ElementsAre("policy5"));
+  EXPECT_TRUE(Ask("alice", "read", column("email")).allow);  // masked: readable, masked
+  Decision card = Ask("alice", "read", column("card"));
+  EXPECT_FALSE(card.allow);
+  EXPECT_THAT(card.reasons, ElementsAre("policy3"));
+  Decision nosuch = Ask("alice", "read", column("nosuch"));
+  EXPECT_FALSE(nosuch.allow);
+  EXPECT_THAT(nosuch.denial, ::testing::HasSubstr("not in the schema"));
+  Decision elsewhere = Ask("alice", "read", {"Column", "pg://db/nothing#id"});
+  EXPECT_FALSE(elsewhere.allow);
+  EXPECT_THAT(elsewhere.denial, ::testing::HasSubstr("not in the catalog"));
+  EXPECT_FALSE(Ask("bob", "read", column("id")).allow);
 }
 
 }  // namespace
