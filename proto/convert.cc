@@ -310,12 +310,16 @@ v1::Resource ToProto(const Resource& r) {
       break;
   }
   out.set_expected_revision(r.expected_revision);
+  out.set_merge(r.merge);
+  for (const std::string& f : r.fields) out.add_fields(f);
   return out;
 }
 
 absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
   Resource r;
   r.expected_revision = p.expected_revision();
+  r.merge = p.merge();
+  r.fields.assign(p.fields().begin(), p.fields().end());
   switch (p.kind_case()) {
     case v1::Resource::kDataset: {
       r.kind = Resource::Kind::kDataset;

@@ -72,6 +72,42 @@ TEST_F(EndToEnd, QuickstartApplyIsIdempotentAndReadable) {
   EXPECT_THAT(Ctl("get user alice -o yaml").out, HasSubstr("clearance"));
 }
 
+// Issue 12 #16 and #18: a manifest that sets a few fields wiped the rest
+// of the spec, and `get -o yaml` of several objects did not re-apply.
+TEST_F(EndToEnd, ApplyWritesTheFieldsAManifestHoldsAndListsReapply) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  testing::WriteFile(dir_.path() / "tags.yaml",
+                     std::string("apiVersion: catalog/v1\nkind: Dataset\nmetadata:\n"
+                                 "  namespace: postgres://prod-db:5432\n"
+                                 "  name: sales.public.orders\nspec:\n"
+                                 "  tags: [gold]\n  description: \"\"\n"));
+  Result applied = Ctl("apply -f tags.yaml");
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_THAT(applied.out, HasSubstr("changed"));
+  json doc = json::parse(Ctl(std::string("get dataset ") + kOrders + " -o json").out);
+  EXPECT_EQ(doc["spec"]["tags"], json::array({"gold"}));           // replaced whole
+  EXPECT_FALSE(doc["spec"].contains("description"));               // cleared: set empty
+  EXPECT_EQ(doc["spec"]["classification"], "confidential");        // omitted: kept
+  EXPECT_EQ(doc["spec"]["domain"], "sales/orders");
+  EXPECT_GE(doc["spec"]["schema"]["fields"].size(), 2u);
+  EXPECT_FALSE(doc["spec"]["owners"].empty());
+
+  // `get -o yaml` of several objects is a List that apply takes back.
+  Result all = Ctl("get datasets -o yaml");
+  ASSERT_EQ(all.exit_code, 0);
+  EXPECT_THAT(all.out, HasSubstr("kind: List"));
+  testing::WriteFile(dir_.path() / "all.yaml", all.out);
+  Result again = Ctl("apply -f all.yaml");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("unchanged"));
+  EXPECT_THAT(again.out, Not(HasSubstr(" changed")));
+  Result principals = Ctl("get principals -o yaml");
+  testing::WriteFile(dir_.path() / "principals.yaml", principals.out);
+  Result p = Ctl("apply -f principals.yaml");
+  EXPECT_EQ(p.exit_code, 0) << p.err;
+  EXPECT_THAT(p.out, Not(HasSubstr(" changed")));
+}
+
 TEST_F(EndToEnd, DescribeSearchHistoryAndDelete) {
   ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
   testing::WriteFile(dir_.path() / "change.yaml", R"(apiVersion: catalog/v1

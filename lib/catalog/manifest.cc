@@ -149,9 +149,27 @@ absl::StatusOr<std::vector<ManifestDocument>> ParseManifest(
                                          .max_depth = kMaxYamlDepth,
                                          .max_nodes = kMaxYamlNodes,
                                          .max_scalar_bytes = kMaxYamlScalarBytes}));
+  // A `kind: List` document (what `get -o yaml` prints for several
+  // objects) stands for its items, as in kubectl.
+  std::vector<const yaml::Node*> flat;
+  for (const yaml::Node& node : nodes) {
+    const yaml::Node* kind = node.IsMap() ? node.Find("kind") : nullptr;
+    const yaml::Node* items = node.IsMap() ? node.Find("items") : nullptr;
+    if (kind != nullptr && kind->IsString() && kind->text == "List") {
+      if (items == nullptr || !items->IsSeq()) {
+        return absl::InvalidArgumentError(
+            StrCat(filename, ":", node.pos.line, ":", node.pos.column,
+                   ": a List holds its objects in items, a sequence"));
+      }
+      for (const yaml::Node& item : items->items) flat.push_back(&item);
+    } else {
+      flat.push_back(&node);
+    }
+  }
   std::vector<ManifestDocument> docs;
   int index = 0;
-  for (const yaml::Node& node : nodes) {
+  for (const yaml::Node* each : flat) {
+    const yaml::Node& node = *each;
     ++index;
     if (node.kind == yaml::Node::Kind::kNull) continue;  // empty between "---"
     LineMap lines;
@@ -165,6 +183,14 @@ absl::StatusOr<std::vector<ManifestDocument>> ParseManifest(
                       resource.status());
     }
     out.resource = *std::move(resource);
+    if (out.resource.kind == Resource::Kind::kDataset) {
+      // A manifest writes the spec fields it holds and leaves the others.
+      out.resource.merge = true;
+      auto spec = doc.find("spec");
+      if (spec != doc.end() && spec->is_object()) {
+        for (const auto& [key, value] : spec->items()) out.resource.fields.push_back(key);
+      }
+    }
     if (absl::Status valid = ValidateResource(out.resource); !valid.ok()) {
       return Annotate(
           filename, lines, node.pos, index,

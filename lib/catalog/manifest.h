@@ -8,7 +8,9 @@
 // InvalidArgument message "FILE:LINE:COL: document N (Kind name): <field>:
 // <rule>". Hostile input is bounded: nesting deeper than kMaxYamlDepth,
 // more than kMaxYamlNodes nodes per document after alias expansion (billion laughs), and
-// files over kMaxManifestBytes are refused. Pure and thread-safe.
+// files over kMaxManifestBytes are refused. A `kind: List` document (what
+// `catalogctl get -o yaml` prints for several objects) stands for its
+// `items`, as in kubectl. Pure and thread-safe.
 #pragma once
 
 #include <cstddef>

@@ -59,6 +59,24 @@ TEST(Manifest, ParsesTheDocumentedShape) {
   EXPECT_EQ((*docs)[1].line, 20);
 }
 
+TEST(Manifest, AListStandsForItsItemsAndDatasetsNameTheirFields) {
+  auto docs = ParseManifest(
+      "apiVersion: catalog/v1\nkind: List\nitems:\n"
+      "  - apiVersion: catalog/v1\n    kind: Dataset\n"
+      "    metadata: {namespace: pg, name: a}\n    spec: {tags: [x], description: \"\"}\n"
+      "  - apiVersion: catalog/v1\n    kind: Group\n    metadata: {name: g}\n",
+      "list.yaml");
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  ASSERT_EQ(docs->size(), 2u);
+  EXPECT_TRUE((*docs)[0].resource.merge);
+  EXPECT_EQ((*docs)[0].resource.fields, (std::vector<std::string>{"description", "tags"}));
+  EXPECT_FALSE((*docs)[1].resource.merge);
+  auto bad = ParseManifest("kind: List\nitems: {a: 1}\n", "bad.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("bad.yaml:1:1: a List holds its objects in items"),
+            std::string::npos) << bad.status();
+}
+
 TEST(Manifest, ErrorNamesFileLineDocumentAndField) {
   std::string text = kIssueExample;
   text.replace(text.find("name: email"), 11, "name: order_id");

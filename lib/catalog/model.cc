@@ -114,4 +114,19 @@ std::string PrincipalKindName(PrincipalKind k) {
   return "";
 }
 
+DatasetSpec MergeDatasetSpec(DatasetSpec stored, const DatasetSpec& given,
+                             const std::vector<std::string>& fields) {
+  for (const std::string& f : fields) {
+    if (f == "description") stored.description = given.description;
+    if (f == "domain") stored.domain = given.domain;
+    if (f == "classification") stored.classification = given.classification;
+    if (f == "tags") stored.tags = given.tags;
+    if (f == "owners") stored.owners = given.owners;
+    if (f == "properties") stored.properties = given.properties;
+    if (f == "lifecycle") stored.lifecycle = given.lifecycle;
+    if (f == "schema") stored.fields = given.fields;
+  }
+  return stored;
+}
+
 }  // namespace catalog

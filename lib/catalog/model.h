@@ -151,12 +151,27 @@ struct Resource {
   Domain domain;        // when kind == kDomain
   Principal principal;  // when kind == kPrincipal
   int64_t expected_revision = 0;
+  // Datasets: with `merge`, only the spec fields named in `fields`
+  // (kDatasetSpecFields) are written; the others keep their stored values.
+  // Without it the whole spec is replaced. A manifest sets the fields it
+  // holds (an explicit empty value clears one).
+  bool merge = false;
+  std::vector<std::string> fields;
 
   // "Dataset", "Domain", "User", "ServiceAccount" or "Group".
   std::string KindName() const;
   // The object's name as users write it ("namespace/name" for datasets).
   std::string DisplayName() const;
 };
+
+// The spec fields of a dataset as manifests name them.
+inline constexpr const char* kDatasetSpecFields[] = {
+    "description", "domain",     "classification", "tags",
+    "owners",      "properties", "lifecycle",      "schema"};
+
+// `stored` with the `fields` of `given` written over it.
+DatasetSpec MergeDatasetSpec(DatasetSpec stored, const DatasetSpec& given,
+                             const std::vector<std::string>& fields);
 
 // String forms used in manifests, JSON and the database.
 std::string ClassificationName(Classification c);  // "" for kUnspecified

@@ -330,6 +330,19 @@ absl::Status ValidateResource(const Resource& resource) {
   if (resource.expected_revision < 0) {
     return Invalid("expected_revision", "must not be negative");
   }
+  if (resource.merge && resource.kind != Resource::Kind::kDataset) {
+    return Invalid("merge", "only a dataset's spec is written field by field");
+  }
+  for (size_t i = 0; i < resource.fields.size(); ++i) {
+    bool known = false;
+    for (const char* f : kDatasetSpecFields) known |= resource.fields[i] == f;
+    if (!known) {
+      return Invalid(StrCat("fields[", i, "]"),
+                     StrCat("\"", resource.fields[i],
+                            "\" is not a dataset spec field (description, domain, "
+                            "classification, tags, owners, properties, lifecycle, schema)"));
+    }
+  }
   switch (resource.kind) {
     case Resource::Kind::kDataset:
       return ValidateDataset(resource.dataset);

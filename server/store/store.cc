@@ -136,9 +136,22 @@ absl::StatusOr<ApplyResponse> Store::Apply(
           const Resource& r = resources[i];
           absl::StatusOr<ApplyResult> result;
           switch (r.kind) {
-            case Resource::Kind::kDataset:
-              result = ApplyDataset(ctx, r.dataset, r.expected_revision);
+            case Resource::Kind::kDataset: {
+              // Field by field: the stored spec, read in this transaction,
+              // with the given fields written over it.
+              absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> stored =
+                  std::optional<std::pair<int64_t, Dataset>>();
+              if (r.merge) stored = FindDataset(ctx.db, r.dataset.key);
+              if (!stored.ok()) return AtResource(i, r, stored.status());
+              if (*stored) {
+                Dataset merged = r.dataset;
+                merged.spec = MergeDatasetSpec((*stored)->second.spec, r.dataset.spec, r.fields);
+                result = ApplyDataset(ctx, merged, r.expected_revision);
+              } else {
+                result = ApplyDataset(ctx, r.dataset, r.expected_revision);
+              }
               break;
+            }
             case Resource::Kind::kDomain:
               result = ApplyDomain(ctx, r.domain, r.expected_revision);
               break;

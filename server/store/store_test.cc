@@ -101,6 +101,35 @@ TEST_F(StoreTest, ApplyCreatesThenIsIdempotentThenUpdates) {
   EXPECT_EQ(got->status.updated_by, "user:bob");
 }
 
+// Issue 12 #16: a write may name the spec fields it sets; the others keep
+// their stored values (what apply does with a manifest).
+TEST_F(StoreTest, AMergeWritesOnlyTheFieldsItNames) {
+  ASSERT_TRUE(store_->Apply({DatasetRes("orders")}, "user:admin", false).ok());
+  Resource tags{.kind = Resource::Kind::kDataset, .merge = true, .fields = {"tags", "description"}};
+  tags.dataset.key = {"postgres://db:5432", "orders"};
+  tags.dataset.spec.tags = {"gold"};
+  auto r = store_->Apply({tags}, "user:admin", false);
+  ASSERT_TRUE(r.ok()) << r.status();
+  auto d = store_->GetDataset({"postgres://db:5432", "orders"});
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->spec.tags, std::vector<std::string>{"gold"});
+  EXPECT_EQ(d->spec.description, "");  // named and empty: cleared
+  EXPECT_EQ(d->spec.owners.size(), 1u);
+  EXPECT_EQ(d->spec.fields.size(), 2u);
+  // Naming no field changes nothing; a new dataset takes what is given.
+  tags.fields = {};
+  EXPECT_EQ(store_->Apply({tags}, "user:admin", false)->results[0].outcome,
+            ApplyOutcome::kUnchanged);
+  tags.fields = {"nonsense"};
+  EXPECT_EQ(store_->Apply({tags}, "user:admin", false).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Without merge the whole spec is replaced, as before.
+  tags.merge = false;
+  tags.fields = {};
+  ASSERT_TRUE(store_->Apply({tags}, "user:admin", false).ok());
+  EXPECT_TRUE(store_->GetDataset({"postgres://db:5432", "orders"})->spec.owners.empty());
+}
+
 TEST_F(StoreTest, SchemaChangeBumpsSchemaVersionAndHistoryNamesIt) {
   Resource d = DatasetRes("t");
   ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
