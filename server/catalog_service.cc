@@ -49,6 +49,24 @@ policy::Entity ProposedEntity(const Resource& r) {
   return {};
 }
 
+// `e`, not in `snapshot`, with the ancestors its parents have there (so a
+// policy on a domain covers it).
+policy::Entity Placed(policy::Entity e, const authz::Snapshot& snapshot) {
+  for (const policy::EntityUid& p : e.parents) {
+    e.ancestors.insert(p);
+    if (const policy::Entity* parent = snapshot.entities().Find(p)) {
+      e.ancestors.insert(parent->ancestors.begin(), parent->ancestors.end());
+    }
+  }
+  return e;
+}
+
+// What a caller is told of a dataset that does not exist, or that it may
+// not read: the same words.
+absl::Status NotFound(const DatasetKey& key) {
+  return absl::NotFoundError(StrCat("dataset \"", key.ToString(), "\" not found"));
+}
+
 }  // namespace
 
 void CatalogServiceImpl::AwaitSnapshot(grpc::ServerContext* context,
@@ -95,16 +113,7 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       policy::Entity proposed = ProposedEntity(resources[i]);
       policy::Entities extra;
       bool known = snapshot->entities().Find(proposed.uid) != nullptr;
-      if (!known) {
-        for (const policy::EntityUid& p : proposed.parents) {
-          proposed.ancestors.insert(p);
-          if (const policy::Entity* parent = snapshot->entities().Find(p)) {
-            proposed.ancestors.insert(parent->ancestors.begin(),
-                                      parent->ancestors.end());
-          }
-        }
-        extra.Add(proposed);
-      }
+      if (!known) extra.Add(Placed(proposed, *snapshot));
       absl::Status allowed = Require(*authorizer_, caller, "catalog:write",
                                      proposed.uid, known ? nullptr : &extra);
       if (!allowed.ok()) {
@@ -141,9 +150,17 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
       absl::StatusOr<DatasetKey> canonical = store_->ResolveDataset(key);
       if (canonical.ok()) d = store_->GetDataset(*canonical);
     }
-    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read",
-                            authz::DatasetUid(d.ok() ? d->key : key)));
+    // A dataset the caller may not read is answered as one that does not
+    // exist, under the name asked: neither its existence nor (asked by an
+    // alias) its real key is told.
+    if (d.status().code() == absl::StatusCode::kNotFound) {
+      RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(key)));
+      return NotFound(key);
+    }
     if (!d.ok()) return d.status();
+    if (!Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(d->key)).ok()) {
+      return NotFound(key);
+    }
     *response = ToProto(*d);
     if (d->contract) {
       ASSIGN_OR_RETURN(std::vector<store::ContractViolationRecord> violations,
@@ -230,10 +247,21 @@ grpc::Status CatalogServiceImpl::GetDatasetHistory(
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
-    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read",
-                            authz::DatasetUid(key)));
     ASSIGN_OR_RETURN(std::vector<store::HistoryEntry> entries,
                      store_->DatasetHistory(key));
+    // Decided on the dataset as it is, or, once deleted, as it last was:
+    // a deleted dataset's documents stay as guarded as the dataset was.
+    policy::Entities as_it_was;
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    if (!entries.empty() && snapshot->entities().Find(authz::DatasetUid(key)) == nullptr) {
+      as_it_was.Add(Placed(authz::DatasetEntity(entries.back().dataset), *snapshot));
+    }
+    if (!Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(key),
+                 as_it_was.Find(authz::DatasetUid(key)) ? &as_it_was : nullptr)
+             .ok()) {
+      return NotFound(key);
+    }
+    if (entries.empty()) return NotFound(key);
     for (const store::HistoryEntry& e : entries) {
       v1::HistoryEntry* out = response->add_entries();
       out->set_revision(e.revision);

@@ -150,6 +150,12 @@ void ColumnEdgeToProto(const store::ColumnEdge& e, int from, int to,
   out.set_first_seen_ms(e.first_seen_ms);
   out.set_last_seen_ms(e.last_seen_ms);
   out.set_job(redactor.JobId(e.job));
+  // How a hidden column was transformed (its SQL, say) is as hidden as the
+  // column: only edges between readable datasets carry it.
+  if (!redactor.MayRead(authz::DatasetUid(e.in_dataset)) ||
+      !redactor.MayRead(authz::DatasetUid(e.out_dataset))) {
+    return;
+  }
   nlohmann::json ts = nlohmann::json::parse(e.transformations, nullptr, false);
   if (ts.is_array()) {
     for (const nlohmann::json& t : ts) {

@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "absl/strings/escaping.h"
+
 #include "client/client.h"
 #include "lib/lineage/event.h"
 #include "server/server.h"
@@ -407,6 +409,107 @@ TEST_F(LineageServiceTest, NodesTheCallerMayNotReadAreRedacted) {
     hidden += d.node().redacted();
   }
   EXPECT_EQ(hidden, 1);
+  // Issue 12 #10: a column edge from a hidden column carried how it was
+  // transformed (its SQL); now only edges between readable datasets do.
+  json cll = {{"columnLineage",
+               {{"fields",
+                 {{"x",
+                   {{"inputFields",
+                     {{{"namespace", "pg"},
+                       {"name", "hidden"},
+                       {"field", "s"},
+                       {"transformations",
+                        {{{"type", "DIRECT"},
+                          {"subtype", "TRANSFORMATION"},
+                          {"description", "secret_sauce(s)"}}}}}}}}}}}}}};
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 3, {"hidden"}, {"c2"}, "j3", cll)}).ok());
+  v1::GetColumnLineageRequest columns;
+  columns.set_node("pg/c2#x");
+  columns.set_direction(v1::LINEAGE_DIRECTION_UPSTREAM);
+  auto bob_columns = bob_->Call(&LStub::GetColumnLineage, bob_->lineage(), columns);
+  ASSERT_TRUE(bob_columns.ok()) << bob_columns.status();
+  EXPECT_GE(bob_columns->edges_size(), 1);
+  EXPECT_THAT(bob_columns->DebugString(), ::testing::Not(HasSubstr("secret_sauce")));
+  EXPECT_THAT(bob_columns->DebugString(), ::testing::Not(HasSubstr("hidden")));
+  auto admin_columns = admin_->Call(&LStub::GetColumnLineage, admin_->lineage(), columns);
+  ASSERT_TRUE(admin_columns.ok());
+  EXPECT_THAT(admin_columns->DebugString(), HasSubstr("secret_sauce"));
+}
+
+// Issue 12 #10: under a policy hiding a dataset from bob, its key leaked
+// through page tokens and aliases, and its documents through history once
+// it was deleted. Hidden is answered as absent, in the same words.
+TEST_F(LineageServiceTest, AHiddenDatasetIsAnsweredAsAbsent) {
+  json secret = {{"tags", {{"tags", {{{"key", "secret"}, {"value", "true"}}}}}},
+                 {"symlinks",
+                  {{"identifiers",
+                    {{{"namespace", "hive://meta"}, {"name", "db.alias"}, {"type", "TABLE"}}}}}}};
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"a"}, {"salaries"}, "j1", secret),
+                                  Event("COMPLETE", kRun2, 2, {"a"}, {"z"}, "j2")})
+                  .ok());
+  v1::PutPolicySetRequest put;
+  for (const auto& e : fs::directory_iterator(testing::SourceDir() / "policies")) {
+    if (e.path().extension() != ".cedar") continue;
+    v1::PolicyFileProto* f = put.add_files();
+    f->set_name(e.path().filename().string());
+    f->set_text(testing::ReadFile(e.path()));
+  }
+  v1::PolicyFileProto* f = put.add_files();
+  f->set_name("secret.cedar");
+  f->set_text(R"(forbid (principal == User::"bob", action == Action::"catalog:read", resource is Dataset)
+                 when { resource.tags.contains("secret") };)");
+  ASSERT_TRUE(admin_->Call(&v1::PolicyService::Stub::PutPolicySet, admin_->policies(), put).ok());
+
+  auto get = [&](CatalogClient& c, const std::string& ns, const std::string& name) {
+    v1::GetDatasetRequest req;
+    req.mutable_key()->set_namespace_(ns);
+    req.mutable_key()->set_name(name);
+    return c.Call(&v1::CatalogService::Stub::GetDataset, c.catalog(), req);
+  };
+  auto hidden = get(*bob_, "pg", "salaries");
+  auto absent = get(*bob_, "pg", "nothing");
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(absent.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(std::string(hidden.status().message()), "dataset \"pg/salaries\" not found");
+  auto by_alias = get(*bob_, "hive://meta", "db.alias");
+  EXPECT_EQ(by_alias.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(by_alias.status().message()), ::testing::Not(HasSubstr("salaries")));
+  EXPECT_TRUE(get(*admin_, "hive://meta", "db.alias").ok());
+
+  // Page by page, no token tells the hidden key.
+  v1::ListDatasetsRequest list;
+  list.set_page_size(1);
+  std::set<std::string> seen;
+  do {
+    auto page = bob_->Call(&v1::CatalogService::Stub::ListDatasets, bob_->catalog(), list);
+    ASSERT_TRUE(page.ok()) << page.status();
+    for (const auto& d : page->datasets()) seen.insert(d.key().name());
+    std::string raw;
+    absl::WebSafeBase64Unescape(page->next_page_token(), &raw);
+    EXPECT_EQ(raw.find("salaries"), std::string::npos);
+    EXPECT_EQ(page->next_page_token().find("salaries"), std::string::npos);
+    list.set_page_token(page->next_page_token());
+  } while (!list.page_token().empty());
+  EXPECT_EQ(seen.count("salaries"), 0u);
+  EXPECT_EQ(seen.count("z"), 1u);
+
+  // Deleted, its history is as guarded as it was.
+  v1::DeleteDatasetRequest del;
+  del.mutable_key()->set_namespace_("pg");
+  del.mutable_key()->set_name("salaries");
+  ASSERT_TRUE(admin_->Call(&v1::CatalogService::Stub::DeleteDataset, admin_->catalog(), del).ok());
+  v1::GetDatasetHistoryRequest history;
+  history.mutable_key()->set_namespace_("pg");
+  history.mutable_key()->set_name("salaries");
+  auto bobs = bob_->Call(&v1::CatalogService::Stub::GetDatasetHistory, bob_->catalog(), history);
+  EXPECT_EQ(bobs.status().code(), absl::StatusCode::kNotFound);
+  auto admins = admin_->Call(&v1::CatalogService::Stub::GetDatasetHistory, admin_->catalog(),
+                             history);
+  ASSERT_TRUE(admins.ok()) << admins.status();
+  EXPECT_GE(admins->entries_size(), 1);
+  history.mutable_key()->set_name("z");
+  EXPECT_TRUE(
+      bob_->Call(&v1::CatalogService::Stub::GetDatasetHistory, bob_->catalog(), history).ok());
 }
 
 TEST_F(LineageServiceTest, ImpactListsOwnersClassificationAndPaths) {

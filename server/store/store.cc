@@ -6,6 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "lib/catalog/validate.h"
+#include "lib/util/sealed.h"
 #include "lib/util/time.h"
 #include "server/store/migrations.h"
 #include "server/store/schema_check.h"
@@ -36,15 +37,13 @@ int EffectivePageSize(const PageRequest& page) {
   return std::min(page.page_size, 1000);
 }
 
-std::string EncodePageToken(const json& position) {
-  return absl::WebSafeBase64Escape(position.dump());
-}
+// Page tokens are sealed: the position they hold (the last key of a page,
+// which may be of an object the caller may not read) is neither readable
+// nor forgeable.
+std::string EncodePageToken(const json& position) { return Seal(position.dump()); }
 
 absl::StatusOr<json> DecodePageToken(std::string_view token) {
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(std::string(token), &raw)) {
-    return absl::InvalidArgumentError("page_token: malformed");
-  }
+  ASSIGN_OR_RETURN(std::string raw, Unseal(token));
   json position = json::parse(raw, nullptr, /*allow_exceptions=*/false);
   if (position.is_discarded()) {
     return absl::InvalidArgumentError("page_token: malformed");

@@ -310,9 +310,14 @@ TEST_F(StoreTest, SearchPagesThroughNameMatchesThenFieldMatches) {
   std::set<std::string> first(names.begin(), names.begin() + 5);
   EXPECT_EQ(first, (std::set<std::string>{"t0", "t1", "t2", "t3", "t4"}));
   // A page that starts past the name matches.
+  auto twenty = store_->Search("invoice", {.page_size = 20});
+  ASSERT_TRUE(twenty.ok());
   auto late = store_->Search("invoice", {.page_size = 5,
-                                         .page_token = "MjA"});  // offset 20
+                                         .page_token = twenty->next_page_token});
   ASSERT_TRUE(late.ok()) << late.status();
+  // Tokens are sealed: one made up ("20", base64) is refused.
+  EXPECT_EQ(store_->Search("invoice", {.page_size = 5, .page_token = "MjA"}).status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(late->items.size(), 5u);
   EXPECT_TRUE(late->next_page_token.empty());
 }
