@@ -104,6 +104,17 @@ absl::Status RequireTokenAllows(const std::string& caller, std::string_view acti
              absl::StrJoin(call_identity->actions, ", ")));
 }
 
+bool Permits(const authz::Authorizer& authorizer, const std::string& caller,
+             std::string_view action, const policy::EntityUid& resource) {
+  absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
+  if (!principal.ok() || !authorizer.ready()) return false;
+  std::shared_ptr<const authz::Snapshot> s = authorizer.current();
+  return s->Authorize({.principal = *principal, .action = authz::ActionUid(action),
+                       .resource = resource},
+                      s->entities())
+      .allow;
+}
+
 bool AllowedOnEverything(const authz::Authorizer& authorizer,
                          const std::string& caller, std::string_view action) {
   absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);

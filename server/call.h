@@ -33,6 +33,13 @@ absl::Status Require(const authz::Authorizer& authorizer,
 // decides once the resource is.
 absl::Status RequireTokenAllows(const std::string& caller, std::string_view action);
 
+// Whether the policies let `caller` do `action` on `resource` on the
+// current snapshot, recording nothing and ignoring the call's token (for
+// checks made on another thread, such as the lineage writer's: the caller
+// checks its token first). False when unsure.
+bool Permits(const authz::Authorizer& authorizer, const std::string& caller,
+             std::string_view action, const policy::EntityUid& resource);
+
 // Whether the policies let `caller` do `action` on every resource (see
 // Snapshot::AllowsEveryResource), so a list need not be decided item by
 // item. False when unsure.

@@ -227,7 +227,16 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
     }
     events.push_back(*std::move(e));
   }
-  ASSIGN_OR_RETURN(store::IngestResult result, store_->IngestEvents(events, caller));
+  // Facts about a dataset the caller may not change (catalog:write) are
+  // observations (Store::IngestEvents). The token is this thread's: read
+  // it here, not on the writer thread the check runs on.
+  const bool token_may_write = RequireTokenAllows(caller, "catalog:write").ok();
+  const authz::Authorizer& authorizer = *authorizer_;
+  ASSIGN_OR_RETURN(store::IngestResult result,
+                   store_->IngestEvents(events, caller, [&](const DatasetKey& key) {
+                     return token_may_write &&
+                            Permits(authorizer, caller, "catalog:write", authz::DatasetUid(key));
+                   }));
   authorizer_->WaitFor(result.catalog_revision,
                        std::chrono::system_clock::now() + std::chrono::seconds(10));
   return result;

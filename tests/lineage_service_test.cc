@@ -512,6 +512,85 @@ TEST_F(LineageServiceTest, AHiddenDatasetIsAnsweredAsAbsent) {
       bob_->Call(&v1::CatalogService::Stub::GetDatasetHistory, bob_->catalog(), history).ok());
 }
 
+// Issue 12 #6: a pipeline with lineage:write could, through events about a
+// dataset it does not own, make anyone an owner, strip a column's tags
+// (and with them its mask), mark it dropped by a RENAME, and take its
+// alias. Such facts are observations now: only the schema is taken, and it
+// never removes a field with curated tags.
+TEST_F(LineageServiceTest, EventsDoNotChangeWhatSomeoneElseCurates) {
+  // An alias the admin's own pipeline reported, then curated metadata.
+  json alias = {{"symlinks",
+                 {{"identifiers", {{{"namespace", "hive://meta"}, {"name", "db.orders"}}}}}}};
+  ASSERT_TRUE(Ingest(*admin_, {Event("COMPLETE", kRun1, 1, {}, {"orders"}, "load", alias)}).ok());
+  v1::ApplyRequest apply;
+  v1::Dataset* d = apply.add_resources()->mutable_dataset();
+  d->mutable_key()->set_namespace_("pg");
+  d->mutable_key()->set_name("orders");
+  d->mutable_spec()->set_description("curated");
+  v1::Owner* o = d->mutable_spec()->add_owners();
+  o->set_principal("user:bob");
+  o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
+  v1::Field* id = d->mutable_spec()->mutable_schema()->add_fields();
+  id->set_name("id");
+  id->set_type("bigint");
+  v1::Field* email = d->mutable_spec()->mutable_schema()->add_fields();
+  email->set_name("email");
+  email->set_type("varchar");
+  email->add_tags("pii");
+  ASSERT_TRUE(admin_->Call(&v1::CatalogService::Stub::Apply, admin_->catalog(), apply).ok());
+
+  auto schema = [](std::vector<std::string> names) {
+    json fields = json::array();
+    for (const std::string& n : names) fields.push_back({{"name", n}, {"type", "varchar"}});
+    return json{{"schema", {{"fields", fields}}}};
+  };
+  json hostile = schema({"id"});
+  hostile["ownership"] = {{"owners", {{{"name", "user:mallory"}, {"type", "MAINTAINER"}}}}};
+  hostile["documentation"] = {{"description", "pwned"}};
+  hostile["tags"] = {{"tags", {{{"key", "public"}}}}};
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun2, 2, {}, {"orders"}, "evil", hostile)}).ok());
+  json again = schema({"id", "email", "added"});
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun2, 3, {}, {"orders"}, "evil", again)}).ok());
+  json rename = {{"lifecycleStateChange",
+                  {{"lifecycleStateChange", "RENAME"},
+                   {"previousIdentifier", {{"namespace", "pg"}, {"name", "orders"}}}}},
+                 {"symlinks",
+                  {{"identifiers", {{{"namespace", "hive://meta"}, {"name", "db.orders"}}}}}}};
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun2, 4, {}, {"decoy"}, "evil", rename)}).ok());
+
+  v1::GetDatasetRequest get;
+  get.mutable_key()->set_namespace_("pg");
+  get.mutable_key()->set_name("orders");
+  auto got = admin_->Call(&v1::CatalogService::Stub::GetDataset, admin_->catalog(), get);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->spec().description(), "curated");
+  ASSERT_EQ(got->spec().owners_size(), 1);
+  EXPECT_EQ(got->spec().owners(0).principal(), "user:bob");
+  EXPECT_EQ(got->spec().tags_size(), 0);
+  EXPECT_NE(got->spec().lifecycle(), v1::LIFECYCLE_DROPPED);
+  std::map<std::string, v1::Field> fields;
+  for (const v1::Field& f : got->spec().schema().fields()) fields[f.name()] = f;
+  ASSERT_EQ(fields.count("email"), 1u);
+  ASSERT_EQ(fields["email"].tags_size(), 1);
+  EXPECT_EQ(fields["email"].tags(0), "pii");
+  EXPECT_EQ(fields.count("added"), 1u);  // the schema itself is observed
+  // The alias still names orders.
+  get.mutable_key()->set_namespace_("hive://meta");
+  get.mutable_key()->set_name("db.orders");
+  auto by_alias = admin_->Call(&v1::CatalogService::Stub::GetDataset, admin_->catalog(), get);
+  ASSERT_TRUE(by_alias.ok());
+  EXPECT_EQ(by_alias->key().name(), "orders");
+  // Whoever may write the dataset changes it from events as before.
+  json curated = {{"documentation", {{"description", "from the owner's pipeline"}}}};
+  ASSERT_TRUE(Ingest(*admin_, {Event("COMPLETE", kRun1, 5, {}, {"orders"}, "load", curated)}).ok());
+  get.mutable_key()->set_namespace_("pg");
+  get.mutable_key()->set_name("orders");
+  EXPECT_EQ(admin_->Call(&v1::CatalogService::Stub::GetDataset, admin_->catalog(), get)
+                ->spec()
+                .description(),
+            "from the owner's pipeline");
+}
+
 TEST_F(LineageServiceTest, ImpactListsOwnersClassificationAndPaths) {
   json cll = {{"columnLineage",
                {{"fields",

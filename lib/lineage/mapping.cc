@@ -6,9 +6,18 @@
 namespace catalog::lineage {
 namespace {
 
-// The new schema, with what the catalog knew of each same-named field.
+// Whether a field, or one inside it, carries curated tags or classification.
+bool Curated(const Field& f) {
+  if (!f.tags.empty() || f.classification != Classification::kUnspecified) return true;
+  return std::any_of(f.fields.begin(), f.fields.end(), Curated);
+}
+
+// The new schema, with what the catalog knew of each same-named field; with
+// `keep_curated`, a known field with curated tags or classification that
+// the report leaves out is kept (so leaving a column out and reporting it
+// again cannot strip its tags, and with them its mask).
 std::vector<Field> MergeFields(const std::vector<Field>& reported,
-                               const std::vector<Field>& known) {
+                               const std::vector<Field>& known, bool keep_curated) {
   std::map<std::string_view, const Field*> by_name;
   for (const Field& f : known) by_name.emplace(f.name, &f);
   std::vector<Field> out = reported;
@@ -19,7 +28,14 @@ std::vector<Field> MergeFields(const std::vector<Field>& reported,
     f.tags = old.tags;
     f.classification = old.classification;
     if (f.description.empty()) f.description = old.description;
-    f.fields = MergeFields(f.fields, old.fields);
+    f.fields = MergeFields(f.fields, old.fields, keep_curated);
+  }
+  if (keep_curated) {
+    for (const Field& old : known) {
+      bool reported_too = std::any_of(out.begin(), out.end(),
+                                      [&](const Field& f) { return f.name == old.name; });
+      if (!reported_too && Curated(old)) out.push_back(old);
+    }
   }
   return out;
 }
@@ -36,8 +52,9 @@ void AddMissing(const std::vector<T>& items, std::vector<T>& into) {
 }  // namespace
 
 void MergeFacts(const DatasetFacts& facts, const std::string& event_time,
-                DatasetSpec& spec) {
-  if (facts.schema) spec.fields = MergeFields(*facts.schema, spec.fields);
+                DatasetSpec& spec, bool curate) {
+  if (facts.schema) spec.fields = MergeFields(*facts.schema, spec.fields, !curate);
+  if (!curate) return;  // the rest is curated metadata
   if (facts.description) spec.description = *facts.description;
   AddMissing(facts.owners, spec.owners);
   AddMissing(facts.tags, spec.tags);

@@ -12,6 +12,11 @@
 //                            ALTER: active again; TRUNCATE: property
 //                            lastTruncatedAt; RENAME: property renamedFrom
 //                            here, and the old entry dropped with renamedTo
+//
+// Only a reporter who may change a dataset's curated metadata (catalog:write
+// on it; `curate`) changes anything but its schema; for anyone else the
+// schema is an observation that never removes a field with curated tags or
+// classification.
 #pragma once
 
 #include "lib/catalog/model.h"
@@ -19,9 +24,10 @@
 
 namespace catalog::lineage {
 
-// Applies `facts`, reported at `event_time`, to `spec`.
+// Applies `facts`, reported at `event_time`, to `spec`; with `curate`
+// false, the schema only (see above).
 void MergeFacts(const DatasetFacts& facts, const std::string& event_time,
-                DatasetSpec& spec);
+                DatasetSpec& spec, bool curate = true);
 
 // The entry a RENAME left behind: dropped, pointing at its new name.
 void MarkRenamed(const DatasetKey& new_key, DatasetSpec& spec);

@@ -155,6 +155,9 @@ struct LineageEdge {
 
 // An output field that depends on an input field ("" output field: the
 // whole output depends on it), through a job.
+// Whether a reporter may change the curated metadata of the dataset `key`.
+using CurationCheck = std::function<bool(const DatasetKey& key)>;
+
 struct ColumnEdge {
   DatasetKey out_dataset;
   std::string out_field;
@@ -347,8 +350,15 @@ class Store {
   // its audit event: datasets created or updated from their facets, jobs,
   // runs and their transitions, dataset and column edges. Event i's
   // errors start "events[i]: ". The same events again change nothing.
-  absl::StatusOr<IngestResult> IngestEvents(
-      const std::vector<lineage::Event>& events, std::string_view actor);
+  //
+  // `may_curate` says whether the reporter may change the curated metadata
+  // (owners, description, tags, classification, lifecycle, aliases, a
+  // field's tags) of an existing dataset; where it may not, an event's
+  // facts about that dataset are observations (see lib/lineage/mapping.h).
+  // Called on the writer thread; none: it may.
+  absl::StatusOr<IngestResult> IngestEvents(const std::vector<lineage::Event>& events,
+                                            std::string_view actor,
+                                            CurationCheck may_curate = {});
   // The dataset `key` names: itself, or the dataset it is an alias of.
   absl::StatusOr<DatasetKey> ResolveDataset(const DatasetKey& key);
   // Other names of a dataset, "namespace/name".

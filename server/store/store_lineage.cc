@@ -27,7 +27,8 @@ json ParseObject(const std::string& text) {
 // One batch of events inside one write transaction.
 class Ingest {
  public:
-  explicit Ingest(WriteContext& ctx) : ctx_(ctx) {}
+  Ingest(WriteContext& ctx, const CurationCheck& may_curate)
+      : ctx_(ctx), may_curate_(may_curate) {}
 
   absl::Status Event(const lineage::Event& e) {
     event_ = &e;
@@ -125,7 +126,11 @@ class Ingest {
       }
     }
     DatasetSpec before = d.spec;
-    lineage::MergeFacts(facts, event_->event_time, d.spec);
+    // What an event says of a dataset someone else curates is an
+    // observation: its schema, never its owners, description, tags,
+    // lifecycle or a field's curated tags (lineage/mapping.h).
+    const bool curate = !existing || MayCurate(key);
+    lineage::MergeFacts(facts, event_->event_time, d.spec, curate);
     if (!existing || d.spec != before) RETURN_IF_ERROR(Upsert(d, path));
     int64_t id = 0;
     if (existing) {
@@ -138,7 +143,8 @@ class Ingest {
     if (facts.lifecycle && facts.lifecycle->change == "RENAME" &&
         facts.lifecycle->previous && *facts.lifecycle->previous != key) {
       ASSIGN_OR_RETURN(auto old, FindDataset(ctx_.db, *facts.lifecycle->previous));
-      if (old) {
+      // Marking the old name dropped changes that dataset: its curator's.
+      if (old && MayCurate(old->second.key)) {
         catalog::Dataset renamed = old->second;
         lineage::MarkRenamed(key, renamed.spec);
         if (renamed.spec != old->second.spec) RETURN_IF_ERROR(Upsert(renamed, path));
@@ -195,6 +201,19 @@ class Ingest {
     for (const lineage::Symlink& link : facts.symlinks) {
       ASSIGN_OR_RETURN(auto other, FindDataset(ctx_.db, link.key));
       if (other) continue;
+      // Re-pointing an alias takes it from the dataset it names now: that
+      // dataset's curator's call.
+      ASSIGN_OR_RETURN(Statement * current,
+                       ctx_.db.Prepare("SELECT d.namespace, d.name FROM dataset_aliases a JOIN "
+                                       "datasets d ON d.id = a.dataset_id WHERE a.namespace = ? "
+                                       "AND a.name = ? AND a.dataset_id <> ?"));
+      current->Bind(1, link.key.ns);
+      current->Bind(2, link.key.name);
+      current->Bind(3, id);
+      ASSIGN_OR_RETURN(bool taken, current->Step());
+      DatasetKey holder = taken ? DatasetKey{current->Text(0), current->Text(1)} : DatasetKey{};
+      current->Reset();
+      if (taken && !MayCurate(holder)) continue;
       ASSIGN_OR_RETURN(
           Statement * s,
           ctx_.db.Prepare("INSERT INTO dataset_aliases(namespace, name, "
@@ -467,7 +486,12 @@ class Ingest {
     return c->Run();
   }
 
+  // Whether the reporter may change the curated metadata of an existing
+  // dataset (no check: it may).
+  bool MayCurate(const DatasetKey& key) const { return !may_curate_ || may_curate_(key); }
+
   WriteContext& ctx_;
+  const CurationCheck& may_curate_;
   const lineage::Event* event_ = nullptr;
   bool repeated_ = false;  // the event's run transition was already recorded
   int datasets_changed_ = 0;
@@ -479,6 +503,7 @@ class Ingest {
 struct Store::Impl::IngestTicket {
   const std::vector<lineage::Event>* events = nullptr;
   std::string actor;
+  CurationCheck may_curate;
   absl::StatusOr<IngestResult> result = absl::UnknownError("not written");
   bool done = false;
 };
@@ -501,7 +526,7 @@ void WriteGroup(Store::Impl& impl,
       int64_t revision_before = ctx.catalog_revision;
       size_t upserted = ctx.change.upserted.size();
       size_t edges = ctx.change.lineage_edges.size();
-      Ingest ingest(ctx);
+      Ingest ingest(ctx, t->may_curate);
       absl::Status status;
       for (size_t i = 0; i < t->events->size() && status.ok(); ++i) {
         absl::Status s = ingest.Event((*t->events)[i]);
@@ -534,9 +559,11 @@ void WriteGroup(Store::Impl& impl,
 }  // namespace
 
 absl::StatusOr<IngestResult> Store::IngestEvents(
-    const std::vector<lineage::Event>& events, std::string_view actor) {
+    const std::vector<lineage::Event>& events, std::string_view actor,
+    CurationCheck may_curate) {
   if (events.empty()) return absl::InvalidArgumentError("events: must not be empty");
-  Impl::IngestTicket ticket{.events = &events, .actor = std::string(actor)};
+  Impl::IngestTicket ticket{
+      .events = &events, .actor = std::string(actor), .may_curate = std::move(may_curate)};
   std::unique_lock lock(impl_->ingest_mu);
   impl_->ingest_queue.push_back(&ticket);
   while (!ticket.done) {
