@@ -5,6 +5,7 @@
 
 #include "lib/policy/parser.h"
 #include "server/authz/catalog_entities.h"
+#include "lib/util/strings.h"
 #include "tests/test_env.h"
 
 namespace catalog::authz {
@@ -289,6 +290,39 @@ TEST_F(AuthorizerTest, AuthorizeOnAColumnAnswersAsAuthorizeRead) {
   EXPECT_FALSE(elsewhere.allow);
   EXPECT_THAT(elsewhere.denial, ::testing::HasSubstr("not in the catalog"));
   EXPECT_FALSE(Ask("bob", "read", column("id")).allow);
+}
+
+// Issue 12 #5: waits for a revision held every handler thread. Beyond the
+// store's head, a revision is refused at once; at most kMaxWaitsPerCaller
+// calls of one caller wait.
+TEST_F(AuthorizerTest, RevisionWaitsAreBoundedPerCaller) {
+  int64_t head = *store_->CatalogRevision();
+  auto beyond = authorizer_->AdmitWait(head + 1000, "user:mallory");
+  EXPECT_EQ(beyond.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(std::string(beyond.status().message()),
+              ::testing::HasSubstr(StrCat("beyond the catalog's head revision ", head)));
+  // A revision the snapshot has needs no place.
+  EXPECT_TRUE(authorizer_->AdmitWait(head, "user:mallory").ok());
+  // A commit this authorizer has not seen yet (another connection wrote it).
+  auto other = store::Store::Open({.path = (dir_.path() / "c.db").string()});
+  ASSERT_TRUE(other.ok());
+  Resource d{.kind = Resource::Kind::kDataset};
+  d.dataset.key = {"pg://db", "elsewhere"};
+  auto written = (*other)->Apply({d}, "user:admin", false);
+  ASSERT_TRUE(written.ok());
+  int64_t pending = written->catalog_revision;
+  ASSERT_GT(pending, authorizer_->current()->revision());
+  std::vector<Authorizer::WaitTicket> held;
+  for (int i = 0; i < Authorizer::kMaxWaitsPerCaller; ++i) {
+    auto t = authorizer_->AdmitWait(pending, "user:mallory");
+    ASSERT_TRUE(t.ok()) << t.status();
+    held.push_back(*std::move(t));
+  }
+  auto refused = authorizer_->AdmitWait(pending, "user:mallory");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(authorizer_->AdmitWait(pending, "user:alice").ok());  // others still wait
+  held.pop_back();
+  EXPECT_TRUE(authorizer_->AdmitWait(pending, "user:mallory").ok());
 }
 
 }  // namespace
