@@ -261,6 +261,51 @@ TEST_F(HardeningTest, F05_ARevisionBeyondTheHeadIsRefusedAtOnce) {
   EXPECT_TRUE(admin().Call(&PStub::Authorize, admin().policies(), ask).ok());
 }
 
+// #8: "postgres:" + "/hr-db:5432/hr.public.salaries" was the same policy
+// entity as "postgres://hr-db:5432" + "hr.public.salaries": the
+// look-alike's owner could read the original, and deleting one removed the
+// other's entity.
+TEST_F(HardeningTest, F08_ALookAlikeKeyIsAnotherEntity) {
+  auto alice = server_.As("user:alice");
+  auto mallory = server_.As("user:mallory");
+  ASSERT_TRUE(alice.ok() && mallory.ok());
+  auto dataset = [](const std::string& ns, const std::string& name, const std::string& owner) {
+    v1::ApplyRequest req;
+    v1::Dataset* d = req.add_resources()->mutable_dataset();
+    d->mutable_key()->set_namespace_(ns);
+    d->mutable_key()->set_name(name);
+    v1::Owner* o = d->mutable_spec()->add_owners();
+    o->set_principal(owner);
+    o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
+    return req;
+  };
+  ASSERT_TRUE(admin()
+                  .Call(&CStub::Apply, admin().catalog(),
+                        dataset("postgres://hr-db:5432", "hr.public.salaries", "user:alice"))
+                  .ok());
+  auto planted = (*mallory)->Call(&CStub::Apply, (*mallory)->catalog(),
+                                  dataset("postgres:", "/hr-db:5432/hr.public.salaries",
+                                          "user:mallory"));
+  ASSERT_TRUE(planted.ok()) << planted.status();
+  auto ask = [&](CatalogClient& c, const std::string& who) {
+    v1::AuthorizeRequest req;
+    req.set_principal("User::\"" + who + "\"");
+    req.set_action("write");
+    req.set_resource("Dataset::\"postgres://hr-db:5432/hr.public.salaries\"");
+    auto r = c.Call(&PStub::Authorize, c.policies(), req);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() && r->decision() == v1::DECISION_ALLOW;
+  };
+  EXPECT_TRUE(ask(**alice, "alice"));
+  EXPECT_FALSE(ask(**mallory, "mallory"));
+  // Deleting the look-alike leaves the original's entity alone.
+  v1::DeleteDatasetRequest del;
+  del.mutable_key()->set_namespace_("postgres:");
+  del.mutable_key()->set_name("/hr-db:5432/hr.public.salaries");
+  ASSERT_TRUE((*mallory)->Call(&CStub::DeleteDataset, (*mallory)->catalog(), del).ok());
+  EXPECT_TRUE(ask(**alice, "alice"));
+}
+
 // #12: the tokens of a deleted principal kept working.
 TEST_F(HardeningTest, F12_DeletingAPrincipalRevokesItsTokens) {
   auto bob = server_.As("user:bob");

@@ -1,5 +1,7 @@
 #include "server/authz/catalog_entities.h"
 
+#include "lib/catalog/key_id.h"
+
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
 
@@ -51,11 +53,11 @@ EntityUid PrincipalUid(const PrincipalRef& ref) {
   return {PrincipalKindName(ref.kind), ref.name};
 }
 
-EntityUid DatasetUid(const DatasetKey& key) { return {"Dataset", key.ToString()}; }
-EntityUid JobUid(const JobKey& key) { return {"Job", key.ToString()}; }
+EntityUid DatasetUid(const DatasetKey& key) { return {"Dataset", KeyId(key.ns, key.name)}; }
+EntityUid JobUid(const JobKey& key) { return {"Job", KeyId(key.ns, key.name)}; }
 EntityUid DomainUid(std::string_view path) { return {"Domain", std::string(path)}; }
 EntityUid ColumnUid(const DatasetKey& key, std::string_view field_path) {
-  return {"Column", key.ToString() + "#" + std::string(field_path)};
+  return {"Column", KeyId(key.ns, key.name) + "#" + std::string(field_path)};
 }
 EntityUid ActionUid(std::string_view name) { return {"Action", std::string(name)}; }
 

@@ -54,7 +54,7 @@ std::vector<ColumnDecision> DecideColumns(const std::shared_ptr<const Snapshot>&
                                           const Decision& dataset_decision,
                                           const DatasetKey& dataset,
                                           const std::vector<std::string>& columns) {
-  const std::vector<ColumnInfo>* known = s->Columns(dataset.ToString());
+  const std::vector<ColumnInfo>* known = s->Columns(DatasetUid(dataset).id);
   const policy::Entity* dataset_entity = s->entities().Find(request.resource);
   std::map<std::string, ColumnDecision> own;  // by path, each decided once
   auto decide = [&](const ColumnInfo& info) -> const ColumnDecision& {

@@ -36,10 +36,10 @@ void AddDataset(policy::Entities& entities, ColumnsByDataset& columns,
   entities.Add(DatasetEntity(d));
   std::vector<ColumnInfo> flat = FlattenColumns(d.spec.fields);
   if (flat.empty()) {
-    columns.erase(d.key.ToString());
+    columns.erase(DatasetUid(d.key).id);
   } else {
     columns.insert_or_assign(
-        d.key.ToString(), std::make_shared<const std::vector<ColumnInfo>>(std::move(flat)));
+        DatasetUid(d.key).id, std::make_shared<const std::vector<ColumnInfo>>(std::move(flat)));
   }
 }
 
@@ -124,7 +124,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
     }
     for (const DatasetKey& k : changes.deleted_datasets) {
       entities->Remove(DatasetUid(k));
-      mutable_columns().erase(k.ToString());
+      mutable_columns().erase(DatasetUid(k).id);
     }
     for (const std::string& d : changes.deleted_domains) entities->Remove(DomainUid(d));
     for (const PrincipalRef& p : changes.deleted_principals) {

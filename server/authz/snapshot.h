@@ -51,8 +51,9 @@ class Snapshot {
   const std::vector<policy::Policy>& policies() const { return set_->policies; }
   const policy::Entities& entities() const { return *entities_; }
 
-  // The dataset's flattened columns; nullptr if the dataset is unknown.
-  const std::vector<ColumnInfo>* Columns(const std::string& dataset_key) const;
+  // The flattened columns of the dataset whose entity id (DatasetUid) is
+  // `dataset_id`; nullptr if the dataset is unknown.
+  const std::vector<ColumnInfo>* Columns(const std::string& dataset_id) const;
 
   // Indices into policies(), in policy order, of those whose scope can
   // match this principal and resource; the others cannot apply.
