@@ -24,28 +24,6 @@ using Clock = std::chrono::steady_clock;
 const std::string kPreface = "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
 enum FrameType : uint8_t { kHeaders = 1, kSettings = 4, kPing = 6, kGoAway = 7 };
 
-int Dial(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-bool SendAll(int fd, const std::string& bytes) {
-  size_t sent = 0;
-  while (sent < bytes.size()) {
-    ssize_t n = ::send(fd, bytes.data() + sent, bytes.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) return false;
-    sent += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 std::string Frame(uint8_t type, uint8_t flags, uint32_t stream, const std::string& payload) {
   std::string f;
@@ -96,12 +74,12 @@ bool Pings(client::CatalogClient& c) {
 TEST(AbusiveClients, APingFloodIsCutOffWithGoAwayAndOthersAreServed) {
   testing::InProcessServer server;
   ASSERT_TRUE(server.Start().ok());
-  int fd = Dial(server.server().grpc_port());
+  int fd = testing::DialLoopback(server.server().grpc_port());
   ASSERT_GE(fd, 0);
-  ASSERT_TRUE(SendAll(fd, kPreface + Frame(kSettings, 0, 0, "")));
+  ASSERT_TRUE(testing::SendAll(fd, kPreface + Frame(kSettings, 0, 0, "")));
   std::string flood;
   for (int i = 0; i < 50; ++i) flood += Frame(kPing, 0, 0, std::string(8, static_cast<char>(i)));
-  SendAll(fd, flood);  // the server may close before it has read them all
+  testing::SendAll(fd, flood);  // the server may close before it has read them all
   std::optional<std::string> goaway = AwaitFrame(fd, kGoAway, std::chrono::seconds(10));
   ::close(fd);
   ASSERT_TRUE(goaway.has_value()) << "no GOAWAY for a ping flood";
@@ -121,9 +99,9 @@ TEST(AbusiveClients, StalledConnectionsHoldNoOneUp) {
   // gRPC: half a connection preface; and requests whose body never comes,
   // 50 streams on each of 20 connections.
   for (int i = 0; i < 100; ++i) {
-    int fd = Dial(server.server().grpc_port());
+    int fd = testing::DialLoopback(server.server().grpc_port());
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(SendAll(fd, kPreface.substr(0, 10)));
+    ASSERT_TRUE(testing::SendAll(fd, kPreface.substr(0, 10)));
     fds.push_back(fd);
   }
   std::string headers = Header(":method", "POST") + Header(":scheme", "http") +
@@ -131,21 +109,21 @@ TEST(AbusiveClients, StalledConnectionsHoldNoOneUp) {
                         Header(":authority", "localhost") +
                         Header("content-type", "application/grpc") + Header("te", "trailers");
   for (int i = 0; i < 20; ++i) {
-    int fd = Dial(server.server().grpc_port());
+    int fd = testing::DialLoopback(server.server().grpc_port());
     ASSERT_GE(fd, 0);
     std::string opening = kPreface + Frame(kSettings, 0, 0, "");
     for (uint32_t stream = 1; stream < 100; stream += 2) {
       opening += Frame(kHeaders, 0x4 /* END_HEADERS */, stream, headers);
     }
-    ASSERT_TRUE(SendAll(fd, opening));
+    ASSERT_TRUE(testing::SendAll(fd, opening));
     fds.push_back(fd);
   }
   // HTTP: requests that stop after their first line, and bodies that never
   // arrive, fewer than the HTTP port serves at once.
   for (int i = 0; i < 40; ++i) {
-    int fd = Dial(server.server().http_port());
+    int fd = testing::DialLoopback(server.server().http_port());
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(SendAll(fd, i % 2 ? "GET /healthz HTTP/1.1\r\n"
+    ASSERT_TRUE(testing::SendAll(fd, i % 2 ? "GET /healthz HTTP/1.1\r\n"
                                   : "POST /api/v1/lineage HTTP/1.1\r\nHost: x\r\n"
                                     "Content-Length: 100000\r\n\r\n{"));
     fds.push_back(fd);

@@ -74,27 +74,13 @@ int64_t PeakRss() {
 // Sends `head` and then `body` `repeat` times on a fresh connection to the
 // HTTP port and returns the status line's code (0 if none came).
 int RawHttp(int port, const std::string& head, const std::string& body, int repeat = 1) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return 0;
-  }
+  int fd = testing::DialLoopback(port);
+  if (fd < 0) return 0;
   timeval tv{.tv_sec = 10, .tv_usec = 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-  auto send_all = [&](const std::string& data) {
-    for (size_t sent = 0; sent < data.size();) {
-      ssize_t n = send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL);
-      if (n <= 0) return false;  // the server may stop reading and close: fine
-      sent += static_cast<size_t>(n);
-    }
-    return true;
-  };
-  if (send_all(head)) {
-    for (int i = 0; i < repeat && send_all(body); ++i) {
+  // The server may stop reading and close: sending then stops.
+  if (testing::SendAll(fd, head)) {
+    for (int i = 0; i < repeat && testing::SendAll(fd, body); ++i) {
     }
   }
   std::string reply;

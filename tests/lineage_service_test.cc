@@ -89,6 +89,23 @@ class LineageServiceTest : public ::testing::Test {
     pipeline_ = Connect(pipeline_token_);
   }
 
+  // The default policies, and a forbid hiding datasets tagged "secret"
+  // from bob.
+  void HideSecretDatasetsFromBob() {
+    v1::PutPolicySetRequest put;
+    for (const auto& e : fs::directory_iterator(testing::SourceDir() / "policies")) {
+      if (e.path().extension() != ".cedar") continue;
+      v1::PolicyFileProto* f = put.add_files();
+      f->set_name(e.path().filename().string());
+      f->set_text(testing::ReadFile(e.path()));
+    }
+    v1::PolicyFileProto* f = put.add_files();
+    f->set_name("secret.cedar");
+    f->set_text(R"(forbid (principal == User::"bob", action == Action::"catalog:read", resource is Dataset)
+                   when { resource.tags.contains("secret") };)");
+    ASSERT_TRUE(admin_->Call(&v1::PolicyService::Stub::PutPolicySet, admin_->policies(), put).ok());
+  }
+
   std::unique_ptr<CatalogClient> Connect(const std::string& token) {
     return *CatalogClient::Connect(
         {.address = "127.0.0.1:" + std::to_string(server_->grpc_port()), .token = token});
@@ -365,18 +382,7 @@ TEST_F(LineageServiceTest, NodesTheCallerMayNotReadAreRedacted) {
                                   Event("COMPLETE", kRun2, 2, {"hidden"}, {"c"}, "j2")})
                   .ok());
   // Keep the default policies and hide secret datasets from bob.
-  v1::PutPolicySetRequest put;
-  for (const auto& e : fs::directory_iterator(testing::SourceDir() / "policies")) {
-    if (e.path().extension() != ".cedar") continue;
-    v1::PolicyFileProto* f = put.add_files();
-    f->set_name(e.path().filename().string());
-    f->set_text(testing::ReadFile(e.path()));
-  }
-  v1::PolicyFileProto* f = put.add_files();
-  f->set_name("secret.cedar");
-  f->set_text(R"(forbid (principal == User::"bob", action == Action::"catalog:read", resource is Dataset)
-                 when { resource.tags.contains("secret") };)");
-  ASSERT_TRUE(admin_->Call(&v1::PolicyService::Stub::PutPolicySet, admin_->policies(), put).ok());
+  HideSecretDatasetsFromBob();
 
   auto g = Lineage(*bob_, "pg/a", v1::LINEAGE_DIRECTION_DOWNSTREAM, 2);
   ASSERT_TRUE(g.ok()) << g.status();
@@ -447,18 +453,7 @@ TEST_F(LineageServiceTest, AHiddenDatasetIsAnsweredAsAbsent) {
   ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"a"}, {"salaries"}, "j1", secret),
                                   Event("COMPLETE", kRun2, 2, {"a"}, {"z"}, "j2")})
                   .ok());
-  v1::PutPolicySetRequest put;
-  for (const auto& e : fs::directory_iterator(testing::SourceDir() / "policies")) {
-    if (e.path().extension() != ".cedar") continue;
-    v1::PolicyFileProto* f = put.add_files();
-    f->set_name(e.path().filename().string());
-    f->set_text(testing::ReadFile(e.path()));
-  }
-  v1::PolicyFileProto* f = put.add_files();
-  f->set_name("secret.cedar");
-  f->set_text(R"(forbid (principal == User::"bob", action == Action::"catalog:read", resource is Dataset)
-                 when { resource.tags.contains("secret") };)");
-  ASSERT_TRUE(admin_->Call(&v1::PolicyService::Stub::PutPolicySet, admin_->policies(), put).ok());
+  HideSecretDatasetsFromBob();
 
   auto get = [&](CatalogClient& c, const std::string& ns, const std::string& name) {
     v1::GetDatasetRequest req;

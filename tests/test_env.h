@@ -25,6 +25,11 @@ class TempDir {
 bool WaitFor(const std::function<bool()>& condition,
              std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+// A TCP connection to 127.0.0.1:`port` (a file descriptor), or -1.
+int DialLoopback(int port);
+// Writes all of `bytes` to `fd`; false once the peer stops reading.
+bool SendAll(int fd, const std::string& bytes);
+
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, const std::string& content);
 

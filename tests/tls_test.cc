@@ -37,7 +37,7 @@ class TlsTest : public ::testing::Test {
     testing::WriteFile(dir_.path() / "ca.crt", ca_.cert);
   }
 
-  void Start(bool mutual) {
+  server::ServerConfig Config(bool mutual) const {
     server::ServerConfig config;
     config.listen = "127.0.0.1:0";
     config.http_listen = "127.0.0.1:0";
@@ -48,7 +48,11 @@ class TlsTest : public ::testing::Test {
     if (mutual) config.client_ca = (dir_.path() / "ca.crt").string();
     config.trust_domain = "example.org";
     config.client_namespace = "data";
-    auto s = server::CatalogServer::Start(config);
+    return config;
+  }
+
+  void Start(bool mutual) {
+    auto s = server::CatalogServer::Start(Config(mutual));
     ASSERT_TRUE(s.ok()) << s.status();
     server_ = *std::move(s);
     admin_token_ = testing::ReadFile(server_->admin_token_path());
@@ -179,15 +183,8 @@ bool Handshake(int port, int max_version, const char* ciphers) {
   SSL_CTX_set_min_proto_version(ctx.get(), TLS1_VERSION);
   SSL_CTX_set_max_proto_version(ctx.get(), max_version);
   if (SSL_CTX_set_cipher_list(ctx.get(), ciphers) != 1) return false;
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  inet_pton(AF_INET, "127.0.0.1", &addr.sin_addr);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
-    close(fd);
-    return false;
-  }
+  int fd = testing::DialLoopback(port);
+  if (fd < 0) return false;
   SSL* ssl = SSL_new(ctx.get());
   SSL_set_fd(ssl, fd);
   bool ok = SSL_connect(ssl) == 1;
@@ -214,14 +211,7 @@ TEST_F(TlsTest, BothPortsHaveTheSameTlsFloor) {
 TEST_F(TlsTest, AMismatchedKeyIsNamed) {
   Pem other = MakeCert(ca_, "other", {"DNS:localhost"});
   testing::WriteFile(dir_.path() / "server.key", other.key);
-  server::ServerConfig config;
-  config.listen = "127.0.0.1:0";
-  config.http_listen = "127.0.0.1:0";
-  config.data_dir = (dir_.path() / "data").string();
-  config.policies_dir = (testing::SourceDir() / "policies").string();
-  config.tls_cert = (dir_.path() / "server.crt").string();
-  config.tls_key = (dir_.path() / "server.key").string();
-  auto s = server::CatalogServer::Start(config);
+  auto s = server::CatalogServer::Start(Config(/*mutual=*/false));
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(s.status().message()),
