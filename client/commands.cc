@@ -3,6 +3,8 @@
 
 #include "absl/strings/str_join.h"
 #include "client/commands.h"
+
+#include <sstream>
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
@@ -200,23 +202,24 @@ absl::StatusOr<std::vector<json>> FetchAll(CommandContext& ctx, Type type,
   return docs;
 }
 
-void PrintFields(std::ostream& out, const json& fields, int depth) {
+// One row per field, nested fields indented under their struct, in
+// aligned columns.
+void FieldRows(const json& fields, int depth, Table& t) {
   for (const json& f : fields) {
-    std::string line = StrCat(std::string(2 + 2 * depth, ' '),
-                              f.value("name", ""), "  ", f.value("type", ""),
-                              f.value("nullable", true) ? "" : "  NOT NULL");
-    if (f.contains("classification")) {
-      line += StrCat("  [", f["classification"].get<std::string>(), "]");
-    }
     std::vector<std::string> tags;
-    for (const json& t : f.value("tags", json::array())) tags.push_back(t);
-    if (!tags.empty()) line += "  tags: " + absl::StrJoin(tags, ",");
-    if (f.contains("description")) {
-      line += "  -- " + f["description"].get<std::string>();
-    }
-    out << line << "\n";
-    if (f.contains("fields")) PrintFields(out, f["fields"], depth + 1);
+    for (const json& tag : f.value("tags", json::array())) tags.push_back(tag);
+    t.rows.push_back({std::string(2 + 2 * depth, ' ') + f.value("name", ""),
+                      f.value("type", ""), f.value("nullable", true) ? "" : "NOT NULL",
+                      f.value("classification", ""), absl::StrJoin(tags, ","),
+                      f.value("description", "")});
+    if (f.contains("fields")) FieldRows(f["fields"], depth + 1, t);
   }
+}
+
+void PrintFields(std::ostream& out, const json& fields) {
+  Table t{.header = {"  FIELD", "TYPE", "NULL", "CLASSIFICATION", "TAGS", "DESCRIPTION"}};
+  FieldRows(fields, 0, t);
+  t.Print(out);
 }
 
 }  // namespace
@@ -268,7 +271,9 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
   // `name` may have been an alias; the rest asks by the dataset's own name.
   const DatasetKey own{d["metadata"].value("namespace", ""), d["metadata"].value("name", "")};
   const json& status = d["status"];
-  std::ostream& out = ctx.out;
+  // Built first, then printed with control characters escaped: catalog
+  // text cannot forge a line or drive the terminal.
+  std::ostringstream out;
   out << "Name:            " << d["metadata"].value("name", "") << "\n"
       << "Namespace:       " << d["metadata"].value("namespace", "") << "\n"
       << "Description:     " << Or(spec.value("description", "")) << "\n"
@@ -334,7 +339,7 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
       << "Updated:         " << status.value("updatedAt", "") << " by "
       << status.value("updatedBy", "") << "\n";
   out << "Schema:\n";
-  PrintFields(out, spec["schema"].value("fields", json::array()), 0);
+  PrintFields(out, spec["schema"].value("fields", json::array()));
 
   v1::GetDatasetHistoryRequest req;
   absl::StatusOr<DatasetKey> key = own;
@@ -348,6 +353,7 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
                       e.action(), absl::StrJoin(e.changes(), ",")});
   }
   t.Print(out);
+  ctx.out << PrintableLines(out.str());
   return 0;
 }
 

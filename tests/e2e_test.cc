@@ -3,6 +3,10 @@
 #include <fcntl.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+
+#include <map>
+
+#include <sstream>
 #include <httplib.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -128,7 +132,23 @@ spec:
   Result describe = Ctl(std::string("describe dataset ") + kOrders);
   ASSERT_EQ(describe.exit_code, 0) << describe.err;
   EXPECT_THAT(describe.out, HasSubstr("Schema version:  2"));
-  EXPECT_THAT(describe.out, HasSubstr("total  decimal"));
+  // The schema in aligned columns: each field's type starts where the
+  // TYPE heading does.
+  std::istringstream lines(describe.out);
+  size_t type_column = std::string::npos;
+  std::map<std::string, size_t> type_at;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("FIELD") != std::string::npos) type_column = line.find("TYPE");
+    for (const char* f : {"order_id", "total"}) {
+      size_t at = line.find(std::string("  ") + f + " ");
+      if (at != std::string::npos && line.find(f == std::string("total") ? "decimal" : "bigint") != std::string::npos) {
+        type_at[f] = line.find(f == std::string("total") ? "decimal" : "bigint");
+      }
+    }
+  }
+  ASSERT_NE(type_column, std::string::npos) << describe.out;
+  EXPECT_EQ(type_at["order_id"], type_column) << describe.out;
+  EXPECT_EQ(type_at["total"], type_column) << describe.out;
   EXPECT_THAT(describe.out, HasSubstr("update"));
 
   Result search = Ctl("search totals -o json");

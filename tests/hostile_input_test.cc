@@ -113,6 +113,19 @@ TEST(HostileInput, EachIsRefusedClearlyAndTheServerGoesOn) {
       {"100,000-deep YAML as a data contract",
        [&](CatalogClient& c) { return PutContract(c, deep_yaml); }, C::kInvalidArgument,
        "hostile.yaml"},
+      {"a data contract whose one scalar is 30,000 digits",
+       [&](CatalogClient& c) { return PutContract(c, "foo: " + std::string(30000, '1') + "\n"); },
+       C::kInvalidArgument, "hostile.yaml"},
+      {"a policy expression chaining 16,000 terms",
+       [&](CatalogClient& c) {
+         std::string chain = "1";
+         for (int i = 0; i < 16000; ++i) chain += " + 1";
+         return PutPolicy(c, "permit (principal, action, resource) when { " + chain + " == 2 };");
+       },
+       C::kInvalidArgument, "nests deeper than 128"},
+      {"an entity id of 5 KB in a question",
+       [&](CatalogClient& c) { return Ask(c, "User::\"" + std::string(5000, 'a') + "\""); },
+       C::kInvalidArgument, "principal: longer than"},
       {"a billion-laughs YAML data contract",
        [&](CatalogClient& c) { return PutContract(c, BillionLaughs()); },
        C::kInvalidArgument, "alias"},

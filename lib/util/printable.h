@@ -31,4 +31,18 @@ inline std::string Printable(std::string_view text) {
   return out;
 }
 
+// `text` made Printable line by line: its newlines stay.
+inline std::string PrintableLines(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t start = 0; start < text.size();) {
+    size_t end = text.find('\n', start);
+    if (end == std::string_view::npos) end = text.size();
+    out += Printable(text.substr(start, end - start));
+    if (end < text.size()) out += '\n';
+    start = end + 1;
+  }
+  return out;
+}
+
 }  // namespace catalog
