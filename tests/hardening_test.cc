@@ -175,8 +175,14 @@ TEST_F(HardeningTest, F02_BodiesAreReadAfterAuthenticationAndNoFurtherThanTheLim
   EXPECT_EQ(RawHttp(port,
                     "POST /metrics HTTP/1.1\r\nHost: x\r\n" + gzip + "\r\n", bomb),
             404);
-  // Inflating the bomb once would have taken 256 MB.
+  // Inflating the bomb once would have taken 256 MB. (Under AddressSanitizer
+  // freed memory sits in its quarantine, so resident memory says nothing
+  // there; the answers above still hold.)
+#if !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(PeakRss() - before, int64_t{96} << 20);
+#else
+  (void)before;
+#endif
   EXPECT_TRUE(Ping(admin()));
 }
 
