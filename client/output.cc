@@ -44,6 +44,7 @@ void Table::Print(std::ostream& out) const {
       line += row[i];
       if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
     }
+    while (!line.empty() && line.back() == ' ') line.pop_back();  // empty last cells
     out << line << "\n";
   };
   if (!head.empty()) print(head);
