@@ -2,12 +2,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 
 #include "absl/strings/numbers.h"
 #include "client/commands.h"
 #include "client/files.h"
+#include "lib/catalog/json_codec.h"
 #include "lib/catalog/manifest.h"
+#include "lib/util/printable.h"
 #include "lib/util/strings.h"
 #include "proto/convert.h"
 
@@ -77,6 +80,32 @@ std::string OutcomeWord(v1::ApplyOutcome outcome) {
   }
 }
 
+// What a dataset manifest would change, field by field: "  ~ tags: [...] -> [...]".
+void PrintDatasetDiff(CommandContext& ctx, const Resource& given) {
+  v1::GetDatasetRequest get;
+  *get.mutable_key() = ToProto(given.dataset.key);
+  auto stored = ctx.client.Call(&v1::CatalogService::Stub::GetDataset, ctx.client.catalog(), get);
+  if (!stored.ok()) return;
+  absl::StatusOr<Dataset> before = FromProto(*stored);
+  if (!before.ok()) return;
+  DatasetSpec after = given.merge ? MergeDatasetSpec(before->spec, given.dataset.spec, given.fields)
+                                  : given.dataset.spec;
+  nlohmann::json old_json = DatasetSpecToJson(before->spec);
+  nlohmann::json new_json = DatasetSpecToJson(after);
+  auto shown = [](const nlohmann::json* v) {
+    if (v == nullptr) return std::string("(none)");
+    std::string s = v->dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return s.size() > 120 ? s.substr(0, 117) + "..." : s;
+  };
+  for (const char* field : kDatasetSpecFields) {
+    const nlohmann::json* a = old_json.contains(field) ? &old_json[field] : nullptr;
+    const nlohmann::json* b = new_json.contains(field) ? &new_json[field] : nullptr;
+    if ((a == nullptr) != (b == nullptr) || (a != nullptr && *a != *b)) {
+      ctx.out << Printable(StrCat("  ~ ", field, ": ", shown(a), " -> ", shown(b))) << "\n";
+    }
+  }
+}
+
 }  // namespace
 
 int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
@@ -122,11 +151,17 @@ int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
                               LocateServerError(MessageOf(response.status()),
                                                 origins)));
   }
-  for (const v1::ApplyResult& r : response->results()) {
+  for (int i = 0; i < response->results_size(); ++i) {
+    const v1::ApplyResult& r = response->results(i);
     std::string kind = r.kind();
     std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
     ctx.out << kind << "/" << r.name() << " " << OutcomeWord(r.outcome())
             << (dry_run ? " (dry run)" : "") << "\n";
+    if (dry_run && r.outcome() == v1::APPLY_OUTCOME_CHANGED &&
+        i < static_cast<int>(origins.size()) &&
+        origins[i].document->resource.kind == Resource::Kind::kDataset) {
+      PrintDatasetDiff(ctx, origins[i].document->resource);
+    }
   }
   return 0;
 }

@@ -85,6 +85,15 @@ TEST_F(EndToEnd, ApplyWritesTheFieldsAManifestHoldsAndListsReapply) {
                                  "  namespace: postgres://prod-db:5432\n"
                                  "  name: sales.public.orders\nspec:\n"
                                  "  tags: [gold]\n  description: \"\"\n"));
+  // --dry-run says, field by field, what the manifest would change.
+  Result dry = Ctl("apply -f tags.yaml --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("changed (dry run)"));
+  EXPECT_THAT(dry.out, HasSubstr("  ~ tags: "));
+  EXPECT_THAT(dry.out, HasSubstr("-> [\"gold\"]"));
+  EXPECT_THAT(dry.out, HasSubstr("  ~ description: \"Orders placed in the web shop\" -> (none)"));
+  EXPECT_THAT(dry.out, Not(HasSubstr("~ schema")));
+  EXPECT_THAT(dry.out, Not(HasSubstr("~ owners")));
   Result applied = Ctl("apply -f tags.yaml");
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_THAT(applied.out, HasSubstr("changed"));
