@@ -150,15 +150,13 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
       absl::StatusOr<DatasetKey> canonical = store_->ResolveDataset(key);
       if (canonical.ok()) d = store_->GetDataset(*canonical);
     }
+    if (!d.ok() && d.status().code() != absl::StatusCode::kNotFound) return d.status();
     // A dataset the caller may not read is answered as one that does not
     // exist, under the name asked: neither its existence nor (asked by an
     // alias) its real key is told.
-    if (d.status().code() == absl::StatusCode::kNotFound) {
-      RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(key)));
-      return NotFound(key);
-    }
-    if (!d.ok()) return d.status();
-    if (!Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(d->key)).ok()) {
+    if (!Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(d.ok() ? d->key : key))
+             .ok() ||
+        !d.ok()) {
       return NotFound(key);
     }
     *response = ToProto(*d);

@@ -1,12 +1,15 @@
 #include "server/policy_service.h"
 
 #include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
 
 #include "lib/policy/json_format.h"
 #include "lib/policy/parser.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "server/authz/catalog_entities.h"
+#include "server/authz/column_access.h"
 #include "server/call.h"
 
 namespace catalog::server {
@@ -17,18 +20,28 @@ namespace {
 // become a decision event.
 constexpr size_t kMaxEntityIdBytes = 4096;
 
-// Whether `caller` may ask for a decision about `principal` doing `action`:
-// a token limited to some actions asks only about those; asking about
-// anyone but yourself takes Action::"authorize:others" (query engines and
-// gateways asking on behalf of their users).
-absl::Status MayAskAbout(const authz::Authorizer& authorizer, const std::string& caller,
-                         const policy::EntityUid& principal, std::string_view action) {
-  RETURN_IF_ERROR(RequireTokenAllows(caller, action));
+// Whether `caller` may ask the `asked` questions: a token limited to some
+// actions asks only about those; asking about anyone but yourself takes
+// Action::"authorize:others" (query engines and gateways asking on behalf
+// of their users), checked once however many questions need it. In a
+// batch, an error names the question ("requests[i]: ").
+absl::Status MayAsk(const authz::Authorizer& authorizer, const std::string& caller,
+                    std::span<const policy::Request> asked, bool batch) {
+  auto at = [&](size_t i, const absl::Status& s) {
+    return batch ? absl::Status(s.code(), StrCat("requests[", i, "]: ", MessageOf(s))) : s;
+  };
   absl::StatusOr<policy::EntityUid> self = authz::PrincipalUid(caller);
-  if (self.ok() && *self == principal) return absl::OkStatus();
-  return Require(authorizer, caller, "authorize:others", CatalogRoot());
+  std::optional<size_t> about_other;
+  for (size_t i = 0; i < asked.size(); ++i) {
+    if (absl::Status s = RequireTokenAllows(caller, asked[i].action.id); !s.ok()) {
+      return at(i, s);
+    }
+    if (!about_other && !(self.ok() && *self == asked[i].principal)) about_other = i;
+  }
+  if (!about_other) return absl::OkStatus();
+  absl::Status others = Require(authorizer, caller, "authorize:others", CatalogRoot());
+  return others.ok() ? others : at(*about_other, others);
 }
-
 
 absl::StatusOr<policy::EntityUid> Entity(std::string_view field,
                                          const std::string& text,
@@ -141,7 +154,7 @@ grpc::Status PolicyServiceImpl::Authorize(grpc::ServerContext* context,
                                           v1::AuthorizeResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
-    RETURN_IF_ERROR(MayAskAbout(*authorizer_, caller, r.principal, r.action.id));
+    RETURN_IF_ERROR(MayAsk(*authorizer_, caller, std::span(&r, 1), /*batch=*/false));
     ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
     authz::Decision d =
         authorizer_->Authorize(r, request->min_revision(), DeadlineOf(*context), caller);
@@ -158,6 +171,18 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
       return absl::InvalidArgumentError(
           StrCat("requests: at most ", kMaxBatch, " per batch"));
     }
+    // Every question is read and cleared before any is decided (and recorded).
+    std::vector<policy::Request> asked;
+    asked.reserve(request->requests_size());
+    for (int i = 0; i < request->requests_size(); ++i) {
+      absl::StatusOr<policy::Request> r = RequestOf(request->requests(i));
+      if (!r.ok()) {
+        return absl::InvalidArgumentError(
+            StrCat("requests[", i, "].", MessageOf(r.status())));
+      }
+      asked.push_back(*std::move(r));
+    }
+    RETURN_IF_ERROR(MayAsk(*authorizer_, caller, asked, /*batch=*/true));
     ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
     if (request->min_revision() > 0 &&
         !authorizer_->WaitFor(request->min_revision(), DeadlineOf(*context))) {
@@ -170,17 +195,8 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
     }
     // One snapshot for the whole batch.
     std::shared_ptr<const authz::Snapshot> s = authorizer_->current();
-    for (int i = 0; i < request->requests_size(); ++i) {
-      absl::StatusOr<policy::Request> r = RequestOf(request->requests(i));
-      if (!r.ok()) {
-        return absl::InvalidArgumentError(
-            StrCat("requests[", i, "].", MessageOf(r.status())));
-      }
-      if (absl::Status may = MayAskAbout(*authorizer_, caller, r->principal, r->action.id);
-          !may.ok()) {
-        return absl::Status(may.code(), StrCat("requests[", i, "]: ", MessageOf(may)));
-      }
-      ToProto(authorizer_->Recorded(authz::DecideRequest(s, *r), *r, caller),
+    for (const policy::Request& r : asked) {
+      ToProto(authorizer_->Recorded(authz::DecideRequest(s, r), r, caller),
               response->add_responses());
     }
     return absl::OkStatus();
@@ -195,7 +211,8 @@ grpc::Status PolicyServiceImpl::AuthorizeRead(
                      Entity("principal", request->principal(), false));
     DatasetKey key{request->dataset().namespace_(), request->dataset().name()};
     ASSIGN_OR_RETURN(policy::Value ctx, Context(request->context_json()));
-    RETURN_IF_ERROR(MayAskAbout(*authorizer_, caller, principal, "read"));
+    const policy::Request read{.principal = principal, .action = authz::ActionUid("read")};
+    RETURN_IF_ERROR(MayAsk(*authorizer_, caller, std::span(&read, 1), /*batch=*/false));
     ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
     std::vector<std::string> columns(request->columns().begin(),
                                      request->columns().end());
@@ -305,7 +322,7 @@ grpc::Status PolicyServiceImpl::Explain(grpc::ServerContext* context,
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", CatalogRoot()));
     ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
-    RETURN_IF_ERROR(MayAskAbout(*authorizer_, caller, r.principal, r.action.id));
+    RETURN_IF_ERROR(MayAsk(*authorizer_, caller, std::span(&r, 1), /*batch=*/false));
     std::vector<authz::PolicyTrace> trace;
     authz::Decision d = authorizer_->Explain(r, &trace);
     ToProto(d, response->mutable_decision());

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "server/authz/column_access.h"
+
 #include "lib/util/metrics.h"
 
 #include <spdlog/spdlog.h>

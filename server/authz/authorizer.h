@@ -22,7 +22,6 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "server/authz/column_access.h"
 #include "server/authz/decision.h"
 #include "server/authz/decision_log.h"
 #include "server/authz/snapshot.h"
@@ -33,7 +32,6 @@ namespace catalog::authz {
 // The denial while the first snapshot loads.
 inline constexpr char kStillLoading[] =
     "authorization data is still loading; retry shortly";
-
 
 // One policy's part in a decision, for Explain.
 struct PolicyTrace {

@@ -118,16 +118,16 @@ Decision DecideColumnRequest(const std::shared_ptr<const Snapshot>& s,
   policy::Request dataset_request = request;
   dataset_request.resource = policy::EntityUid{"Dataset", id.substr(0, hash)};
   const policy::Entity* entity = s->entities().Find(dataset_request.resource);
+  if (entity == nullptr) {
+    return Denied(StrCat("dataset \"", id.substr(0, hash), "\" is not in the catalog"),
+                  s->revision());
+  }
   auto text = [&](const char* attr) {
     auto it = entity->attrs.find(attr);
     return it != entity->attrs.end() && it->second.is(policy::Value::Kind::kString)
                ? it->second.as_string()
                : std::string();
   };
-  if (entity == nullptr) {
-    return Denied(StrCat("dataset \"", id.substr(0, hash), "\" is not in the catalog"),
-                  s->revision());
-  }
   DatasetKey key{text("namespace"), text("name")};
   Decision dataset_decision = DecisionOf(s->Authorize(dataset_request, s->entities()), s);
   std::vector<ColumnDecision> decided =
