@@ -1,10 +1,9 @@
 // catalogctl get, describe, delete, search, history and token.
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include "absl/strings/str_join.h"
 #include "client/commands.h"
-
-#include <sstream>
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"

@@ -1,19 +1,18 @@
 #include "server/auth.h"
 
 #include <openssl/crypto.h>
-#include <cctype>
-#include <algorithm>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <cctype>
 #include <mutex>
 #include <regex>
 
-#include "lib/util/bounded_regex.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
 #include "lib/catalog/validate.h"
+#include "lib/util/bounded_regex.h"
 #include "lib/util/sha256.h"
 #include "lib/util/time.h"
 #include "server/authz/catalog_entities.h"

@@ -7,6 +7,7 @@
 #include "absl/strings/numbers.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
+#include "server/peer_identity.h"
 
 namespace catalog::server {
 namespace {
@@ -140,13 +141,10 @@ absl::Status ValidateConfig(const ServerConfig& c) {
     return absl::InvalidArgumentError(
         "tls-cert, tls-key: give both (the certificate and its key) or neither");
   }
-  for (char ch : c.trust_domain) {
-    if (!((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' ||
-          ch == '_')) {
-      return absl::InvalidArgumentError(
-          StrCat("trust-domain: \"", c.trust_domain,
-                 "\" may hold lowercase letters, digits, '.', '-' and '_' only"));
-    }
+  if (!c.trust_domain.empty() && !IsTrustDomain(c.trust_domain)) {
+    return absl::InvalidArgumentError(
+        StrCat("trust-domain: \"", c.trust_domain,
+               "\" may hold lowercase letters, digits, '.', '-' and '_' only"));
   }
   if (!c.client_ca.empty() && c.tls_cert.empty()) {
     return absl::InvalidArgumentError(

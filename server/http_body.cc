@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "lib/util/strings.h"
 
 namespace catalog::server {
@@ -14,13 +15,13 @@ absl::StatusOr<std::string> ReadBody(const httplib::Request& req,
     return absl::ResourceExhaustedError(
         StrCat("body: larger than ", max_bytes, " bytes (after decompression)"));
   };
-  std::string length = req.get_header_value("Content-Length");
   // A declared length past the bound is refused without keeping a byte.
   // Up to kMaxDiscardBytes the body is read and dropped, so an honest
   // client that overshoots sees the 413 rather than a reset connection.
-  if (!length.empty() && length.find_first_not_of("0123456789") == std::string::npos &&
-      (length.size() > 19 || std::stoull(length) > max_bytes)) {
-    if (length.size() <= 19 && std::stoull(length) <= kMaxDiscardBytes) {
+  uint64_t declared = 0;
+  if (absl::SimpleAtoi(req.get_header_value("Content-Length"), &declared) &&
+      declared > max_bytes) {
+    if (declared <= kMaxDiscardBytes) {
       reader([](const char*, size_t) { return true; });  // httplib skips it
     }
     return too_big_error();

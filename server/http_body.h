@@ -18,12 +18,15 @@ struct Request;
 
 namespace catalog::server {
 
+// The largest declared body that is read and dropped (rather than the
+// connection closed) when it is refused for its size.
+inline constexpr size_t kMaxDiscardBytes = 64 << 20;
+
 // The body, de-chunked and decompressed as it arrives; RESOURCE_EXHAUSTED
 // as soon as it passes `max_bytes` (the rest is never read; a declared
 // Content-Length past it is refused at once, its body read and dropped
 // when it is at most kMaxDiscardBytes), INVALID_ARGUMENT when it cannot be
 // read or decoded.
-inline constexpr size_t kMaxDiscardBytes = 64 << 20;
 absl::StatusOr<std::string> ReadBody(const httplib::Request& req,
                                      const httplib::ContentReader& reader, size_t max_bytes);
 

@@ -81,9 +81,7 @@ absl::StatusOr<std::string> PrincipalOfSpiffeId(const std::string& uri,
   std::string_view rest = std::string_view(uri).substr(kScheme.size());
   size_t slash = rest.find('/');
   std::string_view domain = rest.substr(0, slash);
-  if (domain.empty() || !std::all_of(domain.begin(), domain.end(), TrustDomainChar)) {
-    return refuse("has an invalid trust domain");
-  }
+  if (!IsTrustDomain(domain)) return refuse("has an invalid trust domain");
   if (rules.trust_domain.empty()) {
     return refuse("cannot be trusted: catalogd has no trust-domain configured");
   }
@@ -113,6 +111,10 @@ absl::StatusOr<std::string> PrincipalOfSpiffeId(const std::string& uri,
 }
 
 }  // namespace
+
+bool IsTrustDomain(std::string_view domain) {
+  return !domain.empty() && std::all_of(domain.begin(), domain.end(), TrustDomainChar);
+}
 
 absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem,
                                                    const CertificateRules& rules) {

@@ -24,6 +24,10 @@ struct CertificateRules {
   std::string client_namespace;  // the NS of spiffe://TD/ns/NS/sa/NAME; "" accepts none
 };
 
+// Whether `domain` is a SPIFFE trust domain: lowercase letters, digits,
+// '.', '-' and '_', not empty.
+bool IsTrustDomain(std::string_view domain);
+
 // UNAUTHENTICATED, saying why, when the certificate cannot be read or names
 // no principal by the rules.
 absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem,

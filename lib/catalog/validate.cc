@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "absl/strings/str_join.h"
 #include "lib/util/strings.h"
 #include "lib/util/status_macros.h"
 
@@ -338,9 +339,8 @@ absl::Status ValidateResource(const Resource& resource) {
     for (const char* f : kDatasetSpecFields) known |= resource.fields[i] == f;
     if (!known) {
       return Invalid(StrCat("fields[", i, "]"),
-                     StrCat("\"", resource.fields[i],
-                            "\" is not a dataset spec field (description, domain, "
-                            "classification, tags, owners, properties, lifecycle, schema)"));
+                     StrCat("\"", resource.fields[i], "\" is not a dataset spec field (",
+                            absl::StrJoin(kDatasetSpecFields, ", "), ")"));
     }
   }
   switch (resource.kind) {

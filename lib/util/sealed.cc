@@ -50,7 +50,7 @@ std::string Seal(std::string_view plaintext) {
 absl::StatusOr<std::string> Unseal(std::string_view token) {
   auto refuse = [] {
     return absl::InvalidArgumentError(
-        "page_token: not a token this server gave (or one from before it restarted)");
+        "not a token this server gave (or one from before it restarted)");
   };
   std::string raw;
   if (!absl::WebSafeBase64Unescape(std::string(token), &raw) ||

@@ -1,7 +1,6 @@
 #include "server/authz/catalog_entities.h"
 
 #include "lib/catalog/key_id.h"
-
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
 

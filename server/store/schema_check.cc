@@ -1,9 +1,11 @@
 #include "server/store/schema_check.h"
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "lib/util/printable.h"
+#include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "server/store/migrations.h"
 
@@ -42,49 +44,48 @@ absl::StatusOr<int> RecordedVersion(sqlite3* db) {
   return version;
 }
 
+// The objects a database built by the migrations up to `version` has.
+absl::StatusOr<std::map<std::string, std::string>> Expected(int version) {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE, nullptr);
+  std::unique_ptr<sqlite3, decltype(&sqlite3_close)> db(raw, sqlite3_close);
+  if (rc != SQLITE_OK) return absl::ResourceExhaustedError("cannot open an in-memory database");
+  auto run = [&](const std::string& name, const char* sql) -> absl::Status {
+    char* error = nullptr;
+    if (sqlite3_exec(db.get(), sql, nullptr, nullptr, &error) == SQLITE_OK) {
+      return absl::OkStatus();
+    }
+    absl::Status s = absl::InternalError(StrCat(name, ": ", error ? error : ""));
+    sqlite3_free(error);
+    return s;
+  };
+  RETURN_IF_ERROR(run("schema_migrations", kSchemaMigrationsTable));
+  for (const Migration& m : EmbeddedMigrations()) {
+    if (m.version > version) break;
+    RETURN_IF_ERROR(run(StrCat("migration ", m.name), m.sql.c_str()));
+  }
+  return Objects(db.get());
+}
+
 }  // namespace
 
 absl::Status VerifySchema(sqlite3* db) {
-  absl::StatusOr<int> version = RecordedVersion(db);
-  if (!version.ok()) return version.status();
-  sqlite3* expected = nullptr;
-  if (sqlite3_open_v2(":memory:", &expected, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
-    sqlite3_close(expected);
-    return absl::ResourceExhaustedError("cannot open an in-memory database");
-  }
-  absl::Status built = absl::OkStatus();
-  if (sqlite3_exec(expected, kSchemaMigrationsTable, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    built = absl::InternalError("cannot create schema_migrations");
-  }
-  for (const Migration& m : EmbeddedMigrations()) {
-    if (!built.ok()) break;
-    if (m.version > *version) break;
-    char* error = nullptr;
-    if (sqlite3_exec(expected, m.sql.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
-      built = absl::InternalError(StrCat("migration ", m.name, ": ", error ? error : ""));
-      sqlite3_free(error);
-      break;
-    }
-  }
-  absl::StatusOr<std::map<std::string, std::string>> want =
-      built.ok() ? Objects(expected) : absl::StatusOr<std::map<std::string, std::string>>(built);
-  sqlite3_close(expected);
-  if (!want.ok()) return want.status();
-  absl::StatusOr<std::map<std::string, std::string>> have = Objects(db);
-  if (!have.ok()) return have.status();
+  ASSIGN_OR_RETURN(int version, RecordedVersion(db));
+  ASSIGN_OR_RETURN(auto want, Expected(version));
+  ASSIGN_OR_RETURN(auto have, Objects(db));
   auto refuse = [](const std::string& what, const std::string& object) {
     return absl::FailedPreconditionError(
         StrCat("the database schema is not catalogd's: ", what, " ", Printable(object),
                " (a trigger, view or change someone added to the file would run inside "
                "catalogd's transactions)"));
   };
-  for (const auto& [object, sql] : *have) {
-    auto it = want->find(object);
-    if (it == want->end()) return refuse("extra", object);
+  for (const auto& [object, sql] : have) {
+    auto it = want.find(object);
+    if (it == want.end()) return refuse("extra", object);
     if (it->second != sql) return refuse("altered", object);
   }
-  for (const auto& [object, sql] : *want) {
-    if (have->find(object) == have->end()) return refuse("missing", object);
+  for (const auto& [object, sql] : want) {
+    if (!have.contains(object)) return refuse("missing", object);
   }
   return absl::OkStatus();
 }

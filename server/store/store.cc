@@ -43,8 +43,11 @@ int EffectivePageSize(const PageRequest& page) {
 std::string EncodePageToken(const json& position) { return Seal(position.dump()); }
 
 absl::StatusOr<json> DecodePageToken(std::string_view token) {
-  ASSIGN_OR_RETURN(std::string raw, Unseal(token));
-  json position = json::parse(raw, nullptr, /*allow_exceptions=*/false);
+  absl::StatusOr<std::string> raw = Unseal(token);
+  if (!raw.ok()) {
+    return absl::InvalidArgumentError(StrCat("page_token: ", MessageOf(raw.status())));
+  }
+  json position = json::parse(*raw, nullptr, /*allow_exceptions=*/false);
   if (position.is_discarded()) {
     return absl::InvalidArgumentError("page_token: malformed");
   }
@@ -136,19 +139,15 @@ absl::StatusOr<ApplyResponse> Store::Apply(
           absl::StatusOr<ApplyResult> result;
           switch (r.kind) {
             case Resource::Kind::kDataset: {
-              // Field by field: the stored spec, read in this transaction,
-              // with the given fields written over it.
-              absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> stored =
-                  std::optional<std::pair<int64_t, Dataset>>();
-              if (r.merge) stored = FindDataset(ctx.db, r.dataset.key);
-              if (!stored.ok()) return AtResource(i, r, stored.status());
-              if (*stored) {
-                Dataset merged = r.dataset;
-                merged.spec = MergeDatasetSpec((*stored)->second.spec, r.dataset.spec, r.fields);
-                result = ApplyDataset(ctx, merged, r.expected_revision);
-              } else {
-                result = ApplyDataset(ctx, r.dataset, r.expected_revision);
+              Dataset d = r.dataset;
+              if (r.merge) {
+                // Field by field: the stored spec, read in this
+                // transaction, with the given fields written over it.
+                auto stored = FindDataset(ctx.db, d.key);
+                if (!stored.ok()) return AtResource(i, r, stored.status());
+                if (*stored) d.spec = MergeDatasetSpec((*stored)->second.spec, d.spec, r.fields);
               }
+              result = ApplyDataset(ctx, d, r.expected_revision);
               break;
             }
             case Resource::Kind::kDomain:

@@ -153,11 +153,11 @@ struct LineageEdge {
   int64_t last_seen_ms = 0;
 };
 
-// An output field that depends on an input field ("" output field: the
-// whole output depends on it), through a job.
 // Whether a reporter may change the curated metadata of the dataset `key`.
 using CurationCheck = std::function<bool(const DatasetKey& key)>;
 
+// An output field that depends on an input field ("" output field: the
+// whole output depends on it), through a job.
 struct ColumnEdge {
   DatasetKey out_dataset;
   std::string out_field;
