@@ -466,6 +466,15 @@ TEST_F(LineageServiceTest, AHiddenDatasetIsAnsweredAsAbsent) {
   EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(absent.status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(std::string(hidden.status().message()), "dataset \"pg/salaries\" not found");
+  // A token that may not read the catalog at all hears the same of both.
+  v1::CreateTokenRequest limited;
+  limited.set_principal("user:bob");
+  limited.add_actions("lineage:write");
+  auto t = admin_->Call(&v1::TokenService::Stub::CreateToken, admin_->tokens(), limited);
+  ASSERT_TRUE(t.ok());
+  auto bob_limited = Connect(t->secret());
+  EXPECT_EQ(get(*bob_limited, "pg", "salaries").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(get(*bob_limited, "pg", "nothing").status().code(), absl::StatusCode::kNotFound);
   auto by_alias = get(*bob_, "hive://meta", "db.alias");
   EXPECT_EQ(by_alias.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(std::string(by_alias.status().message()), ::testing::Not(HasSubstr("salaries")));

@@ -177,6 +177,13 @@ TEST_F(PolicyServiceTest, AskingAboutSomeoneElseTakesAuthorizeOthers) {
   auto batched = PolicyCall(&PStub::BatchAuthorize, *bob_, batch);
   EXPECT_EQ(batched.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(std::string(batched.status().message()), HasSubstr("requests[1]"));
+  // A refused batch decides (and records) none of its questions.
+  v1::ListAuditEventsRequest events;
+  events.set_principal("user:bob");
+  events.set_action("read");
+  auto bobs = admin_->Call(&v1::AuditService::Stub::ListAuditEvents, admin_->audit(), events);
+  ASSERT_TRUE(bobs.ok()) << bobs.status();
+  EXPECT_EQ(bobs->events_size(), 0);
   // A gateway in Group::"authorizers" asks on its users' behalf.
   v1::ApplyRequest gateway;
   v1::Principal* g = gateway.add_resources()->mutable_principal();
