@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <nlohmann/json.hpp>
+#include "absl/strings/str_join.h"
 
 #include "client/files.h"
 #include "lib/lineage/event.h"
@@ -346,10 +347,13 @@ int RunJobs(CommandContext& ctx, const std::string& ns, const std::string& outpu
   req.set_namespace_(ns);
   return PrintAllPages(
       ctx, output, &LStub::ListJobs, req,
-      Table{.header = {"JOB", "TYPE", "LATEST RUN", "STATE", "UPDATED"}},
+      Table{.header = {"JOB", "OWNERS", "TYPE", "LATEST RUN", "STATE", "UPDATED"}},
       [](const v1::ListJobsResponse& r) -> const auto& { return r.jobs(); },
       [](const v1::Job& j, Table& t) {
+        std::vector<std::string> owners;
+        for (const v1::Owner& o : j.owners()) owners.push_back(o.principal());
         t.rows.push_back({StrCat("job:", j.namespace_(), "/", j.name()),
+                          owners.empty() ? "-" : absl::StrJoin(owners, ","),
                           j.job_type().empty() ? "-" : j.job_type(),
                           j.latest_run_id().empty() ? "-" : j.latest_run_id(),
                           j.latest_state().empty() ? "-" : j.latest_state(), j.updated_at()});

@@ -249,6 +249,22 @@ absl::StatusOr<Domain> FromProto(const v1::Domain& p) {
   return d;
 }
 
+v1::JobOwnership ToProto(const Job& j) {
+  v1::JobOwnership out;
+  out.set_namespace_(j.key.ns);
+  out.set_name(j.key.name);
+  OwnersToProto(j.spec.owners, out.mutable_owners());
+  *out.mutable_status() = ToProto(j.status);
+  return out;
+}
+
+absl::StatusOr<Job> FromProto(const v1::JobOwnership& p) {
+  Job j{.key = {p.namespace_(), p.name()}};
+  ASSIGN_OR_RETURN(j.spec.owners, OwnersFromProto(p.owners(), "owners"));
+  j.status = FromProto(p.status());
+  return j;
+}
+
 v1::PrincipalKind ToProto(PrincipalKind kind) {
   switch (kind) {
     case PrincipalKind::kUser:
@@ -308,6 +324,9 @@ v1::Resource ToProto(const Resource& r) {
     case Resource::Kind::kPrincipal:
       *out.mutable_principal() = ToProto(r.principal);
       break;
+    case Resource::Kind::kJob:
+      *out.mutable_job() = ToProto(r.job);
+      break;
   }
   out.set_expected_revision(r.expected_revision);
   out.set_merge(r.merge);
@@ -336,9 +355,14 @@ absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
       ASSIGN_OR_RETURN(r.principal, FromProto(p.principal()));
       break;
     }
+    case v1::Resource::kJob: {
+      r.kind = Resource::Kind::kJob;
+      ASSIGN_OR_RETURN(r.job, FromProto(p.job()));
+      break;
+    }
     default:
       return absl::InvalidArgumentError(
-          "kind: a resource must hold a dataset, a domain or a principal");
+          "kind: a resource must hold a dataset, a domain, a principal or a job");
   }
   return r;
 }

@@ -35,6 +35,9 @@ absl::StatusOr<Domain> FromProto(const v1::Domain& domain);
 v1::Principal ToProto(const Principal& principal);
 absl::StatusOr<Principal> FromProto(const v1::Principal& principal);
 
+v1::JobOwnership ToProto(const Job& job);
+absl::StatusOr<Job> FromProto(const v1::JobOwnership& job);
+
 v1::Resource ToProto(const Resource& resource);
 absl::StatusOr<Resource> FromProto(const v1::Resource& resource);
 

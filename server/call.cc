@@ -105,14 +105,16 @@ absl::Status RequireTokenAllows(const std::string& caller, std::string_view acti
 }
 
 bool Permits(const authz::Authorizer& authorizer, const std::string& caller,
-             std::string_view action, const policy::EntityUid& resource) {
+             std::string_view action, const policy::EntityUid& resource,
+             const policy::Entities* extra) {
   absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
   if (!principal.ok() || !authorizer.ready()) return false;
   std::shared_ptr<const authz::Snapshot> s = authorizer.current();
-  return s->Authorize({.principal = *principal, .action = authz::ActionUid(action),
-                       .resource = resource},
-                      s->entities())
-      .allow;
+  policy::Request request{.principal = *principal, .action = authz::ActionUid(action),
+                          .resource = resource};
+  if (extra == nullptr) return s->Authorize(request, s->entities()).allow;
+  policy::OverlayEntities view(s->entities(), *extra);
+  return s->Authorize(request, view).allow;
 }
 
 bool AllowedOnEverything(const authz::Authorizer& authorizer,

@@ -37,8 +37,10 @@ absl::Status RequireTokenAllows(const std::string& caller, std::string_view acti
 // current snapshot, recording nothing and ignoring the call's token (for
 // checks made on another thread, such as the lineage writer's: the caller
 // checks its token first). False when unsure.
+// `extra` entities overlay the snapshot's, as in Require.
 bool Permits(const authz::Authorizer& authorizer, const std::string& caller,
-             std::string_view action, const policy::EntityUid& resource);
+             std::string_view action, const policy::EntityUid& resource,
+             const policy::Entities* extra = nullptr);
 
 // Whether the policies let `caller` do `action` on every resource (see
 // Snapshot::AllowsEveryResource), so a list need not be decided item by

@@ -45,6 +45,8 @@ policy::Entity ProposedEntity(const Resource& r) {
       return authz::DomainEntity(r.domain);
     case Resource::Kind::kPrincipal:
       return authz::PrincipalEntity(r.principal);
+    case Resource::Kind::kJob:
+      return authz::JobEntity(r.job);
   }
   return {};
 }

@@ -9,6 +9,7 @@
 #include "lib/catalog/validate.h"
 #include "lib/lineage/event.h"
 #include "lib/lineage/node.h"
+#include "absl/strings/str_join.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "lib/util/time.h"
@@ -216,7 +217,7 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
         StrCat("events: at most ", kMaxIngestEvents, " per call (got ",
                texts.size(), ")"));
   }
-  RETURN_IF_ERROR(Require(*authorizer_, caller, "lineage:write", CatalogRoot()));
+  RETURN_IF_ERROR(RequireTokenAllows(caller, "lineage:write"));
   std::vector<lineage::Event> events;
   events.reserve(texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -227,16 +228,41 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
     }
     events.push_back(*std::move(e));
   }
-  // Facts about a dataset the caller may not change (catalog:write) are
-  // observations (Store::IngestEvents). The token is this thread's: read
-  // it here, not on the writer thread the check runs on.
+  // A DatasetEvent names no job: it is reported to the catalog as a whole.
+  for (const lineage::Event& e : events) {
+    if (e.kind == lineage::EventKind::kDataset) {
+      RETURN_IF_ERROR(Require(*authorizer_, caller, "lineage:write", CatalogRoot()));
+      break;
+    }
+  }
+  // The writer asks, as it meets each job and existing dataset (its owners
+  // as stored in the same transaction), whether the caller may report the
+  // job (lineage:write on it) and change the dataset's curated metadata
+  // (catalog:write; otherwise the facts are observations). The checks run
+  // on the writer's thread, so the token is read here.
   const bool token_may_write = RequireTokenAllows(caller, "catalog:write").ok();
   const authz::Authorizer& authorizer = *authorizer_;
+  store::IngestGate gate{
+      .may_report = [&](const Job& job) -> absl::Status {
+        policy::Entities stored;
+        stored.Add(authz::JobEntity(job));
+        policy::EntityUid uid = authz::JobUid(job.key);
+        if (Permits(authorizer, caller, "lineage:write", uid, &stored)) return absl::OkStatus();
+        std::vector<std::string> owners;
+        for (const Owner& o : job.spec.owners) owners.push_back(o.principal);
+        RETURN_IF_ERROR(authorizer.RecordDecision(caller, "lineage:write", uid, false,
+                                                  authorizer.current()->revision()));
+        return absl::PermissionDeniedError(
+            StrCat(caller, " may not lineage:write ", uid.ToString(), " (owned by ",
+                   absl::StrJoin(owners, ", "),
+                   "): a job's runs are reported by its owners; a Job manifest reassigns it"));
+      },
+      .may_curate = [&](const DatasetKey& key) {
+        return token_may_write &&
+               Permits(authorizer, caller, "catalog:write", authz::DatasetUid(key));
+      }};
   ASSIGN_OR_RETURN(store::IngestResult result,
-                   store_->IngestEvents(events, caller, [&](const DatasetKey& key) {
-                     return token_may_write &&
-                            Permits(authorizer, caller, "catalog:write", authz::DatasetUid(key));
-                   }));
+                   store_->IngestEvents(events, caller, std::move(gate)));
   authorizer_->WaitFor(result.catalog_revision,
                        std::chrono::system_clock::now() + std::chrono::seconds(10));
   return result;
@@ -497,6 +523,7 @@ grpc::Status LineageServiceImpl::ListJobs(grpc::ServerContext* context,
       out->set_latest_state(j.latest_state);
       out->set_created_at(j.created_at);
       out->set_updated_at(j.updated_at);
+      OwnersToProto(j.owners, out->mutable_owners());
     }
     response->set_next_page_token(page.next_page_token);
     return absl::OkStatus();

@@ -329,7 +329,19 @@ TEST_F(EndToEnd, LineageFromCapturedEventsThroughTheCli) {
   ASSERT_EQ(impact.exit_code, 0) << impact.err;
   EXPECT_THAT(impact.out, HasSubstr("3 datasets and 3 jobs downstream"));
   EXPECT_THAT(impact.out, HasSubstr("job:airflow/BQ.upload > bigquery/mock-project.test.upload"));
-  EXPECT_THAT(Ctl("jobs --namespace airflow").out, HasSubstr("BATCH/AIRFLOW/TASK"));
+  Result jobs = Ctl("jobs --namespace airflow");
+  EXPECT_THAT(jobs.out, HasSubstr("BATCH/AIRFLOW/TASK"));
+  // The jobs are their first reporter's; a Job manifest hands one over.
+  EXPECT_THAT(jobs.out, ::testing::ContainsRegex("job:airflow/BQ.upload +user:admin "));
+  testing::WriteFile(dir_.path() / "job.yaml",
+                     "apiVersion: catalog/v1\nkind: Job\nmetadata:\n  namespace: airflow\n"
+                     "  name: BQ.upload\nspec:\n  owners:\n"
+                     "    - principal: serviceaccount:airflow-prod\n");
+  Result handed = Ctl("apply -f job.yaml");
+  ASSERT_EQ(handed.exit_code, 0) << handed.err;
+  EXPECT_THAT(handed.out, HasSubstr("job/airflow/BQ.upload changed"));
+  EXPECT_THAT(Ctl("jobs --namespace airflow").out,
+              ::testing::ContainsRegex("job:airflow/BQ.upload +serviceaccount:airflow-prod "));
   Result runs = Ctl("runs airflow/BQ.upload");
   ASSERT_EQ(runs.exit_code, 0) << runs.err;
   EXPECT_THAT(runs.out, HasSubstr("COMPLETE"));

@@ -676,5 +676,119 @@ TEST_F(LineageServiceTest, BadQueriesNameTheField) {
               HasSubstr("is not a column"));
 }
 
+namespace ownership {
+
+v1::ApplyRequest JobManifest(const std::string& name, const std::string& owner,
+                             int64_t expected_revision = 0) {
+  v1::ApplyRequest req;
+  v1::Resource* r = req.add_resources();
+  r->set_expected_revision(expected_revision);
+  v1::JobOwnership* job = r->mutable_job();
+  job->set_namespace_("etl");
+  job->set_name(name);
+  job->add_owners()->set_principal(owner);
+  return req;
+}
+
+}  // namespace ownership
+
+// Issue 12 #6: a job belongs to the principal that first reported it. Another
+// pipeline can neither report its runs (a COMPLETE of its own would retire the
+// owner's edges) nor take the job by manifest; an admin reassigns it, or
+// assigns it before its first run.
+TEST_F(LineageServiceTest, OnlyAJobsOwnersReportItsRuns) {
+  using ownership::JobManifest;
+  using CStub = v1::CatalogService::Stub;
+  v1::ApplyRequest seed;
+  v1::Principal* p = seed.add_resources()->mutable_principal();
+  p->set_kind(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT);
+  p->set_name("dagster");
+  ASSERT_TRUE(admin_->Call(&CStub::Apply, admin_->catalog(), seed).ok());
+  std::string other_token = Issue("serviceaccount:dagster");
+  std::unique_ptr<CatalogClient> other = Connect(other_token);
+
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 1, {"a"}, {"b"}, "j")}).ok());
+  absl::StatusOr<v1::IngestResponse> taken =
+      Ingest(*other, {Event("COMPLETE", kRun2, 2, {"a"}, {"evil"}, "j")});
+  EXPECT_EQ(taken.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(taken.status().message()),
+              HasSubstr("serviceaccount:dagster may not lineage:write Job::\"etl/j\" (owned by "
+                        "serviceaccount:airflow)"));
+  // Over HTTP, the same answer.
+  httplib::Client http("127.0.0.1", server_->http_port());
+  auto res = http.Post("/api/v1/lineage", {{"Authorization", "Bearer " + other_token}},
+                       Event("COMPLETE", kRun2, 2, {"a"}, {"evil"}, "j"), "application/json");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 403) << res->body;
+  // Nothing of it was written: the owner's edges stand, no dataset appeared.
+  auto g = Lineage(*bob_, "pg/a", v1::LINEAGE_DIRECTION_DOWNSTREAM, 3);
+  ASSERT_TRUE(g.ok()) << g.status();
+  EXPECT_EQ(Ids(*g), (std::set<std::string>{"pg/a", "job:etl/j", "pg/b"}));
+  v1::GetDatasetRequest evil;
+  evil.mutable_key()->set_namespace_("pg");
+  evil.mutable_key()->set_name("evil");
+  EXPECT_EQ(admin_->Call(&CStub::GetDataset, admin_->catalog(), evil).status().code(),
+            absl::StatusCode::kNotFound);
+
+  // Its own new job is its own; ListJobs says whose each is.
+  ASSERT_TRUE(Ingest(*other, {Event("COMPLETE", kRun2, 2, {"a"}, {"c"}, "k")}).ok());
+  auto jobs = bob_->Call(&LStub::ListJobs, bob_->lineage(), v1::ListJobsRequest());
+  ASSERT_TRUE(jobs.ok()) << jobs.status();
+  std::map<std::string, std::string> owner_of;
+  for (const v1::Job& j : jobs->jobs()) {
+    ASSERT_EQ(j.owners_size(), 1) << j.name();
+    owner_of[j.name()] = j.owners(0).principal();
+  }
+  EXPECT_EQ(owner_of, (std::map<std::string, std::string>{{"j", "serviceaccount:airflow"},
+                                                          {"k", "serviceaccount:dagster"}}));
+
+  // Neither pipeline may reassign a job (the default policies leave that to
+  // admins), not even its owner.
+  EXPECT_EQ(other->Call(&CStub::Apply, other->catalog(), JobManifest("j", "serviceaccount:dagster"))
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(pipeline_->Call(&CStub::Apply, pipeline_->catalog(),
+                            JobManifest("j", "serviceaccount:dagster"))
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  // A stale revision is refused; the admin's reassignment takes.
+  EXPECT_EQ(admin_->Call(&CStub::Apply, admin_->catalog(),
+                         JobManifest("j", "serviceaccount:dagster", 7))
+                .status()
+                .code(),
+            absl::StatusCode::kAborted);
+  auto moved = admin_->Call(&CStub::Apply, admin_->catalog(),
+                            JobManifest("j", "serviceaccount:dagster", 1));
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->results(0).outcome(), v1::APPLY_OUTCOME_CHANGED);
+  EXPECT_EQ(moved->results(0).revision(), 2);
+  EXPECT_TRUE(Ingest(*other, {Event("COMPLETE", kRun2, 3, {"a"}, {"b"}, "j")}).ok());
+  EXPECT_EQ(Ingest(*pipeline_, {Event("COMPLETE", kRun1, 4, {"a"}, {"b"}, "j")}).status().code(),
+            absl::StatusCode::kPermissionDenied);
+
+  // A job assigned before its first run is not the first reporter's.
+  auto assigned = admin_->Call(&CStub::Apply, admin_->catalog(),
+                               JobManifest("fresh", "serviceaccount:airflow"));
+  ASSERT_TRUE(assigned.ok()) << assigned.status();
+  EXPECT_EQ(assigned->results(0).outcome(), v1::APPLY_OUTCOME_CREATED);
+  EXPECT_EQ(Ingest(*other, {Event("START", kRun2, 5, {"a"}, {"z"}, "fresh")}).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Ingest(*pipeline_, {Event("START", kRun1, 5, {"a"}, {"z"}, "fresh")}).ok());
+
+  // Every refusal is in the audit log, as a denied decision.
+  v1::ListAuditEventsRequest audit;
+  audit.set_principal("serviceaccount:dagster");
+  audit.set_decision("deny");
+  auto events = admin_->Call(&v1::AuditService::Stub::ListAuditEvents, admin_->audit(), audit);
+  ASSERT_TRUE(events.ok()) << events.status();
+  int denied = 0;
+  for (const v1::AuditEventProto& e : events->events()) {
+    denied += e.action() == "lineage:write" && e.target_kind() == "Job" && e.target() == "etl/j";
+  }
+  EXPECT_GE(denied, 2);
+}
+
 }  // namespace
 }  // namespace catalog

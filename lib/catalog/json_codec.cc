@@ -283,6 +283,19 @@ absl::StatusOr<PrincipalSpec> PrincipalSpecFromJson(const json& spec) {
   return out;
 }
 
+json JobSpecToJson(const JobSpec& spec) {
+  json out = json::object();
+  if (!spec.owners.empty()) out["owners"] = OwnersToJson(spec.owners);
+  return out;
+}
+
+absl::StatusOr<JobSpec> JobSpecFromJson(const json& spec) {
+  RETURN_IF_ERROR(CheckObject(spec, "spec", {"owners"}));
+  JobSpec out;
+  RETURN_IF_ERROR(GetOwners(spec, "spec", out.owners));
+  return out;
+}
+
 json ResourceToJson(const Resource& r, bool with_status) {
   json doc = {{"apiVersion", kApiVersion}, {"kind", r.KindName()}};
   const ObjectStatus* status = nullptr;
@@ -302,6 +315,11 @@ json ResourceToJson(const Resource& r, bool with_status) {
       doc["metadata"] = {{"name", r.principal.name}};
       doc["spec"] = PrincipalSpecToJson(r.principal.spec);
       status = &r.principal.status;
+      break;
+    case Resource::Kind::kJob:
+      doc["metadata"] = {{"namespace", r.job.key.ns}, {"name", r.job.key.name}};
+      doc["spec"] = JobSpecToJson(r.job.spec);
+      status = &r.job.status;
       break;
   }
   if (with_status) {
@@ -355,7 +373,7 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
     r.kind = Resource::Kind::kDomain;
     r.domain.path = name;
     if (!ns.empty()) {
-      return Invalid("metadata.namespace", "only datasets have a namespace");
+      return Invalid("metadata.namespace", "only datasets and jobs have a namespace");
     }
     ASSIGN_OR_RETURN(r.domain.spec, DomainSpecFromJson(*spec));
   } else if (kind == "User" || kind == "ServiceAccount" || kind == "Group") {
@@ -365,16 +383,20 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
                                                   : PrincipalKind::kGroup;
     r.principal.name = name;
     if (!ns.empty()) {
-      return Invalid("metadata.namespace", "only datasets have a namespace");
+      return Invalid("metadata.namespace", "only datasets and jobs have a namespace");
     }
     ASSIGN_OR_RETURN(r.principal.spec, PrincipalSpecFromJson(*spec));
+  } else if (kind == "Job") {
+    r.kind = Resource::Kind::kJob;
+    r.job.key = {ns, name};
+    ASSIGN_OR_RETURN(r.job.spec, JobSpecFromJson(*spec));
   } else {
     return Invalid("kind",
                    kind.empty()
                        ? "is required"
                        : StrCat("unknown kind \"", kind,
                                       "\" (want Dataset, Domain, User, "
-                                      "ServiceAccount or Group)"));
+                                      "ServiceAccount, Group or Job)"));
   }
   return r;
 }

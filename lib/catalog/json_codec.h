@@ -27,6 +27,9 @@ absl::StatusOr<DatasetSpec> DatasetSpecFromJson(const nlohmann::json& spec);
 nlohmann::json DomainSpecToJson(const DomainSpec& spec);
 absl::StatusOr<DomainSpec> DomainSpecFromJson(const nlohmann::json& spec);
 
+nlohmann::json JobSpecToJson(const JobSpec& spec);
+absl::StatusOr<JobSpec> JobSpecFromJson(const nlohmann::json& spec);
+
 nlohmann::json PrincipalSpecToJson(const PrincipalSpec& spec);
 absl::StatusOr<PrincipalSpec> PrincipalSpecFromJson(const nlohmann::json& spec);
 

@@ -86,7 +86,7 @@ TEST(JsonCodec, MetadataRevisionBecomesExpectedRevision) {
   EXPECT_EQ(r->expected_revision, 7);
   doc["metadata"]["namespace"] = "x";
   EXPECT_THAT(ResourceFromJson(doc).status().message(),
-              HasSubstr("only datasets have a namespace"));
+              HasSubstr("only datasets and jobs have a namespace"));
 }
 
 }  // namespace

@@ -14,6 +14,8 @@ std::string Resource::KindName() const {
       return "Domain";
     case Kind::kPrincipal:
       return PrincipalKindName(principal.kind);
+    case Kind::kJob:
+      return "Job";
   }
   return "";
 }
@@ -26,6 +28,8 @@ std::string Resource::DisplayName() const {
       return domain.path;
     case Kind::kPrincipal:
       return principal.name;
+    case Kind::kJob:
+      return job.key.ToString();
   }
   return "";
 }

@@ -143,13 +143,28 @@ struct Principal {
   PrincipalRef ref() const { return {kind, name}; }
 };
 
+// Who a lineage job (a pipeline's task, named by its OpenLineage events)
+// belongs to: its owners may report its runs (lineage:write on Job). A job
+// belongs to the first principal that reports it; Apply reassigns it.
+struct JobSpec {
+  std::vector<Owner> owners;
+  bool operator==(const JobSpec&) const = default;
+};
+
+struct Job {
+  JobKey key;
+  JobSpec spec;
+  ObjectStatus status;
+};
+
 // One document of a manifest, or one item of an Apply request.
 struct Resource {
-  enum class Kind { kDataset, kDomain, kPrincipal };
+  enum class Kind { kDataset, kDomain, kPrincipal, kJob };
   Kind kind = Kind::kDataset;
   Dataset dataset;      // when kind == kDataset
   Domain domain;        // when kind == kDomain
   Principal principal;  // when kind == kPrincipal
+  Job job;              // when kind == kJob
   int64_t expected_revision = 0;
   // Datasets: with `merge`, only the spec fields named in `fields`
   // (kDatasetSpecFields) are written; the others keep their stored values.
@@ -158,9 +173,10 @@ struct Resource {
   bool merge = false;
   std::vector<std::string> fields;
 
-  // "Dataset", "Domain", "User", "ServiceAccount" or "Group".
+  // "Dataset", "Domain", "User", "ServiceAccount", "Group" or "Job".
   std::string KindName() const;
-  // The object's name as users write it ("namespace/name" for datasets).
+  // The object's name as users write it ("namespace/name" for datasets
+  // and jobs).
   std::string DisplayName() const;
 };
 

@@ -327,6 +327,12 @@ absl::Status ValidatePrincipal(const Principal& principal) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateJob(const Job& job) {
+  RETURN_IF_ERROR(ValidateName("metadata.namespace", job.key.ns));
+  RETURN_IF_ERROR(ValidateName("metadata.name", job.key.name));
+  return ValidateOwners("spec.owners", job.spec.owners);
+}
+
 absl::Status ValidateResource(const Resource& resource) {
   if (resource.expected_revision < 0) {
     return Invalid("expected_revision", "must not be negative");
@@ -350,6 +356,8 @@ absl::Status ValidateResource(const Resource& resource) {
       return ValidateDomain(resource.domain);
     case Resource::Kind::kPrincipal:
       return ValidatePrincipal(resource.principal);
+    case Resource::Kind::kJob:
+      return ValidateJob(resource.job);
   }
   return Invalid("kind", "unknown resource kind");
 }

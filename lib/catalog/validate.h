@@ -56,6 +56,7 @@ std::string DomainParent(std::string_view path);
 absl::Status ValidateDatasetKey(const DatasetKey& key);
 absl::Status ValidateDataset(const Dataset& dataset);
 absl::Status ValidateDomain(const Domain& domain);
+absl::Status ValidateJob(const Job& job);
 absl::Status ValidatePrincipal(const Principal& principal);
 absl::Status ValidateResource(const Resource& resource);
 

@@ -98,6 +98,14 @@ Entity DatasetEntity(const Dataset& d) {
   return e;
 }
 
+Entity JobEntity(const Job& j) {
+  Entity e{.uid = JobUid(j.key)};
+  e.attrs["owners"] = Owners(j.spec.owners);
+  e.attrs["namespace"] = Value::String(j.key.ns);
+  e.attrs["name"] = Value::String(j.key.name);
+  return e;
+}
+
 std::vector<ColumnInfo> FlattenColumns(const std::vector<Field>& fields) {
   std::vector<ColumnInfo> out;
   Flatten(fields, "", out);

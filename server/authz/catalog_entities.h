@@ -12,11 +12,12 @@
 //   Column::"<namespace>/<name>#<field>" (parent: its dataset; nested fields
 //     as "a.b"), attributes name, type, tags, classification,
 //     classificationLevel;
-//   Job::"<namespace>/<name>" (lineage), no attributes;
+//   Job::"<namespace>/<name>" (lineage), attributes owners (set of
+//     principal entities: who may report its runs), namespace, name;
 //   Action::"read", "write" in Action::"data"; "catalog:read",
 //     "catalog:write" in Action::"catalog"; "policy:write",
-//     "contract:write", "lineage:write", "audit:read" in
-//     Action::"governance".
+//     "contract:write", "lineage:write", "audit:read", "authorize:others"
+//     in Action::"governance".
 #pragma once
 
 #include <string>
@@ -35,13 +36,14 @@ policy::EntityUid DatasetUid(const DatasetKey& key);
 policy::EntityUid DomainUid(std::string_view path);
 policy::EntityUid ColumnUid(const DatasetKey& key, std::string_view field_path);
 policy::EntityUid ActionUid(std::string_view name);
-// Job::"<namespace>/<name>": jobs have no attributes; lineage reads check
-// catalog:read on them.
+// Job::"<namespace>/<name>": lineage reads check catalog:read on it,
+// reports lineage:write.
 policy::EntityUid JobUid(const JobKey& key);
 
 policy::Entity PrincipalEntity(const Principal& principal);
 policy::Entity DomainEntity(const Domain& domain);
 policy::Entity DatasetEntity(const Dataset& dataset);
+policy::Entity JobEntity(const Job& job);
 
 // The dataset's columns, flattened: nested fields are "parent.child".
 struct ColumnInfo {

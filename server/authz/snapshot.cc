@@ -70,6 +70,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Build(
   for (const Principal& p : contents.principals) entities->Add(PrincipalEntity(p));
   for (const Domain& d : contents.domains) entities->Add(DomainEntity(d));
   for (const Dataset& d : contents.datasets) AddDataset(*entities, *columns, d);
+  for (const Job& j : contents.jobs) entities->Add(JobEntity(j));
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
   s->entities_ = std::move(entities);
@@ -89,7 +90,8 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
   bool entities_changed = !changes.upserted.empty() ||
                           !changes.deleted_datasets.empty() ||
                           !changes.deleted_domains.empty() ||
-                          !changes.deleted_principals.empty();
+                          !changes.deleted_principals.empty() ||
+                          !changes.deleted_jobs.empty();
   if (entities_changed) {
     auto entities = std::make_shared<policy::Entities>(*entities_);
     std::shared_ptr<ColumnMap> columns;
@@ -120,6 +122,10 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
           entities->Add(PrincipalEntity(r.principal));
           touched.push_back(PrincipalUid(r.principal.ref()));
           break;
+        case Resource::Kind::kJob:
+          entities->Add(JobEntity(r.job));
+          touched.push_back(JobUid(r.job.key));
+          break;
       }
     }
     for (const DatasetKey& k : changes.deleted_datasets) {
@@ -127,6 +133,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
       mutable_columns().erase(DatasetUid(k).id);
     }
     for (const std::string& d : changes.deleted_domains) entities->Remove(DomainUid(d));
+    for (const JobKey& j : changes.deleted_jobs) entities->Remove(JobUid(j));
     for (const PrincipalRef& p : changes.deleted_principals) {
       entities->Remove(PrincipalUid(p));
     }

@@ -71,5 +71,41 @@ TEST_F(MigrationsTest, RefusesADatabaseNewerThanTheBinary) {
   EXPECT_THAT(std::string(r.status().message()), HasSubstr("newer"));
 }
 
+// Issue 12 #6: at the upgrade that gives jobs owners, each existing job
+// belongs to the principal that reported it last, by its audit events; a
+// job no event names has none (its next reporter claims it).
+TEST_F(MigrationsTest, JobsBelongToTheirLastReporterAtUpgrade) {
+  const auto& all = EmbeddedMigrations();
+  std::vector<Migration> before_owners;
+  for (const Migration& m : all) {
+    if (m.name.find("job_owners") != std::string::npos) break;
+    before_owners.push_back(m);
+  }
+  ASSERT_LT(before_owners.size(), all.size());
+  ASSERT_TRUE(Migrate(*db_, before_owners, false).ok());
+  ASSERT_TRUE(db_->Exec(R"(
+      INSERT INTO jobs(namespace, name, created_at, updated_at) VALUES
+        ('airflow', 'orders', 't', 't'), ('airflow', 'quiet', 't', 't'),
+        ('dagster', 'a/b', 't', 't');
+      INSERT INTO audit_events(time, actor, action, target_kind, target, before_revision,
+                               after_revision, catalog_revision) VALUES
+        ('t', 'serviceaccount:first', 'lineage.ingest', 'Job', 'airflow/orders', 0, 0, 1),
+        ('t', 'serviceaccount:last', 'lineage.ingest', 'Job', 'airflow/orders', 0, 0, 2),
+        ('t', 'user:admin', 'dataset.update', 'Dataset', 'airflow/orders', 1, 2, 3),
+        ('t', 'serviceaccount:dag', 'lineage.ingest', 'Job', 'dagster/a/b', 0, 0, 4);
+  )").ok());
+  ASSERT_TRUE(Migrate(*db_, all, false).ok());
+  auto s = db_->Prepare("SELECT namespace || '/' || name, owners, revision FROM jobs ORDER BY 1");
+  ASSERT_TRUE(s.ok());
+  std::vector<std::string> rows;
+  while (*(*s)->Step()) {
+    rows.push_back((*s)->Text(0) + " " + (*s)->Text(1) + " " + std::to_string((*s)->Int(2)));
+  }
+  EXPECT_THAT(rows, ::testing::ElementsAre(
+                        R"(airflow/orders [{"principal":"serviceaccount:last","type":"technical"}] 1)",
+                        "airflow/quiet [] 1",
+                        R"(dagster/a/b [{"principal":"serviceaccount:dag","type":"technical"}] 1)"));
+}
+
 }  // namespace
 }  // namespace catalog::store

@@ -75,6 +75,22 @@ absl::StatusOr<std::vector<std::string>> DecodeKeyToken(const PageRequest& page,
   return key;
 }
 
+absl::Status CheckExpected(int64_t expected, int64_t stored, bool exists) {
+  if (expected == 0) return absl::OkStatus();
+  if (!exists) {
+    return absl::AbortedError(
+        StrCat("stale revision: the request expected revision ", expected,
+               " but the object does not exist"));
+  }
+  if (expected != stored) {
+    return absl::AbortedError(
+        StrCat("stale revision: the request expected revision ", expected,
+               " but the catalog holds revision ", stored,
+               "; read it again and retry"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status AtResource(size_t index, const Resource& r,
                         const absl::Status& error) {
   return absl::Status(error.code(),
@@ -156,6 +172,9 @@ absl::StatusOr<ApplyResponse> Store::Apply(
             case Resource::Kind::kPrincipal:
               result = ApplyPrincipal(ctx, r.principal, r.expected_revision);
               break;
+            case Resource::Kind::kJob:
+              result = ApplyJob(ctx, r.job, r.expected_revision);
+              break;
           }
           if (!result.ok()) return AtResource(i, r, result.status());
           response.results.push_back(*std::move(result));
@@ -173,6 +192,8 @@ absl::StatusOr<ApplyResponse> Store::Apply(
             case Resource::Kind::kPrincipal:
               refs = CheckPrincipalReferences(ctx.db, r.principal);
               break;
+            case Resource::Kind::kJob:
+              break;  // owners need not exist yet, as a dataset's
           }
           if (!refs.ok()) return AtResource(i, r, refs);
         }

@@ -140,6 +140,7 @@ struct CatalogContents {
   std::vector<Principal> principals;  // users, service accounts and groups
   std::vector<Domain> domains;
   std::vector<Dataset> datasets;
+  std::vector<Job> jobs;  // lineage jobs and their owners
 };
 
 // A job -> dataset (output) or dataset -> job (input) edge as it now is.
@@ -153,8 +154,20 @@ struct LineageEdge {
   int64_t last_seen_ms = 0;
 };
 
-// Whether a reporter may change the curated metadata of the dataset `key`.
-using CurationCheck = std::function<bool(const DatasetKey& key)>;
+// What a lineage reporter may do, asked on the writer thread as each event
+// is written (the caller decides for its principal; see
+// LineageServiceImpl::IngestEvents). An unset check allows.
+struct IngestGate {
+  // OK, or PERMISSION_DENIED saying why, for reporting a run of `job` as
+  // stored (a job not stored yet, or with no owners, is given the reporter
+  // as owner before it is asked about).
+  std::function<absl::Status(const Job& job)> may_report;
+  // Whether the reporter may change the curated metadata (owners,
+  // description, tags, classification, lifecycle, aliases, a field's tags)
+  // of the existing dataset `key`; where it may not, an event's facts about
+  // that dataset are observations (lib/lineage/mapping.h).
+  std::function<bool(const DatasetKey& key)> may_curate;
+};
 
 // An output field that depends on an input field ("" output field: the
 // whole output depends on it), through a job.
@@ -173,6 +186,8 @@ struct ColumnEdge {
 
 struct JobRecord {
   JobKey key;
+  std::vector<Owner> owners;  // who may report its runs
+  int64_t revision = 0;       // counts changes of owners
   std::string job_type;  // "BATCH/SPARK/SQL_JOB"
   std::string description;
   std::string sql;
@@ -350,15 +365,11 @@ class Store {
   // its audit event: datasets created or updated from their facets, jobs,
   // runs and their transitions, dataset and column edges. Event i's
   // errors start "events[i]: ". The same events again change nothing.
-  //
-  // `may_curate` says whether the reporter may change the curated metadata
-  // (owners, description, tags, classification, lifecycle, aliases, a
-  // field's tags) of an existing dataset; where it may not, an event's
-  // facts about that dataset are observations (see lib/lineage/mapping.h).
-  // Called on the writer thread; none: it may.
+  // A job's first reporter (`actor`) becomes its owner; `gate` is asked
+  // about each job and each existing dataset an event touches.
   absl::StatusOr<IngestResult> IngestEvents(const std::vector<lineage::Event>& events,
                                             std::string_view actor,
-                                            CurationCheck may_curate = {});
+                                            IngestGate gate = {});
   // The dataset `key` names: itself, or the dataset it is an alias of.
   absl::StatusOr<DatasetKey> ResolveDataset(const DatasetKey& key);
   // Other names of a dataset, "namespace/name".

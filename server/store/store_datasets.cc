@@ -138,15 +138,6 @@ absl::StatusOr<int64_t> NextRevisionAfterHistory(Connection& db,
   return (row ? s->Int(0) : 0) + 1;
 }
 
-absl::Status CheckExpectedRevision(int64_t expected, int64_t stored) {
-  if (expected != 0 && expected != stored) {
-    return absl::AbortedError(
-        StrCat("stale revision: the request expected revision ", expected,
-               " but the catalog holds revision ", stored,
-               "; read it again and retry"));
-  }
-  return absl::OkStatus();
-}
 
 // Finds a dataset and its row id; nullopt when there is none.
 
@@ -200,8 +191,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   int64_t before = 0;
   if (existing) {
     auto& [existing_id, old] = *existing;
-    RETURN_IF_ERROR(
-        CheckExpectedRevision(expected_revision, old.status.revision));
+    RETURN_IF_ERROR(CheckExpected(expected_revision, old.status.revision, true));
     if (old.spec == d.spec) {
       result.outcome = ApplyOutcome::kUnchanged;
       result.revision = old.status.revision;
@@ -357,7 +347,7 @@ absl::StatusOr<int64_t> Store::DeleteDataset(const DatasetKey& key,
           StrCat("dataset \"", key.ToString(), "\" not found"));
     }
     auto& [id, d] = *existing;
-    RETURN_IF_ERROR(CheckExpectedRevision(expected_revision, d.status.revision));
+    RETURN_IF_ERROR(CheckExpected(expected_revision, d.status.revision, true));
     ASSIGN_OR_RETURN(Statement * del,
                      ctx.db.Prepare("DELETE FROM datasets WHERE id = ?"));
     del->Bind(1, id);

@@ -12,21 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-absl::Status CheckExpected(int64_t expected, int64_t stored, bool exists) {
-  if (expected == 0) return absl::OkStatus();
-  if (!exists) {
-    return absl::AbortedError(
-        StrCat("stale revision: the request expected revision ", expected,
-               " but the object does not exist"));
-  }
-  if (expected != stored) {
-    return absl::AbortedError(
-        StrCat("stale revision: the request expected revision ", expected,
-               " but the catalog holds revision ", stored,
-               "; read it again and retry"));
-  }
-  return absl::OkStatus();
-}
 
 json ParseSpec(const std::string& text) {
   json spec = json::parse(text, nullptr, false);

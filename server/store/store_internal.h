@@ -129,6 +129,10 @@ std::string EncodeKeyToken(const std::vector<std::string>& key);
 absl::StatusOr<std::vector<std::string>> DecodeKeyToken(const PageRequest& page,
                                                         size_t parts);
 
+// ABORTED unless `expected` is 0 or the stored object (which `exists`) is
+// at that revision.
+absl::Status CheckExpected(int64_t expected, int64_t stored, bool exists);
+
 // "resources[i] (Kind name): " prefix for errors about one apply item.
 absl::Status AtResource(size_t index, const Resource& r,
                         const absl::Status& error);
@@ -144,6 +148,24 @@ absl::StatusOr<ApplyResult> ApplyDomain(WriteContext& ctx, const Domain& d,
 absl::StatusOr<ApplyResult> ApplyPrincipal(WriteContext& ctx,
                                            const Principal& p,
                                            int64_t expected_revision);
+absl::StatusOr<ApplyResult> ApplyJob(WriteContext& ctx, const Job& job,
+                                     int64_t expected_revision);
+
+// A stored job's row id and owners; nullopt when there is none.
+struct JobOwners {
+  int64_t id = 0;
+  std::vector<Owner> owners;
+  int64_t revision = 0;
+};
+absl::StatusOr<std::optional<JobOwners>> FindJobOwners(Connection& db, const JobKey& key);
+// The owners column of `jobs` (a JSON array), decoded (empty when
+// unreadable) and encoded.
+std::vector<Owner> OwnersFromColumn(const std::string& text);
+std::string OwnersColumn(const std::vector<Owner>& owners);
+// Records that `job` now has `owners`: its audit event and the change.
+absl::Status RecordJobOwners(WriteContext& ctx, const JobKey& job,
+                             const std::vector<Owner>& owners, bool created,
+                             int64_t before, int64_t after);
 // Chains the audit events written before the log was a hash chain
 // (migration 0005); run when the store opens. Events are chained as they
 // are written from then on.

@@ -27,8 +27,7 @@ json ParseObject(const std::string& text) {
 // One batch of events inside one write transaction.
 class Ingest {
  public:
-  Ingest(WriteContext& ctx, const CurationCheck& may_curate)
-      : ctx_(ctx), may_curate_(may_curate) {}
+  Ingest(WriteContext& ctx, const IngestGate& gate) : ctx_(ctx), gate_(gate) {}
 
   absl::Status Event(const lineage::Event& e) {
     event_ = &e;
@@ -229,35 +228,45 @@ class Ingest {
     return absl::OkStatus();
   }
 
+  // The job `e` reports, created or updated, once the gate lets the
+  // reporter report it: a job's owners report its runs; a new job, or one
+  // with no owners, becomes the reporter's.
   absl::StatusOr<JobRow> Job(const lineage::Event& e) {
     ASSIGN_OR_RETURN(Statement * find,
                      ctx_.db.Prepare("SELECT id, facets, complete_run_id, "
-                                     "complete_time_ms FROM jobs WHERE "
+                                     "complete_time_ms, owners, revision FROM jobs WHERE "
                                      "namespace = ? AND name = ?"));
     find->Bind(1, e.job.ns);
     find->Bind(2, e.job.name);
     ASSIGN_OR_RETURN(bool row, find->Step());
     JobRow job{.key = e.job};
     json facets = json::object();
+    catalog::Job owned{.key = e.job};
+    int64_t revision = 0;
     if (row) {
       job.id = find->Int(0);
       facets = ParseObject(find->Text(1));
       job.complete_run_id = find->Text(2);
       job.complete_time_ms = find->Int(3);
+      owned.spec.owners = OwnersFromColumn(find->Text(4));
+      revision = find->Int(5);
       find->Reset();
     }
+    const bool claim = owned.spec.owners.empty();
+    if (claim) owned.spec.owners = {Owner{.principal = ctx_.actor}};
+    if (gate_.may_report) RETURN_IF_ERROR(gate_.may_report(owned));
     for (const auto& [name, value] : e.job_facets.items()) facets[name] = value;
     ASSIGN_OR_RETURN(
         Statement * s,
         ctx_.db.Prepare(
             "INSERT INTO jobs(namespace, name, job_type, description, sql, "
-            "facets, latest_run_id, created_at, updated_at) VALUES (?1, ?2, "
-            "?3, ?4, ?5, ?6, ?7, ?8, ?8) ON CONFLICT(namespace, name) DO "
+            "facets, latest_run_id, created_at, updated_at, owners) VALUES (?1, ?2, "
+            "?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) ON CONFLICT(namespace, name) DO "
             "UPDATE SET job_type = CASE WHEN ?3 = '' THEN job_type ELSE ?3 "
             "END, description = CASE WHEN ?4 = '' THEN description ELSE ?4 "
             "END, sql = CASE WHEN ?5 = '' THEN sql ELSE ?5 END, facets = ?6, "
             "latest_run_id = CASE WHEN ?7 = '' THEN latest_run_id ELSE ?7 "
-            "END, updated_at = ?8 RETURNING id"));
+            "END, updated_at = ?8, owners = ?9, revision = revision + ?10 RETURNING id"));
     s->Bind(1, e.job.ns);
     s->Bind(2, e.job.name);
     s->Bind(3, e.job_type);
@@ -266,10 +275,16 @@ class Ingest {
     s->Bind(6, facets.dump());
     s->Bind(7, e.run_id);
     s->Bind(8, event_->event_time);
+    s->Bind(9, OwnersColumn(owned.spec.owners));
+    s->Bind(10, int64_t{claim && row ? 1 : 0});
     ASSIGN_OR_RETURN(bool inserted, s->Step());
     if (!inserted) return absl::InternalError("job upsert returned no id");
     job.id = s->Int(0);
     s->Reset();
+    if (claim) {
+      RETURN_IF_ERROR(RecordJobOwners(ctx_, e.job, owned.spec.owners, !row, revision,
+                                      row ? revision + 1 : 1));
+    }
     return job;
   }
 
@@ -488,10 +503,12 @@ class Ingest {
 
   // Whether the reporter may change the curated metadata of an existing
   // dataset (no check: it may).
-  bool MayCurate(const DatasetKey& key) const { return !may_curate_ || may_curate_(key); }
+  bool MayCurate(const DatasetKey& key) const {
+    return !gate_.may_curate || gate_.may_curate(key);
+  }
 
   WriteContext& ctx_;
-  const CurationCheck& may_curate_;
+  const IngestGate& gate_;
   const lineage::Event* event_ = nullptr;
   bool repeated_ = false;  // the event's run transition was already recorded
   int datasets_changed_ = 0;
@@ -503,7 +520,7 @@ class Ingest {
 struct Store::Impl::IngestTicket {
   const std::vector<lineage::Event>* events = nullptr;
   std::string actor;
-  CurationCheck may_curate;
+  IngestGate gate;
   absl::StatusOr<IngestResult> result = absl::UnknownError("not written");
   bool done = false;
 };
@@ -526,7 +543,7 @@ void WriteGroup(Store::Impl& impl,
       int64_t revision_before = ctx.catalog_revision;
       size_t upserted = ctx.change.upserted.size();
       size_t edges = ctx.change.lineage_edges.size();
-      Ingest ingest(ctx, t->may_curate);
+      Ingest ingest(ctx, t->gate);
       absl::Status status;
       for (size_t i = 0; i < t->events->size() && status.ok(); ++i) {
         absl::Status s = ingest.Event((*t->events)[i]);
@@ -560,10 +577,10 @@ void WriteGroup(Store::Impl& impl,
 
 absl::StatusOr<IngestResult> Store::IngestEvents(
     const std::vector<lineage::Event>& events, std::string_view actor,
-    CurationCheck may_curate) {
+    IngestGate gate) {
   if (events.empty()) return absl::InvalidArgumentError("events: must not be empty");
   Impl::IngestTicket ticket{
-      .events = &events, .actor = std::string(actor), .may_curate = std::move(may_curate)};
+      .events = &events, .actor = std::string(actor), .gate = std::move(gate)};
   std::unique_lock lock(impl_->ingest_mu);
   impl_->ingest_queue.push_back(&ticket);
   while (!ticket.done) {

@@ -9,11 +9,13 @@ namespace {
 constexpr char kSelectJob[] =
     "SELECT j.namespace, j.name, j.job_type, j.description, j.sql, j.facets, "
     "j.latest_run_id, coalesce((SELECT state FROM runs r WHERE r.job_id = "
-    "j.id AND r.run_id = j.latest_run_id), ''), j.created_at, j.updated_at "
-    "FROM jobs j ";
+    "j.id AND r.run_id = j.latest_run_id), ''), j.created_at, j.updated_at, "
+    "j.owners, j.revision FROM jobs j ";
 
 JobRecord ReadJob(const Statement& s) {
   return JobRecord{.key = {s.Text(0), s.Text(1)},
+                   .owners = OwnersFromColumn(s.Text(10)),
+                   .revision = s.Int(11),
                    .job_type = s.Text(2),
                    .description = s.Text(3),
                    .sql = s.Text(4),

@@ -99,12 +99,18 @@ TEST_F(StoreLineageTest, AnEventRegistersDatasetsJobRunAndEdges) {
                          {"airflow/etl.orders -> pg/clean", kRun1}}));
   ASSERT_FALSE(changes_.empty());
   EXPECT_EQ(changes_.back().lineage_edges.size(), 2u);
-  EXPECT_EQ(changes_.back().upserted.size(), 2u);  // the two new datasets
+  // The job, its reporter its owner, and the two new datasets.
+  ASSERT_EQ(changes_.back().upserted.size(), 3u);
+  EXPECT_EQ(changes_.back().upserted[0].kind, Resource::Kind::kJob);
+  EXPECT_EQ(changes_.back().upserted[0].job.spec.owners,
+            std::vector<Owner>{{.principal = "serviceaccount:airflow"}});
 
   absl::StatusOr<JobRecord> job = store_->GetJob({"airflow", "etl.orders"});
   ASSERT_TRUE(job.ok());
   EXPECT_EQ(job->latest_run_id, kRun1);
   EXPECT_EQ(job->latest_state, "START");
+  EXPECT_EQ(job->owners, std::vector<Owner>{{.principal = "serviceaccount:airflow"}});
+  EXPECT_EQ(job->revision, 1);
   EXPECT_EQ(store_->GetJob({"airflow", "nope"}).status().code(),
             absl::StatusCode::kNotFound);
 
@@ -118,6 +124,44 @@ TEST_F(StoreLineageTest, AnEventRegistersDatasetsJobRunAndEdges) {
   }
   EXPECT_EQ(ingests, 1);
   EXPECT_EQ(creates, 2);
+}
+
+// Issue 12 #6: the writer asks the gate about each job with its owners as
+// stored; a refused report writes nothing; a job left with no owners is
+// claimed by its next reporter.
+TEST_F(StoreLineageTest, TheGateSeesAJobsStoredOwners) {
+  ASSERT_TRUE(Ingest({RunEvent("COMPLETE", kRun1, 1, {{"a"}}, {{"b"}})}).ok());
+  auto edges = Edges();
+  absl::StatusOr<lineage::Event> late =
+      lineage::ParseEvent(RunEvent("COMPLETE", kRun2, 2, {{"a"}}, {{"c"}}));
+  ASSERT_TRUE(late.ok());
+  std::vector<std::vector<Owner>> seen;
+  IngestGate refuse{.may_report = [&](const Job& job) {
+    seen.push_back(job.spec.owners);
+    return absl::PermissionDeniedError("not yours");
+  }};
+  absl::StatusOr<IngestResult> r = store_->IngestEvents({*late}, "serviceaccount:b", refuse);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(r.status().message()), ::testing::HasSubstr("events[0]: not yours"));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], std::vector<Owner>{{.principal = "serviceaccount:airflow"}});
+  EXPECT_EQ(Edges(), edges);
+  EXPECT_EQ(store_->GetDataset({"pg", "c"}).status().code(), absl::StatusCode::kNotFound);
+
+  Resource unowned{.kind = Resource::Kind::kJob, .job = {.key = {"airflow", "etl.orders"}}};
+  absl::StatusOr<ApplyResponse> applied = store_->Apply({unowned}, "user:admin", false);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  EXPECT_EQ(applied->results[0].revision, 2);
+  IngestGate record{.may_report = [&](const Job& job) {
+    seen.push_back(job.spec.owners);
+    return absl::OkStatus();
+  }};
+  ASSERT_TRUE(store_->IngestEvents({*late}, "serviceaccount:b", record).ok());
+  EXPECT_EQ(seen.back(), std::vector<Owner>{{.principal = "serviceaccount:b"}});
+  absl::StatusOr<JobRecord> job = store_->GetJob({"airflow", "etl.orders"});
+  ASSERT_TRUE(job.ok());
+  EXPECT_EQ(job->owners, std::vector<Owner>{{.principal = "serviceaccount:b"}});
+  EXPECT_EQ(job->revision, 3);
 }
 
 TEST_F(StoreLineageTest, TheSameEventTwiceYieldsTheSameGraph) {

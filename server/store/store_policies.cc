@@ -151,6 +151,13 @@ absl::StatusOr<CatalogContents> Store::LoadContents() {
       dataset.contract = ReadContractColumn(*ds, 4);
       out.datasets.push_back(std::move(dataset));
     }
+    ASSIGN_OR_RETURN(Statement * j, db.Prepare("SELECT namespace, name, owners FROM jobs"));
+    while (true) {
+      ASSIGN_OR_RETURN(bool more, j->Step());
+      if (!more) break;
+      out.jobs.push_back({.key = {j->Text(0), j->Text(1)},
+                          .spec = {.owners = OwnersFromColumn(j->Text(2))}});
+    }
     return out;
   });
 }
