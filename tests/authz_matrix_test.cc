@@ -1,7 +1,8 @@
 // Every RPC of the API, called as each kind of caller — no token, a bad
 // token, an expired token, a reader, the dataset's owner, the admin — must
 // answer the status this table says. The RPCs come from the API's own
-// descriptors: one without a row fails the test.
+// descriptors: one without a row fails the test (an RPC may have several,
+// one per kind of request).
 #include <gmock/gmock.h>
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/dynamic_message.h>
@@ -82,6 +83,10 @@ const std::vector<Row>& Table() {
       {"catalog.v1.LineageService/ListJobs", "", OK, OK, OK},
       {"catalog.v1.LineageService/ListRuns", R"(job: "etl/load")", OK, OK, OK},
       {"catalog.v1.LineageService/Ingest", R"(events: "{EVENT}")", DENIED, DENIED, OK},
+      // Reassigning a job (a Job manifest): admins only, by default.
+      {"catalog.v1.CatalogService/Apply",
+       R"(resources { job { namespace: "etl" name: "load" owners { principal: "user:alice" } } })",
+       DENIED, DENIED, OK},
       {"catalog.v1.ContractService/GetContract", R"(id: "orders")", OK, OK, OK},
       {"catalog.v1.ContractService/ListContracts", "", OK, OK, OK},
       {"catalog.v1.ContractService/ListContractVersions", R"(id: "orders")", OK, OK, OK},
@@ -228,7 +233,7 @@ TEST(AuthzMatrix, EveryRpcIsInTheTable) {
   ASSERT_TRUE(s.Start().ok());
   std::set<std::string> in_table;
   for (const Row& r : Table()) {
-    EXPECT_TRUE(in_table.insert(r.method).second) << r.method << " twice";
+    in_table.insert(r.method);
     EXPECT_NE(Seeded::Find(r.method), nullptr) << r.method << " is not an RPC";
   }
   int rpcs = 0;
@@ -246,7 +251,7 @@ TEST(AuthzMatrix, EveryRpcIsInTheTable) {
       }
     }
   }
-  EXPECT_EQ(rpcs, static_cast<int>(Table().size()));
+  EXPECT_EQ(rpcs, static_cast<int>(in_table.size()));
 }
 
 TEST(AuthzMatrix, EveryRpcAnswersEachCallerAsTheTableSays) {
