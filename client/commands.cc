@@ -318,6 +318,16 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
       }
     }
   }
+  if (full.ok() && full->observations_size() > 0) {
+    out << "Observations (reported, not applied; catalogctl observation accept|dismiss):\n";
+    Table t{.header = {"  FIELD", "VALUE", "REPORTED BY", "JOB", "AT"}};
+    for (const v1::Observation& o : full->observations()) {
+      std::string value = o.value_json();
+      if (value.size() > 60) value = value.substr(0, 57) + "...";
+      t.rows.push_back({"  " + o.field(), value, o.reporter(), Or(o.job()), o.observed_at()});
+    }
+    t.Print(out);
+  }
   // Lineage at a glance, when the server has any.
   v1::GetLineageRequest around;
   around.set_node(own.ToString());
@@ -422,6 +432,24 @@ int RunSearch(CommandContext& ctx, const std::string& text, Format format) {
                     {"score", h.score()}});
   }
   PrintDocument(ctx.out, format, {{"query", text}, {"hits", hits}});
+  return 0;
+}
+
+int RunReviewObservation(CommandContext& ctx, const std::string& dataset,
+                         const std::string& field, const std::string& reporter, bool accept) {
+  absl::StatusOr<DatasetKey> key = DatasetKeyOf(ctx, dataset);
+  if (!key.ok()) return ReportError(ctx.err, key.status());
+  v1::ReviewObservationRequest req;
+  *req.mutable_key() = ToProto(*key);
+  req.set_field(field);
+  req.set_reporter(reporter);
+  req.set_accept(accept);
+  auto r = ctx.client.Call(&Stub::ReviewObservation, ctx.client.catalog(), req);
+  if (!r.ok()) return ReportError(ctx.err, r.status());
+  ctx.out << Printable(StrCat(key->ToString(), ": ", field, " from ", reporter,
+                              accept ? " accepted (revision " : " dismissed (revision ",
+                              r->revision(), ")"))
+          << "\n";
   return 0;
 }
 

@@ -46,6 +46,10 @@ int RunDescribe(CommandContext& ctx, const std::string& type,
 int RunDelete(CommandContext& ctx, const std::string& type,
               const std::string& name, int64_t expected_revision);
 int RunSearch(CommandContext& ctx, const std::string& text, Format format);
+// Accepts or dismisses what `reporter`'s events said of `field` of a
+// dataset.
+int RunReviewObservation(CommandContext& ctx, const std::string& dataset,
+                         const std::string& field, const std::string& reporter, bool accept);
 int RunHistory(CommandContext& ctx, const std::string& type,
                const std::string& name, Format format);
 

@@ -91,6 +91,23 @@ int main(int argc, char** argv) {
   add_output(history);
   add_dataset_flags(history);
 
+  auto* observation_cmd = app.add_subcommand(
+      "observation", "what lineage events said of a dataset and could not change");
+  observation_cmd->require_subcommand(1);
+  std::string observed_field, observed_by;
+  CLI::App* observation_review[2];
+  for (int i = 0; i < 2; ++i) {
+    observation_review[i] = observation_cmd->add_subcommand(
+        i == 0 ? "accept" : "dismiss",
+        i == 0 ? "write the observed value into the dataset" : "forget the observation");
+    observation_review[i]->add_option("dataset", name, "namespace/name")->required();
+    observation_review[i]->add_option("field", observed_field,
+                                      "description, owners, tags, lifecycle or properties")
+        ->required();
+    observation_review[i]->add_option("--from", observed_by, "the reporter, serviceaccount:NAME")
+        ->required();
+  }
+
   auto* token_cmd = app.add_subcommand("token", "manage API tokens");
   token_cmd->require_subcommand(1);
   std::string principal, description, token_id;
@@ -354,6 +371,11 @@ int main(int argc, char** argv) {
   if (runs->parsed()) return RunRuns(ctx, job_name, output);
   if (search->parsed()) return RunSearch(ctx, text, *format);
   if (history->parsed()) return RunHistory(ctx, type, dataset_name, *format);
+  for (int i = 0; i < 2; ++i) {
+    if (observation_review[i]->parsed()) {
+      return RunReviewObservation(ctx, name, observed_field, observed_by, i == 0);
+    }
+  }
   if (token_create->parsed()) {
     return RunTokenCreate(ctx, principal, description, token_expires,
                           token_actions, *format);

@@ -178,6 +178,37 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
       ASSIGN_OR_RETURN(std::vector<std::string> aliases, store_->DatasetAliases(d->key));
       for (std::string& a : aliases) response->add_aliases(std::move(a));
     }
+    ASSIGN_OR_RETURN(std::vector<store::Observation> observations,
+                     store_->DatasetObservations(d->key));
+    for (const store::Observation& o : observations) {
+      v1::Observation* out = response->add_observations();
+      out->set_field(o.field);
+      out->set_value_json(o.value);
+      out->set_reporter(o.reporter);
+      out->set_job(o.job);
+      out->set_observed_at(o.observed_at);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status CatalogServiceImpl::ReviewObservation(grpc::ServerContext* context,
+                                                   const v1::ReviewObservationRequest* request,
+                                                   v1::ReviewObservationResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
+    // Those who may not read the dataset hear what they would of one that
+    // does not exist; readers who may not change it, that they may not.
+    if (!MayRead(caller, authz::DatasetUid(key))) return NotFound(key);
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write", authz::DatasetUid(key)));
+    if (request->field().empty()) return absl::InvalidArgumentError("field: is required");
+    if (request->reporter().empty()) return absl::InvalidArgumentError("reporter: is required");
+    ASSIGN_OR_RETURN(store::ApplyResponse r,
+                     store_->ReviewObservation(key, request->field(), request->reporter(),
+                                               request->accept(), caller));
+    AwaitSnapshot(context, r.catalog_revision);
+    response->set_revision(r.results.empty() ? 0 : r.results[0].revision);
+    response->set_catalog_revision(r.catalog_revision);
     return absl::OkStatus();
   });
 }

@@ -34,6 +34,9 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   grpc::Status SearchDatasets(grpc::ServerContext* context,
                               const v1::SearchRequest* request,
                               v1::SearchResponse* response) override;
+  grpc::Status ReviewObservation(grpc::ServerContext* context,
+                                 const v1::ReviewObservationRequest* request,
+                                 v1::ReviewObservationResponse* response) override;
   grpc::Status GetDatasetHistory(
       grpc::ServerContext* context, const v1::GetDatasetHistoryRequest* request,
       v1::GetDatasetHistoryResponse* response) override;

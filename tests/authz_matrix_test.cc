@@ -105,6 +105,9 @@ const std::vector<Row>& Table() {
       {"catalog.v1.LineageService/DeleteJob", R"(job: "etl/load")", DENIED, DENIED, OK},
       {"catalog.v1.CatalogService/DeleteDomain", R"(path: "scratch")", DENIED, DENIED, OK},
       {"catalog.v1.CatalogService/DeletePrincipal", R"(kind: PRINCIPAL_KIND_USER name: "temp")", DENIED, DENIED, OK},
+      {"catalog.v1.CatalogService/ReviewObservation",
+       R"(key { namespace: "pg" name: "orders" } field: "description" reporter: "serviceaccount:etl" accept: true)",
+       DENIED, OK, OK},
       {"catalog.v1.CatalogService/DeleteDataset", R"(key { namespace: "pg" name: "orders" })", DENIED, OK, OK},
   };
   return rows;
@@ -147,6 +150,20 @@ class Seeded {
     b->mutable_dataset()->set_namespace_("pg");
     b->mutable_dataset()->set_name("orders");
     RETURN_IF_ERROR(admin.Call(&v1::ContractService::Stub::PutContract, admin.contracts(), contract).status());
+    // A pipeline's report about the owner's dataset: an observation.
+    v1::ApplyRequest etl;
+    v1::Principal* sa = etl.add_resources()->mutable_principal();
+    sa->set_kind(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT);
+    sa->set_name("etl");
+    RETURN_IF_ERROR(admin.Call(&v1::CatalogService::Stub::Apply, admin.catalog(), etl).status());
+    ASSIGN_OR_RETURN(std::string etl_token, server_.Issue("serviceaccount:etl"));
+    std::unique_ptr<client::CatalogClient> pipeline = server_.Connect(etl_token);
+    v1::IngestRequest observed;
+    observed.add_events(testing::RunEventJson(
+        "COMPLETE", "22222222-2222-2222-2222-222222222222", 2, {}, {{"orders",
+        {{"documentation", {{"description", "from the pipeline"}}}}}}, "observe", "etl", "pg"));
+    RETURN_IF_ERROR(
+        pipeline->Call(&v1::LineageService::Stub::Ingest, pipeline->lineage(), observed).status());
     ASSIGN_OR_RETURN(reader_, server_.Issue("user:reader"));
     ASSIGN_OR_RETURN(owner_, server_.Issue("user:alice"));
     ASSIGN_OR_RETURN(temp_token_, server_.Issue("user:temp"));

@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/e2e.h"
+#include "tests/lineage_events.h"
 
 namespace catalog {
 namespace {
@@ -252,6 +253,44 @@ TEST_F(EndToEnd, TokensAndPermissions) {
   std::string secret = bob.substr(bob.find('.') + 1);
   ASSERT_GT(secret.size(), 16u);
   EXPECT_EQ(daemon_->log().find(secret), std::string::npos);
+}
+
+// Issue 12 #6: a pipeline's report about a dataset it may not change is
+// shown by describe, and its owner accepts it from the CLI.
+TEST_F(EndToEnd, DescribeShowsObservationsAndTheOwnerAcceptsOne) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  testing::WriteFile(dir_.path() / "etl.yaml",
+                     "apiVersion: catalog/v1\nkind: ServiceAccount\nmetadata: {name: etl}\n");
+  ASSERT_EQ(Ctl("apply -f etl.yaml").exit_code, 0);
+  Result created = Ctl("token create --principal serviceaccount:etl");
+  ASSERT_EQ(created.exit_code, 0) << created.err;
+  std::string etl = created.out.substr(0, created.out.find('\n'));
+  json event = json::parse(testing::RunEventJson(
+      "COMPLETE", "33333333-3333-3333-3333-333333333333", 1, {},
+      {{"sales.public.orders", {{"documentation", {{"description", "Loaded by etl"}}}}}},
+      "load", "etl", "postgres://prod-db:5432"));
+  testing::WriteFile(dir_.path() / "event.json", event.dump());
+  Result ingest = Ctl("lineage ingest event.json", etl);
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+
+  Result described = Ctl(std::string("describe dataset ") + kOrders);
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  EXPECT_THAT(described.out, HasSubstr("Description:     Orders placed in the web shop"));
+  EXPECT_THAT(described.out, HasSubstr("Observations (reported, not applied"));
+  EXPECT_THAT(described.out, ::testing::ContainsRegex(
+                                 "  description +\"Loaded by etl\" +serviceaccount:etl +etl/load"));
+  Result denied = Ctl(std::string("observation accept ") + kOrders +
+                          " description --from serviceaccount:etl",
+                      etl);
+  EXPECT_EQ(denied.exit_code, 1);
+  EXPECT_THAT(denied.err, HasSubstr("PERMISSION_DENIED"));
+  Result accepted =
+      Ctl(std::string("observation accept ") + kOrders + " description --from serviceaccount:etl");
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_THAT(accepted.out, HasSubstr("description from serviceaccount:etl accepted"));
+  described = Ctl(std::string("describe dataset ") + kOrders);
+  EXPECT_THAT(described.out, HasSubstr("Description:     Loaded by etl"));
+  EXPECT_THAT(described.out, Not(HasSubstr("Observations")));
 }
 
 TEST_F(EndToEnd, DataSurvivesAGracefulRestart) {

@@ -595,6 +595,88 @@ TEST_F(LineageServiceTest, EventsDoNotChangeWhatSomeoneElseCurates) {
             "from the owner's pipeline");
 }
 
+// Issue 12 #6: what an event could not change is kept, per dataset, field
+// and reporter, shown with the dataset, and its curators accept or dismiss
+// it.
+TEST_F(LineageServiceTest, ObservationsAreKeptForTheCuratorsToAcceptOrDismiss) {
+  using CStub = v1::CatalogService::Stub;
+  v1::ApplyRequest apply;
+  v1::Dataset* d = apply.add_resources()->mutable_dataset();
+  d->mutable_key()->set_namespace_("pg");
+  d->mutable_key()->set_name("orders");
+  d->mutable_spec()->set_description("curated");
+  v1::Owner* o = d->mutable_spec()->add_owners();
+  o->set_principal("user:bob");
+  o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
+  ASSERT_TRUE(admin_->Call(&CStub::Apply, admin_->catalog(), apply).ok());
+
+  json said = {{"documentation", {{"description", "orders, loaded nightly"}}},
+               {"ownership", {{"owners", {{{"name", "team:etl"}}}}}},
+               {"tags", {{"tags", {{{"key", "gold"}}}}}}};
+  std::string event = Event("COMPLETE", kRun1, 1, {}, {"orders"}, "load", said);
+  ASSERT_TRUE(Ingest(*pipeline_, {event}).ok());
+  // A later event that says nothing of them leaves them be.
+  ASSERT_TRUE(Ingest(*pipeline_, {Event("COMPLETE", kRun2, 2, {}, {"orders"}, "load")}).ok());
+
+  v1::GetDatasetRequest get;
+  get.mutable_key()->set_namespace_("pg");
+  get.mutable_key()->set_name("orders");
+  auto observed = [&] {
+    std::map<std::string, std::string> out;
+    auto got = bob_->Call(&CStub::GetDataset, bob_->catalog(), get);
+    EXPECT_TRUE(got.ok()) << got.status();
+    for (const v1::Observation& o : got->observations()) {
+      EXPECT_EQ(o.reporter(), "serviceaccount:airflow");
+      EXPECT_EQ(o.job(), "etl/load");
+      EXPECT_FALSE(o.observed_at().empty());
+      out[o.field()] = o.value_json();
+    }
+    return out;
+  };
+  EXPECT_EQ(observed(),
+            (std::map<std::string, std::string>{
+                {"description", R"("orders, loaded nightly")"},
+                {"owners",
+                 R"([{"principal":"user:bob","type":"technical"},)"
+                 R"({"principal":"group:etl","type":"technical"}])"},
+                {"tags", R"(["gold"])"}}));
+
+  auto review = [&](CatalogClient& c, const std::string& field, bool accept,
+                    const std::string& reporter = "serviceaccount:airflow") {
+    v1::ReviewObservationRequest req;
+    *req.mutable_key() = get.key();
+    req.set_field(field);
+    req.set_reporter(reporter);
+    req.set_accept(accept);
+    return c.Call(&CStub::ReviewObservation, c.catalog(), req);
+  };
+  // Only those who may change the dataset review; bob owns it.
+  EXPECT_EQ(review(*pipeline_, "description", true).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto accepted = review(*bob_, "description", true);
+  ASSERT_TRUE(accepted.ok()) << accepted.status();
+  auto dismissed = review(*bob_, "owners", false);
+  ASSERT_TRUE(dismissed.ok()) << dismissed.status();
+  EXPECT_EQ(review(*bob_, "owners", false).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(review(*bob_, "tags", true, "serviceaccount:nobody").status().code(),
+            absl::StatusCode::kNotFound);
+
+  auto got = bob_->Call(&CStub::GetDataset, bob_->catalog(), get);
+  ASSERT_TRUE(got.ok());
+  EXPECT_EQ(got->spec().description(), "orders, loaded nightly");
+  EXPECT_EQ(got->status().updated_by(), "user:bob");
+  ASSERT_EQ(got->spec().owners_size(), 1);
+  EXPECT_EQ(got->spec().owners(0).principal(), "user:bob");
+  EXPECT_EQ(observed(), (std::map<std::string, std::string>{{"tags", R"(["gold"])"}}));
+  // The same event delivered again brings back neither.
+  ASSERT_TRUE(Ingest(*pipeline_, {event}).ok());
+  EXPECT_EQ(observed(), (std::map<std::string, std::string>{{"tags", R"(["gold"])"}}));
+  // A newer report of what was dismissed is news.
+  ASSERT_TRUE(
+      Ingest(*pipeline_, {Event("COMPLETE", kRun2, 3, {}, {"orders"}, "load", said)}).ok());
+  EXPECT_EQ(observed().count("owners"), 1u);
+}
+
 TEST_F(LineageServiceTest, ImpactListsOwnersClassificationAndPaths) {
   json cll = {{"columnLineage",
                {{"fields",

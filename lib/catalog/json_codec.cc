@@ -228,6 +228,15 @@ json DatasetSpecToJson(const DatasetSpec& spec) {
   return out;
 }
 
+json DatasetSpecFieldToJson(const DatasetSpec& spec, std::string_view field) {
+  json all = DatasetSpecToJson(spec);
+  auto it = all.find(std::string(field));
+  if (it != all.end()) return *it;
+  if (field == "tags" || field == "owners") return json::array();
+  if (field == "properties") return json::object();
+  return "";
+}
+
 absl::StatusOr<DatasetSpec> DatasetSpecFromJson(const json& spec) {
   constexpr std::string_view kPath = "spec";
   RETURN_IF_ERROR(CheckObject(spec, kPath,

@@ -24,6 +24,11 @@ inline constexpr char kApiVersion[] = "catalog/v1";
 nlohmann::json DatasetSpecToJson(const DatasetSpec& spec);
 absl::StatusOr<DatasetSpec> DatasetSpecFromJson(const nlohmann::json& spec);
 
+// One spec field (kDatasetSpecFields) as a manifest writes it; an empty
+// value as its explicit empty form ("", [], {}), so that
+// DatasetSpecFromJson({{field, value}}) reads it back.
+nlohmann::json DatasetSpecFieldToJson(const DatasetSpec& spec, std::string_view field);
+
 nlohmann::json DomainSpecToJson(const DomainSpec& spec);
 absl::StatusOr<DomainSpec> DomainSpecFromJson(const nlohmann::json& spec);
 

@@ -248,6 +248,17 @@ struct PutContractResult {
   int64_t catalog_revision = 0;
 };
 
+// What a lineage event said of a dataset field that its reporter may not
+// change, kept for the dataset's curators (the latest per field and
+// reporter).
+struct Observation {
+  std::string field;     // "description", "owners", "tags", "lifecycle", "properties"
+  std::string value;     // JSON: the field as the event would have made it
+  std::string reporter;  // "serviceaccount:etl"
+  std::string job;       // "namespace/name"; "" from a DatasetEvent
+  std::string observed_at;
+};
+
 struct IngestResult {
   int64_t catalog_revision = 0;
   int datasets_changed = 0;  // created or updated entries
@@ -370,6 +381,15 @@ class Store {
   absl::StatusOr<IngestResult> IngestEvents(const std::vector<lineage::Event>& events,
                                             std::string_view actor,
                                             IngestGate gate = {});
+  // The observations of dataset `key` (store_observations.cc) whose value
+  // differs from the stored field's, by field and reporter.
+  absl::StatusOr<std::vector<Observation>> DatasetObservations(const DatasetKey& key);
+  // Accepts (writes the observed value into the dataset, as a manifest
+  // setting that field would) or dismisses the observation of `field` of
+  // `key` by `reporter`, and forgets it; NOT_FOUND when there is none.
+  absl::StatusOr<ApplyResponse> ReviewObservation(const DatasetKey& key, std::string_view field,
+                                                std::string_view reporter, bool accept,
+                                                std::string_view actor);
   // The dataset `key` names: itself, or the dataset it is an alias of.
   absl::StatusOr<DatasetKey> ResolveDataset(const DatasetKey& key);
   // Other names of a dataset, "namespace/name".

@@ -2,6 +2,7 @@
 // dataset edges and column edges, in one transaction per batch.
 #include <map>
 
+#include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
 #include "lib/lineage/event.h"
 #include "lib/lineage/mapping.h"
@@ -18,6 +19,11 @@ using lineage::RunState;
 // Facets whose latest report wins: an older event arriving late must not
 // undo a newer one's schema or description.
 constexpr const char* kOrderedFacets[] = {"schema", "documentation"};
+
+// The dataset fields an event may say something of that its reporter cannot
+// change: kept as observations (the schema is always taken).
+constexpr const char* kObservedFields[] = {"description", "owners", "tags", "lifecycle",
+                                           "properties"};
 
 json ParseObject(const std::string& text) {
   json j = json::parse(text, nullptr, false);
@@ -129,6 +135,8 @@ class Ingest {
     // observation: its schema, never its owners, description, tags,
     // lifecycle or a field's curated tags (lineage/mapping.h).
     const bool curate = !existing || MayCurate(key);
+    DatasetSpec reported = d.spec;  // as the event would have it
+    if (!curate) lineage::MergeFacts(facts, event_->event_time, reported, true);
     lineage::MergeFacts(facts, event_->event_time, d.spec, curate);
     if (!existing || d.spec != before) RETURN_IF_ERROR(Upsert(d, path));
     int64_t id = 0;
@@ -149,9 +157,36 @@ class Ingest {
         if (renamed.spec != old->second.spec) RETURN_IF_ERROR(Upsert(renamed, path));
       }
     }
+    if (!curate) RETURN_IF_ERROR(Observe(id, reported, d.spec));
     RETURN_IF_ERROR(Facets(id, facts));
     RETURN_IF_ERROR(Aliases(id, facts));
     return id;
+  }
+
+  // Keeps what the event said of dataset `id`'s fields and could not
+  // change (`reported` against `kept`) as this reporter's observations,
+  // the newest per field; a dismissed one stays dismissed until a newer
+  // event. One the dataset comes to agree with is moot (not listed).
+  absl::Status Observe(int64_t id, const DatasetSpec& reported, const DatasetSpec& kept) {
+    ASSIGN_OR_RETURN(
+        Statement * put,
+        ctx_.db.Prepare("INSERT INTO dataset_observations(dataset_id, field, reporter, value, "
+                        "job, event_ms, observed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON "
+                        "CONFLICT DO UPDATE SET value = ?4, job = ?5, event_ms = ?6, "
+                        "observed_at = ?7, dismissed = 0 WHERE ?6 > event_ms"));
+    for (const char* field : kObservedFields) {
+      json value = DatasetSpecFieldToJson(reported, field);
+      if (value == DatasetSpecFieldToJson(kept, field)) continue;
+      put->Bind(1, id);
+      put->Bind(2, field);
+      put->Bind(3, ctx_.actor);
+      put->Bind(4, value.dump());
+      put->Bind(5, event_->kind == EventKind::kDataset ? "" : event_->job.ToString());
+      put->Bind(6, event_->event_time_ms);
+      put->Bind(7, ctx_.now);
+      RETURN_IF_ERROR(put->Run());
+    }
+    return absl::OkStatus();
   }
 
   // The row id of a dataset only named (by column lineage), registering
