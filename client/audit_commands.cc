@@ -47,6 +47,7 @@ void PrintJson(std::ostream& out, const v1::AuditEventProto& e) {
                         {"catalogRevision", e.catalog_revision()},
                         {"decision", e.decision()},
                         {"subject", e.subject()},
+                        {"peer", e.peer()},
                         {"prevHash", e.prev_hash()},
                         {"hash", e.hash()}}
              .dump()
@@ -62,7 +63,8 @@ void Print(std::ostream& out, const std::string& output,
   Table t;
   if (header) t.header = {"SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "OUTCOME"};
   for (const v1::AuditEventProto& e : events) {
-    t.rows.push_back({StrCat(e.seq()), e.time(), e.actor(), e.action(),
+    std::string actor = e.peer().empty() ? e.actor() : StrCat(e.actor(), " (", e.peer(), ")");
+    t.rows.push_back({StrCat(e.seq()), e.time(), actor, e.action(),
                       StrCat(e.target_kind(), " ", e.target()), Outcome(e)});
   }
   if (!t.rows.empty() || header) t.Print(out);

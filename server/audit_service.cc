@@ -73,6 +73,7 @@ grpc::Status AuditServiceImpl::ListAuditEvents(
       out->set_catalog_revision(e.catalog_revision);
       out->set_decision(e.decision);
       out->set_subject(e.subject);
+      out->set_peer(e.peer);
       out->set_prev_hash(e.prev_hash);
       out->set_hash(e.hash);
       response->set_last_seq(e.seq);

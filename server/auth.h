@@ -30,6 +30,9 @@ struct Identity {
   std::string principal;             // "user:alice"
   std::vector<std::string> actions;  // empty: no limit beyond the policies
   std::string expires_at;            // the token's expiry (RFC 3339), "" = never
+  // The client certificate's identity (its SPIFFE ID, or "dns:NAME"), ""
+  // without one; recorded with the audit events of the call.
+  std::string peer;
 };
 
 struct IssuedToken {

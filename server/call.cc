@@ -29,7 +29,8 @@ bool TokenAllows(std::string_view action) {
 }
 }  // namespace
 
-internal::TokenLimit::TokenLimit(const Identity& caller) : previous_(call_identity) {
+internal::TokenLimit::TokenLimit(const Identity& caller)
+    : previous_(call_identity), peer_(caller.peer) {
   call_identity = &caller;
 }
 internal::TokenLimit::~TokenLimit() { call_identity = previous_; }
@@ -151,14 +152,16 @@ bool ClientCertificatesRequired() {
 absl::StatusOr<Identity> IdentityOf(const Authenticator& auth, const std::string& header,
                                     std::string_view certificate_pem) {
   if (certificate_pem.empty()) return auth.Authenticate(header);
-  ASSIGN_OR_RETURN(std::string principal, PrincipalOfCertificate(certificate_pem, Rules()));
-  if (header.empty()) return Identity{principal, {}};
+  ASSIGN_OR_RETURN(CertificateIdentity certificate,
+                   PrincipalOfCertificate(certificate_pem, Rules()));
+  if (header.empty()) return Identity{.principal = certificate.principal, .peer = certificate.id};
   ASSIGN_OR_RETURN(Identity token, auth.Authenticate(header));
-  if (token.principal != principal) {
+  if (token.principal != certificate.principal) {
     return absl::UnauthenticatedError(
         StrCat("the bearer token is ", token.principal,
-               "'s but the client certificate names ", principal));
+               "'s but the client certificate names ", certificate.principal));
   }
+  token.peer = certificate.id;
   return token;
 }
 

@@ -69,7 +69,8 @@ int CallsInFlight();
 namespace internal {
 // Who the call this thread is serving is from (its token's action limits
 // and expiry, see Identity), for as long as it lives; Require refuses
-// actions the token is not limited to.
+// actions the token is not limited to, and the audit events the call writes
+// name its certificate identity.
 class TokenLimit {
  public:
   explicit TokenLimit(const Identity& caller);
@@ -77,6 +78,7 @@ class TokenLimit {
 
  private:
   const Identity* previous_;
+  store::AuditPeer peer_;
 };
 
 // Counts a handler call for as long as it lives.

@@ -116,10 +116,10 @@ bool IsTrustDomain(std::string_view domain) {
   return !domain.empty() && std::all_of(domain.begin(), domain.end(), TrustDomainChar);
 }
 
-absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem,
-                                                   const CertificateRules& rules) {
+absl::StatusOr<CertificateIdentity> PrincipalOfCertificate(std::string_view pem,
+                                                           const CertificateRules& rules) {
   ASSIGN_OR_RETURN(Sans sans, ReadSans(pem));
-  std::string principal;
+  std::string principal, id;
   if (sans.uris.size() > 1) {
     return absl::UnauthenticatedError(
         StrCat("the client certificate has ", sans.uris.size(),
@@ -127,8 +127,10 @@ absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem,
   }
   if (!sans.uris.empty()) {
     ASSIGN_OR_RETURN(principal, PrincipalOfSpiffeId(sans.uris[0], rules));
+    id = sans.uris[0];
   } else if (!sans.dns.empty()) {
     principal = "serviceaccount:" + Split(sans.dns[0], '.')[0];
+    id = "dns:" + sans.dns[0];
   }
   if (principal.empty()) {
     return absl::UnauthenticatedError(
@@ -140,7 +142,7 @@ absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem,
         StrCat("the client certificate names \"", Printable(principal),
                "\", which is not a valid principal"));
   }
-  return principal;
+  return CertificateIdentity{std::move(principal), std::move(id)};
 }
 
 }  // namespace catalog::server

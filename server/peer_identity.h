@@ -28,9 +28,15 @@ struct CertificateRules {
 // '.', '-' and '_', not empty.
 bool IsTrustDomain(std::string_view domain);
 
+// Who a certificate names, and by which SAN.
+struct CertificateIdentity {
+  std::string principal;  // "serviceaccount:etl"
+  std::string id;         // the SPIFFE ID, or "dns:" + the DNS SAN
+};
+
 // UNAUTHENTICATED, saying why, when the certificate cannot be read or names
 // no principal by the rules.
-absl::StatusOr<std::string> PrincipalOfCertificate(std::string_view pem,
-                                                   const CertificateRules& rules);
+absl::StatusOr<CertificateIdentity> PrincipalOfCertificate(std::string_view pem,
+                                                           const CertificateRules& rules);
 
 }  // namespace catalog::server

@@ -134,6 +134,52 @@ TEST_F(TlsTest, ClientCertificatesNamePrincipals) {
   EXPECT_TRUE(Ping(&admin, admin_token_).ok());
 }
 
+// Issue 12 #20: the audit log keeps the full certificate identity of each
+// event's actor, not only the principal it maps to — for changes, for
+// lineage written by group commit, and for decisions.
+TEST_F(TlsTest, AuditEventsNameTheCertificate) {
+  Start(/*mutual=*/true);
+  auto connect = [&](const Pem& cert, const std::string& token) {
+    CatalogClient::Options o{.address = Address(), .token = token};
+    o.ca_pem = ca_.cert;
+    o.cert_pem = cert.cert;
+    o.key_pem = cert.key;
+    return *CatalogClient::Connect(o);
+  };
+  const std::string kAdminId = "spiffe://example.org/user/admin";
+  const std::string kEtlId = "spiffe://example.org/ns/data/sa/etl";
+  Pem admin_cert = MakeCert(ca_, "admin", {"URI:" + kAdminId});
+  Pem etl_cert = MakeCert(ca_, "etl", {"URI:" + kEtlId});
+  auto admin = connect(admin_cert, admin_token_);
+  auto etl = connect(etl_cert, "");
+  v1::ApplyRequest domain;
+  domain.add_resources()->mutable_domain()->set_path("sales");
+  ASSERT_TRUE(admin->Call(&v1::CatalogService::Stub::Apply, admin->catalog(), domain).ok());
+  EXPECT_EQ(etl->Call(&v1::CatalogService::Stub::Apply, etl->catalog(), domain).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::IngestRequest ingest;
+  ingest.add_events(testing::RunEventJson("COMPLETE", "01890000-0000-7000-8000-000000000002", 5,
+                                          {{"raw.orders"}}, {{"clean.orders"}}, "load_orders"));
+  ASSERT_TRUE(etl->Call(&v1::LineageService::Stub::Ingest, etl->lineage(), ingest).ok());
+
+  std::map<std::string, std::string> peer_of;  // action (decision) -> peer
+  auto events = admin->Call(&v1::AuditService::Stub::ListAuditEvents, admin->audit(),
+                            v1::ListAuditEventsRequest());
+  ASSERT_TRUE(events.ok()) << events.status();
+  for (const v1::AuditEventProto& e : events->events()) {
+    peer_of[e.action() + (e.decision().empty() ? "" : " " + e.decision())] = e.peer();
+  }
+  EXPECT_EQ(peer_of["domain.create"], kAdminId);
+  EXPECT_EQ(peer_of["catalog:write deny"], kEtlId);
+  EXPECT_EQ(peer_of["lineage.ingest"], kEtlId);
+  EXPECT_EQ(peer_of["job.create"], kEtlId);
+  // The peer is part of each event's hash: the chain verifies.
+  auto verified = admin->Call(&v1::AuditService::Stub::VerifyAudit, admin->audit(),
+                              v1::VerifyAuditRequest());
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->ok()) << verified->problem();
+}
+
 TEST_F(TlsTest, EveryBadClientIsRefused) {
   Start(/*mutual=*/true);
   // No certificate: the handshake fails.

@@ -69,6 +69,7 @@ absl::Status DecisionLog::Spill(const std::vector<store::AuditEvent>& events) {
     lines += nlohmann::json{{"time", e.time},
                             {"actor", e.actor},
                             {"subject", e.subject},
+                            {"peer", e.peer},
                             {"action", e.action},
                             {"targetKind", e.target_kind},
                             {"target", e.target},
@@ -102,7 +103,8 @@ void DecisionLog::Unspill() {
                         .target = j.value("target", ""),
                         .catalog_revision = j.value("catalogRevision", int64_t{0}),
                         .decision = j.value("decision", ""),
-                        .subject = j.value("subject", "")});
+                        .subject = j.value("subject", ""),
+                        .peer = j.value("peer", "")});
     ++queued_;
     ++n;
   }
@@ -182,7 +184,8 @@ absl::Status DecisionLog::Record(std::string actor, std::string subject,
                       .target_kind = resource.type,
                       .target = resource.id,
                       .catalog_revision = revision,
-                      .decision = allow ? "allow" : "deny"};
+                      .decision = allow ? "allow" : "deny",
+                      .peer = std::string(store::AuditPeer::Current())};
   if (subject != e.actor) e.subject = std::move(subject);
   std::unique_lock lock(mu_);
   auto now = std::chrono::steady_clock::now();

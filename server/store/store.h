@@ -96,6 +96,25 @@ struct AuditEvent {
   // Whom a decision was about when not the actor (Authorize asked by a
   // gateway on a user's behalf); "" otherwise.
   std::string subject;
+  // The actor's client certificate identity (SPIFFE ID, or "dns:NAME")
+  // when it called with one; "" otherwise.
+  std::string peer;
+};
+
+// The certificate identity of the caller this thread serves, for as long as
+// it lives: every audit event the thread writes (or queues) records it
+// (AuditEvent::peer). Set by the call layer.
+class AuditPeer {
+ public:
+  explicit AuditPeer(std::string_view peer);
+  ~AuditPeer();
+  AuditPeer(const AuditPeer&) = delete;
+  AuditPeer& operator=(const AuditPeer&) = delete;
+  static std::string_view Current();
+
+ private:
+  std::string peer_;
+  const std::string* previous_;
 };
 
 // Which audit events to list; empty fields match everything.

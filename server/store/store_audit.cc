@@ -15,7 +15,7 @@ const std::string kGenesis(64, '0');
 
 constexpr char kSelectEvent[] =
     "SELECT seq, time, actor, action, target_kind, target, before_revision, "
-    "after_revision, catalog_revision, decision, prev_hash, hash, subject FROM "
+    "after_revision, catalog_revision, decision, prev_hash, hash, subject, peer FROM "
     "audit_events ";
 
 AuditEvent ReadEvent(const Statement& s) {
@@ -31,7 +31,8 @@ AuditEvent ReadEvent(const Statement& s) {
           .decision = s.Text(9),
           .prev_hash = s.Text(10),
           .hash = s.Text(11),
-          .subject = s.Text(12)};
+          .subject = s.Text(12),
+          .peer = s.Text(13)};
 }
 
 // The hash of an event: SHA-256 over its predecessor's hash and a JSON
@@ -43,8 +44,10 @@ std::string HashOf(const AuditEvent& e, const std::string& prev_hash) {
                            e.target_kind,  e.target,
                            e.before_revision, e.after_revision,
                            e.catalog_revision, e.decision};
-  // Events from before subjects existed hash as they always did.
-  if (!e.subject.empty()) fields.push_back(e.subject);
+  // Events from before subjects and peers existed hash as they always did;
+  // a peer is never confused with a subject (it comes after one, "" or not).
+  if (!e.subject.empty() || !e.peer.empty()) fields.push_back(e.subject);
+  if (!e.peer.empty()) fields.push_back(e.peer);
   return Sha256Hex(prev_hash + "\n" + fields.dump());
 }
 
@@ -65,8 +68,8 @@ absl::Status Insert(Connection& db, const AuditEvent& e) {
       Statement * s,
       db.Prepare("INSERT INTO audit_events(seq, time, actor, action, "
                  "target_kind, target, before_revision, after_revision, "
-                 "catalog_revision, decision, prev_hash, hash, subject) VALUES "
-                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                 "catalog_revision, decision, prev_hash, hash, subject, peer) VALUES "
+                 "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   s->Bind(1, e.seq);
   s->Bind(2, e.time);
   s->Bind(3, e.actor);
@@ -80,10 +83,21 @@ absl::Status Insert(Connection& db, const AuditEvent& e) {
   s->Bind(11, e.prev_hash);
   s->Bind(12, e.hash);
   s->Bind(13, e.subject);
+  s->Bind(14, e.peer);
   return s->Run();
 }
 
+thread_local const std::string* current_peer = nullptr;
+
 }  // namespace
+
+AuditPeer::AuditPeer(std::string_view peer) : peer_(peer), previous_(current_peer) {
+  current_peer = &peer_;
+}
+AuditPeer::~AuditPeer() { current_peer = previous_; }
+std::string_view AuditPeer::Current() {
+  return current_peer == nullptr ? std::string_view() : std::string_view(*current_peer);
+}
 
 absl::Status WriteContext::Audit(std::string_view action,
                                  std::string_view target_kind,
@@ -99,7 +113,8 @@ absl::Status WriteContext::Audit(std::string_view action,
                .target = std::string(target),
                .before_revision = before,
                .after_revision = after,
-               .catalog_revision = revision};
+               .catalog_revision = revision,
+               .peer = peer};
   e.prev_hash = head.second;
   e.hash = HashOf(e, e.prev_hash);
   return Insert(db, e);

@@ -20,6 +20,7 @@ struct WriteContext {
   Connection& db;
   std::string actor;
   std::string now;
+  std::string peer;  // the actor's certificate identity (AuditPeer)
   int64_t catalog_revision = 0;  // set by BumpCatalogRevision
   Change change;                 // what this transaction changed
 
@@ -106,7 +107,8 @@ class Store::Impl {
     Timed timed{TransactionSeconds(true)};
     std::lock_guard lock(writer_mu);
     ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*writer, true));
-    WriteContext ctx{*writer, std::string(actor), NowRfc3339()};
+    WriteContext ctx{*writer, std::string(actor), NowRfc3339(),
+                     std::string(AuditPeer::Current())};
     auto value = fn(ctx);
     if (!value.ok() || !commit) return value;
     RETURN_IF_ERROR(txn.Commit());

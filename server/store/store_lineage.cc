@@ -555,6 +555,7 @@ class Ingest {
 struct Store::Impl::IngestTicket {
   const std::vector<lineage::Event>* events = nullptr;
   std::string actor;
+  std::string peer;  // the actor's certificate identity
   IngestGate gate;
   absl::StatusOr<IngestResult> result = absl::UnknownError("not written");
   bool done = false;
@@ -574,6 +575,7 @@ void WriteGroup(Store::Impl& impl,
     int ok = 0;
     for (Store::Impl::IngestTicket* t : tickets) {
       ctx.actor = t->actor;
+      ctx.peer = t->peer;
       RETURN_IF_ERROR(ctx.db.Exec("SAVEPOINT ingest"));
       int64_t revision_before = ctx.catalog_revision;
       size_t upserted = ctx.change.upserted.size();
@@ -615,7 +617,8 @@ absl::StatusOr<IngestResult> Store::IngestEvents(
     IngestGate gate) {
   if (events.empty()) return absl::InvalidArgumentError("events: must not be empty");
   Impl::IngestTicket ticket{
-      .events = &events, .actor = std::string(actor), .gate = std::move(gate)};
+      .events = &events, .actor = std::string(actor),
+      .peer = std::string(AuditPeer::Current()), .gate = std::move(gate)};
   std::unique_lock lock(impl_->ingest_mu);
   impl_->ingest_queue.push_back(&ticket);
   while (!ticket.done) {
