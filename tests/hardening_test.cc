@@ -256,8 +256,9 @@ TEST_F(HardeningTest, F05_ARevisionBeyondTheHeadIsRefusedAtOnce) {
 // #8: "postgres:" + "/hr-db:5432/hr.public.salaries" was the same policy
 // entity as "postgres://hr-db:5432" + "hr.public.salaries": the
 // look-alike's owner could read the original, and deleting one removed the
-// other's entity.
-TEST_F(HardeningTest, F08_ALookAlikeKeyIsAnotherEntity) {
+// other's entity. Now a look-alike of an existing dataset is refused, and
+// one on its own is another entity.
+TEST_F(HardeningTest, F08_LookAlikeKeysAreRefusedAndNeverShareAnEntity) {
   auto alice = server_.As("user:alice");
   auto mallory = server_.As("user:mallory");
   ASSERT_TRUE(alice.ok() && mallory.ok());
@@ -271,14 +272,26 @@ TEST_F(HardeningTest, F08_ALookAlikeKeyIsAnotherEntity) {
     o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
     return req;
   };
-  ASSERT_TRUE(admin()
-                  .Call(&CStub::Apply, admin().catalog(),
-                        dataset("postgres://hr-db:5432", "hr.public.salaries", "user:alice"))
-                  .ok());
-  auto planted = (*mallory)->Call(&CStub::Apply, (*mallory)->catalog(),
-                                  dataset("postgres:", "/hr-db:5432/hr.public.salaries",
-                                          "user:mallory"));
-  ASSERT_TRUE(planted.ok()) << planted.status();
+  const auto original = dataset("postgres://hr-db:5432", "hr.public.salaries", "user:alice");
+  const auto look_alike = dataset("postgres:", "/hr-db:5432/hr.public.salaries", "user:mallory");
+  ASSERT_TRUE(admin().Call(&CStub::Apply, admin().catalog(), original).ok());
+  auto planted = (*mallory)->Call(&CStub::Apply, (*mallory)->catalog(), look_alike);
+  EXPECT_EQ(planted.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(planted.status().message()),
+              HasSubstr("as dataset namespace \"postgres://hr-db:5432\" name "
+                        "\"hr.public.salaries\" is"));
+  // Nor from lineage: the event is refused whole.
+  auto etl = server_.As("serviceaccount:etl");
+  ASSERT_TRUE(etl.ok());
+  v1::IngestRequest ingest;
+  ingest.add_events(testing::RunEventJson("COMPLETE", "01890000-0000-7000-8000-000000000008", 1,
+                                          {}, {{"/hr-db:5432/hr.public.salaries"}}, "plant",
+                                          "etl", "postgres:"));
+  EXPECT_EQ((*etl)->Call(&v1::LineageService::Stub::Ingest, (*etl)->lineage(), ingest)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+
   auto ask = [&](CatalogClient& c, const std::string& who) {
     v1::AuthorizeRequest req;
     req.set_principal("User::\"" + who + "\"");
@@ -290,12 +303,15 @@ TEST_F(HardeningTest, F08_ALookAlikeKeyIsAnotherEntity) {
   };
   EXPECT_TRUE(ask(**alice, "alice"));
   EXPECT_FALSE(ask(**mallory, "mallory"));
-  // Deleting the look-alike leaves the original's entity alone.
+  // A look-alike on its own (the original gone) is an entity of its own:
+  // it lends its owner nothing under the original's name.
   v1::DeleteDatasetRequest del;
-  del.mutable_key()->set_namespace_("postgres:");
-  del.mutable_key()->set_name("/hr-db:5432/hr.public.salaries");
-  ASSERT_TRUE((*mallory)->Call(&CStub::DeleteDataset, (*mallory)->catalog(), del).ok());
-  EXPECT_TRUE(ask(**alice, "alice"));
+  *del.mutable_key() = original.resources(0).dataset().key();
+  ASSERT_TRUE(admin().Call(&CStub::DeleteDataset, admin().catalog(), del).ok());
+  ASSERT_TRUE((*mallory)->Call(&CStub::Apply, (*mallory)->catalog(), look_alike).ok());
+  EXPECT_FALSE(ask(**mallory, "mallory"));
+  EXPECT_EQ(admin().Call(&CStub::Apply, admin().catalog(), original).status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 // #12: the tokens of a deleted principal kept working.

@@ -180,6 +180,33 @@ absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
   return std::make_pair(id, std::move(d));
 }
 
+// FAILED_PRECONDITION when another dataset is written as `key` is
+// ("postgres:" + "/db:5432/x" and "postgres://db:5432" + "x" are both
+// "postgres://db:5432/x"): people and the CLI would take one for the other,
+// though their policy ids differ (lib/catalog/key_id.h). One index lookup
+// per '/' of the written form.
+absl::Status CheckNoLookAlike(Connection& db, const DatasetKey& key) {
+  const std::string written = key.ToString();
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("SELECT 1 FROM datasets WHERE namespace = ? AND name = ?"));
+  for (size_t at = written.find('/'); at != std::string::npos; at = written.find('/', at + 1)) {
+    if (at == key.ns.size() || at == 0 || at + 1 == written.size()) continue;
+    DatasetKey other{written.substr(0, at), written.substr(at + 1)};
+    s->Bind(1, other.ns);
+    s->Bind(2, other.name);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    s->Reset();
+    if (row) {
+      return absl::FailedPreconditionError(
+          StrCat("metadata: namespace \"", key.ns, "\" and name \"", key.name,
+                 "\" are written \"", written, "\", as dataset namespace \"", other.ns,
+                 "\" name \"", other.name,
+                 "\" is; a dataset's written form must name it alone"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
                                          int64_t expected_revision) {
   ApplyResult result{.kind = "Dataset", .name = in.key.ToString()};
@@ -210,6 +237,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
           StrCat("stale revision: the request expected revision ",
                  expected_revision, " but the dataset does not exist"));
     }
+    RETURN_IF_ERROR(CheckNoLookAlike(ctx.db, d.key));
     ASSIGN_OR_RETURN(d.status.revision,
                      NextRevisionAfterHistory(ctx.db, d.key));
     d.status.schema_version = 1;
