@@ -329,7 +329,9 @@ TEST_F(HardeningTest, F12_DeletingAPrincipalRevokesItsTokens) {
                              v1::ListTokensRequest());
   ASSERT_TRUE(tokens.ok());
   for (const v1::Token& t : tokens->tokens()) {
-    if (t.principal() == "user:bob") EXPECT_TRUE(t.revoked()) << t.id();
+    if (t.principal() == "user:bob") {
+      EXPECT_TRUE(t.revoked()) << t.id();
+    }
   }
   // Reapplying bob does not bring the old token back.
   ASSERT_TRUE(server_.As("user:bob").ok());

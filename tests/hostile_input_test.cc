@@ -206,7 +206,7 @@ TEST(HostileInput, EachIsRefusedClearlyAndTheServerGoesOn) {
     EXPECT_EQ(r->decision(), v1::DECISION_DENY);
   }
   // Search text is words, never SQL or FTS syntax.
-  for (const std::string& q : {"' OR 1=1 --", "\"unbalanced", "NEAR(a b", "*", "a AND",
+  for (const char* q : {"' OR 1=1 --", "\"unbalanced", "NEAR(a b", "*", "a AND",
                                "x'); DROP TABLE datasets;--"}) {
     SCOPED_TRACE(q);
     v1::SearchRequest search;

@@ -106,6 +106,20 @@ class LineageServiceTest : public ::testing::Test {
     ASSERT_TRUE(admin_->Call(&v1::PolicyService::Stub::PutPolicySet, admin_->policies(), put).ok());
   }
 
+  // pg/orders as its curator bob keeps it: described, owned, with `fields`.
+  void CurateOrders(const std::vector<v1::Field>& fields) {
+    v1::ApplyRequest apply;
+    v1::Dataset* d = apply.add_resources()->mutable_dataset();
+    d->mutable_key()->set_namespace_("pg");
+    d->mutable_key()->set_name("orders");
+    d->mutable_spec()->set_description("curated");
+    v1::Owner* o = d->mutable_spec()->add_owners();
+    o->set_principal("user:bob");
+    o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
+    for (const v1::Field& f : fields) *d->mutable_spec()->mutable_schema()->add_fields() = f;
+    ASSERT_TRUE(admin_->Call(&v1::CatalogService::Stub::Apply, admin_->catalog(), apply).ok());
+  }
+
   std::unique_ptr<CatalogClient> Connect(const std::string& token) {
     return *CatalogClient::Connect(
         {.address = "127.0.0.1:" + std::to_string(server_->grpc_port()), .token = token});
@@ -526,22 +540,13 @@ TEST_F(LineageServiceTest, EventsDoNotChangeWhatSomeoneElseCurates) {
   json alias = {{"symlinks",
                  {{"identifiers", {{{"namespace", "hive://meta"}, {"name", "db.orders"}}}}}}};
   ASSERT_TRUE(Ingest(*admin_, {Event("COMPLETE", kRun1, 1, {}, {"orders"}, "load", alias)}).ok());
-  v1::ApplyRequest apply;
-  v1::Dataset* d = apply.add_resources()->mutable_dataset();
-  d->mutable_key()->set_namespace_("pg");
-  d->mutable_key()->set_name("orders");
-  d->mutable_spec()->set_description("curated");
-  v1::Owner* o = d->mutable_spec()->add_owners();
-  o->set_principal("user:bob");
-  o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
-  v1::Field* id = d->mutable_spec()->mutable_schema()->add_fields();
-  id->set_name("id");
-  id->set_type("bigint");
-  v1::Field* email = d->mutable_spec()->mutable_schema()->add_fields();
-  email->set_name("email");
-  email->set_type("varchar");
-  email->add_tags("pii");
-  ASSERT_TRUE(admin_->Call(&v1::CatalogService::Stub::Apply, admin_->catalog(), apply).ok());
+  v1::Field id, email;
+  id.set_name("id");
+  id.set_type("bigint");
+  email.set_name("email");
+  email.set_type("varchar");
+  email.add_tags("pii");
+  CurateOrders({id, email});
 
   auto schema = [](std::vector<std::string> names) {
     json fields = json::array();
@@ -600,15 +605,7 @@ TEST_F(LineageServiceTest, EventsDoNotChangeWhatSomeoneElseCurates) {
 // it.
 TEST_F(LineageServiceTest, ObservationsAreKeptForTheCuratorsToAcceptOrDismiss) {
   using CStub = v1::CatalogService::Stub;
-  v1::ApplyRequest apply;
-  v1::Dataset* d = apply.add_resources()->mutable_dataset();
-  d->mutable_key()->set_namespace_("pg");
-  d->mutable_key()->set_name("orders");
-  d->mutable_spec()->set_description("curated");
-  v1::Owner* o = d->mutable_spec()->add_owners();
-  o->set_principal("user:bob");
-  o->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
-  ASSERT_TRUE(admin_->Call(&CStub::Apply, admin_->catalog(), apply).ok());
+  CurateOrders({});
 
   json said = {{"documentation", {{"description", "orders, loaded nightly"}}},
                {"ownership", {{"owners", {{{"name", "team:etl"}}}}}},
