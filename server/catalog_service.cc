@@ -201,7 +201,12 @@ grpc::Status CatalogServiceImpl::ReviewObservation(grpc::ServerContext* context,
     // does not exist; readers who may not change it, that they may not.
     if (!MayRead(caller, authz::DatasetUid(key))) return NotFound(key);
     RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write", authz::DatasetUid(key)));
-    if (request->field().empty()) return absl::InvalidArgumentError("field: is required");
+    if (!store::IsObservedField(request->field())) {
+      return absl::InvalidArgumentError(
+          StrCat("field: \"", request->field(),
+                 "\" is not one events are observed on (description, owners, tags, "
+                 "lifecycle, properties)"));
+    }
     if (request->reporter().empty()) return absl::InvalidArgumentError("reporter: is required");
     ASSIGN_OR_RETURN(store::ApplyResponse r,
                      store_->ReviewObservation(key, request->field(), request->reporter(),

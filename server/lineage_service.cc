@@ -6,10 +6,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_join.h"
 #include "lib/catalog/validate.h"
 #include "lib/lineage/event.h"
 #include "lib/lineage/node.h"
-#include "absl/strings/str_join.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "lib/util/time.h"
@@ -241,9 +241,11 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
   // (catalog:write; otherwise the facts are observations). The checks run
   // on the writer's thread, so the token is read here.
   const bool token_may_write = RequireTokenAllows(caller, "catalog:write").ok();
+  const std::string peer(store::AuditPeer::Current());
   const authz::Authorizer& authorizer = *authorizer_;
   store::IngestGate gate{
       .may_report = [&](const Job& job) -> absl::Status {
+        store::AuditPeer as_caller(peer);  // the writer may be another call's thread
         policy::Entities stored;
         stored.Add(authz::JobEntity(job));
         policy::EntityUid uid = authz::JobUid(job.key);

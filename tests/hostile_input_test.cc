@@ -164,6 +164,35 @@ TEST(HostileInput, EachIsRefusedClearlyAndTheServerGoesOn) {
       {"a principal that is not an entity",
        [&](CatalogClient& c) { return Ask(c, "alice'; DROP TABLE datasets;--"); },
        C::kInvalidArgument, "principal"},
+      {"a Job manifest with a control character in its name",
+       [&](CatalogClient& c) {
+         v1::ApplyRequest req;
+         v1::JobOwnership* j = req.add_resources()->mutable_job();
+         j->set_namespace_("etl");
+         j->set_name("load\x1b[2J");
+         return c.Call(&CStub::Apply, c.catalog(), req).status();
+       },
+       C::kInvalidArgument, "metadata.name: must not contain control characters"},
+      {"a Job manifest owned by something that is not a principal",
+       [&](CatalogClient& c) {
+         v1::ApplyRequest req;
+         v1::JobOwnership* j = req.add_resources()->mutable_job();
+         j->set_namespace_("etl");
+         j->set_name("load");
+         j->add_owners()->set_principal("root'; --");
+         return c.Call(&CStub::Apply, c.catalog(), req).status();
+       },
+       C::kInvalidArgument, "spec.owners[0]"},
+      {"a review of an observation of the schema",
+       [&](CatalogClient& c) {
+         v1::ReviewObservationRequest req;
+         req.mutable_key()->set_namespace_("pg");
+         req.mutable_key()->set_name("orders");
+         req.set_field("schema'); DROP TABLE datasets;--");
+         req.set_reporter("serviceaccount:etl");
+         return c.Call(&CStub::ReviewObservation, c.catalog(), req).status();
+       },
+       C::kInvalidArgument, "is not one events are observed on"},
       {"a made-up bearer token",
        [&](CatalogClient&) {
          auto c = server.Connect("cat_' OR '1'='1");

@@ -657,6 +657,7 @@ TEST_F(LineageServiceTest, ObservationsAreKeptForTheCuratorsToAcceptOrDismiss) {
   EXPECT_EQ(review(*bob_, "owners", false).status().code(), absl::StatusCode::kNotFound);
   EXPECT_EQ(review(*bob_, "tags", true, "serviceaccount:nobody").status().code(),
             absl::StatusCode::kNotFound);
+  EXPECT_EQ(review(*bob_, "schema", true).status().code(), absl::StatusCode::kInvalidArgument);
 
   auto got = bob_->Call(&CStub::GetDataset, bob_->catalog(), get);
   ASSERT_TRUE(got.ok());

@@ -271,12 +271,23 @@ struct PutContractResult {
 // change, kept for the dataset's curators (the latest per field and
 // reporter).
 struct Observation {
-  std::string field;     // "description", "owners", "tags", "lifecycle", "properties"
+  std::string field;     // one of kObservedFields
   std::string value;     // JSON: the field as the event would have made it
   std::string reporter;  // "serviceaccount:etl"
   std::string job;       // "namespace/name"; "" from a DatasetEvent
   std::string observed_at;
 };
+
+// The dataset fields events are observed on: "description", "owners",
+// "tags", "lifecycle", "properties" (the schema is always taken).
+inline constexpr const char* kObservedFields[] = {"description", "owners", "tags",
+                                                  "lifecycle", "properties"};
+inline bool IsObservedField(std::string_view field) {
+  for (const char* f : kObservedFields) {
+    if (field == f) return true;
+  }
+  return false;
+}
 
 struct IngestResult {
   int64_t catalog_revision = 0;

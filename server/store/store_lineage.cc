@@ -20,11 +20,6 @@ using lineage::RunState;
 // undo a newer one's schema or description.
 constexpr const char* kOrderedFacets[] = {"schema", "documentation"};
 
-// The dataset fields an event may say something of that its reporter cannot
-// change: kept as observations (the schema is always taken).
-constexpr const char* kObservedFields[] = {"description", "owners", "tags", "lifecycle",
-                                           "properties"};
-
 json ParseObject(const std::string& text) {
   json j = json::parse(text, nullptr, false);
   return j.is_object() ? j : json::object();
