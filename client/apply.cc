@@ -1,4 +1,5 @@
 // catalogctl apply -f.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -106,6 +107,89 @@ void PrintDatasetDiff(CommandContext& ctx, const Resource& given) {
   }
 }
 
+// An Apply call's share of a load: `items` (indices into the load), of
+// which the first `context` are resent only so the batch's references
+// resolve in a dry run (nothing earlier is committed then).
+struct ApplyBatch {
+  std::vector<size_t> items;
+  int context = 0;
+};
+
+// At most this many resources, and about this many bytes, per Apply call:
+// a load of any size goes through, each batch one transaction.
+constexpr size_t kBatchResources = 1000;
+constexpr size_t kBatchBytes = 4 << 20;
+
+// When a load is split, what others refer to goes first: groups, domains
+// (parents before children), other principals; then datasets and jobs.
+int Rank(const Resource& r) {
+  switch (r.kind) {
+    case Resource::Kind::kPrincipal:
+      return r.principal.kind == PrincipalKind::kGroup ? 0 : 2;
+    case Resource::Kind::kDomain:
+      return 1;
+    default:
+      return 3;
+  }
+}
+
+// One batch in file order when the load fits, as one transaction (all or
+// nothing); else batches in Rank order, each all or nothing.
+std::vector<ApplyBatch> PlanBatches(const std::vector<Origin>& origins,
+                                    const std::vector<v1::Resource>& resources) {
+  size_t bytes = 0;
+  for (const v1::Resource& r : resources) bytes += r.ByteSizeLong();
+  std::vector<size_t> order(origins.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (order.size() <= kBatchResources && bytes <= kBatchBytes) return {{.items = order}};
+  auto depth = [&](size_t i) {
+    const Resource& r = origins[i].document->resource;
+    return r.kind == Resource::Kind::kDomain ? std::count(r.domain.path.begin(),
+                                                          r.domain.path.end(), '/')
+                                             : 0;
+  };
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    int ra = Rank(origins[a].document->resource), rb = Rank(origins[b].document->resource);
+    return ra != rb ? ra < rb : depth(a) < depth(b);
+  });
+  std::vector<ApplyBatch> out;
+  size_t batch_bytes = 0;
+  for (size_t i : order) {
+    size_t size = resources[i].ByteSizeLong();
+    if (out.empty() || out.back().items.size() >= kBatchResources ||
+        (batch_bytes + size > kBatchBytes && !out.back().items.empty())) {
+      out.push_back({});
+      batch_bytes = 0;
+    }
+    out.back().items.push_back(i);
+    batch_bytes += size;
+  }
+  return out;
+}
+
+// For a dry run, each batch after the first carries the resources others
+// refer to (ranks below datasets') ahead of its own, so its references
+// resolve though nothing before it was committed.
+void AddDryRunContext(const std::vector<Origin>& origins, std::vector<ApplyBatch>& batches) {
+  if (batches.size() < 2) return;
+  std::vector<size_t> referred;
+  for (const ApplyBatch& b : batches) {
+    for (size_t i : b.items) {
+      if (Rank(origins[i].document->resource) < 3) referred.push_back(i);
+    }
+  }
+  for (ApplyBatch& b : batches) {
+    std::vector<size_t> own = b.items;
+    std::vector<size_t> items;
+    for (size_t i : referred) {
+      if (std::find(own.begin(), own.end(), i) == own.end()) items.push_back(i);
+    }
+    b.context = static_cast<int>(items.size());
+    items.insert(items.end(), own.begin(), own.end());
+    b.items = std::move(items);
+  }
+}
+
 }  // namespace
 
 int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
@@ -122,9 +206,8 @@ int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
   }
   // Validate every file before sending anything: one bad document anywhere
   // means nothing is applied.
-  v1::ApplyRequest request;
-  request.set_dry_run(dry_run);
   std::vector<Origin> origins;
+  std::vector<v1::Resource> resources;
   std::vector<std::vector<ManifestDocument>> parsed;  // owns what origins see
   parsed.reserve(files->size());
   for (const std::string& file : *files) {
@@ -135,7 +218,7 @@ int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
     if (!docs.ok()) return ReportError(ctx.err, docs.status());
     parsed.push_back(*std::move(docs));
     for (const ManifestDocument& d : parsed.back()) {
-      *request.add_resources() = ToProto(d.resource);
+      resources.push_back(ToProto(d.resource));
       origins.push_back({name, &d});
     }
   }
@@ -143,25 +226,58 @@ int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
     ctx.err << "error: the files hold no documents\n";
     return 1;
   }
-  auto response = ctx.client.Call(&v1::CatalogService::Stub::Apply,
-                                  ctx.client.catalog(), request);
-  if (!response.ok()) {
-    return ReportError(
-        ctx.err, absl::Status(response.status().code(),
-                              LocateServerError(MessageOf(response.status()),
-                                                origins)));
-  }
-  for (int i = 0; i < response->results_size(); ++i) {
-    const v1::ApplyResult& r = response->results(i);
-    std::string kind = r.kind();
-    std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
-    ctx.out << kind << "/" << r.name() << " " << OutcomeWord(r.outcome())
-            << (dry_run ? " (dry run)" : "") << "\n";
-    if (dry_run && r.outcome() == v1::APPLY_OUTCOME_CHANGED &&
-        i < static_cast<int>(origins.size()) &&
-        origins[i].document->resource.kind == Resource::Kind::kDataset) {
-      PrintDatasetDiff(ctx, origins[i].document->resource);
+  std::vector<ApplyBatch> batches = PlanBatches(origins, resources);
+  if (dry_run) AddDryRunContext(origins, batches);
+  const bool progress = batches.size() > 1 && ctx.err_is_terminal;
+  size_t applied = 0;
+  for (size_t b = 0; b < batches.size(); ++b) {
+    const ApplyBatch& batch = batches[b];
+    v1::ApplyRequest request;
+    request.set_dry_run(dry_run);
+    std::vector<Origin> sent;  // request position -> where it came from
+    for (size_t i : batch.items) {
+      *request.add_resources() = resources[i];
+      sent.push_back(origins[i]);
     }
+    auto response = ctx.client.Call(&v1::CatalogService::Stub::Apply, ctx.client.catalog(),
+                                    request);
+    if (!response.ok()) {
+      if (progress) ctx.err << "\n";
+      std::string message = LocateServerError(MessageOf(response.status()), sent);
+      if (batches.size() > 1) {
+        message += StrCat(" (batch ", b + 1, " of ", batches.size(), "; ",
+                          dry_run ? "nothing is applied in a dry run"
+                          : b == 0 ? "nothing was applied"
+                                   : StrCat("the ", applied, " resources of ",
+                                            b == 1 ? "batch 1" : StrCat("batches 1-", b),
+                                            " were applied; this batch and the later "
+                                            "ones were not"),
+                          ")");
+      }
+      return ReportError(ctx.err, absl::Status(response.status().code(), message));
+    }
+    for (int i = batch.context; i < response->results_size(); ++i) {
+      const v1::ApplyResult& r = response->results(i);
+      std::string kind = r.kind();
+      std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
+      ctx.out << kind << "/" << r.name() << " " << OutcomeWord(r.outcome())
+              << (dry_run ? " (dry run)" : "") << "\n";
+      if (dry_run && r.outcome() == v1::APPLY_OUTCOME_CHANGED &&
+          i < static_cast<int>(sent.size()) &&
+          sent[i].document->resource.kind == Resource::Kind::kDataset) {
+        PrintDatasetDiff(ctx, sent[i].document->resource);
+      }
+    }
+    applied += batch.items.size() - static_cast<size_t>(batch.context);
+    if (progress) {
+      ctx.err << "\rapplied " << applied << " of " << origins.size() << " resources (batch "
+              << b + 1 << " of " << batches.size() << ")" << std::flush;
+    }
+  }
+  if (progress) ctx.err << "\n";
+  if (batches.size() > 1) {
+    ctx.out << applied << " resources " << (dry_run ? "checked" : "applied") << " in "
+            << batches.size() << " batches\n";
   }
   return 0;
 }

@@ -22,6 +22,8 @@ struct CommandContext {
   // A dataset named with --namespace and --name: used as is, where a name
   // written "namespace/name" could not say a namespace holding a '/'.
   std::optional<DatasetKey> dataset_key = std::nullopt;
+  // Whether `err` is a terminal (progress is drawn there only then).
+  bool err_is_terminal = false;
 };
 
 // The dataset a command names: ctx.dataset_key, or `name` parsed.

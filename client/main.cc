@@ -3,6 +3,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "client/audit_commands.h"
 #include "client/commands.h"
 #include "client/contract_commands.h"
@@ -327,6 +329,7 @@ int main(int argc, char** argv) {
                                         .key_pem = settings->key_pem});
   if (!client.ok()) return ReportError(std::cerr, client.status());
   CommandContext ctx{**client, std::cout, std::cerr};
+  ctx.err_is_terminal = ::isatty(STDERR_FILENO) == 1;
   if (!ns.empty() || !short_name.empty()) ctx.dataset_key = catalog::DatasetKey{ns, short_name};
 
   std::string dataset_name = DatasetName(name, ns, short_name);

@@ -293,6 +293,54 @@ TEST_F(EndToEnd, DescribeShowsObservationsAndTheOwnerAcceptsOne) {
   EXPECT_THAT(described.out, Not(HasSubstr("Observations")));
 }
 
+// Issue 13: a load larger than one Apply call goes in batches, what others
+// refer to first; a batch that fails names its document and says which
+// batches landed, and leaves the catalog as it was before that batch.
+TEST_F(EndToEnd, ALargeLoadGoesInBatches) {
+  auto datasets = [](const std::string& prefix, int from, int to, const std::string& domain,
+                     int bad = -1) {
+    std::string y;
+    for (int i = from; i < to; ++i) {
+      y += "---\napiVersion: catalog/v1\nkind: Dataset\nmetadata: {namespace: \"s3://bulk\", "
+           "name: " + prefix + std::to_string(i) + "}\nspec:\n  domain: " +
+           (i == bad ? std::string("nowhere") : domain) + "\n";
+    }
+    return y;
+  };
+  // The datasets come before their domain, in an earlier file.
+  fs::create_directories(dir_.path() / "load");
+  testing::WriteFile(dir_.path() / "load" / "a.yaml", datasets("t", 0, 1000, "bulk"));
+  testing::WriteFile(dir_.path() / "load" / "z.yaml",
+                     "apiVersion: catalog/v1\nkind: Domain\nmetadata: {name: bulk}\n" +
+                         datasets("u", 0, 10, "bulk"));
+  Result loaded = Ctl("apply -f load");
+  ASSERT_EQ(loaded.exit_code, 0) << loaded.err;
+  EXPECT_THAT(loaded.out, HasSubstr("domain/bulk created"));
+  EXPECT_THAT(loaded.out, HasSubstr("1011 resources applied in 2 batches"));
+  EXPECT_EQ(Ctl("get dataset s3://bulk/u9").exit_code, 0);
+
+  // The 20th dataset of the second batch names a domain that does not exist.
+  fs::create_directories(dir_.path() / "bad");
+  testing::WriteFile(dir_.path() / "bad" / "b.yaml", datasets("v", 0, 1050, "bulk", 1019));
+  Result failed = Ctl("apply -f bad");
+  EXPECT_EQ(failed.exit_code, 1);
+  EXPECT_THAT(failed.err, HasSubstr("b.yaml:6120: document 1020 (Dataset s3://bulk/v1019): spec.domain"));
+  EXPECT_THAT(failed.err, HasSubstr("(batch 2 of 2; the 1000 resources of batch 1 were "
+                                    "applied; this batch and the later ones were not)"));
+  EXPECT_EQ(Ctl("get dataset s3://bulk/v999").exit_code, 0);
+  EXPECT_EQ(Ctl("get dataset s3://bulk/v1000").exit_code, 1);
+
+  // A dry run of a split load resolves each batch's references.
+  fs::create_directories(dir_.path() / "dry");
+  testing::WriteFile(dir_.path() / "dry" / "a.yaml", datasets("w", 0, 1005, "fresh"));
+  testing::WriteFile(dir_.path() / "dry" / "z.yaml",
+                     "apiVersion: catalog/v1\nkind: Domain\nmetadata: {name: fresh}\n");
+  Result dry = Ctl("apply -f dry --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_THAT(dry.out, HasSubstr("1006 resources checked in 2 batches"));
+  EXPECT_EQ(Ctl("get dataset s3://bulk/w0").exit_code, 1);
+}
+
 TEST_F(EndToEnd, DataSurvivesAGracefulRestart) {
   ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
   EXPECT_EQ(daemon_->Stop(), 0);  // SIGTERM: a clean exit
