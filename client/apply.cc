@@ -137,8 +137,9 @@ int Rank(const Resource& r) {
 // nothing); else batches in Rank order, each all or nothing.
 std::vector<ApplyBatch> PlanBatches(const std::vector<Origin>& origins,
                                     const std::vector<v1::Resource>& resources) {
+  std::vector<size_t> sizes;
   size_t bytes = 0;
-  for (const v1::Resource& r : resources) bytes += r.ByteSizeLong();
+  for (const v1::Resource& r : resources) bytes += sizes.emplace_back(r.ByteSizeLong());
   std::vector<size_t> order(origins.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
   if (order.size() <= kBatchResources && bytes <= kBatchBytes) return {{.items = order}};
@@ -155,14 +156,13 @@ std::vector<ApplyBatch> PlanBatches(const std::vector<Origin>& origins,
   std::vector<ApplyBatch> out;
   size_t batch_bytes = 0;
   for (size_t i : order) {
-    size_t size = resources[i].ByteSizeLong();
     if (out.empty() || out.back().items.size() >= kBatchResources ||
-        (batch_bytes + size > kBatchBytes && !out.back().items.empty())) {
+        batch_bytes + sizes[i] > kBatchBytes) {
       out.push_back({});
       batch_bytes = 0;
     }
     out.back().items.push_back(i);
-    batch_bytes += size;
+    batch_bytes += sizes[i];
   }
   return out;
 }
@@ -178,14 +178,16 @@ void AddDryRunContext(const std::vector<Origin>& origins, std::vector<ApplyBatch
       if (Rank(origins[i].document->resource) < 3) referred.push_back(i);
     }
   }
+  std::vector<bool> own(origins.size());
   for (ApplyBatch& b : batches) {
-    std::vector<size_t> own = b.items;
+    for (size_t i : b.items) own[i] = true;
     std::vector<size_t> items;
     for (size_t i : referred) {
-      if (std::find(own.begin(), own.end(), i) == own.end()) items.push_back(i);
+      if (!own[i]) items.push_back(i);
     }
+    for (size_t i : b.items) own[i] = false;
     b.context = static_cast<int>(items.size());
-    items.insert(items.end(), own.begin(), own.end());
+    items.insert(items.end(), b.items.begin(), b.items.end());
     b.items = std::move(items);
   }
 }

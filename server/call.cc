@@ -52,6 +52,23 @@ absl::StatusOr<store::PageRequest> PageOf(int32_t page_size,
 
 policy::EntityUid CatalogRoot() { return {"Catalog", "catalog"}; }
 
+namespace {
+
+// The policies' answer on `snapshot`, with `extra` entities (if any) over
+// its own: what Require and Permits share.
+policy::Response DecideOn(const authz::Snapshot& snapshot, const policy::EntityUid& principal,
+                          std::string_view action, const policy::EntityUid& resource,
+                          const policy::Entities* extra) {
+  policy::Request request{.principal = principal,
+                          .action = authz::ActionUid(action),
+                          .resource = resource};
+  if (extra == nullptr) return snapshot.Authorize(request, snapshot.entities());
+  policy::OverlayEntities view(snapshot.entities(), *extra);
+  return snapshot.Authorize(request, view);
+}
+
+}  // namespace
+
 absl::Status Require(const authz::Authorizer& authorizer,
                      const std::string& caller, std::string_view action,
                      const policy::EntityUid& resource,
@@ -72,16 +89,7 @@ absl::Status Require(const authz::Authorizer& authorizer,
     return absl::UnavailableError(authz::kStillLoading);
   }
   std::shared_ptr<const authz::Snapshot> s = authorizer.current();
-  policy::Request request{.principal = *principal,
-                          .action = authz::ActionUid(action),
-                          .resource = resource};
-  policy::Response r;
-  if (extra != nullptr) {
-    policy::OverlayEntities view(s->entities(), *extra);
-    r = s->Authorize(request, view);
-  } else {
-    r = s->Authorize(request, s->entities());
-  }
+  policy::Response r = DecideOn(*s, *principal, action, resource, extra);
   static Counter& allows = Metrics::Get().GetCounter(
       "catalogd_authz_decisions_total", "Authorization decisions by outcome",
       {{"source", "checked"}, {"decision", "allow"}});
@@ -110,12 +118,7 @@ bool Permits(const authz::Authorizer& authorizer, const std::string& caller,
              const policy::Entities* extra) {
   absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
   if (!principal.ok() || !authorizer.ready()) return false;
-  std::shared_ptr<const authz::Snapshot> s = authorizer.current();
-  policy::Request request{.principal = *principal, .action = authz::ActionUid(action),
-                          .resource = resource};
-  if (extra == nullptr) return s->Authorize(request, s->entities()).allow;
-  policy::OverlayEntities view(s->entities(), *extra);
-  return s->Authorize(request, view).allow;
+  return DecideOn(*authorizer.current(), *principal, action, resource, extra).allow;
 }
 
 bool AllowedOnEverything(const authz::Authorizer& authorizer,

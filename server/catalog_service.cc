@@ -179,7 +179,7 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
       for (std::string& a : aliases) response->add_aliases(std::move(a));
     }
     ASSIGN_OR_RETURN(std::vector<store::Observation> observations,
-                     store_->DatasetObservations(d->key));
+                     store_->DatasetObservations(*d));
     for (const store::Observation& o : observations) {
       v1::Observation* out = response->add_observations();
       out->set_field(o.field);

@@ -245,13 +245,13 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
   const authz::Authorizer& authorizer = *authorizer_;
   store::IngestGate gate{
       .may_report = [&](const Job& job) -> absl::Status {
-        store::AuditPeer as_caller(peer);  // the writer may be another call's thread
         policy::Entities stored;
         stored.Add(authz::JobEntity(job));
         policy::EntityUid uid = authz::JobUid(job.key);
         if (Permits(authorizer, caller, "lineage:write", uid, &stored)) return absl::OkStatus();
         std::vector<std::string> owners;
         for (const Owner& o : job.spec.owners) owners.push_back(o.principal);
+        store::AuditPeer as_caller(peer);  // the writer may be another call's thread
         RETURN_IF_ERROR(authorizer.RecordDecision(caller, "lineage:write", uid, false,
                                                   authorizer.current()->revision()));
         return absl::PermissionDeniedError(

@@ -103,17 +103,17 @@ struct AuditEvent {
 
 // The certificate identity of the caller this thread serves, for as long as
 // it lives: every audit event the thread writes (or queues) records it
-// (AuditEvent::peer). Set by the call layer.
+// (AuditEvent::peer). Set by the call layer; `peer` must outlive it (it is
+// not copied: this runs on every call).
 class AuditPeer {
  public:
-  explicit AuditPeer(std::string_view peer);
+  explicit AuditPeer(const std::string& peer);
   ~AuditPeer();
   AuditPeer(const AuditPeer&) = delete;
   AuditPeer& operator=(const AuditPeer&) = delete;
   static std::string_view Current();
 
  private:
-  std::string peer_;
   const std::string* previous_;
 };
 
@@ -411,9 +411,9 @@ class Store {
   absl::StatusOr<IngestResult> IngestEvents(const std::vector<lineage::Event>& events,
                                             std::string_view actor,
                                             IngestGate gate = {});
-  // The observations of dataset `key` (store_observations.cc) whose value
-  // differs from the stored field's, by field and reporter.
-  absl::StatusOr<std::vector<Observation>> DatasetObservations(const DatasetKey& key);
+  // The observations of `dataset` (as just read; store_observations.cc)
+  // whose value differs from its field's, by field and reporter.
+  absl::StatusOr<std::vector<Observation>> DatasetObservations(const Dataset& dataset);
   // Accepts (writes the observed value into the dataset, as a manifest
   // setting that field would) or dismisses the observation of `field` of
   // `key` by `reporter`, and forgets it; NOT_FOUND when there is none.

@@ -91,8 +91,8 @@ thread_local const std::string* current_peer = nullptr;
 
 }  // namespace
 
-AuditPeer::AuditPeer(std::string_view peer) : peer_(peer), previous_(current_peer) {
-  current_peer = &peer_;
+AuditPeer::AuditPeer(const std::string& peer) : previous_(current_peer) {
+  current_peer = &peer;
 }
 AuditPeer::~AuditPeer() { current_peer = previous_; }
 std::string_view AuditPeer::Current() {

@@ -9,17 +9,16 @@ namespace catalog::store {
 
 using nlohmann::json;
 
-absl::StatusOr<std::vector<Observation>> Store::DatasetObservations(const DatasetKey& key) {
+absl::StatusOr<std::vector<Observation>> Store::DatasetObservations(const Dataset& dataset) {
   return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<Observation>> {
-    std::vector<Observation> out;
-    ASSIGN_OR_RETURN(auto found, FindDataset(db, key));
-    if (!found) return out;
-    const auto& [id, dataset] = *found;
     ASSIGN_OR_RETURN(Statement * s,
-                     db.Prepare("SELECT field, value, reporter, job, observed_at FROM "
-                                "dataset_observations WHERE dataset_id = ? AND dismissed = 0 "
-                                "ORDER BY field, reporter"));
-    s->Bind(1, id);
+                     db.Prepare("SELECT o.field, o.value, o.reporter, o.job, o.observed_at FROM "
+                                "dataset_observations o JOIN datasets d ON d.id = o.dataset_id "
+                                "WHERE d.namespace = ? AND d.name = ? AND o.dismissed = 0 "
+                                "ORDER BY o.field, o.reporter"));
+    s->Bind(1, dataset.key.ns);
+    s->Bind(2, dataset.key.name);
+    std::vector<Observation> out;
     while (true) {
       ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
