@@ -7,7 +7,8 @@ CREATE TABLE dataset_observations (
   field       TEXT NOT NULL,  -- a dataset spec field, as manifests name it
   reporter    TEXT NOT NULL,  -- the principal that sent the event
   value       TEXT NOT NULL,  -- JSON: the field as the event would have made it
-  job         TEXT NOT NULL,  -- "namespace/name" of the reporting job; '' for a DatasetEvent
+  job_namespace TEXT NOT NULL,  -- the reporting job; '' for a DatasetEvent
+  job_name      TEXT NOT NULL,
   event_ms    INTEGER NOT NULL,
   observed_at TEXT NOT NULL,
   -- Dismissed by a curator: hidden until the reporter says something newer.

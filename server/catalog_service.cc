@@ -185,7 +185,10 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
       out->set_field(o.field);
       out->set_value_json(o.value);
       out->set_reporter(o.reporter);
-      out->set_job(o.job);
+      // The reporting job, unless the caller may not read it.
+      if (!o.job.ns.empty() && MayRead(caller, authz::JobUid(o.job))) {
+        out->set_job(o.job.ToString());
+      }
       out->set_observed_at(o.observed_at);
     }
     return absl::OkStatus();
@@ -197,10 +200,13 @@ grpc::Status CatalogServiceImpl::ReviewObservation(grpc::ServerContext* context,
                                                    v1::ReviewObservationResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
-    // Those who may not read the dataset hear what they would of one that
-    // does not exist; readers who may not change it, that they may not.
-    if (!MayRead(caller, authz::DatasetUid(key))) return NotFound(key);
-    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write", authz::DatasetUid(key)));
+    // An absent dataset, and one the caller may not read, are answered
+    // alike; readers who may not change it hear that they may not.
+    const policy::EntityUid uid = authz::DatasetUid(key);
+    if (authorizer_->current()->entities().Find(uid) == nullptr || !MayRead(caller, uid)) {
+      return NotFound(key);
+    }
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write", uid));
     if (!store::IsObservedField(request->field())) {
       return absl::InvalidArgumentError(
           StrCat("field: \"", request->field(),

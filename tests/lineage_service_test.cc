@@ -90,8 +90,8 @@ class LineageServiceTest : public ::testing::Test {
   }
 
   // The default policies, and a forbid hiding datasets tagged "secret"
-  // from bob.
-  void HideSecretDatasetsFromBob() {
+  // from bob (and `also`, more policy text).
+  void HideSecretDatasetsFromBob(const std::string& also = "") {
     v1::PutPolicySetRequest put;
     for (const auto& e : fs::directory_iterator(testing::SourceDir() / "policies")) {
       if (e.path().extension() != ".cedar") continue;
@@ -102,7 +102,7 @@ class LineageServiceTest : public ::testing::Test {
     v1::PolicyFileProto* f = put.add_files();
     f->set_name("secret.cedar");
     f->set_text(R"(forbid (principal == User::"bob", action == Action::"catalog:read", resource is Dataset)
-                   when { resource.tags.contains("secret") };)");
+                   when { resource.tags.contains("secret") };)" + also);
     ASSERT_TRUE(admin_->Call(&v1::PolicyService::Stub::PutPolicySet, admin_->policies(), put).ok());
   }
 
@@ -673,6 +673,30 @@ TEST_F(LineageServiceTest, ObservationsAreKeptForTheCuratorsToAcceptOrDismiss) {
   ASSERT_TRUE(
       Ingest(*pipeline_, {Event("COMPLETE", kRun2, 3, {}, {"orders"}, "load", said)}).ok());
   EXPECT_EQ(observed().count("owners"), 1u);
+
+  // What the caller may not read stays unsaid: a job hidden from bob is not
+  // named, and a dataset hidden from him (though his) is answered as absent.
+  HideSecretDatasetsFromBob(R"(
+      forbid (principal == User::"bob", action == Action::"catalog:read", resource is Job);)");
+  auto got_hidden_job = bob_->Call(&CStub::GetDataset, bob_->catalog(), get);
+  ASSERT_TRUE(got_hidden_job.ok()) << got_hidden_job.status();
+  ASSERT_GT(got_hidden_job->observations_size(), 0);
+  for (const v1::Observation& o : got_hidden_job->observations()) EXPECT_EQ(o.job(), "");
+  v1::ApplyRequest hidden;
+  v1::Dataset* h = hidden.add_resources()->mutable_dataset();
+  h->mutable_key()->set_namespace_("pg");
+  h->mutable_key()->set_name("hidden");
+  h->mutable_spec()->add_tags("secret");
+  v1::Owner* owner = h->mutable_spec()->add_owners();
+  owner->set_principal("user:bob");
+  owner->set_type(v1::OWNERSHIP_TYPE_TECHNICAL);
+  ASSERT_TRUE(admin_->Call(&CStub::Apply, admin_->catalog(), hidden).ok());
+  for (const char* name : {"hidden", "absent"}) {
+    get.mutable_key()->set_name(name);
+    auto r = review(*bob_, "tags", true);
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound) << name;
+    EXPECT_EQ(std::string(r.status().message()), "dataset \"pg/" + std::string(name) + "\" not found");
+  }
 }
 
 TEST_F(LineageServiceTest, ImpactListsOwnersClassificationAndPaths) {

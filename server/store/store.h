@@ -274,7 +274,7 @@ struct Observation {
   std::string field;     // one of kObservedFields
   std::string value;     // JSON: the field as the event would have made it
   std::string reporter;  // "serviceaccount:etl"
-  std::string job;       // "namespace/name"; "" from a DatasetEvent
+  JobKey job;           // the reporting job; empty from a DatasetEvent
   std::string observed_at;
 };
 

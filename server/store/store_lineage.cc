@@ -166,9 +166,11 @@ class Ingest {
     ASSIGN_OR_RETURN(
         Statement * put,
         ctx_.db.Prepare("INSERT INTO dataset_observations(dataset_id, field, reporter, value, "
-                        "job, event_ms, observed_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) ON "
-                        "CONFLICT DO UPDATE SET value = ?4, job = ?5, event_ms = ?6, "
-                        "observed_at = ?7, dismissed = 0 WHERE ?6 > event_ms"));
+                        "job_namespace, job_name, event_ms, observed_at) VALUES (?1, ?2, ?3, "
+                        "?4, ?5, ?8, ?6, ?7) ON CONFLICT DO UPDATE SET value = ?4, "
+                        "job_namespace = ?5, job_name = ?8, event_ms = ?6, observed_at = ?7, "
+                        "dismissed = 0 WHERE ?6 > event_ms"));
+    const bool has_job = event_->kind != EventKind::kDataset;
     for (const char* field : kObservedFields) {
       json value = DatasetSpecFieldToJson(reported, field);
       if (value == DatasetSpecFieldToJson(kept, field)) continue;
@@ -176,9 +178,10 @@ class Ingest {
       put->Bind(2, field);
       put->Bind(3, ctx_.actor);
       put->Bind(4, value.dump());
-      put->Bind(5, event_->kind == EventKind::kDataset ? "" : event_->job.ToString());
+      put->Bind(5, has_job ? event_->job.ns : "");
       put->Bind(6, event_->event_time_ms);
       put->Bind(7, ctx_.now);
+      put->Bind(8, has_job ? event_->job.name : "");
       RETURN_IF_ERROR(put->Run());
     }
     return absl::OkStatus();
