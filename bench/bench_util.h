@@ -2,6 +2,7 @@
 // process's resident memory.
 #pragma once
 
+#include <malloc.h>
 #include <sys/types.h>
 #include <unistd.h>
 
@@ -49,6 +50,13 @@ inline std::string Rss(pid_t pid) {
     }
   }
   return out;
+}
+
+// Bytes this process has allocated and not freed (malloc's count, so
+// without the allocator's free lists and page rounding).
+inline size_t HeapInUse() {
+  struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
 }
 
 // One field of /proc/PID/status in kB (or a count, for "Threads:"); -1 if

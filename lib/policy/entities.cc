@@ -1,6 +1,19 @@
 #include "lib/policy/entities.h"
 
+#include <algorithm>
+
 namespace catalog::policy {
+
+bool UidSet::insert(EntityUid uid) {
+  auto it = std::lower_bound(items_.begin(), items_.end(), uid);
+  if (it != items_.end() && *it == uid) return false;
+  items_.insert(it, std::move(uid));
+  return true;
+}
+
+size_t UidSet::count(const EntityUid& uid) const {
+  return std::binary_search(items_.begin(), items_.end(), uid) ? 1 : 0;
+}
 
 void Entities::Add(Entity entity) {
   EntityUid uid = entity.uid;
@@ -17,14 +30,14 @@ using Map = ShardedMap<EntityUid, std::shared_ptr<const Entity>, EntityUidHash>;
 // still count as ancestors (Cedar allows dangling parents). Replaces the
 // entity when its ancestors changed.
 void Recompute(const Map& entities, std::shared_ptr<const Entity>& entity,
-               std::unordered_set<EntityUid, EntityUidHash>& ancestors,
+               UidSet& ancestors,
                std::vector<const EntityUid*>& stack) {
   ancestors.clear();
   for (const EntityUid& p : entity->parents) stack.push_back(&p);
   while (!stack.empty()) {
     const EntityUid* next = stack.back();
     stack.pop_back();
-    if (!ancestors.insert(*next).second) continue;
+    if (!ancestors.insert(*next)) continue;
     const std::shared_ptr<const Entity>* parent = entities.find(*next);
     if (parent == nullptr) continue;
     for (const EntityUid& p : (*parent)->parents) stack.push_back(&p);
@@ -38,7 +51,7 @@ void Recompute(const Map& entities, std::shared_ptr<const Entity>& entity,
 }  // namespace
 
 void Entities::FinalizeSome(const std::vector<EntityUid>& changed) {
-  std::unordered_set<EntityUid, EntityUidHash> ancestors;
+  UidSet ancestors;
   std::vector<const EntityUid*> stack;
   for (const EntityUid& uid : changed) {
     std::shared_ptr<const Entity>* e = entities_.find_mutable(uid);
@@ -47,7 +60,7 @@ void Entities::FinalizeSome(const std::vector<EntityUid>& changed) {
 }
 
 void Entities::Finalize() {
-  std::unordered_set<EntityUid, EntityUidHash> ancestors;
+  UidSet ancestors;
   std::vector<const EntityUid*> stack;
   entities_.for_each_mutable([&](const EntityUid&, std::shared_ptr<const Entity>& e) {
     Recompute(entities_, e, ancestors, stack);

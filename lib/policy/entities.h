@@ -4,15 +4,36 @@
 #pragma once
 
 #include <memory>
-#include <unordered_map>
-#include <unordered_set>
+#include <vector>
 
 #include "lib/util/sharded_map.h"
-#include <vector>
 
 #include "lib/policy/value.h"
 
 namespace catalog::policy {
+
+// A set of entity uids, kept sorted in one vector: an entity's ancestors
+// are few, and a catalog holds millions of entities.
+class UidSet {
+ public:
+  using const_iterator = std::vector<EntityUid>::const_iterator;
+  // True when `uid` was not in the set.
+  bool insert(EntityUid uid);
+  template <typename It>
+  void insert(It first, It last) {
+    for (; first != last; ++first) insert(*first);
+  }
+  size_t count(const EntityUid& uid) const;
+  const_iterator begin() const { return items_.begin(); }
+  const_iterator end() const { return items_.end(); }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+  void clear() { items_.clear(); }
+  bool operator==(const UidSet&) const = default;
+
+ private:
+  std::vector<EntityUid> items_;
+};
 
 struct Entity {
   EntityUid uid;
@@ -20,7 +41,7 @@ struct Entity {
   ValueRecord tags;
   std::vector<EntityUid> parents;
   // Every entity reachable through parents; filled by Entities::Finalize.
-  std::unordered_set<EntityUid, EntityUidHash> ancestors;
+  UidSet ancestors;
 };
 
 // Read access to entities, as the evaluator needs it.

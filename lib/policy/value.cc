@@ -175,7 +175,50 @@ Value Value::Set(std::vector<Value> items) {
   return Value(Rep(std::make_shared<const ValueSet>(std::move(items))));
 }
 
+long Value::use_count() const {
+  return std::visit(
+      [](const auto& rep) -> long {
+        if constexpr (requires { rep.use_count(); }) {
+          return rep.use_count();
+        } else {
+          return 0;
+        }
+      },
+      v_);
+}
+
 bool Value::operator==(const Value& o) const { return (*this <=> o) == 0; }
+
+ValueRecord::ValueRecord(std::initializer_list<value_type> fields) {
+  fields_.reserve(fields.size());
+  for (const value_type& f : fields) emplace(f.first, f.second);
+}
+
+ValueRecord::iterator ValueRecord::LowerBound(std::string_view name) {
+  return std::lower_bound(fields_.begin(), fields_.end(), name,
+                          [](const value_type& f, std::string_view n) { return f.first < n; });
+}
+
+ValueRecord::const_iterator ValueRecord::find(std::string_view name) const {
+  auto it = std::lower_bound(fields_.begin(), fields_.end(), name,
+                             [](const value_type& f, std::string_view n) { return f.first < n; });
+  return it != fields_.end() && it->first == name ? it : fields_.end();
+}
+
+Value& ValueRecord::operator[](std::string_view name) {
+  auto it = LowerBound(name);
+  if (it == fields_.end() || it->first != name) {
+    it = fields_.insert(it, {std::string(name), Value()});
+  }
+  return it->second;
+}
+
+std::pair<ValueRecord::const_iterator, bool> ValueRecord::emplace(std::string name, Value value) {
+  auto it = LowerBound(name);
+  if (it != fields_.end() && it->first == name) return {it, false};
+  it = fields_.insert(it, {std::move(name), std::move(value)});
+  return {it, true};
+}
 
 std::strong_ordering Value::operator<=>(const Value& o) const {
   if (v_.index() != o.v_.index()) return v_.index() <=> o.v_.index();

@@ -69,7 +69,38 @@ struct Duration {
 
 class Value;
 using ValueSet = std::vector<Value>;            // sorted, without duplicates
-using ValueRecord = std::map<std::string, Value, std::less<>>;
+
+// A record's fields, or an entity's attributes: a vector sorted by name,
+// with the lookups of a map. Flat because entities hold millions of these:
+// one allocation for all of a record's fields, not one per field.
+class ValueRecord {
+ public:
+  using value_type = std::pair<std::string, Value>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+  using iterator = std::vector<value_type>::iterator;
+
+  ValueRecord() = default;
+  // Later duplicates of a name are ignored, as by emplace.
+  ValueRecord(std::initializer_list<value_type> fields);
+
+  // Defined after Value, which must be complete.
+  const_iterator begin() const;
+  const_iterator end() const;
+  size_t size() const;
+  bool empty() const;
+  const_iterator find(std::string_view name) const;
+  size_t count(std::string_view name) const;
+  // The field named `name`, inserted (as false) when absent.
+  Value& operator[](std::string_view name);
+  // Inserts unless a field of that name exists; true when inserted.
+  std::pair<const_iterator, bool> emplace(std::string name, Value value);
+  // Releases spare capacity (for records kept long).
+  void shrink_to_fit();
+
+ private:
+  iterator LowerBound(std::string_view name);
+  std::vector<value_type> fields_;
+};
 
 class Value {
  public:
@@ -100,7 +131,9 @@ class Value {
   static Value Record(ValueRecord fields) {
     return Value(Rep(std::make_shared<const ValueRecord>(std::move(fields))));
   }
-  static Value Ip(IpAddr ip) { return Value(Rep(ip)); }
+  static Value Ip(IpAddr ip) {
+    return Value(Rep(std::make_shared<const IpAddr>(ip)));
+  }
   static Value Dec(Decimal d) { return Value(Rep(d)); }
   static Value Time(Datetime d) { return Value(Rep(d)); }
   static Value Span(Duration d) { return Value(Rep(d)); }
@@ -115,7 +148,7 @@ class Value {
   const EntityUid& as_entity() const { return *std::get<EntityPtr>(v_); }
   const ValueSet& as_set() const { return *std::get<SetPtr>(v_); }
   const ValueRecord& as_record() const { return *std::get<RecordPtr>(v_); }
-  const IpAddr& as_ip() const { return std::get<IpAddr>(v_); }
+  const IpAddr& as_ip() const { return *std::get<IpPtr>(v_); }
   Decimal as_decimal() const { return std::get<Decimal>(v_); }
   Datetime as_datetime() const { return std::get<Datetime>(v_); }
   Duration as_duration() const { return std::get<Duration>(v_); }
@@ -123,6 +156,9 @@ class Value {
   // Structural equality and a total order (kind first), used for sets.
   bool operator==(const Value& other) const;
   std::strong_ordering operator<=>(const Value& other) const;
+
+  // How many Values share this one's storage; 0 for kinds held inline.
+  long use_count() const;
 
   // True when the (sorted) set contains `v`.
   bool SetContains(const Value& v) const;
@@ -135,11 +171,22 @@ class Value {
   using EntityPtr = std::shared_ptr<const EntityUid>;
   using SetPtr = std::shared_ptr<const ValueSet>;
   using RecordPtr = std::shared_ptr<const ValueRecord>;
+  // Addresses are held by pointer so that a Value stays 24 bytes.
+  using IpPtr = std::shared_ptr<const IpAddr>;
   using Rep = std::variant<bool, int64_t, StringPtr, EntityPtr, SetPtr,
-                           RecordPtr, IpAddr, Decimal, Datetime, Duration>;
+                           RecordPtr, IpPtr, Decimal, Datetime, Duration>;
   explicit Value(Rep v) : v_(std::move(v)) {}
   Rep v_;
 };
+
+inline ValueRecord::const_iterator ValueRecord::begin() const { return fields_.begin(); }
+inline ValueRecord::const_iterator ValueRecord::end() const { return fields_.end(); }
+inline size_t ValueRecord::size() const { return fields_.size(); }
+inline bool ValueRecord::empty() const { return fields_.empty(); }
+inline size_t ValueRecord::count(std::string_view name) const {
+  return find(name) != end() ? 1 : 0;
+}
+inline void ValueRecord::shrink_to_fit() { fields_.shrink_to_fit(); }
 
 // Name of a kind as Cedar's error messages say it ("Long", "set", ...).
 std::string_view KindName(Value::Kind kind);

@@ -3,6 +3,7 @@
 #include "lib/catalog/key_id.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
+#include "server/authz/interner.h"
 
 namespace catalog::authz {
 namespace {
@@ -26,9 +27,20 @@ Value Owners(const std::vector<Owner>& owners) {
   return Value::Set(std::move(values));
 }
 
-void AddClassification(policy::ValueRecord& attrs, Classification c) {
+// Each value through the interner when there is one.
+Value Str(ValueInterner* in, std::string_view s) {
+  return in != nullptr ? in->String(s) : Value::String(std::string(s));
+}
+Value Tags(ValueInterner* in, const std::vector<std::string>& tags) {
+  return in != nullptr ? in->StringSet(tags) : StringSet(tags);
+}
+Value OwnersOf(ValueInterner* in, const std::vector<Owner>& owners) {
+  return in != nullptr ? in->Owners(owners) : Owners(owners);
+}
+
+void AddClassification(policy::ValueRecord& attrs, Classification c, ValueInterner* in) {
   if (c == Classification::kUnspecified) return;
-  attrs["classification"] = Value::String(ClassificationName(c));
+  attrs["classification"] = Str(in, ClassificationName(c));
   attrs["classificationLevel"] = Value::Long(static_cast<int>(c));
 }
 
@@ -60,48 +72,54 @@ EntityUid ColumnUid(const DatasetKey& key, std::string_view field_path) {
 }
 EntityUid ActionUid(std::string_view name) { return {"Action", std::string(name)}; }
 
-Entity PrincipalEntity(const Principal& p) {
+Entity PrincipalEntity(const Principal& p, ValueInterner* in) {
   Entity e{.uid = PrincipalUid(p.ref())};
-  for (const auto& [k, v] : p.spec.attributes) e.attrs[k] = Value::String(v);
+  for (const auto& [k, v] : p.spec.attributes) e.attrs[k] = Str(in, v);
   for (const std::string& g : p.spec.groups) e.parents.push_back({"Group", g});
+  e.attrs.shrink_to_fit();
   return e;
 }
 
-Entity DomainEntity(const Domain& d) {
+Entity DomainEntity(const Domain& d, ValueInterner* in) {
   Entity e{.uid = DomainUid(d.path)};
-  e.attrs["owners"] = Owners(d.spec.owners);
+  e.attrs["owners"] = OwnersOf(in, d.spec.owners);
   e.attrs["path"] = Value::String(d.path);
   std::string parent = DomainParent(d.path);
   if (!parent.empty()) e.parents.push_back(DomainUid(parent));
   return e;
 }
 
-Entity DatasetEntity(const Dataset& d) {
+Entity DatasetEntity(const Dataset& d, ValueInterner* in) {
   Entity e{.uid = DatasetUid(d.key)};
-  e.attrs["owners"] = Owners(d.spec.owners);
-  e.attrs["tags"] = StringSet(d.spec.tags);
-  AddClassification(e.attrs, d.spec.classification);
-  e.attrs["lifecycle"] = Value::String(LifecycleName(d.spec.lifecycle));
-  policy::ValueRecord properties;
-  for (const auto& [k, v] : d.spec.properties) properties[k] = Value::String(v);
-  e.attrs["properties"] = Value::Record(std::move(properties));
-  e.attrs["namespace"] = Value::String(d.key.ns);
+  e.attrs["owners"] = OwnersOf(in, d.spec.owners);
+  e.attrs["tags"] = Tags(in, d.spec.tags);
+  AddClassification(e.attrs, d.spec.classification, in);
+  e.attrs["lifecycle"] = Str(in, LifecycleName(d.spec.lifecycle));
+  if (in != nullptr) {
+    e.attrs["properties"] = in->StringRecord(d.spec.properties);
+  } else {
+    policy::ValueRecord properties;
+    for (const auto& [k, v] : d.spec.properties) properties[k] = Value::String(v);
+    e.attrs["properties"] = Value::Record(std::move(properties));
+  }
+  e.attrs["namespace"] = Str(in, d.key.ns);
   e.attrs["name"] = Value::String(d.key.name);
   if (d.contract) {
     e.attrs["contract"] = Value::Record({
         {"id", Value::String(d.contract->id)},
-        {"version", Value::String(d.contract->version)},
-        {"status", Value::String(d.contract->status)},
+        {"version", Str(in, d.contract->version)},
+        {"status", Str(in, d.contract->status)},
     });
   }
   if (!d.spec.domain.empty()) e.parents.push_back(DomainUid(d.spec.domain));
+  e.attrs.shrink_to_fit();
   return e;
 }
 
-Entity JobEntity(const Job& j) {
+Entity JobEntity(const Job& j, ValueInterner* in) {
   Entity e{.uid = JobUid(j.key)};
-  e.attrs["owners"] = Owners(j.spec.owners);
-  e.attrs["namespace"] = Value::String(j.key.ns);
+  e.attrs["owners"] = OwnersOf(in, j.spec.owners);
+  e.attrs["namespace"] = Str(in, j.key.ns);
   e.attrs["name"] = Value::String(j.key.name);
   return e;
 }
@@ -118,7 +136,7 @@ Entity ColumnEntity(const DatasetKey& key, const ColumnInfo& column,
   e.attrs["name"] = Value::String(column.path);
   e.attrs["type"] = Value::String(column.type);
   e.attrs["tags"] = StringSet(column.tags);
-  AddClassification(e.attrs, column.classification);
+  AddClassification(e.attrs, column.classification, nullptr);
   e.parents.push_back(DatasetUid(key));
   e.ancestors.insert(DatasetUid(key));
   if (dataset != nullptr) {

@@ -40,10 +40,14 @@ policy::EntityUid ActionUid(std::string_view name);
 // reports lineage:write.
 policy::EntityUid JobUid(const JobKey& key);
 
-policy::Entity PrincipalEntity(const Principal& principal);
-policy::Entity DomainEntity(const Domain& domain);
-policy::Entity DatasetEntity(const Dataset& dataset);
-policy::Entity JobEntity(const Job& job);
+class ValueInterner;
+
+// With an interner, repeated values (namespaces, tags, owners, ...) are
+// shared with every other entity built through it.
+policy::Entity PrincipalEntity(const Principal& principal, ValueInterner* interner = nullptr);
+policy::Entity DomainEntity(const Domain& domain, ValueInterner* interner = nullptr);
+policy::Entity DatasetEntity(const Dataset& dataset, ValueInterner* interner = nullptr);
+policy::Entity JobEntity(const Job& job, ValueInterner* interner = nullptr);
 
 // The dataset's columns, flattened: nested fields are "parent.child".
 struct ColumnInfo {

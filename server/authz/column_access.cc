@@ -54,7 +54,7 @@ std::vector<ColumnDecision> DecideColumns(const std::shared_ptr<const Snapshot>&
                                           const Decision& dataset_decision,
                                           const DatasetKey& dataset,
                                           const std::vector<std::string>& columns) {
-  const std::vector<ColumnInfo>* known = s->Columns(DatasetUid(dataset).id);
+  const ColumnTable* known = s->Columns(DatasetUid(dataset).id);
   const policy::Entity* dataset_entity = s->entities().Find(request.resource);
   std::map<std::string, ColumnDecision> own;  // by path, each decided once
   auto decide = [&](const ColumnInfo& info) -> const ColumnDecision& {
@@ -67,13 +67,9 @@ std::vector<ColumnDecision> DecideColumns(const std::shared_ptr<const Snapshot>&
   std::vector<ColumnDecision> out;
   out.reserve(columns.size());
   for (const std::string& column : columns) {
-    const ColumnInfo* info = nullptr;
-    if (known != nullptr) {
-      for (const ColumnInfo& c : *known) {
-        if (c.path == column) info = &c;
-      }
-    }
-    if (info == nullptr || dataset_entity == nullptr) {
+    std::optional<ColumnInfo> info;
+    if (known != nullptr) info = known->Find(column);
+    if (!info || dataset_entity == nullptr) {
       out.push_back({.column = column,
                      .decision = Denied(StrCat("column \"", column, "\" is not in the schema of ",
                                                dataset.ToString()),
@@ -90,9 +86,7 @@ std::vector<ColumnDecision> DecideColumns(const std::shared_ptr<const Snapshot>&
     }
     ColumnDecision cd = decide(*info);
     cd.column = column;
-    const std::string prefix = column + ".";
-    for (const ColumnInfo& inner : *known) {
-      if (inner.path.compare(0, prefix.size(), prefix) != 0) continue;
+    for (const ColumnInfo& inner : known->Inside(column)) {
       const ColumnDecision& d = decide(inner);
       if (Openness(d.access) >= Openness(cd.access)) continue;
       cd.access = d.access;

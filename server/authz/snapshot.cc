@@ -32,14 +32,13 @@ bool NamesEntity(const policy::Scope& scope) {
 }
 
 void AddDataset(policy::Entities& entities, ColumnsByDataset& columns,
-                const Dataset& d) {
-  entities.Add(DatasetEntity(d));
+                const Dataset& d, ValueInterner& interner) {
+  entities.Add(DatasetEntity(d, &interner));
   std::vector<ColumnInfo> flat = FlattenColumns(d.spec.fields);
   if (flat.empty()) {
     columns.erase(DatasetUid(d.key).id);
   } else {
-    columns.insert_or_assign(
-        DatasetUid(d.key).id, std::make_shared<const std::vector<ColumnInfo>>(std::move(flat)));
+    columns.insert_or_assign(DatasetUid(d.key).id, std::make_shared<const ColumnTable>(flat));
   }
 }
 
@@ -65,12 +64,14 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Build(
   s->revision_ = contents.catalog_revision;
   s->policy_version_ = policy_version.version;
   ASSIGN_OR_RETURN(s->set_, Compile(policy_version));
+  s->interner_ = std::make_shared<ValueInterner>();
+  ValueInterner& in = *s->interner_;
   auto entities = std::make_shared<policy::Entities>();
   auto columns = std::make_shared<ColumnMap>();
-  for (const Principal& p : contents.principals) entities->Add(PrincipalEntity(p));
-  for (const Domain& d : contents.domains) entities->Add(DomainEntity(d));
-  for (const Dataset& d : contents.datasets) AddDataset(*entities, *columns, d);
-  for (const Job& j : contents.jobs) entities->Add(JobEntity(j));
+  for (const Principal& p : contents.principals) entities->Add(PrincipalEntity(p, &in));
+  for (const Domain& d : contents.domains) entities->Add(DomainEntity(d, &in));
+  for (const Dataset& d : contents.datasets) AddDataset(*entities, *columns, d, in);
+  for (const Job& j : contents.jobs) entities->Add(JobEntity(j, &in));
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
   s->entities_ = std::move(entities);
@@ -112,18 +113,18 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
                          r.principal.kind == PrincipalKind::kGroup);
       switch (r.kind) {
         case Resource::Kind::kDataset:
-          AddDataset(*entities, mutable_columns(), r.dataset);
+          AddDataset(*entities, mutable_columns(), r.dataset, *s->interner_);
           touched.push_back(DatasetUid(r.dataset.key));
           break;
         case Resource::Kind::kDomain:
-          entities->Add(DomainEntity(r.domain));
+          entities->Add(DomainEntity(r.domain, s->interner_.get()));
           break;
         case Resource::Kind::kPrincipal:
-          entities->Add(PrincipalEntity(r.principal));
+          entities->Add(PrincipalEntity(r.principal, s->interner_.get()));
           touched.push_back(PrincipalUid(r.principal.ref()));
           break;
         case Resource::Kind::kJob:
-          entities->Add(JobEntity(r.job));
+          entities->Add(JobEntity(r.job, s->interner_.get()));
           touched.push_back(JobUid(r.job.key));
           break;
       }
@@ -152,6 +153,7 @@ std::shared_ptr<const Snapshot> Snapshot::Empty() {
   std::shared_ptr<Snapshot> s(new Snapshot());
   s->revision_ = -1;
   s->set_ = std::make_shared<PolicySet>();
+  s->interner_ = std::make_shared<ValueInterner>();
   s->entities_ = std::make_shared<policy::Entities>();
   s->columns_ = std::make_shared<ColumnMap>();
   return s;
@@ -164,12 +166,13 @@ std::shared_ptr<const Snapshot> Snapshot::ForBenchmark(
   set->policies = std::move(policies);
   Index(*set);
   s->set_ = std::move(set);
+  s->interner_ = std::make_shared<ValueInterner>();
   s->entities_ = std::make_shared<policy::Entities>(std::move(entities));
   s->columns_ = std::make_shared<ColumnMap>();
   return s;
 }
 
-const std::vector<ColumnInfo>* Snapshot::Columns(
+const ColumnTable* Snapshot::Columns(
     const std::string& dataset_key) const {
   const auto* columns = columns_->find(dataset_key);
   return columns == nullptr ? nullptr : columns->get();

@@ -14,6 +14,8 @@
 #include "lib/policy/evaluator.h"
 #include "lib/util/sharded_map.h"
 #include "server/authz/catalog_entities.h"
+#include "server/authz/column_table.h"
+#include "server/authz/interner.h"
 #include "server/store/store.h"
 
 namespace catalog::authz {
@@ -22,8 +24,7 @@ absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
     const std::vector<store::PolicyFile>& files);
 
 // Each dataset's flattened columns, by "namespace/name".
-using ColumnsByDataset =
-    ShardedMap<std::string, std::shared_ptr<const std::vector<ColumnInfo>>>;
+using ColumnsByDataset = ShardedMap<std::string, std::shared_ptr<const ColumnTable>>;
 
 class Snapshot {
  public:
@@ -53,7 +54,7 @@ class Snapshot {
 
   // The flattened columns of the dataset whose entity id (DatasetUid) is
   // `dataset_id`; nullptr if the dataset is unknown.
-  const std::vector<ColumnInfo>* Columns(const std::string& dataset_id) const;
+  const ColumnTable* Columns(const std::string& dataset_id) const;
 
   // Indices into policies(), in policy order, of those whose scope can
   // match this principal and resource; the others cannot apply.
@@ -98,6 +99,8 @@ class Snapshot {
   int64_t revision_ = 0;
   int64_t policy_version_ = 0;
   std::shared_ptr<const PolicySet> set_;
+  // Shared by the snapshots derived from one build.
+  std::shared_ptr<ValueInterner> interner_;
   std::shared_ptr<const policy::Entities> entities_;
   std::shared_ptr<const ColumnMap> columns_;
 };
