@@ -165,26 +165,57 @@ ObjectStatus FromProto(const v1::ObjectStatus& s) {
           .updated_by = s.updated_by()};
 }
 
-v1::Dataset ToProto(const Dataset& d) {
-  v1::Dataset out;
-  *out.mutable_key() = ToProto(d.key);
-  v1::DatasetSpec* spec = out.mutable_spec();
-  spec->set_description(d.spec.description);
-  spec->set_domain(d.spec.domain);
-  spec->set_classification(ToProto(d.spec.classification));
-  for (const auto& t : d.spec.tags) spec->add_tags(t);
-  OwnersToProto(d.spec.owners, spec->mutable_owners());
-  for (const auto& [k, v] : d.spec.properties) {
+void SpecToProto(const DatasetSpec& in, v1::DatasetSpec* spec) {
+  spec->set_description(in.description);
+  spec->set_domain(in.domain);
+  spec->set_classification(ToProto(in.classification));
+  for (const auto& t : in.tags) spec->add_tags(t);
+  OwnersToProto(in.owners, spec->mutable_owners());
+  for (const auto& [k, v] : in.properties) {
     (*spec->mutable_properties())[k] = v;
   }
-  switch (d.spec.lifecycle) {
+  switch (in.lifecycle) {
     case Lifecycle::kActive: spec->set_lifecycle(v1::LIFECYCLE_ACTIVE); break;
     case Lifecycle::kDeprecated:
       spec->set_lifecycle(v1::LIFECYCLE_DEPRECATED);
       break;
     case Lifecycle::kDropped: spec->set_lifecycle(v1::LIFECYCLE_DROPPED); break;
   }
-  FieldsToProto(d.spec.fields, spec->mutable_schema()->mutable_fields());
+  FieldsToProto(in.fields, spec->mutable_schema()->mutable_fields());
+}
+
+absl::StatusOr<DatasetSpec> SpecFromProto(const v1::DatasetSpec& spec) {
+  DatasetSpec out;
+  out.description = spec.description();
+  out.domain = spec.domain();
+  ASSIGN_OR_RETURN(out.classification,
+                   FromProto(spec.classification(), "spec.classification"));
+  out.tags.assign(spec.tags().begin(), spec.tags().end());
+  ASSIGN_OR_RETURN(out.owners, OwnersFromProto(spec.owners(), "spec.owners"));
+  out.properties.insert(spec.properties().begin(), spec.properties().end());
+  switch (spec.lifecycle()) {
+    case v1::LIFECYCLE_UNSPECIFIED:
+    case v1::LIFECYCLE_ACTIVE:
+      out.lifecycle = Lifecycle::kActive;
+      break;
+    case v1::LIFECYCLE_DEPRECATED:
+      out.lifecycle = Lifecycle::kDeprecated;
+      break;
+    case v1::LIFECYCLE_DROPPED:
+      out.lifecycle = Lifecycle::kDropped;
+      break;
+    default:
+      return BadEnum("spec.lifecycle", spec.lifecycle());
+  }
+  ASSIGN_OR_RETURN(out.fields, FieldsFromProto(spec.schema().fields(),
+                                               "spec.schema.fields"));
+  return out;
+}
+
+v1::Dataset ToProto(const Dataset& d) {
+  v1::Dataset out;
+  *out.mutable_key() = ToProto(d.key);
+  SpecToProto(d.spec, out.mutable_spec());
   *out.mutable_status() = ToProto(d.status);
   if (d.contract) {
     v1::DatasetContract* c = out.mutable_contract();
@@ -199,30 +230,7 @@ v1::Dataset ToProto(const Dataset& d) {
 absl::StatusOr<Dataset> FromProto(const v1::Dataset& p) {
   Dataset d;
   d.key = FromProto(p.key());
-  const v1::DatasetSpec& spec = p.spec();
-  d.spec.description = spec.description();
-  d.spec.domain = spec.domain();
-  ASSIGN_OR_RETURN(d.spec.classification,
-                   FromProto(spec.classification(), "spec.classification"));
-  d.spec.tags.assign(spec.tags().begin(), spec.tags().end());
-  ASSIGN_OR_RETURN(d.spec.owners, OwnersFromProto(spec.owners(), "spec.owners"));
-  d.spec.properties.insert(spec.properties().begin(), spec.properties().end());
-  switch (spec.lifecycle()) {
-    case v1::LIFECYCLE_UNSPECIFIED:
-    case v1::LIFECYCLE_ACTIVE:
-      d.spec.lifecycle = Lifecycle::kActive;
-      break;
-    case v1::LIFECYCLE_DEPRECATED:
-      d.spec.lifecycle = Lifecycle::kDeprecated;
-      break;
-    case v1::LIFECYCLE_DROPPED:
-      d.spec.lifecycle = Lifecycle::kDropped;
-      break;
-    default:
-      return BadEnum("spec.lifecycle", spec.lifecycle());
-  }
-  ASSIGN_OR_RETURN(d.spec.fields, FieldsFromProto(spec.schema().fields(),
-                                                  "spec.schema.fields"));
+  ASSIGN_OR_RETURN(d.spec, SpecFromProto(p.spec()));
   d.status = FromProto(p.status());
   if (p.has_contract()) {
     d.contract = ContractRef{p.contract().id(), p.contract().version(),

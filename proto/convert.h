@@ -1,5 +1,6 @@
 // Conversions between the catalog model (lib/catalog) and its Protobuf API
-// messages. Used at the edges only: the gRPC handlers and catalogctl.
+// messages: at the edges (the gRPC handlers and catalogctl), and for the
+// binary form in which the store keeps dataset specs.
 //
 // FromProto functions reject unknown enum values with INVALID_ARGUMENT naming
 // the field; they do not apply the rules of lib/catalog/validate.h.
@@ -25,6 +26,11 @@ absl::StatusOr<std::vector<Field>> FieldsFromProto(
 
 v1::ObjectStatus ToProto(const ObjectStatus& status);
 ObjectStatus FromProto(const v1::ObjectStatus& status);
+
+// A dataset's spec; errors name "spec.<field>". The store keeps specs in
+// this form too (server/store/spec_codec.h).
+void SpecToProto(const DatasetSpec& spec, v1::DatasetSpec* out);
+absl::StatusOr<DatasetSpec> SpecFromProto(const v1::DatasetSpec& spec);
 
 v1::Dataset ToProto(const Dataset& dataset);
 absl::StatusOr<Dataset> FromProto(const v1::Dataset& dataset);

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <sstream>
 #include <mutex>
+#include <atomic>
 #include <thread>
 
 #include "absl/strings/numbers.h"
@@ -113,6 +114,8 @@ class CatalogServer::Impl {
   std::unique_ptr<lineage::LineageGraph> graph;
   int graph_hook = 0;
   std::thread graph_loader;
+  std::thread spec_encoder;
+  std::atomic<bool> stopping{false};
   std::unique_ptr<CatalogServiceImpl> catalog_service;
   std::unique_ptr<LineageServiceImpl> lineage_service;
   std::unique_ptr<ContractServiceImpl> contract_service;
@@ -134,8 +137,30 @@ class CatalogServer::Impl {
                               "catalogd_calls_in_flight"}) {
       Metrics::Get().SetGauge(gauge, "", nullptr);
     }
+    stopping = true;
+    if (spec_encoder.joinable()) spec_encoder.join();
     if (graph_loader.joinable()) graph_loader.join();
     if (graph_hook != 0) store->RemoveCommitHook(graph_hook);
+  }
+
+  // Datasets stored before their specs were also kept in binary (migration
+  // 0011) are read from JSON until encoded: encode them in the background,
+  // 500 to a short write transaction.
+  void EncodeOldSpecs() {
+    spec_encoder = std::thread([this] {
+      int64_t after = 0, encoded = 0;
+      while (!stopping) {
+        absl::StatusOr<store::Store::SpecEncoding> step = store->EncodeMissingSpecs(after, 500);
+        if (!step.ok()) {
+          spdlog::warn("encoding stored dataset specs stopped: {}", MessageOf(step.status()));
+          return;
+        }
+        encoded += step->encoded;
+        after = step->last_id;
+        if (step->done) break;
+      }
+      if (encoded > 0) spdlog::info("encoded {} stored dataset specs in binary", encoded);
+    });
   }
 
   // The lineage graph follows commits from now on and loads in the
@@ -399,6 +424,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   }
 
   impl->StartLineageGraph();
+  impl->EncodeOldSpecs();
   RETURN_IF_ERROR(impl->StartGrpc(config));
   absl::Status http = impl->StartHttp(config);
   if (!http.ok()) {

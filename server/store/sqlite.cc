@@ -89,6 +89,13 @@ std::string Statement::Text(int column) const {
                      sqlite3_column_bytes(stmt_, column));
 }
 
+std::string_view Statement::BlobView(int column) const {
+  const void* data = sqlite3_column_blob(stmt_, column);
+  if (data == nullptr) return {};
+  return {static_cast<const char*>(data),
+          static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
+}
+
 std::string Statement::Blob(int column) const {
   const void* data = sqlite3_column_blob(stmt_, column);
   if (data == nullptr) return "";

@@ -51,6 +51,8 @@ class Statement {
   int64_t Int(int column) const;
   std::string Text(int column) const;
   std::string Blob(int column) const;
+  // The column's bytes, valid until the statement steps or resets.
+  std::string_view BlobView(int column) const;
   bool IsNull(int column) const;
   double Double(int column) const;
 

@@ -484,6 +484,17 @@ class Store {
   // Every principal, domain and dataset, at one catalog revision.
   absl::StatusOr<CatalogContents> LoadContents();
 
+  // Writes the binary form of up to `limit` dataset specs stored before it
+  // existed (migration 0011), the rows after `after_id` in id order. Not a
+  // change of the catalog (what reads return is the same): no revision,
+  // history or audit event.
+  struct SpecEncoding {
+    int encoded = 0;
+    int64_t last_id = 0;  // where the next call continues
+    bool done = false;    // no row without a binary spec is left after it
+  };
+  absl::StatusOr<SpecEncoding> EncodeMissingSpecs(int64_t after_id, int limit);
+
   // Called after every committed write that bumped the catalog revision,
   // in commit order, before the write returns, while further writes wait:
   // so whoever keeps a derived view sees every change, in order.

@@ -1,6 +1,7 @@
 // Policy versions, and the whole-catalog read the authorization snapshot is
 // built from.
 #include "lib/catalog/json_codec.h"
+#include "server/store/spec_codec.h"
 #include "server/store/store_internal.h"
 
 namespace catalog::store {
@@ -140,13 +141,12 @@ absl::StatusOr<CatalogContents> Store::LoadContents() {
     ASSIGN_OR_RETURN(Statement * ds,
                      db.Prepare(StrCat("SELECT namespace, name, spec, "
                                        "revision, ", kContractColumn,
-                                       " FROM datasets")));
+                                       ", spec_pb FROM datasets")));
     while (true) {
       ASSIGN_OR_RETURN(bool more, ds->Step());
       if (!more) break;
       Dataset dataset{.key = {ds->Text(0), ds->Text(1)}};
-      json spec = json::parse(ds->Text(2), nullptr, false);
-      ASSIGN_OR_RETURN(dataset.spec, DatasetSpecFromJson(spec));
+      ASSIGN_OR_RETURN(dataset.spec, ReadSpec(*ds, 2, 5, dataset.key));
       dataset.status.revision = ds->Int(3);
       dataset.contract = ReadContractColumn(*ds, 4);
       out.datasets.push_back(std::move(dataset));
