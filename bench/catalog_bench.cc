@@ -118,6 +118,7 @@ int main(int argc, char** argv) {
         },
         std::chrono::seconds(120));
     if (!existing.ok()) {
+      std::cerr << "populating (the probe said " << existing.status() << ")\n";
       auto start = Clock::now();
       for (int i = 0; i < datasets; i += 1000) {
         v1::ApplyRequest req;

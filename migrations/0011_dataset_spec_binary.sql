@@ -1,5 +1,6 @@
--- A dataset's spec also in binary (catalog.v1.DatasetSpec, Protobuf), which
--- reads decode instead of the JSON in `spec`; both are written together.
--- Rows written before this column are NULL here and read from their JSON
--- until catalogd encodes them (in the background after it starts).
+-- A dataset's current spec in binary (catalog.v1.DatasetSpec, Protobuf),
+-- which reads decode instead of JSON; `spec` is left empty for rows
+-- written from now on (every version stays in dataset_history as JSON).
+-- Rows written before are NULL here, keep their JSON in `spec` and are read
+-- from it until catalogd moves them (in the background after it starts).
 ALTER TABLE datasets ADD COLUMN spec_pb BLOB;

@@ -27,24 +27,6 @@ v1::Classification ToProto(Classification c) {
   return v1::CLASSIFICATION_UNSPECIFIED;
 }
 
-absl::StatusOr<Classification> FromProto(v1::Classification c,
-                                         std::string_view field) {
-  switch (c) {
-    case v1::CLASSIFICATION_UNSPECIFIED:
-      return Classification::kUnspecified;
-    case v1::CLASSIFICATION_PUBLIC:
-      return Classification::kPublic;
-    case v1::CLASSIFICATION_INTERNAL:
-      return Classification::kInternal;
-    case v1::CLASSIFICATION_CONFIDENTIAL:
-      return Classification::kConfidential;
-    case v1::CLASSIFICATION_RESTRICTED:
-      return Classification::kRestricted;
-    default:
-      return BadEnum(field, c);
-  }
-}
-
 v1::OwnershipType ToProto(OwnershipType t) {
   switch (t) {
     case OwnershipType::kTechnical:
@@ -87,6 +69,24 @@ absl::StatusOr<std::vector<Owner>> OwnersFromProto(
 }
 
 }  // namespace
+
+absl::StatusOr<Classification> FromProto(v1::Classification c,
+                                         std::string_view field) {
+  switch (c) {
+    case v1::CLASSIFICATION_UNSPECIFIED:
+      return Classification::kUnspecified;
+    case v1::CLASSIFICATION_PUBLIC:
+      return Classification::kPublic;
+    case v1::CLASSIFICATION_INTERNAL:
+      return Classification::kInternal;
+    case v1::CLASSIFICATION_CONFIDENTIAL:
+      return Classification::kConfidential;
+    case v1::CLASSIFICATION_RESTRICTED:
+      return Classification::kRestricted;
+    default:
+      return BadEnum(field, c);
+  }
+}
 
 void FieldsToProto(const std::vector<Field>& fields,
                    google::protobuf::RepeatedPtrField<v1::Field>* out) {

@@ -13,6 +13,8 @@
 namespace catalog {
 
 v1::DatasetKey ToProto(const DatasetKey& key);
+// `field` names the value in the error.
+absl::StatusOr<Classification> FromProto(v1::Classification c, std::string_view field);
 void OwnersToProto(const std::vector<Owner>& owners,
                    google::protobuf::RepeatedPtrField<v1::Owner>* out);
 DatasetKey FromProto(const v1::DatasetKey& key);

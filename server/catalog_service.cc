@@ -69,6 +69,14 @@ absl::Status NotFound(const DatasetKey& key) {
   return absl::NotFoundError(StrCat("dataset \"", key.ToString(), "\" not found"));
 }
 
+// A refused read of `key`, answered as an absent dataset; except when no
+// decision can be made yet (the first snapshot is loading): that is
+// UNAVAILABLE, for absent datasets alike, so it tells nothing either.
+absl::Status HiddenAsNotFound(const absl::Status& decided, const DatasetKey& key) {
+  if (decided.ok() || decided.code() == absl::StatusCode::kUnavailable) return decided;
+  return NotFound(key);
+}
+
 }  // namespace
 
 void CatalogServiceImpl::AwaitSnapshot(grpc::ServerContext* context,
@@ -156,11 +164,10 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
     // A dataset the caller may not read is answered as one that does not
     // exist, under the name asked: neither its existence nor (asked by an
     // alias) its real key is told.
-    if (!Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(d.ok() ? d->key : key))
-             .ok() ||
-        !d.ok()) {
-      return NotFound(key);
-    }
+    RETURN_IF_ERROR(HiddenAsNotFound(
+        Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(d.ok() ? d->key : key)),
+        key));
+    if (!d.ok()) return NotFound(key);
     *response = ToProto(*d);
     if (d->contract) {
       ASSIGN_OR_RETURN(std::vector<store::ContractViolationRecord> violations,
@@ -203,6 +210,7 @@ grpc::Status CatalogServiceImpl::ReviewObservation(grpc::ServerContext* context,
     // An absent dataset, and one the caller may not read, are answered
     // alike; readers who may not change it hear that they may not.
     const policy::EntityUid uid = authz::DatasetUid(key);
+    if (!authorizer_->ready()) return absl::UnavailableError(authz::kStillLoading);
     if (authorizer_->current()->entities().Find(uid) == nullptr || !MayRead(caller, uid)) {
       return NotFound(key);
     }
@@ -298,11 +306,10 @@ grpc::Status CatalogServiceImpl::GetDatasetHistory(
     if (!entries.empty() && snapshot->entities().Find(authz::DatasetUid(key)) == nullptr) {
       as_it_was.Add(Placed(authz::DatasetEntity(entries.back().dataset), *snapshot));
     }
-    if (!Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(key),
-                 as_it_was.Find(authz::DatasetUid(key)) ? &as_it_was : nullptr)
-             .ok()) {
-      return NotFound(key);
-    }
+    RETURN_IF_ERROR(HiddenAsNotFound(
+        Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(key),
+                as_it_was.Find(authz::DatasetUid(key)) ? &as_it_was : nullptr),
+        key));
     if (entries.empty()) return NotFound(key);
     for (const store::HistoryEntry& e : entries) {
       v1::HistoryEntry* out = response->add_entries();

@@ -1,10 +1,12 @@
-// How a dataset's spec is kept in its row: as JSON in `spec` (what people
-// read with sqlite3, what history and schema versions copy) and as
-// Protobuf bytes (catalog.v1.DatasetSpec) in `spec_pb`, which reads decode
-// instead of the JSON: GetDataset and the authorization snapshot's load
-// spend a few microseconds a dataset, not tens. Both are written in the
-// same statement. A row written before the binary column existed has
-// NULL there and is read from its JSON until EncodeMissingSpecs fills it.
+// How a dataset's current spec is kept in its row: as Protobuf bytes
+// (catalog.v1.DatasetSpec) in `spec_pb`, which reads decode instead of
+// JSON: GetDataset and the authorization snapshot's load spend a few
+// microseconds a dataset, not tens, and the row is about half the size
+// (one page, where spec and JSON together spilled onto overflow pages).
+// The JSON `spec` column is left empty; the history (dataset_history)
+// keeps every version as JSON, for people. A row written before the binary
+// column existed has NULL there and its JSON in `spec`, and is read from
+// it until EncodeMissingSpecs moves it.
 #pragma once
 
 #include <string>
@@ -23,5 +25,8 @@ absl::StatusOr<DatasetSpec> DecodeSpecJson(const std::string& text, const Datase
 // column. DATA_LOSS names `key` when neither decodes.
 absl::StatusOr<DatasetSpec> ReadSpec(const Statement& s, int json_column, int binary_column,
                                      const DatasetKey& key);
+// Only the classification, without decoding the rest (lineage summaries).
+absl::StatusOr<Classification> ReadClassification(const Statement& s, int json_column,
+                                                  int binary_column, const DatasetKey& key);
 
 }  // namespace catalog::store

@@ -52,8 +52,19 @@ TEST(StoredSpec, ReadsTheBinaryFormAndFallsBackToJsonForOldRows) {
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->spec, a.dataset.spec);
 
-  // As written before migration 0011: no binary form. Reads use the JSON.
-  Sql(path, "UPDATE datasets SET spec_pb = NULL");
+  auto summaries = store.DatasetSummaries({a.dataset.key});
+  ASSERT_TRUE(summaries.ok()) << summaries.status();
+  EXPECT_EQ((*summaries)[0]->classification, Classification::kConfidential);
+
+  // As written before migration 0011: the JSON in `spec`, no binary form.
+  // Reads use the JSON.
+  Sql(path,
+      "UPDATE datasets SET spec_pb = NULL, spec = (SELECT json_extract(h.document, '$.spec') "
+      "FROM dataset_history h WHERE h.namespace = datasets.namespace AND h.name = "
+      "datasets.name ORDER BY h.revision DESC LIMIT 1)");
+  summaries = store.DatasetSummaries({a.dataset.key});
+  ASSERT_TRUE(summaries.ok()) << summaries.status();
+  EXPECT_EQ((*summaries)[0]->classification, Classification::kConfidential);
   read = store.GetDataset(a.dataset.key);
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->spec, a.dataset.spec);
@@ -101,6 +112,8 @@ TEST(StoredSpec, ADamagedBinarySpecIsDataLossNamingTheDataset) {
   EXPECT_NE(read.status().message().find("postgres://db:5432/a"), std::string::npos)
       << read.status();
   EXPECT_EQ((*s)->LoadContents().status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ((*s)->DatasetSummaries({{"postgres://db:5432", "a"}}).status().code(),
+            absl::StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -261,7 +261,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   } else {
     s->Bind(3, d.spec.domain);
   }
-  s->Bind(4, new_spec.dump());
+  s->Bind(4, "");  // the spec is in spec_pb (spec_codec.h)
   s->Bind(5, d.status.revision);
   s->Bind(6, d.status.schema_version);
   s->Bind(7, d.status.created_at);
@@ -414,7 +414,7 @@ absl::StatusOr<Store::SpecEncoding> Store::EncodeMissingSpecs(int64_t after_id, 
     }
     q->Reset();
     ASSIGN_OR_RETURN(Statement * u,
-                     ctx.db.Prepare("UPDATE datasets SET spec_pb = ? WHERE id = ?"));
+                     ctx.db.Prepare("UPDATE datasets SET spec_pb = ?, spec = '' WHERE id = ?"));
     for (const auto& [id, bytes] : encoded) {
       u->BindBlob(1, bytes);
       u->Bind(2, id);
@@ -492,19 +492,17 @@ absl::StatusOr<Page<SearchHit>> Store::Search(std::string_view query,
       out.next_page_token = EncodePageToken(offset + limit);
     }
     ASSIGN_OR_RETURN(Statement * s,
-                     db.Prepare("SELECT namespace, name, spec FROM datasets "
+                     db.Prepare("SELECT namespace, name, spec, spec_pb FROM datasets "
                                 "WHERE id = ?"));
     for (const auto& [id, score] : ids) {
       s->Reset();
       s->Bind(1, id);
       ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) continue;
-      json spec = json::parse(s->Text(2), nullptr, false);
       SearchHit hit{.key = {s->Text(0), s->Text(1)}, .score = score};
-      if (spec.is_object()) {
-        hit.description = spec.value("description", "");
-        hit.domain = spec.value("domain", "");
-      }
+      ASSIGN_OR_RETURN(DatasetSpec spec, ReadSpec(*s, 2, 3, hit.key));
+      hit.description = std::move(spec.description);
+      hit.domain = std::move(spec.domain);
       out.items.push_back(std::move(hit));
     }
     return out;

@@ -1,6 +1,7 @@
 // Lineage reads: jobs, runs, aliases, column edges and the whole edge list
 // the in-memory lineage graph is loaded from.
 #include "lib/util/time.h"
+#include "server/store/spec_codec.h"
 #include "server/store/store_internal.h"
 
 namespace catalog::store {
@@ -261,9 +262,7 @@ Store::DatasetSummaries(const std::vector<DatasetKey>& keys) {
   using Result = std::vector<std::optional<DatasetSummary>>;
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Result> {
     ASSIGN_OR_RETURN(Statement * d,
-                     db.Prepare(StrCat("SELECT id, coalesce(json_extract("
-                                       "spec, '$.classification'), ''), ",
-                                       kContractColumn,
+                     db.Prepare(StrCat("SELECT id, spec, spec_pb, ", kContractColumn,
                                        " FROM datasets WHERE namespace = ? "
                                        "AND name = ?")));
     ASSIGN_OR_RETURN(Statement * o,
@@ -282,9 +281,8 @@ Store::DatasetSummaries(const std::vector<DatasetKey>& keys) {
       }
       int64_t id = d->Int(0);
       DatasetSummary summary;
-      summary.classification =
-          ParseClassification(d->Text(1)).value_or(Classification::kUnspecified);
-      summary.contract = ReadContractColumn(*d, 2);
+      ASSIGN_OR_RETURN(summary.classification, ReadClassification(*d, 1, 2, key));
+      summary.contract = ReadContractColumn(*d, 3);
       d->Reset();
       o->Bind(1, id);
       while (true) {
