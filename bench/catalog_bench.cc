@@ -96,6 +96,7 @@ int main(int argc, char** argv) {
     temp = std::make_unique<testing::TempDir>();
     data_dir = (temp->path() / "data").string();
   }
+  std::filesystem::create_directories(std::filesystem::path(data_dir).parent_path());
   std::filesystem::path log = std::filesystem::path(data_dir).parent_path() /
                               "catalogd-bench.log";
   const std::string ns = "postgres://warehouse:5432";

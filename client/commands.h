@@ -39,6 +39,17 @@ int ReportError(std::ostream& err, const absl::Status& status);
 int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
              bool dry_run);
 
+// import: a live database's tables and views (client/import_source.h) as
+// datasets; re-running changes only what changed in the database.
+struct ImportOptions {
+  std::string source;                // postgres://... or sqlite:PATH
+  std::vector<std::string> schemas;  // PostgreSQL schemas; empty: all
+  std::string ns;                    // the datasets' namespace; empty: derived
+  bool prune = false;                // mark datasets of vanished tables dropped
+  bool dry_run = false;
+};
+int RunImport(CommandContext& ctx, const ImportOptions& options);
+
 // get TYPE [NAME]; TYPE is datasets, domains, principals, users,
 // serviceaccounts or groups, singular or plural.
 int RunGet(CommandContext& ctx, const std::string& type,

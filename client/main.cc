@@ -59,6 +59,22 @@ int main(int argc, char** argv) {
       ->required();
   apply->add_flag("--dry-run", dry_run, "validate and report, change nothing");
 
+  ImportOptions import_options;
+  auto* import_cmd = app.add_subcommand(
+      "import", "a live database's tables and views as datasets (postgres://... or sqlite:PATH)");
+  import_cmd->add_option("source", import_options.source,
+                         "postgres://[user@]host[:port]/db[?sslmode=...] (password from "
+                         "PGPASSWORD or ~/.pgpass) or sqlite:PATH")
+      ->required();
+  import_cmd->add_option("--schema", import_options.schemas,
+                         "PostgreSQL schema to import (repeatable; default: all)");
+  import_cmd->add_option("--dataset-namespace", import_options.ns,
+                         "the datasets' namespace, when pipelines name the database "
+                         "otherwise (default: postgres://HOST:PORT, sqlite://PATH)");
+  import_cmd->add_flag("--prune", import_options.prune,
+                       "mark datasets whose tables are gone as dropped");
+  import_cmd->add_flag("--dry-run", import_options.dry_run, "report, change nothing");
+
   std::string type, name, domain;
   auto* get = app.add_subcommand("get", "list or show objects");
   get->add_option("type", type, "datasets, domains, principals, users, "
@@ -354,6 +370,7 @@ int main(int argc, char** argv) {
     return RunContractHistory(ctx, contract_id, contract_output);
   }
   if (apply->parsed()) return RunApply(ctx, files, dry_run);
+  if (import_cmd->parsed()) return RunImport(ctx, import_options);
   if (get->parsed()) return RunGet(ctx, type, dataset_name, *format, domain);
   if (describe->parsed()) return RunDescribe(ctx, type, dataset_name);
   if (del->parsed()) {

@@ -240,7 +240,7 @@ grpc::Status CatalogServiceImpl::ListDatasets(
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Dataset> datasets,
-                     store_->ListDatasets(request->domain(), page));
+                     store_->ListDatasets(request->domain(), page, request->namespace_()));
     for (const Dataset& d : datasets.items) {
       if (MayRead(caller, authz::DatasetUid(d.key))) {
         *response->add_datasets() = ToProto(d);

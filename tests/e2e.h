@@ -34,7 +34,9 @@ class EndToEnd : public ::testing::Test {
 
   // Runs catalogctl with `args` (shell words), pointed at the daemon with the
   // admin token through the environment, as a user's shell would.
-  Result Ctl(const std::string& args, const std::string& token = "") {
+  // `env` ("NAME=value ...") is set for catalogctl alone.
+  Result Ctl(const std::string& args, const std::string& token = "",
+             const std::string& env = "") {
     std::string bearer = token;
     if (bearer.empty()) {
       bearer = testing::ReadFile(data_dir() / "admin.token");
@@ -42,7 +44,7 @@ class EndToEnd : public ::testing::Test {
     }
     fs::path out = dir_.path() / "out.txt", err = dir_.path() / "err.txt";
     std::string cmd = "cd '" + dir_.path().string() + "' && CATALOG_ADDR=" +
-                      daemon_->addr() + " CATALOG_TOKEN='" + bearer + "' '" +
+                      daemon_->addr() + " CATALOG_TOKEN='" + bearer + "' " + env + " '" +
                       (testing::BinDir() / "client" / "catalogctl").string() +
                       "' " + args + " > '" + out.string() + "' 2> '" +
                       err.string() + "'";

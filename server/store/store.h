@@ -335,9 +335,10 @@ class Store {
 
   absl::StatusOr<Dataset> GetDataset(const DatasetKey& key);
   // Datasets ordered by (namespace, name); with `domain`, only those in that
-  // domain or below it.
+  // domain or below it; with `ns`, only those in that namespace.
   absl::StatusOr<Page<Dataset>> ListDatasets(std::string_view domain,
-                                             const PageRequest& page);
+                                             const PageRequest& page,
+                                             std::string_view ns = {});
   // Returns the new catalog revision. NOT_FOUND, or ABORTED when
   // `expected_revision` is non-zero and stale.
   absl::StatusOr<int64_t> DeleteDataset(const DatasetKey& key,

@@ -323,7 +323,8 @@ absl::StatusOr<Dataset> Store::GetDataset(const DatasetKey& key) {
 }
 
 absl::StatusOr<Page<Dataset>> Store::ListDatasets(std::string_view domain,
-                                                  const PageRequest& page) {
+                                                  const PageRequest& page,
+                                                  std::string_view ns) {
   if (!domain.empty()) RETURN_IF_ERROR(ValidateDomainPath("domain", domain));
   ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 2));
   int limit = EffectivePageSize(page);
@@ -335,8 +336,8 @@ absl::StatusOr<Page<Dataset>> Store::ListDatasets(std::string_view domain,
         db.Prepare(StrCat(kSelectDataset,
                           "WHERE (namespace, name) > (?, ?) AND ("
                           "?3 IS NULL OR domain = ?3 OR (domain >= ?3 || "
-                          "'/' AND domain < ?3 || '0')) ORDER BY namespace, "
-                          "name LIMIT ?4")));
+                          "'/' AND domain < ?3 || '0')) AND (?5 IS NULL OR "
+                          "namespace = ?5) ORDER BY namespace, name LIMIT ?4")));
     s->Bind(1, after[0]);
     s->Bind(2, after[1]);
     if (domain.empty()) {
@@ -345,6 +346,11 @@ absl::StatusOr<Page<Dataset>> Store::ListDatasets(std::string_view domain,
       s->Bind(3, domain);
     }
     s->Bind(4, static_cast<int64_t>(limit + 1));
+    if (ns.empty()) {
+      s->BindNull(5);
+    } else {
+      s->Bind(5, ns);
+    }
     Page<Dataset> out;
     while (true) {
       ASSIGN_OR_RETURN(bool row, s->Step());

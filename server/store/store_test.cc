@@ -256,6 +256,18 @@ TEST_F(StoreTest, ListPaginatesAndFiltersByDomainSubtree) {
   EXPECT_EQ(sales->items.size(), 17u);  // sales and sales/eu, not sales_ops
   EXPECT_EQ(store_->ListDatasets("", {.page_token = "%%%"}).status().code(),
             absl::StatusCode::kInvalidArgument);
+
+  // By namespace: only that namespace, and with a domain, both.
+  Resource other = DatasetRes("t100", "sales");
+  other.dataset.key.ns = "postgres://db:5433";
+  ASSERT_TRUE(store_->Apply({other}, "user:admin", false).ok());
+  auto in_ns = store_->ListDatasets("", {}, "postgres://db:5433");
+  ASSERT_TRUE(in_ns.ok());
+  ASSERT_EQ(in_ns->items.size(), 1u);
+  EXPECT_EQ(in_ns->items[0].key, other.dataset.key);
+  EXPECT_EQ(store_->ListDatasets("", {}, "postgres://db:5432")->items.size(), 25u);
+  EXPECT_EQ(store_->ListDatasets("sales", {}, "postgres://db:5432")->items.size(), 17u);
+  EXPECT_EQ(store_->ListDatasets("sales_ops", {}, "postgres://db:5433")->items.size(), 0u);
 }
 
 TEST_F(StoreTest, SearchCoversNamesDescriptionsFieldsAndTags) {

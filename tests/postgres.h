@@ -1,0 +1,54 @@
+// A throw-away PostgreSQL 15 server for tests, from Debian's packages
+// (scripts/setup installs postgresql-15): initdb on a fresh temp directory
+// with password (SCRAM) authentication, started on a free loopback port
+// with its socket in that directory, stopped and removed by the
+// destructor. PostgreSQL refuses to run as root; a test running as root
+// runs its programs as the `postgres` system user the package creates.
+//
+//   testing::Postgres pg;
+//   ASSERT_TRUE(pg.Start()) << pg.error();
+//   ASSERT_TRUE(pg.Exec("CREATE TABLE t (id int)").ok());
+//   // connect to pg.Url("postgres") with PGPASSWORD=pg.password()
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "absl/status/status.h"
+
+namespace catalog::testing {
+
+class Postgres {
+ public:
+  Postgres() = default;
+  Postgres(const Postgres&) = delete;
+  Postgres& operator=(const Postgres&) = delete;
+  ~Postgres();
+
+  // Creates the cluster and starts the server; false with error() when it
+  // could not (PostgreSQL not installed: run scripts/setup).
+  bool Start();
+  const std::string& error() const { return error_; }
+
+  int port() const { return port_; }
+  // The superuser's password; the superuser is "postgres".
+  const std::string& password() const { return password_; }
+  // postgresql://postgres@127.0.0.1:PORT/DB, without the password.
+  std::string Url(const std::string& db) const;
+  // Runs `sql` (one or more statements) in database `db` as the superuser.
+  absl::Status Exec(const std::string& sql, const std::string& db = "postgres") const;
+
+ private:
+  // Runs a PostgreSQL program (as `postgres` when we are root); its output
+  // goes to the cluster's log.
+  bool Run(const std::string& command);
+
+  std::filesystem::path dir_;  // the cluster, its socket and its log
+  std::string bin_;
+  std::string password_;
+  std::string error_;
+  int port_ = 0;
+  bool started_ = false;
+};
+
+}  // namespace catalog::testing
