@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_join.h"
 #include "lib/policy/evaluator.h"
+#include "lib/policy/scope_index.h"
 #include "lib/policy/json_format.h"
 #include "lib/policy/parser.h"
 #include "lib/policy/policy_files.h"
@@ -122,6 +123,9 @@ int RunPolicyEval(std::ostream& out, std::ostream& err, const EvalOptions& o) {
     return ReportError(err, absl::InvalidArgumentError(
                                 StrCat(o.entities, ": ", MessageOf(entities.status()))));
   }
+  // The server's scope index: only the policies whose scopes can match a
+  // request are evaluated (the others cannot apply).
+  const policy::ScopeIndex index(*policies);
   auto evaluate = [&](const json& request_json, const std::string& where) {
     auto request = policy::RequestFromJson(request_json, schema_ptr);
     if (!request.ok()) {
@@ -129,7 +133,9 @@ int RunPolicyEval(std::ostream& out, std::ostream& err, const EvalOptions& o) {
                            StrCat(where, ": ", MessageOf(request.status()))));
       return false;
     }
-    out << DecisionJson(policy::Authorize(*policies, *request, *entities)).dump()
+    std::vector<uint32_t> candidates =
+        index.Candidates(request->principal, request->resource, *entities);
+    out << DecisionJson(policy::Authorize(*policies, *request, *entities, &candidates)).dump()
         << "\n";
     return true;
   };

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/policy/evaluator.h"
+#include "lib/policy/scope_index.h"
 #include "lib/policy/json_format.h"
 #include "lib/policy/parser.h"
 #include "lib/policy/schema.h"
@@ -90,6 +91,16 @@ void RunTestFile(const fs::path& file, const fs::path& base, Tally& tally) {
       continue;
     }
     policy::Response got = policy::Authorize(*policies, *request, *entities);
+    // The scope index (the server's and `policy eval`'s path) must not
+    // change a thing.
+    std::vector<uint32_t> candidates = policy::ScopeIndex(*policies).Candidates(
+        request->principal, request->resource, *entities);
+    policy::Response indexed = policy::Authorize(*policies, *request, *entities, &candidates);
+    if (indexed.allow != got.allow || indexed.reasons != got.reasons ||
+        indexed.errors.size() != got.errors.size()) {
+      tally.Fail(name + ": evaluating only the scope index's candidates decides otherwise");
+      continue;
+    }
     std::set<std::string> reasons(got.reasons.begin(), got.reasons.end());
     std::set<std::string> errors;
     for (const auto& e : got.errors) errors.insert(e.policy_id);

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "lib/policy/evaluator.h"
+#include "lib/policy/scope_index.h"
 #include "lib/policy/json_format.h"
 #include "lib/policy/parser.h"
 #include "tests/test_env.h"
@@ -189,6 +190,13 @@ TEST(CedarDifferential, RandomPoliciesDecideAsCedarDoes) {
       auto request = policy::RequestFromJson(r, nullptr);
       ASSERT_TRUE(request.ok());
       policy::Response got = policy::Authorize(*policies, *request, *entities);
+      std::vector<uint32_t> candidates = policy::ScopeIndex(*policies).Candidates(
+          request->principal, request->resource, *entities);
+      policy::Response indexed = policy::Authorize(*policies, *request, *entities, &candidates);
+      EXPECT_TRUE(indexed.allow == got.allow && indexed.reasons == got.reasons &&
+                  indexed.errors.size() == got.errors.size())
+          << "the scope index changes the decision; policies:\n"
+          << s["policies"].get<std::string>();
       std::vector<std::string> errors;
       for (const auto& e : got.errors) errors.push_back(e.policy_id);
       std::sort(got.reasons.begin(), got.reasons.end());

@@ -1,5 +1,7 @@
 #include "lib/policy/evaluator.h"
 
+#include <array>
+
 #include "lib/util/strings.h"
 
 namespace catalog::policy {
@@ -489,10 +491,51 @@ std::optional<bool> Satisfied(const Policy& policy, const Request& request,
   return SatisfiedWith(evaluator, policy, request, entities, error);
 }
 
+namespace {
+
+// The request's principal, action and resource, looked up once: every
+// policy's scope and most conditions ask for them again. Lookups of other
+// entities go to `base`. (For every view, InOrEqual(a, b) is a == b or b
+// among the ancestors of the entity Find(a) gives.)
+class RequestEntities final : public EntityView {
+ public:
+  RequestEntities(const EntityView& base, const Request& r)
+      : base_(base),
+        slots_{{{&r.principal, base.Find(r.principal)},
+                {&r.action, base.Find(r.action)},
+                {&r.resource, base.Find(r.resource)}}} {}
+
+  const Entity* Find(const EntityUid& uid) const override {
+    for (const Slot& s : slots_) {
+      if (s.uid == &uid) return s.entity;
+    }
+    for (const Slot& s : slots_) {
+      if (*s.uid == uid) return s.entity;
+    }
+    return base_.Find(uid);
+  }
+  bool InOrEqual(const EntityUid& a, const EntityUid& b) const override {
+    if (a == b) return true;
+    const Entity* e = Find(a);
+    return e != nullptr && e->ancestors.count(b) > 0;
+  }
+
+ private:
+  struct Slot {
+    const EntityUid* uid;
+    const Entity* entity;
+  };
+  const EntityView& base_;
+  std::array<Slot, 3> slots_;
+};
+
+}  // namespace
+
 Response Authorize(const std::vector<Policy>& policies, const Request& request,
-                   const EntityView& entities, const std::vector<uint32_t>* subset) {
+                   const EntityView& base, const std::vector<uint32_t>* subset) {
   Response response;
   std::vector<std::string> permits, forbids;
+  RequestEntities entities(base, request);
   Evaluator evaluator(request, entities, nullptr);
   size_t n = subset != nullptr ? subset->size() : policies.size();
   for (size_t k = 0; k < n; ++k) {

@@ -19,17 +19,11 @@ absl::StatusOr<std::shared_ptr<const Snapshot::PolicySet>> Snapshot::Compile(
     const store::PolicyVersion& version) {
   auto set = std::make_shared<PolicySet>();
   ASSIGN_OR_RETURN(set->policies, CompilePolicies(version.files));
-  Index(*set);
+  set->index = policy::ScopeIndex(set->policies);
   return std::shared_ptr<const PolicySet>(std::move(set));
 }
 
 namespace {
-
-bool NamesEntity(const policy::Scope& scope) {
-  return !scope.slot && (scope.op == policy::Scope::Op::kEq ||
-                         scope.op == policy::Scope::Op::kIn ||
-                         scope.op == policy::Scope::Op::kIsIn);
-}
 
 void AddDataset(policy::Entities& entities, ColumnsByDataset& columns,
                 const Dataset& d, ValueInterner& interner) {
@@ -43,19 +37,6 @@ void AddDataset(policy::Entities& entities, ColumnsByDataset& columns,
 }
 
 }  // namespace
-
-void Snapshot::Index(PolicySet& set) {
-  for (uint32_t i = 0; i < set.policies.size(); ++i) {
-    const policy::Policy& p = set.policies[i];
-    if (NamesEntity(p.principal)) {
-      set.by_principal[p.principal.entity].push_back(i);
-    } else if (NamesEntity(p.resource)) {
-      set.by_resource[p.resource.entity].push_back(i);
-    } else {
-      set.open.push_back(i);
-    }
-  }
-}
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Build(
     const store::CatalogContents& contents,
@@ -164,7 +145,7 @@ std::shared_ptr<const Snapshot> Snapshot::ForBenchmark(
   std::shared_ptr<Snapshot> s(new Snapshot());
   auto set = std::make_shared<PolicySet>();
   set->policies = std::move(policies);
-  Index(*set);
+  set->index = policy::ScopeIndex(set->policies);
   s->set_ = std::move(set);
   s->interner_ = std::make_shared<ValueInterner>();
   s->entities_ = std::make_shared<policy::Entities>(std::move(entities));
@@ -181,25 +162,7 @@ const ColumnTable* Snapshot::Columns(
 std::vector<uint32_t> Snapshot::Candidates(
     const policy::EntityUid& principal, const policy::EntityUid& resource,
     const policy::EntityView& entities) const {
-  std::vector<uint32_t> out = set_->open;
-  // A scope `== E` or `in E` can only hold for E itself or a descendant of E.
-  auto gather = [&](const PolicySet::ScopeIndex& index,
-                    const policy::EntityUid& uid) {
-    if (index.empty()) return;
-    auto add = [&](const policy::EntityUid& key) {
-      auto it = index.find(key);
-      if (it != index.end()) out.insert(out.end(), it->second.begin(), it->second.end());
-    };
-    add(uid);
-    if (const policy::Entity* e = entities.Find(uid)) {
-      for (const policy::EntityUid& a : e->ancestors) add(a);
-    }
-  };
-  gather(set_->by_principal, principal);
-  gather(set_->by_resource, resource);
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
+  return set_->index.Candidates(principal, resource, entities);
 }
 
 bool Snapshot::AllowsEveryResource(const policy::EntityUid& principal,

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/policy/evaluator.h"
+#include "lib/policy/scope_index.h"
 #include "lib/util/sharded_map.h"
 #include "server/authz/catalog_entities.h"
 #include "server/authz/column_table.h"
@@ -76,25 +77,16 @@ class Snapshot {
 
  private:
   // The compiled policies and their scope index, shared between snapshots
-  // until the policies change. Policies whose principal scope names an
-  // entity (== E, in E, is T in E) are filed under that entity; of the
-  // rest, those whose resource scope names one, under that; the others are
-  // open.
+  // until the policies change.
   struct PolicySet {
-    using ScopeIndex =
-        std::unordered_map<policy::EntityUid, std::vector<uint32_t>,
-                           policy::EntityUidHash>;
     std::vector<policy::Policy> policies;
-    ScopeIndex by_principal;
-    ScopeIndex by_resource;
-    std::vector<uint32_t> open;
+    policy::ScopeIndex index;
   };
   using ColumnMap = ColumnsByDataset;
 
   Snapshot() = default;
   static absl::StatusOr<std::shared_ptr<const PolicySet>> Compile(
       const store::PolicyVersion& version);
-  static void Index(PolicySet& set);
 
   int64_t revision_ = 0;
   int64_t policy_version_ = 0;
