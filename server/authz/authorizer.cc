@@ -104,8 +104,7 @@ Authorizer::~Authorizer() {
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> Authorizer::Load() {
   ASSIGN_OR_RETURN(store::PolicyVersion policies, store_->GetPolicyVersion(0));
-  ASSIGN_OR_RETURN(store::CatalogContents contents, store_->LoadContents());
-  return Snapshot::Build(contents, policies);
+  return Snapshot::Load(*store_, policies);
 }
 
 bool Authorizer::WaitReady(std::chrono::system_clock::time_point deadline) {

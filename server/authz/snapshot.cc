@@ -38,26 +38,48 @@ void AddDataset(policy::Entities& entities, ColumnsByDataset& columns,
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Build(
-    const store::CatalogContents& contents,
-    const store::PolicyVersion& policy_version) {
+absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Assemble(
+    const store::PolicyVersion& policy_version, const Scan& scan) {
   std::shared_ptr<Snapshot> s(new Snapshot());
-  s->revision_ = contents.catalog_revision;
   s->policy_version_ = policy_version.version;
   ASSIGN_OR_RETURN(s->set_, Compile(policy_version));
   s->interner_ = std::make_shared<ValueInterner>();
   ValueInterner& in = *s->interner_;
   auto entities = std::make_shared<policy::Entities>();
   auto columns = std::make_shared<ColumnMap>();
-  for (const Principal& p : contents.principals) entities->Add(PrincipalEntity(p, &in));
-  for (const Domain& d : contents.domains) entities->Add(DomainEntity(d, &in));
-  for (const Dataset& d : contents.datasets) AddDataset(*entities, *columns, d, in);
-  for (const Job& j : contents.jobs) entities->Add(JobEntity(j, &in));
+  ASSIGN_OR_RETURN(
+      s->revision_,
+      scan({
+          .principal = [&](Principal p) { entities->Add(PrincipalEntity(p, &in)); },
+          .domain = [&](Domain d) { entities->Add(DomainEntity(d, &in)); },
+          .dataset = [&](Dataset d) { AddDataset(*entities, *columns, d, in); },
+          .job = [&](Job j) { entities->Add(JobEntity(j, &in)); },
+      }));
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
   s->entities_ = std::move(entities);
   s->columns_ = std::move(columns);
   return std::shared_ptr<const Snapshot>(std::move(s));
+}
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
+    store::Store& store, const store::PolicyVersion& policy_version) {
+  return Assemble(policy_version, [&](const store::ContentsVisitor& visit) {
+    return store.ScanContents(visit);
+  });
+}
+
+absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Build(
+    const store::CatalogContents& contents,
+    const store::PolicyVersion& policy_version) {
+  return Assemble(policy_version,
+                  [&](const store::ContentsVisitor& visit) -> absl::StatusOr<int64_t> {
+                    for (const Principal& p : contents.principals) visit.principal(p);
+                    for (const Domain& d : contents.domains) visit.domain(d);
+                    for (const Dataset& d : contents.datasets) visit.dataset(d);
+                    for (const Job& j : contents.jobs) visit.job(j);
+                    return contents.catalog_revision;
+                  });
 }
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(

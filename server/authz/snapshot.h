@@ -33,6 +33,11 @@ class Snapshot {
   static absl::StatusOr<std::shared_ptr<const Snapshot>> Build(
       const store::CatalogContents& contents,
       const store::PolicyVersion& policies);
+  // Builds from the store, each object made an entity as it is read, so
+  // the decoded catalog is never held whole (Build would hold it beside
+  // the snapshot: at start, memory the allocator then keeps).
+  static absl::StatusOr<std::shared_ptr<const Snapshot>> Load(
+      store::Store& store, const store::PolicyVersion& policies);
 
   // This snapshot with `changes` applied, at `revision`; shares everything
   // the change leaves alone. With policies_changed, `policies` replaces the
@@ -85,6 +90,11 @@ class Snapshot {
   using ColumnMap = ColumnsByDataset;
 
   Snapshot() = default;
+  // Builds from what `scan` hands its visitor; returns its revision.
+  using Scan =
+      std::function<absl::StatusOr<int64_t>(const store::ContentsVisitor& visit)>;
+  static absl::StatusOr<std::shared_ptr<const Snapshot>> Assemble(
+      const store::PolicyVersion& policies, const Scan& scan);
   static absl::StatusOr<std::shared_ptr<const PolicySet>> Compile(
       const store::PolicyVersion& version);
 

@@ -152,6 +152,15 @@ struct PolicyVersion {
   std::string created_by;
 };
 
+// Everything the authorization snapshot is built from, one object at a
+// time (ScanContents): principals, then domains, datasets and jobs.
+struct ContentsVisitor {
+  std::function<void(Principal)> principal;
+  std::function<void(Domain)> domain;
+  std::function<void(Dataset)> dataset;
+  std::function<void(Job)> job;
+};
+
 // Everything the authorization snapshot is built from, read in one
 // transaction.
 struct CatalogContents {
@@ -482,7 +491,11 @@ class Store {
   absl::StatusOr<std::vector<ContractViolationRecord>> ContractViolations(
       const DatasetKey& dataset, int limit);
 
-  // Every principal, domain and dataset, at one catalog revision.
+  // Every principal, domain, dataset and job, at one catalog revision
+  // (returned), handed to `visit` as each is read: a caller building
+  // something smaller than the decoded objects never holds them all.
+  absl::StatusOr<int64_t> ScanContents(const ContentsVisitor& visit);
+  // The same, collected.
   absl::StatusOr<CatalogContents> LoadContents();
 
   // Writes the binary form of up to `limit` dataset specs stored before it

@@ -110,10 +110,9 @@ absl::StatusOr<std::vector<PolicyVersion>> Store::ListPolicyVersions() {
       });
 }
 
-absl::StatusOr<CatalogContents> Store::LoadContents() {
-  return impl_->Read([&](Connection& db) -> absl::StatusOr<CatalogContents> {
-    CatalogContents out;
-    ASSIGN_OR_RETURN(out.catalog_revision, ReadCatalogRevision(db));
+absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<int64_t> {
+    ASSIGN_OR_RETURN(int64_t revision, ReadCatalogRevision(db));
 
     ASSIGN_OR_RETURN(Statement * p,
                      db.Prepare("SELECT kind, name, spec FROM principals"));
@@ -127,7 +126,7 @@ absl::StatusOr<CatalogContents> Store::LoadContents() {
                           .name = p->Text(1)};
       json spec = json::parse(p->Text(2), nullptr, false);
       ASSIGN_OR_RETURN(principal.spec, PrincipalSpecFromJson(spec));
-      out.principals.push_back(std::move(principal));
+      visit.principal(std::move(principal));
     }
     ASSIGN_OR_RETURN(Statement * d, db.Prepare("SELECT path, spec FROM domains"));
     while (true) {
@@ -136,7 +135,7 @@ absl::StatusOr<CatalogContents> Store::LoadContents() {
       Domain domain{.path = d->Text(0)};
       json spec = json::parse(d->Text(1), nullptr, false);
       ASSIGN_OR_RETURN(domain.spec, DomainSpecFromJson(spec));
-      out.domains.push_back(std::move(domain));
+      visit.domain(std::move(domain));
     }
     ASSIGN_OR_RETURN(Statement * ds,
                      db.Prepare(StrCat("SELECT namespace, name, spec, "
@@ -149,17 +148,29 @@ absl::StatusOr<CatalogContents> Store::LoadContents() {
       ASSIGN_OR_RETURN(dataset.spec, ReadSpec(*ds, 2, 5, dataset.key));
       dataset.status.revision = ds->Int(3);
       dataset.contract = ReadContractColumn(*ds, 4);
-      out.datasets.push_back(std::move(dataset));
+      visit.dataset(std::move(dataset));
     }
     ASSIGN_OR_RETURN(Statement * j, db.Prepare("SELECT namespace, name, owners FROM jobs"));
     while (true) {
       ASSIGN_OR_RETURN(bool more, j->Step());
       if (!more) break;
-      out.jobs.push_back({.key = {j->Text(0), j->Text(1)},
-                          .spec = {.owners = OwnersFromColumn(j->Text(2))}});
+      visit.job({.key = {j->Text(0), j->Text(1)},
+                 .spec = {.owners = OwnersFromColumn(j->Text(2))}});
     }
-    return out;
+    return revision;
   });
+}
+
+absl::StatusOr<CatalogContents> Store::LoadContents() {
+  CatalogContents out;
+  ASSIGN_OR_RETURN(out.catalog_revision,
+                   ScanContents({
+                       .principal = [&](Principal p) { out.principals.push_back(std::move(p)); },
+                       .domain = [&](Domain d) { out.domains.push_back(std::move(d)); },
+                       .dataset = [&](Dataset d) { out.datasets.push_back(std::move(d)); },
+                       .job = [&](Job j) { out.jobs.push_back(std::move(j)); },
+                   }));
+  return out;
 }
 
 }  // namespace catalog::store
