@@ -12,8 +12,10 @@
 
 namespace catalog::policy {
 
-// A set of entity uids, kept sorted in one vector: an entity's ancestors
-// are few, and a catalog holds millions of entities.
+// A set of entity uids, kept sorted in one vector, which copies share
+// until one of them changes: an entity's ancestors are few, a catalog holds
+// millions of entities, and those with the same parent (the datasets of a
+// domain) have the same ancestors (Entities::Finalize hands them one).
 class UidSet {
  public:
   using const_iterator = std::vector<EntityUid>::const_iterator;
@@ -24,15 +26,16 @@ class UidSet {
     for (; first != last; ++first) insert(*first);
   }
   size_t count(const EntityUid& uid) const;
-  const_iterator begin() const { return items_.begin(); }
-  const_iterator end() const { return items_.end(); }
-  size_t size() const { return items_.size(); }
-  bool empty() const { return items_.empty(); }
-  void clear() { items_.clear(); }
-  bool operator==(const UidSet&) const = default;
+  const_iterator begin() const { return items().begin(); }
+  const_iterator end() const { return items().end(); }
+  size_t size() const { return items().size(); }
+  bool empty() const { return items().empty(); }
+  void clear() { items_.reset(); }
+  bool operator==(const UidSet& o) const { return items_ == o.items_ || items() == o.items(); }
 
  private:
-  std::vector<EntityUid> items_;
+  const std::vector<EntityUid>& items() const;
+  std::shared_ptr<std::vector<EntityUid>> items_;  // shared: never changed
 };
 
 struct Entity {
@@ -59,6 +62,10 @@ class EntityView {
 // shares the rest.
 class Entities final : public EntityView {
  public:
+  // A change copies one shard (about 250 entries at a million entities);
+  // a copy of the store costs this many pointer copies.
+  static constexpr size_t kShards = 4096;
+
   // Adds or replaces an entity. Call Finalize() after the last Add.
   void Add(Entity entity);
   // Removes an entity if present. Call Finalize() after the last change.
@@ -77,7 +84,7 @@ class Entities final : public EntityView {
  private:
   // Sharded so that a copy with a few entities changed copies a few
   // shards, not every entity's pointer.
-  ShardedMap<EntityUid, std::shared_ptr<const Entity>, EntityUidHash> entities_;
+  ShardedMap<EntityUid, std::shared_ptr<const Entity>, EntityUidHash, kShards> entities_;
 };
 
 // A few request-scoped entities over a shared store: lookups try `extra`

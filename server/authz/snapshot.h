@@ -25,7 +25,8 @@ absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
     const std::vector<store::PolicyFile>& files);
 
 // Each dataset's flattened columns, by "namespace/name".
-using ColumnsByDataset = ShardedMap<std::string, std::shared_ptr<const ColumnTable>>;
+using ColumnsByDataset = ShardedMap<std::string, std::shared_ptr<const ColumnTable>,
+                                    std::hash<std::string>, 4096>;
 
 class Snapshot {
  public:
