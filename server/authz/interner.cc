@@ -42,12 +42,23 @@ Value ValueInterner::String(std::string_view s) {
   return Find(std::move(key), [&] { return Value::String(std::string(s)); });
 }
 
+namespace {
+
+// A set's items in order without repeats, and its key: `kind`, then each
+// item followed by '\0'.
+std::string SetKey(char kind, std::vector<std::string_view>& items) {
+  std::sort(items.begin(), items.end());
+  items.erase(std::unique(items.begin(), items.end()), items.end());
+  std::string key(1, kind);
+  for (std::string_view item : items) key.append(item).push_back('\0');
+  return key;
+}
+
+}  // namespace
+
 Value ValueInterner::StringSet(const std::vector<std::string>& items) {
   std::vector<std::string_view> sorted(items.begin(), items.end());
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  std::string key = "t";
-  for (std::string_view item : sorted) key.append(item).push_back('\0');
+  std::string key = SetKey('t', sorted);
   return Find(std::move(key), [&] {
     std::vector<Value> values;
     values.reserve(sorted.size());
@@ -60,10 +71,7 @@ Value ValueInterner::Owners(const std::vector<Owner>& owners) {
   std::vector<std::string_view> sorted;
   sorted.reserve(owners.size());
   for (const Owner& o : owners) sorted.push_back(o.principal);
-  std::sort(sorted.begin(), sorted.end());
-  sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-  std::string key = "o";
-  for (std::string_view item : sorted) key.append(item).push_back('\0');
+  std::string key = SetKey('o', sorted);
   return Find(std::move(key), [&] {
     std::vector<Value> values;
     for (std::string_view p : sorted) {
