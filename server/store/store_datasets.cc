@@ -100,10 +100,14 @@ absl::Status WriteOwnersAndTags(Connection& db, int64_t id,
   return absl::OkStatus();
 }
 
+// `spec` is d.spec as JSON (the caller has made it already).
 absl::Status WriteHistory(WriteContext& ctx, const Dataset& d,
                           std::string_view action,
-                          const std::vector<std::string>& changes) {
-  Resource r{.kind = Resource::Kind::kDataset, .dataset = d};
+                          const std::vector<std::string>& changes, json spec) {
+  Resource r{.kind = Resource::Kind::kDataset,
+             .dataset = {.key = d.key, .status = d.status}};
+  json document = ResourceToJson(r, true);
+  document["spec"] = std::move(spec);
   ASSIGN_OR_RETURN(Statement * s,
                    ctx.db.Prepare("INSERT INTO dataset_history(namespace, "
                                   "name, revision, action, actor, time, "
@@ -116,7 +120,7 @@ absl::Status WriteHistory(WriteContext& ctx, const Dataset& d,
   s->Bind(5, ctx.actor);
   s->Bind(6, ctx.now);
   s->Bind(7, json(changes).dump());
-  s->Bind(8, ResourceToJson(r, true).dump());
+  s->Bind(8, document.dump());
   return s->Run();
 }
 
@@ -287,11 +291,11 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   RETURN_IF_ERROR(WriteOwnersAndTags(ctx.db, id, d.spec));
   RETURN_IF_ERROR(WriteSearchRow(ctx.db, id, d));
   const char* action = existing ? "update" : "create";
-  RETURN_IF_ERROR(WriteHistory(ctx, d, action, changes));
+  RETURN_IF_ERROR(WriteHistory(ctx, d, action, changes, std::move(new_spec)));
   RETURN_IF_ERROR(ctx.Audit(StrCat("dataset.", action), "Dataset",
-                            d.key.ToString(), before, d.status.revision));
-  ctx.change.upserted.push_back({.kind = Resource::Kind::kDataset, .dataset = d});
+                            result.name, before, d.status.revision));
   result.revision = d.status.revision;
+  ctx.change.upserted.push_back({.kind = Resource::Kind::kDataset, .dataset = std::move(d)});
   return result;
 }
 
@@ -391,7 +395,7 @@ absl::StatusOr<int64_t> Store::DeleteDataset(const DatasetKey& key,
     d.status.revision = before + 1;
     d.status.updated_at = ctx.now;
     d.status.updated_by = ctx.actor;
-    RETURN_IF_ERROR(WriteHistory(ctx, d, "delete", {}));
+    RETURN_IF_ERROR(WriteHistory(ctx, d, "delete", {}, DatasetSpecToJson(d.spec)));
     RETURN_IF_ERROR(ctx.Audit("dataset.delete", "Dataset", key.ToString(),
                               before, d.status.revision));
     ctx.change.deleted_datasets.push_back(key);
