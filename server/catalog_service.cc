@@ -93,6 +93,11 @@ bool CatalogServiceImpl::MayRead(const std::string& caller,
   return Require(*authorizer_, caller, "catalog:read", uid).ok();
 }
 
+absl::Status CatalogServiceImpl::ReadyToFilter() const {
+  if (!authorizer_->ready()) return absl::UnavailableError(authz::kStillLoading);
+  return absl::OkStatus();
+}
+
 grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
                                        const v1::ApplyRequest* request,
                                        v1::ApplyResponse* response) {
@@ -160,13 +165,13 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
       absl::StatusOr<DatasetKey> canonical = store_->ResolveDataset(key);
       if (canonical.ok()) d = store_->GetDataset(*canonical);
     }
-    if (!d.ok() && d.status().code() != absl::StatusCode::kNotFound) return d.status();
     // A dataset the caller may not read is answered as one that does not
     // exist, under the name asked: neither its existence nor (asked by an
-    // alias) its real key is told.
+    // alias) its real key is told — nor that its stored row is damaged.
     RETURN_IF_ERROR(HiddenAsNotFound(
         Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(d.ok() ? d->key : key)),
         key));
+    if (!d.ok() && d.status().code() != absl::StatusCode::kNotFound) return d.status();
     if (!d.ok()) return NotFound(key);
     *response = ToProto(*d);
     if (d->contract) {
@@ -237,6 +242,9 @@ grpc::Status CatalogServiceImpl::ListDatasets(
     v1::ListDatasetsResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
+    // A list filtered before decisions can be made would be empty, not
+    // the catalog: say to retry instead.
+    RETURN_IF_ERROR(ReadyToFilter());
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Dataset> datasets,
@@ -274,6 +282,9 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
     v1::SearchResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
+    // A list filtered before decisions can be made would be empty, not
+    // the catalog: say to retry instead.
+    RETURN_IF_ERROR(ReadyToFilter());
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<store::SearchHit> hits,
@@ -342,6 +353,9 @@ grpc::Status CatalogServiceImpl::ListDomains(grpc::ServerContext* context,
                                              v1::ListDomainsResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
+    // A list filtered before decisions can be made would be empty, not
+    // the catalog: say to retry instead.
+    RETURN_IF_ERROR(ReadyToFilter());
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Domain> domains, store_->ListDomains(page));
@@ -392,6 +406,9 @@ grpc::Status CatalogServiceImpl::ListPrincipals(
     v1::ListPrincipalsResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
+    // A list filtered before decisions can be made would be empty, not
+    // the catalog: say to retry instead.
+    RETURN_IF_ERROR(ReadyToFilter());
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     std::optional<PrincipalKind> kind;

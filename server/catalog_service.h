@@ -69,6 +69,8 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   void AwaitSnapshot(grpc::ServerContext* context, int64_t revision);
   // Datasets, domains or principals the caller may catalog:read.
   bool MayRead(const std::string& caller, const policy::EntityUid& uid) const;
+  // UNAVAILABLE until the first snapshot is loaded (lists filter by MayRead).
+  absl::Status ReadyToFilter() const;
 
   store::Store* store_;
   const Authenticator* auth_;
