@@ -133,10 +133,7 @@ int RunPolicyEval(std::ostream& out, std::ostream& err, const EvalOptions& o) {
                            StrCat(where, ": ", MessageOf(request.status()))));
       return false;
     }
-    std::vector<uint32_t> candidates =
-        index.Candidates(request->principal, request->resource, *entities);
-    out << DecisionJson(policy::Authorize(*policies, *request, *entities, &candidates)).dump()
-        << "\n";
+    out << DecisionJson(policy::Authorize(*policies, *request, *entities, index)).dump() << "\n";
     return true;
   };
   if (one) {

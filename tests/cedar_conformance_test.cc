@@ -93,9 +93,8 @@ void RunTestFile(const fs::path& file, const fs::path& base, Tally& tally) {
     policy::Response got = policy::Authorize(*policies, *request, *entities);
     // The scope index (the server's and `policy eval`'s path) must not
     // change a thing.
-    std::vector<uint32_t> candidates = policy::ScopeIndex(*policies).Candidates(
-        request->principal, request->resource, *entities);
-    policy::Response indexed = policy::Authorize(*policies, *request, *entities, &candidates);
+    policy::Response indexed =
+        policy::Authorize(*policies, *request, *entities, policy::ScopeIndex(*policies));
     if (indexed.allow != got.allow || indexed.reasons != got.reasons ||
         indexed.errors.size() != got.errors.size()) {
       tally.Fail(name + ": evaluating only the scope index's candidates decides otherwise");

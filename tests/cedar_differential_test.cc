@@ -190,9 +190,8 @@ TEST(CedarDifferential, RandomPoliciesDecideAsCedarDoes) {
       auto request = policy::RequestFromJson(r, nullptr);
       ASSERT_TRUE(request.ok());
       policy::Response got = policy::Authorize(*policies, *request, *entities);
-      std::vector<uint32_t> candidates = policy::ScopeIndex(*policies).Candidates(
-          request->principal, request->resource, *entities);
-      policy::Response indexed = policy::Authorize(*policies, *request, *entities, &candidates);
+      policy::Response indexed =
+          policy::Authorize(*policies, *request, *entities, policy::ScopeIndex(*policies));
       EXPECT_TRUE(indexed.allow == got.allow && indexed.reasons == got.reasons &&
                   indexed.errors.size() == got.errors.size())
           << "the scope index changes the decision; policies:\n"

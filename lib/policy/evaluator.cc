@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "lib/policy/scope_index.h"
 #include "lib/util/strings.h"
 
 namespace catalog::policy {
@@ -529,13 +530,10 @@ class RequestEntities final : public EntityView {
   std::array<Slot, 3> slots_;
 };
 
-}  // namespace
-
-Response Authorize(const std::vector<Policy>& policies, const Request& request,
-                   const EntityView& base, const std::vector<uint32_t>* subset) {
+Response Decide(const std::vector<Policy>& policies, const Request& request,
+                const RequestEntities& entities, const std::vector<uint32_t>* subset) {
   Response response;
   std::vector<std::string> permits, forbids;
-  RequestEntities entities(base, request);
   Evaluator evaluator(request, entities, nullptr);
   size_t n = subset != nullptr ? subset->size() : policies.size();
   for (size_t k = 0; k < n; ++k) {
@@ -556,6 +554,20 @@ Response Authorize(const std::vector<Policy>& policies, const Request& request,
     response.reasons = std::move(forbids);
   }
   return response;
+}
+
+}  // namespace
+
+Response Authorize(const std::vector<Policy>& policies, const Request& request,
+                   const EntityView& entities, const std::vector<uint32_t>* subset) {
+  return Decide(policies, request, RequestEntities(entities, request), subset);
+}
+
+Response Authorize(const std::vector<Policy>& policies, const Request& request,
+                   const EntityView& entities, const ScopeIndex& index) {
+  RequestEntities view(entities, request);
+  std::vector<uint32_t> candidates = index.Candidates(request.principal, request.resource, view);
+  return Decide(policies, request, view, &candidates);
 }
 
 }  // namespace catalog::policy

@@ -49,11 +49,17 @@ std::optional<Value> Evaluate(const Expr& expr, const Request& request,
 std::optional<bool> Satisfied(const Policy& policy, const Request& request,
                               const EntityView& entities, std::string* error);
 
+class ScopeIndex;
+
 // Templates (unlinked) are ignored. With `subset`, only those policies (by
 // index, ascending) are considered: callers that know the others cannot
 // apply (an index by scope) save evaluating them.
 Response Authorize(const std::vector<Policy>& policies, const Request& request,
                    const EntityView& entities,
                    const std::vector<uint32_t>* subset = nullptr);
+// Only the candidates `index` (built over `policies`) names are considered;
+// the request's entities are looked up once for both.
+Response Authorize(const std::vector<Policy>& policies, const Request& request,
+                   const EntityView& entities, const ScopeIndex& index);
 
 }  // namespace catalog::policy

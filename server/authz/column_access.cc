@@ -3,6 +3,7 @@
 #include <map>
 
 #include "lib/util/strings.h"
+#include "server/authz/column_table.h"
 
 namespace catalog::authz {
 namespace {

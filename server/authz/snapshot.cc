@@ -1,5 +1,8 @@
 #include "server/authz/snapshot.h"
 
+#include "server/authz/column_table.h"
+#include "server/authz/interner.h"
+
 #include <algorithm>
 
 #include "lib/policy/parser.h"
@@ -38,8 +41,8 @@ void AddDataset(policy::Entities& entities, ColumnsByDataset& columns,
 
 }  // namespace
 
-absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Assemble(
-    const store::PolicyVersion& policy_version, const Scan& scan) {
+absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
+    store::Store& store, const store::PolicyVersion& policy_version) {
   std::shared_ptr<Snapshot> s(new Snapshot());
   s->policy_version_ = policy_version.version;
   ASSIGN_OR_RETURN(s->set_, Compile(policy_version));
@@ -49,7 +52,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Assemble(
   auto columns = std::make_shared<ColumnMap>();
   ASSIGN_OR_RETURN(
       s->revision_,
-      scan({
+      store.ScanContents({
           .principal = [&](Principal p) { entities->Add(PrincipalEntity(p, &in)); },
           .domain = [&](Domain d) { entities->Add(DomainEntity(d, &in)); },
           .dataset = [&](Dataset d) { AddDataset(*entities, *columns, d, in); },
@@ -60,26 +63,6 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Assemble(
   s->entities_ = std::move(entities);
   s->columns_ = std::move(columns);
   return std::shared_ptr<const Snapshot>(std::move(s));
-}
-
-absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
-    store::Store& store, const store::PolicyVersion& policy_version) {
-  return Assemble(policy_version, [&](const store::ContentsVisitor& visit) {
-    return store.ScanContents(visit);
-  });
-}
-
-absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Build(
-    const store::CatalogContents& contents,
-    const store::PolicyVersion& policy_version) {
-  return Assemble(policy_version,
-                  [&](const store::ContentsVisitor& visit) -> absl::StatusOr<int64_t> {
-                    for (const Principal& p : contents.principals) visit.principal(p);
-                    for (const Domain& d : contents.domains) visit.domain(d);
-                    for (const Dataset& d : contents.datasets) visit.dataset(d);
-                    for (const Job& j : contents.jobs) visit.job(j);
-                    return contents.catalog_revision;
-                  });
 }
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
@@ -181,12 +164,6 @@ const ColumnTable* Snapshot::Columns(
   return columns == nullptr ? nullptr : columns->get();
 }
 
-std::vector<uint32_t> Snapshot::Candidates(
-    const policy::EntityUid& principal, const policy::EntityUid& resource,
-    const policy::EntityView& entities) const {
-  return set_->index.Candidates(principal, resource, entities);
-}
-
 bool Snapshot::AllowsEveryResource(const policy::EntityUid& principal,
                                    const policy::EntityUid& action) const {
   bool permitted = false;
@@ -206,9 +183,7 @@ bool Snapshot::AllowsEveryResource(const policy::EntityUid& principal,
 
 policy::Response Snapshot::Authorize(const policy::Request& request,
                                      const policy::EntityView& entities) const {
-  std::vector<uint32_t> candidates =
-      Candidates(request.principal, request.resource, entities);
-  return policy::Authorize(set_->policies, request, entities, &candidates);
+  return policy::Authorize(set_->policies, request, entities, set_->index);
 }
 
 }  // namespace catalog::authz

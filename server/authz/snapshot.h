@@ -15,11 +15,12 @@
 #include "lib/policy/scope_index.h"
 #include "lib/util/sharded_map.h"
 #include "server/authz/catalog_entities.h"
-#include "server/authz/column_table.h"
-#include "server/authz/interner.h"
 #include "server/store/store.h"
 
 namespace catalog::authz {
+
+class ColumnTable;
+class ValueInterner;
 
 absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
     const std::vector<store::PolicyFile>& files);
@@ -30,13 +31,9 @@ using ColumnsByDataset = ShardedMap<std::string, std::shared_ptr<const ColumnTab
 
 class Snapshot {
  public:
-  // Builds from the store's contents and a policy set.
-  static absl::StatusOr<std::shared_ptr<const Snapshot>> Build(
-      const store::CatalogContents& contents,
-      const store::PolicyVersion& policies);
-  // Builds from the store, each object made an entity as it is read, so
-  // the decoded catalog is never held whole (Build would hold it beside
-  // the snapshot: at start, memory the allocator then keeps).
+  // Builds from the store and a policy set, each object made an entity as
+  // it is read, so the decoded catalog is never held whole (the allocator
+  // would keep that memory).
   static absl::StatusOr<std::shared_ptr<const Snapshot>> Load(
       store::Store& store, const store::PolicyVersion& policies);
 
@@ -63,14 +60,6 @@ class Snapshot {
   // `dataset_id`; nullptr if the dataset is unknown.
   const ColumnTable* Columns(const std::string& dataset_id) const;
 
-  // Indices into policies(), in policy order, of those whose scope can
-  // match this principal and resource; the others cannot apply.
-  std::vector<uint32_t> Candidates(const policy::EntityUid& principal,
-                                   const policy::EntityUid& resource,
-                                   const policy::EntityView& entities) const;
-
-  // Authorizes against this snapshot (with `entities`, which may overlay
-  // request-scoped entities on entities()).
   // True when `principal` may do `action` on every resource: a permit
   // holds for them with no resource scope and no condition, and no forbid
   // could apply to them and the action. Conservative: false says only
@@ -78,6 +67,9 @@ class Snapshot {
   bool AllowsEveryResource(const policy::EntityUid& principal,
                            const policy::EntityUid& action) const;
 
+  // Authorizes against this snapshot (with `entities`, which may overlay
+  // request-scoped entities on entities()): only the policies the scope
+  // index names as candidates are evaluated.
   policy::Response Authorize(const policy::Request& request,
                              const policy::EntityView& entities) const;
 
@@ -91,11 +83,6 @@ class Snapshot {
   using ColumnMap = ColumnsByDataset;
 
   Snapshot() = default;
-  // Builds from what `scan` hands its visitor; returns its revision.
-  using Scan =
-      std::function<absl::StatusOr<int64_t>(const store::ContentsVisitor& visit)>;
-  static absl::StatusOr<std::shared_ptr<const Snapshot>> Assemble(
-      const store::PolicyVersion& policies, const Scan& scan);
   static absl::StatusOr<std::shared_ptr<const PolicySet>> Compile(
       const store::PolicyVersion& version);
 
