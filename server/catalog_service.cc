@@ -93,7 +93,7 @@ bool CatalogServiceImpl::MayRead(const std::string& caller,
   return Require(*authorizer_, caller, "catalog:read", uid).ok();
 }
 
-absl::Status CatalogServiceImpl::ReadyToFilter() const {
+absl::Status CatalogServiceImpl::DecisionsReady() const {
   if (!authorizer_->ready()) return absl::UnavailableError(authz::kStillLoading);
   return absl::OkStatus();
 }
@@ -215,7 +215,7 @@ grpc::Status CatalogServiceImpl::ReviewObservation(grpc::ServerContext* context,
     // An absent dataset, and one the caller may not read, are answered
     // alike; readers who may not change it hear that they may not.
     const policy::EntityUid uid = authz::DatasetUid(key);
-    if (!authorizer_->ready()) return absl::UnavailableError(authz::kStillLoading);
+    RETURN_IF_ERROR(DecisionsReady());
     if (authorizer_->current()->entities().Find(uid) == nullptr || !MayRead(caller, uid)) {
       return NotFound(key);
     }
@@ -242,9 +242,7 @@ grpc::Status CatalogServiceImpl::ListDatasets(
     v1::ListDatasetsResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
-    // A list filtered before decisions can be made would be empty, not
-    // the catalog: say to retry instead.
-    RETURN_IF_ERROR(ReadyToFilter());
+    RETURN_IF_ERROR(DecisionsReady());
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Dataset> datasets,
@@ -282,9 +280,7 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
     v1::SearchResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
-    // A list filtered before decisions can be made would be empty, not
-    // the catalog: say to retry instead.
-    RETURN_IF_ERROR(ReadyToFilter());
+    RETURN_IF_ERROR(DecisionsReady());
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<store::SearchHit> hits,
@@ -353,9 +349,7 @@ grpc::Status CatalogServiceImpl::ListDomains(grpc::ServerContext* context,
                                              v1::ListDomainsResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
-    // A list filtered before decisions can be made would be empty, not
-    // the catalog: say to retry instead.
-    RETURN_IF_ERROR(ReadyToFilter());
+    RETURN_IF_ERROR(DecisionsReady());
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Domain> domains, store_->ListDomains(page));
@@ -406,9 +400,7 @@ grpc::Status CatalogServiceImpl::ListPrincipals(
     v1::ListPrincipalsResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
-    // A list filtered before decisions can be made would be empty, not
-    // the catalog: say to retry instead.
-    RETURN_IF_ERROR(ReadyToFilter());
+    RETURN_IF_ERROR(DecisionsReady());
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     std::optional<PrincipalKind> kind;
