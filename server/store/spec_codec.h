@@ -3,10 +3,11 @@
 // JSON: GetDataset and the authorization snapshot's load spend a few
 // microseconds a dataset, not tens, and the row is about half the size
 // (one page, where spec and JSON together spilled onto overflow pages).
-// The JSON `spec` column is left empty; the history (dataset_history)
-// keeps every version as JSON, for people. A row written before the binary
-// column existed has NULL there and its JSON in `spec`, and is read from
-// it until EncodeMissingSpecs moves it.
+// The JSON `spec` column is left empty, and each revision in
+// dataset_history keeps its spec in binary too (`spec_pb` there). A row
+// written before the binary column existed has NULL there and its JSON in
+// `spec` (in `document`, for history), and is read from it;
+// EncodeMissingSpecs moves current specs, history rows stay as written.
 #pragma once
 
 #include <string>

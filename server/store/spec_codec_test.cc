@@ -3,6 +3,9 @@
 // binary spec is reported, not guessed at.
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
+#include "lib/catalog/json_codec.h"
 #include "server/store/sqlite.h"
 #include "server/store/store.h"
 #include "tests/test_env.h"
@@ -39,6 +42,13 @@ void Sql(const std::string& path, const std::string& sql) {
   ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
 }
 
+// A spec as a SQL string literal of its JSON.
+std::string JsonLiteral(const DatasetSpec& spec) {
+  std::string text = DatasetSpecToJson(spec).dump(), out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
 TEST(StoredSpec, ReadsTheBinaryFormAndFallsBackToJsonForOldRows) {
   testing::TempDir dir;
   std::string path = (dir.path() / "catalog.db").string();
@@ -58,10 +68,8 @@ TEST(StoredSpec, ReadsTheBinaryFormAndFallsBackToJsonForOldRows) {
 
   // As written before migration 0011: the JSON in `spec`, no binary form.
   // Reads use the JSON.
-  Sql(path,
-      "UPDATE datasets SET spec_pb = NULL, spec = (SELECT json_extract(h.document, '$.spec') "
-      "FROM dataset_history h WHERE h.namespace = datasets.namespace AND h.name = "
-      "datasets.name ORDER BY h.revision DESC LIMIT 1)");
+  Sql(path, "UPDATE datasets SET spec_pb = NULL, spec = CASE name WHEN 'a' THEN " +
+                JsonLiteral(a.dataset.spec) + " ELSE " + JsonLiteral(b.dataset.spec) + " END");
   summaries = store.DatasetSummaries({a.dataset.key});
   ASSERT_TRUE(summaries.ok()) << summaries.status();
   EXPECT_EQ((*summaries)[0]->classification, Classification::kConfidential);
@@ -97,6 +105,49 @@ TEST(StoredSpec, ReadsTheBinaryFormAndFallsBackToJsonForOldRows) {
   for (const Dataset& d : contents->datasets) {
     EXPECT_EQ(d.spec, d.key.name == "a" ? a.dataset.spec : b.dataset.spec);
   }
+}
+
+// History written before migration 0012 holds each revision's spec as JSON
+// inside `document`; history written after holds it in `spec_pb`. One
+// dataset's history can have both, and reads give the same revisions.
+TEST(StoredSpec, HistoryReadsBinarySpecsAndTheJsonOfOlderRevisions) {
+  testing::TempDir dir;
+  std::string path = (dir.path() / "catalog.db").string();
+  auto s = Store::Open({.path = path});
+  ASSERT_TRUE(s.ok()) << s.status();
+  Store& store = **s;
+  Resource a = Full("a");
+  ASSERT_TRUE(store.Apply({a}, "user:admin", false).ok());
+  DatasetSpec first = a.dataset.spec;
+  a.dataset.spec.description = "orders, revised";
+  a.dataset.spec.fields.pop_back();
+  ASSERT_TRUE(store.Apply({a}, "user:admin", false).ok());
+  auto before = store.DatasetHistory(a.dataset.key);
+  ASSERT_TRUE(before.ok()) << before.status();
+  ASSERT_EQ(before->size(), 2u);
+  EXPECT_EQ((*before)[0].dataset.spec, first);
+  EXPECT_EQ((*before)[1].dataset.spec, a.dataset.spec);
+  EXPECT_EQ((*before)[1].changes,
+            (std::vector<std::string>{"spec.description", "spec.schema"}));
+
+  // The first revision as an older catalogd wrote it.
+  Sql(path, "UPDATE dataset_history SET spec_pb = NULL, document = json_set(document, "
+            "'$.spec', json(" + JsonLiteral(first) + ")) WHERE revision = 1");
+  auto after = store.DatasetHistory(a.dataset.key);
+  ASSERT_TRUE(after.ok()) << after.status();
+  ASSERT_EQ(after->size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ((*after)[i].dataset.spec, (*before)[i].dataset.spec) << i;
+    EXPECT_EQ((*after)[i].dataset.status.schema_version,
+              (*before)[i].dataset.status.schema_version);
+    EXPECT_EQ((*after)[i].changes, (*before)[i].changes);
+  }
+
+  // A damaged binary spec in history is reported, naming the dataset.
+  Sql(path, "UPDATE dataset_history SET spec_pb = x'0a0561' WHERE revision = 2");
+  auto damaged = store.DatasetHistory(a.dataset.key);
+  EXPECT_EQ(damaged.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(damaged.status().message().find(a.dataset.key.ToString()), std::string::npos);
 }
 
 TEST(StoredSpec, ADamagedBinarySpecIsDataLossNamingTheDataset) {

@@ -120,6 +120,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
         StrCat("PRAGMA max_page_count = ", std::max<int64_t>(1, options.max_bytes / 4096))));
   }
   RETURN_IF_ERROR(ChainAudit(*impl->writer));
+  RETURN_IF_ERROR(impl->writer->Exec("PRAGMA temp_store = MEMORY"));
+  RETURN_IF_ERROR(CreateSearchQueue(*impl->writer));
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, true,
                                                    options.busy_timeout_ms));

@@ -1,5 +1,4 @@
 // Datasets: writes (apply, delete), reads, history and full-text search.
-#include <set>
 
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
@@ -25,19 +24,26 @@ absl::StatusOr<Dataset> ReadDataset(const Statement& s) {
   return d;
 }
 
-// The spec paths whose values differ between two spec documents.
-std::vector<std::string> ChangedPaths(const json& before, const json& after) {
-  std::set<std::string> keys;
-  for (const auto& item : before.items()) keys.insert(item.key());
-  for (const auto& item : after.items()) keys.insert(item.key());
+// The spec paths ("spec.<key>", keys as the JSON document names them, in
+// their order) that differ between `before` and `after`; every key `after`
+// writes when there is no `before` (a create): lifecycle and schema always,
+// the rest when set.
+std::vector<std::string> ChangedPaths(const DatasetSpec* before, const DatasetSpec& after) {
+  static const DatasetSpec kNone;
+  const DatasetSpec& b = before != nullptr ? *before : kNone;
+  const bool create = before == nullptr;
   std::vector<std::string> changed;
-  for (const std::string& key : keys) {
-    const json* a = before.contains(key) ? &before[key] : nullptr;
-    const json* b = after.contains(key) ? &after[key] : nullptr;
-    if (a == nullptr || b == nullptr || *a != *b) {
-      changed.push_back("spec." + key);
-    }
-  }
+  auto add = [&](bool differs, const char* path) {
+    if (differs) changed.push_back(path);
+  };
+  add(b.classification != after.classification, "spec.classification");
+  add(b.description != after.description, "spec.description");
+  add(b.domain != after.domain, "spec.domain");
+  add(create || b.lifecycle != after.lifecycle, "spec.lifecycle");
+  add(b.owners != after.owners, "spec.owners");
+  add(b.properties != after.properties, "spec.properties");
+  add(create || b.fields != after.fields, "spec.schema");
+  add(b.tags != after.tags, "spec.tags");
   return changed;
 }
 
@@ -50,24 +56,33 @@ void CollectFieldText(const std::vector<Field>& fields, std::string& names,
   }
 }
 
-absl::Status WriteSearchRow(Connection& db, int64_t id, const Dataset& d) {
-  ASSIGN_OR_RETURN(Statement * del,
-                   db.Prepare("DELETE FROM dataset_search WHERE rowid = ?"));
-  del->Bind(1, id);
-  RETURN_IF_ERROR(del->Run());
-  std::string names, tags;
-  for (const std::string& t : d.spec.tags) tags += t + " ";
-  CollectFieldText(d.spec.fields, names, tags);
-  ASSIGN_OR_RETURN(Statement * ins,
-                   db.Prepare("INSERT INTO dataset_search(rowid, key, "
-                              "description, fields, tags) VALUES (?, ?, ?, "
-                              "?, ?)"));
-  ins->Bind(1, id);
-  ins->Bind(2, d.key.ns + " " + d.key.name);
-  ins->Bind(3, d.spec.description);
-  ins->Bind(4, names);
-  ins->Bind(5, tags);
-  return ins->Run();
+// A dataset's search row is queued in `temp.search_pending` (one row per
+// dataset id; a row without a key deletes) and written to the FTS5 index
+// once, by FlushSearchRows just before the transaction commits. FTS5 moves
+// its pending terms into a new index segment at every statement savepoint
+// SQLite opens once the index was written in a transaction, and each
+// upsert opens one: writing search rows as datasets were written made one
+// segment per dataset, and merging them cost a quarter of a bulk load. The
+// queue is an ordinary table in the same transaction, so a rolled-back
+// savepoint or transaction drops its queued rows with it.
+absl::Status QueueSearchRow(WriteContext& ctx, int64_t id, const Dataset* d) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   ctx.db.Prepare("INSERT OR REPLACE INTO temp.search_pending(rowid, "
+                                  "key, description, fields, tags) VALUES (?, ?, ?, ?, ?)"));
+  s->Bind(1, id);
+  if (d == nullptr) {
+    for (int i = 2; i <= 5; ++i) s->BindNull(i);
+  } else {
+    std::string names, tags;
+    for (const std::string& t : d->spec.tags) tags += t + " ";
+    CollectFieldText(d->spec.fields, names, tags);
+    s->Bind(2, d->key.ns + " " + d->key.name);
+    s->Bind(3, d->spec.description);
+    s->Bind(4, names);
+    s->Bind(5, tags);
+  }
+  ctx.search_pending = true;
+  return s->Run();
 }
 
 absl::Status WriteOwnersAndTags(Connection& db, int64_t id,
@@ -100,19 +115,20 @@ absl::Status WriteOwnersAndTags(Connection& db, int64_t id,
   return absl::OkStatus();
 }
 
-// `spec` is d.spec as JSON (the caller has made it already).
+// One revision in dataset_history: the spec in binary (`spec_pb`, which
+// the caller has encoded already), the rest of the object as JSON.
 absl::Status WriteHistory(WriteContext& ctx, const Dataset& d,
                           std::string_view action,
-                          const std::vector<std::string>& changes, json spec) {
+                          const std::vector<std::string>& changes, std::string_view spec_pb) {
   Resource r{.kind = Resource::Kind::kDataset,
              .dataset = {.key = d.key, .status = d.status}};
   json document = ResourceToJson(r, true);
-  document["spec"] = std::move(spec);
+  document.erase("spec");
   ASSIGN_OR_RETURN(Statement * s,
                    ctx.db.Prepare("INSERT INTO dataset_history(namespace, "
                                   "name, revision, action, actor, time, "
-                                  "changes, document) VALUES (?, ?, ?, ?, ?, "
-                                  "?, ?, ?)"));
+                                  "changes, document, spec_pb) VALUES (?, ?, ?, ?, ?, "
+                                  "?, ?, ?, ?)"));
   s->Bind(1, d.key.ns);
   s->Bind(2, d.key.name);
   s->Bind(3, d.status.revision);
@@ -121,6 +137,7 @@ absl::Status WriteHistory(WriteContext& ctx, const Dataset& d,
   s->Bind(6, ctx.now);
   s->Bind(7, json(changes).dump());
   s->Bind(8, document.dump());
+  s->BindBlob(9, spec_pb);
   return s->Run();
 }
 
@@ -164,6 +181,26 @@ std::string FtsQuery(std::string_view text) {
 }
 
 }  // namespace
+
+absl::Status CreateSearchQueue(Connection& db) {
+  return db.Exec(
+      "CREATE TEMP TABLE search_pending(rowid INTEGER PRIMARY KEY, key TEXT, "
+      "description TEXT, fields TEXT, tags TEXT)");
+}
+
+absl::Status FlushSearchRows(WriteContext& ctx) {
+  if (!ctx.search_pending) return absl::OkStatus();
+  ctx.search_pending = false;
+  for (const char* sql :
+       {"DELETE FROM dataset_search WHERE rowid IN (SELECT rowid FROM temp.search_pending)",
+        "INSERT INTO dataset_search(rowid, key, description, fields, tags) SELECT rowid, "
+        "key, description, fields, tags FROM temp.search_pending WHERE key IS NOT NULL",
+        "DELETE FROM temp.search_pending"}) {
+    ASSIGN_OR_RETURN(Statement * s, ctx.db.Prepare(sql));
+    RETURN_IF_ERROR(s->Run());
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
     Connection& db, const DatasetKey& key) {
@@ -212,7 +249,6 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   ApplyResult result{.kind = "Dataset", .name = in.key.ToString()};
   ASSIGN_OR_RETURN(auto existing, FindDataset(ctx.db, in.key));
   Dataset d = in;
-  json new_spec = DatasetSpecToJson(d.spec);
   std::vector<std::string> changes;
   int64_t id = 0;
   int64_t before = 0;
@@ -226,7 +262,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
     }
     id = existing_id;
     before = old.status.revision;
-    changes = ChangedPaths(DatasetSpecToJson(old.spec), new_spec);
+    changes = ChangedPaths(&old.spec, d.spec);
     d.status = old.status;
     d.status.revision = old.status.revision + 1;
     if (old.spec.fields != d.spec.fields) ++d.status.schema_version;
@@ -242,7 +278,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
                      NextRevisionAfterHistory(ctx.db, d.key));
     d.status.schema_version = 1;
     d.status.created_at = ctx.now;
-    changes = ChangedPaths(json::object(), new_spec);
+    changes = ChangedPaths(nullptr, d.spec);
     result.outcome = ApplyOutcome::kCreated;
   }
   d.status.updated_at = ctx.now;
@@ -271,27 +307,17 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   s->Bind(7, d.status.created_at);
   s->Bind(8, d.status.updated_at);
   s->Bind(9, d.status.updated_by);
-  s->BindBlob(10, EncodeSpecBinary(d.spec));
+  const std::string spec_pb = EncodeSpecBinary(d.spec);
+  s->BindBlob(10, spec_pb);
   ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return absl::InternalError("dataset upsert returned no id");
   id = s->Int(0);
   s->Reset();
 
-  if (!existing || existing->second.spec.fields != d.spec.fields) {
-    ASSIGN_OR_RETURN(Statement * sv,
-                     ctx.db.Prepare("INSERT INTO schema_versions(dataset_id, "
-                                    "version, fields, created_at) VALUES (?, "
-                                    "?, ?, ?)"));
-    sv->Bind(1, id);
-    sv->Bind(2, d.status.schema_version);
-    sv->Bind(3, new_spec["schema"].dump());
-    sv->Bind(4, ctx.now);
-    RETURN_IF_ERROR(sv->Run());
-  }
   RETURN_IF_ERROR(WriteOwnersAndTags(ctx.db, id, d.spec));
-  RETURN_IF_ERROR(WriteSearchRow(ctx.db, id, d));
+  RETURN_IF_ERROR(QueueSearchRow(ctx, id, &d));
   const char* action = existing ? "update" : "create";
-  RETURN_IF_ERROR(WriteHistory(ctx, d, action, changes, std::move(new_spec)));
+  RETURN_IF_ERROR(WriteHistory(ctx, d, action, changes, spec_pb));
   RETURN_IF_ERROR(ctx.Audit(StrCat("dataset.", action), "Dataset",
                             result.name, before, d.status.revision));
   result.revision = d.status.revision;
@@ -387,15 +413,12 @@ absl::StatusOr<int64_t> Store::DeleteDataset(const DatasetKey& key,
                      ctx.db.Prepare("DELETE FROM datasets WHERE id = ?"));
     del->Bind(1, id);
     RETURN_IF_ERROR(del->Run());
-    ASSIGN_OR_RETURN(Statement * fts,
-                     ctx.db.Prepare("DELETE FROM dataset_search WHERE rowid = ?"));
-    fts->Bind(1, id);
-    RETURN_IF_ERROR(fts->Run());
+    RETURN_IF_ERROR(QueueSearchRow(ctx, id, nullptr));
     int64_t before = d.status.revision;
     d.status.revision = before + 1;
     d.status.updated_at = ctx.now;
     d.status.updated_by = ctx.actor;
-    RETURN_IF_ERROR(WriteHistory(ctx, d, "delete", {}, DatasetSpecToJson(d.spec)));
+    RETURN_IF_ERROR(WriteHistory(ctx, d, "delete", {}, EncodeSpecBinary(d.spec)));
     RETURN_IF_ERROR(ctx.Audit("dataset.delete", "Dataset", key.ToString(),
                               before, d.status.revision));
     ctx.change.deleted_datasets.push_back(key);
@@ -527,7 +550,7 @@ absl::StatusOr<std::vector<HistoryEntry>> Store::DatasetHistory(
         ASSIGN_OR_RETURN(
             Statement * s,
             db.Prepare("SELECT revision, actor, time, action, changes, "
-                       "document FROM dataset_history WHERE namespace = ? "
+                       "document, spec_pb FROM dataset_history WHERE namespace = ? "
                        "AND name = ? ORDER BY revision"));
         s->Bind(1, key.ns);
         s->Bind(2, key.name);
@@ -548,6 +571,9 @@ absl::StatusOr<std::vector<HistoryEntry>> Store::DatasetHistory(
           json doc = json::parse(s->Text(5), nullptr, false);
           ASSIGN_OR_RETURN(Resource r, ResourceFromJson(doc));
           e.dataset = std::move(r.dataset);
+          if (!s->IsNull(6)) {  // else the spec is in `document` (before 0012)
+            ASSIGN_OR_RETURN(e.dataset.spec, ReadSpec(*s, 5, 6, key));
+          }
           const json& status = doc["status"];
           e.dataset.status.revision = e.revision;
           e.dataset.status.schema_version = status.value("schemaVersion", 0);

@@ -23,12 +23,18 @@ struct WriteContext {
   std::string peer;  // the actor's certificate identity (AuditPeer)
   int64_t catalog_revision = 0;  // set by BumpCatalogRevision
   Change change;                 // what this transaction changed
+  bool search_pending = false;   // search rows queued (FlushSearchRows)
 
   // Bumps the catalog-wide revision once per transaction; returns it.
   absl::StatusOr<int64_t> BumpCatalogRevision();
   absl::Status Audit(std::string_view action, std::string_view target_kind,
                      std::string_view target, int64_t before, int64_t after);
 };
+
+// The writer's queue of search rows (store_datasets.cc): created once per
+// writer connection; flushed into the full-text index before each commit.
+absl::Status CreateSearchQueue(Connection& db);
+absl::Status FlushSearchRows(WriteContext& ctx);
 
 class Store::Impl {
  public:
@@ -111,6 +117,7 @@ class Store::Impl {
                      std::string(AuditPeer::Current())};
     auto value = fn(ctx);
     if (!value.ok() || !commit) return value;
+    RETURN_IF_ERROR(FlushSearchRows(ctx));
     RETURN_IF_ERROR(txn.Commit());
     if (ctx.catalog_revision != 0) {
       ctx.change.catalog_revision = ctx.catalog_revision;

@@ -285,6 +285,7 @@ TEST_F(StoreLineageTest, ABadEventInABatchChangesNothing) {
   EXPECT_EQ(*store_->CatalogRevision(), revision);
   EXPECT_TRUE(Edges().empty());
   EXPECT_EQ(store_->GetDataset({"pg", "a"}).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(store_->Search("pg", {})->items.empty());
 }
 
 // Concurrent ingests share transactions (group commit); a bad request
@@ -323,6 +324,11 @@ TEST_F(StoreLineageTest, ConcurrentIngestsCommitTogetherAndFailAlone) {
   EXPECT_EQ(edges.count("airflow/job3 -> pg/t3_0"), 0u);
   EXPECT_EQ(edges.count("airflow/job3 -> pg/t3_1"), 1u);
   EXPECT_EQ(store_->GetDataset({"pg", "t3_5"}).status().code(), absl::StatusCode::kNotFound);
+  // Search rows too: a refused request's roll back with it, the others'
+  // commit with their group.
+  EXPECT_EQ(store_->Search("t3_5", {})->items.size(), 0u);
+  EXPECT_EQ(store_->Search("t3_6", {})->items.size(), 1u);
+  EXPECT_EQ(store_->Search("t7_19", {})->items.size(), 1u);
   absl::StatusOr<std::vector<AuditEvent>> audit = store_->ListAudit(0, 100000);
   int ingests = 0;
   for (const AuditEvent& a : *audit) ingests += a.action == "lineage.ingest";

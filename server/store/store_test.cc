@@ -178,6 +178,13 @@ TEST_F(StoreTest, OneBadResourceRollsBackTheWholeApply) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(AuditCount(), audits);
   EXPECT_EQ(*store_->CatalogRevision(), 0);
+  // Nor its search rows (queued until commit): the next apply's commit
+  // writes only its own.
+  ASSERT_TRUE(store_->Apply({DatasetRes("c")}, "user:admin", false).ok());
+  auto hits = store_->Search("orders", {});
+  ASSERT_TRUE(hits.ok()) << hits.status();
+  ASSERT_EQ(hits->items.size(), 1u);
+  EXPECT_EQ(hits->items[0].key.name, "c");
 }
 
 TEST_F(StoreTest, InvalidAndDuplicateResourcesAreRefused) {
