@@ -122,6 +122,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   RETURN_IF_ERROR(ChainAudit(*impl->writer));
   RETURN_IF_ERROR(impl->writer->Exec("PRAGMA temp_store = MEMORY"));
   RETURN_IF_ERROR(CreateSearchQueue(*impl->writer));
+  ASSIGN_OR_RETURN(impl->checkpointer,
+                   WalCheckpointer::Start(options.path, impl->writer->raw(), {}));
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, true,
                                                    options.busy_timeout_ms));

@@ -12,6 +12,7 @@
 #include "lib/util/strings.h"
 #include "server/store/sqlite.h"
 #include "server/store/store.h"
+#include "server/store/wal_checkpointer.h"
 
 namespace catalog::store {
 
@@ -40,6 +41,9 @@ class Store::Impl {
  public:
   std::unique_ptr<Connection> writer;
   std::mutex writer_mu;  // guards writer
+  // Checkpoints the writer's WAL off the write path; declared after the
+  // writer so that it stops first.
+  std::unique_ptr<WalCheckpointer> checkpointer;
   // Guarded by writer_mu.
   std::vector<std::pair<int, std::function<void(const Change&)>>> commit_hooks;
   int next_hook = 1;
