@@ -5,7 +5,6 @@
 //   catalogd migrate [--dry-run] [--data-dir DIR]
 //   catalogd backup FILE [--data-dir DIR]     (online, while catalogd runs)
 //   catalogd restore FILE [--data-dir DIR]    (catalogd stopped)
-#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -109,11 +108,10 @@ int Restore(const ServerConfig& config, const std::string& from) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Large answers (a lineage graph of 10,000 nodes is megabytes) would
-  // otherwise be mmap'ed and unmapped, and the heap trimmed, on every call:
-  // page faults dominated such calls. Keep freed memory for reuse instead.
-  mallopt(M_MMAP_THRESHOLD, 64 * 1024 * 1024);
-  mallopt(M_TRIM_THRESHOLD, 256 * 1024 * 1024);
+  // The allocator is jemalloc (server/CMakeLists.txt), which keeps freed
+  // pages for reuse for a while: large answers (a lineage graph of 10,000
+  // nodes is megabytes) do not fault their memory in on every call, as they
+  // did with glibc's defaults.
   // Debian's Abseil checks every absl::Mutex gRPC takes for lock-order
   // cycles (a debugging aid): about 2% of catalogd's CPU under load.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);

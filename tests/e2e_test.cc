@@ -604,6 +604,21 @@ TEST(CatalogdMigrate, DryRunListsMigrationsAndCreatesNothing) {
   EXPECT_FALSE(fs::exists(dir.path() / "data" / "catalog.db"));
 }
 
+// The Release build's allocator is jemalloc (server/CMakeLists.txt): a
+// linker that dropped it would silently bring back glibc's malloc.
+TEST(CatalogdBuild, AllocatesWithJemalloc) {
+#ifdef __SANITIZE_ADDRESS__
+  GTEST_SKIP() << "the sanitizers bring their own allocator";
+#endif
+  testing::TempDir dir;
+  std::string bin = (testing::BinDir() / "server" / "catalogd").string();
+  fs::path err = dir.path() / "err.txt";
+  std::string cmd = "MALLOC_CONF=stats_print:true '" + bin + "' --help > /dev/null 2> '" +
+                    err.string() + "'";
+  ASSERT_EQ(WEXITSTATUS(std::system(cmd.c_str())), 0);
+  EXPECT_THAT(testing::ReadFile(err), HasSubstr("jemalloc statistics"));
+}
+
 TEST(CatalogdConfig, BadSettingsAreRefusedWithTheirName) {
   testing::TempDir dir;
   std::string bin = (testing::BinDir() / "server" / "catalogd").string();
