@@ -38,7 +38,8 @@ using policy::Value;
 
 
 
-constexpr int kUsers = 5000, kGroups = 500, kDomains = 200, kDatasets = 94300;
+constexpr int kUsers = 5000, kGroups = 500, kDomains = 200;
+int g_datasets = 94300;  // --datasets: with the rest, about 100,000 entities
 
 policy::Entities MakeEntities(std::mt19937& rng) {
   policy::Entities e;
@@ -62,7 +63,7 @@ policy::Entities MakeEntities(std::mt19937& rng) {
     if (d >= 20) domain.parents.push_back({"Domain", "d" + std::to_string(d % 20)});
     e.Add(std::move(domain));
   }
-  for (int i = 0; i < kDatasets; ++i) {
+  for (int i = 0; i < g_datasets; ++i) {
     policy::Entity ds{.uid = {"Dataset", "ds" + std::to_string(i)}};
     ds.attrs["owners"] = Value::Set({Value::Entity({"User", "u" + std::to_string(rng() % kUsers)}),
                                      Value::Entity({"Group", "g" + std::to_string(rng() % kGroups)})});
@@ -127,7 +128,7 @@ void InProcess(int decisions) {
   for (int i = 0; i < decisions; ++i) {
     requests.push_back({.principal = {"User", "u" + std::to_string(rng() % kUsers)},
                         .action = {"Action", actions[rng() % 3]},
-                        .resource = {"Dataset", "ds" + std::to_string(rng() % kDatasets)}});
+                        .resource = {"Dataset", "ds" + std::to_string(rng() % g_datasets)}});
   }
   std::vector<double> scan;
   std::vector<policy::Response> scanned;
@@ -284,6 +285,7 @@ int main(int argc, char** argv) {
   CLI::App app{"policy engine benchmarks"};
   std::string data_dir;
   int decisions = 200000, samples = 20000;
+  app.add_option("--datasets", g_datasets, "datasets in the in-process entity store");
   app.add_option("--data-dir", data_dir, "a populated catalog (from catalog_bench)");
   app.add_option("--decisions", decisions);
   app.add_option("--samples", samples);
