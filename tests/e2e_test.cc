@@ -340,6 +340,19 @@ TEST_F(EndToEnd, ALargeLoadGoesInBatches) {
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_THAT(dry.out, HasSubstr("1006 resources checked in 2 batches"));
   EXPECT_EQ(Ctl("get dataset s3://bulk/w0").exit_code, 1);
+
+  // Files are parsed in parallel; of two bad files, the first in order is
+  // the one reported, and nothing is sent.
+  fs::create_directories(dir_.path() / "syntax");
+  testing::WriteFile(dir_.path() / "syntax" / "a.yaml", datasets("x", 0, 500, "bulk"));
+  testing::WriteFile(dir_.path() / "syntax" / "b.yaml", datasets("y", 0, 2, "bulk") + "spec: [\n");
+  testing::WriteFile(dir_.path() / "syntax" / "c.yaml", "kind: [\n");
+  testing::WriteFile(dir_.path() / "syntax" / "d.yaml", datasets("z", 0, 500, "bulk"));
+  Result syntax = Ctl("apply -f syntax");
+  EXPECT_EQ(syntax.exit_code, 1);
+  EXPECT_THAT(syntax.err, HasSubstr("b.yaml:"));
+  EXPECT_THAT(syntax.err, ::testing::Not(HasSubstr("c.yaml")));
+  EXPECT_EQ(Ctl("get dataset s3://bulk/x0").exit_code, 1);
 }
 
 TEST_F(EndToEnd, DataSurvivesAGracefulRestart) {
