@@ -159,11 +159,12 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(DatasetKey key, Key(request->key()));
-    absl::StatusOr<Dataset> d = store_->GetDataset(key);
+    std::vector<store::Observation> observations;  // read with the dataset
+    absl::StatusOr<Dataset> d = store_->GetDataset(key, &observations);
     if (d.status().code() == absl::StatusCode::kNotFound) {
       // Another name of a dataset (an OpenLineage symlink) names it too.
       absl::StatusOr<DatasetKey> canonical = store_->ResolveDataset(key);
-      if (canonical.ok()) d = store_->GetDataset(*canonical);
+      if (canonical.ok()) d = store_->GetDataset(*canonical, &observations);
     }
     // A dataset the caller may not read is answered as one that does not
     // exist, under the name asked: neither its existence nor (asked by an
@@ -190,8 +191,6 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
       ASSIGN_OR_RETURN(std::vector<std::string> aliases, store_->DatasetAliases(d->key));
       for (std::string& a : aliases) response->add_aliases(std::move(a));
     }
-    ASSIGN_OR_RETURN(std::vector<store::Observation> observations,
-                     store_->DatasetObservations(*d));
     for (const store::Observation& o : observations) {
       v1::Observation* out = response->add_observations();
       out->set_field(o.field);

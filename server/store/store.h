@@ -342,7 +342,10 @@ class Store {
   absl::StatusOr<ApplyResponse> Apply(const std::vector<Resource>& resources,
                                       std::string_view actor, bool dry_run);
 
-  absl::StatusOr<Dataset> GetDataset(const DatasetKey& key);
+  // With `observations`, also the dataset's open observations (as
+  // DatasetObservations gives them), read in the same transaction.
+  absl::StatusOr<Dataset> GetDataset(const DatasetKey& key,
+                                     std::vector<Observation>* observations = nullptr);
   // Datasets ordered by (namespace, name); with `domain`, only those in that
   // domain or below it; with `ns`, only those in that namespace.
   absl::StatusOr<Page<Dataset>> ListDatasets(std::string_view domain,

@@ -340,13 +340,17 @@ absl::Status CheckDatasetReferences(Connection& db, const Dataset& d) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<Dataset> Store::GetDataset(const DatasetKey& key) {
+absl::StatusOr<Dataset> Store::GetDataset(const DatasetKey& key,
+                                          std::vector<Observation>* observations) {
   RETURN_IF_ERROR(ValidateDatasetKey(key));
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Dataset> {
     ASSIGN_OR_RETURN(auto found, FindDataset(db, key));
     if (!found) {
       return absl::NotFoundError(
           StrCat("dataset \"", key.ToString(), "\" not found"));
+    }
+    if (observations != nullptr) {
+      ASSIGN_OR_RETURN(*observations, ReadObservations(db, found->second));
     }
     return std::move(found->second);
   });

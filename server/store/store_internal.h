@@ -153,6 +153,10 @@ absl::Status AtResource(size_t index, const Resource& r,
 // Status fields shared by every stored object's row.
 ObjectStatus ReadObjectStatus(const Statement& s, int first_column);
 
+// A dataset's open observations (store_observations.cc).
+absl::StatusOr<std::vector<Observation>> ReadObservations(Connection& db,
+                                                          const Dataset& dataset);
+
 // Writers for each kind, used by Store::Apply; defined beside their reads.
 absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& d,
                                          int64_t expected_revision);

@@ -9,33 +9,36 @@ namespace catalog::store {
 
 using nlohmann::json;
 
-absl::StatusOr<std::vector<Observation>> Store::DatasetObservations(const Dataset& dataset) {
-  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<Observation>> {
-    ASSIGN_OR_RETURN(Statement * s,
-                     db.Prepare("SELECT o.field, o.value, o.reporter, o.job_namespace, o.job_name, "
-                                "o.observed_at FROM "
-                                "dataset_observations o JOIN datasets d ON d.id = o.dataset_id "
-                                "WHERE d.namespace = ? AND d.name = ? AND o.dismissed = 0 "
-                                "ORDER BY o.field, o.reporter"));
-    s->Bind(1, dataset.key.ns);
-    s->Bind(2, dataset.key.name);
-    std::vector<Observation> out;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      Observation o{.field = s->Text(0),
-                    .value = s->Text(1),
-                    .reporter = s->Text(2),
-                    .job = {s->Text(3), s->Text(4)},
-                    .observed_at = s->Text(5)};
-      // One the dataset has come to agree with, by whatever write, is moot.
-      if (json::parse(o.value, nullptr, false) == DatasetSpecFieldToJson(dataset.spec, o.field)) {
-        continue;
-      }
-      out.push_back(std::move(o));
+absl::StatusOr<std::vector<Observation>> ReadObservations(Connection& db,
+                                                          const Dataset& dataset) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("SELECT o.field, o.value, o.reporter, o.job_namespace, o.job_name, "
+                              "o.observed_at FROM "
+                              "dataset_observations o JOIN datasets d ON d.id = o.dataset_id "
+                              "WHERE d.namespace = ? AND d.name = ? AND o.dismissed = 0 "
+                              "ORDER BY o.field, o.reporter"));
+  s->Bind(1, dataset.key.ns);
+  s->Bind(2, dataset.key.name);
+  std::vector<Observation> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    Observation o{.field = s->Text(0),
+                  .value = s->Text(1),
+                  .reporter = s->Text(2),
+                  .job = {s->Text(3), s->Text(4)},
+                  .observed_at = s->Text(5)};
+    // One the dataset has come to agree with, by whatever write, is moot.
+    if (json::parse(o.value, nullptr, false) == DatasetSpecFieldToJson(dataset.spec, o.field)) {
+      continue;
     }
-    return out;
-  });
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<Observation>> Store::DatasetObservations(const Dataset& dataset) {
+  return impl_->Read([&](Connection& db) { return ReadObservations(db, dataset); });
 }
 
 absl::StatusOr<ApplyResponse> Store::ReviewObservation(const DatasetKey& key,
