@@ -113,6 +113,11 @@ absl::Status RequireTokenAllows(const std::string& caller, std::string_view acti
              absl::StrJoin(call_identity->actions, ", ")));
 }
 
+absl::Status DecisionsReady(const authz::Authorizer& authorizer) {
+  if (!authorizer.ready()) return absl::UnavailableError(authz::kStillLoading);
+  return absl::OkStatus();
+}
+
 bool Permits(const authz::Authorizer& authorizer, const std::string& caller,
              std::string_view action, const policy::EntityUid& resource,
              const policy::Entities* extra) {

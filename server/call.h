@@ -33,6 +33,13 @@ absl::Status Require(const authz::Authorizer& authorizer,
 // decides once the resource is.
 absl::Status RequireTokenAllows(const std::string& caller, std::string_view action);
 
+// UNAVAILABLE until the first authorization snapshot is loaded. Calls that
+// filter by a decision (MayRead, Permits, a lineage Redactor) or look
+// entities up in the snapshot ask first: before it, a list would be empty,
+// a dataset absent, a lineage graph all placeholders and an ingest refused
+// (or its facts taken for observations), where the answer is "retry".
+absl::Status DecisionsReady(const authz::Authorizer& authorizer);
+
 // Whether the policies let `caller` do `action` on `resource` on the
 // current snapshot, recording nothing and ignoring the call's token (for
 // checks made on another thread, such as the lineage writer's: the caller

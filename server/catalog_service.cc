@@ -93,10 +93,6 @@ bool CatalogServiceImpl::MayRead(const std::string& caller,
   return Require(*authorizer_, caller, "catalog:read", uid).ok();
 }
 
-absl::Status CatalogServiceImpl::DecisionsReady() const {
-  if (!authorizer_->ready()) return absl::UnavailableError(authz::kStillLoading);
-  return absl::OkStatus();
-}
 
 grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
                                        const v1::ApplyRequest* request,
@@ -214,7 +210,7 @@ grpc::Status CatalogServiceImpl::ReviewObservation(grpc::ServerContext* context,
     // An absent dataset, and one the caller may not read, are answered
     // alike; readers who may not change it hear that they may not.
     const policy::EntityUid uid = authz::DatasetUid(key);
-    RETURN_IF_ERROR(DecisionsReady());
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     if (authorizer_->current()->entities().Find(uid) == nullptr || !MayRead(caller, uid)) {
       return NotFound(key);
     }
@@ -241,7 +237,7 @@ grpc::Status CatalogServiceImpl::ListDatasets(
     v1::ListDatasetsResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
-    RETURN_IF_ERROR(DecisionsReady());
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Dataset> datasets,
@@ -279,7 +275,7 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
     v1::SearchResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
-    RETURN_IF_ERROR(DecisionsReady());
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<store::SearchHit> hits,
@@ -348,7 +344,7 @@ grpc::Status CatalogServiceImpl::ListDomains(grpc::ServerContext* context,
                                              v1::ListDomainsResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
-    RETURN_IF_ERROR(DecisionsReady());
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     ASSIGN_OR_RETURN(store::Page<Domain> domains, store_->ListDomains(page));
@@ -399,7 +395,7 @@ grpc::Status CatalogServiceImpl::ListPrincipals(
     v1::ListPrincipalsResponse* response) {
   return Serve(*auth_, context,
                [&](const std::string& caller) -> absl::Status {
-    RETURN_IF_ERROR(DecisionsReady());
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
     std::optional<PrincipalKind> kind;

@@ -69,10 +69,6 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   void AwaitSnapshot(grpc::ServerContext* context, int64_t revision);
   // Datasets, domains or principals the caller may catalog:read.
   bool MayRead(const std::string& caller, const policy::EntityUid& uid) const;
-  // UNAVAILABLE until the first snapshot is loaded. Calls that filter by
-  // MayRead or look entities up in the snapshot ask first: before it, a
-  // list would be empty and a dataset absent, not the catalog.
-  absl::Status DecisionsReady() const;
 
   store::Store* store_;
   const Authenticator* auth_;

@@ -218,6 +218,9 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
                texts.size(), ")"));
   }
   RETURN_IF_ERROR(RequireTokenAllows(caller, "lineage:write"));
+  // The writer's checks (below) decide on the snapshot; before it loads
+  // they would refuse every job and take every fact for an observation.
+  RETURN_IF_ERROR(DecisionsReady(*authorizer_));
   std::vector<lineage::Event> events;
   events.reserve(texts.size());
   for (size_t i = 0; i < texts.size(); ++i) {
@@ -292,6 +295,7 @@ grpc::Status LineageServiceImpl::GetLineage(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(Direction direction, DirectionOf(request->direction()));
     ASSIGN_OR_RETURN(int depth, DepthOf(request->depth(), 1));
     RETURN_IF_ERROR(MaxNodesOk(request->max_nodes()));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     if (start.kind == NodeRef::Kind::kColumn) {
       return ColumnLineage(*store_, *authorizer_, caller, start,
                            {.direction = direction,
@@ -377,6 +381,7 @@ grpc::Status LineageServiceImpl::GetColumnLineage(
     ASSIGN_OR_RETURN(Direction direction, DirectionOf(request->direction()));
     ASSIGN_OR_RETURN(int depth, DepthOf(request->depth(), 10));
     RETURN_IF_ERROR(MaxNodesOk(request->max_nodes()));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     return ColumnLineage(*store_, *authorizer_, caller, start,
                          {.direction = direction,
                           .depth = depth,
@@ -396,6 +401,7 @@ grpc::Status LineageServiceImpl::Impact(grpc::ServerContext* context,
     }
     ASSIGN_OR_RETURN(int depth, DepthOf(request->depth(), 10));
     RETURN_IF_ERROR(MaxNodesOk(request->max_nodes()));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     ASSIGN_OR_RETURN(start.dataset, store_->ResolveDataset(start.dataset));
     std::vector<std::string> fields(request->columns().begin(), request->columns().end());
     if (start.kind == NodeRef::Kind::kColumn) fields.push_back(start.field);
@@ -509,6 +515,7 @@ grpc::Status LineageServiceImpl::ListJobs(grpc::ServerContext* context,
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(store::PageRequest page_request,
                      PageOf(request->page_size(), request->page_token()));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     ASSIGN_OR_RETURN(store::Page<store::JobRecord> page,
                      store_->ListJobs(request->namespace_(), page_request));
     Redactor redactor(*authorizer_, caller);

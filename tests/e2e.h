@@ -31,17 +31,19 @@ class EndToEnd : public ::testing::Test {
   }
 
   fs::path data_dir() const { return dir_.path() / "data"; }
+  // The admin token catalogd wrote at its first start.
+  std::string AdminToken() const {
+    std::string t = testing::ReadFile(data_dir() / "admin.token");
+    if (!t.empty() && t.back() == '\n') t.pop_back();
+    return t;
+  }
 
   // Runs catalogctl with `args` (shell words), pointed at the daemon with the
   // admin token through the environment, as a user's shell would.
   // `env` ("NAME=value ...") is set for catalogctl alone.
   Result Ctl(const std::string& args, const std::string& token = "",
              const std::string& env = "") {
-    std::string bearer = token;
-    if (bearer.empty()) {
-      bearer = testing::ReadFile(data_dir() / "admin.token");
-      bearer.pop_back();
-    }
+    std::string bearer = token.empty() ? AdminToken() : token;
     fs::path out = dir_.path() / "out.txt", err = dir_.path() / "err.txt";
     std::string cmd = "cd '" + dir_.path().string() + "' && CATALOG_ADDR=" +
                       daemon_->addr() + " CATALOG_TOKEN='" + bearer + "' " + env + " '" +

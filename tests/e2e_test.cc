@@ -378,15 +378,30 @@ TEST_F(EndToEnd, BeforeTheSnapshotLoadsReadsAndListsSayRetry) {
             SQLITE_OK);
   sqlite3_close(db);
   ASSERT_TRUE(daemon_->Start()) << daemon_->log();
+  const std::string event = testing::RunEventJson(
+      "COMPLETE", "44444444-4444-4444-4444-444444444444", 1, {}, {{"sales.public.orders", {}}},
+      "load", "etl", "postgres://prod-db:5432");
+  testing::WriteFile(dir_.path() / "event.json", event);
   for (const std::string& args :
        {std::string("get dataset ") + kOrders, std::string("get datasets"),
         std::string("search orders"), std::string("get domains"), std::string("get users"),
-        std::string("history dataset ") + kOrders}) {
+        std::string("history dataset ") + kOrders,
+        // Lineage: a graph of placeholders or a refused ingest (PERMISSION_DENIED,
+        // which a pipeline would not retry) would be wrong answers too.
+        std::string("lineage show ") + kOrders, std::string("impact ") + kOrders,
+        std::string("jobs"), std::string("lineage ingest event.json")}) {
     Result r = Ctl(args);
     EXPECT_EQ(r.exit_code, 1) << args << "\n" << r.out;
     EXPECT_THAT(r.err, HasSubstr("UNAVAILABLE: authorization data is still loading")) << args;
   }
   httplib::Client http("127.0.0.1", daemon_->http_port());
+  auto posted = http.Post(
+      "/api/v1/lineage",
+      {{"Authorization", "Bearer " + AdminToken()}}, event,
+      "application/json");
+  ASSERT_TRUE(posted);
+  EXPECT_EQ(posted->status, 503) << posted->body;
+  EXPECT_THAT(posted->body, HasSubstr("still loading"));
   auto ready = http.Get("/readyz");
   ASSERT_TRUE(ready);
   EXPECT_EQ(ready->status, 503);
