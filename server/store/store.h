@@ -342,8 +342,9 @@ class Store {
   absl::StatusOr<ApplyResponse> Apply(const std::vector<Resource>& resources,
                                       std::string_view actor, bool dry_run);
 
-  // With `observations`, also the dataset's open observations (as
-  // DatasetObservations gives them), read in the same transaction.
+  // With `observations`, also the dataset's open observations
+  // (store_observations.cc: those whose value differs from the field's, by
+  // field and reporter), read in the same transaction.
   absl::StatusOr<Dataset> GetDataset(const DatasetKey& key,
                                      std::vector<Observation>* observations = nullptr);
   // Datasets ordered by (namespace, name); with `domain`, only those in that
@@ -424,9 +425,6 @@ class Store {
   absl::StatusOr<IngestResult> IngestEvents(const std::vector<lineage::Event>& events,
                                             std::string_view actor,
                                             IngestGate gate = {});
-  // The observations of `dataset` (as just read; store_observations.cc)
-  // whose value differs from its field's, by field and reporter.
-  absl::StatusOr<std::vector<Observation>> DatasetObservations(const Dataset& dataset);
   // Accepts (writes the observed value into the dataset, as a manifest
   // setting that field would) or dismisses the observation of `field` of
   // `key` by `reporter`, and forgets it; NOT_FOUND when there is none.

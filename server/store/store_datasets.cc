@@ -350,7 +350,7 @@ absl::StatusOr<Dataset> Store::GetDataset(const DatasetKey& key,
           StrCat("dataset \"", key.ToString(), "\" not found"));
     }
     if (observations != nullptr) {
-      ASSIGN_OR_RETURN(*observations, ReadObservations(db, found->second));
+      ASSIGN_OR_RETURN(*observations, ReadObservations(db, found->first, found->second));
     }
     return std::move(found->second);
   });

@@ -153,8 +153,9 @@ absl::Status AtResource(size_t index, const Resource& r,
 // Status fields shared by every stored object's row.
 ObjectStatus ReadObjectStatus(const Statement& s, int first_column);
 
-// A dataset's open observations (store_observations.cc).
-absl::StatusOr<std::vector<Observation>> ReadObservations(Connection& db,
+// The open observations of `dataset`, stored as row `id`
+// (store_observations.cc).
+absl::StatusOr<std::vector<Observation>> ReadObservations(Connection& db, int64_t id,
                                                           const Dataset& dataset);
 
 // Writers for each kind, used by Store::Apply; defined beside their reads.

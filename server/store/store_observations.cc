@@ -9,16 +9,13 @@ namespace catalog::store {
 
 using nlohmann::json;
 
-absl::StatusOr<std::vector<Observation>> ReadObservations(Connection& db,
+absl::StatusOr<std::vector<Observation>> ReadObservations(Connection& db, int64_t id,
                                                           const Dataset& dataset) {
   ASSIGN_OR_RETURN(Statement * s,
-                   db.Prepare("SELECT o.field, o.value, o.reporter, o.job_namespace, o.job_name, "
-                              "o.observed_at FROM "
-                              "dataset_observations o JOIN datasets d ON d.id = o.dataset_id "
-                              "WHERE d.namespace = ? AND d.name = ? AND o.dismissed = 0 "
-                              "ORDER BY o.field, o.reporter"));
-  s->Bind(1, dataset.key.ns);
-  s->Bind(2, dataset.key.name);
+                   db.Prepare("SELECT field, value, reporter, job_namespace, job_name, "
+                              "observed_at FROM dataset_observations WHERE dataset_id = ? "
+                              "AND dismissed = 0 ORDER BY field, reporter"));
+  s->Bind(1, id);
   std::vector<Observation> out;
   while (true) {
     ASSIGN_OR_RETURN(bool row, s->Step());
@@ -35,10 +32,6 @@ absl::StatusOr<std::vector<Observation>> ReadObservations(Connection& db,
     out.push_back(std::move(o));
   }
   return out;
-}
-
-absl::StatusOr<std::vector<Observation>> Store::DatasetObservations(const Dataset& dataset) {
-  return impl_->Read([&](Connection& db) { return ReadObservations(db, dataset); });
 }
 
 absl::StatusOr<ApplyResponse> Store::ReviewObservation(const DatasetKey& key,
