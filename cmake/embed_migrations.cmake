@@ -1,10 +1,11 @@
-# Writes OUTPUT, a C++ source holding every migrations/NNNN_*.sql file as a
-# string, in order. Run at build time so editing a migration rebuilds it.
+# Writes OUTPUT, a C++ source holding every MIGRATIONS_DIR/NNNN_*.sql file as
+# a string, in order, returned by the function FUNCTION. Run at build time
+# so editing a migration rebuilds it.
 file(GLOB files RELATIVE ${MIGRATIONS_DIR} ${MIGRATIONS_DIR}/[0-9][0-9][0-9][0-9]_*.sql)
 list(SORT files)
-set(body "// Generated from migrations/*.sql by cmake/embed_migrations.cmake.\n")
+set(body "// Generated from ${MIGRATIONS_DIR}/*.sql by cmake/embed_migrations.cmake.\n")
 string(APPEND body "#include \"server/store/migrations.h\"\n\nnamespace catalog::store {\n\n")
-string(APPEND body "const std::vector<Migration>& EmbeddedMigrations() {\n")
+string(APPEND body "const std::vector<Migration>& ${FUNCTION}() {\n")
 string(APPEND body "  static const std::vector<Migration> kMigrations = {\n")
 foreach(f ${files})
   file(READ ${MIGRATIONS_DIR}/${f} sql)

@@ -46,7 +46,7 @@ int Migrate(const ServerConfig& config, bool dry_run) {
     std::cerr << "catalogd: " << lock.status().message() << "\n";
     return 1;
   }
-  auto db = store::Connection::Open(path.string(), false, 5000);
+  auto db = store::SqliteConnection::Open(path.string(), false, 5000);
   if (!db.ok()) {
     std::cerr << "catalogd: " << db.status().message() << "\n";
     return 1;

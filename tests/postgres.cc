@@ -8,6 +8,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
 #include <random>
 
 #include "lib/util/strings.h"
@@ -103,13 +106,61 @@ bool Postgres::Start() {
 }
 
 Postgres::~Postgres() {
+  if (owned_) Stop();
+}
+
+void Postgres::Stop() {
   if (started_) {
     Run(StrCat(bin_, "/pg_ctl -D '", (dir_ / "data").string(), "' -m immediate -w stop"));
+    started_ = false;
   }
   if (!dir_.empty()) {
     std::error_code ec;
     std::filesystem::remove_all(dir_, ec);
+    dir_.clear();
   }
+}
+
+std::string Postgres::State() const {
+  return StrCat(dir_.string(), "\n", port_, "\n", password_, "\n", bin_, "\n");
+}
+
+std::unique_ptr<Postgres> Postgres::Attach(const std::string& state) {
+  std::istringstream in(state);
+  auto pg = std::make_unique<Postgres>();
+  std::string dir, port;
+  if (!std::getline(in, dir) || !std::getline(in, port) || !std::getline(in, pg->password_) ||
+      !std::getline(in, pg->bin_)) {
+    return nullptr;
+  }
+  pg->dir_ = dir;
+  pg->port_ = std::atoi(port.c_str());
+  pg->started_ = true;
+  pg->owned_ = false;
+  return pg;
+}
+
+Postgres* SharedPostgres() {
+  static Postgres* shared = []() -> Postgres* {
+    Postgres* pg = nullptr;
+    if (const char* state = std::getenv("CATALOG_TEST_PG_STATE");
+        state != nullptr && std::filesystem::exists(state)) {
+      pg = Postgres::Attach(ReadFile(state)).release();
+    }
+    if (pg == nullptr || !pg->Exec("SELECT 1").ok()) {
+      // Destroyed at exit, which stops it.
+      static Postgres own;
+      if (!own.Start()) {
+        ADD_FAILURE() << own.error();
+        return nullptr;
+      }
+      pg = &own;
+    }
+    setenv("PGPASSWORD", pg->password().c_str(), 1);
+    return pg;
+  }();
+  if (shared == nullptr) ADD_FAILURE() << "no PostgreSQL for this test (see the first failure)";
+  return shared;
 }
 
 std::string Postgres::Url(const std::string& db) const {

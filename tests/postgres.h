@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <string>
 
 #include "absl/status/status.h"
@@ -28,6 +29,16 @@ class Postgres {
   // Creates the cluster and starts the server; false with error() when it
   // could not (PostgreSQL not installed: run scripts/setup).
   bool Start();
+  // Stops the server (immediate) and removes the cluster; also done by the
+  // destructor unless released.
+  void Stop();
+
+  // A cluster shared by several test processes: one process starts it and
+  // writes State() to a file, then Release()s it (its destructor leaves it
+  // running); the others Attach() to that state; the last one Stop()s it.
+  std::string State() const;
+  static std::unique_ptr<Postgres> Attach(const std::string& state);
+  void Release() { owned_ = false; }
   const std::string& error() const { return error_; }
 
   int port() const { return port_; }
@@ -49,6 +60,14 @@ class Postgres {
   std::string error_;
   int port_ = 0;
   bool started_ = false;
+  bool owned_ = true;  // the destructor stops the server
 };
+
+// The cluster this test process uses: the one ctest's `postgres` fixture
+// started (tests/pg_cluster.cc; its state file named by
+// CATALOG_TEST_PG_STATE), or else one started at first use and stopped at
+// exit. PGPASSWORD is set to its password. Fails the calling test when
+// PostgreSQL cannot be started.
+Postgres* SharedPostgres();
 
 }  // namespace catalog::testing

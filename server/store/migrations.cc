@@ -2,7 +2,9 @@
 
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
-#include "server/store/sqlite.h"
+#include "server/store/db.h"
+#include "server/store/dialect.h"
+#include "server/store/store.h"
 
 namespace catalog::store {
 
@@ -12,7 +14,7 @@ const char kSchemaMigrationsTable[] =
     " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ')))";
 
 absl::StatusOr<int> CurrentSchemaVersion(Connection& db) {
-  RETURN_IF_ERROR(db.Exec(kSchemaMigrationsTable));
+  RETURN_IF_ERROR(db.Exec(db.dialect().schema_migrations_table()));
   ASSIGN_OR_RETURN(Statement * s,
                    db.Prepare("SELECT COALESCE(MAX(version), 0) FROM "
                               "schema_migrations"));
@@ -24,7 +26,7 @@ absl::StatusOr<int> CurrentSchemaVersion(Connection& db) {
 
 absl::StatusOr<std::vector<Migration>> Migrate(
     Connection& db, const std::vector<Migration>& migrations, bool dry_run) {
-  ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db, true));
+  ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db, TxnMode::kSchema));
   ASSIGN_OR_RETURN(int current, CurrentSchemaVersion(db));
   int newest = migrations.empty() ? 0 : migrations.back().version;
   if (current > newest) {
@@ -45,10 +47,11 @@ absl::StatusOr<std::vector<Migration>> Migrate(
                                                  MessageOf(applied)));
     }
     ASSIGN_OR_RETURN(Statement * record,
-                     db.Prepare("INSERT INTO schema_migrations(version, name) "
-                                "VALUES (?, ?)"));
+                     db.Prepare("INSERT INTO schema_migrations(version, name, applied_at) "
+                                "VALUES (?, ?, ?)"));
     record->Bind(1, static_cast<int64_t>(m.version));
     record->Bind(2, m.name);
+    record->Bind(3, NowRfc3339());
     RETURN_IF_ERROR(record->Run());
   }
   RETURN_IF_ERROR(txn.Commit());

@@ -18,11 +18,15 @@ struct Migration {
   std::string sql;
 };
 
-// The table that records applied migrations (made by CurrentSchemaVersion).
+// The table that records applied migrations in SQLite (made by
+// CurrentSchemaVersion).
 extern const char kSchemaMigrationsTable[];
 
-// Every migration compiled into this binary, in version order.
+// Every migration compiled into this binary, in version order: SQLite's
+// (migrations/) and PostgreSQL's (migrations/postgres/). PostgreSQL's
+// start at the schema SQLite's first 12 made, as one file.
 const std::vector<Migration>& EmbeddedMigrations();
+const std::vector<Migration>& EmbeddedPostgresMigrations();
 
 // The highest version recorded in the database (0 for a new database).
 absl::StatusOr<int> CurrentSchemaVersion(Connection& db);

@@ -19,7 +19,7 @@ class MigrationsTest : public ::testing::Test {
     path_ = std::filesystem::temp_directory_path() /
             ("migrations_test_" + std::to_string(getpid()) + ".db");
     std::filesystem::remove(path_);
-    auto db = Connection::Open(path_.string(), false, 1000);
+    auto db = SqliteConnection::Open(path_.string(), false, 1000);
     ASSERT_TRUE(db.ok());
     db_ = *std::move(db);
   }

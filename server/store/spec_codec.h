@@ -14,7 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/catalog/model.h"
-#include "server/store/sqlite.h"
+#include "server/store/db.h"
 
 namespace catalog::store {
 

@@ -37,7 +37,7 @@ Resource Full(const std::string& name) {
 // Runs SQL on the database behind the store, as an operator with sqlite3
 // could.
 void Sql(const std::string& path, const std::string& sql) {
-  auto db = Connection::Open(path, false, 1000);
+  auto db = SqliteConnection::Open(path, false, 1000);
   ASSERT_TRUE(db.ok()) << db.status();
   ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
 }

@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 
 namespace catalog::store {
@@ -33,25 +34,25 @@ absl::Status SqliteStatus(int rc, sqlite3* db, std::string_view context) {
   }
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+SqliteStatement::~SqliteStatement() { sqlite3_finalize(stmt_); }
 
-void Statement::Bind(int index, int64_t value) {
+void SqliteStatement::Bind(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
 }
 
-void Statement::Bind(int index, std::string_view value) {
+void SqliteStatement::Bind(int index, std::string_view value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
                     SQLITE_TRANSIENT);
 }
 
-void Statement::BindBlob(int index, std::string_view bytes) {
+void SqliteStatement::BindBlob(int index, std::string_view bytes) {
   sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()),
                     SQLITE_TRANSIENT);
 }
 
-void Statement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
-absl::StatusOr<bool> Statement::Step() {
+absl::StatusOr<bool> SqliteStatement::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -60,7 +61,7 @@ absl::StatusOr<bool> Statement::Step() {
   return status;
 }
 
-absl::Status Statement::Run() {
+absl::Status SqliteStatement::Run() {
   while (true) {
     absl::StatusOr<bool> row = Step();
     if (!row.ok()) {
@@ -74,45 +75,45 @@ absl::Status Statement::Run() {
   return absl::OkStatus();
 }
 
-int64_t Statement::Int(int column) const {
+int64_t SqliteStatement::Int(int column) const {
   return sqlite3_column_int64(stmt_, column);
 }
 
-double Statement::Double(int column) const {
+double SqliteStatement::Double(int column) const {
   return sqlite3_column_double(stmt_, column);
 }
 
-std::string Statement::Text(int column) const {
+std::string SqliteStatement::Text(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   if (text == nullptr) return "";
   return std::string(reinterpret_cast<const char*>(text),
                      sqlite3_column_bytes(stmt_, column));
 }
 
-std::string_view Statement::BlobView(int column) const {
+std::string_view SqliteStatement::BlobView(int column) const {
   const void* data = sqlite3_column_blob(stmt_, column);
   if (data == nullptr) return {};
   return {static_cast<const char*>(data),
           static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
-std::string Statement::Blob(int column) const {
+std::string SqliteStatement::Blob(int column) const {
   const void* data = sqlite3_column_blob(stmt_, column);
   if (data == nullptr) return "";
   return std::string(static_cast<const char*>(data),
                      sqlite3_column_bytes(stmt_, column));
 }
 
-bool Statement::IsNull(int column) const {
+bool SqliteStatement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
 }
 
-void Statement::Reset() {
+void SqliteStatement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
 }
 
-absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
+absl::StatusOr<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     const std::string& path, bool read_only, int busy_timeout_ms) {
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_NOMUTEX |
@@ -124,7 +125,7 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
     sqlite3_close(db);
     return status;
   }
-  std::unique_ptr<Connection> conn(new Connection(db));
+  std::unique_ptr<SqliteConnection> conn(new SqliteConnection(db));
   // A database file is data, not code: no writing the schema through SQL,
   // no functions with side effects from triggers or views in the file.
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
@@ -145,12 +146,12 @@ absl::StatusOr<std::unique_ptr<Connection>> Connection::Open(
   return conn;
 }
 
-Connection::~Connection() {
+SqliteConnection::~SqliteConnection() {
   cache_.clear();
   sqlite3_close(db_);
 }
 
-absl::StatusOr<Statement*> Connection::Prepare(std::string_view sql) {
+absl::StatusOr<Statement*> SqliteConnection::Prepare(std::string_view sql) {
   auto it = cache_.find(sql);
   if (it != cache_.end()) {
     it->second->Reset();
@@ -160,19 +161,19 @@ absl::StatusOr<Statement*> Connection::Prepare(std::string_view sql) {
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) return SqliteStatus(rc, db_, "sqlite prepare");
-  auto owned = std::make_unique<Statement>(db_, stmt);
+  auto owned = std::make_unique<SqliteStatement>(db_, stmt);
   Statement* raw = owned.get();
   cache_.emplace(std::string(sql), std::move(owned));
   return raw;
 }
 
-int64_t Connection::Changes() { return sqlite3_changes64(db_); }
+int64_t SqliteConnection::Changes() { return sqlite3_changes64(db_); }
 
-void Connection::ResetAll() {
+void SqliteConnection::ResetAll() {
   for (auto& [sql, stmt] : cache_) stmt->Reset();
 }
 
-absl::Status Connection::Exec(std::string_view sql) {
+absl::Status SqliteConnection::Exec(std::string_view sql) {
   std::string text(sql);
   char* error = nullptr;
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
@@ -180,31 +181,23 @@ absl::Status Connection::Exec(std::string_view sql) {
   return SqliteStatus(rc, db_, "sqlite exec");
 }
 
-absl::StatusOr<Transaction> Transaction::Begin(Connection& db,
-                                               bool immediate) {
-  absl::StatusOr<Statement*> begin =
-      db.Prepare(immediate ? "BEGIN IMMEDIATE" : "BEGIN");
-  if (!begin.ok()) return begin.status();
-  absl::Status s = (*begin)->Run();
-  if (!s.ok()) return s;
-  return Transaction(&db);
+absl::Status SqliteConnection::Begin(TxnMode mode) {
+  ASSIGN_OR_RETURN(Statement * begin,
+                   Prepare(mode == TxnMode::kRead ? "BEGIN" : "BEGIN IMMEDIATE"));
+  return begin->Run();
 }
 
-Transaction::~Transaction() {
-  if (db_ == nullptr) return;
-  db_->ResetAll();
-  db_->Exec("ROLLBACK").IgnoreError();
+absl::Status SqliteConnection::Commit() {
+  ResetAll();
+  ASSIGN_OR_RETURN(Statement * commit, Prepare("COMMIT"));
+  return commit->Run();
 }
 
-absl::Status Transaction::Commit() {
-  db_->ResetAll();
-  absl::StatusOr<Statement*> commit = db_->Prepare("COMMIT");
-  absl::Status s = commit.ok() ? (*commit)->Run() : commit.status();
-  if (s.ok()) {
-    db_ = nullptr;
-  }
-  // On failure the destructor rolls back.
-  return s;
+void SqliteConnection::Rollback() {
+  ResetAll();
+  Exec("ROLLBACK").IgnoreError();
 }
+
+const Dialect& SqliteConnection::dialect() const { return SqliteDialect(); }
 
 }  // namespace catalog::store

@@ -9,7 +9,9 @@
 #include "lib/util/sealed.h"
 #include "lib/util/time.h"
 #include "server/store/migrations.h"
+#include "server/store/postgres.h"
 #include "server/store/schema_check.h"
+#include "server/store/sqlite.h"
 #include "server/store/store_internal.h"
 
 namespace catalog::store {
@@ -108,27 +110,53 @@ ObjectStatus ReadObjectStatus(const Statement& s, int c) {
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() = default;
 
-absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
-  auto impl = std::make_unique<Impl>();
-  ASSIGN_OR_RETURN(impl->writer, Connection::Open(options.path, false,
-                                                  options.busy_timeout_ms));
-  RETURN_IF_ERROR(Migrate(*impl->writer, EmbeddedMigrations(), false).status());
-  RETURN_IF_ERROR(VerifySchema(impl->writer->raw()));
+namespace {
+
+absl::Status OpenSqlite(const Store::Options& options, Store::Impl& impl) {
+  ASSIGN_OR_RETURN(auto writer, SqliteConnection::Open(options.path, false,
+                                                       options.busy_timeout_ms));
+  RETURN_IF_ERROR(Migrate(*writer, EmbeddedMigrations(), false).status());
+  RETURN_IF_ERROR(VerifySchema(writer->raw()));
   if (options.max_bytes > 0) {
     // Pages are 4 KiB unless the file says otherwise.
-    RETURN_IF_ERROR(impl->writer->Exec(
+    RETURN_IF_ERROR(writer->Exec(
         StrCat("PRAGMA max_page_count = ", std::max<int64_t>(1, options.max_bytes / 4096))));
   }
-  RETURN_IF_ERROR(ChainAudit(*impl->writer));
-  RETURN_IF_ERROR(impl->writer->Exec("PRAGMA temp_store = MEMORY"));
-  RETURN_IF_ERROR(CreateSearchQueue(*impl->writer));
-  ASSIGN_OR_RETURN(impl->checkpointer,
-                   WalCheckpointer::Start(options.path, impl->writer->raw(), {}));
+  ASSIGN_OR_RETURN(impl.checkpointer, WalCheckpointer::Start(options.path, writer->raw(), {}));
+  impl.writer = std::move(writer);
   for (int i = 0; i < std::max(1, options.readers); ++i) {
-    ASSIGN_OR_RETURN(auto reader, Connection::Open(options.path, true,
-                                                   options.busy_timeout_ms));
-    impl->readers.push_back(std::move(reader));
+    ASSIGN_OR_RETURN(auto reader, SqliteConnection::Open(options.path, true,
+                                                         options.busy_timeout_ms));
+    impl.readers.push_back(std::move(reader));
   }
+  return absl::OkStatus();
+}
+
+// The database is the organisation's, run by its own operators: its schema
+// is created by these migrations and not re-verified as a file someone
+// handed us would be (schema_check.h).
+absl::Status OpenPostgres(const Store::Options& options, Store::Impl& impl) {
+  const PgSettings settings{.statement_timeout_ms = options.statement_timeout_ms,
+                            .lock_timeout_ms = options.lock_timeout_ms,
+                            .idle_in_transaction_timeout_ms = options.idle_in_transaction_timeout_ms};
+  ASSIGN_OR_RETURN(auto writer, PgConnection::Open(options.postgres, settings));
+  RETURN_IF_ERROR(Migrate(*writer, EmbeddedPostgresMigrations(), false).status());
+  impl.writer = std::move(writer);
+  for (int i = 0; i < std::max(1, options.readers); ++i) {
+    ASSIGN_OR_RETURN(auto reader, PgConnection::Open(options.postgres, settings));
+    impl.readers.push_back(std::move(reader));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
+  auto impl = std::make_unique<Impl>();
+  RETURN_IF_ERROR(options.postgres.empty() ? OpenSqlite(options, *impl)
+                                           : OpenPostgres(options, *impl));
+  RETURN_IF_ERROR(ChainAudit(*impl->writer));
+  RETURN_IF_ERROR(impl->writer->dialect().PrepareWriter(*impl->writer));
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 

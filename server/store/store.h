@@ -321,6 +321,15 @@ class Store {
  public:
   struct Options {
     std::string path;          // the SQLite file; created when missing
+    // A PostgreSQL URL ("postgres://user@host:5432/db?sslmode=verify-full",
+    // no password: PGPASSWORD, ~/.pgpass or passfile=): the store is there
+    // instead of in `path`, shared with other replicas.
+    std::string postgres;
+    // PostgreSQL sessions: a stuck statement, lock wait or idle
+    // transaction is ended after these (postgres.h, PgSettings).
+    int statement_timeout_ms = 30000;
+    int lock_timeout_ms = 10000;
+    int idle_in_transaction_timeout_ms = 60000;
     int readers = 4;           // reader connections
     int busy_timeout_ms = 5000;
     // A cap on the database size in bytes (0: none); writes that would grow

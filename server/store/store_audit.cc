@@ -144,7 +144,7 @@ absl::Status ChainAudit(Connection& db) {
   bool chained_before = done_row && done->Int(0) > 0;
   done->Reset();
   if (chained_before) return absl::OkStatus();
-  ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db, true));
+  ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(db, TxnMode::kWrite));
   ASSIGN_OR_RETURN(Statement * s,
                    db.Prepare(StrCat(kSelectEvent, "ORDER BY seq")));
   std::vector<AuditEvent> events;

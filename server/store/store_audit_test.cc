@@ -3,6 +3,7 @@
 
 #include "server/store/sqlite.h"
 #include "server/store/store.h"
+#include "tests/store_engines.h"
 #include "tests/test_env.h"
 
 namespace catalog::store {
@@ -10,17 +11,17 @@ namespace {
 
 using ::testing::HasSubstr;
 
-class StoreAuditTest : public ::testing::Test {
+class StoreAuditTest : public ::testing::TestWithParam<testing::Engine> {
  protected:
   void SetUp() override { Open(); }
 
   void Open() {
     store_.reset();
-    auto s = Store::Open({.path = path()});
+    auto s = Store::Open(db_.Options());
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
   }
-  std::string path() const { return (dir_.path() / "catalog.db").string(); }
+  std::string path() const { return db_.Options().path; }
 
   absl::Status ApplyDataset(const std::string& name,
                             const std::string& actor = "user:admin") {
@@ -32,9 +33,8 @@ class StoreAuditTest : public ::testing::Test {
   // Changes the database behind the store's back, as someone with the file
   // could.
   void Tamper(const std::string& sql) {
-    auto db = Connection::Open(path(), false, 5000);
-    ASSERT_TRUE(db.ok()) << db.status();
-    ASSERT_TRUE((*db)->Exec(sql).ok()) << sql;
+    absl::Status done = db_.Exec(sql);
+    ASSERT_TRUE(done.ok()) << sql << ": " << done;
   }
 
   AuditVerification Verify() {
@@ -43,11 +43,11 @@ class StoreAuditTest : public ::testing::Test {
     return v.ok() ? *v : AuditVerification{};
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase db_{GetParam()};
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(StoreAuditTest, EveryEventLinksToTheOneBefore) {
+TEST_P(StoreAuditTest, EveryEventLinksToTheOneBefore) {
   for (const char* name : {"a", "b", "c", "d"}) ASSERT_TRUE(ApplyDataset(name).ok());
   auto events = store_->ListAudit(0, 100);
   ASSERT_TRUE(events.ok());
@@ -64,7 +64,7 @@ TEST_F(StoreAuditTest, EveryEventLinksToTheOneBefore) {
   EXPECT_EQ(v.head_hash, (*events)[3].hash);
 }
 
-TEST_F(StoreAuditTest, VerifyNamesTheFirstBrokenLink) {
+TEST_P(StoreAuditTest, VerifyNamesTheFirstBrokenLink) {
   for (const char* name : {"a", "b", "c", "d", "e"}) ASSERT_TRUE(ApplyDataset(name).ok());
   ASSERT_TRUE(Verify().ok);
 
@@ -89,7 +89,8 @@ TEST_F(StoreAuditTest, VerifyNamesTheFirstBrokenLink) {
 
   // A deleted event whose successor was renumbered and relinked by hand.
   Tamper("DELETE FROM audit_events WHERE seq = 2");
-  Tamper("UPDATE audit_events SET seq = seq - 1 WHERE seq > 2");
+  Tamper("UPDATE audit_events SET seq = -seq WHERE seq > 2");
+  Tamper("UPDATE audit_events SET seq = -seq - 1 WHERE seq < 0");
   Tamper("UPDATE audit_events SET prev_hash = (SELECT hash FROM audit_events "
          "WHERE seq = 1) WHERE seq = 2");
   v = Verify();
@@ -98,7 +99,7 @@ TEST_F(StoreAuditTest, VerifyNamesTheFirstBrokenLink) {
   EXPECT_THAT(v.problem, HasSubstr("altered"));
 }
 
-TEST_F(StoreAuditTest, InsertedEventIsFound) {
+TEST_P(StoreAuditTest, InsertedEventIsFound) {
   for (const char* name : {"a", "b"}) ASSERT_TRUE(ApplyDataset(name).ok());
   Tamper("INSERT INTO audit_events(seq, time, actor, action, target_kind, "
          "target, before_revision, after_revision, catalog_revision, "
@@ -112,20 +113,28 @@ TEST_F(StoreAuditTest, InsertedEventIsFound) {
   EXPECT_EQ(v.head_seq, 3);
 }
 
-TEST_F(StoreAuditTest, AMutationWhoseEventCannotBeWrittenDoesNotHappen) {
-  Tamper("CREATE TRIGGER no_audit BEFORE INSERT ON audit_events "
-         "BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END");
+TEST_P(StoreAuditTest, AMutationWhoseEventCannotBeWrittenDoesNotHappen) {
+  if (GetParam() == testing::Engine::kSqlite) {
+    Tamper("CREATE TRIGGER no_audit BEFORE INSERT ON audit_events "
+           "BEGIN SELECT RAISE(ABORT, 'audit log unavailable'); END");
+  } else {
+    Tamper("CREATE FUNCTION no_audit() RETURNS trigger LANGUAGE plpgsql AS "
+           "$$ BEGIN RAISE EXCEPTION 'audit log unavailable'; END $$; "
+           "CREATE TRIGGER no_audit BEFORE INSERT ON audit_events FOR EACH ROW "
+           "EXECUTE FUNCTION no_audit()");
+  }
   absl::Status refused = ApplyDataset("a");
   EXPECT_FALSE(refused.ok());
   EXPECT_THAT(std::string(refused.message()), HasSubstr("audit log unavailable"));
   EXPECT_EQ(store_->GetDataset({"pg", "a"}).status().code(),
             absl::StatusCode::kNotFound);
-  Tamper("DROP TRIGGER no_audit");
+  Tamper(GetParam() == testing::Engine::kSqlite ? "DROP TRIGGER no_audit"
+                                                 : "DROP TRIGGER no_audit ON audit_events");
   ASSERT_TRUE(ApplyDataset("a").ok());
   EXPECT_TRUE(Verify().ok);
 }
 
-TEST_F(StoreAuditTest, EventsFromBeforeTheChainAreChainedOnOpen) {
+TEST_P(StoreAuditTest, EventsFromBeforeTheChainAreChainedOnOpen) {
   for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(ApplyDataset(name).ok());
   // A database from before the chain: no hashes, and never chained.
   Tamper("UPDATE audit_events SET prev_hash = '', hash = ''");
@@ -141,7 +150,7 @@ TEST_F(StoreAuditTest, EventsFromBeforeTheChainAreChainedOnOpen) {
 // catalogd re-chained any event whose hash was blanked while it was
 // stopped, so `audit verify` vouched for altered events. Only a database's
 // legacy prefix is chained, once.
-TEST_F(StoreAuditTest, BlankedHashesAreNotRechained) {
+TEST_P(StoreAuditTest, BlankedHashesAreNotRechained) {
   for (const char* name : {"a", "b", "c"}) ASSERT_TRUE(ApplyDataset(name).ok());
   Tamper("UPDATE audit_events SET actor = 'user:nobody', prev_hash = '', hash = '' "
          "WHERE seq >= 2");
@@ -157,7 +166,10 @@ TEST_F(StoreAuditTest, BlankedHashesAreNotRechained) {
 
 // Issue 12 #22: a file with a planted trigger (one deleting a user's new
 // audit events) or view opened as if it were catalogd's.
-TEST_F(StoreAuditTest, AFileWhoseSchemaIsNotCatalogdsIsRefused) {
+TEST_P(StoreAuditTest, AFileWhoseSchemaIsNotCatalogdsIsRefused) {
+  if (GetParam() == testing::Engine::kPostgres) {
+    GTEST_SKIP() << "a SQLite file's schema; a PostgreSQL database is the operator's";
+  }
   ASSERT_TRUE(ApplyDataset("a").ok());
   store_.reset();
   const std::vector<std::pair<std::string, std::string>> plants = {
@@ -183,7 +195,7 @@ TEST_F(StoreAuditTest, AFileWhoseSchemaIsNotCatalogdsIsRefused) {
     ASSERT_TRUE(Store::Open({.path = path()}).ok());
   }
   // Writing the schema through SQL is off (defensive mode).
-  auto db = Connection::Open(path(), false, 5000);
+  auto db = SqliteConnection::Open(path(), false, 5000);
   ASSERT_TRUE(db.ok());
   EXPECT_FALSE((*db)->Exec("PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = "
                            "'x' WHERE name = 'tokens'")
@@ -191,7 +203,7 @@ TEST_F(StoreAuditTest, AFileWhoseSchemaIsNotCatalogdsIsRefused) {
   Open();
 }
 
-TEST_F(StoreAuditTest, ListFiltersByActorActionAndTime) {
+TEST_P(StoreAuditTest, ListFiltersByActorActionAndTime) {
   ASSERT_TRUE(ApplyDataset("a", "user:alice").ok());
   ASSERT_TRUE(ApplyDataset("b", "user:bob").ok());
   ASSERT_TRUE(ApplyDataset("a", "user:bob").ok());  // unchanged: no event
@@ -213,6 +225,8 @@ TEST_F(StoreAuditTest, ListFiltersByActorActionAndTime) {
   ASSERT_EQ(after->size(), 1u);
   EXPECT_EQ((*after)[0].seq, 3);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreAuditTest, testing::kEngines, testing::EngineName);
 
 }  // namespace
 }  // namespace catalog::store

@@ -8,6 +8,7 @@
 #include "server/store/store.h"
 #include "tests/lineage_events.h"
 #include "tests/test_env.h"
+#include "tests/store_engines.h"
 
 namespace catalog::store {
 namespace {
@@ -19,10 +20,10 @@ const char kContract[] =
     "status: active\nschema:\n  - name: orders\n    properties:\n"
     "      - name: id\n        logicalType: integer\n        required: true\n";
 
-class StoreContractsTest : public ::testing::Test {
+class StoreContractsTest : public ::testing::TestWithParam<testing::Engine> {
  protected:
   void SetUp() override {
-    auto s = Store::Open({.path = (dir_.path() / "catalog.db").string()});
+    auto s = Store::Open(db_.Options());
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
     store_->AddCommitHook([this](const Change& c) { changes_.push_back(c); });
@@ -53,12 +54,12 @@ class StoreContractsTest : public ::testing::Test {
     return out;
   }
 
-  testing::TempDir dir_;
+  testing::TestDatabase db_{GetParam()};
   std::unique_ptr<Store> store_;
   std::vector<Change> changes_;
 };
 
-TEST_F(StoreContractsTest, PutIsAuditedAndReachesDerivedViews) {
+TEST_P(StoreContractsTest, PutIsAuditedAndReachesDerivedViews) {
   changes_.clear();
   auto r = Put("1.0.0");
   ASSERT_TRUE(r.ok()) << r.status();
@@ -78,7 +79,7 @@ TEST_F(StoreContractsTest, PutIsAuditedAndReachesDerivedViews) {
   EXPECT_EQ((*summaries)[0]->contract->status, "active");
 }
 
-TEST_F(StoreContractsTest, ManyBindingsAreAllKept) {
+TEST_P(StoreContractsTest, ManyBindingsAreAllKept) {
   StoredContract c{.id = "shop", .version = "1.0.0", .status = "active",
                    .document = kContract};
   std::vector<ContractBinding> bindings = {{"orders", {"pg", "orders"}},
@@ -96,7 +97,7 @@ TEST_F(StoreContractsTest, ManyBindingsAreAllKept) {
   EXPECT_EQ(names, (std::set<std::string>{"orders", "items", "refunds"}));
 }
 
-TEST_F(StoreContractsTest, GuardRefusalAndDryRunChangeNothing) {
+TEST_P(StoreContractsTest, GuardRefusalAndDryRunChangeNothing) {
   ASSERT_TRUE(Put("1.0.0").ok());
   size_t audit = AuditActions().size();
   std::string seen;
@@ -118,7 +119,7 @@ TEST_F(StoreContractsTest, GuardRefusalAndDryRunChangeNothing) {
   EXPECT_EQ(store_->ListContractVersions("orders")->size(), 1u);
 }
 
-TEST_F(StoreContractsTest, ViolatingRunIsRecordedWithItsAuditEvent) {
+TEST_P(StoreContractsTest, ViolatingRunIsRecordedWithItsAuditEvent) {
   ASSERT_TRUE(Put("1.0.0").ok());
   nlohmann::json schema = {
       {"schema", {{"fields", nlohmann::json::array({{{"name", "id"}, {"type", "text"}}})}}}};
@@ -144,6 +145,8 @@ TEST_F(StoreContractsTest, ViolatingRunIsRecordedWithItsAuditEvent) {
   ASSERT_TRUE(store_->IngestEvents({*e}, "serviceaccount:etl").ok());
   EXPECT_EQ(store_->ContractViolations({"pg", "orders"}, 10)->size(), 1u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreContractsTest, testing::kEngines, testing::EngineName);
 
 }  // namespace
 }  // namespace catalog::store

@@ -10,9 +10,12 @@ namespace {
 
 using nlohmann::json;
 
-const std::string kSelectDataset = StrCat(
-    "SELECT namespace, name, spec, revision, created_at, updated_at, "
-    "updated_by, schema_version, id, ", kContractColumn, ", spec_pb FROM datasets ");
+// Selects a dataset row for ReadDataset; `where` follows.
+std::string SelectDataset(const Connection& db, std::string_view where) {
+  return StrCat(
+      "SELECT namespace, name, spec, revision, created_at, updated_at, "
+      "updated_by, schema_version, id, ", db.dialect().contract_column(), ", spec_pb FROM datasets ", where);
+}
 
 absl::StatusOr<Dataset> ReadDataset(const Statement& s) {
   Dataset d;
@@ -56,33 +59,15 @@ void CollectFieldText(const std::vector<Field>& fields, std::string& names,
   }
 }
 
-// A dataset's search row is queued in `temp.search_pending` (one row per
-// dataset id; a row without a key deletes) and written to the FTS5 index
-// once, by FlushSearchRows just before the transaction commits. FTS5 moves
-// its pending terms into a new index segment at every statement savepoint
-// SQLite opens once the index was written in a transaction, and each
-// upsert opens one: writing search rows as datasets were written made one
-// segment per dataset, and merging them cost a quarter of a bulk load. The
-// queue is an ordinary table in the same transaction, so a rolled-back
-// savepoint or transaction drops its queued rows with it.
+// Sets dataset `id`'s search row (nullptr: removes it) in this
+// transaction; the engine writes its index before the commit.
 absl::Status QueueSearchRow(WriteContext& ctx, int64_t id, const Dataset* d) {
-  ASSIGN_OR_RETURN(Statement * s,
-                   ctx.db.Prepare("INSERT OR REPLACE INTO temp.search_pending(rowid, "
-                                  "key, description, fields, tags) VALUES (?, ?, ?, ?, ?)"));
-  s->Bind(1, id);
-  if (d == nullptr) {
-    for (int i = 2; i <= 5; ++i) s->BindNull(i);
-  } else {
-    std::string names, tags;
-    for (const std::string& t : d->spec.tags) tags += t + " ";
-    CollectFieldText(d->spec.fields, names, tags);
-    s->Bind(2, d->key.ns + " " + d->key.name);
-    s->Bind(3, d->spec.description);
-    s->Bind(4, names);
-    s->Bind(5, tags);
-  }
   ctx.search_pending = true;
-  return s->Run();
+  if (d == nullptr) return ctx.db.dialect().PutSearchRow(ctx.db, id, nullptr);
+  SearchRow row{.key = d->key.ns + " " + d->key.name, .description = d->spec.description};
+  for (const std::string& t : d->spec.tags) row.tags += t + " ";
+  CollectFieldText(d->spec.fields, row.fields, row.tags);
+  return ctx.db.dialect().PutSearchRow(ctx.db, id, &row);
 }
 
 absl::Status WriteOwnersAndTags(Connection& db, int64_t id,
@@ -158,7 +143,9 @@ absl::StatusOr<int64_t> NextRevisionAfterHistory(Connection& db,
 
 // Finds a dataset and its row id; nullopt when there is none.
 
-std::string FtsQuery(std::string_view text) {
+// The words of a search: runs of letters and digits (any non-ASCII byte
+// counts as a letter).
+std::vector<std::string> SearchWords(std::string_view text) {
   std::vector<std::string> words;
   std::string word;
   for (char c : text) {
@@ -171,42 +158,21 @@ std::string FtsQuery(std::string_view text) {
     }
   }
   if (!word.empty()) words.push_back(std::move(word));
-  std::string query;
-  for (size_t i = 0; i < words.size(); ++i) {
-    // Each word is quoted, so FTS5 operators in user text are plain words.
-    query += StrCat(i ? " " : "", "\"", words[i], "\"",
-                    i + 1 == words.size() ? "*" : "");
-  }
-  return query;
+  return words;
 }
 
 }  // namespace
 
-absl::Status CreateSearchQueue(Connection& db) {
-  return db.Exec(
-      "CREATE TEMP TABLE search_pending(rowid INTEGER PRIMARY KEY, key TEXT, "
-      "description TEXT, fields TEXT, tags TEXT)");
-}
-
 absl::Status FlushSearchRows(WriteContext& ctx) {
   if (!ctx.search_pending) return absl::OkStatus();
   ctx.search_pending = false;
-  for (const char* sql :
-       {"DELETE FROM dataset_search WHERE rowid IN (SELECT rowid FROM temp.search_pending)",
-        "INSERT INTO dataset_search(rowid, key, description, fields, tags) SELECT rowid, "
-        "key, description, fields, tags FROM temp.search_pending WHERE key IS NOT NULL",
-        "DELETE FROM temp.search_pending"}) {
-    ASSIGN_OR_RETURN(Statement * s, ctx.db.Prepare(sql));
-    RETURN_IF_ERROR(s->Run());
-  }
-  return absl::OkStatus();
+  return ctx.db.dialect().FlushSearchRows(ctx.db);
 }
 
 absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
     Connection& db, const DatasetKey& key) {
   ASSIGN_OR_RETURN(Statement * s,
-                   db.Prepare(StrCat(kSelectDataset,
-                                     "WHERE namespace = ? AND name = ?")));
+                   db.Prepare(SelectDataset(db, "WHERE namespace = ? AND name = ?")));
   s->Bind(1, key.ns);
   s->Bind(2, key.name);
   ASSIGN_OR_RETURN(bool row, s->Step());
@@ -367,10 +333,10 @@ absl::StatusOr<Page<Dataset>> Store::ListDatasets(std::string_view domain,
     // a range so '_' and '%' in paths are not LIKE wildcards.
     ASSIGN_OR_RETURN(
         Statement * s,
-        db.Prepare(StrCat(kSelectDataset,
+        db.Prepare(SelectDataset(db,
                           "WHERE (namespace, name) > (?, ?) AND ("
-                          "?3 IS NULL OR domain = ?3 OR (domain >= ?3 || "
-                          "'/' AND domain < ?3 || '0')) AND (?5 IS NULL OR "
+                          "CAST(?3 AS TEXT) IS NULL OR domain = ?3 OR (domain >= ?3 || "
+                          "'/' AND domain < ?3 || '0')) AND (CAST(?5 AS TEXT) IS NULL OR "
                           "namespace = ?5) ORDER BY namespace, name LIMIT ?4")));
     s->Bind(1, after[0]);
     s->Bind(2, after[1]);
@@ -466,8 +432,8 @@ absl::StatusOr<Store::SpecEncoding> Store::EncodeMissingSpecs(int64_t after_id, 
 absl::StatusOr<Page<SearchHit>> Store::Search(std::string_view query,
                                               const PageRequest& page) {
   RETURN_IF_ERROR(ValidateText("query", query, kMaxShortNameBytes));
-  std::string fts = FtsQuery(query);
-  if (fts.empty()) {
+  const std::vector<std::string> words = SearchWords(query);
+  if (words.empty()) {
     return absl::InvalidArgumentError("query: must contain at least one word");
   }
   int64_t offset = 0;
@@ -481,47 +447,26 @@ absl::StatusOr<Page<SearchHit>> Store::Search(std::string_view query,
   int limit = EffectivePageSize(page);
   // Three tiers, each in catalog order: the words in the dataset's name;
   // else in its name, description and tags together; else anywhere,
-  // field names included. Each tier streams in rowid order with a LIMIT,
-  // so a common word costs no more than a rare one; scoring every match
-  // (bm25) of a word found in most of the catalog cost tens of ms.
-  const std::string tiers[] = {
-      StrCat("{key} : (", fts, ")"),
-      StrCat("({key description tags} : (", fts, ")) NOT ({key} : (", fts, "))"),
-      StrCat("(", fts, ") NOT ({key description tags} : (", fts, "))"),
-  };
+  // field names included.
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<SearchHit>> {
-    std::vector<std::pair<int64_t, double>> ids;  // rowid, tier
+    const Dialect& dialect = db.dialect();
+    std::vector<std::pair<int64_t, double>> ids;  // dataset id, tier
     int64_t skip = offset;  // rows of the page's start still to pass over
-    for (size_t tier = 0; tier < std::size(tiers); ++tier) {
+    for (SearchTier tier : {SearchTier::kName, SearchTier::kDescription, SearchTier::kFields}) {
       int64_t wanted = limit + 1 - static_cast<int64_t>(ids.size());
       if (wanted <= 0) break;
       if (skip > 0) {
         // Pass over whole tiers the offset reaches beyond.
-        ASSIGN_OR_RETURN(Statement * count,
-                         db.Prepare("SELECT count(*) FROM dataset_search "
-                                    "WHERE dataset_search MATCH ?"));
-        count->Bind(1, tiers[tier]);
-        ASSIGN_OR_RETURN(bool row, count->Step());
-        int64_t in_tier = row ? count->Int(0) : 0;
-        count->Reset();
+        ASSIGN_OR_RETURN(int64_t in_tier, dialect.CountSearch(db, words, tier));
         if (in_tier <= skip) {
           skip -= in_tier;
           continue;
         }
       }
-      ASSIGN_OR_RETURN(
-          Statement * q,
-          db.Prepare("SELECT rowid FROM dataset_search WHERE dataset_search "
-                     "MATCH ? ORDER BY rowid LIMIT ? OFFSET ?"));
-      q->Bind(1, tiers[tier]);
-      q->Bind(2, wanted);
-      q->Bind(3, skip);
+      std::vector<int64_t> found;
+      RETURN_IF_ERROR(dialect.Search(db, words, tier, skip, wanted, &found));
       skip = 0;
-      while (true) {
-        ASSIGN_OR_RETURN(bool row, q->Step());
-        if (!row) break;
-        ids.emplace_back(q->Int(0), static_cast<double>(tier));
-      }
+      for (int64_t id : found) ids.emplace_back(id, static_cast<double>(tier));
     }
     Page<SearchHit> out;
     if (static_cast<int>(ids.size()) > limit) {

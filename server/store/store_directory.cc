@@ -310,7 +310,7 @@ absl::StatusOr<Page<Principal>> Store::ListPrincipals(
     ASSIGN_OR_RETURN(
         Statement * s,
         db.Prepare(StrCat(kSelectPrincipal,
-                          "WHERE (kind, name) > (?, ?) AND (CASE WHEN ?3 IS "
+                          "WHERE (kind, name) > (?, ?) AND (CASE WHEN CAST(?3 AS TEXT) IS "
                           "NULL THEN kind <> 'group' ELSE kind = ?3 END) "
                           "ORDER BY kind, name LIMIT ?4")));
     s->Bind(1, after[0]);

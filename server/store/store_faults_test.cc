@@ -74,7 +74,7 @@ TEST(StoreFaults, AWriterLockHeldElsewhereIsUnavailableNotAHang) {
   auto s = Store::Open({.path = path, .busy_timeout_ms = 300});
   ASSERT_TRUE(s.ok());
   ASSERT_TRUE((*s)->Apply({Dataset("before")}, "user:admin", false).ok());
-  auto other = Connection::Open(path, false, 1000);
+  auto other = SqliteConnection::Open(path, false, 1000);
   ASSERT_TRUE(other.ok());
   ASSERT_TRUE((*other)->Exec("BEGIN IMMEDIATE").ok());  // holds the write lock
   auto start = std::chrono::steady_clock::now();
@@ -104,13 +104,13 @@ TEST(StoreFaults, KilledDuringAMigrationTheSchemaIsWhollyOldOrNew) {
     testing::TempDir dir;
     std::string path = (dir.path() / "catalog.db").string();
     {
-      auto db = Connection::Open(path, false, 1000);
+      auto db = SqliteConnection::Open(path, false, 1000);
       ASSERT_TRUE(db.ok());
       ASSERT_TRUE(Migrate(**db, old, false).ok());
     }
     pid_t child = fork();
     if (child == 0) {
-      auto db = Connection::Open(path, false, 1000);
+      auto db = SqliteConnection::Open(path, false, 1000);
       _exit(db.ok() && Migrate(**db, slow, false).ok() ? 0 : 1);
     }
     // Kill it somewhere between starting and (for some rounds) finishing.
@@ -118,7 +118,7 @@ TEST(StoreFaults, KilledDuringAMigrationTheSchemaIsWhollyOldOrNew) {
     kill(child, SIGKILL);
     int status = 0;
     waitpid(child, &status, 0);
-    auto db = Connection::Open(path, false, 1000);
+    auto db = SqliteConnection::Open(path, false, 1000);
     ASSERT_TRUE(db.ok());
     absl::StatusOr<int> version = CurrentSchemaVersion(**db);
     ASSERT_TRUE(version.ok());

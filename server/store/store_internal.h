@@ -10,7 +10,8 @@
 #include "lib/util/metrics.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
-#include "server/store/sqlite.h"
+#include "server/store/db.h"
+#include "server/store/dialect.h"
 #include "server/store/store.h"
 #include "server/store/wal_checkpointer.h"
 
@@ -41,8 +42,8 @@ class Store::Impl {
  public:
   std::unique_ptr<Connection> writer;
   std::mutex writer_mu;  // guards writer
-  // Checkpoints the writer's WAL off the write path; declared after the
-  // writer so that it stops first.
+  // SQLite: checkpoints the writer's WAL off the write path; declared after
+  // the writer so that it stops first. None on PostgreSQL.
   std::unique_ptr<WalCheckpointer> checkpointer;
   // Guarded by writer_mu.
   std::vector<std::pair<int, std::function<void(const Change&)>>> commit_hooks;
@@ -95,7 +96,7 @@ class Store::Impl {
       readers.pop_back();
     }
     auto result = [&]() -> decltype(fn(*conn)) {
-      ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*conn, false));
+      ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*conn, TxnMode::kRead));
       auto value = fn(*conn);
       if (!value.ok()) return value;
       RETURN_IF_ERROR(txn.Commit());
@@ -116,7 +117,7 @@ class Store::Impl {
       -> decltype(fn(std::declval<WriteContext&>())) {
     Timed timed{TransactionSeconds(true)};
     std::lock_guard lock(writer_mu);
-    ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*writer, true));
+    ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*writer, TxnMode::kWrite));
     WriteContext ctx{*writer, std::string(actor), NowRfc3339(),
                      std::string(AuditPeer::Current())};
     auto value = fn(ctx);
@@ -200,13 +201,8 @@ absl::StatusOr<std::optional<DatasetKey>> AliasTarget(Connection& db,
 absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
     Connection& db, const DatasetKey& key);
 
-// A column to select with a row of `datasets`: the bound contract's latest
-// version, read back by ReadContractColumn.
-inline constexpr char kContractColumn[] =
-    "(SELECT json_array(b.contract_id, c.version, c.status, b.object) "
-    "FROM contract_bindings b JOIN contracts c ON c.contract_id = "
-    "b.contract_id WHERE b.dataset_namespace = datasets.namespace AND "
-    "b.dataset_name = datasets.name ORDER BY c.seq DESC LIMIT 1)";
+// A column selected with a row of `datasets` (the dialect's
+// contract_column): the bound contract's latest version.
 std::optional<ContractRef> ReadContractColumn(const Statement& s, int column);
 
 // Checks the schema a lineage run wrote to `dataset` against the dataset's

@@ -167,9 +167,10 @@ class Ingest {
         Statement * put,
         ctx_.db.Prepare("INSERT INTO dataset_observations(dataset_id, field, reporter, value, "
                         "job_namespace, job_name, event_ms, observed_at) VALUES (?1, ?2, ?3, "
-                        "?4, ?5, ?8, ?6, ?7) ON CONFLICT DO UPDATE SET value = ?4, "
+                        "?4, ?5, ?8, ?6, ?7) ON CONFLICT (dataset_id, field, reporter) DO UPDATE SET "
+                        "value = ?4, "
                         "job_namespace = ?5, job_name = ?8, event_ms = ?6, observed_at = ?7, "
-                        "dismissed = 0 WHERE ?6 > event_ms"));
+                        "dismissed = 0 WHERE ?6 > dataset_observations.event_ms"));
     const bool has_job = event_->kind != EventKind::kDataset;
     for (const char* field : kObservedFields) {
       json value = DatasetSpecFieldToJson(reported, field);
@@ -214,10 +215,10 @@ class Ingest {
     ASSIGN_OR_RETURN(
         Statement * s,
         ctx_.db.Prepare("INSERT INTO dataset_facets(dataset_id, facet, value, "
-                        "event_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE "
+                        "event_ms) VALUES (?, ?, ?, ?) ON CONFLICT (dataset_id, facet) DO UPDATE "
                         "SET value = excluded.value, event_ms = "
                         "excluded.event_ms WHERE excluded.event_ms >= "
-                        "event_ms"));
+                        "dataset_facets.event_ms"));
     for (const auto& [name, value] : facts.facets.items()) {
       s->Bind(1, id);
       s->Bind(2, name);
@@ -250,7 +251,7 @@ class Ingest {
           Statement * s,
           ctx_.db.Prepare("INSERT INTO dataset_aliases(namespace, name, "
                           "dataset_id, type) VALUES (?, ?, ?, ?) ON CONFLICT "
-                          "DO UPDATE SET dataset_id = excluded.dataset_id, "
+                          "(namespace, name) DO UPDATE SET dataset_id = excluded.dataset_id, "
                           "type = excluded.type"));
       s->Bind(1, link.key.ns);
       s->Bind(2, link.key.name);
@@ -295,11 +296,11 @@ class Ingest {
             "INSERT INTO jobs(namespace, name, job_type, description, sql, "
             "facets, latest_run_id, created_at, updated_at, owners) VALUES (?1, ?2, "
             "?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9) ON CONFLICT(namespace, name) DO "
-            "UPDATE SET job_type = CASE WHEN ?3 = '' THEN job_type ELSE ?3 "
-            "END, description = CASE WHEN ?4 = '' THEN description ELSE ?4 "
-            "END, sql = CASE WHEN ?5 = '' THEN sql ELSE ?5 END, facets = ?6, "
-            "latest_run_id = CASE WHEN ?7 = '' THEN latest_run_id ELSE ?7 "
-            "END, updated_at = ?8, owners = ?9, revision = revision + ?10 RETURNING id"));
+            "UPDATE SET job_type = CASE WHEN ?3 = '' THEN jobs.job_type ELSE ?3 "
+            "END, description = CASE WHEN ?4 = '' THEN jobs.description ELSE ?4 "
+            "END, sql = CASE WHEN ?5 = '' THEN jobs.sql ELSE ?5 END, facets = ?6, "
+            "latest_run_id = CASE WHEN ?7 = '' THEN jobs.latest_run_id ELSE ?7 "
+            "END, updated_at = ?8, owners = ?9, revision = jobs.revision + ?10 RETURNING id"));
     s->Bind(1, e.job.ns);
     s->Bind(2, e.job.name);
     s->Bind(3, e.job_type);
@@ -340,11 +341,12 @@ class Ingest {
         ctx_.db.Prepare(
             "INSERT INTO runs(job_id, run_id, state, last_event_ms, "
             "parent_run_id, parent_job, error_message, facets) VALUES (?1, "
-            "?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT DO UPDATE SET "
-            "last_event_ms = max(last_event_ms, ?4), parent_run_id = CASE "
-            "WHEN ?5 = '' THEN parent_run_id ELSE ?5 END, parent_job = CASE "
-            "WHEN ?6 = '' THEN parent_job ELSE ?6 END, error_message = CASE "
-            "WHEN ?7 = '' THEN error_message ELSE ?7 END, facets = ?8"));
+            "?2, ?3, ?4, ?5, ?6, ?7, ?8) ON CONFLICT (job_id, run_id) DO UPDATE SET "
+            "last_event_ms = CASE WHEN ?4 > runs.last_event_ms THEN ?4 ELSE "
+            "runs.last_event_ms END, parent_run_id = CASE "
+            "WHEN ?5 = '' THEN runs.parent_run_id ELSE ?5 END, parent_job = CASE "
+            "WHEN ?6 = '' THEN runs.parent_job ELSE ?6 END, error_message = CASE "
+            "WHEN ?7 = '' THEN runs.error_message ELSE ?7 END, facets = ?8"));
     s->Bind(1, job.id);
     s->Bind(2, e.run_id);
     s->Bind(3, state);
@@ -355,9 +357,9 @@ class Ingest {
     s->Bind(8, facets.dump());
     RETURN_IF_ERROR(s->Run());
     ASSIGN_OR_RETURN(Statement * t,
-                     ctx_.db.Prepare("INSERT OR IGNORE INTO "
+                     ctx_.db.Prepare("INSERT INTO "
                                      "run_transitions(job_id, run_id, state, "
-                                     "event_time_ms) VALUES (?, ?, ?, ?)"));
+                                     "event_time_ms) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING"));
     t->Bind(1, job.id);
     t->Bind(2, e.run_id);
     t->Bind(3, state);
@@ -402,13 +404,14 @@ class Ingest {
     ASSIGN_OR_RETURN(
         Statement * s,
         ctx_.db.Prepare(
-            "INSERT INTO lineage_edges(job_id, dataset_id, output, run_id, "
+            "INSERT INTO lineage_edges AS e(job_id, dataset_id, output, run_id, "
             "first_seen_ms, last_seen_ms, active, io_facets) VALUES (?1, ?2, "
-            "?3, ?4, ?5, ?5, ?6, ?7) ON CONFLICT DO UPDATE SET run_id = CASE "
-            "WHEN ?5 >= last_seen_ms THEN ?4 ELSE run_id END, io_facets = "
-            "CASE WHEN ?5 >= last_seen_ms THEN ?7 ELSE io_facets END, "
-            "first_seen_ms = min(first_seen_ms, ?5), last_seen_ms = "
-            "max(last_seen_ms, ?5), active = max(active, ?6) RETURNING "
+            "?3, ?4, ?5, ?5, ?6, ?7) ON CONFLICT (job_id, dataset_id, output) DO UPDATE SET "
+            "run_id = CASE WHEN ?5 >= e.last_seen_ms THEN ?4 ELSE e.run_id END, "
+            "io_facets = CASE WHEN ?5 >= e.last_seen_ms THEN ?7 ELSE e.io_facets END, "
+            "first_seen_ms = CASE WHEN ?5 < e.first_seen_ms THEN ?5 ELSE e.first_seen_ms END, "
+            "last_seen_ms = CASE WHEN ?5 > e.last_seen_ms THEN ?5 ELSE e.last_seen_ms END, "
+            "active = CASE WHEN ?6 > e.active THEN ?6 ELSE e.active END RETURNING "
             "run_id, first_seen_ms, last_seen_ms, active"));
     s->Bind(1, job.id);
     s->Bind(2, dataset_id);
@@ -451,15 +454,17 @@ class Ingest {
         ASSIGN_OR_RETURN(
             Statement * s,
             ctx_.db.Prepare(
-                "INSERT INTO column_edges(out_dataset, out_field, "
+                "INSERT INTO column_edges AS c(out_dataset, out_field, "
                 "in_dataset, in_field, job_id, transformations, run_id, "
                 "first_seen_ms, last_seen_ms, active) VALUES (?1, ?2, ?3, "
-                "?4, ?5, ?6, ?7, ?8, ?8, ?9) ON CONFLICT DO UPDATE SET "
-                "transformations = CASE WHEN ?8 >= last_seen_ms THEN ?6 ELSE "
-                "transformations END, run_id = CASE WHEN ?8 >= last_seen_ms "
-                "THEN ?7 ELSE run_id END, first_seen_ms = "
-                "min(first_seen_ms, ?8), last_seen_ms = max(last_seen_ms, "
-                "?8), active = max(active, ?9)"));
+                "?4, ?5, ?6, ?7, ?8, ?8, ?9) ON CONFLICT (out_dataset, out_field, in_dataset, "
+                "in_field, job_id) DO UPDATE SET "
+                "transformations = CASE WHEN ?8 >= c.last_seen_ms THEN ?6 ELSE "
+                "c.transformations END, run_id = CASE WHEN ?8 >= c.last_seen_ms "
+                "THEN ?7 ELSE c.run_id END, first_seen_ms = CASE WHEN ?8 < c.first_seen_ms "
+                "THEN ?8 ELSE c.first_seen_ms END, last_seen_ms = CASE WHEN ?8 > "
+                "c.last_seen_ms THEN ?8 ELSE c.last_seen_ms END, active = CASE WHEN ?9 > "
+                "c.active THEN ?9 ELSE c.active END"));
         s->Bind(1, out_id);
         s->Bind(2, cl.output_field);
         s->Bind(3, in_id);

@@ -225,14 +225,14 @@ absl::StatusOr<std::vector<ColumnEdge>> Store::ColumnEdges(
               "column_edges c ON c.out_dataset = o.id JOIN datasets i ON i.id "
               "= c.in_dataset JOIN jobs j ON j.id = c.job_id WHERE "
               "o.namespace = ?1 AND o.name = ?2 AND (?3 = '' OR c.out_field "
-              "IN (?3, '')) AND (?4 OR c.active) ORDER BY 3, 4, 5, 6"
+              "IN (?3, '')) AND (?4 = 1 OR c.active = 1) ORDER BY 3, 4, 5, 6"
             : "SELECT o.namespace, o.name, c.out_field, i.namespace, i.name, "
               "c.in_field, j.namespace, j.name, c.transformations, c.run_id, "
               "c.first_seen_ms, c.last_seen_ms, c.active FROM datasets i JOIN "
               "column_edges c ON c.in_dataset = i.id JOIN datasets o ON o.id "
               "= c.out_dataset JOIN jobs j ON j.id = c.job_id WHERE "
               "i.namespace = ?1 AND i.name = ?2 AND (?3 = '' OR c.in_field = "
-              "?3) AND (?4 OR c.active) ORDER BY 6, 1, 2, 3";
+              "?3) AND (?4 = 1 OR c.active = 1) ORDER BY 6, 1, 2, 3";
     ASSIGN_OR_RETURN(Statement * s, db.Prepare(sql));
     s->Bind(1, dataset.ns);
     s->Bind(2, dataset.name);
@@ -262,7 +262,7 @@ Store::DatasetSummaries(const std::vector<DatasetKey>& keys) {
   using Result = std::vector<std::optional<DatasetSummary>>;
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Result> {
     ASSIGN_OR_RETURN(Statement * d,
-                     db.Prepare(StrCat("SELECT id, spec, spec_pb, ", kContractColumn,
+                     db.Prepare(StrCat("SELECT id, spec, spec_pb, ", db.dialect().contract_column(),
                                        " FROM datasets WHERE namespace = ? "
                                        "AND name = ?")));
     ASSIGN_OR_RETURN(Statement * o,

@@ -139,7 +139,7 @@ absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
     }
     ASSIGN_OR_RETURN(Statement * ds,
                      db.Prepare(StrCat("SELECT namespace, name, spec, "
-                                       "revision, ", kContractColumn,
+                                       "revision, ", db.dialect().contract_column(),
                                        ", spec_pb FROM datasets")));
     while (true) {
       ASSIGN_OR_RETURN(bool more, ds->Step());

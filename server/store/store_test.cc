@@ -1,4 +1,5 @@
 #include "server/store/store.h"
+#include "tests/store_engines.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -15,23 +16,19 @@ using ::testing::HasSubstr;
 
 std::string Msg(const absl::Status& s) { return std::string(s.message()); }
 
-class StoreTest : public ::testing::Test {
+class StoreTest : public ::testing::TestWithParam<testing::Engine> {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("store_test_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    db_ = std::make_unique<testing::TestDatabase>(GetParam());
     Reopen();
   }
   void TearDown() override {
     store_.reset();
-    std::filesystem::remove_all(dir_);
+    db_.reset();
   }
   void Reopen() {
     store_.reset();
-    auto s = Store::Open({.path = (dir_ / "catalog.db").string()});
+    auto s = Store::Open(db_->Options());
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
   }
@@ -65,11 +62,11 @@ class StoreTest : public ::testing::Test {
     return static_cast<int64_t>(events->size());
   }
 
-  std::filesystem::path dir_;
+  std::unique_ptr<testing::TestDatabase> db_;
   std::unique_ptr<Store> store_;
 };
 
-TEST_F(StoreTest, ApplyCreatesThenIsIdempotentThenUpdates) {
+TEST_P(StoreTest, ApplyCreatesThenIsIdempotentThenUpdates) {
   std::vector<Resource> batch = {DatasetRes("sales.orders", "sales"),
                                  DomainRes("sales")};
   auto first = store_->Apply(batch, "user:admin", false);
@@ -103,7 +100,7 @@ TEST_F(StoreTest, ApplyCreatesThenIsIdempotentThenUpdates) {
 
 // Issue 12 #16: a write may name the spec fields it sets; the others keep
 // their stored values (what apply does with a manifest).
-TEST_F(StoreTest, AMergeWritesOnlyTheFieldsItNames) {
+TEST_P(StoreTest, AMergeWritesOnlyTheFieldsItNames) {
   ASSERT_TRUE(store_->Apply({DatasetRes("orders")}, "user:admin", false).ok());
   Resource tags{.kind = Resource::Kind::kDataset, .merge = true, .fields = {"tags", "description"}};
   tags.dataset.key = {"postgres://db:5432", "orders"};
@@ -130,7 +127,7 @@ TEST_F(StoreTest, AMergeWritesOnlyTheFieldsItNames) {
   EXPECT_TRUE(store_->GetDataset({"postgres://db:5432", "orders"})->spec.owners.empty());
 }
 
-TEST_F(StoreTest, SchemaChangeBumpsSchemaVersionAndHistoryNamesIt) {
+TEST_P(StoreTest, SchemaChangeBumpsSchemaVersionAndHistoryNamesIt) {
   Resource d = DatasetRes("t");
   ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
   d.dataset.spec.fields.push_back({.name = "total", .type = "decimal"});
@@ -148,7 +145,7 @@ TEST_F(StoreTest, SchemaChangeBumpsSchemaVersionAndHistoryNamesIt) {
   EXPECT_EQ((*history)[1].dataset.spec.fields.size(), 3u);
 }
 
-TEST_F(StoreTest, StaleRevisionIsAbortedAndChangesNothing) {
+TEST_P(StoreTest, StaleRevisionIsAbortedAndChangesNothing) {
   Resource d = DatasetRes("t");
   ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
   d.dataset.spec.description = "second";
@@ -163,7 +160,7 @@ TEST_F(StoreTest, StaleRevisionIsAbortedAndChangesNothing) {
   EXPECT_TRUE(store_->Apply({d}, "user:admin", false).ok());
 }
 
-TEST_F(StoreTest, OneBadResourceRollsBackTheWholeApply) {
+TEST_P(StoreTest, OneBadResourceRollsBackTheWholeApply) {
   int64_t audits = AuditCount();
   auto r = store_->Apply({DomainRes("sales"), DatasetRes("a", "sales"),
                           DatasetRes("b", "marketing")},
@@ -187,7 +184,7 @@ TEST_F(StoreTest, OneBadResourceRollsBackTheWholeApply) {
   EXPECT_EQ(hits->items[0].key.name, "c");
 }
 
-TEST_F(StoreTest, InvalidAndDuplicateResourcesAreRefused) {
+TEST_P(StoreTest, InvalidAndDuplicateResourcesAreRefused) {
   Resource bad = DatasetRes("t");
   bad.dataset.spec.fields.push_back({.name = "order_id", .type = "int"});
   auto r = store_->Apply({bad}, "user:admin", false);
@@ -198,7 +195,7 @@ TEST_F(StoreTest, InvalidAndDuplicateResourcesAreRefused) {
   EXPECT_THAT(Msg(r.status()), HasSubstr("appears twice (also resources[0])"));
 }
 
-TEST_F(StoreTest, DryRunReportsButChangesNothing) {
+TEST_P(StoreTest, DryRunReportsButChangesNothing) {
   auto r = store_->Apply({DatasetRes("t")}, "user:admin", true);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->results[0].outcome, ApplyOutcome::kCreated);
@@ -206,7 +203,7 @@ TEST_F(StoreTest, DryRunReportsButChangesNothing) {
             absl::StatusCode::kNotFound);
 }
 
-TEST_F(StoreTest, DeleteKeepsHistoryAndRevisionsNeverRepeat) {
+TEST_P(StoreTest, DeleteKeepsHistoryAndRevisionsNeverRepeat) {
   Resource d = DatasetRes("t");
   ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
   EXPECT_EQ(store_->DeleteDataset(d.dataset.key, 5, "user:admin")
@@ -234,7 +231,7 @@ TEST_F(StoreTest, DeleteKeepsHistoryAndRevisionsNeverRepeat) {
   EXPECT_EQ(hits->items.size(), 1u);
 }
 
-TEST_F(StoreTest, ListPaginatesAndFiltersByDomainSubtree) {
+TEST_P(StoreTest, ListPaginatesAndFiltersByDomainSubtree) {
   std::vector<Resource> batch = {DomainRes("sales"), DomainRes("sales/eu"),
                                  DomainRes("sales_ops")};
   for (int i = 0; i < 25; ++i) {
@@ -277,7 +274,7 @@ TEST_F(StoreTest, ListPaginatesAndFiltersByDomainSubtree) {
   EXPECT_EQ(store_->ListDatasets("sales_ops", {}, "postgres://db:5433")->items.size(), 0u);
 }
 
-TEST_F(StoreTest, SearchCoversNamesDescriptionsFieldsAndTags) {
+TEST_P(StoreTest, SearchCoversNamesDescriptionsFieldsAndTags) {
   Resource a = DatasetRes("sales.orders");
   Resource b = DatasetRes("hr.people");
   b.dataset.spec.description = "employees";
@@ -305,7 +302,7 @@ TEST_F(StoreTest, SearchCoversNamesDescriptionsFieldsAndTags) {
             absl::StatusCode::kInvalidArgument);
 }
 
-TEST_F(StoreTest, SearchPagesThroughNameMatchesThenFieldMatches) {
+TEST_P(StoreTest, SearchPagesThroughNameMatchesThenFieldMatches) {
   std::vector<Resource> batch;
   for (int i = 0; i < 25; ++i) {
     Resource r = DatasetRes("t" + std::to_string(i));
@@ -341,7 +338,7 @@ TEST_F(StoreTest, SearchPagesThroughNameMatchesThenFieldMatches) {
   EXPECT_TRUE(late->next_page_token.empty());
 }
 
-TEST_F(StoreTest, GroupsMustExistAndMayNotCycle) {
+TEST_P(StoreTest, GroupsMustExistAndMayNotCycle) {
   Resource user{.kind = Resource::Kind::kPrincipal};
   user.principal = {.kind = PrincipalKind::kUser, .name = "alice"};
   user.principal.spec.groups = {"analysts"};
@@ -360,12 +357,12 @@ TEST_F(StoreTest, GroupsMustExistAndMayNotCycle) {
                                      "user:admin");
   EXPECT_EQ(del.status().code(), absl::StatusCode::kFailedPrecondition);
   auto users = store_->ListPrincipals(std::nullopt, {});
-  ASSERT_TRUE(users.ok());
+  ASSERT_TRUE(users.ok()) << users.status();
   ASSERT_EQ(users->items.size(), 1u);
   EXPECT_EQ(users->items[0].name, "alice");
 }
 
-TEST_F(StoreTest, DomainsNeedParentsAndRefuseDeletionWhileUsed) {
+TEST_P(StoreTest, DomainsNeedParentsAndRefuseDeletionWhileUsed) {
   auto r = store_->Apply({DomainRes("finance/payments")}, "user:admin", false);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   ASSERT_TRUE(store_->Apply({DomainRes("finance/payments"), DomainRes("finance"),
@@ -381,7 +378,7 @@ TEST_F(StoreTest, DomainsNeedParentsAndRefuseDeletionWhileUsed) {
   EXPECT_TRUE(store_->DeleteDomain("finance", 0, "user:admin").ok());
 }
 
-TEST_F(StoreTest, DataSurvivesReopen) {
+TEST_P(StoreTest, DataSurvivesReopen) {
   ASSERT_TRUE(store_->Apply({DatasetRes("t")}, "user:admin", false).ok());
   Reopen();
   auto got = store_->GetDataset({"postgres://db:5432", "t"});
@@ -389,7 +386,7 @@ TEST_F(StoreTest, DataSurvivesReopen) {
   EXPECT_EQ(got->spec.owners[0].principal, "user:alice");
 }
 
-TEST_F(StoreTest, TokensStoreHashesAndRevoke) {
+TEST_P(StoreTest, TokensStoreHashesAndRevoke) {
   TokenRecord t{.id = "tok_1", .secret_hash = std::string("\x00\x01\xff", 3),
                 .principal = "user:alice", .description = "ci"};
   ASSERT_TRUE(store_->CreateToken(t, "user:admin").ok());
@@ -407,7 +404,7 @@ TEST_F(StoreTest, TokensStoreHashesAndRevoke) {
   EXPECT_EQ((*events)[1].action, "token.revoke");
 }
 
-TEST_F(StoreTest, SqlInjectionTextIsStoredVerbatim) {
+TEST_P(StoreTest, SqlInjectionTextIsStoredVerbatim) {
   Resource d = DatasetRes("x'); DROP TABLE datasets; --");
   d.dataset.spec.description = "\"; DELETE FROM audit_events; --";
   ASSERT_TRUE(store_->Apply({d}, "user:admin", false).ok());
@@ -416,6 +413,8 @@ TEST_F(StoreTest, SqlInjectionTextIsStoredVerbatim) {
   EXPECT_EQ(got->spec.description, d.dataset.spec.description);
   EXPECT_EQ(AuditCount(), 1);
 }
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, testing::kEngines, testing::EngineName);
 
 }  // namespace
 }  // namespace catalog::store

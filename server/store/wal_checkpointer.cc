@@ -11,12 +11,12 @@ namespace catalog::store {
 
 absl::StatusOr<std::unique_ptr<WalCheckpointer>> WalCheckpointer::Start(
     const std::string& path, sqlite3* writer, Options options) {
-  ASSIGN_OR_RETURN(std::unique_ptr<Connection> conn, Connection::Open(path, false, 1000));
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteConnection> conn, SqliteConnection::Open(path, false, 1000));
   return std::unique_ptr<WalCheckpointer>(
       new WalCheckpointer(std::move(conn), writer, options));
 }
 
-WalCheckpointer::WalCheckpointer(std::unique_ptr<Connection> conn, sqlite3* writer,
+WalCheckpointer::WalCheckpointer(std::unique_ptr<SqliteConnection> conn, sqlite3* writer,
                                  Options options)
     : conn_(std::move(conn)), writer_(writer), options_(options) {
   // This connection only checkpoints: were it to commit, it would

@@ -23,7 +23,7 @@ struct sqlite3;
 
 namespace catalog::store {
 
-class Connection;
+class SqliteConnection;
 
 class WalCheckpointer {
  public:
@@ -43,11 +43,11 @@ class WalCheckpointer {
   int64_t completed() const;
 
  private:
-  WalCheckpointer(std::unique_ptr<Connection> conn, sqlite3* writer, Options options);
+  WalCheckpointer(std::unique_ptr<SqliteConnection> conn, sqlite3* writer, Options options);
   static int OnCommit(void* self, sqlite3* db, const char* schema, int pages);
   void Run();
 
-  std::unique_ptr<Connection> conn_;
+  std::unique_ptr<SqliteConnection> conn_;
   sqlite3* writer_;
   Options options_;
   mutable std::mutex mu_;

@@ -32,7 +32,7 @@ constexpr uintmax_t kPage = 4096 + 24;  // a WAL frame
 TEST(WalCheckpointer, TheThreadCheckpointsAndTheLogStaysBounded) {
   testing::TempDir dir;
   std::string path = (dir.path() / "a.db").string();
-  auto db = Connection::Open(path, false, 1000);
+  auto db = SqliteConnection::Open(path, false, 1000);
   ASSERT_TRUE(db.ok()) << db.status();
   auto checkpointer = WalCheckpointer::Start(
       path, (*db)->raw(), {.thread_pages = 20, .writer_pages = 200});
@@ -45,7 +45,7 @@ TEST(WalCheckpointer, TheThreadCheckpointsAndTheLogStaysBounded) {
                                std::chrono::seconds(10)));
   checkpointer->reset();
   // Every row is in the database.
-  auto reader = Connection::Open(path, true, 1000);
+  auto reader = SqliteConnection::Open(path, true, 1000);
   ASSERT_TRUE(reader.ok());
   ASSERT_TRUE((*reader)->Exec("SELECT 1").ok());
   auto count = (*reader)->Prepare("SELECT count(*) FROM t");
@@ -59,7 +59,7 @@ TEST(WalCheckpointer, TheThreadCheckpointsAndTheLogStaysBounded) {
 TEST(WalCheckpointer, WithoutCheckpointsTheSameWritesGrowTheLogPastTheBound) {
   testing::TempDir dir;
   std::string path = (dir.path() / "a.db").string();
-  auto db = Connection::Open(path, false, 1000);
+  auto db = SqliteConnection::Open(path, false, 1000);
   ASSERT_TRUE(db.ok());
   sqlite3_wal_autocheckpoint((*db)->raw(), 0);
   EXPECT_GT(WriteAndWatchTheLog(**db, path), 2 * 200 * kPage);
@@ -69,7 +69,7 @@ TEST(WalCheckpointer, WithoutCheckpointsTheSameWritesGrowTheLogPastTheBound) {
 TEST(WalCheckpointer, StoppingRestoresAutomaticCheckpoints) {
   testing::TempDir dir;
   std::string path = (dir.path() / "a.db").string();
-  auto db = Connection::Open(path, false, 1000);
+  auto db = SqliteConnection::Open(path, false, 1000);
   ASSERT_TRUE(db.ok());
   {
     auto checkpointer = WalCheckpointer::Start(path, (*db)->raw(), {});
