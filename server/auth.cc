@@ -1,5 +1,7 @@
 #include "server/auth.h"
 
+#include <spdlog/spdlog.h>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -120,16 +122,27 @@ absl::Status WithinIssuer(const Identity& issuer, std::string& expires_at,
 absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
     store::Store* store) {
   std::unique_ptr<Authenticator> auth(new Authenticator(store));
-  ASSIGN_OR_RETURN(std::vector<store::TokenRecord> tokens, store->ListTokens());
-  for (const store::TokenRecord& t : tokens) {
-    ASSIGN_OR_RETURN(store::TokenRecord full, store->GetToken(t.id));
-    auth->tokens_[full.id] = {full.secret_hash, full.principal, full.revoked,
-                              full.expires_at, full.actions};
-  }
-  // Deleting a principal revokes its tokens in the same transaction; the
-  // cache follows before the delete returns.
+  RETURN_IF_ERROR(auth->LoadAll());
+  // Tokens created or revoked (through any replica), and those of deleted
+  // principals (revoked in the same transaction), reach the table before
+  // the change's revision is applied.
   Authenticator* a = auth.get();
   auth->commit_hook_ = store->AddCommitHook([a](const store::Change& change) {
+    if (change.reload) {
+      if (absl::Status s = a->LoadAll(); !s.ok()) {
+        spdlog::error("reloading tokens failed: {}", MessageOf(s));
+      }
+      return;
+    }
+    for (const std::string& id : change.tokens) {
+      absl::StatusOr<store::TokenRecord> t = a->store_->GetToken(id);
+      if (!t.ok()) {
+        spdlog::error("reading token {} failed: {}", id, MessageOf(t.status()));
+        continue;
+      }
+      std::unique_lock lock(a->mu_);
+      a->tokens_[t->id] = {t->secret_hash, t->principal, t->revoked, t->expires_at, t->actions};
+    }
     if (change.deleted_principals.empty()) return;
     std::unique_lock lock(a->mu_);
     for (const PrincipalRef& p : change.deleted_principals) {
@@ -140,6 +153,19 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
     }
   });
   return auth;
+}
+
+absl::Status Authenticator::LoadAll() {
+  std::unordered_map<std::string, Entry> loaded;
+  ASSIGN_OR_RETURN(std::vector<store::TokenRecord> tokens, store_->ListTokens());
+  for (const store::TokenRecord& t : tokens) {
+    ASSIGN_OR_RETURN(store::TokenRecord full, store_->GetToken(t.id));
+    loaded[full.id] = {full.secret_hash, full.principal, full.revoked, full.expires_at,
+                       full.actions};
+  }
+  std::unique_lock lock(mu_);
+  tokens_ = std::move(loaded);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<Identity> Authenticator::Authenticate(

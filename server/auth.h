@@ -79,6 +79,8 @@ class Authenticator {
     std::vector<std::string> actions;
   };
   explicit Authenticator(store::Store* store) : store_(store) {}
+  // Reads every token from the store into the table.
+  absl::Status LoadAll();
 
   store::Store* store_;
   int commit_hook_ = 0;  // marks the tokens of deleted principals revoked

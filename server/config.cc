@@ -1,5 +1,7 @@
 #include "server/config.h"
 
+#include "server/store/postgres.h"
+
 #include <filesystem>
 
 #include <yaml-cpp/yaml.h>
@@ -52,6 +54,8 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.http_listen = text;
     } else if (key == "data-dir") {
       config.data_dir = text;
+    } else if (key == "store") {
+      config.store = text;
     } else if (key == "policies") {
       config.policies_dir = text;
     } else if (key == "log-format") {
@@ -116,6 +120,14 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   }
   if (c.data_dir.empty()) {
     return absl::InvalidArgumentError("data-dir: must not be empty");
+  }
+  if (!c.store.empty()) {
+    if (c.store.rfind("postgres://", 0) != 0 && c.store.rfind("postgresql://", 0) != 0) {
+      return absl::InvalidArgumentError(
+          "store: must be a postgres:// URL (the SQLite store is the default, in data-dir)");
+    }
+    absl::Status url = store::CheckStoreUrl(c.store);
+    if (!url.ok()) return absl::InvalidArgumentError(std::string(MessageOf(url)));
   }
   if (c.audit_decisions != "off" && c.audit_decisions != "denies" &&
       c.audit_decisions != "all") {

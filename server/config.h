@@ -11,6 +11,9 @@ struct ServerConfig {
   std::string listen = "127.0.0.1:7070";       // gRPC; port 0 picks one
   std::string http_listen = "127.0.0.1:5000";  // /healthz; port 0 picks one
   std::string data_dir = "./data";             // catalog.db, admin.token
+  // "" (SQLite in data_dir) or a PostgreSQL URL that replicas share,
+  // without a password (PGPASSWORD, ~/.pgpass or passfile=).
+  std::string store;
   std::string policies_dir = "policies";       // *.cedar
   std::string log_format = "text";             // text | json
   std::string log_level = "info";              // debug | info | warn | error
@@ -39,7 +42,7 @@ struct ServerConfig {
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written
-// as in the flags: listen, http-listen, data-dir, policies, log-format,
+// as in the flags: listen, http-listen, data-dir, store, policies, log-format,
 // log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
 // client-ca, trust-domain, client-namespace, audit-decisions,
 // audit-allow-sample, audit-decisions-per-caller. Unknown keys are an

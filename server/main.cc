@@ -9,6 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <filesystem>
 #include <iostream>
 
@@ -19,14 +20,40 @@
 #include "server/server.h"
 #include "server/store/backup.h"
 #include "server/store/migrations.h"
+#include "server/store/postgres.h"
 #include "server/store/sqlite.h"
 
 namespace {
 
 using catalog::server::ServerConfig;
 
+// `catalogd migrate` on a PostgreSQL store: the same, under the lock every
+// migrating catalogd takes.
+int MigratePostgres(const ServerConfig& config, bool dry_run) {
+  namespace store = catalog::store;
+  auto db = store::PgConnection::Open(config.store, {});
+  if (!db.ok()) {
+    std::cerr << "catalogd: " << db.status().message() << "\n";
+    return 1;
+  }
+  auto current = store::CurrentSchemaVersion(**db);
+  auto pending = store::Migrate(**db, store::EmbeddedPostgresMigrations(), dry_run);
+  if (!pending.ok()) {
+    std::cerr << "catalogd: " << pending.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "database " << store::RedactedStoreUrl(config.store) << " is at schema version "
+            << (current.ok() ? *current : 0) << "\n";
+  if (pending->empty()) std::cout << "up to date\n";
+  for (const auto& m : *pending) {
+    std::cout << (dry_run ? "would apply " : "applied ") << m.name << "\n";
+  }
+  return 0;
+}
+
 int Migrate(const ServerConfig& config, bool dry_run) {
   namespace store = catalog::store;
+  if (!config.store.empty()) return MigratePostgres(config, dry_run);
   std::filesystem::path path =
       std::filesystem::path(config.data_dir) / "catalog.db";
   if (dry_run && !std::filesystem::exists(path)) {
@@ -126,6 +153,10 @@ int main(int argc, char** argv) {
                               "HTTP address HOST:PORT for /healthz");
   auto* data = app.add_option("--data-dir", flags.data_dir,
                               "directory for catalog.db and admin.token");
+  auto* store_url = app.add_option(
+      "--store", flags.store,
+      "postgres://USER@HOST:PORT/DB: share the catalog with other catalogd replicas "
+      "(default: SQLite in --data-dir; also CATALOGD_STORE)");
   auto* policies = app.add_option("--policies", flags.policies_dir,
                                   "directory of *.cedar policy files");
   auto* log_format = app.add_option("--log-format", flags.log_format,
@@ -181,6 +212,11 @@ int main(int argc, char** argv) {
   if (listen->count()) config.listen = flags.listen;
   if (http->count()) config.http_listen = flags.http_listen;
   if (data->count()) config.data_dir = flags.data_dir;
+  // The store's URL: the config file, then the environment, then the flag.
+  if (const char* env = std::getenv("CATALOGD_STORE"); env != nullptr && *env != '\0') {
+    config.store = env;
+  }
+  if (store_url->count()) config.store = flags.store;
   if (policies->count()) config.policies_dir = flags.policies_dir;
   if (log_format->count()) config.log_format = flags.log_format;
   if (log_level->count()) config.log_level = flags.log_level;
@@ -200,6 +236,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (migrate->parsed()) return Migrate(config, dry_run);
+  if ((backup->parsed() || restore->parsed()) && !config.store.empty()) {
+    std::cerr << "catalogd: backup and restore are for the SQLite store; back up a "
+                 "PostgreSQL store with pg_dump or the server's point-in-time recovery "
+                 "(docs/operations.md)\n";
+    return 2;
+  }
   if (backup->parsed()) return Backup(config, backup_file, force_backup);
   if (restore->parsed()) return Restore(config, backup_file);
 

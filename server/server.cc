@@ -36,6 +36,7 @@
 #include "lib/util/metrics.h"
 #include "server/lineage_service.h"
 #include "server/policy_service.h"
+#include "server/store/postgres.h"
 #include "server/store/store.h"
 #include "server/token_service.h"
 
@@ -167,8 +168,13 @@ class CatalogServer::Impl {
   // background; lineage queries answer UNAVAILABLE until it has.
   void StartLineageGraph() {
     graph = std::make_unique<lineage::LineageGraph>();
-    graph_hook = store->AddCommitHook(
-        [g = graph.get()](const store::Change& c) { g->OnCommit(c); });
+    graph_hook = store->AddCommitHook([g = graph.get(), s = store.get()](const store::Change& c) {
+      if (!c.reload) return g->OnCommit(c);
+      // Read again, as at start (the old graph serves until then).
+      if (absl::Status loaded = g->Load(*s); !loaded.ok()) {
+        spdlog::error("lineage graph failed to reload: {}", MessageOf(loaded));
+      }
+    });
     graph_loader = std::thread([this] {
       auto start = std::chrono::steady_clock::now();
       absl::Status loaded = graph->Load(*store);
@@ -390,11 +396,15 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   ASSIGN_OR_RETURN(store::DataDirLock lock, store::DataDirLock::Acquire(config.data_dir));
   impl->data_lock = std::make_unique<store::DataDirLock>(std::move(lock));
   fs::path db_path = fs::path(config.data_dir) / "catalog.db";
+  // The data directory holds only what is this catalogd's own when the
+  // store is PostgreSQL (admin.token, the decisions' spill file).
+  const std::string store_name =
+      config.store.empty() ? db_path.string() : store::RedactedStoreUrl(config.store);
   ASSIGN_OR_RETURN(impl->store, store::Store::Open({.path = db_path.string(),
+                                                    .postgres = config.store,
                                                     .readers = config.readers}));
   ASSIGN_OR_RETURN(impl->auth, Authenticator::Create(impl->store.get()));
   impl->admin_token_path = fs::path(config.data_dir) / "admin.token";
-  RETURN_IF_ERROR(impl->EnsureAdminToken());
   ASSIGN_OR_RETURN(authz::DecisionAudit decision_audit,
                    authz::ParseDecisionAudit(config.audit_decisions));
   impl->decisions = std::make_unique<authz::DecisionLog>(
@@ -404,8 +414,12 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
           .allow_sample = config.audit_allow_sample,
           .max_per_caller = config.audit_decisions_per_caller,
           .spill_path = (fs::path(config.data_dir) / "audit-pending.jsonl").string()});
+  bool seeded = false;
   ASSIGN_OR_RETURN(impl->authorizer,
-                   authz::Authorizer::Create(impl->store.get(), policy_files));
+                   authz::Authorizer::Create(impl->store.get(), policy_files, &seeded));
+  // The catalogd that created the catalog writes the admin token to its
+  // data directory; with SQLite, also one whose directory lost it.
+  if (seeded || !impl->store->shared()) RETURN_IF_ERROR(impl->EnsureAdminToken());
   impl->authorizer->SetDecisionLog(impl->decisions.get());
   // Small catalogs load at once; a large one keeps loading in the
   // background while the server answers (denying, and saying why, until
@@ -434,7 +448,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   spdlog::info("catalogd serving gRPC on {} (port {}), HTTP on {} (port {}), "
                "database {}",
                config.listen, impl->grpc_port, config.http_listen,
-               impl->http_port, db_path.string());
+               impl->http_port, store_name);
   return std::unique_ptr<CatalogServer>(new CatalogServer(std::move(impl)));
 }
 

@@ -54,16 +54,21 @@ Decision DecisionOf(policy::Response r, std::shared_ptr<const Snapshot> snapshot
 }
 
 absl::StatusOr<std::unique_ptr<Authorizer>> Authorizer::Create(
-    store::Store* store, const std::vector<store::PolicyFile>& seed) {
+    store::Store* store, const std::vector<store::PolicyFile>& seed, bool* seeded) {
+  if (seeded != nullptr) *seeded = false;
   absl::StatusOr<store::PolicyVersion> existing = store->GetPolicyVersion(0);
   if (existing.status().code() == absl::StatusCode::kNotFound) {
     // Refuse a seed that does not parse, before storing it.
     RETURN_IF_ERROR(CompilePolicies(seed).status());
-    RETURN_IF_ERROR(store
-                        ->PutPolicyVersion(seed, "loaded from the policies "
-                                                 "directory at first start",
-                                           0, "user:admin")
-                        .status());
+    // Only if there is still none: replicas starting together on an empty
+    // database seed once.
+    absl::Status put = store
+                           ->PutPolicyVersion(seed, "loaded from the policies "
+                                                    "directory at first start",
+                                              store::kNoPolicyVersion, "user:admin")
+                           .status();
+    if (put.ok() && seeded != nullptr) *seeded = true;
+    if (!put.ok() && put.code() != absl::StatusCode::kAlreadyExists) return put;
   } else if (!existing.ok()) {
     return existing.status();
   }
@@ -113,6 +118,18 @@ bool Authorizer::WaitReady(std::chrono::system_clock::time_point deadline) {
 }
 
 void Authorizer::OnCommit(const store::Change& change) {
+  if (change.reload) {
+    // The store could not be followed change by change: build from it
+    // again and take that snapshot whatever its revision (the database
+    // may have gone back in time).
+    {
+      std::lock_guard lock(mu_);
+      reload_ = true;
+      requested_ = std::max(requested_, change.catalog_revision);
+    }
+    changed_.notify_all();
+    return;
+  }
   std::shared_ptr<const Snapshot> previous = current();
   if (previous->revision() < 0) {
     // Still loading; the loader will read this change, or load again.
@@ -161,9 +178,11 @@ void Authorizer::RebuildLoop() {
   std::unique_lock lock(mu_);
   while (true) {
     changed_.wait(lock, [&] {
-      return stopping_ || requested_ > current()->revision();
+      return stopping_ || reload_ || requested_ > current()->revision();
     });
     if (stopping_) return;
+    const bool reload = reload_;
+    reload_ = false;
     lock.unlock();
     auto started = std::chrono::steady_clock::now();
     absl::StatusOr<std::shared_ptr<const Snapshot>> next = Load();
@@ -173,6 +192,7 @@ void Authorizer::RebuildLoop() {
       // and get UNAVAILABLE rather than a decision from stale data.
       spdlog::error("authorization snapshot rebuild failed: {}",
                     std::string(next.status().message()));
+      if (reload) reload_ = true;  // try again
       changed_.notify_all();
       changed_.wait_for(lock, std::chrono::seconds(1));
       continue;
@@ -184,7 +204,7 @@ void Authorizer::RebuildLoop() {
                       std::chrono::steady_clock::now() - started)
                       .count());
     // A change committed while this rebuild read may already be in.
-    if ((*next)->revision() > current()->revision()) Install(*std::move(next));
+    if (reload || (*next)->revision() > current()->revision()) Install(*std::move(next));
     changed_.notify_all();
   }
 }

@@ -49,8 +49,11 @@ class Authorizer {
   // loading the first snapshot in the background (a large catalog takes
   // seconds). Until it is loaded, ready() is false and every decision is a
   // deny saying so.
+  // `seeded`, when given, says whether this call stored the seed (the
+  // catalog was new).
   static absl::StatusOr<std::unique_ptr<Authorizer>> Create(
-      store::Store* store, const std::vector<store::PolicyFile>& seed);
+      store::Store* store, const std::vector<store::PolicyFile>& seed,
+      bool* seeded = nullptr);
 
   // True once the first snapshot is loaded.
   bool ready() const { return current()->revision() >= 0; }
@@ -152,6 +155,7 @@ class Authorizer {
   std::condition_variable changed_;  // a rebuild was requested or finished
   int64_t requested_ = 0;            // guarded by mu_
   bool stopping_ = false;            // guarded by mu_
+  bool reload_ = false;  // install the next build whatever its revision; guarded by mu_
   std::thread rebuilder_;
   int commit_hook_ = 0;  // the store hook handle
 

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -16,6 +17,7 @@
 namespace catalog::store {
 
 class Connection;
+struct Change;
 struct Migration;
 
 // A dataset's text as the search index holds it.
@@ -51,6 +53,14 @@ class Dialect {
   // bound contract's latest version as a JSON array [id, version, status,
   // object] (read by ReadContractColumn), or NULL.
   virtual std::string_view contract_column() const = 0;
+
+  // Records `change` (its catalog_revision set) in the current write
+  // transaction for other replicas, and wakes them when it commits.
+  // SQLite: nothing (one process writes; its own commits are its feed).
+  virtual absl::Status RecordChange(Connection& db, const Change& change) const = 0;
+  // Up to `limit` recorded changes after `after`, in revision order.
+  virtual absl::Status ReadChanges(Connection& db, int64_t after, int limit,
+                                   std::vector<std::pair<int64_t, std::string>>* out) const = 0;
 
   // Prepares a new writer connection (per-connection tables, settings).
   virtual absl::Status PrepareWriter(Connection& writer) const = 0;

@@ -5,6 +5,7 @@
 
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
+#include "server/store/change_codec.h"
 #include "server/store/dialect.h"
 #include "server/store/migrations.h"
 #include "server/store/postgres.h"
@@ -58,6 +59,33 @@ class Postgres final : public Dialect {
   }
 
   absl::Status PrepareWriter(Connection&) const override { return absl::OkStatus(); }
+
+  // NOTIFY is delivered at commit, and only then: a replica woken by it
+  // finds the row.
+  absl::Status RecordChange(Connection& db, const Change& change) const override {
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare("INSERT INTO changes(revision, payload) VALUES (?, ?)"));
+    s->Bind(1, change.catalog_revision);
+    s->BindBlob(2, EncodeChange(change));
+    RETURN_IF_ERROR(s->Run());
+    ASSIGN_OR_RETURN(Statement * n, db.Prepare("SELECT pg_notify('catalog_changes', ?)"));
+    n->Bind(1, StrCat(change.catalog_revision));
+    return n->Run();
+  }
+
+  absl::Status ReadChanges(Connection& db, int64_t after, int limit,
+                           std::vector<std::pair<int64_t, std::string>>* out) const override {
+    ASSIGN_OR_RETURN(Statement * s, db.Prepare("SELECT revision, payload FROM changes WHERE "
+                                               "revision > ? ORDER BY revision LIMIT ?"));
+    s->Bind(1, after);
+    s->Bind(2, static_cast<int64_t>(limit));
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out->emplace_back(s->Int(0), s->Blob(1));
+    }
+    return absl::OkStatus();
+  }
 
   // Rows are written as datasets are: PostgreSQL has nothing like FTS5's
   // segment per savepoint (GIN's pending list takes the inserts).

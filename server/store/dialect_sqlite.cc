@@ -48,6 +48,14 @@ class Sqlite final : public Dialect {
            "b.dataset_name = datasets.name ORDER BY c.seq DESC LIMIT 1)";
   }
 
+  absl::Status RecordChange(Connection&, const Change&) const override {
+    return absl::OkStatus();
+  }
+  absl::Status ReadChanges(Connection&, int64_t, int,
+                           std::vector<std::pair<int64_t, std::string>>*) const override {
+    return absl::OkStatus();
+  }
+
   // A dataset's search row is queued in `temp.search_pending` (one row per
   // dataset id; a row without a key deletes) and written to the FTS5 index
   // once, by FlushSearchRows just before the transaction commits. FTS5

@@ -257,9 +257,15 @@ void PgStatement::Reset() {
 absl::StatusOr<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
                                                                  const PgSettings& settings) {
   RETURN_IF_ERROR(CheckStoreUrl(url));
-  const char* keywords[] = {"dbname", "connect_timeout", "application_name", nullptr};
+  // TCP keepalives and a user timeout find a server that went silent (a
+  // network partition) in seconds, not the kernel's hours; values the URL
+  // gives win (expand_dbname applies them after these).
+  const char* keywords[] = {"connect_timeout", "application_name", "keepalives_idle",
+                            "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                            "dbname", nullptr};
   std::string timeout = StrCat(settings.connect_timeout_s);
-  const char* values[] = {url.c_str(), timeout.c_str(), "catalogd", nullptr};
+  const char* values[] = {timeout.c_str(), "catalogd", "5", "2", "3", "15000", url.c_str(),
+                          nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   std::unique_ptr<PgConnection> out(new PgConnection(conn, url, settings));
   if (conn == nullptr || PQstatus(conn) != CONNECTION_OK) {

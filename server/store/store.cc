@@ -4,10 +4,13 @@
 #include <ctime>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "absl/strings/escaping.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/sealed.h"
 #include "lib/util/time.h"
+#include "server/store/change_follower.h"
 #include "server/store/migrations.h"
 #include "server/store/postgres.h"
 #include "server/store/schema_check.h"
@@ -108,7 +111,10 @@ ObjectStatus ReadObjectStatus(const Statement& s, int c) {
 }
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::~Store() = default;
+Store::~Store() {
+  // The follower's thread reads through the readers: it stops first.
+  impl_->follower.reset();
+}
 
 namespace {
 
@@ -142,10 +148,28 @@ absl::Status OpenPostgres(const Store::Options& options, Store::Impl& impl) {
   ASSIGN_OR_RETURN(auto writer, PgConnection::Open(options.postgres, settings));
   RETURN_IF_ERROR(Migrate(*writer, EmbeddedPostgresMigrations(), false).status());
   impl.writer = std::move(writer);
+  impl.shared = true;
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     ASSIGN_OR_RETURN(auto reader, PgConnection::Open(options.postgres, settings));
     impl.readers.push_back(std::move(reader));
   }
+  return absl::OkStatus();
+}
+
+// Follows the other replicas' writes from the change feed.
+absl::Status FollowPostgres(const Store::Options& options, Store::Impl& impl) {
+  const PgSettings settings{.statement_timeout_ms = options.statement_timeout_ms,
+                            .lock_timeout_ms = options.lock_timeout_ms,
+                            .idle_in_transaction_timeout_ms = options.idle_in_transaction_timeout_ms};
+  ASSIGN_OR_RETURN(impl.follower,
+                   ChangeFollower::Start(options.postgres, settings,
+                                         std::chrono::milliseconds(options.feed_poll_ms),
+                                         [raw = &impl] {
+                                           absl::Status s = raw->CatchUp();
+                                           if (!s.ok()) {
+                                             spdlog::warn("change feed: {}", MessageOf(s));
+                                           }
+                                         }));
   return absl::OkStatus();
 }
 
@@ -157,6 +181,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
                                            : OpenPostgres(options, *impl));
   RETURN_IF_ERROR(ChainAudit(*impl->writer));
   RETURN_IF_ERROR(impl->writer->dialect().PrepareWriter(*impl->writer));
+  RETURN_IF_ERROR(impl->LoadIdentity());
+  if (impl->shared) RETURN_IF_ERROR(FollowPostgres(options, *impl));
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
 
@@ -239,19 +265,6 @@ absl::StatusOr<ApplyResponse> Store::Apply(
       /*commit=*/!dry_run);
 }
 
-int Store::AddCommitHook(std::function<void(const Change&)> hook) {
-  std::lock_guard lock(impl_->writer_mu);
-  int handle = impl_->next_hook++;
-  impl_->commit_hooks.emplace_back(handle, std::move(hook));
-  return handle;
-}
-
-void Store::RemoveCommitHook(int handle) {
-  std::lock_guard lock(impl_->writer_mu);
-  std::erase_if(impl_->commit_hooks,
-                [handle](const auto& h) { return h.first == handle; });
-}
-
 absl::StatusOr<int64_t> ReadCatalogRevision(Connection& db) {
   ASSIGN_OR_RETURN(
       Statement * s,
@@ -261,6 +274,8 @@ absl::StatusOr<int64_t> ReadCatalogRevision(Connection& db) {
   s->Reset();
   return revision;
 }
+
+bool Store::shared() const { return impl_->shared; }
 
 absl::StatusOr<int64_t> Store::CatalogRevision() {
   return impl_->Read([](Connection& db) { return ReadCatalogRevision(db); });

@@ -10,6 +10,7 @@
 // pool of reader connections. All methods are thread-safe.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -143,6 +144,8 @@ struct PolicyFile {
   std::string text;
   bool operator==(const PolicyFile&) const = default;
 };
+
+inline constexpr int64_t kNoPolicyVersion = -1;
 
 struct PolicyVersion {
   int64_t version = 0;
@@ -315,6 +318,18 @@ struct Change {
   bool policies_changed = false;
   std::vector<LineageEdge> lineage_edges;  // added or changed
   std::vector<JobKey> deleted_jobs;
+  std::vector<std::string> tokens;  // ids of tokens created or revoked
+  // Set by a replica that could not follow the change feed (a gap in it,
+  // another store behind the same URL, a database gone back in time):
+  // anything may have changed; whoever keeps a view reads it again, and
+  // the rest of this Change is empty.
+  bool reload = false;
+};
+
+struct StoreIdentity {
+  int64_t store_id = 0;
+  int64_t epoch = 0;
+  bool operator==(const StoreIdentity&) const = default;
 };
 
 class Store {
@@ -330,6 +345,9 @@ class Store {
     int statement_timeout_ms = 30000;
     int lock_timeout_ms = 10000;
     int idle_in_transaction_timeout_ms = 60000;
+    // PostgreSQL: how often the change feed is polled when no notification
+    // arrives (change_follower.h).
+    int feed_poll_ms = 1000;
     int readers = 4;           // reader connections
     int busy_timeout_ms = 5000;
     // A cap on the database size in bytes (0: none); writes that would grow
@@ -415,7 +433,9 @@ class Store {
   absl::StatusOr<int64_t> CatalogRevision();
 
   // Stores `files` as the next policy version, unless `expected_version` is
-  // non-zero and not the current one (ABORTED). The caller validates the
+  // non-zero and not the current one (ABORTED); kNoPolicyVersion: only when
+  // there is none yet (ALREADY_EXISTS otherwise: a seed another replica
+  // stored first). The caller validates the
   // policies first. Returns the new version and the catalog revision.
   absl::StatusOr<std::pair<int64_t, int64_t>> PutPolicyVersion(
       const std::vector<PolicyFile>& files, std::string_view description,
@@ -519,13 +539,27 @@ class Store {
   };
   absl::StatusOr<SpecEncoding> EncodeMissingSpecs(int64_t after_id, int limit);
 
-  // Called after every committed write that bumped the catalog revision,
-  // in commit order, before the write returns, while further writes wait:
-  // so whoever keeps a derived view sees every change, in order.
-  // Hooks run in the order they were added. Returns a handle for
-  // RemoveCommitHook.
+  // Called after every committed change, in revision order, once each,
+  // whichever replica wrote it: a write of this catalogd's runs the hooks
+  // before it returns, while its further writes wait; on PostgreSQL, other
+  // replicas' changes arrive from the change feed (change_follower.h). A
+  // Change with `reload` says the feed could not be followed: read again.
+  // Hooks run in the order they were added, one change at a time; a hook
+  // may read the store but not call the methods below. Returns a handle
+  // for RemoveCommitHook.
   int AddCommitHook(std::function<void(const Change&)> hook);
   void RemoveCommitHook(int handle);
+
+  // The last revision the hooks have seen.
+  int64_t AppliedRevision() const;
+  // Waits until the hooks have seen `revision`; false at the deadline.
+  bool WaitApplied(int64_t revision, std::chrono::steady_clock::time_point deadline);
+  // Which store this is (meta store_id and epoch), as this catalogd
+  // follows it: consistency tokens carry it.
+  StoreIdentity Identity() const;
+  // Whether other processes may write this store (PostgreSQL) or it is
+  // this process's own (SQLite).
+  bool shared() const;
 
   class Impl;
 

@@ -402,6 +402,7 @@ absl::Status Store::CreateToken(const TokenRecord& token,
                 s->Bind(7, token.expires_at);
                 s->Bind(8, nlohmann::json(token.actions).dump());
                 RETURN_IF_ERROR(s->Run());
+                ctx.change.tokens.push_back(token.id);
                 RETURN_IF_ERROR(ctx.Audit("token.create", "Token", token.id,
                                           0, 1));
                 return true;
@@ -475,6 +476,7 @@ absl::Status Store::RevokeToken(std::string_view id, std::string_view actor) {
                   return absl::NotFoundError(
                       StrCat("token \"", id, "\" not found or already revoked"));
                 }
+                ctx.change.tokens.push_back(std::string(id));
                 RETURN_IF_ERROR(ctx.Audit("token.revoke", "Token", id, 1, 2));
                 return true;
               })

@@ -1,6 +1,7 @@
 // Internals shared by the store's source files; not part of its interface.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -16,6 +17,8 @@
 #include "server/store/wal_checkpointer.h"
 
 namespace catalog::store {
+
+class ChangeFollower;
 
 // One write transaction in progress.
 struct WriteContext {
@@ -42,12 +45,41 @@ class Store::Impl {
  public:
   std::unique_ptr<Connection> writer;
   std::mutex writer_mu;  // guards writer
+  bool shared = false;   // other processes write the database (PostgreSQL)
   // SQLite: checkpoints the writer's WAL off the write path; declared after
   // the writer so that it stops first. None on PostgreSQL.
   std::unique_ptr<WalCheckpointer> checkpointer;
-  // Guarded by writer_mu.
+
+  // The change feed (change_feed.cc): every committed change reaches the
+  // commit hooks once, in revision order, whichever replica wrote it. A
+  // writer applies its own change after its commit (and after any change
+  // of another replica's before it, read from the change table); a
+  // PostgreSQL replica's follower applies the others' as they commit.
+  std::mutex apply_mu;  // held while hooks run; guards the fields below
+  std::condition_variable applied_cv;
   std::vector<std::pair<int, std::function<void(const Change&)>>> commit_hooks;
   int next_hook = 1;
+  std::atomic<int64_t> applied_revision{0};
+  // The store's identity as this replica loaded it (meta store_id and
+  // epoch); another one behind the same URL makes it reload.
+  int64_t store_id = 0;
+  int64_t epoch = 0;
+  std::unique_ptr<ChangeFollower> follower;  // PostgreSQL only; declared
+                                             // late so it stops first
+
+  // Applies `change`, just committed by this replica's writer, after the
+  // changes before it.
+  void ApplyCommitted(const Change& change);
+  // Applies every change committed since the last applied (all of them
+  // when `upto` is 0, else up to `upto`), or reloads when the feed cannot
+  // be followed. Takes apply_mu.
+  absl::Status CatchUp(int64_t upto = 0);
+  absl::Status CatchUpLocked(int64_t upto);
+  // Reads the store's identity and head: where the feed starts.
+  absl::Status LoadIdentity();
+  // Tells the hooks to read everything again, at the current head.
+  absl::Status ReloadLocked(std::string_view why);
+  void RunHooksLocked(const Change& change);
 
   // Group commit of lineage ingests (store_lineage.cc): callers queue
   // their events; one of them at a time writes every queued request in one
@@ -123,11 +155,12 @@ class Store::Impl {
     auto value = fn(ctx);
     if (!value.ok() || !commit) return value;
     RETURN_IF_ERROR(FlushSearchRows(ctx));
-    RETURN_IF_ERROR(txn.Commit());
     if (ctx.catalog_revision != 0) {
       ctx.change.catalog_revision = ctx.catalog_revision;
-      for (const auto& [handle, hook] : commit_hooks) hook(ctx.change);
+      RETURN_IF_ERROR(writer->dialect().RecordChange(*writer, ctx.change));
     }
+    RETURN_IF_ERROR(txn.Commit());
+    if (ctx.catalog_revision != 0) ApplyCommitted(ctx.change);
     return value;
   }
 };

@@ -28,7 +28,11 @@ absl::StatusOr<std::pair<int64_t, int64_t>> Store::PutPolicyVersion(
       actor,
       [&](WriteContext& ctx) -> absl::StatusOr<std::pair<int64_t, int64_t>> {
         ASSIGN_OR_RETURN(int64_t current, CurrentPolicyVersion(ctx.db));
-        if (expected_version != 0 && expected_version != current) {
+        if (expected_version == kNoPolicyVersion && current != 0) {
+          return absl::AlreadyExistsError(
+              StrCat("a policy set is stored already (version ", current, ")"));
+        }
+        if (expected_version > 0 && expected_version != current) {
           return absl::AbortedError(
               StrCat("stale policy version: the request expected version ",
                      expected_version, " but the catalog holds version ",
