@@ -164,6 +164,11 @@ absl::StatusOr<BackupInfo> RestoreDatabase(const std::string& from,
     RETURN_IF_ERROR(OpenRaw(from, SQLITE_OPEN_READONLY, source));
     RETURN_IF_ERROR(OpenRaw(db_path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, dest));
     RETURN_IF_ERROR(Copy(source.db, dest.db, StrCat("restore of ", db_path)));
+    // A new epoch: consistency tokens handed out since the backup was taken
+    // speak of a history this database no longer has.
+    int rc = sqlite3_exec(dest.db, "UPDATE meta SET value = value + 1 WHERE key = 'epoch'",
+                          nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK) return SqliteStatus(rc, dest.db, StrCat("restore of ", db_path));
   }
   return Inspect(db_path);
 }

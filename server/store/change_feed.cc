@@ -66,8 +66,21 @@ void Store::Impl::ApplyCommitted(const Change& change) {
 }
 
 absl::Status Store::Impl::CatchUp(int64_t upto) {
-  std::lock_guard lock(apply_mu);
-  return CatchUpLocked(upto);
+  {
+    std::lock_guard lock(apply_mu);
+    RETURN_IF_ERROR(CatchUpLocked(upto));
+    if (!bump_epoch) return absl::OkStatus();
+    bump_epoch = false;
+  }
+  // Not a change of the catalog: no revision, no hooks. Every replica then
+  // finds a new epoch, and reloads (as this one will at its next catch-up).
+  return Write("", [](WriteContext& ctx) -> absl::StatusOr<bool> {
+           ASSIGN_OR_RETURN(Statement * s,
+                            ctx.db.Prepare("UPDATE meta SET value = value + 1 WHERE key = 'epoch'"));
+           RETURN_IF_ERROR(s->Run());
+           return true;
+         })
+      .status();
 }
 
 absl::Status Store::Impl::CatchUpLocked(int64_t upto) {
@@ -80,10 +93,16 @@ absl::Status Store::Impl::CatchUpLocked(int64_t upto) {
                        RETURN_IF_ERROR(dialect.ReadChanges(db, after, 256, &batch));
                        return found;
                      }));
-    if (id.store_id != store_id || id.epoch != epoch) {
-      return ReloadLocked("the database behind the store URL is another one, or was restored");
+    if (id.store_id != store_id) {
+      return ReloadLocked("the database behind the store URL is another one");
+    }
+    if (id.epoch != epoch) {
+      return ReloadLocked("a new epoch: the database was restored or went back in time");
     }
     if (id.head < after) {
+      // Tokens of this epoch may name revisions the database lost: a new
+      // epoch refuses them (CatchUp writes it, outside apply_mu).
+      bump_epoch = true;
       return ReloadLocked("the database went back in time (a failover or a restore)");
     }
     if (batch.empty()) {

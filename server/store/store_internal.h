@@ -64,6 +64,7 @@ class Store::Impl {
   // epoch); another one behind the same URL makes it reload.
   int64_t store_id = 0;
   int64_t epoch = 0;
+  bool bump_epoch = false;  // the database went back in time
   std::unique_ptr<ChangeFollower> follower;  // PostgreSQL only; declared
                                              // late so it stops first
 
