@@ -22,6 +22,8 @@
 
 namespace catalog::server {
 
+class Consistency;
+
 // The principal every fresh catalog trusts with everything.
 inline constexpr char kAdminPrincipal[] = "user:admin";
 
@@ -68,6 +70,11 @@ class Authenticator {
 
   // Number of live (unrevoked) tokens.
   size_t LiveTokens() const;
+
+  // What answers say and calls ask of the catalog's revision (consistency
+  // tokens, consistency.h); none until set, once, before serving.
+  void SetConsistency(const Consistency* c) { consistency_ = c; }
+  const Consistency* consistency() const { return consistency_; }
   ~Authenticator();
 
  private:
@@ -83,6 +90,7 @@ class Authenticator {
   absl::Status LoadAll();
 
   store::Store* store_;
+  const Consistency* consistency_ = nullptr;
   int commit_hook_ = 0;  // marks the tokens of deleted principals revoked
   mutable std::shared_mutex mu_;
   std::unordered_map<std::string, Entry> tokens_;  // by id; guarded by mu_

@@ -8,6 +8,7 @@
 #include "lib/util/metrics.h"
 #include "lib/util/printable.h"
 #include "lib/util/status_macros.h"
+#include "server/consistency.h"
 #include "server/peer_identity.h"
 #include "lib/util/strings.h"
 #include "server/authz/catalog_entities.h"
@@ -41,6 +42,38 @@ int CallsInFlight() { return calls_in_flight.load(std::memory_order_acquire); }
 
 internal::InFlight::InFlight() { calls_in_flight.fetch_add(1); }
 internal::InFlight::~InFlight() { calls_in_flight.fetch_sub(1); }
+
+absl::StatusOr<Identity> internal::AdmitCall(const Authenticator& auth,
+                                             grpc::ServerContext& context) {
+  absl::StatusOr<Identity> caller = AuthenticateCall(auth, context);
+  if (!caller.ok()) {
+    RecordAuthFailure("grpc", context.peer(), caller.status());
+    return caller.status();
+  }
+  const Consistency* consistency = auth.consistency();
+  if (consistency == nullptr) return caller;
+  auto sent = context.client_metadata().find(kConsistencyTokenHeader);
+  if (sent == context.client_metadata().end()) return caller;
+  // Authenticated first: waiting costs a thread, which only callers the
+  // catalog knows may spend (and at most a few at a time each).
+  absl::Status reached =
+      consistency->Await(std::string_view(sent->second.data(), sent->second.size()),
+                         caller->principal, DeadlineOf(context));
+  if (!reached.ok()) {
+    AddConsistencyToken(auth, context);
+    return reached;
+  }
+  // Revocations up to that revision are in the token table now.
+  caller = AuthenticateCall(auth, context);
+  if (!caller.ok()) RecordAuthFailure("grpc", context.peer(), caller.status());
+  return caller;
+}
+
+void internal::AddConsistencyToken(const Authenticator& auth, grpc::ServerContext& context) {
+  if (const Consistency* c = auth.consistency()) {
+    context.AddTrailingMetadata(kConsistencyTokenHeader, c->Current());
+  }
+}
 
 absl::StatusOr<store::PageRequest> PageOf(int32_t page_size,
                                           const std::string& page_token) {

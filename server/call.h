@@ -125,17 +125,26 @@ void RecordAuthFailure(std::string_view door, std::string_view peer,
 // Authenticates the call, runs `body(caller)` and converts its status.
 // Authorization is the body's: it knows which resources the call touches
 // (Require also holds it to what the caller's token is limited to).
+namespace internal {
+// Authenticates the call; with a consistency token (consistency.h), waits
+// for its revision and authenticates again, so a token revoked at or
+// before that revision is refused.
+absl::StatusOr<Identity> AdmitCall(const Authenticator& auth, grpc::ServerContext& context);
+// Adds the consistency token of what this catalogd has applied to the
+// answer.
+void AddConsistencyToken(const Authenticator& auth, grpc::ServerContext& context);
+}  // namespace internal
+
 template <typename Fn>
 grpc::Status Serve(const Authenticator& auth, grpc::ServerContext* context,
                    Fn&& body) {
   internal::InFlight counted;
-  absl::StatusOr<Identity> caller = AuthenticateCall(auth, *context);
-  if (!caller.ok()) {
-    RecordAuthFailure("grpc", context->peer(), caller.status());
-    return ToGrpcStatus(caller.status());
-  }
+  absl::StatusOr<Identity> caller = internal::AdmitCall(auth, *context);
+  if (!caller.ok()) return ToGrpcStatus(caller.status());
   internal::TokenLimit limit(*caller);
-  return ToGrpcStatus(body(caller->principal));
+  absl::Status done = body(caller->principal);
+  internal::AddConsistencyToken(auth, *context);
+  return ToGrpcStatus(done);
 }
 
 }  // namespace catalog::server

@@ -56,6 +56,8 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.data_dir = text;
     } else if (key == "store") {
       config.store = text;
+    } else if (key == "consistency-wait-ms") {
+      RETURN_IF_ERROR(integer(config.consistency_wait_ms));
     } else if (key == "policies") {
       config.policies_dir = text;
     } else if (key == "log-format") {

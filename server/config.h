@@ -14,6 +14,10 @@ struct ServerConfig {
   // "" (SQLite in data_dir) or a PostgreSQL URL that replicas share,
   // without a password (PGPASSWORD, ~/.pgpass or passfile=).
   std::string store;
+  // How long a call whose consistency token (or min_revision) names a
+  // revision this catalogd has not applied waits for it before answering
+  // UNAVAILABLE.
+  int consistency_wait_ms = 2000;
   std::string policies_dir = "policies";       // *.cedar
   std::string log_format = "text";             // text | json
   std::string log_level = "info";              // debug | info | warn | error
@@ -42,7 +46,7 @@ struct ServerConfig {
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written
-// as in the flags: listen, http-listen, data-dir, store, policies, log-format,
+// as in the flags: listen, http-listen, data-dir, store, consistency-wait-ms, policies, log-format,
 // log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
 // client-ca, trust-domain, client-namespace, audit-decisions,
 // audit-allow-sample, audit-decisions-per-caller. Unknown keys are an

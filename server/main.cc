@@ -157,6 +157,9 @@ int main(int argc, char** argv) {
       "--store", flags.store,
       "postgres://USER@HOST:PORT/DB: share the catalog with other catalogd replicas "
       "(default: SQLite in --data-dir; also CATALOGD_STORE)");
+  auto* consistency_wait = app.add_option(
+      "--consistency-wait-ms", flags.consistency_wait_ms,
+      "how long a call waits for the revision its consistency token names (default 2000)");
   auto* policies = app.add_option("--policies", flags.policies_dir,
                                   "directory of *.cedar policy files");
   auto* log_format = app.add_option("--log-format", flags.log_format,
@@ -217,6 +220,7 @@ int main(int argc, char** argv) {
     config.store = env;
   }
   if (store_url->count()) config.store = flags.store;
+  if (consistency_wait->count()) config.consistency_wait_ms = flags.consistency_wait_ms;
   if (policies->count()) config.policies_dir = flags.policies_dir;
   if (log_format->count()) config.log_format = flags.log_format;
   if (log_level->count()) config.log_level = flags.log_level;

@@ -155,9 +155,9 @@ grpc::Status PolicyServiceImpl::Authorize(grpc::ServerContext* context,
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     ASSIGN_OR_RETURN(policy::Request r, RequestOf(*request));
     RETURN_IF_ERROR(MayAsk(*authorizer_, caller, std::span(&r, 1), /*batch=*/false));
-    ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
-    authz::Decision d =
-        authorizer_->Authorize(r, request->min_revision(), DeadlineOf(*context), caller);
+    RETURN_IF_ERROR(
+        authorizer_->AwaitRevision(request->min_revision(), caller, DeadlineOf(*context)));
+    authz::Decision d = authorizer_->Authorize(r, 0, DeadlineOf(*context), caller);
     ToProto(d, response);
     return absl::OkStatus();
   });
@@ -183,13 +183,8 @@ grpc::Status PolicyServiceImpl::BatchAuthorize(
       asked.push_back(*std::move(r));
     }
     RETURN_IF_ERROR(MayAsk(*authorizer_, caller, asked, /*batch=*/true));
-    ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
-    if (request->min_revision() > 0 &&
-        !authorizer_->WaitFor(request->min_revision(), DeadlineOf(*context))) {
-      return absl::DeadlineExceededError(
-          StrCat("the catalog did not reach revision ", request->min_revision(),
-                 " before the deadline"));
-    }
+    RETURN_IF_ERROR(
+        authorizer_->AwaitRevision(request->min_revision(), caller, DeadlineOf(*context)));
     if (!authorizer_->ready()) {
       return absl::UnavailableError(authz::kStillLoading);
     }
@@ -213,12 +208,13 @@ grpc::Status PolicyServiceImpl::AuthorizeRead(
     ASSIGN_OR_RETURN(policy::Value ctx, Context(request->context_json()));
     const policy::Request read{.principal = principal, .action = authz::ActionUid("read")};
     RETURN_IF_ERROR(MayAsk(*authorizer_, caller, std::span(&read, 1), /*batch=*/false));
-    ASSIGN_OR_RETURN(auto waiting, authorizer_->AdmitWait(request->min_revision(), caller));
+    RETURN_IF_ERROR(
+        authorizer_->AwaitRevision(request->min_revision(), caller, DeadlineOf(*context)));
     std::vector<std::string> columns(request->columns().begin(),
                                      request->columns().end());
     std::vector<authz::ColumnDecision> decisions;
     authz::Decision d = authorizer_->AuthorizeRead(
-        principal, key, columns, ctx, request->min_revision(),
+        principal, key, columns, ctx, 0,
         DeadlineOf(*context), &decisions, caller);
     ToProto(d, response->mutable_dataset());
     for (const authz::ColumnDecision& c : decisions) {

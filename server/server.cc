@@ -24,6 +24,7 @@
 #include "lib/policy/policy_files.h"
 #include "server/auth.h"
 #include "server/call.h"
+#include "server/consistency.h"
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
 #include "server/data_dir.h"
@@ -112,6 +113,7 @@ class CatalogServer::Impl {
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<authz::DecisionLog> decisions;  // outlives the authorizer
   std::unique_ptr<authz::Authorizer> authorizer;
+  std::unique_ptr<Consistency> consistency;  // of store and authorizer
   std::unique_ptr<lineage::LineageGraph> graph;
   int graph_hook = 0;
   std::thread graph_loader;
@@ -421,6 +423,10 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   // data directory; with SQLite, also one whose directory lost it.
   if (seeded || !impl->store->shared()) RETURN_IF_ERROR(impl->EnsureAdminToken());
   impl->authorizer->SetDecisionLog(impl->decisions.get());
+  impl->authorizer->SetConsistencyWait(std::chrono::milliseconds(config.consistency_wait_ms));
+  impl->consistency =
+      std::make_unique<Consistency>(impl->store.get(), impl->authorizer.get());
+  impl->auth->SetConsistency(impl->consistency.get());
   // Small catalogs load at once; a large one keeps loading in the
   // background while the server answers (denying, and saying why, until
   // it is ready).

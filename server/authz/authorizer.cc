@@ -254,6 +254,25 @@ absl::StatusOr<Authorizer::WaitTicket> Authorizer::AdmitWait(int64_t revision,
   return ticket;
 }
 
+absl::Status Authorizer::AwaitRevision(int64_t revision, const std::string& waiter,
+                                       std::chrono::system_clock::time_point deadline) {
+  if (revision <= 0) return absl::OkStatus();
+  if (current()->revision() >= revision && store_->AppliedRevision() >= revision) {
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(WaitTicket ticket, AdmitWait(revision, waiter));
+  deadline = std::min(deadline, std::chrono::system_clock::now() + consistency_wait_);
+  const auto steady = std::chrono::steady_clock::now() +
+                      (deadline - std::chrono::system_clock::now());
+  if (store_->WaitApplied(revision, steady) && WaitFor(revision, deadline)) {
+    return absl::OkStatus();
+  }
+  const int64_t applied = std::min(store_->AppliedRevision(), current()->revision());
+  return absl::UnavailableError(
+      StrCat("this catalogd has applied catalog revision ", applied, ", not yet ", revision,
+             ": retry, here or on another replica"));
+}
+
 Decision Authorizer::Authorize(const policy::Request& request,
                                int64_t min_revision,
                                std::chrono::system_clock::time_point deadline,

@@ -98,6 +98,17 @@ class Authorizer {
   absl::StatusOr<WaitTicket> AdmitWait(int64_t revision, const std::string& waiter);
   static constexpr int kMaxWaitsPerCaller = 8;
 
+  // Waits until this catalogd has applied `revision` (a caller's
+  // min_revision or consistency token): its snapshot, and every other view
+  // the store's commit hooks keep (tokens, the lineage graph). OK then;
+  // what AdmitWait refuses; else UNAVAILABLE, naming the revision applied,
+  // when it has not within the consistency wait (or by `deadline`): the
+  // caller retries, here or on another replica.
+  absl::Status AwaitRevision(int64_t revision, const std::string& waiter,
+                             std::chrono::system_clock::time_point deadline);
+  // The longest AwaitRevision waits (default 2 s). Set before serving.
+  void SetConsistencyWait(std::chrono::milliseconds wait) { consistency_wait_ = wait; }
+
   // Decides on the current snapshot (after waiting for `min_revision`, if
   // non-zero, until `deadline`).
   // `asker` ("user:gateway") is who asked, when not the request's principal;
@@ -159,6 +170,7 @@ class Authorizer {
   std::thread rebuilder_;
   int commit_hook_ = 0;  // the store hook handle
 
+  std::chrono::milliseconds consistency_wait_{2000};
   std::mutex waits_mu_;
   std::map<std::string, int, std::less<>> waits_;  // guarded by waits_mu_
 };

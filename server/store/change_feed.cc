@@ -52,6 +52,7 @@ void Store::Impl::ApplyCommitted(const Change& change) {
   if (change.catalog_revision > applied_revision.load() + 1) {
     // Another replica's writes came first: apply them before this one.
     absl::Status caught_up = CatchUpLocked(change.catalog_revision - 1);
+    if (caught_up.ok() && change.catalog_revision <= applied_revision.load()) return;
     if (!caught_up.ok() || change.catalog_revision != applied_revision.load() + 1) {
       spdlog::error("could not read the changes before revision {} ({}); reloading",
                     change.catalog_revision, MessageOf(caught_up));
@@ -110,6 +111,7 @@ absl::Status Store::Impl::CatchUpLocked(int64_t upto) {
       return absl::OkStatus();
     }
     for (auto& [revision, bytes] : batch) {
+      if (upto != 0 && revision > upto) return absl::OkStatus();
       if (revision != applied_revision.load() + 1) {
         return ReloadLocked("a gap in the change feed");
       }
