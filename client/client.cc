@@ -47,4 +47,10 @@ void CatalogClient::Prepare(grpc::ClientContext& context) const {
   context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
 }
 
+void CatalogClient::KeepConsistencyToken(const grpc::ClientContext& context, std::string* out) {
+  const auto& trailers = context.GetServerTrailingMetadata();
+  auto it = trailers.find(kConsistencyTokenHeader);
+  if (it != trailers.end()) out->assign(it->second.data(), it->second.size());
+}
+
 }  // namespace catalog::client

@@ -67,7 +67,29 @@ class CatalogClient {
     return response;
   }
 
+  // The same, for read-your-writes across replicas: sends `*consistency`
+  // (a consistency token, when not empty) and, when the call succeeds,
+  // keeps the one its answer carries there. A replica that has not applied
+  // the token's revision waits for it, or answers UNAVAILABLE.
+  template <typename Stub, typename Request, typename Response>
+  absl::StatusOr<Response> Call(
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      Stub& stub, const Request& request, std::string* consistency) const {
+    grpc::ClientContext context;
+    Prepare(context);
+    if (!consistency->empty()) context.AddMetadata(kConsistencyTokenHeader, *consistency);
+    Response response;
+    grpc::Status status = (stub.*method)(&context, request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    KeepConsistencyToken(context, consistency);
+    return response;
+  }
+
   void Prepare(grpc::ClientContext& context) const;
+  static constexpr char kConsistencyTokenHeader[] = "x-catalog-consistency-token";
+  // The consistency token `context`'s answer carried, into `*out`.
+  static void KeepConsistencyToken(const grpc::ClientContext& context, std::string* out);
 
  private:
   explicit CatalogClient(const Options& options) : options_(options) {}
