@@ -116,26 +116,26 @@ RpcMetricsInterceptor() {
   return std::make_unique<RpcMetricsFactory>();
 }
 
-void RegisterObservability(httplib::Server& http,
-                           std::vector<ReadinessCheck> readiness) {
+void RegisterObservability(httplib::Server& http, std::vector<ReadinessCheck> readiness,
+                           std::function<nlohmann::json()> state) {
   http.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
     res.set_content(Metrics::Get().Render(), "text/plain; version=0.0.4");
   });
-  http.Get("/readyz", [readiness = std::move(readiness)](
+  http.Get("/readyz", [readiness = std::move(readiness), state = std::move(state)](
                           const httplib::Request&, httplib::Response& res) {
-    nlohmann::json waiting = nlohmann::json::object();
+    nlohmann::json waiting = nlohmann::json::object(), degraded = nlohmann::json::object();
     for (const ReadinessCheck& c : readiness) {
       std::string why = c.check();
-      if (!why.empty()) waiting[c.name] = why;
+      if (!why.empty()) (c.blocks ? waiting : degraded)[c.name] = why;
     }
-    if (waiting.empty()) {
-      res.set_content("{\"status\":\"ready\"}\n", "application/json");
-    } else {
-      res.status = 503;
-      res.set_content(
-          nlohmann::json{{"status", "not ready"}, {"waiting", waiting}}.dump() + "\n",
-          "application/json");
-    }
+    nlohmann::json answer = {{"status", !waiting.empty()    ? "not ready"
+                                        : !degraded.empty() ? "degraded"
+                                                            : "ready"}};
+    if (!waiting.empty()) answer["waiting"] = waiting;
+    if (!degraded.empty()) answer["degraded"] = degraded;
+    if (state) answer.update(state());
+    res.status = waiting.empty() ? 200 : 503;
+    res.set_content(answer.dump() + "\n", "application/json");
   });
 }
 

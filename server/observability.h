@@ -6,6 +6,7 @@
 #include <httplib.h>
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <memory>
 #include <string>
 #include <vector>
@@ -23,15 +24,19 @@ RpcMetricsInterceptor();
 // the path when a linked .proto declares that method, else "unknown".
 std::string MethodLabel(std::string_view path);
 
-// One readiness condition: "" when ready, else why not.
+// One readiness condition: "" when met, else why not. A blocking one
+// makes catalogd not ready; another only degraded (it still serves).
 struct ReadinessCheck {
   std::string name;
   std::function<std::string()> check;
+  bool blocks = true;
 };
 
-// GET /metrics (Prometheus text format) and GET /readyz (200 {"status":
-// "ready"} or 503 naming what is not ready).
-void RegisterObservability(httplib::Server& http,
-                           std::vector<ReadinessCheck> readiness);
+// GET /metrics (Prometheus text format) and GET /readyz: 200
+// {"status":"ready"} or {"status":"degraded","degraded":{name: why}}, or
+// 503 {"status":"not ready","waiting":{name: why}}; with the fields
+// `state` returns (the revisions) added.
+void RegisterObservability(httplib::Server& http, std::vector<ReadinessCheck> readiness,
+                           std::function<nlohmann::json()> state = nullptr);
 
 }  // namespace catalog::server

@@ -250,12 +250,22 @@ class CatalogServer::Impl {
     http_server->set_keep_alive_max_count(100);
     RegisterLineageHttp(*http_server, *auth, *lineage_service, max_body_bytes);
     RefuseUnexpectedBodies(*http_server, {"/api/v1/lineage", "/api/v1/lineage/batch"});
+    // A replica whose PostgreSQL is unreachable still decides, from the
+    // snapshot it has (writes fail): degraded, not taken out of service.
+    // SQLite's catalogd without its database is not ready.
     RegisterObservability(
         *http_server,
-        {{"store", [this] {
+        {{"store",
+          [this] {
             absl::StatusOr<int64_t> r = store->CatalogRevision();
-            return r.ok() ? std::string() : std::string(MessageOf(r.status()));
-          }},
+            if (r.ok()) return std::string();
+            return StrCat(store->shared() ? "unreachable; decisions are served from revision " +
+                                                std::to_string(store->AppliedRevision()) +
+                                                ", writes fail: "
+                                          : "",
+                          MessageOf(r.status()));
+          },
+          /*blocks=*/!store->shared()},
          {"authorization", [this] {
             return authorizer->ready() ? std::string()
                                        : std::string("the first snapshot is loading");
@@ -263,7 +273,21 @@ class CatalogServer::Impl {
          {"lineage", [this] {
             return graph->loaded() ? std::string()
                                    : std::string("the lineage graph is loading");
-          }}});
+          }}},
+        [this] {
+          // The revision this catalogd has applied, and how far behind the
+          // store's head it is (other replicas' writes not yet applied).
+          const int64_t applied = store->AppliedRevision();
+          nlohmann::json revision = {{"applied", applied}};
+          if (absl::StatusOr<int64_t> head = store->CatalogRevision(); head.ok()) {
+            revision["head"] = *head;
+            revision["lag"] = std::max<int64_t>(0, *head - applied);
+          }
+          return nlohmann::json{{"revision", revision}};
+        });
+    Metrics::Get().SetGauge("catalogd_store_applied_revision",
+                            "Catalog revision this catalogd has applied (snapshot, lineage, tokens)",
+                            [this] { return double(store->AppliedRevision()); });
     Metrics::Get().SetGauge("catalogd_authz_snapshot_revision",
                             "Catalog revision of the authorization snapshot",
                             [this] { return double(authorizer->current()->revision()); });

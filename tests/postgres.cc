@@ -54,7 +54,20 @@ bool Postgres::Run(const std::string& command) {
   return true;
 }
 
-bool Postgres::Start() {
+bool Postgres::Start() { return Start(RandomPassword()); }
+
+bool Postgres::Crash() {
+  return Run(StrCat(bin_, "/pg_ctl -D '", (dir_ / "data").string(), "' -m immediate -w stop"));
+}
+
+bool Postgres::Restart() {
+  return Run(StrCat(bin_, "/pg_ctl -D '", (dir_ / "data").string(), "' -w -t 60 -l '",
+                    (dir_ / "server.log").string(), "' -o \"-p ", port_,
+                    " -c listen_addresses=127.0.0.1 -k '", dir_.string(),
+                    "' -c fsync=off\" start"));
+}
+
+bool Postgres::Start(const std::string& password) {
   bin_ = "/usr/lib/postgresql/15/bin";
   if (!std::filesystem::exists(bin_ + "/initdb")) {
     error_ = "PostgreSQL 15 is not installed (" + bin_ +
@@ -80,7 +93,7 @@ bool Postgres::Start() {
       return false;
     }
   }
-  password_ = RandomPassword();
+  password_ = password;
   std::filesystem::path pwfile = dir_ / "pwfile";
   std::ofstream(pwfile) << password_ << "\n";
   if (geteuid() == 0) {

@@ -29,6 +29,13 @@ class Postgres {
   // Creates the cluster and starts the server; false with error() when it
   // could not (PostgreSQL not installed: run scripts/setup).
   bool Start();
+  // The same with the superuser's password given (another cluster's, so one
+  // PGPASSWORD serves both).
+  bool Start(const std::string& password);
+  // Stops the server at once (as a crash would), keeping its data; and
+  // starts it again on the same port.
+  bool Crash();
+  bool Restart();
   // Stops the server (immediate) and removes the cluster; also done by the
   // destructor unless released.
   void Stop();

@@ -4,8 +4,12 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <set>
 #include <thread>
+
+#include <httplib.h>
 
 #include "client/client.h"
 #include "tests/daemon.h"
@@ -43,6 +47,72 @@ v1::AuthorizeRequest MayRead(const std::string& user, const std::string& dataset
   ask.set_resource("Dataset::\"pg://db/" + dataset + "\"");
   return ask;
 }
+
+
+// Every dataset name the catalog holds, through `c`.
+std::set<std::string> DatasetNames(CatalogClient& c) {
+  std::set<std::string> names;
+  v1::ListDatasetsRequest list;
+  list.set_page_size(1000);
+  while (true) {
+    auto page = c.Call(&v1::CatalogService::Stub::ListDatasets, c.catalog(), list);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok()) break;
+    for (const auto& d : page->datasets()) names.insert(d.key().name());
+    if (page->next_page_token().empty()) break;
+    list.set_page_token(page->next_page_token());
+  }
+  return names;
+}
+
+// The targets of every dataset.create audit event.
+std::set<std::string> CreatedInAudit(CatalogClient& c) {
+  std::set<std::string> targets;
+  v1::ListAuditEventsRequest req;
+  req.set_action("dataset.create");
+  req.set_page_size(1000);
+  while (true) {
+    auto page = c.Call(&v1::AuditService::Stub::ListAuditEvents, c.audit(), req);
+    EXPECT_TRUE(page.ok()) << page.status();
+    if (!page.ok() || page->events().empty()) break;
+    for (const auto& e : page->events()) targets.insert(e.target());
+    req.set_after_seq(page->events(page->events_size() - 1).seq());
+  }
+  return targets;
+}
+
+// Writers on each of `clients` until `stop`, recording what was
+// acknowledged and how the rest failed.
+struct WriteLoad {
+  std::mutex mu;
+  std::vector<std::string> acknowledged;
+  std::map<absl::StatusCode, int> failures;
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> threads;
+
+  void Start(const std::vector<CatalogClient*>& clients, const std::string& prefix) {
+    for (size_t i = 0; i < clients.size(); ++i) {
+      threads.emplace_back([this, c = clients[i], i, prefix] {
+        for (int n = 0; !stop; ++n) {
+          std::string name = prefix + std::to_string(i) + "-" + std::to_string(n);
+          auto r = c->Call(&v1::CatalogService::Stub::Apply, c->catalog(),
+                           ApplyOf(Dataset(name, "user:writer")));
+          std::lock_guard lock(mu);
+          if (r.ok()) {
+            acknowledged.push_back(name);
+          } else {
+            ++failures[r.status().code()];
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+          }
+        }
+      });
+    }
+  }
+  void Stop() {
+    stop = true;
+    for (auto& t : threads) t.join();
+  }
+};
 
 class Replicas : public ::testing::Test {
  protected:
@@ -246,6 +316,152 @@ TEST_F(Replicas, ATokenFromAnotherStoreIsRefused) {
                      v1::ListDatasetsRequest(), &garbage);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(bad.status().message()), HasSubstr("x-catalog-consistency-token"));
+}
+
+
+// kill -9 of a replica in the middle of writes: every acknowledged write is
+// in the store with its audit event, and the restarted replica catches up
+// and agrees with the others.
+TEST_F(Replicas, AReplicaKilledDuringWritesCatchesUpAndAgrees) {
+  StartReplicas(3);
+  std::vector<std::unique_ptr<CatalogClient>> clients;
+  for (int i = 0; i < 3; ++i) clients.push_back(Client(i));
+  WriteLoad load;
+  load.Start({clients[0].get(), clients[1].get(), clients[2].get()}, "k");
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  daemons_[1]->Kill();
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  load.Stop();
+  ASSERT_TRUE(daemons_[1]->Start()) << daemons_[1]->log();
+  clients[1] = Client(1);
+  std::string token;
+  auto last = clients[0]->Call(&v1::CatalogService::Stub::Apply, clients[0]->catalog(),
+                               ApplyOf(Dataset("last", "user:writer")), &token);
+  ASSERT_TRUE(last.ok()) << last.status();
+  ASSERT_GT(load.acknowledged.size(), 10u);
+  std::set<std::string> stored = DatasetNames(*clients[2]);
+  std::set<std::string> audited = CreatedInAudit(*clients[2]);
+  for (const std::string& name : load.acknowledged) {
+    EXPECT_TRUE(stored.count(name)) << "lost " << name;
+    EXPECT_TRUE(audited.count("pg://db/" + name)) << "no audit event for " << name;
+  }
+  // The same decisions, at the same revision, on every replica.
+  for (size_t n = 0; n < load.acknowledged.size(); n += 7) {
+    std::vector<std::pair<int, int64_t>> answers;
+    for (int i = 0; i < 3; ++i) {
+      std::string sent = token;
+      auto d = clients[i]->Call(&v1::PolicyService::Stub::Authorize, clients[i]->policies(),
+                                MayRead("writer", load.acknowledged[n]), &sent);
+      ASSERT_TRUE(d.ok()) << "replica " << i << ": " << d.status();
+      answers.emplace_back(d->decision(), d->revision());
+    }
+    EXPECT_EQ(answers[0], answers[1]);
+    EXPECT_EQ(answers[0], answers[2]);
+    EXPECT_EQ(answers[0].first, v1::DECISION_ALLOW);
+    EXPECT_EQ(answers[0].second, last->catalog_revision());
+  }
+  for (int i = 0; i < 3; ++i) {
+    auto v = clients[i]->Call(&v1::AuditService::Stub::VerifyAudit, clients[i]->audit(),
+                              v1::VerifyAuditRequest());
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_TRUE(v->ok()) << "replica " << i << ": " << v->problem();
+  }
+}
+
+// PostgreSQL crashes and comes back during a write load: writes fail with
+// UNAVAILABLE while it is down, decisions go on from the last snapshot
+// (/readyz says so), nothing acknowledged is lost, and the replicas
+// reconnect and catch up without a restart.
+TEST(ReplicasOnAFailingPostgres, WritesFailWhileItIsDownAndNothingAcknowledgedIsLost) {
+  testing::Postgres* shared = testing::SharedPostgres();
+  ASSERT_NE(shared, nullptr);
+  testing::Postgres pg;
+  ASSERT_TRUE(pg.Start(shared->password())) << pg.error();
+  ASSERT_TRUE(pg.Exec("CREATE DATABASE catalog").ok());
+  testing::TempDir dir;
+  std::vector<std::unique_ptr<testing::Daemon>> daemons;
+  for (int i = 0; i < 2; ++i) {
+    daemons.push_back(std::make_unique<testing::Daemon>(
+        dir.path() / ("r" + std::to_string(i)), dir.path() / ("r" + std::to_string(i) + ".log"),
+        std::vector<std::string>{"--store", pg.Url("catalog")}));
+    ASSERT_TRUE(daemons.back()->Start()) << daemons.back()->log();
+  }
+  std::string admin;
+  for (const auto& d : daemons) {
+    if (fs::exists(d->data_dir() / "admin.token")) admin = testing::ReadFile(d->data_dir() / "admin.token");
+  }
+  while (!admin.empty() && admin.back() == '\n') admin.pop_back();
+  std::vector<std::unique_ptr<CatalogClient>> clients;
+  for (const auto& d : daemons) {
+    clients.push_back(*CatalogClient::Connect(
+        {.address = d->addr(), .token = admin, .timeout = std::chrono::seconds(10)}));
+  }
+  ASSERT_TRUE(clients[0]->Call(&v1::CatalogService::Stub::Apply, clients[0]->catalog(),
+                               ApplyOf(Dataset("before", "user:writer")))
+                  .ok());
+  WriteLoad load;
+  load.Start({clients[0].get(), clients[1].get()}, "p");
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ASSERT_TRUE(pg.Crash());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  // Down: decisions from the snapshot, and /readyz says it is degraded.
+  size_t acknowledged_when_down;
+  {
+    std::lock_guard lock(load.mu);
+    acknowledged_when_down = load.acknowledged.size();
+  }
+  for (int i = 0; i < 20; ++i) {
+    auto d = clients[1]->Call(&v1::PolicyService::Stub::Authorize, clients[1]->policies(),
+                              MayRead("writer", "before"));
+    ASSERT_TRUE(d.ok()) << d.status();
+    EXPECT_EQ(d->decision(), v1::DECISION_ALLOW);
+  }
+  httplib::Client http("127.0.0.1", daemons[1]->http_port());
+  auto ready = http.Get("/readyz");
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(ready->status, 200) << ready->body;
+  EXPECT_THAT(ready->body, HasSubstr("\"status\":\"degraded\""));
+  EXPECT_THAT(ready->body, HasSubstr("decisions are served from revision"));
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  {
+    std::lock_guard lock(load.mu);
+    // Nothing is acknowledged while the database is down.
+    EXPECT_EQ(load.acknowledged.size(), acknowledged_when_down);
+  }
+  ASSERT_TRUE(pg.Restart()) << pg.error();
+  // Writes succeed again through both replicas, without restarting them.
+  ASSERT_TRUE(testing::WaitFor(
+      [&] {
+        std::lock_guard lock(load.mu);
+        int p0 = 0, p1 = 0;
+        for (size_t i = acknowledged_when_down; i < load.acknowledged.size(); ++i) {
+          (load.acknowledged[i][1] == '0' ? p0 : p1)++;
+        }
+        return p0 > 3 && p1 > 3;
+      },
+      std::chrono::seconds(30)));
+  load.Stop();
+  for (const auto& [code, n] : load.failures) {
+    EXPECT_EQ(code, absl::StatusCode::kUnavailable) << n << " writes failed with " << code;
+  }
+  std::string token;
+  auto last = clients[1]->Call(&v1::CatalogService::Stub::Apply, clients[1]->catalog(),
+                               ApplyOf(Dataset("after", "user:writer")), &token);
+  ASSERT_TRUE(last.ok()) << last.status();
+  std::set<std::string> stored = DatasetNames(*clients[0]);
+  for (const std::string& name : load.acknowledged) EXPECT_TRUE(stored.count(name)) << name;
+  for (auto& c : clients) {
+    std::string sent = token;
+    auto d = c->Call(&v1::PolicyService::Stub::Authorize, c->policies(), MayRead("writer", "after"),
+                     &sent);
+    ASSERT_TRUE(d.ok()) << d.status();
+    EXPECT_EQ(d->decision(), v1::DECISION_ALLOW);
+    auto v = c->Call(&v1::AuditService::Stub::VerifyAudit, c->audit(), v1::VerifyAuditRequest());
+    ASSERT_TRUE(v.ok()) << v.status();
+    EXPECT_TRUE(v->ok()) << v->problem();
+  }
+  std::cout << load.acknowledged.size() << " writes acknowledged; refused while down: "
+            << load.failures[absl::StatusCode::kUnavailable] << " UNAVAILABLE\n";
 }
 
 }  // namespace

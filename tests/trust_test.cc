@@ -3,6 +3,7 @@
 // and an anchor).
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <httplib.h>
 
 #include <regex>
@@ -155,7 +156,10 @@ TEST_F(TrustTest, MetricsAndReadinessOnTheHttpPort) {
     auto r = http.Get("/readyz");
     return r && r->status == 200;
   }));
-  EXPECT_EQ(http.Get("/readyz")->body, "{\"status\":\"ready\"}\n");
+  auto ready = nlohmann::json::parse(http.Get("/readyz")->body);
+  EXPECT_EQ(ready["status"], "ready");
+  EXPECT_EQ(ready["revision"]["lag"], 0);
+  EXPECT_EQ(ready["revision"]["applied"], ready["revision"]["head"]);
   ASSERT_TRUE(ApplyDataset(admin(), "orders", "user:bob").ok());
   ASSERT_TRUE(Get(*bob_, "orders").ok());
   EXPECT_EQ(Get(*bob_, "missing").status().code(), absl::StatusCode::kNotFound);

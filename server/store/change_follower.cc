@@ -70,7 +70,7 @@ void ChangeFollower::Run() {
       pollfd stop{.fd = stop_fd_, .events = POLLIN};
       if (poll(&stop, 1, static_cast<int>(backoff.count())) > 0) return;
       if (!Connect()) {
-        backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+        backoff = std::min(backoff * 2, std::chrono::milliseconds(1000));
         continue;
       }
       backoff = std::chrono::milliseconds(100);
