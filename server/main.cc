@@ -5,6 +5,7 @@
 //   catalogd migrate [--dry-run] [--data-dir DIR]
 //   catalogd backup FILE [--data-dir DIR]     (online, while catalogd runs)
 //   catalogd restore FILE [--data-dir DIR]    (catalogd stopped)
+//   catalogd copy --from DIR|postgres://… --to DIR|postgres://…
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -19,6 +20,8 @@
 #include "server/data_dir.h"
 #include "server/server.h"
 #include "server/store/backup.h"
+#include "server/store/copy.h"
+#include "server/store/store.h"
 #include "server/store/migrations.h"
 #include "server/store/postgres.h"
 #include "server/store/sqlite.h"
@@ -132,6 +135,72 @@ int Restore(const ServerConfig& config, const std::string& from) {
   return 0;
 }
 
+// `catalogd copy --from A --to B`: A and B are each a data directory
+// (SQLite; its catalogd stopped) or a postgres:// URL.
+int Copy(const std::string& from, const std::string& to) {
+  namespace store = catalog::store;
+  auto located = [](const std::string& where) {
+    bool pg = where.rfind("postgres://", 0) == 0 || where.rfind("postgresql://", 0) == 0;
+    return pg ? store::StoreLocation{.postgres_url = where}
+              : store::StoreLocation{
+                    .sqlite_path = (std::filesystem::path(where) / "catalog.db").string()};
+  };
+  store::StoreLocation source = located(from), destination = located(to);
+  std::vector<store::DataDirLock> locks;
+  for (const auto& [dir, at] : {std::pair{from, source}, std::pair{to, destination}}) {
+    if (!at.postgres_url.empty()) {
+      if (absl::Status url = store::CheckStoreUrl(at.postgres_url); !url.ok()) {
+        std::cerr << "catalogd: copy: " << url.message() << "\n";
+        return 2;
+      }
+      continue;
+    }
+    if (&at == &source && !std::filesystem::exists(at.sqlite_path)) {
+      std::cerr << "catalogd: copy: no catalog at " << at.sqlite_path << "\n";
+      return 2;
+    }
+    if (absl::Status d = catalog::server::PrepareDataDir(dir); !d.ok()) {
+      std::cerr << "catalogd: copy: " << d.message() << "\n";
+      return 1;
+    }
+    auto lock = store::DataDirLock::Acquire(dir);
+    if (!lock.ok()) {
+      std::cerr << "catalogd: copy: " << lock.status().message() << "\n";
+      return 1;
+    }
+    locks.push_back(*std::move(lock));
+  }
+  auto report = store::CopyStore(source, destination);
+  if (!report.ok()) {
+    std::cerr << "catalogd: copy: " << report.status().message() << "\n";
+    return 1;
+  }
+  int64_t rows = 0;
+  for (const auto& [table, n] : report->rows) rows += n;
+  std::cout << "copied " << rows << " rows (catalog revision " << report->catalog_revision
+            << ", schema version " << report->schema_version << ") from " << source.ToString()
+            << " to " << destination.ToString() << "\n";
+  for (const auto& [table, n] : report->rows) std::cout << "  " << table << ": " << n << "\n";
+  // The audit chain, checked on the other side.
+  auto opened = store::Store::Open(
+      {.path = destination.sqlite_path, .postgres = destination.postgres_url});
+  if (!opened.ok()) {
+    std::cerr << "catalogd: copy: " << opened.status().message() << "\n";
+    return 1;
+  }
+  auto verified = (*opened)->VerifyAudit();
+  if (!verified.ok() || !verified->ok) {
+    std::cerr << "catalogd: copy: the audit chain does not verify at "
+              << destination.ToString() << ": "
+              << (verified.ok() ? verified->problem : std::string(verified.status().message()))
+              << "\n";
+    return 1;
+  }
+  std::cout << "audit chain verified: " << verified->events << " events, head " << verified->head_seq
+            << " " << verified->head_hash << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -200,6 +269,13 @@ int main(int argc, char** argv) {
       "restore", "replace the database with a backup (catalogd stopped)");
   restore->add_option("file", backup_file, "a file written by catalogd backup")
       ->required();
+  std::string copy_from, copy_to;
+  auto* copy = app.add_subcommand(
+      "copy", "copy the whole catalog between stores (SQLite data directories and PostgreSQL)");
+  copy->add_option("--from", copy_from, "a data directory (catalogd stopped) or postgres:// URL")
+      ->required();
+  copy->add_option("--to", copy_to, "a data directory or postgres:// URL holding no catalog yet")
+      ->required();
   CLI11_PARSE(app, argc, argv);
 
   // Defaults, then the config file, then flags given on the command line.
@@ -239,6 +315,7 @@ int main(int argc, char** argv) {
     std::cerr << "catalogd: " << valid.message() << "\n";
     return 2;
   }
+  if (copy->parsed()) return Copy(copy_from, copy_to);
   if (migrate->parsed()) return Migrate(config, dry_run);
   if ((backup->parsed() || restore->parsed()) && !config.store.empty()) {
     std::cerr << "catalogd: backup and restore are for the SQLite store; back up a "

@@ -10,6 +10,7 @@
 #include <thread>
 
 #include <httplib.h>
+#include <sys/wait.h>
 
 #include "client/client.h"
 #include "tests/daemon.h"
@@ -462,6 +463,62 @@ TEST(ReplicasOnAFailingPostgres, WritesFailWhileItIsDownAndNothingAcknowledgedIs
   }
   std::cout << load.acknowledged.size() << " writes acknowledged; refused while down: "
             << load.failures[absl::StatusCode::kUnavailable] << " UNAVAILABLE\n";
+}
+
+
+// Moving up: a catalog built on SQLite copied to PostgreSQL serves there,
+// with its tokens, objects and audit chain; and copied back.
+TEST_F(Replicas, ACatalogMovesFromSqliteToPostgresAndBack) {
+  fs::path lite = dir_.path() / "lite";
+  testing::Daemon single(lite, dir_.path() / "lite.log");
+  ASSERT_TRUE(single.Start()) << single.log();
+  std::string admin = testing::ReadFile(lite / "admin.token");
+  while (!admin.empty() && admin.back() == '\n') admin.pop_back();
+  {
+    auto c = *CatalogClient::Connect({.address = single.addr(), .token = admin});
+    for (int i = 0; i < 5; ++i) {
+      ASSERT_TRUE(c->Call(&v1::CatalogService::Stub::Apply, c->catalog(),
+                          ApplyOf(Dataset("moved-" + std::to_string(i), "user:alice")))
+                      .ok());
+    }
+  }
+  ASSERT_EQ(single.Stop(), 0);
+  auto run = [&](const std::string& args) {
+    fs::path out = dir_.path() / "copy.out";
+    int status = std::system(((testing::BinDir() / "server" / "catalogd").string() + " copy " +
+                              args + " > '" + out.string() + "' 2>&1")
+                                 .c_str());
+    return std::make_pair(WEXITSTATUS(status), testing::ReadFile(out));
+  };
+  const std::string url = db_.Options().postgres;
+  auto [code, out] = run("--from '" + lite.string() + "' --to '" + url + "'");
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_THAT(out, HasSubstr("audit chain verified"));
+  // Copying again finds a catalog there, and changes nothing.
+  auto [again, refused] = run("--from '" + lite.string() + "' --to '" + url + "'");
+  EXPECT_NE(again, 0);
+  EXPECT_THAT(refused, HasSubstr("already holds a catalog"));
+
+  StartReplicas(1);
+  EXPECT_FALSE(fs::exists(daemons_[0]->data_dir() / "admin.token"));
+  auto c = Client(0, admin);
+  EXPECT_EQ(DatasetNames(*c).size(), 5u);
+  auto v = c->Call(&v1::AuditService::Stub::VerifyAudit, c->audit(), v1::VerifyAuditRequest());
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->ok()) << v->problem();
+  EXPECT_EQ(v->events(), 7);  // the seed policies, the admin token, five datasets
+  ASSERT_TRUE(c->Call(&v1::CatalogService::Stub::Apply, c->catalog(),
+                      ApplyOf(Dataset("on-postgres", "user:alice")))
+                  .ok());
+  daemons_[0]->Stop();
+
+  fs::path back = dir_.path() / "back";
+  auto [code_back, out_back] = run("--from '" + url + "' --to '" + back.string() + "'");
+  ASSERT_EQ(code_back, 0) << out_back;
+  testing::Daemon again_lite(back, dir_.path() / "back.log");
+  ASSERT_TRUE(again_lite.Start()) << again_lite.log();
+  auto b = *CatalogClient::Connect({.address = again_lite.addr(), .token = admin});
+  EXPECT_EQ(DatasetNames(*b).size(), 6u);
 }
 
 }  // namespace

@@ -62,6 +62,10 @@ class Dialect {
   virtual absl::Status ReadChanges(Connection& db, int64_t after, int limit,
                                    std::vector<std::pair<int64_t, std::string>>* out) const = 0;
 
+  // After rows were inserted with their ids given (a copy), makes new rows
+  // take ids after them.
+  virtual absl::Status ContinueIds(Connection& db) const = 0;
+
   // Prepares a new writer connection (per-connection tables, settings).
   virtual absl::Status PrepareWriter(Connection& writer) const = 0;
 

@@ -60,6 +60,17 @@ class Postgres final : public Dialect {
 
   absl::Status PrepareWriter(Connection&) const override { return absl::OkStatus(); }
 
+  // Identity columns count on in their own sequence, which rows inserted
+  // with ids did not advance.
+  absl::Status ContinueIds(Connection& db) const override {
+    for (const char* table : {"datasets", "jobs", "contract_violations"}) {
+      RETURN_IF_ERROR(db.Exec(StrCat("SELECT setval(pg_get_serial_sequence('", table,
+                                     "', 'id'), coalesce(max(id), 0) + 1, false) FROM ",
+                                     table)));
+    }
+    return absl::OkStatus();
+  }
+
   // NOTIFY is delivered at commit, and only then: a replica woken by it
   // finds the row.
   absl::Status RecordChange(Connection& db, const Change& change) const override {

@@ -48,6 +48,9 @@ class Sqlite final : public Dialect {
            "b.dataset_name = datasets.name ORDER BY c.seq DESC LIMIT 1)";
   }
 
+  // An INTEGER PRIMARY KEY takes one past the largest by itself.
+  absl::Status ContinueIds(Connection&) const override { return absl::OkStatus(); }
+
   absl::Status RecordChange(Connection&, const Change&) const override {
     return absl::OkStatus();
   }

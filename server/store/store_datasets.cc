@@ -64,9 +64,7 @@ void CollectFieldText(const std::vector<Field>& fields, std::string& names,
 absl::Status QueueSearchRow(WriteContext& ctx, int64_t id, const Dataset* d) {
   ctx.search_pending = true;
   if (d == nullptr) return ctx.db.dialect().PutSearchRow(ctx.db, id, nullptr);
-  SearchRow row{.key = d->key.ns + " " + d->key.name, .description = d->spec.description};
-  for (const std::string& t : d->spec.tags) row.tags += t + " ";
-  CollectFieldText(d->spec.fields, row.fields, row.tags);
+  SearchRow row = SearchRowOf(*d);
   return ctx.db.dialect().PutSearchRow(ctx.db, id, &row);
 }
 
@@ -162,6 +160,13 @@ std::vector<std::string> SearchWords(std::string_view text) {
 }
 
 }  // namespace
+
+SearchRow SearchRowOf(const Dataset& d) {
+  SearchRow row{.key = d.key.ns + " " + d.key.name, .description = d.spec.description};
+  for (const std::string& t : d.spec.tags) row.tags += t + " ";
+  CollectFieldText(d.spec.fields, row.fields, row.tags);
+  return row;
+}
 
 absl::Status FlushSearchRows(WriteContext& ctx) {
   if (!ctx.search_pending) return absl::OkStatus();

@@ -40,6 +40,8 @@ struct WriteContext {
 // writer connection; flushed into the full-text index before each commit.
 absl::Status CreateSearchQueue(Connection& db);
 absl::Status FlushSearchRows(WriteContext& ctx);
+// What the search index holds of dataset `d`.
+SearchRow SearchRowOf(const Dataset& d);
 
 class Store::Impl {
  public:
