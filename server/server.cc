@@ -25,6 +25,7 @@
 #include "server/auth.h"
 #include "server/call.h"
 #include "server/consistency.h"
+#include "server/housekeeping.h"
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
 #include "server/data_dir.h"
@@ -117,7 +118,7 @@ class CatalogServer::Impl {
   std::unique_ptr<lineage::LineageGraph> graph;
   int graph_hook = 0;
   std::thread graph_loader;
-  std::thread spec_encoder;
+  std::unique_ptr<Housekeeping> housekeeping;  // the leader's work
   std::atomic<bool> stopping{false};
   std::unique_ptr<CatalogServiceImpl> catalog_service;
   std::unique_ptr<LineageServiceImpl> lineage_service;
@@ -137,33 +138,15 @@ class CatalogServer::Impl {
     // The gauges read this server: they go with it.
     for (const char* gauge : {"catalogd_authz_snapshot_revision",
                               "catalogd_authz_snapshot_age_seconds",
-                              "catalogd_calls_in_flight"}) {
+                              "catalogd_calls_in_flight", "catalogd_leader",
+                              "catalogd_replica_lag_revisions",
+                              "catalogd_store_applied_revision"}) {
       Metrics::Get().SetGauge(gauge, "", nullptr);
     }
     stopping = true;
-    if (spec_encoder.joinable()) spec_encoder.join();
+    housekeeping.reset();
     if (graph_loader.joinable()) graph_loader.join();
     if (graph_hook != 0) store->RemoveCommitHook(graph_hook);
-  }
-
-  // Datasets stored before their specs were also kept in binary (migration
-  // 0011) are read from JSON until encoded: encode them in the background,
-  // 500 to a short write transaction.
-  void EncodeOldSpecs() {
-    spec_encoder = std::thread([this] {
-      int64_t after = 0, encoded = 0;
-      while (!stopping) {
-        absl::StatusOr<store::Store::SpecEncoding> step = store->EncodeMissingSpecs(after, 500);
-        if (!step.ok()) {
-          spdlog::warn("encoding stored dataset specs stopped: {}", MessageOf(step.status()));
-          return;
-        }
-        encoded += step->encoded;
-        after = step->last_id;
-        if (step->done) break;
-      }
-      if (encoded > 0) spdlog::info("encoded {} stored dataset specs in binary", encoded);
-    });
   }
 
   // The lineage graph follows commits from now on and loads in the
@@ -283,8 +266,19 @@ class CatalogServer::Impl {
             revision["head"] = *head;
             revision["lag"] = std::max<int64_t>(0, *head - applied);
           }
-          return nlohmann::json{{"revision", revision}};
+          return nlohmann::json{{"revision", revision}, {"leader", store->leader()}};
         });
+    Metrics::Get().SetGauge("catalogd_leader",
+                            "1 when this catalogd does the work only one replica does",
+                            [this] { return store->leader() ? 1.0 : 0.0; });
+    Metrics::Get().SetGauge("catalogd_replica_lag_revisions",
+                            "Revisions committed to the store this catalogd has not applied yet",
+                            [this] {
+                              absl::StatusOr<int64_t> head = store->CatalogRevision();
+                              return head.ok() ? double(std::max<int64_t>(
+                                                     0, *head - store->AppliedRevision()))
+                                               : 0.0;
+                            });
     Metrics::Get().SetGauge("catalogd_store_applied_revision",
                             "Catalog revision this catalogd has applied (snapshot, lineage, tokens)",
                             [this] { return double(store->AppliedRevision()); });
@@ -468,7 +462,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   }
 
   impl->StartLineageGraph();
-  impl->EncodeOldSpecs();
+  impl->housekeeping = std::make_unique<Housekeeping>(impl->store.get(), Housekeeping::Options{});
   RETURN_IF_ERROR(impl->StartGrpc(config));
   absl::Status http = impl->StartHttp(config);
   if (!http.ok()) {

@@ -9,6 +9,7 @@
 #include "server/store/change_codec.h"
 #include "server/store/store.h"
 #include "tests/store_engines.h"
+#include "tests/test_env.h"
 
 namespace catalog::store {
 namespace {
@@ -174,6 +175,47 @@ TEST_F(ChangeFeedTest, ADatabaseGoneBackInTimeMakesAReloadAndANewEpoch) {
   auto r = b_->Apply({Dataset("d")}, "user:x", false);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->catalog_revision, 2);
+}
+
+
+// One leader among the stores on a database; when it goes, another leads.
+TEST(Leader, OneStoreLeadsAndAnotherTakesOverWhenItGoes) {
+  testing::TestDatabase db(testing::Engine::kPostgres);
+  Store::Options options = db.Options();
+  options.leader_poll_ms = 100;
+  auto a = Store::Open(options);
+  ASSERT_TRUE(a.ok());
+  auto b = Store::Open(options);
+  ASSERT_TRUE(b.ok());
+  auto leaders = [&] { return int((*a) && (*a)->leader()) + int((*b) && (*b)->leader()); };
+  ASSERT_TRUE(testing::WaitFor([&] { return leaders() == 1; }));
+  for (int i = 0; i < 5; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    EXPECT_EQ(leaders(), 1);
+  }
+  auto& leader = (*a)->leader() ? *a : *b;
+  auto& other = (*a)->leader() ? *b : *a;
+  leader.reset();
+  EXPECT_TRUE(testing::WaitFor([&] { return other->leader(); }));
+  // SQLite's catalogd is alone: it leads.
+  testing::TestDatabase lite(testing::Engine::kSqlite);
+  auto single = Store::Open(lite.Options());
+  ASSERT_TRUE(single.ok());
+  EXPECT_TRUE((*single)->leader());
+}
+
+TEST_F(ChangeFeedTest, PruningForgetsOnlyWhatIsFarBehind) {
+  for (int i = 0; i < 12; ++i) {
+    ASSERT_TRUE(a_->Apply({Dataset("d" + std::to_string(i))}, "user:x", false).ok());
+  }
+  auto pruned = a_->PruneChanges(5);
+  ASSERT_TRUE(pruned.ok()) << pruned.status();
+  EXPECT_EQ(*pruned, 7);
+  EXPECT_EQ(*a_->PruneChanges(5), 0);
+  // A replica that follows on from there does not notice.
+  ASSERT_TRUE(a_->Apply({Dataset("after")}, "user:x", false).ok());
+  ASSERT_TRUE(WaitApplied(*b_, 13));
+  EXPECT_FALSE(seen_b_.AnyReload());
 }
 
 TEST(ChangeCodec, RoundTripsAndRefusesGarbage) {

@@ -58,6 +58,10 @@ class Dialect {
   // transaction for other replicas, and wakes them when it commits.
   // SQLite: nothing (one process writes; its own commits are its feed).
   virtual absl::Status RecordChange(Connection& db, const Change& change) const = 0;
+  // Forgets up to `limit` recorded changes at or below `revision`;
+  // returns how many.
+  virtual absl::StatusOr<int64_t> PruneChanges(Connection& db, int64_t revision,
+                                               int limit) const = 0;
   // Up to `limit` recorded changes after `after`, in revision order.
   virtual absl::Status ReadChanges(Connection& db, int64_t after, int limit,
                                    std::vector<std::pair<int64_t, std::string>>* out) const = 0;

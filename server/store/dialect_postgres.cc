@@ -84,6 +84,17 @@ class Postgres final : public Dialect {
     return n->Run();
   }
 
+  absl::StatusOr<int64_t> PruneChanges(Connection& db, int64_t revision,
+                                       int limit) const override {
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare("DELETE FROM changes WHERE revision IN (SELECT revision FROM "
+                                "changes WHERE revision <= ? ORDER BY revision LIMIT ?)"));
+    s->Bind(1, revision);
+    s->Bind(2, static_cast<int64_t>(limit));
+    RETURN_IF_ERROR(s->Run());
+    return db.Changes();
+  }
+
   absl::Status ReadChanges(Connection& db, int64_t after, int limit,
                            std::vector<std::pair<int64_t, std::string>>* out) const override {
     ASSIGN_OR_RETURN(Statement * s, db.Prepare("SELECT revision, payload FROM changes WHERE "

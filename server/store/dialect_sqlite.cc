@@ -54,6 +54,7 @@ class Sqlite final : public Dialect {
   absl::Status RecordChange(Connection&, const Change&) const override {
     return absl::OkStatus();
   }
+  absl::StatusOr<int64_t> PruneChanges(Connection&, int64_t, int) const override { return 0; }
   absl::Status ReadChanges(Connection&, int64_t, int,
                            std::vector<std::pair<int64_t, std::string>>*) const override {
     return absl::OkStatus();

@@ -11,6 +11,7 @@
 #include "lib/util/sealed.h"
 #include "lib/util/time.h"
 #include "server/store/change_follower.h"
+#include "server/store/leader_lock.h"
 #include "server/store/migrations.h"
 #include "server/store/postgres.h"
 #include "server/store/schema_check.h"
@@ -114,6 +115,7 @@ Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Store::~Store() {
   // The follower's thread reads through the readers: it stops first.
   impl_->follower.reset();
+  impl_->leader.reset();
 }
 
 namespace {
@@ -161,6 +163,8 @@ absl::Status FollowPostgres(const Store::Options& options, Store::Impl& impl) {
   const PgSettings settings{.statement_timeout_ms = options.statement_timeout_ms,
                             .lock_timeout_ms = options.lock_timeout_ms,
                             .idle_in_transaction_timeout_ms = options.idle_in_transaction_timeout_ms};
+  impl.leader = std::make_unique<LeaderLock>(options.postgres, settings,
+                                             std::chrono::milliseconds(options.leader_poll_ms));
   ASSIGN_OR_RETURN(impl.follower,
                    ChangeFollower::Start(options.postgres, settings,
                                          std::chrono::milliseconds(options.feed_poll_ms),
@@ -177,6 +181,7 @@ absl::Status FollowPostgres(const Store::Options& options, Store::Impl& impl) {
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   auto impl = std::make_unique<Impl>();
+  impl->SetEngineMetrics(options.postgres.empty() ? "sqlite" : "postgres");
   RETURN_IF_ERROR(options.postgres.empty() ? OpenSqlite(options, *impl)
                                            : OpenPostgres(options, *impl));
   RETURN_IF_ERROR(ChainAudit(*impl->writer));
@@ -276,6 +281,23 @@ absl::StatusOr<int64_t> ReadCatalogRevision(Connection& db) {
 }
 
 bool Store::shared() const { return impl_->shared; }
+
+bool Store::leader() const { return impl_->leader == nullptr || impl_->leader->held(); }
+
+absl::StatusOr<int64_t> Store::PruneChanges(int64_t keep) {
+  const int64_t below = impl_->applied_revision.load() - keep;
+  if (!impl_->shared || below <= 0) return 0;
+  int64_t pruned = 0;
+  // Small batches, each its own transaction: the head's lock is held for
+  // milliseconds, not for the whole backlog.
+  while (true) {
+    ASSIGN_OR_RETURN(int64_t n, impl_->Write("", [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
+                       return ctx.db.dialect().PruneChanges(ctx.db, below, 5000);
+                     }));
+    pruned += n;
+    if (n < 5000) return pruned;
+  }
+}
 
 absl::StatusOr<int64_t> Store::CatalogRevision() {
   return impl_->Read([](Connection& db) { return ReadCatalogRevision(db); });

@@ -348,6 +348,9 @@ class Store {
     // PostgreSQL: how often the change feed is polled when no notification
     // arrives (change_follower.h).
     int feed_poll_ms = 1000;
+    // PostgreSQL: how often a replica tries to become the leader, and the
+    // leader checks it still is.
+    int leader_poll_ms = 1000;
     int readers = 4;           // reader connections
     int busy_timeout_ms = 5000;
     // A cap on the database size in bytes (0: none); writes that would grow
@@ -560,6 +563,13 @@ class Store {
   // Whether other processes may write this store (PostgreSQL) or it is
   // this process's own (SQLite).
   bool shared() const;
+  // Whether this catalogd does the work only one replica may do
+  // (leader_lock.h); always on SQLite.
+  bool leader() const;
+  // Leader's work: forgets the change feed's entries more than `keep`
+  // revisions behind what this replica applied (a replica further behind
+  // reloads). Returns how many. Nothing on SQLite.
+  absl::StatusOr<int64_t> PruneChanges(int64_t keep);
 
   class Impl;
 

@@ -19,6 +19,7 @@
 namespace catalog::store {
 
 class ChangeFollower;
+class LeaderLock;
 
 // One write transaction in progress.
 struct WriteContext {
@@ -67,6 +68,7 @@ class Store::Impl {
   int64_t store_id = 0;
   int64_t epoch = 0;
   bool bump_epoch = false;  // the database went back in time
+  std::unique_ptr<LeaderLock> leader;  // PostgreSQL only (SQLite: always leads)
   std::unique_ptr<ChangeFollower> follower;  // PostgreSQL only; declared
                                              // late so it stops first
 
@@ -97,17 +99,15 @@ class Store::Impl {
   std::mutex readers_mu;
   std::condition_variable readers_cv;
 
-  // Time spent in SQLite transactions, for /metrics.
-  static Histogram& TransactionSeconds(bool write) {
-    static Histogram& reads = Metrics::Get().GetHistogram(
-        "catalogd_sqlite_transaction_seconds",
-        "Time in SQLite transactions (writes include waiting for the writer)",
-        {{"kind", "read"}});
-    static Histogram& writes = Metrics::Get().GetHistogram(
-        "catalogd_sqlite_transaction_seconds",
-        "Time in SQLite transactions (writes include waiting for the writer)",
-        {{"kind", "write"}});
-    return write ? writes : reads;
+  // Time spent in transactions, for /metrics: catalogd_sqlite_… or
+  // catalogd_postgres_transaction_seconds (set by Open).
+  Histogram* read_seconds = nullptr;
+  Histogram* write_seconds = nullptr;
+  void SetEngineMetrics(std::string_view engine) {
+    const std::string name = StrCat("catalogd_", engine, "_transaction_seconds");
+    const std::string help = "Time in store transactions (writes include waiting for the writer)";
+    read_seconds = &Metrics::Get().GetHistogram(name, help, {{"kind", "read"}});
+    write_seconds = &Metrics::Get().GetHistogram(name, help, {{"kind", "write"}});
   }
   // Observes the time from construction to destruction.
   struct Timed {
@@ -122,7 +122,7 @@ class Store::Impl {
   // Runs `fn(Connection&)` in a read transaction on a pooled connection.
   template <typename Fn>
   auto Read(Fn fn) -> decltype(fn(std::declval<Connection&>())) {
-    Timed timed{TransactionSeconds(false)};
+    Timed timed{*read_seconds};
     std::unique_ptr<Connection> conn;
     {
       std::unique_lock lock(readers_mu);
@@ -150,7 +150,7 @@ class Store::Impl {
   template <typename Fn>
   auto Write(std::string_view actor, Fn fn, bool commit = true)
       -> decltype(fn(std::declval<WriteContext&>())) {
-    Timed timed{TransactionSeconds(true)};
+    Timed timed{*write_seconds};
     std::lock_guard lock(writer_mu);
     ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*writer, TxnMode::kWrite));
     WriteContext ctx{*writer, std::string(actor), NowRfc3339(),

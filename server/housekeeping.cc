@@ -1,0 +1,59 @@
+#include "server/housekeeping.h"
+
+#include <spdlog/spdlog.h>
+
+#include "lib/util/strings.h"
+
+namespace catalog::server {
+
+Housekeeping::Housekeeping(store::Store* store, Options options)
+    : store_(store), options_(options) {
+  thread_ = std::thread([this] { Run(); });
+}
+
+Housekeeping::~Housekeeping() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  thread_.join();
+}
+
+bool Housekeeping::EncodeSpecs() {
+  absl::StatusOr<store::Store::SpecEncoding> step = store_->EncodeMissingSpecs(encoded_after_, 500);
+  if (!step.ok()) {
+    spdlog::warn("encoding stored dataset specs stopped: {}", MessageOf(step.status()));
+    return false;
+  }
+  encoded_ += step->encoded;
+  encoded_after_ = step->last_id;
+  if (!step->done) return true;
+  if (encoded_ > 0) spdlog::info("encoded {} stored dataset specs in binary", encoded_);
+  return false;
+}
+
+void Housekeeping::Run() {
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    if (store_->leader()) {
+      lock.unlock();
+      // Old specs first, in steps, between checks for a stop.
+      while (!specs_done_) {
+        specs_done_ = !EncodeSpecs();
+        std::lock_guard stop(mu_);
+        if (stopping_) return;
+      }
+      absl::StatusOr<int64_t> pruned = store_->PruneChanges(options_.keep_changes);
+      if (!pruned.ok()) {
+        spdlog::warn("pruning the change feed failed: {}", MessageOf(pruned.status()));
+      } else if (*pruned > 0) {
+        spdlog::debug("pruned {} change-feed entries", *pruned);
+      }
+      lock.lock();
+    }
+    stop_cv_.wait_for(lock, options_.interval, [&] { return stopping_; });
+  }
+}
+
+}  // namespace catalog::server

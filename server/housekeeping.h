@@ -1,0 +1,45 @@
+// The work only one replica does, on the leader (Store::leader(); every
+// catalogd on SQLite): a thread that, every `interval` while this catalogd
+// leads, forgets change-feed entries far behind the head, and once encodes
+// dataset specs stored before they were kept in binary (migration 0011).
+// Later issues add clocks, retention and notifications here.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "server/store/store.h"
+
+namespace catalog::server {
+
+class Housekeeping {
+ public:
+  struct Options {
+    std::chrono::milliseconds interval{5000};
+    // Change-feed entries kept behind the applied revision: a replica
+    // further behind than this reloads instead of following.
+    int64_t keep_changes = 100000;
+  };
+  Housekeeping(store::Store* store, Options options);
+  ~Housekeeping();
+  Housekeeping(const Housekeeping&) = delete;
+  Housekeeping& operator=(const Housekeeping&) = delete;
+
+ private:
+  void Run();
+  // One step of encoding old specs; false when there is nothing left.
+  bool EncodeSpecs();
+
+  store::Store* store_;
+  const Options options_;
+  int64_t encoded_after_ = 0, encoded_ = 0;
+  bool specs_done_ = false;
+  std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;  // guarded by mu_
+  std::thread thread_;
+};
+
+}  // namespace catalog::server
