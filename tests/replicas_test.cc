@@ -276,10 +276,13 @@ TEST_F(Replicas, ARevocationOnOneReplicaIsHonouredOnAnother) {
   // revocation's consistency token, though B's table had it a moment ago.
   v1::CreateTokenRequest create;
   create.set_principal("user:carol");
-  auto issued = a->Call(&v1::TokenService::Stub::CreateToken, a->tokens(), create);
+  // Its first call on B carries the creation's token: B may not have
+  // applied the creation yet.
+  std::string carol_token;
+  auto issued =
+      a->Call(&v1::TokenService::Stub::CreateToken, a->tokens(), create, &carol_token);
   ASSERT_TRUE(issued.ok());
   auto carol = Client(1, issued->secret());
-  std::string carol_token;
   ASSERT_TRUE(carol->Call(&v1::CatalogService::Stub::ListDatasets, carol->catalog(),
                           v1::ListDatasetsRequest(), &carol_token)
                   .ok());

@@ -65,8 +65,8 @@ class ChangeFeedTest : public ::testing::Test {
   }
 
   testing::TestDatabase db_{testing::Engine::kPostgres};
+  Seen seen_a_, seen_b_;  // the stores' hooks write here until they close
   std::unique_ptr<Store> a_, b_;
-  Seen seen_a_, seen_b_;
 };
 
 TEST_F(ChangeFeedTest, EachStoreSeesEveryChangeOnceInRevisionOrder) {

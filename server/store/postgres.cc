@@ -215,7 +215,9 @@ std::string PgStatement::Text(int column) const {
 
 std::string_view PgStatement::BlobView(int column) const {
   if (row_ < 0 || row_ >= rows_ || PQgetisnull(result_, row_, column)) return {};
-  if (blobs_.size() <= static_cast<size_t>(column)) blobs_.resize(column + 1);
+  // Sized once per row, so a view of one column outlives reading another.
+  if (blobs_.empty()) blobs_.resize(PQnfields(result_));
+  if (static_cast<size_t>(column) >= blobs_.size()) return {};
   std::string& out = blobs_[column];
   // bytea as text is "\x" and two hex digits a byte (bytea_output = hex).
   const char* v = PQgetvalue(result_, row_, column);
