@@ -1,6 +1,7 @@
 #include "tests/daemon.h"
 
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,8 +30,8 @@ bool Daemon::Start() {
   std::string bin = (BinDir() / "server" / "catalogd").string();
   std::string policies = (SourceDir() / "policies").string();
   std::vector<std::string> args = {bin,          "--listen",
-                                   "127.0.0.1:0", "--http-listen",
-                                   "127.0.0.1:0", "--data-dir",
+                                   host_ + ":0", "--http-listen",
+                                   host_ + ":0", "--data-dir",
                                    data_dir_.string(), "--policies",
                                    policies};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
@@ -42,6 +43,10 @@ bool Daemon::Start() {
     int fd = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     dup2(fd, 1);
     dup2(fd, 2);
+    if (!netns_.empty()) {
+      int ns = open(("/var/run/netns/" + netns_).c_str(), O_RDONLY | O_CLOEXEC);
+      if (ns < 0 || setns(ns, CLONE_NEWNET) != 0) _exit(126);
+    }
     execv(bin.c_str(), argv.data());
     _exit(127);
   }
@@ -85,7 +90,7 @@ void Daemon::Kill() {
 }
 
 std::string Daemon::addr() const {
-  return "127.0.0.1:" + std::to_string(grpc_port_);
+  return host_ + ":" + std::to_string(grpc_port_);
 }
 
 std::string Daemon::log() const { return ReadFile(log_); }

@@ -17,6 +17,13 @@ class Daemon {
          std::vector<std::string> extra_args = {});
   ~Daemon();  // SIGKILL if still running
 
+  // Runs catalogd in the network namespace `netns` (as `ip netns` names
+  // it), listening on `host` there. Before Start.
+  void UseNetworkNamespace(std::string netns, std::string host) {
+    netns_ = std::move(netns);
+    host_ = std::move(host);
+  }
+
   // Starts catalogd on ephemeral ports and waits (up to 30 s) until it logs
   // them. False if it did not come up; see log().
   bool Start();
@@ -34,6 +41,8 @@ class Daemon {
  private:
   std::filesystem::path data_dir_, log_;
   std::vector<std::string> extra_args_;
+  std::string netns_;
+  std::string host_ = "127.0.0.1";
   pid_t pid_ = -1;
   int grpc_port_ = 0, http_port_ = 0;
 };

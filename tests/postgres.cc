@@ -60,11 +60,15 @@ bool Postgres::Crash() {
   return Run(StrCat(bin_, "/pg_ctl -D '", (dir_ / "data").string(), "' -m immediate -w stop"));
 }
 
+std::string Postgres::ServerOptions() const {
+  return StrCat("-p ", port_, " -c listen_addresses=127.0.0.1",
+                extra_listen_.empty() ? "" : "," + extra_listen_, " -k '", dir_.string(), "'",
+                durable_ ? "" : " -c fsync=off");
+}
+
 bool Postgres::Restart() {
   return Run(StrCat(bin_, "/pg_ctl -D '", (dir_ / "data").string(), "' -w -t 60 -l '",
-                    (dir_ / "server.log").string(), "' -o \"-p ", port_,
-                    " -c listen_addresses=127.0.0.1 -k '", dir_.string(),
-                    "' -c fsync=off\" start"));
+                    (dir_ / "server.log").string(), "' -o \"", ServerOptions(), "\" start"));
 }
 
 bool Postgres::Start(const std::string& password) {
@@ -108,12 +112,15 @@ bool Postgres::Start(const std::string& password) {
     return false;
   }
   std::filesystem::remove(pwfile);
+  if (!extra_cidr_.empty()) {
+    std::ofstream(std::filesystem::path(data) / "pg_hba.conf", std::ios::app)
+        << "host all all " << extra_cidr_ << " scram-sha-256\n";
+  }
   for (int attempt = 0; attempt < 5 && !started_; ++attempt) {
     port_ = FreeLoopbackPort();
     started_ = Run(StrCat(bin_, "/pg_ctl -D '", data, "' -w -t 60 -l '",
-                          (dir_ / "server.log").string(), "' -o \"-p ", port_,
-                          " -c listen_addresses=127.0.0.1 -k '", dir_.string(),
-                          "' -c fsync=off\" start"));
+                          (dir_ / "server.log").string(), "' -o \"", ServerOptions(),
+                          "\" start"));
   }
   return started_;
 }

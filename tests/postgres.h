@@ -32,6 +32,16 @@ class Postgres {
   // The same with the superuser's password given (another cluster's, so one
   // PGPASSWORD serves both).
   bool Start(const std::string& password);
+  // Before Start: commits reach the disk (fsync on; off by default, as
+  // tests need no durability), for benchmarks.
+  void set_durable(bool durable) { durable_ = durable; }
+  // Before Start: also listen on `address` and accept password logins from
+  // `cidr` (a network namespace's link, say).
+  void AllowNetwork(std::string address, std::string cidr) {
+    extra_listen_ = std::move(address);
+    extra_cidr_ = std::move(cidr);
+  }
+
   // Stops the server at once (as a crash would), keeping its data; and
   // starts it again on the same port.
   bool Crash();
@@ -68,6 +78,10 @@ class Postgres {
   int port_ = 0;
   bool started_ = false;
   bool owned_ = true;  // the destructor stops the server
+  bool durable_ = false;
+  std::string extra_listen_, extra_cidr_;
+  // The options pg_ctl starts the server with.
+  std::string ServerOptions() const;
 };
 
 // The cluster this test process uses: the one ctest's `postgres` fixture

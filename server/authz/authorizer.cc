@@ -235,11 +235,16 @@ absl::StatusOr<Authorizer::WaitTicket> Authorizer::AdmitWait(int64_t revision,
   WaitTicket ticket;
   if (revision <= 0 || current()->revision() >= revision) return ticket;
   // Commits reach the store before the snapshot: a revision beyond the
-  // store's head has not been committed, and a caller cannot know it.
-  ASSIGN_OR_RETURN(int64_t head, store_->CatalogRevision());
-  if (revision > head) {
-    return absl::OutOfRangeError(StrCat("min_revision: ", revision,
-                                        " is beyond the catalog's head revision ", head));
+  // store's head has not been committed, and a caller cannot know it. Asked
+  // of this process's own SQLite only: a shared store may be out of reach
+  // (a partition), and the question would wait on it; there a revision no
+  // commit reaches is waited for as any other, for the consistency wait.
+  if (!store_->shared()) {
+    ASSIGN_OR_RETURN(int64_t head, store_->CatalogRevision());
+    if (revision > head) {
+      return absl::OutOfRangeError(StrCat("min_revision: ", revision,
+                                          " is beyond the catalog's head revision ", head));
+    }
   }
   std::lock_guard lock(waits_mu_);
   int& n = waits_[waiter];

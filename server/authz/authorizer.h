@@ -92,8 +92,9 @@ class Authorizer {
   // Lets `waiter` ("user:alice") wait for `revision` (a caller's
   // min_revision) before a decision: OK with nothing to hold when the
   // snapshot has it; OUT_OF_RANGE, naming the head, when it is beyond the
-  // store's head revision (it may never come, and the wait would hold a
-  // thread); RESOURCE_EXHAUSTED when `waiter` already has
+  // head revision of this process's own SQLite store (it may never come,
+  // and the wait would hold a thread); RESOURCE_EXHAUSTED when `waiter`
+  // already has
   // kMaxWaitsPerCaller calls waiting. Thread-safe.
   absl::StatusOr<WaitTicket> AdmitWait(int64_t revision, const std::string& waiter);
   static constexpr int kMaxWaitsPerCaller = 8;

@@ -16,11 +16,7 @@ Counter& ReloadsCounter() {
   return c;
 }
 
-struct FeedPosition {
-  int64_t head = 0;
-  int64_t store_id = 0;
-  int64_t epoch = 0;
-};
+using FeedPosition = Store::Impl::FeedPosition;
 
 absl::StatusOr<FeedPosition> ReadIdentity(Connection& db) {
   ASSIGN_OR_RETURN(Statement * s,
@@ -40,14 +36,19 @@ absl::StatusOr<FeedPosition> ReadIdentity(Connection& db) {
 
 }  // namespace
 
-void Store::Impl::RunHooksLocked(const Change& change) {
+void Store::Impl::RunHooks(const Change& change, const FeedPosition* identity) {
+  std::lock_guard lock(apply_mu);
+  if (identity != nullptr) {
+    store_id = identity->store_id;
+    epoch = identity->epoch;
+  }
   for (const auto& [handle, hook] : commit_hooks) hook(change);
   applied_revision.store(change.catalog_revision, std::memory_order_release);
   applied_cv.notify_all();
 }
 
 void Store::Impl::ApplyCommitted(const Change& change) {
-  std::lock_guard lock(apply_mu);
+  std::lock_guard lock(feed_mu);
   if (change.catalog_revision <= applied_revision.load()) return;  // the follower was first
   if (change.catalog_revision > applied_revision.load() + 1) {
     // Another replica's writes came first: apply them before this one.
@@ -63,12 +64,12 @@ void Store::Impl::ApplyCommitted(const Change& change) {
       return;
     }
   }
-  RunHooksLocked(change);
+  RunHooks(change);
 }
 
 absl::Status Store::Impl::CatchUp(int64_t upto) {
   {
-    std::lock_guard lock(apply_mu);
+    std::lock_guard lock(feed_mu);
     RETURN_IF_ERROR(CatchUpLocked(upto));
     if (!bump_epoch) return absl::OkStatus();
     bump_epoch = false;
@@ -102,7 +103,7 @@ absl::Status Store::Impl::CatchUpLocked(int64_t upto) {
     }
     if (id.head < after) {
       // Tokens of this epoch may name revisions the database lost: a new
-      // epoch refuses them (CatchUp writes it, outside apply_mu).
+      // epoch refuses them (CatchUp writes it, outside feed_mu).
       bump_epoch = true;
       return ReloadLocked("the database went back in time (a failover or a restore)");
     }
@@ -117,7 +118,7 @@ absl::Status Store::Impl::CatchUpLocked(int64_t upto) {
       }
       absl::StatusOr<Change> change = DecodeChange(bytes);
       if (!change.ok()) return ReloadLocked(MessageOf(change.status()));
-      RunHooksLocked(*change);
+      RunHooks(*change);
     }
   }
   return absl::OkStatus();
@@ -128,10 +129,8 @@ absl::Status Store::Impl::ReloadLocked(std::string_view why) {
   spdlog::warn("reloading the catalog at revision {} (was at {}): {}", id.head,
                applied_revision.load(), why);
   ReloadsCounter().Add();
-  store_id = id.store_id;
-  epoch = id.epoch;
   Change reload{.catalog_revision = id.head, .reload = true};
-  RunHooksLocked(reload);
+  RunHooks(reload, &id);
   return absl::OkStatus();
 }
 

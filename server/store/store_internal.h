@@ -58,7 +58,11 @@ class Store::Impl {
   // writer applies its own change after its commit (and after any change
   // of another replica's before it, read from the change table); a
   // PostgreSQL replica's follower applies the others' as they commit.
-  std::mutex apply_mu;  // held while hooks run; guards the fields below
+  // feed_mu: one reader of the feed at a time (held across its reads of
+  // the store, which a partition can make slow); apply_mu: held only while
+  // hooks run, so waiting for a revision never waits on the store.
+  std::mutex feed_mu;
+  std::mutex apply_mu;  // guards the fields below
   std::condition_variable applied_cv;
   std::vector<std::pair<int, std::function<void(const Change&)>>> commit_hooks;
   int next_hook = 1;
@@ -77,14 +81,22 @@ class Store::Impl {
   void ApplyCommitted(const Change& change);
   // Applies every change committed since the last applied (all of them
   // when `upto` is 0, else up to `upto`), or reloads when the feed cannot
-  // be followed. Takes apply_mu.
+  // be followed. Takes feed_mu (the ...Locked ones want it held).
   absl::Status CatchUp(int64_t upto = 0);
   absl::Status CatchUpLocked(int64_t upto);
   // Reads the store's identity and head: where the feed starts.
   absl::Status LoadIdentity();
   // Tells the hooks to read everything again, at the current head.
   absl::Status ReloadLocked(std::string_view why);
-  void RunHooksLocked(const Change& change);
+  // The store's head and identity, as the feed reads them.
+  struct FeedPosition {
+    int64_t head = 0;
+    int64_t store_id = 0;
+    int64_t epoch = 0;
+  };
+  // Runs the hooks for `change` under apply_mu (taking `identity` as the
+  // store's, for a reload).
+  void RunHooks(const Change& change, const FeedPosition* identity = nullptr);
 
   // Group commit of lineage ingests (store_lineage.cc): callers queue
   // their events; one of them at a time writes every queued request in one
