@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include "lib/util/version.h"
 #include "client/audit_commands.h"
 #include "client/commands.h"
 #include "client/contract_commands.h"
@@ -27,6 +28,7 @@ std::string DatasetName(const std::string& name, const std::string& ns,
 
 int main(int argc, char** argv) {
   CLI::App app{"catalogctl: manage a catalogd data catalog"};
+  app.set_version_flag("--version", "catalogctl " + catalog::VersionLine());
   app.require_subcommand(1);
   app.fallthrough();  // --addr and --token may follow the subcommand
   std::string addr, token, config_path = DefaultConfigPath();

@@ -15,6 +15,7 @@
 #include <iostream>
 
 #include "absl/synchronization/mutex.h"
+#include "lib/util/version.h"
 #include "server/config.h"
 #include "server/logging.h"
 #include "server/data_dir.h"
@@ -212,6 +213,7 @@ int main(int argc, char** argv) {
   // cycles (a debugging aid): about 2% of catalogd's CPU under load.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   CLI::App app{"catalogd: the data catalog and governance server"};
+  app.set_version_flag("--version", "catalogd " + catalog::VersionLine());
   app.fallthrough();  // `catalogd migrate --data-dir DIR` works too
   ServerConfig flags;
   std::string config_file;

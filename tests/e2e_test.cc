@@ -408,6 +408,29 @@ TEST_F(EndToEnd, BeforeTheSnapshotLoadsReadsAndListsSayRetry) {
   EXPECT_THAT(daemon_->log(), HasSubstr("stored binary spec does not decode"));
 }
 
+// Both programs say which version and commit they were built from.
+TEST(Version, BothProgramsNameTheirVersionAndCommit) {
+  testing::TempDir dir;
+  fs::path out = dir.path() / "out.txt";
+  std::string head = "unknown";
+  if (std::system(("git -C '" + testing::SourceDir().string() + "' rev-parse --short=12 HEAD > '" +
+                   out.string() + "' 2>/dev/null")
+                      .c_str()) == 0) {
+    head = testing::ReadFile(out);
+    head.pop_back();
+  }
+  for (const std::string program : {"server/catalogd", "client/catalogctl"}) {
+    ASSERT_EQ(std::system(("'" + (testing::BinDir() / program).string() + "' --version > '" +
+                           out.string() + "'")
+                              .c_str()),
+              0);
+    std::string name = program.substr(program.find('/') + 1);
+    EXPECT_THAT(testing::ReadFile(out),
+                ::testing::MatchesRegex(name + " [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit " + head +
+                                        "(-dirty)?\\)\n"));
+  }
+}
+
 TEST_F(EndToEnd, PoliciesAppliedAndAskedThroughTheCli) {
   ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
   // The default set: alice owns the orders dataset through her group.

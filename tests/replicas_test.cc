@@ -294,6 +294,18 @@ TEST_F(Replicas, ARevocationOnOneReplicaIsHonouredOnAnother) {
   auto refused = carol->Call(&v1::CatalogService::Stub::ListDatasets, carol->catalog(),
                              v1::ListDatasetsRequest(), &after_revoke);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+  // The denies B decided are in the one audit chain, between the writes
+  // both replicas made, and it verifies from A.
+  v1::ListAuditEventsRequest denies;
+  denies.set_decision("deny");
+  denies.set_page_size(1000);
+  ASSERT_TRUE(testing::WaitFor([&] {
+    auto listed = a->Call(&v1::AuditService::Stub::ListAuditEvents, a->audit(), denies);
+    return listed.ok() && listed->events_size() >= 1000;
+  }));
+  auto verified = a->Call(&v1::AuditService::Stub::VerifyAudit, a->audit(), v1::VerifyAuditRequest());
+  ASSERT_TRUE(verified.ok()) << verified.status();
+  EXPECT_TRUE(verified->ok()) << verified->problem();
 }
 
 // A token from another store is refused, and a garbled one is invalid.
@@ -315,6 +327,14 @@ TEST_F(Replicas, ATokenFromAnotherStoreIsRefused) {
     return r.status().code() == absl::StatusCode::kFailedPrecondition &&
            std::string(r.status().message()).find("another catalog store") != std::string::npos;
   }));
+  // A caller the catalog does not know waits for nothing: refused at once.
+  auto stranger = CatalogClient::Connect({.address = daemons_[0]->addr(), .token = "x.y"});
+  std::string far = "ct1." + std::string("OTk5LjEuOTk5OTk5");  // any revision, unreached
+  auto t0 = std::chrono::steady_clock::now();
+  auto unknown = (*stranger)->Call(&v1::CatalogService::Stub::ListDatasets,
+                                   (*stranger)->catalog(), v1::ListDatasetsRequest(), &far);
+  EXPECT_EQ(unknown.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(1000));
   std::string garbage = "ct1.bm9wZQ";
   auto bad = c->Call(&v1::CatalogService::Stub::ListDatasets, c->catalog(),
                      v1::ListDatasetsRequest(), &garbage);
