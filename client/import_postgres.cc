@@ -4,6 +4,7 @@
 #include <map>
 #include <memory>
 
+#include "lib/util/pg_conninfo.h"
 #include "client/import_source.h"
 #include "lib/util/strings.h"
 
@@ -61,22 +62,12 @@ std::string ArrayLiteral(const std::vector<std::string>& items) {
 }
 
 absl::Status RefusePasswordInUrl(const std::string& url) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
-  if (options == nullptr) {
-    std::string message = error != nullptr ? error : "out of memory";
-    PQfreemem(error);
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    return absl::InvalidArgumentError(StrCat("the connection string: ", message));
+  absl::StatusOr<bool> password = ConninfoHasPassword(url);
+  if (!password.ok()) {
+    return absl::InvalidArgumentError(
+        StrCat("the connection string: ", MessageOf(password.status())));
   }
-  bool has_password = false;
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (std::string_view(o->keyword) == "password" && o->val != nullptr && *o->val != '\0') {
-      has_password = true;
-    }
-  }
-  PQconninfoFree(options);
-  if (has_password) {
+  if (*password) {
     return absl::InvalidArgumentError(
         "the connection string holds a password; give it in PGPASSWORD or ~/.pgpass "
         "(or a certificate), so that it is not kept in shell history");

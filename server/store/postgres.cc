@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "lib/util/pg_conninfo.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 
@@ -94,22 +95,11 @@ std::string NumberParameters(std::string_view sql, int* count) {
 }
 
 absl::Status CheckStoreUrl(std::string_view url) {
-  char* error = nullptr;
-  PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), &error);
-  if (options == nullptr) {
-    std::string message = error != nullptr ? error : "cannot parse";
-    PQfreemem(error);
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    return absl::InvalidArgumentError(StrCat("store: ", message));
+  absl::StatusOr<bool> password = ConninfoHasPassword(url);
+  if (!password.ok()) {
+    return absl::InvalidArgumentError(StrCat("store: ", MessageOf(password.status())));
   }
-  bool password = false;
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (std::strcmp(o->keyword, "password") == 0 && o->val != nullptr && *o->val != '\0') {
-      password = true;
-    }
-  }
-  PQconninfoFree(options);
-  if (password) {
+  if (*password) {
     return absl::FailedPreconditionError(
         "store: the URL holds a password, which would show in process lists, logs and "
         "configuration dumps; give it in PGPASSWORD, ~/.pgpass or a passfile= file");
@@ -117,23 +107,7 @@ absl::Status CheckStoreUrl(std::string_view url) {
   return absl::OkStatus();
 }
 
-std::string RedactedStoreUrl(std::string_view url) {
-  PQconninfoOption* options = PQconninfoParse(std::string(url).c_str(), nullptr);
-  if (options == nullptr) return "postgres://(unparsable)";
-  std::string user, host, port, db, sslmode;
-  for (PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
-    if (o->val == nullptr) continue;
-    std::string_view k = o->keyword;
-    if (k == "user") user = o->val;
-    if (k == "host") host = o->val;
-    if (k == "port") port = o->val;
-    if (k == "dbname") db = o->val;
-    if (k == "sslmode") sslmode = o->val;
-  }
-  PQconninfoFree(options);
-  return StrCat("postgres://", user.empty() ? "" : user + "@", host, port.empty() ? "" : ":" + port,
-                "/", db, sslmode.empty() ? "" : "?sslmode=" + sslmode);
-}
+std::string RedactedStoreUrl(std::string_view url) { return RedactedConninfo(url); }
 
 PgStatement::PgStatement(PgConnection* conn, std::string name, int params)
     : conn_(conn), name_(std::move(name)), values_(params), null_(params, 1), binary_(params, 0) {}
