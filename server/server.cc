@@ -420,8 +420,11 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   // store is PostgreSQL (admin.token, the decisions' spill file).
   const std::string store_name =
       config.store.empty() ? db_path.string() : store::RedactedStoreUrl(config.store);
+  // Other replicas' writes are followed once every view that applies them
+  // has its hook (below, before serving).
   ASSIGN_OR_RETURN(impl->store, store::Store::Open({.path = db_path.string(),
                                                     .postgres = config.store,
+                                                    .follow = false,
                                                     .readers = config.readers}));
   ASSIGN_OR_RETURN(impl->auth, Authenticator::Create(impl->store.get()));
   impl->admin_token_path = fs::path(config.data_dir) / "admin.token";
@@ -462,6 +465,7 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   }
 
   impl->StartLineageGraph();
+  RETURN_IF_ERROR(impl->store->StartFollowing());
   impl->housekeeping = std::make_unique<Housekeeping>(impl->store.get(), Housekeeping::Options{});
   RETURN_IF_ERROR(impl->StartGrpc(config));
   absl::Status http = impl->StartHttp(config);

@@ -151,6 +151,8 @@ absl::Status OpenPostgres(const Store::Options& options, Store::Impl& impl) {
   RETURN_IF_ERROR(Migrate(*writer, EmbeddedPostgresMigrations(), false).status());
   impl.writer = std::move(writer);
   impl.shared = true;
+  impl.leader = std::make_unique<LeaderLock>(options.postgres, settings,
+                                             std::chrono::milliseconds(options.leader_poll_ms));
   for (int i = 0; i < std::max(1, options.readers); ++i) {
     ASSIGN_OR_RETURN(auto reader, PgConnection::Open(options.postgres, settings));
     impl.readers.push_back(std::move(reader));
@@ -163,8 +165,6 @@ absl::Status FollowPostgres(const Store::Options& options, Store::Impl& impl) {
   const PgSettings settings{.statement_timeout_ms = options.statement_timeout_ms,
                             .lock_timeout_ms = options.lock_timeout_ms,
                             .idle_in_transaction_timeout_ms = options.idle_in_transaction_timeout_ms};
-  impl.leader = std::make_unique<LeaderLock>(options.postgres, settings,
-                                             std::chrono::milliseconds(options.leader_poll_ms));
   ASSIGN_OR_RETURN(impl.follower,
                    ChangeFollower::Start(options.postgres, settings,
                                          std::chrono::milliseconds(options.feed_poll_ms),
@@ -187,8 +187,10 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   RETURN_IF_ERROR(ChainAudit(*impl->writer));
   RETURN_IF_ERROR(impl->writer->dialect().PrepareWriter(*impl->writer));
   RETURN_IF_ERROR(impl->LoadIdentity());
-  if (impl->shared) RETURN_IF_ERROR(FollowPostgres(options, *impl));
-  return std::unique_ptr<Store>(new Store(std::move(impl)));
+  impl->options = options;
+  std::unique_ptr<Store> store(new Store(std::move(impl)));
+  if (options.follow) RETURN_IF_ERROR(store->StartFollowing());
+  return store;
 }
 
 absl::StatusOr<ApplyResponse> Store::Apply(
@@ -281,6 +283,13 @@ absl::StatusOr<int64_t> ReadCatalogRevision(Connection& db) {
 }
 
 bool Store::shared() const { return impl_->shared; }
+
+absl::Status Store::StartFollowing() {
+  if (!impl_->shared || impl_->follower != nullptr) return absl::OkStatus();
+  RETURN_IF_ERROR(FollowPostgres(impl_->options, *impl_));
+  // Whatever was committed since Open, before any notification.
+  return impl_->CatchUp();
+}
 
 bool Store::leader() const { return impl_->leader == nullptr || impl_->leader->held(); }
 

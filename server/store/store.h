@@ -348,6 +348,11 @@ class Store {
     // PostgreSQL: how often the change feed is polled when no notification
     // arrives (change_follower.h).
     int feed_poll_ms = 1000;
+    // PostgreSQL: follow other replicas' writes from the start. A caller
+    // that first loads views and adds their commit hooks says false and
+    // calls StartFollowing once they are in place, so no change is applied
+    // before a hook is there to see it.
+    bool follow = true;
     // PostgreSQL: how often a replica tries to become the leader, and the
     // leader checks it still is.
     int leader_poll_ms = 1000;
@@ -552,6 +557,10 @@ class Store {
   // for RemoveCommitHook.
   int AddCommitHook(std::function<void(const Change&)> hook);
   void RemoveCommitHook(int handle);
+
+  // Starts following other replicas' writes (PostgreSQL; see
+  // Options::follow). Changes committed since Open reach the hooks first.
+  absl::Status StartFollowing();
 
   // The last revision the hooks have seen.
   int64_t AppliedRevision() const;

@@ -49,6 +49,7 @@ class Store::Impl {
   std::unique_ptr<Connection> writer;
   std::mutex writer_mu;  // guards writer
   bool shared = false;   // other processes write the database (PostgreSQL)
+  Store::Options options;  // as opened
   // SQLite: checkpoints the writer's WAL off the write path; declared after
   // the writer so that it stops first. None on PostgreSQL.
   std::unique_ptr<WalCheckpointer> checkpointer;
