@@ -218,6 +218,31 @@ TEST_F(ChangeFeedTest, PruningForgetsOnlyWhatIsFarBehind) {
   EXPECT_FALSE(seen_b_.AnyReload());
 }
 
+
+// A store opened without following applies nothing until told to; then it
+// applies first what was committed meanwhile, so a hook added before
+// StartFollowing misses no change.
+TEST(ChangeFeedStart, AHookAddedBeforeFollowingSeesWhatWasCommittedSinceOpen) {
+  testing::TestDatabase db(testing::Engine::kPostgres);
+  auto a = Store::Open(db.Options());
+  ASSERT_TRUE(a.ok());
+  Store::Options later = db.Options();
+  later.follow = false;
+  auto b = Store::Open(later);
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE((*a)->Apply({Dataset("while-b-waits")}, "user:x", false).ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_EQ((*b)->AppliedRevision(), 0);
+  Seen seen;
+  (*b)->AddCommitHook([&](const Change& c) { seen.Add(c); });
+  ASSERT_TRUE((*b)->StartFollowing().ok());
+  EXPECT_EQ(seen.Revisions(), std::vector<int64_t>{1});
+  ASSERT_TRUE((*a)->Apply({Dataset("after")}, "user:x", false).ok());
+  ASSERT_TRUE((*b)->WaitApplied(2, std::chrono::steady_clock::now() + std::chrono::seconds(10)));
+  EXPECT_EQ(seen.Revisions(), (std::vector<int64_t>{1, 2}));
+  b->reset();  // before `seen`, which its hook writes
+}
+
 TEST(ChangeCodec, RoundTripsAndRefusesGarbage) {
   Change c{.catalog_revision = 7, .policies_changed = true};
   Resource r;

@@ -140,13 +140,18 @@ absl::Status OpenSqlite(const Store::Options& options, Store::Impl& impl) {
   return absl::OkStatus();
 }
 
+// The session settings Options ask for.
+PgSettings SettingsOf(const Store::Options& options) {
+  return {.statement_timeout_ms = options.statement_timeout_ms,
+          .lock_timeout_ms = options.lock_timeout_ms,
+          .idle_in_transaction_timeout_ms = options.idle_in_transaction_timeout_ms};
+}
+
 // The database is the organisation's, run by its own operators: its schema
 // is created by these migrations and not re-verified as a file someone
 // handed us would be (schema_check.h).
 absl::Status OpenPostgres(const Store::Options& options, Store::Impl& impl) {
-  const PgSettings settings{.statement_timeout_ms = options.statement_timeout_ms,
-                            .lock_timeout_ms = options.lock_timeout_ms,
-                            .idle_in_transaction_timeout_ms = options.idle_in_transaction_timeout_ms};
+  const PgSettings settings = SettingsOf(options);
   ASSIGN_OR_RETURN(auto writer, PgConnection::Open(options.postgres, settings));
   RETURN_IF_ERROR(Migrate(*writer, EmbeddedPostgresMigrations(), false).status());
   impl.writer = std::move(writer);
@@ -162,9 +167,7 @@ absl::Status OpenPostgres(const Store::Options& options, Store::Impl& impl) {
 
 // Follows the other replicas' writes from the change feed.
 absl::Status FollowPostgres(const Store::Options& options, Store::Impl& impl) {
-  const PgSettings settings{.statement_timeout_ms = options.statement_timeout_ms,
-                            .lock_timeout_ms = options.lock_timeout_ms,
-                            .idle_in_transaction_timeout_ms = options.idle_in_transaction_timeout_ms};
+  const PgSettings settings = SettingsOf(options);
   ASSIGN_OR_RETURN(impl.follower,
                    ChangeFollower::Start(options.postgres, settings,
                                          std::chrono::milliseconds(options.feed_poll_ms),
