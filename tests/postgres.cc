@@ -4,7 +4,10 @@
 #include <netinet/in.h>
 #include <pwd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <tuple>
 
 #include <cstdlib>
 #include <fstream>
@@ -63,7 +66,9 @@ bool Postgres::Crash() {
 std::string Postgres::ServerOptions() const {
   return StrCat("-p ", port_, " -c listen_addresses=127.0.0.1",
                 extra_listen_.empty() ? "" : "," + extra_listen_, " -k '", dir_.string(), "'",
-                durable_ ? "" : " -c fsync=off");
+                durable_ ? "" : " -c fsync=off",
+                tls_cert_.empty() ? "" : StrCat(" -c ssl=on -c ssl_cert_file='", (dir_ / "server.crt").string(),
+                                              "' -c ssl_key_file='", (dir_ / "server.key").string(), "'"));
 }
 
 bool Postgres::Restart() {
@@ -112,6 +117,18 @@ bool Postgres::Start(const std::string& password) {
     return false;
   }
   std::filesystem::remove(pwfile);
+  if (!tls_cert_.empty()) {
+    // The key must be the server user's and private to it.
+    for (const auto& [file, pem, mode] :
+         {std::tuple{dir_ / "server.crt", tls_cert_, 0644}, std::tuple{dir_ / "server.key", tls_key_, 0600}}) {
+      std::ofstream(file) << pem;
+      chmod(file.c_str(), mode);
+      if (geteuid() == 0) {
+        passwd* pw = getpwnam("postgres");
+        if (chown(file.c_str(), pw->pw_uid, pw->pw_gid) != 0) return false;
+      }
+    }
+  }
   if (!extra_cidr_.empty()) {
     std::ofstream(std::filesystem::path(data) / "pg_hba.conf", std::ios::app)
         << "host all all " << extra_cidr_ << " scram-sha-256\n";

@@ -42,6 +42,13 @@ class Postgres {
     extra_cidr_ = std::move(cidr);
   }
 
+  // Before Start: serve TLS with this certificate and key (PEM); clients
+  // may still connect without it unless they ask for it.
+  void UseTls(std::string cert_pem, std::string key_pem) {
+    tls_cert_ = std::move(cert_pem);
+    tls_key_ = std::move(key_pem);
+  }
+
   // Stops the server at once (as a crash would), keeping its data; and
   // starts it again on the same port.
   bool Crash();
@@ -80,6 +87,7 @@ class Postgres {
   bool owned_ = true;  // the destructor stops the server
   bool durable_ = false;
   std::string extra_listen_, extra_cidr_;
+  std::string tls_cert_, tls_key_;
   // The options pg_ctl starts the server with.
   std::string ServerOptions() const;
 };

@@ -5,11 +5,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <set>
 #include <thread>
 
 #include "server/store/store.h"
+#include "tests/certs.h"
 #include "tests/postgres.h"
+#include "tests/test_env.h"
 #include "tests/store_engines.h"
 
 namespace catalog::store {
@@ -167,6 +170,38 @@ TEST(PostgresStore, StoresOpenedTogetherOnAnEmptyDatabaseMigrateOnce) {
   for (auto& s : stores) ASSERT_TRUE(s.ok()) << s.status();
   ASSERT_TRUE((*stores[0])->Apply({Dataset("a")}, "user:x", false).ok());
   EXPECT_TRUE((*stores[2])->GetDataset({"pg", "a"}).ok());
+}
+
+
+// PostgreSQL over TLS: what the URL asks for (sslmode, sslrootcert) is what
+// the store's sessions do; a server whose certificate the given CA did not
+// sign is refused.
+TEST(PostgresStore, ConnectsOverTlsAsTheUrlAsks) {
+  testing::Postgres* shared = testing::SharedPostgres();
+  ASSERT_NE(shared, nullptr);
+  testing::TempDir dir;
+  testing::Pem ca = testing::MakeCa("catalog test CA"), other = testing::MakeCa("someone else");
+  testing::Pem server = testing::MakeCert(ca, "localhost", {"DNS:localhost", "IP:127.0.0.1"});
+  std::ofstream(dir.path() / "ca.pem") << ca.cert;
+  std::ofstream(dir.path() / "other.pem") << other.cert;
+  testing::Postgres pg;
+  pg.UseTls(server.cert, server.key);
+  ASSERT_TRUE(pg.Start(shared->password())) << pg.error();
+  ASSERT_TRUE(pg.Exec("CREATE DATABASE catalog").ok());
+  const std::string url = pg.Url("catalog") + "?sslmode=verify-full&sslrootcert=";
+  auto store = Store::Open({.postgres = url + (dir.path() / "ca.pem").string()});
+  ASSERT_TRUE(store.ok()) << store.status();
+  ASSERT_TRUE((*store)->Apply({Dataset("over-tls")}, "user:x", false).ok());
+  auto conn = PgConnection::Open(url + (dir.path() / "ca.pem").string(), {});
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  auto s = (*conn)->Prepare("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+  ASSERT_TRUE(s.ok());
+  ASSERT_TRUE(*(*s)->Step());
+  EXPECT_EQ((*s)->Int(0), 1);
+  auto refused = Store::Open({.postgres = url + (dir.path() / "other.pem").string()});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("certificate"));
 }
 
 }  // namespace
