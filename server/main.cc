@@ -23,6 +23,7 @@
 #include "server/store/backup.h"
 #include "server/store/copy.h"
 #include "server/store/store.h"
+#include "server/store/dialect.h"
 #include "server/store/migrations.h"
 #include "server/store/postgres.h"
 #include "server/store/sqlite.h"
@@ -31,23 +32,18 @@ namespace {
 
 using catalog::server::ServerConfig;
 
-// `catalogd migrate` on a PostgreSQL store: the same, under the lock every
-// migrating catalogd takes.
-int MigratePostgres(const ServerConfig& config, bool dry_run) {
+// Applies (or, dry, lists) the migrations `db`'s engine lacks, and says so;
+// `name` is what the database is called in the report.
+int MigrateAndReport(catalog::store::Connection& db, const std::string& name, bool dry_run) {
   namespace store = catalog::store;
-  auto db = store::PgConnection::Open(config.store, {});
-  if (!db.ok()) {
-    std::cerr << "catalogd: " << db.status().message() << "\n";
-    return 1;
-  }
-  auto current = store::CurrentSchemaVersion(**db);
-  auto pending = store::Migrate(**db, store::EmbeddedPostgresMigrations(), dry_run);
+  auto current = store::CurrentSchemaVersion(db);
+  auto pending = store::Migrate(db, db.dialect().migrations(), dry_run);
   if (!pending.ok()) {
     std::cerr << "catalogd: " << pending.status().message() << "\n";
     return 1;
   }
-  std::cout << "database " << store::RedactedStoreUrl(config.store) << " is at schema version "
-            << (current.ok() ? *current : 0) << "\n";
+  std::cout << "database " << name << " is at schema version " << (current.ok() ? *current : 0)
+            << "\n";
   if (pending->empty()) std::cout << "up to date\n";
   for (const auto& m : *pending) {
     std::cout << (dry_run ? "would apply " : "applied ") << m.name << "\n";
@@ -57,7 +53,15 @@ int MigratePostgres(const ServerConfig& config, bool dry_run) {
 
 int Migrate(const ServerConfig& config, bool dry_run) {
   namespace store = catalog::store;
-  if (!config.store.empty()) return MigratePostgres(config, dry_run);
+  if (!config.store.empty()) {
+    // Under the lock every migrating catalogd takes (TxnMode::kSchema).
+    auto db = store::PgConnection::Open(config.store, {});
+    if (!db.ok()) {
+      std::cerr << "catalogd: " << db.status().message() << "\n";
+      return 1;
+    }
+    return MigrateAndReport(**db, store::RedactedStoreUrl(config.store), dry_run);
+  }
   std::filesystem::path path =
       std::filesystem::path(config.data_dir) / "catalog.db";
   if (dry_run && !std::filesystem::exists(path)) {
@@ -82,21 +86,7 @@ int Migrate(const ServerConfig& config, bool dry_run) {
     std::cerr << "catalogd: " << db.status().message() << "\n";
     return 1;
   }
-  auto current = store::CurrentSchemaVersion(**db);
-  auto pending = store::Migrate(**db, store::EmbeddedMigrations(), dry_run);
-  if (!pending.ok()) {
-    std::cerr << "catalogd: " << pending.status().message() << "\n";
-    return 1;
-  }
-  std::cout << "database " << path.string() << " is at schema version "
-            << (current.ok() ? *current : 0) << "\n";
-  if (pending->empty()) {
-    std::cout << "up to date\n";
-  }
-  for (const auto& m : *pending) {
-    std::cout << (dry_run ? "would apply " : "applied ") << m.name << "\n";
-  }
-  return 0;
+  return MigrateAndReport(**db, path.string(), dry_run);
 }
 
 void PrintInfo(const catalog::store::BackupInfo& info) {

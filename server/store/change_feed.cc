@@ -136,10 +136,9 @@ absl::Status Store::Impl::ReloadLocked(std::string_view why) {
 
 absl::Status Store::Impl::LoadIdentity() {
   ASSIGN_OR_RETURN(FeedPosition id, Read([](Connection& db) { return ReadIdentity(db); }));
-  std::lock_guard lock(apply_mu);
   store_id = id.store_id;
   epoch = id.epoch;
-  applied_revision.store(id.head);
+  applied_revision = id.head;
   return absl::OkStatus();
 }
 
@@ -164,9 +163,10 @@ bool Store::WaitApplied(int64_t revision, std::chrono::steady_clock::time_point 
       lock, deadline, [&] { return impl_->applied_revision.load() >= revision; });
 }
 
+// Lock-free: every answer asks (its consistency token), and hooks hold
+// apply_mu for as long as they take.
 StoreIdentity Store::Identity() const {
-  std::lock_guard lock(impl_->apply_mu);
-  return {.store_id = impl_->store_id, .epoch = impl_->epoch};
+  return {.store_id = impl_->store_id.load(), .epoch = impl_->epoch.load()};
 }
 
 }  // namespace catalog::store

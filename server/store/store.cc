@@ -155,7 +155,6 @@ absl::Status OpenPostgres(const Store::Options& options, Store::Impl& impl) {
   ASSIGN_OR_RETURN(auto writer, PgConnection::Open(options.postgres, settings));
   RETURN_IF_ERROR(Migrate(*writer, EmbeddedPostgresMigrations(), false).status());
   impl.writer = std::move(writer);
-  impl.shared = true;
   impl.leader = std::make_unique<LeaderLock>(options.postgres, settings,
                                              std::chrono::milliseconds(options.leader_poll_ms));
   for (int i = 0; i < std::max(1, options.readers); ++i) {
@@ -184,13 +183,13 @@ absl::Status FollowPostgres(const Store::Options& options, Store::Impl& impl) {
 
 absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   auto impl = std::make_unique<Impl>();
-  impl->SetEngineMetrics(options.postgres.empty() ? "sqlite" : "postgres");
+  impl->options = options;
+  impl->SetEngineMetrics(impl->shared() ? "postgres" : "sqlite");
   RETURN_IF_ERROR(options.postgres.empty() ? OpenSqlite(options, *impl)
                                            : OpenPostgres(options, *impl));
   RETURN_IF_ERROR(ChainAudit(*impl->writer));
   RETURN_IF_ERROR(impl->writer->dialect().PrepareWriter(*impl->writer));
   RETURN_IF_ERROR(impl->LoadIdentity());
-  impl->options = options;
   std::unique_ptr<Store> store(new Store(std::move(impl)));
   if (options.follow) RETURN_IF_ERROR(store->StartFollowing());
   return store;
@@ -285,10 +284,10 @@ absl::StatusOr<int64_t> ReadCatalogRevision(Connection& db) {
   return revision;
 }
 
-bool Store::shared() const { return impl_->shared; }
+bool Store::shared() const { return impl_->shared(); }
 
 absl::Status Store::StartFollowing() {
-  if (!impl_->shared || impl_->follower != nullptr) return absl::OkStatus();
+  if (!impl_->shared() || impl_->follower != nullptr) return absl::OkStatus();
   RETURN_IF_ERROR(FollowPostgres(impl_->options, *impl_));
   // Whatever was committed since Open, before any notification.
   return impl_->CatchUp();
@@ -298,7 +297,7 @@ bool Store::leader() const { return impl_->leader == nullptr || impl_->leader->h
 
 absl::StatusOr<int64_t> Store::PruneChanges(int64_t keep) {
   const int64_t below = impl_->applied_revision.load() - keep;
-  if (!impl_->shared || below <= 0) return 0;
+  if (!impl_->shared() || below <= 0) return 0;
   int64_t pruned = 0;
   // Small batches, each its own transaction: the head's lock is held for
   // milliseconds, not for the whole backlog.

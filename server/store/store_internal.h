@@ -37,9 +37,8 @@ struct WriteContext {
                      std::string_view target, int64_t before, int64_t after);
 };
 
-// The writer's queue of search rows (store_datasets.cc): created once per
-// writer connection; flushed into the full-text index before each commit.
-absl::Status CreateSearchQueue(Connection& db);
+// Writes the search rows this transaction queued (the engine's index,
+// dialect.h) before it commits.
 absl::Status FlushSearchRows(WriteContext& ctx);
 // What the search index holds of dataset `d`.
 SearchRow SearchRowOf(const Dataset& d);
@@ -48,8 +47,9 @@ class Store::Impl {
  public:
   std::unique_ptr<Connection> writer;
   std::mutex writer_mu;  // guards writer
-  bool shared = false;   // other processes write the database (PostgreSQL)
   Store::Options options;  // as opened
+  // Whether other processes write the database (PostgreSQL).
+  bool shared() const { return !options.postgres.empty(); }
   // SQLite: checkpoints the writer's WAL off the write path; declared after
   // the writer so that it stops first. None on PostgreSQL.
   std::unique_ptr<WalCheckpointer> checkpointer;
@@ -63,16 +63,18 @@ class Store::Impl {
   // the store, which a partition can make slow); apply_mu: held only while
   // hooks run, so waiting for a revision never waits on the store.
   std::mutex feed_mu;
-  std::mutex apply_mu;  // guards the fields below
+  std::mutex apply_mu;  // guards the hooks
   std::condition_variable applied_cv;
   std::vector<std::pair<int, std::function<void(const Change&)>>> commit_hooks;
   int next_hook = 1;
+  // Written with feed_mu held (and apply_mu, with the hooks); read without
+  // a lock, by every answer's consistency token.
   std::atomic<int64_t> applied_revision{0};
   // The store's identity as this replica loaded it (meta store_id and
   // epoch); another one behind the same URL makes it reload.
-  int64_t store_id = 0;
-  int64_t epoch = 0;
-  bool bump_epoch = false;  // the database went back in time
+  std::atomic<int64_t> store_id{0};
+  std::atomic<int64_t> epoch{0};
+  bool bump_epoch = false;  // the database went back in time; feed_mu
   std::unique_ptr<LeaderLock> leader;  // PostgreSQL only (SQLite: always leads)
   std::unique_ptr<ChangeFollower> follower;  // PostgreSQL only; declared
                                              // late so it stops first
