@@ -67,10 +67,11 @@ std::string ShellQuote(std::string_view s) {
   return out + "'";
 }
 
-// Runs a command; its stdout and whether it exited 0.
-std::pair<std::string, bool> Capture(const std::string& command) {
+// Runs a command; its stdout (and stderr, with `with_errors`) and whether
+// it exited 0.
+std::pair<std::string, bool> Capture(const std::string& command, bool with_errors = false) {
   std::string out;
-  FILE* pipe = popen((command + " 2>/dev/null").c_str(), "r");
+  FILE* pipe = popen((command + (with_errors ? " 2>&1" : " 2>/dev/null")).c_str(), "r");
   if (pipe == nullptr) return {"", false};
   std::array<char, 65536> buffer;
   size_t n;
@@ -88,6 +89,16 @@ absl::StatusOr<std::optional<std::string>> AtRevision(const std::string& ref,
   if (!Capture(StrCat("git rev-parse --verify --quiet ",
                       ShellQuote(ref + "^{commit}")))
            .second) {
+    // Not a repository git will read (none, or one another user owns, as
+    // in a CI container): git's own words say why and what to do.
+    auto [why, readable] = Capture("git rev-parse --git-dir", /*with_errors=*/true);
+    if (!readable) {
+      std::string text = why;
+      for (char& c : text) c = c == '\n' ? ' ' : c;
+      while (!text.empty() && text.back() == ' ') text.pop_back();
+      return absl::InvalidArgumentError(
+          StrCat("--base: git cannot read a repository here: ", text));
+    }
     return absl::InvalidArgumentError(
         StrCat("--base: \"", ref,
                "\" is not a git revision here (in CI, fetch it first: "

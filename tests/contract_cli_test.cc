@@ -154,6 +154,13 @@ TEST(ContractCliOffline, DiffAgainstAGitBase) {
   Result unknown = Offline(repo, "contract diff --base no-such-branch contracts/");
   EXPECT_EQ(unknown.exit_code, 2);
   EXPECT_THAT(unknown.out, HasSubstr("\"no-such-branch\" is not a git revision"));
+  // Outside a repository git reads, git's reason (in a CI container: a
+  // checkout another user owns, and what to configure).
+  testing::TempDir elsewhere;
+  testing::WriteFile(elsewhere.path() / "orders.odcs.yaml", testing::ReadFile(repo / "contracts/orders.odcs.yaml"));
+  Result no_repo = Offline(elsewhere.path(), "contract diff --base main orders.odcs.yaml");
+  EXPECT_EQ(no_repo.exit_code, 2);
+  EXPECT_THAT(no_repo.out, HasSubstr("--base: git cannot read a repository here: fatal: not a git repository"));
 }
 
 TEST_F(EndToEnd, ContractsRegisteredCheckedAndShown) {
