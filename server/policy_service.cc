@@ -157,7 +157,7 @@ grpc::Status PolicyServiceImpl::Authorize(grpc::ServerContext* context,
     RETURN_IF_ERROR(MayAsk(*authorizer_, caller, std::span(&r, 1), /*batch=*/false));
     RETURN_IF_ERROR(
         authorizer_->AwaitRevision(request->min_revision(), caller, DeadlineOf(*context)));
-    authz::Decision d = authorizer_->Authorize(r, 0, DeadlineOf(*context), caller);
+    authz::Decision d = authorizer_->Authorize(r, caller);
     ToProto(d, response);
     return absl::OkStatus();
   });
@@ -214,8 +214,7 @@ grpc::Status PolicyServiceImpl::AuthorizeRead(
                                      request->columns().end());
     std::vector<authz::ColumnDecision> decisions;
     authz::Decision d = authorizer_->AuthorizeRead(
-        principal, key, columns, ctx, 0,
-        DeadlineOf(*context), &decisions, caller);
+        principal, key, columns, ctx, &decisions, caller);
     ToProto(d, response->mutable_dataset());
     for (const authz::ColumnDecision& c : decisions) {
       v1::ColumnDecision* out = response->add_columns();

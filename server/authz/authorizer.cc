@@ -278,18 +278,9 @@ absl::Status Authorizer::AwaitRevision(int64_t revision, const std::string& wait
              ": retry, here or on another replica"));
 }
 
-Decision Authorizer::Authorize(const policy::Request& request,
-                               int64_t min_revision,
-                               std::chrono::system_clock::time_point deadline,
-                               std::string_view asker) {
+Decision Authorizer::Authorize(const policy::Request& request, std::string_view asker) {
   if (!ready()) {
     return Recorded(Denied(kStillLoading, -1), request, asker);
-  }
-  if (min_revision > 0 && !WaitFor(min_revision, deadline)) {
-    return Recorded(Denied(StrCat("the catalog did not reach revision ", min_revision,
-                                  " before the deadline"),
-                           current()->revision()),
-                    request, asker);
   }
   std::shared_ptr<const Snapshot> s = current();
   return Recorded(DecideRequest(s, request), request, asker);
@@ -326,16 +317,12 @@ Decision Authorizer::Recorded(Decision d, const policy::Request& request,
 Decision Authorizer::AuthorizeRead(
     const policy::EntityUid& principal, const DatasetKey& dataset,
     const std::vector<std::string>& columns, const policy::Value& context,
-    int64_t min_revision, std::chrono::system_clock::time_point deadline,
     std::vector<ColumnDecision>* column_decisions, std::string_view asker) {
-  if (!ready() || (min_revision > 0 && !WaitFor(min_revision, deadline))) {
+  if (!ready()) {
     for (const std::string& c : columns) {
       column_decisions->push_back({.column = c});
     }
-    return Recorded(Denied(ready() ? StrCat("the catalog did not reach revision ",
-                                            min_revision, " before the deadline")
-                                   : kStillLoading,
-                           current()->revision()),
+    return Recorded(Denied(kStillLoading, current()->revision()),
                     {.principal = principal,
                      .action = ActionUid("read"),
                      .resource = DatasetUid(dataset)},

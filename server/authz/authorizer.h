@@ -110,13 +110,10 @@ class Authorizer {
   // The longest AwaitRevision waits (default 2 s). Set before serving.
   void SetConsistencyWait(std::chrono::milliseconds wait) { consistency_wait_ = wait; }
 
-  // Decides on the current snapshot (after waiting for `min_revision`, if
-  // non-zero, until `deadline`).
-  // `asker` ("user:gateway") is who asked, when not the request's principal;
-  // decision events name both.
-  Decision Authorize(const policy::Request& request, int64_t min_revision,
-                     std::chrono::system_clock::time_point deadline,
-                     std::string_view asker = "");
+  // Decides on the current snapshot; a caller that names a revision waits
+  // for it first (AwaitRevision). `asker` ("user:gateway") is who asked,
+  // when not the request's principal; decision events name both.
+  Decision Authorize(const policy::Request& request, std::string_view asker = "");
 
   // A read of `columns` of a dataset: the dataset-level decision for
   // Action::"read", and per column allow, deny, or mask (a satisfied permit
@@ -124,8 +121,7 @@ class Authorizer {
   Decision AuthorizeRead(const policy::EntityUid& principal,
                          const DatasetKey& dataset,
                          const std::vector<std::string>& columns,
-                         const policy::Value& context, int64_t min_revision,
-                         std::chrono::system_clock::time_point deadline,
+                         const policy::Value& context,
                          std::vector<ColumnDecision>* column_decisions,
                          std::string_view asker = "");
 
