@@ -40,11 +40,28 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
   return client;
 }
 
-void CatalogClient::Prepare(grpc::ClientContext& context) const {
+void CatalogClient::Prepare(grpc::ClientContext& context, bool session) const {
   if (!options_.token.empty()) {
     context.AddMetadata("authorization", "Bearer " + options_.token);
   }
   context.set_deadline(std::chrono::system_clock::now() + options_.timeout);
+  if (options_.session_consistency && session) {
+    std::lock_guard lock(session_mu_);
+    if (!session_token_.empty()) context.AddMetadata(kConsistencyTokenHeader, session_token_);
+  }
+}
+
+void CatalogClient::KeepSessionToken(const grpc::ClientContext& context) const {
+  std::string token;
+  KeepConsistencyToken(context, &token);
+  if (token.empty()) return;
+  std::lock_guard lock(session_mu_);
+  session_token_ = std::move(token);
+}
+
+std::string CatalogClient::consistency_token() const {
+  std::lock_guard lock(session_mu_);
+  return session_token_;
 }
 
 void CatalogClient::KeepConsistencyToken(const grpc::ClientContext& context, std::string* out) {

@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -41,6 +42,11 @@ class CatalogClient {
     std::string ca_pem;
     std::string cert_pem;
     std::string key_pem;
+    // Read your writes across replicas for the client's whole life (a
+    // catalogctl run, say): every call sends the consistency token the last
+    // answer carried, starting from `consistency_token` (empty: none yet).
+    bool session_consistency = false;
+    std::string consistency_token;
   };
 
   static absl::StatusOr<std::unique_ptr<CatalogClient>> Connect(
@@ -64,6 +70,7 @@ class CatalogClient {
     Response response;
     grpc::Status status = (stub.*method)(&context, request, &response);
     if (!status.ok()) return FromGrpcStatus(status);
+    if (options_.session_consistency) KeepSessionToken(context);
     return response;
   }
 
@@ -77,7 +84,7 @@ class CatalogClient {
                                    Response*),
       Stub& stub, const Request& request, std::string* consistency) const {
     grpc::ClientContext context;
-    Prepare(context);
+    Prepare(context, /*session=*/false);
     if (!consistency->empty()) context.AddMetadata(kConsistencyTokenHeader, *consistency);
     Response response;
     grpc::Status status = (stub.*method)(&context, request, &response);
@@ -86,14 +93,22 @@ class CatalogClient {
     return response;
   }
 
-  void Prepare(grpc::ClientContext& context) const;
+  // The token and deadline (and, with session_consistency and `session`,
+  // the session's consistency token) on `context`.
+  void Prepare(grpc::ClientContext& context, bool session = true) const;
+  // With session_consistency: the token the last answer carried.
+  std::string consistency_token() const;
   static constexpr char kConsistencyTokenHeader[] = "x-catalog-consistency-token";
   // The consistency token `context`'s answer carried, into `*out`.
   static void KeepConsistencyToken(const grpc::ClientContext& context, std::string* out);
 
  private:
-  explicit CatalogClient(const Options& options) : options_(options) {}
+  explicit CatalogClient(const Options& options)
+      : options_(options), session_token_(options.consistency_token) {}
+  void KeepSessionToken(const grpc::ClientContext& context) const;
   Options options_;
+  mutable std::mutex session_mu_;
+  mutable std::string session_token_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<v1::CatalogService::Stub> catalog_;
   std::unique_ptr<v1::TokenService::Stub> tokens_;

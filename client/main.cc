@@ -8,6 +8,7 @@
 #include "lib/util/version.h"
 #include "client/audit_commands.h"
 #include "client/commands.h"
+#include "client/consistency_file.h"
 #include "client/contract_commands.h"
 #include "client/lineage_commands.h"
 #include "client/policy_commands.h"
@@ -43,6 +44,11 @@ int main(int argc, char** argv) {
   app.add_option("--ca", tls.ca, "PEM CA bundle of the server's certificate (TLS)");
   app.add_option("--cert", tls.cert, "PEM client certificate (mutual TLS)");
   app.add_option("--key", tls.key, "PEM key of --cert");
+  std::string consistency_file;
+  app.add_option("--consistency-file", consistency_file,
+                 "read your writes across replicas: send the consistency token in FILE, "
+                 "keep the newest there")
+      ->envname("CATALOG_CONSISTENCY_FILE");
 
   std::string output = "table";
   auto add_output = [&](CLI::App* cmd) {
@@ -340,12 +346,33 @@ int main(int argc, char** argv) {
               << " without TLS: anyone on the path can read it (give --ca, or "
                  "CATALOG_CA)\n";
   }
+  std::string consistency_token;
+  if (!consistency_file.empty()) {
+    auto read = catalog::client::ReadConsistencyFile(consistency_file);
+    if (!read.ok()) return ReportError(std::cerr, read.status()), 2;
+    consistency_token = *read;
+  }
   auto client = CatalogClient::Connect({.address = settings->addr,
                                         .token = settings->token,
                                         .ca_pem = settings->ca_pem,
                                         .cert_pem = settings->cert_pem,
-                                        .key_pem = settings->key_pem});
+                                        .key_pem = settings->key_pem,
+                                        .session_consistency = !consistency_file.empty(),
+                                        .consistency_token = consistency_token});
   if (!client.ok()) return ReportError(std::cerr, client.status());
+  // Whatever the command returns, the newest token its answers carried is
+  // kept for the next run.
+  struct KeepToken {
+    const CatalogClient& client;
+    const std::string& file;
+    const std::string& before;
+    ~KeepToken() {
+      std::string now = client.consistency_token();
+      if (file.empty() || now.empty() || now == before) return;
+      absl::Status written = catalog::client::WriteConsistencyFile(file, now);
+      if (!written.ok()) std::cerr << "warning: " << written.message() << "\n";
+    }
+  } keep_token{**client, consistency_file, consistency_token};
   CommandContext ctx{**client, std::cout, std::cerr};
   ctx.err_is_terminal = ::isatty(STDERR_FILENO) == 1;
   if (!ns.empty() || !short_name.empty()) ctx.dataset_key = catalog::DatasetKey{ns, short_name};

@@ -342,6 +342,41 @@ TEST_F(Replicas, ATokenFromAnotherStoreIsRefused) {
   EXPECT_THAT(std::string(bad.status().message()), HasSubstr("x-catalog-consistency-token"));
 }
 
+// A script's catalogctl runs, each on whichever replica: with a consistency
+// file, every read sees the writes before it.
+TEST_F(Replicas, CatalogctlReadsItsWritesOnAnotherReplicaThroughAConsistencyFile) {
+  StartReplicas(2);
+  const fs::path file = dir_.path() / "consistency";
+  auto ctl = [&](int replica, const std::string& args, std::string* out = nullptr) {
+    const fs::path captured = dir_.path() / "ctl.out";
+    std::string command = "CATALOG_TOKEN='" + AdminToken() + "' CATALOG_CONSISTENCY_FILE='" +
+                          file.string() + "' '" +
+                          (testing::BinDir() / "client" / "catalogctl").string() +
+                          "' --addr " + daemons_[replica]->addr() + " " + args + " > '" +
+                          captured.string() + "' 2>&1";
+    int status = std::system(command.c_str());
+    if (out != nullptr) *out = testing::ReadFile(captured);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  for (int i = 0; i < 20; ++i) {
+    const std::string name = "script-" + std::to_string(i);
+    const fs::path manifest = dir_.path() / (name + ".yaml");
+    testing::WriteFile(manifest, "apiVersion: catalog/v1\nkind: Dataset\nmetadata:\n"
+                                 "  namespace: pg://db\n  name: " + name +
+                                     "\nspec:\n  owners: [{principal: \"user:alice\"}]\n");
+    std::string out;
+    ASSERT_EQ(ctl(i % 2, "apply -f '" + manifest.string() + "'", &out), 0) << out;
+    ASSERT_EQ(ctl((i + 1) % 2, "get dataset pg://db/" + name, &out), 0) << out;
+    EXPECT_THAT(out, HasSubstr(name));
+  }
+  EXPECT_EQ(testing::ReadFile(file).rfind("ct1.", 0), 0u);
+  // Something else in the file: refused, naming it, before any call.
+  testing::WriteFile(file, "Bearer secret\n");
+  std::string out;
+  EXPECT_EQ(ctl(0, "get datasets", &out), 2);
+  EXPECT_THAT(out, HasSubstr("does not hold a consistency token"));
+  EXPECT_THAT(out, HasSubstr(file.string()));
+}
 
 // kill -9 of a replica in the middle of writes: every acknowledged write is
 // in the store with its audit event, and the restarted replica catches up
