@@ -8,6 +8,7 @@
 #include "lib/util/metrics.h"
 #include "lib/util/printable.h"
 #include "lib/util/status_macros.h"
+#include "server/bridged_call.h"
 #include "server/consistency.h"
 #include "server/peer_identity.h"
 #include "lib/util/strings.h"
@@ -47,7 +48,7 @@ absl::StatusOr<Identity> internal::AdmitCall(const Authenticator& auth,
                                              grpc::ServerContext& context) {
   absl::StatusOr<Identity> caller = AuthenticateCall(auth, context);
   if (!caller.ok()) {
-    RecordAuthFailure("grpc", context.peer(), caller.status());
+    RecordAuthFailure("grpc", PeerOf(context), caller.status());
     return caller.status();
   }
   const Consistency* consistency = auth.consistency();
@@ -65,7 +66,7 @@ absl::StatusOr<Identity> internal::AdmitCall(const Authenticator& auth,
   }
   // Revocations up to that revision are in the token table now.
   caller = AuthenticateCall(auth, context);
-  if (!caller.ok()) RecordAuthFailure("grpc", context.peer(), caller.status());
+  if (!caller.ok()) RecordAuthFailure("grpc", PeerOf(context), caller.status());
   return caller;
 }
 
@@ -210,6 +211,8 @@ absl::StatusOr<Identity> AuthenticateCall(const Authenticator& auth,
                                           const grpc::ServerContext& context) {
   std::string header = AuthorizationHeader(context);
   if (!ClientCertificatesRequired()) return auth.Authenticate(header);
+  // Through the HTTP port: the certificate its TLS handshake verified.
+  if (IsBridged(context)) return IdentityOf(auth, header, BridgedCertificate(context));
   std::shared_ptr<const grpc::AuthContext> peer = context.auth_context();
   std::vector<grpc::string_ref> pem =
       peer == nullptr ? std::vector<grpc::string_ref>()

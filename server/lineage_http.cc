@@ -1,8 +1,6 @@
 #include "server/lineage_http.h"
 
 #include <httplib.h>
-#include <openssl/pem.h>
-#include <openssl/ssl.h>
 
 #include <nlohmann/json.hpp>
 
@@ -11,6 +9,7 @@
 #include "server/auth.h"
 #include "server/call.h"
 #include "server/http_body.h"
+#include "server/http_peer.h"
 #include "server/lineage_service.h"
 
 namespace catalog::server {
@@ -46,24 +45,6 @@ void Reply(httplib::Response& res, const absl::Status& status) {
                          {"message", MessageOf(status)}};
   res.status = HttpStatus(status.code());
   res.set_content(body.dump(), "application/json");
-}
-
-// The client certificate of a mutual-TLS connection as PEM ("" if none).
-std::string ClientCertificatePem(const httplib::Request& req) {
-  if (req.ssl == nullptr) return "";
-  X509* cert = SSL_get1_peer_certificate(req.ssl);
-  if (cert == nullptr) return "";
-  std::string pem;
-  if (BIO* bio = BIO_new(BIO_s_mem()); bio != nullptr) {
-    if (PEM_write_bio_X509(bio, cert) == 1) {
-      char* data = nullptr;
-      long n = BIO_get_mem_data(bio, &data);
-      pem.assign(data, static_cast<size_t>(n));
-    }
-    BIO_free(bio);
-  }
-  X509_free(cert);
-  return pem;
 }
 
 // An answer given before the body was read whole: the rest of it is never

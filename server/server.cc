@@ -24,6 +24,7 @@
 #include "lib/policy/policy_files.h"
 #include "server/auth.h"
 #include "server/call.h"
+#include "server/connect_bridge.h"
 #include "server/consistency.h"
 #include "server/housekeeping.h"
 #include "server/catalog_service.h"
@@ -127,6 +128,7 @@ class CatalogServer::Impl {
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
+  std::unique_ptr<ConnectBridge> bridge;  // serves on http_server: outlives it
   std::unique_ptr<httplib::Server> http_server;
   std::thread http_thread;
   int grpc_port = 0;
@@ -232,7 +234,23 @@ class CatalogServer::Impl {
     http_server->set_keep_alive_timeout(5);
     http_server->set_keep_alive_max_count(100);
     RegisterLineageHttp(*http_server, *auth, *lineage_service, max_body_bytes);
-    RefuseUnexpectedBodies(*http_server, {"/api/v1/lineage", "/api/v1/lineage/batch"});
+    // The JSON API: the gRPC services, through the in-process channel.
+    grpc::ChannelArguments channel_args;
+    channel_args.SetMaxReceiveMessageSize(config.max_message_bytes);
+    channel_args.SetMaxSendMessageSize(config.max_message_bytes);
+    bridge = std::make_unique<ConnectBridge>(
+        grpc_server->InProcessChannel(channel_args), *auth,
+        std::vector<std::string>{v1::CatalogService::service_full_name(),
+                                 v1::TokenService::service_full_name(),
+                                 v1::PolicyService::service_full_name(),
+                                 v1::LineageService::service_full_name(),
+                                 v1::ContractService::service_full_name(),
+                                 v1::AuditService::service_full_name()},
+        ConnectBridge::Options{.max_body_bytes = max_body_bytes});
+    bridge->Register(*http_server);
+    std::vector<std::string> body_paths = bridge->BodyPaths();
+    body_paths.insert(body_paths.end(), {"/api/v1/lineage", "/api/v1/lineage/batch"});
+    RefuseUnexpectedBodies(*http_server, std::move(body_paths));
     // A replica whose PostgreSQL is unreachable still decides, from the
     // snapshot it has (writes fail): degraded, not taken out of service.
     // SQLite's catalogd without its database is not ready.

@@ -149,28 +149,35 @@ TEST_F(HardeningTest, F02_BodiesAreReadAfterAuthenticationAndNoFurtherThanTheLim
   ASSERT_TRUE(token.ok());
   const std::string bomb = GzipOfZeros(size_t{256} << 20);  // 256 MB inflated
   ASSERT_LT(bomb.size(), size_t{1} << 20);
-  auto head = [&](const std::string& auth, const std::string& extra) {
-    return "POST /api/v1/lineage HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
-           auth + extra + "\r\n";
-  };
   const std::string gzip =
       "Content-Encoding: gzip\r\nContent-Length: " + std::to_string(bomb.size()) + "\r\n";
-  int64_t before = PeakRss();
-  EXPECT_EQ(RawHttp(port, head("", gzip), bomb), 401);
-  EXPECT_EQ(RawHttp(port, head("Authorization: Bearer " + *token + "\r\n", gzip), bomb), 413);
-  // Chunked, 64 chunks of 1 MiB with no end in sight of the 8 MiB limit.
   const std::string chunk = "100000\r\n" + std::string(1 << 20, ' ') + "\r\n";
-  EXPECT_EQ(RawHttp(port,
-                    head("Authorization: Bearer " + *token + "\r\n",
-                         "Transfer-Encoding: chunked\r\n"),
-                    chunk, 64),
-            413);
-  // A declared length past the limit is refused before a byte is read.
-  EXPECT_EQ(RawHttp(port,
-                    head("Authorization: Bearer " + *token + "\r\n",
-                         "Content-Length: 99999999999\r\n"),
-                    ""),
-            413);
+  int64_t before = PeakRss();
+  // OpenLineage's route, and the JSON API's (which answers as Connect does:
+  // 429 for resource_exhausted).
+  for (const auto& [path, too_big] : {std::pair<std::string, int>{"/api/v1/lineage", 413},
+                                     {"/catalog.v1.CatalogService/Apply", 429}}) {
+    SCOPED_TRACE(path);
+    auto head = [&](const std::string& auth, const std::string& extra) {
+      return "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+             auth + extra + "\r\n";
+    };
+    EXPECT_EQ(RawHttp(port, head("", gzip), bomb), 401);
+    EXPECT_EQ(RawHttp(port, head("Authorization: Bearer " + *token + "\r\n", gzip), bomb),
+              too_big);
+    // Chunked, 64 chunks of 1 MiB with no end in sight of the 8 MiB limit.
+    EXPECT_EQ(RawHttp(port,
+                      head("Authorization: Bearer " + *token + "\r\n",
+                           "Transfer-Encoding: chunked\r\n"),
+                      chunk, 64),
+              too_big);
+    // A declared length past the limit is refused before a byte is read.
+    EXPECT_EQ(RawHttp(port,
+                      head("Authorization: Bearer " + *token + "\r\n",
+                           "Content-Length: 99999999999\r\n"),
+                      ""),
+              too_big);
+  }
   // Bodies sent anywhere else are not read at all.
   EXPECT_EQ(RawHttp(port,
                     "POST /metrics HTTP/1.1\r\nHost: x\r\n" + gzip + "\r\n", bomb),

@@ -137,6 +137,39 @@ TEST_F(TlsTest, ClientCertificatesNamePrincipals) {
   EXPECT_TRUE(Ping(&admin, admin_token_).ok());
 }
 
+// The JSON API under mutual TLS: the certificate the HTTP port verified is
+// the caller, and a gRPC caller cannot pass its metadata off as the
+// bridge's to be someone else.
+TEST_F(TlsTest, TheJsonApiTakesTheCertificateAndOnlyTheBridgeCanNameOne) {
+  Start(/*mutual=*/true);
+  Pem etl = MakeCert(ca_, "etl", {"URI:spiffe://example.org/sa/etl"});
+  testing::WriteFile(dir_.path() / "etl.crt", etl.cert);
+  testing::WriteFile(dir_.path() / "etl.key", etl.key);
+  httplib::SSLClient http("127.0.0.1", server_->http_port(), (dir_.path() / "etl.crt").string(),
+                          (dir_.path() / "etl.key").string());
+  http.set_ca_cert_path((dir_.path() / "ca.crt").c_str());
+  http.enable_server_certificate_verification(true);
+  auto ping = http.Post("/catalog.v1.CatalogService/Ping", "{}", "application/json");
+  ASSERT_TRUE(ping) << httplib::to_string(ping.error());
+  EXPECT_EQ(ping->status, 200) << ping->body;
+  EXPECT_EQ(ping->body, R"({"principal":"serviceaccount:etl"})");
+  // Over gRPC, with made-up bridge metadata naming the admin's certificate:
+  // still the caller's own certificate.
+  Pem admin = MakeCert(ca_, "admin", {"URI:spiffe://example.org/user/admin"});
+  grpc::SslCredentialsOptions tls{.pem_root_certs = ca_.cert,
+                                  .pem_private_key = etl.key,
+                                  .pem_cert_chain = etl.cert};
+  auto channel = grpc::CreateChannel(Address(), grpc::SslCredentials(tls));
+  auto stub = v1::CatalogService::NewStub(channel);
+  grpc::ClientContext context;
+  context.AddMetadata("x-catalog-bridge-key", std::string(64, 'a'));
+  context.AddMetadata("x-catalog-bridge-certificate-bin", admin.cert);
+  v1::PingResponse response;
+  grpc::Status status = stub->Ping(&context, v1::PingRequest(), &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.principal(), "serviceaccount:etl");
+}
+
 // Issue 12 #20: the audit log keeps the full certificate identity of each
 // event's actor, not only the principal it maps to — for changes, for
 // lineage written by group commit, and for decisions.
