@@ -34,7 +34,9 @@ struct Figures {
 template <typename Fn>
 Figures Measure(double seconds, Fn&& call) {
   std::vector<double> latencies;
-  auto start = Clock::now(), end = start + std::chrono::duration<double>(seconds);
+  const auto start = Clock::now();
+  const auto end = start + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(seconds));
   while (Clock::now() < end) {
     auto t0 = Clock::now();
     if (!call()) {

@@ -141,7 +141,7 @@ absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::Create(
         continue;
       }
       std::unique_lock lock(a->mu_);
-      a->tokens_[t->id] = {t->secret_hash, t->principal, t->revoked, t->expires_at, t->actions};
+      a->tokens_[t->id] = EntryOf(*t);
     }
     if (change.deleted_principals.empty()) return;
     std::unique_lock lock(a->mu_);
@@ -160,8 +160,7 @@ absl::Status Authenticator::LoadAll() {
   ASSIGN_OR_RETURN(std::vector<store::TokenRecord> tokens, store_->ListTokens());
   for (const store::TokenRecord& t : tokens) {
     ASSIGN_OR_RETURN(store::TokenRecord full, store_->GetToken(t.id));
-    loaded[full.id] = {full.secret_hash, full.principal, full.revoked, full.expires_at,
-                       full.actions};
+    loaded[full.id] = EntryOf(full);
   }
   std::unique_lock lock(mu_);
   tokens_ = std::move(loaded);
@@ -213,13 +212,31 @@ absl::StatusOr<Identity> Authenticator::Authenticate(
     return absl::UnauthenticatedError(
         StrCat("bearer token expired at ", it->second.expires_at));
   }
-  return Identity{it->second.principal, it->second.actions, it->second.expires_at};
+  return Identity{.principal = it->second.principal,
+                  .actions = it->second.actions,
+                  .expires_at = it->second.expires_at,
+                  .session = it->second.session ? id : std::string()};
 }
 
 absl::StatusOr<IssuedToken> Authenticator::Issue(
     std::string_view principal, std::string_view description,
     std::string_view actor, std::string_view expires,
     const std::vector<std::string>& actions, const Identity* issuer) {
+  return IssueKind(principal, description, actor, expires, actions, issuer, "api");
+}
+
+absl::StatusOr<IssuedToken> Authenticator::IssueSession(const Identity& caller,
+                                                        std::string_view lifetime) {
+  ASSIGN_OR_RETURN(std::string until, ExpiryOf(lifetime, std::chrono::system_clock::now()));
+  if (!caller.expires_at.empty() && caller.expires_at < until) until = caller.expires_at;
+  return IssueKind(caller.principal, "web session", caller.principal, until, caller.actions,
+                   &caller, "session");
+}
+
+absl::StatusOr<IssuedToken> Authenticator::IssueKind(
+    std::string_view principal, std::string_view description, std::string_view actor,
+    std::string_view expires, const std::vector<std::string>& actions, const Identity* issuer,
+    std::string_view kind) {
   RETURN_IF_ERROR(ParsePrincipalRef("principal", principal).status());
   RETURN_IF_ERROR(ValidateText("description", description, kMaxShortNameBytes));
   ASSIGN_OR_RETURN(std::string expires_at,
@@ -238,13 +255,12 @@ absl::StatusOr<IssuedToken> Authenticator::Issue(
                    .description = std::string(description),
                    .created_by = std::string(actor),
                    .expires_at = expires_at,
-                   .actions = limited};
+                   .actions = limited,
+                   .kind = std::string(kind)};
   RETURN_IF_ERROR(store_->CreateToken(issued.record, actor));
   {
     std::unique_lock lock(mu_);
-    tokens_[issued.record.id] = {issued.record.secret_hash,
-                                 issued.record.principal, false, expires_at,
-                                 limited};
+    tokens_[issued.record.id] = EntryOf(issued.record);
   }
   issued.bearer = issued.record.id + "." + secret;
   issued.record.secret_hash.clear();

@@ -35,6 +35,8 @@ struct Identity {
   // The client certificate's identity (its SPIFFE ID, or "dns:NAME"), ""
   // without one; recorded with the audit events of the call.
   std::string peer;
+  // The token's id when it is a web UI session (ui_session.h), else "".
+  std::string session;
 };
 
 struct IssuedToken {
@@ -66,6 +68,10 @@ class Authenticator {
                                     std::string_view expires = "",
                                     const std::vector<std::string>& actions = {},
                                     const Identity* issuer = nullptr);
+  // A web UI session for `caller` (ui_session.h): a token of kind
+  // "session" for `lifetime` ("12h") or until the caller's own token
+  // expires, if sooner, with its action limits. Audited as token.create.
+  absl::StatusOr<IssuedToken> IssueSession(const Identity& caller, std::string_view lifetime);
   absl::Status Revoke(std::string_view id, std::string_view actor);
 
   // Number of live (unrevoked) tokens.
@@ -84,7 +90,15 @@ class Authenticator {
     bool revoked = false;
     std::string expires_at;  // RFC 3339 UTC, "" = never
     std::vector<std::string> actions;
+    bool session = false;
   };
+  static Entry EntryOf(const store::TokenRecord& t) {
+    return {t.secret_hash, t.principal, t.revoked, t.expires_at, t.actions, t.kind == "session"};
+  }
+  absl::StatusOr<IssuedToken> IssueKind(std::string_view principal, std::string_view description,
+                                        std::string_view actor, std::string_view expires,
+                                        const std::vector<std::string>& actions,
+                                        const Identity* issuer, std::string_view kind);
   explicit Authenticator(store::Store* store) : store_(store) {}
   // Reads every token from the store into the table.
   absl::Status LoadAll();

@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
+#include "lib/util/time.h"
 #include "server/peer_identity.h"
 
 namespace catalog::server {
@@ -88,6 +89,12 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       if (!absl::SimpleAtod(text, &config.audit_allow_sample)) {
         return At(path, value.Mark(), StrCat(key, ": must be a number"));
       }
+    } else if (key == "ui-dir") {
+      config.ui_dir = text;
+    } else if (key == "session-lifetime") {
+      config.session_lifetime = text;
+    } else if (key == "session-idle") {
+      config.session_idle = text;
     } else {
       return At(path, item.first.Mark(), StrCat("unknown setting \"", key, "\""));
     }
@@ -130,6 +137,14 @@ absl::Status ValidateConfig(const ServerConfig& c) {
     }
     absl::Status url = store::CheckStoreUrl(c.store);
     if (!url.ok()) return absl::InvalidArgumentError(std::string(MessageOf(url)));
+  }
+  for (const auto& [name, value] : {std::pair<const char*, const std::string&>{
+                                         "session-lifetime", c.session_lifetime},
+                                     {"session-idle", c.session_idle}}) {
+    if (!ParseDuration(value).has_value()) {
+      return absl::InvalidArgumentError(
+          StrCat(name, ": \"", value, "\" must be a duration such as 30m, 12h or 7d"));
+    }
   }
   if (c.audit_decisions != "off" && c.audit_decisions != "denies" &&
       c.audit_decisions != "all") {

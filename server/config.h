@@ -43,13 +43,21 @@ struct ServerConfig {
   // At most this many decision events per caller a minute (0: no cap);
   // past it, one "decisions.suppressed" event says how many were not kept.
   int audit_decisions_per_caller = 0;
+  // The web UI (server/ui_http.h): "" serves the files built into catalogd;
+  // a directory serves ui/build.mjs's output from disk (UI development).
+  std::string ui_dir;
+  // Web UI sessions (server/ui_session.h): how long one lasts at most, and
+  // how long it may sit unused; durations as "12h", "30m".
+  std::string session_lifetime = "12h";
+  std::string session_idle = "30m";
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written
 // as in the flags: listen, http-listen, data-dir, store, consistency-wait-ms, policies, log-format,
 // log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
 // client-ca, trust-domain, client-namespace, audit-decisions,
-// audit-allow-sample, audit-decisions-per-caller. Unknown keys are an
+// audit-allow-sample, audit-decisions-per-caller, ui-dir, session-lifetime,
+// session-idle. Unknown keys are an
 // error naming the file and line. Fields absent from the file keep the
 // values `base` has.
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,

@@ -22,6 +22,7 @@
 #include "server/consistency.h"
 #include "server/http_body.h"
 #include "server/http_peer.h"
+#include "server/ui_session.h"
 
 namespace catalog::server {
 namespace {
@@ -116,8 +117,9 @@ std::string MediaType(const std::string& content_type) {
 
 class ConnectBridge::Impl {
  public:
-  Impl(std::shared_ptr<grpc::Channel> channel, const Authenticator& auth, Options options)
-      : stub_(std::move(channel)), auth_(auth), options_(options) {}
+  Impl(std::shared_ptr<grpc::Channel> channel, const Authenticator& auth, UiSessions* sessions,
+       Options options)
+      : stub_(std::move(channel)), auth_(auth), sessions_(sessions), options_(options) {}
 
   void Add(const pb::ServiceDescriptor& service) {
     for (int i = 0; i < service.method_count(); ++i) {
@@ -181,7 +183,17 @@ class ConnectBridge::Impl {
                          .close = !is_get});
     }
     // Metadata gRPC takes: printable ASCII only (it refuses anything else).
-    const std::string authorization = req.get_header_value("Authorization");
+    std::string authorization = req.get_header_value("Authorization");
+    if (authorization.empty() && sessions_ != nullptr) {
+      // A web UI session; a POST with it must come from this site's pages.
+      absl::StatusOr<std::string> from_cookie = sessions_->AuthorizationOf(req, !is_get);
+      if (!from_cookie.ok()) {
+        return Reply(res, {.code = CodeOf(from_cookie.status()),
+                           .message = std::string(MessageOf(from_cookie.status())),
+                           .close = !is_get});
+      }
+      authorization = *from_cookie;
+    }
     const std::string consistency = req.get_header_value(kConsistencyTokenHeader);
     if (!PrintableAscii(authorization) || !PrintableAscii(consistency)) {
       return Reply(res, {.code = grpc::StatusCode::INVALID_ARGUMENT,
@@ -340,13 +352,15 @@ class ConnectBridge::Impl {
 
   grpc::GenericStub stub_;
   const Authenticator& auth_;
+  UiSessions* sessions_;
   Options options_;
   std::map<std::string, Method> methods_;
 };
 
 ConnectBridge::ConnectBridge(std::shared_ptr<grpc::Channel> channel, const Authenticator& auth,
-                             const std::vector<std::string>& services, Options options)
-    : impl_(std::make_unique<Impl>(std::move(channel), auth, options)) {
+                             UiSessions* sessions, const std::vector<std::string>& services,
+                             Options options)
+    : impl_(std::make_unique<Impl>(std::move(channel), auth, sessions, options)) {
   for (const std::string& name : services) {
     const pb::ServiceDescriptor* service =
         pb::DescriptorPool::generated_pool()->FindServiceByName(name);

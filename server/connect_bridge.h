@@ -28,6 +28,7 @@ class Server;
 namespace catalog::server {
 
 class Authenticator;
+class UiSessions;
 
 class ConnectBridge {
  public:
@@ -35,9 +36,12 @@ class ConnectBridge {
     size_t max_body_bytes = 16 << 20;  // request body (and GET message), decoded
   };
   // `services`: full names ("catalog.v1.CatalogService") whose unary methods
-  // are bridged; `channel`: the gRPC server's in-process channel.
+  // are bridged; `channel`: the gRPC server's in-process channel;
+  // `sessions` (may be null): a request without an Authorization header is
+  // its web UI session's (ui_session.h).
   ConnectBridge(std::shared_ptr<grpc::Channel> channel, const Authenticator& auth,
-                const std::vector<std::string>& services, Options options);
+                UiSessions* sessions, const std::vector<std::string>& services,
+                Options options);
   ~ConnectBridge();
 
   // Routes POST and GET /PACKAGE.SERVICE/METHOD on `http`; the bridge must

@@ -247,6 +247,9 @@ int main(int argc, char** argv) {
   auto* audit_allow_sample = app.add_option(
       "--audit-allow-sample", flags.audit_allow_sample,
       "with --audit-decisions denies: also this fraction (0..1) of allows");
+  auto* ui_dir = app.add_option("--ui-dir", flags.ui_dir,
+                                "serve the web UI from this directory (ui/build.mjs's output) "
+                                "instead of the files built in");
   auto* migrate = app.add_subcommand(
       "migrate", "apply pending schema migrations and exit");
   bool dry_run = false;
@@ -302,6 +305,7 @@ int main(int argc, char** argv) {
   if (audit_per_caller->count()) {
     config.audit_decisions_per_caller = flags.audit_decisions_per_caller;
   }
+  if (ui_dir->count()) config.ui_dir = flags.ui_dir;
   if (absl::Status valid = catalog::server::ValidateConfig(config);
       !valid.ok()) {
     std::cerr << "catalogd: " << valid.message() << "\n";

@@ -21,11 +21,14 @@
 #include "lib/util/pem.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
+#include "lib/util/time.h"
 #include "lib/policy/policy_files.h"
 #include "server/auth.h"
 #include "server/call.h"
 #include "server/connect_bridge.h"
 #include "server/consistency.h"
+#include "server/ui_http.h"
+#include "server/ui_session.h"
 #include "server/housekeeping.h"
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
@@ -128,7 +131,8 @@ class CatalogServer::Impl {
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
-  std::unique_ptr<ConnectBridge> bridge;  // serves on http_server: outlives it
+  std::unique_ptr<UiSessions> sessions;   // serve on http_server: outlive it
+  std::unique_ptr<ConnectBridge> bridge;
   std::unique_ptr<httplib::Server> http_server;
   std::thread http_thread;
   int grpc_port = 0;
@@ -238,8 +242,14 @@ class CatalogServer::Impl {
     grpc::ChannelArguments channel_args;
     channel_args.SetMaxReceiveMessageSize(config.max_message_bytes);
     channel_args.SetMaxSendMessageSize(config.max_message_bytes);
+    sessions = std::make_unique<UiSessions>(
+        *auth, *store,
+        UiSessions::Options{.lifetime = *ParseDuration(config.session_lifetime),
+                            .idle = *ParseDuration(config.session_idle),
+                            .tls = !config.tls_cert.empty()});
+    sessions->Register(*http_server);
     bridge = std::make_unique<ConnectBridge>(
-        grpc_server->InProcessChannel(channel_args), *auth,
+        grpc_server->InProcessChannel(channel_args), *auth, sessions.get(),
         std::vector<std::string>{v1::CatalogService::service_full_name(),
                                  v1::TokenService::service_full_name(),
                                  v1::PolicyService::service_full_name(),
@@ -249,8 +259,11 @@ class CatalogServer::Impl {
         ConnectBridge::Options{.max_body_bytes = max_body_bytes});
     bridge->Register(*http_server);
     std::vector<std::string> body_paths = bridge->BodyPaths();
-    body_paths.insert(body_paths.end(), {"/api/v1/lineage", "/api/v1/lineage/batch"});
+    body_paths.insert(body_paths.end(),
+                      {"/api/v1/lineage", "/api/v1/lineage/batch", "/ui/session"});
     RefuseUnexpectedBodies(*http_server, std::move(body_paths));
+    RegisterUi(*http_server, config.ui_dir);
+    AddSecurityHeaders(*http_server);
     // A replica whose PostgreSQL is unreachable still decides, from the
     // snapshot it has (writes fail): degraded, not taken out of service.
     // SQLite's catalogd without its database is not ready.

@@ -16,6 +16,7 @@ void ToProto(const store::TokenRecord& t, v1::Token* out) {
   out->set_created_by(t.created_by);
   out->set_revoked(t.revoked);
   out->set_expires_at(t.expires_at);
+  out->set_kind(t.kind);
   for (const std::string& a : t.actions) out->add_actions(a);
 }
 

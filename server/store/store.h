@@ -79,6 +79,7 @@ struct TokenRecord {
   bool revoked = false;
   std::string expires_at;            // RFC 3339 UTC; "" = never
   std::vector<std::string> actions;  // the only actions it may be used for
+  std::string kind = "api";          // "api", or "session": a web UI sign-in
 };
 
 struct AuditEvent {
@@ -426,6 +427,12 @@ class Store {
   absl::StatusOr<TokenRecord> GetToken(std::string_view id);
   absl::StatusOr<std::vector<TokenRecord>> ListTokens();
   absl::Status RevokeToken(std::string_view id, std::string_view actor);
+  // When session `token_id` was last used, as replicas recorded it: at
+  // least `time` (RFC 3339 UTC) after this. Not catalog state: no revision,
+  // no audit event.
+  absl::Status TouchSession(std::string_view token_id, std::string_view time);
+  // The latest recorded use of session `token_id`; "" when none is.
+  absl::StatusOr<std::string> SessionLastSeen(std::string_view token_id);
 
   // Audit events matching `filter`, oldest first.
   absl::StatusOr<std::vector<AuditEvent>> ListAudit(const AuditFilter& filter);

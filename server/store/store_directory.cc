@@ -391,8 +391,8 @@ absl::Status Store::CreateToken(const TokenRecord& token,
                     Statement * s,
                     ctx.db.Prepare("INSERT INTO tokens(id, secret_hash, "
                                    "principal, description, created_at, "
-                                   "created_by, expires_at, actions) VALUES "
-                                   "(?, ?, ?, ?, ?, ?, ?, ?)"));
+                                   "created_by, expires_at, actions, kind) VALUES "
+                                   "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
                 s->Bind(1, token.id);
                 s->BindBlob(2, token.secret_hash);
                 s->Bind(3, token.principal);
@@ -401,6 +401,7 @@ absl::Status Store::CreateToken(const TokenRecord& token,
                 s->Bind(6, ctx.actor);
                 s->Bind(7, token.expires_at);
                 s->Bind(8, nlohmann::json(token.actions).dump());
+                s->Bind(9, token.kind);
                 RETURN_IF_ERROR(s->Run());
                 ctx.change.tokens.push_back(token.id);
                 RETURN_IF_ERROR(ctx.Audit("token.create", "Token", token.id,
@@ -413,7 +414,7 @@ absl::Status Store::CreateToken(const TokenRecord& token,
 namespace {
 constexpr char kSelectToken[] =
     "SELECT id, secret_hash, principal, description, created_at, created_by, "
-    "revoked_at IS NOT NULL, expires_at, actions FROM tokens ";
+    "revoked_at IS NOT NULL, expires_at, actions, kind FROM tokens ";
 
 TokenRecord ReadToken(const Statement& s) {
   TokenRecord t{.id = s.Text(0),
@@ -423,7 +424,8 @@ TokenRecord ReadToken(const Statement& s) {
                 .created_at = s.Text(4),
                 .created_by = s.Text(5),
                 .revoked = s.Int(6) != 0,
-                .expires_at = s.Text(7)};
+                .expires_at = s.Text(7),
+                .kind = s.Text(9)};
   nlohmann::json actions = nlohmann::json::parse(s.Text(8), nullptr, false);
   if (actions.is_array()) {
     for (const auto& a : actions) {
@@ -481,6 +483,39 @@ absl::Status Store::RevokeToken(std::string_view id, std::string_view actor) {
                 return true;
               })
       .status();
+}
+
+}  // namespace catalog::store
+
+namespace catalog::store {
+
+absl::Status Store::TouchSession(std::string_view token_id, std::string_view time) {
+  return impl_
+      ->Write("", [&](WriteContext& ctx) -> absl::StatusOr<bool> {
+        ASSIGN_OR_RETURN(
+            Statement * s,
+            ctx.db.Prepare("INSERT INTO session_activity(token_id, last_seen) VALUES (?, ?) "
+                           "ON CONFLICT (token_id) DO UPDATE SET last_seen = CASE WHEN "
+                           "excluded.last_seen > session_activity.last_seen THEN "
+                           "excluded.last_seen ELSE session_activity.last_seen END"));
+        s->Bind(1, token_id);
+        s->Bind(2, time);
+        RETURN_IF_ERROR(s->Run());
+        return true;
+      })
+      .status();
+}
+
+absl::StatusOr<std::string> Store::SessionLastSeen(std::string_view token_id) {
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::string> {
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare("SELECT last_seen FROM session_activity WHERE token_id = ?"));
+    s->Bind(1, token_id);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    std::string last = row ? s->Text(0) : "";
+    s->Reset();
+    return last;
+  });
 }
 
 }  // namespace catalog::store

@@ -1,0 +1,60 @@
+// catalogd's web UI: sign in, find data, understand it, trust it.
+import { render } from "preact";
+import { useEffect, useState } from "preact/hooks";
+import { session, signOut, whenSignedOut } from "./api.js";
+import { href, useRoute } from "./route.js";
+import { SignIn } from "./pages/signin.jsx";
+import { Search } from "./pages/search.jsx";
+import { DatasetPage } from "./pages/dataset.jsx";
+
+function Shell({ who, onSignOut }) {
+  const route = useRoute();
+  let page;
+  if (route.page === "dataset" && route.parts.length === 2) {
+    page = <DatasetPage namespace={route.parts[0]} name={route.parts[1]} params={route.params} />;
+  } else {
+    page = <Search params={route.params} />;
+  }
+  return (
+    <>
+      <a class="skip" href="#main">Skip to content</a>
+      <header class="top">
+        <a class="brand" href={href("search")}>catalogd</a>
+        <nav aria-label="Main">
+          <a href={href("search")} aria-current={route.page === "search" ? "page" : undefined}>
+            Search
+          </a>
+        </nav>
+        <span class="who" data-testid="who">{who.principal}</span>
+        {who.method === "session" && (
+          <button type="button" class="link" onClick={onSignOut}>Sign out</button>
+        )}
+      </header>
+      <main id="main" tabIndex={-1}>{page}</main>
+    </>
+  );
+}
+
+function App() {
+  const [who, setWho] = useState(undefined);  // undefined: asking; null: signed out
+  useEffect(() => {
+    whenSignedOut(() => setWho(null));
+    session().then(setWho, () => setWho(null));
+  }, []);
+  if (who === undefined) return <p class="loading" role="status">Loading…</p>;
+  if (who === null) return <SignIn onSignedIn={setWho} />;
+  return (
+    <Shell
+      who={who}
+      onSignOut={async () => {
+        try {
+          await signOut();
+        } finally {
+          setWho(null);
+        }
+      }}
+    />
+  );
+}
+
+render(<App />, document.getElementById("app"));

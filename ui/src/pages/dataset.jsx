@@ -1,0 +1,168 @@
+// A dataset's page: overview, schema and history as tabs (?tab=…, so each
+// is a link).
+import { useEffect, useState } from "preact/hooks";
+import { call } from "../api.js";
+import { renderMarkdown } from "../markdown.js";
+import { classification, flattenFields, ownership } from "../format.js";
+import { datasetHref } from "../route.js";
+
+const TABS = [
+  ["overview", "Overview"],
+  ["schema", "Schema"],
+  ["history", "History"],
+];
+
+export function DatasetPage({ namespace, name, params }) {
+  const key = { namespace, name };
+  const tab = TABS.some(([id]) => id === params.tab) ? params.tab : "overview";
+  const [dataset, setDataset] = useState(null);
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    setDataset(null);
+    setError(null);
+    call("CatalogService", "GetDataset", { key }).then(setDataset, setError);
+  }, [namespace, name]);
+
+  if (error) {
+    return (
+      <section class="dataset">
+        <h1>{name}</h1>
+        <p class="error" role="alert" data-code={error.code}>
+          {error.status === 403
+            ? "You may not read this dataset."
+            : error.status === 404
+              ? "There is no such dataset."
+              : error.message}
+        </p>
+      </section>
+    );
+  }
+  if (!dataset) return <p class="loading" role="status">Loading…</p>;
+  return (
+    <section class="dataset">
+      <p class="ns">{namespace}</p>
+      <h1>{name}</h1>
+      <div class="tabs" role="tablist" aria-label="Dataset">
+        {TABS.map(([id, label]) => (
+          <a role="tab" id={`tab-${id}`} href={datasetHref(key, { tab: id })}
+             aria-selected={id === tab ? "true" : "false"} aria-controls="tabpanel">
+            {label}
+          </a>
+        ))}
+      </div>
+      <div id="tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
+        {tab === "overview" && <Overview dataset={dataset} />}
+        {tab === "schema" && <SchemaTab dataset={dataset} />}
+        {tab === "history" && <HistoryTab datasetKey={key} />}
+      </div>
+    </section>
+  );
+}
+
+function Overview({ dataset }) {
+  const spec = dataset.spec || {};
+  return (
+    <div class="overview">
+      <div class="description"
+           // renderMarkdown escapes HTML and sanitizes what it makes (markdown.js).
+           dangerouslySetInnerHTML={{ __html: renderMarkdown(spec.description || "_No description._") }} />
+      <dl class="facts">
+        <dt>Owners</dt>
+        <dd>
+          {(spec.owners || []).length === 0 ? "none" : (
+            <ul class="inline">
+              {spec.owners.map((o) => (
+                <li>{o.principal}{o.type ? ` (${ownership(o.type)})` : ""}</li>
+              ))}
+            </ul>
+          )}
+        </dd>
+        <dt>Domain</dt>
+        <dd>{spec.domain || "none"}</dd>
+        <dt>Classification</dt>
+        <dd>{classification(spec.classification) || "unclassified"}</dd>
+        <dt>Tags</dt>
+        <dd>
+          {(spec.tags || []).length === 0 ? "none" : (
+            <ul class="inline tags">{spec.tags.map((t) => <li class="tag">{t}</li>)}</ul>
+          )}
+        </dd>
+        <dt>Contract</dt>
+        <dd>
+          {dataset.contract
+            ? `${dataset.contract.id} ${dataset.contract.version} (${dataset.contract.status})`
+            : "none"}
+        </dd>
+        <dt>Revision</dt>
+        <dd>
+          {dataset.status?.revision}
+          {dataset.status?.updatedBy ? `, by ${dataset.status.updatedBy}` : ""}
+          {dataset.status?.updatedAt ? ` at ${dataset.status.updatedAt}` : ""}
+        </dd>
+      </dl>
+    </div>
+  );
+}
+
+function SchemaTab({ dataset }) {
+  const [filter, setFilter] = useState("");
+  const fields = flattenFields(dataset.spec?.schema?.fields);
+  const f = filter.trim().toLowerCase();
+  const shown = f ? fields.filter((x) => x.path.toLowerCase().includes(f) ||
+                                        (x.tags || []).some((t) => t.toLowerCase().includes(f)))
+                  : fields;
+  return (
+    <div class="schema">
+      <label for="column-filter">Filter columns</label>
+      <input id="column-filter" type="search" value={filter}
+             onInput={(e) => setFilter(e.currentTarget.value)} />
+      <p class="count" role="status">{shown.length} of {fields.length} columns</p>
+      <table>
+        <thead>
+          <tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Null</th>
+              <th scope="col">Classification</th><th scope="col">Tags</th>
+              <th scope="col">Description</th></tr>
+        </thead>
+        <tbody>
+          {shown.map((x) => (
+            <tr key={x.path}>
+              <td class={`depth-${Math.min(x.depth, 4)}`}><code>{x.path}</code></td>
+              <td><code>{x.type}</code></td>
+              <td>{x.nullable ? "yes" : ""}</td>
+              <td>{classification(x.classification)}</td>
+              <td>{(x.tags || []).join(", ")}</td>
+              <td>{x.description}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function HistoryTab({ datasetKey }) {
+  const [entries, setEntries] = useState(null);
+  const [error, setError] = useState("");
+  useEffect(() => {
+    call("CatalogService", "GetDatasetHistory", { key: datasetKey })
+      .then((a) => setEntries((a.entries || []).slice().reverse()), (e) => setError(e.message));
+  }, [datasetKey.namespace, datasetKey.name]);
+  if (error) return <p class="error" role="alert">{error}</p>;
+  if (!entries) return <p class="loading" role="status">Loading…</p>;
+  return (
+    <table class="history">
+      <thead>
+        <tr><th scope="col">Revision</th><th scope="col">When</th><th scope="col">Who</th>
+            <th scope="col">What</th><th scope="col">Changed</th></tr>
+      </thead>
+      <tbody>
+        {entries.map((e) => (
+          <tr key={e.revision}>
+            <td>{e.revision}</td><td>{e.time}</td><td>{e.actor}</td><td>{e.action}</td>
+            <td>{(e.changes || []).join(", ")}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
