@@ -58,8 +58,7 @@ int Main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
 
   testing::TempDir dir;
-  testing::Daemon daemon(dir.path() / "data", dir.path() / "catalogd.log",
-                         {"--log-level", "warn"});
+  testing::Daemon daemon(dir.path() / "data", dir.path() / "catalogd.log");
   if (!daemon.Start()) {
     std::cerr << daemon.log();
     return 1;
@@ -82,10 +81,14 @@ int Main(int argc, char** argv) {
     f->set_name("column_" + std::to_string(i));
     f->set_type("varchar");
   }
-  if (!g.Call(&v1::CatalogService::Stub::Apply, g.catalog(), apply).ok()) return 1;
+  if (auto applied = g.Call(&v1::CatalogService::Stub::Apply, g.catalog(), apply); !applied.ok()) {
+    std::cerr << "apply: " << applied.status() << "\n";
+    return 1;
+  }
 
   httplib::Client http("127.0.0.1", daemon.http_port());
   http.set_keep_alive(true);
+  http.set_tcp_nodelay(true);  // as browsers and curl do
   httplib::Headers auth = {{"Authorization", "Bearer " + token}};
   v1::GetDatasetRequest get;
   *get.mutable_key() = d->key();

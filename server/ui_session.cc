@@ -21,8 +21,12 @@ namespace {
 
 using SystemClock = std::chrono::system_clock;
 
-// How often a replica records that it served a session.
-constexpr auto kTouchEvery = std::chrono::minutes(1);
+// How often a replica records that it served a session: once a minute, or
+// four times per idle timeout when that is shorter, so another replica
+// never takes a session in use for an idle one.
+std::chrono::seconds TouchEvery(std::chrono::seconds idle) {
+  return std::min<std::chrono::seconds>(std::chrono::minutes(1), idle / 4);
+}
 constexpr size_t kMaxSignInBody = 4096;
 
 void Answer(httplib::Response& res, int status, const nlohmann::json& body) {
@@ -153,7 +157,7 @@ class UiSessions::Impl {
       std::lock_guard lock(mu_);
       Activity& a = seen_[who.session];
       a.used = now;
-      if (now - a.recorded >= kTouchEvery) {
+      if (now - a.recorded >= TouchEvery(options_.idle)) {
         a.recorded = now;
         persist = true;
       }

@@ -9,8 +9,8 @@
 // expiry hold on every replica. Its bearer lives only in an HttpOnly,
 // SameSite=Strict cookie (Secure under TLS). It ends at sign-out, after its
 // lifetime (12 h), or after an idle time (30 min): each replica records
-// when it last served it, in the store at most once a minute, and asks the
-// store before calling a session idle.
+// when it last served it, in the store at most once a minute (or a quarter
+// of the idle time), and asks the store before calling a session idle.
 //
 // A request that changes anything with the cookie must come from this
 // site: Sec-Fetch-Site "same-origin", or else an Origin of this host. Under
