@@ -261,15 +261,22 @@ class UiSessions::Impl {
     if (ClientCertificatesRequired()) {
       absl::StatusOr<Identity> who = IdentityOf(auth_, "", ClientCertificatePem(req));
       if (!who.ok()) return Error(res, who.status());
-      return Answer(res, 200, {{"principal", who->principal}, {"method", "certificate"}});
+      return Answer(res, 200,
+                    {{"signedIn", true}, {"principal", who->principal}, {"method", "certificate"}});
     }
+    // Not being signed in is an answer here, not an error: the page asks
+    // this first, on every load.
     absl::StatusOr<std::string> header = AuthorizationOf(req, /*changes=*/false);
-    if (!header.ok()) return Error(res, header.status());
-    if (header->empty()) return Error(res, absl::UnauthenticatedError("not signed in"));
+    if (!header.ok() || header->empty()) {
+      return Answer(res, 200,
+                    {{"signedIn", false},
+                     {"reason", header.ok() ? "no session" : std::string(MessageOf(header.status()))}});
+    }
     absl::StatusOr<Identity> who = auth_.Authenticate(*header);
-    if (!who.ok()) return Error(res, who.status());
+    if (!who.ok()) return Answer(res, 200, {{"signedIn", false}, {"reason", MessageOf(who.status())}});
     Answer(res, 200,
-           {{"principal", who->principal},
+           {{"signedIn", true},
+            {"principal", who->principal},
             {"method", "session"},
             {"expiresAt", who->expires_at}});
   }

@@ -1,7 +1,7 @@
 // Web UI sessions on the HTTP port.
 //
 //   POST   /ui/session {"token": "tok_….…"}   sign in: a session cookie
-//   GET    /ui/session                       who is signed in
+//   GET    /ui/session                       who is signed in ({"signedIn": …})
 //   DELETE /ui/session                       sign out: the session is revoked
 //
 // A session is a token of kind "session" (auth.h: no wider and no longer-

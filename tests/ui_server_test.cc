@@ -83,9 +83,10 @@ TEST_F(UiServer, ATokenSignsInToASessionThatSignsOut) {
 
   Answer who = Do("GET", "/ui/session", With(cookie));
   EXPECT_EQ(who.status, 200);
+  EXPECT_EQ(json::parse(who.body)["signedIn"], true);
   EXPECT_EQ(json::parse(who.body)["principal"], "user:admin");
   EXPECT_EQ(json::parse(who.body)["method"], "session");
-  EXPECT_EQ(Do("GET", "/ui/session", {}).status, 401);
+  EXPECT_EQ(json::parse(Do("GET", "/ui/session", {}).body)["signedIn"], false);
   // The JSON API takes the session.
   Answer ping = Do("POST", "/catalog.v1.CatalogService/Ping", With(cookie, kSameSite), "{}");
   EXPECT_EQ(ping.status, 200) << ping.body;
@@ -97,7 +98,7 @@ TEST_F(UiServer, ATokenSignsInToASessionThatSignsOut) {
   EXPECT_THAT(out.Header("Set-Cookie"), HasSubstr("Max-Age=0"));
   EXPECT_EQ(Do("POST", "/catalog.v1.CatalogService/Ping", With(cookie, kSameSite), "{}").status,
             401);
-  EXPECT_EQ(Do("GET", "/ui/session", With(cookie)).status, 401);
+  EXPECT_EQ(json::parse(Do("GET", "/ui/session", With(cookie)).body)["signedIn"], false);
   // Both are in the audit log, by the one who signed in; the token list
   // shows the session as one.
   auto tokens = server_.admin().Call(&v1::TokenService::Stub::ListTokens, server_.admin().tokens(),
@@ -160,7 +161,7 @@ TEST_F(UiServer, ACookieChangesNothingFromAnotherSite) {
             403);
   EXPECT_EQ(Do("DELETE", "/ui/session", With(cookie, {{"Sec-Fetch-Site", "cross-site"}})).status,
             403);
-  EXPECT_EQ(Do("GET", "/ui/session", With(cookie)).status, 200);
+  EXPECT_EQ(json::parse(Do("GET", "/ui/session", With(cookie)).body)["signedIn"], true);
 }
 
 TEST_F(UiServer, ACookieHoldsOnlyASessionAndSignInsAreChecked) {
@@ -225,12 +226,15 @@ TEST_F(UiServer, ASessionIsNoWiderThanItsTokenAndEndsWhenIdle) {
   // Used within the idle time, it lives on; left alone past it, it ends.
   for (int i = 0; i < 4; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(700));
-    EXPECT_EQ(Do("GET", "/ui/session", With(cookie)).status, 200) << i;
+    EXPECT_EQ(json::parse(Do("GET", "/ui/session", With(cookie)).body)["signedIn"], true) << i;
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));
   Answer idle = Do("GET", "/ui/session", With(cookie));
-  EXPECT_EQ(idle.status, 401);
+  EXPECT_EQ(json::parse(idle.body)["signedIn"], false);
   EXPECT_THAT(idle.body, HasSubstr("idle"));
+  EXPECT_EQ(Do("POST", "/catalog.v1.CatalogService/ListDomains", With(cookie, kSameSite), "{}")
+                .status,
+            401);
   // Ended for good: revoked, not merely refused here.
   auto tokens = server_.admin().Call(&v1::TokenService::Stub::ListTokens,
                                      server_.admin().tokens(), v1::ListTokensRequest());

@@ -42,8 +42,8 @@ export async function call(service, method, request = {}) {
 // The session (server/ui_session): who is signed in, sign in, sign out.
 export async function session() {
   const res = await fetch("/ui/session", { credentials: "same-origin" });
-  if (res.status === 401) return null;
-  return answer(res);
+  const who = await answer(res);
+  return who.signedIn ? who : null;
 }
 
 export async function signIn(token) {

@@ -28,11 +28,10 @@ export function DatasetPage({ namespace, name, params }) {
       <section class="dataset">
         <h1>{name}</h1>
         <p class="error" role="alert" data-code={error.code}>
-          {error.status === 403
-            ? "You may not read this dataset."
-            : error.status === 404
-              ? "There is no such dataset."
-              : error.message}
+          {error.status === 404 || error.status === 403
+            ? "There is no dataset here that you may read. (The catalog does not say which: " +
+              "datasets you may not read are answered as missing.)"
+            : error.message}
         </p>
       </section>
     );

@@ -1,6 +1,6 @@
 // Find data: search as you type (SearchDatasets), or every dataset when
-// the box is empty (ListDatasets). Arrow keys move through the results;
-// Enter opens one.
+// the box is empty (ListDatasets). ArrowDown moves from the box into the
+// results, ArrowUp and ArrowDown between them, Enter opens one (a link).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call } from "../api.js";
 import { datasetHref, href } from "../route.js";
@@ -9,7 +9,7 @@ export function Search({ params }) {
   const [query, setQuery] = useState(params.q || "");
   const [hits, setHits] = useState(null);
   const [error, setError] = useState("");
-  const [active, setActive] = useState(-1);
+  const box = useRef(null);
   const list = useRef(null);
 
   useEffect(() => {
@@ -25,7 +25,6 @@ export function Search({ params }) {
         if (!stale) {
           setHits(answer);
           setError("");
-          setActive(-1);
         }
       } catch (err) {
         if (!stale) setError(err.message);
@@ -38,17 +37,23 @@ export function Search({ params }) {
     };
   }, [query]);
 
-  const onKey = (e) => {
-    if (!hits || hits.length === 0) return;
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+  const links = () => [...(list.current?.querySelectorAll("a") || [])];
+  const onBoxKey = (e) => {
+    if (e.key === "ArrowDown" && links().length > 0) {
       e.preventDefault();
-      const next = e.key === "ArrowDown" ? Math.min(active + 1, hits.length - 1)
-                                         : Math.max(active - 1, 0);
-      setActive(next);
-      list.current?.querySelectorAll("a")[next]?.scrollIntoView({ block: "nearest" });
-    } else if (e.key === "Enter" && active >= 0) {
+      links()[0].focus();
+    }
+  };
+  const onListKey = (e) => {
+    const all = links();
+    const at = all.indexOf(document.activeElement);
+    if (at < 0) return;
+    if (e.key === "ArrowDown" && at + 1 < all.length) {
       e.preventDefault();
-      location.hash = datasetHref(hits[active].key);
+      all[at + 1].focus();
+    } else if (e.key === "ArrowUp") {
+      e.preventDefault();
+      (at === 0 ? box.current : all[at - 1]).focus();
     }
   };
 
@@ -56,21 +61,18 @@ export function Search({ params }) {
     <section class="search">
       <h1>Find data</h1>
       <label for="q" class="visually-hidden">Search datasets</label>
-      <input id="q" type="search" placeholder="Search datasets by name, description, tag or column"
-             value={query} onInput={(e) => setQuery(e.currentTarget.value)} onKeyDown={onKey}
-             autofocus role="combobox" aria-expanded={hits && hits.length > 0 ? "true" : "false"}
-             aria-controls="results"
-             aria-activedescendant={active >= 0 ? `hit-${active}` : undefined} />
+      <input id="q" ref={box} type="search"
+             placeholder="Search datasets by name, description, tag or column"
+             value={query} onInput={(e) => setQuery(e.currentTarget.value)} onKeyDown={onBoxKey}
+             autofocus aria-describedby="search-count" />
       {error && <p class="error" role="alert">{error}</p>}
-      {hits && (
-        <p class="count" role="status">
-          {hits.length === 0 ? "Nothing found." : `${hits.length} dataset${hits.length === 1 ? "" : "s"}`}
-        </p>
-      )}
-      <ul id="results" class="results" ref={list} role="listbox" aria-label="Datasets">
-        {(hits || []).map((h, i) => (
-          <li key={`${h.key.namespace}/${h.key.name}`} id={`hit-${i}`} role="option"
-              aria-selected={i === active ? "true" : "false"} class={i === active ? "active" : ""}>
+      <p id="search-count" class="count" role="status">
+        {hits === null ? "" : hits.length === 0 ? "Nothing found."
+                        : `${hits.length} dataset${hits.length === 1 ? "" : "s"}; arrow keys move through them`}
+      </p>
+      <ul class="results" ref={list} aria-label="Datasets" onKeyDown={onListKey}>
+        {(hits || []).map((h) => (
+          <li key={`${h.key.namespace}/${h.key.name}`}>
             <a href={datasetHref(h.key)}>
               <span class="name">{h.key.name}</span>
               <span class="ns">{h.key.namespace}</span>

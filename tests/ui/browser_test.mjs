@@ -1,0 +1,166 @@
+// The web UI in a real browser (Debian's Chromium, driven by playwright-core)
+// against a real catalogd that tests/ui_browser_test.cc started and seeded.
+//
+//   CATALOG_UI_BASE=http://127.0.0.1:PORT CATALOG_ADMIN_TOKEN=… CATALOG_BOB_TOKEN=…
+//   CATALOG_XSS_NAME=… CATALOG_SCREENSHOTS=DIR node tests/ui/browser_test.mjs
+//
+// Prints one line per check; exits 1 if any failed. Every page is checked
+// for console errors, Content-Security-Policy violations and accessibility
+// (axe-core, WCAG 2 A and AA).
+import { createRequire } from "node:module";
+import { readFileSync, mkdirSync } from "node:fs";
+
+const require = createRequire(new URL("../../ui/package.json", import.meta.url));
+const { chromium } = require("playwright-core");
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const base = process.env.CATALOG_UI_BASE;
+const adminToken = process.env.CATALOG_ADMIN_TOKEN;
+const bobToken = process.env.CATALOG_BOB_TOKEN;
+const xssName = process.env.CATALOG_XSS_NAME;
+const shots = process.env.CATALOG_SCREENSHOTS;
+if (shots) mkdirSync(shots, { recursive: true });
+
+let failed = 0;
+function check(ok, what, detail = "") {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}${ok || !detail ? "" : ": " + detail}`);
+  if (!ok) failed++;
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+});
+
+// A page that records what must never happen on any page.
+async function open(context) {
+  const page = await context.newPage();
+  page.problems = [];
+  page.on("console", (m) => { if (m.type() === "error") page.problems.push(`console: ${m.text()}`); });
+  page.on("pageerror", (e) => page.problems.push(`page error: ${e.message}`));
+  await page.addInitScript(() => {
+    window.__csp = [];
+    addEventListener("securitypolicyviolation",
+                     (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
+  return page;
+}
+
+async function audit(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } }));
+  const found = result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+  check(found.length === 0, `${name}: no accessibility violations (axe, WCAG 2 A/AA)`, found.join(", "));
+  const csp = await page.evaluate(() => window.__csp);
+  check(csp.length === 0, `${name}: no Content-Security-Policy violations`, csp.join("; "));
+  check(page.problems.length === 0, `${name}: no console errors`, page.problems.join("; "));
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png`, fullPage: true });
+}
+
+const wait = { timeout: 5000 };
+
+// Sign in.
+const context = await browser.newContext();
+const page = await open(context);
+await page.goto(base + "/");
+await page.getByLabel("Token").waitFor(wait);
+await audit(page, "signin");
+await page.getByLabel("Token").fill("tok_0000.wrong");
+await page.getByRole("button", { name: "Sign in" }).click();
+await page.getByRole("alert").waitFor(wait);
+check((await page.getByRole("alert").textContent()).includes("invalid"), "a wrong token is refused, saying so");
+page.problems = page.problems.filter((p) => !p.includes("401"));  // the refused sign-in
+await page.getByLabel("Token").fill(adminToken);
+await page.getByRole("button", { name: "Sign in" }).click();
+await page.getByTestId("who").waitFor(wait);
+check((await page.getByTestId("who").textContent()) === "user:admin", "signed in as user:admin");
+const cookies = await context.cookies();
+const session = cookies.find((c) => c.name === "catalogd_session");
+check(session && session.httpOnly && session.sameSite === "Strict", "the session cookie is HttpOnly and SameSite=Strict");
+check(await page.evaluate(() => localStorage.length === 0 && sessionStorage.length === 0),
+      "nothing is kept in localStorage or sessionStorage");
+check(await page.evaluate(() => document.cookie === ""), "the page cannot read the session cookie");
+
+// Search, and the keyboard.
+await page.getByLabel("Search datasets").fill("orders");
+await page.locator(".results a").first().waitFor(wait);
+const names = await page.locator(".results .name").allTextContents();
+check(names.includes("sales.public.orders"), "search finds sales.public.orders", names.join(", "));
+await audit(page, "search");
+await page.getByLabel("Search datasets").press("ArrowDown");
+check(await page.evaluate(() => document.activeElement.closest(".results") !== null),
+      "ArrowDown moves from the box to the first result");
+await page.keyboard.press("Enter");
+await page.getByRole("heading", { name: "sales.public.orders" }).waitFor(wait);
+check(page.url().includes("#/dataset/"), "Enter on a result opens its page", page.url());
+check((await page.locator(".facts").textContent()).includes("user:alice"), "the overview names the owners");
+await audit(page, "dataset-overview");
+
+// Schema: filter.
+await page.getByRole("tab", { name: "Schema" }).click();
+await page.getByLabel("Filter columns").fill("email");
+await page.getByText(/1 of \d+ columns/).waitFor(wait);
+check(true, "the column filter narrows the schema to one column");
+await audit(page, "dataset-schema");
+await page.getByRole("tab", { name: "History" }).click();
+await page.locator("table.history tbody tr").first().waitFor(wait);
+check((await page.locator("table.history").textContent()).includes("create"), "history lists the creation");
+await audit(page, "dataset-history");
+
+// Hostile text stays text: in the search results and on its page.
+await page.goto(base + "/#/search?q=");
+await page.locator(".results a").first().waitFor(wait);
+await page.goto(`${base}/#/dataset/${encodeURIComponent("pg://hostile")}/${encodeURIComponent(xssName)}`);
+await page.locator(".description").waitFor(wait);
+const hostile = await page.evaluate(() => ({
+  xss: window.__xss === undefined ? null : window.__xss,
+  scripts: document.querySelectorAll("main script").length,
+  handlers: [...document.querySelectorAll("main *")].filter((e) =>
+    [...e.attributes].some((a) => a.name.startsWith("on"))).length,
+  jsLinks: [...document.querySelectorAll("main a")].filter((a) =>
+    a.getAttribute("href") && a.getAttribute("href").trim().toLowerCase().startsWith("javascript")).length,
+  images: document.querySelectorAll("main img").length,
+  heading: document.querySelector("h1").textContent,
+}));
+check(hostile.xss === null, "no injected script ran");
+check(hostile.scripts === 0 && hostile.handlers === 0 && hostile.images === 0,
+      "no script, event handler or image came from catalog text", JSON.stringify(hostile));
+check(hostile.jsLinks === 0, "no javascript: link came from a description");
+check(hostile.heading === xssName, "a hostile name is shown as text");
+await page.getByRole("tab", { name: "Schema" }).click();
+await page.locator("table tbody tr").first().waitFor(wait);
+check(await page.evaluate(() => window.__xss === undefined && document.querySelectorAll("main img").length === 0),
+      "hostile column names and tags stay text");
+await audit(page, "dataset-hostile");
+
+// Sign out: the session is gone.
+await page.getByRole("button", { name: "Sign out" }).click();
+await page.getByLabel("Token").waitFor(wait);
+const after = await page.evaluate(async () => (await (await fetch("/ui/session")).json()).signedIn);
+check(after === false, "after signing out the session is gone", String(after));
+page.problems = page.problems.filter((p) => !p.includes("401"));
+await context.close();
+
+// Someone who may not read the dataset is told so.
+const bobContext = await browser.newContext();
+const bob = await open(bobContext);
+await bob.goto(base + "/");
+await bob.getByLabel("Token").fill(bobToken);
+await bob.getByRole("button", { name: "Sign in" }).click();
+await bob.getByTestId("who").waitFor(wait);
+await bob.goto(`${base}/#/dataset/${encodeURIComponent("postgres://prod-db:5432")}/sales.public.orders`);
+await bob.getByRole("alert").waitFor(wait);
+// The catalog does not say whether a dataset one may not read exists.
+check((await bob.getByRole("alert").textContent()).includes("no dataset here that you may read"),
+      "a principal who may not read a dataset is told so, and not whether it exists");
+check(!(await bob.locator("main").textContent()).includes("user:alice"),
+      "nothing of the dataset is shown to him");
+bob.problems = bob.problems.filter((p) => !p.includes("404"));
+await audit(bob, "dataset-forbidden");
+await bobContext.close();
+
+await browser.close();
+console.log(failed === 0 ? "all browser checks passed" : `${failed} browser check(s) failed`);
+process.exit(failed === 0 ? 0 : 1);

@@ -1,0 +1,115 @@
+// The web UI in a real browser: starts catalogd from the build tree, seeds
+// it through its own API (the quickstart, the Airflow OpenLineage events,
+// the orders contract, a dataset full of hostile text, a principal the
+// policies keep out), then runs tests/ui/browser_test.mjs, which drives
+// Debian's Chromium with playwright-core. Screenshots of the main pages go
+// to build/ui-screenshots/.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include "client/client.h"
+#include "tests/daemon.h"
+#include "tests/test_env.h"
+
+namespace catalog {
+namespace {
+
+namespace fs = std::filesystem;
+using client::CatalogClient;
+
+// Names, descriptions, tags and columns that would run script if any page
+// put them into HTML unescaped.
+constexpr char kHostileName[] = "<img src=x onerror=\"window.__xss=1\">";
+
+v1::ApplyRequest Hostile() {
+  v1::ApplyRequest req;
+  v1::Dataset* d = req.add_resources()->mutable_dataset();
+  d->mutable_key()->set_namespace_("pg://hostile");
+  d->mutable_key()->set_name(kHostileName);
+  d->mutable_spec()->set_description(
+      "<script>window.__xss = 2</script>\n\n"
+      "[click me](javascript:window.__xss=3) and <a href=\"javascript:window.__xss=4\">this</a>\n\n"
+      "<img src=x onerror=\"window.__xss=5\"> ![pic](x\" onerror=\"window.__xss=6)");
+  d->mutable_spec()->add_tags("<b onmouseover=\"window.__xss=7\">tag</b>");
+  d->mutable_spec()->add_owners()->set_principal("user:admin");
+  v1::Field* f = d->mutable_spec()->mutable_schema()->add_fields();
+  f->set_name("<svg onload=\"window[`__xss`]=8\">");
+  f->set_type("varchar");
+  f->add_tags("<img src=x onerror=\"window.__xss=9\">");
+  return req;
+}
+
+std::string Shell(const std::string& command, int* code) {
+  std::string out;
+  FILE* p = popen((command + " 2>&1").c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while (p != nullptr && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int status = p == nullptr ? -1 : pclose(p);
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+TEST(UiBrowser, EveryPageWorksAndStaysSafeInChromium) {
+  if (!fs::exists("/usr/bin/chromium")) {
+    GTEST_FAIL() << "Debian's chromium is not installed: run scripts/setup";
+  }
+  testing::TempDir dir;
+  testing::Daemon daemon(dir.path() / "data", dir.path() / "catalogd.log");
+  ASSERT_TRUE(daemon.Start()) << daemon.log();
+  std::string admin = testing::ReadFile(daemon.data_dir() / "admin.token");
+  while (!admin.empty() && admin.back() == '\n') admin.pop_back();
+  auto c = *CatalogClient::Connect({.address = daemon.addr(), .token = admin});
+
+  // Seeded as users would: catalogctl, and the API.
+  const std::string ctl = (testing::BinDir() / "client" / "catalogctl").string();
+  const fs::path src = testing::SourceDir();
+  int code = 0;
+  for (const std::string& args :
+       {"apply -f '" + (src / "examples/quickstart.yaml").string() + "'",
+        "lineage ingest '" + (src / "examples/lineage/daily_sales.jsonl").string() + "'",
+        "contract apply -f '" + (src / "examples/contracts/orders.odcs.yaml").string() + "'"}) {
+    std::string out = Shell("CATALOG_ADDR=" + daemon.addr() + " CATALOG_TOKEN='" + admin + "' '" +
+                              ctl + "' " + args,
+                          &code);
+    ASSERT_EQ(code, 0) << args << "\n" << out;
+  }
+  auto hostile = c->Call(&v1::CatalogService::Stub::Apply, c->catalog(), Hostile());
+  ASSERT_TRUE(hostile.ok()) << hostile.status();
+  // bob may sign in, but the policies keep every dataset from him.
+  v1::ApplyRequest bob;
+  bob.add_resources()->mutable_principal()->set_kind(v1::PRINCIPAL_KIND_USER);
+  bob.mutable_resources(0)->mutable_principal()->set_name("bob");
+  ASSERT_TRUE(c->Call(&v1::CatalogService::Stub::Apply, c->catalog(), bob).ok());
+  v1::PutPolicySetRequest policies;
+  v1::PolicyFileProto* base = policies.add_files();
+  base->set_name("default.cedar");
+  base->set_text(testing::ReadFile(src / "policies/default.cedar"));
+  v1::PolicyFileProto* keep_out = policies.add_files();
+  keep_out->set_name("bob.cedar");
+  keep_out->set_text(
+      "forbid (principal == User::\"bob\", action == Action::\"catalog:read\", "
+      "resource is Dataset);\n");
+  auto put = c->Call(&v1::PolicyService::Stub::PutPolicySet, c->policies(), policies);
+  ASSERT_TRUE(put.ok()) << put.status();
+  v1::CreateTokenRequest token;
+  token.set_principal("user:bob");
+  auto bob_token = c->Call(&v1::TokenService::Stub::CreateToken, c->tokens(), token);
+  ASSERT_TRUE(bob_token.ok()) << bob_token.status();
+
+  const fs::path shots = testing::BinDir() / "ui-screenshots";
+  std::string out = Shell("CATALOG_UI_BASE=http://127.0.0.1:" + std::to_string(daemon.http_port()) +
+                            " CATALOG_ADMIN_TOKEN='" + admin + "' CATALOG_BOB_TOKEN='" +
+                            bob_token->secret() + "' CATALOG_XSS_NAME='" + kHostileName +
+                            "' CATALOG_SCREENSHOTS='" + shots.string() + "' node '" +
+                            (src / "tests/ui/browser_test.mjs").string() + "'",
+                        &code);
+  std::cout << out;
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_THAT(out, ::testing::HasSubstr("all browser checks passed"));
+  EXPECT_TRUE(fs::exists(shots / "dataset-overview.png"));
+}
+
+}  // namespace
+}  // namespace catalog
