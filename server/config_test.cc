@@ -58,6 +58,16 @@ TEST(Config, BadFilesAndValuesNameTheProblem) {
   EXPECT_THAT(std::string(ValidateConfig(c).message()),
               HasSubstr("audit-allow-sample: 1.5 must be between 0 and 1"));
   c = {};
+  c.session_idle = "soon";
+  EXPECT_THAT(std::string(ValidateConfig(c).message()),
+              HasSubstr("session-idle: \"soon\" must be a duration such as 30m, 12h or 7d"));
+  testing::WriteFile(dir.path() / "ui.yaml", "session-lifetime: 8h\nui-dir: /srv/ui\n");
+  auto ui = LoadConfigFile((dir.path() / "ui.yaml").string(), {});
+  ASSERT_TRUE(ui.ok()) << ui.status();
+  EXPECT_EQ(ui->session_lifetime, "8h");
+  EXPECT_EQ(ui->session_idle, "30m");
+  EXPECT_EQ(ui->ui_dir, "/srv/ui");
+  c = {};
   c.listen = "[::1]:0";
   EXPECT_TRUE(ValidateConfig(c).ok());
 }
