@@ -75,6 +75,17 @@ TEST(UiBrowser, EveryPageWorksAndStaysSafeInChromium) {
                           &code);
     ASSERT_EQ(code, 0) << args << "\n" << out;
   }
+  // A second, breaking version of the contract (a major bump).
+  std::string contract = testing::ReadFile(src / "examples/contracts/orders.odcs.yaml");
+  contract.replace(contract.find("version: 1.0.0"), 14, "version: 2.0.0");
+  const std::string typed = "      - name: order_id\n        logicalType: integer";
+  contract.replace(contract.find(typed), typed.size(),
+                   "      - name: order_id\n        logicalType: string");
+  v1::PutContractRequest v2;
+  v2.set_document(contract);
+  v2.set_file("orders.odcs.yaml");
+  auto put_v2 = c->Call(&v1::ContractService::Stub::PutContract, c->contracts(), v2);
+  ASSERT_TRUE(put_v2.ok()) << put_v2.status();
   auto hostile = c->Call(&v1::CatalogService::Stub::Apply, c->catalog(), Hostile());
   ASSERT_TRUE(hostile.ok()) << hostile.status();
   // bob may sign in, but the policies keep every dataset from him.

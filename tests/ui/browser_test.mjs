@@ -104,6 +104,16 @@ await page.getByLabel("Filter columns").fill("email");
 await page.getByText(/1 of \d+ columns/).waitFor(wait);
 check(true, "the column filter narrows the schema to one column");
 await audit(page, "dataset-schema");
+await page.getByRole("tab", { name: "Contract" }).click();
+await page.locator("table.diff").waitFor(wait);
+const contract = await page.locator(".contract").textContent();
+check(contract.includes("sales-orders 2.0.0"), "the contract tab names the version in force");
+check((await page.locator("table.versions tbody tr").count()) === 2, "both versions are listed");
+check((await page.locator("table.diff").textContent()).includes("breaking"),
+      "the change from 1.0.0 to 2.0.0 is shown as breaking");
+check((await page.locator(".document").textContent()).includes("apiVersion: v3.1.0"),
+      "the ODCS document is shown");
+await audit(page, "dataset-contract");
 await page.getByRole("tab", { name: "History" }).click();
 await page.locator("table.history tbody tr").first().waitFor(wait);
 check((await page.locator("table.history").textContent()).includes("create"), "history lists the creation");

@@ -5,10 +5,12 @@ import { call } from "../api.js";
 import { renderMarkdown } from "../markdown.js";
 import { classification, flattenFields, ownership } from "../format.js";
 import { datasetHref } from "../route.js";
+import { ContractTab } from "./contract.jsx";
 
 const TABS = [
   ["overview", "Overview"],
   ["schema", "Schema"],
+  ["contract", "Contract"],
   ["history", "History"],
 ];
 
@@ -52,6 +54,7 @@ export function DatasetPage({ namespace, name, params }) {
       <div id="tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === "overview" && <Overview dataset={dataset} />}
         {tab === "schema" && <SchemaTab dataset={dataset} />}
+        {tab === "contract" && <ContractTab dataset={dataset} />}
         {tab === "history" && <HistoryTab datasetKey={key} />}
       </div>
     </section>
