@@ -119,6 +119,22 @@ await page.locator("table.history tbody tr").first().waitFor(wait);
 check((await page.locator("table.history").textContent()).includes("create"), "history lists the creation");
 await audit(page, "dataset-history");
 
+// Policies and the audit log, from the navigation.
+await page.getByRole("link", { name: "Policies" }).click();
+await page.getByRole("heading", { name: "bob.cedar" }).waitFor(wait);
+check((await page.locator(".policies").textContent()).includes("Version 2 is in force"),
+      "the policies page shows the version in force");
+await audit(page, "policies");
+await page.getByRole("link", { name: "Audit log" }).click();
+await page.getByLabel("Action").fill("contract.put");
+await page.getByText("2 events").waitFor(wait);
+check((await page.locator("table.events").textContent()).includes("sales-orders@2.0.0"),
+      "the audit log filters by action");
+await page.getByRole("button", { name: "Verify the chain" }).click();
+await page.getByText(/The chain holds/).waitFor(wait);
+check(true, "the audit chain verifies from the page");
+await audit(page, "audit");
+
 // Hostile text stays text: in the search results and on its page.
 await page.goto(base + "/#/search?q=");
 await page.locator(".results a").first().waitFor(wait);
@@ -169,6 +185,13 @@ check(!(await bob.locator("main").textContent()).includes("user:alice"),
       "nothing of the dataset is shown to him");
 bob.problems = bob.problems.filter((p) => !p.includes("404"));
 await audit(bob, "dataset-forbidden");
+// A page he may not see at all says so.
+await bob.goto(`${base}/#/audit`);
+await bob.getByRole("alert").waitFor(wait);
+check((await bob.getByRole("alert").textContent()).includes("audit:read"),
+      "the audit log refuses him, naming the permission");
+bob.problems = bob.problems.filter((p) => !p.includes("403"));
+await audit(bob, "audit-forbidden");
 await bobContext.close();
 
 await browser.close();

@@ -6,12 +6,18 @@ import { href, useRoute } from "./route.js";
 import { SignIn } from "./pages/signin.jsx";
 import { Search } from "./pages/search.jsx";
 import { DatasetPage } from "./pages/dataset.jsx";
+import { AuditPage } from "./pages/audit.jsx";
+import { PoliciesPage } from "./pages/policies.jsx";
 
 function Shell({ who, onSignOut }) {
   const route = useRoute();
   let page;
   if (route.page === "dataset" && route.parts.length === 2) {
     page = <DatasetPage namespace={route.parts[0]} name={route.parts[1]} params={route.params} />;
+  } else if (route.page === "audit") {
+    page = <AuditPage params={route.params} />;
+  } else if (route.page === "policies") {
+    page = <PoliciesPage />;
   } else {
     page = <Search params={route.params} />;
   }
@@ -21,9 +27,9 @@ function Shell({ who, onSignOut }) {
       <header class="top">
         <a class="brand" href={href("search")}>catalogd</a>
         <nav aria-label="Main">
-          <a href={href("search")} aria-current={route.page === "search" ? "page" : undefined}>
-            Search
-          </a>
+          {[["search", "Search"], ["policies", "Policies"], ["audit", "Audit log"]].map(([id, label]) => (
+            <a href={href(id)} aria-current={route.page === id ? "page" : undefined}>{label}</a>
+          ))}
         </nav>
         <span class="who" data-testid="who">{who.principal}</span>
         {who.method === "session" && (
