@@ -104,6 +104,44 @@ await page.getByLabel("Filter columns").fill("email");
 await page.getByText(/1 of \d+ columns/).waitFor(wait);
 check(true, "the column filter narrows the schema to one column");
 await audit(page, "dataset-schema");
+// Lineage: the graph, its depth in the URL, a job's runs, the impact table.
+await page.getByRole("tab", { name: "Lineage" }).click();
+await page.locator(".graph-frame svg g[data-node]").first().waitFor(wait);
+const oneHop = await page.locator(".graph-frame svg g[data-node]").count();
+check(oneHop >= 3, "the lineage graph shows the dataset and its neighbours", String(oneHop));
+check(await page.locator(`g[data-node="postgres://prod-db:5432/sales.public.orders"] .center`).count() === 1,
+      "the dataset is the graph's centre");
+// Every node is joined to the graph: as many edges as nodes less one, at least.
+const drawn = await page.evaluate(() => ({
+  nodes: document.querySelectorAll(".graph-frame svg g[data-node]").length,
+  edges: document.querySelectorAll(".graph-frame svg polyline").length,
+}));
+check(drawn.edges >= drawn.nodes - 1, "the centre is joined to its neighbours by edges", JSON.stringify(drawn));
+await audit(page, "dataset-lineage");
+await page.getByLabel("Depth (jobs away)").selectOption("3");
+await page.waitForFunction(() => location.hash.includes("depth=3"), null, wait);
+await page.waitForFunction((n) => document.querySelectorAll(".graph-frame svg g[data-node]").length > n, oneHop, wait);
+check(true, "a deeper view is a link (depth in the URL) and shows more");
+const deep = page.url();
+const jobs = page.locator('a[aria-label^="Job "]');
+check(await jobs.count() > 0, "jobs are in the graph");
+await jobs.first().click();
+await page.locator("aside.panel").waitFor(wait);
+await page.locator("aside.panel table, aside.panel p:not(.loading)").first().waitFor(wait);
+const panel = await page.locator("aside.panel").textContent();
+check(/complete/i.test(panel), "a job's panel lists its runs", panel);
+const rows = await page.locator("table.impact-table tbody tr").count();
+check(rows > 0, "the impact table lists what the dataset feeds", String(rows));
+const [download] = await Promise.all([page.waitForEvent("download"),
+                                      page.getByRole("button", { name: "Download as CSV" }).click()]);
+const csv = readFileSync(await download.path(), "utf8").split("\n");
+check(csv[0] === "dataset,jobs away,owners,classification,contract" && csv.length - 2 === rows,
+      "the impact table downloads as CSV, row for row", csv[0]);
+await page.goto(base + "/#/search");
+await page.goto(deep);
+await page.locator(".graph-frame svg g[data-node]").first().waitFor(wait);
+check((await page.getByLabel("Depth (jobs away)").inputValue()) === "3", "the link restores the view");
+
 await page.getByRole("tab", { name: "Contract" }).click();
 await page.locator("table.diff").waitFor(wait);
 const contract = await page.locator(".contract").textContent();

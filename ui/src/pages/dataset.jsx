@@ -6,10 +6,12 @@ import { renderMarkdown } from "../markdown.js";
 import { classification, flattenFields, ownership } from "../format.js";
 import { datasetHref } from "../route.js";
 import { ContractTab } from "./contract.jsx";
+import { LineageTab } from "./lineage.jsx";
 
 const TABS = [
   ["overview", "Overview"],
   ["schema", "Schema"],
+  ["lineage", "Lineage"],
   ["contract", "Contract"],
   ["history", "History"],
 ];
@@ -54,6 +56,10 @@ export function DatasetPage({ namespace, name, params }) {
       <div id="tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
         {tab === "overview" && <Overview dataset={dataset} />}
         {tab === "schema" && <SchemaTab dataset={dataset} />}
+        {tab === "lineage" && (
+          <LineageTab dataset={dataset} params={params}
+                      setParams={(changes) => { location.hash = datasetHref(key, { ...params, tab: "lineage", ...changes }); }} />
+        )}
         {tab === "contract" && <ContractTab dataset={dataset} />}
         {tab === "history" && <HistoryTab datasetKey={key} />}
       </div>
