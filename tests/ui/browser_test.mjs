@@ -157,6 +157,21 @@ await page.locator("table.history tbody tr").first().waitFor(wait);
 check((await page.locator("table.history").textContent()).includes("create"), "history lists the creation");
 await audit(page, "dataset-history");
 
+// Jobs and their runs; domains and groups, and a domain's datasets.
+await page.getByRole("link", { name: "Jobs" }).click();
+await page.getByRole("link", { name: "airflow/daily_sales.stage_orders" }).click();
+await page.getByRole("heading", { name: /Runs of airflow\/daily_sales.stage_orders/ }).waitFor(wait);
+check(/COMPLETE/i.test(await page.locator(".runs").textContent()), "a job's runs are listed");
+await audit(page, "jobs");
+await page.getByRole("link", { name: "Domains and groups" }).click();
+await page.getByRole("link", { name: "sales/orders" }).waitFor(wait);
+check((await page.locator(".directory").textContent()).includes("alice"), "groups list their members");
+await audit(page, "directory");
+await page.getByRole("link", { name: "sales/orders" }).click();
+await page.locator(".results a").first().waitFor(wait);
+check((await page.locator(".results .name").allTextContents()).includes("sales.public.orders"),
+      "a domain's link lists its datasets");
+
 // Policies and the audit log, from the navigation.
 await page.getByRole("link", { name: "Policies" }).click();
 await page.getByRole("heading", { name: "bob.cedar" }).waitFor(wait);

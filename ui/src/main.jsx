@@ -8,6 +8,8 @@ import { Search } from "./pages/search.jsx";
 import { DatasetPage } from "./pages/dataset.jsx";
 import { AuditPage } from "./pages/audit.jsx";
 import { PoliciesPage } from "./pages/policies.jsx";
+import { JobsPage } from "./pages/jobs.jsx";
+import { DirectoryPage } from "./pages/directory.jsx";
 
 function Shell({ who, onSignOut }) {
   const route = useRoute();
@@ -18,6 +20,10 @@ function Shell({ who, onSignOut }) {
     page = <AuditPage params={route.params} />;
   } else if (route.page === "policies") {
     page = <PoliciesPage />;
+  } else if (route.page === "jobs") {
+    page = <JobsPage params={route.params} />;
+  } else if (route.page === "directory") {
+    page = <DirectoryPage />;
   } else {
     page = <Search params={route.params} />;
   }
@@ -27,7 +33,8 @@ function Shell({ who, onSignOut }) {
       <header class="top">
         <a class="brand" href={href("search")}>catalogd</a>
         <nav aria-label="Main">
-          {[["search", "Search"], ["policies", "Policies"], ["audit", "Audit log"]].map(([id, label]) => (
+          {[["search", "Search"], ["jobs", "Jobs"], ["directory", "Domains and groups"],
+            ["policies", "Policies"], ["audit", "Audit log"]].map(([id, label]) => (
             <a href={href(id)} aria-current={route.page === id ? "page" : undefined}>{label}</a>
           ))}
         </nav>

@@ -7,6 +7,7 @@ import { datasetHref, href } from "../route.js";
 
 export function Search({ params }) {
   const [query, setQuery] = useState(params.q || "");
+  const domain = params.domain || "";
   const [hits, setHits] = useState(null);
   const [error, setError] = useState("");
   const box = useRef(null);
@@ -19,7 +20,7 @@ export function Search({ params }) {
         const q = query.trim();
         const answer = q
           ? (await call("CatalogService", "SearchDatasets", { query: q, pageSize: 50 })).hits || []
-          : ((await call("CatalogService", "ListDatasets", { pageSize: 50 })).datasets || []).map(
+          : ((await call("CatalogService", "ListDatasets", { pageSize: 50, domain })).datasets || []).map(
               (d) => ({ key: d.key, description: d.spec?.description, domain: d.spec?.domain }),
             );
         if (!stale) {
@@ -29,13 +30,13 @@ export function Search({ params }) {
       } catch (err) {
         if (!stale) setError(err.message);
       }
-      history.replaceState(null, "", href("search", [], { q }));
+      history.replaceState(null, "", href("search", [], { q, domain }));
     }, 120);
     return () => {
       stale = true;
       clearTimeout(timer);
     };
-  }, [query]);
+  }, [query, domain]);
 
   const links = () => [...(list.current?.querySelectorAll("a") || [])];
   const onBoxKey = (e) => {
@@ -65,6 +66,9 @@ export function Search({ params }) {
              placeholder="Search datasets by name, description, tag or column"
              value={query} onInput={(e) => setQuery(e.currentTarget.value)} onKeyDown={onBoxKey}
              autofocus aria-describedby="search-count" />
+      {domain && !query.trim() && (
+        <p>In domain <strong>{domain}</strong> and below. <a href={href("search")}>All datasets</a></p>
+      )}
       {error && <p class="error" role="alert">{error}</p>}
       <p id="search-count" class="count" role="status">
         {hits === null ? "" : hits.length === 0 ? "Nothing found."
