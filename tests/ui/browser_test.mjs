@@ -98,6 +98,44 @@ check(page.url().includes("#/dataset/"), "Enter on a result opens its page", pag
 check((await page.locator(".facts").textContent()).includes("user:alice"), "the overview names the owners");
 await audit(page, "dataset-overview");
 
+// Editing: saved with the revision the form started from.
+async function api(method, body) {
+  const res = await fetch(`${base}/catalog.v1.CatalogService/${method}`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return res.json();
+}
+const ordersKey = { namespace: "postgres://prod-db:5432", name: "sales.public.orders" };
+await page.getByRole("button", { name: "Edit" }).click();
+await page.getByLabel("Description (Markdown)").fill("Orders **placed** online");
+await page.getByLabel("Tags (comma-separated)").fill("pii, gdpr, gold");
+await page.getByRole("button", { name: "Save" }).click();
+await page.locator(".description strong").waitFor(wait);
+check((await page.locator(".description strong").textContent()) === "placed", "an edit is saved and shown");
+const saved = await api("GetDataset", { key: ordersKey });
+check(saved.spec.tags.includes("gold") && saved.spec.owners.length === 2,
+      "the edit wrote the tags and kept the owners", JSON.stringify(saved.spec.tags));
+await audit(page, "dataset-edited");
+// Someone else edits while the form is open: shown, not overwritten.
+await page.getByRole("button", { name: "Edit" }).click();
+await page.getByLabel("Description (Markdown)").fill("My edit");
+await api("Apply", { resources: [{ dataset: { key: ordersKey, spec: { description: "Their edit" } },
+                                   merge: true, fields: ["description"] }] });
+await page.getByRole("button", { name: "Save" }).click();
+await page.locator(".conflict").waitFor(wait);
+check((await page.locator(".conflict").textContent()).includes("Their edit"),
+      "a conflicting edit is shown");
+const kept = await api("GetDataset", { key: ordersKey });
+check(kept.spec.description === "Their edit", "and was not overwritten", kept.spec.description);
+page.problems = page.problems.filter((p) => !p.includes("409"));
+await audit(page, "dataset-conflict");
+await page.getByRole("button", { name: "Start again from their version" }).click();
+check((await page.getByLabel("Description (Markdown)").inputValue()) === "Their edit",
+      "the form starts again from their version");
+await page.getByRole("button", { name: "Cancel" }).click();
+
 // Schema: filter.
 await page.getByRole("tab", { name: "Schema" }).click();
 await page.getByLabel("Filter columns").fill("email");

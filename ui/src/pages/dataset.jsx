@@ -54,7 +54,7 @@ export function DatasetPage({ namespace, name, params }) {
         ))}
       </div>
       <div id="tabpanel" role="tabpanel" aria-labelledby={`tab-${tab}`}>
-        {tab === "overview" && <Overview dataset={dataset} />}
+        {tab === "overview" && <Overview dataset={dataset} onSaved={setDataset} />}
         {tab === "schema" && <SchemaTab dataset={dataset} />}
         {tab === "lineage" && (
           <LineageTab dataset={dataset} params={params}
@@ -67,10 +67,15 @@ export function DatasetPage({ namespace, name, params }) {
   );
 }
 
-function Overview({ dataset }) {
+function Overview({ dataset, onSaved }) {
   const spec = dataset.spec || {};
+  const [editing, setEditing] = useState(false);
+  if (editing) {
+    return <EditForm dataset={dataset} onDone={(saved) => { setEditing(false); if (saved) onSaved(saved); }} />;
+  }
   return (
     <div class="overview">
+      <button type="button" class="edit" onClick={() => setEditing(true)}>Edit</button>
       <div class="description"
            // renderMarkdown escapes HTML and sanitizes what it makes (markdown.js).
            dangerouslySetInnerHTML={{ __html: renderMarkdown(spec.description || "_No description._") }} />
@@ -172,5 +177,93 @@ function HistoryTab({ datasetKey }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+// Edits the description, tags and owners: written with the revision the
+// form started from, so an edit made meanwhile by someone else is shown,
+// never overwritten.
+function EditForm({ dataset, onDone }) {
+  const [base, setBase] = useState(dataset);
+  const spec = base.spec || {};
+  const [description, setDescription] = useState(spec.description || "");
+  const [tags, setTags] = useState((spec.tags || []).join(", "));
+  const [owners, setOwners] = useState((spec.owners || []).map((o) => o.principal).join(", "));
+  const [error, setError] = useState("");
+  const [conflict, setConflict] = useState(null);
+  const [busy, setBusy] = useState(false);
+  const list = (text) => text.split(",").map((t) => t.trim()).filter(Boolean);
+
+  const save = async (e) => {
+    e.preventDefault();
+    setBusy(true);
+    setError("");
+    const typeOf = Object.fromEntries((spec.owners || []).map((o) => [o.principal, o.type]));
+    try {
+      await call("CatalogService", "Apply", {
+        resources: [{
+          dataset: {
+            key: base.key,
+            spec: {
+              description,
+              tags: list(tags),
+              owners: list(owners).map((p) => (typeOf[p] ? { principal: p, type: typeOf[p] } : { principal: p })),
+            },
+          },
+          expectedRevision: base.status?.revision || "0",
+          merge: true,
+          fields: ["description", "tags", "owners"],
+        }],
+      });
+      onDone(await call("CatalogService", "GetDataset", { key: base.key }));
+    } catch (err) {
+      if (err.code === "aborted") {
+        setConflict(await call("CatalogService", "GetDataset", { key: base.key }));
+      } else if (err.status === 403) {
+        setError("You may not change this dataset: " + err.message);
+      } else {
+        setError(err.message);
+      }
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const takeTheirs = () => {
+    const theirs = conflict.spec || {};
+    setBase(conflict);
+    setDescription(theirs.description || "");
+    setTags((theirs.tags || []).join(", "));
+    setOwners((theirs.owners || []).map((o) => o.principal).join(", "));
+    setConflict(null);
+  };
+
+  return (
+    <form class="edit-form" onSubmit={save}>
+      <label for="edit-description">Description (Markdown)</label>
+      <textarea id="edit-description" rows={6} value={description}
+                onInput={(e) => setDescription(e.currentTarget.value)} />
+      <label for="edit-tags">Tags (comma-separated)</label>
+      <input id="edit-tags" type="text" value={tags} onInput={(e) => setTags(e.currentTarget.value)} />
+      <label for="edit-owners">Owners (comma-separated, such as user:alice, group:sales-eng)</label>
+      <input id="edit-owners" type="text" value={owners} onInput={(e) => setOwners(e.currentTarget.value)} />
+      {error && <p class="error" role="alert">{error}</p>}
+      {conflict && (
+        <div class="conflict" role="alert">
+          <p>
+            Not saved: {conflict.status?.updatedBy || "someone"} changed this dataset since you
+            opened it (now revision {conflict.status?.revision}). Their description:
+          </p>
+          <blockquote>{conflict.spec?.description || "(none)"}</blockquote>
+          <p>Tags: {(conflict.spec?.tags || []).join(", ") || "none"}; owners:{" "}
+             {(conflict.spec?.owners || []).map((o) => o.principal).join(", ") || "none"}.</p>
+          <button type="button" onClick={takeTheirs}>Start again from their version</button>
+        </div>
+      )}
+      <div class="actions">
+        <button type="submit" disabled={busy || conflict !== null}>Save</button>
+        <button type="button" class="link" onClick={() => onDone(null)}>Cancel</button>
+      </div>
+    </form>
   );
 }
