@@ -414,6 +414,34 @@ TEST_P(StoreTest, SqlInjectionTextIsStoredVerbatim) {
   EXPECT_EQ(AuditCount(), 1);
 }
 
+// Web UI sessions (server/ui_session.h): tokens of kind "session", and
+// when each was last used, which replicas record without a revision.
+TEST_P(StoreTest, SessionsAreTokensWhoseUseIsRecordedWithoutARevision) {
+  TokenRecord t{.id = "tok_s", .secret_hash = std::string("\x01\x02", 2),
+                .principal = "user:alice", .description = "web session",
+                .expires_at = "2030-01-01T00:00:00.000Z", .kind = "session"};
+  ASSERT_TRUE(store_->CreateToken(t, "user:alice").ok());
+  EXPECT_EQ(store_->GetToken("tok_s")->kind, "session");
+  TokenRecord api{.id = "tok_a", .secret_hash = "x", .principal = "user:bob", .description = "ci"};
+  ASSERT_TRUE(store_->CreateToken(api, "user:admin").ok());
+  auto tokens = store_->ListTokens();
+  ASSERT_TRUE(tokens.ok());
+  for (const TokenRecord& r : *tokens) EXPECT_EQ(r.kind, r.id == "tok_s" ? "session" : "api");
+
+  auto revision = store_->CatalogRevision();
+  ASSERT_TRUE(revision.ok());
+  EXPECT_EQ(*store_->SessionLastSeen("tok_s"), "");
+  ASSERT_TRUE(store_->TouchSession("tok_s", "2026-12-02T10:00:00.000Z").ok());
+  EXPECT_EQ(*store_->SessionLastSeen("tok_s"), "2026-12-02T10:00:00.000Z");
+  // Replicas race: the latest use wins, whatever order the writes land in.
+  ASSERT_TRUE(store_->TouchSession("tok_s", "2026-12-02T10:05:00.000Z").ok());
+  ASSERT_TRUE(store_->TouchSession("tok_s", "2026-12-02T10:01:00.000Z").ok());
+  EXPECT_EQ(*store_->SessionLastSeen("tok_s"), "2026-12-02T10:05:00.000Z");
+  // Not catalog state: no revision, no audit event.
+  EXPECT_EQ(*store_->CatalogRevision(), *revision);
+  EXPECT_EQ(AuditCount(), 2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, testing::kEngines, testing::EngineName);
 
 }  // namespace
