@@ -19,6 +19,7 @@
 #include "server/auth.h"
 #include "server/bridged_call.h"
 #include "server/call.h"
+#include "server/connect_error.h"
 #include "server/consistency.h"
 #include "server/http_body.h"
 #include "server/http_peer.h"
@@ -38,67 +39,6 @@ struct Method {
   std::string path;  // "/catalog.v1.CatalogService/GetDataset"
   bool get = false;  // NO_SIDE_EFFECTS: GET allowed
 };
-
-// Connect's name for a status code, and the HTTP status it answers with
-// (the Connect protocol's table).
-const char* ConnectCode(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::CANCELLED: return "canceled";
-    case grpc::StatusCode::INVALID_ARGUMENT: return "invalid_argument";
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return "deadline_exceeded";
-    case grpc::StatusCode::NOT_FOUND: return "not_found";
-    case grpc::StatusCode::ALREADY_EXISTS: return "already_exists";
-    case grpc::StatusCode::PERMISSION_DENIED: return "permission_denied";
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return "resource_exhausted";
-    case grpc::StatusCode::FAILED_PRECONDITION: return "failed_precondition";
-    case grpc::StatusCode::ABORTED: return "aborted";
-    case grpc::StatusCode::OUT_OF_RANGE: return "out_of_range";
-    case grpc::StatusCode::UNIMPLEMENTED: return "unimplemented";
-    case grpc::StatusCode::INTERNAL: return "internal";
-    case grpc::StatusCode::UNAVAILABLE: return "unavailable";
-    case grpc::StatusCode::DATA_LOSS: return "data_loss";
-    case grpc::StatusCode::UNAUTHENTICATED: return "unauthenticated";
-    default: return "unknown";
-  }
-}
-
-int HttpStatusOf(grpc::StatusCode code) {
-  switch (code) {
-    case grpc::StatusCode::CANCELLED: return 499;
-    case grpc::StatusCode::INVALID_ARGUMENT:
-    case grpc::StatusCode::FAILED_PRECONDITION:
-    case grpc::StatusCode::OUT_OF_RANGE: return 400;
-    case grpc::StatusCode::DEADLINE_EXCEEDED: return 504;
-    case grpc::StatusCode::NOT_FOUND: return 404;
-    case grpc::StatusCode::ALREADY_EXISTS:
-    case grpc::StatusCode::ABORTED: return 409;
-    case grpc::StatusCode::PERMISSION_DENIED: return 403;
-    case grpc::StatusCode::RESOURCE_EXHAUSTED: return 429;
-    case grpc::StatusCode::UNIMPLEMENTED: return 501;
-    case grpc::StatusCode::UNAVAILABLE: return 503;
-    case grpc::StatusCode::UNAUTHENTICATED: return 401;
-    default: return 500;
-  }
-}
-
-grpc::StatusCode CodeOf(const absl::Status& status) {
-  return static_cast<grpc::StatusCode>(status.code());
-}
-
-struct Error {
-  grpc::StatusCode code;
-  std::string message;
-  int http_status = 0;   // 0: the code's
-  bool close = false;    // the body was not read: the connection cannot go on
-};
-
-void Reply(httplib::Response& res, const Error& e) {
-  nlohmann::json body = {{"code", ConnectCode(e.code)}, {"message", e.message}};
-  res.status = e.http_status != 0 ? e.http_status : HttpStatusOf(e.code);
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
-  if (e.close) res.set_header("Connection", "close");
-}
 
 bool PrintableAscii(std::string_view s) {
   return std::all_of(s.begin(), s.end(), [](char c) { return c >= 0x20 && c <= 0x7e; });
@@ -144,27 +84,28 @@ class ConnectBridge::Impl {
               const httplib::ContentReader* reader) {
     res.set_header("Cache-Control", "no-store");
     const bool is_get = reader == nullptr;
+    // Before the body is read (none is, for a GET), a refusal closes the
+    // connection: the unread body cannot be taken for the next request.
+    auto refuse = [&](const absl::Status& status, int http_status = 0) {
+      ReplyError(res, status, http_status, /*close=*/!is_get);
+    };
     auto found = methods_.find(req.path);
     if (found == methods_.end()) {
-      return Reply(res, {.code = grpc::StatusCode::UNIMPLEMENTED,
-                         .message = StrCat("no method \"", req.path.substr(1), "\""),
-                         .http_status = 404,
-                         .close = !is_get});
+      return refuse(absl::UnimplementedError(StrCat("no method \"", req.path.substr(1), "\"")),
+                    404);
     }
     const Method& method = found->second;
     if (is_get && !method.get) {
       res.set_header("Allow", "POST");
-      return Reply(res, {.code = grpc::StatusCode::UNIMPLEMENTED,
-                         .message = StrCat(method.path.substr(1),
-                                           " changes or records something: POST it (GET is for "
-                                           "methods without side effects)"),
-                         .http_status = 405});
+      return refuse(absl::UnimplementedError(StrCat(
+                        method.path.substr(1),
+                        " changes or records something: POST it (GET is for methods without "
+                        "side effects)")),
+                    405);
     }
     std::string version = req.get_header_value("Connect-Protocol-Version");
     if (!version.empty() && version != "1") {
-      return Reply(res, {.code = grpc::StatusCode::INVALID_ARGUMENT,
-                         .message = "Connect-Protocol-Version: must be 1",
-                         .close = !is_get});
+      return refuse(absl::InvalidArgumentError("Connect-Protocol-Version: must be 1"));
     }
     // The codec, before anything is read.
     std::string codec;
@@ -175,40 +116,30 @@ class ConnectBridge::Impl {
       codec = media == "application/json" ? "json" : media == "application/proto" ? "proto" : "";
     }
     if (codec != "json" && codec != "proto") {
-      return Reply(res, {.code = grpc::StatusCode::INVALID_ARGUMENT,
-                         .message = is_get ? "encoding: must be json or proto"
-                                           : "Content-Type: must be application/json or "
-                                             "application/proto",
-                         .http_status = 415,
-                         .close = !is_get});
+      return refuse(absl::InvalidArgumentError(
+                        is_get ? "encoding: must be json or proto"
+                               : "Content-Type: must be application/json or application/proto"),
+                    415);
     }
     // Metadata gRPC takes: printable ASCII only (it refuses anything else).
     std::string authorization = req.get_header_value("Authorization");
     if (authorization.empty() && sessions_ != nullptr) {
       // A web UI session; a POST with it must come from this site's pages.
       absl::StatusOr<std::string> from_cookie = sessions_->AuthorizationOf(req, !is_get);
-      if (!from_cookie.ok()) {
-        return Reply(res, {.code = CodeOf(from_cookie.status()),
-                           .message = std::string(MessageOf(from_cookie.status())),
-                           .close = !is_get});
-      }
+      if (!from_cookie.ok()) return refuse(from_cookie.status());
       authorization = *from_cookie;
     }
     const std::string consistency = req.get_header_value(kConsistencyTokenHeader);
     if (!PrintableAscii(authorization) || !PrintableAscii(consistency)) {
-      return Reply(res, {.code = grpc::StatusCode::INVALID_ARGUMENT,
-                         .message = StrCat(!PrintableAscii(authorization) ? "Authorization"
-                                                                          : kConsistencyTokenHeader,
-                                           ": must be printable ASCII"),
-                         .close = !is_get});
+      return refuse(absl::InvalidArgumentError(
+          StrCat(!PrintableAscii(authorization) ? "Authorization" : kConsistencyTokenHeader,
+                 ": must be printable ASCII")));
     }
     int64_t timeout_ms = kDefaultTimeoutMs;
     if (std::string t = req.get_header_value("Connect-Timeout-Ms"); !t.empty()) {
       if (t.size() > 10 || !absl::SimpleAtoi(t, &timeout_ms) || timeout_ms <= 0) {
-        return Reply(res, {.code = grpc::StatusCode::INVALID_ARGUMENT,
-                           .message = "Connect-Timeout-Ms: must be a positive integer of at "
-                                      "most 10 digits",
-                           .close = !is_get});
+        return refuse(absl::InvalidArgumentError(
+            "Connect-Timeout-Ms: must be a positive integer of at most 10 digits"));
       }
       timeout_ms = std::min(timeout_ms, kMaxTimeoutMs);
     }
@@ -219,23 +150,17 @@ class ConnectBridge::Impl {
     absl::StatusOr<Identity> caller = IdentityOf(auth_, authorization, certificate);
     if (!caller.ok()) {
       RecordAuthFailure("http", peer, caller.status());
-      return Reply(res, {.code = CodeOf(caller.status()),
-                         .message = std::string(MessageOf(caller.status())),
-                         .close = !is_get});
+      return refuse(caller.status());
     }
 
     absl::StatusOr<std::string> payload = Payload(req, reader);
     if (!payload.ok()) {
-      return Reply(res, {.code = CodeOf(payload.status()),
-                         .message = std::string(MessageOf(payload.status())),
-                         .close = !is_get && payload.status().code() ==
-                                                 absl::StatusCode::kResourceExhausted});
+      // Too large: the rest of the body was never read.
+      return ReplyError(res, payload.status(), 0,
+                        !is_get && payload.status().code() == absl::StatusCode::kResourceExhausted);
     }
     absl::StatusOr<std::string> request = Decode(method, codec, *payload);
-    if (!request.ok()) {
-      return Reply(res, {.code = CodeOf(request.status()),
-                         .message = std::string(MessageOf(request.status()))});
-    }
+    if (!request.ok()) return ReplyError(res, request.status());
 
     grpc::ClientContext context;
     context.set_deadline(std::chrono::system_clock::now() +
@@ -261,7 +186,9 @@ class ConnectBridge::Impl {
       }
     }
     if (!status.ok()) {
-      return Reply(res, {.code = status.error_code(), .message = status.error_message()});
+      // gRPC's codes are absl's, number for number.
+      return ReplyError(res, absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                                          status.error_message()));
     }
     std::vector<grpc::Slice> slices;
     std::string bytes;
@@ -275,9 +202,9 @@ class ConnectBridge::Impl {
     std::string json;
     if (!response->ParseFromString(bytes) ||
         !pb::util::MessageToJsonString(*response, &json).ok()) {
-      return Reply(res, {.code = grpc::StatusCode::INTERNAL,
-                         .message = StrCat("the answer is not a ",
-                                           method.descriptor->output_type()->full_name())});
+      return ReplyError(res, absl::InternalError(StrCat(
+                                 "the answer is not a ",
+                                 method.descriptor->output_type()->full_name())));
     }
     res.set_content(json, "application/json");
   }

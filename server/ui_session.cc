@@ -12,6 +12,7 @@
 #include "lib/util/time.h"
 #include "server/auth.h"
 #include "server/call.h"
+#include "server/connect_error.h"
 #include "server/http_body.h"
 #include "server/http_peer.h"
 #include "server/store/store.h"
@@ -33,19 +34,6 @@ void Answer(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
   res.set_content(body.dump(), "application/json");
-}
-
-void Error(httplib::Response& res, const absl::Status& status) {
-  static const std::unordered_map<absl::StatusCode, std::pair<int, const char*>> codes = {
-      {absl::StatusCode::kInvalidArgument, {400, "invalid_argument"}},
-      {absl::StatusCode::kUnauthenticated, {401, "unauthenticated"}},
-      {absl::StatusCode::kPermissionDenied, {403, "permission_denied"}},
-      {absl::StatusCode::kResourceExhausted, {429, "resource_exhausted"}},
-      {absl::StatusCode::kUnavailable, {503, "unavailable"}},
-  };
-  auto it = codes.find(status.code());
-  auto [http, code] = it == codes.end() ? std::pair<int, const char*>{500, "internal"} : it->second;
-  Answer(res, http, {{"code", code}, {"message", std::string(MessageOf(status))}});
 }
 
 bool CookieSafe(std::string_view value) {
@@ -90,23 +78,30 @@ class UiSessions::Impl {
   Impl(Authenticator& auth, store::Store& store, Options options)
       : auth_(auth), store_(store), options_(options) {}
 
-  absl::StatusOr<std::string> AuthorizationOf(const httplib::Request& req, bool changes) {
+  // The session a request's cookie holds, checked and its use recorded:
+  // `header` is "" when there is no cookie.
+  struct Session {
+    std::string header;  // "Bearer …"
+    Identity who;
+  };
+  absl::StatusOr<Session> SessionOf(const httplib::Request& req, bool changes) {
     std::string cookie = CookieOf(req, kSessionCookie);
-    if (cookie.empty()) return std::string();
+    if (cookie.empty()) return Session{};
     if (changes && !SameOrigin(req, options_.tls)) {
       return absl::PermissionDeniedError(
           "a request with the session cookie that changes something must come from this "
           "site's pages (Sec-Fetch-Site or Origin)");
     }
     if (!CookieSafe(cookie)) return absl::UnauthenticatedError("malformed session cookie");
-    std::string header = "Bearer " + cookie;
-    absl::StatusOr<Identity> who = auth_.Authenticate(header);
+    Session s{.header = "Bearer " + cookie};
+    absl::StatusOr<Identity> who = auth_.Authenticate(s.header);
     if (!who.ok()) return absl::UnauthenticatedError("not signed in: the session has ended");
     if (who->session.empty()) {
       return absl::UnauthenticatedError("the session cookie does not hold a session");
     }
     RETURN_IF_ERROR(Use(*who));
-    return header;
+    s.who = *std::move(who);
+    return s;
   }
 
   void Register(httplib::Server& http) {
@@ -149,8 +144,8 @@ class UiSessions::Impl {
         }
         Forget(who.session);
         return absl::UnauthenticatedError(
-            StrCat("not signed in: the session ended after ", options_.idle.count() / 60,
-                   " minutes idle"));
+            StrCat("not signed in: the session ended after ", options_.idle.count(),
+                   " s idle"));
       }
     }
     {
@@ -204,14 +199,12 @@ class UiSessions::Impl {
 
   void SignIn(const httplib::Request& req, httplib::Response& res,
               const httplib::ContentReader& reader) {
-    auto refuse = [&](const absl::Status& s) {
-      Error(res, s);
-      res.set_header("Connection", "close");  // the body is not read
+    // Before the body is read: the connection closes with the answer.
+    auto refuse = [&](const absl::Status& s, int http_status = 0) {
+      ReplyError(res, s, http_status, /*close=*/true);
     };
     if (req.get_header_value("Content-Type").rfind("application/json", 0) != 0) {
-      refuse(absl::InvalidArgumentError("Content-Type: must be application/json"));
-      res.status = 415;
-      return;
+      return refuse(absl::InvalidArgumentError("Content-Type: must be application/json"), 415);
     }
     if (!SameOrigin(req, options_.tls)) {
       return refuse(absl::PermissionDeniedError(
@@ -225,7 +218,7 @@ class UiSessions::Impl {
     if (!body.ok()) return refuse(body.status());
     nlohmann::json request = nlohmann::json::parse(*body, nullptr, false);
     if (!request.is_object() || !request.contains("token") || !request["token"].is_string()) {
-      return Error(res, absl::InvalidArgumentError("body: must be {\"token\": \"…\"}"));
+      return ReplyError(res, absl::InvalidArgumentError("body: must be {\"token\": \"…\"}"));
     }
     const std::string peer = StrCat(req.remote_addr, ":", req.remote_port);
     absl::StatusOr<Identity> caller = IdentityOf(
@@ -233,15 +226,15 @@ class UiSessions::Impl {
         ClientCertificatesRequired() ? ClientCertificatePem(req) : std::string());
     if (!caller.ok()) {
       RecordAuthFailure("http", peer, caller.status());
-      return Error(res, caller.status());
+      return ReplyError(res, caller.status());
     }
     absl::StatusOr<IssuedToken> session =
         auth_.IssueSession(*caller, StrCat(options_.lifetime.count(), "s"));
-    if (!session.ok()) return Error(res, session.status());
+    if (!session.ok()) return ReplyError(res, session.status());
     const auto now = SystemClock::now();
     if (absl::Status touched = store_.TouchSession(session->record.id, FormatRfc3339(now));
         !touched.ok()) {
-      return Error(res, touched);
+      return ReplyError(res, touched);
     }
     {
       std::lock_guard lock(mu_);
@@ -260,30 +253,28 @@ class UiSessions::Impl {
   void WhoAmI(const httplib::Request& req, httplib::Response& res) {
     if (ClientCertificatesRequired()) {
       absl::StatusOr<Identity> who = IdentityOf(auth_, "", ClientCertificatePem(req));
-      if (!who.ok()) return Error(res, who.status());
+      if (!who.ok()) return ReplyError(res, who.status());
       return Answer(res, 200,
                     {{"signedIn", true}, {"principal", who->principal}, {"method", "certificate"}});
     }
     // Not being signed in is an answer here, not an error: the page asks
     // this first, on every load.
-    absl::StatusOr<std::string> header = AuthorizationOf(req, /*changes=*/false);
-    if (!header.ok() || header->empty()) {
+    absl::StatusOr<Session> session = SessionOf(req, /*changes=*/false);
+    if (!session.ok() || session->header.empty()) {
       return Answer(res, 200,
                     {{"signedIn", false},
-                     {"reason", header.ok() ? "no session" : std::string(MessageOf(header.status()))}});
+                     {"reason", session.ok() ? "no session" : std::string(MessageOf(session.status()))}});
     }
-    absl::StatusOr<Identity> who = auth_.Authenticate(*header);
-    if (!who.ok()) return Answer(res, 200, {{"signedIn", false}, {"reason", MessageOf(who.status())}});
     Answer(res, 200,
            {{"signedIn", true},
-            {"principal", who->principal},
+            {"principal", session->who.principal},
             {"method", "session"},
-            {"expiresAt", who->expires_at}});
+            {"expiresAt", session->who.expires_at}});
   }
 
   void SignOut(const httplib::Request& req, httplib::Response& res) {
     if (!SameOrigin(req, options_.tls)) {
-      return Error(res, absl::PermissionDeniedError(
+      return ReplyError(res, absl::PermissionDeniedError(
                             "sign out from this site's pages (Sec-Fetch-Site or Origin)"));
     }
     res.set_header("Set-Cookie", StrCat(kSessionCookie, "=; Path=/; HttpOnly; SameSite=Strict; "
@@ -295,7 +286,7 @@ class UiSessions::Impl {
                            : absl::StatusOr<Identity>(absl::UnauthenticatedError(""));
     if (who.ok() && !who->session.empty()) {
       absl::Status revoked = auth_.Revoke(who->session, who->principal);
-      if (!revoked.ok()) return Error(res, revoked);
+      if (!revoked.ok()) return ReplyError(res, revoked);
       Forget(who->session);
     }
     Answer(res, 200, nlohmann::json::object());
@@ -326,7 +317,8 @@ void UiSessions::Register(httplib::Server& http) { impl_->Register(http); }
 
 absl::StatusOr<std::string> UiSessions::AuthorizationOf(const httplib::Request& req,
                                                         bool changes) {
-  return impl_->AuthorizationOf(req, changes);
+  ASSIGN_OR_RETURN(Impl::Session session, impl_->SessionOf(req, changes));
+  return session.header;
 }
 
 }  // namespace catalog::server
