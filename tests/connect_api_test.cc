@@ -15,6 +15,7 @@
 #include <set>
 
 #include "absl/strings/escaping.h"
+#include "tests/http_answer.h"
 #include "tests/in_process.h"
 #include "tests/lineage_events.h"
 
@@ -29,16 +30,7 @@ const std::vector<std::string> kServices = {
     "catalog.v1.CatalogService", "catalog.v1.TokenService",    "catalog.v1.PolicyService",
     "catalog.v1.LineageService", "catalog.v1.ContractService", "catalog.v1.AuditService"};
 
-struct Answer {
-  int status = 0;
-  std::string body;
-  httplib::Headers headers;
-  json Json() const { return json::parse(body, nullptr, false); }
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-};
+using Answer = testing::HttpAnswer;
 
 class ConnectApi : public ::testing::Test {
  protected:
@@ -51,19 +43,14 @@ class ConnectApi : public ::testing::Test {
 
   Answer Post(const std::string& path, const std::string& body, httplib::Headers headers = {},
               const std::string& content_type = "application/json") {
-    httplib::Client http("127.0.0.1", server_.server().http_port());
-    auto res = http.Post(path, headers, body, content_type);
-    if (!res) return {};
-    return {res->status, res->body, res->headers};
+    return testing::HttpCall(server_.server().http_port(), "POST", path, headers, body,
+                             content_type);
   }
   Answer PostAsAdmin(const std::string& path, const std::string& body) {
     return Post(path, body, {{"Authorization", "Bearer " + admin_token_}});
   }
   Answer Get(const std::string& path_and_query, httplib::Headers headers = {}) {
-    httplib::Client http("127.0.0.1", server_.server().http_port());
-    auto res = http.Get(path_and_query, headers);
-    if (!res) return {};
-    return {res->status, res->body, res->headers};
+    return testing::HttpCall(server_.server().http_port(), "GET", path_and_query, headers);
   }
 
   // The same request over gRPC, its answer in the JSON the bridge gives

@@ -30,28 +30,9 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Result {
-  int code = -1;
-  std::string output;  // stdout and stderr
-};
-
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
-
-Result Shell(const std::string& command) {
-  Result r;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  if (p == nullptr) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using Result = testing::CommandResult;
+using testing::RunCommand;
+using testing::ShellQuote;
 
 std::string Trim(std::string s) {
   while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
@@ -66,13 +47,13 @@ Result InRoot(const fs::path& root, const std::string& netns, const std::string&
   static int n = 0;
   const std::string name = "/tmp/step-" + std::to_string(++n) + ".sh";
   std::string text;
-  for (const auto& [k, v] : env) text += "export " + k + "=" + Quote(v) + "\n";
+  for (const auto& [k, v] : env) text += "export " + k + "=" + ShellQuote(v) + "\n";
   text += script + "\n";
   testing::WriteFile(root / name.substr(1), text);
   std::string chroot = "chroot " + (user.empty() ? "" : "--userspec=" + user + ":" + user + " ") +
-                       Quote(root.string()) + " " + shell + " " + name;
-  return Shell((netns.empty() ? "" : "ip netns exec " + netns + " ") + "unshare --mount --fork sh -c " +
-             Quote("mount -t proc proc " + Quote((root / "proc").string()) + " && " + chroot));
+                       ShellQuote(root.string()) + " " + shell + " " + name;
+  return RunCommand((netns.empty() ? "" : "ip netns exec " + netns + " ") + "unshare --mount --fork sh -c " +
+             ShellQuote("mount -t proc proc " + ShellQuote((root / "proc").string()) + " && " + chroot));
 }
 
 // packaging/Dockerfile's instructions, continuation lines joined.
@@ -107,25 +88,25 @@ class Package : public ::testing::Test {
     dir_ = new testing::TempDir();
     netns_ = "cbpkg" + std::to_string(getpid());
     // The packages, from this build.
-    Result cpack = Shell("cpack --config " + Quote((testing::BinDir() / "CPackConfig.cmake").string()) +
-                       " -B " + Quote((dir_->path() / "debs").string()));
+    Result cpack = RunCommand("cpack --config " + ShellQuote((testing::BinDir() / "CPackConfig.cmake").string()) +
+                       " -B " + ShellQuote((dir_->path() / "debs").string()));
     if (cpack.code != 0) return Fail("cpack: " + cpack.output);
     for (const auto& e : fs::directory_iterator(dir_->path() / "debs")) {
       if (e.path().extension() == ".deb") debs_.push_back(e.path());
     }
     // A clean Debian 12 root, and a copy for the workflow's job.
-    Result boot = Shell("debootstrap --variant=minbase bookworm " +
-                      Quote((dir_->path() / "image").string()) + " " + Mirror());
+    Result boot = RunCommand("debootstrap --variant=minbase bookworm " +
+                      ShellQuote((dir_->path() / "image").string()) + " " + Mirror());
     if (boot.code != 0) return Fail("debootstrap: " + boot.output);
-    Result copy = Shell("cp -a " + Quote((dir_->path() / "image").string()) + " " +
-                      Quote((dir_->path() / "job").string()));
+    Result copy = RunCommand("cp -a " + ShellQuote((dir_->path() / "image").string()) + " " +
+                      ShellQuote((dir_->path() / "job").string()));
     if (copy.code != 0) return Fail("cp: " + copy.output);
     // catalogd's network: a namespace of its own (its ports are the
     // Dockerfile's, which may be taken here), reached over a link at
     // 10.214.N.2, as a container is. The rest runs on this machine's network.
     const std::string n = std::to_string(getpid() % 200 + 20), link = "cbk" + std::to_string(getpid() % 100000);
     catalogd_host_ = "10.214." + n + ".2";
-    Result ns = Shell("ip netns add " + netns_ + " && ip -n " + netns_ + " link set lo up && " +
+    Result ns = RunCommand("ip netns add " + netns_ + " && ip -n " + netns_ + " link set lo up && " +
                       "ip link add " + link + "h type veth peer name " + link + "n netns " + netns_ +
                       " && ip addr add 10.214." + n + ".1/30 dev " + link + "h && ip link set " + link +
                       "h up && ip -n " + netns_ + " addr add " + catalogd_host_ + "/30 dev " + link +
@@ -139,7 +120,7 @@ class Package : public ::testing::Test {
     if (catalogd_pid_ > 0) {
       kill(catalogd_pid_, SIGKILL);
     }
-    Shell("ip netns del " + netns_);
+    RunCommand("ip netns del " + netns_);
     delete dir_;
     dir_ = nullptr;
   }
@@ -173,7 +154,7 @@ pid_t Package::catalogd_pid_ = 0;
 TEST_F(Package, TheDockerfileInstallsBothPackagesWithTheirLibraries) {
   ASSERT_EQ(debs_.size(), 2u);
   for (const fs::path& deb : debs_) {
-    Result fields = Shell("dpkg-deb -f " + Quote(deb.string()) + " Package Version Depends");
+    Result fields = RunCommand("dpkg-deb -f " + ShellQuote(deb.string()) + " Package Version Depends");
     ASSERT_EQ(fields.code, 0) << fields.output;
     EXPECT_THAT(fields.output, HasSubstr(std::string("Version: ") + Version()));
     // dpkg-shlibdeps read them off the binary.
@@ -271,18 +252,18 @@ TEST_F(Package, CatalogdStartsAsTheDockerfileSays) {
   for (const auto& [op, args] : Instructions(dockerfile)) {
     if (op == "USER") user = args;
     if (op == "ENTRYPOINT") {
-      for (const auto& word : nlohmann::json::parse(args)) command += Quote(word) + " ";
+      for (const auto& word : nlohmann::json::parse(args)) command += ShellQuote(word) + " ";
     }
   }
   ASSERT_EQ(user, "catalogd");
   ASSERT_FALSE(command.empty());
   const fs::path pid_file = dir_->path() / "catalogd.pid";
   const fs::path log = dir_->path() / "catalogd.log";
-  Shell("ip netns exec " + netns_ + " unshare --mount --fork sh -c " +
-      Quote("mount -t proc proc " + Quote((image() / "proc").string()) + " && echo $$ > " +
-            Quote(pid_file.string()) + " && exec chroot --userspec=" + user + ":" + user + " " +
-            Quote(image().string()) + " " + command) +
-      " > " + Quote(log.string()) + " 2>&1 &");
+  RunCommand("ip netns exec " + netns_ + " unshare --mount --fork sh -c " +
+      ShellQuote("mount -t proc proc " + ShellQuote((image() / "proc").string()) + " && echo $$ > " +
+            ShellQuote(pid_file.string()) + " && exec chroot --userspec=" + user + ":" + user + " " +
+            ShellQuote(image().string()) + " " + command) +
+      " > " + ShellQuote(log.string()) + " 2>&1 &");
   ASSERT_TRUE(testing::WaitFor(
       [&] { return testing::ReadFile(log).find("catalogd serving") != std::string::npos; },
       std::chrono::seconds(30)))

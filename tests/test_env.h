@@ -33,6 +33,16 @@ bool SendAll(int fd, const std::string& bytes);
 std::string ReadFile(const std::filesystem::path& path);
 void WriteFile(const std::filesystem::path& path, const std::string& content);
 
+// Runs `command` with /bin/sh: its exit code (-1 if it did not exit) and
+// what it wrote to stdout and stderr, together.
+struct CommandResult {
+  int code = -1;
+  std::string output;
+};
+CommandResult RunCommand(const std::string& command);
+// `s` quoted for the shell, as one word.
+std::string ShellQuote(const std::string& s);
+
 // The build tree and the source tree: CATALOG_BIN_DIR / CATALOG_SOURCE_DIR
 // when set, else the trees this test was built from.
 std::filesystem::path BinDir();

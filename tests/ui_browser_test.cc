@@ -6,7 +6,6 @@
 // to build/ui-screenshots/.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include "client/client.h"
 #include "tests/daemon.h"
@@ -40,17 +39,6 @@ v1::ApplyRequest Hostile() {
   return req;
 }
 
-std::string Shell(const std::string& command, int* code) {
-  std::string out;
-  FILE* p = popen((command + " 2>&1").c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while (p != nullptr && (n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  int status = p == nullptr ? -1 : pclose(p);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
 TEST(UiBrowser, EveryPageWorksAndStaysSafeInChromium) {
   if (!fs::exists("/usr/bin/chromium")) {
     GTEST_FAIL() << "Debian's chromium is not installed: run scripts/setup";
@@ -65,15 +53,14 @@ TEST(UiBrowser, EveryPageWorksAndStaysSafeInChromium) {
   // Seeded as users would: catalogctl, and the API.
   const std::string ctl = (testing::BinDir() / "client" / "catalogctl").string();
   const fs::path src = testing::SourceDir();
-  int code = 0;
   for (const std::string& args :
        {"apply -f '" + (src / "examples/quickstart.yaml").string() + "'",
         "lineage ingest '" + (src / "examples/lineage/daily_sales.jsonl").string() + "'",
         "contract apply -f '" + (src / "examples/contracts/orders.odcs.yaml").string() + "'"}) {
-    std::string out = Shell("CATALOG_ADDR=" + daemon.addr() + " CATALOG_TOKEN='" + admin + "' '" +
-                              ctl + "' " + args,
-                          &code);
-    ASSERT_EQ(code, 0) << args << "\n" << out;
+    testing::CommandResult r = testing::RunCommand("CATALOG_ADDR=" + daemon.addr() +
+                                                   " CATALOG_TOKEN='" + admin + "' '" + ctl +
+                                                   "' " + args);
+    ASSERT_EQ(r.code, 0) << args << "\n" << r.output;
   }
   // A second, breaking version of the contract (a major bump).
   std::string contract = testing::ReadFile(src / "examples/contracts/orders.odcs.yaml");
@@ -110,15 +97,17 @@ TEST(UiBrowser, EveryPageWorksAndStaysSafeInChromium) {
   ASSERT_TRUE(bob_token.ok()) << bob_token.status();
 
   const fs::path shots = testing::BinDir() / "ui-screenshots";
-  std::string out = Shell("CATALOG_UI_BASE=http://127.0.0.1:" + std::to_string(daemon.http_port()) +
-                            " CATALOG_ADMIN_TOKEN='" + admin + "' CATALOG_BOB_TOKEN='" +
-                            bob_token->secret() + "' CATALOG_XSS_NAME='" + kHostileName +
-                            "' CATALOG_SCREENSHOTS='" + shots.string() + "' node '" +
-                            (src / "tests/ui/browser_test.mjs").string() + "'",
-                        &code);
-  std::cout << out;
-  EXPECT_EQ(code, 0) << out;
-  EXPECT_THAT(out, ::testing::HasSubstr("all browser checks passed"));
+  using testing::ShellQuote;
+  testing::CommandResult run = testing::RunCommand(
+      "CATALOG_UI_BASE=http://127.0.0.1:" + std::to_string(daemon.http_port()) +
+      " CATALOG_ADMIN_TOKEN=" + ShellQuote(admin) +
+      " CATALOG_BOB_TOKEN=" + ShellQuote(bob_token->secret()) +
+      " CATALOG_XSS_NAME=" + ShellQuote(kHostileName) +
+      " CATALOG_SCREENSHOTS=" + ShellQuote(shots.string()) +
+      " node " + ShellQuote((src / "tests/ui/browser_test.mjs").string()));
+  std::cout << run.output;
+  EXPECT_EQ(run.code, 0) << run.output;
+  EXPECT_THAT(run.output, ::testing::HasSubstr("all browser checks passed"));
   EXPECT_TRUE(fs::exists(shots / "dataset-overview.png"));
 }
 

@@ -9,6 +9,7 @@
 #include <regex>
 #include <thread>
 
+#include "tests/http_answer.h"
 #include "tests/in_process.h"
 
 namespace catalog {
@@ -18,15 +19,7 @@ using json = nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Answer {
-  int status = 0;
-  std::string body;
-  httplib::Headers headers;
-  std::string Header(const std::string& name) const {
-    auto it = headers.find(name);
-    return it == headers.end() ? "" : it->second;
-  }
-};
+using Answer = testing::HttpAnswer;
 
 const httplib::Headers kSameSite = {{"Sec-Fetch-Site", "same-origin"}};
 
@@ -41,12 +34,7 @@ class UiServer : public ::testing::Test {
 
   Answer Do(const std::string& method, const std::string& path, httplib::Headers headers,
             const std::string& body = "", const std::string& type = "application/json") {
-    httplib::Client http("127.0.0.1", server_.server().http_port());
-    httplib::Result r = method == "GET"      ? http.Get(path, headers)
-                        : method == "DELETE" ? http.Delete(path, headers)
-                                             : http.Post(path, headers, body, type);
-    if (!r) return {};
-    return {r->status, r->body, r->headers};
+    return testing::HttpCall(server_.server().http_port(), method, path, headers, body, type);
   }
 
   // Signs in with `token`; the session cookie's value ("" if refused).
