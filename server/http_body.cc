@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "lib/util/strings.h"
+#include "server/connect_error.h"
 
 namespace catalog::server {
 
@@ -53,10 +54,8 @@ void RefuseUnexpectedBodies(httplib::Server& http, std::vector<std::string> body
             std::find(paths.begin(), paths.end(), req.path) != paths.end()) {
           return httplib::Server::HandlerResponse::Unhandled;
         }
-        res.status = 404;
-        res.set_header("Connection", "close");
-        res.set_content("{\"code\":\"NOT_FOUND\",\"message\":\"no such path takes a body\"}",
-                        "application/json");
+        ReplyError(res, absl::NotFoundError(StrCat("no such path takes a body: ", req.path)),
+                   404, /*close=*/true);
         return httplib::Server::HandlerResponse::Handled;
       });
 }

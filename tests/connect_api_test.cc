@@ -326,7 +326,10 @@ TEST_F(ConnectApi, ErrorsAreConnectShapedAndNameTheRule) {
   EXPECT_THAT(text.body, HasSubstr("Content-Type: must be application/json"));
   // No such method: its body is not read (http_body.h), and a GET says so
   // in Connect's words.
-  EXPECT_EQ(PostAsAdmin("/catalog.v1.CatalogService/DropEverything", "{}").status, 404);
+  Answer unread = PostAsAdmin("/catalog.v1.CatalogService/DropEverything", "{}");
+  EXPECT_EQ(unread.status, 404);
+  EXPECT_EQ(error(unread), "not_found");  // Connect's shape too
+  EXPECT_EQ(unread.Header("Connection"), "close");
   Answer no_method = Get("/catalog.v1.CatalogService/DropEverything?encoding=json&message=%7B%7D",
                          {{"Authorization", "Bearer " + admin_token_}});
   EXPECT_EQ(no_method.status, 404);
