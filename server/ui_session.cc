@@ -45,8 +45,7 @@ bool CookieSafe(std::string_view value) {
   return !value.empty();
 }
 
-}  // namespace
-
+// The value of cookie `name` in `req`'s Cookie header, "" when absent.
 std::string CookieOf(const httplib::Request& req, const std::string& name) {
   std::string header = req.get_header_value("Cookie");
   size_t pos = 0;
@@ -64,6 +63,8 @@ std::string CookieOf(const httplib::Request& req, const std::string& name) {
   return "";
 }
 
+// Whether `req` comes from a page of this site (Sec-Fetch-Site, else
+// Origin against Host).
 bool SameOrigin(const httplib::Request& req, bool tls) {
   std::string site = req.get_header_value("Sec-Fetch-Site");
   if (!site.empty()) return site == "same-origin";
@@ -72,6 +73,8 @@ bool SameOrigin(const httplib::Request& req, bool tls) {
   return !origin.empty() && !host.empty() &&
          origin == StrCat(tls ? "https://" : "http://", host);
 }
+
+}  // namespace
 
 class UiSessions::Impl {
  public:

@@ -66,11 +66,4 @@ class UiSessions {
   std::unique_ptr<Impl> impl_;
 };
 
-// Whether `req` comes from a page of this site (Sec-Fetch-Site, else
-// Origin against Host).
-bool SameOrigin(const httplib::Request& req, bool tls);
-
-// The value of cookie `name` in `req`'s Cookie header, "" when absent.
-std::string CookieOf(const httplib::Request& req, const std::string& name);
-
 }  // namespace catalog::server
