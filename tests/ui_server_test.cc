@@ -164,6 +164,11 @@ TEST_F(UiServer, ACookieHoldsOnlyASessionAndSignInsAreChecked) {
   EXPECT_EQ(bad.status, 401);
   Answer wrong_type = Do("POST", "/ui/session", kSameSite, "token=x", "application/x-www-form-urlencoded");
   EXPECT_EQ(wrong_type.status, 415);
+  // Before anyone is known, a sign-in costs at most 4 KiB of body.
+  Answer big = Do("POST", "/ui/session", kSameSite,
+                  json{{"token", std::string(8192, 'x')}}.dump());
+  EXPECT_EQ(big.status, 429);
+  EXPECT_THAT(big.body, HasSubstr("larger than 4096 bytes"));
   Answer not_json = Do("POST", "/ui/session", kSameSite, "{");
   EXPECT_EQ(not_json.status, 400);
   EXPECT_THAT(not_json.body, HasSubstr("{\\\"token\\\""));
