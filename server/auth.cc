@@ -167,24 +167,32 @@ absl::Status Authenticator::LoadAll() {
   return absl::OkStatus();
 }
 
+namespace {
+constexpr std::string_view kBearer = "bearer ";
+
+// RFC 9110 §11.1: the scheme is case-insensitive.
+bool HasBearerScheme(std::string_view header) {
+  bool scheme = header.size() >= kBearer.size();
+  for (size_t i = 0; scheme && i < kBearer.size(); ++i) {
+    scheme = std::tolower(static_cast<unsigned char>(header[i])) == kBearer[i];
+  }
+  return scheme;
+}
+}  // namespace
+
 absl::StatusOr<Identity> Authenticator::Authenticate(
     std::string_view header) const {
-  constexpr std::string_view kBearer = "bearer ";
   if (header.empty()) {
     return absl::UnauthenticatedError(
         "missing authorization metadata: send \"authorization: Bearer "
         "<token>\"");
   }
-  // RFC 9110 §11.1: the scheme is case-insensitive. A control character
-  // (a NUL that would cut the value, a newline) is never part of a token.
-  bool scheme = header.size() >= kBearer.size();
-  for (size_t i = 0; scheme && i < kBearer.size(); ++i) {
-    scheme = std::tolower(static_cast<unsigned char>(header[i])) == kBearer[i];
-  }
-  if (!scheme) {
+  if (!HasBearerScheme(header)) {
     return absl::UnauthenticatedError(
         "authorization metadata must be \"Bearer <token>\"");
   }
+  // A control character (a NUL that would cut the value, a newline) is
+  // never part of a token.
   for (char c : header) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
       return absl::UnauthenticatedError("malformed bearer token");
@@ -216,6 +224,16 @@ absl::StatusOr<Identity> Authenticator::Authenticate(
                   .actions = it->second.actions,
                   .expires_at = it->second.expires_at,
                   .session = it->second.session ? id : std::string()};
+}
+
+bool Authenticator::Unknown(std::string_view header) const {
+  if (!HasBearerScheme(header)) return false;
+  std::string_view token = header.substr(kBearer.size());
+  size_t dot = token.find('.');
+  if (dot == std::string_view::npos) return false;
+  std::string id(token.substr(0, dot));
+  std::shared_lock lock(mu_);
+  return !tokens_.contains(id);
 }
 
 absl::StatusOr<IssuedToken> Authenticator::Issue(

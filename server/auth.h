@@ -54,6 +54,10 @@ class Authenticator {
   // limited to. UNAUTHENTICATED when missing, malformed, unknown, revoked
   // or expired.
   absl::StatusOr<Identity> Authenticate(std::string_view header) const;
+  // Whether `header` is a well-formed bearer token whose id this catalogd
+  // has never seen (neither issued nor revoked): one another replica may
+  // have made and this one not applied yet.
+  bool Unknown(std::string_view header) const;
 
   // Creates a token for `principal` (validated as a principal reference).
   // `expires` is a duration from now ("90d", "12h", "30m", "45s") or an

@@ -47,14 +47,28 @@ internal::InFlight::~InFlight() { calls_in_flight.fetch_sub(1); }
 absl::StatusOr<Identity> internal::AdmitCall(const Authenticator& auth,
                                              grpc::ServerContext& context) {
   absl::StatusOr<Identity> caller = AuthenticateCall(auth, context);
-  if (!caller.ok()) {
-    RecordAuthFailure("grpc", PeerOf(context), caller.status());
-    return caller.status();
-  }
   const Consistency* consistency = auth.consistency();
-  if (consistency == nullptr) return caller;
   auto sent = context.client_metadata().find(kConsistencyTokenHeader);
-  if (sent == context.client_metadata().end()) return caller;
+  const bool has_token =
+      consistency != nullptr && sent != context.client_metadata().end();
+  if (!caller.ok()) {
+    // A bearer token made on another replica, used here with its
+    // creation's consistency token before this one applied the creation.
+    if (has_token && absl::IsUnauthenticated(caller.status()) &&
+        auth.Unknown(AuthorizationHeader(context))) {
+      absl::Status reached = consistency->AwaitForUnknown(
+          std::string_view(sent->second.data(), sent->second.size()), PeerOf(context),
+          DeadlineOf(context));
+      if (reached.ok()) {
+        caller = AuthenticateCall(auth, context);
+      } else if (absl::IsUnavailable(reached)) {
+        caller = reached;
+      }
+    }
+    if (!caller.ok()) RecordAuthFailure("grpc", PeerOf(context), caller.status());
+    return caller;
+  }
+  if (!has_token) return caller;
   // Authenticated first: waiting costs a thread, which only callers the
   // catalog knows may spend (and at most a few at a time each).
   absl::Status reached =

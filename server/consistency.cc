@@ -1,5 +1,8 @@
 #include "server/consistency.h"
 
+#include <atomic>
+
+#include "absl/cleanup/cleanup.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
@@ -65,6 +68,26 @@ absl::Status Consistency::Await(std::string_view text, const std::string& waiter
         " (restored, or failed over and lost revisions); read again without it"));
   }
   return authorizer_->AwaitRevision(token.revision, waiter, deadline);
+}
+
+absl::Status Consistency::AwaitForUnknown(std::string_view text, std::string_view peer,
+                                          std::chrono::system_clock::time_point deadline) const {
+  static std::atomic<int> waiting{0};
+  if (!store_->shared()) return absl::FailedPreconditionError("not a shared store");
+  if (waiting.fetch_add(1) >= kUnknownWaiters) {
+    waiting.fetch_sub(1);
+    return absl::ResourceExhaustedError("too many unknown callers waiting");
+  }
+  absl::Cleanup done = [] { waiting.fetch_sub(1); };
+  // One waiter per address, the port left off: gRPC's "ipv4:10.0.0.7:51234".
+  std::string_view address = peer.substr(0, peer.rfind(':'));
+  absl::Status reached = Await(text, StrCat("unauthenticated ", address), deadline);
+  if (absl::IsUnavailable(reached)) {
+    return absl::UnavailableError(
+        "this catalogd has not yet applied the revision the consistency token names, and "
+        "does not know the bearer token yet: retry, here or on another replica");
+  }
+  return reached;
 }
 
 }  // namespace catalog::server

@@ -48,6 +48,17 @@ class Consistency {
   // the revision `token` names (see the file comment for the answers).
   absl::Status Await(std::string_view token, const std::string& waiter,
                      std::chrono::system_clock::time_point deadline) const;
+  // The same for a call whose bearer token this catalogd does not know:
+  // it may have been made on another replica, and this one may not have
+  // applied its creation yet. Only on a shared store (a single catalogd
+  // has applied all it made), for at most kUnknownWaiters such calls at a
+  // time (kMaxWaitsPerCaller from one address): a caller nobody knows may
+  // hold a few threads, never all. OK once applied (authenticate again);
+  // UNAVAILABLE, naming no revision, when not by the consistency wait;
+  // any other error: nothing to wait for, the call stays unauthenticated.
+  absl::Status AwaitForUnknown(std::string_view token, std::string_view peer,
+                               std::chrono::system_clock::time_point deadline) const;
+  static constexpr int kUnknownWaiters = 32;
 
  private:
   store::Store* store_;

@@ -15,6 +15,7 @@
 #include <set>
 
 #include "absl/strings/escaping.h"
+#include "server/consistency.h"
 #include "tests/http_answer.h"
 #include "tests/in_process.h"
 #include "tests/lineage_events.h"
@@ -381,6 +382,18 @@ TEST_F(ConnectApi, TheSameDoorAsGrpc) {
                            {"x-catalog-consistency-token", "ct1.bm9wZQ"}});
   EXPECT_EQ(bad_token.status, 400);
   EXPECT_THAT(bad_token.body, HasSubstr("x-catalog-consistency-token"));
+  // A bearer token nobody knows, with a consistency token naming a revision
+  // to come: one catalogd on its own store has applied every token it made,
+  // so the call is refused at once instead of waiting for the revision.
+  auto decoded = server::DecodeConsistencyToken(token);
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  decoded->revision += 1000;
+  Answer stranger = Post("/catalog.v1.CatalogService/GetDomain", R"({"path": "sales"})",
+                         {{"Authorization", "Bearer tok_nobody.secret"},
+                          {"x-catalog-consistency-token",
+                           server::EncodeConsistencyToken(*decoded)}});
+  EXPECT_EQ(stranger.status, 401) << stranger.body;
+  EXPECT_THAT(stranger.body, HasSubstr("invalid or revoked bearer token"));
   // Headers that name the bridge's own metadata are not passed on: a
   // caller cannot claim to be the bridge.
   Answer claimed = Post("/catalog.v1.CatalogService/Ping", "{}",

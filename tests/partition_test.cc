@@ -7,6 +7,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+
+#include <map>
+#include <mutex>
+#include <thread>
 #include <unistd.h>
 
 #include "client/client.h"
@@ -133,6 +137,45 @@ TEST(NetworkPartition, AReplicaCutOffServesItsRevisionAndCatchesUpWhenHealed) {
   EXPECT_THAT(std::string(refused.status().message()),
               HasSubstr("applied catalog revision " + std::to_string(cut_at)));
 
+  // A bearer token made on A while B is cut off: its first call on B, with
+  // the creation's consistency token, waits for the creation instead of
+  // being refused as unknown, and is told to retry when it does not come.
+  v1::CreateTokenRequest create;
+  create.set_principal("user:carol");
+  std::string created;
+  auto issued =
+      ac->Call(&v1::TokenService::Stub::CreateToken, ac->tokens(), create, &created);
+  ASSERT_TRUE(issued.ok()) << issued.status();
+  auto carol = *CatalogClient::Connect(
+      {.address = b.addr(), .token = issued->secret(), .timeout = std::chrono::seconds(10)});
+  std::string carol_sent = created;
+  auto early = carol->Call(&v1::CatalogService::Stub::ListDatasets, carol->catalog(),
+                           v1::ListDatasetsRequest(), &carol_sent);
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kUnavailable) << early.status();
+  EXPECT_THAT(std::string(early.status().message()), HasSubstr("retry"));
+  // Unknown callers share a few such waits: one address holds at most 8,
+  // the rest are refused at once, as they would be without the token.
+  {
+    auto stranger = *CatalogClient::Connect({.address = b.addr(),
+                                             .token = "tok_nobody.secret",
+                                             .timeout = std::chrono::seconds(10)});
+    std::mutex mu;
+    std::map<absl::StatusCode, int> answers;
+    std::vector<std::thread> callers;
+    for (int i = 0; i < 12; ++i) {
+      callers.emplace_back([&] {
+        std::string t = created;
+        auto r = stranger->Call(&v1::CatalogService::Stub::ListDatasets, stranger->catalog(),
+                                v1::ListDatasetsRequest(), &t);
+        std::lock_guard lock(mu);
+        ++answers[r.status().code()];
+      });
+    }
+    for (auto& t : callers) t.join();
+    EXPECT_EQ(answers[absl::StatusCode::kUnavailable], 8);
+    EXPECT_EQ(answers[absl::StatusCode::kUnauthenticated], 4);
+  }
+
   ASSERT_TRUE(ns.Heal());
   // Healed: it catches up by itself (its silent sessions time out and are
   // made again), and the token is honoured.
@@ -144,6 +187,11 @@ TEST(NetworkPartition, AReplicaCutOffServesItsRevisionAndCatchesUpWhenHealed) {
       },
       std::chrono::seconds(60)))
       << b.log();
+  // And carol's token works on B with its creation's consistency token.
+  carol_sent = created;
+  auto later = carol->Call(&v1::CatalogService::Stub::ListDatasets, carol->catalog(),
+                           v1::ListDatasetsRequest(), &carol_sent);
+  EXPECT_TRUE(later.ok()) << later.status();
   auto v = bc->Call(&v1::AuditService::Stub::VerifyAudit, bc->audit(), v1::VerifyAuditRequest());
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_TRUE(v->ok()) << v->problem();
