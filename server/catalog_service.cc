@@ -8,6 +8,7 @@
 #include "proto/convert.h"
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
+#include "server/search/faceted_search.h"
 
 namespace catalog::server {
 namespace {
@@ -278,17 +279,52 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
     RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
-    ASSIGN_OR_RETURN(store::Page<store::SearchHit> hits,
-                     store_->Search(request->query(), page));
-    for (const store::SearchHit& h : hits.items) {
-      if (!MayRead(caller, authz::DatasetUid(h.key))) continue;
+    RETURN_IF_ERROR(RequireTokenAllows(caller, "catalog:read"));
+    search::Request ask{.query = request->query(), .facets = request->facets(), .page = page};
+    const v1::SearchFilter& f = request->filter();
+    ask.filters = {.domains = {f.domains().begin(), f.domains().end()},
+                   .owners = {f.owners().begin(), f.owners().end()},
+                   .tags = {f.tags().begin(), f.tags().end()},
+                   .classifications = {f.classifications().begin(), f.classifications().end()},
+                   .namespaces = {f.namespaces().begin(), f.namespaces().end()}};
+    // One snapshot for the whole search; a caller allowed everything is
+    // not asked about each dataset. Not recorded per dataset: a search
+    // reveals only what the caller may read.
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
+    if (!principal.ok()) return absl::PermissionDeniedError(StrCat(caller, " is not a principal"));
+    const bool everything = AllowedOnEverything(*authorizer_, caller, "catalog:read");
+    const policy::EntityUid action = authz::ActionUid("catalog:read");
+    auto readable = [&](const policy::EntityUid& uid) {
+      if (everything) return true;
+      return snapshot->Authorize({.principal = *principal, .action = action, .resource = uid},
+                                 snapshot->entities())
+          .allow;
+    };
+    ASSIGN_OR_RETURN(search::Result found,
+                     search::Search(*store_, snapshot->entities(), readable, ask));
+    for (search::Hit& h : found.hits) {
       v1::SearchHit* out = response->add_hits();
-      *out->mutable_key() = catalog::ToProto(h.key);
-      out->set_description(h.description);
-      out->set_domain(h.domain);
-      out->set_score(h.score);
+      *out->mutable_key() = catalog::ToProto(h.hit.key);
+      out->set_description(h.hit.description);
+      out->set_domain(h.hit.domain);
+      out->set_score(h.hit.score);
+      for (std::string& o : h.owners) out->add_owners(std::move(o));
+      for (std::string& t : h.tags) out->add_tags(std::move(t));
+      out->set_classification(h.classification);
     }
-    response->set_next_page_token(hits.next_page_token);
+    response->set_next_page_token(found.next_page_token);
+    for (const search::Facet& facet : found.facets) {
+      v1::Facet* out = response->add_facets();
+      out->set_name(facet.name);
+      for (const search::FacetValue& v : facet.values) {
+        v1::FacetValue* value = out->add_values();
+        value->set_value(v.value);
+        value->set_count(v.count);
+      }
+    }
+    response->set_facets_scanned(found.facets_scanned);
+    response->set_facets_complete(found.facets_complete);
     return absl::OkStatus();
   });
 }
