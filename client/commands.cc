@@ -408,10 +408,17 @@ int RunDelete(CommandContext& ctx, const std::string& type_name,
   return 0;
 }
 
-int RunSearch(CommandContext& ctx, const std::string& text, Format format) {
+int RunSearch(CommandContext& ctx, const SearchOptions& options, Format format) {
   v1::SearchRequest req;
-  req.set_query(text);
+  req.set_query(options.text);
   req.set_page_size(50);
+  req.set_facets(options.facets);
+  v1::SearchFilter* f = req.mutable_filter();
+  for (const std::string& v : options.domains) f->add_domains(v);
+  for (const std::string& v : options.owners) f->add_owners(v);
+  for (const std::string& v : options.tags) f->add_tags(v);
+  for (const std::string& v : options.classifications) f->add_classifications(v);
+  for (const std::string& v : options.namespaces) f->add_namespaces(v);
   auto resp = ctx.client.Call(&Stub::SearchDatasets, ctx.client.catalog(), req);
   if (!resp.ok()) return ReportError(ctx.err, resp.status());
   if (format == Format::kTable) {
@@ -421,6 +428,19 @@ int RunSearch(CommandContext& ctx, const std::string& text, Format format) {
                         Or(h.domain()), Or(h.description())});
     }
     t.Print(ctx.out);
+    if (options.facets) {
+      Table counts{.header = {"FACET", "VALUE", "COUNT"}};
+      for (const auto& facet : resp->facets()) {
+        for (const auto& v : facet.values()) {
+          counts.rows.push_back({facet.name(), v.value(), std::to_string(v.count())});
+        }
+      }
+      ctx.out << "\n";
+      counts.Print(ctx.out);
+      if (!resp->facets_complete()) {
+        ctx.out << "(counts cover the first " << resp->facets_scanned() << " matches)\n";
+      }
+    }
     return 0;
   }
   json hits = json::array();
@@ -429,9 +449,23 @@ int RunSearch(CommandContext& ctx, const std::string& text, Format format) {
                     {"name", h.key().name()},
                     {"domain", h.domain()},
                     {"description", h.description()},
+                    {"owners", h.owners()},
+                    {"tags", h.tags()},
+                    {"classification", h.classification()},
                     {"score", h.score()}});
   }
-  PrintDocument(ctx.out, format, {{"query", text}, {"hits", hits}});
+  json doc = {{"query", options.text}, {"hits", hits}};
+  if (options.facets) {
+    json facets = json::object();
+    for (const auto& facet : resp->facets()) {
+      json values = json::object();
+      for (const auto& v : facet.values()) values[v.value()] = v.count();
+      facets[facet.name()] = values;
+    }
+    doc["facets"] = facets;
+    doc["facetsComplete"] = resp->facets_complete();
+  }
+  PrintDocument(ctx.out, format, doc);
   return 0;
 }
 

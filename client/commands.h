@@ -58,7 +58,15 @@ int RunDescribe(CommandContext& ctx, const std::string& type,
                 const std::string& name);
 int RunDelete(CommandContext& ctx, const std::string& type,
               const std::string& name, int64_t expected_revision);
-int RunSearch(CommandContext& ctx, const std::string& text, Format format);
+// search [TEXT]: full-text search, narrowed by filters (any value of a
+// flag, every flag given); with `facets`, the counts by domain, owner,
+// tag, classification and namespace too.
+struct SearchOptions {
+  std::string text;
+  std::vector<std::string> domains, owners, tags, classifications, namespaces;
+  bool facets = false;
+};
+int RunSearch(CommandContext& ctx, const SearchOptions& options, Format format);
 // Accepts or dismisses what `reporter`'s events said of `field` of a
 // dataset.
 int RunReviewObservation(CommandContext& ctx, const std::string& dataset,

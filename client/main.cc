@@ -106,9 +106,17 @@ int main(int argc, char** argv) {
                   "fail unless the object is at this revision");
   add_dataset_flags(del);
 
-  std::string text;
-  auto* search = app.add_subcommand("search", "full-text search over datasets");
-  search->add_option("text", text)->required();
+  SearchOptions search_options;
+  auto* search = app.add_subcommand(
+      "search", "full-text search over datasets, narrowed by filters, with facet counts");
+  search->add_option("text", search_options.text, "words (none: the catalog, with a filter or --facets)");
+  search->add_option("--domain", search_options.domains, "in this domain or below (repeatable)");
+  search->add_option("--owner", search_options.owners, "owned by user:NAME or group:NAME (repeatable)");
+  search->add_option("--tag", search_options.tags, "tagged (repeatable)");
+  search->add_option("--classification", search_options.classifications,
+                     "public, internal, confidential or restricted (repeatable)");
+  search->add_option("--namespace", search_options.namespaces, "in this namespace (repeatable)");
+  search->add_flag("--facets", search_options.facets, "count matches by domain, owner, tag, classification, namespace");
   add_output(search);
 
   auto* history = app.add_subcommand("history", "every revision of a dataset");
@@ -200,6 +208,14 @@ int main(int argc, char** argv) {
   authorize->add_option("--min-revision", authz.min_revision);
   authorize->add_flag("--explain", authz.explain, "show every policy's part");
   add_output(authorize);
+
+  std::string access_dataset;
+  std::vector<std::string> access_actions;
+  auto* access = app.add_subcommand("access", "who may read or write a dataset, and why");
+  access->add_option("dataset", access_dataset, "namespace/name");
+  access->add_option("--action", access_actions, "ask about this action (repeatable; default read and write)");
+  add_dataset_flags(access);
+  add_output(access);
 
   auto* lineage_cmd = app.add_subcommand("lineage", "OpenLineage events and lineage graphs");
   lineage_cmd->require_subcommand(1);
@@ -418,7 +434,7 @@ int main(int argc, char** argv) {
   }
   if (jobs->parsed()) return RunJobs(ctx, job_namespace, output);
   if (runs->parsed()) return RunRuns(ctx, job_name, output);
-  if (search->parsed()) return RunSearch(ctx, text, *format);
+  if (search->parsed()) return RunSearch(ctx, search_options, *format);
   if (history->parsed()) return RunHistory(ctx, type, dataset_name, *format);
   for (int i = 0; i < 2; ++i) {
     if (observation_review[i]->parsed()) {
@@ -434,6 +450,7 @@ int main(int argc, char** argv) {
   if (policy_apply->parsed()) return RunPolicyApply(ctx, policy_files, policy_description);
   if (policy_get->parsed()) return RunPolicyGet(ctx, policy_version, *format);
   if (policy_history->parsed()) return RunPolicyHistory(ctx, *format);
+  if (access->parsed()) return RunAccess(ctx, access_dataset, access_actions, *format);
   if (authorize->parsed()) {
     if (authz.action.empty() && columns_csv.empty()) {
       std::cerr << "error: authorize needs --action (or --columns)\n";

@@ -357,4 +357,47 @@ int RunAuthorize(CommandContext& ctx, const AuthorizeOptions& o, Format format) 
   return resp->decision() == v1::DECISION_ALLOW ? 0 : 3;
 }
 
+int RunAccess(CommandContext& ctx, const std::string& dataset,
+              const std::vector<std::string>& actions, Format format) {
+  absl::StatusOr<DatasetKey> key = DatasetKeyOf(ctx, dataset);
+  if (!key.ok()) return ReportError(ctx.err, key.status());
+  v1::ListAccessRequest req;
+  req.mutable_dataset()->set_namespace_(key->ns);
+  req.mutable_dataset()->set_name(key->name);
+  for (const std::string& a : actions) req.add_actions(a);
+  auto resp = ctx.client.Call(&PStub::ListAccess, ctx.client.policies(), req);
+  if (!resp.ok()) return ReportError(ctx.err, resp.status());
+  if (format != Format::kTable) {
+    json entries = json::array();
+    for (const auto& e : resp->entries()) {
+      json reasons = json::array();
+      for (const auto& r : e.reasons()) reasons.push_back(Describe(r));
+      entries.push_back({{"principal", e.principal()},
+                         {"action", e.action()},
+                         {"reasons", reasons},
+                         {"conditional", e.conditional()},
+                         {"conditions", e.conditions()}});
+    }
+    PrintDocument(ctx.out, format,
+                  {{"resource", resp->resource()},
+                   {"revision", resp->revision()},
+                   {"complete", resp->complete()},
+                   {"entries", entries}});
+    return 0;
+  }
+  Table t{.header = {"PRINCIPAL", "ACTION", "BECAUSE", "NOTE"}};
+  for (const auto& e : resp->entries()) {
+    std::vector<std::string> because;
+    for (const auto& r : e.reasons()) because.push_back(Describe(r));
+    t.rows.push_back({e.principal(), e.action(), absl::StrJoin(because, ", "),
+                      e.conditional() ? "depends on context: " + absl::StrJoin(e.conditions(), "; ")
+                                      : ""});
+  }
+  t.Print(ctx.out);
+  if (!resp->complete()) {
+    ctx.out << "(only the first " << resp->principals_considered() << " principals were asked)\n";
+  }
+  return 0;
+}
+
 }  // namespace catalog::client

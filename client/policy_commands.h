@@ -47,4 +47,9 @@ struct AuthorizeOptions {
 int RunAuthorize(CommandContext& ctx, const AuthorizeOptions& options,
                  Format format);
 
+// access DATASET: who may act on it (ListAccess; `actions`: read and
+// write when empty), and the permits that let them.
+int RunAccess(CommandContext& ctx, const std::string& dataset,
+              const std::vector<std::string>& actions, Format format);
+
 }  // namespace catalog::client

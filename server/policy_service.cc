@@ -8,7 +8,10 @@
 #include "lib/policy/parser.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
+#include "lib/catalog/validate.h"
+#include "server/authz/access_list.h"
 #include "server/authz/catalog_entities.h"
+#include "server/authz/decision_log.h"
 #include "server/authz/column_access.h"
 #include "server/call.h"
 
@@ -19,6 +22,10 @@ namespace {
 // namespace/name, each at most kMaxNameBytes), and each id asked about may
 // become a decision event.
 constexpr size_t kMaxEntityIdBytes = 4096;
+// ListAccess: how many actions one call asks about, and how many principals
+// (users, service accounts, then groups) it considers.
+constexpr size_t kMaxAccessActions = 8;
+constexpr size_t kMaxAccessPrincipals = 10000;
 
 // Whether `caller` may ask the `asked` questions: a token limited to some
 // actions asks only about those; asking about anyone but yourself takes
@@ -333,6 +340,74 @@ grpc::Status PolicyServiceImpl::Explain(grpc::ServerContext* context,
                                                        : v1::PolicyTraceProto::OUTCOME_NOT_APPLICABLE);
       out->set_error(t.error);
     }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status PolicyServiceImpl::ListAccess(grpc::ServerContext* context,
+                                           const v1::ListAccessRequest* request,
+                                           v1::ListAccessResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+    policy::EntityUid resource;
+    if (request->has_dataset() == !request->resource().empty()) {
+      return absl::InvalidArgumentError("resource: send a resource or a dataset, one of them");
+    }
+    if (request->has_dataset()) {
+      resource = authz::DatasetUid({request->dataset().namespace_(), request->dataset().name()});
+    } else {
+      ASSIGN_OR_RETURN(resource, Entity("resource", request->resource(), false));
+    }
+    std::vector<std::string> actions(request->actions().begin(), request->actions().end());
+    if (actions.empty()) actions = {"read", "write"};
+    if (actions.size() > kMaxAccessActions) {
+      return absl::InvalidArgumentError(
+          StrCat("actions: at most ", kMaxAccessActions, ", not ", actions.size()));
+    }
+    for (size_t i = 0; i < actions.size(); ++i) {
+      RETURN_IF_ERROR(ValidateName(StrCat("actions[", i, "]"), actions[i], kMaxShortNameBytes));
+    }
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    // A resource the caller may not read is as one that does not exist.
+    const absl::Status readable = Require(*authorizer_, caller, "catalog:read", resource);
+    if (snapshot->entities().Find(resource) == nullptr || !readable.ok()) {
+      return absl::NotFoundError(
+          StrCat("resource: there is no ", resource.ToString(), " that you may read"));
+    }
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "authorize:others", CatalogRoot()));
+    for (const std::string& a : actions) RETURN_IF_ERROR(RequireTokenAllows(caller, a));
+    // Users and service accounts, then groups, as many as kMaxAccessPrincipals.
+    std::vector<policy::EntityUid> principals;
+    bool complete = true;
+    for (std::optional<PrincipalKind> kind :
+         {std::optional<PrincipalKind>(), std::optional(PrincipalKind::kGroup)}) {
+      store::PageRequest page{.page_size = 1000};
+      while (complete) {
+        ASSIGN_OR_RETURN(store::Page<Principal> listed, store_->ListPrincipals(kind, page));
+        for (const Principal& p : listed.items) {
+          if (principals.size() == kMaxAccessPrincipals) {
+            complete = false;
+            break;
+          }
+          principals.push_back(authz::PrincipalUid(p.ref()));
+        }
+        if (listed.next_page_token.empty()) break;
+        page.page_token = listed.next_page_token;
+      }
+    }
+    authz::Decision names{.snapshot = snapshot};  // reads policy ids against this set
+    for (authz::AccessEntry& e : authz::WhoMay(*snapshot, principals, actions, resource)) {
+      v1::AccessEntry* out = response->add_entries();
+      out->set_principal(authz::PrincipalName(e.principal));
+      out->set_action(e.action);
+      for (const std::string& id : e.reasons) SetRef(names, id, out->add_reasons());
+      out->set_conditional(e.conditional);
+      for (std::string& c : e.conditions) out->add_conditions(std::move(c));
+    }
+    response->set_principals_considered(static_cast<int64_t>(principals.size()));
+    response->set_complete(complete);
+    response->set_revision(snapshot->revision());
+    response->set_resource(resource.ToString());
     return absl::OkStatus();
   });
 }

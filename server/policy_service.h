@@ -46,6 +46,8 @@ class PolicyServiceImpl final : public v1::PolicyService::Service {
   grpc::Status Explain(grpc::ServerContext* context,
                        const v1::AuthorizeRequest* request,
                        v1::ExplainResponse* response) override;
+  grpc::Status ListAccess(grpc::ServerContext* context, const v1::ListAccessRequest* request,
+                          v1::ListAccessResponse* response) override;
 
  private:
   store::Store* store_;

@@ -70,6 +70,7 @@ const std::vector<Row>& Table() {
        R"(principal: "User::\"alice\"" dataset { namespace: "pg" name: "orders" })", DENIED, OK, OK},
       {"catalog.v1.PolicyService/Explain",
        R"(principal: "User::\"alice\"" action: "read" resource: "Dataset::\"pg/orders\"")", DENIED, OK, OK},
+      {"catalog.v1.PolicyService/ListAccess", R"(resource: "Dataset::\"pg/orders\"")", DENIED, DENIED, OK},
       {"catalog.v1.PolicyService/GetPolicySet", "", OK, OK, OK},
       {"catalog.v1.PolicyService/ListPolicyVersions", "", OK, OK, OK},
       {"catalog.v1.PolicyService/ValidatePolicies",

@@ -188,6 +188,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"PolicyService/Explain",
        R"({"principal": "User::\"alice\"", "action": "read", "resource": "Dataset::\"pg://db/orders\""})",
        true},
+      {"PolicyService/ListAccess", R"({"resource": "Dataset::\"pg://db/orders\""})", true},
       {"PolicyService/GetPolicySet", "{}", true},
       {"PolicyService/ListPolicyVersions", "{}", true},
       {"PolicyService/ValidatePolicies",

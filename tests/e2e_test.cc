@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <regex>
 
 #include <map>
@@ -167,6 +169,19 @@ spec:
   Result search = Ctl("search totals -o json");
   ASSERT_EQ(search.exit_code, 0) << search.err;
   EXPECT_EQ(json::parse(search.out)["hits"][0]["name"], "sales.public.orders");
+  // Narrowed by a filter, with the facets' counts.
+  Result faceted = Ctl("search --classification confidential --facets -o json");
+  ASSERT_EQ(faceted.exit_code, 0) << faceted.err;
+  json found = json::parse(faceted.out);
+  ASSERT_EQ(found["hits"].size(), 1u) << faceted.out;
+  EXPECT_EQ(found["hits"][0]["classification"], "confidential");
+  EXPECT_EQ(found["facets"]["domain"]["sales/orders"], 1) << faceted.out;
+  Result none = Ctl("search totals --classification public");
+  ASSERT_EQ(none.exit_code, 0) << none.err;
+  EXPECT_THAT(none.out, ::testing::Not(HasSubstr("sales.public.orders")));
+  Result bad_filter = Ctl("search totals --owner alice");
+  EXPECT_NE(bad_filter.exit_code, 0);
+  EXPECT_THAT(bad_filter.err, HasSubstr("filter.owners[0]"));
 
   Result history = Ctl("history dataset --namespace postgres://prod-db:5432 "
                        "--name sales.public.orders -o json");
@@ -442,6 +457,21 @@ TEST_F(EndToEnd, PoliciesAppliedAndAskedThroughTheCli) {
   EXPECT_EQ(allow.exit_code, 0) << allow.err;
   EXPECT_THAT(allow.out, HasSubstr("ALLOW"));
   EXPECT_THAT(allow.out, HasSubstr("owners-manage-their-datasets"));
+  // Who may act on it, and why.
+  Result access = Ctl(std::string("access ") + kOrders + " -o json");
+  ASSERT_EQ(access.exit_code, 0) << access.err;
+  std::set<std::string> who;
+  const json access_doc = json::parse(access.out);
+  for (const json& e : access_doc["entries"]) {
+    who.insert(e["principal"].get<std::string>() + " " + e["action"].get<std::string>());
+  }
+  EXPECT_TRUE(who.count("user:alice write")) << access.out;
+  EXPECT_TRUE(who.count("group:sales-eng read")) << access.out;
+  Result access_table = Ctl(std::string("access ") + kOrders + " --action write");
+  ASSERT_EQ(access_table.exit_code, 0) << access_table.err;
+  EXPECT_THAT(access_table.out, HasSubstr("PRINCIPAL"));
+  EXPECT_THAT(access_table.out, HasSubstr("owners-manage-their-datasets"));
+  EXPECT_THAT(access_table.out, ::testing::Not(HasSubstr(" read ")));
 
   testing::WriteFile(dir_.path() / "extra.cedar",
                      "@id(\"admins\") permit (principal == User::\"admin\", action, resource);\n"

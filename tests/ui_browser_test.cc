@@ -9,6 +9,7 @@
 
 #include "client/client.h"
 #include "tests/daemon.h"
+#include "tests/lineage_events.h"
 #include "tests/test_env.h"
 
 namespace catalog {
@@ -95,6 +96,32 @@ TEST(UiBrowser, EveryPageWorksAndStaysSafeInChromium) {
   token.set_principal("user:bob");
   auto bob_token = c->Call(&v1::TokenService::Stub::CreateToken, c->tokens(), token);
   ASSERT_TRUE(bob_token.ok()) << bob_token.status();
+
+  // A hub: a 200-column table that one job copies into 300 datasets.
+  v1::ApplyRequest wide;
+  v1::Dataset* hub = wide.add_resources()->mutable_dataset();
+  hub->mutable_key()->set_namespace_("pg://hub");
+  hub->mutable_key()->set_name("wide");
+  hub->mutable_spec()->add_owners()->set_principal("user:admin");
+  for (int i = 0; i < 200; ++i) {
+    v1::Field* f = hub->mutable_spec()->mutable_schema()->add_fields();
+    char name[8];
+    std::snprintf(name, sizeof name, "f%03d", i);
+    f->set_name(name);
+    f->set_type("bigint");
+  }
+  ASSERT_TRUE(c->Call(&v1::CatalogService::Stub::Apply, c->catalog(), wide).ok());
+  std::vector<testing::EventIo> copies;
+  for (int i = 0; i < 300; ++i) {
+    char name[8];
+    std::snprintf(name, sizeof name, "out%03d", i);
+    copies.push_back({.name = name});
+  }
+  v1::IngestRequest fanout;
+  fanout.add_events(testing::RunEventJson("COMPLETE", "22222222-2222-4222-8222-222222222222", 5,
+                                          {{.name = "wide"}}, copies, "fanout", "hub", "pg://hub"));
+  auto ingested = c->Call(&v1::LineageService::Stub::Ingest, c->lineage(), fanout);
+  ASSERT_TRUE(ingested.ok()) << ingested.status();
 
   const fs::path shots = testing::BinDir() / "ui-screenshots";
   using testing::ShellQuote;

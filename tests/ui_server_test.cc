@@ -233,7 +233,9 @@ TEST_F(UiServer, ASessionIsNoWiderThanItsTokenAndEndsWhenIdle) {
                                      server_.admin().tokens(), v1::ListTokensRequest());
   ASSERT_TRUE(tokens.ok());
   for (const v1::Token& t : tokens->tokens()) {
-    if (t.kind() == "session") EXPECT_TRUE(t.revoked());
+    if (t.kind() == "session") {
+      EXPECT_TRUE(t.revoked());
+    }
   }
 }
 

@@ -295,6 +295,30 @@ absl::StatusOr<Traversal> LineageGraph::Traverse(
       }
     }
   }
+  // What each node's expansion would add: its usable edges, the ways the
+  // traversal went, that the answer leaves out.
+  auto wanted = [&](const Data::EdgeRec& e, bool dataset_side) {
+    if (!usable(e)) return false;
+    if (request.direction == Direction::kBoth) return true;
+    // Downstream, a dataset leads through its inputs and a job through
+    // its outputs.
+    const bool down = request.direction == Direction::kDownstream;
+    return dataset_side ? e.output != down : e.output == down;
+  };
+  for (const auto& [id, index] : dataset_node) {
+    for (uint32_t edge_id : g.dataset_edges[id]) {
+      if (wanted(g.edges[edge_id], true) && !edges_added.count(edge_id)) {
+        ++out.nodes[index].hidden_edges;
+      }
+    }
+  }
+  for (const auto& [id, index] : job_node) {
+    for (uint32_t edge_id : g.job_edges[id]) {
+      if (wanted(g.edges[edge_id], false) && !edges_added.count(edge_id)) {
+        ++out.nodes[index].hidden_edges;
+      }
+    }
+  }
   return out;
 }
 

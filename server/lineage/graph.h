@@ -47,6 +47,9 @@ struct Traversal {
     JobKey job;          // when is_job
     int depth = 0;
     int parent = -1;     // the node this one was first reached from
+    // Edges of this node, in the directions traversed, that the answer
+    // leaves out (past the depth or the node cap): what expanding it adds.
+    int hidden_edges = 0;
   };
   struct Edge {
     int from = 0;  // node indices: dataset -> job for an input,

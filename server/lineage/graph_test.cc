@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
 #include "tests/test_env.h"
@@ -96,6 +97,54 @@ TEST_F(GraphTest, PathsLeadBackToTheStart) {
       EXPECT_EQ(n.depth, 3);
     }
   }
+}
+
+// Each node says how many of its edges the answer leaves out, the ways the
+// traversal went: what "+N" on it would add.
+TEST_F(GraphTest, NodesCountTheEdgesLeftOut) {
+  auto hidden = [](const Traversal& t) {
+    std::map<std::string, int> out;
+    for (const Traversal::Node& n : t.nodes) {
+      out[n.is_job ? "job:" + n.job.name : n.dataset.name] = n.hidden_edges;
+    }
+    return out;
+  };
+  // Downstream of a, one job deep: b and x each feed J2, not shown.
+  EXPECT_EQ(hidden(Run({.start = D("a"), .direction = Direction::kDownstream, .depth = 1})),
+            (std::map<std::string, int>{{"a", 0}, {"job:J1", 0}, {"b", 1}, {"x", 1}}));
+  // Both ways from c: b and x are reached upstream through J2, and the
+  // edges they have beyond (J1 writes them) are left out; so is J3 > d's
+  // onward nothing, and e's nothing.
+  EXPECT_EQ(hidden(Run({.start = D("c"), .direction = Direction::kBoth, .depth = 1})),
+            (std::map<std::string, int>{{"c", 0}, {"job:J2", 0}, {"b", 1}, {"x", 1}, {"e", 0},
+                                        {"job:J3", 0}, {"d", 0}}));
+  // Cut by the node cap: a job whose outputs were not all taken says so.
+  Traversal cut = Run({.start = D("a"), .direction = Direction::kDownstream, .depth = 10, .max_nodes = 3});
+  int left_out = 0;
+  for (const Traversal::Node& n : cut.nodes) left_out += n.hidden_edges;
+  EXPECT_GE(left_out, 1);
+  // Both ways from a, all the way: what feeds J2 besides a's own line (e)
+  // is neither up- nor downstream of a, and is left out.
+  EXPECT_EQ(hidden(Run({.start = D("a"), .direction = Direction::kBoth, .depth = 10}))["job:J2"], 1);
+  // From c, every edge is up- or downstream of it: nothing left out.
+  for (const Traversal::Node& n :
+       Run({.start = D("c"), .direction = Direction::kBoth, .depth = 10}).nodes) {
+    EXPECT_EQ(n.hidden_edges, 0) << (n.is_job ? n.job.name : n.dataset.name);
+  }
+}
+
+// A cycle (a job that reads what it writes, and two jobs feeding each
+// other) is walked once, and ends.
+TEST_F(GraphTest, CyclesEnd) {
+  graph_.OnCommit({.catalog_revision = 7,
+                   .lineage_edges = {In("d", "J4"), Out("J4", "a"), In("d", "J5"), Out("J5", "d")}});
+  Traversal t = Run({.start = D("a"), .direction = Direction::kBoth, .depth = 50});
+  EXPECT_EQ(Names(t), (std::set<std::string>{"a", "b", "c", "d", "e", "x", "job:J1", "job:J2",
+                                             "job:J3", "job:J4", "job:J5"}));
+  std::set<std::pair<int, int>> edges;
+  for (const Traversal::Edge& e : t.edges) EXPECT_TRUE(edges.insert({e.from, e.to}).second);
+  EXPECT_EQ(t.edges.size(), 13u);
+  for (const Traversal::Node& n : t.nodes) EXPECT_EQ(n.hidden_edges, 0);
 }
 
 TEST_F(GraphTest, TruncatesAtTheNodeCap) {

@@ -51,7 +51,8 @@ async function audit(page, name) {
   await page.evaluate(axeSource);
   const result = await page.evaluate(() =>
     window.axe.run(document, { runOnly: { type: "tag", values: ["wcag2a", "wcag2aa"] } }));
-  const found = result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+  const found = result.violations.map(
+    (v) => `${v.id} (${v.nodes.length}: ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")})`);
   check(found.length === 0, `${name}: no accessibility violations (axe, WCAG 2 A/AA)`, found.join(", "));
   const csp = await page.evaluate(() => window.__csp);
   check(csp.length === 0, `${name}: no Content-Security-Policy violations`, csp.join("; "));
@@ -89,6 +90,23 @@ await page.locator(".results a").first().waitFor(wait);
 const names = await page.locator(".results .name").allTextContents();
 check(names.includes("sales.public.orders"), "search finds sales.public.orders", names.join(", "));
 await audit(page, "search");
+// Facets: a count beside each value; a chosen value narrows the results,
+// and the URL keeps it.
+const confidential = page.getByRole("checkbox", { name: /^confidential/ });
+await confidential.waitFor(wait);
+await confidential.check();
+await page.waitForURL(/classification=confidential/, wait);
+await page.waitForFunction(() => {
+  const items = [...document.querySelectorAll(".results li")];
+  return items.length > 0 && items.every((li) => li.textContent.includes("confidential"));
+}, null, wait);
+check((await page.locator(".results .name").allTextContents()).includes("sales.public.orders"),
+      "a facet value narrows the search to the datasets that have it");
+await audit(page, "search-facets");
+await page.getByRole("checkbox", { name: /^confidential/ }).uncheck();
+await page.waitForURL((u) => !u.href.includes("classification="), wait);
+await page.getByLabel("Search datasets").fill("orders");
+await page.locator(".results a").first().waitFor(wait);
 await page.getByLabel("Search datasets").press("ArrowDown");
 check(await page.evaluate(() => document.activeElement.closest(".results") !== null),
       "ArrowDown moves from the box to the first result");
@@ -179,6 +197,24 @@ await page.goto(base + "/#/search");
 await page.goto(deep);
 await page.locator(".graph-frame svg g[data-node]").first().waitFor(wait);
 check((await page.getByLabel("Depth (jobs away)").inputValue()) === "3", "the link restores the view");
+// One hop: "+N" on a dataset whose further edges the view leaves out.
+await page.getByLabel("Depth (jobs away)").selectOption("1");
+const plus = page.getByRole("button", { name: /^Expand .*staging\.orders: 1 more edge$/ });
+await plus.waitFor(wait);
+const before = await page.locator(".graph-frame svg g[data-node]").count();
+await plus.click();
+await page.waitForFunction((n) => document.querySelectorAll(".graph-frame svg g[data-node]").length > n, before, wait);
+check(page.url().includes("expand="), "+N expands a dataset one hop, and the URL keeps it");
+// Columns: off by default; on, a click highlights a column's path.
+check(await page.locator("[data-column]").count() === 0, "columns are off by default");
+await page.getByLabel("Columns", { exact: true }).check();
+const orderId = page.locator('[data-column="postgres://prod-db:5432/sales.public.orders#order_id"]');
+await orderId.waitFor(wait);
+await orderId.click();
+await page.waitForFunction(() => document.querySelectorAll(".column.highlight").length >= 2, null, wait);
+check(await page.locator(".node.on-path").count() >= 1 && page.url().includes("column="),
+      "clicking a column highlights its path through the jobs, and the URL keeps it");
+await audit(page, "dataset-lineage-columns");
 
 await page.getByRole("tab", { name: "Contract" }).click();
 await page.locator("table.diff").waitFor(wait);
@@ -194,11 +230,27 @@ await page.getByRole("tab", { name: "History" }).click();
 await page.locator("table.history tbody tr").first().waitFor(wait);
 check((await page.locator("table.history").textContent()).includes("create"), "history lists the creation");
 await audit(page, "dataset-history");
+// Access: who may read or write it, and why; and one question answered.
+await page.getByRole("tab", { name: "Access" }).click();
+await page.locator(".access table tbody tr").first().waitFor(wait);
+const accessText = await page.locator(".access table").textContent();
+check(accessText.includes("user:alice") && accessText.includes("owners-manage-their-datasets"),
+      "the access tab lists the owner and the policy that lets her", accessText.slice(0, 200));
+check(!accessText.includes("user:bob"), "the access tab does not list bob, whom no policy lets");
+await page.getByLabel("Principal").fill("user:bob");
+await page.getByLabel("Action").selectOption("catalog:read");
+await page.getByRole("button", { name: "Ask" }).click();
+await page.locator(".may-ask .panel").waitFor(wait);
+const asked = await page.locator(".may-ask .panel").textContent();
+check(asked.includes("Denied") && asked.includes("forbid"),
+      "asking whether bob may read the entry answers Denied, naming the forbid", asked);
+await audit(page, "dataset-access");
 
 // Jobs and their runs; domains and groups, and a domain's datasets.
 await page.getByRole("link", { name: "Jobs" }).click();
 await page.getByRole("link", { name: "airflow/daily_sales.stage_orders" }).click();
 await page.getByRole("heading", { name: /Runs of airflow\/daily_sales.stage_orders/ }).waitFor(wait);
+await page.locator(".runs table, .runs p:not(.loading)").first().waitFor(wait);
 check(/COMPLETE/i.test(await page.locator(".runs").textContent()), "a job's runs are listed");
 await audit(page, "jobs");
 await page.getByRole("link", { name: "Domains and groups" }).click();
@@ -251,6 +303,26 @@ await page.locator("table tbody tr").first().waitFor(wait);
 check(await page.evaluate(() => window.__xss === undefined && document.querySelectorAll("main img").length === 0),
       "hostile column names and tags stay text");
 await audit(page, "dataset-hostile");
+
+// A 200-column table feeding 300 datasets stays usable: the schema lists
+// and filters every column; the lineage draws 25 of the layer and says so,
+// and draws them all when asked.
+const hub = `${base}/#/dataset/${encodeURIComponent("pg://hub")}/wide`;
+await page.goto(`${hub}?tab=schema`);
+await page.locator("table tbody tr").nth(199).waitFor(wait);
+check(await page.locator("table tbody tr").count() === 200, "a 200-column schema lists every column");
+await page.getByLabel("Filter columns").fill("f19");
+await page.getByText(/10 of 200 columns/).waitFor(wait);
+check(true, "the filter narrows 200 columns");
+await page.goto(`${hub}?tab=lineage`);
+await page.getByText(/25 of 300 datasets shown/).waitFor({ timeout: 15000 });
+check(await page.locator('.graph-frame svg a[aria-label^="Dataset "]').count() === 25,
+      "a layer of 300 datasets draws 25, and says so");
+await audit(page, "dataset-lineage-hub");
+await page.getByRole("button", { name: "Show all 300" }).click();
+await page.waitForFunction(() => document.querySelectorAll('.graph-frame svg a[aria-label^="Dataset "]').length === 300,
+                           null, { timeout: 15000 });
+check(page.url().includes("all=down1"), "the whole layer is drawn when asked, and the URL keeps it");
 
 // Sign out: the session is gone.
 await page.getByRole("button", { name: "Sign out" }).click();

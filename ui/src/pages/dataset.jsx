@@ -1,10 +1,11 @@
-// A dataset's page: overview, schema and history as tabs (?tab=…, so each
+// A dataset's page: overview, schema, lineage, contract, history and access as tabs (?tab=…, so each
 // is a link).
 import { useEffect, useState } from "preact/hooks";
 import { call } from "../api.js";
 import { renderMarkdown } from "../markdown.js";
 import { classification, flattenFields, ownership } from "../format.js";
 import { datasetHref } from "../route.js";
+import { AccessTab } from "./access.jsx";
 import { ContractTab } from "./contract.jsx";
 import { LineageTab } from "./lineage.jsx";
 
@@ -14,6 +15,7 @@ const TABS = [
   ["lineage", "Lineage"],
   ["contract", "Contract"],
   ["history", "History"],
+  ["access", "Access"],
 ];
 
 export function DatasetPage({ namespace, name, params }) {
@@ -62,6 +64,7 @@ export function DatasetPage({ namespace, name, params }) {
         )}
         {tab === "contract" && <ContractTab dataset={dataset} />}
         {tab === "history" && <HistoryTab datasetKey={key} />}
+        {tab === "access" && <AccessTab dataset={dataset} />}
       </div>
     </section>
   );

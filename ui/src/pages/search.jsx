@@ -1,42 +1,88 @@
-// Find data: search as you type (SearchDatasets), or every dataset when
-// the box is empty (ListDatasets). ArrowDown moves from the box into the
-// results, ArrowUp and ArrowDown between them, Enter opens one (a link).
+// Find data: search as you type, narrowed by facets (domain, owner, tag,
+// classification, namespace) whose counts come with every answer
+// (SearchDatasets with facets). An empty box lists the catalog. The words
+// and the chosen values live in the URL, so a search is a link.
+// ArrowDown moves from the box into the results, ArrowUp and ArrowDown
+// between them, Enter opens one (a link).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call } from "../api.js";
 import { datasetHref, href } from "../route.js";
 
+// The facets, as the API names them and as the URL and the filter do.
+const FACETS = [
+  { name: "domain", field: "domains", label: "Domain" },
+  { name: "owner", field: "owners", label: "Owner" },
+  { name: "tag", field: "tags", label: "Tag" },
+  { name: "classification", field: "classifications", label: "Classification" },
+  { name: "namespace", field: "namespaces", label: "Namespace" },
+];
+
+// A facet's chosen values in one URL parameter: each value encoded, then
+// joined by commas (so a value may hold a comma).
+function chosenOf(params, name) {
+  return params[name] ? params[name].split(",").map(decodeURIComponent) : [];
+}
+function encodeChosen(values) {
+  return values.map(encodeURIComponent).join(",");
+}
+
 export function Search({ params }) {
   const [query, setQuery] = useState(params.q || "");
-  const domain = params.domain || "";
-  const [hits, setHits] = useState(null);
+  const chosen = Object.fromEntries(FACETS.map((f) => [f.name, chosenOf(params, f.name)]));
+  const chosenKey = FACETS.map((f) => params[f.name] || "").join("\n");
+  const [answer, setAnswer] = useState(null);
+  const [more, setMore] = useState(null); // hits of later pages
   const [error, setError] = useState("");
   const box = useRef(null);
   const list = useRef(null);
 
+  const filter = Object.fromEntries(
+    FACETS.filter((f) => chosen[f.name].length > 0).map((f) => [f.field, chosen[f.name]]),
+  );
+  const urlParams = (q, next) =>
+    Object.fromEntries([["q", q], ...FACETS.map((f) => [f.name, encodeChosen(next[f.name])])]);
+
   useEffect(() => {
     let stale = false;
     const timer = setTimeout(async () => {
+      const q = query.trim();
       try {
-        const q = query.trim();
-        const answer = q
-          ? (await call("CatalogService", "SearchDatasets", { query: q, pageSize: 50 })).hits || []
-          : ((await call("CatalogService", "ListDatasets", { pageSize: 50, domain })).datasets || []).map(
-              (d) => ({ key: d.key, description: d.spec?.description, domain: d.spec?.domain }),
-            );
+        const found = await call("CatalogService", "SearchDatasets", {
+          query: q, pageSize: 50, filter, facets: true,
+        });
         if (!stale) {
-          setHits(answer);
+          setAnswer(found);
+          setMore(null);
           setError("");
         }
       } catch (err) {
         if (!stale) setError(err.message);
       }
-      history.replaceState(null, "", href("search", [], { q, domain }));
+      history.replaceState(null, "", href("search", [], urlParams(q, chosen)));
     }, 120);
     return () => {
       stale = true;
       clearTimeout(timer);
     };
-  }, [query, domain]);
+  }, [query, chosenKey]);
+
+  const toggle = (facet, value) => {
+    const now = chosen[facet];
+    const next = { ...chosen, [facet]: now.includes(value) ? now.filter((v) => v !== value) : [...now, value] };
+    location.hash = href("search", [], urlParams(query.trim(), next));
+  };
+
+  const loadMore = async () => {
+    const token = (more || answer).nextPageToken;
+    try {
+      const page = await call("CatalogService", "SearchDatasets", {
+        query: query.trim(), pageSize: 50, filter, pageToken: token,
+      });
+      setMore({ hits: [...(more?.hits || []), ...(page.hits || [])], nextPageToken: page.nextPageToken });
+    } catch (err) {
+      setError(err.message);
+    }
+  };
 
   const links = () => [...(list.current?.querySelectorAll("a") || [])];
   const onBoxKey = (e) => {
@@ -58,6 +104,9 @@ export function Search({ params }) {
     }
   };
 
+  const hits = answer ? [...(answer.hits || []), ...(more?.hits || [])] : null;
+  const nextToken = more ? more.nextPageToken : answer?.nextPageToken;
+  const facets = Object.fromEntries((answer?.facets || []).map((f) => [f.name, f.values || []]));
   return (
     <section class="search">
       <h1>Find data</h1>
@@ -66,26 +115,60 @@ export function Search({ params }) {
              placeholder="Search datasets by name, description, tag or column"
              value={query} onInput={(e) => setQuery(e.currentTarget.value)} onKeyDown={onBoxKey}
              autofocus aria-describedby="search-count" />
-      {domain && !query.trim() && (
-        <p>In domain <strong>{domain}</strong> and below. <a href={href("search")}>All datasets</a></p>
-      )}
       {error && <p class="error" role="alert">{error}</p>}
-      <p id="search-count" class="count" role="status">
-        {hits === null ? "" : hits.length === 0 ? "Nothing found."
-                        : `${hits.length} dataset${hits.length === 1 ? "" : "s"}; arrow keys move through them`}
-      </p>
-      <ul class="results" ref={list} aria-label="Datasets" onKeyDown={onListKey}>
-        {(hits || []).map((h) => (
-          <li key={`${h.key.namespace}/${h.key.name}`}>
-            <a href={datasetHref(h.key)}>
-              <span class="name">{h.key.name}</span>
-              <span class="ns">{h.key.namespace}</span>
-            </a>
-            {h.domain && <span class="domain">{h.domain}</span>}
-            {h.description && <p class="desc">{h.description}</p>}
-          </li>
-        ))}
-      </ul>
+      <div class="search-body">
+        <aside class="facets" aria-label="Narrow the search">
+          {FACETS.map((f) => {
+            // The chosen values stay listed, even when no match has them now.
+            const values = [...(facets[f.name] || [])];
+            for (const v of chosen[f.name]) {
+              if (!values.some((x) => x.value === v)) values.push({ value: v, count: 0 });
+            }
+            if (values.length === 0) return null;
+            return (
+              <fieldset key={f.name} class="facet">
+                <legend>{f.label}</legend>
+                {values.map((v) => (
+                  <label key={v.value} class="check">
+                    <input type="checkbox" checked={chosen[f.name].includes(v.value)}
+                           onChange={() => toggle(f.name, v.value)} />
+                    <span class="value">{v.value}</span>
+                    <span class="facet-count">{Number(v.count || 0)}</span>
+                  </label>
+                ))}
+              </fieldset>
+            );
+          })}
+          {answer && answer.facetsComplete === false && (
+            <p class="hint">Counts cover the first {Number(answer.facetsScanned || 0)} matches.</p>
+          )}
+        </aside>
+        <div class="search-results">
+          <p id="search-count" class="count" role="status">
+            {hits === null ? "" : hits.length === 0 ? "Nothing found."
+                            : `${hits.length}${nextToken ? "+" : ""} dataset${hits.length === 1 ? "" : "s"}; arrow keys move through them`}
+          </p>
+          <ul class="results" ref={list} aria-label="Datasets" onKeyDown={onListKey}>
+            {(hits || []).map((h) => (
+              <li key={`${h.key.namespace}/${h.key.name}`}>
+                <a href={datasetHref(h.key)}>
+                  <span class="name">{h.key.name}</span>
+                  <span class="ns">{h.key.namespace}</span>
+                </a>
+                {(h.domain || h.classification || (h.tags || []).length > 0) && (
+                  <div class="meta">
+                    {h.domain && <span class="domain">{h.domain}</span>}
+                    {h.classification && <span class="tag">{h.classification}</span>}
+                    {(h.tags || []).map((t) => <span key={t} class="tag">{t}</span>)}
+                  </div>
+                )}
+                {h.description && <p class="desc">{h.description}</p>}
+              </li>
+            ))}
+          </ul>
+          {nextToken && <button type="button" onClick={loadMore}>More</button>}
+        </div>
+      </div>
     </section>
   );
 }
