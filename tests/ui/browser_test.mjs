@@ -256,6 +256,13 @@ await audit(page, "jobs");
 await page.getByRole("link", { name: "Domains and groups" }).click();
 await page.getByRole("link", { name: "sales/orders" }).waitFor(wait);
 check((await page.locator(".directory").textContent()).includes("alice"), "groups list their members");
+await page.getByRole("link", { name: "sales-eng: the datasets it owns" }).click();
+await page.waitForURL(/owner=group/, wait);
+await page.locator(".results a").first().waitFor(wait);
+check((await page.locator(".results .name").allTextContents()).includes("sales.public.orders"),
+      "a group's link lists the datasets it owns");
+await page.getByRole("link", { name: "Domains and groups" }).click();
+await page.getByRole("link", { name: "sales/orders" }).waitFor(wait);
 await audit(page, "directory");
 await page.getByRole("link", { name: "sales/orders" }).click();
 await page.locator(".results a").first().waitFor(wait);
@@ -268,6 +275,24 @@ await page.getByRole("heading", { name: "bob.cedar" }).waitFor(wait);
 check((await page.locator(".policies").textContent()).includes("Version 2 is in force"),
       "the policies page shows the version in force");
 await audit(page, "policies");
+// An earlier version, by its link; and Cedar validated without storing it.
+await page.getByRole("link", { name: "1", exact: true }).click();
+await page.getByText(/Version 1 was in force/).waitFor(wait);
+check(!(await page.locator(".policies").textContent()).includes("bob.cedar"),
+      "an earlier version shows its own files");
+await page.getByLabel("Cedar", { exact: true }).fill('permit (principal, action == Action::"read", resource);\nforbid (principal');
+await page.getByRole("button", { name: "Validate" }).click();
+await page.getByText(/Not valid/).waitFor(wait);
+check((await page.locator(".validate").textContent()).includes("draft.cedar:2:"),
+      "invalid Cedar is refused, naming the file and line");
+await page.getByLabel("Cedar", { exact: true }).fill('@id("r") permit (principal, action == Action::"read", resource);');
+await page.getByRole("button", { name: "Validate" }).click();
+await page.getByText(/Valid: 1 policy/).waitFor(wait);
+check((await page.locator(".validate").textContent()).includes("permit r"), "valid Cedar lists its policies");
+check((await (await fetch(`${base}/catalog.v1.PolicyService/GetPolicySet`, {
+  method: "POST", headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" }, body: "{}",
+})).json()).version === "2", "validating stored nothing");
+await audit(page, "policies-validate");
 await page.getByRole("link", { name: "Audit log" }).click();
 await page.getByLabel("Action").fill("contract.put");
 await page.getByText("2 events").waitFor(wait);

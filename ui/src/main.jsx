@@ -19,7 +19,7 @@ function Shell({ who, onSignOut }) {
   } else if (route.page === "audit") {
     page = <AuditPage params={route.params} />;
   } else if (route.page === "policies") {
-    page = <PoliciesPage />;
+    page = <PoliciesPage params={route.params} />;
   } else if (route.page === "jobs") {
     page = <JobsPage params={route.params} />;
   } else if (route.page === "directory") {

@@ -1,5 +1,6 @@
-// The data architect's map: the domain tree with its owners, and the groups
-// with their members.
+// The data architect's map: the domain tree with its owners (each domain
+// links to its datasets), and the groups with their members (each group
+// links to the datasets it owns: the search's owner facet).
 import { useEffect, useState } from "preact/hooks";
 import { call } from "../api.js";
 import { href } from "../route.js";
@@ -45,7 +46,11 @@ export function DirectoryPage() {
           <thead><tr><th scope="col">Group</th><th scope="col">Members</th></tr></thead>
           <tbody>
             {groups.map((g) => (
-              <tr key={g.name}><td>{g.name}</td><td>{members(g.name).join(", ")}</td></tr>
+              <tr key={g.name}>
+                <td><a href={href("search", [], { owner: encodeURIComponent(`group:${g.name}`) })}
+                       aria-label={`${g.name}: the datasets it owns`}>{g.name}</a></td>
+                <td>{members(g.name).join(", ")}</td>
+              </tr>
             ))}
           </tbody>
         </table>
