@@ -7,6 +7,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_split.h"
 #include "lib/catalog/validate.h"
 #include "lib/policy/entities.h"
 #include "lib/util/sealed.h"
@@ -19,11 +20,6 @@ namespace catalog::search {
 namespace {
 
 enum FacetIndex { kDomain, kOwner, kTag, kClassification, kNamespace, kFacets };
-
-// Matches are read from the store this many at a time; a page token names a
-// chunk (by the store's own token) and a place in it, so a chunk must read
-// back the same: its size is fixed.
-constexpr int kChunk = 500;
 
 // What the snapshot knows of one dataset, as facet values.
 struct Attributes {
@@ -90,49 +86,37 @@ bool Passes(const Filters& filters, int facet, const Attributes& a,
   return false;
 }
 
-// Where a scan stands: a chunk (the store's token for it) and how many of
-// its matches were passed over.
+// Where a scan stands: an offset into the matches of words, or the last
+// key passed in the catalog's order.
 struct Position {
-  std::string chunk;
-  int skip = 0;
+  int64_t offset = 0;
+  DatasetKey after;
 };
 
-std::string EncodePosition(const Position& p) {
-  return Seal(StrCat(p.skip, "\n", p.chunk));
+std::string EncodePosition(bool by_words, const Position& p) {
+  return Seal(by_words ? StrCat("o\n", p.offset) : StrCat("a\n", p.after.ns, "\n", p.after.name));
 }
 
-absl::StatusOr<Position> DecodePosition(std::string_view token) {
+absl::StatusOr<Position> DecodePosition(bool by_words, std::string_view token) {
   if (token.empty()) return Position{};
   absl::StatusOr<std::string> plain = Unseal(token);
-  const size_t newline = plain.ok() ? plain->find('\n') : std::string::npos;
+  std::vector<std::string> parts;
+  if (plain.ok()) parts = absl::StrSplit(*plain, '\n');
   Position p;
-  if (newline == std::string::npos ||
-      !absl::SimpleAtoi(plain->substr(0, newline), &p.skip) || p.skip < 0 ||
-      p.skip > kChunk) {
-    return absl::InvalidArgumentError("page_token: malformed");
-  }
-  p.chunk = plain->substr(newline + 1);
+  const bool ok = by_words ? parts.size() == 2 && parts[0] == "o" &&
+                                 absl::SimpleAtoi(parts[1], &p.offset) && p.offset >= 0
+                           : parts.size() == 3 && parts[0] == "a";
+  if (!ok) return absl::InvalidArgumentError("page_token: malformed");
+  if (!by_words) p.after = {parts[1], parts[2]};
   return p;
 }
 
-// One chunk of matches: by words, or the catalog in key order.
-absl::StatusOr<store::Page<store::SearchHit>> Chunk(store::Store& store, const Request& request,
-                                                    bool by_words, const std::string& token) {
-  store::PageRequest page{.page_size = kChunk, .page_token = token};
-  if (by_words) return store.Search(request.query, page);
-  // Narrowed in the store when one domain or one namespace is asked for.
-  const Filters& f = request.filters;
-  ASSIGN_OR_RETURN(store::Page<Dataset> listed,
-                   store.ListDatasets(f.domains.size() == 1 ? f.domains[0] : "", page,
-                                      f.namespaces.size() == 1 ? f.namespaces[0] : ""));
-  store::Page<store::SearchHit> out;
-  out.next_page_token = std::move(listed.next_page_token);
-  for (Dataset& d : listed.items) {
-    out.items.push_back({.key = std::move(d.key),
-                         .description = std::move(d.spec.description),
-                         .domain = std::move(d.spec.domain)});
+// The domain a dataset's entity is in: its Domain parent.
+std::string DomainOf(const policy::Entity& e) {
+  for (const policy::EntityUid& parent : e.parents) {
+    if (parent.type == "Domain") return parent.id;
   }
-  return out;
+  return "";
 }
 
 }  // namespace
@@ -186,78 +170,97 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
     return absl::InvalidArgumentError(
         "query: must contain at least one word (or send a filter, or ask for facets)");
   }
-  ASSIGN_OR_RETURN(Position at, DecodePosition(request.page.page_token));
+  ASSIGN_OR_RETURN(Position at, DecodePosition(by_words, request.page.page_token));
   const int limit = std::clamp(request.page.page_size <= 0 ? 100 : request.page.page_size, 1,
                                1000);
   // Counts only on a first page: later pages are the same matches.
   const bool counting = request.facets && request.page.page_token.empty();
   std::array<std::map<std::string, int64_t>, kFacets> counts;
 
-  Result out;
-  Position chunk_start = at;
-  int scanned = 0;
-  bool ended = false, full = false;
-  // Where the next page starts, once known.
-  std::optional<Position> resume;
-  while (!(full && !counting)) {
-    ASSIGN_OR_RETURN(store::Page<store::SearchHit> chunk,
-                     Chunk(store, request, by_words, chunk_start.chunk));
-    const int n = static_cast<int>(chunk.items.size());
-    int i = chunk_start.skip;
-    for (; i < n && scanned < request.scan_budget; ++i) {
-      ++scanned;
-      store::SearchHit& h = chunk.items[i];
-      const policy::EntityUid uid = authz::DatasetUid(h.key);
-      const policy::Entity* e = entities.Find(uid);
-      if (e == nullptr || !readable(uid)) continue;
-      Attributes a = AttributesOf(*e, h.key, h.domain);
-      // Which facets' filters the dataset fails: none, it is a hit; one,
-      // it counts in that facet only.
-      int failed = -1, failures = 0;
-      for (int facet = 0; facet < kFacets; ++facet) {
-        if (!Passes(request.filters, facet, a, entities)) {
-          failed = facet;
-          ++failures;
-        }
-      }
-      if (counting && failures <= 1) {
-        ++out.facets_scanned;
-        for (int facet = 0; facet < kFacets; ++facet) {
-          if (failures == 1 && facet != failed) continue;
-          for (const std::string& v : a.values[facet]) ++counts[facet][v];
-        }
-      }
-      if (failures != 0) continue;
-      if (full) continue;  // counting on past the page
-      if (static_cast<int>(out.hits.size()) == limit) {
-        resume = Position{chunk_start.chunk, i};
-        full = true;
-        if (!counting) break;
-        continue;
-      }
-      out.hits.push_back({.hit = std::move(h),
-                          .owners = std::move(a.values[kOwner]),
-                          .tags = std::move(a.values[kTag]),
-                          .classification = a.values[kClassification].empty()
-                                                ? std::string()
-                                                : a.values[kClassification][0]});
-    }
-    if (full && !counting) break;
-    if (i < n) {  // out of budget inside the chunk
-      if (!resume) resume = Position{chunk_start.chunk, i};
-      break;
-    }
-    if (chunk.next_page_token.empty()) {
-      ended = true;
-      break;
-    }
-    chunk_start = {chunk.next_page_token, 0};
-    if (scanned >= request.scan_budget) {
-      if (!resume) resume = chunk_start;
-      break;
-    }
+  // The matches this call may read: keys only (and tiers), one query.
+  std::vector<store::SearchHit> matches;
+  const Filters& f = request.filters;
+  if (by_words) {
+    ASSIGN_OR_RETURN(matches, store.SearchMatches(request.query, at.offset, request.scan_budget));
+  } else {
+    // Narrowed in the store when one domain or one namespace is asked for.
+    ASSIGN_OR_RETURN(std::vector<DatasetKey> keys,
+                     store.ListDatasetKeys(f.domains.size() == 1 ? f.domains[0] : "",
+                                           f.namespaces.size() == 1 ? f.namespaces[0] : "",
+                                           at.after, request.scan_budget));
+    matches.reserve(keys.size());
+    for (DatasetKey& k : keys) matches.push_back({.key = std::move(k)});
   }
-  if (resume) out.next_page_token = EncodePosition(*resume);
+  const bool ended = static_cast<int>(matches.size()) < request.scan_budget;
+
+  Result out;
+  std::optional<size_t> resume;  // the match the next page starts at
+  for (size_t i = 0; i < matches.size(); ++i) {
+    store::SearchHit& h = matches[i];
+    const policy::EntityUid uid = authz::DatasetUid(h.key);
+    const policy::Entity* e = entities.Find(uid);
+    if (e == nullptr || !readable(uid)) continue;
+    Attributes a = AttributesOf(*e, h.key, DomainOf(*e));
+    // Which facets' filters the dataset fails: none, it is a hit; one,
+    // it counts in that facet only.
+    int failed = -1, failures = 0;
+    for (int facet = 0; facet < kFacets; ++facet) {
+      if (!Passes(f, facet, a, entities)) {
+        failed = facet;
+        ++failures;
+      }
+    }
+    if (counting && failures <= 1) {
+      ++out.facets_scanned;
+      for (int facet = 0; facet < kFacets; ++facet) {
+        if (failures == 1 && facet != failed) continue;
+        for (const std::string& v : a.values[facet]) ++counts[facet][v];
+      }
+    }
+    if (failures != 0 || resume) continue;
+    if (static_cast<int>(out.hits.size()) == limit) {
+      resume = i;
+      if (!counting) break;
+      continue;
+    }
+    out.hits.push_back({.hit = h,  // a copy: the page token may need its key
+                        .owners = std::move(a.values[kOwner]),
+                        .tags = std::move(a.values[kTag]),
+                        .classification = a.values[kClassification].empty()
+                                              ? std::string()
+                                              : a.values[kClassification][0]});
+  }
+  // The next page starts at the first hit this one had no room for, or,
+  // out of budget, after the last match read.
+  if (!resume && !ended) resume = matches.size();
+  if (resume) {
+    Position next;
+    if (by_words) {
+      next.offset = at.offset + static_cast<int64_t>(*resume);
+    } else {
+      next.after = *resume == 0 ? at.after : matches[*resume - 1].key;
+    }
+    out.next_page_token = EncodePosition(by_words, next);
+  }
+  // Description and domain of the hits only, from their specs.
+  std::vector<store::SearchHit> described;
+  described.reserve(out.hits.size());
+  for (Hit& h : out.hits) described.push_back(h.hit);
+  RETURN_IF_ERROR(store.DescribeHits(described));
+  if (described.size() != out.hits.size()) {
+    // A dataset deleted meanwhile: drop its hit.
+    std::vector<Hit> kept;
+    size_t d = 0;
+    for (Hit& h : out.hits) {
+      if (d < described.size() && described[d].key.ns == h.hit.key.ns && described[d].key.name == h.hit.key.name) {
+        h.hit = std::move(described[d++]);
+        kept.push_back(std::move(h));
+      }
+    }
+    out.hits = std::move(kept);
+  } else {
+    for (size_t i = 0; i < out.hits.size(); ++i) out.hits[i].hit = std::move(described[i]);
+  }
   if (counting) {
     out.facets_complete = ended;
     for (int facet = 0; facet < kFacets; ++facet) {

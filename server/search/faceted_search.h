@@ -12,9 +12,10 @@
 // other filter.
 //
 // Cost is bounded per call: at most kScanBudget matches are read from the
-// store. Counts cover the first kScanBudget matches (the answer says
-// whether that was all of them); a page whose filters match rarely comes
-// back short, with a token to go on from where the scan stopped.
+// store, as keys in one query (a spec is read for the page's hits only).
+// Counts cover the first kScanBudget matches (the answer says whether that
+// was all of them); a page whose filters match rarely comes back short,
+// with a token to go on from where the scan stopped.
 #pragma once
 
 #include <functional>

@@ -399,6 +399,18 @@ class Store {
   // group in catalog order.
   absl::StatusOr<Page<SearchHit>> Search(std::string_view query,
                                          const PageRequest& page);
+  // The same matches, `offset` on, at most `limit`, without reading their
+  // specs: keys and tiers (score), for callers that filter them first.
+  absl::StatusOr<std::vector<SearchHit>> SearchMatches(std::string_view query, int64_t offset,
+                                                       int limit);
+  // Description and domain of each of `hits` (from its spec), in place;
+  // hits of datasets deleted meanwhile are dropped.
+  absl::Status DescribeHits(std::vector<SearchHit>& hits);
+  // Keys of the datasets after `after` in (namespace, name) order, at most
+  // `limit`; `domain` and `ns` narrow as ListDatasets's do.
+  absl::StatusOr<std::vector<DatasetKey>> ListDatasetKeys(std::string_view domain,
+                                                          std::string_view ns,
+                                                          const DatasetKey& after, int limit);
   // Every revision, oldest first, including after deletion.
   absl::StatusOr<std::vector<HistoryEntry>> DatasetHistory(
       const DatasetKey& key);

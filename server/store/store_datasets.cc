@@ -10,6 +10,15 @@ namespace {
 
 using nlohmann::json;
 
+// Datasets after a key (?1, ?2), in a domain and those below it (?3; a
+// range, so '_' and '%' in paths are not LIKE wildcards) and a namespace
+// (?5), each when not NULL; at most ?4: ListDatasets and ListDatasetKeys.
+constexpr std::string_view kListWhere =
+    "WHERE (namespace, name) > (?, ?) AND ("
+    "CAST(?3 AS TEXT) IS NULL OR domain = ?3 OR (domain >= ?3 || "
+    "'/' AND domain < ?3 || '0')) AND (CAST(?5 AS TEXT) IS NULL OR "
+    "namespace = ?5) ORDER BY namespace, name LIMIT ?4";
+
 // Selects a dataset row for ReadDataset; `where` follows.
 std::string SelectDataset(const Connection& db, std::string_view where) {
   return StrCat(
@@ -334,15 +343,7 @@ absl::StatusOr<Page<Dataset>> Store::ListDatasets(std::string_view domain,
   ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 2));
   int limit = EffectivePageSize(page);
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<Dataset>> {
-    // A domain and everything below it: "sales" and "sales/...", written as
-    // a range so '_' and '%' in paths are not LIKE wildcards.
-    ASSIGN_OR_RETURN(
-        Statement * s,
-        db.Prepare(SelectDataset(db,
-                          "WHERE (namespace, name) > (?, ?) AND ("
-                          "CAST(?3 AS TEXT) IS NULL OR domain = ?3 OR (domain >= ?3 || "
-                          "'/' AND domain < ?3 || '0')) AND (CAST(?5 AS TEXT) IS NULL OR "
-                          "namespace = ?5) ORDER BY namespace, name LIMIT ?4")));
+    ASSIGN_OR_RETURN(Statement * s, db.Prepare(SelectDataset(db, kListWhere)));
     s->Bind(1, after[0]);
     s->Bind(2, after[1]);
     if (domain.empty()) {
@@ -436,11 +437,6 @@ absl::StatusOr<Store::SpecEncoding> Store::EncodeMissingSpecs(int64_t after_id, 
 
 absl::StatusOr<Page<SearchHit>> Store::Search(std::string_view query,
                                               const PageRequest& page) {
-  RETURN_IF_ERROR(ValidateText("query", query, kMaxShortNameBytes));
-  const std::vector<std::string> words = SearchWords(query);
-  if (words.empty()) {
-    return absl::InvalidArgumentError("query: must contain at least one word");
-  }
   int64_t offset = 0;
   if (!page.page_token.empty()) {
     ASSIGN_OR_RETURN(json position, DecodePageToken(page.page_token));
@@ -449,16 +445,33 @@ absl::StatusOr<Page<SearchHit>> Store::Search(std::string_view query,
     }
     offset = position.get<int64_t>();
   }
-  int limit = EffectivePageSize(page);
+  const int limit = EffectivePageSize(page);
+  Page<SearchHit> out;
+  ASSIGN_OR_RETURN(out.items, SearchMatches(query, offset, limit + 1));
+  if (static_cast<int>(out.items.size()) > limit) {
+    out.items.resize(limit);
+    out.next_page_token = EncodePageToken(offset + limit);
+  }
+  RETURN_IF_ERROR(DescribeHits(out.items));
+  return out;
+}
+
+absl::StatusOr<std::vector<SearchHit>> Store::SearchMatches(std::string_view query,
+                                                            int64_t offset, int limit) {
+  RETURN_IF_ERROR(ValidateText("query", query, kMaxShortNameBytes));
+  const std::vector<std::string> words = SearchWords(query);
+  if (words.empty()) {
+    return absl::InvalidArgumentError("query: must contain at least one word");
+  }
   // Three tiers, each in catalog order: the words in the dataset's name;
   // else in its name, description and tags together; else anywhere,
   // field names included.
-  return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<SearchHit>> {
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<SearchHit>> {
     const Dialect& dialect = db.dialect();
     std::vector<std::pair<int64_t, double>> ids;  // dataset id, tier
-    int64_t skip = offset;  // rows of the page's start still to pass over
+    int64_t skip = offset;  // rows of the start still to pass over
     for (SearchTier tier : {SearchTier::kName, SearchTier::kDescription, SearchTier::kFields}) {
-      int64_t wanted = limit + 1 - static_cast<int64_t>(ids.size());
+      int64_t wanted = limit - static_cast<int64_t>(ids.size());
       if (wanted <= 0) break;
       if (skip > 0) {
         // Pass over whole tiers the offset reaches beyond.
@@ -473,24 +486,71 @@ absl::StatusOr<Page<SearchHit>> Store::Search(std::string_view query,
       skip = 0;
       for (int64_t id : found) ids.emplace_back(id, static_cast<double>(tier));
     }
-    Page<SearchHit> out;
-    if (static_cast<int>(ids.size()) > limit) {
-      ids.resize(limit);
-      out.next_page_token = EncodePageToken(offset + limit);
-    }
     ASSIGN_OR_RETURN(Statement * s,
-                     db.Prepare("SELECT namespace, name, spec, spec_pb FROM datasets "
-                                "WHERE id = ?"));
+                     db.Prepare("SELECT namespace, name FROM datasets WHERE id = ?"));
+    std::vector<SearchHit> out;
+    out.reserve(ids.size());
     for (const auto& [id, score] : ids) {
       s->Reset();
       s->Bind(1, id);
       ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) continue;
-      SearchHit hit{.key = {s->Text(0), s->Text(1)}, .score = score};
-      ASSIGN_OR_RETURN(DatasetSpec spec, ReadSpec(*s, 2, 3, hit.key));
+      out.push_back({.key = {s->Text(0), s->Text(1)}, .score = score});
+    }
+    return out;
+  });
+}
+
+absl::Status Store::DescribeHits(std::vector<SearchHit>& hits) {
+  if (hits.empty()) return absl::OkStatus();
+  return impl_->Read([&](Connection& db) -> absl::Status {
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare("SELECT spec, spec_pb FROM datasets "
+                                "WHERE namespace = ? AND name = ?"));
+    std::vector<SearchHit> kept;
+    kept.reserve(hits.size());
+    for (SearchHit& hit : hits) {
+      s->Reset();
+      s->Bind(1, hit.key.ns);
+      s->Bind(2, hit.key.name);
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) continue;
+      ASSIGN_OR_RETURN(DatasetSpec spec, ReadSpec(*s, 0, 1, hit.key));
       hit.description = std::move(spec.description);
       hit.domain = std::move(spec.domain);
-      out.items.push_back(std::move(hit));
+      kept.push_back(std::move(hit));
+    }
+    hits = std::move(kept);
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<DatasetKey>> Store::ListDatasetKeys(std::string_view domain,
+                                                               std::string_view ns,
+                                                               const DatasetKey& after,
+                                                               int limit) {
+  if (!domain.empty()) RETURN_IF_ERROR(ValidateDomainPath("domain", domain));
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<DatasetKey>> {
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare(StrCat("SELECT namespace, name FROM datasets ", kListWhere)));
+    s->Bind(1, after.ns);
+    s->Bind(2, after.name);
+    if (domain.empty()) {
+      s->BindNull(3);
+    } else {
+      s->Bind(3, domain);
+    }
+    s->Bind(4, static_cast<int64_t>(limit));
+    if (ns.empty()) {
+      s->BindNull(5);
+    } else {
+      s->Bind(5, ns);
+    }
+    std::vector<DatasetKey> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back({s->Text(0), s->Text(1)});
     }
     return out;
   });
