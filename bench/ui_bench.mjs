@@ -92,13 +92,20 @@ for (let i = 0; i < 5; i++) {
   await page.goto(base + "/#/search");
   const t0 = performance.now();
   await page.goto(hubUrl);
-  await page.waitForFunction(() => document.querySelectorAll(".graph-frame svg g[data-node]").length > 1, null, wait);
+  await page.waitForFunction(() => document.querySelectorAll(".graph-frame svg g[data-node]").length > 1, null, wait)
+    .catch(async (e) => {
+      console.log(`the hub's lineage did not draw: ${await page.locator("main").textContent()}`);
+      throw e;
+    });
   oneHop.push(performance.now() - t0);
   drawn1 = await page.locator(".graph-frame svg g[data-node]").count();
   const t1 = performance.now();
+  const answered = Promise.all(["UPSTREAM", "DOWNSTREAM"].map((way) => page.waitForResponse((r) =>
+    r.url().endsWith("/GetLineage") && (r.request().postData() || "").includes(`"depth":3`) &&
+    (r.request().postData() || "").includes(way), wait)));
   await page.getByLabel("Depth (jobs away)").selectOption("3");
-  await page.waitForFunction((n) => document.querySelectorAll(".graph-frame svg g[data-node]").length !== n &&
-                                    location.hash.includes("depth=3"), drawn1, wait);
+  await answered;
+  await page.waitForFunction(() => !document.querySelector(".lineage .loading"), null, wait);
   await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0))));
   deep.push(performance.now() - t1);
   drawn3 = await page.locator(".graph-frame svg g[data-node]").count();

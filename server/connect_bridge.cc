@@ -24,6 +24,7 @@
 #include "server/http_body.h"
 #include "server/http_peer.h"
 #include "server/ui_session.h"
+#include "server/http_encoding.h"
 
 namespace catalog::server {
 namespace {
@@ -197,7 +198,7 @@ class ConnectBridge::Impl {
         bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
       }
     }
-    if (codec == "proto") return res.set_content(bytes, "application/proto");
+    if (codec == "proto") return SetBody(&req, res, std::move(bytes), "application/proto");
     std::unique_ptr<pb::Message> response(Prototype(method.descriptor->output_type())->New());
     std::string json;
     if (!response->ParseFromString(bytes) ||
@@ -206,7 +207,7 @@ class ConnectBridge::Impl {
                                  "the answer is not a ",
                                  method.descriptor->output_type()->full_name())));
     }
-    res.set_content(json, "application/json");
+    SetBody(&req, res, std::move(json), "application/json");
   }
 
  private:

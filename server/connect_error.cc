@@ -6,6 +6,7 @@
 #include <string>
 
 #include "lib/util/strings.h"
+#include "server/http_encoding.h"
 
 namespace catalog::server {
 
@@ -55,8 +56,8 @@ void ReplyError(httplib::Response& res, const absl::Status& status, int http_sta
                          {"message", std::string(MessageOf(status))}};
   res.status = http_status != 0 ? http_status : ConnectHttpStatus(status.code());
   if (!res.has_header("Cache-Control")) res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                  "application/json");
+  SetBody(nullptr, res, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+          "application/json");
   if (close) res.set_header("Connection", "close");
 }
 

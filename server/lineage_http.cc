@@ -11,6 +11,7 @@
 #include "server/http_body.h"
 #include "server/http_peer.h"
 #include "server/lineage_service.h"
+#include "server/http_encoding.h"
 
 namespace catalog::server {
 namespace {
@@ -44,7 +45,7 @@ void Reply(httplib::Response& res, const absl::Status& status) {
   nlohmann::json body = {{"code", absl::StatusCodeToString(status.code())},
                          {"message", MessageOf(status)}};
   res.status = HttpStatus(status.code());
-  res.set_content(body.dump(), "application/json");
+  SetBody(nullptr, res, body.dump(), "application/json");
 }
 
 // An answer given before the body was read whole: the rest of it is never
@@ -86,7 +87,7 @@ void RegisterLineageHttp(httplib::Server& http, const Authenticator& auth,
     nlohmann::json reply = {{"events", events->size()},
                             {"catalogRevision", result->catalog_revision}};
     res.status = 201;
-    res.set_content(reply.dump(), "application/json");
+    SetBody(nullptr, res, reply.dump(), "application/json");
   };
   http.Post("/api/v1/lineage", handler);
   http.Post("/api/v1/lineage/batch", handler);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/util/metrics.h"
+#include "server/http_encoding.h"
 
 namespace catalog::server {
 namespace {
@@ -118,8 +119,8 @@ RpcMetricsInterceptor() {
 
 void RegisterObservability(httplib::Server& http, std::vector<ReadinessCheck> readiness,
                            std::function<nlohmann::json()> state) {
-  http.Get("/metrics", [](const httplib::Request&, httplib::Response& res) {
-    res.set_content(Metrics::Get().Render(), "text/plain; version=0.0.4");
+  http.Get("/metrics", [](const httplib::Request& req, httplib::Response& res) {
+    SetBody(&req, res, Metrics::Get().Render(), "text/plain; version=0.0.4");
   });
   http.Get("/readyz", [readiness = std::move(readiness), state = std::move(state)](
                           const httplib::Request&, httplib::Response& res) {
@@ -135,7 +136,7 @@ void RegisterObservability(httplib::Server& http, std::vector<ReadinessCheck> re
     if (!degraded.empty()) answer["degraded"] = degraded;
     if (state) answer.update(state());
     res.status = waiting.empty() ? 200 : 503;
-    res.set_content(answer.dump() + "\n", "application/json");
+    SetBody(nullptr, res, answer.dump() + "\n", "application/json");
   });
 }
 

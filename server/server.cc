@@ -34,6 +34,7 @@
 #include "server/lineage/graph.h"
 #include "server/data_dir.h"
 #include "server/http_body.h"
+#include "server/http_encoding.h"
 #include "server/lineage_http.h"
 #include "server/audit_service.h"
 #include "server/contract_service.h"
@@ -326,12 +327,11 @@ class CatalogServer::Impl {
                                      httplib::Response& res) {
       absl::StatusOr<int64_t> revision = s->CatalogRevision();
       if (revision.ok()) {
-        res.set_content(StrCat("{\"status\":\"ok\",\"catalog_revision\":",
-                               *revision, "}\n"),
-                        "application/json");
+        SetBody(nullptr, res, StrCat("{\"status\":\"ok\",\"catalog_revision\":", *revision, "}\n"),
+                "application/json");
       } else {
         res.status = 503;
-        res.set_content("{\"status\":\"unavailable\"}\n", "application/json");
+        SetBody(nullptr, res, "{\"status\":\"unavailable\"}\n", "application/json");
       }
     });
     auto [host, port] = SplitHostPort(address);

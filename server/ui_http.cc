@@ -7,6 +7,8 @@
 #include <regex>
 #include <sstream>
 
+#include "server/http_encoding.h"
+
 namespace catalog::server {
 namespace {
 
@@ -28,21 +30,18 @@ std::string ContentType(std::string_view path) {
   return "application/octet-stream";
 }
 
-bool AcceptsGzip(const httplib::Request& req) {
-  return req.get_header_value("Accept-Encoding").find("gzip") != std::string::npos;
-}
-
 void Serve(const httplib::Request& req, httplib::Response& res, std::string_view path,
            std::string_view data, std::string_view gzip) {
   const bool asset = path.rfind("assets/", 0) == 0;
   res.set_header("Cache-Control",
                  asset ? "public, max-age=31536000, immutable" : "no-cache");
   res.set_header("Vary", "Accept-Encoding");
-  if (!gzip.empty() && AcceptsGzip(req)) {
+  // Already gzipped (at build time): sent as it is.
+  if (!gzip.empty() && TakesGzip(req)) {
     res.set_header("Content-Encoding", "gzip");
-    res.set_content(std::string(gzip), ContentType(path));
+    SetBody(&req, res, std::string(gzip), ContentType(path));
   } else {
-    res.set_content(std::string(data), ContentType(path));
+    SetBody(nullptr, res, std::string(data), ContentType(path));
   }
 }
 

@@ -16,6 +16,7 @@
 #include "server/http_body.h"
 #include "server/http_peer.h"
 #include "server/store/store.h"
+#include "server/http_encoding.h"
 
 namespace catalog::server {
 namespace {
@@ -33,7 +34,7 @@ constexpr size_t kMaxSignInBody = 4096;
 void Answer(httplib::Response& res, int status, const nlohmann::json& body) {
   res.status = status;
   res.set_header("Cache-Control", "no-store");
-  res.set_content(body.dump(), "application/json");
+  SetBody(nullptr, res, body.dump(), "application/json");
 }
 
 bool CookieSafe(std::string_view value) {

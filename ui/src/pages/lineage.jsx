@@ -136,12 +136,24 @@ function layout(graph, showInactive, shown, columns) {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "LR", nodesep: 14, ranksep: 60, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
+  // A job is drawn when a dataset it joins, other than the centre, is drawn
+  // (or it joins no other): the jobs of datasets a layer leaves out go too.
+  const joins = new Map();
+  for (const e of graph.edges) {
+    for (const [job, other] of [[e.from, e.to], [e.to, e.from]]) {
+      if (graph.nodes.get(job)?.kind !== "NODE_KIND_JOB" || other === graph.center) continue;
+      if (!joins.has(job)) joins.set(job, []);
+      joins.get(job).push(other);
+    }
+  }
   const isShown = (id) => {
     const n = graph.nodes.get(id);
-    return n && (n.kind !== "NODE_KIND_DATASET" || shown.has(id));
+    if (!n) return false;
+    if (n.kind === "NODE_KIND_DATASET") return shown.has(id);
+    const others = joins.get(id) || [];
+    return others.length === 0 || others.some((d) => shown.has(d));
   };
-  let edges = graph.edges.filter((e) => (showInactive || e.active) && isShown(e.from) && isShown(e.to));
-  // A job is drawn only when joined to a drawn dataset.
+  const edges = graph.edges.filter((e) => (showInactive || e.active) && isShown(e.from) && isShown(e.to));
   const joined = new Set(edges.flatMap((e) => [e.from, e.to]));
   for (const [id, n] of graph.nodes) {
     if (n.kind === "NODE_KIND_COLUMN") continue;
