@@ -1,5 +1,7 @@
 // Datasets: writes (apply, delete), reads, history and full-text search.
 
+#include <unordered_map>
+
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
 #include "server/store/spec_codec.h"
@@ -486,16 +488,33 @@ absl::StatusOr<std::vector<SearchHit>> Store::SearchMatches(std::string_view que
       skip = 0;
       for (int64_t id : found) ids.emplace_back(id, static_cast<double>(tier));
     }
-    ASSIGN_OR_RETURN(Statement * s,
-                     db.Prepare("SELECT namespace, name FROM datasets WHERE id = ?"));
+    // Keys by id, 500 ids a query (a query per id cost 30 ms at 10,000);
+    // one statement, the last batch padded with an id no row has.
+    constexpr size_t kBatch = 500;
+    static const std::string sql = [] {
+      std::string text = "SELECT id, namespace, name FROM datasets WHERE id IN (?";
+      for (size_t i = 1; i < kBatch; ++i) text += ", ?";
+      return text + ")";
+    }();
+    std::unordered_map<int64_t, DatasetKey> keys;
+    keys.reserve(ids.size());
+    for (size_t from = 0; from < ids.size(); from += kBatch) {
+      ASSIGN_OR_RETURN(Statement * s, db.Prepare(sql));
+      for (size_t i = 0; i < kBatch; ++i) {
+        s->Bind(static_cast<int>(i + 1), from + i < ids.size() ? ids[from + i].first : -1);
+      }
+      while (true) {
+        ASSIGN_OR_RETURN(bool row, s->Step());
+        if (!row) break;
+        keys.emplace(s->Int(0), DatasetKey{s->Text(1), s->Text(2)});
+      }
+    }
     std::vector<SearchHit> out;
     out.reserve(ids.size());
     for (const auto& [id, score] : ids) {
-      s->Reset();
-      s->Bind(1, id);
-      ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) continue;
-      out.push_back({.key = {s->Text(0), s->Text(1)}, .score = score});
+      auto it = keys.find(id);
+      if (it == keys.end()) continue;  // deleted meanwhile
+      out.push_back({.key = std::move(it->second), .score = score});
     }
     return out;
   });
