@@ -223,7 +223,8 @@ absl::StatusOr<Identity> Authenticator::Authenticate(
   return Identity{.principal = it->second.principal,
                   .actions = it->second.actions,
                   .expires_at = it->second.expires_at,
-                  .session = it->second.session ? id : std::string()};
+                  .session = it->second.session ? id : std::string(),
+                  .token_id = id};
 }
 
 bool Authenticator::Unknown(std::string_view header) const {
@@ -247,14 +248,15 @@ absl::StatusOr<IssuedToken> Authenticator::IssueSession(const Identity& caller,
                                                         std::string_view lifetime) {
   ASSIGN_OR_RETURN(std::string until, ExpiryOf(lifetime, std::chrono::system_clock::now()));
   if (!caller.expires_at.empty() && caller.expires_at < until) until = caller.expires_at;
+  // Revoking the token signed in with ends the session (its parent).
   return IssueKind(caller.principal, "web session", caller.principal, until, caller.actions,
-                   &caller, "session");
+                   &caller, "session", caller.token_id);
 }
 
 absl::StatusOr<IssuedToken> Authenticator::IssueKind(
     std::string_view principal, std::string_view description, std::string_view actor,
     std::string_view expires, const std::vector<std::string>& actions, const Identity* issuer,
-    std::string_view kind) {
+    std::string_view kind, std::string_view parent) {
   RETURN_IF_ERROR(ParsePrincipalRef("principal", principal).status());
   RETURN_IF_ERROR(ValidateText("description", description, kMaxShortNameBytes));
   ASSIGN_OR_RETURN(std::string expires_at,
@@ -274,7 +276,8 @@ absl::StatusOr<IssuedToken> Authenticator::IssueKind(
                    .created_by = std::string(actor),
                    .expires_at = expires_at,
                    .actions = limited,
-                   .kind = std::string(kind)};
+                   .kind = std::string(kind),
+                   .parent = std::string(parent)};
   RETURN_IF_ERROR(store_->CreateToken(issued.record, actor));
   {
     std::unique_lock lock(mu_);

@@ -37,6 +37,8 @@ struct Identity {
   std::string peer;
   // The token's id when it is a web UI session (ui_session.h), else "".
   std::string session;
+  // The bearer token's id ("" for a client certificate alone).
+  std::string token_id;
 };
 
 struct IssuedToken {
@@ -102,7 +104,8 @@ class Authenticator {
   absl::StatusOr<IssuedToken> IssueKind(std::string_view principal, std::string_view description,
                                         std::string_view actor, std::string_view expires,
                                         const std::vector<std::string>& actions,
-                                        const Identity* issuer, std::string_view kind);
+                                        const Identity* issuer, std::string_view kind,
+                                        std::string_view parent = {});
   explicit Authenticator(store::Store* store) : store_(store) {}
   // Reads every token from the store into the table.
   absl::Status LoadAll();

@@ -240,6 +240,38 @@ TEST_F(UiServer, ASessionIsNoWiderThanItsTokenAndEndsWhenIdle) {
   }
 }
 
+// A session ends with the token it was signed in with: revoking a leaked
+// token also ends what it opened in a browser.
+TEST_F(UiServer, RevokingTheTokenEndsItsSessions) {
+  Start();
+  auto alice = server_.Issue("user:alice");
+  ASSERT_TRUE(alice.ok());
+  std::string first = SignIn(*alice), second = SignIn(*alice);
+  std::string admins = SignIn(admin_token_);
+  ASSERT_FALSE(first.empty());
+  ASSERT_FALSE(second.empty());
+  auto ping = [&](const std::string& cookie) {
+    return Do("POST", "/catalog.v1.CatalogService/Ping", With(cookie, kSameSite), "{}").status;
+  };
+  EXPECT_EQ(ping(first), 200);
+  v1::RevokeTokenRequest revoke;
+  revoke.set_id(alice->substr(0, alice->find('.')));
+  ASSERT_TRUE(server_.admin().Call(&v1::TokenService::Stub::RevokeToken, server_.admin().tokens(),
+                                   revoke).ok());
+  EXPECT_EQ(ping(first), 401);
+  EXPECT_EQ(ping(second), 401);
+  EXPECT_EQ(json::parse(Do("GET", "/ui/session", With(first)).body)["signedIn"], false);
+  // Another token's session goes on.
+  EXPECT_EQ(ping(admins), 200);
+  // Each session's end is in the audit log.
+  v1::ListAuditEventsRequest events;
+  events.set_action("token.revoke");
+  auto revoked = server_.admin().Call(&v1::AuditService::Stub::ListAuditEvents,
+                                      server_.admin().audit(), events);
+  ASSERT_TRUE(revoked.ok());
+  EXPECT_EQ(revoked->events_size(), 3);
+}
+
 TEST_F(UiServer, TheUiIsServedWithItsHeaders) {
   Start();
   Answer index = Do("GET", "/", {});

@@ -177,21 +177,23 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
   const bool counting = request.facets && request.page.page_token.empty();
   std::array<std::map<std::string, int64_t>, kFacets> counts;
 
-  // The matches this call may read: keys only (and tiers), one query.
+  // The matches this call reads: keys only (and tiers), one query. A plain
+  // search needs the page and one more; filters and counts, the budget.
   std::vector<store::SearchHit> matches;
   const Filters& f = request.filters;
+  const int want = counting || !f.empty() ? request.scan_budget : limit + 1;
   if (by_words) {
-    ASSIGN_OR_RETURN(matches, store.SearchMatches(request.query, at.offset, request.scan_budget));
+    ASSIGN_OR_RETURN(matches, store.SearchMatches(request.query, at.offset, want));
   } else {
     // Narrowed in the store when one domain or one namespace is asked for.
     ASSIGN_OR_RETURN(std::vector<DatasetKey> keys,
                      store.ListDatasetKeys(f.domains.size() == 1 ? f.domains[0] : "",
                                            f.namespaces.size() == 1 ? f.namespaces[0] : "",
-                                           at.after, request.scan_budget));
+                                           at.after, want));
     matches.reserve(keys.size());
     for (DatasetKey& k : keys) matches.push_back({.key = std::move(k)});
   }
-  const bool ended = static_cast<int>(matches.size()) < request.scan_budget;
+  const bool ended = static_cast<int>(matches.size()) < want;
 
   Result out;
   std::optional<size_t> resume;  // the match the next page starts at

@@ -154,6 +154,11 @@ TEST_P(FacetedSearchTest, PagesThroughFilteredMatchesWithoutGapsOrRepeats) {
     expected.push_back(name);
   }
   EXPECT_EQ(AllPages(ask), expected);
+  // Without filters or counts, a page reads only its matches and one more.
+  Request plain{.query = "orders", .page = {.page_size = 5}};
+  std::vector<std::string> every = AllPages(plain);
+  EXPECT_EQ(every.size(), 23u);
+  EXPECT_EQ(std::set<std::string>(every.begin(), every.end()).size(), 23u);
   // A small scan budget ends pages early; the tokens still cover all.
   ask.scan_budget = 3;
   EXPECT_EQ(AllPages(ask), expected);

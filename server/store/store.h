@@ -80,6 +80,9 @@ struct TokenRecord {
   std::string expires_at;            // RFC 3339 UTC; "" = never
   std::vector<std::string> actions;  // the only actions it may be used for
   std::string kind = "api";          // "api", or "session": a web UI sign-in
+  // A session's: the token it was signed in with ("" for none, or a client
+  // certificate). Revoking that token revokes the session.
+  std::string parent;
 };
 
 struct AuditEvent {
@@ -438,6 +441,8 @@ class Store {
   // NOT_FOUND when there is no such token.
   absl::StatusOr<TokenRecord> GetToken(std::string_view id);
   absl::StatusOr<std::vector<TokenRecord>> ListTokens();
+  // Also revokes the sessions the token opened (their parent), in the
+  // same transaction, each with its own audit event.
   absl::Status RevokeToken(std::string_view id, std::string_view actor);
   // When session `token_id` was last used, as replicas recorded it: at
   // least `time` (RFC 3339 UTC) after this. Not catalog state: no revision,

@@ -391,8 +391,8 @@ absl::Status Store::CreateToken(const TokenRecord& token,
                     Statement * s,
                     ctx.db.Prepare("INSERT INTO tokens(id, secret_hash, "
                                    "principal, description, created_at, "
-                                   "created_by, expires_at, actions, kind) VALUES "
-                                   "(?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                                   "created_by, expires_at, actions, kind, parent) "
+                                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
                 s->Bind(1, token.id);
                 s->BindBlob(2, token.secret_hash);
                 s->Bind(3, token.principal);
@@ -402,6 +402,11 @@ absl::Status Store::CreateToken(const TokenRecord& token,
                 s->Bind(7, token.expires_at);
                 s->Bind(8, nlohmann::json(token.actions).dump());
                 s->Bind(9, token.kind);
+                if (token.parent.empty()) {
+                  s->BindNull(10);
+                } else {
+                  s->Bind(10, token.parent);
+                }
                 RETURN_IF_ERROR(s->Run());
                 ctx.change.tokens.push_back(token.id);
                 RETURN_IF_ERROR(ctx.Audit("token.create", "Token", token.id,
@@ -414,7 +419,7 @@ absl::Status Store::CreateToken(const TokenRecord& token,
 namespace {
 constexpr char kSelectToken[] =
     "SELECT id, secret_hash, principal, description, created_at, created_by, "
-    "revoked_at IS NOT NULL, expires_at, actions, kind FROM tokens ";
+    "revoked_at IS NOT NULL, expires_at, actions, kind, parent FROM tokens ";
 
 TokenRecord ReadToken(const Statement& s) {
   TokenRecord t{.id = s.Text(0),
@@ -425,7 +430,8 @@ TokenRecord ReadToken(const Statement& s) {
                 .created_by = s.Text(5),
                 .revoked = s.Int(6) != 0,
                 .expires_at = s.Text(7),
-                .kind = s.Text(9)};
+                .kind = s.Text(9),
+                .parent = s.Text(10)};
   nlohmann::json actions = nlohmann::json::parse(s.Text(8), nullptr, false);
   if (actions.is_array()) {
     for (const auto& a : actions) {
@@ -480,6 +486,25 @@ absl::Status Store::RevokeToken(std::string_view id, std::string_view actor) {
                 }
                 ctx.change.tokens.push_back(std::string(id));
                 RETURN_IF_ERROR(ctx.Audit("token.revoke", "Token", id, 1, 2));
+                // The sessions it opened end with it.
+                ASSIGN_OR_RETURN(Statement * opened,
+                                 ctx.db.Prepare("SELECT id FROM tokens WHERE parent = ? AND "
+                                                "revoked_at IS NULL ORDER BY id"));
+                opened->Bind(1, id);
+                std::vector<std::string> sessions;
+                while (true) {
+                  ASSIGN_OR_RETURN(bool row, opened->Step());
+                  if (!row) break;
+                  sessions.push_back(opened->Text(0));
+                }
+                for (const std::string& session : sessions) {
+                  s->Reset();
+                  s->Bind(1, ctx.now);
+                  s->Bind(2, session);
+                  RETURN_IF_ERROR(s->Run());
+                  ctx.change.tokens.push_back(session);
+                  RETURN_IF_ERROR(ctx.Audit("token.revoke", "Token", session, 1, 2));
+                }
                 return true;
               })
       .status();

@@ -442,6 +442,29 @@ TEST_P(StoreTest, SessionsAreTokensWhoseUseIsRecordedWithoutARevision) {
   EXPECT_EQ(AuditCount(), 2);
 }
 
+// A session remembers the token it was signed in with; revoking that
+// token revokes the session too, in the same transaction.
+TEST_P(StoreTest, RevokingATokenRevokesTheSessionsItOpened) {
+  TokenRecord api{.id = "tok_a", .secret_hash = "x", .principal = "user:bob", .description = "ci"};
+  ASSERT_TRUE(store_->CreateToken(api, "user:admin").ok());
+  for (const char* id : {"tok_s1", "tok_s2"}) {
+    TokenRecord s{.id = id, .secret_hash = "y", .principal = "user:bob",
+                  .description = "web session", .kind = "session", .parent = "tok_a"};
+    ASSERT_TRUE(store_->CreateToken(s, "user:bob").ok());
+  }
+  TokenRecord other{.id = "tok_s3", .secret_hash = "z", .principal = "user:bob",
+                    .description = "web session", .kind = "session"};
+  ASSERT_TRUE(store_->CreateToken(other, "user:bob").ok());
+  EXPECT_EQ(store_->GetToken("tok_s1")->parent, "tok_a");
+  EXPECT_EQ(store_->GetToken("tok_s3")->parent, "");
+  ASSERT_TRUE(store_->RevokeToken("tok_a", "user:admin").ok());
+  EXPECT_TRUE(store_->GetToken("tok_a")->revoked);
+  EXPECT_TRUE(store_->GetToken("tok_s1")->revoked);
+  EXPECT_TRUE(store_->GetToken("tok_s2")->revoked);
+  EXPECT_FALSE(store_->GetToken("tok_s3")->revoked);
+  EXPECT_EQ(AuditCount(), 4 + 3);  // four made, three revoked
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreTest, testing::kEngines, testing::EngineName);
 
 }  // namespace
