@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <map>
 #include <optional>
+#include <unordered_map>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -21,42 +21,62 @@ namespace {
 
 enum FacetIndex { kDomain, kOwner, kTag, kClassification, kNamespace, kFacets };
 
+// A facet value, as views into the snapshot's entities (or the match's
+// key) so that counting ten thousand matches copies no string: an owner is
+// its entity's type and id, any other value its text (and "").
+struct FacetKey {
+  std::string_view a, b;
+  bool operator==(const FacetKey&) const = default;
+};
+struct FacetKeyHash {
+  size_t operator()(const FacetKey& k) const {
+    return std::hash<std::string_view>()(k.a) * 31 + std::hash<std::string_view>()(k.b);
+  }
+};
+using Counts = std::unordered_map<FacetKey, int64_t, FacetKeyHash>;
+
+std::string TextOf(int facet, const FacetKey& k) {
+  if (facet == kOwner) return authz::PrincipalName({std::string(k.a), std::string(k.b)});
+  return std::string(k.a);
+}
+
 // What the snapshot knows of one dataset, as facet values.
 struct Attributes {
-  std::array<std::vector<std::string>, kFacets> values;
+  std::array<std::vector<FacetKey>, kFacets> values;
   const policy::Entity* entity = nullptr;
 };
-
-std::vector<std::string> StringsOf(const policy::Value* v) {
-  std::vector<std::string> out;
-  if (v == nullptr || !v->is(policy::Value::Kind::kSet)) return out;
-  for (const policy::Value& item : v->as_set()) {
-    if (item.is(policy::Value::Kind::kString)) out.push_back(item.as_string());
-    if (item.is(policy::Value::Kind::kEntity)) {
-      out.push_back(authz::PrincipalName(item.as_entity()));
-    }
-  }
-  return out;
-}
 
 const policy::Value* Attr(const policy::Entity& e, std::string_view name) {
   auto it = e.attrs.find(name);
   return it == e.attrs.end() ? nullptr : &it->second;
 }
 
-Attributes AttributesOf(const policy::Entity& e, const DatasetKey& key,
-                        const std::string& domain) {
-  Attributes a;
+void KeysOf(const policy::Value* v, std::vector<FacetKey>& out) {
+  if (v == nullptr || !v->is(policy::Value::Kind::kSet)) return;
+  for (const policy::Value& item : v->as_set()) {
+    if (item.is(policy::Value::Kind::kString)) out.push_back({item.as_string(), {}});
+    if (item.is(policy::Value::Kind::kEntity)) {
+      out.push_back({item.as_entity().type, item.as_entity().id});
+    }
+  }
+}
+
+void AttributesOf(const policy::Entity& e, const DatasetKey& key, Attributes& a) {
+  for (auto& v : a.values) v.clear();
   a.entity = &e;
-  if (!domain.empty()) a.values[kDomain].push_back(domain);
-  a.values[kOwner] = StringsOf(Attr(e, "owners"));
-  a.values[kTag] = StringsOf(Attr(e, "tags"));
+  for (const policy::EntityUid& parent : e.parents) {
+    if (parent.type == "Domain") {
+      a.values[kDomain].push_back({parent.id, {}});
+      break;
+    }
+  }
+  KeysOf(Attr(e, "owners"), a.values[kOwner]);
+  KeysOf(Attr(e, "tags"), a.values[kTag]);
   if (const policy::Value* c = Attr(e, "classification");
       c != nullptr && c->is(policy::Value::Kind::kString)) {
-    a.values[kClassification].push_back(c->as_string());
+    a.values[kClassification].push_back({c->as_string(), {}});
   }
-  a.values[kNamespace].push_back(key.ns);
-  return a;
+  a.values[kNamespace].push_back({key.ns, {}});
 }
 
 const std::vector<std::string>& FilterOf(const Filters& f, int facet) {
@@ -69,19 +89,39 @@ const std::vector<std::string>& FilterOf(const Filters& f, int facet) {
   }
 }
 
-bool Passes(const Filters& filters, int facet, const Attributes& a,
+// The filters as facet keys (owners parsed once), and the domains' uids.
+struct Wanted {
+  explicit Wanted(const Filters& f) {
+    for (const std::string& o : f.owners) {
+      absl::StatusOr<policy::EntityUid> uid = authz::PrincipalUid(o);
+      if (uid.ok()) owners.push_back(*std::move(uid));
+    }
+    for (const std::string& d : f.domains) domains.push_back(authz::DomainUid(d));
+    for (int facet = 0; facet < kFacets; ++facet) {
+      if (facet == kOwner) {
+        for (const policy::EntityUid& o : owners) keys[facet].push_back({o.type, o.id});
+      } else {
+        for (const std::string& v : FilterOf(f, facet)) keys[facet].push_back({v, {}});
+      }
+    }
+  }
+  std::vector<policy::EntityUid> owners, domains;
+  std::array<std::vector<FacetKey>, kFacets> keys;
+};
+
+bool Passes(const Wanted& wanted, int facet, const Attributes& a,
             const policy::EntityView& entities) {
-  const std::vector<std::string>& wanted = FilterOf(filters, facet);
-  if (wanted.empty()) return true;
+  const std::vector<FacetKey>& keys = wanted.keys[facet];
+  if (keys.empty()) return true;
   if (facet == kDomain) {
     // The domain or one below it: the dataset's entity is in it.
-    for (const std::string& d : wanted) {
-      if (entities.InOrEqual(a.entity->uid, authz::DomainUid(d))) return true;
+    for (const policy::EntityUid& d : wanted.domains) {
+      if (entities.InOrEqual(a.entity->uid, d)) return true;
     }
     return false;
   }
-  for (const std::string& v : a.values[facet]) {
-    if (std::find(wanted.begin(), wanted.end(), v) != wanted.end()) return true;
+  for (const FacetKey& v : a.values[facet]) {
+    if (std::find(keys.begin(), keys.end(), v) != keys.end()) return true;
   }
   return false;
 }
@@ -109,14 +149,6 @@ absl::StatusOr<Position> DecodePosition(bool by_words, std::string_view token) {
   if (!ok) return absl::InvalidArgumentError("page_token: malformed");
   if (!by_words) p.after = {parts[1], parts[2]};
   return p;
-}
-
-// The domain a dataset's entity is in: its Domain parent.
-std::string DomainOf(const policy::Entity& e) {
-  for (const policy::EntityUid& parent : e.parents) {
-    if (parent.type == "Domain") return parent.id;
-  }
-  return "";
 }
 
 }  // namespace
@@ -175,7 +207,8 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
                                1000);
   // Counts only on a first page: later pages are the same matches.
   const bool counting = request.facets && request.page.page_token.empty();
-  std::array<std::map<std::string, int64_t>, kFacets> counts;
+  std::array<Counts, kFacets> counts;
+  const Wanted wanted(request.filters);
 
   // The matches this call reads: keys only (and tiers), one query. A plain
   // search needs the page and one more; filters and counts, the budget.
@@ -197,17 +230,18 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
 
   Result out;
   std::optional<size_t> resume;  // the match the next page starts at
+  Attributes a;  // reused: its vectors keep their room
   for (size_t i = 0; i < matches.size(); ++i) {
     store::SearchHit& h = matches[i];
     const policy::EntityUid uid = authz::DatasetUid(h.key);
     const policy::Entity* e = entities.Find(uid);
     if (e == nullptr || !readable(uid)) continue;
-    Attributes a = AttributesOf(*e, h.key, DomainOf(*e));
+    AttributesOf(*e, h.key, a);
     // Which facets' filters the dataset fails: none, it is a hit; one,
     // it counts in that facet only.
     int failed = -1, failures = 0;
     for (int facet = 0; facet < kFacets; ++facet) {
-      if (!Passes(f, facet, a, entities)) {
+      if (!Passes(wanted, facet, a, entities)) {
         failed = facet;
         ++failures;
       }
@@ -216,7 +250,7 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
       ++out.facets_scanned;
       for (int facet = 0; facet < kFacets; ++facet) {
         if (failures == 1 && facet != failed) continue;
-        for (const std::string& v : a.values[facet]) ++counts[facet][v];
+        for (const FacetKey& v : a.values[facet]) ++counts[facet][v];
       }
     }
     if (failures != 0 || resume) continue;
@@ -225,12 +259,13 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
       if (!counting) break;
       continue;
     }
-    out.hits.push_back({.hit = h,  // a copy: the page token may need its key
-                        .owners = std::move(a.values[kOwner]),
-                        .tags = std::move(a.values[kTag]),
-                        .classification = a.values[kClassification].empty()
-                                              ? std::string()
-                                              : a.values[kClassification][0]});
+    Hit hit{.hit = h};  // a copy: the page token may need its key
+    for (const FacetKey& o : a.values[kOwner]) hit.owners.push_back(TextOf(kOwner, o));
+    for (const FacetKey& t : a.values[kTag]) hit.tags.push_back(std::string(t.a));
+    if (!a.values[kClassification].empty()) {
+      hit.classification = std::string(a.values[kClassification][0].a);
+    }
+    out.hits.push_back(std::move(hit));
   }
   // The next page starts at the first hit this one had no room for, or,
   // out of budget, after the last match read.
@@ -267,9 +302,13 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
     out.facets_complete = ended;
     for (int facet = 0; facet < kFacets; ++facet) {
       Facet f{.name = kFacetNames[facet]};
-      for (auto& [value, count] : counts[facet]) f.values.push_back({value, count});
-      std::stable_sort(f.values.begin(), f.values.end(),
-                       [](const FacetValue& a, const FacetValue& b) { return a.count > b.count; });
+      for (const auto& [key, count] : counts[facet]) {
+        f.values.push_back({TextOf(facet, key), count});
+      }
+      // Most frequent first; ties by value, so answers are stable.
+      std::sort(f.values.begin(), f.values.end(), [](const FacetValue& x, const FacetValue& y) {
+        return x.count != y.count ? x.count > y.count : x.value < y.value;
+      });
       if (f.values.size() > static_cast<size_t>(kFacetValues)) f.values.resize(kFacetValues);
       out.facets.push_back(std::move(f));
     }
