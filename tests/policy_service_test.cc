@@ -330,6 +330,53 @@ TEST_F(PolicyServiceTest, ARevokedPermissionIsNeverGrantedAfterTheRevokeReturns)
 // Who may read or write a dataset: asked of the policies for every
 // principal and group, behind authorize:others, and never about a dataset
 // the caller may not read.
+// Search and its facets count only what the caller may read: a dataset
+// kept from bob is neither a hit nor in any count, nor does ListAccess
+// say it exists.
+TEST_F(PolicyServiceTest, SearchFacetsAndAccessHideWhatTheCallerMayNotRead) {
+  v1::ApplyRequest more;
+  *more.add_resources() = Dataset("orders_eu", "group:sales-eng");
+  ASSERT_TRUE(admin_->Call(&Stub::Apply, admin_->catalog(), more).ok());
+  v1::GetPolicySetRequest current;
+  auto set = PolicyCall(&PStub::GetPolicySet, *admin_, current);
+  ASSERT_TRUE(set.ok()) << set.status();
+  v1::PutPolicySetRequest put;
+  *put.mutable_files() = set->files();
+  auto* keep_out = put.add_files();
+  keep_out->set_name("bob.cedar");
+  keep_out->set_text(
+      "forbid (principal == User::\"bob\", action == Action::\"catalog:read\", "
+      "resource == Dataset::\"pg://db/orders_eu\");");
+  auto applied = PolicyCall(&PStub::PutPolicySet, *admin_, put);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  v1::SearchRequest search;
+  search.set_query("orders");
+  search.set_facets(true);
+  auto admins = admin_->Call(&Stub::SearchDatasets, admin_->catalog(), search);
+  ASSERT_TRUE(admins.ok()) << admins.status();
+  EXPECT_EQ(admins->hits_size(), 2);
+  EXPECT_EQ(admins->facets_scanned(), 2);
+  auto bobs = bob_->Call(&Stub::SearchDatasets, bob_->catalog(), search);
+  ASSERT_TRUE(bobs.ok()) << bobs.status();
+  ASSERT_EQ(bobs->hits_size(), 1);
+  EXPECT_EQ(bobs->hits(0).key().name(), "orders");
+  EXPECT_EQ(bobs->facets_scanned(), 1);
+  for (const v1::Facet& f : bobs->facets()) {
+    for (const v1::FacetValue& v : f.values()) EXPECT_EQ(v.count(), 1) << f.name() << " " << v.value();
+  }
+  // Admins ask ListAccess; an unreadable dataset is as a missing one to
+  // anyone who may not read it, even with authorize:others: here bob has
+  // neither, and is told about the one he can read only that he may not ask.
+  v1::ListAccessRequest hidden;
+  hidden.set_resource("Dataset::\"pg://db/orders_eu\"");
+  EXPECT_EQ(PolicyCall(&PStub::ListAccess, *bob_, hidden).status().code(),
+            absl::StatusCode::kNotFound);
+  v1::ListAccessRequest visible;
+  visible.set_resource(kOrders);
+  EXPECT_EQ(PolicyCall(&PStub::ListAccess, *bob_, visible).status().code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
 TEST_F(PolicyServiceTest, ListAccessNamesWhoMayActAndWhy) {
   v1::ListAccessRequest ask;
   ask.set_resource(kOrders);
