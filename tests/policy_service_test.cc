@@ -362,7 +362,9 @@ TEST_F(PolicyServiceTest, SearchFacetsAndAccessHideWhatTheCallerMayNotRead) {
   EXPECT_EQ(bobs->hits(0).key().name(), "orders");
   EXPECT_EQ(bobs->facets_scanned(), 1);
   for (const v1::Facet& f : bobs->facets()) {
-    for (const v1::FacetValue& v : f.values()) EXPECT_EQ(v.count(), 1) << f.name() << " " << v.value();
+    for (const v1::FacetValue& v : f.values()) {
+      EXPECT_EQ(v.count(), 1) << f.name() << " " << v.value();
+    }
   }
   // Admins ask ListAccess; an unreadable dataset is as a missing one to
   // anyone who may not read it, even with authorize:others: here bob has

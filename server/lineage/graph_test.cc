@@ -119,13 +119,15 @@ TEST_F(GraphTest, NodesCountTheEdgesLeftOut) {
             (std::map<std::string, int>{{"c", 0}, {"job:J2", 0}, {"b", 1}, {"x", 1}, {"e", 0},
                                         {"job:J3", 0}, {"d", 0}}));
   // Cut by the node cap: a job whose outputs were not all taken says so.
-  Traversal cut = Run({.start = D("a"), .direction = Direction::kDownstream, .depth = 10, .max_nodes = 3});
+  Traversal cut =
+      Run({.start = D("a"), .direction = Direction::kDownstream, .depth = 10, .max_nodes = 3});
   int left_out = 0;
   for (const Traversal::Node& n : cut.nodes) left_out += n.hidden_edges;
   EXPECT_GE(left_out, 1);
   // Both ways from a, all the way: what feeds J2 besides a's own line (e)
   // is neither up- nor downstream of a, and is left out.
-  EXPECT_EQ(hidden(Run({.start = D("a"), .direction = Direction::kBoth, .depth = 10}))["job:J2"], 1);
+  EXPECT_EQ(hidden(Run({.start = D("a"), .direction = Direction::kBoth, .depth = 10}))["job:J2"],
+            1);
   // From c, every edge is up- or downstream of it: nothing left out.
   for (const Traversal::Node& n :
        Run({.start = D("c"), .direction = Direction::kBoth, .depth = 10}).nodes) {

@@ -289,7 +289,9 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
     std::vector<Hit> kept;
     size_t d = 0;
     for (Hit& h : out.hits) {
-      if (d < described.size() && described[d].key.ns == h.hit.key.ns && described[d].key.name == h.hit.key.name) {
+      const bool same = d < described.size() && described[d].key.ns == h.hit.key.ns &&
+                        described[d].key.name == h.hit.key.name;
+      if (same) {
         h.hit = std::move(described[d++]);
         kept.push_back(std::move(h));
       }

@@ -46,10 +46,12 @@ class FacetedSearchTest : public ::testing::TestWithParam<testing::Engine> {
       rs.push_back(std::move(r));
     }
     ASSERT_TRUE(store_->Apply(rs, "user:admin", false).ok());
-    auto a = authz::Authorizer::Create(store_.get(), {{"p.cedar", "permit (principal, action, resource);"}});
+    auto a = authz::Authorizer::Create(store_.get(),
+                                       {{"p.cedar", "permit (principal, action, resource);"}});
     ASSERT_TRUE(a.ok()) << a.status();
     authorizer_ = *std::move(a);
-    ASSERT_TRUE(authorizer_->WaitReady(std::chrono::system_clock::now() + std::chrono::seconds(10)));
+    ASSERT_TRUE(
+        authorizer_->WaitReady(std::chrono::system_clock::now() + std::chrono::seconds(10)));
   }
 
   absl::StatusOr<Result> Find(Request request) {
