@@ -223,8 +223,7 @@ absl::StatusOr<Identity> Authenticator::Authenticate(
   return Identity{.principal = it->second.principal,
                   .actions = it->second.actions,
                   .expires_at = it->second.expires_at,
-                  .session = it->second.session ? id : std::string(),
-                  .token_id = id};
+                  .session = it->second.session ? id : std::string()};
 }
 
 bool Authenticator::Unknown(std::string_view header) const {
@@ -245,12 +244,12 @@ absl::StatusOr<IssuedToken> Authenticator::Issue(
 }
 
 absl::StatusOr<IssuedToken> Authenticator::IssueSession(const Identity& caller,
-                                                        std::string_view lifetime) {
+                                                        std::string_view lifetime,
+                                                        std::string_view parent) {
   ASSIGN_OR_RETURN(std::string until, ExpiryOf(lifetime, std::chrono::system_clock::now()));
   if (!caller.expires_at.empty() && caller.expires_at < until) until = caller.expires_at;
-  // Revoking the token signed in with ends the session (its parent).
   return IssueKind(caller.principal, "web session", caller.principal, until, caller.actions,
-                   &caller, "session", caller.token_id);
+                   &caller, "session", parent);
 }
 
 absl::StatusOr<IssuedToken> Authenticator::IssueKind(

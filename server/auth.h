@@ -37,8 +37,6 @@ struct Identity {
   std::string peer;
   // The token's id when it is a web UI session (ui_session.h), else "".
   std::string session;
-  // The bearer token's id ("" for a client certificate alone).
-  std::string token_id;
 };
 
 struct IssuedToken {
@@ -77,7 +75,10 @@ class Authenticator {
   // A web UI session for `caller` (ui_session.h): a token of kind
   // "session" for `lifetime` ("12h") or until the caller's own token
   // expires, if sooner, with its action limits. Audited as token.create.
-  absl::StatusOr<IssuedToken> IssueSession(const Identity& caller, std::string_view lifetime);
+  // `parent`: the id of the token signed in with; revoking it ends the
+  // session.
+  absl::StatusOr<IssuedToken> IssueSession(const Identity& caller, std::string_view lifetime,
+                                           std::string_view parent);
   absl::Status Revoke(std::string_view id, std::string_view actor);
 
   // Number of live (unrevoked) tokens.

@@ -327,12 +327,9 @@ grpc::Status LineageServiceImpl::GetLineage(grpc::ServerContext* context,
           readable.emplace(n.dataset, response->nodes_size() - 1);
         }
       }
-    }
-    // What expanding a node would add; nothing said of one the caller may
-    // not read.
-    for (size_t i = 0; i < t.nodes.size(); ++i) {
-      v1::LineageNode* node = response->mutable_nodes(static_cast<int>(i));
-      if (!node->redacted()) node->set_hidden_edges(t.nodes[i].hidden_edges);
+      // What expanding it would add; nothing said of a node the caller
+      // may not read.
+      if (!node->redacted()) node->set_hidden_edges(n.hidden_edges);
     }
     response->mutable_edges()->Reserve(static_cast<int>(t.edges.size()));
     for (const lineage::Traversal::Edge& e : t.edges) {

@@ -225,15 +225,17 @@ class UiSessions::Impl {
       return ReplyError(res, absl::InvalidArgumentError("body: must be {\"token\": \"…\"}"));
     }
     const std::string peer = StrCat(req.remote_addr, ":", req.remote_port);
+    const std::string token = request["token"].get<std::string>();
     absl::StatusOr<Identity> caller = IdentityOf(
-        auth_, "Bearer " + request["token"].get<std::string>(),
+        auth_, "Bearer " + token,
         ClientCertificatesRequired() ? ClientCertificatePem(req) : std::string());
     if (!caller.ok()) {
       RecordAuthFailure("http", peer, caller.status());
       return ReplyError(res, caller.status());
     }
-    absl::StatusOr<IssuedToken> session =
-        auth_.IssueSession(*caller, StrCat(options_.lifetime.count(), "s"));
+    // Known, so "<id>.<secret>": the session remembers the id, its parent.
+    absl::StatusOr<IssuedToken> session = auth_.IssueSession(
+        *caller, StrCat(options_.lifetime.count(), "s"), token.substr(0, token.find('.')));
     if (!session.ok()) return ReplyError(res, session.status());
     const auto now = SystemClock::now();
     if (absl::Status touched = store_.TouchSession(session->record.id, FormatRfc3339(now));

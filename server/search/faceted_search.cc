@@ -284,22 +284,17 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
   described.reserve(out.hits.size());
   for (Hit& h : out.hits) described.push_back(h.hit);
   RETURN_IF_ERROR(store.DescribeHits(described));
-  if (described.size() != out.hits.size()) {
-    // A dataset deleted meanwhile: drop its hit.
-    std::vector<Hit> kept;
-    size_t d = 0;
-    for (Hit& h : out.hits) {
-      const bool same = d < described.size() && described[d].key.ns == h.hit.key.ns &&
-                        described[d].key.name == h.hit.key.name;
-      if (same) {
-        h.hit = std::move(described[d++]);
-        kept.push_back(std::move(h));
-      }
+  // In order, less those deleted meanwhile.
+  std::vector<Hit> kept;
+  size_t d = 0;
+  for (Hit& h : out.hits) {
+    if (d < described.size() && described[d].key.ns == h.hit.key.ns &&
+        described[d].key.name == h.hit.key.name) {
+      h.hit = std::move(described[d++]);
+      kept.push_back(std::move(h));
     }
-    out.hits = std::move(kept);
-  } else {
-    for (size_t i = 0; i < out.hits.size(); ++i) out.hits[i].hit = std::move(described[i]);
   }
+  out.hits = std::move(kept);
   if (counting) {
     out.facets_complete = ended;
     for (int facet = 0; facet < kFacets; ++facet) {
