@@ -107,11 +107,26 @@ await page.getByRole("checkbox", { name: /^confidential/ }).uncheck();
 await page.waitForURL((u) => !u.href.includes("classification="), wait);
 await page.getByLabel("Search datasets").fill("orders");
 await page.locator(".results a").first().waitFor(wait);
+// A search still in flight when Enter is pressed must not write its URL
+// over the dataset's page once it answers: hold the next answer back until
+// the dataset's page is shown.
+let release;
+const held = new Promise((resolve) => { release = resolve; });
+const searches = "**/catalog.v1.CatalogService/SearchDatasets";
+await page.route(searches, async (route) => { await held; await route.continue(); });
+const inFlight = page.waitForRequest((r) => r.url().endsWith("/SearchDatasets"));
+await page.getByLabel("Search datasets").fill("orders ");
+await inFlight;
 await page.getByLabel("Search datasets").press("ArrowDown");
 check(await page.evaluate(() => document.activeElement.closest(".results") !== null),
       "ArrowDown moves from the box to the first result");
 await page.keyboard.press("Enter");
 await page.getByRole("heading", { name: "sales.public.orders" }).waitFor(wait);
+const answered = page.waitForResponse((r) => r.url().endsWith("/SearchDatasets"));
+release();
+await answered;
+await page.unroute(searches);
+await page.waitForLoadState("networkidle");
 check(page.url().includes("#/dataset/"), "Enter on a result opens its page", page.url());
 check((await page.locator(".facts").textContent()).includes("user:alice"), "the overview names the owners");
 await audit(page, "dataset-overview");

@@ -1,6 +1,6 @@
 // The audit log: every change and recorded decision, oldest first, filtered
 // by who and what; and the hash chain checked end to end.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { call } from "../api.js";
 import { href } from "../route.js";
 
@@ -14,16 +14,20 @@ export function AuditPage({ params }) {
   const [error, setError] = useState("");
   const [verified, setVerified] = useState(null);
 
+  // The filters' latest load; an older answer that arrives after it is dropped.
+  const latest = useRef(0);
   const load = async (after, append) => {
+    const mine = ++latest.current;
     try {
       const a = await call("AuditService", "ListAuditEvents",
                            { principal, action, afterSeq: String(after), pageSize: PAGE });
+      if (mine !== latest.current) return;
       const got = a.events || [];
       setEvents((old) => (append ? [...(old || []), ...got] : got));
       setNext(got.length === PAGE ? Number(a.lastSeq) : 0);
       setError("");
     } catch (e) {
-      setError(e.message);
+      if (mine === latest.current) setError(e.message);
     }
   };
   useEffect(() => {

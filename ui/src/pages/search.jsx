@@ -58,7 +58,9 @@ export function Search({ params }) {
       } catch (err) {
         if (!stale) setError(err.message);
       }
-      history.replaceState(null, "", href("search", [], urlParams(q, chosen)));
+      // An answer that arrives after the page was left (or the words
+      // changed) must not write its URL over the page now shown.
+      if (!stale) history.replaceState(null, "", href("search", [], urlParams(q, chosen)));
     }, 120);
     return () => {
       stale = true;
