@@ -364,6 +364,34 @@ await page.waitForFunction(() => document.querySelectorAll('.graph-frame svg a[a
                            null, { timeout: 15000 });
 check(page.url().includes("all=down1"), "the whole layer is drawn when asked, and the URL keeps it");
 
+// A dataset's answer that arrives after the page moved on to another
+// dataset is dropped, not shown under the other's name.
+const orders = `${base}/#/dataset/${encodeURIComponent("postgres://prod-db:5432")}/sales.public.orders`;
+let releaseOrders;
+const ordersHeld = new Promise((resolve) => { releaseOrders = resolve; });
+const getDataset = "**/catalog.v1.CatalogService/GetDataset";
+await page.route(getDataset, async (route) => {
+  if (route.request().postData().includes("sales.public.orders")) await ordersHeld;
+  await route.continue();
+});
+const ordersAsked = page.waitForRequest((r) => r.url().endsWith("/GetDataset"));
+await page.goto(orders);
+await ordersAsked;
+await page.goto(hub);
+await page.locator(".facts").waitFor(wait);
+const ordersAnswered = page.waitForResponse((r) => r.url().endsWith("/GetDataset") &&
+                                                   r.request().postData().includes("sales.public.orders"));
+releaseOrders();
+await ordersAnswered;
+await page.unroute(getDataset);
+await page.waitForLoadState("networkidle");
+const shownAfter = await page.evaluate(() => ({
+  heading: document.querySelector("main h1").textContent,
+  facts: document.querySelector(".facts").textContent,
+}));
+check(shownAfter.heading === "wide" && !shownAfter.facts.includes("user:alice"),
+      "a late answer for one dataset is not shown on another's page", JSON.stringify(shownAfter));
+
 // Sign out: the session is gone.
 await page.getByRole("button", { name: "Sign out" }).click();
 await page.getByLabel("Token").waitFor(wait);

@@ -1,5 +1,6 @@
 // The JSON API (docs/api.md) from the browser: POST /catalog.v1.SERVICE/METHOD
 // with the session cookie. A 401 means the session is gone.
+import { useEffect, useState } from "preact/hooks";
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -63,4 +64,21 @@ export async function signOut() {
     headers: { "Content-Type": "application/json" },
   });
   return answer(res);
+}
+
+// An answer that belongs to its inputs: load() runs whenever deps change,
+// and an answer that comes back after they changed again (or after the page
+// was left) is dropped, so one dataset's answer is never shown on another's
+// page. Returns [value, error, setValue]; both are null while loading.
+export function useAnswer(load, deps) {
+  const [state, setState] = useState({ value: null, error: null });
+  useEffect(() => {
+    let stale = false;
+    setState({ value: null, error: null });
+    load().then((value) => { if (!stale) setState({ value, error: null }); },
+                (error) => { if (!stale) setState({ value: null, error }); });
+    return () => { stale = true; };
+  }, deps);
+  const setValue = (value) => setState({ value, error: null });
+  return [state.value, state.error, setValue];
 }

@@ -2,8 +2,8 @@
 // every principal and group the catalog knows, asked of the policies), and
 // "may this principal do that here?" answered with the policies' trace
 // (Explain). Both need the authorize:others permission.
-import { useEffect, useState } from "preact/hooks";
-import { call } from "../api.js";
+import { useState } from "preact/hooks";
+import { call, useAnswer } from "../api.js";
 
 const KINDS = { user: "User", serviceaccount: "ServiceAccount", group: "Group" };
 
@@ -18,12 +18,9 @@ function policyName(ref) {
 }
 
 export function AccessTab({ dataset }) {
-  const [access, setAccess] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => {
-    setAccess(null);
-    call("PolicyService", "ListAccess", { dataset: dataset.key }).then(setAccess, setError);
-  }, [dataset.key.namespace, dataset.key.name]);
+  const [access, error] = useAnswer(
+    () => call("PolicyService", "ListAccess", { dataset: dataset.key }),
+    [dataset.key.namespace, dataset.key.name]);
 
   if (error) {
     return (

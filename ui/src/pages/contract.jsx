@@ -15,11 +15,13 @@ export function ContractTab({ dataset }) {
   const [diff, setDiff] = useState(null);
 
   useEffect(() => {
-    if (!bound) return;
+    if (!bound) return undefined;
+    let stale = false;
     Promise.all([
       call("ContractService", "GetContract", { dataset: dataset.key }),
       call("ContractService", "ListContractVersions", { id: bound.id }),
     ]).then(([c, v]) => {
+      if (stale) return;
       setCurrent(c);
       const list = v.versions || [];
       setVersions(list);
@@ -27,16 +29,19 @@ export function ContractTab({ dataset }) {
         setFrom(list[list.length - 2].version);
         setTo(list[list.length - 1].version);
       }
-    }, (e) => setError(e.message));
+    }, (e) => { if (!stale) setError(e.message); });
+    return () => { stale = true; };
   }, [bound?.id, bound?.version]);
 
   useEffect(() => {
     if (!bound || !from || !to || from === to) {
       setDiff(null);
-      return;
+      return undefined;
     }
+    let stale = false;
     call("ContractService", "DiffContracts", { id: bound.id, fromVersion: from, toVersion: to })
-      .then((a) => setDiff(a.diff || {}), (e) => setError(e.message));
+      .then((a) => { if (!stale) setDiff(a.diff || {}); }, (e) => { if (!stale) setError(e.message); });
+    return () => { stale = true; };
   }, [from, to]);
 
   if (!bound) return <p>No data contract covers this dataset.</p>;

@@ -1,7 +1,7 @@
 // A dataset's page: overview, schema, lineage, contract, history and access as tabs (?tab=…, so each
 // is a link).
-import { useEffect, useState } from "preact/hooks";
-import { call } from "../api.js";
+import { useState } from "preact/hooks";
+import { call, useAnswer } from "../api.js";
 import { renderMarkdown } from "../markdown.js";
 import { classification, flattenFields, ownership } from "../format.js";
 import { datasetHref } from "../route.js";
@@ -21,13 +21,8 @@ const TABS = [
 export function DatasetPage({ namespace, name, params }) {
   const key = { namespace, name };
   const tab = TABS.some(([id]) => id === params.tab) ? params.tab : "overview";
-  const [dataset, setDataset] = useState(null);
-  const [error, setError] = useState(null);
-  useEffect(() => {
-    setDataset(null);
-    setError(null);
-    call("CatalogService", "GetDataset", { key }).then(setDataset, setError);
-  }, [namespace, name]);
+  const [dataset, error, setDataset] =
+    useAnswer(() => call("CatalogService", "GetDataset", { key }), [namespace, name]);
 
   if (error) {
     return (
@@ -157,13 +152,11 @@ function SchemaTab({ dataset }) {
 }
 
 function HistoryTab({ datasetKey }) {
-  const [entries, setEntries] = useState(null);
-  const [error, setError] = useState("");
-  useEffect(() => {
-    call("CatalogService", "GetDatasetHistory", { key: datasetKey })
-      .then((a) => setEntries((a.entries || []).slice().reverse()), (e) => setError(e.message));
-  }, [datasetKey.namespace, datasetKey.name]);
-  if (error) return <p class="error" role="alert">{error}</p>;
+  const [entries, error] = useAnswer(
+    () => call("CatalogService", "GetDatasetHistory", { key: datasetKey })
+      .then((a) => (a.entries || []).slice().reverse()),
+    [datasetKey.namespace, datasetKey.name]);
+  if (error) return <p class="error" role="alert">{error.message}</p>;
   if (!entries) return <p class="loading" role="status">Loading…</p>;
   return (
     <table class="history">

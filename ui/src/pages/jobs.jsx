@@ -1,7 +1,7 @@
 // Pipelines as OpenLineage reported them: every job, its latest state and
 // owners; a job's runs, newest first.
 import { useEffect, useState } from "preact/hooks";
-import { call } from "../api.js";
+import { call, useAnswer } from "../api.js";
 import { href } from "../route.js";
 
 export function JobsPage({ params }) {
@@ -41,17 +41,12 @@ export function JobsPage({ params }) {
 }
 
 function Runs({ job }) {
-  const [runs, setRuns] = useState(null);
-  const [error, setError] = useState("");
-  useEffect(() => {
-    setRuns(null);
-    call("LineageService", "ListRuns", { job, pageSize: 50 })
-      .then((a) => setRuns(a.runs || []), (e) => setError(e.message));
-  }, [job]);
+  const [runs, error] = useAnswer(
+    () => call("LineageService", "ListRuns", { job, pageSize: 50 }).then((a) => a.runs || []), [job]);
   return (
     <section class="runs">
       <h2>Runs of {job}</h2>
-      {error && <p class="error" role="alert">{error}</p>}
+      {error && <p class="error" role="alert">{error.message}</p>}
       {runs && (runs.length === 0 ? <p>No runs recorded.</p> : (
         <table>
           <thead><tr><th scope="col">Run</th><th scope="col">State</th><th scope="col">Started</th>

@@ -1,26 +1,19 @@
 // The policies: the set in force (Cedar) or any earlier version
 // (#/policies?version=N), every version, and a form that validates Cedar
 // text against the server's parser without storing it (ValidatePolicies).
-import { useEffect, useState } from "preact/hooks";
-import { call } from "../api.js";
+import { useState } from "preact/hooks";
+import { call, useAnswer } from "../api.js";
 import { href } from "../route.js";
 
 export function PoliciesPage({ params = {} }) {
   const asked = Number(params.version) || 0;
-  const [shown, setShown] = useState(null);
-  const [versions, setVersions] = useState(null);
-  const [error, setError] = useState("");
-  useEffect(() => {
-    setShown(null);
-    Promise.all([call("PolicyService", "GetPolicySet", { version: asked }),
-                 call("PolicyService", "ListPolicyVersions", {})])
-      .then(([c, v]) => {
-        setShown(c);
-        setVersions(v.versions || []);
-      }, (e) => setError(e.message));
-  }, [asked]);
-  if (error) return <section><h1>Policies</h1><p class="error" role="alert">{error}</p></section>;
-  if (!shown) return <p class="loading" role="status">Loading…</p>;
+  const [answer, error] = useAnswer(
+    () => Promise.all([call("PolicyService", "GetPolicySet", { version: asked }),
+                       call("PolicyService", "ListPolicyVersions", {})]),
+    [asked]);
+  if (error) return <section><h1>Policies</h1><p class="error" role="alert">{error.message}</p></section>;
+  if (!answer) return <p class="loading" role="status">Loading…</p>;
+  const [shown, { versions = [] }] = answer;
   const inForce = versions && versions.length > 0 ? Math.max(...versions.map((v) => Number(v.version))) : shown.version;
   const current = Number(shown.version) === Number(inForce);
   return (
