@@ -54,6 +54,10 @@ class Dialect {
   // object] (read by ReadContractColumn), or NULL.
   virtual std::string_view contract_column() const = 0;
 
+  // The FROM clause that reads datasets' keys (id, namespace, name) by id
+  // from the index that holds only them (migration 0016), not the rows.
+  virtual std::string_view dataset_keys_source() const = 0;
+
   // Records `change` (its catalog_revision set) in the current write
   // transaction for other replicas, and wakes them when it commits.
   // SQLite: nothing (one process writes; its own commits are its feed).

@@ -41,6 +41,11 @@ class Sqlite final : public Dialect {
   const std::vector<Migration>& migrations() const override { return EmbeddedMigrations(); }
   std::string_view schema_migrations_table() const override { return kSchemaMigrationsTable; }
 
+  // By id SQLite reads the table (the rowid), so the index is named.
+  std::string_view dataset_keys_source() const override {
+    return "datasets INDEXED BY datasets_keys";
+  }
+
   std::string_view contract_column() const override {
     return "(SELECT json_array(b.contract_id, c.version, c.status, b.object) "
            "FROM contract_bindings b JOIN contracts c ON c.contract_id = "

@@ -488,14 +488,14 @@ absl::StatusOr<std::vector<SearchHit>> Store::SearchMatches(std::string_view que
       skip = 0;
       for (int64_t id : found) ids.emplace_back(id, static_cast<double>(tier));
     }
-    // Keys by id, 500 ids a query (a query per id cost 30 ms at 10,000);
-    // one statement, the last batch padded with an id no row has.
+    // Keys by id, 500 ids a query (a query per id cost 30 ms at 10,000),
+    // from the index of keys (reading the rows cost 20 ms at 10,000); one
+    // statement, the last batch padded with an id no row has.
     constexpr size_t kBatch = 500;
-    static const std::string sql = [] {
-      std::string text = "SELECT id, namespace, name FROM datasets WHERE id IN (?";
-      for (size_t i = 1; i < kBatch; ++i) text += ", ?";
-      return text + ")";
-    }();
+    std::string sql = StrCat("SELECT id, namespace, name FROM ", dialect.dataset_keys_source(),
+                             " WHERE id IN (?");
+    for (size_t i = 1; i < kBatch; ++i) sql += ", ?";
+    sql += ")";
     std::unordered_map<int64_t, DatasetKey> keys;
     keys.reserve(ids.size());
     for (size_t from = 0; from < ids.size(); from += kBatch) {

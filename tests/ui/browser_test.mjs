@@ -90,6 +90,32 @@ await page.locator(".results a").first().waitFor(wait);
 const names = await page.locator(".results .name").allTextContents();
 check(names.includes("sales.public.orders"), "search finds sales.public.orders", names.join(", "));
 await audit(page, "search");
+// The hits are drawn without waiting for the counts (which read up to
+// 10,000 matches); the counts follow.
+{
+  let releaseCounts;
+  const countsHeld = new Promise((resolve) => { releaseCounts = resolve; });
+  const searches = "**/catalog.v1.CatalogService/SearchDatasets";
+  await page.route(searches, async (route) => {
+    if (JSON.parse(route.request().postData()).facets) await countsHeld;
+    await route.continue();
+  });
+  await page.getByLabel("Search datasets").fill("daily");
+  await page.waitForFunction(() => [...document.querySelectorAll(".results .name")]
+    .some((n) => n.textContent === "analytics.marts.daily_sales_by_country"), null, wait);
+  const before = await page.locator(".facet-count").allTextContents();
+  const counted = page.waitForResponse((r) => r.url().endsWith("/SearchDatasets") &&
+                                              JSON.parse(r.request().postData()).facets);
+  releaseCounts();
+  await counted;
+  await page.unroute(searches);
+  await page.waitForFunction((old) => [...document.querySelectorAll(".facet-count")]
+    .map((c) => c.textContent).join() !== old, before.join(), wait);
+  check(true, "the hits are drawn before the counts, and the counts follow");
+  await page.getByLabel("Search datasets").fill("orders");
+  await page.waitForFunction(() => [...document.querySelectorAll(".results .name")]
+    .some((n) => n.textContent === "sales.public.orders"), null, wait);
+}
 // Facets: a count beside each value; a chosen value narrows the results,
 // and the URL keeps it.
 const confidential = page.getByRole("checkbox", { name: /^confidential/ });

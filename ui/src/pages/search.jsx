@@ -1,7 +1,9 @@
 // Find data: search as you type, narrowed by facets (domain, owner, tag,
-// classification, namespace) whose counts come with every answer
-// (SearchDatasets with facets). An empty box lists the catalog. The words
-// and the chosen values live in the URL, so a search is a link.
+// classification, namespace) with counts. Each keystroke asks for the hits
+// and, beside them, for the counts (SearchDatasets with facets), which
+// read up to 10,000 matches: the hits are drawn as soon as they come, the
+// counts when theirs do. An empty box lists the catalog. The words and the
+// chosen values live in the URL, so a search is a link.
 // ArrowDown moves from the box into the results, ArrowUp and ArrowDown
 // between them, Enter opens one (a link).
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -31,6 +33,7 @@ export function Search({ params }) {
   const chosen = Object.fromEntries(FACETS.map((f) => [f.name, chosenOf(params, f.name)]));
   const chosenKey = FACETS.map((f) => params[f.name] || "").join("\n");
   const [answer, setAnswer] = useState(null);
+  const [counts, setCounts] = useState(null); // the facets' answer
   const [more, setMore] = useState(null); // hits of later pages
   const [error, setError] = useState("");
   const box = useRef(null);
@@ -43,25 +46,29 @@ export function Search({ params }) {
     Object.fromEntries([["q", q], ...FACETS.map((f) => [f.name, encodeChosen(next[f.name])])]);
 
   useEffect(() => {
+    // An answer that arrives after the words changed (or the page was
+    // left) is dropped: it must not be drawn, nor write its URL over the
+    // page now shown.
     let stale = false;
-    const timer = setTimeout(async () => {
+    const timer = setTimeout(() => {
       const q = query.trim();
-      try {
-        const found = await call("CatalogService", "SearchDatasets", {
-          query: q, pageSize: 50, filter, facets: true,
-        });
-        if (!stale) {
-          setAnswer(found);
-          setMore(null);
-          setError("");
-        }
-      } catch (err) {
-        if (!stale) setError(err.message);
+      const ask = { query: q, pageSize: 50, filter };
+      // Listing the whole catalog is a request for counts (the API takes
+      // no empty search without them): one call does both.
+      const listing = q === "" && Object.keys(filter).length === 0;
+      call("CatalogService", "SearchDatasets", listing ? { ...ask, facets: true } : ask).then((found) => {
+        if (stale) return;
+        setAnswer(found);
+        if (listing) setCounts(found);
+        setMore(null);
+        setError("");
+        history.replaceState(null, "", href("search", [], urlParams(q, chosen)));
+      }, (err) => { if (!stale) setError(err.message); });
+      if (!listing) {
+        call("CatalogService", "SearchDatasets", { ...ask, pageSize: 1, facets: true })
+          .then((c) => { if (!stale) setCounts(c); }, (err) => { if (!stale) setError(err.message); });
       }
-      // An answer that arrives after the page was left (or the words
-      // changed) must not write its URL over the page now shown.
-      if (!stale) history.replaceState(null, "", href("search", [], urlParams(q, chosen)));
-    }, 120);
+    }, 60);
     return () => {
       stale = true;
       clearTimeout(timer);
@@ -108,7 +115,8 @@ export function Search({ params }) {
 
   const hits = answer ? [...(answer.hits || []), ...(more?.hits || [])] : null;
   const nextToken = more ? more.nextPageToken : answer?.nextPageToken;
-  const facets = Object.fromEntries((answer?.facets || []).map((f) => [f.name, f.values || []]));
+  // Until this search's counts come, the last ones stay (no flicker).
+  const facets = Object.fromEntries((counts?.facets || []).map((f) => [f.name, f.values || []]));
   return (
     <section class="search">
       <h1>Find data</h1>
@@ -141,8 +149,8 @@ export function Search({ params }) {
               </fieldset>
             );
           })}
-          {answer && answer.facetsComplete === false && (
-            <p class="hint">Counts cover the first {Number(answer.facetsScanned || 0)} matches.</p>
+          {counts && counts.facetsComplete === false && (
+            <p class="hint">Counts cover the first {Number(counts.facetsScanned || 0)} matches.</p>
           )}
         </aside>
         <div class="search-results">
