@@ -44,6 +44,22 @@ int CallsInFlight() { return calls_in_flight.load(std::memory_order_acquire); }
 internal::InFlight::InFlight() { calls_in_flight.fetch_add(1); }
 internal::InFlight::~InFlight() { calls_in_flight.fetch_sub(1); }
 
+absl::StatusOr<Identity> AuthenticateWhenKnown(
+    const Authenticator& auth, absl::StatusOr<Identity> failed, std::string_view authorization,
+    std::string_view consistency_token, std::string_view peer,
+    std::chrono::system_clock::time_point deadline,
+    const std::function<absl::StatusOr<Identity>()>& authenticate) {
+  const Consistency* consistency = auth.consistency();
+  if (failed.ok() || consistency == nullptr || consistency_token.empty() ||
+      !absl::IsUnauthenticated(failed.status()) || !auth.Unknown(authorization)) {
+    return failed;
+  }
+  absl::Status reached = consistency->AwaitForUnknown(consistency_token, peer, deadline);
+  if (reached.ok()) return authenticate();
+  if (absl::IsUnavailable(reached)) return reached;
+  return failed;
+}
+
 absl::StatusOr<Identity> internal::AdmitCall(const Authenticator& auth,
                                              grpc::ServerContext& context) {
   absl::StatusOr<Identity> caller = AuthenticateCall(auth, context);
@@ -54,16 +70,11 @@ absl::StatusOr<Identity> internal::AdmitCall(const Authenticator& auth,
   if (!caller.ok()) {
     // A bearer token made on another replica, used here with its
     // creation's consistency token before this one applied the creation.
-    if (has_token && absl::IsUnauthenticated(caller.status()) &&
-        auth.Unknown(AuthorizationHeader(context))) {
-      absl::Status reached = consistency->AwaitForUnknown(
+    if (has_token) {
+      caller = AuthenticateWhenKnown(
+          auth, std::move(caller), AuthorizationHeader(context),
           std::string_view(sent->second.data(), sent->second.size()), PeerOf(context),
-          DeadlineOf(context));
-      if (reached.ok()) {
-        caller = AuthenticateCall(auth, context);
-      } else if (absl::IsUnavailable(reached)) {
-        caller = reached;
-      }
+          DeadlineOf(context), [&] { return AuthenticateCall(auth, context); });
     }
     if (!caller.ok()) RecordAuthFailure("grpc", PeerOf(context), caller.status());
     return caller;

@@ -6,6 +6,7 @@
 #include <grpcpp/server_context.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -112,6 +113,19 @@ bool ClientCertificatesRequired();
 // Serves both ports.
 absl::StatusOr<Identity> IdentityOf(const Authenticator& auth, const std::string& header,
                                     std::string_view certificate_pem);
+
+// A caller refused as unauthenticated (`failed`) whose bearer token this
+// catalogd has never seen, sent with a consistency token: the token may
+// have been made on another replica whose revision this one has not
+// applied. Waits for it (Consistency::AwaitForUnknown: a shared store
+// only, a few such callers at a time) and returns authenticate() again;
+// UNAVAILABLE when the wait ran out. Anything else returns `failed`.
+// Serves both ports, before a byte of a request's body is read.
+absl::StatusOr<Identity> AuthenticateWhenKnown(
+    const Authenticator& auth, absl::StatusOr<Identity> failed, std::string_view authorization,
+    std::string_view consistency_token, std::string_view peer,
+    std::chrono::system_clock::time_point deadline,
+    const std::function<absl::StatusOr<Identity>()>& authenticate);
 
 // The identity of the call this thread is serving (nullptr outside one).
 const Identity* CallIdentity();

@@ -149,6 +149,11 @@ class ConnectBridge::Impl {
     const std::string certificate =
         ClientCertificatesRequired() ? ClientCertificatePem(req) : std::string();
     absl::StatusOr<Identity> caller = IdentityOf(auth_, authorization, certificate);
+    // A token made on another replica, before this one applied it.
+    caller = AuthenticateWhenKnown(
+        auth_, std::move(caller), authorization, consistency, peer,
+        std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms),
+        [&] { return IdentityOf(auth_, authorization, certificate); });
     if (!caller.ok()) {
       RecordAuthFailure("http", peer, caller.status());
       return refuse(caller.status());

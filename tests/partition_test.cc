@@ -153,6 +153,20 @@ TEST(NetworkPartition, AReplicaCutOffServesItsRevisionAndCatchesUpWhenHealed) {
                            v1::ListDatasetsRequest(), &carol_sent);
   EXPECT_EQ(early.status().code(), absl::StatusCode::kUnavailable) << early.status();
   EXPECT_THAT(std::string(early.status().message()), HasSubstr("retry"));
+  // The JSON API's gate (which authenticates before it reads a body) waits
+  // the same way: 503 and "retry", not 401.
+  httplib::Client json(ns.client_address(), b.http_port());
+  json.set_read_timeout(10);
+  auto json_call = [&] {
+    return json.Post("/catalog.v1.CatalogService/ListDatasets",
+                     {{"Authorization", "Bearer " + issued->secret()},
+                      {"x-catalog-consistency-token", created}},
+                     "{}", "application/json");
+  };
+  auto json_early = json_call();
+  ASSERT_TRUE(json_early);
+  EXPECT_EQ(json_early->status, 503) << json_early->body;
+  EXPECT_THAT(json_early->body, HasSubstr("retry"));
   // Unknown callers share a few such waits: one address holds at most 8,
   // the rest are refused at once, as they would be without the token.
   {
@@ -192,6 +206,9 @@ TEST(NetworkPartition, AReplicaCutOffServesItsRevisionAndCatchesUpWhenHealed) {
   auto later = carol->Call(&v1::CatalogService::Stub::ListDatasets, carol->catalog(),
                            v1::ListDatasetsRequest(), &carol_sent);
   EXPECT_TRUE(later.ok()) << later.status();
+  auto json_later = json_call();
+  ASSERT_TRUE(json_later);
+  EXPECT_EQ(json_later->status, 200) << json_later->body;
   auto v = bc->Call(&v1::AuditService::Stub::VerifyAudit, bc->audit(), v1::VerifyAuditRequest());
   ASSERT_TRUE(v.ok()) << v.status();
   EXPECT_TRUE(v->ok()) << v->problem();
