@@ -107,5 +107,40 @@ TEST_F(MigrationsTest, JobsBelongToTheirLastReporterAtUpgrade) {
                         R"(dagster/a/b [{"principal":"serviceaccount:dag","type":"technical"}] 1)"));
 }
 
+TEST_F(MigrationsTest, TheSearchIndexKeepsItsRowsWhenRebuiltWithPrefixes) {
+  const auto& all = EmbeddedMigrations();
+  std::vector<Migration> before;
+  for (const Migration& m : all) {
+    if (m.name.find("search_prefixes") != std::string::npos) break;
+    before.push_back(m);
+  }
+  ASSERT_LT(before.size(), all.size());
+  ASSERT_TRUE(Migrate(*db_, before, false).ok());
+  ASSERT_TRUE(db_->Exec(R"(
+      INSERT INTO dataset_search(rowid, key, description, fields, tags) VALUES
+        (7, 'pg://a sales.orders', 'Orders, nightly', 'order_id email', 'pii'),
+        (9, 'pg://a sales.customers', 'Who buys', 'customer_id', '');
+  )").ok());
+  ASSERT_TRUE(Migrate(*db_, all, false).ok());
+  auto ids = [&](const std::string& match) {
+    auto s = db_->Prepare("SELECT rowid FROM dataset_search WHERE dataset_search MATCH ? "
+                          "ORDER BY rowid");
+    EXPECT_TRUE(s.ok());
+    (*s)->Bind(1, match);
+    std::vector<int64_t> out;
+    while (*(*s)->Step()) out.push_back((*s)->Int(0));
+    return out;
+  };
+  // The rows, under their ids, found by one-letter prefixes (which the
+  // prefix index answers) as by whole words.
+  EXPECT_THAT(ids(R"({key} : ("o"*))"), ::testing::ElementsAre(7));
+  EXPECT_THAT(ids(R"("c"*)"), ::testing::ElementsAre(9));
+  EXPECT_THAT(ids(R"("pii")"), ::testing::ElementsAre(7));
+  EXPECT_THAT(ids(R"({key} : ("sales"*))"), ::testing::ElementsAre(7, 9));
+  // And the index of keys by id is there, as the dialect names it.
+  auto keys = db_->Prepare("SELECT id FROM datasets INDEXED BY datasets_keys WHERE id IN (1)");
+  EXPECT_TRUE(keys.ok()) << keys.status();
+}
+
 }  // namespace
 }  // namespace catalog::store
