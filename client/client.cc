@@ -37,6 +37,7 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
   client->lineage_ = v1::LineageService::NewStub(client->channel_);
   client->contracts_ = v1::ContractService::NewStub(client->channel_);
   client->audit_ = v1::AuditService::NewStub(client->channel_);
+  client->quality_ = v1::QualityService::NewStub(client->channel_);
   return client;
 }
 

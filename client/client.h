@@ -23,6 +23,7 @@
 #include "catalog/v1/catalog.grpc.pb.h"
 #include "catalog/v1/contract.grpc.pb.h"
 #include "catalog/v1/lineage.grpc.pb.h"
+#include "catalog/v1/quality.grpc.pb.h"
 #include "catalog/v1/policy.grpc.pb.h"
 #include "catalog/v1/token.grpc.pb.h"
 
@@ -58,6 +59,7 @@ class CatalogClient {
   v1::LineageService::Stub& lineage() { return *lineage_; }
   v1::ContractService::Stub& contracts() { return *contracts_; }
   v1::AuditService::Stub& audit() { return *audit_; }
+  v1::QualityService::Stub& quality() { return *quality_; }
 
   // Calls `method` on `stub` with the token and deadline set.
   template <typename Stub, typename Request, typename Response>
@@ -116,6 +118,7 @@ class CatalogClient {
   std::unique_ptr<v1::LineageService::Stub> lineage_;
   std::unique_ptr<v1::ContractService::Stub> contracts_;
   std::unique_ptr<v1::AuditService::Stub> audit_;
+  std::unique_ptr<v1::QualityService::Stub> quality_;
 };
 
 }  // namespace catalog::client

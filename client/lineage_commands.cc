@@ -1,6 +1,5 @@
 #include "client/lineage_commands.h"
 
-#include <google/protobuf/util/json_util.h>
 
 #include <map>
 #include <set>
@@ -17,14 +16,6 @@ namespace {
 
 using json = nlohmann::json;
 using LStub = v1::LineageService::Stub;
-
-json ToJson(const google::protobuf::Message& m) {
-  std::string text;
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = false;
-  (void)google::protobuf::util::MessageToJsonString(m, &text, options);
-  return json::parse(text, nullptr, false);
-}
 
 // -o for lineage commands: table, json, or (where given) dot.
 bool CheckOutput(CommandContext& ctx, const std::string& output, bool dot) {
@@ -172,7 +163,7 @@ int PrintAllPages(CommandContext& ctx, const std::string& output,
     absl::StatusOr<Response> r = ctx.client.Call(method, ctx.client.lineage(), req);
     if (!r.ok()) return ReportError(ctx.err, r.status());
     for (const auto& item : items(*r)) {
-      all.push_back(ToJson(item));
+      all.push_back(ProtoToJson(item));
       rows(item, table);
     }
     if (r->next_page_token().empty()) break;
@@ -271,7 +262,7 @@ int RunLineageShow(CommandContext& ctx, const LineageShowOptions& o,
   if (output == "dot") {
     PrintDot(ctx.out, *g);
   } else if (output == "json") {
-    PrintDocument(ctx.out, Format::kJson, ToJson(*g));
+    PrintDocument(ctx.out, Format::kJson, ProtoToJson(*g));
   } else {
     Table nodes{.header = {"DEPTH", "KIND", "NODE"}};
     for (const v1::LineageNode& n : g->nodes()) {
@@ -313,7 +304,7 @@ int RunImpact(CommandContext& ctx, const std::string& node,
       ctx.client.Call(&LStub::Impact, ctx.client.lineage(), req);
   if (!r.ok()) return ReportError(ctx.err, r.status());
   if (output == "json") {
-    PrintDocument(ctx.out, Format::kJson, ToJson(*r));
+    PrintDocument(ctx.out, Format::kJson, ProtoToJson(*r));
     return 0;
   }
   Table t{.header = {"DATASET", "DEPTH", "OWNERS", "CLASSIFICATION", "CONTRACT",

@@ -7,6 +7,7 @@
 
 #include "lib/util/version.h"
 #include "client/audit_commands.h"
+#include "client/quality_commands.h"
 #include "client/commands.h"
 #include "client/consistency_file.h"
 #include "client/contract_commands.h"
@@ -256,6 +257,21 @@ int main(int argc, char** argv) {
   runs->add_option("job", job_name, "namespace/name or job:namespace/name")->required();
   runs->add_option("-o,--output", output, "table or json");
 
+  QualityOptions quality_options;
+  auto* quality = app.add_subcommand(
+      "quality", "a dataset's quality results: checks and measurements, newest first");
+  quality->add_option("dataset", quality_options.dataset, "namespace/name");
+  add_dataset_flags(quality);
+  quality->add_option("--since", quality_options.since,
+                      "RFC 3339 time, date (2026-11-25) or duration (15m, 2h, 7d)");
+  quality->add_option("--column", quality_options.column, "only this column's");
+  quality->add_option("--check", quality_options.name, "only the check or measurement so named");
+  quality->add_flag("--checks", quality_options.checks, "only checks");
+  quality->add_flag("--measurements", quality_options.measurements, "only measurements");
+  quality->add_flag("--failed", quality_options.failed, "only failed checks");
+  quality->add_option("--limit", quality_options.limit, "results shown at most (default 50)");
+  quality->add_option("-o,--output", quality_options.output, "table or json");
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -332,7 +348,7 @@ int main(int argc, char** argv) {
   }
 
   bool lineage_output = lineage_show->parsed() || impact->parsed() ||
-                        jobs->parsed() || runs->parsed();
+                        jobs->parsed() || runs->parsed() || quality->parsed();
   auto format = ParseFormat(lineage_output ? "table" : output);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
@@ -399,6 +415,7 @@ int main(int argc, char** argv) {
     return RunContractLint(std::cout, check);
   }
   if (contract_diff->parsed()) return RunContractDiff(std::cout, std::cerr, check);
+  if (quality->parsed()) return RunQuality(ctx, quality_options);
   if (audit_list->parsed()) return RunAuditList(ctx, audit_options);
   if (audit_tail->parsed()) {
     return RunAuditTail(ctx, audit_options, tail_poll_ms, tail_for_ms);

@@ -1,5 +1,7 @@
 #include "client/output.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
@@ -64,6 +66,14 @@ nlohmann::json ListDocument(std::vector<nlohmann::json> items) {
   return {{"apiVersion", kApiVersion},
           {"kind", "List"},
           {"items", std::move(items)}};
+}
+
+nlohmann::json ProtoToJson(const google::protobuf::Message& m) {
+  std::string text;
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = false;
+  (void)google::protobuf::util::MessageToJsonString(m, &text, options);
+  return nlohmann::json::parse(text, nullptr, false);
 }
 
 }  // namespace catalog::client

@@ -10,6 +10,10 @@
 #include "absl/status/statusor.h"
 #include "lib/util/printable.h"
 
+namespace google::protobuf {
+class Message;
+}
+
 namespace catalog::client {
 
 enum class Format { kTable, kJson, kYaml };
@@ -26,6 +30,9 @@ struct Table {
   // empty (then it is not printed).
   void Print(std::ostream& out) const;
 };
+
+// An API message in the Protobuf JSON mapping (lowerCamelCase names).
+nlohmann::json ProtoToJson(const google::protobuf::Message& m);
 
 // Prints one document as JSON (indented, keys sorted) or YAML.
 void PrintDocument(std::ostream& out, Format format, const nlohmann::json& doc);

@@ -101,6 +101,15 @@ void internal::AddConsistencyToken(const Authenticator& auth, grpc::ServerContex
   }
 }
 
+absl::Status DatasetNotFound(const DatasetKey& key) {
+  return absl::NotFoundError(StrCat("dataset \"", key.ToString(), "\" not found"));
+}
+
+absl::Status HiddenAsNotFound(const absl::Status& decided, const DatasetKey& key) {
+  if (decided.ok() || decided.code() == absl::StatusCode::kUnavailable) return decided;
+  return DatasetNotFound(key);
+}
+
 absl::StatusOr<store::PageRequest> PageOf(int32_t page_size,
                                           const std::string& page_token) {
   if (page_size < 0) {

@@ -56,6 +56,15 @@ bool Permits(const authz::Authorizer& authorizer, const std::string& caller,
 bool AllowedOnEverything(const authz::Authorizer& authorizer,
                          const std::string& caller, std::string_view action);
 
+// What a caller is told of a dataset that does not exist, or that it may
+// not read: the same words.
+absl::Status DatasetNotFound(const DatasetKey& key);
+
+// A refused read of `key`, answered as an absent dataset; except when no
+// decision can be made yet (the first snapshot is loading): that is
+// UNAVAILABLE, for absent datasets alike, so it tells nothing either.
+absl::Status HiddenAsNotFound(const absl::Status& decided, const DatasetKey& key);
+
 // A page of a List call; INVALID_ARGUMENT for a negative page_size.
 absl::StatusOr<store::PageRequest> PageOf(int32_t page_size,
                                           const std::string& page_token);

@@ -64,20 +64,6 @@ policy::Entity Placed(policy::Entity e, const authz::Snapshot& snapshot) {
   return e;
 }
 
-// What a caller is told of a dataset that does not exist, or that it may
-// not read: the same words.
-absl::Status NotFound(const DatasetKey& key) {
-  return absl::NotFoundError(StrCat("dataset \"", key.ToString(), "\" not found"));
-}
-
-// A refused read of `key`, answered as an absent dataset; except when no
-// decision can be made yet (the first snapshot is loading): that is
-// UNAVAILABLE, for absent datasets alike, so it tells nothing either.
-absl::Status HiddenAsNotFound(const absl::Status& decided, const DatasetKey& key) {
-  if (decided.ok() || decided.code() == absl::StatusCode::kUnavailable) return decided;
-  return NotFound(key);
-}
-
 }  // namespace
 
 void CatalogServiceImpl::AwaitSnapshot(grpc::ServerContext* context,
@@ -170,7 +156,7 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
         Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(d.ok() ? d->key : key)),
         key));
     if (!d.ok() && d.status().code() != absl::StatusCode::kNotFound) return d.status();
-    if (!d.ok()) return NotFound(key);
+    if (!d.ok()) return DatasetNotFound(key);
     *response = ToProto(*d);
     if (d->contract) {
       ASSIGN_OR_RETURN(std::vector<store::ContractViolationRecord> violations,
@@ -213,7 +199,7 @@ grpc::Status CatalogServiceImpl::ReviewObservation(grpc::ServerContext* context,
     const policy::EntityUid uid = authz::DatasetUid(key);
     RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     if (authorizer_->current()->entities().Find(uid) == nullptr || !MayRead(caller, uid)) {
-      return NotFound(key);
+      return DatasetNotFound(key);
     }
     RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write", uid));
     if (!store::IsObservedField(request->field())) {
@@ -348,7 +334,7 @@ grpc::Status CatalogServiceImpl::GetDatasetHistory(
         Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(key),
                 as_it_was.Find(authz::DatasetUid(key)) ? &as_it_was : nullptr),
         key));
-    if (entries.empty()) return NotFound(key);
+    if (entries.empty()) return DatasetNotFound(key);
     for (const store::HistoryEntry& e : entries) {
       v1::HistoryEntry* out = response->add_entries();
       out->set_revision(e.revision);

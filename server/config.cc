@@ -95,6 +95,8 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.session_lifetime = text;
     } else if (key == "session-idle") {
       config.session_idle = text;
+    } else if (key == "quality-retention") {
+      config.quality_retention = text;
     } else {
       return At(path, item.first.Mark(), StrCat("unknown setting \"", key, "\""));
     }
@@ -140,7 +142,8 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   }
   for (const auto& [name, value] : {std::pair<const char*, const std::string&>{
                                          "session-lifetime", c.session_lifetime},
-                                     {"session-idle", c.session_idle}}) {
+                                     {"session-idle", c.session_idle},
+                                     {"quality-retention", c.quality_retention}}) {
     if (!ParseDuration(value).has_value()) {
       return absl::InvalidArgumentError(
           StrCat(name, ": \"", value, "\" must be a duration such as 30m, 12h or 7d"));

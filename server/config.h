@@ -50,6 +50,9 @@ struct ServerConfig {
   // how long it may sit unused; durations as "12h", "30m".
   std::string session_lifetime = "12h";
   std::string session_idle = "30m";
+  // Quality results (docs/quality.md) are kept this long after their
+  // event's time, then forgotten.
+  std::string quality_retention = "90d";
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written
@@ -57,7 +60,7 @@ struct ServerConfig {
 // log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
 // client-ca, trust-domain, client-namespace, audit-decisions,
 // audit-allow-sample, audit-decisions-per-caller, ui-dir, session-lifetime,
-// session-idle. Unknown keys are an
+// session-idle, quality-retention. Unknown keys are an
 // error naming the file and line. Fields absent from the file keep the
 // values `base` has.
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,

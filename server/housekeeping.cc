@@ -33,6 +33,26 @@ bool Housekeeping::EncodeSpecs() {
   return false;
 }
 
+void Housekeeping::PruneQuality() {
+  const int64_t before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                (std::chrono::system_clock::now() - options_.quality_retention)
+                                    .time_since_epoch())
+                                .count();
+  int64_t forgotten = 0;
+  while (true) {
+    absl::StatusOr<int64_t> pruned = store_->PruneQualityResults(before_ms);
+    if (!pruned.ok()) {
+      spdlog::warn("forgetting old quality results failed: {}", MessageOf(pruned.status()));
+      break;
+    }
+    if (*pruned == 0) break;
+    forgotten += *pruned;
+    std::lock_guard stop(mu_);
+    if (stopping_) break;
+  }
+  if (forgotten > 0) spdlog::info("forgot {} quality results past their retention", forgotten);
+}
+
 void Housekeeping::Run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
@@ -50,6 +70,7 @@ void Housekeeping::Run() {
       } else if (*pruned > 0) {
         spdlog::debug("pruned {} change-feed entries", *pruned);
       }
+      PruneQuality();
       lock.lock();
     }
     stop_cv_.wait_for(lock, options_.interval, [&] { return stopping_; });

@@ -1,7 +1,8 @@
 // The work only one replica does, on the leader (Store::leader(); every
 // catalogd on SQLite): a thread that, every `interval` while this catalogd
-// leads, forgets change-feed entries far behind the head, and once encodes
-// dataset specs stored before they were kept in binary (migration 0011).
+// leads, forgets change-feed entries far behind the head and quality
+// results past their retention, and once encodes dataset specs stored
+// before they were kept in binary (migration 0011).
 // Later issues add clocks, retention and notifications here.
 #pragma once
 
@@ -21,6 +22,8 @@ class Housekeeping {
     // Change-feed entries kept behind the applied revision: a replica
     // further behind than this reloads instead of following.
     int64_t keep_changes = 100000;
+    // Quality results of events older than this are forgotten.
+    std::chrono::seconds quality_retention{std::chrono::hours(24 * 90)};
   };
   Housekeeping(store::Store* store, Options options);
   ~Housekeeping();
@@ -31,6 +34,9 @@ class Housekeeping {
   void Run();
   // One step of encoding old specs; false when there is nothing left.
   bool EncodeSpecs();
+  // Forgets quality results past their retention, an hour of them per
+  // transaction, until none is left or a stop is asked for.
+  void PruneQuality();
 
   store::Store* store_;
   const Options options_;

@@ -37,6 +37,7 @@
 #include "server/http_encoding.h"
 #include "server/lineage_http.h"
 #include "server/audit_service.h"
+#include "server/quality_service.h"
 #include "server/contract_service.h"
 #include "server/observability.h"
 #include "server/store/backup.h"
@@ -129,6 +130,7 @@ class CatalogServer::Impl {
   std::unique_ptr<LineageServiceImpl> lineage_service;
   std::unique_ptr<ContractServiceImpl> contract_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
+  std::unique_ptr<QualityServiceImpl> quality_service;
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -256,7 +258,8 @@ class CatalogServer::Impl {
                                  v1::PolicyService::service_full_name(),
                                  v1::LineageService::service_full_name(),
                                  v1::ContractService::service_full_name(),
-                                 v1::AuditService::service_full_name()},
+                                 v1::AuditService::service_full_name(),
+                                 v1::QualityService::service_full_name()},
         ConnectBridge::Options{.max_body_bytes = max_body_bytes});
     bridge->Register(*http_server);
     std::vector<std::string> body_paths = bridge->BodyPaths();
@@ -361,6 +364,8 @@ class CatalogServer::Impl {
         store.get(), auth.get(), authorizer.get(), graph.get());
     audit_service = std::make_unique<AuditServiceImpl>(store.get(), auth.get(),
                                                        authorizer.get());
+    quality_service = std::make_unique<QualityServiceImpl>(store.get(), auth.get(),
+                                                           authorizer.get());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
@@ -408,6 +413,7 @@ class CatalogServer::Impl {
     builder.RegisterService(lineage_service.get());
     builder.RegisterService(contract_service.get());
     builder.RegisterService(audit_service.get());
+    builder.RegisterService(quality_service.get());
     grpc_server = builder.BuildAndStart();
     if (grpc_server == nullptr || grpc_port == 0) {
       return absl::UnavailableError(
@@ -497,7 +503,9 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
 
   impl->StartLineageGraph();
   RETURN_IF_ERROR(impl->store->StartFollowing());
-  impl->housekeeping = std::make_unique<Housekeeping>(impl->store.get(), Housekeeping::Options{});
+  impl->housekeeping = std::make_unique<Housekeeping>(
+      impl->store.get(),
+      Housekeeping::Options{.quality_retention = *ParseDuration(config.quality_retention)});
   RETURN_IF_ERROR(impl->StartGrpc(config));
   absl::Status http = impl->StartHttp(config);
   if (!http.ok()) {

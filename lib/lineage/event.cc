@@ -5,6 +5,8 @@
 #include <set>
 
 #include "lib/catalog/validate.h"
+#include "lib/lineage/json_read.h"
+#include "lib/lineage/quality.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "lib/util/time.h"
@@ -13,50 +15,6 @@ namespace catalog::lineage {
 namespace {
 
 using json = nlohmann::json;
-
-absl::Status Bad(std::string_view path, std::string_view rule) {
-  return absl::InvalidArgumentError(StrCat(path, ": ", rule));
-}
-
-std::string Member(std::string_view path, std::string_view key) {
-  return path.empty() ? std::string(key) : StrCat(path, ".", key);
-}
-
-// The member `key` of `object` as a string: "" when absent and not
-// required; an error when present and not a string.
-absl::StatusOr<std::string> StringAt(const json& object, const char* key,
-                                     std::string_view path, bool required) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) {
-    if (required) return Bad(Member(path, key), "is required");
-    return std::string();
-  }
-  if (!it->is_string()) {
-    return Bad(Member(path, key), "must be a string");
-  }
-  return it->get<std::string>();
-}
-
-absl::StatusOr<const json*> ObjectAt(const json& object, const char* key,
-                                     std::string_view path, bool required) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) {
-    if (required) return Bad(Member(path, key), "is required");
-    return nullptr;
-  }
-  if (!it->is_object()) {
-    return Bad(Member(path, key), "must be an object");
-  }
-  return &*it;
-}
-
-absl::StatusOr<const json*> ArrayAt(const json& object, const char* key,
-                                    std::string_view path) {
-  auto it = object.find(key);
-  if (it == object.end() || it->is_null()) return nullptr;
-  if (!it->is_array()) return Bad(Member(path, key), "must be an array");
-  return &*it;
-}
 
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
@@ -87,12 +45,6 @@ absl::StatusOr<DatasetKey> KeyAt(const json& object, std::string_view path) {
   RETURN_IF_ERROR(ValidateName(StrCat(path, ".namespace"), ns));
   RETURN_IF_ERROR(ValidateName(StrCat(path, ".name"), name));
   return DatasetKey{std::move(ns), std::move(name)};
-}
-
-// A facet that says `"_deleted": true` withdraws the facet: as if not sent.
-bool Withdrawn(const json& facet) {
-  auto it = facet.find("_deleted");
-  return it != facet.end() && it->is_boolean() && it->get<bool>();
 }
 
 absl::StatusOr<std::vector<Field>> SchemaFields(const json& fields,
@@ -240,6 +192,9 @@ absl::StatusOr<DatasetFacts> ReadDataset(const json& j, std::string_view path,
     if (io != nullptr) d.io_facets = *io;
   }
   ASSIGN_OR_RETURN(const json* facets, ObjectAt(j, "facets", path, false));
+  static const json kNone = json::object();
+  ASSIGN_OR_RETURN(d.quality, DatasetQuality(facets ? *facets : kNone, d.io_facets, path,
+                                             io_key ? io_key : ""));
   if (facets == nullptr) return d;
   std::string fp = StrCat(path, ".facets");
   for (const auto& [name, facet] : facets->items()) {
@@ -392,6 +347,8 @@ absl::Status ReadRun(const json& event, Event& e) {
       e.parent = std::move(p);
     } else if (name == "errorMessage") {
       ASSIGN_OR_RETURN(e.error_message, StringAt(facet, "message", item, true));
+    } else if (name == "test") {
+      ASSIGN_OR_RETURN(e.tests, RunTests(facet, item));
     }
   }
   return absl::OkStatus();
@@ -435,6 +392,22 @@ bool ForEachOutsideStrings(std::string_view text, Fn fn) {
     if (!fn(i, c)) break;
   }
   return !in_string;
+}
+
+// Refuses an event whose quality results, a test counted once for each
+// dataset it is kept for, are more than the store takes from one event.
+absl::Status CheckQualityCount(const Event& e) {
+  size_t attributed = e.outputs.empty() ? e.inputs.size() : e.outputs.size();
+  size_t count = e.tests.size() * attributed;
+  for (const auto* list : {&e.inputs, &e.outputs}) {
+    for (const DatasetFacts& d : *list) count += d.quality.size();
+  }
+  if (count > kMaxQualityResultsPerEvent) {
+    return Bad("facets", StrCat("at most ", kMaxQualityResultsPerEvent,
+                                " quality results (checks and measurements) in one event; "
+                                "this one holds ", count));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -565,6 +538,7 @@ absl::StatusOr<Event> ParseEventJson(const json& j) {
     e.kind = EventKind::kDataset;
     ASSIGN_OR_RETURN(DatasetFacts d, ReadDataset(j["dataset"], "dataset", nullptr));
     e.outputs.push_back(std::move(d));
+    RETURN_IF_ERROR(CheckQualityCount(e));
     return e;
   }
   if (!j.contains("run")) {
@@ -592,6 +566,7 @@ absl::StatusOr<Event> ParseEventJson(const json& j) {
   RETURN_IF_ERROR(ReadJob(j, e));
   RETURN_IF_ERROR(ReadDatasets(j, "inputs", "inputFacets", e.inputs));
   RETURN_IF_ERROR(ReadDatasets(j, "outputs", "outputFacets", e.outputs));
+  RETURN_IF_ERROR(CheckQualityCount(e));
   return e;
 }
 

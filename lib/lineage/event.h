@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/catalog/model.h"
+#include "lib/lineage/quality.h"
 
 namespace catalog::lineage {
 
@@ -84,6 +85,7 @@ struct DatasetFacts {
   std::vector<ColumnLineage> column_lineage;
   nlohmann::json facets = nlohmann::json::object();     // every facet sent
   nlohmann::json io_facets = nlohmann::json::object();  // input/outputFacets
+  std::vector<QualityResult> quality;  // checks and measurements (quality.h)
 };
 
 struct ParentRun {
@@ -105,6 +107,8 @@ struct Event {
   std::string job_description;
   std::string sql;
   nlohmann::json run_facets = nlohmann::json::object();
+  // The test run facet's tests, attributed to no dataset by the event.
+  std::vector<QualityResult> tests;
   nlohmann::json job_facets = nlohmann::json::object();
   std::vector<DatasetFacts> inputs;
   std::vector<DatasetFacts> outputs;  // the dataset of a DatasetEvent too

@@ -85,6 +85,11 @@ const std::vector<Table>& Tables() {
       {"dataset_observations",
        {{"dataset_id", I}, {"field", T}, {"reporter", T}, {"value", T}, {"job_namespace", T},
         {"job_name", T}, {"event_ms", I}, {"observed_at", T}, {"dismissed", I}}},
+      {"quality_results",
+       {{"dataset_id", I}, {"event_ms", I}, {"job_namespace", T}, {"job_name", T},
+        {"run_id", T}, {"ordinal", I}, {"facet", T}, {"column_name", T}, {"name", T},
+        {"check_type", T}, {"status", T}, {"severity", T}, {"expected", T}, {"actual", T},
+        {"value", T}, {"description", T}, {"reporter", T}}},
   };
   return tables;
 }

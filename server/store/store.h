@@ -247,6 +247,34 @@ struct RunRecord {
   std::vector<std::pair<std::string, int64_t>> transitions;  // oldest first
 };
 
+// One check or measurement an event reported for a dataset
+// (lib/lineage/quality.h), as kept.
+struct QualityRecord {
+  int64_t event_ms = 0;
+  JobKey job;  // empty for a DatasetEvent
+  std::string run_id;
+  std::string facet;
+  std::string column;  // "" for the whole dataset
+  std::string name;
+  std::string check_type;
+  std::string status;  // pass, fail, skip; "" for a measurement
+  std::string severity;
+  std::string expected;
+  std::string actual;
+  std::string value;  // a measurement's number as JSON text; "" for a check
+  std::string description;
+  std::string reporter;
+};
+
+// Which quality results to list; empty parts do not filter.
+struct QualityFilter {
+  int64_t since_ms = 0;
+  std::optional<std::string> column;  // "" the whole dataset's
+  std::string name;
+  enum class Kind { kAll, kChecks, kMeasurements } kind = Kind::kAll;
+  std::string status;
+};
+
 // One version of a data contract as registered.
 struct StoredContract {
   std::string id;
@@ -503,6 +531,14 @@ class Store {
   // The job's runs, the latest event first.
   absl::StatusOr<Page<RunRecord>> ListRuns(const JobKey& job,
                                            const PageRequest& page);
+  // The quality results events reported for `dataset` (its key, not an
+  // alias), the newest first; NOT_FOUND when there is no such dataset.
+  absl::StatusOr<Page<QualityRecord>> ListQualityResults(const DatasetKey& dataset,
+                                                         const QualityFilter& filter,
+                                                         const PageRequest& page);
+  // Forgets quality results of events before `before_ms`: the oldest hour
+  // of them at most, in one transaction. How many it forgot.
+  absl::StatusOr<int64_t> PruneQualityResults(int64_t before_ms);
   // Removes the job, its runs and every edge through it.
   absl::StatusOr<int64_t> DeleteJob(const JobKey& key, std::string_view actor);
   // Column edges whose output (`upstream`) or input is `dataset`'s `field`;

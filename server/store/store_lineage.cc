@@ -33,8 +33,10 @@ class Ingest {
   absl::Status Event(const lineage::Event& e) {
     event_ = &e;
     repeated_ = false;
+    ordinals_.clear();
     if (e.kind == EventKind::kDataset) {
-      RETURN_IF_ERROR(Dataset(e.outputs[0], "dataset").status());
+      ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[0], "dataset"));
+      RETURN_IF_ERROR(Quality(id, e.outputs[0].quality));
       return ctx_.Audit("lineage.ingest", "Dataset",
                         e.outputs[0].key.ToString(), 0, 0);
     }
@@ -50,12 +52,17 @@ class Ingest {
       ASSIGN_OR_RETURN(int64_t id,
                        Dataset(e.inputs[i], StrCat("inputs[", i, "]")));
       RETURN_IF_ERROR(Edge(job, id, e.inputs[i], false, run_id, current));
+      RETURN_IF_ERROR(Quality(id, e.inputs[i].quality));
+      if (e.outputs.empty()) RETURN_IF_ERROR(Quality(id, e.tests));
     }
     for (size_t i = 0; i < e.outputs.size(); ++i) {
       std::string path = StrCat("outputs[", i, "]");
       ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[i], path));
       RETURN_IF_ERROR(Edge(job, id, e.outputs[i], true, run_id, current));
       RETURN_IF_ERROR(ColumnEdges(job, id, e.outputs[i], path, run_id, current));
+      RETURN_IF_ERROR(Quality(id, e.outputs[i].quality));
+      // The test run facet names no dataset: its tests are the outputs'.
+      RETURN_IF_ERROR(Quality(id, e.tests));
       if (e.outputs[i].schema && e.kind == EventKind::kRun) {
         ASSIGN_OR_RETURN(DatasetKey key, Canonical(e.outputs[i].key));
         RETURN_IF_ERROR(CheckWrittenSchema(
@@ -184,6 +191,41 @@ class Ingest {
       put->Bind(7, ctx_.now);
       put->Bind(8, has_job ? event_->job.name : "");
       RETURN_IF_ERROR(put->Run());
+    }
+    return absl::OkStatus();
+  }
+
+  // Keeps `results` as quality results of dataset `id` from the event;
+  // the same event again (delivered twice) adds nothing.
+  absl::Status Quality(int64_t id, const std::vector<lineage::QualityResult>& results) {
+    if (results.empty()) return absl::OkStatus();
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        ctx_.db.Prepare("INSERT INTO quality_results(dataset_id, event_ms, job_namespace, "
+                        "job_name, run_id, ordinal, facet, column_name, name, check_type, status, "
+                        "severity, expected, actual, value, description, reporter) VALUES (?, ?, "
+                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+    const bool has_job = event_->kind != EventKind::kDataset;
+    int64_t& ordinal = ordinals_[id];
+    for (const lineage::QualityResult& r : results) {
+      s->Bind(1, id);
+      s->Bind(2, event_->event_time_ms);
+      s->Bind(3, has_job ? event_->job.ns : "");
+      s->Bind(4, has_job ? event_->job.name : "");
+      s->Bind(5, event_->run_id);
+      s->Bind(6, ordinal++);
+      s->Bind(7, r.facet);
+      s->Bind(8, r.column);
+      s->Bind(9, r.name);
+      s->Bind(10, r.check_type);
+      s->Bind(11, r.status);
+      s->Bind(12, r.severity);
+      s->Bind(13, r.expected);
+      s->Bind(14, r.actual);
+      s->Bind(15, r.value ? lineage::NumberText(*r.value) : "");
+      s->Bind(16, r.description);
+      s->Bind(17, ctx_.actor);
+      RETURN_IF_ERROR(s->Run());
     }
     return absl::OkStatus();
   }
@@ -551,6 +593,7 @@ class Ingest {
   bool repeated_ = false;  // the event's run transition was already recorded
   int datasets_changed_ = 0;
   std::map<DatasetKey, int64_t> ids_;  // datasets only named, by name
+  std::map<int64_t, int64_t> ordinals_;  // the event's next result ordinal, by dataset
 };
 
 }  // namespace

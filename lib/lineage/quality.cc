@@ -1,0 +1,191 @@
+#include "lib/lineage/quality.h"
+
+#include <cctype>
+#include <cmath>
+
+#include "lib/catalog/validate.h"
+#include "lib/lineage/event.h"
+#include "lib/lineage/json_read.h"
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+
+namespace catalog::lineage {
+namespace {
+
+using json = nlohmann::json;
+
+// A text member kept as sent, within the limit.
+absl::StatusOr<std::string> TextAt(const json& object, const char* key, std::string_view path,
+                                   bool required = false) {
+  ASSIGN_OR_RETURN(std::string text, StringAt(object, key, path, required));
+  RETURN_IF_ERROR(ValidateText(Member(path, key), text, kMaxQualityTextBytes));
+  return text;
+}
+
+QualityResult Measurement(std::string_view facet, std::string column, std::string name,
+                          double value) {
+  return QualityResult{.facet = std::string(facet),
+                       .column = std::move(column),
+                       .name = std::move(name),
+                       .actual = NumberText(value),
+                       .value = value};
+}
+
+// The measurements `members` name in `object`, in that order.
+absl::Status Numbers(const json& object, std::string_view path, std::string_view facet,
+                     const std::string& column, std::initializer_list<const char*> members,
+                     std::vector<QualityResult>& out) {
+  for (const char* m : members) {
+    ASSIGN_OR_RETURN(std::optional<double> v, NumberAt(object, m, path));
+    if (v) out.push_back(Measurement(facet, column, m, *v));
+  }
+  return absl::OkStatus();
+}
+
+// The facet `name`, from the input/output facets when sent there (the
+// spec's place for it), else from the dataset facets; with its path.
+std::pair<const json*, std::string> Find(const json& facets, const json& io_facets,
+                                         std::string_view path, std::string_view io_key,
+                                         const char* name) {
+  using Place = std::pair<const json*, std::string_view>;
+  for (auto [where, key] : {Place{&io_facets, io_key}, Place{&facets, "facets"}}) {
+    if (key.empty() || !where->is_object()) continue;
+    auto it = where->find(name);
+    if (it == where->end() || it->is_null()) continue;
+    if (it->is_object() && Withdrawn(*it)) continue;
+    return {&*it, StrCat(path, ".", key, ".", name)};
+  }
+  return {nullptr, ""};
+}
+
+absl::Status Assertions(const json& facet, const std::string& path,
+                        std::vector<QualityResult>& out) {
+  if (!facet.is_object()) return Bad(path, "must be an object");
+  auto list = facet.find("assertions");
+  if (list == facet.end() || list->is_null()) return Bad(Member(path, "assertions"), "is required");
+  if (!list->is_array()) return Bad(Member(path, "assertions"), "must be an array");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const json& a = (*list)[i];
+    std::string item = StrCat(path, ".assertions[", i, "]");
+    if (!a.is_object()) return Bad(item, "must be an object");
+    QualityResult r{.facet = "dataQualityAssertions"};
+    ASSIGN_OR_RETURN(r.check_type, TextAt(a, "assertion", item, true));
+    RETURN_IF_ERROR(ValidateName(StrCat(item, ".assertion"), r.check_type, kMaxShortNameBytes));
+    auto success = a.find("success");
+    if (success == a.end() || success->is_null()) {
+      return Bad(StrCat(item, ".success"), "is required");
+    }
+    if (!success->is_boolean()) return Bad(StrCat(item, ".success"), "must be true or false");
+    r.status = success->get<bool>() ? "pass" : "fail";
+    ASSIGN_OR_RETURN(r.column, TextAt(a, "column", item));
+    ASSIGN_OR_RETURN(r.name, TextAt(a, "name", item));
+    if (r.name.empty()) r.name = r.check_type;
+    ASSIGN_OR_RETURN(r.severity, TextAt(a, "severity", item));
+    ASSIGN_OR_RETURN(r.expected, TextAt(a, "expected", item));
+    ASSIGN_OR_RETURN(r.actual, TextAt(a, "actual", item));
+    ASSIGN_OR_RETURN(r.description, TextAt(a, "description", item));
+    out.push_back(std::move(r));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Metrics(const json& facet, const std::string& path,
+                     std::vector<QualityResult>& out) {
+  constexpr std::string_view kFacet = "dataQualityMetrics";
+  if (!facet.is_object()) return Bad(path, "must be an object");
+  RETURN_IF_ERROR(Numbers(facet, path, kFacet, "", {"rowCount", "bytes", "fileCount"}, out));
+  ASSIGN_OR_RETURN(std::string updated, StringAt(facet, "lastUpdated", path, false));
+  if (!updated.empty()) {
+    absl::StatusOr<int64_t> ms = ParseEventTime(updated);
+    if (!ms.ok()) return Bad(StrCat(path, ".lastUpdated"), "must be an RFC 3339 date-time");
+    QualityResult r = Measurement(kFacet, "", "lastUpdated", static_cast<double>(*ms));
+    r.actual = updated;
+    out.push_back(std::move(r));
+  }
+  // The spec requires columnMetrics; producers that measure only the rows
+  // leave it out, and what they did measure is kept.
+  ASSIGN_OR_RETURN(const json* columns, ObjectAt(facet, "columnMetrics", path, false));
+  if (columns == nullptr) return absl::OkStatus();
+  for (const auto& [column, metrics] : columns->items()) {
+    std::string item = StrCat(path, ".columnMetrics.", column);
+    RETURN_IF_ERROR(ValidateName(item, column, kMaxShortNameBytes));
+    if (!metrics.is_object()) return Bad(item, "must be an object");
+    RETURN_IF_ERROR(Numbers(metrics, item, kFacet, column,
+                            {"nullCount", "distinctCount", "sum", "count", "min", "max"}, out));
+    ASSIGN_OR_RETURN(const json* quantiles, ObjectAt(metrics, "quantiles", item, false));
+    if (quantiles == nullptr) continue;
+    for (const auto& [q, v] : quantiles->items()) {
+      std::string qp = StrCat(item, ".quantiles.", q);
+      RETURN_IF_ERROR(ValidateName(qp, q, 64));
+      if (!v.is_number()) return Bad(qp, "must be a number");
+      out.push_back(Measurement(kFacet, column, StrCat("quantiles.", q), v.get<double>()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Statistics(const json& facet, const std::string& path, std::string_view name,
+                        std::vector<QualityResult>& out) {
+  if (!facet.is_object()) return Bad(path, "must be an object");
+  return Numbers(facet, path, name, "", {"rowCount", "size", "fileCount"}, out);
+}
+
+}  // namespace
+
+bool IsCheck(const QualityResult& r) { return !r.status.empty(); }
+
+std::string NumberText(double v) {
+  if (std::isfinite(v) && std::fabs(v) < 1e15 && v == std::floor(v)) {
+    return std::to_string(static_cast<int64_t>(v));
+  }
+  return json(v).dump();
+}
+
+absl::StatusOr<std::vector<QualityResult>> DatasetQuality(const json& facets,
+                                                          const json& io_facets,
+                                                          std::string_view path,
+                                                          std::string_view io_key) {
+  std::vector<QualityResult> out;
+  if (auto [f, p] = Find(facets, io_facets, path, io_key, "dataQualityAssertions"); f) {
+    RETURN_IF_ERROR(Assertions(*f, p, out));
+  }
+  if (auto [f, p] = Find(facets, io_facets, path, io_key, "dataQualityMetrics"); f) {
+    RETURN_IF_ERROR(Metrics(*f, p, out));
+  }
+  for (const char* stats : {"inputStatistics", "outputStatistics"}) {
+    if (auto [f, p] = Find(facets, io_facets, path, io_key, stats); f) {
+      RETURN_IF_ERROR(Statistics(*f, p, stats, out));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<std::vector<QualityResult>> RunTests(const json& facet, std::string_view path) {
+  std::vector<QualityResult> out;
+  auto list = facet.find("tests");
+  if (list == facet.end() || list->is_null()) return Bad(Member(path, "tests"), "is required");
+  if (!list->is_array()) return Bad(Member(path, "tests"), "must be an array");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const json& t = (*list)[i];
+    std::string item = StrCat(path, ".tests[", i, "]");
+    if (!t.is_object()) return Bad(item, "must be an object");
+    QualityResult r{.facet = "test"};
+    ASSIGN_OR_RETURN(r.name, TextAt(t, "name", item, true));
+    RETURN_IF_ERROR(ValidateName(StrCat(item, ".name"), r.name, kMaxQualityTextBytes));
+    ASSIGN_OR_RETURN(std::string status, StringAt(t, "status", item, true));
+    for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (status != "pass" && status != "fail" && status != "skip") {
+      return Bad(StrCat(item, ".status"), "must be pass, fail or skip");
+    }
+    r.status = status;
+    ASSIGN_OR_RETURN(r.check_type, TextAt(t, "type", item));
+    ASSIGN_OR_RETURN(r.severity, TextAt(t, "severity", item));
+    ASSIGN_OR_RETURN(r.expected, TextAt(t, "expected", item));
+    ASSIGN_OR_RETURN(r.actual, TextAt(t, "actual", item));
+    ASSIGN_OR_RETURN(r.description, TextAt(t, "description", item));
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace catalog::lineage

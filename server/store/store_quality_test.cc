@@ -1,0 +1,213 @@
+// Quality results on both engines: written with the event's lineage, read
+// back newest first with filters and pages, pruned by time.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "lib/lineage/event.h"
+#include "server/store/store.h"
+#include "tests/lineage_events.h"
+#include "tests/store_engines.h"
+#include "tests/test_env.h"
+
+namespace catalog::store {
+namespace {
+
+using json = nlohmann::json;
+using Io = testing::EventIo;
+
+const DatasetKey kRaw{"pg", "raw_orders"};
+const DatasetKey kOrders{"pg", "orders"};
+
+// A dbt-style run at 10:`minute` reading raw_orders (with Great
+// Expectations-style assertions and metrics on it) and writing orders
+// (with its output statistics and a test run facet).
+std::string QualityRun(const std::string& run, int minute, bool enough_rows) {
+  json e = json::parse(testing::RunEventJson("COMPLETE", run, minute, {Io{"raw_orders"}},
+                                             {Io{"orders"}}, "dbt.orders"));
+  e["inputs"][0]["inputFacets"] = {
+      {"dataQualityAssertions",
+       {{"assertions",
+         {{{"assertion", "not_null"}, {"success", true}, {"column", "id"}},
+          {{"assertion", "row_count"},
+           {"name", "enough_rows"},
+           {"success", enough_rows},
+           {"severity", "error"},
+           {"expected", ">= 1000"},
+           {"actual", enough_rows ? "1200" : "999"}}}}}},
+      {"dataQualityMetrics",
+       {{"rowCount", enough_rows ? 1200 : 999},
+        {"columnMetrics", {{"id", {{"nullCount", 0}, {"distinctCount", 999}}}}}}}};
+  e["outputs"][0]["outputFacets"] = {{"outputStatistics", {{"rowCount", 995}, {"size", 48000}}}};
+  e["run"]["facets"] = {
+      {"test", {{"tests", {{{"name", "unique_orders_id"}, {"status", "pass"}, {"type", "unique"}}}}}}};
+  return e.dump();
+}
+
+class StoreQualityTest : public ::testing::TestWithParam<testing::Engine> {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<testing::TestDatabase>(GetParam());
+    auto s = Store::Open(db_->Options());
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+  }
+
+  absl::Status Ingest(const std::vector<std::string>& texts) {
+    std::vector<lineage::Event> events;
+    for (const std::string& t : texts) {
+      absl::StatusOr<lineage::Event> e = lineage::ParseEvent(t);
+      if (!e.ok()) return e.status();
+      events.push_back(*std::move(e));
+    }
+    return store_->IngestEvents(events, "serviceaccount:dbt").status();
+  }
+
+  // "column:name=status|value" of each result, as listed.
+  std::vector<std::string> List(const DatasetKey& key, const QualityFilter& filter = {},
+                                int page_size = 0) {
+    std::vector<std::string> out;
+    PageRequest page{.page_size = page_size};
+    do {
+      auto listed = store_->ListQualityResults(key, filter, page);
+      EXPECT_TRUE(listed.ok()) << listed.status();
+      if (!listed.ok()) break;
+      for (const QualityRecord& r : listed->items) {
+        out.push_back(r.column + ":" + r.name + "=" + (r.status.empty() ? r.value : r.status));
+      }
+      page.page_token = listed->next_page_token;
+    } while (!page.page_token.empty());
+    return out;
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<Store> store_;
+};
+
+TEST_P(StoreQualityTest, ResultsAreKeptPerDatasetNewestFirstWithTheirRun) {
+  ASSERT_TRUE(Ingest({QualityRun("run-1", 1, true)}).ok());
+  ASSERT_TRUE(Ingest({QualityRun("run-2", 2, false)}).ok());
+
+  // Each event's results in the order it sent them, the newer event first.
+  EXPECT_EQ(List(kRaw), (std::vector<std::string>{
+                            "id:not_null=pass", ":enough_rows=fail", ":rowCount=999",
+                            "id:nullCount=0", "id:distinctCount=999",
+                            "id:not_null=pass", ":enough_rows=pass", ":rowCount=1200",
+                            "id:nullCount=0", "id:distinctCount=999"}));
+  // The output: its statistics, then the run's tests (the facet names no dataset).
+  EXPECT_EQ(List(kOrders), (std::vector<std::string>{
+                               ":rowCount=995", ":size=48000", ":unique_orders_id=pass",
+                               ":rowCount=995", ":size=48000", ":unique_orders_id=pass"}));
+
+  auto page = store_->ListQualityResults(kRaw, {.name = "enough_rows"}, {});
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->items.size(), 2u);
+  const QualityRecord& failed = page->items[0];
+  EXPECT_EQ(failed.job, (JobKey{"airflow", "dbt.orders"}));
+  EXPECT_EQ(failed.run_id, "run-2");
+  EXPECT_EQ(failed.facet, "dataQualityAssertions");
+  EXPECT_EQ(failed.check_type, "row_count");
+  EXPECT_EQ(failed.severity, "error");
+  EXPECT_EQ(failed.expected, ">= 1000");
+  EXPECT_EQ(failed.actual, "999");
+  EXPECT_EQ(failed.value, "");
+  EXPECT_EQ(failed.reporter, "serviceaccount:dbt");
+  EXPECT_EQ(failed.event_ms, *lineage::ParseEventTime("2024-05-01T10:02:00Z"));
+}
+
+TEST_P(StoreQualityTest, ResultsAreNotDatasetRevisions) {
+  ASSERT_TRUE(Ingest({QualityRun("run-1", 1, true)}).ok());
+  auto before = store_->GetDataset(kRaw);
+  ASSERT_TRUE(before.ok());
+  ASSERT_TRUE(Ingest({QualityRun("run-2", 2, false)}).ok());
+  auto after = store_->GetDataset(kRaw);
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->status.revision, before->status.revision);
+  EXPECT_EQ(List(kRaw).size(), 10u);
+}
+
+TEST_P(StoreQualityTest, TheSameEventTwiceAddsNothing) {
+  std::string run = QualityRun("run-1", 1, true);
+  ASSERT_TRUE(Ingest({run}).ok());
+  ASSERT_TRUE(Ingest({run}).ok());
+  ASSERT_TRUE(Ingest({run, run}).ok());
+  EXPECT_EQ(List(kRaw).size(), 5u);
+  EXPECT_EQ(List(kOrders).size(), 3u);
+}
+
+TEST_P(StoreQualityTest, FiltersAndPages) {
+  ASSERT_TRUE(Ingest({QualityRun("run-1", 1, true)}).ok());
+  ASSERT_TRUE(Ingest({QualityRun("run-2", 2, false)}).ok());
+  EXPECT_EQ(List(kRaw, {.column = "id"}),
+            (std::vector<std::string>{"id:not_null=pass", "id:nullCount=0",
+                                      "id:distinctCount=999", "id:not_null=pass",
+                                      "id:nullCount=0", "id:distinctCount=999"}));
+  EXPECT_EQ(List(kRaw, {.column = ""}),
+            (std::vector<std::string>{":enough_rows=fail", ":rowCount=999",
+                                      ":enough_rows=pass", ":rowCount=1200"}));
+  EXPECT_EQ(List(kRaw, {.kind = QualityFilter::Kind::kChecks}),
+            (std::vector<std::string>{"id:not_null=pass", ":enough_rows=fail",
+                                      "id:not_null=pass", ":enough_rows=pass"}));
+  EXPECT_EQ(List(kRaw, {.kind = QualityFilter::Kind::kMeasurements, .status = ""}).size(), 6u);
+  EXPECT_EQ(List(kRaw, {.status = "fail"}), (std::vector<std::string>{":enough_rows=fail"}));
+  EXPECT_EQ(List(kRaw, {.since_ms = *lineage::ParseEventTime("2024-05-01T10:02:00Z")}).size(),
+            5u);
+  // Pages of every size give the whole list, in order.
+  std::vector<std::string> all = List(kRaw);
+  for (int size : {1, 2, 3, 7}) EXPECT_EQ(List(kRaw, {}, size), all) << size;
+  // A token that is not one of ours is refused.
+  auto bad = store_->ListQualityResults(kRaw, {}, {.page_token = "nonsense"});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_P(StoreQualityTest, AnUnknownDatasetIsNotFoundAndADeletedOneTakesItsResults) {
+  EXPECT_EQ(store_->ListQualityResults({"pg", "nope"}, {}, {}).status().code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(Ingest({QualityRun("run-1", 1, true)}).ok());
+  ASSERT_TRUE(store_->DeleteDataset(kRaw, 0, "user:admin").ok());
+  EXPECT_EQ(store_->ListQualityResults(kRaw, {}, {}).status().code(),
+            absl::StatusCode::kNotFound);
+  // Registered again by the next event, it starts without the old results.
+  ASSERT_TRUE(Ingest({QualityRun("run-2", 2, false)}).ok());
+  EXPECT_EQ(List(kRaw).size(), 5u);
+}
+
+TEST_P(StoreQualityTest, PruningForgetsOldResultsAnHourAtATime) {
+  // Events at 10:01, 10:02 and 12:30 on the same day.
+  ASSERT_TRUE(Ingest({QualityRun("run-1", 1, true)}).ok());
+  ASSERT_TRUE(Ingest({QualityRun("run-2", 2, false)}).ok());
+  json late = json::parse(QualityRun("run-3", 3, true));
+  late["eventTime"] = "2024-05-01T12:30:00Z";
+  ASSERT_TRUE(Ingest({late.dump()}).ok());
+  const int64_t noon = *lineage::ParseEventTime("2024-05-01T12:00:00Z");
+  const int64_t night = *lineage::ParseEventTime("2024-05-02T00:00:00Z");
+  // Nothing before 10:01.
+  EXPECT_EQ(*store_->PruneQualityResults(*lineage::ParseEventTime("2024-05-01T10:01:00Z")), 0);
+  // Before 10:02: run-1's results only (5 on raw_orders, 3 on orders).
+  EXPECT_EQ(*store_->PruneQualityResults(*lineage::ParseEventTime("2024-05-01T10:02:00Z")), 8);
+  EXPECT_EQ(List(kRaw).size(), 10u);
+  // Before noon: run-2's; then nothing more before noon.
+  EXPECT_EQ(*store_->PruneQualityResults(noon), 8);
+  EXPECT_EQ(*store_->PruneQualityResults(noon), 0);
+  EXPECT_EQ(List(kRaw).size(), 5u);
+  // Before midnight: the oldest left is 12:30, and one call takes it.
+  EXPECT_EQ(*store_->PruneQualityResults(night), 8);
+  EXPECT_TRUE(List(kRaw).empty());
+}
+
+TEST_P(StoreQualityTest, AnHourIsTheMostOneCallForgets) {
+  ASSERT_TRUE(Ingest({QualityRun("run-1", 1, true)}).ok());
+  json late = json::parse(QualityRun("run-3", 3, true));
+  late["eventTime"] = "2024-05-01T12:30:00Z";
+  ASSERT_TRUE(Ingest({late.dump()}).ok());
+  const int64_t night = *lineage::ParseEventTime("2024-05-02T00:00:00Z");
+  EXPECT_EQ(*store_->PruneQualityResults(night), 8);  // 10:01 to 11:01
+  EXPECT_EQ(List(kRaw).size(), 5u);
+  EXPECT_EQ(*store_->PruneQualityResults(night), 8);
+  EXPECT_EQ(*store_->PruneQualityResults(night), 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreQualityTest, testing::kEngines, testing::EngineName);
+
+}  // namespace
+}  // namespace catalog::store
