@@ -17,6 +17,7 @@ CREATE TABLE quality_results (
   value         TEXT NOT NULL,
   description   TEXT NOT NULL,
   reporter      TEXT NOT NULL,
+  retained_from_ms BIGINT NOT NULL,
   PRIMARY KEY (dataset_id, event_ms, job_namespace, job_name, run_id, ordinal)
 );
-CREATE INDEX quality_results_by_time ON quality_results(event_ms);
+CREATE INDEX quality_results_by_retention ON quality_results(retained_from_ms);

@@ -89,7 +89,7 @@ const std::vector<Table>& Tables() {
        {{"dataset_id", I}, {"event_ms", I}, {"job_namespace", T}, {"job_name", T},
         {"run_id", T}, {"ordinal", I}, {"facet", T}, {"column_name", T}, {"name", T},
         {"check_type", T}, {"status", T}, {"severity", T}, {"expected", T}, {"actual", T},
-        {"value", T}, {"description", T}, {"reporter", T}}},
+        {"value", T}, {"description", T}, {"reporter", T}, {"retained_from_ms", I}}},
   };
   return tables;
 }

@@ -536,8 +536,9 @@ class Store {
   absl::StatusOr<Page<QualityRecord>> ListQualityResults(const DatasetKey& dataset,
                                                          const QualityFilter& filter,
                                                          const PageRequest& page);
-  // Forgets quality results of events before `before_ms`: the oldest hour
-  // of them at most, in one transaction. How many it forgot.
+  // Forgets quality results retained from before `before_ms` (the later of
+  // their event's time and their arrival): the oldest hour of them at
+  // most, in one transaction. How many it forgot.
   absl::StatusOr<int64_t> PruneQualityResults(int64_t before_ms);
   // Removes the job, its runs and every edge through it.
   absl::StatusOr<int64_t> DeleteJob(const JobKey& key, std::string_view actor);

@@ -1,5 +1,7 @@
 // Lineage writes: OpenLineage events become dataset entries, jobs, runs,
 // dataset edges and column edges, in one transaction per batch.
+#include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "lib/catalog/json_codec.h"
@@ -203,8 +205,12 @@ class Ingest {
         Statement * s,
         ctx_.db.Prepare("INSERT INTO quality_results(dataset_id, event_ms, job_namespace, "
                         "job_name, run_id, ordinal, facet, column_name, name, check_type, status, "
-                        "severity, expected, actual, value, description, reporter) VALUES (?, ?, "
-                        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+                        "severity, expected, actual, value, description, reporter, retained_from_ms) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                        "DO NOTHING"));
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
     const bool has_job = event_->kind != EventKind::kDataset;
     int64_t& ordinal = ordinals_[id];
     for (const lineage::QualityResult& r : results) {
@@ -225,6 +231,7 @@ class Ingest {
       s->Bind(15, r.value ? lineage::NumberText(*r.value) : "");
       s->Bind(16, r.description);
       s->Bind(17, ctx_.actor);
+      s->Bind(18, std::max(event_->event_time_ms, now_ms));
       RETURN_IF_ERROR(s->Run());
     }
     return absl::OkStatus();

@@ -83,14 +83,14 @@ absl::StatusOr<int64_t> Store::PruneQualityResults(int64_t before_ms) {
   // No revision and no audit event: retention is not a change to the catalog.
   return impl_->Write("", [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
     ASSIGN_OR_RETURN(Statement * oldest,
-                     ctx.db.Prepare("SELECT min(event_ms) FROM quality_results"));
+                     ctx.db.Prepare("SELECT min(retained_from_ms) FROM quality_results"));
     ASSIGN_OR_RETURN(bool row, oldest->Step());
     if (!row || oldest->IsNull(0)) return int64_t{0};
     int64_t from = oldest->Int(0);
     oldest->Reset();
     if (from >= before_ms) return int64_t{0};
     ASSIGN_OR_RETURN(Statement * s,
-                     ctx.db.Prepare("DELETE FROM quality_results WHERE event_ms < ?"));
+                     ctx.db.Prepare("DELETE FROM quality_results WHERE retained_from_ms < ?"));
     s->Bind(1, std::min(before_ms, from + kHourMs));
     RETURN_IF_ERROR(s->Run());
     return ctx.db.Changes();

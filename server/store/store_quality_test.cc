@@ -2,9 +2,12 @@
 // back newest first with filters and pages, pruned by time.
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <nlohmann/json.hpp>
 
 #include "lib/lineage/event.h"
+#include "lib/util/time.h"
 #include "server/store/store.h"
 #include "tests/lineage_events.h"
 #include "tests/store_engines.h"
@@ -172,39 +175,49 @@ TEST_P(StoreQualityTest, AnUnknownDatasetIsNotFoundAndADeletedOneTakesItsResults
   EXPECT_EQ(List(kRaw).size(), 5u);
 }
 
-TEST_P(StoreQualityTest, PruningForgetsOldResultsAnHourAtATime) {
-  // Events at 10:01, 10:02 and 12:30 on the same day.
-  ASSERT_TRUE(Ingest({QualityRun("run-1", 1, true)}).ok());
-  ASSERT_TRUE(Ingest({QualityRun("run-2", 2, false)}).ok());
-  json late = json::parse(QualityRun("run-3", 3, true));
-  late["eventTime"] = "2024-05-01T12:30:00Z";
-  ASSERT_TRUE(Ingest({late.dump()}).ok());
-  const int64_t noon = *lineage::ParseEventTime("2024-05-01T12:00:00Z");
-  const int64_t night = *lineage::ParseEventTime("2024-05-02T00:00:00Z");
-  // Nothing before 10:01.
-  EXPECT_EQ(*store_->PruneQualityResults(*lineage::ParseEventTime("2024-05-01T10:01:00Z")), 0);
-  // Before 10:02: run-1's results only (5 on raw_orders, 3 on orders).
-  EXPECT_EQ(*store_->PruneQualityResults(*lineage::ParseEventTime("2024-05-01T10:02:00Z")), 8);
-  EXPECT_EQ(List(kRaw).size(), 10u);
-  // Before noon: run-2's; then nothing more before noon.
-  EXPECT_EQ(*store_->PruneQualityResults(noon), 8);
-  EXPECT_EQ(*store_->PruneQualityResults(noon), 0);
-  EXPECT_EQ(List(kRaw).size(), 5u);
-  // Before midnight: the oldest left is 12:30, and one call takes it.
-  EXPECT_EQ(*store_->PruneQualityResults(night), 8);
-  EXPECT_TRUE(List(kRaw).empty());
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
 }
 
-TEST_P(StoreQualityTest, AnHourIsTheMostOneCallForgets) {
+// `run` moved to `ms` since the epoch.
+std::string At(std::string run, int64_t ms) {
+  json e = json::parse(run);
+  e["eventTime"] = FormatRfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
+  return e.dump();
+}
+
+TEST_P(StoreQualityTest, RetentionCountsFromTheLaterOfTheEventAndItsArrival) {
+  // An event from 2024 arriving now (a backfill) is kept from now.
+  const int64_t now = NowMs();
   ASSERT_TRUE(Ingest({QualityRun("run-1", 1, true)}).ok());
-  json late = json::parse(QualityRun("run-3", 3, true));
-  late["eventTime"] = "2024-05-01T12:30:00Z";
-  ASSERT_TRUE(Ingest({late.dump()}).ok());
-  const int64_t night = *lineage::ParseEventTime("2024-05-02T00:00:00Z");
-  EXPECT_EQ(*store_->PruneQualityResults(night), 8);  // 10:01 to 11:01
+  EXPECT_EQ(*store_->PruneQualityResults(now - 60 * 1000), 0);
   EXPECT_EQ(List(kRaw).size(), 5u);
-  EXPECT_EQ(*store_->PruneQualityResults(night), 8);
-  EXPECT_EQ(*store_->PruneQualityResults(night), 0);
+  // Once retention has passed since it arrived, it goes.
+  EXPECT_EQ(*store_->PruneQualityResults(NowMs() + 1), 8);
+  EXPECT_TRUE(List(kRaw).empty());
+  EXPECT_EQ(*store_->PruneQualityResults(NowMs() + 1), 0);
+}
+
+TEST_P(StoreQualityTest, PruningForgetsAnHourAtATimeOldestFirst) {
+  // Event times ahead of the clock count from the event: 2 h, 2 h 30 and
+  // 5 h from now.
+  const int64_t now = NowMs(), hour = 3600 * 1000;
+  ASSERT_TRUE(Ingest({At(QualityRun("run-1", 1, true), now + 2 * hour)}).ok());
+  ASSERT_TRUE(Ingest({At(QualityRun("run-2", 2, false), now + 2 * hour + hour / 2)}).ok());
+  ASSERT_TRUE(Ingest({At(QualityRun("run-3", 3, true), now + 5 * hour)}).ok());
+  EXPECT_EQ(*store_->PruneQualityResults(now + hour), 0);
+  // Before 2 h 10: run-1's results only (5 on raw_orders, 3 on orders).
+  EXPECT_EQ(*store_->PruneQualityResults(now + 2 * hour + hour / 6), 8);
+  EXPECT_EQ(List(kRaw).size(), 10u);
+  // Before 6 h: an hour from the oldest left (2 h 30) takes run-2's, the
+  // next call run-3's, then nothing is left.
+  EXPECT_EQ(*store_->PruneQualityResults(now + 6 * hour), 8);
+  EXPECT_EQ(List(kRaw).size(), 5u);
+  EXPECT_EQ(*store_->PruneQualityResults(now + 6 * hour), 8);
+  EXPECT_EQ(*store_->PruneQualityResults(now + 6 * hour), 0);
+  EXPECT_TRUE(List(kRaw).empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreQualityTest, testing::kEngines, testing::EngineName);
