@@ -84,6 +84,7 @@ const std::vector<Row>& Table() {
       {"catalog.v1.LineageService/ListJobs", "", OK, OK, OK},
       {"catalog.v1.LineageService/ListRuns", R"(job: "etl/load")", OK, OK, OK},
       {"catalog.v1.LineageService/Ingest", R"(events: "{EVENT}")", DENIED, DENIED, OK},
+      {"catalog.v1.QualityService/ListQualityResults", R"(key { namespace: "pg" name: "orders" })", OK, OK, OK},
       // Reassigning a job (a Job manifest): admins only, by default.
       {"catalog.v1.CatalogService/Apply",
        R"(resources { job { namespace: "etl" name: "load" owners { principal: "user:alice" } } })",
@@ -257,7 +258,8 @@ TEST(AuthzMatrix, EveryRpcIsInTheTable) {
   int rpcs = 0;
   for (const char* file : {"catalog/v1/catalog.proto", "catalog/v1/token.proto",
                            "catalog/v1/policy.proto", "catalog/v1/lineage.proto",
-                           "catalog/v1/contract.proto", "catalog/v1/audit.proto"}) {
+                           "catalog/v1/contract.proto", "catalog/v1/audit.proto",
+                           "catalog/v1/quality.proto"}) {
     const google::protobuf::FileDescriptor* f =
         google::protobuf::DescriptorPool::generated_pool()->FindFileByName(file);
     ASSERT_NE(f, nullptr) << file;

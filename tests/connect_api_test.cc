@@ -29,7 +29,8 @@ using ::testing::HasSubstr;
 
 const std::vector<std::string> kServices = {
     "catalog.v1.CatalogService", "catalog.v1.TokenService",    "catalog.v1.PolicyService",
-    "catalog.v1.LineageService", "catalog.v1.ContractService", "catalog.v1.AuditService"};
+    "catalog.v1.LineageService", "catalog.v1.ContractService", "catalog.v1.AuditService",
+    "catalog.v1.QualityService"};
 
 using Answer = testing::HttpAnswer;
 
@@ -165,6 +166,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"LineageService/Impact", R"({"node": "pg/orders"})", true},
       {"LineageService/ListJobs", "{}", true},
       {"LineageService/ListRuns", R"({"job": "airflow/load"})", true},
+      {"QualityService/ListQualityResults", "{\"key\": " + key + R"(, "since": "7d"})", true},
       {"CatalogService/ReviewObservation",
        "{\"key\": " + key + R"(, "field": "description", "reporter": "x", "accept": true})", true},
       {"ContractService/PutContract", json{{"document", contract}}.dump(), false},
