@@ -6,6 +6,13 @@
 #include "lib/util/strings.h"
 
 namespace catalog::client {
+namespace {
+
+std::string Plural(int n, const char* noun) {
+  return StrCat(n, " ", noun, n == 1 ? "" : "s");
+}
+
+}  // namespace
 
 int RunQuality(CommandContext& ctx, const QualityOptions& o) {
   if (o.output != "table" && o.output != "json") {
@@ -79,9 +86,9 @@ int RunQuality(CommandContext& ctx, const QualityOptions& o) {
   }
   t.Print(ctx.out);
   ctx.out << "\n"
-          << results.size() << " result" << (results.size() == 1 ? "" : "s") << ": "
-          << passed + failed + skipped << " checks (" << passed << " passed, " << failed
-          << " failed, " << skipped << " skipped), " << measured << " measurements"
+          << Plural(static_cast<int>(results.size()), "result") << ": "
+          << Plural(passed + failed + skipped, "check") << " (" << passed << " passed, "
+          << failed << " failed, " << skipped << " skipped), " << Plural(measured, "measurement")
           << (more ? StrCat("; older ones not shown (--limit ", o.limit, ")") : "") << "\n";
   return 0;
 }

@@ -598,6 +598,46 @@ TEST_F(EndToEnd, QuickstartLineageExample) {
   EXPECT_THAT(staged.out, HasSubstr("by user:admin"));  // who sent the events
 }
 
+TEST_F(EndToEnd, QuickstartQualityExample) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  fs::path examples = testing::SourceDir() / "examples";
+  ASSERT_EQ(Ctl("lineage ingest '" + (examples / "lineage" / "daily_sales.jsonl").string() + "'")
+                .exit_code,
+            0);
+  Result ingest =
+      Ctl("lineage ingest '" + (examples / "quality" / "daily_checks.jsonl").string() + "'");
+  ASSERT_EQ(ingest.exit_code, 0) << ingest.err;
+  EXPECT_THAT(ingest.out, HasSubstr("ingested 4 events (0 dataset changes)"));
+  Result all = Ctl("quality bigquery/analytics.staging.orders");
+  ASSERT_EQ(all.exit_code, 0) << all.err;
+  EXPECT_THAT(all.out, HasSubstr("24 results: 6 checks (5 passed, 1 failed, 0 skipped), "
+                                 "18 measurements"));
+  Result failed = Ctl("quality bigquery/analytics.staging.orders --failed");
+  ASSERT_EQ(failed.exit_code, 0) << failed.err;
+  EXPECT_THAT(failed.out, HasSubstr("order_id_unique"));
+  EXPECT_THAT(failed.out, HasSubstr("12 duplicates"));
+  EXPECT_THAT(failed.out, HasSubstr("1 result: 1 check (0 passed, 1 failed, 0 skipped)"));
+  // The dbt run's tests are kept for the dataset it wrote.
+  Result tests = Ctl("quality bigquery/analytics.marts.daily_sales_by_country --checks -o json");
+  ASSERT_EQ(tests.exit_code, 0) << tests.err;
+  json listed = json::parse(tests.out);
+  ASSERT_EQ(listed.size(), 4u);
+  EXPECT_EQ(listed[1]["name"], "accepted_values_daily_sales_by_country_currency");
+  EXPECT_EQ(listed[1]["status"], "fail");
+  EXPECT_EQ(listed[1]["facet"], "test");
+  EXPECT_EQ(listed[1]["runId"], "0193a4c2-7d10-7000-8000-000000000202");
+  Result recent = Ctl("quality bigquery/analytics.staging.orders --since 2026-11-26 "
+                      "--column order_id --measurements");
+  EXPECT_THAT(recent.out, HasSubstr("distinctCount"));
+  EXPECT_THAT(recent.out, HasSubstr("48198"));
+  EXPECT_THAT(recent.out, Not(HasSubstr("48210")));
+  Result bad = Ctl("quality bigquery/analytics.staging.orders --since yesterday");
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_THAT(bad.err, HasSubstr("since: \"yesterday\""));
+  Result missing = Ctl("quality bigquery/no.such.table");
+  EXPECT_THAT(missing.err, HasSubstr("NOT_FOUND"));
+}
+
 TEST(CatalogctlOffline, PolicyEvalMatchesCedarsAnswers) {
   testing::TempDir dir;
   fs::path cedar = testing::SourceDir().parent_path() / "shared" / "conformance" / "cedar";
