@@ -15,7 +15,7 @@ namespace {
 
 absl::StatusOr<DatasetKey> Key(const v1::DatasetKey& key) {
   DatasetKey out = FromProto(key);
-  RETURN_IF_ERROR(ValidateDatasetKey(out));
+  RETURN_IF_ERROR(ValidateDatasetKey(out, "key"));
   return out;
 }
 

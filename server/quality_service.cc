@@ -56,7 +56,7 @@ grpc::Status QualityServiceImpl::ListQualityResults(
     v1::ListQualityResultsResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     DatasetKey key = FromProto(request->key());
-    RETURN_IF_ERROR(ValidateDatasetKey(key));
+    RETURN_IF_ERROR(ValidateDatasetKey(key, "key"));
     store::QualityFilter filter;
     ASSIGN_OR_RETURN(filter.since_ms,
                      SinceMs("since", request->since(), std::chrono::system_clock::now()));

@@ -195,6 +195,7 @@ TEST_F(QualityServiceTest, BadRequestsAreNamedAndAnswerNothing) {
   v1::ListQualityResultsRequest no_key;
   auto r = bob_->Call(&QStub::ListQualityResults, bob_->quality(), no_key);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(), "key.namespace: must not be empty");
 }
 
 TEST_F(QualityServiceTest, ABadQualityFacetRefusesTheEventWhole) {

@@ -275,9 +275,9 @@ std::string DomainParent(std::string_view path) {
                                          : std::string(path.substr(0, slash));
 }
 
-absl::Status ValidateDatasetKey(const DatasetKey& key) {
-  RETURN_IF_ERROR(ValidateName("metadata.namespace", key.ns));
-  RETURN_IF_ERROR(ValidateName("metadata.name", key.name));
+absl::Status ValidateDatasetKey(const DatasetKey& key, std::string_view path) {
+  RETURN_IF_ERROR(ValidateName(StrCat(path, ".namespace"), key.ns));
+  RETURN_IF_ERROR(ValidateName(StrCat(path, ".name"), key.name));
   return absl::OkStatus();
 }
 

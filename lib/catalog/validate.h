@@ -53,7 +53,9 @@ absl::StatusOr<DatasetKey> ParseDatasetKey(std::string_view value);
 // The parent of a domain path: "a/b/c" -> "a/b", "a" -> "".
 std::string DomainParent(std::string_view path);
 
-absl::Status ValidateDatasetKey(const DatasetKey& key);
+// A dataset key; errors name "`path`.namespace" or "`path`.name" (a
+// manifest's "metadata", a request's "key").
+absl::Status ValidateDatasetKey(const DatasetKey& key, std::string_view path = "metadata");
 absl::Status ValidateDataset(const Dataset& dataset);
 absl::Status ValidateDomain(const Domain& domain);
 absl::Status ValidateJob(const Job& job);
