@@ -50,7 +50,7 @@ void Housekeeping::PruneQuality() {
     std::lock_guard stop(mu_);
     if (stopping_) break;
   }
-  if (forgotten > 0) spdlog::info("forgot {} quality results past their retention", forgotten);
+  if (forgotten > 0) spdlog::info("forgot {} events' quality results past their retention", forgotten);
 }
 
 void Housekeeping::Run() {

@@ -2,7 +2,6 @@
 
 #include <map>
 
-#include "absl/strings/numbers.h"
 #include "lib/catalog/validate.h"
 #include "lib/lineage/event.h"
 #include "lib/util/status_macros.h"
@@ -117,14 +116,13 @@ grpc::Status QualityServiceImpl::ListQualityResults(
       out->set_facet(r.facet);
       out->set_column(r.column);
       out->set_name(r.name);
-      out->set_kind(r.status.empty() ? v1::QUALITY_KIND_MEASUREMENT : v1::QUALITY_KIND_CHECK);
+      out->set_kind(r.value ? v1::QUALITY_KIND_MEASUREMENT : v1::QUALITY_KIND_CHECK);
       out->set_check_type(r.check_type);
       out->set_status(r.status);
       out->set_severity(r.severity);
       out->set_expected(r.expected);
       out->set_actual(r.actual);
-      double value = 0;
-      if (!r.value.empty() && absl::SimpleAtod(r.value, &value)) out->set_value(value);
+      if (r.value) out->set_value(*r.value);
       out->set_description(r.description);
       out->set_reporter(r.reporter);
     }

@@ -187,20 +187,25 @@ absl::StatusOr<DatasetFacts> ReadDataset(const json& j, std::string_view path,
   if (!j.is_object()) return Bad(path, "must be an object");
   DatasetFacts d;
   ASSIGN_OR_RETURN(d.key, KeyAt(j, path));
+  static const json kNone = json::object();
+  const json* io = &kNone;
   if (io_key != nullptr) {
-    ASSIGN_OR_RETURN(const json* io, ObjectAt(j, io_key, path, false));
-    if (io != nullptr) d.io_facets = *io;
+    ASSIGN_OR_RETURN(const json* sent, ObjectAt(j, io_key, path, false));
+    if (sent != nullptr) io = sent;
+  }
+  // Quality facets are kept as results, not again as facets (quality.h).
+  for (const auto& [name, facet] : io->items()) {
+    if (!IsQualityDatasetFacet(name)) d.io_facets[name] = facet;
   }
   ASSIGN_OR_RETURN(const json* facets, ObjectAt(j, "facets", path, false));
-  static const json kNone = json::object();
-  ASSIGN_OR_RETURN(d.quality, DatasetQuality(facets ? *facets : kNone, d.io_facets, path,
-                                             io_key ? io_key : ""));
+  ASSIGN_OR_RETURN(d.quality,
+                   DatasetQuality(facets ? *facets : kNone, *io, path, io_key ? io_key : ""));
   if (facets == nullptr) return d;
   std::string fp = StrCat(path, ".facets");
   for (const auto& [name, facet] : facets->items()) {
     std::string item = StrCat(fp, ".", name);
     if (!facet.is_object()) return Bad(item, "must be an object");
-    if (Withdrawn(facet)) continue;
+    if (Withdrawn(facet) || IsQualityDatasetFacet(name)) continue;
     d.facets[name] = facet;
     if (name == "schema") {
       ASSIGN_OR_RETURN(const json* fields, ArrayAt(facet, "fields", item));
@@ -334,7 +339,7 @@ absl::Status ReadRun(const json& event, Event& e) {
     std::string item = StrCat("run.facets.", name);
     if (!facet.is_object()) return Bad(item, "must be an object");
     if (Withdrawn(facet)) continue;
-    e.run_facets[name] = facet;
+    if (name != "test") e.run_facets[name] = facet;  // tests are kept as results
     if (name == "parent") {
       ParentRun p;
       ASSIGN_OR_RETURN(const json* prun, ObjectAt(facet, "run", item, true));

@@ -71,7 +71,10 @@ TEST(ParseEvent, ReadsTheStandardFacets) {
   EXPECT_EQ(e->sql, "select 1");
   EXPECT_TRUE(e->run_facets.contains("custom_thing"));
   ASSERT_EQ(e->inputs.size(), 1u);
-  EXPECT_EQ(e->inputs[0].io_facets["dataQualityMetrics"]["rowCount"], 10);
+  // Quality facets are kept as results (quality_test.cc), not as facets.
+  EXPECT_FALSE(e->inputs[0].io_facets.contains("dataQualityMetrics"));
+  ASSERT_EQ(e->inputs[0].quality.size(), 1u);
+  EXPECT_EQ(e->inputs[0].quality[0].value, 10);
   ASSERT_EQ(e->outputs.size(), 1u);
   const DatasetFacts& out = e->outputs[0];
   EXPECT_EQ(out.key.ToString(), "gs://bucket/out/orders.csv");

@@ -27,7 +27,6 @@ QualityResult Measurement(std::string_view facet, std::string column, std::strin
   return QualityResult{.facet = std::string(facet),
                        .column = std::move(column),
                        .name = std::move(name),
-                       .actual = NumberText(value),
                        .value = value};
 }
 
@@ -133,6 +132,13 @@ absl::Status Statistics(const json& facet, const std::string& path, std::string_
 }  // namespace
 
 bool IsCheck(const QualityResult& r) { return !r.status.empty(); }
+
+bool IsQualityDatasetFacet(std::string_view name) {
+  for (const char* q : kQualityDatasetFacets) {
+    if (name == q) return true;
+  }
+  return false;
+}
 
 std::string NumberText(double v) {
   if (std::isfinite(v) && std::fabs(v) < 1e15 && v == std::floor(v)) {

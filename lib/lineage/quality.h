@@ -23,6 +23,12 @@
 
 namespace catalog::lineage {
 
+// The dataset facets read as results. They, and the test run facet, are
+// kept as results only, not also as raw facets with the rest.
+inline constexpr const char* kQualityDatasetFacets[] = {
+    "dataQualityAssertions", "dataQualityMetrics", "inputStatistics", "outputStatistics"};
+bool IsQualityDatasetFacet(std::string_view name);
+
 // At most this many results (checks and measurements) in one event.
 inline constexpr size_t kMaxQualityResultsPerEvent = 20000;
 // Longest expected or actual value, description, or check name kept.
@@ -38,7 +44,7 @@ struct QualityResult {
   std::string status;      // pass, fail or skip; "" for a measurement
   std::string severity;    // as configured: error, warn, ...
   std::string expected;
-  std::string actual;  // as sent; a measurement's value as text
+  std::string actual;  // as sent; for a measurement, only lastUpdated's time
   std::string description;
   std::optional<double> value;  // a measurement's
   bool operator==(const QualityResult&) const = default;

@@ -87,9 +87,8 @@ const std::vector<Table>& Tables() {
         {"job_name", T}, {"event_ms", I}, {"observed_at", T}, {"dismissed", I}}},
       {"quality_results",
        {{"dataset_id", I}, {"event_ms", I}, {"job_namespace", T}, {"job_name", T},
-        {"run_id", T}, {"ordinal", I}, {"facet", T}, {"column_name", T}, {"name", T},
-        {"check_type", T}, {"status", T}, {"severity", T}, {"expected", T}, {"actual", T},
-        {"value", T}, {"description", T}, {"reporter", T}, {"retained_from_ms", I}}},
+        {"run_id", T}, {"part", I}, {"checks", I}, {"failed", I}, {"results", B},
+        {"reporter", T}, {"retained_from_ms", I}}},
   };
   return tables;
 }

@@ -261,7 +261,7 @@ struct QualityRecord {
   std::string severity;
   std::string expected;
   std::string actual;
-  std::string value;  // a measurement's number as JSON text; "" for a check
+  std::optional<double> value;  // a measurement's
   std::string description;
   std::string reporter;
 };
@@ -538,7 +538,8 @@ class Store {
                                                          const PageRequest& page);
   // Forgets quality results retained from before `before_ms` (the later of
   // their event's time and their arrival): the oldest hour of them at
-  // most, in one transaction. How many it forgot.
+  // most, in one transaction. How many rows (events' results for a
+  // dataset) it forgot.
   absl::StatusOr<int64_t> PruneQualityResults(int64_t before_ms);
   // Removes the job, its runs and every edge through it.
   absl::StatusOr<int64_t> DeleteJob(const JobKey& key, std::string_view actor);

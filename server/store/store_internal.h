@@ -16,6 +16,10 @@
 #include "server/store/store.h"
 #include "server/store/wal_checkpointer.h"
 
+namespace catalog::lineage {
+struct QualityResult;
+}
+
 namespace catalog::store {
 
 class ChangeFollower;
@@ -262,6 +266,16 @@ std::optional<ContractRef> ReadContractColumn(const Statement& s, int column);
 absl::Status CheckWrittenSchema(WriteContext& ctx, const DatasetKey& dataset,
                                 const std::vector<Field>& fields,
                                 std::string_view source);
+
+// One event's quality results for one dataset as a quality_results row
+// keeps them (store_quality.cc): encoded, with how many are checks and
+// how many of those failed.
+struct EncodedQuality {
+  std::string bytes;  // catalog.v1.QualityResultList
+  int64_t checks = 0;
+  int64_t failed = 0;
+};
+EncodedQuality EncodeQualityResults(const std::vector<const lineage::QualityResult*>& results);
 
 // Reference checks run after every item of an apply is written, so items may
 // refer to each other in any order.

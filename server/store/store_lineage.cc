@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <map>
+#include <optional>
 
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
@@ -35,10 +36,10 @@ class Ingest {
   absl::Status Event(const lineage::Event& e) {
     event_ = &e;
     repeated_ = false;
-    ordinals_.clear();
+    parts_.clear();
     if (e.kind == EventKind::kDataset) {
       ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[0], "dataset"));
-      RETURN_IF_ERROR(Quality(id, e.outputs[0].quality));
+      RETURN_IF_ERROR(Quality(id, {&e.outputs[0].quality}));
       return ctx_.Audit("lineage.ingest", "Dataset",
                         e.outputs[0].key.ToString(), 0, 0);
     }
@@ -54,17 +55,17 @@ class Ingest {
       ASSIGN_OR_RETURN(int64_t id,
                        Dataset(e.inputs[i], StrCat("inputs[", i, "]")));
       RETURN_IF_ERROR(Edge(job, id, e.inputs[i], false, run_id, current));
-      RETURN_IF_ERROR(Quality(id, e.inputs[i].quality));
-      if (e.outputs.empty()) RETURN_IF_ERROR(Quality(id, e.tests));
+      // The test run facet names no dataset: its tests are the outputs',
+      // the inputs' when there are none.
+      static const std::vector<lineage::QualityResult> kNone;
+      RETURN_IF_ERROR(Quality(id, {&e.inputs[i].quality, e.outputs.empty() ? &e.tests : &kNone}));
     }
     for (size_t i = 0; i < e.outputs.size(); ++i) {
       std::string path = StrCat("outputs[", i, "]");
       ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[i], path));
       RETURN_IF_ERROR(Edge(job, id, e.outputs[i], true, run_id, current));
       RETURN_IF_ERROR(ColumnEdges(job, id, e.outputs[i], path, run_id, current));
-      RETURN_IF_ERROR(Quality(id, e.outputs[i].quality));
-      // The test run facet names no dataset: its tests are the outputs'.
-      RETURN_IF_ERROR(Quality(id, e.tests));
+      RETURN_IF_ERROR(Quality(id, {&e.outputs[i].quality, &e.tests}));
       if (e.outputs[i].schema && e.kind == EventKind::kRun) {
         ASSIGN_OR_RETURN(DatasetKey key, Canonical(e.outputs[i].key));
         RETURN_IF_ERROR(CheckWrittenSchema(
@@ -123,17 +124,22 @@ class Ingest {
   absl::StatusOr<int64_t> Dataset(const DatasetFacts& in, std::string_view path) {
     ASSIGN_OR_RETURN(DatasetKey key, Canonical(in.key));
     ASSIGN_OR_RETURN(auto existing, FindDataset(ctx_.db, key));
-    DatasetFacts facts = in;
+    // The facts as sent, or (rarely: a newer event said more) a copy
+    // without what it must not undo.
+    const DatasetFacts* sent = &in;
+    std::optional<DatasetFacts> trimmed;
     catalog::Dataset d{.key = key};
     if (existing) {
       d = existing->second;
       for (const char* facet : kOrderedFacets) {
         ASSIGN_OR_RETURN(int64_t t, FacetTime(existing->first, facet));
         if (t <= event_->event_time_ms) continue;
-        if (std::string_view(facet) == "schema") facts.schema.reset();
-        if (std::string_view(facet) == "documentation") facts.description.reset();
+        if (!trimmed) sent = &trimmed.emplace(in);
+        if (std::string_view(facet) == "schema") trimmed->schema.reset();
+        if (std::string_view(facet) == "documentation") trimmed->description.reset();
       }
     }
+    const DatasetFacts& facts = *sent;
     DatasetSpec before = d.spec;
     // What an event says of a dataset someone else curates is an
     // observation: its schema, never its owners, description, tags,
@@ -197,44 +203,38 @@ class Ingest {
     return absl::OkStatus();
   }
 
-  // Keeps `results` as quality results of dataset `id` from the event;
-  // the same event again (delivered twice) adds nothing.
-  absl::Status Quality(int64_t id, const std::vector<lineage::QualityResult>& results) {
+  // Keeps the results in `lists` as dataset `id`'s quality results from
+  // the event, one row; the same event again (delivered twice) adds nothing.
+  absl::Status Quality(int64_t id,
+                       std::initializer_list<const std::vector<lineage::QualityResult>*> lists) {
+    std::vector<const lineage::QualityResult*> results;
+    for (const auto* list : lists) {
+      for (const lineage::QualityResult& r : *list) results.push_back(&r);
+    }
     if (results.empty()) return absl::OkStatus();
+    EncodedQuality encoded = EncodeQualityResults(results);
     ASSIGN_OR_RETURN(
         Statement * s,
         ctx_.db.Prepare("INSERT INTO quality_results(dataset_id, event_ms, job_namespace, "
-                        "job_name, run_id, ordinal, facet, column_name, name, check_type, status, "
-                        "severity, expected, actual, value, description, reporter, retained_from_ms) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                        "job_name, run_id, part, checks, failed, results, reporter, "
+                        "retained_from_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
                         "DO NOTHING"));
+    const bool has_job = event_->kind != EventKind::kDataset;
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-    const bool has_job = event_->kind != EventKind::kDataset;
-    int64_t& ordinal = ordinals_[id];
-    for (const lineage::QualityResult& r : results) {
-      s->Bind(1, id);
-      s->Bind(2, event_->event_time_ms);
-      s->Bind(3, has_job ? event_->job.ns : "");
-      s->Bind(4, has_job ? event_->job.name : "");
-      s->Bind(5, event_->run_id);
-      s->Bind(6, ordinal++);
-      s->Bind(7, r.facet);
-      s->Bind(8, r.column);
-      s->Bind(9, r.name);
-      s->Bind(10, r.check_type);
-      s->Bind(11, r.status);
-      s->Bind(12, r.severity);
-      s->Bind(13, r.expected);
-      s->Bind(14, r.actual);
-      s->Bind(15, r.value ? lineage::NumberText(*r.value) : "");
-      s->Bind(16, r.description);
-      s->Bind(17, ctx_.actor);
-      s->Bind(18, std::max(event_->event_time_ms, now_ms));
-      RETURN_IF_ERROR(s->Run());
-    }
-    return absl::OkStatus();
+    s->Bind(1, id);
+    s->Bind(2, event_->event_time_ms);
+    s->Bind(3, has_job ? event_->job.ns : "");
+    s->Bind(4, has_job ? event_->job.name : "");
+    s->Bind(5, event_->run_id);
+    s->Bind(6, parts_[id]++);
+    s->Bind(7, encoded.checks);
+    s->Bind(8, encoded.failed);
+    s->BindBlob(9, encoded.bytes);
+    s->Bind(10, ctx_.actor);
+    s->Bind(11, std::max(event_->event_time_ms, now_ms));
+    return s->Run();
   }
 
   // The row id of a dataset only named (by column lineage), registering
@@ -600,7 +600,7 @@ class Ingest {
   bool repeated_ = false;  // the event's run transition was already recorded
   int datasets_changed_ = 0;
   std::map<DatasetKey, int64_t> ids_;  // datasets only named, by name
-  std::map<int64_t, int64_t> ordinals_;  // the event's next result ordinal, by dataset
+  std::map<int64_t, int64_t> parts_;  // the event's next quality row part, by dataset
 };
 
 }  // namespace

@@ -1,14 +1,66 @@
 // Quality results: a dataset's time series of checks and measurements,
-// written with lineage (store_lineage.cc), read and pruned here.
+// one row per event and dataset (its results encoded as a
+// catalog.v1.QualityResultList), written with lineage (store_lineage.cc),
+// encoded, read and pruned here.
+#include "absl/strings/numbers.h"
+#include <google/protobuf/arena.h>
+
+#include "catalog/v1/quality.pb.h"
+#include "lib/lineage/quality.h"
 #include "server/store/store_internal.h"
 
 namespace catalog::store {
+namespace {
+
+bool Matches(const v1::QualityResult& r, const QualityFilter& f) {
+  const bool check = r.kind() == v1::QUALITY_KIND_CHECK;
+  if (f.column && r.column() != *f.column) return false;
+  if (!f.name.empty() && r.name() != f.name) return false;
+  if (f.kind == QualityFilter::Kind::kChecks && !check) return false;
+  if (f.kind == QualityFilter::Kind::kMeasurements && check) return false;
+  if (!f.status.empty() && r.status() != f.status) return false;
+  return true;
+}
+
+}  // namespace
+
+EncodedQuality EncodeQualityResults(const std::vector<const lineage::QualityResult*>& results) {
+  // On an arena: one event's results are dozens of small messages.
+  google::protobuf::Arena arena;
+  auto* list = google::protobuf::Arena::CreateMessage<v1::QualityResultList>(&arena);
+  EncodedQuality out;
+  for (const lineage::QualityResult* r : results) {
+    v1::QualityResult* p = list->add_results();
+    p->set_facet(r->facet);
+    p->set_column(r->column);
+    p->set_name(r->name);
+    const bool check = lineage::IsCheck(*r);
+    p->set_kind(check ? v1::QUALITY_KIND_CHECK : v1::QUALITY_KIND_MEASUREMENT);
+    p->set_check_type(r->check_type);
+    p->set_status(r->status);
+    p->set_severity(r->severity);
+    p->set_expected(r->expected);
+    p->set_actual(r->actual);
+    if (r->value) p->set_value(*r->value);
+    p->set_description(r->description);
+    out.checks += check;
+    out.failed += r->status == "fail";
+  }
+  list->SerializeToString(&out.bytes);
+  return out;
+}
 
 absl::StatusOr<Page<QualityRecord>> Store::ListQualityResults(const DatasetKey& dataset,
                                                               const QualityFilter& filter,
                                                               const PageRequest& page) {
-  ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 5));
-  int limit = EffectivePageSize(page);
+  // The token: the last result returned, as its row's key and its place in
+  // the row.
+  ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 6));
+  int64_t after_index = -1;
+  if (!after[0].empty() && !absl::SimpleAtoi(after[5], &after_index)) {
+    return absl::InvalidArgumentError("page_token: not one this call gave");
+  }
+  const size_t limit = static_cast<size_t>(EffectivePageSize(page));
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<QualityRecord>> {
     ASSIGN_OR_RETURN(Statement * find,
                      db.Prepare("SELECT id FROM datasets WHERE namespace = ? AND name = ?"));
@@ -20,59 +72,70 @@ absl::StatusOr<Page<QualityRecord>> Store::ListQualityResults(const DatasetKey& 
     }
     int64_t id = find->Int(0);
     find->Reset();
-    // Newest event first, each event's results in the order it sent them;
-    // the token holds the last row's key after the dataset.
+    // Newest event first; rows without a failed check (or without checks)
+    // are skipped in SQL when only those are asked for.
     ASSIGN_OR_RETURN(
         Statement * s,
-        db.Prepare("SELECT event_ms, job_namespace, job_name, run_id, ordinal, facet, "
-                   "column_name, name, check_type, status, severity, expected, actual, value, "
-                   "description, reporter FROM quality_results WHERE dataset_id = ?1 AND "
-                   "event_ms >= ?2 AND (?3 = 0 OR column_name = ?4) AND (?5 = '' OR name = ?5) "
-                   "AND (?6 = 0 OR (?6 = 1 AND status <> '') OR (?6 = 2 AND status = '')) "
-                   "AND (?7 = '' OR status = ?7) AND (?8 = '' OR (event_ms, job_namespace, "
-                   "job_name, run_id) < (CAST(?8 AS BIGINT), ?9, ?10, ?11) OR ((event_ms, "
-                   "job_namespace, job_name, run_id) = (CAST(?8 AS BIGINT), ?9, ?10, ?11) AND "
-                   "ordinal > CAST(?12 AS BIGINT))) ORDER BY event_ms DESC, job_namespace DESC, "
-                   "job_name DESC, run_id DESC, ordinal LIMIT ?13"));
+        db.Prepare("SELECT event_ms, job_namespace, job_name, run_id, part, results, reporter "
+                   "FROM quality_results WHERE dataset_id = ?1 AND event_ms >= ?2 AND (?3 = 0 OR "
+                   "failed > 0) AND (?4 = 0 OR checks > 0) AND (?5 = '' OR (event_ms, "
+                   "job_namespace, job_name, run_id, part) <= (CAST(?5 AS BIGINT), ?6, ?7, ?8, "
+                   "CAST(?9 AS BIGINT))) ORDER BY event_ms DESC, job_namespace DESC, job_name "
+                   "DESC, run_id DESC, part DESC"));
     s->Bind(1, id);
     s->Bind(2, filter.since_ms);
-    s->Bind(3, int64_t{filter.column ? 1 : 0});
-    s->Bind(4, filter.column ? *filter.column : "");
-    s->Bind(5, filter.name);
-    s->Bind(6, static_cast<int64_t>(filter.kind));
-    s->Bind(7, filter.status);
-    for (int i = 0; i < 4; ++i) s->Bind(8 + i, after[static_cast<size_t>(i)]);
+    s->Bind(3, int64_t{filter.status == "fail"});
+    s->Bind(4, int64_t{filter.kind == QualityFilter::Kind::kChecks || !filter.status.empty()});
+    for (int i = 0; i < 4; ++i) s->Bind(5 + i, after[static_cast<size_t>(i)]);
     // Only ever read as a number (PostgreSQL types the parameter so).
-    s->Bind(12, after[4].empty() ? "0" : after[4]);
-    s->Bind(13, static_cast<int64_t>(limit + 1));
+    s->Bind(9, after[4].empty() ? "0" : after[4]);
     Page<QualityRecord> out;
-    int64_t last_ordinal = 0;
+    std::vector<std::string> last_key;  // of the row the last result came from
+    int64_t last_index = 0;
+    v1::QualityResultList list;
     while (true) {
       ASSIGN_OR_RETURN(bool row, s->Step());
       if (!row) break;
-      if (static_cast<int>(out.items.size()) == limit) {
-        const QualityRecord& last = out.items.back();
-        out.next_page_token =
-            EncodeKeyToken({std::to_string(last.event_ms), last.job.ns, last.job.name,
-                            last.run_id, std::to_string(last_ordinal)});
+      std::vector<std::string> key = {std::to_string(s->Int(0)), s->Text(1), s->Text(2),
+                                      s->Text(3), std::to_string(s->Int(4))};
+      const bool token_row = !after[0].empty() &&
+                             std::equal(key.begin(), key.end(), after.begin());
+      if (!list.ParseFromString(std::string(s->BlobView(5)))) {
         s->Reset();
-        break;
+        return absl::DataLossError(
+            StrCat("quality results of ", dataset.ToString(), " at ", key[0], " do not decode"));
       }
-      last_ordinal = s->Int(4);
-      out.items.push_back(QualityRecord{.event_ms = s->Int(0),
-                                        .job = {s->Text(1), s->Text(2)},
-                                        .run_id = s->Text(3),
-                                        .facet = s->Text(5),
-                                        .column = s->Text(6),
-                                        .name = s->Text(7),
-                                        .check_type = s->Text(8),
-                                        .status = s->Text(9),
-                                        .severity = s->Text(10),
-                                        .expected = s->Text(11),
-                                        .actual = s->Text(12),
-                                        .value = s->Text(13),
-                                        .description = s->Text(14),
-                                        .reporter = s->Text(15)});
+      for (int i = token_row ? static_cast<int>(after_index) + 1 : 0; i < list.results_size();
+           ++i) {
+        const v1::QualityResult& r = list.results(i);
+        if (!Matches(r, filter)) continue;
+        if (out.items.size() == limit) {
+          last_key.push_back(std::to_string(last_index));
+          out.next_page_token = EncodeKeyToken(last_key);
+          s->Reset();
+          return out;
+        }
+        out.items.push_back(QualityRecord{
+            .event_ms = s->Int(0),
+            .job = {s->Text(1), s->Text(2)},
+            .run_id = s->Text(3),
+            .facet = r.facet(),
+            .column = r.column(),
+            .name = r.name(),
+            .check_type = r.check_type(),
+            .status = r.status(),
+            .severity = r.severity(),
+            .expected = r.expected(),
+            .actual = r.actual().empty() && r.kind() == v1::QUALITY_KIND_MEASUREMENT
+                          ? lineage::NumberText(r.value())
+                          : r.actual(),
+            .value = r.kind() == v1::QUALITY_KIND_MEASUREMENT ? std::optional(r.value())
+                                                               : std::nullopt,
+            .description = r.description(),
+            .reporter = s->Text(6)});
+        last_key = key;
+        last_index = i;
+      }
     }
     return out;
   });

@@ -1,0 +1,141 @@
+// quality_bench: what reading and keeping quality facets costs lineage
+// ingestion, through the store's ingest path (parse, then IngestEvents in
+// batches, durable commits), SQLite or PostgreSQL.
+//
+//   build/bench/quality_bench [--rounds 5] [--events 5000] [--batch 500]
+//                             [--store postgres://...]
+//
+// Each event is a dbt-style run reading two tables and writing one (a
+// 10-column schema and its column lineage). The "with quality" variant adds
+// what a checked pipeline sends: 5 assertions and a dataQualityMetrics facet
+// (rowCount and 2 metrics for each of 10 columns) on the first input,
+// outputStatistics on the output and a test run facet with 3 tests — 31
+// results per event. Rounds alternate plain and quality events; each line
+// is one round, then the median of each and their ratio.
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "bench/bench_util.h"
+#include "lib/lineage/event.h"
+#include "server/store/store.h"
+#include "tests/test_env.h"
+
+namespace {
+
+using namespace catalog;
+using bench::Clock;
+using bench::Millis;
+using json = nlohmann::json;
+
+json Event(int64_t n, bool quality) {
+  char run[40];
+  std::snprintf(run, sizeof(run), "00000000-0000-4000-8000-%012lld", static_cast<long long>(n));
+  const int model = static_cast<int>(n % 2000);
+  json schema = json::array();
+  json column_lineage = json::object();
+  for (int c = 0; c < 10; ++c) {
+    std::string col = "c" + std::to_string(c);
+    schema.push_back({{"name", col}, {"type", "bigint"}});
+    column_lineage[col] = {{"inputFields",
+                            {{{"namespace", "warehouse"},
+                              {"name", "staging.src_" + std::to_string(model)},
+                              {"field", col}}}}};
+  }
+  json e = {
+      {"eventType", "COMPLETE"},
+      {"eventTime", "2026-12-01T02:00:00.000Z"},
+      {"producer", "quality_bench"},
+      {"schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"},
+      {"run", {{"runId", run}, {"facets", json::object()}}},
+      {"job", {{"namespace", "dbt"}, {"name", "model_" + std::to_string(model)}}},
+      {"inputs",
+       {{{"namespace", "warehouse"}, {"name", "staging.src_" + std::to_string(model)}},
+        {{"namespace", "warehouse"}, {"name", "staging.dim_" + std::to_string(model % 50)}}}},
+      {"outputs",
+       {{{"namespace", "warehouse"},
+         {"name", "marts.model_" + std::to_string(model)},
+         {"facets",
+          {{"schema", {{"fields", schema}}}, {"columnLineage", {{"fields", column_lineage}}}}}}}}};
+  if (!quality) return e;
+  json assertions = json::array();
+  for (int a = 0; a < 5; ++a) {
+    assertions.push_back({{"assertion", a % 2 ? "unique" : "not_null"},
+                          {"success", n % 10 != 0 || a != 1},
+                          {"column", "c" + std::to_string(a)},
+                          {"severity", "error"}});
+  }
+  json columns = json::object();
+  for (int c = 0; c < 10; ++c) {
+    columns["c" + std::to_string(c)] = {{"nullCount", n % 7}, {"distinctCount", 1000 + n % 13}};
+  }
+  e["inputs"][0]["inputFacets"] = {
+      {"dataQualityAssertions", {{"assertions", assertions}}},
+      {"dataQualityMetrics", {{"rowCount", 100000 + n % 1000}, {"columnMetrics", columns}}}};
+  e["outputs"][0]["outputFacets"] = {{"outputStatistics", {{"rowCount", 99000}, {"size", 8 << 20}}}};
+  e["run"]["facets"]["test"] = {{"tests",
+                                 {{{"name", "not_null_id"}, {"status", "pass"}},
+                                  {{"name", "unique_id"}, {"status", "pass"}},
+                                  {{"name", "fresh"}, {"status", n % 10 ? "pass" : "fail"}}}}};
+  return e;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"quality facets' cost to ingestion"};
+  int rounds = 5, events = 5000, batch = 500;
+  std::string store_url, only;
+  app.add_option("--only", only, "plain or quality: every round that variant (to profile it)");
+  app.add_option("--rounds", rounds);
+  app.add_option("--events", events, "per round and variant");
+  app.add_option("--batch", batch, "events per IngestEvents call");
+  app.add_option("--store", store_url, "a postgres:// URL (default: SQLite in a temp dir)");
+  CLI11_PARSE(app, argc, argv);
+
+  testing::TempDir dir;
+  store::Store::Options options{.path = (dir.path() / "catalog.db").string(),
+                                .postgres = store_url};
+  auto store = store::Store::Open(options);
+  if (!store.ok()) {
+    std::cerr << store.status() << "\n";
+    return 1;
+  }
+  int64_t next = 0;
+  std::cout << "event size: plain " << Event(0, false).dump().size() << " bytes, with quality "
+            << Event(0, true).dump().size() << " bytes\n";
+  std::vector<double> plain_rates, quality_rates;
+  for (int r = 0; r < 2 * rounds + 1; ++r) {
+    // Round 0 warms up (registers the datasets and jobs); then alternate.
+    const bool quality = only.empty() ? r > 0 && r % 2 == 0 : only == "quality";
+    std::vector<std::string> texts;
+    for (int i = 0; i < events; ++i) texts.push_back(Event(next++, quality).dump());
+    auto t0 = Clock::now();
+    for (int i = 0; i < events; i += batch) {
+      std::vector<lineage::Event> parsed;
+      for (int k = i; k < std::min(events, i + batch); ++k) {
+        auto e = lineage::ParseEvent(texts[static_cast<size_t>(k)]);
+        if (!e.ok()) {
+          std::cerr << e.status() << "\n";
+          return 1;
+        }
+        parsed.push_back(*std::move(e));
+      }
+      auto done = (*store)->IngestEvents(parsed, "serviceaccount:bench");
+      if (!done.ok()) {
+        std::cerr << done.status() << "\n";
+        return 1;
+      }
+    }
+    double rate = events / (Millis(Clock::now() - t0) / 1000);
+    if (r == 0) continue;
+    (quality ? quality_rates : plain_rates).push_back(rate);
+    std::cout << "round " << (r + 1) / 2 << (quality ? " with quality: " : " plain:        ")
+              << static_cast<int>(rate) << " events/s\n";
+  }
+  double plain = bench::Percentile(plain_rates, 0.5), with = bench::Percentile(quality_rates, 0.5);
+  std::cout << "median: plain " << static_cast<int>(plain) << " events/s, with quality "
+            << static_cast<int>(with) << " events/s (31 results each): " << 100 * with / plain
+            << "% of plain\n";
+  return 0;
+}
