@@ -287,6 +287,32 @@ check(asked.includes("Denied") && asked.includes("forbid"),
       "asking whether bob may read the entry answers Denied, naming the forbid", asked);
 await audit(page, "dataset-access");
 
+// Quality: the checks and measurements pipelines reported, newest first
+// (sent now, so the lineage checks above saw the graph without them).
+const qualityEvents = readFileSync(
+  new URL("../../examples/quality/daily_checks.jsonl", import.meta.url), "utf8")
+  .split("\n").filter(Boolean);
+const ingested = await fetch(`${base}/catalog.v1.LineageService/Ingest`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ events: qualityEvents }),
+});
+check(ingested.status === 200, "the quality example is ingested", String(ingested.status));
+await page.goto(`${base}/#/dataset/bigquery/analytics.staging.orders?tab=quality`);
+await page.locator("table.quality-results tbody tr").first().waitFor(wait);
+const latest = await page.locator(".quality .latest").textContent();
+check(latest.includes("3 checks, 1 failed") && latest.includes("great_expectations/orders_suite"),
+      "the quality tab sums up the latest checks", latest);
+check((await page.locator("table.quality-results tbody tr").count()) === 24,
+      "every check and measurement is listed");
+await page.getByLabel("Show").selectOption("failed");
+await page.waitForFunction(
+  () => document.querySelectorAll("table.quality-results tbody tr").length === 1, null, wait);
+const failedRow = await page.locator("table.quality-results tbody tr").textContent();
+check(failedRow.includes("order_id_unique") && failedRow.includes("FAIL") &&
+      failedRow.includes("12 duplicates"), "failed checks only, with what was found", failedRow);
+await audit(page, "dataset-quality");
+
 // Jobs and their runs; domains and groups, and a domain's datasets.
 await page.getByRole("link", { name: "Jobs" }).click();
 await page.getByRole("link", { name: "airflow/daily_sales.stage_orders" }).click();

@@ -1,5 +1,5 @@
-// A dataset's page: overview, schema, lineage, contract, history and access as tabs (?tab=…, so each
-// is a link).
+// A dataset's page: overview, schema, lineage, contract, quality, history and access as tabs
+// (?tab=…, so each is a link).
 import { useState } from "preact/hooks";
 import { call, useAnswer } from "../api.js";
 import { renderMarkdown } from "../markdown.js";
@@ -8,12 +8,14 @@ import { datasetHref } from "../route.js";
 import { AccessTab } from "./access.jsx";
 import { ContractTab } from "./contract.jsx";
 import { LineageTab } from "./lineage.jsx";
+import { QualityTab } from "./quality.jsx";
 
 const TABS = [
   ["overview", "Overview"],
   ["schema", "Schema"],
   ["lineage", "Lineage"],
   ["contract", "Contract"],
+  ["quality", "Quality"],
   ["history", "History"],
   ["access", "Access"],
 ];
@@ -58,6 +60,7 @@ export function DatasetPage({ namespace, name, params }) {
                       setParams={(changes) => { location.hash = datasetHref(key, { ...params, tab: "lineage", ...changes }); }} />
         )}
         {tab === "contract" && <ContractTab dataset={dataset} />}
+        {tab === "quality" && <QualityTab datasetKey={key} />}
         {tab === "history" && <HistoryTab datasetKey={key} />}
         {tab === "access" && <AccessTab dataset={dataset} />}
       </div>
