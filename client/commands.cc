@@ -318,6 +318,34 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
       }
     }
   }
+  // Quality at a glance: the newest event's checks, and which failed.
+  v1::ListQualityResultsRequest checks;
+  *checks.mutable_key() = ToProto(own);
+  checks.set_kind(v1::QUALITY_KIND_CHECK);
+  checks.set_page_size(1000);
+  auto quality = ctx.client.Call(&v1::QualityService::Stub::ListQualityResults,
+                                 ctx.client.quality(), checks);
+  if (quality.ok() && quality->results_size() > 0) {
+    const v1::QualityResult& newest = quality->results(0);
+    int count = 0;
+    std::vector<std::string> failed;
+    for (const v1::QualityResult& r : quality->results()) {
+      if (r.time() != newest.time() || r.job() != newest.job() || r.run_id() != newest.run_id()) {
+        continue;
+      }
+      ++count;
+      if (r.status() == "fail") {
+        failed.push_back(StrCat(r.name(), r.column().empty() ? "" : StrCat(" on ", r.column()),
+                                r.actual().empty() ? "" : StrCat(": ", r.actual()),
+                                r.severity().empty() ? "" : StrCat(" (", r.severity(), ")")));
+      }
+    }
+    out << "Quality:         " << count << " check" << (count == 1 ? "" : "s") << ", "
+        << failed.size() << " failed, at " << newest.time()
+        << (newest.job().empty() ? "" : StrCat(" by job:", newest.job()))
+        << " (catalogctl quality)\n";
+    for (const std::string& f : failed) out << "  failed: " << f << "\n";
+  }
   if (full.ok() && full->observations_size() > 0) {
     out << "Observations (reported, not applied; catalogctl observation accept|dismiss):\n";
     Table t{.header = {"  FIELD", "VALUE", "REPORTED BY", "JOB", "AT"}};

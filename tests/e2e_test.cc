@@ -631,6 +631,11 @@ TEST_F(EndToEnd, QuickstartQualityExample) {
   EXPECT_THAT(recent.out, HasSubstr("distinctCount"));
   EXPECT_THAT(recent.out, HasSubstr("48198"));
   EXPECT_THAT(recent.out, Not(HasSubstr("48210")));
+  Result described = Ctl("describe dataset bigquery/analytics.staging.orders");
+  EXPECT_THAT(described.out, HasSubstr("Quality:         3 checks, 1 failed, at "
+                                       "2026-11-26T02:20:00.000Z by job:great_expectations/"
+                                       "orders_suite"));
+  EXPECT_THAT(described.out, HasSubstr("failed: order_id_unique on order_id: 12 duplicates (error)"));
   Result bad = Ctl("quality bigquery/analytics.staging.orders --since yesterday");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("since: \"yesterday\""));
