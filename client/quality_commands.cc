@@ -69,26 +69,32 @@ int RunQuality(CommandContext& ctx, const QualityOptions& o) {
   auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
   Table t{.header = {"TIME", "COLUMN", "NAME", "RESULT", "ACTUAL", "EXPECTED", "SEVERITY",
                      "JOB"}};
-  int passed = 0, failed = 0, skipped = 0, measured = 0;
+  int passed = 0, failed = 0, skipped = 0, unmeasured = 0, measured = 0;
   for (const v1::QualityResult& q : results) {
     const bool check = q.kind() == v1::QUALITY_KIND_CHECK;
     if (check) {
       passed += q.status() == "pass";
       failed += q.status() == "fail";
       skipped += q.status() == "skip";
+      unmeasured += q.status() == "not_measured";
     } else {
       ++measured;
     }
     t.rows.push_back({q.time(), dash(q.column()), q.name(),
-                      check ? absl::AsciiStrToUpper(q.status()) : q.actual(),
+                      check ? absl::AsciiStrToUpper(q.status() == "not_measured"
+                                                        ? std::string("not measured")
+                                                        : q.status())
+                            : q.actual(),
                       check ? dash(q.actual()) : "-", dash(q.expected()), dash(q.severity()),
                       q.job().empty() ? "-" : StrCat("job:", q.job())});
   }
   t.Print(ctx.out);
   ctx.out << "\n"
           << Plural(static_cast<int>(results.size()), "result") << ": "
-          << Plural(passed + failed + skipped, "check") << " (" << passed << " passed, "
-          << failed << " failed, " << skipped << " skipped), " << Plural(measured, "measurement")
+          << Plural(passed + failed + skipped + unmeasured, "check") << " (" << passed
+          << " passed, " << failed << " failed, " << skipped << " skipped"
+          << (unmeasured ? StrCat(", ", unmeasured, " not measured") : "") << "), "
+          << Plural(measured, "measurement")
           << (more ? StrCat("; older ones not shown (--limit ", o.limit, ")") : "") << "\n";
   return 0;
 }

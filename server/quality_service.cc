@@ -71,9 +71,10 @@ grpc::Status QualityServiceImpl::ListQualityResults(
     filter.name = request->name();
     ASSIGN_OR_RETURN(filter.kind, KindOf(request->kind()));
     const std::string& status = request->status();
-    if (!status.empty() && status != "pass" && status != "fail" && status != "skip") {
+    if (!status.empty() && status != "pass" && status != "fail" && status != "skip" &&
+        status != "not_measured") {
       return absl::InvalidArgumentError(
-          StrCat("status: \"", status, "\" must be pass, fail or skip"));
+          StrCat("status: \"", status, "\" must be pass, fail, skip or not_measured"));
     }
     if (!status.empty() && filter.kind == store::QualityFilter::Kind::kMeasurements) {
       return absl::InvalidArgumentError("status: measurements have none; ask for checks");

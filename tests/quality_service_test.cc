@@ -172,7 +172,7 @@ TEST_F(QualityServiceTest, BadRequestsAreNamedAndAnswerNothing) {
   };
   std::vector<Case> cases = {
       {[](auto& q) { q.set_since("yesterday"); }, "since: \"yesterday\" is neither"},
-      {[](auto& q) { q.set_status("broken"); }, "status: \"broken\" must be pass, fail or skip"},
+      {[](auto& q) { q.set_status("broken"); }, "status: \"broken\" must be pass, fail, skip or not_measured"},
       {[](auto& q) {
          q.set_status("fail");
          q.set_kind(v1::QUALITY_KIND_MEASUREMENT);

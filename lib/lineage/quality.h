@@ -41,7 +41,9 @@ struct QualityResult {
   // the facet spells it: rowCount, bytes, nullCount, quantiles.0.5, ...
   std::string name;
   std::string check_type;  // not_null, unique, row_count, ...; "" for a measurement
-  std::string status;      // pass, fail or skip; "" for a measurement
+  // pass, fail or skip; "" for a measurement; not_measured for a contract
+  // rule whose measure the event did not carry (facet "contract").
+  std::string status;
   std::string severity;    // as configured: error, warn, ...
   std::string expected;
   std::string actual;  // as sent; for a measurement, only lastUpdated's time

@@ -1,5 +1,7 @@
 // Data contracts: versions, bindings to datasets, violations.
 #include "lib/contract/contract.h"
+#include "lib/contract/quality_rules.h"
+#include "lib/lineage/quality.h"
 #include "server/store/store_internal.h"
 
 namespace catalog::store {
@@ -283,39 +285,50 @@ absl::StatusOr<std::vector<ContractViolationRecord>> Store::ContractViolations(
   });
 }
 
-absl::Status CheckWrittenSchema(WriteContext& ctx, const DatasetKey& dataset,
-                                const std::vector<Field>& fields,
-                                std::string_view source) {
+namespace {
+
+// The contract bound to a dataset, when it is active, and the object the
+// dataset is. Held whole: the model points into the parsed document.
+struct ActiveContract {
+  std::string id, version;
+  contract::Document doc;
+  contract::Contract model;
+  const contract::Object* object = nullptr;
+};
+
+absl::StatusOr<std::unique_ptr<ActiveContract>> FindActiveContract(Connection& db,
+                                                                   const DatasetKey& dataset) {
   ASSIGN_OR_RETURN(
       Statement * s,
-      ctx.db.Prepare("SELECT b.contract_id, b.object, c.version, c.status, "
-                     "c.document FROM contract_bindings b JOIN contracts c ON "
-                     "c.contract_id = b.contract_id WHERE "
-                     "b.dataset_namespace = ? AND b.dataset_name = ? ORDER BY "
-                     "c.seq DESC LIMIT 1"));
+      db.Prepare("SELECT b.contract_id, b.object, c.version, c.status, "
+                 "c.document FROM contract_bindings b JOIN contracts c ON "
+                 "c.contract_id = b.contract_id WHERE "
+                 "b.dataset_namespace = ? AND b.dataset_name = ? ORDER BY "
+                 "c.seq DESC LIMIT 1"));
   s->Bind(1, dataset.ns);
   s->Bind(2, dataset.name);
   ASSIGN_OR_RETURN(bool row, s->Step());
-  if (!row) return absl::OkStatus();
-  std::string id = s->Text(0), object = s->Text(1), version = s->Text(2),
-              status = s->Text(3), document = s->Text(4);
+  if (!row) return nullptr;
+  auto bound = std::make_unique<ActiveContract>();
+  bound->id = s->Text(0);
+  std::string object = s->Text(1), status = s->Text(3), document = s->Text(4);
+  bound->version = s->Text(2);
   s->Reset();
-  if (status != "active") return absl::OkStatus();
+  if (status != "active") return nullptr;
   absl::StatusOr<contract::Document> doc =
-      contract::ParseYaml(document, StrCat(id, "@", version));
-  if (!doc.ok()) return absl::OkStatus();  // registered ones always parse
-  contract::Contract c = contract::FromDocument(*doc);
-  const contract::Object* o = c.FindObject(object);
-  if (o == nullptr) return absl::OkStatus();
-  // OpenLineage schema facets do not say whether a field is nullable.
-  std::vector<contract::Violation> violations =
-      contract::CheckFields(*o, fields, /*nullability_known=*/false);
-  if (violations.empty()) return absl::OkStatus();
-  json list = json::array();
-  for (const contract::Violation& v : violations) {
-    list.push_back(
-        {{"property", v.property}, {"rule", v.rule}, {"message", v.message}});
-  }
+      contract::ParseYaml(document, StrCat(bound->id, "@", bound->version));
+  if (!doc.ok()) return nullptr;  // registered ones always parse
+  bound->doc = *std::move(doc);
+  bound->model = contract::FromDocument(bound->doc);
+  bound->object = bound->model.FindObject(object);
+  if (bound->object == nullptr) return nullptr;
+  return bound;
+}
+
+// Records what broke the contract (a violation and its audit event).
+absl::Status RecordViolation(WriteContext& ctx, const DatasetKey& dataset,
+                             const ActiveContract& bound, std::string_view source,
+                             const json& list) {
   ASSIGN_OR_RETURN(Statement * insert,
                    ctx.db.Prepare("INSERT INTO contract_violations("
                                   "dataset_namespace, dataset_name, "
@@ -323,13 +336,85 @@ absl::Status CheckWrittenSchema(WriteContext& ctx, const DatasetKey& dataset,
                                   "at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   insert->Bind(1, dataset.ns);
   insert->Bind(2, dataset.name);
-  insert->Bind(3, id);
-  insert->Bind(4, version);
+  insert->Bind(3, bound.id);
+  insert->Bind(4, bound.version);
   insert->Bind(5, source);
   insert->Bind(6, list.dump());
   insert->Bind(7, ctx.now);
   RETURN_IF_ERROR(insert->Run());
   return ctx.Audit("contract.violation", "Dataset", dataset.ToString(), 0, 0);
+}
+
+}  // namespace
+
+absl::Status CheckWrittenSchema(WriteContext& ctx, const DatasetKey& dataset,
+                                const std::vector<Field>& fields,
+                                std::string_view source) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ActiveContract> bound, FindActiveContract(ctx.db, dataset));
+  if (bound == nullptr) return absl::OkStatus();
+  // OpenLineage schema facets do not say whether a field is nullable.
+  std::vector<contract::Violation> violations =
+      contract::CheckFields(*bound->object, fields, /*nullability_known=*/false);
+  if (violations.empty()) return absl::OkStatus();
+  json list = json::array();
+  for (const contract::Violation& v : violations) {
+    list.push_back(
+        {{"property", v.property}, {"rule", v.rule}, {"message", v.message}});
+  }
+  return RecordViolation(ctx, dataset, *bound, source, list);
+}
+
+absl::StatusOr<std::vector<lineage::QualityResult>> JudgeContractQuality(
+    WriteContext& ctx, const DatasetKey& dataset,
+    const std::vector<const lineage::QualityResult*>& results, std::string_view source) {
+  contract::Measurements measured;
+  bool any = false;
+  for (const lineage::QualityResult* r : results) {
+    if (r->facet != "dataQualityMetrics" || !r->value) continue;
+    any = true;
+    if (r->column.empty()) {
+      if (r->name == "rowCount") measured.row_count = r->value;
+      continue;
+    }
+    contract::Measurements::Column& c = measured.columns[r->column];
+    if (r->name == "nullCount") c.null_count = r->value;
+    if (r->name == "distinctCount") c.distinct_count = r->value;
+    if (r->name == "count") c.count = r->value;
+  }
+  std::vector<lineage::QualityResult> out;
+  // Only events that measured the dataset are judged: others would make
+  // every rule "not measured" at every run.
+  if (!any) return out;
+  ASSIGN_OR_RETURN(std::unique_ptr<ActiveContract> bound, FindActiveContract(ctx.db, dataset));
+  if (bound == nullptr) return out;
+  json broken = json::array();
+  for (const contract::RuleOutcome& o : contract::JudgeQualityRules(*bound->object, measured)) {
+    std::string column;
+    if (!o.property.empty()) {
+      column = o.property.substr(std::min(o.property.size(), bound->object->name.size() + 1));
+    }
+    out.push_back(lineage::QualityResult{
+        .facet = "contract",
+        .column = column,
+        .name = o.rule,
+        .check_type = o.metric,
+        .status = o.status,
+        .severity = o.severity,
+        .expected = o.expected,
+        .actual = o.actual,
+        .description = StrCat("contract ", bound->id, " ", bound->version,
+                              o.property.empty() ? "" : StrCat(", property ", o.property))});
+    // A failed rule breaks the contract unless it only warns.
+    if (o.status == "fail" && o.severity != "warning" && o.severity != "warn" &&
+        o.severity != "info") {
+      broken.push_back({{"property", o.property.empty() ? bound->object->name : o.property},
+                        {"rule", "quality"},
+                        {"message", StrCat(o.rule, " (", o.metric, "): ", o.actual, ", ",
+                                           o.expected)}});
+    }
+  }
+  if (!broken.empty()) RETURN_IF_ERROR(RecordViolation(ctx, dataset, *bound, source, broken));
+  return out;
 }
 
 }  // namespace catalog::store

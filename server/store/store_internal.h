@@ -277,6 +277,16 @@ struct EncodedQuality {
 };
 EncodedQuality EncodeQualityResults(const std::vector<const lineage::QualityResult*>& results);
 
+// The dataset's active contract's library quality rules (ODCS) judged
+// against the dataQualityMetrics among `results`, as results of facet
+// "contract" (status pass, fail or not_measured); none when the results
+// measured nothing or no active contract is bound. A failed rule not
+// marked warning or info is also recorded as a contract violation from
+// `source`.
+absl::StatusOr<std::vector<lineage::QualityResult>> JudgeContractQuality(
+    WriteContext& ctx, const DatasetKey& dataset,
+    const std::vector<const lineage::QualityResult*>& results, std::string_view source);
+
 // Reference checks run after every item of an apply is written, so items may
 // refer to each other in any order.
 absl::Status CheckDatasetReferences(Connection& db, const Dataset& d);

@@ -203,23 +203,54 @@ class Ingest {
     return absl::OkStatus();
   }
 
-  // Keeps the results in `lists` as dataset `id`'s quality results from
-  // the event, one row; the same event again (delivered twice) adds nothing.
+  // Keeps the results in `lists`, and what the dataset's contract says of
+  // the measurements among them, as dataset `id`'s quality results from
+  // the event: one row.
   absl::Status Quality(int64_t id,
                        std::initializer_list<const std::vector<lineage::QualityResult>*> lists) {
     std::vector<const lineage::QualityResult*> results;
+    bool measured = false;
     for (const auto* list : lists) {
-      for (const lineage::QualityResult& r : *list) results.push_back(&r);
+      for (const lineage::QualityResult& r : *list) {
+        results.push_back(&r);
+        measured = measured || r.facet == "dataQualityMetrics";
+      }
     }
     if (results.empty()) return absl::OkStatus();
+    const bool has_job = event_->kind != EventKind::kDataset;
+    const int64_t part = parts_[id]++;
+    // The same event again (delivered twice) adds nothing, and is not
+    // judged again.
+    ASSIGN_OR_RETURN(Statement * seen,
+                     ctx_.db.Prepare("SELECT 1 FROM quality_results WHERE dataset_id = ? AND "
+                                     "event_ms = ? AND job_namespace = ? AND job_name = ? AND "
+                                     "run_id = ? AND part = ?"));
+    seen->Bind(1, id);
+    seen->Bind(2, event_->event_time_ms);
+    seen->Bind(3, has_job ? event_->job.ns : "");
+    seen->Bind(4, has_job ? event_->job.name : "");
+    seen->Bind(5, event_->run_id);
+    seen->Bind(6, part);
+    ASSIGN_OR_RETURN(bool again, seen->Step());
+    seen->Reset();
+    if (again) return absl::OkStatus();
+    // What the dataset's contract says of what was measured, kept beside it.
+    std::vector<lineage::QualityResult> judged;
+    if (measured) {
+      ASSIGN_OR_RETURN(DatasetKey key, KeyOf(id));
+      ASSIGN_OR_RETURN(
+          judged, JudgeContractQuality(ctx_, key, results,
+                                       has_job ? StrCat("lineage run ", event_->job.ToString(),
+                                                        " ", event_->run_id)
+                                               : std::string("lineage dataset event")));
+      for (const lineage::QualityResult& r : judged) results.push_back(&r);
+    }
     EncodedQuality encoded = EncodeQualityResults(results);
     ASSIGN_OR_RETURN(
         Statement * s,
         ctx_.db.Prepare("INSERT INTO quality_results(dataset_id, event_ms, job_namespace, "
                         "job_name, run_id, part, checks, failed, results, reporter, "
-                        "retained_from_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
-                        "DO NOTHING"));
-    const bool has_job = event_->kind != EventKind::kDataset;
+                        "retained_from_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
@@ -228,7 +259,7 @@ class Ingest {
     s->Bind(3, has_job ? event_->job.ns : "");
     s->Bind(4, has_job ? event_->job.name : "");
     s->Bind(5, event_->run_id);
-    s->Bind(6, parts_[id]++);
+    s->Bind(6, part);
     s->Bind(7, encoded.checks);
     s->Bind(8, encoded.failed);
     s->BindBlob(9, encoded.bytes);

@@ -176,6 +176,84 @@ TEST_P(StoreQualityTest, AnUnknownDatasetIsNotFoundAndADeletedOneTakesItsResults
   EXPECT_EQ(List(kRaw).size(), 5u);
 }
 
+// raw_orders' contract: four library rules, one of which events cannot
+// measure, and a SQL rule that is not catalogd's to run.
+constexpr char kRawContract[] = R"(apiVersion: v3.1.0
+kind: DataContract
+id: raw-orders
+version: 1.0.0
+status: active
+schema:
+  - name: raw_orders
+    quality:
+      - name: enough_rows
+        metric: rowCount
+        mustBeGreaterOrEqualTo: 1000
+      - type: sql
+        query: SELECT count(*) FROM raw_orders
+        mustBeGreaterThan: 0
+    properties:
+      - name: id
+        quality:
+          - metric: nullValues
+            mustBe: 0
+          - metric: duplicateValues
+            unit: percent
+            mustBeLessThan: 1
+            severity: warning
+          - metric: invalidValues
+            arguments:
+              validValues: [1, 2]
+            mustBe: 0
+)";
+
+TEST_P(StoreQualityTest, TheContractsRulesAreJudgedAgainstWhatWasMeasured) {
+  ASSERT_TRUE(Ingest({QualityRun("run-0", 0, true)}).ok());  // registers raw_orders
+  StoredContract c{.id = "raw-orders", .version = "1.0.0", .status = "active",
+                   .document = kRawContract, .file = "raw.yaml"};
+  ASSERT_TRUE(store_
+                  ->PutContract(c, {{"raw_orders", kRaw}},
+                                [](const StoredContract*) { return absl::OkStatus(); },
+                                "user:alice")
+                  .ok());
+  // 1,200 rows then 999; id: no nulls, 999 distinct.
+  ASSERT_TRUE(Ingest({QualityRun("run-1", 1, true)}).ok());
+  ASSERT_TRUE(Ingest({QualityRun("run-2", 2, false)}).ok());
+  auto judged = store_->ListQualityResults(kRaw, {.name = "", .kind = QualityFilter::Kind::kChecks}, {});
+  ASSERT_TRUE(judged.ok()) << judged.status();
+  std::vector<std::string> contract;
+  for (const QualityRecord& r : judged->items) {
+    if (r.facet != "contract") continue;
+    contract.push_back(r.run_id + " " + r.column + ":" + r.name + "=" + r.status + " (" +
+                       r.actual + "; " + r.expected + ")");
+  }
+  EXPECT_EQ(contract,
+            (std::vector<std::string>{
+                "run-2 :enough_rows=fail (999 rows; mustBeGreaterOrEqualTo 1000 rows)",
+                "run-2 id:nullValues#1=pass (0 rows; mustBe 0 rows)",
+                "run-2 id:duplicateValues#1=pass (0 percent; mustBeLessThan 1 percent)",
+                "run-2 id:invalidValues#1=not_measured (not measured: no OpenLineage metric "
+                "counts invalid values; mustBe 0 rows)",
+                "run-1 :enough_rows=pass (1200 rows; mustBeGreaterOrEqualTo 1000 rows)",
+                "run-1 id:nullValues#1=pass (0 rows; mustBe 0 rows)",
+                "run-1 id:duplicateValues#1=fail (16.75 percent; mustBeLessThan 1 percent)",
+                "run-1 id:invalidValues#1=not_measured (not measured: no OpenLineage metric "
+                "counts invalid values; mustBe 0 rows)"}));
+  // run-2 broke the contract (enough_rows); run-1's failure only warns.
+  auto violations = store_->ContractViolations(kRaw, 10);
+  ASSERT_TRUE(violations.ok());
+  ASSERT_EQ(violations->size(), 1u);
+  EXPECT_EQ((*violations)[0].source, "lineage run airflow/dbt.orders run-2");
+  EXPECT_NE((*violations)[0].violations.find("enough_rows (rowCount): 999 rows"),
+            std::string::npos)
+      << (*violations)[0].violations;
+  // The same event again is not judged again.
+  ASSERT_TRUE(Ingest({QualityRun("run-2", 2, false)}).ok());
+  EXPECT_EQ(store_->ContractViolations(kRaw, 10)->size(), 1u);
+  // The output has no contract: nothing judged there.
+  for (const std::string& r : List(kOrders)) EXPECT_EQ(r.find("#1"), std::string::npos) << r;
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

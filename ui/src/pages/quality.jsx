@@ -88,7 +88,7 @@ export function QualityTab({ datasetKey }) {
                   <td>{r.column || "—"}</td>
                   <td title={[r.checkType, r.description, r.facet].filter(Boolean).join(" · ")}>
                     {r.name}</td>
-                  <td>{check ? <span class={`status ${r.status}`}>{r.status.toUpperCase()}</span>
+                  <td>{check ? <span class={`status ${r.status}`}>{r.status.replace("_", " ").toUpperCase()}</span>
                              : r.actual}</td>
                   <td>{check ? r.actual || "—" : "—"}</td>
                   <td>{r.expected || "—"}</td>
