@@ -337,7 +337,8 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
       if (r.status() == "fail") {
         failed.push_back(StrCat(r.name(), r.column().empty() ? "" : StrCat(" on ", r.column()),
                                 r.actual().empty() ? "" : StrCat(": ", r.actual()),
-                                r.severity().empty() ? "" : StrCat(" (", r.severity(), ")")));
+                                r.severity().empty() ? "" : StrCat(" (", r.severity(), ")"),
+                                r.facet() == "contract" ? " [contract]" : ""));
       }
     }
     out << "Quality:         " << count << " check" << (count == 1 ? "" : "s") << ", "

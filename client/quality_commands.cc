@@ -8,6 +8,14 @@
 namespace catalog::client {
 namespace {
 
+// Where a result came from, in a word: the facet, or the contract.
+std::string SourceOf(const std::string& facet) {
+  if (facet == "dataQualityAssertions") return "assertion";
+  if (facet == "dataQualityMetrics") return "metrics";
+  if (facet == "inputStatistics" || facet == "outputStatistics") return "statistics";
+  return facet;  // test, contract
+}
+
 std::string Plural(int n, const char* noun) {
   return StrCat(n, " ", noun, n == 1 ? "" : "s");
 }
@@ -67,8 +75,8 @@ int RunQuality(CommandContext& ctx, const QualityOptions& o) {
     return 0;
   }
   auto dash = [](const std::string& s) { return s.empty() ? std::string("-") : s; };
-  Table t{.header = {"TIME", "COLUMN", "NAME", "RESULT", "ACTUAL", "EXPECTED", "SEVERITY",
-                     "JOB"}};
+  Table t{.header = {"TIME", "SOURCE", "COLUMN", "NAME", "RESULT", "ACTUAL", "EXPECTED",
+                     "SEVERITY", "JOB"}};
   int passed = 0, failed = 0, skipped = 0, unmeasured = 0, measured = 0;
   for (const v1::QualityResult& q : results) {
     const bool check = q.kind() == v1::QUALITY_KIND_CHECK;
@@ -80,7 +88,7 @@ int RunQuality(CommandContext& ctx, const QualityOptions& o) {
     } else {
       ++measured;
     }
-    t.rows.push_back({q.time(), dash(q.column()), q.name(),
+    t.rows.push_back({q.time(), SourceOf(q.facet()), dash(q.column()), q.name(),
                       check ? absl::AsciiStrToUpper(q.status() == "not_measured"
                                                         ? std::string("not measured")
                                                         : q.status())

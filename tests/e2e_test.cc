@@ -636,6 +636,25 @@ TEST_F(EndToEnd, QuickstartQualityExample) {
                                        "2026-11-26T02:20:00.000Z by job:great_expectations/"
                                        "orders_suite"));
   EXPECT_THAT(described.out, HasSubstr("failed: order_id_unique on order_id: 12 duplicates (error)"));
+  // A contract bound before the next run judges what it measured.
+  Result contract = Ctl("contract apply -f '" +
+                        (examples / "contracts" / "staging_orders.odcs.yaml").string() +
+                        "' --dataset bigquery/analytics.staging.orders");
+  ASSERT_EQ(contract.exit_code, 0) << contract.err;
+  json next = json::parse(testing::ReadFile(examples / "quality" / "daily_checks.jsonl")
+                              .substr(0, testing::ReadFile(examples / "quality" /
+                                                           "daily_checks.jsonl")
+                                             .find('\n')));
+  next["eventTime"] = "2026-11-27T02:20:00.000Z";
+  next["run"]["runId"] = "0193a4c2-7d10-7000-8000-000000000301";
+  testing::WriteFile(dir_.path() / "next.json", next.dump());
+  ASSERT_EQ(Ctl("lineage ingest next.json").exit_code, 0);
+  Result judged = Ctl("quality bigquery/analytics.staging.orders --since 2026-11-27 --checks");
+  EXPECT_THAT(judged.out, HasSubstr("contract"));
+  EXPECT_THAT(judged.out, HasSubstr("daily_volume"));
+  EXPECT_THAT(judged.out, HasSubstr("mustBeBetween [10000, 100000] rows"));
+  EXPECT_THAT(judged.out, HasSubstr("NOT MEASURED"));
+  EXPECT_THAT(judged.out, HasSubstr("8 checks (7 passed, 0 failed, 0 skipped, 1 not measured)"));
   Result bad = Ctl("quality bigquery/analytics.staging.orders --since yesterday");
   EXPECT_EQ(bad.exit_code, 1);
   EXPECT_THAT(bad.err, HasSubstr("since: \"yesterday\""));
