@@ -271,21 +271,13 @@ TEST_F(ContractServiceTest, OnlyOwnersRegisterAndPoliciesSeeTheContract) {
   EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Latest().status().code(), absl::StatusCode::kNotFound);
   // A policy keyed on the contract's state: writes need an active one.
-  v1::GetPolicySetRequest get;
-  auto current = admin().Call(&v1::PolicyService::Stub::GetPolicySet,
-                              admin().policies(), get);
-  ASSERT_TRUE(current.ok());
-  v1::PutPolicySetRequest put;
-  for (const auto& f : current->files()) *put.add_files() = f;
-  v1::PolicyFileProto* f = put.add_files();
-  f->set_name("contracts.cedar");
-  f->set_text(
-      "@id(\"pipelines-write-under-active-contracts\")\n"
-      "permit (principal is ServiceAccount, action == Action::\"write\", "
-      "resource is Dataset)\nwhen { resource has contract && "
-      "resource.contract.status == \"active\" };\n");
-  ASSERT_TRUE(admin().Call(&v1::PolicyService::Stub::PutPolicySet,
-                           admin().policies(), put).ok());
+  ASSERT_TRUE(testing::AddPolicyFile(
+                  admin(), "contracts.cedar",
+                  "@id(\"pipelines-write-under-active-contracts\")\n"
+                  "permit (principal is ServiceAccount, action == Action::\"write\", "
+                  "resource is Dataset)\nwhen { resource has contract && "
+                  "resource.contract.status == \"active\" };\n")
+                  .ok());
   auto ask = [&] {
     v1::AuthorizeRequest req;
     req.set_principal("ServiceAccount::\"etl\"");

@@ -52,4 +52,17 @@ absl::StatusOr<std::unique_ptr<client::CatalogClient>> InProcessServer::As(
   return Connect(token);
 }
 
+absl::Status AddPolicyFile(client::CatalogClient& admin, const std::string& name,
+                           const std::string& text) {
+  ASSIGN_OR_RETURN(v1::PolicySet current,
+                   admin.Call(&v1::PolicyService::Stub::GetPolicySet, admin.policies(),
+                              v1::GetPolicySetRequest()));
+  v1::PutPolicySetRequest put;
+  for (const v1::PolicyFileProto& f : current.files()) *put.add_files() = f;
+  v1::PolicyFileProto* f = put.add_files();
+  f->set_name(name);
+  f->set_text(text);
+  return admin.Call(&v1::PolicyService::Stub::PutPolicySet, admin.policies(), put).status();
+}
+
 }  // namespace catalog::testing

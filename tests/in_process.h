@@ -36,4 +36,9 @@ class InProcessServer {
   std::unique_ptr<client::CatalogClient> admin_;
 };
 
+// Puts the policies in force plus a file `name` holding `text` (Cedar),
+// through the API as `admin`.
+absl::Status AddPolicyFile(client::CatalogClient& admin, const std::string& name,
+                           const std::string& text);
+
 }  // namespace catalog::testing

@@ -40,4 +40,23 @@ inline std::string RunEventJson(const std::string& state, const std::string& run
   return e.dump();
 }
 
+// The input facets of a checked read of a table: Great Expectations-style
+// assertions (not_null on id; "enough_rows", which fails below 1,000 rows)
+// and dataQualityMetrics (1,200 or 999 rows; id: no nulls, 999 distinct).
+inline nlohmann::json CheckedInputFacets(bool enough_rows) {
+  using nlohmann::json;
+  return {{"dataQualityAssertions",
+           {{"assertions",
+             {{{"assertion", "not_null"}, {"success", true}, {"column", "id"}},
+              {{"assertion", "row_count"},
+               {"name", "enough_rows"},
+               {"success", enough_rows},
+               {"severity", "error"},
+               {"expected", ">= 1000"},
+               {"actual", enough_rows ? "1200" : "999"}}}}}},
+          {"dataQualityMetrics",
+           {{"rowCount", enough_rows ? 1200 : 999},
+            {"columnMetrics", {{"id", {{"nullCount", 0}, {"distinctCount", 999}}}}}}}};
+}
+
 }  // namespace catalog::testing

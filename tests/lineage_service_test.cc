@@ -15,6 +15,7 @@
 #include "client/client.h"
 #include "lib/lineage/event.h"
 #include "server/server.h"
+#include "tests/in_process.h"
 #include "tests/lineage_events.h"
 #include "tests/test_env.h"
 
@@ -92,18 +93,11 @@ class LineageServiceTest : public ::testing::Test {
   // The default policies, and a forbid hiding datasets tagged "secret"
   // from bob (and `also`, more policy text).
   void HideSecretDatasetsFromBob(const std::string& also = "") {
-    v1::PutPolicySetRequest put;
-    for (const auto& e : fs::directory_iterator(testing::SourceDir() / "policies")) {
-      if (e.path().extension() != ".cedar") continue;
-      v1::PolicyFileProto* f = put.add_files();
-      f->set_name(e.path().filename().string());
-      f->set_text(testing::ReadFile(e.path()));
-    }
-    v1::PolicyFileProto* f = put.add_files();
-    f->set_name("secret.cedar");
-    f->set_text(R"(forbid (principal == User::"bob", action == Action::"catalog:read", resource is Dataset)
-                   when { resource.tags.contains("secret") };)" + also);
-    ASSERT_TRUE(admin_->Call(&v1::PolicyService::Stub::PutPolicySet, admin_->policies(), put).ok());
+    ASSERT_TRUE(testing::AddPolicyFile(
+                    *admin_, "secret.cedar",
+                    R"(forbid (principal == User::"bob", action == Action::"catalog:read", resource is Dataset)
+                   when { resource.tags.contains("secret") };)" + also)
+                    .ok());
   }
 
   // pg/orders as its curator bob keeps it: described, owned, with `fields`.

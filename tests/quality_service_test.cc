@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "client/client.h"
@@ -17,7 +16,6 @@
 namespace catalog {
 namespace {
 
-namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using client::CatalogClient;
 using json = nlohmann::json;
@@ -32,17 +30,7 @@ std::string QualityRun(const std::string& run, std::chrono::milliseconds back, b
   json e = json::parse(testing::RunEventJson("COMPLETE", run, 0, {{"raw_orders"}}, {{"orders"}},
                                              "dbt.orders", "dbt", "pg"));
   e["eventTime"] = Ago(back);
-  e["inputs"][0]["inputFacets"] = {
-      {"dataQualityAssertions",
-       {{"assertions",
-         {{{"assertion", "not_null"}, {"success", true}, {"column", "id"}},
-          {{"assertion", "row_count"},
-           {"name", "enough_rows"},
-           {"success", enough_rows},
-           {"severity", "error"},
-           {"expected", ">= 1000"},
-           {"actual", enough_rows ? "1200" : "999"}}}}}},
-      {"dataQualityMetrics", {{"rowCount", enough_rows ? 1200 : 999}}}};
+  e["inputs"][0]["inputFacets"] = testing::CheckedInputFacets(enough_rows);
   e["outputs"][0]["outputFacets"] = {{"outputStatistics", {{"rowCount", 995}}}};
   e["outputs"][0]["facets"] = {
       {"symlinks",
@@ -79,22 +67,6 @@ class QualityServiceTest : public ::testing::Test {
     return c.Call(&QStub::ListQualityResults, c.quality(), req);
   }
 
-  // The default policies plus `extra`.
-  void Policies(const std::string& extra) {
-    v1::PutPolicySetRequest put;
-    for (const auto& e : fs::directory_iterator(testing::SourceDir() / "policies")) {
-      if (e.path().extension() != ".cedar") continue;
-      v1::PolicyFileProto* f = put.add_files();
-      f->set_name(e.path().filename().string());
-      f->set_text(testing::ReadFile(e.path()));
-    }
-    v1::PolicyFileProto* f = put.add_files();
-    f->set_name("extra.cedar");
-    f->set_text(extra);
-    CatalogClient& admin = server_.admin();
-    ASSERT_TRUE(admin.Call(&v1::PolicyService::Stub::PutPolicySet, admin.policies(), put).ok());
-  }
-
   testing::InProcessServer server_;
   std::unique_ptr<CatalogClient> bob_, pipeline_;
 };
@@ -105,7 +77,7 @@ TEST_F(QualityServiceTest, AReaderSeesEveryResultNewestFirst) {
   ASSERT_TRUE(Ingest({QualityRun("run-2", 1h, false)}).ok());
   auto r = List(*bob_, "pg/raw_orders");
   ASSERT_TRUE(r.ok()) << r.status();
-  ASSERT_EQ(r->results_size(), 6);
+  ASSERT_EQ(r->results_size(), 10);  // 2 assertions and 3 measurements an event
   EXPECT_EQ(r->key().name(), "raw_orders");
   const v1::QualityResult& failed = r->results(1);
   EXPECT_EQ(failed.name(), "enough_rows");
@@ -121,7 +93,7 @@ TEST_F(QualityServiceTest, AReaderSeesEveryResultNewestFirst) {
   EXPECT_EQ(rows.kind(), v1::QUALITY_KIND_MEASUREMENT);
   EXPECT_EQ(rows.facet(), "dataQualityMetrics");
   EXPECT_EQ(rows.value(), 999);
-  EXPECT_GT(r->results(0).time(), r->results(3).time());
+  EXPECT_GT(r->results(0).time(), r->results(5).time());
 
   // Failed checks of the last 90 minutes only.
   auto failures = List(*bob_, "pg/raw_orders", [](auto& q) {
@@ -141,10 +113,11 @@ TEST_F(QualityServiceTest, AReaderSeesEveryResultNewestFirst) {
 TEST_F(QualityServiceTest, ADatasetTheCallerMayNotReadIsAnsweredAsAbsent) {
   using namespace std::chrono_literals;
   ASSERT_TRUE(Ingest({QualityRun("run-1", 1h, false)}).ok());
-  Policies(R"(forbid (principal == User::"bob", action == Action::"catalog:read",
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar", R"(forbid (principal == User::"bob", action == Action::"catalog:read",
                       resource == Dataset::"pg/raw_orders");
               forbid (principal == User::"bob", action == Action::"catalog:read",
-                      resource == Job::"dbt/dbt.orders");)");
+                      resource == Job::"dbt/dbt.orders");)")
+                  .ok());
   auto hidden = List(*bob_, "pg/raw_orders");
   auto absent = List(*bob_, "pg/nothing_here");
   ASSERT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
@@ -224,12 +197,12 @@ TEST_F(QualityRetentionTest, TheLeaderForgetsResultsPastTheirRetention) {
   ASSERT_TRUE(Ingest({QualityRun("ahead", -1h, false)}).ok());
   auto all = List(*bob_, "pg/raw_orders");
   ASSERT_TRUE(all.ok());
-  ASSERT_EQ(all->results_size(), 6);
+  ASSERT_EQ(all->results_size(), 10);
   // Housekeeping runs every 5 s.
   EXPECT_TRUE(testing::WaitFor(
       [&] {
         auto left = List(*bob_, "pg/raw_orders");
-        return left.ok() && left->results_size() == 3;
+        return left.ok() && left->results_size() == 5;
       },
       15s));
   auto left = List(*bob_, "pg/raw_orders");

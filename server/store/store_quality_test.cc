@@ -28,19 +28,7 @@ const DatasetKey kOrders{"pg", "orders"};
 std::string QualityRun(const std::string& run, int minute, bool enough_rows) {
   json e = json::parse(testing::RunEventJson("COMPLETE", run, minute, {Io{"raw_orders"}},
                                              {Io{"orders"}}, "dbt.orders"));
-  e["inputs"][0]["inputFacets"] = {
-      {"dataQualityAssertions",
-       {{"assertions",
-         {{{"assertion", "not_null"}, {"success", true}, {"column", "id"}},
-          {{"assertion", "row_count"},
-           {"name", "enough_rows"},
-           {"success", enough_rows},
-           {"severity", "error"},
-           {"expected", ">= 1000"},
-           {"actual", enough_rows ? "1200" : "999"}}}}}},
-      {"dataQualityMetrics",
-       {{"rowCount", enough_rows ? 1200 : 999},
-        {"columnMetrics", {{"id", {{"nullCount", 0}, {"distinctCount", 999}}}}}}}};
+  e["inputs"][0]["inputFacets"] = testing::CheckedInputFacets(enough_rows);
   e["outputs"][0]["outputFacets"] = {{"outputStatistics", {{"rowCount", 995}, {"size", 48000}}}};
   e["run"]["facets"] = {
       {"test", {{"tests", {{{"name", "unique_orders_id"}, {"status", "pass"}, {"type", "unique"}}}}}}};
