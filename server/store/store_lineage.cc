@@ -225,12 +225,16 @@ class Ingest {
                      ctx_.db.Prepare("SELECT 1 FROM quality_results WHERE dataset_id = ? AND "
                                      "event_ms = ? AND job_namespace = ? AND job_name = ? AND "
                                      "run_id = ? AND part = ?"));
-    seen->Bind(1, id);
-    seen->Bind(2, event_->event_time_ms);
-    seen->Bind(3, has_job ? event_->job.ns : "");
-    seen->Bind(4, has_job ? event_->job.name : "");
-    seen->Bind(5, event_->run_id);
-    seen->Bind(6, part);
+    // The row's key, parameters 1 to 6 of both statements.
+    auto bind_key = [&](Statement* st) {
+      st->Bind(1, id);
+      st->Bind(2, event_->event_time_ms);
+      st->Bind(3, has_job ? event_->job.ns : "");
+      st->Bind(4, has_job ? event_->job.name : "");
+      st->Bind(5, event_->run_id);
+      st->Bind(6, part);
+    };
+    bind_key(seen);
     ASSIGN_OR_RETURN(bool again, seen->Step());
     seen->Reset();
     if (again) return absl::OkStatus();
@@ -254,12 +258,7 @@ class Ingest {
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-    s->Bind(1, id);
-    s->Bind(2, event_->event_time_ms);
-    s->Bind(3, has_job ? event_->job.ns : "");
-    s->Bind(4, has_job ? event_->job.name : "");
-    s->Bind(5, event_->run_id);
-    s->Bind(6, part);
+    bind_key(s);
     s->Bind(7, encoded.checks);
     s->Bind(8, encoded.failed);
     s->BindBlob(9, encoded.bytes);
