@@ -219,12 +219,6 @@ class Ingest {
     if (results.empty()) return absl::OkStatus();
     const bool has_job = event_->kind != EventKind::kDataset;
     const int64_t part = parts_[id]++;
-    // The same event again (delivered twice) adds nothing, and is not
-    // judged again.
-    ASSIGN_OR_RETURN(Statement * seen,
-                     ctx_.db.Prepare("SELECT 1 FROM quality_results WHERE dataset_id = ? AND "
-                                     "event_ms = ? AND job_namespace = ? AND job_name = ? AND "
-                                     "run_id = ? AND part = ?"));
     // The row's key, parameters 1 to 6 of both statements.
     auto bind_key = [&](Statement* st) {
       st->Bind(1, id);
@@ -234,37 +228,46 @@ class Ingest {
       st->Bind(5, event_->run_id);
       st->Bind(6, part);
     };
-    bind_key(seen);
-    ASSIGN_OR_RETURN(bool again, seen->Step());
-    seen->Reset();
-    if (again) return absl::OkStatus();
-    // What the dataset's contract says of what was measured, kept beside it.
-    std::vector<lineage::QualityResult> judged;
-    if (measured) {
-      ASSIGN_OR_RETURN(DatasetKey key, KeyOf(id));
-      ASSIGN_OR_RETURN(
-          judged, JudgeContractQuality(ctx_, key, results,
-                                       has_job ? StrCat("lineage run ", event_->job.ToString(),
-                                                        " ", event_->run_id)
-                                               : std::string("lineage dataset event")));
-      for (const lineage::QualityResult& r : judged) results.push_back(&r);
-    }
-    EncodedQuality encoded = EncodeQualityResults(results);
+    auto bind_results = [](Statement* st, const EncodedQuality& encoded) {
+      st->Bind(7, encoded.checks);
+      st->Bind(8, encoded.failed);
+      st->BindBlob(9, encoded.bytes);
+    };
     ASSIGN_OR_RETURN(
         Statement * s,
         ctx_.db.Prepare("INSERT INTO quality_results(dataset_id, event_ms, job_namespace, "
                         "job_name, run_id, part, checks, failed, results, reporter, "
-                        "retained_from_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                        "retained_from_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT "
+                        "DO NOTHING"));
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
     bind_key(s);
-    s->Bind(7, encoded.checks);
-    s->Bind(8, encoded.failed);
-    s->BindBlob(9, encoded.bytes);
+    bind_results(s, EncodeQualityResults(results));
     s->Bind(10, ctx_.actor);
     s->Bind(11, std::max(event_->event_time_ms, now_ms));
-    return s->Run();
+    RETURN_IF_ERROR(s->Run());
+    // The same event again (delivered twice) adds nothing, and is not
+    // judged again.
+    if (ctx_.db.Changes() == 0 || !measured) return absl::OkStatus();
+    // What the dataset's contract says of what was measured, kept beside it.
+    ASSIGN_OR_RETURN(DatasetKey key, KeyOf(id));
+    ASSIGN_OR_RETURN(
+        std::vector<lineage::QualityResult> judged,
+        JudgeContractQuality(ctx_, key, results,
+                             has_job ? StrCat("lineage run ", event_->job.ToString(), " ",
+                                              event_->run_id)
+                                     : std::string("lineage dataset event")));
+    if (judged.empty()) return absl::OkStatus();
+    for (const lineage::QualityResult& r : judged) results.push_back(&r);
+    ASSIGN_OR_RETURN(Statement * u,
+                     ctx_.db.Prepare("UPDATE quality_results SET checks = ?7, failed = ?8, "
+                                     "results = ?9 WHERE dataset_id = ?1 AND event_ms = ?2 AND "
+                                     "job_namespace = ?3 AND job_name = ?4 AND run_id = ?5 AND "
+                                     "part = ?6"));
+    bind_key(u);
+    bind_results(u, EncodeQualityResults(results));
+    return u->Run();
   }
 
   // The row id of a dataset only named (by column lineage), registering
