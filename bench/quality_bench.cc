@@ -111,8 +111,10 @@ int main(int argc, char** argv) {
     std::vector<std::string> texts;
     for (int i = 0; i < events; ++i) texts.push_back(Event(next++, quality).dump());
     auto t0 = Clock::now();
+    Clock::duration parsing{};
     for (int i = 0; i < events; i += batch) {
       std::vector<lineage::Event> parsed;
+      auto p0 = Clock::now();
       for (int k = i; k < std::min(events, i + batch); ++k) {
         auto e = lineage::ParseEvent(texts[static_cast<size_t>(k)]);
         if (!e.ok()) {
@@ -121,6 +123,7 @@ int main(int argc, char** argv) {
         }
         parsed.push_back(*std::move(e));
       }
+      parsing += Clock::now() - p0;
       auto done = (*store)->IngestEvents(parsed, "serviceaccount:bench");
       if (!done.ok()) {
         std::cerr << done.status() << "\n";
@@ -131,7 +134,10 @@ int main(int argc, char** argv) {
     if (r == 0) continue;
     (quality ? quality_rates : plain_rates).push_back(rate);
     std::cout << "round " << (r + 1) / 2 << (quality ? " with quality: " : " plain:        ")
-              << static_cast<int>(rate) << " events/s\n";
+              << static_cast<int>(rate) << " events/s (parsing "
+              << static_cast<int>(1000 * Millis(parsing) / events) << " us an event, storing "
+              << static_cast<int>(1000 * (Millis(Clock::now() - t0) - Millis(parsing)) / events)
+              << " us)\n";
   }
   double plain = bench::Percentile(plain_rates, 0.5), with = bench::Percentile(quality_rates, 0.5);
   std::cout << "median: plain " << static_cast<int>(plain) << " events/s, with quality "
