@@ -1,6 +1,8 @@
 // The semantic rules of lint: what the JSON schema cannot say.
 #include "lib/contract/lint.h"
 
+#include "lib/contract/sla.h"
+
 #include <algorithm>
 #include <map>
 #include <regex>
@@ -355,6 +357,11 @@ class Semantics {
         CheckReference(*e, Child(Item("slaProperties", i), "element"),
                        "SLA element");
       }
+    }
+    // Valid ODCS that catalogd cannot judge freshness by (sla.h).
+    if (absl::StatusOr<Sla> read = SlaOf(root_); !read.ok()) {
+      Add(Severity::kWarning, "sla-freshness", "slaProperties", sla->pos,
+          StrCat(MessageOf(read.status()), "; catalogd will not judge freshness by it"));
     }
   }
 

@@ -114,6 +114,24 @@ TEST(ContractLint, QualityRuleTakesExactlyOneComparison) {
                       "min-max"));
 }
 
+TEST(ContractLint, AnSlaCatalogdCannotJudgeIsAWarning) {
+  auto sla = [](const std::string& body) {
+    return LintText(std::string(kHeader) + "schema:\n  - name: t\nslaProperties:\n" + body);
+  };
+  EXPECT_FALSE(HasRule(sla("  - property: latency\n    value: 4\n    unit: d\n"),
+                       "sla-freshness"));
+  std::vector<Finding> f = sla("  - property: latency\n    value: 4\n    unit: fortnight\n");
+  ASSERT_TRUE(HasRule(f, "sla-freshness"));
+  EXPECT_FALSE(HasErrors(f));  // valid ODCS: a warning
+  for (const Finding& x : f) {
+    if (x.rule != "sla-freshness") continue;
+    EXPECT_EQ(x.severity, Severity::kWarning);
+    EXPECT_NE(x.message.find("slaProperties[0].unit: \"fortnight\" is not a unit"),
+              std::string::npos)
+        << x.message;
+  }
+}
+
 TEST(ContractLint, SemanticRules) {
   std::string base = std::string(kHeader) + "schema:\n";
   // Duplicate objects and properties.
