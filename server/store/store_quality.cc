@@ -12,6 +12,9 @@
 namespace catalog::store {
 namespace {
 
+// An event's results for one dataset, at most (lib/lineage/quality.h).
+constexpr int64_t kMaxQualityResultsPerRow = lineage::kMaxQualityResultsPerEvent;
+
 bool Matches(const v1::QualityResult& r, const QualityFilter& f) {
   const bool check = r.kind() == v1::QUALITY_KIND_CHECK;
   if (f.column && r.column() != *f.column) return false;
@@ -55,9 +58,13 @@ absl::StatusOr<Page<QualityRecord>> Store::ListQualityResults(const DatasetKey& 
                                                               const PageRequest& page) {
   // The token: the last result returned, as its row's key and its place in
   // the row.
+  // Tokens come back from callers: its numbers are checked before use.
   ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 6));
-  int64_t after_index = -1;
-  if (!after[0].empty() && !absl::SimpleAtoi(after[5], &after_index)) {
+  int64_t after_ms = 0, after_part = 0, after_index = -1;
+  if (!after[0].empty() &&
+      (!absl::SimpleAtoi(after[0], &after_ms) || !absl::SimpleAtoi(after[4], &after_part) ||
+       !absl::SimpleAtoi(after[5], &after_index) || after_part < 0 || after_index < 0 ||
+       after_index > kMaxQualityResultsPerRow)) {
     return absl::InvalidArgumentError("page_token: not one this call gave");
   }
   const size_t limit = static_cast<size_t>(EffectivePageSize(page));
@@ -105,9 +112,8 @@ absl::StatusOr<Page<QualityRecord>> Store::ListQualityResults(const DatasetKey& 
         return absl::DataLossError(
             StrCat("quality results of ", dataset.ToString(), " at ", key[0], " do not decode"));
       }
-      for (int i = token_row ? static_cast<int>(after_index) + 1 : 0; i < list.results_size();
-           ++i) {
-        const v1::QualityResult& r = list.results(i);
+      for (int64_t i = token_row ? after_index + 1 : 0; i < list.results_size(); ++i) {
+        const v1::QualityResult& r = list.results(static_cast<int>(i));
         if (!Matches(r, filter)) continue;
         if (out.items.size() == limit) {
           last_key.push_back(std::to_string(last_index));

@@ -9,6 +9,7 @@
 #include "lib/lineage/event.h"
 #include "lib/util/time.h"
 #include "server/store/store.h"
+#include "server/store/store_internal.h"
 #include "tests/lineage_events.h"
 #include "tests/store_engines.h"
 #include "tests/test_env.h"
@@ -147,9 +148,26 @@ TEST_P(StoreQualityTest, FiltersAndPages) {
   // Pages of every size give the whole list, in order.
   std::vector<std::string> all = List(kRaw);
   for (int size : {1, 2, 3, 7}) EXPECT_EQ(List(kRaw, {}, size), all) << size;
-  // A token that is not one of ours is refused.
+  // A token that is not one of ours is refused, and so is one of ours
+  // with its numbers changed (a place before a row's start, or past it).
   auto bad = store_->ListQualityResults(kRaw, {}, {.page_token = "nonsense"});
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  auto first = store_->ListQualityResults(kRaw, {}, {.page_size = 2});
+  ASSERT_TRUE(first.ok());
+  auto key = DecodeKeyToken({.page_token = first->next_page_token}, 6);
+  ASSERT_TRUE(key.ok());
+  for (const char* index : {"-5", "99999999999", "x"}) {
+    std::vector<std::string> forged = *key;
+    forged[5] = index;
+    auto r = store_->ListQualityResults(kRaw, {}, {.page_token = EncodeKeyToken(forged)});
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << index;
+  }
+  std::vector<std::string> forged = *key;
+  forged[0] = "not a time";
+  EXPECT_EQ(store_->ListQualityResults(kRaw, {}, {.page_token = EncodeKeyToken(forged)})
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST_P(StoreQualityTest, AnUnknownDatasetIsNotFoundAndADeletedOneTakesItsResults) {
