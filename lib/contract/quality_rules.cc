@@ -89,6 +89,7 @@ RuleOutcome Judge(const QualityRule& q, const std::string& property, const std::
   const Node& rule = *q.node;
   RuleOutcome out{.rule = q.key,
                   .property = property,
+                  .column = column,
                   .metric = MetricOf(rule),
                   .status = "not_measured",
                   .severity = rule.String("severity")};

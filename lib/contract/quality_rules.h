@@ -28,6 +28,8 @@ struct Measurements {
 struct RuleOutcome {
   std::string rule;      // QualityRule::key
   std::string property;  // the property's path; "" for the object's rules
+  std::string column;    // the property's column in the events: physicalName, else its path
+                         // below the object ("customer.city"); "" for the object's
   std::string metric;    // rowCount, nullValues, missingValues, duplicateValues, invalidValues
   std::string status;    // pass, fail or not_measured
   std::string severity;  // the rule's ("" when it gives none)

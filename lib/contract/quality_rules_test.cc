@@ -79,8 +79,13 @@ TEST_F(QualityRules, ExpectedNamesTheOperatorAndUnitAndSeverityIsKept) {
   EXPECT_EQ(out[0].expected, "mustBeBetween [100, 5000] rows");
   EXPECT_EQ(out[0].severity, "warning");
   EXPECT_EQ(out[0].value, 1000);
-  // A nested property's column is its path below the object.
+  // A nested property's column is its path below the object; one with a
+  // physicalName, that name.
   EXPECT_EQ(out[1].property, "orders.customer.email");
+  EXPECT_EQ(out[1].column, "customer.email");
+  auto id = Judge("", "          - metric: nullValues\n            mustBe: 0\n", Measured());
+  EXPECT_EQ(id[0].property, "orders.id");
+  EXPECT_EQ(id[0].column, "order_id");
   EXPECT_EQ(out[1].status, "fail");
   EXPECT_EQ(out[1].actual, "25 rows");
 }

@@ -389,13 +389,9 @@ absl::StatusOr<std::vector<lineage::QualityResult>> JudgeContractQuality(
   if (bound == nullptr) return out;
   json broken = json::array();
   for (const contract::RuleOutcome& o : contract::JudgeQualityRules(*bound->object, measured)) {
-    std::string column;
-    if (!o.property.empty()) {
-      column = o.property.substr(std::min(o.property.size(), bound->object->name.size() + 1));
-    }
     out.push_back(lineage::QualityResult{
         .facet = "contract",
-        .column = column,
+        .column = o.column,
         .name = o.rule,
         .check_type = o.metric,
         .status = o.status,
