@@ -57,34 +57,58 @@ std::pair<const json*, std::string> Find(const json& facets, const json& io_face
   return {nullptr, ""};
 }
 
-absl::Status Assertions(const json& facet, const std::string& path,
-                        std::vector<QualityResult>& out) {
+// The checks a facet at `path` lists under `key`: each an object, read by
+// `read` (what is its own: name, outcome, type), then the fields every
+// check has.
+template <typename Read>
+absl::Status Checks(const json& facet, std::string_view path, const char* key,
+                    const char* facet_name, Read read, std::vector<QualityResult>& out) {
   if (!facet.is_object()) return Bad(path, "must be an object");
-  auto list = facet.find("assertions");
-  if (list == facet.end() || list->is_null()) return Bad(Member(path, "assertions"), "is required");
-  if (!list->is_array()) return Bad(Member(path, "assertions"), "must be an array");
+  auto list = facet.find(key);
+  if (list == facet.end() || list->is_null()) return Bad(Member(path, key), "is required");
+  if (!list->is_array()) return Bad(Member(path, key), "must be an array");
   for (size_t i = 0; i < list->size(); ++i) {
-    const json& a = (*list)[i];
-    std::string item = StrCat(path, ".assertions[", i, "]");
-    if (!a.is_object()) return Bad(item, "must be an object");
-    QualityResult r{.facet = "dataQualityAssertions"};
-    ASSIGN_OR_RETURN(r.check_type, TextAt(a, "assertion", item, true));
-    RETURN_IF_ERROR(ValidateName(StrCat(item, ".assertion"), r.check_type, kMaxShortNameBytes));
-    auto success = a.find("success");
-    if (success == a.end() || success->is_null()) {
-      return Bad(StrCat(item, ".success"), "is required");
-    }
-    if (!success->is_boolean()) return Bad(StrCat(item, ".success"), "must be true or false");
-    r.status = success->get<bool>() ? "pass" : "fail";
-    ASSIGN_OR_RETURN(r.column, TextAt(a, "column", item));
-    ASSIGN_OR_RETURN(r.name, TextAt(a, "name", item));
-    if (r.name.empty()) r.name = r.check_type;
-    ASSIGN_OR_RETURN(r.severity, TextAt(a, "severity", item));
-    ASSIGN_OR_RETURN(r.expected, TextAt(a, "expected", item));
-    ASSIGN_OR_RETURN(r.actual, TextAt(a, "actual", item));
-    ASSIGN_OR_RETURN(r.description, TextAt(a, "description", item));
+    const json& c = (*list)[i];
+    std::string item = StrCat(path, ".", key, "[", i, "]");
+    if (!c.is_object()) return Bad(item, "must be an object");
+    QualityResult r{.facet = facet_name};
+    RETURN_IF_ERROR(read(c, item, r));
+    ASSIGN_OR_RETURN(r.severity, TextAt(c, "severity", item));
+    ASSIGN_OR_RETURN(r.expected, TextAt(c, "expected", item));
+    ASSIGN_OR_RETURN(r.actual, TextAt(c, "actual", item));
+    ASSIGN_OR_RETURN(r.description, TextAt(c, "description", item));
     out.push_back(std::move(r));
   }
+  return absl::OkStatus();
+}
+
+// dataQualityAssertions: assertion (its type), success, column, name.
+absl::Status Assertion(const json& a, const std::string& item, QualityResult& r) {
+  ASSIGN_OR_RETURN(r.check_type, TextAt(a, "assertion", item, true));
+  RETURN_IF_ERROR(ValidateName(StrCat(item, ".assertion"), r.check_type, kMaxShortNameBytes));
+  auto success = a.find("success");
+  if (success == a.end() || success->is_null()) {
+    return Bad(StrCat(item, ".success"), "is required");
+  }
+  if (!success->is_boolean()) return Bad(StrCat(item, ".success"), "must be true or false");
+  r.status = success->get<bool>() ? "pass" : "fail";
+  ASSIGN_OR_RETURN(r.column, TextAt(a, "column", item));
+  ASSIGN_OR_RETURN(r.name, TextAt(a, "name", item));
+  if (r.name.empty()) r.name = r.check_type;
+  return absl::OkStatus();
+}
+
+// The test run facet's tests: name, status, type.
+absl::Status Test(const json& t, const std::string& item, QualityResult& r) {
+  ASSIGN_OR_RETURN(r.name, TextAt(t, "name", item, true));
+  RETURN_IF_ERROR(ValidateName(StrCat(item, ".name"), r.name, kMaxQualityTextBytes));
+  ASSIGN_OR_RETURN(std::string status, StringAt(t, "status", item, true));
+  for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (status != "pass" && status != "fail" && status != "skip") {
+    return Bad(StrCat(item, ".status"), "must be pass, fail or skip");
+  }
+  r.status = status;
+  ASSIGN_OR_RETURN(r.check_type, TextAt(t, "type", item));
   return absl::OkStatus();
 }
 
@@ -153,7 +177,7 @@ absl::StatusOr<std::vector<QualityResult>> DatasetQuality(const json& facets,
                                                           std::string_view io_key) {
   std::vector<QualityResult> out;
   if (auto [f, p] = Find(facets, io_facets, path, io_key, "dataQualityAssertions"); f) {
-    RETURN_IF_ERROR(Assertions(*f, p, out));
+    RETURN_IF_ERROR(Checks(*f, p, "assertions", "dataQualityAssertions", Assertion, out));
   }
   if (auto [f, p] = Find(facets, io_facets, path, io_key, "dataQualityMetrics"); f) {
     RETURN_IF_ERROR(Metrics(*f, p, out));
@@ -168,29 +192,7 @@ absl::StatusOr<std::vector<QualityResult>> DatasetQuality(const json& facets,
 
 absl::StatusOr<std::vector<QualityResult>> RunTests(const json& facet, std::string_view path) {
   std::vector<QualityResult> out;
-  auto list = facet.find("tests");
-  if (list == facet.end() || list->is_null()) return Bad(Member(path, "tests"), "is required");
-  if (!list->is_array()) return Bad(Member(path, "tests"), "must be an array");
-  for (size_t i = 0; i < list->size(); ++i) {
-    const json& t = (*list)[i];
-    std::string item = StrCat(path, ".tests[", i, "]");
-    if (!t.is_object()) return Bad(item, "must be an object");
-    QualityResult r{.facet = "test"};
-    ASSIGN_OR_RETURN(r.name, TextAt(t, "name", item, true));
-    RETURN_IF_ERROR(ValidateName(StrCat(item, ".name"), r.name, kMaxQualityTextBytes));
-    ASSIGN_OR_RETURN(std::string status, StringAt(t, "status", item, true));
-    for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (status != "pass" && status != "fail" && status != "skip") {
-      return Bad(StrCat(item, ".status"), "must be pass, fail or skip");
-    }
-    r.status = status;
-    ASSIGN_OR_RETURN(r.check_type, TextAt(t, "type", item));
-    ASSIGN_OR_RETURN(r.severity, TextAt(t, "severity", item));
-    ASSIGN_OR_RETURN(r.expected, TextAt(t, "expected", item));
-    ASSIGN_OR_RETURN(r.actual, TextAt(t, "actual", item));
-    ASSIGN_OR_RETURN(r.description, TextAt(t, "description", item));
-    out.push_back(std::move(r));
-  }
+  RETURN_IF_ERROR(Checks(facet, path, "tests", "test", Test, out));
   return out;
 }
 
