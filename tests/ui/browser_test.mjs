@@ -313,6 +313,58 @@ check(failedRow.includes("order_id_unique") && failedRow.includes("FAIL") &&
       failedRow.includes("12 duplicates"), "failed checks only, with what was found", failedRow);
 await audit(page, "dataset-quality");
 
+// More than a page: older results load on request; an older page that
+// answers after the filter changed is not added to the other list.
+const suiteRun = JSON.parse(qualityEvents[0]);
+const moreRuns = [];
+for (let day = 10; day < 17; ++day) {
+  const run = structuredClone(suiteRun);
+  run.eventTime = `2026-11-${day}T02:20:00.000Z`;
+  run.run.runId = `0193a4c2-7d10-7000-8000-0000000009${day}`;
+  moreRuns.push(JSON.stringify(run));
+}
+const moreIngested = await fetch(`${base}/catalog.v1.LineageService/Ingest`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ events: moreRuns }),
+});
+check(moreIngested.status === 200, "seven more days of checks are ingested");
+await page.getByLabel("Show").selectOption("all");
+await page.getByRole("button", { name: "Older results" }).waitFor(wait);
+check((await page.locator("table.quality-results tbody tr").count()) === 100,
+      "a page of a hundred results first");
+await page.getByRole("button", { name: "Older results" }).click();
+await page.waitForFunction(
+  () => document.querySelectorAll("table.quality-results tbody tr").length === 108, null, wait);
+check(!(await page.getByRole("button", { name: "Older results" }).isVisible()),
+      "the older results follow, and no more are offered");
+await page.getByLabel("Show").selectOption("measurements");
+await page.getByLabel("Show").selectOption("all");
+await page.getByRole("button", { name: "Older results" }).waitFor(wait);
+let releaseOlder;
+const olderHeld = new Promise((resolve) => { releaseOlder = resolve; });
+const listQuality = "**/catalog.v1.QualityService/ListQualityResults";
+const older = (body) => !body.includes('"pageToken":""');
+await page.route(listQuality, async (route) => {
+  if (older(route.request().postData())) await olderHeld;
+  await route.continue();
+});
+const olderAsked = page.waitForRequest((r) => r.url().endsWith("/ListQualityResults") &&
+                                              older(r.postData()));
+await page.getByRole("button", { name: "Older results" }).click();
+await olderAsked;
+await page.getByLabel("Show").selectOption("failed");
+await page.waitForFunction(
+  () => document.querySelectorAll("table.quality-results tbody tr").length === 1, null, wait);
+const olderAnswered = page.waitForResponse((r) => r.url().endsWith("/ListQualityResults") &&
+                                                  older(r.request().postData()));
+releaseOlder();
+await olderAnswered;
+await page.unroute(listQuality);
+await page.waitForLoadState("networkidle");
+check((await page.locator("table.quality-results tbody tr").count()) === 1,
+      "an older page that answers after the filter changed is dropped");
+
 // Jobs and their runs; domains and groups, and a domain's datasets.
 await page.getByRole("link", { name: "Jobs" }).click();
 await page.getByRole("link", { name: "airflow/daily_sales.stage_orders" }).click();

@@ -38,21 +38,26 @@ function Latest({ results }) {
 
 export function QualityTab({ datasetKey }) {
   const [show, setShow] = useState("all");
-  const [more, setMore] = useState({ pages: [], loading: false, error: null });
-  const [first, error] = useAnswer(() => {
-    setMore({ pages: [], loading: false, error: null });
-    return call("QualityService", "ListQualityResults", request(datasetKey, show, ""));
-  }, [datasetKey.namespace, datasetKey.name, show]);
+  const [more, setMore] = useState({ after: null, pages: [], loading: false, error: null });
+  const [first, error] = useAnswer(
+    () => call("QualityService", "ListQualityResults", request(datasetKey, show, "")),
+    [datasetKey.namespace, datasetKey.name, show]);
   if (error) return <p class="error" role="alert">{error.message}</p>;
   if (!first) return <p class="loading" role="status">Loading…</p>;
-  const pages = [first, ...more.pages];
+  // Older pages belong to the first page they follow: another first page
+  // (another filter or dataset) starts without them, and an older page
+  // that answers after it is dropped.
+  const extra = more.after === first ? more : { pages: [], loading: false, error: null };
+  const pages = [first, ...extra.pages];
   const results = pages.flatMap((p) => p.results || []);
   const next = pages[pages.length - 1].nextPageToken;
   const loadMore = () => {
-    setMore({ ...more, loading: true });
+    const base = first;
+    setMore({ ...extra, after: base, loading: true });
+    const mine = (change) => setMore((m) => (m.after === base ? { ...m, ...change(m) } : m));
     call("QualityService", "ListQualityResults", request(datasetKey, show, next)).then(
-      (page) => setMore((m) => ({ pages: [...m.pages, page], loading: false, error: null })),
-      (e) => setMore((m) => ({ ...m, loading: false, error: e })));
+      (page) => mine((m) => ({ pages: [...m.pages, page], loading: false, error: null })),
+      (e) => mine(() => ({ loading: false, error: e })));
   };
   return (
     <div class="quality">
@@ -100,10 +105,10 @@ export function QualityTab({ datasetKey }) {
           </tbody>
         </table>
       )}
-      {more.error && <p class="error" role="alert">{more.error.message}</p>}
+      {extra.error && <p class="error" role="alert">{extra.error.message}</p>}
       {next && (
-        <button type="button" onClick={loadMore} disabled={more.loading}>
-          {more.loading ? "Loading…" : "Older results"}
+        <button type="button" onClick={loadMore} disabled={extra.loading}>
+          {extra.loading ? "Loading…" : "Older results"}
         </button>
       )}
     </div>
