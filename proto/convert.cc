@@ -1,10 +1,21 @@
 #include "proto/convert.h"
 
 #include "lib/util/status_macros.h"
+#include "lib/lineage/event.h"
 #include "lib/util/strings.h"
+#include "lib/util/time.h"
 
 namespace catalog {
 namespace {
+
+std::string MsTime(int64_t ms) { return FormatMs(ms); }
+
+// A time MsTime wrote; 0 for "" or anything else.
+int64_t TimeMs(const std::string& text) {
+  if (text.empty()) return 0;
+  absl::StatusOr<int64_t> ms = lineage::ParseEventTime(text);
+  return ms.ok() ? *ms : 0;
+}
 
 absl::Status BadEnum(std::string_view field, int value) {
   return absl::InvalidArgumentError(
@@ -224,6 +235,11 @@ v1::Dataset ToProto(const Dataset& d) {
     c->set_status(d.contract->status);
     c->set_object(d.contract->object);
   }
+  v1::DatasetHealthState* h = out.mutable_health();
+  h->set_health(d.health.state);
+  h->set_since(MsTime(d.health.since_ms));
+  h->set_freshness(d.health.freshness);
+  h->set_freshness_since(MsTime(d.health.freshness_since_ms));
   return out;
 }
 
@@ -235,6 +251,12 @@ absl::StatusOr<Dataset> FromProto(const v1::Dataset& p) {
   if (p.has_contract()) {
     d.contract = ContractRef{p.contract().id(), p.contract().version(),
                              p.contract().status(), p.contract().object()};
+  }
+  if (p.has_health()) {
+    d.health.state = p.health().health();
+    d.health.since_ms = TimeMs(p.health().since());
+    d.health.freshness = p.health().freshness();
+    d.health.freshness_since_ms = TimeMs(p.health().freshness_since());
   }
   return d;
 }

@@ -28,7 +28,42 @@ absl::StatusOr<store::QualityFilter::Kind> KindOf(v1::QualityKind kind) {
   }
 }
 
+// Whether the caller may read each job asked about, asked once per job.
+class ReadableJobs {
+ public:
+  ReadableJobs(const authz::Authorizer& authorizer, const std::string& caller)
+      : authorizer_(authorizer), caller_(caller) {}
+  bool operator()(const JobKey& job) {
+    auto [it, added] = known_.try_emplace(job, false);
+    if (added && !job.ns.empty()) {
+      it->second = Require(authorizer_, caller_, "catalog:read", authz::JobUid(job)).ok();
+    }
+    return it->second;
+  }
+
+ private:
+  const authz::Authorizer& authorizer_;
+  const std::string& caller_;
+  std::map<JobKey, bool> known_;
+};
+
 }  // namespace
+
+absl::StatusOr<DatasetKey> QualityServiceImpl::ReadableDataset(const std::string& caller,
+                                                               const DatasetKey& key) const {
+  // An alias names its dataset. An absent dataset and one the caller may
+  // not read are answered alike, under the name asked.
+  absl::StatusOr<DatasetKey> canonical = store_->ResolveDataset(key);
+  RETURN_IF_ERROR(HiddenAsNotFound(
+      Require(*authorizer_, caller, "catalog:read",
+              authz::DatasetUid(canonical.ok() ? *canonical : key)),
+      key));
+  if (!canonical.ok()) {
+    if (canonical.status().code() == absl::StatusCode::kNotFound) return DatasetNotFound(key);
+    return canonical.status();
+  }
+  return *canonical;
+}
 
 absl::StatusOr<int64_t> SinceMs(std::string_view field, std::string_view since,
                                 std::chrono::system_clock::time_point now) {
@@ -82,35 +117,19 @@ grpc::Status QualityServiceImpl::ListQualityResults(
     filter.status = status;
     ASSIGN_OR_RETURN(store::PageRequest page,
                      PageOf(request->page_size(), request->page_token()));
-    // An alias names its dataset. An absent dataset and one the caller may
-    // not read are answered alike, under the name asked.
-    absl::StatusOr<DatasetKey> canonical = store_->ResolveDataset(key);
-    RETURN_IF_ERROR(HiddenAsNotFound(
-        Require(*authorizer_, caller, "catalog:read",
-                authz::DatasetUid(canonical.ok() ? *canonical : key)),
-        key));
-    if (!canonical.ok()) {
-      if (canonical.status().code() == absl::StatusCode::kNotFound) return DatasetNotFound(key);
-      return canonical.status();
-    }
+    ASSIGN_OR_RETURN(DatasetKey canonical, ReadableDataset(caller, key));
     absl::StatusOr<store::Page<store::QualityRecord>> listed =
-        store_->ListQualityResults(*canonical, filter, page);
+        store_->ListQualityResults(canonical, filter, page);
     // Deleted between the two reads: as absent.
     if (listed.status().code() == absl::StatusCode::kNotFound) return DatasetNotFound(key);
     if (!listed.ok()) return listed.status();
-    response->mutable_key()->set_namespace_(canonical->ns);
-    response->mutable_key()->set_name(canonical->name);
-    std::map<JobKey, bool> readable_jobs;
+    *response->mutable_key() = ToProto(canonical);
+    ReadableJobs readable(*authorizer_, caller);
     for (const store::QualityRecord& r : listed->items) {
       v1::QualityResult* out = response->add_results();
-      out->set_time(FormatRfc3339(
-          std::chrono::system_clock::time_point(std::chrono::milliseconds(r.event_ms))));
+      out->set_time(FormatMs(r.event_ms));
       // The reporting job, unless the caller may not read it.
-      auto [job, added] = readable_jobs.try_emplace(r.job, false);
-      if (added && !r.job.ns.empty()) {
-        job->second = Require(*authorizer_, caller, "catalog:read", authz::JobUid(r.job)).ok();
-      }
-      if (job->second) {
+      if (readable(r.job)) {
         out->set_job(r.job.ToString());
         out->set_run_id(r.run_id);
       }
@@ -128,6 +147,58 @@ grpc::Status QualityServiceImpl::ListQualityResults(
       out->set_reporter(r.reporter);
     }
     response->set_next_page_token(listed->next_page_token);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status QualityServiceImpl::GetDatasetHealth(grpc::ServerContext* context,
+                                                 const v1::GetDatasetHealthRequest* request,
+                                                 v1::GetDatasetHealthResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    DatasetKey key = FromProto(request->key());
+    RETURN_IF_ERROR(ValidateDatasetKey(key, "key"));
+    ASSIGN_OR_RETURN(DatasetKey canonical, ReadableDataset(caller, key));
+    absl::StatusOr<store::HealthDetail> h = store_->GetDatasetHealth(canonical);
+    // Deleted between the two reads: as absent.
+    if (h.status().code() == absl::StatusCode::kNotFound) return DatasetNotFound(key);
+    if (!h.ok()) return h.status();
+    *response->mutable_key() = ToProto(canonical);
+    response->set_health(h->health.state);
+    response->set_since(FormatMs(h->health.since_ms));
+    response->set_reason(h->reason);
+    response->set_freshness(h->health.freshness);
+    response->set_freshness_since(FormatMs(h->health.freshness_since_ms));
+    response->set_freshness_reason(h->freshness_reason);
+    response->set_last_write(FormatMs(h->last_write_ms));
+    response->set_next_check(FormatMs(h->next_check_ms));
+    v1::FreshnessAgreement* sla = response->mutable_sla();
+    if (h->sla.latency_ms) sla->set_latency(contract::SpanText(*h->sla.latency_ms));
+    if (h->sla.frequency_ms) sla->set_frequency(contract::SpanText(*h->sla.frequency_ms));
+    if (h->sla.retention_ms) sla->set_retention(contract::SpanText(*h->sla.retention_ms));
+    for (const contract::DailyDeadline& d : h->sla.available_by) sla->add_available_by(d.text);
+    ReadableJobs readable(*authorizer_, caller);
+    for (const health::FailingCheck& f : h->failing) {
+      v1::FailingCheck* out = response->add_failing_checks();
+      out->set_since(FormatMs(f.since_ms));
+      v1::QualityResult* r = out->mutable_result();
+      r->set_time(FormatMs(f.last_ms));
+      if (readable(f.job)) {
+        r->set_job(f.job.ToString());
+        r->set_run_id(f.run_id);
+      }
+      r->set_facet(f.check.facet);
+      r->set_column(f.check.column);
+      r->set_name(f.check.name);
+      r->set_kind(v1::QUALITY_KIND_CHECK);
+      r->set_check_type(f.check.check_type);
+      r->set_status(f.check.status);
+      r->set_severity(f.check.severity);
+      r->set_expected(f.check.expected);
+      r->set_actual(f.check.actual);
+      r->set_description(f.check.description);
+    }
+    response->set_contract_broken_since(FormatMs(h->contract_broken_ms));
+    response->set_contract_violations(h->contract_violations);
     return absl::OkStatus();
   });
 }

@@ -1,6 +1,6 @@
 // catalog.v1.QualityService: a dataset's quality results (checks and
-// measurements from OpenLineage events), for those who may catalog:read
-// the dataset.
+// measurements from OpenLineage events) and its health, for those who may
+// catalog:read the dataset.
 #pragma once
 
 #include <chrono>
@@ -21,8 +21,17 @@ class QualityServiceImpl final : public v1::QualityService::Service {
   grpc::Status ListQualityResults(grpc::ServerContext* context,
                                   const v1::ListQualityResultsRequest* request,
                                   v1::ListQualityResultsResponse* response) override;
+  grpc::Status GetDatasetHealth(grpc::ServerContext* context,
+                                const v1::GetDatasetHealthRequest* request,
+                                v1::GetDatasetHealthResponse* response) override;
 
  private:
+  // The dataset `key` names (itself or the dataset it is an alias of) when
+  // the caller may catalog:read it; NOT_FOUND alike when it may not and
+  // when there is none.
+  absl::StatusOr<DatasetKey> ReadableDataset(const std::string& caller,
+                                             const DatasetKey& key) const;
+
   store::Store* store_;
   const Authenticator* auth_;
   const authz::Authorizer* authorizer_;

@@ -85,6 +85,7 @@ const std::vector<Row>& Table() {
       {"catalog.v1.LineageService/ListRuns", R"(job: "etl/load")", OK, OK, OK},
       {"catalog.v1.LineageService/Ingest", R"(events: "{EVENT}")", DENIED, DENIED, OK},
       {"catalog.v1.QualityService/ListQualityResults", R"(key { namespace: "pg" name: "orders" })", OK, OK, OK},
+      {"catalog.v1.QualityService/GetDatasetHealth", R"(key { namespace: "pg" name: "orders" })", OK, OK, OK},
       // Reassigning a job (a Job manifest): admins only, by default.
       {"catalog.v1.CatalogService/Apply",
        R"(resources { job { namespace: "etl" name: "load" owners { principal: "user:alice" } } })",

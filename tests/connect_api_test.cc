@@ -167,6 +167,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"LineageService/ListJobs", "{}", true},
       {"LineageService/ListRuns", R"({"job": "airflow/load"})", true},
       {"QualityService/ListQualityResults", "{\"key\": " + key + R"(, "since": "7d"})", true},
+      {"QualityService/GetDatasetHealth", "{\"key\": " + key + "}", true},
       {"CatalogService/ReviewObservation",
        "{\"key\": " + key + R"(, "field": "description", "reporter": "x", "accept": true})", true},
       {"ContractService/PutContract", json{{"document", contract}}.dump(), false},

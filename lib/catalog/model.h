@@ -108,11 +108,24 @@ struct ContractRef {
   bool operator==(const ContractRef&) const = default;
 };
 
+// What catalogd judges of a dataset's data now (docs/quality.md#health):
+// its own health and its freshness against its contract, each since when
+// (milliseconds since the epoch; 0 when never judged). Server-maintained,
+// not in manifests; a change is a catalog revision, not a dataset's.
+struct DatasetHealth {
+  std::string state = "ok";  // ok, warning, stale, failing
+  int64_t since_ms = 0;
+  std::string freshness = "unknown";  // unknown, fresh, stale
+  int64_t freshness_since_ms = 0;
+  bool operator==(const DatasetHealth&) const = default;
+};
+
 struct Dataset {
   DatasetKey key;
   DatasetSpec spec;
   ObjectStatus status;
   std::optional<ContractRef> contract;  // server-maintained, not in manifests
+  DatasetHealth health;                 // server-maintained, not in manifests
 };
 
 struct DomainSpec {

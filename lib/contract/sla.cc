@@ -6,6 +6,8 @@
 #include <chrono>
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "lib/util/strings.h"
 #include "lib/util/time.h"
 
@@ -21,7 +23,7 @@ std::string Lower(std::string s) {
 }
 
 std::string Time(int64_t ms) {
-  return FormatRfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
+  return FormatMs(ms);
 }
 
 // "HH:MM" with an optional ":SS", then "Z", "+HH:MM" or "-HH:MM" (none:
@@ -59,13 +61,13 @@ int64_t NextAt(int64_t after_ms, int minute_utc) {
   return at;
 }
 
-std::string Span(int64_t ms) {
+}  // namespace
+
+std::string SpanText(int64_t ms) {
   if (ms % kDayMs == 0) return StrCat(ms / kDayMs, " d");
   if (ms % (60 * kMinuteMs) == 0) return StrCat(ms / (60 * kMinuteMs), " h");
   return StrCat(ms / kMinuteMs, " min");
 }
-
-}  // namespace
 
 std::optional<int64_t> UnitMs(std::string_view unit) {
   std::string u = Lower(std::string(unit));
@@ -134,6 +136,45 @@ std::string FreshnessName(FreshnessState s) {
   return "unknown";
 }
 
+std::string EncodeSla(const Sla& sla) {
+  if (sla.empty() && !sla.retention_ms) return "";
+  nlohmann::json j = nlohmann::json::object();
+  if (sla.latency_ms) j["latency"] = *sla.latency_ms;
+  if (sla.frequency_ms) j["frequency"] = *sla.frequency_ms;
+  if (sla.retention_ms) j["retention"] = *sla.retention_ms;
+  for (const DailyDeadline& d : sla.available_by) {
+    j["availableBy"].push_back({{"minute", d.minute_utc}, {"text", d.text}, {"driver", d.driver}});
+  }
+  return j.dump();
+}
+
+Sla DecodeSla(std::string_view text) {
+  Sla sla;
+  if (text.empty()) return sla;
+  nlohmann::json j = nlohmann::json::parse(text, nullptr, false);
+  if (!j.is_object()) return sla;
+  auto ms = [&](const char* key) -> std::optional<int64_t> {
+    auto it = j.find(key);
+    if (it == j.end() || !it->is_number_integer()) return std::nullopt;
+    return it->get<int64_t>();
+  };
+  sla.latency_ms = ms("latency");
+  sla.frequency_ms = ms("frequency");
+  sla.retention_ms = ms("retention");
+  auto at = j.find("availableBy");
+  if (at != j.end() && at->is_array()) {
+    for (const nlohmann::json& d : *at) {
+      if (!d.is_object() || !d.value("minute", nlohmann::json()).is_number_integer()) continue;
+      int minute = d["minute"].get<int>();
+      if (minute < 0 || minute >= 24 * 60) continue;
+      sla.available_by.push_back({.minute_utc = minute,
+                                  .text = d.value("text", ""),
+                                  .driver = d.value("driver", "")});
+    }
+  }
+  return sla;
+}
+
 Freshness JudgeFreshness(const Sla& sla, std::optional<int64_t> last_write_ms, int64_t now_ms) {
   if (sla.empty()) return {.reason = "the contract states no freshness agreement"};
   if (!last_write_ms) return {.reason = "no successful write of it has been reported"};
@@ -147,9 +188,9 @@ Freshness JudgeFreshness(const Sla& sla, std::optional<int64_t> last_write_ms, i
       why = std::move(what);
     }
   };
-  if (sla.latency_ms) consider(w + *sla.latency_ms, StrCat("latency ", Span(*sla.latency_ms)));
+  if (sla.latency_ms) consider(w + *sla.latency_ms, StrCat("latency ", SpanText(*sla.latency_ms)));
   if (sla.frequency_ms) {
-    consider(w + *sla.frequency_ms, StrCat("frequency ", Span(*sla.frequency_ms)));
+    consider(w + *sla.frequency_ms, StrCat("frequency ", SpanText(*sla.frequency_ms)));
   }
   // A daily deadline wants a write in the day before it: the last write
   // meets the first deadline after it, and not the one a day later.

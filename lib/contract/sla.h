@@ -41,10 +41,19 @@ absl::StatusOr<Sla> SlaOf(const Contract& contract);
 // The same, from a contract document's root.
 absl::StatusOr<Sla> SlaOf(const Node& root);
 
+// An agreement as compact text, kept beside each dataset so a clock can
+// judge it again without parsing the contract ("" for an empty one);
+// DecodeSla reads it back (an empty Sla for text it cannot read).
+std::string EncodeSla(const Sla& sla);
+Sla DecodeSla(std::string_view text);
+
 // A duration in a unit as ODCS writes them: minutes (m, min, minute(s)),
 // hours (h, hr, hour(s)), days (d, day(s)), weeks (w, week(s)), years (y,
 // yr, year(s), 365 days). Nothing for another unit.
 std::optional<int64_t> UnitMs(std::string_view unit);
+
+// A duration as the judgements write it: "4 h", "1 d", "90 min".
+std::string SpanText(int64_t ms);
 
 enum class FreshnessState { kUnknown, kFresh, kStale };
 std::string FreshnessName(FreshnessState s);  // "unknown", "fresh", "stale"

@@ -135,5 +135,32 @@ TEST(JudgeFreshness, UnknownWithoutAnAgreementOrAWrite) {
   EXPECT_EQ(FreshnessName(f.state), "unknown");
 }
 
+TEST_F(SlaTest, EncodedTextReadsBackTheSameAgreement) {
+  absl::StatusOr<Sla> sla = Read(
+      "  - property: latency\n    value: 4\n    unit: h\n"
+      "  - property: frequency\n    value: 1\n    unit: d\n"
+      "  - property: retention\n    value: 3\n    unit: y\n"
+      "  - property: timeOfAvailability\n    value: 09:00-08:00\n    driver: analytics\n");
+  ASSERT_TRUE(sla.ok()) << sla.status();
+  Sla back = DecodeSla(EncodeSla(*sla));
+  EXPECT_EQ(back.latency_ms, 4 * kHour);
+  EXPECT_EQ(back.frequency_ms, kDay);
+  EXPECT_EQ(back.retention_ms, 3 * 365 * kDay);
+  ASSERT_EQ(back.available_by.size(), 1u);
+  EXPECT_EQ(back.available_by[0].minute_utc, 17 * 60);
+  EXPECT_EQ(back.available_by[0].text, "09:00-08:00");
+  EXPECT_EQ(back.available_by[0].driver, "analytics");
+  // The same judgement from either.
+  const int64_t w = At("2026-12-01T10:00:00Z"), now = At("2026-12-01T15:00:00Z");
+  EXPECT_EQ(JudgeFreshness(back, w, now).reason, JudgeFreshness(*sla, w, now).reason);
+}
+
+TEST(EncodeSla, NothingForNoAgreementAndNothingFromUnreadableText) {
+  EXPECT_EQ(EncodeSla(Sla{}), "");
+  EXPECT_TRUE(DecodeSla("").empty());
+  EXPECT_TRUE(DecodeSla("not json").empty());
+  EXPECT_TRUE(DecodeSla(R"({"latency":"4h","availableBy":[{"minute":5000}]})").empty());
+}
+
 }  // namespace
 }  // namespace catalog::contract

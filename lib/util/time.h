@@ -25,6 +25,13 @@ inline std::string FormatRfc3339(std::chrono::system_clock::time_point t) {
   return buf;
 }
 
+// Milliseconds since the epoch as FormatRfc3339 writes them; "" for 0
+// (never).
+inline std::string FormatMs(int64_t ms) {
+  if (ms == 0) return "";
+  return FormatRfc3339(std::chrono::system_clock::time_point(std::chrono::milliseconds(ms)));
+}
+
 // "45s", "30m", "12h", "90d" (1 to 999,999,999 units), or nothing.
 inline std::optional<std::chrono::seconds> ParseDuration(std::string_view text) {
   if (text.size() < 2 || text.size() > 10) return std::nullopt;

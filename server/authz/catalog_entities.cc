@@ -111,6 +111,9 @@ Entity DatasetEntity(const Dataset& d, ValueInterner* in) {
         {"status", Str(in, d.contract->status)},
     });
   }
+  // What catalogd judges of its data (docs/quality.md#health).
+  e.attrs["health"] = Str(in, d.health.state);
+  e.attrs["freshness"] = Str(in, d.health.freshness);
   if (!d.spec.domain.empty()) e.parents.push_back(DomainUid(d.spec.domain));
   e.attrs.shrink_to_fit();
   return e;

@@ -89,6 +89,11 @@ const std::vector<Table>& Tables() {
        {{"dataset_id", I}, {"event_ms", I}, {"job_namespace", T}, {"job_name", T},
         {"run_id", T}, {"part", I}, {"checks", I}, {"failed", I}, {"results", B},
         {"reporter", T}, {"retained_from_ms", I}}},
+      {"dataset_health",
+       {{"dataset_id", I}, {"health", T}, {"health_since_ms", I}, {"freshness", T},
+        {"freshness_since_ms", I}, {"freshness_reason", T}, {"last_write_ms", I}, {"sla", T},
+        {"next_check_ms", I}, {"failing", B}, {"contract_broken_ms", I},
+        {"contract_broken", T}}},
   };
   return tables;
 }

@@ -21,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/catalog/model.h"
+#include "lib/health/health.h"
 
 namespace catalog::lineage {
 struct Event;
@@ -276,6 +277,21 @@ struct QualityFilter {
 };
 
 // One version of a data contract as registered.
+// A dataset's own health in detail (GetDatasetHealth); times are
+// milliseconds since the epoch, 0 for none.
+struct HealthDetail {
+  DatasetKey key;
+  DatasetHealth health;  // "ok", since 0: never judged
+  std::string reason;
+  std::string freshness_reason;
+  int64_t last_write_ms = 0;
+  int64_t next_check_ms = 0;
+  contract::Sla sla;
+  std::vector<health::FailingCheck> failing;
+  int64_t contract_broken_ms = 0;
+  std::string contract_violations;  // JSON array; "" none
+};
+
 struct StoredContract {
   std::string id;
   std::string version;
@@ -368,6 +384,9 @@ class Store {
  public:
   struct Options {
     std::string path;          // the SQLite file; created when missing
+    // The clock health and freshness are judged by (milliseconds since the
+    // epoch); the system clock when unset. Tests set it.
+    std::function<int64_t()> clock_ms;
     // A PostgreSQL URL ("postgres://user@host:5432/db?sslmode=verify-full",
     // no password: PGPASSWORD, ~/.pgpass or passfile=): the store is there
     // instead of in `path`, shared with other replicas.
@@ -541,6 +560,13 @@ class Store {
   // most, in one transaction. How many rows (events' results for a
   // dataset) it forgot.
   absl::StatusOr<int64_t> PruneQualityResults(int64_t before_ms);
+
+  // A dataset's own health (its key, not an alias); NOT_FOUND when there
+  // is no such dataset.
+  absl::StatusOr<HealthDetail> GetDatasetHealth(const DatasetKey& key);
+  // Judges again up to `limit` datasets whose freshness fell due by the
+  // store's clock (the leader's sweep), in one transaction; how many.
+  absl::StatusOr<int> JudgeDueHealth(int limit);
   // Removes the job, its runs and every edge through it.
   absl::StatusOr<int64_t> DeleteJob(const JobKey& key, std::string_view actor);
   // Column edges whose output (`upstream`) or input is `dataset`'s `field`;

@@ -1,6 +1,9 @@
 // Data contracts: versions, bindings to datasets, violations.
+#include <set>
+
 #include "lib/contract/contract.h"
 #include "lib/contract/quality_rules.h"
+#include "lib/health/health.h"
 #include "lib/lineage/quality.h"
 #include "server/store/store_internal.h"
 
@@ -58,16 +61,22 @@ absl::StatusOr<std::vector<ContractBinding>> ReadBindings(Connection& db,
 }
 
 // Puts the datasets whose contract changed into the transaction's change,
-// as they now are, so derived views (the authorization snapshot) see it.
+// as they now are, so derived views (the authorization snapshot) see it,
+// and judges their freshness against the agreement they have now.
 absl::Status TouchDatasets(WriteContext& ctx,
                            const std::vector<ContractBinding>& bindings) {
+  std::set<DatasetKey> seen;
   for (const ContractBinding& b : bindings) {
+    if (!seen.insert(b.dataset).second) continue;
     ASSIGN_OR_RETURN(auto found, FindDataset(ctx.db, b.dataset));
     if (!found) continue;
     Resource r;
     r.kind = Resource::Kind::kDataset;
     r.dataset = std::move(found->second);
     ctx.change.upserted.push_back(std::move(r));
+    HealthInput in;
+    ASSIGN_OR_RETURN(in.sla, ActiveContractSla(ctx.db, b.dataset));
+    RETURN_IF_ERROR(UpdateHealth(ctx, found->first, in));
   }
   return absl::OkStatus();
 }
@@ -347,21 +356,47 @@ absl::Status RecordViolation(WriteContext& ctx, const DatasetKey& dataset,
 
 }  // namespace
 
-absl::Status CheckWrittenSchema(WriteContext& ctx, const DatasetKey& dataset,
-                                const std::vector<Field>& fields,
-                                std::string_view source) {
+absl::StatusOr<std::optional<std::string>> CheckWrittenSchema(WriteContext& ctx,
+                                                              const DatasetKey& dataset,
+                                                              const std::vector<Field>& fields,
+                                                              std::string_view source) {
   ASSIGN_OR_RETURN(std::unique_ptr<ActiveContract> bound, FindActiveContract(ctx.db, dataset));
-  if (bound == nullptr) return absl::OkStatus();
+  if (bound == nullptr) return std::nullopt;
   // OpenLineage schema facets do not say whether a field is nullable.
   std::vector<contract::Violation> violations =
       contract::CheckFields(*bound->object, fields, /*nullability_known=*/false);
-  if (violations.empty()) return absl::OkStatus();
+  if (violations.empty()) return std::string();
   json list = json::array();
   for (const contract::Violation& v : violations) {
     list.push_back(
         {{"property", v.property}, {"rule", v.rule}, {"message", v.message}});
   }
-  return RecordViolation(ctx, dataset, *bound, source, list);
+  RETURN_IF_ERROR(RecordViolation(ctx, dataset, *bound, source, list));
+  return list.dump();
+}
+
+absl::StatusOr<std::string> ActiveContractSla(Connection& db, const DatasetKey& key) {
+  ASSIGN_OR_RETURN(std::unique_ptr<ActiveContract> bound, FindActiveContract(db, key));
+  if (bound == nullptr) return std::string();
+  // A registered contract's agreement reads (lint checks it); one that
+  // does not is no agreement.
+  absl::StatusOr<contract::Sla> sla = contract::SlaOf(bound->model);
+  return sla.ok() ? contract::EncodeSla(*sla) : std::string();
+}
+
+absl::StatusOr<std::optional<ContractRef>> BoundContract(Connection& db, const DatasetKey& key) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("SELECT b.contract_id, c.version, c.status, b.object FROM "
+                              "contract_bindings b JOIN contracts c ON c.contract_id = "
+                              "b.contract_id WHERE b.dataset_namespace = ? AND b.dataset_name = ? "
+                              "ORDER BY c.seq DESC LIMIT 1"));
+  s->Bind(1, key.ns);
+  s->Bind(2, key.name);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  if (!row) return std::nullopt;
+  ContractRef ref{s->Text(0), s->Text(1), s->Text(2), s->Text(3)};
+  s->Reset();
+  return ref;
 }
 
 absl::StatusOr<std::vector<lineage::QualityResult>> JudgeContractQuality(
@@ -401,8 +436,7 @@ absl::StatusOr<std::vector<lineage::QualityResult>> JudgeContractQuality(
         .description = StrCat("contract ", bound->id, " ", bound->version,
                               o.property.empty() ? "" : StrCat(", property ", o.property))});
     // A failed rule breaks the contract unless it only warns.
-    if (o.status == "fail" && o.severity != "warning" && o.severity != "warn" &&
-        o.severity != "info") {
+    if (o.status == "fail" && health::Blocks(o.severity)) {
       broken.push_back({{"property", o.property.empty() ? bound->object->name : o.property},
                         {"rule", "quality"},
                         {"message", StrCat(o.rule, " (", o.metric, "): ", o.actual, ", ",

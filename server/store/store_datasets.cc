@@ -25,7 +25,8 @@ constexpr std::string_view kListWhere =
 std::string SelectDataset(const Connection& db, std::string_view where) {
   return StrCat(
       "SELECT namespace, name, spec, revision, created_at, updated_at, "
-      "updated_by, schema_version, id, ", db.dialect().contract_column(), ", spec_pb FROM datasets ", where);
+      "updated_by, schema_version, id, ", db.dialect().contract_column(), ", spec_pb, ",
+      kHealthColumns, " FROM datasets ", kHealthJoin, " ", where);
 }
 
 absl::StatusOr<Dataset> ReadDataset(const Statement& s) {
@@ -35,6 +36,7 @@ absl::StatusOr<Dataset> ReadDataset(const Statement& s) {
   d.status = ReadObjectStatus(s, 3);
   d.status.schema_version = s.Int(7);
   d.contract = ReadContractColumn(s, 9);
+  d.health = ReadHealthColumns(s, 11);
   return d;
 }
 
@@ -231,6 +233,11 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   ApplyResult result{.kind = "Dataset", .name = in.key.ToString()};
   ASSIGN_OR_RETURN(auto existing, FindDataset(ctx.db, in.key));
   Dataset d = in;
+  // What the server maintains (the bound contract, health) is what the
+  // store holds, never what the caller sent: derived views take the
+  // change's copy as the truth.
+  d.contract.reset();
+  d.health = {};
   std::vector<std::string> changes;
   int64_t id = 0;
   int64_t before = 0;
@@ -246,6 +253,8 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
     before = old.status.revision;
     changes = ChangedPaths(&old.spec, d.spec);
     d.status = old.status;
+    d.contract = old.contract;
+    d.health = old.health;
     d.status.revision = old.status.revision + 1;
     if (old.spec.fields != d.spec.fields) ++d.status.schema_version;
     result.outcome = ApplyOutcome::kChanged;
@@ -256,6 +265,8 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
                  expected_revision, " but the dataset does not exist"));
     }
     RETURN_IF_ERROR(CheckNoLookAlike(ctx.db, d.key));
+    // A contract may name a dataset before it exists.
+    ASSIGN_OR_RETURN(d.contract, BoundContract(ctx.db, d.key));
     ASSIGN_OR_RETURN(d.status.revision,
                      NextRevisionAfterHistory(ctx.db, d.key));
     d.status.schema_version = 1;

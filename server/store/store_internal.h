@@ -31,6 +31,7 @@ struct WriteContext {
   std::string actor;
   std::string now;
   std::string peer;  // the actor's certificate identity (AuditPeer)
+  int64_t now_ms = 0;  // the store's clock (Options::clock_ms) at the start
   int64_t catalog_revision = 0;  // set by BumpCatalogRevision
   Change change;                 // what this transaction changed
   bool search_pending = false;   // search rows queued (FlushSearchRows)
@@ -54,6 +55,13 @@ class Store::Impl {
   Store::Options options;  // as opened
   // Whether other processes write the database (PostgreSQL).
   bool shared() const { return !options.postgres.empty(); }
+  // Milliseconds since the epoch by options.clock_ms, else the system clock.
+  int64_t NowMs() const {
+    if (options.clock_ms) return options.clock_ms();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
   // SQLite: checkpoints the writer's WAL off the write path; declared after
   // the writer so that it stops first. None on PostgreSQL.
   std::unique_ptr<WalCheckpointer> checkpointer;
@@ -173,7 +181,7 @@ class Store::Impl {
     std::lock_guard lock(writer_mu);
     ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*writer, TxnMode::kWrite));
     WriteContext ctx{*writer, std::string(actor), NowRfc3339(),
-                     std::string(AuditPeer::Current())};
+                     std::string(AuditPeer::Current()), NowMs()};
     auto value = fn(ctx);
     if (!value.ok() || !commit) return value;
     RETURN_IF_ERROR(FlushSearchRows(ctx));
@@ -260,10 +268,44 @@ absl::StatusOr<std::optional<std::pair<int64_t, Dataset>>> FindDataset(
 // contract_column): the bound contract's latest version.
 std::optional<ContractRef> ReadContractColumn(const Statement& s, int column);
 
+// The contract bound to `key` now (its latest version), if any.
+absl::StatusOr<std::optional<ContractRef>> BoundContract(Connection& db, const DatasetKey& key);
+
+// A dataset's health as selected with a row of `datasets`: kHealthColumns
+// after the dataset's, from kHealthJoin (store_health.cc).
+inline constexpr std::string_view kHealthColumns =
+    "dataset_health.health, dataset_health.health_since_ms, dataset_health.freshness, "
+    "dataset_health.freshness_since_ms";
+inline constexpr std::string_view kHealthJoin =
+    "LEFT JOIN dataset_health ON dataset_health.dataset_id = datasets.id";
+DatasetHealth ReadHealthColumns(const Statement& s, int first);
+
+// The freshness agreement (contract::EncodeSla) of the contract bound to
+// `key`, when it is active; "" otherwise.
+absl::StatusOr<std::string> ActiveContractSla(Connection& db, const DatasetKey& key);
+
+// What a transaction learned of a dataset's health (store_health.cc).
+struct HealthInput {
+  // One event's results (the checks among them count) at `event_ms`.
+  std::vector<const lineage::QualityResult*> results;
+  int64_t event_ms = 0;
+  JobKey job;  // the reporting job; empty for a DatasetEvent
+  std::string run_id;
+  std::optional<int64_t> written_ms;  // a successful run wrote it then
+  // Its written schema checked against its active contract: "" kept it,
+  // else the violations (a JSON array).
+  std::optional<std::string> schema_violations;
+  std::optional<std::string> sla;  // its contract's agreement is now this
+};
+// Records `in` in dataset `id`'s health and judges it again at ctx.now_ms;
+// a new health or freshness goes into the transaction's change.
+absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in);
+
 // Checks the schema a lineage run wrote to `dataset` against the dataset's
 // contract, when it is active; records a violation (and its audit event)
-// when the schema breaks it.
-absl::Status CheckWrittenSchema(WriteContext& ctx, const DatasetKey& dataset,
+// when the schema breaks it. The violations as a JSON array ("" none);
+// nothing when no active contract is bound.
+absl::StatusOr<std::optional<std::string>> CheckWrittenSchema(WriteContext& ctx, const DatasetKey& dataset,
                                 const std::vector<Field>& fields,
                                 std::string_view source);
 

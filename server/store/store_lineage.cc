@@ -2,6 +2,7 @@
 // dataset edges and column edges, in one transaction per batch.
 #include <algorithm>
 #include <chrono>
+#include <deque>
 #include <map>
 #include <optional>
 
@@ -37,9 +38,12 @@ class Ingest {
     event_ = &e;
     repeated_ = false;
     parts_.clear();
+    health_.clear();
+    judged_.clear();
     if (e.kind == EventKind::kDataset) {
       ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[0], "dataset"));
       RETURN_IF_ERROR(Quality(id, {&e.outputs[0].quality}));
+      RETURN_IF_ERROR(Health());
       return ctx_.Audit("lineage.ingest", "Dataset",
                         e.outputs[0].key.ToString(), 0, 0);
     }
@@ -68,9 +72,15 @@ class Ingest {
       RETURN_IF_ERROR(Quality(id, {&e.outputs[i].quality, &e.tests}));
       if (e.outputs[i].schema && e.kind == EventKind::kRun) {
         ASSIGN_OR_RETURN(DatasetKey key, Canonical(e.outputs[i].key));
-        RETURN_IF_ERROR(CheckWrittenSchema(
-            ctx_, key, *e.outputs[i].schema,
-            StrCat("lineage run ", e.job.ToString(), " ", e.run_id)));
+        ASSIGN_OR_RETURN(health_[id].schema_violations,
+                         CheckWrittenSchema(ctx_, key, *e.outputs[i].schema,
+                                            StrCat("lineage run ", e.job.ToString(), " ",
+                                                   e.run_id)));
+      }
+      // A successful run wrote it: its freshness counts from the run's end.
+      if (e.kind == EventKind::kRun && e.state == RunState::kComplete && !repeated_) {
+        std::optional<int64_t>& written = health_[id].written_ms;
+        written = std::max(written.value_or(0), e.event_time_ms);
       }
     }
     if (e.kind == EventKind::kRun && e.state == RunState::kComplete && !repeated_ &&
@@ -78,12 +88,26 @@ class Ingest {
       ASSIGN_OR_RETURN(bool newest, NewestTerminal(job, e));
       if (newest) RETURN_IF_ERROR(Complete(job, e));
     }
+    RETURN_IF_ERROR(Health());
     return ctx_.Audit("lineage.ingest", "Job", e.job.ToString(), 0, 0);
   }
 
   int datasets_changed() const { return datasets_changed_; }
 
  private:
+  // What the event said of each dataset's health, judged once per dataset
+  // after the whole event is written.
+  absl::Status Health() {
+    const bool has_job = event_->kind != EventKind::kDataset;
+    for (auto& [id, in] : health_) {
+      in.event_ms = event_->event_time_ms;
+      in.job = has_job ? event_->job : JobKey{};
+      in.run_id = event_->run_id;
+      RETURN_IF_ERROR(UpdateHealth(ctx_, id, in));
+    }
+    return absl::OkStatus();
+  }
+
   struct JobRow {
     int64_t id = 0;
     JobKey key;
@@ -249,7 +273,17 @@ class Ingest {
     RETURN_IF_ERROR(s->Run());
     // The same event again (delivered twice) adds nothing, and is not
     // judged again.
-    if (ctx_.db.Changes() == 0 || !measured) return absl::OkStatus();
+    if (ctx_.db.Changes() == 0) return absl::OkStatus();
+    HealthInput& health = health_[id];
+    for (const lineage::QualityResult* r : results) {
+      health.results.push_back(r);
+      // dataQualityMetrics.lastUpdated: when the data was last written.
+      if (r->facet == "dataQualityMetrics" && r->name == "lastUpdated" && r->value) {
+        health.written_ms = std::max(health.written_ms.value_or(0),
+                                     static_cast<int64_t>(*r->value));
+      }
+    }
+    if (!measured) return absl::OkStatus();
     // What the dataset's contract says of what was measured, kept beside it.
     ASSIGN_OR_RETURN(DatasetKey key, KeyOf(id));
     ASSIGN_OR_RETURN(
@@ -259,7 +293,12 @@ class Ingest {
                                               event_->run_id)
                                      : std::string("lineage dataset event")));
     if (judged.empty()) return absl::OkStatus();
-    for (const lineage::QualityResult& r : judged) results.push_back(&r);
+    // Kept until the event's health is judged.
+    judged_.push_back(std::move(judged));
+    for (const lineage::QualityResult& r : judged_.back()) {
+      results.push_back(&r);
+      health.results.push_back(&r);
+    }
     ASSIGN_OR_RETURN(Statement * u,
                      ctx_.db.Prepare("UPDATE quality_results SET checks = ?7, failed = ?8, "
                                      "results = ?9 WHERE dataset_id = ?1 AND event_ms = ?2 AND "
@@ -634,6 +673,8 @@ class Ingest {
   int datasets_changed_ = 0;
   std::map<DatasetKey, int64_t> ids_;  // datasets only named, by name
   std::map<int64_t, int64_t> parts_;  // the event's next quality row part, by dataset
+  std::map<int64_t, HealthInput> health_;  // the event's word on each dataset's health
+  std::deque<std::vector<lineage::QualityResult>> judged_;  // contract rules' results
 };
 
 }  // namespace

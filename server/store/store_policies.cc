@@ -144,7 +144,8 @@ absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
     ASSIGN_OR_RETURN(Statement * ds,
                      db.Prepare(StrCat("SELECT namespace, name, spec, "
                                        "revision, ", db.dialect().contract_column(),
-                                       ", spec_pb FROM datasets")));
+                                       ", spec_pb, ", kHealthColumns, " FROM datasets ",
+                                       kHealthJoin)));
     while (true) {
       ASSIGN_OR_RETURN(bool more, ds->Step());
       if (!more) break;
@@ -152,6 +153,7 @@ absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
       ASSIGN_OR_RETURN(dataset.spec, ReadSpec(*ds, 2, 5, dataset.key));
       dataset.status.revision = ds->Int(3);
       dataset.contract = ReadContractColumn(*ds, 4);
+      dataset.health = ReadHealthColumns(*ds, 6);
       visit.dataset(std::move(dataset));
     }
     ASSIGN_OR_RETURN(Statement * j, db.Prepare("SELECT namespace, name, owners FROM jobs"));

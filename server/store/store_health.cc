@@ -1,0 +1,322 @@
+// Dataset health (docs/quality.md#health): each judged dataset's row in
+// dataset_health — the checks failing now, its newest successful write,
+// its contract's freshness agreement, whether its last write broke the
+// contract's schema — judged again whenever one of them changes and when
+// its freshness falls due (the leader's sweep, Store::JudgeDueHealth). A
+// change of health or freshness puts the dataset, as it now is, into the
+// transaction's change: a catalog revision (snapshots and replicas see
+// it), never a revision or history entry of the dataset.
+#include <algorithm>
+
+#include "catalog/v1/quality.pb.h"
+#include "lib/catalog/validate.h"
+#include "lib/contract/sla.h"
+#include "lib/health/health.h"
+#include "lib/lineage/event.h"
+#include "lib/util/time.h"
+#include "server/store/store_internal.h"
+
+namespace catalog::store {
+namespace {
+
+using contract::FreshnessState;
+using health::FailingCheck;
+
+// A dataset_health row, decoded.
+struct HealthRow {
+  std::string health = "ok";
+  int64_t health_since_ms = 0;
+  std::string freshness = "unknown";
+  int64_t freshness_since_ms = 0;
+  std::string freshness_reason;
+  int64_t last_write_ms = 0;
+  std::string sla;
+  int64_t next_check_ms = 0;
+  std::vector<FailingCheck> failing;
+  int64_t contract_broken_ms = 0;
+  std::string contract_broken;
+};
+
+constexpr std::string_view kRowColumns =
+    "health, health_since_ms, freshness, freshness_since_ms, freshness_reason, "
+    "last_write_ms, sla, next_check_ms, failing, contract_broken_ms, contract_broken";
+
+int64_t TimeMs(const std::string& text) {
+  if (text.empty()) return 0;
+  absl::StatusOr<int64_t> ms = lineage::ParseEventTime(text);
+  return ms.ok() ? *ms : 0;
+}
+
+std::string EncodeFailing(const std::vector<FailingCheck>& failing) {
+  v1::FailingCheckList list;
+  for (const FailingCheck& f : failing) {
+    v1::FailingCheck* out = list.add_checks();
+    out->set_since(FormatMs(f.since_ms));
+    v1::QualityResult* r = out->mutable_result();
+    r->set_time(FormatMs(f.last_ms));
+    out->set_job_namespace(f.job.ns);
+    out->set_job_name(f.job.name);
+    r->set_run_id(f.run_id);
+    r->set_facet(f.check.facet);
+    r->set_column(f.check.column);
+    r->set_name(f.check.name);
+    r->set_kind(v1::QUALITY_KIND_CHECK);
+    r->set_check_type(f.check.check_type);
+    r->set_status(f.check.status);
+    r->set_severity(f.check.severity);
+    r->set_expected(f.check.expected);
+    r->set_actual(f.check.actual);
+    r->set_description(f.check.description);
+  }
+  return list.SerializeAsString();
+}
+
+absl::StatusOr<std::vector<FailingCheck>> DecodeFailing(std::string_view bytes, int64_t id) {
+  v1::FailingCheckList list;
+  if (!list.ParseFromString(std::string(bytes))) {
+    return absl::DataLossError(StrCat("dataset_health.failing of dataset ", id,
+                                      " does not decode"));
+  }
+  std::vector<FailingCheck> out;
+  for (const v1::FailingCheck& f : list.checks()) {
+    const v1::QualityResult& r = f.result();
+    out.push_back({.check = {.facet = r.facet(),
+                             .column = r.column(),
+                             .name = r.name(),
+                             .check_type = r.check_type(),
+                             .status = r.status(),
+                             .severity = r.severity(),
+                             .expected = r.expected(),
+                             .actual = r.actual(),
+                             .description = r.description()},
+                   .since_ms = TimeMs(f.since()),
+                   .last_ms = TimeMs(r.time()),
+                   .job = {f.job_namespace(), f.job_name()},
+                   .run_id = r.run_id()});
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<HealthRow>> LoadRow(Connection& db, int64_t id) {
+  ASSIGN_OR_RETURN(Statement * s, db.Prepare(StrCat("SELECT ", kRowColumns,
+                                                    " FROM dataset_health WHERE dataset_id = ?")));
+  s->Bind(1, id);
+  ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return std::nullopt;
+  HealthRow row{.health = s->Text(0),
+                .health_since_ms = s->Int(1),
+                .freshness = s->Text(2),
+                .freshness_since_ms = s->Int(3),
+                .freshness_reason = s->Text(4),
+                .last_write_ms = s->Int(5),
+                .sla = s->Text(6),
+                .next_check_ms = s->Int(7),
+                .contract_broken_ms = s->Int(9),
+                .contract_broken = s->Text(10)};
+  absl::StatusOr<std::vector<FailingCheck>> failing = DecodeFailing(s->BlobView(8), id);
+  s->Reset();
+  if (!failing.ok()) return failing.status();
+  row.failing = *std::move(failing);
+  return row;
+}
+
+absl::Status SaveRow(Connection& db, int64_t id, const HealthRow& row) {
+  ASSIGN_OR_RETURN(
+      Statement * s,
+      db.Prepare(StrCat("INSERT INTO dataset_health(dataset_id, ", kRowColumns,
+                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(dataset_id) DO "
+                        "UPDATE SET health = excluded.health, health_since_ms = "
+                        "excluded.health_since_ms, freshness = excluded.freshness, "
+                        "freshness_since_ms = excluded.freshness_since_ms, freshness_reason = "
+                        "excluded.freshness_reason, last_write_ms = excluded.last_write_ms, sla = "
+                        "excluded.sla, next_check_ms = excluded.next_check_ms, failing = "
+                        "excluded.failing, contract_broken_ms = excluded.contract_broken_ms, "
+                        "contract_broken = excluded.contract_broken")));
+  s->Bind(1, id);
+  s->Bind(2, row.health);
+  s->Bind(3, row.health_since_ms);
+  s->Bind(4, row.freshness);
+  s->Bind(5, row.freshness_since_ms);
+  s->Bind(6, row.freshness_reason);
+  s->Bind(7, row.last_write_ms);
+  s->Bind(8, row.sla);
+  s->Bind(9, row.next_check_ms);
+  s->BindBlob(10, EncodeFailing(row.failing));
+  s->Bind(11, row.contract_broken_ms);
+  s->Bind(12, row.contract_broken);
+  return s->Run();
+}
+
+// The freshness `row` has at `now_ms`.
+contract::Freshness JudgeRowFreshness(const HealthRow& row, int64_t now_ms) {
+  return contract::JudgeFreshness(
+      contract::DecodeSla(row.sla),
+      row.last_write_ms == 0 ? std::nullopt : std::optional<int64_t>(row.last_write_ms), now_ms);
+}
+
+// Judges `row` again at `now_ms`: true when its health or freshness moved.
+bool Rejudge(HealthRow& row, int64_t now_ms) {
+  contract::Freshness f = JudgeRowFreshness(row, now_ms);
+  const std::string freshness = contract::FreshnessName(f.state);
+  health::OwnHealth own = health::JudgeOwnHealth(row.failing, f.state, row.contract_broken_ms != 0);
+  const std::string state = health::HealthName(own.state);
+  const bool moved = freshness != row.freshness || state != row.health;
+  if (freshness != row.freshness) row.freshness = freshness;
+  row.freshness_since_ms = f.since_ms;
+  row.freshness_reason = f.reason;
+  row.next_check_ms = f.next_change_ms;
+  if (state != row.health || row.health_since_ms == 0) {
+    row.health = state;
+    row.health_since_ms = now_ms;
+  }
+  return moved;
+}
+
+// Puts dataset `id` as it now is into the transaction's change (its entry
+// replaced when the transaction changed it already).
+absl::Status NoteHealthChange(WriteContext& ctx, int64_t id, const HealthRow& row) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   ctx.db.Prepare("SELECT namespace, name FROM datasets WHERE id = ?"));
+  s->Bind(1, id);
+  ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return absl::OkStatus();
+  DatasetKey key{s->Text(0), s->Text(1)};
+  s->Reset();
+  RETURN_IF_ERROR(ctx.BumpCatalogRevision().status());
+  const DatasetHealth health{.state = row.health,
+                             .since_ms = row.health_since_ms,
+                             .freshness = row.freshness,
+                             .freshness_since_ms = row.freshness_since_ms};
+  for (Resource& r : ctx.change.upserted) {
+    if (r.kind == Resource::Kind::kDataset && r.dataset.key == key) {
+      r.dataset.health = health;
+      return absl::OkStatus();
+    }
+  }
+  ASSIGN_OR_RETURN(auto stored, FindDataset(ctx.db, key));
+  if (!stored) return absl::OkStatus();
+  Resource r{.kind = Resource::Kind::kDataset, .dataset = std::move(stored->second)};
+  r.dataset.health = health;
+  ctx.change.upserted.push_back(std::move(r));
+  return absl::OkStatus();
+}
+
+// The freshness agreement of the contract bound to `id`, when active.
+absl::StatusOr<std::string> ActiveSla(Connection& db, int64_t id) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("SELECT namespace, name FROM datasets WHERE id = ?"));
+  s->Bind(1, id);
+  ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return std::string();
+  DatasetKey key{s->Text(0), s->Text(1)};
+  s->Reset();
+  return ActiveContractSla(db, key);
+}
+
+}  // namespace
+
+DatasetHealth ReadHealthColumns(const Statement& s, int first) {
+  DatasetHealth h;
+  if (s.IsNull(first)) return h;
+  h.state = s.Text(first);
+  h.since_ms = s.Int(first + 1);
+  h.freshness = s.Text(first + 2);
+  h.freshness_since_ms = s.Int(first + 3);
+  return h;
+}
+
+absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in) {
+  ASSIGN_OR_RETURN(std::optional<HealthRow> stored, LoadRow(ctx.db, id));
+  HealthRow row;
+  if (stored) {
+    row = *std::move(stored);
+  } else {
+    // The first judgement: the agreement comes from the contract bound now.
+    ASSIGN_OR_RETURN(row.sla, ActiveSla(ctx.db, id));
+  }
+  const HealthRow before = row;
+  bool changed = !stored;
+  if (!in.results.empty()) {
+    changed |= health::ApplyResults(row.failing, in.results, in.event_ms, in.job, in.run_id);
+  }
+  if (in.written_ms && *in.written_ms > row.last_write_ms) {
+    row.last_write_ms = *in.written_ms;
+    changed = true;
+  }
+  if (in.schema_violations) {
+    if (in.schema_violations->empty()) {
+      changed |= row.contract_broken_ms != 0;
+      row.contract_broken_ms = 0;
+      row.contract_broken.clear();
+    } else {
+      if (row.contract_broken_ms == 0) row.contract_broken_ms = ctx.now_ms;
+      changed |= row.contract_broken != *in.schema_violations;
+      row.contract_broken = *in.schema_violations;
+    }
+  }
+  if (in.sla && *in.sla != row.sla) {
+    row.sla = *in.sla;
+    changed = true;
+  }
+  const bool moved = Rejudge(row, ctx.now_ms);
+  changed |= row.next_check_ms != before.next_check_ms ||
+             row.freshness_reason != before.freshness_reason;
+  if (!changed && !moved) return absl::OkStatus();
+  RETURN_IF_ERROR(SaveRow(ctx.db, id, row));
+  // Only a new health or freshness is a change others see (a new row's is
+  // new when it is not the default: ok, unknown).
+  return moved ? NoteHealthChange(ctx, id, row) : absl::OkStatus();
+}
+
+absl::StatusOr<HealthDetail> Store::GetDatasetHealth(const DatasetKey& key) {
+  RETURN_IF_ERROR(ValidateDatasetKey(key));
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<HealthDetail> {
+    ASSIGN_OR_RETURN(auto found, FindDataset(db, key));
+    if (!found) return absl::NotFoundError(StrCat("dataset \"", key.ToString(), "\" not found"));
+    HealthDetail out{.key = key};
+    ASSIGN_OR_RETURN(std::optional<HealthRow> row, LoadRow(db, found->first));
+    if (!row) {
+      ASSIGN_OR_RETURN(std::string sla, ActiveSla(db, found->first));
+      out.sla = contract::DecodeSla(sla);
+      out.freshness_reason = contract::JudgeFreshness(out.sla, std::nullopt, 0).reason;
+      return out;
+    }
+    out.health = {.state = row->health,
+                  .since_ms = row->health_since_ms,
+                  .freshness = row->freshness,
+                  .freshness_since_ms = row->freshness_since_ms};
+    contract::FreshnessState fs = row->freshness == "stale"   ? FreshnessState::kStale
+                                  : row->freshness == "fresh" ? FreshnessState::kFresh
+                                                              : FreshnessState::kUnknown;
+    out.reason = health::JudgeOwnHealth(row->failing, fs, row->contract_broken_ms != 0).reason;
+    out.freshness_reason = row->freshness_reason;
+    out.last_write_ms = row->last_write_ms;
+    out.next_check_ms = row->next_check_ms;
+    out.sla = contract::DecodeSla(row->sla);
+    out.failing = std::move(row->failing);
+    out.contract_broken_ms = row->contract_broken_ms;
+    out.contract_violations = row->contract_broken;
+    return out;
+  });
+}
+
+absl::StatusOr<int> Store::JudgeDueHealth(int limit) {
+  return impl_->Write("catalogd", [&](WriteContext& ctx) -> absl::StatusOr<int> {
+    ASSIGN_OR_RETURN(Statement * due,
+                     ctx.db.Prepare("SELECT dataset_id FROM dataset_health WHERE next_check_ms > 0 "
+                                    "AND next_check_ms <= ? ORDER BY next_check_ms LIMIT ?"));
+    due->Bind(1, ctx.now_ms);
+    due->Bind(2, static_cast<int64_t>(limit));
+    std::vector<int64_t> ids;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, due->Step());
+      if (!row) break;
+      ids.push_back(due->Int(0));
+    }
+    due->Reset();
+    for (int64_t id : ids) RETURN_IF_ERROR(UpdateHealth(ctx, id, {}));
+    return static_cast<int>(ids.size());
+  });
+}
+
+}  // namespace catalog::store
