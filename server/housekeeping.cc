@@ -53,6 +53,24 @@ void Housekeeping::PruneQuality() {
   if (forgotten > 0) spdlog::info("forgot {} events' quality results past their retention", forgotten);
 }
 
+void Housekeeping::JudgeHealth() {
+  // A thousand datasets per transaction, so ingest waits on none for long.
+  constexpr int kBatch = 1000;
+  int judged = 0;
+  while (true) {
+    absl::StatusOr<int> n = store_->JudgeDueHealth(kBatch);
+    if (!n.ok()) {
+      spdlog::warn("judging datasets' freshness failed: {}", MessageOf(n.status()));
+      break;
+    }
+    judged += *n;
+    if (*n < kBatch) break;
+    std::lock_guard stop(mu_);
+    if (stopping_) break;
+  }
+  if (judged > 0) spdlog::debug("judged the freshness of {} datasets again", judged);
+}
+
 void Housekeeping::Run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
@@ -70,6 +88,7 @@ void Housekeeping::Run() {
       } else if (*pruned > 0) {
         spdlog::debug("pruned {} change-feed entries", *pruned);
       }
+      JudgeHealth();
       PruneQuality();
       lock.lock();
     }

@@ -1,9 +1,10 @@
 // The work only one replica does, on the leader (Store::leader(); every
 // catalogd on SQLite): a thread that, every `interval` while this catalogd
-// leads, forgets change-feed entries far behind the head and quality
-// results past their retention, and once encodes dataset specs stored
-// before they were kept in binary (migration 0011).
-// Later issues add clocks, retention and notifications here.
+// leads, judges again the freshness of datasets whose contract's
+// agreement fell due (a pipeline that stopped makes its dataset stale),
+// forgets change-feed entries far behind the head and quality results past
+// their retention, and once encodes dataset specs stored before they were
+// kept in binary (migration 0011).
 #pragma once
 
 #include <chrono>
@@ -37,6 +38,9 @@ class Housekeeping {
   // Forgets quality results past their retention, an hour of them per
   // transaction, until none is left or a stop is asked for.
   void PruneQuality();
+  // Judges again every dataset whose freshness fell due, a batch per
+  // transaction.
+  void JudgeHealth();
 
   store::Store* store_;
   const Options options_;

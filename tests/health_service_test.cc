@@ -1,0 +1,201 @@
+// Integration: dataset health on a real server in-process — a pipeline's
+// failing check and a missed freshness agreement reach GetDatasetHealth,
+// GetDataset and the policies (resource.health, resource.freshness) through
+// the snapshot; the leader's clock finds a dataset stale when its pipeline
+// stops; readers see only what they may read.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include <google/protobuf/text_format.h>
+
+#include "client/client.h"
+#include "lib/util/time.h"
+#include "tests/in_process.h"
+#include "tests/lineage_events.h"
+
+namespace catalog {
+namespace {
+
+using client::CatalogClient;
+using json = nlohmann::json;
+using QStub = v1::QualityService::Stub;
+using namespace std::chrono_literals;
+
+// The rule docs/quality.md shows (and policies/examples/catalog.cedar has),
+// with a permit for bob to read.
+constexpr char kHealthPolicies[] = R"(
+@id("ml-training-reads-features")
+permit (principal in Group::"ml-training", action == Action::"read", resource is Dataset);
+
+@id("ml-training-reads-trusted-data-only")
+forbid (principal in Group::"ml-training", action == Action::"read", resource is Dataset)
+when { ["failing", "stale", "upstream-degraded"].contains(resource.health) };
+)";
+
+// features.orders, written at least every minute.
+constexpr char kContract[] =
+    "apiVersion: v3.1.0\nkind: DataContract\nid: orders\nversion: 1.0.0\n"
+    "status: active\nschema:\n  - name: orders\n    properties:\n"
+    "      - name: id\n        logicalType: integer\n"
+    "slaProperties:\n  - property: latency\n    value: 1\n    unit: m\n";
+
+class HealthServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.Start().ok());
+    auto bob = server_.As("user:bob");
+    auto pipeline = server_.As("serviceaccount:etl");
+    ASSERT_TRUE(bob.ok() && pipeline.ok());
+    bob_ = *std::move(bob);
+    pipeline_ = *std::move(pipeline);
+    v1::ApplyRequest apply;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        R"(resources { principal { kind: PRINCIPAL_KIND_GROUP name: "ml-training" } }
+           resources { principal { kind: PRINCIPAL_KIND_USER name: "bob"
+                                   spec { groups: "ml-training" } } })",
+        &apply));
+    ASSERT_TRUE(server_.admin().Call(&v1::CatalogService::Stub::Apply,
+                                     server_.admin().catalog(), apply).ok());
+    ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "health.cedar", kHealthPolicies).ok());
+  }
+
+  // A run of etl/load writing pg/orders `back` ago, in `state`, with a
+  // not_null check on id that passes or not.
+  absl::Status Run(const std::string& run, std::chrono::milliseconds back,
+                   std::optional<bool> not_null = std::nullopt,
+                   const std::string& state = "COMPLETE") {
+    json facets = json::object();
+    if (not_null) {
+      facets["dataQualityAssertions"] = {
+          {"assertions", {{{"assertion", "not_null"}, {"column", "id"}, {"success", *not_null}}}}};
+    }
+    json e = json::parse(
+        testing::RunEventJson(state, run, 0, {}, {{"orders", facets}}, "load", "etl", "pg"));
+    e["eventTime"] = FormatRfc3339(std::chrono::system_clock::now() - back);
+    v1::IngestRequest req;
+    req.add_events(e.dump());
+    return pipeline_->Call(&v1::LineageService::Stub::Ingest, pipeline_->lineage(), req).status();
+  }
+
+  absl::StatusOr<v1::GetDatasetHealthResponse> Health(CatalogClient& c,
+                                                      const std::string& name = "orders") {
+    v1::GetDatasetHealthRequest req;
+    req.mutable_key()->set_namespace_("pg");
+    req.mutable_key()->set_name(name);
+    return c.Call(&QStub::GetDatasetHealth, c.quality(), req);
+  }
+
+  // bob's answer to "may I read pg/orders?": "allow" or "deny".
+  std::string MayBobRead() {
+    v1::AuthorizeRequest req;
+    req.set_principal("User::\"bob\"");
+    req.set_action("read");
+    req.set_resource("Dataset::\"pg/orders\"");
+    auto r = bob_->Call(&v1::PolicyService::Stub::Authorize, bob_->policies(), req);
+    if (!r.ok()) return std::string(r.status().message());
+    return r->decision() == v1::DECISION_ALLOW ? "allow" : "deny";
+  }
+
+  testing::InProcessServer server_;
+  std::unique_ptr<CatalogClient> bob_, pipeline_;
+};
+
+TEST_F(HealthServiceTest, AFailingCheckMakesTheDatasetFailingAndThePolicyDenies) {
+  ASSERT_TRUE(Run("run-1", 1min, true).ok());
+  EXPECT_EQ(MayBobRead(), "allow");
+  auto h = Health(*bob_);
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(h->health(), "ok");
+
+  ASSERT_TRUE(Run("run-2", 30s, false).ok());
+  h = Health(*bob_);
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(h->health(), "failing");
+  EXPECT_EQ(h->reason(), "check id: not_null fails");
+  EXPECT_FALSE(h->since().empty());
+  ASSERT_EQ(h->failing_checks_size(), 1);
+  EXPECT_EQ(h->failing_checks(0).result().name(), "not_null");
+  EXPECT_EQ(h->failing_checks(0).result().column(), "id");
+  EXPECT_EQ(h->failing_checks(0).result().job(), "etl/load");
+  EXPECT_EQ(h->failing_checks(0).result().run_id(), "run-2");
+  EXPECT_EQ(MayBobRead(), "deny");
+  // GetDataset says so too, without a new revision of the dataset.
+  v1::GetDatasetRequest get;
+  get.mutable_key()->set_namespace_("pg");
+  get.mutable_key()->set_name("orders");
+  auto d = bob_->Call(&v1::CatalogService::Stub::GetDataset, bob_->catalog(), get);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->health().health(), "failing");
+  EXPECT_EQ(d->status().revision(), 1);
+
+  ASSERT_TRUE(Run("run-3", 10s, true).ok());
+  EXPECT_EQ(Health(*bob_)->health(), "ok");
+  EXPECT_EQ(MayBobRead(), "allow");
+}
+
+TEST_F(HealthServiceTest, APipelineThatStopsMakesItsDatasetStaleByTheClock) {
+  // Written 57 s ago under a one-minute latency: fresh for 3 s more.
+  ASSERT_TRUE(Run("run-1", 57s).ok());
+  v1::PutContractRequest put;
+  put.set_document(kContract);
+  v1::ContractBinding* b = put.add_bindings();
+  b->set_object("orders");
+  b->mutable_dataset()->set_namespace_("pg");
+  b->mutable_dataset()->set_name("orders");
+  ASSERT_TRUE(server_.admin()
+                  .Call(&v1::ContractService::Stub::PutContract, server_.admin().contracts(), put)
+                  .ok());
+  auto h = Health(*bob_);
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(h->freshness(), "fresh");
+  EXPECT_EQ(h->sla().latency(), "1 min");
+  EXPECT_FALSE(h->next_check().empty());
+  EXPECT_EQ(MayBobRead(), "allow");
+  // No event arrives; the leader's clock (every 5 s) judges it stale.
+  EXPECT_TRUE(testing::WaitFor([&] { return Health(*bob_)->freshness() == "stale"; }, 15s));
+  h = Health(*bob_);
+  EXPECT_EQ(h->health(), "stale");
+  EXPECT_THAT(h->freshness_reason(), ::testing::StartsWith("latency 1 min: last written "));
+  EXPECT_TRUE(h->next_check().empty());
+  EXPECT_EQ(MayBobRead(), "deny");
+  // The pipeline runs again.
+  ASSERT_TRUE(Run("run-2", 0s).ok());
+  EXPECT_EQ(Health(*bob_)->freshness(), "fresh");
+  EXPECT_EQ(MayBobRead(), "allow");
+}
+
+TEST_F(HealthServiceTest, ReadersSeeOnlyWhatTheyMayRead) {
+  ASSERT_TRUE(Run("run-1", 1min, false).ok());
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob", action == Action::"catalog:read",
+                                               resource == Job::"etl/load");)")
+                  .ok());
+  // The failing check, without the job bob may not read.
+  auto h = Health(*bob_);
+  ASSERT_TRUE(h.ok()) << h.status();
+  ASSERT_EQ(h->failing_checks_size(), 1);
+  EXPECT_EQ(h->failing_checks(0).result().job(), "");
+  EXPECT_EQ(h->failing_checks(0).result().run_id(), "");
+  EXPECT_EQ(Health(server_.admin())->failing_checks(0).result().job(), "etl/load");
+  // A dataset bob may not read is answered as one that does not exist.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide2.cedar",
+                                     R"(forbid (principal == User::"bob", action == Action::"catalog:read",
+                                               resource == Dataset::"pg/orders");)")
+                  .ok());
+  auto hidden = Health(*bob_);
+  auto absent = Health(*bob_, "nothing_here");
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(hidden.status().message(), "dataset \"pg/orders\" not found");
+  EXPECT_EQ(absent.status().message(), "dataset \"pg/nothing_here\" not found");
+  // A request without a key is named.
+  v1::GetDatasetHealthRequest none;
+  auto bad = bob_->Call(&QStub::GetDatasetHealth, bob_->quality(), none);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()), ::testing::HasSubstr("key.namespace"));
+}
+
+}  // namespace
+}  // namespace catalog
