@@ -318,6 +318,13 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
       }
     }
   }
+  if (full.ok() && full->has_health()) {
+    const v1::DatasetHealthState& h = full->health();
+    out << "Health:          " << h.health()
+        << (h.since().empty() ? "" : StrCat(" since ", h.since())) << "; freshness "
+        << h.freshness() << (h.freshness_since().empty() ? "" : StrCat(" since ", h.freshness_since()))
+        << " (catalogctl health)\n";
+  }
   // Quality at a glance: the newest event's checks, and which failed.
   v1::ListQualityResultsRequest checks;
   *checks.mutable_key() = ToProto(own);

@@ -7,6 +7,7 @@
 
 #include "lib/util/version.h"
 #include "client/audit_commands.h"
+#include "client/health_commands.h"
 #include "client/quality_commands.h"
 #include "client/commands.h"
 #include "client/consistency_file.h"
@@ -272,6 +273,13 @@ int main(int argc, char** argv) {
   quality->add_option("--limit", quality_options.limit, "results shown at most (default 50)");
   quality->add_option("-o,--output", quality_options.output, "table or json");
 
+  HealthOptions health_options;
+  auto* health = app.add_subcommand(
+      "health", "a dataset's health: freshness against its contract, checks failing now");
+  health->add_option("dataset", health_options.dataset, "namespace/name");
+  add_dataset_flags(health);
+  health->add_option("-o,--output", health_options.output, "table or json");
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -348,7 +356,8 @@ int main(int argc, char** argv) {
   }
 
   bool lineage_output = lineage_show->parsed() || impact->parsed() ||
-                        jobs->parsed() || runs->parsed() || quality->parsed();
+                        jobs->parsed() || runs->parsed() || quality->parsed() ||
+                        health->parsed();
   auto format = ParseFormat(lineage_output ? "table" : output);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
@@ -416,6 +425,7 @@ int main(int argc, char** argv) {
   }
   if (contract_diff->parsed()) return RunContractDiff(std::cout, std::cerr, check);
   if (quality->parsed()) return RunQuality(ctx, quality_options);
+  if (health->parsed()) return RunHealth(ctx, health_options);
   if (audit_list->parsed()) return RunAuditList(ctx, audit_options);
   if (audit_tail->parsed()) {
     return RunAuditTail(ctx, audit_options, tail_poll_ms, tail_for_ms);

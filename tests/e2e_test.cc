@@ -20,6 +20,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lib/util/time.h"
 #include "tests/e2e.h"
 #include "tests/lineage_events.h"
 
@@ -596,6 +597,76 @@ TEST_F(EndToEnd, QuickstartLineageExample) {
   Result staged = Ctl("describe dataset bigquery/analytics.staging.orders");
   EXPECT_THAT(staged.out, HasSubstr("Orders, with e-mail addresses hashed"));
   EXPECT_THAT(staged.out, HasSubstr("by user:admin"));  // who sent the events
+}
+
+// A pipeline that stops: its dataset goes stale when its contract's
+// latency passes without a write (the server's clock, no event), a policy
+// on resource.health starts denying, the pipeline runs again and both
+// recover.
+TEST_F(EndToEnd, APipelineThatStopsMakesItsDatasetStaleAndAPolicyDeny) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  testing::WriteFile(dir_.path() / "orders.odcs.yaml",
+                     "apiVersion: v3.1.0\nkind: DataContract\nid: orders\nversion: 1.0.0\n"
+                     "status: active\nschema:\n  - name: orders\n    properties:\n"
+                     "      - name: order_id\n        logicalType: integer\n"
+                     "slaProperties:\n  - property: latency\n    value: 1\n    unit: m\n");
+  Result contract =
+      Ctl(std::string("contract apply -f orders.odcs.yaml --dataset ") + kOrders);
+  ASSERT_EQ(contract.exit_code, 0) << contract.err;
+  testing::WriteFile(dir_.path() / "health.cedar",
+                     testing::ReadFile(testing::SourceDir() / "policies" / "default.cedar") +
+                         "\n@id(\"read-only-trusted-data\")\n"
+                         "forbid (principal, action == Action::\"read\", resource is Dataset)\n"
+                         "when { [\"failing\", \"stale\"].contains(resource.health) };\n");
+  ASSERT_EQ(Ctl("policy apply -f health.cedar").exit_code, 0);
+  const std::string may_alice_read =
+      std::string("authorize --principal 'User::\"alice\"' --action read --resource "
+                  "'Dataset::\"") + kOrders + "\"'";
+  // The nightly load, written 55 s ago.
+  auto run = [&](const std::string& id, std::chrono::seconds ago) {
+    json e = {{"eventType", "COMPLETE"},
+              {"eventTime", FormatRfc3339(std::chrono::system_clock::now() - ago)},
+              {"producer", "https://example.com/e2e"},
+              {"schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json"},
+              {"run", {{"runId", id}}},
+              {"job", {{"namespace", "airflow"}, {"name", "load_orders"}}},
+              {"inputs", json::array()},
+              {"outputs", {{{"namespace", "postgres://prod-db:5432"},
+                            {"name", "sales.public.orders"}}}}};
+    testing::WriteFile(dir_.path() / "run.json", e.dump());
+    return Ctl("lineage ingest run.json");
+  };
+  ASSERT_EQ(run("0193a4c2-7d10-7000-8000-000000000501", std::chrono::seconds(55)).exit_code, 0);
+  Result fresh = Ctl(std::string("health ") + kOrders);
+  ASSERT_EQ(fresh.exit_code, 0) << fresh.err;
+  EXPECT_THAT(fresh.out, HasSubstr("Health:      ok"));
+  EXPECT_THAT(fresh.out, HasSubstr("Freshness:   fresh since "));
+  EXPECT_THAT(fresh.out, HasSubstr("Agreement:   latency 1 min"));
+  EXPECT_THAT(fresh.out, HasSubstr("Stale from:  "));
+  EXPECT_EQ(Ctl(may_alice_read).exit_code, 0);
+  // No more runs: within the minute and the clock's 5 s, it is stale.
+  Result stale;
+  EXPECT_TRUE(testing::WaitFor(
+      [&] {
+        stale = Ctl(std::string("health ") + kOrders);
+        return stale.out.find("Health:      stale") != std::string::npos;
+      },
+      std::chrono::seconds(20)))
+      << stale.out;
+  EXPECT_THAT(stale.out, HasSubstr("Freshness:   stale since "));
+  EXPECT_THAT(stale.out, HasSubstr("latency 1 min: last written "));
+  Result denied = Ctl(may_alice_read);
+  EXPECT_EQ(denied.exit_code, 3) << denied.out;
+  EXPECT_THAT(denied.out, HasSubstr("read-only-trusted-data"));
+  EXPECT_THAT(Ctl(std::string("describe dataset ") + kOrders).out,
+              HasSubstr("Health:          stale since "));
+  // The pipeline runs again: fresh, and allowed.
+  ASSERT_EQ(run("0193a4c2-7d10-7000-8000-000000000502", std::chrono::seconds(0)).exit_code, 0);
+  EXPECT_THAT(Ctl(std::string("health ") + kOrders).out, HasSubstr("Health:      ok"));
+  EXPECT_EQ(Ctl(may_alice_read).exit_code, 0);
+  Result json_out = Ctl(std::string("health ") + kOrders + " -o json");
+  ASSERT_EQ(json_out.exit_code, 0) << json_out.err;
+  EXPECT_EQ(json::parse(json_out.out)["freshness"], "fresh");
 }
 
 TEST_F(EndToEnd, QuickstartQualityExample) {
