@@ -160,6 +160,46 @@ void LineageGraph::OnCommit(const store::Change& change) {
   data_->Apply(change);
 }
 
+absl::Status LineageGraph::WalkDownstream(
+    const std::vector<DatasetKey>& starts, int max_hops,
+    const std::function<void(const DatasetKey&, const DatasetKey&, size_t, int)>& reached) const {
+  std::shared_lock lock(mu_);
+  if (!loaded_) {
+    return absl::UnavailableError("the lineage graph is still loading; retry shortly");
+  }
+  const Data& g = *data_;
+  struct Visit {
+    uint32_t dataset;
+    uint32_t start;
+    int hops;
+  };
+  std::deque<Visit> queue;
+  std::unordered_set<uint32_t> seen;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    auto it = g.dataset_index.find(starts[i].ToString());
+    if (it == g.dataset_index.end() || !seen.insert(it->second).second) continue;
+    queue.push_back({it->second, static_cast<uint32_t>(i), 0});
+  }
+  while (!queue.empty()) {
+    Visit v = queue.front();
+    queue.pop_front();
+    if (v.hops >= max_hops) continue;
+    // The jobs that read it, and what they write.
+    for (uint32_t read : g.dataset_edges[v.dataset]) {
+      const Data::EdgeRec& in = g.edges[read];
+      if (in.removed || !in.active || in.output) continue;
+      for (uint32_t write : g.job_edges[in.job]) {
+        const Data::EdgeRec& out = g.edges[write];
+        if (out.removed || !out.active || !out.output) continue;
+        if (!seen.insert(out.dataset).second) continue;
+        reached(g.dataset_keys[out.dataset], g.dataset_keys[v.dataset], v.start, v.hops + 1);
+        queue.push_back({out.dataset, v.start, v.hops + 1});
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
 size_t LineageGraph::edge_count() const {
   std::shared_lock lock(mu_);
   return data_->live_edges;

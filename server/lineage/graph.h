@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <shared_mutex>
@@ -79,6 +80,17 @@ class LineageGraph {
   // NOT_FOUND when the start node has no edge and is not known;
   // UNAVAILABLE before the graph is loaded.
   absl::StatusOr<Traversal> Traverse(const TraversalRequest& request) const;
+
+  // Calls `reached(dataset, parent, start, hops)` for each dataset
+  // downstream of `starts` within `max_hops` jobs over active edges,
+  // breadth first from all starts at once (the nearest start reaches a
+  // dataset first), once each; `parent` is the dataset it was reached from,
+  // `start` the index of its start. Starts are not reported unless reached
+  // from another. UNAVAILABLE before the graph is loaded.
+  absl::Status WalkDownstream(
+      const std::vector<DatasetKey>& starts, int max_hops,
+      const std::function<void(const DatasetKey& dataset, const DatasetKey& parent, size_t start,
+                               int hops)>& reached) const;
 
   size_t edge_count() const;
   size_t dataset_count() const;

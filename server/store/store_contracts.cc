@@ -76,6 +76,7 @@ absl::Status TouchDatasets(WriteContext& ctx,
     ctx.change.upserted.push_back(std::move(r));
     HealthInput in;
     ASSIGN_OR_RETURN(in.sla, ActiveContractSla(ctx.db, b.dataset));
+    ASSIGN_OR_RETURN(in.written_ms, LastWrite(ctx.db, found->first));
     RETURN_IF_ERROR(UpdateHealth(ctx, found->first, in));
   }
   return absl::OkStatus();

@@ -215,6 +215,17 @@ absl::StatusOr<std::string> ActiveSla(Connection& db, int64_t id) {
 
 }  // namespace
 
+absl::StatusOr<int64_t> LastWrite(Connection& db, int64_t id) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("SELECT max(j.complete_time_ms) FROM lineage_edges e JOIN jobs j ON "
+                              "j.id = e.job_id WHERE e.dataset_id = ? AND e.output = 1"));
+  s->Bind(1, id);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  int64_t ms = row && !s->IsNull(0) ? s->Int(0) : 0;
+  s->Reset();
+  return ms;
+}
+
 DatasetHealth ReadHealthColumns(const Statement& s, int first) {
   DatasetHealth h;
   if (s.IsNull(first)) return h;
@@ -226,6 +237,14 @@ DatasetHealth ReadHealthColumns(const Statement& s, int first) {
 }
 
 absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in) {
+  // Most datasets have no contract and pass their checks: nothing to read
+  // or keep for them (a contract bound later finds their last write in the
+  // lineage, LastWrite).
+  if (in.unjudged_without_contract && !in.sla &&
+      std::none_of(in.results.begin(), in.results.end(),
+                   [](const lineage::QualityResult* r) { return r->status == "fail"; })) {
+    return absl::OkStatus();
+  }
   ASSIGN_OR_RETURN(std::optional<HealthRow> stored, LoadRow(ctx.db, id));
   HealthRow row;
   if (stored) {
@@ -239,9 +258,10 @@ absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in) 
   if (!in.results.empty()) {
     changed |= health::ApplyResults(row.failing, in.results, in.event_ms, in.job, in.run_id);
   }
+  bool wrote = false;
   if (in.written_ms && *in.written_ms > row.last_write_ms) {
     row.last_write_ms = *in.written_ms;
-    changed = true;
+    wrote = true;
   }
   if (in.schema_violations) {
     if (in.schema_violations->empty()) {
@@ -261,7 +281,9 @@ absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in) 
   const bool moved = Rejudge(row, ctx.now_ms);
   changed |= row.next_check_ms != before.next_check_ms ||
              row.freshness_reason != before.freshness_reason;
-  if (!changed && !moved) return absl::OkStatus();
+  // Without an agreement a newer write changes no judgement: not kept
+  // (LastWrite finds it when a contract comes).
+  if (!changed && !moved && (!wrote || row.sla.empty())) return absl::OkStatus();
   RETURN_IF_ERROR(SaveRow(ctx.db, id, row));
   // Only a new health or freshness is a change others see (a new row's is
   // new when it is not the default: ok, unknown).

@@ -296,7 +296,13 @@ struct HealthInput {
   // else the violations (a JSON array).
   std::optional<std::string> schema_violations;
   std::optional<std::string> sla;  // its contract's agreement is now this
+  // The caller knows the dataset was never judged and has no active
+  // contract: nothing is kept unless a check failed.
+  bool unjudged_without_contract = false;
 };
+// When a job last completed a run that wrote dataset `id` (its lineage's
+// output edges); 0 never.
+absl::StatusOr<int64_t> LastWrite(Connection& db, int64_t id);
 // Records `in` in dataset `id`'s health and judges it again at ctx.now_ms;
 // a new health or freshness goes into the transaction's change.
 absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in);

@@ -177,9 +177,9 @@ class Ingest {
     if (existing) {
       id = existing->first;
     } else {
-      ASSIGN_OR_RETURN(auto created, FindDataset(ctx_.db, key));
-      if (!created) return absl::InternalError("dataset vanished after upsert");
-      id = created->first;
+      ASSIGN_OR_RETURN(existing, FindDataset(ctx_.db, key));
+      if (!existing) return absl::InternalError("dataset vanished after upsert");
+      id = existing->first;
     }
     if (facts.lifecycle && facts.lifecycle->change == "RENAME" &&
         facts.lifecycle->previous && *facts.lifecycle->previous != key) {
@@ -191,6 +191,10 @@ class Ingest {
         if (renamed.spec != old->second.spec) RETURN_IF_ERROR(Upsert(renamed, path));
       }
     }
+    // Whether the event's word on its health needs keeping (store_health.cc).
+    const catalog::Dataset& stored = existing->second;
+    health_[id].unjudged_without_contract =
+        stored.health.since_ms == 0 && (!stored.contract || stored.contract->status != "active");
     if (!curate) RETURN_IF_ERROR(Observe(id, reported, d.spec));
     RETURN_IF_ERROR(Facets(id, facts));
     RETURN_IF_ERROR(Aliases(id, facts));
