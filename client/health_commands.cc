@@ -35,6 +35,13 @@ int RunHealth(CommandContext& ctx, const HealthOptions& o) {
   std::ostream& out = ctx.out;
   out << "Dataset:     " << h->key().namespace_() << "/" << h->key().name() << "\n";
   out << "Health:      " << Since(h->health(), h->since(), h->reason()) << "\n";
+  if (h->upstream_path_size() > 0) {
+    std::vector<std::string> path;
+    for (const std::string& p : h->upstream_path()) path.push_back(p.empty() ? "(hidden)" : p);
+    out << "Upstream:    " << absl::StrJoin(path, " > ") << " (" << h->upstream_cause_health()
+        << " " << h->upstream_hops() << (h->upstream_hops() == 1 ? " job" : " jobs")
+        << " up; by itself " << h->own_health() << ")\n";
+  }
   out << "Freshness:   " << Since(h->freshness(), h->freshness_since(), h->freshness_reason())
       << "\n";
   std::vector<std::string> agreed;

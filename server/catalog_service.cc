@@ -158,6 +158,11 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
     if (!d.ok() && d.status().code() != absl::StatusCode::kNotFound) return d.status();
     if (!d.ok()) return DatasetNotFound(key);
     *response = ToProto(*d);
+    // Upstream degradation is the snapshot's (derived from lineage).
+    if (std::optional<health::Health> own = health::ParseHealth(d->health.state)) {
+      response->mutable_health()->set_health(
+          health::HealthName(authorizer_->current()->HealthOf(d->key, *own)));
+    }
     if (d->contract) {
       ASSIGN_OR_RETURN(std::vector<store::ContractViolationRecord> violations,
                        store_->ContractViolations(d->key, 10));

@@ -97,6 +97,8 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.session_idle = text;
     } else if (key == "quality-retention") {
       config.quality_retention = text;
+    } else if (key == "health-upstream-hops") {
+      RETURN_IF_ERROR(integer(config.health_upstream_hops));
     } else {
       return At(path, item.first.Mark(), StrCat("unknown setting \"", key, "\""));
     }
@@ -153,6 +155,10 @@ absl::Status ValidateConfig(const ServerConfig& c) {
       c.audit_decisions != "all") {
     return absl::InvalidArgumentError(StrCat(
         "audit-decisions: \"", c.audit_decisions, "\" must be off, denies or all"));
+  }
+  if (c.health_upstream_hops < 0 || c.health_upstream_hops > 10) {
+    return absl::InvalidArgumentError(StrCat("health-upstream-hops: ", c.health_upstream_hops,
+                                             " must be between 0 and 10"));
   }
   if (c.audit_decisions_per_caller < 0) {
     return absl::InvalidArgumentError(StrCat("audit-decisions-per-caller: ",

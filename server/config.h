@@ -53,6 +53,9 @@ struct ServerConfig {
   // Quality results (docs/quality.md) are kept this long after their
   // event's time, then forgotten.
   std::string quality_retention = "90d";
+  // How many jobs downstream a failing or stale dataset makes others
+  // upstream-degraded (docs/quality.md#health); 0 turns that off.
+  int health_upstream_hops = 3;
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written
@@ -60,7 +63,7 @@ struct ServerConfig {
 // log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
 // client-ca, trust-domain, client-namespace, audit-decisions,
 // audit-allow-sample, audit-decisions-per-caller, ui-dir, session-lifetime,
-// session-idle, quality-retention. Unknown keys are an
+// session-idle, quality-retention, health-upstream-hops. Unknown keys are an
 // error naming the file and line. Fields absent from the file keep the
 // values `base` has.
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,

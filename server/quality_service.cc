@@ -199,6 +199,29 @@ grpc::Status QualityServiceImpl::GetDatasetHealth(grpc::ServerContext* context,
     }
     response->set_contract_broken_since(FormatMs(h->contract_broken_ms));
     response->set_contract_violations(h->contract_violations);
+    response->set_own_health(h->health.state);
+    // Upstream degradation, from the snapshot: each dataset on the path is
+    // named only to a caller who may read it.
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    const health::UpstreamCause* cause = snapshot->upstream().Find(canonical);
+    std::optional<health::Health> own = health::ParseHealth(h->health.state);
+    if (cause != nullptr && own && health::EffectiveHealth(*own, cause) != *own) {
+      auto named = [&](const DatasetKey& k) {
+        return Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(k)).ok()
+                   ? k.ToString()
+                   : std::string();
+      };
+      response->set_health(health::HealthName(health::Health::kUpstreamDegraded));
+      response->set_upstream_cause(named(cause->cause));
+      response->set_upstream_cause_health(health::HealthName(cause->cause_health));
+      response->set_upstream_hops(cause->hops);
+      for (const DatasetKey& k : cause->path) response->add_upstream_path(named(k));
+      response->set_reason(StrCat(health::HealthName(cause->cause_health), " upstream, ",
+                                  cause->hops, cause->hops == 1 ? " job" : " jobs", " away",
+                                  response->upstream_cause().empty()
+                                      ? std::string()
+                                      : StrCat(": ", response->upstream_cause())));
+    }
     return absl::OkStatus();
   });
 }

@@ -32,6 +32,7 @@
 #include "server/housekeeping.h"
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
+#include "server/lineage/health_spread.h"
 #include "server/data_dir.h"
 #include "server/http_body.h"
 #include "server/http_encoding.h"
@@ -119,9 +120,10 @@ class CatalogServer::Impl {
   std::unique_ptr<store::Store> store;
   std::unique_ptr<Authenticator> auth;
   std::unique_ptr<authz::DecisionLog> decisions;  // outlives the authorizer
+  // Outlives the authorizer, whose upstream degradation walks it.
+  std::unique_ptr<lineage::LineageGraph> graph;
   std::unique_ptr<authz::Authorizer> authorizer;
   std::unique_ptr<Consistency> consistency;  // of store and authorizer
-  std::unique_ptr<lineage::LineageGraph> graph;
   int graph_hook = 0;
   std::thread graph_loader;
   std::unique_ptr<Housekeeping> housekeeping;  // the leader's work
@@ -155,23 +157,35 @@ class CatalogServer::Impl {
     stopping = true;
     housekeeping.reset();
     if (graph_loader.joinable()) graph_loader.join();
+    // The authorizer outlives the graph its spread walks: no walk after
+    // this (one under way holds the hooks' lock, which removing a hook
+    // waits for).
+    if (authorizer != nullptr) authorizer->SetHealthSpread(nullptr);
     if (graph_hook != 0) store->RemoveCommitHook(graph_hook);
   }
 
-  // The lineage graph follows commits from now on and loads in the
-  // background; lineage queries answer UNAVAILABLE until it has.
-  void StartLineageGraph() {
+  // The lineage graph follows commits from now on, before the authorizer
+  // (whose upstream degradation walks it) sees them.
+  void FollowLineage() {
     graph = std::make_unique<lineage::LineageGraph>();
-    graph_hook = store->AddCommitHook([g = graph.get(), s = store.get()](const store::Change& c) {
+    graph_hook = store->AddCommitHook([this, g = graph.get(), s = store.get()](const store::Change& c) {
       if (!c.reload) return g->OnCommit(c);
       // Read again, as at start (the old graph serves until then).
       if (absl::Status loaded = g->Load(*s); !loaded.ok()) {
         spdlog::error("lineage graph failed to reload: {}", MessageOf(loaded));
+      } else if (authorizer != nullptr) {
+        authorizer->RespreadHealth();
       }
     });
+  }
+
+  // The lineage graph loads in the background; lineage queries answer
+  // UNAVAILABLE until it has, and upstream degradation follows it.
+  void StartLineageGraph() {
     graph_loader = std::thread([this] {
       auto start = std::chrono::steady_clock::now();
       absl::Status loaded = graph->Load(*store);
+      if (loaded.ok()) authorizer->RespreadHealth();
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                     std::chrono::steady_clock::now() - start)
                     .count();
@@ -475,8 +489,13 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
           .max_per_caller = config.audit_decisions_per_caller,
           .spill_path = (fs::path(config.data_dir) / "audit-pending.jsonl").string()});
   bool seeded = false;
+  impl->FollowLineage();
   ASSIGN_OR_RETURN(impl->authorizer,
                    authz::Authorizer::Create(impl->store.get(), policy_files, &seeded));
+  impl->authorizer->SetHealthSpread(
+      [g = impl->graph.get(), hops = config.health_upstream_hops](const auto& sources) {
+        return lineage::SpreadHealth(*g, sources, hops);
+      });
   // The catalogd that created the catalog writes the admin token to its
   // data directory; with SQLite, also one whose directory lost it.
   if (seeded || !impl->store->shared()) RETURN_IF_ERROR(impl->EnsureAdminToken());

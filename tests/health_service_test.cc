@@ -197,5 +197,65 @@ TEST_F(HealthServiceTest, ReadersSeeOnlyWhatTheyMayRead) {
   EXPECT_THAT(std::string(bad.status().message()), ::testing::HasSubstr("key.namespace"));
 }
 
+TEST_F(HealthServiceTest, DownstreamOfAFailingDatasetIsUpstreamDegradedWithThePath) {
+  // raw -> etl/stage -> mid -> etl/load -> orders; failing checks on raw.
+  auto write = [&](const std::string& job, const std::string& run, const std::string& in,
+                   const std::string& out, std::optional<bool> checks_pass) {
+    json facets = json::object();
+    if (checks_pass) {
+      facets["dataQualityAssertions"] = {
+          {"assertions",
+           {{{"assertion", "not_null"}, {"column", "id"}, {"success", *checks_pass}}}}};
+    }
+    json e = json::parse(testing::RunEventJson("COMPLETE", run, 0, {{in, facets}}, {{out}}, job,
+                                               "etl", "pg"));
+    e["eventTime"] = FormatRfc3339(std::chrono::system_clock::now());
+    v1::IngestRequest req;
+    req.add_events(e.dump());
+    return pipeline_->Call(&v1::LineageService::Stub::Ingest, pipeline_->lineage(), req).status();
+  };
+  ASSERT_TRUE(write("stage", "run-1", "raw", "mid", true).ok());
+  ASSERT_TRUE(write("load", "run-2", "mid", "orders", std::nullopt).ok());
+  EXPECT_EQ(Health(*bob_)->health(), "ok");
+  EXPECT_EQ(MayBobRead(), "allow");
+
+  ASSERT_TRUE(write("stage", "run-3", "raw", "mid", false).ok());
+  auto h = Health(*bob_);
+  ASSERT_TRUE(h.ok()) << h.status();
+  EXPECT_EQ(h->health(), "upstream-degraded");
+  EXPECT_EQ(h->own_health(), "ok");
+  EXPECT_EQ(h->upstream_cause(), "pg/raw");
+  EXPECT_EQ(h->upstream_cause_health(), "failing");
+  EXPECT_EQ(h->upstream_hops(), 2);
+  EXPECT_THAT(h->upstream_path(), ::testing::ElementsAre("pg/raw", "pg/mid", "pg/orders"));
+  EXPECT_EQ(h->reason(), "failing upstream, 2 jobs away: pg/raw");
+  EXPECT_EQ(Health(*bob_, "mid")->health(), "upstream-degraded");
+  EXPECT_EQ(Health(*bob_, "raw")->health(), "failing");
+  // The policy on resource.health sees it too, and so does GetDataset.
+  EXPECT_EQ(MayBobRead(), "deny");
+  v1::GetDatasetRequest get;
+  get.mutable_key()->set_namespace_("pg");
+  get.mutable_key()->set_name("orders");
+  EXPECT_EQ(bob_->Call(&v1::CatalogService::Stub::GetDataset, bob_->catalog(), get)
+                ->health()
+                .health(),
+            "upstream-degraded");
+  // A dataset on the path bob may not read is not named to him.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob", action == Action::"catalog:read",
+                                               resource == Dataset::"pg/raw");)")
+                  .ok());
+  h = Health(*bob_);
+  EXPECT_EQ(h->upstream_cause(), "");
+  EXPECT_THAT(h->upstream_path(), ::testing::ElementsAre("", "pg/mid", "pg/orders"));
+  EXPECT_EQ(h->reason(), "failing upstream, 2 jobs away");
+
+  // raw passes again: everything downstream recovers.
+  ASSERT_TRUE(write("stage", "run-4", "raw", "mid", true).ok());
+  EXPECT_EQ(Health(*bob_)->health(), "ok");
+  EXPECT_EQ(Health(*bob_)->upstream_path_size(), 0);
+  EXPECT_EQ(MayBobRead(), "allow");
+}
+
 }  // namespace
 }  // namespace catalog

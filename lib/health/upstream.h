@@ -33,10 +33,12 @@ class UpstreamHealth {
   void Add(const DatasetKey& dataset, UpstreamCause cause);
   // nullptr when `dataset` is not upstream-degraded.
   const UpstreamCause* Find(const DatasetKey& dataset) const;
+  // The same by the dataset's policy identity (KeyId, Dataset::"<id>").
+  const UpstreamCause* FindId(const std::string& key_id) const;
   size_t size() const { return by_dataset_.size(); }
 
  private:
-  std::unordered_map<std::string, UpstreamCause> by_dataset_;  // by DatasetKey::ToString
+  std::unordered_map<std::string, UpstreamCause> by_dataset_;  // by KeyId
 };
 
 // A dataset's health with its upstream: its own when that is as bad as

@@ -63,6 +63,15 @@ class ShardedMap {
     }
   }
 
+  // Calls fn(key, value) for every entry.
+  template <typename Fn>
+  void for_each(Fn fn) const {
+    for (const std::shared_ptr<Shard>& s : shards_) {
+      if (!s) continue;
+      for (const auto& [k, v] : *s) fn(k, v);
+    }
+  }
+
   size_t size() const { return size_; }
 
  private:

@@ -154,6 +154,7 @@ void Authorizer::OnCommit(const store::Change& change) {
     Refresh(change.catalog_revision);
     return;
   }
+  if ((*next)->UpstreamMayMove(change)) next = Spread(*std::move(next));
   spdlog::debug("authorization snapshot at revision {} updated in {} us",
                 change.catalog_revision,
                 std::chrono::duration_cast<std::chrono::microseconds>(
@@ -162,6 +163,43 @@ void Authorizer::OnCommit(const store::Change& change) {
   {
     std::lock_guard lock(mu_);
     if ((*next)->revision() >= current()->revision()) Install(*std::move(next));
+  }
+  changed_.notify_all();
+}
+
+void Authorizer::SetHealthSpread(HealthSpread spread) {
+  std::lock_guard lock(mu_);
+  spread_ = spread ? std::make_shared<const HealthSpread>(std::move(spread)) : nullptr;
+}
+
+std::shared_ptr<const Snapshot> Authorizer::Spread(std::shared_ptr<const Snapshot> s) {
+  std::shared_ptr<const HealthSpread> spread;
+  {
+    std::lock_guard lock(mu_);
+    spread = spread_;
+  }
+  if (spread == nullptr) return s;
+  auto started = std::chrono::steady_clock::now();
+  auto upstream = (*spread)(s->UnhealthySources());
+  // The walk cannot run yet (the lineage graph still loads): RespreadHealth
+  // follows when it can.
+  if (!upstream.ok()) return s;
+  spdlog::debug("upstream degradation at revision {}: {} datasets, derived in {} us",
+                s->revision(), (*upstream)->size(),
+                std::chrono::duration_cast<std::chrono::microseconds>(
+                    std::chrono::steady_clock::now() - started)
+                    .count());
+  return s->WithUpstream(*std::move(upstream));
+}
+
+void Authorizer::RespreadHealth() {
+  std::shared_ptr<const Snapshot> s = current();
+  if (s->revision() < 0) return;
+  std::shared_ptr<const Snapshot> next = Spread(s);
+  {
+    std::lock_guard lock(mu_);
+    // A newer snapshot was derived meanwhile, with a spread of its own.
+    if (current() == s) Install(std::move(next));
   }
   changed_.notify_all();
 }
@@ -186,6 +224,7 @@ void Authorizer::RebuildLoop() {
     lock.unlock();
     auto started = std::chrono::steady_clock::now();
     absl::StatusOr<std::shared_ptr<const Snapshot>> next = Load();
+    if (next.ok()) next = Spread(*std::move(next));
     lock.lock();
     if (!next.ok()) {
       // Keep serving the old snapshot; writers waiting on a revision time out

@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -129,6 +130,17 @@ class Authorizer {
   Decision Explain(const policy::Request& request,
                    std::vector<PolicyTrace>* trace);
 
+  // How upstream degradation is derived from the failing and stale
+  // datasets (the lineage graph's walk, server/lineage/health_spread.h);
+  // none until set. Called on each change that may move it, and at
+  // RespreadHealth. Set once, before serving.
+  using HealthSpread = std::function<absl::StatusOr<std::shared_ptr<const health::UpstreamHealth>>(
+      const std::vector<std::pair<DatasetKey, health::Health>>& sources)>;
+  void SetHealthSpread(HealthSpread spread);
+  // Derives upstream degradation again for the current snapshot (when what
+  // the spread reads became ready: the lineage graph loaded).
+  void RespreadHealth();
+
   // Where decisions are recorded as audit events (none until set; set once,
   // before serving). Authorize and AuthorizeRead record their own.
   void SetDecisionLog(DecisionLog* log) { log_ = log; }
@@ -153,9 +165,13 @@ class Authorizer {
   void OnCommit(const store::Change& change);
   void RebuildLoop();
   void Install(std::shared_ptr<const Snapshot> next);
+  // `s` with its upstream degradation derived by the spread, when set and
+  // able; else `s`. Not with mu_ held.
+  std::shared_ptr<const Snapshot> Spread(std::shared_ptr<const Snapshot> s);
 
   store::Store* store_;
   DecisionLog* log_ = nullptr;
+  std::shared_ptr<const HealthSpread> spread_;  // guarded by mu_
   std::atomic<std::shared_ptr<const Snapshot>> snapshot_;
   std::atomic<int64_t> installed_ms_{0};  // steady clock, when snapshot_ was set
 

@@ -28,6 +28,20 @@ absl::StatusOr<std::shared_ptr<const Snapshot::PolicySet>> Snapshot::Compile(
 
 namespace {
 
+// Keeps `d` among the unhealthy datasets when its own health is failing
+// or stale; true when that changed them.
+bool NoteHealth(UnhealthyDatasets& unhealthy, const Dataset& d) {
+  const std::string id = DatasetUid(d.key).id;
+  std::optional<health::Health> h = health::ParseHealth(d.health.state);
+  if (h == health::Health::kFailing || h == health::Health::kStale) {
+    const auto* was = unhealthy.find(id);
+    if (was != nullptr && was->second == *h) return false;
+    unhealthy.insert_or_assign(id, {d.key, *h});
+    return true;
+  }
+  return unhealthy.erase(id);
+}
+
 void AddDataset(policy::Entities& entities, ColumnsByDataset& columns,
                 const Dataset& d, ValueInterner& interner) {
   entities.Add(DatasetEntity(d, &interner));
@@ -50,18 +64,26 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
   ValueInterner& in = *s->interner_;
   auto entities = std::make_shared<policy::Entities>();
   auto columns = std::make_shared<ColumnMap>();
+  auto unhealthy = std::make_shared<UnhealthyDatasets>();
   ASSIGN_OR_RETURN(
       s->revision_,
       store.ScanContents({
           .principal = [&](Principal p) { entities->Add(PrincipalEntity(p, &in)); },
           .domain = [&](Domain d) { entities->Add(DomainEntity(d, &in)); },
-          .dataset = [&](Dataset d) { AddDataset(*entities, *columns, d, in); },
+          .dataset =
+              [&](Dataset d) {
+                AddDataset(*entities, *columns, d, in);
+                NoteHealth(*unhealthy, d);
+              },
           .job = [&](Job j) { entities->Add(JobEntity(j, &in)); },
       }));
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
   s->entities_ = std::move(entities);
   s->columns_ = std::move(columns);
+  s->unhealthy_ = std::move(unhealthy);
+  s->upstream_ = std::make_shared<health::UpstreamHealth>();
+  s->unhealthy_changed_ = true;
   return std::shared_ptr<const Snapshot>(std::move(s));
 }
 
@@ -70,6 +92,12 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
     const store::PolicyVersion* policies) const {
   std::shared_ptr<Snapshot> s(new Snapshot(*this));
   s->revision_ = revision;
+  s->unhealthy_changed_ = false;
+  std::shared_ptr<UnhealthyDatasets> unhealthy;
+  auto mutable_unhealthy = [&]() -> UnhealthyDatasets& {
+    if (!unhealthy) unhealthy = std::make_shared<UnhealthyDatasets>(*unhealthy_);
+    return *unhealthy;
+  };
   if (changes.policies_changed && policies != nullptr) {
     ASSIGN_OR_RETURN(s->set_, Compile(*policies));
     s->policy_version_ = policies->version;
@@ -101,6 +129,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
         case Resource::Kind::kDataset:
           AddDataset(*entities, mutable_columns(), r.dataset, *s->interner_);
           touched.push_back(DatasetUid(r.dataset.key));
+          if (r.dataset.health.state != "ok" || unhealthy_->size() > 0) {
+            s->unhealthy_changed_ |= NoteHealth(mutable_unhealthy(), r.dataset);
+          }
           break;
         case Resource::Kind::kDomain:
           entities->Add(DomainEntity(r.domain, s->interner_.get()));
@@ -118,6 +149,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
     for (const DatasetKey& k : changes.deleted_datasets) {
       entities->Remove(DatasetUid(k));
       mutable_columns().erase(DatasetUid(k).id);
+      if (unhealthy_->find(DatasetUid(k).id) != nullptr) {
+        s->unhealthy_changed_ |= mutable_unhealthy().erase(DatasetUid(k).id);
+      }
     }
     for (const std::string& d : changes.deleted_domains) entities->Remove(DomainUid(d));
     for (const JobKey& j : changes.deleted_jobs) entities->Remove(JobUid(j));
@@ -132,7 +166,43 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
     s->entities_ = std::move(entities);
     if (columns) s->columns_ = std::move(columns);
   }
+  if (unhealthy) s->unhealthy_ = std::move(unhealthy);
   return std::shared_ptr<const Snapshot>(std::move(s));
+}
+
+std::vector<std::pair<DatasetKey, health::Health>> Snapshot::UnhealthySources() const {
+  std::vector<std::pair<DatasetKey, health::Health>> out;
+  out.reserve(unhealthy_->size());
+  unhealthy_->for_each([&](const std::string&, const std::pair<DatasetKey, health::Health>& v) {
+    out.push_back(v);
+  });
+  // One order for every replica: the walk's first cause wins.
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::shared_ptr<const Snapshot> Snapshot::WithUpstream(
+    std::shared_ptr<const health::UpstreamHealth> upstream) const {
+  std::shared_ptr<Snapshot> s(new Snapshot(*this));
+  s->upstream_ = std::move(upstream);
+  return s;
+}
+
+bool Snapshot::UpstreamMayMove(const store::Change& changes) const {
+  if (unhealthy_changed_) return true;
+  if (unhealthy_->size() == 0 && upstream_->size() == 0) return false;
+  if (!changes.deleted_datasets.empty() || !changes.deleted_jobs.empty()) return true;
+  // An edge from or to a dataset that is a cause or degraded: a dataset
+  // newly read or written next to one, or an edge gone inactive.
+  for (const store::LineageEdge& e : changes.lineage_edges) {
+    const std::string id = DatasetUid(e.dataset).id;
+    if (unhealthy_->find(id) != nullptr || upstream_->FindId(id) != nullptr) return true;
+  }
+  return false;
+}
+
+health::Health Snapshot::HealthOf(const DatasetKey& key, health::Health own) const {
+  return health::EffectiveHealth(own, upstream_->Find(key));
 }
 
 std::shared_ptr<const Snapshot> Snapshot::Empty() {
@@ -142,6 +212,8 @@ std::shared_ptr<const Snapshot> Snapshot::Empty() {
   s->interner_ = std::make_shared<ValueInterner>();
   s->entities_ = std::make_shared<policy::Entities>();
   s->columns_ = std::make_shared<ColumnMap>();
+  s->unhealthy_ = std::make_shared<UnhealthyDatasets>();
+  s->upstream_ = std::make_shared<health::UpstreamHealth>();
   return s;
 }
 
@@ -155,6 +227,8 @@ std::shared_ptr<const Snapshot> Snapshot::ForBenchmark(
   s->interner_ = std::make_shared<ValueInterner>();
   s->entities_ = std::make_shared<policy::Entities>(std::move(entities));
   s->columns_ = std::make_shared<ColumnMap>();
+  s->unhealthy_ = std::make_shared<UnhealthyDatasets>();
+  s->upstream_ = std::make_shared<health::UpstreamHealth>();
   return s;
 }
 
@@ -183,6 +257,23 @@ bool Snapshot::AllowsEveryResource(const policy::EntityUid& principal,
 
 policy::Response Snapshot::Authorize(const policy::Request& request,
                                      const policy::EntityView& entities) const {
+  if (upstream_->size() > 0 && request.resource.type == "Dataset") {
+    const health::UpstreamCause* cause = upstream_->FindId(request.resource.id);
+    const policy::Entity* e = cause != nullptr ? entities.Find(request.resource) : nullptr;
+    auto own = e != nullptr ? e->attrs.find("health") : policy::ValueRecord::const_iterator();
+    if (e != nullptr && own != e->attrs.end() && own->second.is(policy::Value::Kind::kString)) {
+      std::optional<health::Health> h = health::ParseHealth(own->second.as_string());
+      if (h && health::EffectiveHealth(*h, cause) != *h) {
+        // The resource as policies see it: upstream-degraded.
+        policy::Entity degraded = *e;
+        degraded.attrs["health"] = policy::Value::String("upstream-degraded");
+        policy::Entities extra;
+        extra.Add(std::move(degraded));
+        policy::OverlayEntities view(entities, extra);
+        return policy::Authorize(set_->policies, request, view, set_->index);
+      }
+    }
+  }
   return policy::Authorize(set_->policies, request, entities, set_->index);
 }
 

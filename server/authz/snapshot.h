@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/health/upstream.h"
 #include "lib/policy/evaluator.h"
 #include "lib/policy/scope_index.h"
 #include "lib/util/sharded_map.h"
@@ -28,6 +29,10 @@ absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
 // Each dataset's flattened columns, by "namespace/name".
 using ColumnsByDataset = ShardedMap<std::string, std::shared_ptr<const ColumnTable>,
                                     std::hash<std::string>, 4096>;
+// The datasets whose own health is failing or stale, by policy identity:
+// the causes upstream degradation spreads from.
+using UnhealthyDatasets = ShardedMap<std::string, std::pair<DatasetKey, health::Health>,
+                                     std::hash<std::string>, 256>;
 
 class Snapshot {
  public:
@@ -67,9 +72,25 @@ class Snapshot {
   bool AllowsEveryResource(const policy::EntityUid& principal,
                            const policy::EntityUid& action) const;
 
+  // The failing and stale datasets (their own health).
+  std::vector<std::pair<DatasetKey, health::Health>> UnhealthySources() const;
+  // Which datasets are upstream-degraded, as of this snapshot.
+  const health::UpstreamHealth& upstream() const { return *upstream_; }
+  // This snapshot, at its revision, with `upstream` as its upstream
+  // degradation.
+  std::shared_ptr<const Snapshot> WithUpstream(
+      std::shared_ptr<const health::UpstreamHealth> upstream) const;
+  // Whether `changes`, which made this snapshot, may have moved upstream
+  // degradation: the failing or stale datasets changed, or lineage or
+  // deletions touched them or what they degrade.
+  bool UpstreamMayMove(const store::Change& changes) const;
+  // A dataset's health as policies see it: its own, or upstream-degraded.
+  health::Health HealthOf(const DatasetKey& key, health::Health own) const;
+
   // Authorizes against this snapshot (with `entities`, which may overlay
   // request-scoped entities on entities()): only the policies the scope
-  // index names as candidates are evaluated.
+  // index names as candidates are evaluated. A Dataset resource that is
+  // upstream-degraded is seen with resource.health "upstream-degraded".
   policy::Response Authorize(const policy::Request& request,
                              const policy::EntityView& entities) const;
 
@@ -93,6 +114,9 @@ class Snapshot {
   std::shared_ptr<ValueInterner> interner_;
   std::shared_ptr<const policy::Entities> entities_;
   std::shared_ptr<const ColumnMap> columns_;
+  std::shared_ptr<const UnhealthyDatasets> unhealthy_;
+  std::shared_ptr<const health::UpstreamHealth> upstream_;
+  bool unhealthy_changed_ = false;  // by the change that made this snapshot
 };
 
 }  // namespace catalog::authz
