@@ -212,10 +212,10 @@ grpc::Status QualityServiceImpl::GetDatasetHealth(grpc::ServerContext* context,
                    : std::string();
       };
       response->set_health(health::HealthName(health::Health::kUpstreamDegraded));
-      response->set_upstream_cause(named(cause->cause));
+      response->set_upstream_cause(named(cause->cause()));
       response->set_upstream_cause_health(health::HealthName(cause->cause_health));
       response->set_upstream_hops(cause->hops);
-      for (const DatasetKey& k : cause->path) response->add_upstream_path(named(k));
+      for (const DatasetKey& k : cause->Path()) response->add_upstream_path(named(k));
       response->set_reason(StrCat(health::HealthName(cause->cause_health), " upstream, ",
                                   cause->hops, cause->hops == 1 ? " job" : " jobs", " away",
                                   response->upstream_cause().empty()

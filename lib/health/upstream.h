@@ -7,6 +7,7 @@
 // the cause.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -17,13 +18,22 @@
 
 namespace catalog::health {
 
+// A step of a path from a cause: a dataset and the step before it, shared
+// by the paths that pass through it (a hub's thousands share its first).
+struct PathStep {
+  DatasetKey dataset;
+  std::shared_ptr<const PathStep> before;  // nullptr at the cause
+};
+
 // Why one dataset is upstream-degraded.
 struct UpstreamCause {
-  DatasetKey cause;            // the failing or stale dataset
-  Health cause_health = Health::kFailing;
+  Health cause_health = Health::kFailing;  // of the cause, the path's first dataset
   int hops = 0;                // jobs between the cause and this dataset
+  std::shared_ptr<const PathStep> last;  // this dataset's step
   // The datasets from the cause to this one, both included.
-  std::vector<DatasetKey> path;
+  std::vector<DatasetKey> Path() const;
+  // The failing or stale dataset.
+  const DatasetKey& cause() const;
 };
 
 class UpstreamHealth {
@@ -31,6 +41,7 @@ class UpstreamHealth {
   // Records `dataset`'s cause unless it has one already (the first one
   // found wins: callers walk the worst causes first, nearest first).
   void Add(const DatasetKey& dataset, UpstreamCause cause);
+  void Reserve(size_t n) { by_dataset_.reserve(n); }
   // nullptr when `dataset` is not upstream-degraded.
   const UpstreamCause* Find(const DatasetKey& dataset) const;
   // The same by the dataset's policy identity (KeyId, Dataset::"<id>").

@@ -9,16 +9,20 @@ TEST(UpstreamHealth, TheFirstCauseFoundIsKept) {
   UpstreamHealth u;
   const DatasetKey a{"pg", "a"}, b{"pg", "b"}, c{"pg", "c"};
   EXPECT_EQ(u.Find(b), nullptr);
-  u.Add(b, {.cause = a, .cause_health = Health::kFailing, .hops = 1, .path = {a, b}});
-  u.Add(b, {.cause = c, .cause_health = Health::kStale, .hops = 1, .path = {c, b}});
+  auto at_a = std::make_shared<const PathStep>(PathStep{a, nullptr});
+  auto at_c = std::make_shared<const PathStep>(PathStep{c, nullptr});
+  u.Add(b, {.cause_health = Health::kFailing, .hops = 1,
+            .last = std::make_shared<const PathStep>(PathStep{b, at_a})});
+  u.Add(b, {.cause_health = Health::kStale, .hops = 1,
+            .last = std::make_shared<const PathStep>(PathStep{b, at_c})});
   ASSERT_NE(u.Find(b), nullptr);
-  EXPECT_EQ(u.Find(b)->cause, a);
-  EXPECT_EQ(u.Find(b)->path, (std::vector<DatasetKey>{a, b}));
+  EXPECT_EQ(u.Find(b)->cause(), a);
+  EXPECT_EQ(u.Find(b)->Path(), (std::vector<DatasetKey>{a, b}));
   EXPECT_EQ(u.size(), 1u);
 }
 
 TEST(EffectiveHealth, UpstreamDegradedOnlyOverOkAndWarning) {
-  UpstreamCause cause{.cause = {"pg", "a"}, .hops = 1};
+  UpstreamCause cause{.hops = 1};
   EXPECT_EQ(EffectiveHealth(Health::kOk, &cause), Health::kUpstreamDegraded);
   EXPECT_EQ(EffectiveHealth(Health::kWarning, &cause), Health::kUpstreamDegraded);
   EXPECT_EQ(EffectiveHealth(Health::kStale, &cause), Health::kStale);

@@ -28,6 +28,23 @@ absl::StatusOr<std::shared_ptr<const Snapshot::PolicySet>> Snapshot::Compile(
 
 namespace {
 
+// `entities` with one of them seen otherwise (same uid, same ancestors).
+class ReplacedEntity final : public policy::EntityView {
+ public:
+  ReplacedEntity(const policy::EntityView& base, const policy::Entity& replaced)
+      : base_(base), replaced_(replaced) {}
+  const policy::Entity* Find(const policy::EntityUid& uid) const override {
+    return uid == replaced_.uid ? &replaced_ : base_.Find(uid);
+  }
+  bool InOrEqual(const policy::EntityUid& a, const policy::EntityUid& b) const override {
+    return base_.InOrEqual(a, b);
+  }
+
+ private:
+  const policy::EntityView& base_;
+  const policy::Entity& replaced_;
+};
+
 // Keeps `d` among the unhealthy datasets when its own health is failing
 // or stale; true when that changed them.
 bool NoteHealth(UnhealthyDatasets& unhealthy, const Dataset& d) {
@@ -267,9 +284,7 @@ policy::Response Snapshot::Authorize(const policy::Request& request,
         // The resource as policies see it: upstream-degraded.
         policy::Entity degraded = *e;
         degraded.attrs["health"] = policy::Value::String("upstream-degraded");
-        policy::Entities extra;
-        extra.Add(std::move(degraded));
-        policy::OverlayEntities view(entities, extra);
+        ReplacedEntity view(entities, degraded);
         return policy::Authorize(set_->policies, request, view, set_->index);
       }
     }

@@ -162,7 +162,7 @@ void LineageGraph::OnCommit(const store::Change& change) {
 
 absl::Status LineageGraph::WalkDownstream(
     const std::vector<DatasetKey>& starts, int max_hops,
-    const std::function<void(const DatasetKey&, const DatasetKey&, size_t, int)>& reached) const {
+    const std::function<void(const Reached&)>& reached) const {
   std::shared_lock lock(mu_);
   if (!loaded_) {
     return absl::UnavailableError("the lineage graph is still loading; retry shortly");
@@ -172,14 +172,16 @@ absl::Status LineageGraph::WalkDownstream(
     uint32_t dataset;
     uint32_t start;
     int hops;
+    int64_t report;  // its report's number; -1 for a start
   };
   std::deque<Visit> queue;
   std::unordered_set<uint32_t> seen;
   for (size_t i = 0; i < starts.size(); ++i) {
     auto it = g.dataset_index.find(starts[i].ToString());
     if (it == g.dataset_index.end() || !seen.insert(it->second).second) continue;
-    queue.push_back({it->second, static_cast<uint32_t>(i), 0});
+    queue.push_back({it->second, static_cast<uint32_t>(i), 0, -1});
   }
+  int64_t reports = 0;
   while (!queue.empty()) {
     Visit v = queue.front();
     queue.pop_front();
@@ -192,8 +194,8 @@ absl::Status LineageGraph::WalkDownstream(
         const Data::EdgeRec& out = g.edges[write];
         if (out.removed || !out.active || !out.output) continue;
         if (!seen.insert(out.dataset).second) continue;
-        reached(g.dataset_keys[out.dataset], g.dataset_keys[v.dataset], v.start, v.hops + 1);
-        queue.push_back({out.dataset, v.start, v.hops + 1});
+        reached({g.dataset_keys[out.dataset], v.start, v.hops + 1, v.report});
+        queue.push_back({out.dataset, v.start, v.hops + 1, reports++});
       }
     }
   }

@@ -81,16 +81,22 @@ class LineageGraph {
   // UNAVAILABLE before the graph is loaded.
   absl::StatusOr<Traversal> Traverse(const TraversalRequest& request) const;
 
-  // Calls `reached(dataset, parent, start, hops)` for each dataset
-  // downstream of `starts` within `max_hops` jobs over active edges,
-  // breadth first from all starts at once (the nearest start reaches a
-  // dataset first), once each; `parent` is the dataset it was reached from,
-  // `start` the index of its start. Starts are not reported unless reached
-  // from another. UNAVAILABLE before the graph is loaded.
-  absl::Status WalkDownstream(
-      const std::vector<DatasetKey>& starts, int max_hops,
-      const std::function<void(const DatasetKey& dataset, const DatasetKey& parent, size_t start,
-                               int hops)>& reached) const;
+  // A dataset a downstream walk reached.
+  struct Reached {
+    const DatasetKey& dataset;
+    size_t start;    // the index of the start it was reached from
+    int hops;        // jobs from that start
+    // The report (counted from 0) of the dataset it was reached from; -1
+    // for the start itself.
+    int64_t parent;
+  };
+  // Calls `reached` for each dataset downstream of `starts` within
+  // `max_hops` jobs over active edges, breadth first from all starts at
+  // once (the nearest start reaches a dataset first), once each. Starts
+  // are not reported unless reached from another. UNAVAILABLE before the
+  // graph is loaded.
+  absl::Status WalkDownstream(const std::vector<DatasetKey>& starts, int max_hops,
+                              const std::function<void(const Reached&)>& reached) const;
 
   size_t edge_count() const;
   size_t dataset_count() const;

@@ -1,7 +1,5 @@
 #include "server/lineage/health_spread.h"
 
-#include <string>
-#include <unordered_map>
 
 #include "lib/util/status_macros.h"
 
@@ -13,22 +11,23 @@ absl::StatusOr<std::shared_ptr<const health::UpstreamHealth>> SpreadHealth(
   auto out = std::make_shared<health::UpstreamHealth>();
   for (health::Health tier : {health::Health::kFailing, health::Health::kStale}) {
     std::vector<DatasetKey> starts;
-    // The path to each dataset this walk reached, by DatasetKey::ToString.
-    std::unordered_map<std::string, std::vector<DatasetKey>> paths;
+    std::vector<std::shared_ptr<const health::PathStep>> at_start;
     for (const auto& [key, h] : sources) {
       if (h != tier) continue;
       starts.push_back(key);
-      paths.try_emplace(key.ToString(), std::vector<DatasetKey>{key});
+      at_start.push_back(std::make_shared<const health::PathStep>(health::PathStep{key, nullptr}));
     }
     if (starts.empty() || hops <= 0) continue;
-    RETURN_IF_ERROR(graph.WalkDownstream(
-        starts, hops,
-        [&](const DatasetKey& dataset, const DatasetKey& parent, size_t start, int h) {
-          std::vector<DatasetKey> path = paths[parent.ToString()];
-          path.push_back(dataset);
-          out->Add(dataset, {.cause = starts[start], .cause_health = tier, .hops = h, .path = path});
-          paths.emplace(dataset.ToString(), std::move(path));
-        }));
+    // Each report's step, by its number: the next reports' step before.
+    std::vector<std::shared_ptr<const health::PathStep>> steps;
+    RETURN_IF_ERROR(graph.WalkDownstream(starts, hops, [&](const LineageGraph::Reached& r) {
+      auto step = std::make_shared<const health::PathStep>(health::PathStep{
+          r.dataset, r.parent < 0 ? at_start[r.start] : steps[static_cast<size_t>(r.parent)]});
+      steps.push_back(step);
+      out->Add(r.dataset, {.cause_health = tier,
+                           .hops = r.hops,
+                           .last = std::move(step)});
+    }));
   }
   return std::shared_ptr<const health::UpstreamHealth>(std::move(out));
 }

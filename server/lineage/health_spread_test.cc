@@ -23,7 +23,7 @@ std::string PathOf(const health::UpstreamHealth& u, const std::string& name) {
   const health::UpstreamCause* c = u.Find(D(name));
   if (c == nullptr) return "-";
   std::string out;
-  for (const DatasetKey& k : c->path) out += (out.empty() ? "" : ">") + k.name;
+  for (const DatasetKey& k : c->Path()) out += (out.empty() ? "" : ">") + k.name;
   return out + " (" + health::HealthName(c->cause_health) + ", " + std::to_string(c->hops) + ")";
 }
 
