@@ -160,8 +160,11 @@ grpc::Status CatalogServiceImpl::GetDataset(grpc::ServerContext* context,
     *response = ToProto(*d);
     // Upstream degradation is the snapshot's (derived from lineage).
     if (std::optional<health::Health> own = health::ParseHealth(d->health.state)) {
-      response->mutable_health()->set_health(
-          health::HealthName(authorizer_->current()->HealthOf(d->key, *own)));
+      health::Health h = authorizer_->current()->HealthOf(d->key, *own);
+      if (h != *own) {
+        response->mutable_health()->set_health(health::HealthName(h));
+        response->mutable_health()->clear_since();  // when it became so is not kept
+      }
     }
     if (d->contract) {
       ASSIGN_OR_RETURN(std::vector<store::ContractViolationRecord> violations,

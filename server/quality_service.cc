@@ -212,6 +212,7 @@ grpc::Status QualityServiceImpl::GetDatasetHealth(grpc::ServerContext* context,
                    : std::string();
       };
       response->set_health(health::HealthName(health::Health::kUpstreamDegraded));
+      response->clear_since();  // when it became so is not kept
       response->set_upstream_cause(named(cause->cause()));
       response->set_upstream_cause_health(health::HealthName(cause->cause_health));
       response->set_upstream_hops(cause->hops);

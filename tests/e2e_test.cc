@@ -712,6 +712,23 @@ TEST_F(EndToEnd, QuickstartQualityExample) {
                         (examples / "contracts" / "staging_orders.odcs.yaml").string() +
                         "' --dataset bigquery/analytics.staging.orders");
   ASSERT_EQ(contract.exit_code, 0) << contract.err;
+  // docs/quality.md#health: the failing check and the missed agreement,
+  // and what the dbt model builds from it.
+  Result health = Ctl("health bigquery/analytics.staging.orders");
+  ASSERT_EQ(health.exit_code, 0) << health.err;
+  EXPECT_THAT(health.out, HasSubstr(": check order_id: order_id_unique fails"));
+  EXPECT_THAT(health.out, HasSubstr("Freshness:   stale since 2026-11-27T02:10:00.000Z: latency 1 d: "
+                                    "last written 2026-11-26T02:10:00.000Z"));
+  EXPECT_THAT(health.out, HasSubstr("Agreement:   latency 1 d, available by 03:00Z"));
+  EXPECT_THAT(health.out, HasSubstr("order_id   order_id_unique   12 duplicates"));
+  Result downstream = Ctl("health bigquery/analytics.marts.daily_sales_by_country");
+  EXPECT_THAT(downstream.out,
+              HasSubstr("Health:      upstream-degraded: failing upstream, 1 job away: "
+                        "bigquery/analytics.staging.orders"));
+  EXPECT_THAT(downstream.out,
+              HasSubstr("Upstream:    bigquery/analytics.staging.orders > "
+                        "bigquery/analytics.marts.daily_sales_by_country (failing 1 job up; by "
+                        "itself warning)"));
   json next = json::parse(testing::ReadFile(examples / "quality" / "daily_checks.jsonl")
                               .substr(0, testing::ReadFile(examples / "quality" /
                                                            "daily_checks.jsonl")
