@@ -18,6 +18,7 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <cstdlib>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -147,6 +148,10 @@ void FailingHub(int datasets, int fanout) {
     if (!failing) {
       heal_us.push_back(Micros(done - t));
       continue;
+    }
+    if (std::getenv("HEALTH_BENCH_ROUNDS") != nullptr) {
+      std::cout << "  round " << round / 2 + 1 << ": derived " << Micros(derived - t)
+                << " us, walked " << Micros(done - derived) << " us\n";
     }
     derive_us.push_back(Micros(derived - t));
     spread_us.push_back(Micros(done - derived));

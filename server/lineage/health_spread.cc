@@ -20,14 +20,17 @@ absl::StatusOr<std::shared_ptr<const health::UpstreamHealth>> SpreadHealth(
     if (starts.empty() || hops <= 0) continue;
     // Each report's step, by its number: the next reports' step before.
     std::vector<std::shared_ptr<const health::PathStep>> steps;
+    std::vector<int> step_hops;
     RETURN_IF_ERROR(graph.WalkDownstream(starts, hops, [&](const LineageGraph::Reached& r) {
-      auto step = std::make_shared<const health::PathStep>(health::PathStep{
-          r.dataset, r.parent < 0 ? at_start[r.start] : steps[static_cast<size_t>(r.parent)]});
-      steps.push_back(step);
-      out->Add(r.dataset, {.cause_health = tier,
-                           .hops = r.hops,
-                           .last = std::move(step)});
+      steps.push_back(std::make_shared<const health::PathStep>(health::PathStep{
+          r.dataset, r.parent < 0 ? at_start[r.start] : steps[static_cast<size_t>(r.parent)]}));
+      step_hops.push_back(r.hops);
     }));
+    out->Reserve(out->size() + steps.size());
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const DatasetKey& dataset = steps[i]->dataset;
+      out->Add(dataset, {.cause_health = tier, .hops = step_hops[i], .last = steps[i]});
+    }
   }
   return std::shared_ptr<const health::UpstreamHealth>(std::move(out));
 }

@@ -3,6 +3,7 @@
 
 #include "lib/contract/contract.h"
 #include "lib/contract/quality_rules.h"
+#include "lib/contract/sla.h"
 #include "lib/health/health.h"
 #include "lib/lineage/quality.h"
 #include "server/store/store_internal.h"
@@ -60,24 +61,30 @@ absl::StatusOr<std::vector<ContractBinding>> ReadBindings(Connection& db,
   return out;
 }
 
-// Puts the datasets whose contract changed into the transaction's change,
-// as they now are, so derived views (the authorization snapshot) see it,
-// and judges their freshness against the agreement they have now.
-absl::Status TouchDatasets(WriteContext& ctx,
-                           const std::vector<ContractBinding>& bindings) {
+// Puts the datasets whose contract changed (bound `before` or `now`) into
+// the transaction's change, as they now are, so derived views (the
+// authorization snapshot) see it, and judges their freshness against the
+// agreement they have now: `sla` for those bound now (the new version's,
+// read once), none for those no longer bound.
+absl::Status TouchDatasets(WriteContext& ctx, const std::vector<ContractBinding>& before,
+                           const std::vector<ContractBinding>& now, const std::string& sla) {
+  std::set<DatasetKey> bound;
+  for (const ContractBinding& b : now) bound.insert(b.dataset);
   std::set<DatasetKey> seen;
-  for (const ContractBinding& b : bindings) {
-    if (!seen.insert(b.dataset).second) continue;
-    ASSIGN_OR_RETURN(auto found, FindDataset(ctx.db, b.dataset));
-    if (!found) continue;
-    Resource r;
-    r.kind = Resource::Kind::kDataset;
-    r.dataset = std::move(found->second);
-    ctx.change.upserted.push_back(std::move(r));
-    HealthInput in;
-    ASSIGN_OR_RETURN(in.sla, ActiveContractSla(ctx.db, b.dataset));
-    ASSIGN_OR_RETURN(in.written_ms, LastWrite(ctx.db, found->first));
-    RETURN_IF_ERROR(UpdateHealth(ctx, found->first, in));
+  for (const std::vector<ContractBinding>* list : {&before, &now}) {
+    for (const ContractBinding& b : *list) {
+      if (!seen.insert(b.dataset).second) continue;
+      ASSIGN_OR_RETURN(auto found, FindDataset(ctx.db, b.dataset));
+      if (!found) continue;
+      Resource r;
+      r.kind = Resource::Kind::kDataset;
+      r.dataset = std::move(found->second);
+      ctx.change.upserted.push_back(std::move(r));
+      HealthInput in;
+      in.sla = bound.count(b.dataset) != 0 ? sla : std::string();
+      ASSIGN_OR_RETURN(in.written_ms, LastWrite(ctx.db, found->first));
+      RETURN_IF_ERROR(UpdateHealth(ctx, found->first, in));
+    }
   }
   return absl::OkStatus();
 }
@@ -179,11 +186,18 @@ absl::StatusOr<PutContractResult> Store::PutContract(
                               StrCat(c.id, "@", c.version),
                               latest ? latest->seq : 0, result.contract.seq));
     ASSIGN_OR_RETURN(result.bindings, ReadBindings(ctx.db, c.id));
-    // Every dataset bound before or now sees the new version (or loses it).
-    std::vector<ContractBinding> touched = before;
-    touched.insert(touched.end(), result.bindings.begin(),
-                   result.bindings.end());
-    RETURN_IF_ERROR(TouchDatasets(ctx, touched));
+    // Every dataset bound before or now sees the new version (or loses it),
+    // and the freshness it promises when it is active.
+    std::string sla;
+    if (c.status == "active") {
+      absl::StatusOr<contract::Document> doc =
+          contract::ParseYaml(c.document, StrCat(c.id, "@", c.version));
+      if (doc.ok()) {
+        absl::StatusOr<contract::Sla> agreed = contract::SlaOf(contract::FromDocument(*doc));
+        if (agreed.ok()) sla = contract::EncodeSla(*agreed);
+      }
+    }
+    RETURN_IF_ERROR(TouchDatasets(ctx, before, result.bindings, sla));
     result.created = true;
     result.catalog_revision = ctx.catalog_revision;
     return result;

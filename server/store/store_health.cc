@@ -187,9 +187,11 @@ absl::Status NoteHealthChange(WriteContext& ctx, int64_t id, const HealthRow& ro
                              .since_ms = row.health_since_ms,
                              .freshness = row.freshness,
                              .freshness_since_ms = row.freshness_since_ms};
-  for (Resource& r : ctx.change.upserted) {
-    if (r.kind == Resource::Kind::kDataset && r.dataset.key == key) {
-      r.dataset.health = health;
+  // The newest first: the caller usually put it there just now (a contract
+  // touching thousands of datasets would otherwise scan them all for each).
+  for (auto r = ctx.change.upserted.rbegin(); r != ctx.change.upserted.rend(); ++r) {
+    if (r->kind == Resource::Kind::kDataset && r->dataset.key == key) {
+      r->dataset.health = health;
       return absl::OkStatus();
     }
   }
