@@ -149,6 +149,8 @@ class CatalogServer::Impl {
     // The gauges read this server: they go with it.
     for (const char* gauge : {"catalogd_authz_snapshot_revision",
                               "catalogd_authz_snapshot_age_seconds",
+                              "catalogd_datasets_failing", "catalogd_datasets_stale",
+                              "catalogd_datasets_upstream_degraded",
                               "catalogd_calls_in_flight", "catalogd_leader",
                               "catalogd_replica_lag_revisions",
                               "catalogd_store_applied_revision"}) {
@@ -337,6 +339,16 @@ class CatalogServer::Impl {
     Metrics::Get().SetGauge("catalogd_authz_snapshot_age_seconds",
                             "Seconds since the current snapshot was put in place",
                             [this] { return authorizer->SnapshotAgeSeconds(); });
+    Metrics::Get().SetGauge("catalogd_datasets_failing",
+                            "Datasets failing by themselves (a blocking check, a broken contract)",
+                            [this] { return double(authorizer->current()->CountHealth().failing); });
+    Metrics::Get().SetGauge("catalogd_datasets_stale",
+                            "Datasets not written as their contract promises",
+                            [this] { return double(authorizer->current()->CountHealth().stale); });
+    Metrics::Get().SetGauge(
+        "catalogd_datasets_upstream_degraded",
+        "Datasets made from a failing or stale one within health-upstream-hops",
+        [this] { return double(authorizer->current()->CountHealth().upstream_degraded); });
     Metrics::Get().SetGauge("catalogd_calls_in_flight", "RPC and HTTP calls being handled",
                             [] { return double(CallsInFlight()); });
     store::Store* s = store.get();

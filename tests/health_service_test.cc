@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <google/protobuf/text_format.h>
+#include <httplib.h>
 
 #include "client/client.h"
 #include "lib/util/time.h"
@@ -249,6 +250,14 @@ TEST_F(HealthServiceTest, DownstreamOfAFailingDatasetIsUpstreamDegradedWithThePa
   EXPECT_EQ(h->upstream_cause(), "");
   EXPECT_THAT(h->upstream_path(), ::testing::ElementsAre("", "pg/mid", "pg/orders"));
   EXPECT_EQ(h->reason(), "failing upstream, 2 jobs away");
+
+  // /metrics counts them.
+  httplib::Client http("127.0.0.1", server_.server().http_port());
+  auto metrics = http.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_THAT(metrics->body, ::testing::HasSubstr("\ncatalogd_datasets_failing 1\n"));
+  EXPECT_THAT(metrics->body, ::testing::HasSubstr("\ncatalogd_datasets_upstream_degraded 2\n"));
+  EXPECT_THAT(metrics->body, ::testing::HasSubstr("\ncatalogd_datasets_stale 0\n"));
 
   // raw passes again: everything downstream recovers.
   ASSERT_TRUE(write("stage", "run-4", "raw", "mid", true).ok());

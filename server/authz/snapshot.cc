@@ -218,6 +218,16 @@ bool Snapshot::UpstreamMayMove(const store::Change& changes) const {
   return false;
 }
 
+Snapshot::HealthCounts Snapshot::CountHealth() const {
+  HealthCounts out{.upstream_degraded = upstream_->size()};
+  unhealthy_->for_each([&](const std::string& id, const std::pair<DatasetKey, health::Health>& v) {
+    (v.second == health::Health::kFailing ? out.failing : out.stale) += 1;
+    // Reached from another cause, it stays what it is by itself.
+    if (upstream_->FindId(id) != nullptr) --out.upstream_degraded;
+  });
+  return out;
+}
+
 health::Health Snapshot::HealthOf(const DatasetKey& key, health::Health own) const {
   return health::EffectiveHealth(own, upstream_->Find(key));
 }

@@ -84,6 +84,12 @@ class Snapshot {
   // degradation: the failing or stale datasets changed, or lineage or
   // deletions touched them or what they degrade.
   bool UpstreamMayMove(const store::Change& changes) const;
+  // How many datasets have each health (/metrics): failing and stale by
+  // themselves, and upstream-degraded.
+  struct HealthCounts {
+    size_t failing = 0, stale = 0, upstream_degraded = 0;
+  };
+  HealthCounts CountHealth() const;
   // A dataset's health as policies see it: its own, or upstream-degraded.
   health::Health HealthOf(const DatasetKey& key, health::Health own) const;
 
