@@ -307,13 +307,13 @@ int RunImpact(CommandContext& ctx, const std::string& node,
     PrintDocument(ctx.out, Format::kJson, ProtoToJson(*r));
     return 0;
   }
-  Table t{.header = {"DATASET", "DEPTH", "OWNERS", "CLASSIFICATION", "CONTRACT",
+  Table t{.header = {"DATASET", "DEPTH", "HEALTH", "OWNERS", "CLASSIFICATION", "CONTRACT",
                      "COLUMNS", "PATH"}};
   for (const v1::ImpactedNode& d : r->datasets()) {
     std::string owners;
     for (const v1::Owner& o : d.owners()) owners += (owners.empty() ? "" : ",") + o.principal();
     t.rows.push_back({d.node().id(), std::to_string(d.node().depth()),
-                      owners.empty() ? "-" : owners,
+                      d.health().empty() ? "-" : d.health(), owners.empty() ? "-" : owners,
                       d.classification().empty() ? "-" : d.classification(),
                       d.active_contract().empty() ? "-" : d.active_contract(),
                       d.columns().empty() ? "-" : Join(d.columns(), ","),

@@ -17,6 +17,7 @@
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 #include "server/lineage/column_walk.h"
+#include "server/lineage/impact.h"
 
 namespace catalog::server {
 namespace {
@@ -412,102 +413,50 @@ grpc::Status LineageServiceImpl::Impact(grpc::ServerContext* context,
       RETURN_IF_ERROR(ValidateName(StrCat("columns[", i, "]"), fields[i], kMaxShortNameBytes));
     }
     Redactor redactor(*authorizer_, caller);
-
-    // Datasets and jobs reached, each with the node it was first reached
-    // at, for its path.
-    struct Hit {
-      std::vector<std::string> path;
-      int depth = 0;
-      std::set<std::string> columns;
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    ASSIGN_OR_RETURN(
+        lineage::Impact impact,
+        lineage::ComputeImpact(
+            *graph_, *store_,
+            {.start = start.dataset,
+             .fields = fields,
+             .depth = depth,
+             .max_nodes = request->max_nodes(),
+             .describe = [&](const DatasetKey& k) { return redactor.MayRead(authz::DatasetUid(k)); },
+             .upstream = &snapshot->upstream()}));
+    // Each node's id, in the walk's order (placeholders numbered as met).
+    std::vector<std::string> ids;
+    for (const lineage::Impact::Node& n : impact.nodes) {
+      v1::LineageNode scratch;
+      ids.push_back(n.is_job ? redactor.Job(n.job, scratch)
+                             : redactor.Dataset(n.dataset, n.field, scratch));
+    }
+    auto add_path = [&](int node, v1::ImpactedNode& out) {
+      for (int at : impact.PathTo(node)) out.add_path(ids[static_cast<size_t>(at)]);
     };
-    std::map<DatasetKey, Hit> datasets;
-    std::map<JobKey, Hit> jobs;
-    if (fields.empty()) {
-      ASSIGN_OR_RETURN(lineage::Traversal t,
-                       graph_->Traverse({.start = start,
-                                         .direction = Direction::kDownstream,
-                                         .depth = depth,
-                                         .max_nodes = request->max_nodes()}));
-      std::vector<std::string> ids;
-      for (const lineage::Traversal::Node& n : t.nodes) {
-        v1::LineageNode scratch;
-        ids.push_back(n.is_job ? redactor.Job(n.job, scratch)
-                               : redactor.Dataset(n.dataset, "", scratch));
-      }
-      for (size_t i = 1; i < t.nodes.size(); ++i) {
-        const lineage::Traversal::Node& n = t.nodes[i];
-        Hit hit{.path = PathTo(t.nodes, ids, static_cast<int>(i)), .depth = n.depth};
-        if (n.is_job) {
-          jobs.emplace(n.job, std::move(hit));
-        } else {
-          datasets.emplace(n.dataset, std::move(hit));
-        }
-      }
-      response->set_truncated(t.truncated);
-      response->set_catalog_revision(t.revision);
-    } else {
-      lineage::ColumnWalkRequest walk_request{.direction = Direction::kDownstream,
-                                              .depth = depth,
-                                              .max_nodes = request->max_nodes()};
-      for (const std::string& f : fields) walk_request.starts.push_back({start.dataset, f});
-      ASSIGN_OR_RETURN(lineage::ColumnWalk walk, lineage::WalkColumns(*store_, walk_request));
-      v1::LineageGraph scratch;
-      std::vector<std::string> ids = ColumnWalkToProto(walk, redactor, scratch);
-      for (size_t i = fields.size(); i < walk.nodes.size(); ++i) {
-        const lineage::ColumnWalk::Node& n = walk.nodes[i];
-        if (n.dataset == start.dataset) continue;
-        Hit& hit = datasets[n.dataset];
-        if (hit.path.empty()) {
-          hit.path = PathTo(walk.nodes, ids, static_cast<int>(i));
-          hit.depth = n.depth;
-        }
-        if (!n.field.empty() && !scratch.nodes(static_cast<int>(i)).redacted()) {
-          hit.columns.insert(n.field);
-        }
-      }
-      for (const lineage::ColumnWalk::Edge& e : walk.edges) {
-        Hit& hit = jobs[e.edge.job];
-        if (hit.path.empty()) {
-          hit.path = PathTo(walk.nodes, ids, e.to);
-          hit.depth = walk.nodes[e.to].depth;
-        }
-      }
-      response->set_truncated(walk.truncated);
-      ASSIGN_OR_RETURN(int64_t revision, store_->CatalogRevision());
-      response->set_catalog_revision(revision);
-    }
-
-    std::vector<DatasetKey> shown;
-    for (const auto& [key, hit] : datasets) {
-      if (redactor.MayRead(authz::DatasetUid(key))) shown.push_back(key);
-    }
-    ASSIGN_OR_RETURN(auto summaries, store_->DatasetSummaries(shown));
-    std::map<DatasetKey, const store::Store::DatasetSummary*> summary_of;
-    for (size_t i = 0; i < shown.size(); ++i) {
-      if (summaries[i]) summary_of[shown[i]] = &*summaries[i];
-    }
-    for (const auto& [key, hit] : datasets) {
+    for (const lineage::Impact::Dataset& d : impact.datasets) {
       v1::ImpactedNode* out = response->add_datasets();
-      redactor.Dataset(key, "", *out->mutable_node());
-      out->mutable_node()->set_depth(hit.depth);
-      for (const std::string& p : hit.path) out->add_path(p);
-      for (const std::string& c : hit.columns) out->add_columns(c);
-      auto s = summary_of.find(key);
-      if (s != summary_of.end()) {
-        OwnersToProto(s->second->owners, out->mutable_owners());
-        out->set_classification(ClassificationName(s->second->classification));
-        if (s->second->contract) {
-          out->set_active_contract(StrCat(s->second->contract->id, "@",
-                                          s->second->contract->version));
-        }
+      redactor.Dataset(d.key, "", *out->mutable_node());
+      out->mutable_node()->set_depth(d.depth);
+      add_path(d.node, *out);
+      if (!d.summary) continue;  // not the caller's to see, or gone
+      for (const std::string& c : d.columns) out->add_columns(c);
+      OwnersToProto(d.summary->owners, out->mutable_owners());
+      out->set_classification(ClassificationName(d.summary->classification));
+      if (d.summary->contract) {
+        out->set_active_contract(StrCat(d.summary->contract->id, "@", d.summary->contract->version));
       }
+      out->set_health(health::HealthName(d.health));
+      out->set_freshness(d.summary->health.freshness);
     }
-    for (const auto& [key, hit] : jobs) {
+    for (const lineage::Impact::Job& j : impact.jobs) {
       v1::ImpactedNode* out = response->add_jobs();
-      redactor.Job(key, *out->mutable_node());
-      out->mutable_node()->set_depth(hit.depth);
-      for (const std::string& p : hit.path) out->add_path(p);
+      redactor.Job(j.key, *out->mutable_node());
+      out->mutable_node()->set_depth(j.depth);
+      add_path(j.node, *out);
     }
+    response->set_truncated(impact.truncated);
+    response->set_catalog_revision(impact.revision);
     return absl::OkStatus();
   });
 }

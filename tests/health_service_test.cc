@@ -241,6 +241,16 @@ TEST_F(HealthServiceTest, DownstreamOfAFailingDatasetIsUpstreamDegradedWithThePa
                 ->health()
                 .health(),
             "upstream-degraded");
+  // Impact shows the health along the way.
+  v1::ImpactRequest impact;
+  impact.set_node("pg/raw");
+  auto reached = bob_->Call(&v1::LineageService::Stub::Impact, bob_->lineage(), impact);
+  ASSERT_TRUE(reached.ok()) << reached.status();
+  std::vector<std::string> healths;
+  for (const v1::ImpactedNode& d : reached->datasets()) {
+    healths.push_back(d.node().dataset().name() + " " + d.health());
+  }
+  EXPECT_THAT(healths, ::testing::ElementsAre("mid upstream-degraded", "orders upstream-degraded"));
   // A dataset on the path bob may not read is not named to him.
   ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar",
                                      R"(forbid (principal == User::"bob", action == Action::"catalog:read",
@@ -250,6 +260,19 @@ TEST_F(HealthServiceTest, DownstreamOfAFailingDatasetIsUpstreamDegradedWithThePa
   EXPECT_EQ(h->upstream_cause(), "");
   EXPECT_THAT(h->upstream_path(), ::testing::ElementsAre("", "pg/mid", "pg/orders"));
   EXPECT_EQ(h->reason(), "failing upstream, 2 jobs away");
+  // Nor is the health of one he may not read, in Impact.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide3.cedar",
+                                     R"(forbid (principal == User::"bob", action == Action::"catalog:read",
+                                               resource == Dataset::"pg/mid");)")
+                  .ok());
+  reached = bob_->Call(&v1::LineageService::Stub::Impact, bob_->lineage(), impact);
+  ASSERT_TRUE(reached.ok()) << reached.status();
+  ASSERT_EQ(reached->datasets_size(), 2);
+  EXPECT_TRUE(reached->datasets(0).node().redacted());
+  EXPECT_EQ(reached->datasets(0).health(), "");
+  EXPECT_EQ(reached->datasets(0).freshness(), "");
+  EXPECT_EQ(reached->datasets(1).node().dataset().name(), "orders");
+  EXPECT_EQ(reached->datasets(1).health(), "upstream-degraded");
 
   // /metrics counts them.
   httplib::Client http("127.0.0.1", server_.server().http_port());

@@ -581,6 +581,7 @@ class Store {
     std::vector<Owner> owners;
     Classification classification = Classification::kUnspecified;
     std::optional<ContractRef> contract;
+    DatasetHealth health;  // its own
   };
   absl::StatusOr<std::vector<std::optional<DatasetSummary>>> DatasetSummaries(
       const std::vector<DatasetKey>& keys);

@@ -263,8 +263,8 @@ Store::DatasetSummaries(const std::vector<DatasetKey>& keys) {
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Result> {
     ASSIGN_OR_RETURN(Statement * d,
                      db.Prepare(StrCat("SELECT id, spec, spec_pb, ", db.dialect().contract_column(),
-                                       " FROM datasets WHERE namespace = ? "
-                                       "AND name = ?")));
+                                       ", ", kHealthColumns, " FROM datasets ", kHealthJoin,
+                                       " WHERE namespace = ? AND name = ?")));
     ASSIGN_OR_RETURN(Statement * o,
                      db.Prepare("SELECT principal, type FROM dataset_owners "
                                 "WHERE dataset_id = ? ORDER BY principal, "
@@ -283,6 +283,7 @@ Store::DatasetSummaries(const std::vector<DatasetKey>& keys) {
       DatasetSummary summary;
       ASSIGN_OR_RETURN(summary.classification, ReadClassification(*d, 1, 2, key));
       summary.contract = ReadContractColumn(*d, 3);
+      summary.health = ReadHealthColumns(*d, 4);
       d->Reset();
       o->Bind(1, id);
       while (true) {

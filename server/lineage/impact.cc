@@ -1,0 +1,90 @@
+#include "server/lineage/impact.h"
+
+#include <map>
+
+#include "lib/util/status_macros.h"
+#include "server/lineage/column_walk.h"
+
+namespace catalog::lineage {
+
+std::vector<int> Impact::PathTo(int node) const {
+  std::vector<int> path;
+  for (int at = node; at >= 0; at = nodes[static_cast<size_t>(at)].parent) path.push_back(at);
+  return {path.rbegin(), path.rend()};
+}
+
+absl::StatusOr<Impact> ComputeImpact(const LineageGraph& graph, store::Store& store,
+                                     const ImpactQuery& query) {
+  Impact out;
+  std::map<DatasetKey, Impact::Dataset> datasets;
+  std::map<JobKey, Impact::Job> jobs;
+  if (query.fields.empty()) {
+    ASSIGN_OR_RETURN(Traversal t, graph.Traverse({.start = {.dataset = query.start},
+                                                  .direction = Direction::kDownstream,
+                                                  .depth = query.depth,
+                                                  .max_nodes = query.max_nodes}));
+    for (const Traversal::Node& n : t.nodes) {
+      out.nodes.push_back({.is_job = n.is_job,
+                           .dataset = n.dataset,
+                           .job = n.job,
+                           .depth = n.depth,
+                           .parent = n.parent});
+    }
+    for (size_t i = 1; i < t.nodes.size(); ++i) {
+      const Traversal::Node& n = t.nodes[i];
+      const int node = static_cast<int>(i);
+      if (n.is_job) {
+        jobs.emplace(n.job, Impact::Job{.key = n.job, .node = node, .depth = n.depth});
+      } else {
+        datasets.emplace(n.dataset,
+                         Impact::Dataset{.key = n.dataset, .node = node, .depth = n.depth});
+      }
+    }
+    out.truncated = t.truncated;
+    out.revision = t.revision;
+  } else {
+    ColumnWalkRequest walk_request{.direction = Direction::kDownstream,
+                                   .depth = query.depth,
+                                   .max_nodes = query.max_nodes};
+    for (const std::string& f : query.fields) walk_request.starts.push_back({query.start, f});
+    ASSIGN_OR_RETURN(ColumnWalk walk, WalkColumns(store, walk_request));
+    for (const ColumnWalk::Node& n : walk.nodes) {
+      out.nodes.push_back(
+          {.dataset = n.dataset, .field = n.field, .depth = n.depth, .parent = n.parent});
+    }
+    for (size_t i = query.fields.size(); i < walk.nodes.size(); ++i) {
+      const ColumnWalk::Node& n = walk.nodes[i];
+      if (n.dataset == query.start) continue;
+      auto [it, added] = datasets.try_emplace(
+          n.dataset,
+          Impact::Dataset{.key = n.dataset, .node = static_cast<int>(i), .depth = n.depth});
+      if (!n.field.empty()) it->second.columns.insert(n.field);
+    }
+    for (const ColumnWalk::Edge& e : walk.edges) {
+      jobs.try_emplace(e.edge.job, Impact::Job{.key = e.edge.job,
+                                               .node = e.to,
+                                               .depth = walk.nodes[static_cast<size_t>(e.to)].depth});
+    }
+    out.truncated = walk.truncated;
+    ASSIGN_OR_RETURN(out.revision, store.CatalogRevision());
+  }
+
+  std::vector<DatasetKey> described;
+  for (const auto& [key, d] : datasets) {
+    if (!query.describe || query.describe(key)) described.push_back(key);
+  }
+  ASSIGN_OR_RETURN(auto summaries, store.DatasetSummaries(described));
+  for (size_t i = 0; i < described.size(); ++i) {
+    Impact::Dataset& d = datasets.at(described[i]);
+    d.summary = std::move(summaries[i]);
+    if (!d.summary) continue;
+    health::Health own = health::ParseHealth(d.summary->health.state).value_or(health::Health::kOk);
+    d.health = health::EffectiveHealth(
+        own, query.upstream != nullptr ? query.upstream->Find(d.key) : nullptr);
+  }
+  for (auto& [key, d] : datasets) out.datasets.push_back(std::move(d));
+  for (auto& [key, j] : jobs) out.jobs.push_back(std::move(j));
+  return out;
+}
+
+}  // namespace catalog::lineage
