@@ -280,13 +280,15 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
                    .owners = {f.owners().begin(), f.owners().end()},
                    .tags = {f.tags().begin(), f.tags().end()},
                    .classifications = {f.classifications().begin(), f.classifications().end()},
-                   .namespaces = {f.namespaces().begin(), f.namespaces().end()}};
+                   .namespaces = {f.namespaces().begin(), f.namespaces().end()},
+                   .healths = {f.healths().begin(), f.healths().end()}};
     // One snapshot for the whole search; a caller allowed everything is
     // not asked about each dataset. Not recorded per dataset: a search
     // reveals only what the caller may read.
     std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
     absl::StatusOr<policy::EntityUid> principal = authz::PrincipalUid(caller);
     if (!principal.ok()) return absl::PermissionDeniedError(StrCat(caller, " is not a principal"));
+    ask.upstream = &snapshot->upstream();
     const bool everything = AllowedOnEverything(*authorizer_, caller, "catalog:read");
     const policy::EntityUid action = authz::ActionUid("catalog:read");
     auto readable = [&](const policy::EntityUid& uid) {
@@ -306,6 +308,7 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
       for (std::string& o : h.owners) out->add_owners(std::move(o));
       for (std::string& t : h.tags) out->add_tags(std::move(t));
       out->set_classification(h.classification);
+      out->set_health(h.health);
     }
     response->set_next_page_token(found.next_page_token);
     for (const search::Facet& facet : found.facets) {

@@ -19,7 +19,7 @@
 namespace catalog::search {
 namespace {
 
-enum FacetIndex { kDomain, kOwner, kTag, kClassification, kNamespace, kFacets };
+enum FacetIndex { kDomain, kOwner, kTag, kClassification, kNamespace, kHealth, kFacets };
 
 // A facet value, as views into the snapshot's entities (or the match's
 // key) so that counting ten thousand matches copies no string: an owner is
@@ -61,7 +61,8 @@ void KeysOf(const policy::Value* v, std::vector<FacetKey>& out) {
   }
 }
 
-void AttributesOf(const policy::Entity& e, const DatasetKey& key, Attributes& a) {
+void AttributesOf(const policy::Entity& e, const DatasetKey& key,
+                  const health::UpstreamHealth* upstream, Attributes& a) {
   for (auto& v : a.values) v.clear();
   a.entity = &e;
   for (const policy::EntityUid& parent : e.parents) {
@@ -77,6 +78,14 @@ void AttributesOf(const policy::Entity& e, const DatasetKey& key, Attributes& a)
     a.values[kClassification].push_back({c->as_string(), {}});
   }
   a.values[kNamespace].push_back({key.ns, {}});
+  if (const policy::Value* h = Attr(e, "health"); h != nullptr && h->is(policy::Value::Kind::kString)) {
+    // Its own, or upstream-degraded over ok and warning.
+    static const std::string kDegraded = health::HealthName(health::Health::kUpstreamDegraded);
+    std::optional<health::Health> own = health::ParseHealth(h->as_string());
+    const bool degraded = own && upstream != nullptr &&
+                          health::EffectiveHealth(*own, upstream->FindId(e.uid.id)) != *own;
+    a.values[kHealth].push_back({degraded ? std::string_view(kDegraded) : h->as_string(), {}});
+  }
 }
 
 const std::vector<std::string>& FilterOf(const Filters& f, int facet) {
@@ -85,6 +94,7 @@ const std::vector<std::string>& FilterOf(const Filters& f, int facet) {
     case kOwner: return f.owners;
     case kTag: return f.tags;
     case kClassification: return f.classifications;
+    case kHealth: return f.healths;
     default: return f.namespaces;
   }
 }
@@ -155,12 +165,12 @@ absl::StatusOr<Position> DecodePosition(bool by_words, std::string_view token) {
 
 bool Filters::empty() const {
   return domains.empty() && owners.empty() && tags.empty() && classifications.empty() &&
-         namespaces.empty();
+         namespaces.empty() && healths.empty();
 }
 
 absl::Status ValidateFilters(const Filters& filters) {
   static constexpr const char* kFields[] = {"domains", "owners", "tags", "classifications",
-                                            "namespaces"};
+                                            "namespaces", "healths"};
   for (int facet = 0; facet < kFacets; ++facet) {
     const std::vector<std::string>& values = FilterOf(filters, facet);
     const std::string field = StrCat("filter.", kFields[facet]);
@@ -183,6 +193,13 @@ absl::Status ValidateFilters(const Filters& filters) {
                 StrCat(at, ": \"", values[i],
                        "\" is not a classification (public, internal, confidential, "
                        "restricted)"));
+          }
+          break;
+        case kHealth:
+          if (!health::ParseHealth(values[i])) {
+            return absl::InvalidArgumentError(
+                StrCat(at, ": \"", values[i],
+                       "\" is not a health (ok, warning, upstream-degraded, stale, failing)"));
           }
           break;
         default:
@@ -236,7 +253,7 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
     const policy::EntityUid uid = authz::DatasetUid(h.key);
     const policy::Entity* e = entities.Find(uid);
     if (e == nullptr || !readable(uid)) continue;
-    AttributesOf(*e, h.key, a);
+    AttributesOf(*e, h.key, request.upstream, a);
     // Which facets' filters the dataset fails: none, it is a hit; one,
     // it counts in that facet only.
     int failed = -1, failures = 0;
@@ -265,6 +282,7 @@ absl::StatusOr<Result> Search(store::Store& store, const policy::EntityView& ent
     if (!a.values[kClassification].empty()) {
       hit.classification = std::string(a.values[kClassification][0].a);
     }
+    if (!a.values[kHealth].empty()) hit.health = std::string(a.values[kHealth][0].a);
     out.hits.push_back(std::move(hit));
   }
   // The next page starts at the first hit this one had no room for, or,

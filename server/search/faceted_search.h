@@ -1,7 +1,7 @@
 // Search with facets: the store's full-text search (or, without words, the
 // catalog in key order) narrowed by filters on what the policy snapshot
-// knows of each dataset — its domain, owners, tags, classification and
-// namespace — and, on request, how many of the matches the caller may read
+// knows of each dataset — its domain, owners, tags, classification,
+// namespace and health — and, on request, how many of the matches the caller may read
 // carry each value.
 //
 // Filters: within one facet any value matches (OR); across facets all must
@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/health/upstream.h"
 #include "server/store/store.h"
 
 namespace catalog::policy {
@@ -38,12 +39,13 @@ struct Filters {
   std::vector<std::string> tags;
   std::vector<std::string> classifications;  // "public" … "restricted"
   std::vector<std::string> namespaces;
+  std::vector<std::string> healths;  // "failing", "upstream-degraded", ... (docs/quality.md)
   bool empty() const;
 };
 
 // Facet names, in the order answers list them.
 inline constexpr const char* kFacetNames[] = {"domain", "owner", "tag", "classification",
-                                              "namespace"};
+                                              "namespace", "health"};
 
 struct FacetValue {
   std::string value;
@@ -60,6 +62,7 @@ struct Hit {
   std::vector<std::string> owners;  // "user:alice"
   std::vector<std::string> tags;
   std::string classification;       // "" when unclassified
+  std::string health;               // with its upstream
 };
 
 struct Result {
@@ -83,6 +86,8 @@ struct Request {
   bool facets = false;
   store::PageRequest page;
   int scan_budget = kScanBudget;  // smaller in tests
+  // Which datasets are upstream-degraded (the snapshot's); none when unset.
+  const health::UpstreamHealth* upstream = nullptr;
 };
 
 // `readable` says whether the caller may read a dataset (by its entity uid);

@@ -6,6 +6,7 @@
 #include <map>
 #include <set>
 
+#include "lib/lineage/event.h"
 #include "server/authz/authorizer.h"
 #include "server/authz/catalog_entities.h"
 #include "tests/store_engines.h"
@@ -95,7 +96,7 @@ TEST_P(FacetedSearchTest, CountsWhatTheCallerMayReadByEveryFacet) {
   EXPECT_EQ(r->hits.size(), 23u);  // d07 is not readable
   EXPECT_TRUE(r->facets_complete);
   EXPECT_EQ(r->facets_scanned, 23);
-  ASSERT_EQ(r->facets.size(), 5u);
+  ASSERT_EQ(r->facets.size(), 6u);
   EXPECT_EQ(r->facets[0].name, "domain");
   // d07 (sales/emea, group:analysts, pg://a) is not counted.
   EXPECT_EQ(Counts(*r, "domain"),
@@ -106,6 +107,7 @@ TEST_P(FacetedSearchTest, CountsWhatTheCallerMayReadByEveryFacet) {
   EXPECT_EQ(Counts(*r, "classification"), (std::map<std::string, int64_t>{{"restricted", 4}}));
   EXPECT_EQ(Counts(*r, "namespace"),
             (std::map<std::string, int64_t>{{"pg://a", 11}, {"pg://b", 12}}));
+  EXPECT_EQ(Counts(*r, "health"), (std::map<std::string, int64_t>{{"ok", 23}}));
   // Most frequent first.
   EXPECT_EQ(r->facets[0].values[0].count, 8);
   EXPECT_EQ(r->facets[0].values.back().value, "sales/emea");
@@ -114,6 +116,38 @@ TEST_P(FacetedSearchTest, CountsWhatTheCallerMayReadByEveryFacet) {
   EXPECT_THAT(r->hits[0].owners, ElementsAre("user:alice"));
   EXPECT_THAT(r->hits[0].tags, ElementsAre("pii"));
   EXPECT_EQ(r->hits[0].classification, "restricted");
+}
+
+TEST_P(FacetedSearchTest, HealthIsAFacetWithUpstreamDegradation) {
+  // d02 fails a check; d03 is made from it (the snapshot's spread).
+  auto e = lineage::ParseEvent(R"({"eventTime": "2026-12-01T10:00:00Z",
+      "producer": "https://example.com/t", "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+      "dataset": {"namespace": "pg://a", "name": "d02", "facets": {"dataQualityAssertions":
+        {"assertions": [{"assertion": "not_null", "success": false, "column": "id"}]}}}})");
+  ASSERT_TRUE(e.ok()) << e.status();
+  ASSERT_TRUE(store_->IngestEvents({*e}, "user:admin").ok());
+  health::UpstreamHealth upstream;
+  auto cause = std::make_shared<const health::PathStep>(health::PathStep{{"pg://a", "d02"}, nullptr});
+  upstream.Add({"pg://a", "d03"},
+               {.hops = 1,
+                .last = std::make_shared<const health::PathStep>(
+                    health::PathStep{{"pg://a", "d03"}, cause})});
+  Request ask{.query = "orders", .facets = true, .upstream = &upstream};
+  auto r = Find(ask);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(Counts(*r, "health"),
+            (std::map<std::string, int64_t>{{"ok", 21}, {"failing", 1}, {"upstream-degraded", 1}}));
+  EXPECT_EQ(r->hits[2].health, "failing");
+  EXPECT_EQ(r->hits[3].health, "upstream-degraded");
+  ask.filters.healths = {"failing", "upstream-degraded"};
+  r = Find(ask);
+  ASSERT_TRUE(r.ok()) << r.status();
+  ASSERT_EQ(r->hits.size(), 2u);
+  EXPECT_EQ(r->hits[0].hit.key.name, "d02");
+  ask.filters.healths = {"sick"};
+  EXPECT_EQ(Find(ask).status().message(),
+            "filter.healths[0]: \"sick\" is not a health (ok, warning, upstream-degraded, "
+            "stale, failing)");
 }
 
 TEST_P(FacetedSearchTest, FiltersAreOrWithinAFacetAndAndAcrossAndCountsStayDisjunctive) {

@@ -313,6 +313,36 @@ check(failedRow.includes("order_id_unique") && failedRow.includes("FAIL") &&
       failedRow.includes("12 duplicates"), "failed checks only, with what was found", failedRow);
 await audit(page, "dataset-quality");
 
+// Health: the quality tab says why the staged orders are failing; what the
+// dbt model builds from them is upstream-degraded, in its header and as a
+// search facet.
+const verdict = await page.locator(".health-panel .verdict").textContent();
+check(verdict.includes("failing") && verdict.includes("order_id_unique"),
+      "the quality tab says the staged orders are failing, and why", verdict);
+await page.goto(`${base}/#/dataset/bigquery/analytics.marts.daily_sales_by_country`);
+await page.locator(".dataset-health .health.upstream-degraded").waitFor(wait);
+check(true, "a dataset made from failing data says it is upstream-degraded");
+await page.goto(`${base}/#/dataset/bigquery/analytics.marts.daily_sales_by_country?tab=quality`);
+await page.locator(".health-panel .upstream a").first().waitFor(wait);
+const upstream = await page.locator(".health-panel .upstream").textContent();
+check(upstream.includes("bigquery/analytics.staging.orders"),
+      "its health panel links the path to the failing dataset", upstream);
+await audit(page, "dataset-health");
+await page.goto(`${base}/#/search?q=analytics`);
+const failingFacet = page.getByRole("checkbox", { name: /^failing/ });
+await failingFacet.waitFor(wait);
+await failingFacet.check();
+await page.waitForFunction(() => {
+  const names = [...document.querySelectorAll(".results .name")].map((n) => n.textContent);
+  return names.length === 1 && names[0] === "analytics.staging.orders";
+}, null, wait);
+check(true, "the health facet narrows the search to the failing dataset");
+await page.goto(`${base}/#/dataset/bigquery/analytics.staging.orders?tab=quality`);
+await page.locator("table.quality-results tbody tr").first().waitFor(wait);
+await page.getByLabel("Show").selectOption("failed");
+await page.waitForFunction(
+  () => document.querySelectorAll("table.quality-results tbody tr").length === 1, null, wait);
+
 // More than a page: older results load on request; an older page that
 // answers after the filter changed is not added to the other list.
 const suiteRun = JSON.parse(qualityEvents[0]);

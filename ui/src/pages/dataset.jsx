@@ -7,6 +7,7 @@ import { classification, flattenFields, ownership } from "../format.js";
 import { datasetHref } from "../route.js";
 import { AccessTab } from "./access.jsx";
 import { ContractTab } from "./contract.jsx";
+import { HealthBadge } from "./health.jsx";
 import { LineageTab } from "./lineage.jsx";
 import { QualityTab } from "./quality.jsx";
 
@@ -44,6 +45,9 @@ export function DatasetPage({ namespace, name, params }) {
     <section class="dataset">
       <p class="ns">{namespace}</p>
       <h1>{name}</h1>
+      {dataset.health?.health && dataset.health.health !== "ok" && (
+        <p class="dataset-health"><HealthBadge health={dataset.health.health} /></p>
+      )}
       <div class="tabs" role="tablist" aria-label="Dataset">
         {TABS.map(([id, label]) => (
           <a role="tab" id={`tab-${id}`} href={datasetHref(key, { tab: id })}
@@ -106,6 +110,11 @@ function Overview({ dataset, onSaved }) {
           {dataset.contract
             ? `${dataset.contract.id} ${dataset.contract.version} (${dataset.contract.status})`
             : "none"}
+        </dd>
+        <dt>Health</dt>
+        <dd>
+          {dataset.health?.health || "ok"}, freshness {dataset.health?.freshness || "unknown"}{" "}
+          (<a href={datasetHref(dataset.key, { tab: "quality" })}>why</a>)
         </dd>
         <dt>Revision</dt>
         <dd>

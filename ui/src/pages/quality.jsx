@@ -1,9 +1,10 @@
-// A dataset's quality tab: the checks and measurements its pipelines
-// reported (QualityService.ListQualityResults), newest first, a page at a
-// time, with the newest event's checks summed up.
+// A dataset's quality tab: its health, then the checks and measurements its
+// pipelines reported (QualityService.ListQualityResults), newest first, a
+// page at a time, with the newest event's checks summed up.
 import { useState } from "preact/hooks";
 import { call, useAnswer } from "../api.js";
 import { href } from "../route.js";
+import { HealthPanel } from "./health.jsx";
 
 const PAGE = 100;
 
@@ -61,6 +62,7 @@ export function QualityTab({ datasetKey }) {
   };
   return (
     <div class="quality">
+      <HealthPanel datasetKey={datasetKey} />
       {show === "all" && <Latest results={results} />}
       <div class="filters">
         <label>

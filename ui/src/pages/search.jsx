@@ -1,5 +1,5 @@
 // Find data: search as you type, narrowed by facets (domain, owner, tag,
-// classification, namespace) with counts. Each keystroke asks for the hits
+// classification, namespace, health) with counts. Each keystroke asks for the hits
 // and, beside them, for the counts (SearchDatasets with facets), which
 // read up to 10,000 matches: the hits are drawn as soon as they come, the
 // counts when theirs do. An empty box lists the catalog. The words and the
@@ -9,6 +9,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { call } from "../api.js";
 import { datasetHref, href } from "../route.js";
+import { HealthBadge } from "./health.jsx";
 
 // The facets, as the API names them and as the URL and the filter do.
 const FACETS = [
@@ -17,6 +18,7 @@ const FACETS = [
   { name: "tag", field: "tags", label: "Tag" },
   { name: "classification", field: "classifications", label: "Classification" },
   { name: "namespace", field: "namespaces", label: "Namespace" },
+  { name: "health", field: "healths", label: "Health" },
 ];
 
 // A facet's chosen values in one URL parameter: each value encoded, then
@@ -165,8 +167,10 @@ export function Search({ params }) {
                   <span class="name">{h.key.name}</span>
                   <span class="ns">{h.key.namespace}</span>
                 </a>
-                {(h.domain || h.classification || (h.tags || []).length > 0) && (
+                {(h.domain || h.classification || (h.tags || []).length > 0 ||
+                  (h.health && h.health !== "ok")) && (
                   <div class="meta">
+                    <HealthBadge health={h.health} />
                     {h.domain && <span class="domain">{h.domain}</span>}
                     {h.classification && <span class="tag">{h.classification}</span>}
                     {(h.tags || []).map((t) => <span key={t} class="tag">{t}</span>)}
