@@ -8,6 +8,7 @@
 #include "lib/util/strings.h"
 #include "lib/util/time.h"
 #include "proto/convert.h"
+#include "proto/health_convert.h"
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 
@@ -179,23 +180,15 @@ grpc::Status QualityServiceImpl::GetDatasetHealth(grpc::ServerContext* context,
     ReadableJobs readable(*authorizer_, caller);
     for (const health::FailingCheck& f : h->failing) {
       v1::FailingCheck* out = response->add_failing_checks();
-      out->set_since(FormatMs(f.since_ms));
-      v1::QualityResult* r = out->mutable_result();
-      r->set_time(FormatMs(f.last_ms));
-      if (readable(f.job)) {
-        r->set_job(f.job.ToString());
-        r->set_run_id(f.run_id);
+      ToProto(f, out);
+      // The store's own fields; the job and run only for a caller who may
+      // read the job.
+      out->clear_job_namespace();
+      out->clear_job_name();
+      if (!readable(f.job)) {
+        out->mutable_result()->clear_job();
+        out->mutable_result()->clear_run_id();
       }
-      r->set_facet(f.check.facet);
-      r->set_column(f.check.column);
-      r->set_name(f.check.name);
-      r->set_kind(v1::QUALITY_KIND_CHECK);
-      r->set_check_type(f.check.check_type);
-      r->set_status(f.check.status);
-      r->set_severity(f.check.severity);
-      r->set_expected(f.check.expected);
-      r->set_actual(f.check.actual);
-      r->set_description(f.check.description);
     }
     response->set_contract_broken_since(FormatMs(h->contract_broken_ms));
     response->set_contract_violations(h->contract_violations);

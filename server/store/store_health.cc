@@ -8,7 +8,7 @@
 // it), never a revision or history entry of the dataset.
 #include <algorithm>
 
-#include "catalog/v1/quality.pb.h"
+#include "proto/health_convert.h"
 #include "lib/catalog/validate.h"
 #include "lib/contract/sla.h"
 #include "lib/health/health.h"
@@ -49,25 +49,7 @@ int64_t TimeMs(const std::string& text) {
 
 std::string EncodeFailing(const std::vector<FailingCheck>& failing) {
   v1::FailingCheckList list;
-  for (const FailingCheck& f : failing) {
-    v1::FailingCheck* out = list.add_checks();
-    out->set_since(FormatMs(f.since_ms));
-    v1::QualityResult* r = out->mutable_result();
-    r->set_time(FormatMs(f.last_ms));
-    out->set_job_namespace(f.job.ns);
-    out->set_job_name(f.job.name);
-    r->set_run_id(f.run_id);
-    r->set_facet(f.check.facet);
-    r->set_column(f.check.column);
-    r->set_name(f.check.name);
-    r->set_kind(v1::QUALITY_KIND_CHECK);
-    r->set_check_type(f.check.check_type);
-    r->set_status(f.check.status);
-    r->set_severity(f.check.severity);
-    r->set_expected(f.check.expected);
-    r->set_actual(f.check.actual);
-    r->set_description(f.check.description);
-  }
+  for (const FailingCheck& f : failing) ToProto(f, list.add_checks());
   return list.SerializeAsString();
 }
 
