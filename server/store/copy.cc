@@ -94,6 +94,11 @@ const std::vector<Table>& Tables() {
         {"freshness_since_ms", I}, {"freshness_reason", T}, {"last_write_ms", I}, {"sla", T},
         {"next_check_ms", I}, {"failing", B}, {"contract_broken_ms", I},
         {"contract_broken", T}}},
+      {"incidents",
+       {{"id", I}, {"dataset_id", I}, {"cause", T}, {"kind", T}, {"summary", T},
+        {"severity", T}, {"state", T}, {"cause_ms", I}, {"opened_ms", I},
+        {"acknowledged_ms", I}, {"resolved_ms", I}, {"assignee", T}, {"resolved_by", T},
+        {"resolution", T}, {"notes", T}}},
   };
   return tables;
 }

@@ -292,6 +292,33 @@ struct HealthDetail {
   std::string contract_violations;  // JSON array; "" none
 };
 
+// An incident (docs/quality.md#incidents); times are milliseconds since
+// the epoch, 0 for not yet.
+struct IncidentRecord {
+  int64_t id = 0;
+  DatasetKey dataset;
+  std::string cause;     // "freshness", "contract", "check <facet> <column> <name>"
+  std::string kind;      // freshness, contract, check
+  std::string summary;   // what broke
+  std::string severity;
+  std::string state;     // open, acknowledged, resolved
+  int64_t cause_ms = 0;  // when the cause began
+  int64_t opened_ms = 0;
+  int64_t acknowledged_ms = 0;
+  int64_t resolved_ms = 0;
+  std::string assignee;
+  std::string resolved_by;  // "catalogd" when the cause recovered
+  std::string resolution;
+  std::string notes;  // JSON array of {at, by, text}
+};
+
+struct IncidentFilter {
+  std::optional<DatasetKey> dataset;
+  std::string state;  // "" all; "open" (open or acknowledged), "acknowledged", "resolved"
+};
+
+enum class IncidentAction { kAcknowledge, kResolve, kNote };
+
 struct StoredContract {
   std::string id;
   std::string version;
@@ -567,6 +594,19 @@ class Store {
   // Judges again up to `limit` datasets whose freshness fell due by the
   // store's clock (the leader's sweep), in one transaction; how many.
   absl::StatusOr<int> JudgeDueHealth(int limit);
+
+  // Incidents, newest first.
+  absl::StatusOr<Page<IncidentRecord>> ListIncidents(const IncidentFilter& filter,
+                                                     const PageRequest& page);
+  absl::StatusOr<IncidentRecord> GetIncident(int64_t id);
+  // Acknowledges (taking `assignee` when given), resolves or notes an
+  // incident, adding `note` to its notes (as the resolution when resolving);
+  // its audit event in the same transaction. NOT_FOUND, or
+  // FAILED_PRECONDITION for a resolved one.
+  absl::StatusOr<IncidentRecord> ChangeIncident(int64_t id, IncidentAction action,
+                                                const std::string& assignee,
+                                                const std::string& note, std::string_view actor);
+  absl::StatusOr<int64_t> CountOpenIncidents();
   // Removes the job, its runs and every edge through it.
   absl::StatusOr<int64_t> DeleteJob(const JobKey& key, std::string_view actor);
   // Column edges whose output (`upstream`) or input is `dataset`'s `field`;

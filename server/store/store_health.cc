@@ -129,6 +129,37 @@ absl::Status SaveRow(Connection& db, int64_t id, const HealthRow& row) {
   return s->Run();
 }
 
+// What in `row` is a cause of an incident: each blocking failing check, a
+// missed freshness agreement, a broken contract.
+std::vector<IncidentCause> CausesOf(const HealthRow& row) {
+  std::vector<IncidentCause> out;
+  for (const FailingCheck& f : row.failing) {
+    if (!health::Blocks(f.check.severity)) continue;
+    out.push_back({.cause = StrCat("check ", f.check.facet, " ", f.check.column, " ", f.check.name),
+                   .kind = "check",
+                   .summary = StrCat("check ", f.check.column.empty() ? "" : StrCat(f.check.column, ": "),
+                                     f.check.name, " fails",
+                                     f.check.actual.empty() ? "" : StrCat(" (", f.check.actual, ")")),
+                   .severity = f.check.severity.empty() ? "error" : f.check.severity,
+                   .since_ms = f.since_ms});
+  }
+  if (row.freshness == "stale") {
+    out.push_back({.cause = "freshness",
+                   .kind = "freshness",
+                   .summary = row.freshness_reason,
+                   .severity = "error",
+                   .since_ms = row.freshness_since_ms});
+  }
+  if (row.contract_broken_ms != 0) {
+    out.push_back({.cause = "contract",
+                   .kind = "contract",
+                   .summary = "a write broke the contract's schema",
+                   .severity = "error",
+                   .since_ms = row.contract_broken_ms});
+  }
+  return out;
+}
+
 // The freshness `row` has at `now_ms`.
 contract::Freshness JudgeRowFreshness(const HealthRow& row, int64_t now_ms) {
   return contract::JudgeFreshness(
@@ -154,16 +185,20 @@ bool Rejudge(HealthRow& row, int64_t now_ms) {
   return moved;
 }
 
+absl::StatusOr<DatasetKey> KeyOfId(Connection& db, int64_t id) {
+  ASSIGN_OR_RETURN(Statement * s, db.Prepare("SELECT namespace, name FROM datasets WHERE id = ?"));
+  s->Bind(1, id);
+  ASSIGN_OR_RETURN(bool found, s->Step());
+  if (!found) return absl::NotFoundError(StrCat("dataset ", id, " not found"));
+  DatasetKey key{s->Text(0), s->Text(1)};
+  s->Reset();
+  return key;
+}
+
 // Puts dataset `id` as it now is into the transaction's change (its entry
 // replaced when the transaction changed it already).
 absl::Status NoteHealthChange(WriteContext& ctx, int64_t id, const HealthRow& row) {
-  ASSIGN_OR_RETURN(Statement * s,
-                   ctx.db.Prepare("SELECT namespace, name FROM datasets WHERE id = ?"));
-  s->Bind(1, id);
-  ASSIGN_OR_RETURN(bool found, s->Step());
-  if (!found) return absl::OkStatus();
-  DatasetKey key{s->Text(0), s->Text(1)};
-  s->Reset();
+  ASSIGN_OR_RETURN(DatasetKey key, KeyOfId(ctx.db, id));
   RETURN_IF_ERROR(ctx.BumpCatalogRevision().status());
   const DatasetHealth health{.state = row.health,
                              .since_ms = row.health_since_ms,
@@ -187,13 +222,7 @@ absl::Status NoteHealthChange(WriteContext& ctx, int64_t id, const HealthRow& ro
 
 // The freshness agreement of the contract bound to `id`, when active.
 absl::StatusOr<std::string> ActiveSla(Connection& db, int64_t id) {
-  ASSIGN_OR_RETURN(Statement * s,
-                   db.Prepare("SELECT namespace, name FROM datasets WHERE id = ?"));
-  s->Bind(1, id);
-  ASSIGN_OR_RETURN(bool found, s->Step());
-  if (!found) return std::string();
-  DatasetKey key{s->Text(0), s->Text(1)};
-  s->Reset();
+  ASSIGN_OR_RETURN(DatasetKey key, KeyOfId(db, id));
   return ActiveContractSla(db, key);
 }
 
@@ -269,6 +298,12 @@ absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in) 
   // (LastWrite finds it when a contract comes).
   if (!changed && !moved && (!wrote || row.sla.empty())) return absl::OkStatus();
   RETURN_IF_ERROR(SaveRow(ctx.db, id, row));
+  // Incidents follow the causes (none before and none now: nothing to do).
+  std::vector<IncidentCause> causes = CausesOf(row);
+  if (!causes.empty() || (stored && !CausesOf(before).empty())) {
+    ASSIGN_OR_RETURN(DatasetKey key, KeyOfId(ctx.db, id));
+    RETURN_IF_ERROR(SyncIncidents(ctx, id, key, causes));
+  }
   // Only a new health or freshness is a change others see (a new row's is
   // new when it is not the default: ok, unknown).
   return moved ? NoteHealthChange(ctx, id, row) : absl::OkStatus();

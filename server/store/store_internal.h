@@ -300,6 +300,20 @@ struct HealthInput {
   // contract: nothing is kept unless a check failed.
   bool unjudged_without_contract = false;
 };
+// A cause of an incident a dataset's health has now (store_incidents.cc).
+struct IncidentCause {
+  std::string cause;  // "freshness", "contract", "check <facet> <column> <name>"
+  std::string kind;
+  std::string summary;
+  std::string severity;
+  int64_t since_ms = 0;
+};
+// Opens an incident for each cause in `active` without an open one, and
+// resolves the open ones whose cause is no longer active (dataset
+// `dataset_id`, named `dataset`), each with its audit event.
+absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetKey& dataset,
+                           const std::vector<IncidentCause>& active);
+
 // When a job last completed a run that wrote dataset `id` (its lineage's
 // output edges); 0 never.
 absl::StatusOr<int64_t> LastWrite(Connection& db, int64_t id);
