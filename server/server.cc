@@ -38,6 +38,7 @@
 #include "server/http_encoding.h"
 #include "server/lineage_http.h"
 #include "server/audit_service.h"
+#include "server/incident_service.h"
 #include "server/quality_service.h"
 #include "server/contract_service.h"
 #include "server/observability.h"
@@ -133,6 +134,7 @@ class CatalogServer::Impl {
   std::unique_ptr<ContractServiceImpl> contract_service;
   std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<QualityServiceImpl> quality_service;
+  std::unique_ptr<IncidentServiceImpl> incident_service;
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -150,7 +152,7 @@ class CatalogServer::Impl {
     for (const char* gauge : {"catalogd_authz_snapshot_revision",
                               "catalogd_authz_snapshot_age_seconds",
                               "catalogd_datasets_failing", "catalogd_datasets_stale",
-                              "catalogd_datasets_upstream_degraded",
+                              "catalogd_datasets_upstream_degraded", "catalogd_incidents_open",
                               "catalogd_calls_in_flight", "catalogd_leader",
                               "catalogd_replica_lag_revisions",
                               "catalogd_store_applied_revision"}) {
@@ -275,7 +277,8 @@ class CatalogServer::Impl {
                                  v1::LineageService::service_full_name(),
                                  v1::ContractService::service_full_name(),
                                  v1::AuditService::service_full_name(),
-                                 v1::QualityService::service_full_name()},
+                                 v1::QualityService::service_full_name(),
+                                 v1::IncidentService::service_full_name()},
         ConnectBridge::Options{.max_body_bytes = max_body_bytes});
     bridge->Register(*http_server);
     std::vector<std::string> body_paths = bridge->BodyPaths();
@@ -349,6 +352,12 @@ class CatalogServer::Impl {
         "catalogd_datasets_upstream_degraded",
         "Datasets made from a failing or stale one within health-upstream-hops",
         [this] { return double(authorizer->current()->CountHealth().upstream_degraded); });
+    Metrics::Get().SetGauge("catalogd_incidents_open",
+                            "Incidents open or acknowledged, not resolved",
+                            [this] {
+                              absl::StatusOr<int64_t> n = store->CountOpenIncidents();
+                              return n.ok() ? double(*n) : 0.0;
+                            });
     Metrics::Get().SetGauge("catalogd_calls_in_flight", "RPC and HTTP calls being handled",
                             [] { return double(CallsInFlight()); });
     store::Store* s = store.get();
@@ -392,6 +401,8 @@ class CatalogServer::Impl {
                                                        authorizer.get());
     quality_service = std::make_unique<QualityServiceImpl>(store.get(), auth.get(),
                                                            authorizer.get());
+    incident_service = std::make_unique<IncidentServiceImpl>(store.get(), auth.get(),
+                                                             authorizer.get());
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
@@ -440,6 +451,7 @@ class CatalogServer::Impl {
     builder.RegisterService(contract_service.get());
     builder.RegisterService(audit_service.get());
     builder.RegisterService(quality_service.get());
+    builder.RegisterService(incident_service.get());
     grpc_server = builder.BuildAndStart();
     if (grpc_server == nullptr || grpc_port == 0) {
       return absl::UnavailableError(

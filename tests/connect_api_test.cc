@@ -30,7 +30,7 @@ using ::testing::HasSubstr;
 const std::vector<std::string> kServices = {
     "catalog.v1.CatalogService", "catalog.v1.TokenService",    "catalog.v1.PolicyService",
     "catalog.v1.LineageService", "catalog.v1.ContractService", "catalog.v1.AuditService",
-    "catalog.v1.QualityService"};
+    "catalog.v1.QualityService", "catalog.v1.IncidentService"};
 
 using Answer = testing::HttpAnswer;
 
@@ -168,6 +168,21 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"LineageService/ListRuns", R"({"job": "airflow/load"})", true},
       {"QualityService/ListQualityResults", "{\"key\": " + key + R"(, "since": "7d"})", true},
       {"QualityService/GetDatasetHealth", "{\"key\": " + key + "}", true},
+      // A failing check on orders opens incident 1.
+      {"LineageService/Ingest",
+       json{{"events",
+             {R"({"eventTime": "2026-12-01T10:00:00Z", "producer": "https://example.com/t",
+                  "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+                  "dataset": {"namespace": "pg://db", "name": "orders", "facets": {
+                    "dataQualityAssertions": {"assertions": [
+                      {"assertion": "not_null", "success": false, "column": "id"}]}}}})"}}}
+           .dump(),
+       false},
+      {"IncidentService/ListIncidents", R"({"state": "open"})", true},
+      {"IncidentService/GetIncident", R"({"id": "1"})", true},
+      {"IncidentService/AddIncidentNote", R"({"id": "1", "note": "looking"})", false},
+      {"IncidentService/AcknowledgeIncident", R"({"id": "1"})", false},
+      {"IncidentService/ResolveIncident", R"({"id": "1"})", false},
       {"CatalogService/ReviewObservation",
        "{\"key\": " + key + R"(, "field": "description", "reporter": "x", "accept": true})", true},
       {"ContractService/PutContract", json{{"document", contract}}.dump(), false},

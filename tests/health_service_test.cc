@@ -13,6 +13,7 @@
 #include <httplib.h>
 
 #include "client/client.h"
+#include "lib/util/strings.h"
 #include "lib/util/time.h"
 #include "tests/in_process.h"
 #include "tests/lineage_events.h"
@@ -196,6 +197,67 @@ TEST_F(HealthServiceTest, ReadersSeeOnlyWhatTheyMayRead) {
   auto bad = bob_->Call(&QStub::GetDatasetHealth, bob_->quality(), none);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(bad.status().message()), ::testing::HasSubstr("key.namespace"));
+}
+
+TEST_F(HealthServiceTest, AFailingCheckOpensAnIncidentThatOwnersHandleAndRecoveryResolves) {
+  using IStub = v1::IncidentService::Stub;
+  ASSERT_TRUE(Run("run-1", 2min, false).ok());
+  v1::ListIncidentsRequest open;
+  open.set_state("open");
+  auto listed = bob_->Call(&IStub::ListIncidents, bob_->incidents(), open);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->incidents_size(), 1);
+  const v1::Incident& i = listed->incidents(0);
+  EXPECT_EQ(i.kind(), "check");
+  EXPECT_EQ(i.summary(), "check id: not_null fails");
+  EXPECT_EQ(i.state(), "open");
+  EXPECT_GE(i.time_to_detect_ms(), 110000);  // the run was 2 minutes ago
+  const int64_t id = i.id();
+
+  // bob reads but does not own the dataset: he may not handle it.
+  v1::ChangeIncidentRequest ack;
+  ack.set_id(id);
+  ack.set_assignee("user:bob");
+  EXPECT_EQ(bob_->Call(&IStub::AcknowledgeIncident, bob_->incidents(), ack).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Bad requests are named.
+  v1::ChangeIncidentRequest bad = ack;
+  bad.set_assignee("bob");
+  auto refused = server_.admin().Call(&IStub::AcknowledgeIncident, server_.admin().incidents(), bad);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()), ::testing::StartsWith("assignee"));
+  bad.set_id(0);
+  EXPECT_EQ(server_.admin().Call(&IStub::AcknowledgeIncident, server_.admin().incidents(), bad)
+                .status()
+                .message(),
+            "id: must be an incident's id (1 or more)");
+  // The admin acknowledges it.
+  auto acked = server_.admin().Call(&IStub::AcknowledgeIncident, server_.admin().incidents(), ack);
+  ASSERT_TRUE(acked.ok()) << acked.status();
+  EXPECT_EQ(acked->state(), "acknowledged");
+  EXPECT_EQ(acked->assignee(), "user:bob");
+  // The pipeline's next run passes: resolved, saying why.
+  ASSERT_TRUE(Run("run-2", 1min, true).ok());
+  v1::GetIncidentRequest get;
+  get.set_id(id);
+  auto resolved = bob_->Call(&IStub::GetIncident, bob_->incidents(), get);
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_EQ(resolved->state(), "resolved");
+  EXPECT_EQ(resolved->resolved_by(), "catalogd");
+  EXPECT_THAT(resolved->resolution(), ::testing::StartsWith("recovered: the check passed"));
+  EXPECT_GE(resolved->time_to_resolve_ms(), 0);
+  EXPECT_EQ(bob_->Call(&IStub::ListIncidents, bob_->incidents(), open)->incidents_size(), 0);
+
+  // Incidents of a dataset bob may not read are not his to see.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob", action == Action::"catalog:read",
+                                               resource == Dataset::"pg/orders");)")
+                  .ok());
+  EXPECT_EQ(bob_->Call(&IStub::GetIncident, bob_->incidents(), get).status().message(),
+            StrCat("incident ", id, " not found"));
+  EXPECT_EQ(bob_->Call(&IStub::ListIncidents, bob_->incidents(), v1::ListIncidentsRequest())
+                ->incidents_size(),
+            0);
 }
 
 TEST_F(HealthServiceTest, DownstreamOfAFailingDatasetIsUpstreamDegradedWithThePath) {

@@ -157,7 +157,7 @@ std::vector<Entity> ActionEntities() {
     }
   };
   group("data", {"read", "write"});
-  group("catalog", {"catalog:read", "catalog:write"});
+  group("catalog", {"catalog:read", "catalog:write", "incident:write"});
   group("governance",
         {"policy:write", "contract:write", "lineage:write", "audit:read",
          "authorize:others"});
