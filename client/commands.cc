@@ -325,6 +325,16 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
         << h.freshness() << (h.freshness_since().empty() ? "" : StrCat(" since ", h.freshness_since()))
         << " (catalogctl health)\n";
   }
+  v1::ListIncidentsRequest open_incidents;
+  *open_incidents.mutable_dataset() = ToProto(own);
+  open_incidents.set_state("open");
+  auto incidents = ctx.client.Call(&v1::IncidentService::Stub::ListIncidents,
+                                   ctx.client.incidents(), open_incidents);
+  if (incidents.ok() && incidents->incidents_size() > 0) {
+    out << "Incidents:       " << incidents->incidents_size() << " open";
+    for (const v1::Incident& i : incidents->incidents()) out << "; " << i.id() << ": " << i.summary();
+    out << " (catalogctl incidents)\n";
+  }
   // Quality at a glance: the newest event's checks, and which failed.
   v1::ListQualityResultsRequest checks;
   *checks.mutable_key() = ToProto(own);

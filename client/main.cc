@@ -8,6 +8,7 @@
 #include "lib/util/version.h"
 #include "client/audit_commands.h"
 #include "client/health_commands.h"
+#include "client/incident_commands.h"
 #include "client/quality_commands.h"
 #include "client/commands.h"
 #include "client/consistency_file.h"
@@ -280,6 +281,26 @@ int main(int argc, char** argv) {
   add_dataset_flags(health);
   health->add_option("-o,--output", health_options.output, "table or json");
 
+  IncidentOptions incident_options;
+  auto* incidents = app.add_subcommand(
+      "incidents", "what broke datasets' health: list (open ones by default), ack, note, resolve");
+  incidents->add_option("--dataset", incident_options.dataset, "only this dataset's (namespace/name)");
+  incidents->add_option("--state", incident_options.state, "open (default), acknowledged, resolved or all");
+  incidents->add_option("-o,--output", incident_options.output, "table or json");
+  auto* incident_ack = incidents->add_subcommand("ack", "acknowledge an incident");
+  incident_ack->add_option("id", incident_options.id)->required();
+  incident_ack->add_option("--assignee", incident_options.assignee, "who takes it (user:alice)");
+  incident_ack->add_option("--note", incident_options.note);
+  auto* incident_note = incidents->add_subcommand("note", "add a note to an incident");
+  incident_note->add_option("id", incident_options.id)->required();
+  incident_note->add_option("text", incident_options.note)->required();
+  auto* incident_resolve = incidents->add_subcommand("resolve", "resolve an incident");
+  incident_resolve->add_option("id", incident_options.id)->required();
+  incident_resolve->add_option("--note", incident_options.note, "why: kept as its resolution");
+  for (CLI::App* sub : {incident_ack, incident_note, incident_resolve}) {
+    sub->add_option("-o,--output", incident_options.output, "table or json");
+  }
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -357,7 +378,7 @@ int main(int argc, char** argv) {
 
   bool lineage_output = lineage_show->parsed() || impact->parsed() ||
                         jobs->parsed() || runs->parsed() || quality->parsed() ||
-                        health->parsed();
+                        health->parsed() || incidents->parsed();
   auto format = ParseFormat(lineage_output ? "table" : output);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
@@ -426,6 +447,12 @@ int main(int argc, char** argv) {
   if (contract_diff->parsed()) return RunContractDiff(std::cout, std::cerr, check);
   if (quality->parsed()) return RunQuality(ctx, quality_options);
   if (health->parsed()) return RunHealth(ctx, health_options);
+  if (incidents->parsed()) {
+    if (incident_ack->parsed()) incident_options.action = "ack";
+    if (incident_note->parsed()) incident_options.action = "note";
+    if (incident_resolve->parsed()) incident_options.action = "resolve";
+    return RunIncidents(ctx, incident_options);
+  }
   if (audit_list->parsed()) return RunAuditList(ctx, audit_options);
   if (audit_tail->parsed()) {
     return RunAuditTail(ctx, audit_options, tail_poll_ms, tail_for_ms);

@@ -658,12 +658,31 @@ TEST_F(EndToEnd, APipelineThatStopsMakesItsDatasetStaleAndAPolicyDeny) {
   Result denied = Ctl(may_alice_read);
   EXPECT_EQ(denied.exit_code, 3) << denied.out;
   EXPECT_THAT(denied.out, HasSubstr("read-only-trusted-data"));
-  EXPECT_THAT(Ctl(std::string("describe dataset ") + kOrders).out,
-              HasSubstr("Health:          stale since "));
+  Result described = Ctl(std::string("describe dataset ") + kOrders);
+  EXPECT_THAT(described.out, HasSubstr("Health:          stale since "));
+  EXPECT_THAT(described.out, HasSubstr("Incidents:       1 open; 1: latency 1 min: last written"));
+  // An incident opened for the missed agreement; the owner takes it.
+  Result incidents = Ctl("incidents");
+  ASSERT_EQ(incidents.exit_code, 0) << incidents.err;
+  EXPECT_THAT(incidents.out, HasSubstr("freshness"));
+  EXPECT_THAT(incidents.out, HasSubstr(kOrders));
+  Result acked = Ctl("incidents ack 1 --assignee user:alice --note 'the loader is down'");
+  ASSERT_EQ(acked.exit_code, 0) << acked.err;
+  EXPECT_THAT(acked.out, HasSubstr("incident 1 (acknowledged)"));
   // The pipeline runs again: fresh, and allowed.
   ASSERT_EQ(run("0193a4c2-7d10-7000-8000-000000000502", std::chrono::seconds(0)).exit_code, 0);
   EXPECT_THAT(Ctl(std::string("health ") + kOrders).out, HasSubstr("Health:      ok"));
   EXPECT_EQ(Ctl(may_alice_read).exit_code, 0);
+  // The incident resolved itself, saying why.
+  Result resolved = Ctl("incidents --state resolved -o json");
+  ASSERT_EQ(resolved.exit_code, 0) << resolved.err;
+  json closed = json::parse(resolved.out);
+  ASSERT_EQ(closed.size(), 1u);
+  EXPECT_EQ(closed[0]["resolvedBy"], "catalogd");
+  EXPECT_THAT(closed[0]["resolution"].get<std::string>(),
+              HasSubstr("recovered: written as its contract promises"));
+  EXPECT_EQ(closed[0]["assignee"], "user:alice");
+  EXPECT_THAT(Ctl("incidents").out, HasSubstr("no open incidents"));
   Result json_out = Ctl(std::string("health ") + kOrders + " -o json");
   ASSERT_EQ(json_out.exit_code, 0) << json_out.err;
   EXPECT_EQ(json::parse(json_out.out)["freshness"], "fresh");
