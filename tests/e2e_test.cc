@@ -740,6 +740,10 @@ TEST_F(EndToEnd, QuickstartQualityExample) {
                                     "last written 2026-11-26T02:10:00.000Z"));
   EXPECT_THAT(health.out, HasSubstr("Agreement:   latency 1 d, available by 03:00Z"));
   EXPECT_THAT(health.out, HasSubstr("order_id   order_id_unique   12 duplicates"));
+  // docs/quality.md#incidents: one incident per cause.
+  Result incidents = Ctl("incidents --dataset bigquery/analytics.staging.orders");
+  EXPECT_THAT(incidents.out, HasSubstr("check order_id: order_id_unique fails (12 duplicates)"));
+  EXPECT_THAT(incidents.out, HasSubstr("freshness   latency 1 d: last written"));
   Result downstream = Ctl("health bigquery/analytics.marts.daily_sales_by_country");
   EXPECT_THAT(downstream.out,
               HasSubstr("Health:      upstream-degraded: failing upstream, 1 job away: "
