@@ -193,15 +193,20 @@ std::shared_ptr<const Snapshot> Authorizer::Spread(std::shared_ptr<const Snapsho
 }
 
 void Authorizer::RespreadHealth() {
-  std::shared_ptr<const Snapshot> s = current();
-  if (s->revision() < 0) return;
-  std::shared_ptr<const Snapshot> next = Spread(s);
-  {
-    std::lock_guard lock(mu_);
-    // A newer snapshot was derived meanwhile, with a spread of its own.
-    if (current() == s) Install(std::move(next));
+  // A snapshot derived meanwhile may have been derived without the spread
+  // (it could not run yet): spread again from it, until none is.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::shared_ptr<const Snapshot> s = current();
+    if (s->revision() < 0) return;
+    std::shared_ptr<const Snapshot> next = Spread(s);
+    {
+      std::lock_guard lock(mu_);
+      if (current() != s) continue;
+      Install(std::move(next));
+    }
+    changed_.notify_all();
+    return;
   }
-  changed_.notify_all();
 }
 
 void Authorizer::Refresh(int64_t revision) {
