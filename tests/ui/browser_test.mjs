@@ -337,6 +337,20 @@ await page.waitForFunction(() => {
   return names.length === 1 && names[0] === "analytics.staging.orders";
 }, null, wait);
 check(true, "the health facet narrows the search to the failing dataset");
+// Incidents: the staged orders' failing check opened one; acknowledging
+// it from the page marks it so.
+await page.goto(`${base}/#/incidents`);
+await page.locator("table.incident-list tbody tr").first().waitFor(wait);
+const incidentRows = await page.locator("table.incident-list tbody tr").allTextContents();
+check(incidentRows.some((r) => r.includes("order_id_unique") && r.includes("open")),
+      "the incidents page lists the failing check's incident", incidentRows.join(" | "));
+await audit(page, "incidents");
+await page.locator("table.incident-list tbody tr", { hasText: "order_id_unique" })
+  .getByRole("button", { name: "Acknowledge" }).click();
+await page.waitForFunction(() => [...document.querySelectorAll("table.incident-list tbody tr")]
+  .some((r) => r.textContent.includes("order_id_unique") && r.classList.contains("acknowledged")),
+  null, wait);
+check(true, "an incident is acknowledged from the page");
 await page.goto(`${base}/#/dataset/bigquery/analytics.staging.orders?tab=quality`);
 await page.locator("table.quality-results tbody tr").first().waitFor(wait);
 await page.getByLabel("Show").selectOption("failed");

@@ -10,6 +10,7 @@ import { AuditPage } from "./pages/audit.jsx";
 import { PoliciesPage } from "./pages/policies.jsx";
 import { JobsPage } from "./pages/jobs.jsx";
 import { DirectoryPage } from "./pages/directory.jsx";
+import { IncidentsPage } from "./pages/incidents.jsx";
 
 function Shell({ who, onSignOut }) {
   const route = useRoute();
@@ -22,6 +23,8 @@ function Shell({ who, onSignOut }) {
     page = <PoliciesPage params={route.params} />;
   } else if (route.page === "jobs") {
     page = <JobsPage params={route.params} />;
+  } else if (route.page === "incidents") {
+    page = <IncidentsPage params={route.params} />;
   } else if (route.page === "directory") {
     page = <DirectoryPage />;
   } else {
@@ -33,7 +36,8 @@ function Shell({ who, onSignOut }) {
       <header class="top">
         <a class="brand" href={href("search")}>catalogd</a>
         <nav aria-label="Main">
-          {[["search", "Search"], ["jobs", "Jobs"], ["directory", "Domains and groups"],
+          {[["search", "Search"], ["incidents", "Incidents"], ["jobs", "Jobs"],
+            ["directory", "Domains and groups"],
             ["policies", "Policies"], ["audit", "Audit log"]].map(([id, label]) => (
             <a href={href(id)} aria-current={route.page === id ? "page" : undefined}>{label}</a>
           ))}
