@@ -98,7 +98,7 @@ TEST_F(AuthTest, TokensMayBeLimitedToActions) {
   auto who = auth_->Authenticate("Bearer " + issued->bearer);
   ASSERT_TRUE(who.ok());
   EXPECT_EQ(who->actions, (std::vector<std::string>{"catalog:read", "catalog:write",
-                                                     "lineage:write"}));
+                                                     "incident:write", "lineage:write"}));
   // Kept across restarts.
   auto fresh = Authenticator::Create(store_.get());
   ASSERT_TRUE(fresh.ok());
