@@ -8,14 +8,6 @@
 namespace catalog {
 namespace {
 
-std::string MsTime(int64_t ms) { return FormatMs(ms); }
-
-// A time MsTime wrote; 0 for "" or anything else.
-int64_t TimeMs(const std::string& text) {
-  if (text.empty()) return 0;
-  absl::StatusOr<int64_t> ms = lineage::ParseEventTime(text);
-  return ms.ok() ? *ms : 0;
-}
 
 absl::Status BadEnum(std::string_view field, int value) {
   return absl::InvalidArgumentError(
@@ -237,9 +229,9 @@ v1::Dataset ToProto(const Dataset& d) {
   }
   v1::DatasetHealthState* h = out.mutable_health();
   h->set_health(d.health.state);
-  h->set_since(MsTime(d.health.since_ms));
+  h->set_since(FormatMs(d.health.since_ms));
   h->set_freshness(d.health.freshness);
-  h->set_freshness_since(MsTime(d.health.freshness_since_ms));
+  h->set_freshness_since(FormatMs(d.health.freshness_since_ms));
   return out;
 }
 
@@ -254,9 +246,9 @@ absl::StatusOr<Dataset> FromProto(const v1::Dataset& p) {
   }
   if (p.has_health()) {
     d.health.state = p.health().health();
-    d.health.since_ms = TimeMs(p.health().since());
+    d.health.since_ms = MsOfTime(p.health().since());
     d.health.freshness = p.health().freshness();
-    d.health.freshness_since_ms = TimeMs(p.health().freshness_since());
+    d.health.freshness_since_ms = MsOfTime(p.health().freshness_since());
   }
   return d;
 }
@@ -395,6 +387,12 @@ absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
           "kind: a resource must hold a dataset, a domain, a principal or a job");
   }
   return r;
+}
+
+int64_t MsOfTime(const std::string& text) {
+  if (text.empty()) return 0;
+  absl::StatusOr<int64_t> ms = lineage::ParseEventTime(text);
+  return ms.ok() ? *ms : 0;
 }
 
 }  // namespace catalog

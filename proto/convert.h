@@ -52,4 +52,8 @@ absl::StatusOr<Resource> FromProto(const v1::Resource& resource);
 v1::PrincipalKind ToProto(PrincipalKind kind);
 absl::StatusOr<PrincipalKind> FromProto(v1::PrincipalKind kind);
 
+// A time as FormatMs (lib/util/time.h) writes it, in milliseconds since
+// the epoch; 0 for "" or anything else.
+int64_t MsOfTime(const std::string& text);
+
 }  // namespace catalog

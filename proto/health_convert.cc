@@ -1,6 +1,7 @@
 #include "proto/health_convert.h"
 
 #include "lib/util/time.h"
+#include "proto/convert.h"
 
 namespace catalog {
 
@@ -22,6 +23,23 @@ void ToProto(const health::FailingCheck& f, v1::FailingCheck* out) {
   r->set_expected(f.check.expected);
   r->set_actual(f.check.actual);
   r->set_description(f.check.description);
+}
+
+health::FailingCheck FromProto(const v1::FailingCheck& f) {
+  const v1::QualityResult& r = f.result();
+  return {.check = {.facet = r.facet(),
+                    .column = r.column(),
+                    .name = r.name(),
+                    .check_type = r.check_type(),
+                    .status = r.status(),
+                    .severity = r.severity(),
+                    .expected = r.expected(),
+                    .actual = r.actual(),
+                    .description = r.description()},
+          .since_ms = MsOfTime(f.since()),
+          .last_ms = MsOfTime(r.time()),
+          .job = {f.job_namespace(), f.job_name()},
+          .run_id = r.run_id()};
 }
 
 }  // namespace catalog

@@ -11,5 +11,7 @@ namespace catalog {
 // Everything, the reporting job too (as job_namespace/job_name and as the
 // result's "namespace/name").
 void ToProto(const health::FailingCheck& f, v1::FailingCheck* out);
+// Back, as ToProto wrote it.
+health::FailingCheck FromProto(const v1::FailingCheck& f);
 
 }  // namespace catalog

@@ -199,17 +199,16 @@ grpc::Status QualityServiceImpl::GetDatasetHealth(grpc::ServerContext* context,
     const health::UpstreamCause* cause = snapshot->upstream().Find(canonical);
     std::optional<health::Health> own = health::ParseHealth(h->health.state);
     if (cause != nullptr && own && health::EffectiveHealth(*own, cause) != *own) {
-      auto named = [&](const DatasetKey& k) {
-        return Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(k)).ok()
-                   ? k.ToString()
-                   : std::string();
-      };
+      for (const DatasetKey& k : cause->Path()) {
+        response->add_upstream_path(
+            Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(k)).ok() ? k.ToString()
+                                                                                    : "");
+      }
       response->set_health(health::HealthName(health::Health::kUpstreamDegraded));
       response->clear_since();  // when it became so is not kept
-      response->set_upstream_cause(named(cause->cause()));
+      response->set_upstream_cause(response->upstream_path(0));  // the path starts there
       response->set_upstream_cause_health(health::HealthName(cause->cause_health));
       response->set_upstream_hops(cause->hops);
-      for (const DatasetKey& k : cause->Path()) response->add_upstream_path(named(k));
       response->set_reason(StrCat(health::HealthName(cause->cause_health), " upstream, ",
                                   cause->hops, cause->hops == 1 ? " job" : " jobs", " away",
                                   response->upstream_cause().empty()

@@ -127,6 +127,12 @@ absl::StatusOr<Sla> SlaOf(const Node& root) {
   return sla;
 }
 
+FreshnessState ParseFreshness(std::string_view name) {
+  if (name == "fresh") return FreshnessState::kFresh;
+  if (name == "stale") return FreshnessState::kStale;
+  return FreshnessState::kUnknown;
+}
+
 std::string FreshnessName(FreshnessState s) {
   switch (s) {
     case FreshnessState::kUnknown: return "unknown";

@@ -57,6 +57,7 @@ std::string SpanText(int64_t ms);
 
 enum class FreshnessState { kUnknown, kFresh, kStale };
 std::string FreshnessName(FreshnessState s);  // "unknown", "fresh", "stale"
+FreshnessState ParseFreshness(std::string_view name);  // unknown for any other
 
 struct Freshness {
   FreshnessState state = FreshnessState::kUnknown;

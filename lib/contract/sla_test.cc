@@ -155,6 +155,13 @@ TEST_F(SlaTest, EncodedTextReadsBackTheSameAgreement) {
   EXPECT_EQ(JudgeFreshness(back, w, now).reason, JudgeFreshness(*sla, w, now).reason);
 }
 
+TEST(FreshnessName, ReadsBack) {
+  for (FreshnessState f : {FreshnessState::kUnknown, FreshnessState::kFresh, FreshnessState::kStale}) {
+    EXPECT_EQ(ParseFreshness(FreshnessName(f)), f);
+  }
+  EXPECT_EQ(ParseFreshness("soon"), FreshnessState::kUnknown);
+}
+
 TEST(EncodeSla, NothingForNoAgreementAndNothingFromUnreadableText) {
   EXPECT_EQ(EncodeSla(Sla{}), "");
   EXPECT_TRUE(DecodeSla("").empty());

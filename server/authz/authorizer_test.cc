@@ -331,3 +331,34 @@ TEST_F(AuthorizerTest, RevisionWaitsAreBoundedPerCaller) {
 
 }  // namespace
 }  // namespace catalog::authz
+
+namespace catalog::authz {
+namespace {
+
+// The failing and stale datasets a snapshot keeps follow each entry of a
+// change in order: a dataset failing and then ok within one change (two
+// events of one group commit) is not kept.
+TEST(SnapshotHealth, UnhealthyDatasetsFollowEveryEntryOfAChange) {
+  Dataset d{.key = {"pg", "orders"}};
+  policy::Entities entities;
+  entities.Add(DatasetEntity(d, nullptr));
+  entities.Finalize();
+  std::shared_ptr<const Snapshot> s = Snapshot::ForBenchmark({}, std::move(entities));
+  Dataset failing = d, ok = d;
+  failing.health.state = "failing";
+  store::Change change{.catalog_revision = 2};
+  change.upserted = {{.kind = Resource::Kind::kDataset, .dataset = failing},
+                     {.kind = Resource::Kind::kDataset, .dataset = ok}};
+  auto next = s->WithChanges(change, 2, nullptr);
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_TRUE((*next)->UnhealthySources().empty());
+  change.upserted.pop_back();
+  next = s->WithChanges(change, 2, nullptr);
+  ASSERT_TRUE(next.ok());
+  ASSERT_EQ((*next)->UnhealthySources().size(), 1u);
+  EXPECT_EQ((*next)->UnhealthySources()[0].second, health::Health::kFailing);
+  EXPECT_TRUE((*next)->UpstreamMayMove(change));
+}
+
+}  // namespace
+}  // namespace catalog::authz

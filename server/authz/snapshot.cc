@@ -146,7 +146,9 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
         case Resource::Kind::kDataset:
           AddDataset(*entities, mutable_columns(), r.dataset, *s->interner_);
           touched.push_back(DatasetUid(r.dataset.key));
-          if (r.dataset.health.state != "ok" || unhealthy_->size() > 0) {
+          // (The set as this change left it so far: an earlier entry of
+          // this change may have put the dataset in.)
+          if (r.dataset.health.state != "ok" || (unhealthy ? unhealthy : unhealthy_)->size() > 0) {
             s->unhealthy_changed_ |= NoteHealth(mutable_unhealthy(), r.dataset);
           }
           break;

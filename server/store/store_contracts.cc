@@ -83,7 +83,7 @@ absl::Status TouchDatasets(WriteContext& ctx, const std::vector<ContractBinding>
       HealthInput in;
       in.sla = bound.count(b.dataset) != 0 ? sla : std::string();
       ASSIGN_OR_RETURN(in.written_ms, LastWrite(ctx.db, found->first));
-      RETURN_IF_ERROR(UpdateHealth(ctx, found->first, in));
+      RETURN_IF_ERROR(UpdateHealth(ctx, found->first, b.dataset, in));
     }
   }
   return absl::OkStatus();

@@ -12,14 +12,12 @@
 #include "lib/catalog/validate.h"
 #include "lib/contract/sla.h"
 #include "lib/health/health.h"
-#include "lib/lineage/event.h"
 #include "lib/util/time.h"
 #include "server/store/store_internal.h"
 
 namespace catalog::store {
 namespace {
 
-using contract::FreshnessState;
 using health::FailingCheck;
 
 // A dataset_health row, decoded.
@@ -41,12 +39,6 @@ constexpr std::string_view kRowColumns =
     "health, health_since_ms, freshness, freshness_since_ms, freshness_reason, "
     "last_write_ms, sla, next_check_ms, failing, contract_broken_ms, contract_broken";
 
-int64_t TimeMs(const std::string& text) {
-  if (text.empty()) return 0;
-  absl::StatusOr<int64_t> ms = lineage::ParseEventTime(text);
-  return ms.ok() ? *ms : 0;
-}
-
 std::string EncodeFailing(const std::vector<FailingCheck>& failing) {
   v1::FailingCheckList list;
   for (const FailingCheck& f : failing) ToProto(f, list.add_checks());
@@ -60,22 +52,7 @@ absl::StatusOr<std::vector<FailingCheck>> DecodeFailing(std::string_view bytes, 
                                       " does not decode"));
   }
   std::vector<FailingCheck> out;
-  for (const v1::FailingCheck& f : list.checks()) {
-    const v1::QualityResult& r = f.result();
-    out.push_back({.check = {.facet = r.facet(),
-                             .column = r.column(),
-                             .name = r.name(),
-                             .check_type = r.check_type(),
-                             .status = r.status(),
-                             .severity = r.severity(),
-                             .expected = r.expected(),
-                             .actual = r.actual(),
-                             .description = r.description()},
-                   .since_ms = TimeMs(f.since()),
-                   .last_ms = TimeMs(r.time()),
-                   .job = {f.job_namespace(), f.job_name()},
-                   .run_id = r.run_id()});
-  }
+  for (const v1::FailingCheck& f : list.checks()) out.push_back(FromProto(f));
   return out;
 }
 
@@ -174,7 +151,7 @@ bool Rejudge(HealthRow& row, int64_t now_ms) {
   health::OwnHealth own = health::JudgeOwnHealth(row.failing, f.state, row.contract_broken_ms != 0);
   const std::string state = health::HealthName(own.state);
   const bool moved = freshness != row.freshness || state != row.health;
-  if (freshness != row.freshness) row.freshness = freshness;
+  row.freshness = freshness;
   row.freshness_since_ms = f.since_ms;
   row.freshness_reason = f.reason;
   row.next_check_ms = f.next_change_ms;
@@ -185,20 +162,9 @@ bool Rejudge(HealthRow& row, int64_t now_ms) {
   return moved;
 }
 
-absl::StatusOr<DatasetKey> KeyOfId(Connection& db, int64_t id) {
-  ASSIGN_OR_RETURN(Statement * s, db.Prepare("SELECT namespace, name FROM datasets WHERE id = ?"));
-  s->Bind(1, id);
-  ASSIGN_OR_RETURN(bool found, s->Step());
-  if (!found) return absl::NotFoundError(StrCat("dataset ", id, " not found"));
-  DatasetKey key{s->Text(0), s->Text(1)};
-  s->Reset();
-  return key;
-}
-
-// Puts dataset `id` as it now is into the transaction's change (its entry
-// replaced when the transaction changed it already).
-absl::Status NoteHealthChange(WriteContext& ctx, int64_t id, const HealthRow& row) {
-  ASSIGN_OR_RETURN(DatasetKey key, KeyOfId(ctx.db, id));
+// Puts dataset `key` as it now is into the transaction's change (its
+// entry replaced when the transaction changed it already).
+absl::Status NoteHealthChange(WriteContext& ctx, const DatasetKey& key, const HealthRow& row) {
   RETURN_IF_ERROR(ctx.BumpCatalogRevision().status());
   const DatasetHealth health{.state = row.health,
                              .since_ms = row.health_since_ms,
@@ -218,12 +184,6 @@ absl::Status NoteHealthChange(WriteContext& ctx, int64_t id, const HealthRow& ro
   r.dataset.health = health;
   ctx.change.upserted.push_back(std::move(r));
   return absl::OkStatus();
-}
-
-// The freshness agreement of the contract bound to `id`, when active.
-absl::StatusOr<std::string> ActiveSla(Connection& db, int64_t id) {
-  ASSIGN_OR_RETURN(DatasetKey key, KeyOfId(db, id));
-  return ActiveContractSla(db, key);
 }
 
 }  // namespace
@@ -249,7 +209,8 @@ DatasetHealth ReadHealthColumns(const Statement& s, int first) {
   return h;
 }
 
-absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in) {
+absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const DatasetKey& key,
+                          const HealthInput& in) {
   // Most datasets have no contract and pass their checks: nothing to read
   // or keep for them (a contract bound later finds their last write in the
   // lineage, LastWrite).
@@ -264,7 +225,7 @@ absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in) 
     row = *std::move(stored);
   } else {
     // The first judgement: the agreement comes from the contract bound now.
-    ASSIGN_OR_RETURN(row.sla, ActiveSla(ctx.db, id));
+    ASSIGN_OR_RETURN(row.sla, ActiveContractSla(ctx.db, key));
   }
   const HealthRow before = row;
   bool changed = !stored;
@@ -301,12 +262,11 @@ absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in) 
   // Incidents follow the causes (none before and none now: nothing to do).
   std::vector<IncidentCause> causes = CausesOf(row);
   if (!causes.empty() || (stored && !CausesOf(before).empty())) {
-    ASSIGN_OR_RETURN(DatasetKey key, KeyOfId(ctx.db, id));
     RETURN_IF_ERROR(SyncIncidents(ctx, id, key, causes));
   }
   // Only a new health or freshness is a change others see (a new row's is
   // new when it is not the default: ok, unknown).
-  return moved ? NoteHealthChange(ctx, id, row) : absl::OkStatus();
+  return moved ? NoteHealthChange(ctx, key, row) : absl::OkStatus();
 }
 
 absl::StatusOr<HealthDetail> Store::GetDatasetHealth(const DatasetKey& key) {
@@ -317,7 +277,7 @@ absl::StatusOr<HealthDetail> Store::GetDatasetHealth(const DatasetKey& key) {
     HealthDetail out{.key = key};
     ASSIGN_OR_RETURN(std::optional<HealthRow> row, LoadRow(db, found->first));
     if (!row) {
-      ASSIGN_OR_RETURN(std::string sla, ActiveSla(db, found->first));
+      ASSIGN_OR_RETURN(std::string sla, ActiveContractSla(db, key));
       out.sla = contract::DecodeSla(sla);
       out.freshness_reason = contract::JudgeFreshness(out.sla, std::nullopt, 0).reason;
       return out;
@@ -326,10 +286,9 @@ absl::StatusOr<HealthDetail> Store::GetDatasetHealth(const DatasetKey& key) {
                   .since_ms = row->health_since_ms,
                   .freshness = row->freshness,
                   .freshness_since_ms = row->freshness_since_ms};
-    contract::FreshnessState fs = row->freshness == "stale"   ? FreshnessState::kStale
-                                  : row->freshness == "fresh" ? FreshnessState::kFresh
-                                                              : FreshnessState::kUnknown;
-    out.reason = health::JudgeOwnHealth(row->failing, fs, row->contract_broken_ms != 0).reason;
+    out.reason = health::JudgeOwnHealth(row->failing, contract::ParseFreshness(row->freshness),
+                                        row->contract_broken_ms != 0)
+                     .reason;
     out.freshness_reason = row->freshness_reason;
     out.last_write_ms = row->last_write_ms;
     out.next_check_ms = row->next_check_ms;
@@ -344,19 +303,20 @@ absl::StatusOr<HealthDetail> Store::GetDatasetHealth(const DatasetKey& key) {
 absl::StatusOr<int> Store::JudgeDueHealth(int limit) {
   return impl_->Write("catalogd", [&](WriteContext& ctx) -> absl::StatusOr<int> {
     ASSIGN_OR_RETURN(Statement * due,
-                     ctx.db.Prepare("SELECT dataset_id FROM dataset_health WHERE next_check_ms > 0 "
-                                    "AND next_check_ms <= ? ORDER BY next_check_ms LIMIT ?"));
+                     ctx.db.Prepare("SELECT h.dataset_id, d.namespace, d.name FROM dataset_health h "
+                                    "JOIN datasets d ON d.id = h.dataset_id WHERE h.next_check_ms "
+                                    "> 0 AND h.next_check_ms <= ? ORDER BY h.next_check_ms LIMIT ?"));
     due->Bind(1, ctx.now_ms);
     due->Bind(2, static_cast<int64_t>(limit));
-    std::vector<int64_t> ids;
+    std::vector<std::pair<int64_t, DatasetKey>> rows;
     while (true) {
       ASSIGN_OR_RETURN(bool row, due->Step());
       if (!row) break;
-      ids.push_back(due->Int(0));
+      rows.push_back({due->Int(0), {due->Text(1), due->Text(2)}});
     }
     due->Reset();
-    for (int64_t id : ids) RETURN_IF_ERROR(UpdateHealth(ctx, id, {}));
-    return static_cast<int>(ids.size());
+    for (const auto& [id, key] : rows) RETURN_IF_ERROR(UpdateHealth(ctx, id, key, {}));
+    return static_cast<int>(rows.size());
   });
 }
 

@@ -317,9 +317,11 @@ absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetK
 // When a job last completed a run that wrote dataset `id` (its lineage's
 // output edges); 0 never.
 absl::StatusOr<int64_t> LastWrite(Connection& db, int64_t id);
-// Records `in` in dataset `id`'s health and judges it again at ctx.now_ms;
-// a new health or freshness goes into the transaction's change.
-absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const HealthInput& in);
+// Records `in` in the health of dataset `key` (row `id`) and judges it
+// again at ctx.now_ms; a new health or freshness goes into the
+// transaction's change.
+absl::Status UpdateHealth(WriteContext& ctx, int64_t id, const DatasetKey& key,
+                          const HealthInput& in);
 
 // Checks the schema a lineage run wrote to `dataset` against the dataset's
 // contract, when it is active; records a violation (and its audit event)

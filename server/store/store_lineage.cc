@@ -72,14 +72,14 @@ class Ingest {
       RETURN_IF_ERROR(Quality(id, {&e.outputs[i].quality, &e.tests}));
       if (e.outputs[i].schema && e.kind == EventKind::kRun) {
         ASSIGN_OR_RETURN(DatasetKey key, Canonical(e.outputs[i].key));
-        ASSIGN_OR_RETURN(health_[id].schema_violations,
+        ASSIGN_OR_RETURN(health_[id].in.schema_violations,
                          CheckWrittenSchema(ctx_, key, *e.outputs[i].schema,
                                             StrCat("lineage run ", e.job.ToString(), " ",
                                                    e.run_id)));
       }
       // A successful run wrote it: its freshness counts from the run's end.
       if (e.kind == EventKind::kRun && e.state == RunState::kComplete && !repeated_) {
-        std::optional<int64_t>& written = health_[id].written_ms;
+        std::optional<int64_t>& written = health_[id].in.written_ms;
         written = std::max(written.value_or(0), e.event_time_ms);
       }
     }
@@ -99,11 +99,11 @@ class Ingest {
   // after the whole event is written.
   absl::Status Health() {
     const bool has_job = event_->kind != EventKind::kDataset;
-    for (auto& [id, in] : health_) {
-      in.event_ms = event_->event_time_ms;
-      in.job = has_job ? event_->job : JobKey{};
-      in.run_id = event_->run_id;
-      RETURN_IF_ERROR(UpdateHealth(ctx_, id, in));
+    for (auto& [id, news] : health_) {
+      news.in.event_ms = event_->event_time_ms;
+      news.in.job = has_job ? event_->job : JobKey{};
+      news.in.run_id = event_->run_id;
+      RETURN_IF_ERROR(UpdateHealth(ctx_, id, news.key, news.in));
     }
     return absl::OkStatus();
   }
@@ -193,7 +193,9 @@ class Ingest {
     }
     // Whether the event's word on its health needs keeping (store_health.cc).
     const catalog::Dataset& stored = existing->second;
-    health_[id].unjudged_without_contract =
+    HealthNews& news = health_[id];
+    news.key = key;
+    news.in.unjudged_without_contract =
         stored.health.since_ms == 0 && (!stored.contract || stored.contract->status != "active");
     if (!curate) RETURN_IF_ERROR(Observe(id, reported, d.spec));
     RETURN_IF_ERROR(Facets(id, facts));
@@ -278,7 +280,7 @@ class Ingest {
     // The same event again (delivered twice) adds nothing, and is not
     // judged again.
     if (ctx_.db.Changes() == 0) return absl::OkStatus();
-    HealthInput& health = health_[id];
+    HealthInput& health = health_[id].in;
     for (const lineage::QualityResult* r : results) {
       health.results.push_back(r);
       // dataQualityMetrics.lastUpdated: when the data was last written.
@@ -677,7 +679,12 @@ class Ingest {
   int datasets_changed_ = 0;
   std::map<DatasetKey, int64_t> ids_;  // datasets only named, by name
   std::map<int64_t, int64_t> parts_;  // the event's next quality row part, by dataset
-  std::map<int64_t, HealthInput> health_;  // the event's word on each dataset's health
+  // The event's word on each dataset's health, by row id, with its key.
+  struct HealthNews {
+    DatasetKey key;
+    HealthInput in;
+  };
+  std::map<int64_t, HealthNews> health_;
   std::deque<std::vector<lineage::QualityResult>> judged_;  // contract rules' results
 };
 
