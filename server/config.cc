@@ -11,6 +11,7 @@
 #include "lib/util/strings.h"
 #include "lib/util/time.h"
 #include "server/peer_identity.h"
+#include "server/webhooks/destination.h"
 
 namespace catalog::server {
 namespace {
@@ -99,6 +100,14 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.quality_retention = text;
     } else if (key == "health-upstream-hops") {
       RETURN_IF_ERROR(integer(config.health_upstream_hops));
+    } else if (key == "secrets-key-file") {
+      config.secrets_key_file = text;
+    } else if (key == "webhook-allow") {
+      config.webhook_allow = text;
+    } else if (key == "webhook-ca") {
+      config.webhook_ca = text;
+    } else if (key == "webhook-max-attempts") {
+      RETURN_IF_ERROR(integer(config.webhook_max_attempts));
     } else {
       return At(path, item.first.Mark(), StrCat("unknown setting \"", key, "\""));
     }
@@ -159,6 +168,11 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   if (c.health_upstream_hops < 0 || c.health_upstream_hops > 10) {
     return absl::InvalidArgumentError(StrCat("health-upstream-hops: ", c.health_upstream_hops,
                                              " must be between 0 and 10"));
+  }
+  RETURN_IF_ERROR(webhooks::AddressAllowList::Parse(c.webhook_allow).status());
+  if (c.webhook_max_attempts < 1 || c.webhook_max_attempts > 100) {
+    return absl::InvalidArgumentError(StrCat("webhook-max-attempts: ", c.webhook_max_attempts,
+                                             " must be between 1 and 100"));
   }
   if (c.audit_decisions_per_caller < 0) {
     return absl::InvalidArgumentError(StrCat("audit-decisions-per-caller: ",

@@ -56,6 +56,17 @@ struct ServerConfig {
   // How many jobs downstream a failing or stale dataset makes others
   // upstream-degraded (docs/quality.md#health); 0 turns that off.
   int health_upstream_hops = 3;
+  // The key that seals secrets the store keeps (webhooks' signing
+  // secrets); "" is secrets.key in data_dir, made at first start. Replicas
+  // on one PostgreSQL must share one.
+  std::string secrets_key_file;
+  // Webhooks (docs/quality.md#webhooks): the non-public addresses they may
+  // reach anyway (CIDR blocks, comma- or space-separated), the CA file
+  // that verifies https receivers ("" the system's), and how many attempts
+  // a delivery gets before its webhook is paused.
+  std::string webhook_allow;
+  std::string webhook_ca;
+  int webhook_max_attempts = 10;
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written
@@ -63,7 +74,8 @@ struct ServerConfig {
 // log-level, max-threads, readers, max-message-bytes, tls-cert, tls-key,
 // client-ca, trust-domain, client-namespace, audit-decisions,
 // audit-allow-sample, audit-decisions-per-caller, ui-dir, session-lifetime,
-// session-idle, quality-retention, health-upstream-hops. Unknown keys are an
+// session-idle, quality-retention, health-upstream-hops, secrets-key-file,
+// webhook-allow, webhook-ca, webhook-max-attempts. Unknown keys are an
 // error naming the file and line. Fields absent from the file keep the
 // values `base` has.
 absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,

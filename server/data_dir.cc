@@ -1,5 +1,6 @@
 #include "server/data_dir.h"
 
+#include <fcntl.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -76,7 +77,7 @@ absl::Status PrepareDataDir(const std::string& dir) {
         StrCat("data-dir: cannot make \"", dir, "\" private: ", std::strerror(errno)));
   }
   for (const char* name : {"catalog.db", "catalog.db-wal", "catalog.db-shm", "catalog.lock",
-                           "admin.token", "audit-pending.jsonl"}) {
+                           "admin.token", "audit-pending.jsonl", "secrets.key"}) {
     std::string path = (fs::path(dir) / name).string();
     struct stat f {};
     if (::lstat(path.c_str(), &f) != 0) continue;
@@ -84,6 +85,24 @@ absl::Status PrepareDataDir(const std::string& dir) {
       return Unsafe(path, "is not a regular file (a symbolic link?)", "remove it");
     }
     RETURN_IF_ERROR(CheckOwnedAndPrivate(path, f));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WritePrivateFile(const std::string& path, const std::string& content) {
+  const std::string tmp = path + ".tmp";
+  ::unlink(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::UnavailableError(StrCat("cannot create ", tmp, ": ", std::strerror(errno)));
+  }
+  bool ok = ::write(fd, content.data(), content.size()) ==
+                static_cast<ssize_t>(content.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    return absl::UnavailableError(StrCat("cannot write ", path));
   }
   return absl::OkStatus();
 }

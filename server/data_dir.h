@@ -19,4 +19,8 @@ namespace catalog::server {
 // logged as a warning, with what it points to.
 absl::Status PrepareDataDir(const std::string& dir);
 
+// Writes `content` to `path` with mode 0600, replacing any old file only
+// once the new one is complete.
+absl::Status WritePrivateFile(const std::string& path, const std::string& content);
+
 }  // namespace catalog::server

@@ -53,6 +53,19 @@ void Housekeeping::PruneQuality() {
   if (forgotten > 0) spdlog::info("forgot {} events' quality results past their retention", forgotten);
 }
 
+void Housekeeping::PruneDeliveries() {
+  const int64_t before_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                (std::chrono::system_clock::now() - options_.delivery_retention)
+                                    .time_since_epoch())
+                                .count();
+  absl::StatusOr<int64_t> pruned = store_->PruneWebhookDeliveries(before_ms);
+  if (!pruned.ok()) {
+    spdlog::warn("forgetting old webhook deliveries failed: {}", MessageOf(pruned.status()));
+  } else if (*pruned > 0) {
+    spdlog::info("forgot {} webhook deliveries past their retention", *pruned);
+  }
+}
+
 void Housekeeping::JudgeHealth() {
   // A thousand datasets per transaction, so ingest waits on none for long.
   constexpr int kBatch = 1000;
@@ -90,6 +103,7 @@ void Housekeeping::Run() {
       }
       JudgeHealth();
       PruneQuality();
+      PruneDeliveries();
       lock.lock();
     }
     stop_cv_.wait_for(lock, options_.interval, [&] { return stopping_; });

@@ -2,9 +2,9 @@
 // catalogd on SQLite): a thread that, every `interval` while this catalogd
 // leads, judges again the freshness of datasets whose contract's
 // agreement fell due (a pipeline that stopped makes its dataset stale),
-// forgets change-feed entries far behind the head and quality results past
-// their retention, and once encodes dataset specs stored before they were
-// kept in binary (migration 0011).
+// forgets change-feed entries far behind the head, quality results and
+// finished webhook deliveries past their retention, and once encodes
+// dataset specs stored before they were kept in binary (migration 0011).
 #pragma once
 
 #include <chrono>
@@ -25,6 +25,9 @@ class Housekeeping {
     int64_t keep_changes = 100000;
     // Quality results of events older than this are forgotten.
     std::chrono::seconds quality_retention{std::chrono::hours(24 * 90)};
+    // Webhook deliveries made or skipped are forgotten this long after
+    // their event (pending ones are kept).
+    std::chrono::seconds delivery_retention{std::chrono::hours(24 * 30)};
   };
   Housekeeping(store::Store* store, Options options);
   ~Housekeeping();
@@ -38,6 +41,8 @@ class Housekeeping {
   // Forgets quality results past their retention, an hour of them per
   // transaction, until none is left or a stop is asked for.
   void PruneQuality();
+  // Forgets finished webhook deliveries past their retention.
+  void PruneDeliveries();
   // Judges again every dataset whose freshness fell due, a batch per
   // transaction.
   void JudgeHealth();

@@ -30,6 +30,9 @@
 #include "server/ui_http.h"
 #include "server/ui_session.h"
 #include "server/housekeeping.h"
+#include "server/secrets_key.h"
+#include "server/webhook_service.h"
+#include "server/webhooks/dispatcher.h"
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
 #include "server/lineage/health_spread.h"
@@ -64,28 +67,6 @@ std::pair<std::string, int> SplitHostPort(const std::string& address) {
   int port = 0;
   (void)absl::SimpleAtoi(address.substr(colon + 1), &port);
   return {host, port};
-}
-
-// Writes `content` to `path` with mode 0600, replacing any old file only
-// once the new one is complete.
-absl::Status WritePrivateFile(const fs::path& path, const std::string& content) {
-  fs::path tmp = path;
-  tmp += ".tmp";
-  ::unlink(tmp.c_str());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) {
-    return absl::UnavailableError(
-        StrCat("cannot create ", tmp.string(), ": ", std::strerror(errno)));
-  }
-  bool ok = ::write(fd, content.data(), content.size()) ==
-                static_cast<ssize_t>(content.size()) &&
-            ::fsync(fd) == 0;
-  ::close(fd);
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    return absl::UnavailableError(StrCat("cannot write ", path.string()));
-  }
-  return absl::OkStatus();
 }
 
 // Plain, TLS, or mutual TLS (client certificates required and verified).
@@ -128,6 +109,7 @@ class CatalogServer::Impl {
   int graph_hook = 0;
   std::thread graph_loader;
   std::unique_ptr<Housekeeping> housekeeping;  // the leader's work
+  std::unique_ptr<webhooks::Dispatcher> dispatcher;  // the leader's deliveries
   std::atomic<bool> stopping{false};
   std::unique_ptr<CatalogServiceImpl> catalog_service;
   std::unique_ptr<LineageServiceImpl> lineage_service;
@@ -135,6 +117,7 @@ class CatalogServer::Impl {
   std::unique_ptr<AuditServiceImpl> audit_service;
   std::unique_ptr<QualityServiceImpl> quality_service;
   std::unique_ptr<IncidentServiceImpl> incident_service;
+  std::unique_ptr<WebhookServiceImpl> webhook_service;
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -153,6 +136,7 @@ class CatalogServer::Impl {
                               "catalogd_authz_snapshot_age_seconds",
                               "catalogd_datasets_failing", "catalogd_datasets_stale",
                               "catalogd_datasets_upstream_degraded", "catalogd_incidents_open",
+                              "catalogd_webhook_deliveries_pending", "catalogd_webhooks_paused",
                               "catalogd_calls_in_flight", "catalogd_leader",
                               "catalogd_replica_lag_revisions",
                               "catalogd_store_applied_revision"}) {
@@ -160,6 +144,7 @@ class CatalogServer::Impl {
     }
     stopping = true;
     housekeeping.reset();
+    dispatcher.reset();
     if (graph_loader.joinable()) graph_loader.join();
     // The authorizer outlives the graph its spread walks: no walk after
     // this (one under way holds the hooks' lock, which removing a hook
@@ -209,7 +194,7 @@ class CatalogServer::Impl {
     ASSIGN_OR_RETURN(IssuedToken issued,
                      auth->Issue(kAdminPrincipal, "created at first start",
                                  kAdminPrincipal));
-    RETURN_IF_ERROR(WritePrivateFile(admin_token_path, issued.bearer + "\n"));
+    RETURN_IF_ERROR(WritePrivateFile(admin_token_path.string(), issued.bearer + "\n"));
     spdlog::info("admin token {} written to {} (mode 0600)", issued.record.id,
                  admin_token_path.string());
     return absl::OkStatus();
@@ -278,7 +263,8 @@ class CatalogServer::Impl {
                                  v1::ContractService::service_full_name(),
                                  v1::AuditService::service_full_name(),
                                  v1::QualityService::service_full_name(),
-                                 v1::IncidentService::service_full_name()},
+                                 v1::IncidentService::service_full_name(),
+                                 v1::WebhookService::service_full_name()},
         ConnectBridge::Options{.max_body_bytes = max_body_bytes});
     bridge->Register(*http_server);
     std::vector<std::string> body_paths = bridge->BodyPaths();
@@ -358,6 +344,18 @@ class CatalogServer::Impl {
                               absl::StatusOr<int64_t> n = store->CountOpenIncidents();
                               return n.ok() ? double(*n) : 0.0;
                             });
+    Metrics::Get().SetGauge("catalogd_webhook_deliveries_pending",
+                            "Webhook deliveries not yet delivered (or skipped)", [this] {
+                              absl::StatusOr<store::Store::WebhookCounts> n =
+                                  store->CountWebhookDeliveries();
+                              return n.ok() ? double(n->pending) : 0.0;
+                            });
+    Metrics::Get().SetGauge("catalogd_webhooks_paused",
+                            "Webhooks paused after a delivery's last attempt failed", [this] {
+                              absl::StatusOr<store::Store::WebhookCounts> n =
+                                  store->CountWebhookDeliveries();
+                              return n.ok() ? double(n->paused_webhooks) : 0.0;
+                            });
     Metrics::Get().SetGauge("catalogd_calls_in_flight", "RPC and HTTP calls being handled",
                             [] { return double(CallsInFlight()); });
     store::Store* s = store.get();
@@ -386,7 +384,8 @@ class CatalogServer::Impl {
     return absl::OkStatus();
   }
 
-  absl::Status StartGrpc(const ServerConfig& config) {
+  absl::Status StartGrpc(const ServerConfig& config, webhooks::AddressAllowList allow,
+                         SecretsKey secrets) {
     catalog_service = std::make_unique<CatalogServiceImpl>(
         store.get(), auth.get(), authorizer.get());
     policy_service = std::make_unique<PolicyServiceImpl>(
@@ -403,6 +402,8 @@ class CatalogServer::Impl {
                                                            authorizer.get());
     incident_service = std::make_unique<IncidentServiceImpl>(store.get(), auth.get(),
                                                              authorizer.get());
+    webhook_service = std::make_unique<WebhookServiceImpl>(
+        store.get(), auth.get(), authorizer.get(), std::move(allow), std::move(secrets));
     grpc::EnableDefaultHealthCheckService(true);
     grpc::reflection::InitProtoReflectionServerBuilderPlugin();
     grpc::ServerBuilder builder;
@@ -452,6 +453,7 @@ class CatalogServer::Impl {
     builder.RegisterService(audit_service.get());
     builder.RegisterService(quality_service.get());
     builder.RegisterService(incident_service.get());
+    builder.RegisterService(webhook_service.get());
     grpc_server = builder.BuildAndStart();
     if (grpc_server == nullptr || grpc_port == 0) {
       return absl::UnavailableError(
@@ -549,7 +551,22 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
   impl->housekeeping = std::make_unique<Housekeeping>(
       impl->store.get(),
       Housekeeping::Options{.quality_retention = *ParseDuration(config.quality_retention)});
-  RETURN_IF_ERROR(impl->StartGrpc(config));
+  ASSIGN_OR_RETURN(webhooks::AddressAllowList allow,
+                   webhooks::AddressAllowList::Parse(config.webhook_allow));
+  const std::string key_file = config.secrets_key_file.empty()
+                                   ? (fs::path(config.data_dir) / "secrets.key").string()
+                                   : config.secrets_key_file;
+  ASSIGN_OR_RETURN(SecretsKey secrets,
+                   LoadSecretsKey(key_file, /*create=*/config.secrets_key_file.empty()));
+  impl->dispatcher = std::make_unique<webhooks::Dispatcher>(
+      impl->store.get(), impl->authorizer.get(), impl->graph.get(),
+      webhooks::Dispatcher::Options{
+          .retry = {.max_attempts = config.webhook_max_attempts},
+          .allow = allow,
+          .post = {.ca_file = config.webhook_ca},
+          .key = secrets,
+          .hops = config.health_upstream_hops});
+  RETURN_IF_ERROR(impl->StartGrpc(config, std::move(allow), std::move(secrets)));
   absl::Status http = impl->StartHttp(config);
   if (!http.ok()) {
     impl->grpc_server->Shutdown();

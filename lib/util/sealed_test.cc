@@ -29,5 +29,15 @@ TEST(Sealed, AlteredOrMadeUpTokensAreRefused) {
   EXPECT_EQ(Unseal("abc").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(Sealed, WithAKeyOnlyThatKeyOpensIt) {
+  const SealKey key = NewSealKey();
+  const SealKey other = NewSealKey();
+  std::string sealed = SealWith(key, "whsec-0123");
+  EXPECT_EQ(sealed.find("whsec"), std::string::npos);
+  EXPECT_EQ(UnsealWith(key, sealed).value(), "whsec-0123");
+  EXPECT_EQ(UnsealWith(other, sealed).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_FALSE(Unseal(sealed).ok());  // not the process's key either
+}
+
 }  // namespace
 }  // namespace catalog

@@ -1,6 +1,7 @@
 #include "lib/util/sha256.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 namespace catalog {
 
@@ -23,5 +24,13 @@ std::string Hex(std::string_view bytes) {
 }
 
 std::string Sha256Hex(std::string_view data) { return Hex(Sha256(data)); }
+
+std::string HmacSha256Hex(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
+  return Hex(std::string_view(reinterpret_cast<char*>(digest), length));
+}
 
 }  // namespace catalog

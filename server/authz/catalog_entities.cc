@@ -157,7 +157,7 @@ std::vector<Entity> ActionEntities() {
     }
   };
   group("data", {"read", "write"});
-  group("catalog", {"catalog:read", "catalog:write", "incident:write"});
+  group("catalog", {"catalog:read", "catalog:write", "incident:write", "webhook:subscribe"});
   group("governance",
         {"policy:write", "contract:write", "lineage:write", "audit:read",
          "authorize:others"});

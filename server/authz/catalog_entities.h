@@ -15,7 +15,8 @@
 //   Job::"<namespace>/<name>" (lineage), attributes owners (set of
 //     principal entities: who may report its runs), namespace, name;
 //   Action::"read", "write" in Action::"data"; "catalog:read",
-//     "catalog:write", "incident:write" in Action::"catalog"; "policy:write",
+//     "catalog:write", "incident:write", "webhook:subscribe" in
+//     Action::"catalog"; "policy:write",
 //     "contract:write", "lineage:write", "audit:read", "authorize:others"
 //     in Action::"governance".
 #pragma once

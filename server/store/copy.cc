@@ -99,6 +99,14 @@ const std::vector<Table>& Tables() {
         {"severity", T}, {"state", T}, {"cause_ms", I}, {"opened_ms", I},
         {"acknowledged_ms", I}, {"resolved_ms", I}, {"assignee", T}, {"resolved_by", T},
         {"resolution", T}, {"notes", T}}},
+      {"webhooks",
+       {{"id", I}, {"name", T}, {"url", T}, {"scope_kind", T}, {"scope", T}, {"events", T},
+        {"subscriber", T}, {"secret", T}, {"key_id", T}, {"state", T}, {"state_reason", T},
+        {"created_ms", I}}},
+      {"webhook_deliveries",
+       {{"id", I}, {"webhook_id", I}, {"event", T}, {"namespace", T}, {"name", T},
+        {"detail", T}, {"created_ms", I}, {"state", T}, {"attempts", I}, {"next_ms", I},
+        {"last_ms", I}, {"last_status", I}, {"last_error", T}, {"body", T}}},
   };
   return tables;
 }

@@ -66,7 +66,8 @@ class Postgres final : public Dialect {
   // Identity columns count on in their own sequence, which rows inserted
   // with ids did not advance.
   absl::Status ContinueIds(Connection& db) const override {
-    for (const char* table : {"datasets", "jobs", "contract_violations", "incidents"}) {
+    for (const char* table : {"datasets", "jobs", "contract_violations", "incidents", "webhooks",
+                              "webhook_deliveries"}) {
       RETURN_IF_ERROR(db.Exec(StrCat("SELECT setval(pg_get_serial_sequence('", table,
                                      "', 'id'), coalesce(max(id), 0) + 1, false) FROM ",
                                      table)));

@@ -319,6 +319,63 @@ struct IncidentFilter {
 
 enum class IncidentAction { kAcknowledge, kResolve, kNote };
 
+// A webhook (docs/quality.md#webhooks): who hears of which events of a
+// dataset or a domain, and where.
+struct WebhookRecord {
+  int64_t id = 0;
+  std::string name;
+  std::string url;
+  std::string scope_kind;  // dataset, domain
+  DatasetKey dataset;      // scope_kind dataset
+  std::string domain;      // scope_kind domain: its path
+  std::vector<std::string> events;  // incident.opened, incident.resolved, contract.violated
+  std::string subscriber;  // "user:alice": payloads name only what they may read
+  std::string secret;      // sealed
+  std::string key_id;      // of the key that sealed it
+  std::string state = "active";  // active, paused
+  std::string state_reason;
+  int64_t created_ms = 0;
+  // Read, not written: its deliveries waiting, and the last attempt's error.
+  int64_t pending = 0;
+  std::string last_error;
+};
+
+// A delivery owed to a webhook, and how it went; the webhook's address,
+// subscriber and sealed secret come along for delivering it.
+struct WebhookDelivery {
+  int64_t id = 0;
+  int64_t webhook_id = 0;
+  std::string webhook;  // its name
+  std::string event;
+  DatasetKey dataset;
+  std::string detail;  // JSON object: the event's facts
+  int64_t created_ms = 0;
+  std::string state;   // pending, delivered, skipped
+  int attempts = 0;
+  int64_t next_ms = 0;
+  int64_t last_ms = 0;
+  int last_status = 0;
+  std::string last_error;
+  std::string body;  // "" until the first attempt
+  std::string url, subscriber, secret, key_id;
+};
+
+// What one delivery attempt came to.
+struct DeliveryAttempt {
+  enum class Outcome { kDelivered, kFailed, kSkipped } outcome = Outcome::kFailed;
+  int status = 0;      // HTTP
+  std::string error;   // failed: why; skipped: why not sent
+  std::string body;    // what was (or would have been) POSTed
+};
+
+// Retries of failed deliveries: `first_ms` after the first failure,
+// doubling up to `max_ms`; after `max_attempts` the webhook is paused.
+struct WebhookRetry {
+  int max_attempts = 10;
+  int64_t first_ms = 1000;
+  int64_t max_ms = 10 * 60 * 1000;
+};
+
 struct StoredContract {
   std::string id;
   std::string version;
@@ -607,6 +664,36 @@ class Store {
                                                 const std::string& assignee,
                                                 const std::string& note, std::string_view actor);
   absl::StatusOr<int64_t> CountOpenIncidents();
+
+  // Webhooks (store_webhooks.cc). Creating and deleting one are audited
+  // writes; ALREADY_EXISTS for a name taken, RESOURCE_EXHAUSTED past
+  // kMaxWebhooksPerSubscriber of one subscriber's.
+  static constexpr int kMaxWebhooksPerSubscriber = 100;
+  absl::StatusOr<WebhookRecord> CreateWebhook(const WebhookRecord& w, std::string_view actor);
+  // Every webhook, by name (they are few).
+  absl::StatusOr<std::vector<WebhookRecord>> ListWebhooks();
+  absl::StatusOr<WebhookRecord> GetWebhook(std::string_view name);
+  absl::Status DeleteWebhook(std::string_view name, std::string_view actor);
+  // A paused webhook active again: its oldest delivery is tried at once.
+  absl::StatusOr<WebhookRecord> ResumeWebhook(std::string_view name, std::string_view actor);
+  // A webhook's deliveries, newest first.
+  absl::StatusOr<Page<WebhookDelivery>> ListWebhookDeliveries(int64_t webhook_id,
+                                                              const PageRequest& page);
+  // The deliveries to try now by the store's clock: of each active
+  // webhook, its oldest pending one, when it is due (order within a
+  // webhook is the events'); at most `limit`.
+  absl::StatusOr<std::vector<WebhookDelivery>> DueWebhookDeliveries(int limit);
+  // Records an attempt at delivery `id`: delivered or skipped end it; a
+  // failure schedules the next try, or pauses the webhook after the last.
+  absl::Status RecordWebhookAttempt(int64_t id, const DeliveryAttempt& attempt,
+                                    const WebhookRetry& retry);
+  struct WebhookCounts {
+    int64_t pending = 0;
+    int64_t paused_webhooks = 0;
+  };
+  absl::StatusOr<WebhookCounts> CountWebhookDeliveries();
+  // Forgets delivered and skipped deliveries made before `before_ms`.
+  absl::StatusOr<int64_t> PruneWebhookDeliveries(int64_t before_ms);
   // Removes the job, its runs and every edge through it.
   absl::StatusOr<int64_t> DeleteJob(const JobKey& key, std::string_view actor);
   // Column edges whose output (`upstream`) or input is `dataset`'s `field`;

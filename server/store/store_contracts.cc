@@ -366,7 +366,11 @@ absl::Status RecordViolation(WriteContext& ctx, const DatasetKey& dataset,
   insert->Bind(6, list.dump());
   insert->Bind(7, ctx.now);
   RETURN_IF_ERROR(insert->Run());
-  return ctx.Audit("contract.violation", "Dataset", dataset.ToString(), 0, 0);
+  RETURN_IF_ERROR(ctx.Audit("contract.violation", "Dataset", dataset.ToString(), 0, 0));
+  return QueueWebhookEvent(ctx, "contract.violated", dataset,
+                           {{"contract", {{"id", bound.id}, {"version", bound.version}}},
+                            {"source", source},
+                            {"violations", list}});
 }
 
 }  // namespace

@@ -52,38 +52,66 @@ std::string AuditTarget(int64_t id, const DatasetKey& dataset) {
   return StrCat(id, " ", dataset.ToString());
 }
 
+// What a webhook hears of an incident (docs/quality.md#webhooks).
+json WebhookDetail(const IncidentRecord& r) {
+  json i = {{"id", r.id},
+            {"cause", r.cause},
+            {"kind", r.kind},
+            {"summary", r.summary},
+            {"severity", r.severity},
+            {"state", r.state},
+            {"cause_since", FormatMs(r.cause_ms)},
+            {"opened_at", FormatMs(r.opened_ms)},
+            {"time_to_detect_ms", r.cause_ms > 0 ? std::max<int64_t>(0, r.opened_ms - r.cause_ms)
+                                                 : 0}};
+  if (!r.assignee.empty()) i["assignee"] = r.assignee;
+  if (r.state == "resolved") {
+    i["resolved_at"] = FormatMs(r.resolved_ms);
+    i["resolved_by"] = r.resolved_by;
+    i["resolution"] = r.resolution;
+    i["time_to_resolve_ms"] = r.resolved_ms - r.opened_ms;
+  }
+  return {{"incident", std::move(i)}};
+}
+
 }  // namespace
 
 absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetKey& dataset,
                            const std::vector<IncidentCause>& active) {
   ASSIGN_OR_RETURN(Statement * open,
-                   ctx.db.Prepare("SELECT id, cause FROM incidents WHERE dataset_id = ? AND "
-                                  "state <> 'resolved'"));
+                   ctx.db.Prepare(StrCat("SELECT ", kColumns, " FROM incidents i JOIN datasets d "
+                                         "ON d.id = i.dataset_id WHERE i.dataset_id = ? AND "
+                                         "i.state <> 'resolved'")));
   open->Bind(1, dataset_id);
-  std::vector<std::pair<int64_t, std::string>> opened;
+  std::vector<IncidentRecord> opened;
   while (true) {
     ASSIGN_OR_RETURN(bool row, open->Step());
     if (!row) break;
-    opened.emplace_back(open->Int(0), open->Text(1));
+    opened.push_back(ReadIncident(*open));
   }
   open->Reset();
   // Recovered: resolved, saying why.
   ASSIGN_OR_RETURN(Statement * resolve,
                    ctx.db.Prepare("UPDATE incidents SET state = 'resolved', resolved_ms = ?, "
                                   "resolved_by = 'catalogd', resolution = ? WHERE id = ?"));
-  for (const auto& [id, cause] : opened) {
+  for (IncidentRecord& r : opened) {
     if (std::any_of(active.begin(), active.end(),
-                    [&](const IncidentCause& c) { return c.cause == cause; })) {
+                    [&](const IncidentCause& c) { return c.cause == r.cause; })) {
       continue;
     }
-    resolve->Bind(1, ctx.now_ms);
-    resolve->Bind(2, StrCat("recovered: ", cause == "freshness" ? "written as its contract promises"
-                                           : cause == "contract" ? "a write kept the contract's schema"
+    r.state = "resolved";
+    r.resolved_ms = ctx.now_ms;
+    r.resolved_by = "catalogd";
+    r.resolution = StrCat("recovered: ", r.cause == "freshness" ? "written as its contract promises"
+                                         : r.cause == "contract" ? "a write kept the contract's schema"
                                                                  : "the check passed",
-                            ", seen at ", FormatMs(ctx.now_ms)));
-    resolve->Bind(3, id);
+                          ", seen at ", FormatMs(ctx.now_ms));
+    resolve->Bind(1, r.resolved_ms);
+    resolve->Bind(2, r.resolution);
+    resolve->Bind(3, r.id);
     RETURN_IF_ERROR(resolve->Run());
-    RETURN_IF_ERROR(ctx.Audit("incident.resolve", "Incident", AuditTarget(id, dataset), 0, 0));
+    RETURN_IF_ERROR(ctx.Audit("incident.resolve", "Incident", AuditTarget(r.id, dataset), 0, 0));
+    RETURN_IF_ERROR(QueueWebhookEvent(ctx, "incident.resolved", dataset, WebhookDetail(r)));
   }
   // New causes: one open incident each.
   ASSIGN_OR_RETURN(
@@ -94,7 +122,7 @@ absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetK
                      "'[]') RETURNING id"));
   for (const IncidentCause& c : active) {
     if (std::any_of(opened.begin(), opened.end(),
-                    [&](const auto& o) { return o.second == c.cause; })) {
+                    [&](const IncidentRecord& o) { return o.cause == c.cause; })) {
       continue;
     }
     insert->Bind(1, dataset_id);
@@ -109,6 +137,16 @@ absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetK
     const int64_t id = insert->Int(0);
     insert->Reset();
     RETURN_IF_ERROR(ctx.Audit("incident.open", "Incident", AuditTarget(id, dataset), 0, 0));
+    RETURN_IF_ERROR(QueueWebhookEvent(ctx, "incident.opened", dataset,
+                                      WebhookDetail({.id = id,
+                                                     .dataset = dataset,
+                                                     .cause = c.cause,
+                                                     .kind = c.kind,
+                                                     .summary = c.summary,
+                                                     .severity = c.severity,
+                                                     .state = "open",
+                                                     .cause_ms = c.since_ms,
+                                                     .opened_ms = ctx.now_ms})));
   }
   return absl::OkStatus();
 }
@@ -200,6 +238,9 @@ absl::StatusOr<IncidentRecord> Store::ChangeIncident(int64_t id, IncidentAction 
     u->Bind(8, id);
     RETURN_IF_ERROR(u->Run());
     RETURN_IF_ERROR(ctx.Audit(audit, "Incident", AuditTarget(id, r.dataset), 0, 0));
+    if (action == IncidentAction::kResolve) {
+      RETURN_IF_ERROR(QueueWebhookEvent(ctx, "incident.resolved", r.dataset, WebhookDetail(r)));
+    }
     return r;
   });
 }

@@ -314,6 +314,12 @@ struct IncidentCause {
 absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetKey& dataset,
                            const std::vector<IncidentCause>& active);
 
+// Queues `event` (incident.opened, incident.resolved, contract.violated)
+// of dataset `dataset` for every webhook that subscribed to it there or on
+// its domain, in the event's transaction; `detail` is a JSON object.
+absl::Status QueueWebhookEvent(WriteContext& ctx, std::string_view event,
+                               const DatasetKey& dataset, const nlohmann::json& detail);
+
 // When a job last completed a run that wrote dataset `id` (its lineage's
 // output edges); 0 never.
 absl::StatusOr<int64_t> LastWrite(Connection& db, int64_t id);
