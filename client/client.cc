@@ -39,6 +39,7 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
   client->audit_ = v1::AuditService::NewStub(client->channel_);
   client->quality_ = v1::QualityService::NewStub(client->channel_);
   client->incidents_ = v1::IncidentService::NewStub(client->channel_);
+  client->webhooks_ = v1::WebhookService::NewStub(client->channel_);
   return client;
 }
 

@@ -23,6 +23,7 @@
 #include "catalog/v1/catalog.grpc.pb.h"
 #include "catalog/v1/contract.grpc.pb.h"
 #include "catalog/v1/incident.grpc.pb.h"
+#include "catalog/v1/webhook.grpc.pb.h"
 #include "catalog/v1/lineage.grpc.pb.h"
 #include "catalog/v1/quality.grpc.pb.h"
 #include "catalog/v1/policy.grpc.pb.h"
@@ -62,6 +63,7 @@ class CatalogClient {
   v1::AuditService::Stub& audit() { return *audit_; }
   v1::QualityService::Stub& quality() { return *quality_; }
   v1::IncidentService::Stub& incidents() { return *incidents_; }
+  v1::WebhookService::Stub& webhooks() { return *webhooks_; }
 
   // Calls `method` on `stub` with the token and deadline set.
   template <typename Stub, typename Request, typename Response>
@@ -122,6 +124,7 @@ class CatalogClient {
   std::unique_ptr<v1::AuditService::Stub> audit_;
   std::unique_ptr<v1::QualityService::Stub> quality_;
   std::unique_ptr<v1::IncidentService::Stub> incidents_;
+  std::unique_ptr<v1::WebhookService::Stub> webhooks_;
 };
 
 }  // namespace catalog::client

@@ -30,14 +30,14 @@ using ::testing::HasSubstr;
 const std::vector<std::string> kServices = {
     "catalog.v1.CatalogService", "catalog.v1.TokenService",    "catalog.v1.PolicyService",
     "catalog.v1.LineageService", "catalog.v1.ContractService", "catalog.v1.AuditService",
-    "catalog.v1.QualityService", "catalog.v1.IncidentService"};
+    "catalog.v1.QualityService", "catalog.v1.IncidentService", "catalog.v1.WebhookService"};
 
 using Answer = testing::HttpAnswer;
 
 class ConnectApi : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(server_.Start().ok());
+    ASSERT_TRUE(server_.Start([](server::ServerConfig& c) { c.webhook_allow = "127.0.0.1"; }).ok());
     auto token = server_.Issue("user:admin");
     ASSERT_TRUE(token.ok());
     admin_token_ = *token;
@@ -183,6 +183,14 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"IncidentService/AddIncidentNote", R"({"id": "1", "note": "looking"})", false},
       {"IncidentService/AcknowledgeIncident", R"({"id": "1"})", false},
       {"IncidentService/ResolveIncident", R"({"id": "1"})", false},
+      {"WebhookService/CreateWebhook",
+       "{\"name\": \"orders-hook\", \"url\": \"http://127.0.0.1:9/\", \"dataset\": " + key + "}",
+       false},
+      {"WebhookService/ListWebhooks", "{}", true},
+      {"WebhookService/GetWebhook", R"({"name": "orders-hook"})", true},
+      {"WebhookService/ListWebhookDeliveries", R"({"name": "orders-hook"})", true},
+      {"WebhookService/ResumeWebhook", R"({"name": "orders-hook"})", false},
+      {"WebhookService/DeleteWebhook", R"({"name": "orders-hook"})", false},
       {"CatalogService/ReviewObservation",
        "{\"key\": " + key + R"(, "field": "description", "reporter": "x", "accept": true})", true},
       {"ContractService/PutContract", json{{"document", contract}}.dump(), false},
