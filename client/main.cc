@@ -9,6 +9,7 @@
 #include "client/audit_commands.h"
 #include "client/health_commands.h"
 #include "client/incident_commands.h"
+#include "client/webhook_commands.h"
 #include "client/quality_commands.h"
 #include "client/commands.h"
 #include "client/consistency_file.h"
@@ -301,6 +302,28 @@ int main(int argc, char** argv) {
     sub->add_option("-o,--output", incident_options.output, "table or json");
   }
 
+  WebhookOptions webhook_options;
+  auto* webhooks = app.add_subcommand(
+      "webhooks", "signed POSTs of incidents and contract violations: list, add, deliveries, "
+                  "resume, delete");
+  webhooks->add_option("name", webhook_options.name, "show this one");
+  auto* webhook_add = webhooks->add_subcommand("add", "subscribe a URL to a dataset or a domain");
+  webhook_add->add_option("name", webhook_options.name)->required();
+  webhook_add->add_option("--url", webhook_options.url, "http(s) URL of the receiver")->required();
+  webhook_add->add_option("--dataset", webhook_options.dataset, "namespace/name");
+  webhook_add->add_option("--domain", webhook_options.domain, "a domain (and those below it)");
+  webhook_add->add_option("--event", webhook_options.events,
+                          "incident.opened, incident.resolved, contract.violated (default: all)");
+  auto* webhook_deliveries = webhooks->add_subcommand("deliveries", "a webhook's deliveries");
+  webhook_deliveries->add_option("name", webhook_options.name)->required();
+  auto* webhook_resume = webhooks->add_subcommand("resume", "deliver a paused webhook's again");
+  webhook_resume->add_option("name", webhook_options.name)->required();
+  auto* webhook_delete = webhooks->add_subcommand("delete", "delete a webhook and its deliveries");
+  webhook_delete->add_option("name", webhook_options.name)->required();
+  for (CLI::App* sub : {webhooks, webhook_add, webhook_deliveries, webhook_resume}) {
+    sub->add_option("-o,--output", webhook_options.output, "table or json");
+  }
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -378,7 +401,7 @@ int main(int argc, char** argv) {
 
   bool lineage_output = lineage_show->parsed() || impact->parsed() ||
                         jobs->parsed() || runs->parsed() || quality->parsed() ||
-                        health->parsed() || incidents->parsed();
+                        health->parsed() || incidents->parsed() || webhooks->parsed();
   auto format = ParseFormat(lineage_output ? "table" : output);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
@@ -452,6 +475,13 @@ int main(int argc, char** argv) {
     if (incident_note->parsed()) incident_options.action = "note";
     if (incident_resolve->parsed()) incident_options.action = "resolve";
     return RunIncidents(ctx, incident_options);
+  }
+  if (webhooks->parsed()) {
+    if (webhook_add->parsed()) webhook_options.action = "add";
+    if (webhook_deliveries->parsed()) webhook_options.action = "deliveries";
+    if (webhook_resume->parsed()) webhook_options.action = "resume";
+    if (webhook_delete->parsed()) webhook_options.action = "delete";
+    return RunWebhooks(ctx, webhook_options);
   }
   if (audit_list->parsed()) return RunAuditList(ctx, audit_options);
   if (audit_tail->parsed()) {

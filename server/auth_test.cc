@@ -97,8 +97,9 @@ TEST_F(AuthTest, TokensMayBeLimitedToActions) {
   ASSERT_TRUE(issued.ok()) << issued.status();
   auto who = auth_->Authenticate("Bearer " + issued->bearer);
   ASSERT_TRUE(who.ok());
-  EXPECT_EQ(who->actions, (std::vector<std::string>{"catalog:read", "catalog:write",
-                                                     "incident:write", "lineage:write"}));
+  EXPECT_EQ(who->actions,
+            (std::vector<std::string>{"catalog:read", "catalog:write", "incident:write",
+                                      "lineage:write", "webhook:subscribe"}));
   // Kept across restarts.
   auto fresh = Authenticator::Create(store_.get());
   ASSERT_TRUE(fresh.ok());
