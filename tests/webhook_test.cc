@@ -254,6 +254,40 @@ TEST_F(WebhookTest, TheSubscriberHearsOfAnIncidentSignedRetriedAndInOrder) {
   EXPECT_EQ(deliveries->deliveries(0).state(), "delivered");
 }
 
+TEST_F(WebhookTest, AWriteThatBreaksTheContractIsSentWithItsViolations) {
+  Start();
+  auto made = Create(*alice_, OrdersHook(receiver_.url()) + " events: \"contract.violated\"");
+  ASSERT_TRUE(made.ok()) << made.status();
+  v1::PutContractRequest contract;
+  contract.set_document(
+      "apiVersion: v3.1.0\nkind: DataContract\nid: orders\nversion: 1.0.0\n"
+      "status: active\nschema:\n  - name: orders\n    properties:\n"
+      "      - name: id\n        logicalType: integer\n");
+  v1::ContractBinding* b = contract.add_bindings();
+  b->set_object("orders");
+  b->mutable_dataset()->set_namespace_("pg");
+  b->mutable_dataset()->set_name("orders");
+  ASSERT_TRUE(alice_->Call(&v1::ContractService::Stub::PutContract, alice_->contracts(), contract)
+                  .ok());
+  json schema = {{"schema", {{"fields", {{{"name", "id"}, {"type", "varchar"}}}}}}};
+  ASSERT_TRUE(Ingest(testing::RunEventJson("COMPLETE", "load-1", 2, {}, {{"orders", schema}},
+                                           "load", "etl"))
+                  .ok());
+  std::vector<Receiver::Request> got = receiver_.WaitFor(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].event, "contract.violated");
+  EXPECT_TRUE(Signed(got[0].signature, made->secret(), got[0].body));
+  json body = json::parse(got[0].body);
+  EXPECT_EQ(body["contract"]["id"], "orders");
+  EXPECT_EQ(body["contract"]["version"], "1.0.0");
+  EXPECT_EQ(body["source"], "lineage run etl/load load-1");
+  ASSERT_GE(body["violations"].size(), 1u);
+  EXPECT_EQ(body["violations"][0]["property"], "id");
+  // Only the events it asked for: the incident the break opened is not sent.
+  std::this_thread::sleep_for(1500ms);
+  EXPECT_EQ(receiver_.received().size(), 1u);
+}
+
 TEST_F(WebhookTest, AReceiverThatKeepsFailingPausesItsWebhookUntilResumed) {
   Start(/*max_attempts=*/2);
   ASSERT_TRUE(Create(*alice_, OrdersHook(receiver_.url())).ok());
