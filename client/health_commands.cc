@@ -13,12 +13,46 @@ std::string Since(const std::string& state, const std::string& since, const std:
                 why.empty() ? "" : StrCat(": ", why));
 }
 
+int RunDomainHealth(CommandContext& ctx, const HealthOptions& o) {
+  v1::GetDomainHealthRequest req;
+  req.set_domain(o.domain);
+  req.set_max_datasets(o.max_datasets);
+  absl::StatusOr<v1::GetDomainHealthResponse> h =
+      ctx.client.Call(&v1::QualityService::Stub::GetDomainHealth, ctx.client.quality(), req);
+  if (!h.ok()) return ReportError(ctx.err, h.status());
+  if (o.output == "json") {
+    PrintDocument(ctx.out, Format::kJson, ProtoToJson(*h));
+    return 0;
+  }
+  ctx.out << "Domain:      " << h->domain() << " (and below)\n"
+          << "Health:      " << h->health() << "\n"
+          << "Datasets:    " << h->datasets() << ": " << h->ok() << " ok, " << h->warning()
+          << " warning, " << h->upstream_degraded() << " upstream-degraded, " << h->stale()
+          << " stale, " << h->failing() << " failing\n";
+  if (h->unhealthy_size() == 0) return 0;
+  ctx.out << "\n";
+  Table t{.header = {"DATASET", "HEALTH", "SINCE", "FRESHNESS", "DOMAIN"}};
+  for (const v1::DatasetHealthSummary& d : h->unhealthy()) {
+    t.rows.push_back({StrCat(d.key().namespace_(), "/", d.key().name()), d.health(),
+                      d.since().empty() ? "-" : d.since(), d.freshness(), d.domain()});
+  }
+  t.Print(ctx.out);
+  return 0;
+}
+
 }  // namespace
 
 int RunHealth(CommandContext& ctx, const HealthOptions& o) {
   if (o.output != "table" && o.output != "json") {
     ctx.err << "error: -o must be table or json\n";
     return 2;
+  }
+  if (!o.domain.empty()) {
+    if (!o.dataset.empty()) {
+      ctx.err << "error: give a dataset or --domain, not both\n";
+      return 2;
+    }
+    return RunDomainHealth(ctx, o);
   }
   absl::StatusOr<DatasetKey> key = DatasetKeyOf(ctx, o.dataset);
   if (!key.ok()) return ReportError(ctx.err, key.status());

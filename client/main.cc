@@ -281,6 +281,10 @@ int main(int argc, char** argv) {
   health->add_option("dataset", health_options.dataset, "namespace/name");
   add_dataset_flags(health);
   health->add_option("-o,--output", health_options.output, "table or json");
+  health->add_option("--domain", health_options.domain,
+                     "a domain's health instead, rolled up from its datasets' (and below)");
+  health->add_option("--max", health_options.max_datasets,
+                     "with --domain: unhealthy datasets listed, worst first (default 20)");
 
   IncidentOptions incident_options;
   auto* incidents = app.add_subcommand(

@@ -11,6 +11,7 @@
 #include "proto/health_convert.h"
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
+#include "server/domain_health.h"
 
 namespace catalog::server {
 namespace {
@@ -214,6 +215,52 @@ grpc::Status QualityServiceImpl::GetDatasetHealth(grpc::ServerContext* context,
                                   response->upstream_cause().empty()
                                       ? std::string()
                                       : StrCat(": ", response->upstream_cause())));
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status QualityServiceImpl::GetDomainHealth(grpc::ServerContext* context,
+                                                const v1::GetDomainHealthRequest* request,
+                                                v1::GetDomainHealthResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ValidateDomainPath("domain", request->domain()));
+    if (request->max_datasets() < 0 || request->max_datasets() > 1000) {
+      return absl::InvalidArgumentError("max_datasets: must be between 0 and 1000");
+    }
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+    absl::StatusOr<Domain> domain = store_->GetDomain(request->domain());
+    if (absl::IsNotFound(domain.status())) {
+      return absl::NotFoundError(StrCat("domain \"", request->domain(), "\" not found"));
+    }
+    RETURN_IF_ERROR(domain.status());
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", authz::DomainUid(domain->path)));
+    const bool everything = AllowedOnEverything(*authorizer_, caller, "catalog:read");
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    ASSIGN_OR_RETURN(
+        DomainHealth rolled,
+        RollUpDomainHealth(*store_, *snapshot, domain->path,
+                           [&](const DatasetKey& key) {
+                             return everything || Permits(*authorizer_, caller, "catalog:read",
+                                                          authz::DatasetUid(key));
+                           },
+                           request->max_datasets() == 0 ? 20 : request->max_datasets()));
+    response->set_domain(domain->path);
+    response->set_health(health::HealthName(rolled.worst));
+    response->set_datasets(rolled.datasets);
+    using health::Health;
+    response->set_ok(rolled.counts[static_cast<int>(Health::kOk)]);
+    response->set_warning(rolled.counts[static_cast<int>(Health::kWarning)]);
+    response->set_upstream_degraded(rolled.counts[static_cast<int>(Health::kUpstreamDegraded)]);
+    response->set_stale(rolled.counts[static_cast<int>(Health::kStale)]);
+    response->set_failing(rolled.counts[static_cast<int>(Health::kFailing)]);
+    for (const DomainHealth::Unhealthy& u : rolled.unhealthy) {
+      v1::DatasetHealthSummary* out = response->add_unhealthy();
+      *out->mutable_key() = ToProto(u.key);
+      out->set_health(health::HealthName(u.health));
+      out->set_since(FormatMs(u.since_ms));
+      out->set_freshness(u.freshness);
+      out->set_domain(u.domain);
     }
     return absl::OkStatus();
   });

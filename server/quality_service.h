@@ -24,6 +24,9 @@ class QualityServiceImpl final : public v1::QualityService::Service {
   grpc::Status GetDatasetHealth(grpc::ServerContext* context,
                                 const v1::GetDatasetHealthRequest* request,
                                 v1::GetDatasetHealthResponse* response) override;
+  grpc::Status GetDomainHealth(grpc::ServerContext* context,
+                               const v1::GetDomainHealthRequest* request,
+                               v1::GetDomainHealthResponse* response) override;
 
  private:
   // The dataset `key` names (itself or the dataset it is an alias of) when

@@ -88,6 +88,7 @@ const std::vector<Row>& Table() {
       {"catalog.v1.QualityService/ListQualityResults", R"(key { namespace: "pg" name: "orders" })", OK, OK, OK},
       {"catalog.v1.QualityService/GetDatasetHealth", R"(key { namespace: "pg" name: "orders" })", OK, OK, OK},
       // Incident 1: the seed's failing check on pg/orders, alice's dataset.
+      {"catalog.v1.QualityService/GetDomainHealth", R"(domain: "sales")", OK, OK, OK},
       {"catalog.v1.IncidentService/ListIncidents", "", OK, OK, OK},
       {"catalog.v1.IncidentService/GetIncident", "id: 1", OK, OK, OK},
       {"catalog.v1.IncidentService/AddIncidentNote", R"(id: 1 note: "looking")", DENIED, OK, OK},

@@ -168,6 +168,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"LineageService/ListRuns", R"({"job": "airflow/load"})", true},
       {"QualityService/ListQualityResults", "{\"key\": " + key + R"(, "since": "7d"})", true},
       {"QualityService/GetDatasetHealth", "{\"key\": " + key + "}", true},
+      {"QualityService/GetDomainHealth", R"({"domain": "sales"})", true},
       // A failing check on orders opens incident 1.
       {"LineageService/Ingest",
        json{{"events",

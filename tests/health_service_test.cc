@@ -351,5 +351,74 @@ TEST_F(HealthServiceTest, DownstreamOfAFailingDatasetIsUpstreamDegradedWithThePa
   EXPECT_EQ(MayBobRead(), "allow");
 }
 
+// A domain's health rolls up its datasets' and its subdomains', as bob may
+// read them, upstream degradation included.
+TEST_F(HealthServiceTest, ADomainsHealthRollsUpWhatTheCallerMayRead) {
+  v1::ApplyRequest apply;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"(resources { domain { path: "sales" } }
+         resources { domain { path: "sales/emea" } }
+         resources { dataset { key { namespace: "pg" name: "raw" } spec { domain: "sales/emea" } } }
+         resources { dataset { key { namespace: "pg" name: "mid" } spec { domain: "sales" } } }
+         resources { dataset { key { namespace: "pg" name: "secret" } spec { domain: "sales/emea" } } }
+         resources { dataset { key { namespace: "pg" name: "fine" } spec { domain: "sales" } } })",
+      &apply));
+  ASSERT_TRUE(server_.admin().Call(&v1::CatalogService::Stub::Apply, server_.admin().catalog(),
+                                   apply).ok());
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob", action == Action::"catalog:read",
+                                               resource == Dataset::"pg/secret");)")
+                  .ok());
+  // raw fails (mid, made from it, is upstream-degraded); so does secret.
+  auto write = [&](const std::string& job, const std::string& in, const std::string& out) {
+    json facets = {{"dataQualityAssertions",
+                    {{"assertions",
+                      {{{"assertion", "not_null"}, {"column", "id"}, {"success", false}}}}}}};
+    json e = json::parse(testing::RunEventJson("COMPLETE", job + "-1", 0, {{in, facets}}, {{out}},
+                                               job, "etl", "pg"));
+    e["eventTime"] = FormatRfc3339(std::chrono::system_clock::now());
+    v1::IngestRequest req;
+    req.add_events(e.dump());
+    return pipeline_->Call(&v1::LineageService::Stub::Ingest, pipeline_->lineage(), req).status();
+  };
+  ASSERT_TRUE(write("stage", "raw", "mid").ok());
+  ASSERT_TRUE(write("hidden", "secret", "elsewhere").ok());
+  auto rollup = [&](CatalogClient& c, const std::string& domain, int max = 0) {
+    v1::GetDomainHealthRequest req;
+    req.set_domain(domain);
+    req.set_max_datasets(max);
+    return c.Call(&QStub::GetDomainHealth, c.quality(), req);
+  };
+  auto bobs = rollup(*bob_, "sales");
+  ASSERT_TRUE(bobs.ok()) << bobs.status();
+  EXPECT_EQ(bobs->health(), "failing");
+  EXPECT_EQ(bobs->datasets(), 3);  // raw, mid, fine: not secret
+  EXPECT_EQ(bobs->failing(), 1);
+  EXPECT_EQ(bobs->upstream_degraded(), 1);
+  EXPECT_EQ(bobs->ok(), 1);
+  EXPECT_EQ(bobs->stale() + bobs->warning(), 0);
+  ASSERT_EQ(bobs->unhealthy_size(), 2);
+  EXPECT_EQ(bobs->unhealthy(0).key().name(), "raw");
+  EXPECT_EQ(bobs->unhealthy(0).health(), "failing");
+  EXPECT_EQ(bobs->unhealthy(0).domain(), "sales/emea");
+  EXPECT_FALSE(bobs->unhealthy(0).since().empty());
+  EXPECT_EQ(bobs->unhealthy(1).key().name(), "mid");
+  EXPECT_EQ(bobs->unhealthy(1).health(), "upstream-degraded");
+  EXPECT_THAT(bobs->DebugString(), ::testing::Not(::testing::HasSubstr("secret")));
+  // The admin reads secret too.
+  auto admins = rollup(server_.admin(), "sales");
+  ASSERT_TRUE(admins.ok());
+  EXPECT_EQ(admins->datasets(), 4);
+  EXPECT_EQ(admins->failing(), 2);
+  // A subdomain alone; a shorter list.
+  EXPECT_EQ(rollup(*bob_, "sales/emea")->datasets(), 1);
+  auto one = rollup(*bob_, "sales", 1);
+  ASSERT_EQ(one->unhealthy_size(), 1);
+  EXPECT_EQ(one->unhealthy(0).key().name(), "raw");
+  EXPECT_EQ(rollup(*bob_, "nowhere").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(rollup(*bob_, "sales", 5000).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(rollup(*bob_, "bad path!").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace catalog
