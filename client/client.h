@@ -24,6 +24,7 @@
 #include "catalog/v1/contract.grpc.pb.h"
 #include "catalog/v1/incident.grpc.pb.h"
 #include "catalog/v1/webhook.grpc.pb.h"
+#include "catalog/v1/cost.grpc.pb.h"
 #include "catalog/v1/lineage.grpc.pb.h"
 #include "catalog/v1/quality.grpc.pb.h"
 #include "catalog/v1/policy.grpc.pb.h"
@@ -64,6 +65,7 @@ class CatalogClient {
   v1::QualityService::Stub& quality() { return *quality_; }
   v1::IncidentService::Stub& incidents() { return *incidents_; }
   v1::WebhookService::Stub& webhooks() { return *webhooks_; }
+  v1::CostService::Stub& costs() { return *costs_; }
 
   // Calls `method` on `stub` with the token and deadline set.
   template <typename Stub, typename Request, typename Response>
@@ -125,6 +127,7 @@ class CatalogClient {
   std::unique_ptr<v1::QualityService::Stub> quality_;
   std::unique_ptr<v1::IncidentService::Stub> incidents_;
   std::unique_ptr<v1::WebhookService::Stub> webhooks_;
+  std::unique_ptr<v1::CostService::Stub> costs_;
 };
 
 }  // namespace catalog::client

@@ -10,6 +10,7 @@
 #include "client/health_commands.h"
 #include "client/incident_commands.h"
 #include "client/webhook_commands.h"
+#include "client/cost_commands.h"
 #include "client/quality_commands.h"
 #include "client/commands.h"
 #include "client/consistency_file.h"
@@ -328,6 +329,13 @@ int main(int argc, char** argv) {
     sub->add_option("-o,--output", webhook_options.output, "table or json");
   }
 
+  CostOptions cost_options;
+  auto* cost = app.add_subcommand("cost", "what pipelines cost, per job, dataset or domain");
+  cost->add_option("--by", cost_options.by, "job (default), dataset or domain");
+  cost->add_option("--since", cost_options.since, "runs this long ago or later (default 30d)");
+  cost->add_option("--limit", cost_options.limit, "lines (default 100)");
+  cost->add_option("-o,--output", cost_options.output, "table or json");
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -405,7 +413,8 @@ int main(int argc, char** argv) {
 
   bool lineage_output = lineage_show->parsed() || impact->parsed() ||
                         jobs->parsed() || runs->parsed() || quality->parsed() ||
-                        health->parsed() || incidents->parsed() || webhooks->parsed();
+                        health->parsed() || incidents->parsed() || webhooks->parsed() ||
+                        cost->parsed();
   auto format = ParseFormat(lineage_output ? "table" : output);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
@@ -480,6 +489,7 @@ int main(int argc, char** argv) {
     if (incident_resolve->parsed()) incident_options.action = "resolve";
     return RunIncidents(ctx, incident_options);
   }
+  if (cost->parsed()) return RunCost(ctx, cost_options);
   if (webhooks->parsed()) {
     if (webhook_add->parsed()) webhook_options.action = "add";
     if (webhook_deliveries->parsed()) webhook_options.action = "deliveries";

@@ -32,6 +32,7 @@
 #include "server/housekeeping.h"
 #include "server/secrets_key.h"
 #include "server/webhook_service.h"
+#include "server/cost_service.h"
 #include "server/webhooks/dispatcher.h"
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
@@ -118,6 +119,7 @@ class CatalogServer::Impl {
   std::unique_ptr<QualityServiceImpl> quality_service;
   std::unique_ptr<IncidentServiceImpl> incident_service;
   std::unique_ptr<WebhookServiceImpl> webhook_service;
+  std::unique_ptr<CostServiceImpl> cost_service;
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -264,7 +266,8 @@ class CatalogServer::Impl {
                                  v1::AuditService::service_full_name(),
                                  v1::QualityService::service_full_name(),
                                  v1::IncidentService::service_full_name(),
-                                 v1::WebhookService::service_full_name()},
+                                 v1::WebhookService::service_full_name(),
+                                 v1::CostService::service_full_name()},
         ConnectBridge::Options{.max_body_bytes = max_body_bytes});
     bridge->Register(*http_server);
     std::vector<std::string> body_paths = bridge->BodyPaths();
@@ -402,6 +405,7 @@ class CatalogServer::Impl {
                                                            authorizer.get());
     incident_service = std::make_unique<IncidentServiceImpl>(store.get(), auth.get(),
                                                              authorizer.get());
+    cost_service = std::make_unique<CostServiceImpl>(store.get(), auth.get(), authorizer.get());
     webhook_service = std::make_unique<WebhookServiceImpl>(
         store.get(), auth.get(), authorizer.get(), std::move(allow), std::move(secrets));
     grpc::EnableDefaultHealthCheckService(true);
@@ -454,6 +458,7 @@ class CatalogServer::Impl {
     builder.RegisterService(quality_service.get());
     builder.RegisterService(incident_service.get());
     builder.RegisterService(webhook_service.get());
+    builder.RegisterService(cost_service.get());
     grpc_server = builder.BuildAndStart();
     if (grpc_server == nullptr || grpc_port == 0) {
       return absl::UnavailableError(

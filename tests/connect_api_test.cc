@@ -30,7 +30,8 @@ using ::testing::HasSubstr;
 const std::vector<std::string> kServices = {
     "catalog.v1.CatalogService", "catalog.v1.TokenService",    "catalog.v1.PolicyService",
     "catalog.v1.LineageService", "catalog.v1.ContractService", "catalog.v1.AuditService",
-    "catalog.v1.QualityService", "catalog.v1.IncidentService", "catalog.v1.WebhookService"};
+    "catalog.v1.QualityService", "catalog.v1.IncidentService", "catalog.v1.WebhookService",
+    "catalog.v1.CostService"};
 
 using Answer = testing::HttpAnswer;
 
@@ -169,6 +170,8 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"QualityService/ListQualityResults", "{\"key\": " + key + R"(, "since": "7d"})", true},
       {"QualityService/GetDatasetHealth", "{\"key\": " + key + "}", true},
       {"QualityService/GetDomainHealth", R"({"domain": "sales"})", true},
+      // (Not compared: its `since` is the moment of each call.)
+      {"CostService/GetCostReport", R"({"by": "domain", "since": "7d"})", false},
       // A failing check on orders opens incident 1.
       {"LineageService/Ingest",
        json{{"events",

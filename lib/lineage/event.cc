@@ -356,6 +356,7 @@ absl::Status ReadRun(const json& event, Event& e) {
       ASSIGN_OR_RETURN(e.tests, RunTests(facet, item));
     }
   }
+  ASSIGN_OR_RETURN(e.cost, ReadRunCost(e.run_facets));
   return absl::OkStatus();
 }
 

@@ -19,6 +19,7 @@
 
 #include "absl/status/statusor.h"
 #include "lib/catalog/model.h"
+#include "lib/lineage/cost.h"
 #include "lib/lineage/quality.h"
 
 namespace catalog::lineage {
@@ -109,6 +110,7 @@ struct Event {
   nlohmann::json run_facets = nlohmann::json::object();
   // The test run facet's tests, attributed to no dataset by the event.
   std::vector<QualityResult> tests;
+  std::optional<RunCost> cost;  // the cost and bigQueryJob run facets (cost.h)
   nlohmann::json job_facets = nlohmann::json::object();
   std::vector<DatasetFacts> inputs;
   std::vector<DatasetFacts> outputs;  // the dataset of a DatasetEvent too

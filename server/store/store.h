@@ -665,6 +665,20 @@ class Store {
                                                 const std::string& note, std::string_view actor);
   absl::StatusOr<int64_t> CountOpenIncidents();
 
+  // What runs cost since `since_ms` (store_costs.cc), summed per job and
+  // currency; with `produced`, per job, dataset it writes (active output
+  // edges) and currency instead. Amounts in millionths.
+  struct CostRow {
+    JobKey job;
+    DatasetKey dataset;  // produced only
+    std::string domain;  // the dataset's; produced only
+    std::string currency;  // "" for runs that reported bytes only
+    int64_t amount_micros = 0;
+    int64_t runs = 0;
+    int64_t billed_bytes = 0;
+  };
+  absl::StatusOr<std::vector<CostRow>> Costs(int64_t since_ms, bool produced);
+
   // Webhooks (store_webhooks.cc). Creating and deleting one are audited
   // writes; ALREADY_EXISTS for a name taken, RESOURCE_EXHAUSTED past
   // kMaxWebhooksPerSubscriber of one subscriber's.

@@ -18,6 +18,7 @@
 
 namespace catalog::lineage {
 struct QualityResult;
+struct Event;
 }
 
 namespace catalog::store {
@@ -319,6 +320,10 @@ absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetK
 // its domain, in the event's transaction; `detail` is a JSON object.
 absl::Status QueueWebhookEvent(WriteContext& ctx, std::string_view event,
                                const DatasetKey& dataset, const nlohmann::json& detail);
+
+// Keeps what event `e` says run `e.run_id` of job `job_id` cost (its
+// `cost`, store_costs.cc), replacing an earlier report.
+absl::Status RecordRunCost(WriteContext& ctx, int64_t job_id, const lineage::Event& e);
 
 // When a job last completed a run that wrote dataset `id` (its lineage's
 // output edges); 0 never.

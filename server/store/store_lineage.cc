@@ -510,7 +510,8 @@ class Ingest {
             "WHERE job_id = ?1 AND run_id = ?2"));
     u->Bind(1, job.id);
     u->Bind(2, e.run_id);
-    return u->Run();
+    RETURN_IF_ERROR(u->Run());
+    return e.cost ? RecordRunCost(ctx_, job.id, e) : absl::OkStatus();
   }
 
   absl::StatusOr<DatasetKey> KeyOf(int64_t dataset_id) {
