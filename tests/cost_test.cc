@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include <google/protobuf/text_format.h>
@@ -133,6 +134,22 @@ TEST_F(CostTest, CostsAddUpPerJobDatasetAndDomainByCurrency) {
     auto r = bob_->Call(&v1::CostService::Stub::GetCostReport, bob_->costs(), req);
     EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << by << since;
   }
+}
+
+// docs/cost.md's example: its events, its table.
+TEST_F(CostTest, TheGuidesExampleAddsUpAsItShows) {
+  std::ifstream in(testing::SourceDir() / "docs/examples/cost-events.json");
+  json events = json::parse(in);
+  v1::IngestRequest req;
+  for (const json& e : events) req.add_events(e.dump());
+  ASSERT_TRUE(server_.admin()
+                  .Call(&v1::LineageService::Stub::Ingest, server_.admin().lineage(), req)
+                  .ok());
+  // (The guide's --since 365d, wide enough for its dates whenever this runs.)
+  EXPECT_THAT(Report(server_.admin(), "job", "36500d"),
+              ElementsAre("spark/enrich_orders EUR 2.5 runs=1 jobs=1 bytes=0",
+                          "dbt/sales.orders USD 8.05 runs=2 jobs=1 bytes=100747182080",
+                          "dbt/sales.daily USD 0.6 runs=1 jobs=1 bytes=0"));
 }
 
 }  // namespace
