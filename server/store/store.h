@@ -471,6 +471,9 @@ class Store {
     // The clock health and freshness are judged by (milliseconds since the
     // epoch); the system clock when unset. Tests set it.
     std::function<int64_t()> clock_ms;
+    // A webhook owed this many deliveries is queued no more until it
+    // drains (store_webhooks.cc).
+    int64_t max_pending_deliveries = 10000;
     // A PostgreSQL URL ("postgres://user@host:5432/db?sslmode=verify-full",
     // no password: PGPASSWORD, ~/.pgpass or passfile=): the store is there
     // instead of in `path`, shared with other replicas.
@@ -683,6 +686,7 @@ class Store {
   // writes; ALREADY_EXISTS for a name taken, RESOURCE_EXHAUSTED past
   // kMaxWebhooksPerSubscriber of one subscriber's.
   static constexpr int kMaxWebhooksPerSubscriber = 100;
+
   absl::StatusOr<WebhookRecord> CreateWebhook(const WebhookRecord& w, std::string_view actor);
   // Every webhook, by name (they are few).
   absl::StatusOr<std::vector<WebhookRecord>> ListWebhooks();

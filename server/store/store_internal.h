@@ -36,6 +36,7 @@ struct WriteContext {
   int64_t catalog_revision = 0;  // set by BumpCatalogRevision
   Change change;                 // what this transaction changed
   bool search_pending = false;   // search rows queued (FlushSearchRows)
+  int64_t max_pending_deliveries = 0;  // Options::max_pending_deliveries
 
   // Bumps the catalog-wide revision once per transaction; returns it.
   absl::StatusOr<int64_t> BumpCatalogRevision();
@@ -183,6 +184,7 @@ class Store::Impl {
     ASSIGN_OR_RETURN(Transaction txn, Transaction::Begin(*writer, TxnMode::kWrite));
     WriteContext ctx{*writer, std::string(actor), NowRfc3339(),
                      std::string(AuditPeer::Current()), NowMs()};
+    ctx.max_pending_deliveries = options.max_pending_deliveries;
     auto value = fn(ctx);
     if (!value.ok() || !commit) return value;
     RETURN_IF_ERROR(FlushSearchRows(ctx));

@@ -98,7 +98,9 @@ absl::Status WebhookNotFound(std::string_view name) {
 absl::Status QueueWebhookEvent(WriteContext& ctx, std::string_view event,
                                const DatasetKey& dataset, const json& detail) {
   // A dataset's own webhooks, and its domain's and the domains above it
-  // ("sales" hears of "sales/emea").
+  // ("sales" hears of "sales/emea"); not one already owed
+  // Options::max_pending_deliveries (a receiver down for long must not
+  // fill the disk).
   ASSIGN_OR_RETURN(
       Statement * s,
       ctx.db.Prepare(
@@ -108,7 +110,8 @@ absl::Status QueueWebhookEvent(WriteContext& ctx, std::string_view event,
           "LEFT JOIN datasets d ON d.namespace = ?2 AND d.name = ?3 "
           "WHERE (' ' || w.events || ' ') LIKE ?6 AND ((w.scope_kind = 'dataset' AND w.scope = "
           "?7) OR (w.scope_kind = 'domain' AND d.domain IS NOT NULL AND (w.scope = d.domain OR "
-          "substr(d.domain, 1, length(w.scope) + 1) = w.scope || '/')))"));
+          "substr(d.domain, 1, length(w.scope) + 1) = w.scope || '/'))) AND (SELECT count(*) "
+          "FROM webhook_deliveries q WHERE q.webhook_id = w.id AND q.state = 'pending') < ?8"));
   s->Bind(1, event);
   s->Bind(2, dataset.ns);
   s->Bind(3, dataset.name);
@@ -116,6 +119,7 @@ absl::Status QueueWebhookEvent(WriteContext& ctx, std::string_view event,
   s->Bind(5, ctx.now_ms);
   s->Bind(6, StrCat("% ", event, " %"));
   s->Bind(7, DatasetScope(dataset));
+  s->Bind(8, ctx.max_pending_deliveries);
   return s->Run();
 }
 

@@ -38,6 +38,7 @@ class StoreWebhooksTest : public ::testing::TestWithParam<testing::Engine> {
     db_ = std::make_unique<testing::TestDatabase>(GetParam());
     Store::Options options = db_->Options();
     options.clock_ms = [this] { return now_.load(); };
+    options.max_pending_deliveries = 3;
     auto s = Store::Open(options);
     ASSERT_TRUE(s.ok()) << s.status();
     store_ = *std::move(s);
@@ -241,6 +242,23 @@ TEST_P(StoreWebhooksTest, NamesAreUniqueAndDeletingTakesTheDeliveries) {
             absl::StatusCode::kResourceExhausted);
   one_more.subscriber = "user:bob";
   EXPECT_TRUE(store_->CreateWebhook(one_more, "user:bob").ok());
+}
+
+TEST_P(StoreWebhooksTest, AWebhookFarBehindIsQueuedNoMoreUntilItDrains) {
+  WebhookRecord w = Make("orders-hook", "dataset", "orders");
+  for (int minute = 1; minute <= 4; ++minute) ASSERT_TRUE(Run(minute, minute % 2 == 0).ok());
+  // Four events (opened, resolved, opened, resolved): three kept.
+  EXPECT_EQ(Queued(w).size(), 3u);
+  absl::StatusOr<std::vector<WebhookDelivery>> due = store_->DueWebhookDeliveries(10);
+  ASSERT_EQ(due->size(), 1u);
+  ASSERT_TRUE(store_
+                  ->RecordWebhookAttempt((*due)[0].id,
+                                         {.outcome = DeliveryAttempt::Outcome::kDelivered}, {})
+                  .ok());
+  // Drained by one: the next event is queued again.
+  ASSERT_TRUE(Run(5, false).ok());
+  EXPECT_THAT(Queued(w).back(), "orders-hook incident.opened pending");
+  EXPECT_EQ(Queued(w).size(), 4u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreWebhooksTest, testing::kEngines, testing::EngineName);
