@@ -419,6 +419,9 @@ await audit(page, "jobs");
 await page.getByRole("link", { name: "Domains and groups" }).click();
 await page.getByRole("link", { name: "sales/orders" }).waitFor(wait);
 check((await page.locator(".directory").textContent()).includes("alice"), "groups list their members");
+await page.locator(".directory .domain-health").first().waitFor(wait);
+check(/\d+ datasets/.test(await page.locator(".directory .domain-health").first().textContent()),
+      "a top-level domain shows its health rolled up");
 await page.getByRole("link", { name: "sales-eng: the datasets it owns" }).click();
 await page.waitForURL(/owner=group/, wait);
 await page.locator(".results a").first().waitFor(wait);

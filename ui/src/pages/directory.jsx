@@ -1,9 +1,27 @@
 // The data architect's map: the domain tree with its owners (each domain
-// links to its datasets), and the groups with their members (each group
+// links to its datasets; a top-level domain shows its health rolled up from
+// everything below it), and the groups with their members (each group
 // links to the datasets it owns: the search's owner facet).
 import { useEffect, useState } from "preact/hooks";
-import { call } from "../api.js";
+import { call, useAnswer } from "../api.js";
 import { href } from "../route.js";
+import { HealthBadge } from "./health.jsx";
+
+// QualityService.GetDomainHealth: the worst health below a domain and how
+// many datasets are unhealthy.
+function DomainHealth({ path }) {
+  const [h] = useAnswer(() => call("QualityService", "GetDomainHealth", { domain: path, maxDatasets: 1 }),
+                        [path]);
+  if (!h) return null;
+  const n = (v) => Number(v || 0);
+  const unhealthy = n(h.warning) + n(h.upstreamDegraded) + n(h.stale) + n(h.failing);
+  return (
+    <span class="domain-health">
+      {" "}<HealthBadge health={h.health} />
+      {` ${n(h.datasets)} datasets${unhealthy > 0 ? `, ${unhealthy} not ok` : ""}`}
+    </span>
+  );
+}
 
 export function DirectoryPage() {
   const [domains, setDomains] = useState(null);
@@ -33,6 +51,7 @@ export function DirectoryPage() {
         {domains.map((d) => (
           <li key={d.path} class={`level-${Math.min(d.path.split("/").length - 1, 4)}`}>
             <a href={href("search", [], { domain: d.path })}>{d.path}</a>
+            {!d.path.includes("/") && <DomainHealth path={d.path} />}
             {d.spec?.description ? ` — ${d.spec.description}` : ""}
             {(d.spec?.owners || []).length > 0 && (
               <span class="owners"> (owners: {d.spec.owners.map((o) => o.principal).join(", ")})</span>
