@@ -16,6 +16,7 @@
 #include "server/store/postgres.h"
 #include "server/store/schema_check.h"
 #include "server/store/sqlite.h"
+#include "absl/strings/numbers.h"
 #include "server/store/store_internal.h"
 
 namespace catalog::store {
@@ -79,6 +80,15 @@ absl::StatusOr<std::vector<std::string>> DecodeKeyToken(const PageRequest& page,
     key.push_back(part.get<std::string>());
   }
   return key;
+}
+
+absl::StatusOr<int64_t> PageBelowId(const PageRequest& page) {
+  ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 1));
+  int64_t before_id = INT64_MAX;
+  if (!after[0].empty() && (!absl::SimpleAtoi(after[0], &before_id) || before_id <= 0)) {
+    return absl::InvalidArgumentError("page_token: not one this call gave");
+  }
+  return before_id;
 }
 
 absl::Status CheckExpected(int64_t expected, int64_t stored, bool exists) {

@@ -4,7 +4,6 @@
 // people; every transition an audit event.
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
 #include "lib/util/time.h"
 #include "server/store/store_internal.h"
 
@@ -153,11 +152,7 @@ absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetK
 
 absl::StatusOr<Page<IncidentRecord>> Store::ListIncidents(const IncidentFilter& filter,
                                                           const PageRequest& page) {
-  ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 1));
-  int64_t before_id = INT64_MAX;
-  if (!after[0].empty() && (!absl::SimpleAtoi(after[0], &before_id) || before_id <= 0)) {
-    return absl::InvalidArgumentError("page_token: not one this call gave");
-  }
+  ASSIGN_OR_RETURN(const int64_t before_id, PageBelowId(page));
   const int limit = EffectivePageSize(page);
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<IncidentRecord>> {
     // Newest first; "open" means not resolved (open or acknowledged).
@@ -172,18 +167,7 @@ absl::StatusOr<Page<IncidentRecord>> Store::ListIncidents(const IncidentFilter& 
     s->Bind(3, filter.dataset ? filter.dataset->ns : "");
     s->Bind(4, filter.dataset ? filter.dataset->name : "");
     s->Bind(5, static_cast<int64_t>(limit) + 1);
-    Page<IncidentRecord> out;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      if (static_cast<int>(out.items.size()) == limit) {
-        out.next_page_token = EncodeKeyToken({std::to_string(out.items.back().id)});
-        s->Reset();
-        break;
-      }
-      out.items.push_back(ReadIncident(*s));
-    }
-    return out;
+    return ReadIdPage<IncidentRecord>(*s, limit, ReadIncident);
   });
 }
 

@@ -208,6 +208,26 @@ absl::StatusOr<nlohmann::json> DecodePageToken(std::string_view token);
 std::string EncodeKeyToken(const std::vector<std::string>& key);
 absl::StatusOr<std::vector<std::string>> DecodeKeyToken(const PageRequest& page,
                                                         size_t parts);
+// Newest-first pages by id (incidents, webhook deliveries): the id a page
+// starts below (INT64_MAX without a token), and the page `s` answers — it
+// asks for one row more than `limit` — each row read by `read`, the token
+// naming the last one's id when there are more.
+absl::StatusOr<int64_t> PageBelowId(const PageRequest& page);
+template <typename T, typename Read>
+absl::StatusOr<Page<T>> ReadIdPage(Statement& s, int limit, Read read) {
+  Page<T> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (!row) break;
+    if (static_cast<int>(out.items.size()) == limit) {
+      out.next_page_token = EncodeKeyToken({std::to_string(out.items.back().id)});
+      s.Reset();
+      break;
+    }
+    out.items.push_back(read(s));
+  }
+  return out;
+}
 
 // ABORTED unless `expected` is 0 or the stored object (which `exists`) is
 // at that revision.

@@ -4,7 +4,6 @@
 // order, one webhook's oldest pending delivery at a time.
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "lib/util/time.h"
@@ -232,11 +231,7 @@ absl::StatusOr<WebhookRecord> Store::ResumeWebhook(std::string_view name, std::s
 
 absl::StatusOr<Page<WebhookDelivery>> Store::ListWebhookDeliveries(int64_t webhook_id,
                                                                    const PageRequest& page) {
-  ASSIGN_OR_RETURN(std::vector<std::string> after, DecodeKeyToken(page, 1));
-  int64_t before_id = INT64_MAX;
-  if (!after[0].empty() && (!absl::SimpleAtoi(after[0], &before_id) || before_id <= 0)) {
-    return absl::InvalidArgumentError("page_token: not one this call gave");
-  }
+  ASSIGN_OR_RETURN(const int64_t before_id, PageBelowId(page));
   const int limit = EffectivePageSize(page);
   return impl_->Read([&](Connection& db) -> absl::StatusOr<Page<WebhookDelivery>> {
     ASSIGN_OR_RETURN(Statement * s,
@@ -247,18 +242,7 @@ absl::StatusOr<Page<WebhookDelivery>> Store::ListWebhookDeliveries(int64_t webho
     s->Bind(1, webhook_id);
     s->Bind(2, before_id);
     s->Bind(3, static_cast<int64_t>(limit) + 1);
-    Page<WebhookDelivery> out;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      if (static_cast<int>(out.items.size()) == limit) {
-        out.next_page_token = EncodeKeyToken({std::to_string(out.items.back().id)});
-        s->Reset();
-        break;
-      }
-      out.items.push_back(ReadDelivery(*s));
-    }
-    return out;
+    return ReadIdPage<WebhookDelivery>(*s, limit, ReadDelivery);
   });
 }
 
