@@ -744,6 +744,11 @@ TEST_F(EndToEnd, QuickstartQualityExample) {
   Result incidents = Ctl("incidents --dataset bigquery/analytics.staging.orders");
   EXPECT_THAT(incidents.out, HasSubstr("check order_id: order_id_unique fails (12 duplicates)"));
   EXPECT_THAT(incidents.out, HasSubstr("freshness   latency 1 d: last written"));
+  // docs/quality.md#a-domains-health (the README's tour).
+  Result domain = Ctl("health --domain sales");
+  ASSERT_EQ(domain.exit_code, 0) << domain.err;
+  EXPECT_THAT(domain.out, HasSubstr("Domain:      sales (and below)"));
+  EXPECT_THAT(domain.out, ::testing::ContainsRegex("Datasets:    [0-9]+: "));
   Result downstream = Ctl("health bigquery/analytics.marts.daily_sales_by_country");
   EXPECT_THAT(downstream.out,
               HasSubstr("Health:      upstream-degraded: failing upstream, 1 job away: "
