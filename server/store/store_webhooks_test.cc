@@ -228,7 +228,9 @@ TEST_P(StoreWebhooksTest, NamesAreUniqueAndDeletingTakesTheDeliveries) {
             absl::StatusCode::kNotFound);
   EXPECT_EQ(store_->GetWebhook("orders-hook").status().code(), absl::StatusCode::kNotFound);
   std::vector<std::string> audited;
-  for (const AuditEvent& e : *store_->ListAudit(0, 1000)) {
+  absl::StatusOr<std::vector<AuditEvent>> events = store_->ListAudit(0, 1000);
+  ASSERT_TRUE(events.ok()) << events.status();
+  for (const AuditEvent& e : *events) {
     if (e.action.rfind("webhook.", 0) == 0) audited.push_back(e.action + " " + e.target);
   }
   EXPECT_THAT(audited, ElementsAre("webhook.create orders-hook", "webhook.delete orders-hook"));
