@@ -119,6 +119,9 @@ bool Dispatcher::Deliver(const store::WebhookDelivery& d) {
 }
 
 int Dispatcher::DeliverDue() {
+  // Before the first snapshot every "may the subscriber read it?" is no:
+  // wait for it rather than skip deliveries.
+  if (!DecisionsReady(*authorizer_).ok()) return 0;
   absl::StatusOr<std::vector<store::WebhookDelivery>> due =
       store_->DueWebhookDeliveries(kBatch);
   if (!due.ok()) {
