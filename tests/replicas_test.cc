@@ -17,6 +17,7 @@
 #include "tests/postgres.h"
 #include "tests/store_engines.h"
 #include "tests/test_env.h"
+#include "tests/webhook_receiver.h"
 
 namespace catalog {
 namespace {
@@ -118,13 +119,14 @@ struct WriteLoad {
 class Replicas : public ::testing::Test {
  protected:
   // Starts `n` replicas on the database, all at once.
-  void StartReplicas(int n) {
+  void StartReplicas(int n, const std::vector<std::string>& extra = {}) {
     std::vector<std::thread> starting;
     for (int i = 0; i < n; ++i) {
+      std::vector<std::string> args{"--store", db_.Options().postgres};
+      args.insert(args.end(), extra.begin(), extra.end());
       daemons_.push_back(std::make_unique<testing::Daemon>(
           dir_.path() / ("r" + std::to_string(i)),
-          dir_.path() / ("r" + std::to_string(i) + ".log"),
-          std::vector<std::string>{"--store", db_.Options().postgres}));
+          dir_.path() / ("r" + std::to_string(i) + ".log"), args));
     }
     std::vector<char> up(n);
     for (int i = 0; i < n; ++i) {
@@ -309,6 +311,48 @@ TEST_F(Replicas, ARevocationOnOneReplicaIsHonouredOnAnother) {
 }
 
 // A token from another store is refused, and a garbled one is invalid.
+// A webhook made on one replica, an incident found by a write on another:
+// the delivery is queued with the write and sent once, signed with the
+// secret the first replica sealed, by whichever replica leads — they share
+// one secrets key.
+TEST_F(Replicas, AWebhookIsSentOnceByTheLeaderWhicheverReplicaWrote) {
+  testing::Receiver receiver;
+  const fs::path key = dir_.path() / "secrets.key";
+  testing::WriteFile(key, "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=\n");
+  fs::permissions(key, fs::perms::owner_read | fs::perms::owner_write);
+  const fs::path config = dir_.path() / "catalogd.yaml";
+  testing::WriteFile(config, "webhook-allow: 127.0.0.1\nsecrets-key-file: " + key.string() + "\n");
+  StartReplicas(2, {"--config", config.string()});
+  auto first = Client(0);
+  auto second = Client(1);
+  v1::ApplyRequest apply;
+  v1::Dataset* d = apply.add_resources()->mutable_dataset();
+  d->mutable_key()->set_namespace_("pg");
+  d->mutable_key()->set_name("orders");
+  auto applied = first->Call(&v1::CatalogService::Stub::Apply, first->catalog(), apply);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  v1::CreateWebhookRequest create;
+  create.set_name("orders-alerts");
+  create.set_url(receiver.url());
+  *create.mutable_dataset() = d->key();
+  auto made = first->Call(&v1::WebhookService::Stub::CreateWebhook, first->webhooks(), create);
+  ASSERT_TRUE(made.ok()) << made.status();
+  v1::IngestRequest failing;
+  failing.add_events(R"({"eventTime": "2026-12-01T10:00:00Z", "producer": "https://example.com/t",
+      "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/DatasetEvent",
+      "dataset": {"namespace": "pg", "name": "orders", "facets": {"dataQualityAssertions":
+        {"assertions": [{"assertion": "not_null", "success": false, "column": "id"}]}}}})");
+  auto ingested = second->Call(&v1::LineageService::Stub::Ingest, second->lineage(), failing);
+  ASSERT_TRUE(ingested.ok()) << ingested.status();
+  std::vector<testing::Receiver::Request> got = receiver.WaitFor(1);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].event, "incident.opened");
+  EXPECT_TRUE(testing::Signed(got[0].signature, made->secret(), got[0].body));
+  // Once: the other replica does not send it too.
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  EXPECT_EQ(receiver.received().size(), 1u);
+}
+
 TEST_F(Replicas, ATokenFromAnotherStoreIsRefused) {
   StartReplicas(1);
   auto c = Client(0);
