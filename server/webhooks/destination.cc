@@ -23,16 +23,24 @@ bool HostChar(char c) {
   return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.';
 }
 
-// Whether the first `bits` bits of `a` equal those of `prefix` (zeros
-// past its end).
-bool InBlock(const uint8_t* a, std::initializer_list<uint8_t> prefix, int bits) {
-  const uint8_t* p = prefix.begin();
+// Whether the first `bits` bits of `a` equal those of `prefix` (`size`
+// bytes, zeros past its end).
+bool SamePrefix(const uint8_t* a, const uint8_t* prefix, size_t size, int bits) {
   for (size_t i = 0; bits > 0; ++i, bits -= 8) {
     const uint8_t mask = bits >= 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - bits));
-    const uint8_t want = i < prefix.size() ? p[i] : 0;
+    const uint8_t want = i < size ? prefix[i] : 0;
     if ((a[i] & mask) != (want & mask)) return false;
   }
   return true;
+}
+
+bool InBlock(const uint8_t* a, std::initializer_list<uint8_t> prefix, int bits) {
+  return SamePrefix(a, prefix.begin(), prefix.size(), bits);
+}
+
+// ::ffff:a.b.c.d
+bool V4Mapped(const uint8_t* a) {
+  return InBlock(a, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, 96);
 }
 
 std::string SpecialUse4(const uint8_t* a) {
@@ -148,7 +156,7 @@ std::string SpecialUse(const IpAddress& a) {
   if (std::memcmp(b, kZero, 15) == 0 && b[15] == 1) return "loopback";
   // IPv4 inside IPv6: mapped (::ffff:0:0/96), compatible (::/96), NAT64
   // (64:ff9b::/96, 64:ff9b:1::/48) and 6to4 (2002::/16).
-  if (InBlock(b, {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, 96) || InBlock(b, {0}, 96) ||
+  if (V4Mapped(b) || InBlock(b, {0}, 96) ||
       InBlock(b, {0, 0x64, 0xff, 0x9b, 0, 0, 0, 0, 0, 0, 0, 0}, 96)) {
     std::string v4 = SpecialUse4(b + 12);
     return v4.empty() ? "" : StrCat(v4, ", inside IPv6");
@@ -191,19 +199,14 @@ bool AddressAllowList::Allows(const IpAddress& a) const {
   for (const Block& b : blocks_) {
     IpAddress candidate = a;
     // An IPv4-mapped IPv6 address matches IPv4 blocks.
-    if (!b.base.v6 && a.v6 &&
-        InBlock(a.bytes.data(), {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff}, 96)) {
+    if (!b.base.v6 && a.v6 && V4Mapped(a.bytes.data())) {
       candidate.v6 = false;
       std::memmove(candidate.bytes.data(), a.bytes.data() + 12, 4);
     }
-    if (candidate.v6 != b.base.v6) continue;
-    int bits = b.prefix;
-    bool match = true;
-    for (int i = 0; bits > 0 && match; ++i, bits -= 8) {
-      const uint8_t mask = bits >= 8 ? 0xff : static_cast<uint8_t>(0xff << (8 - bits));
-      match = (candidate.bytes[i] & mask) == (b.base.bytes[i] & mask);
+    if (candidate.v6 == b.base.v6 && SamePrefix(candidate.bytes.data(), b.base.bytes.data(),
+                                                 b.base.bytes.size(), b.prefix)) {
+      return true;
     }
-    if (match) return true;
   }
   return false;
 }
