@@ -92,6 +92,30 @@ absl::Status WebhookNotFound(std::string_view name) {
   return absl::NotFoundError(StrCat("webhook \"", name, "\" not found"));
 }
 
+// Webhooks by name, with their pending deliveries and last error: all of
+// them, or the one named `name`.
+absl::StatusOr<std::vector<WebhookRecord>> ReadWebhooks(Connection& db,
+                                                               std::string_view name) {
+  ASSIGN_OR_RETURN(
+      Statement * s,
+      db.Prepare(StrCat("SELECT ", kWebhookColumns,
+                        ", (SELECT count(*) FROM webhook_deliveries q WHERE q.webhook_id = "
+                        "w.id AND q.state = 'pending'), coalesce((SELECT q.last_error FROM "
+                        "webhook_deliveries q WHERE q.webhook_id = w.id AND q.last_ms > 0 "
+                        "ORDER BY q.last_ms DESC, q.id DESC LIMIT 1), '') FROM webhooks w "
+                        "WHERE ?1 = '' OR w.name = ?1 ORDER BY w.name")));
+  s->Bind(1, name);
+  std::vector<WebhookRecord> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back(ReadWebhook(*s));
+    out.back().pending = s->Int(12);
+    out.back().last_error = s->Text(13);
+  }
+  return out;
+}
+
 }  // namespace
 
 absl::Status QueueWebhookEvent(WriteContext& ctx, std::string_view event,
@@ -165,33 +189,15 @@ absl::StatusOr<WebhookRecord> Store::CreateWebhook(const WebhookRecord& w,
 }
 
 absl::StatusOr<std::vector<WebhookRecord>> Store::ListWebhooks() {
-  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<WebhookRecord>> {
-    ASSIGN_OR_RETURN(
-        Statement * s,
-        db.Prepare(StrCat("SELECT ", kWebhookColumns,
-                          ", (SELECT count(*) FROM webhook_deliveries q WHERE q.webhook_id = "
-                          "w.id AND q.state = 'pending'), coalesce((SELECT q.last_error FROM "
-                          "webhook_deliveries q WHERE q.webhook_id = w.id AND q.last_ms > 0 "
-                          "ORDER BY q.last_ms DESC, q.id DESC LIMIT 1), '') FROM webhooks w "
-                          "ORDER BY w.name")));
-    std::vector<WebhookRecord> out;
-    while (true) {
-      ASSIGN_OR_RETURN(bool row, s->Step());
-      if (!row) break;
-      out.push_back(ReadWebhook(*s));
-      out.back().pending = s->Int(12);
-      out.back().last_error = s->Text(13);
-    }
-    return out;
-  });
+  return impl_->Read([&](Connection& db) { return ReadWebhooks(db, ""); });
 }
 
 absl::StatusOr<WebhookRecord> Store::GetWebhook(std::string_view name) {
-  ASSIGN_OR_RETURN(std::vector<WebhookRecord> all, ListWebhooks());
-  for (WebhookRecord& w : all) {
-    if (w.name == name) return std::move(w);
-  }
-  return WebhookNotFound(name);
+  if (name.empty()) return WebhookNotFound(name);
+  ASSIGN_OR_RETURN(std::vector<WebhookRecord> found,
+                   impl_->Read([&](Connection& db) { return ReadWebhooks(db, name); }));
+  if (found.empty()) return WebhookNotFound(name);
+  return std::move(found[0]);
 }
 
 absl::Status Store::DeleteWebhook(std::string_view name, std::string_view actor) {
