@@ -15,6 +15,9 @@ grpc::Status CostServiceImpl::GetCostReport(grpc::ServerContext* context,
                                             const v1::CostReportRequest* request,
                                             v1::CostReportResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    // Decided per job and dataset without the token (Permits): a token
+    // limited to other actions reads none of it.
+    RETURN_IF_ERROR(RequireTokenAllows(caller, "catalog:read"));
     const std::string by_name = request->by().empty() ? "job" : request->by();
     CostBy by;
     if (by_name == "job") {

@@ -74,6 +74,12 @@ bool WebhookServiceImpl::Visible(const std::string& caller, const store::Webhook
 absl::StatusOr<store::WebhookRecord> WebhookServiceImpl::Find(const std::string& caller,
                                                               const std::string& name) {
   RETURN_IF_ERROR(ValidWebhookName(name));
+  // Visible decides without the token: a token limited to other actions
+  // sees no webhook.
+  if (!RequireTokenAllows(caller, "catalog:read").ok() &&
+      !RequireTokenAllows(caller, "webhook:subscribe").ok()) {
+    return WebhookNotFound(name);
+  }
   absl::StatusOr<store::WebhookRecord> w = store_->GetWebhook(name);
   if (absl::IsNotFound(w.status())) return WebhookNotFound(name);
   RETURN_IF_ERROR(w.status());
@@ -137,6 +143,11 @@ grpc::Status WebhookServiceImpl::ListWebhooks(grpc::ServerContext* context,
                                               const v1::ListWebhooksRequest*,
                                               v1::ListWebhooksResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    // As in Find: a token limited to other actions sees none.
+    if (!RequireTokenAllows(caller, "catalog:read").ok() &&
+        !RequireTokenAllows(caller, "webhook:subscribe").ok()) {
+      return absl::OkStatus();
+    }
     ASSIGN_OR_RETURN(std::vector<store::WebhookRecord> all, store_->ListWebhooks());
     for (const store::WebhookRecord& w : all) {
       if (Visible(caller, w)) ToProto(w, response->add_webhooks());

@@ -126,6 +126,20 @@ TEST_F(CostTest, CostsAddUpPerJobDatasetAndDomainByCurrency) {
                           "etl/load USD 12.75 runs=2 jobs=1 bytes=0",
                           "etl/agg USD 1 runs=1 jobs=1 bytes=1000"));
 
+  // A token of bob's limited to reporting lineage reads no costs.
+  v1::CreateTokenRequest limited;
+  limited.set_principal("user:bob");
+  limited.add_actions("lineage:write");
+  auto t = server_.admin().Call(&v1::TokenService::Stub::CreateToken, server_.admin().tokens(),
+                                limited);
+  ASSERT_TRUE(t.ok()) << t.status();
+  auto bob_limited = server_.Connect(t->secret());
+  v1::CostReportRequest any;
+  EXPECT_EQ(bob_limited->Call(&v1::CostService::Stub::GetCostReport, bob_limited->costs(), any)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+
   for (const auto& [by, since] : std::vector<std::pair<std::string, std::string>>{
            {"team", ""}, {"job", "forever"}}) {
     v1::CostReportRequest req;

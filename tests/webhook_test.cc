@@ -327,6 +327,22 @@ TEST_F(WebhookTest, OnlyOwnersSubscribeAndOnlyToAllowedAddresses) {
   EXPECT_EQ(alices->webhooks_size(), 2);
   auto admins = server_.admin().Call(&WStub::ListWebhooks, server_.admin().webhooks(), all);
   EXPECT_EQ(admins->webhooks_size(), 2);
+  // A token of alice's limited to reporting lineage sees none of them.
+  v1::CreateTokenRequest limited;
+  limited.set_principal("user:alice");
+  limited.add_actions("lineage:write");
+  auto t = server_.admin().Call(&v1::TokenService::Stub::CreateToken, server_.admin().tokens(),
+                                limited);
+  ASSERT_TRUE(t.ok()) << t.status();
+  auto alice_limited = server_.Connect(t->secret());
+  auto limited_list = alice_limited->Call(&WStub::ListWebhooks, alice_limited->webhooks(), all);
+  ASSERT_TRUE(limited_list.ok()) << limited_list.status();
+  EXPECT_EQ(limited_list->webhooks_size(), 0);
+  EXPECT_EQ(Get(*alice_limited, "orders-alerts").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(alice_limited->Call(&WStub::DeleteWebhook, alice_limited->webhooks(), del)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(alice_->Call(&WStub::DeleteWebhook, alice_->webhooks(), del).ok());
   EXPECT_EQ(Get(*alice_, "orders-alerts").status().code(), absl::StatusCode::kNotFound);
 }
