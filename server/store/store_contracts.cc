@@ -1,5 +1,9 @@
 // Data contracts: versions, bindings to datasets, violations.
+#include <memory>
+#include <mutex>
 #include <set>
+
+#include "absl/container/flat_hash_map.h"
 
 #include "lib/contract/contract.h"
 #include "lib/contract/quality_rules.h"
@@ -320,8 +324,46 @@ struct ActiveContract {
   const contract::Object* object = nullptr;
 };
 
-absl::StatusOr<std::unique_ptr<ActiveContract>> FindActiveContract(Connection& db,
-                                                                   const DatasetKey& dataset) {
+// Parsed documents of bound contracts, shared by every transaction: a
+// contract's document is YAML, and parsing it at every event that names a
+// bound dataset cost more than the rest of the event. A version never
+// changes once registered (UNIQUE (contract_id, version)); the cache also
+// compares the document's text, so a database replaced under a running
+// catalogd (a restore) is never answered from an old parse.
+class ParsedContracts {
+ public:
+  std::shared_ptr<const ActiveContract> Find(const std::string& key,
+                                             const std::string& document) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = parsed_.find(key);
+    if (it == parsed_.end() || it->second.document != document) return nullptr;
+    return it->second.parsed;
+  }
+  void Put(std::string key, std::string document, std::shared_ptr<const ActiveContract> parsed) {
+    std::lock_guard<std::mutex> lock(mu_);
+    // Bounded: a catalog binds few contract versions; past the bound the
+    // cache starts again rather than tracking use.
+    if (parsed_.size() >= kMaxEntries) parsed_.clear();
+    parsed_[std::move(key)] = {std::move(document), std::move(parsed)};
+  }
+
+ private:
+  static constexpr size_t kMaxEntries = 1024;
+  struct Entry {
+    std::string document;
+    std::shared_ptr<const ActiveContract> parsed;
+  };
+  std::mutex mu_;
+  absl::flat_hash_map<std::string, Entry> parsed_;
+};
+
+ParsedContracts& Parsed() {
+  static ParsedContracts* cache = new ParsedContracts();
+  return *cache;
+}
+
+absl::StatusOr<std::shared_ptr<const ActiveContract>> FindActiveContract(
+    Connection& db, const DatasetKey& dataset) {
   ASSIGN_OR_RETURN(
       Statement * s,
       db.Prepare("SELECT b.contract_id, b.object, c.version, c.status, "
@@ -333,12 +375,15 @@ absl::StatusOr<std::unique_ptr<ActiveContract>> FindActiveContract(Connection& d
   s->Bind(2, dataset.name);
   ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return nullptr;
-  auto bound = std::make_unique<ActiveContract>();
-  bound->id = s->Text(0);
-  std::string object = s->Text(1), status = s->Text(3), document = s->Text(4);
-  bound->version = s->Text(2);
+  std::string id = s->Text(0), object = s->Text(1), version = s->Text(2), status = s->Text(3),
+              document = s->Text(4);
   s->Reset();
   if (status != "active") return nullptr;
+  std::string key = StrCat(id, "\n", version, "\n", object);
+  if (auto cached = Parsed().Find(key, document)) return cached;
+  auto bound = std::make_shared<ActiveContract>();
+  bound->id = id;
+  bound->version = version;
   absl::StatusOr<contract::Document> doc =
       contract::ParseYaml(document, StrCat(bound->id, "@", bound->version));
   if (!doc.ok()) return nullptr;  // registered ones always parse
@@ -346,13 +391,14 @@ absl::StatusOr<std::unique_ptr<ActiveContract>> FindActiveContract(Connection& d
   bound->model = contract::FromDocument(bound->doc);
   bound->object = bound->model.FindObject(object);
   if (bound->object == nullptr) return nullptr;
+  Parsed().Put(std::move(key), std::move(document), bound);
   return bound;
 }
 
 // Records what broke the contract (a violation and its audit event).
 absl::Status RecordViolation(WriteContext& ctx, const DatasetKey& dataset,
-                             const ActiveContract& bound, std::string_view source,
-                             const json& list) {
+                             std::string_view contract_id, std::string_view version,
+                             std::string_view source, const json& list) {
   ASSIGN_OR_RETURN(Statement * insert,
                    ctx.db.Prepare("INSERT INTO contract_violations("
                                   "dataset_namespace, dataset_name, "
@@ -360,15 +406,15 @@ absl::Status RecordViolation(WriteContext& ctx, const DatasetKey& dataset,
                                   "at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   insert->Bind(1, dataset.ns);
   insert->Bind(2, dataset.name);
-  insert->Bind(3, bound.id);
-  insert->Bind(4, bound.version);
+  insert->Bind(3, contract_id);
+  insert->Bind(4, version);
   insert->Bind(5, source);
   insert->Bind(6, list.dump());
   insert->Bind(7, ctx.now);
   RETURN_IF_ERROR(insert->Run());
   RETURN_IF_ERROR(ctx.Audit("contract.violation", "Dataset", dataset.ToString(), 0, 0));
   return QueueWebhookEvent(ctx, "contract.violated", dataset,
-                           {{"contract", {{"id", bound.id}, {"version", bound.version}}},
+                           {{"contract", {{"id", contract_id}, {"version", version}}},
                             {"source", source},
                             {"violations", list}});
 }
@@ -379,7 +425,7 @@ absl::StatusOr<std::optional<std::string>> CheckWrittenSchema(WriteContext& ctx,
                                                               const DatasetKey& dataset,
                                                               const std::vector<Field>& fields,
                                                               std::string_view source) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ActiveContract> bound, FindActiveContract(ctx.db, dataset));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ActiveContract> bound, FindActiveContract(ctx.db, dataset));
   if (bound == nullptr) return std::nullopt;
   // OpenLineage schema facets do not say whether a field is nullable.
   std::vector<contract::Violation> violations =
@@ -390,12 +436,12 @@ absl::StatusOr<std::optional<std::string>> CheckWrittenSchema(WriteContext& ctx,
     list.push_back(
         {{"property", v.property}, {"rule", v.rule}, {"message", v.message}});
   }
-  RETURN_IF_ERROR(RecordViolation(ctx, dataset, *bound, source, list));
+  RETURN_IF_ERROR(RecordViolation(ctx, dataset, bound->id, bound->version, source, list));
   return list.dump();
 }
 
 absl::StatusOr<std::string> ActiveContractSla(Connection& db, const DatasetKey& key) {
-  ASSIGN_OR_RETURN(std::unique_ptr<ActiveContract> bound, FindActiveContract(db, key));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ActiveContract> bound, FindActiveContract(db, key));
   if (bound == nullptr) return std::string();
   // A registered contract's agreement reads (lint checks it); one that
   // does not is no agreement.
@@ -418,9 +464,9 @@ absl::StatusOr<std::optional<ContractRef>> BoundContract(Connection& db, const D
   return ref;
 }
 
-absl::StatusOr<std::vector<lineage::QualityResult>> JudgeContractQuality(
-    WriteContext& ctx, const DatasetKey& dataset,
-    const std::vector<const lineage::QualityResult*>& results, std::string_view source) {
+absl::StatusOr<ContractQualityJudgement> JudgeContractQuality(
+    Connection& db, const DatasetKey& dataset,
+    const std::vector<const lineage::QualityResult*>& results) {
   contract::Measurements measured;
   bool any = false;
   for (const lineage::QualityResult* r : results) {
@@ -435,15 +481,16 @@ absl::StatusOr<std::vector<lineage::QualityResult>> JudgeContractQuality(
     if (r->name == "distinctCount") c.distinct_count = r->value;
     if (r->name == "count") c.count = r->value;
   }
-  std::vector<lineage::QualityResult> out;
+  ContractQualityJudgement out;
   // Only events that measured the dataset are judged: others would make
   // every rule "not measured" at every run.
   if (!any) return out;
-  ASSIGN_OR_RETURN(std::unique_ptr<ActiveContract> bound, FindActiveContract(ctx.db, dataset));
+  ASSIGN_OR_RETURN(std::shared_ptr<const ActiveContract> bound, FindActiveContract(db, dataset));
   if (bound == nullptr) return out;
-  json broken = json::array();
+  out.contract_id = bound->id;
+  out.version = bound->version;
   for (const contract::RuleOutcome& o : contract::JudgeQualityRules(*bound->object, measured)) {
-    out.push_back(lineage::QualityResult{
+    out.results.push_back(lineage::QualityResult{
         .facet = "contract",
         .column = o.column,
         .name = o.rule,
@@ -456,14 +503,19 @@ absl::StatusOr<std::vector<lineage::QualityResult>> JudgeContractQuality(
                               o.property.empty() ? "" : StrCat(", property ", o.property))});
     // A failed rule breaks the contract unless it only warns.
     if (o.status == "fail" && health::Blocks(o.severity)) {
-      broken.push_back({{"property", o.property.empty() ? bound->object->name : o.property},
+      out.broken.push_back({{"property", o.property.empty() ? bound->object->name : o.property},
                         {"rule", "quality"},
                         {"message", StrCat(o.rule, " (", o.metric, "): ", o.actual, ", ",
                                            o.expected)}});
     }
   }
-  if (!broken.empty()) RETURN_IF_ERROR(RecordViolation(ctx, dataset, *bound, source, broken));
   return out;
+}
+
+absl::Status RecordContractBreak(WriteContext& ctx, const DatasetKey& dataset,
+                                 const ContractQualityJudgement& judged, std::string_view source) {
+  if (judged.broken.empty()) return absl::OkStatus();
+  return RecordViolation(ctx, dataset, judged.contract_id, judged.version, source, judged.broken);
 }
 
 }  // namespace catalog::store

@@ -377,12 +377,22 @@ EncodedQuality EncodeQualityResults(const std::vector<const lineage::QualityResu
 // The dataset's active contract's library quality rules (ODCS) judged
 // against the dataQualityMetrics among `results`, as results of facet
 // "contract" (status pass, fail or not_measured); none when the results
-// measured nothing or no active contract is bound. A failed rule not
-// marked warning or info is also recorded as a contract violation from
-// `source`.
-absl::StatusOr<std::vector<lineage::QualityResult>> JudgeContractQuality(
-    WriteContext& ctx, const DatasetKey& dataset,
-    const std::vector<const lineage::QualityResult*>& results, std::string_view source);
+// measured nothing or no active contract is bound. Judging writes nothing:
+// what broke the contract (a failed rule not marked warning or info) is
+// recorded by RecordContractBreak once the caller keeps the results.
+struct ContractQualityJudgement {
+  std::vector<lineage::QualityResult> results;
+  std::string contract_id, version;
+  nlohmann::json broken = nlohmann::json::array();  // violations, as recorded
+};
+absl::StatusOr<ContractQualityJudgement> JudgeContractQuality(
+    Connection& db, const DatasetKey& dataset,
+    const std::vector<const lineage::QualityResult*>& results);
+
+// Records a judgement's broken rules as a contract violation from
+// `source` (its audit event and webhooks); nothing when none broke.
+absl::Status RecordContractBreak(WriteContext& ctx, const DatasetKey& dataset,
+                                 const ContractQualityJudgement& judged, std::string_view source);
 
 // Reference checks run after every item of an apply is written, so items may
 // refer to each other in any order.

@@ -248,21 +248,17 @@ class Ingest {
     }
     if (results.empty()) return absl::OkStatus();
     const bool has_job = event_->kind != EventKind::kDataset;
-    const int64_t part = parts_[id]++;
-    // The row's key, parameters 1 to 6 of both statements.
-    auto bind_key = [&](Statement* st) {
-      st->Bind(1, id);
-      st->Bind(2, event_->event_time_ms);
-      st->Bind(3, has_job ? event_->job.ns : "");
-      st->Bind(4, has_job ? event_->job.name : "");
-      st->Bind(5, event_->run_id);
-      st->Bind(6, part);
-    };
-    auto bind_results = [](Statement* st, const EncodedQuality& encoded) {
-      st->Bind(7, encoded.checks);
-      st->Bind(8, encoded.failed);
-      st->BindBlob(9, encoded.bytes);
-    };
+    // What the dataset's contract says of what was measured, kept beside it
+    // (judged first, so the row is written once; recorded as broken only
+    // once the row proves the event new).
+    ContractQualityJudgement judged;
+    DatasetKey key;
+    if (measured) {
+      ASSIGN_OR_RETURN(key, KeyOf(id));
+      ASSIGN_OR_RETURN(judged, JudgeContractQuality(ctx_.db, key, results));
+    }
+    const size_t reported = results.size();
+    for (const lineage::QualityResult& r : judged.results) results.push_back(&r);
     ASSIGN_OR_RETURN(
         Statement * s,
         ctx_.db.Prepare("INSERT INTO quality_results(dataset_id, event_ms, job_namespace, "
@@ -272,8 +268,16 @@ class Ingest {
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-    bind_key(s);
-    bind_results(s, EncodeQualityResults(results));
+    const EncodedQuality encoded = EncodeQualityResults(results);
+    s->Bind(1, id);
+    s->Bind(2, event_->event_time_ms);
+    s->Bind(3, has_job ? event_->job.ns : "");
+    s->Bind(4, has_job ? event_->job.name : "");
+    s->Bind(5, event_->run_id);
+    s->Bind(6, parts_[id]++);
+    s->Bind(7, encoded.checks);
+    s->Bind(8, encoded.failed);
+    s->BindBlob(9, encoded.bytes);
     s->Bind(10, ctx_.actor);
     s->Bind(11, std::max(event_->event_time_ms, now_ms));
     RETURN_IF_ERROR(s->Run());
@@ -281,7 +285,8 @@ class Ingest {
     // judged again.
     if (ctx_.db.Changes() == 0) return absl::OkStatus();
     HealthInput& health = health_[id].in;
-    for (const lineage::QualityResult* r : results) {
+    for (size_t i = 0; i < reported; ++i) {
+      const lineage::QualityResult* r = results[i];
       health.results.push_back(r);
       // dataQualityMetrics.lastUpdated: when the data was last written.
       if (r->facet == "dataQualityMetrics" && r->name == "lastUpdated" && r->value) {
@@ -289,30 +294,15 @@ class Ingest {
                                      static_cast<int64_t>(*r->value));
       }
     }
-    if (!measured) return absl::OkStatus();
-    // What the dataset's contract says of what was measured, kept beside it.
-    ASSIGN_OR_RETURN(DatasetKey key, KeyOf(id));
-    ASSIGN_OR_RETURN(
-        std::vector<lineage::QualityResult> judged,
-        JudgeContractQuality(ctx_, key, results,
-                             has_job ? StrCat("lineage run ", event_->job.ToString(), " ",
-                                              event_->run_id)
-                                     : std::string("lineage dataset event")));
-    if (judged.empty()) return absl::OkStatus();
+    if (judged.results.empty()) return absl::OkStatus();
+    RETURN_IF_ERROR(RecordContractBreak(
+        ctx_, key, judged,
+        has_job ? StrCat("lineage run ", event_->job.ToString(), " ", event_->run_id)
+                : std::string("lineage dataset event")));
     // Kept until the event's health is judged.
-    judged_.push_back(std::move(judged));
-    for (const lineage::QualityResult& r : judged_.back()) {
-      results.push_back(&r);
-      health.results.push_back(&r);
-    }
-    ASSIGN_OR_RETURN(Statement * u,
-                     ctx_.db.Prepare("UPDATE quality_results SET checks = ?7, failed = ?8, "
-                                     "results = ?9 WHERE dataset_id = ?1 AND event_ms = ?2 AND "
-                                     "job_namespace = ?3 AND job_name = ?4 AND run_id = ?5 AND "
-                                     "part = ?6"));
-    bind_key(u);
-    bind_results(u, EncodeQualityResults(results));
-    return u->Run();
+    judged_.push_back(std::move(judged.results));
+    for (const lineage::QualityResult& r : judged_.back()) health.results.push_back(&r);
+    return absl::OkStatus();
   }
 
   // The row id of a dataset only named (by column lineage), registering

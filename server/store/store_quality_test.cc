@@ -260,6 +260,45 @@ TEST_P(StoreQualityTest, TheContractsRulesAreJudgedAgainstWhatWasMeasured) {
   for (const std::string& r : List(kOrders)) EXPECT_EQ(r.find("#1"), std::string::npos) << r;
 }
 
+// Parsed contracts are kept between events: a new version, or one no
+// longer active, judges the next event as the catalog now says.
+TEST_P(StoreQualityTest, TheNextEventIsJudgedByTheContractAsItNowIs) {
+  ASSERT_TRUE(Ingest({QualityRun("run-0", 0, true)}).ok());
+  auto put = [&](const std::string& version, const std::string& status, int least) {
+    std::string doc = kRawContract;
+    doc.replace(doc.find("version: 1.0.0"), 14, "version: " + version);
+    doc.replace(doc.find("status: active"), 14, "status: " + status);
+    doc.replace(doc.find("mustBeGreaterOrEqualTo: 1000"), 28,
+                "mustBeGreaterOrEqualTo: " + std::to_string(least));
+    StoredContract c{.id = "raw-orders", .version = version, .status = status,
+                     .document = doc, .file = "raw.yaml"};
+    return store_
+        ->PutContract(c, {{"raw_orders", kRaw}},
+                      [](const StoredContract*) { return absl::OkStatus(); }, "user:alice")
+        .status();
+  };
+  auto enough_rows = [&](const std::string& run) {
+    auto judged =
+        store_->ListQualityResults(kRaw, {.name = "", .kind = QualityFilter::Kind::kChecks}, {});
+    EXPECT_TRUE(judged.ok()) << judged.status();
+    for (const QualityRecord& r : judged->items) {
+      if (r.facet == "contract" && r.run_id == run && r.name == "enough_rows") {
+        return r.status + " (" + r.expected + ")";
+      }
+    }
+    return std::string("not judged");
+  };
+  ASSERT_TRUE(put("1.0.0", "active", 1000).ok());
+  ASSERT_TRUE(Ingest({QualityRun("run-1", 1, false)}).ok());  // 999 rows
+  EXPECT_EQ(enough_rows("run-1"), "fail (mustBeGreaterOrEqualTo 1000 rows)");
+  ASSERT_TRUE(put("1.1.0", "active", 900).ok());
+  ASSERT_TRUE(Ingest({QualityRun("run-2", 2, false)}).ok());
+  EXPECT_EQ(enough_rows("run-2"), "pass (mustBeGreaterOrEqualTo 900 rows)");
+  ASSERT_TRUE(put("1.2.0", "deprecated", 2000).ok());
+  ASSERT_TRUE(Ingest({QualityRun("run-3", 3, false)}).ok());
+  EXPECT_EQ(enough_rows("run-3"), "not judged");
+}
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
