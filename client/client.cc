@@ -41,6 +41,7 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
   client->incidents_ = v1::IncidentService::NewStub(client->channel_);
   client->webhooks_ = v1::WebhookService::NewStub(client->channel_);
   client->costs_ = v1::CostService::NewStub(client->channel_);
+  client->governance_ = v1::GovernanceService::NewStub(client->channel_);
   return client;
 }
 

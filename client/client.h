@@ -25,6 +25,7 @@
 #include "catalog/v1/incident.grpc.pb.h"
 #include "catalog/v1/webhook.grpc.pb.h"
 #include "catalog/v1/cost.grpc.pb.h"
+#include "catalog/v1/governance.grpc.pb.h"
 #include "catalog/v1/lineage.grpc.pb.h"
 #include "catalog/v1/quality.grpc.pb.h"
 #include "catalog/v1/policy.grpc.pb.h"
@@ -66,6 +67,7 @@ class CatalogClient {
   v1::IncidentService::Stub& incidents() { return *incidents_; }
   v1::WebhookService::Stub& webhooks() { return *webhooks_; }
   v1::CostService::Stub& costs() { return *costs_; }
+  v1::GovernanceService::Stub& governance() { return *governance_; }
 
   // Calls `method` on `stub` with the token and deadline set.
   template <typename Stub, typename Request, typename Response>
@@ -128,6 +130,7 @@ class CatalogClient {
   std::unique_ptr<v1::IncidentService::Stub> incidents_;
   std::unique_ptr<v1::WebhookService::Stub> webhooks_;
   std::unique_ptr<v1::CostService::Stub> costs_;
+  std::unique_ptr<v1::GovernanceService::Stub> governance_;
 };
 
 }  // namespace catalog::client

@@ -278,7 +278,19 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
       << "Description:     " << Or(spec.value("description", "")) << "\n"
       << "Domain:          " << Or(spec.value("domain", "")) << "\n"
       << "Classification:  " << Or(spec.value("classification", "")) << "\n"
-      << "Lifecycle:       " << spec.value("lifecycle", "active") << "\n";
+      << "Lifecycle:       " << spec.value("lifecycle", "active") << "\n"
+      << "Layer:           " << Or(spec.value("layer", "")) << "\n"
+      << "Tier:            " << (spec.contains("tier") ? spec["tier"].dump() : "-") << "\n";
+  {
+    // "verified until 2027-06-30 (by user:carol at 2026-12-03T…)".
+    const json cert = spec.value("certification", json::object());
+    std::string line = cert.value("state", "none");
+    if (!cert.value("expires", "").empty()) line += " until " + cert.value("expires", "");
+    if (!cert.value("by", "").empty()) {
+      line += " (by " + cert.value("by", "") + " at " + cert.value("at", "") + ")";
+    }
+    out << "Certification:   " << line << "\n";
+  }
   std::vector<std::string> tags;
   for (const json& t : spec.value("tags", json::array())) tags.push_back(t);
   out << "Tags:            " << (tags.empty() ? "-" : absl::StrJoin(tags, ", "))
@@ -465,6 +477,10 @@ int RunSearch(CommandContext& ctx, const SearchOptions& options, Format format) 
   for (const std::string& v : options.tags) f->add_tags(v);
   for (const std::string& v : options.classifications) f->add_classifications(v);
   for (const std::string& v : options.namespaces) f->add_namespaces(v);
+  for (const std::string& v : options.healths) f->add_healths(v);
+  for (const std::string& v : options.layers) f->add_layers(v);
+  for (const std::string& v : options.tiers) f->add_tiers(v);
+  for (const std::string& v : options.certifications) f->add_certifications(v);
   auto resp = ctx.client.Call(&Stub::SearchDatasets, ctx.client.catalog(), req);
   if (!resp.ok()) return ReportError(ctx.err, resp.status());
   if (format == Format::kTable) {

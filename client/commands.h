@@ -63,7 +63,8 @@ int RunDelete(CommandContext& ctx, const std::string& type,
 // tag, classification and namespace too.
 struct SearchOptions {
   std::string text;
-  std::vector<std::string> domains, owners, tags, classifications, namespaces;
+  std::vector<std::string> domains, owners, tags, classifications, namespaces, healths, layers,
+      tiers, certifications;
   bool facets = false;
 };
 int RunSearch(CommandContext& ctx, const SearchOptions& options, Format format);

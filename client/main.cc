@@ -11,6 +11,7 @@
 #include "client/incident_commands.h"
 #include "client/webhook_commands.h"
 #include "client/cost_commands.h"
+#include "client/governance_commands.h"
 #include "client/quality_commands.h"
 #include "client/commands.h"
 #include "client/consistency_file.h"
@@ -121,7 +122,15 @@ int main(int argc, char** argv) {
   search->add_option("--classification", search_options.classifications,
                      "public, internal, confidential or restricted (repeatable)");
   search->add_option("--namespace", search_options.namespaces, "in this namespace (repeatable)");
-  search->add_flag("--facets", search_options.facets, "count matches by domain, owner, tag, classification, namespace");
+  search->add_option("--health", search_options.healths,
+                     "ok, warning, upstream-degraded, stale or failing (repeatable)");
+  search->add_option("--layer", search_options.layers, "in this layer: gold (repeatable)");
+  search->add_option("--tier", search_options.tiers, "of this tier, 1 to 5 (repeatable)");
+  search->add_option("--certification", search_options.certifications,
+                     "none, draft or verified (repeatable)");
+  search->add_flag("--facets", search_options.facets,
+                   "count matches by domain, owner, tag, classification, namespace, health, "
+                   "layer, tier and certification");
   add_output(search);
 
   auto* history = app.add_subcommand("history", "every revision of a dataset");
@@ -336,6 +345,27 @@ int main(int argc, char** argv) {
   cost->add_option("--limit", cost_options.limit, "lines (default 100)");
   cost->add_option("-o,--output", cost_options.output, "table or json");
 
+  std::vector<std::string> layers_set;
+  int64_t layers_revision = 0;
+  std::string layers_output = "table";
+  auto* layers = app.add_subcommand("layers", "the catalog's ordered list of layers");
+  layers->add_option("-o,--output", layers_output, "table or json");
+  auto* layers_set_cmd =
+      layers->add_subcommand("set", "set the layers, lowest first (needs governance:write)");
+  layers_set_cmd->add_option("layers", layers_set, "bronze silver gold")->required();
+  layers_set_cmd->add_option("--revision", layers_revision,
+                             "fail unless the layers are at this revision");
+
+  CertifyOptions certify_options;
+  auto* certify = app.add_subcommand(
+      "certify", "set a dataset's certification (needs catalog:certify)");
+  certify->add_option("dataset", certify_options.dataset, "namespace/name")->required();
+  certify->add_option("--state", certify_options.state, "none, draft or verified")
+      ->required()
+      ->check(CLI::IsMember({"none", "draft", "verified"}));
+  certify->add_option("--expires", certify_options.expires,
+                      "verified until this RFC 3339 time or date (2027-06-30)");
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -414,7 +444,7 @@ int main(int argc, char** argv) {
   bool lineage_output = lineage_show->parsed() || impact->parsed() ||
                         jobs->parsed() || runs->parsed() || quality->parsed() ||
                         health->parsed() || incidents->parsed() || webhooks->parsed() ||
-                        cost->parsed();
+                        cost->parsed() || layers->parsed() || certify->parsed();
   auto format = ParseFormat(lineage_output ? "table" : output);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
@@ -490,6 +520,8 @@ int main(int argc, char** argv) {
     return RunIncidents(ctx, incident_options);
   }
   if (cost->parsed()) return RunCost(ctx, cost_options);
+  if (layers->parsed()) return RunLayers(ctx, layers_set, layers_revision, layers_output);
+  if (certify->parsed()) return RunCertify(ctx, certify_options);
   if (webhooks->parsed()) {
     if (webhook_add->parsed()) webhook_options.action = "add";
     if (webhook_deliveries->parsed()) webhook_options.action = "deliveries";

@@ -185,6 +185,15 @@ void SpecToProto(const DatasetSpec& in, v1::DatasetSpec* spec) {
     case Lifecycle::kDropped: spec->set_lifecycle(v1::LIFECYCLE_DROPPED); break;
   }
   FieldsToProto(in.fields, spec->mutable_schema()->mutable_fields());
+  spec->set_layer(in.layer);
+  spec->set_tier(in.tier);
+  if (in.certification != Certification{}) {
+    v1::Certification* c = spec->mutable_certification();
+    c->set_state(in.certification.state);
+    c->set_expires(in.certification.expires);
+    c->set_by(in.certification.by);
+    c->set_at(in.certification.at);
+  }
 }
 
 absl::StatusOr<DatasetSpec> SpecFromProto(const v1::DatasetSpec& spec) {
@@ -212,6 +221,12 @@ absl::StatusOr<DatasetSpec> SpecFromProto(const v1::DatasetSpec& spec) {
   }
   ASSIGN_OR_RETURN(out.fields, FieldsFromProto(spec.schema().fields(),
                                                "spec.schema.fields"));
+  out.layer = spec.layer();
+  out.tier = spec.tier();
+  out.certification = {.state = spec.certification().state(),
+                       .expires = spec.certification().expires(),
+                       .by = spec.certification().by(),
+                       .at = spec.certification().at()};
   return out;
 }
 

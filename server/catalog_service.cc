@@ -112,8 +112,15 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       policy::Entities extra;
       bool known = snapshot->entities().Find(proposed.uid) != nullptr;
       if (!known) extra.Add(Placed(proposed, *snapshot));
-      absl::Status allowed = Require(*authorizer_, caller, "catalog:write",
-                                     proposed.uid, known ? nullptr : &extra);
+      // A dataset's certification alone is the certifier's to write
+      // (catalogctl certify): catalog:certify, not catalog:write. Making a
+      // dataset stays catalog:write's.
+      const Resource& r = resources[i];
+      const bool certify_only = known && r.kind == Resource::Kind::kDataset && r.merge &&
+                                r.fields == std::vector<std::string>{"certification"};
+      absl::Status allowed =
+          Require(*authorizer_, caller, certify_only ? "catalog:certify" : "catalog:write",
+                  proposed.uid, known ? nullptr : &extra);
       if (!allowed.ok()) {
         return absl::Status(
             allowed.code(),
@@ -121,8 +128,24 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
                    resources[i].DisplayName(), "): ", MessageOf(allowed)));
       }
     }
+    // Certifying (to or from verified) is a permission of its own: an
+    // owner who may write a dataset does not vouch for it by that alone.
+    // The store asks only when the stored certification changes.
+    store::Store::CertifyCheck may_certify = [&](const Dataset& d) -> absl::Status {
+      Resource r{.kind = Resource::Kind::kDataset, .dataset = d};
+      policy::Entity proposed = ProposedEntity(r);
+      policy::Entities extra;
+      const bool known = snapshot->entities().Find(proposed.uid) != nullptr;
+      if (!known) extra.Add(Placed(proposed, *snapshot));
+      absl::Status allowed = Require(*authorizer_, caller, "catalog:certify", proposed.uid,
+                                     known ? nullptr : &extra);
+      if (allowed.ok()) return allowed;
+      return absl::Status(allowed.code(),
+                          StrCat("spec.certification: changing a verified certification needs "
+                                 "catalog:certify: ", MessageOf(allowed)));
+    };
     ASSIGN_OR_RETURN(store::ApplyResponse applied,
-                     store_->Apply(resources, caller, request->dry_run()));
+                     store_->Apply(resources, caller, request->dry_run(), may_certify));
     if (!request->dry_run()) AwaitSnapshot(context, applied.catalog_revision);
     for (const store::ApplyResult& r : applied.results) {
       v1::ApplyResult* out = response->add_results();
@@ -281,7 +304,10 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
                    .tags = {f.tags().begin(), f.tags().end()},
                    .classifications = {f.classifications().begin(), f.classifications().end()},
                    .namespaces = {f.namespaces().begin(), f.namespaces().end()},
-                   .healths = {f.healths().begin(), f.healths().end()}};
+                   .healths = {f.healths().begin(), f.healths().end()},
+                   .layers = {f.layers().begin(), f.layers().end()},
+                   .tiers = {f.tiers().begin(), f.tiers().end()},
+                   .certifications = {f.certifications().begin(), f.certifications().end()}};
     // One snapshot for the whole search; a caller allowed everything is
     // not asked about each dataset. Not recorded per dataset: a search
     // reveals only what the caller may read.

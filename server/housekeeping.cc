@@ -84,6 +84,21 @@ void Housekeeping::JudgeHealth() {
   if (judged > 0) spdlog::debug("judged the freshness of {} datasets again", judged);
 }
 
+void Housekeeping::LapseCertifications() {
+  constexpr int kBatch = 500;
+  while (true) {
+    absl::StatusOr<int> n = store_->LapseCertifications(kBatch);
+    if (!n.ok()) {
+      spdlog::warn("lapsing expired certifications failed: {}", MessageOf(n.status()));
+      return;
+    }
+    if (*n > 0) spdlog::info("{} certifications expired and lapsed", *n);
+    if (*n < kBatch) return;
+    std::lock_guard stop(mu_);
+    if (stopping_) return;
+  }
+}
+
 void Housekeeping::Run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
@@ -102,6 +117,7 @@ void Housekeeping::Run() {
         spdlog::debug("pruned {} change-feed entries", *pruned);
       }
       JudgeHealth();
+      LapseCertifications();
       PruneQuality();
       PruneDeliveries();
       lock.lock();

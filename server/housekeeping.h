@@ -3,7 +3,8 @@
 // leads, judges again the freshness of datasets whose contract's
 // agreement fell due (a pipeline that stopped makes its dataset stale),
 // forgets change-feed entries far behind the head, quality results and
-// finished webhook deliveries past their retention, and once encodes
+// finished webhook deliveries past their retention, lapses verified
+// certifications past their expiry, and once encodes
 // dataset specs stored before they were kept in binary (migration 0011).
 #pragma once
 
@@ -43,6 +44,9 @@ class Housekeeping {
   void PruneQuality();
   // Forgets finished webhook deliveries past their retention.
   void PruneDeliveries();
+  // Lapses every verified certification past its expiry, a batch per
+  // transaction.
+  void LapseCertifications();
   // Judges again every dataset whose freshness fell due, a batch per
   // transaction.
   void JudgeHealth();

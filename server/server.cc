@@ -33,6 +33,7 @@
 #include "server/secrets_key.h"
 #include "server/webhook_service.h"
 #include "server/cost_service.h"
+#include "server/governance_service.h"
 #include "server/webhooks/dispatcher.h"
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
@@ -120,6 +121,7 @@ class CatalogServer::Impl {
   std::unique_ptr<IncidentServiceImpl> incident_service;
   std::unique_ptr<WebhookServiceImpl> webhook_service;
   std::unique_ptr<CostServiceImpl> cost_service;
+  std::unique_ptr<GovernanceServiceImpl> governance_service;
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -406,6 +408,8 @@ class CatalogServer::Impl {
     incident_service = std::make_unique<IncidentServiceImpl>(store.get(), auth.get(),
                                                              authorizer.get());
     cost_service = std::make_unique<CostServiceImpl>(store.get(), auth.get(), authorizer.get());
+    governance_service =
+        std::make_unique<GovernanceServiceImpl>(store.get(), auth.get(), authorizer.get());
     webhook_service = std::make_unique<WebhookServiceImpl>(
         store.get(), auth.get(), authorizer.get(), std::move(allow), std::move(secrets));
     grpc::EnableDefaultHealthCheckService(true);
@@ -459,6 +463,7 @@ class CatalogServer::Impl {
     builder.RegisterService(incident_service.get());
     builder.RegisterService(webhook_service.get());
     builder.RegisterService(cost_service.get());
+    builder.RegisterService(governance_service.get());
     grpc_server = builder.BuildAndStart();
     if (grpc_server == nullptr || grpc_port == 0) {
       return absl::UnavailableError(

@@ -61,6 +61,33 @@ absl::Status GetBool(const json& object, const char* key,
   return absl::OkStatus();
 }
 
+absl::Status GetTier(const json& object, std::string_view path, int& out) {
+  const json* v = Member(object, "tier");
+  if (v == nullptr) return absl::OkStatus();
+  if (!v->is_number_integer()) {
+    return Invalid(StrCat(path, ".tier"), "must be an integer: 1 (most critical) to 5, or 0");
+  }
+  const int64_t n = v->get<int64_t>();
+  if (n < 0 || n > 5) {
+    return Invalid(StrCat(path, ".tier"), StrCat(n, " is not a tier: 1 (most critical) to 5, or 0 "
+                                                    "for none"));
+  }
+  out = static_cast<int>(n);
+  return absl::OkStatus();
+}
+
+absl::Status GetCertification(const json& object, std::string_view path, Certification& out) {
+  const json* v = Member(object, "certification");
+  if (v == nullptr) return absl::OkStatus();
+  const std::string at = StrCat(path, ".certification");
+  RETURN_IF_ERROR(CheckObject(*v, at, {"state", "expires", "by", "at"}));
+  RETURN_IF_ERROR(GetString(*v, "state", at, out.state));
+  if (out.state == "none") out.state.clear();
+  RETURN_IF_ERROR(GetString(*v, "expires", at, out.expires));
+  RETURN_IF_ERROR(GetString(*v, "by", at, out.by));
+  return GetString(*v, "at", at, out.at);
+}
+
 absl::Status GetStringList(const json& object, const char* key,
                            std::string_view path,
                            std::vector<std::string>& out) {
@@ -222,6 +249,15 @@ json DatasetSpecToJson(const DatasetSpec& spec) {
   if (!spec.owners.empty()) out["owners"] = OwnersToJson(spec.owners);
   if (!spec.properties.empty()) out["properties"] = spec.properties;
   out["lifecycle"] = LifecycleName(spec.lifecycle);
+  if (!spec.layer.empty()) out["layer"] = spec.layer;
+  if (spec.tier != 0) out["tier"] = spec.tier;
+  if (!spec.certification.state.empty()) {
+    json c = {{"state", spec.certification.state}};
+    if (!spec.certification.expires.empty()) c["expires"] = spec.certification.expires;
+    if (!spec.certification.by.empty()) c["by"] = spec.certification.by;
+    if (!spec.certification.at.empty()) c["at"] = spec.certification.at;
+    out["certification"] = std::move(c);
+  }
   json fields = json::array();
   for (const Field& f : spec.fields) fields.push_back(FieldToJson(f));
   out["schema"] = {{"fields", std::move(fields)}};
@@ -234,6 +270,8 @@ json DatasetSpecFieldToJson(const DatasetSpec& spec, std::string_view field) {
   if (it != all.end()) return *it;
   if (field == "tags" || field == "owners") return json::array();
   if (field == "properties") return json::object();
+  if (field == "tier") return 0;
+  if (field == "certification") return {{"state", "none"}};
   return "";
 }
 
@@ -242,7 +280,7 @@ absl::StatusOr<DatasetSpec> DatasetSpecFromJson(const json& spec) {
   RETURN_IF_ERROR(CheckObject(spec, kPath,
                               {"description", "domain", "classification",
                                "tags", "owners", "properties", "lifecycle",
-                               "schema"}));
+                               "schema", "layer", "tier", "certification"}));
   DatasetSpec out;
   RETURN_IF_ERROR(GetString(spec, "description", kPath, out.description));
   RETURN_IF_ERROR(GetString(spec, "domain", kPath, out.domain));
@@ -259,6 +297,9 @@ absl::StatusOr<DatasetSpec> DatasetSpecFromJson(const json& spec) {
     RETURN_IF_ERROR(CheckObject(*schema, "spec.schema", {"fields"}));
     RETURN_IF_ERROR(GetFields(*schema, "spec.schema", 1, out.fields));
   }
+  RETURN_IF_ERROR(GetString(spec, "layer", kPath, out.layer));
+  RETURN_IF_ERROR(GetTier(spec, kPath, out.tier));
+  RETURN_IF_ERROR(GetCertification(spec, kPath, out.certification));
   return out;
 }
 

@@ -129,6 +129,9 @@ DatasetSpec MergeDatasetSpec(DatasetSpec stored, const DatasetSpec& given,
     if (f == "properties") stored.properties = given.properties;
     if (f == "lifecycle") stored.lifecycle = given.lifecycle;
     if (f == "schema") stored.fields = given.fields;
+    if (f == "layer") stored.layer = given.layer;
+    if (f == "tier") stored.tier = given.tier;
+    if (f == "certification") stored.certification = given.certification;
   }
   return stored;
 }

@@ -56,6 +56,19 @@ struct Field {
   bool operator==(const Field&) const = default;
 };
 
+// Whether a dataset is vouched for (docs/governance.md#certification):
+// none (""), draft (under review) or verified, until `expires` when set.
+// Who set the state and when are stamped by catalogd at the write that
+// changed the state or the expiry; what a manifest says of them is not
+// taken. Deprecation is the lifecycle's, not the certification's.
+struct Certification {
+  std::string state;    // "", "draft" or "verified"
+  std::string expires;  // RFC 3339; "" for never (verified only)
+  std::string by;       // server-stamped: "user:alice"
+  std::string at;       // server-stamped: RFC 3339
+  bool operator==(const Certification&) const = default;
+};
+
 struct DatasetSpec {
   std::string description;
   std::string domain;
@@ -65,6 +78,12 @@ struct DatasetSpec {
   std::map<std::string, std::string> properties;
   Lifecycle lifecycle = Lifecycle::kActive;
   std::vector<Field> fields;  // the schema
+  // Governance (docs/governance.md): the medallion layer, one of the
+  // catalog's layers ("" for none); the business criticality, 1 (most
+  // critical) to 5 (0 for none); the certification.
+  std::string layer;
+  int tier = 0;
+  Certification certification;
   bool operator==(const DatasetSpec&) const = default;
 };
 
@@ -195,8 +214,8 @@ struct Resource {
 
 // The spec fields of a dataset as manifests name them.
 inline constexpr const char* kDatasetSpecFields[] = {
-    "description", "domain",     "classification", "tags",
-    "owners",      "properties", "lifecycle",      "schema"};
+    "description", "domain",    "classification", "tags", "owners",       "properties",
+    "lifecycle",   "schema",    "layer",          "tier", "certification"};
 
 // `stored` with the `fields` of `given` written over it.
 DatasetSpec MergeDatasetSpec(DatasetSpec stored, const DatasetSpec& given,

@@ -3,6 +3,7 @@
 #include <set>
 
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "lib/util/strings.h"
 #include "lib/util/status_macros.h"
 
@@ -281,6 +282,60 @@ absl::Status ValidateDatasetKey(const DatasetKey& key, std::string_view path) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateLayerName(std::string_view path, std::string_view value) {
+  if (value.empty()) return Invalid(path, "must not be empty");
+  if (value.size() > 32) return Invalid(path, "must be at most 32 characters");
+  if (value[0] < 'a' || value[0] > 'z') {
+    return Invalid(path, StrCat("\"", value, "\" must start with a lowercase letter"));
+  }
+  for (char c : value) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_')) {
+      return Invalid(path, StrCat("\"", value,
+                                  "\" may hold only lowercase letters, digits, '-' and '_'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> ParseCertificationExpiry(std::string_view path, std::string_view value) {
+  absl::Time t;
+  std::string error;
+  const std::string text(value);
+  if (!absl::ParseTime(absl::RFC3339_full, text, &t, &error) &&
+      !absl::ParseTime("%Y-%m-%d", text, absl::UTCTimeZone(), &t, &error)) {
+    return Invalid(path, StrCat("\"", value,
+                                "\" is not an RFC 3339 date-time or a date (2027-06-30)"));
+  }
+  const int64_t ms = absl::ToUnixMillis(t);
+  // Kept as milliseconds in 64 bits, and shown as a four-digit year.
+  if (ms < 0 || ms >= 253402300800000) {
+    return Invalid(path, StrCat("\"", value, "\" must be between 1970 and 9999"));
+  }
+  return ms;
+}
+
+namespace {
+
+absl::Status ValidateCertification(const Certification& c) {
+  const std::string_view path = "spec.certification";
+  if (c.state != "" && c.state != "draft" && c.state != "verified") {
+    return Invalid(StrCat(path, ".state"),
+                   StrCat("\"", c.state, "\" is not a certification (none, draft, verified)"));
+  }
+  if (!c.expires.empty()) {
+    if (c.state != "verified") {
+      return Invalid(StrCat(path, ".expires"), "only a verified certification expires");
+    }
+    RETURN_IF_ERROR(ParseCertificationExpiry(StrCat(path, ".expires"), c.expires).status());
+  }
+  // Stamped by catalogd; bounded here because they round-trip through
+  // manifests (get -o yaml, then apply).
+  RETURN_IF_ERROR(ValidateText(StrCat(path, ".by"), c.by, kMaxNameBytes));
+  return ValidateText(StrCat(path, ".at"), c.at, 64);
+}
+
+}  // namespace
+
 absl::Status ValidateDataset(const Dataset& dataset) {
   RETURN_IF_ERROR(ValidateDatasetKey(dataset.key));
   const DatasetSpec& spec = dataset.spec;
@@ -291,6 +346,12 @@ absl::Status ValidateDataset(const Dataset& dataset) {
   RETURN_IF_ERROR(ValidateTags("spec.tags", spec.tags));
   RETURN_IF_ERROR(ValidateOwners("spec.owners", spec.owners));
   RETURN_IF_ERROR(ValidateStringMap("spec.properties", spec.properties));
+  if (!spec.layer.empty()) RETURN_IF_ERROR(ValidateLayerName("spec.layer", spec.layer));
+  if (spec.tier < 0 || spec.tier > 5) {
+    return Invalid("spec.tier", StrCat(spec.tier, " is not a tier: 1 (most critical) to 5, "
+                                                  "or 0 for none"));
+  }
+  RETURN_IF_ERROR(ValidateCertification(spec.certification));
   size_t total = 0;
   return ValidateFields("spec.schema.fields", spec.fields, 1, total);
 }

@@ -40,6 +40,14 @@ absl::Status ValidateText(std::string_view path, std::string_view value,
 // and '.'.
 absl::Status ValidateDomainPath(std::string_view path, std::string_view value);
 
+// A layer's name (docs/governance.md#layers): 1 to 32 lowercase letters,
+// digits, '-' and '_', starting with a letter.
+absl::Status ValidateLayerName(std::string_view path, std::string_view value);
+
+// A certification's expiry: an RFC 3339 date-time ("2027-06-30T00:00:00Z")
+// or a date ("2027-06-30", midnight UTC), as milliseconds since the epoch.
+absl::StatusOr<int64_t> ParseCertificationExpiry(std::string_view path, std::string_view value);
+
 // Parses "user:alice", "serviceaccount:etl" or "group:x".
 absl::StatusOr<PrincipalRef> ParsePrincipalRef(std::string_view path,
                                                std::string_view value);

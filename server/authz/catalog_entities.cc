@@ -111,6 +111,12 @@ Entity DatasetEntity(const Dataset& d, ValueInterner* in) {
         {"status", Str(in, d.contract->status)},
     });
   }
+  // Governance (docs/governance.md): always present, so a policy that
+  // forbids unless a dataset is verified never meets a missing attribute.
+  e.attrs["layer"] = Str(in, d.spec.layer);
+  e.attrs["tier"] = Value::Long(d.spec.tier);
+  e.attrs["certification"] =
+      Str(in, d.spec.certification.state.empty() ? "none" : d.spec.certification.state);
   // What catalogd judges of its data (docs/quality.md#health).
   e.attrs["health"] = Str(in, d.health.state);
   e.attrs["freshness"] = Str(in, d.health.freshness);
@@ -157,10 +163,11 @@ std::vector<Entity> ActionEntities() {
     }
   };
   group("data", {"read", "write"});
-  group("catalog", {"catalog:read", "catalog:write", "incident:write", "webhook:subscribe"});
+  group("catalog", {"catalog:read", "catalog:write", "catalog:certify", "incident:write",
+                    "webhook:subscribe"});
   group("governance",
         {"policy:write", "contract:write", "lineage:write", "audit:read",
-         "authorize:others"});
+         "authorize:others", "governance:write"});
   return out;
 }
 

@@ -8,17 +8,18 @@
 //   Dataset::"<namespace>/<name>" (parent: its domain), attributes owners
 //     (set of principal entities), tags, classification,
 //     classificationLevel (0-3, when classified), lifecycle, properties,
-//     namespace, name;
+//     namespace, name, layer ("" for none), tier (0 for none),
+//     certification (none, draft, verified);
 //   Column::"<namespace>/<name>#<field>" (parent: its dataset; nested fields
 //     as "a.b"), attributes name, type, tags, classification,
 //     classificationLevel;
 //   Job::"<namespace>/<name>" (lineage), attributes owners (set of
 //     principal entities: who may report its runs), namespace, name;
 //   Action::"read", "write" in Action::"data"; "catalog:read",
-//     "catalog:write", "incident:write", "webhook:subscribe" in
+//     "catalog:write", "catalog:certify", "incident:write", "webhook:subscribe" in
 //     Action::"catalog"; "policy:write",
-//     "contract:write", "lineage:write", "audit:read", "authorize:others"
-//     in Action::"governance".
+//     "contract:write", "lineage:write", "audit:read", "authorize:others",
+//     "governance:write" in Action::"governance".
 #pragma once
 
 #include <string>

@@ -19,7 +19,18 @@
 namespace catalog::search {
 namespace {
 
-enum FacetIndex { kDomain, kOwner, kTag, kClassification, kNamespace, kHealth, kFacets };
+enum FacetIndex {
+  kDomain,
+  kOwner,
+  kTag,
+  kClassification,
+  kNamespace,
+  kHealth,
+  kLayer,
+  kTier,
+  kCertification,
+  kFacets
+};
 
 // A facet value, as views into the snapshot's entities (or the match's
 // key) so that counting ten thousand matches copies no string: an owner is
@@ -86,6 +97,20 @@ void AttributesOf(const policy::Entity& e, const DatasetKey& key,
                           health::EffectiveHealth(*own, upstream->FindId(e.uid.id)) != *own;
     a.values[kHealth].push_back({degraded ? std::string_view(kDegraded) : h->as_string(), {}});
   }
+  // Governance: a layer and a tier when set, a certification always.
+  if (const policy::Value* l = Attr(e, "layer");
+      l != nullptr && l->is(policy::Value::Kind::kString) && !l->as_string().empty()) {
+    a.values[kLayer].push_back({l->as_string(), {}});
+  }
+  if (const policy::Value* t = Attr(e, "tier"); t != nullptr && t->is(policy::Value::Kind::kLong)) {
+    static constexpr std::string_view kTiers[] = {"", "1", "2", "3", "4", "5"};
+    const int64_t tier = t->as_long();
+    if (tier >= 1 && tier <= 5) a.values[kTier].push_back({kTiers[tier], {}});
+  }
+  if (const policy::Value* c = Attr(e, "certification");
+      c != nullptr && c->is(policy::Value::Kind::kString)) {
+    a.values[kCertification].push_back({c->as_string(), {}});
+  }
 }
 
 const std::vector<std::string>& FilterOf(const Filters& f, int facet) {
@@ -95,6 +120,9 @@ const std::vector<std::string>& FilterOf(const Filters& f, int facet) {
     case kTag: return f.tags;
     case kClassification: return f.classifications;
     case kHealth: return f.healths;
+    case kLayer: return f.layers;
+    case kTier: return f.tiers;
+    case kCertification: return f.certifications;
     default: return f.namespaces;
   }
 }
@@ -165,12 +193,14 @@ absl::StatusOr<Position> DecodePosition(bool by_words, std::string_view token) {
 
 bool Filters::empty() const {
   return domains.empty() && owners.empty() && tags.empty() && classifications.empty() &&
-         namespaces.empty() && healths.empty();
+         namespaces.empty() && healths.empty() && layers.empty() && tiers.empty() &&
+         certifications.empty();
 }
 
 absl::Status ValidateFilters(const Filters& filters) {
-  static constexpr const char* kFields[] = {"domains", "owners", "tags", "classifications",
-                                            "namespaces", "healths"};
+  static constexpr const char* kFields[] = {"domains",    "owners",  "tags",
+                                            "classifications", "namespaces", "healths",
+                                            "layers",  "tiers",      "certifications"};
   for (int facet = 0; facet < kFacets; ++facet) {
     const std::vector<std::string>& values = FilterOf(filters, facet);
     const std::string field = StrCat("filter.", kFields[facet]);
@@ -200,6 +230,22 @@ absl::Status ValidateFilters(const Filters& filters) {
             return absl::InvalidArgumentError(
                 StrCat(at, ": \"", values[i],
                        "\" is not a health (ok, warning, upstream-degraded, stale, failing)"));
+          }
+          break;
+        case kLayer:
+          RETURN_IF_ERROR(ValidateLayerName(at, values[i]));
+          break;
+        case kTier:
+          if (values[i].size() != 1 || values[i][0] < '1' || values[i][0] > '5') {
+            return absl::InvalidArgumentError(
+                StrCat(at, ": \"", values[i], "\" is not a tier (1 to 5)"));
+          }
+          break;
+        case kCertification:
+          if (values[i] != "none" && values[i] != "draft" && values[i] != "verified") {
+            return absl::InvalidArgumentError(
+                StrCat(at, ": \"", values[i],
+                       "\" is not a certification (none, draft, verified)"));
           }
           break;
         default:

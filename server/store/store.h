@@ -376,6 +376,13 @@ struct WebhookRetry {
   int64_t max_ms = 10 * 60 * 1000;
 };
 
+// The catalog's ordered list of layers (docs/governance.md#layers).
+struct LayerSettings {
+  std::vector<std::string> layers;  // lowest first
+  int64_t revision = 0;             // 0: never set (the default list)
+  std::string updated_at, updated_by;
+};
+
 struct StoredContract {
   std::string id;
   std::string version;
@@ -512,8 +519,30 @@ class Store {
   // group that does not exist, a group cycle); the message starts with
   // "resources[i] (Kind name)". An object whose spec is unchanged keeps its
   // revision. With `dry_run`, reports and rolls back.
+  //
+  // A change of a dataset's certification to or from verified (or of a
+  // verified one's expiry) is first put to `may_certify`, which refuses it
+  // with its status (the catalog:certify permission); without one, it is
+  // allowed. Who certified and when are stamped here.
+  using CertifyCheck = std::function<absl::Status(const Dataset&)>;
   absl::StatusOr<ApplyResponse> Apply(const std::vector<Resource>& resources,
-                                      std::string_view actor, bool dry_run);
+                                      std::string_view actor, bool dry_run,
+                                      const CertifyCheck& may_certify = nullptr);
+
+  // The catalog's ordered list of layers (docs/governance.md#layers),
+  // lowest first; bronze, silver, gold until set.
+  absl::StatusOr<LayerSettings> GetLayers();
+  // Sets it as `actor` (audited). INVALID_ARGUMENT for a bad or repeated
+  // name or a list of 0 or more than 20; FAILED_PRECONDITION when a layer
+  // left out is still some dataset's; ABORTED when `expected_revision` is
+  // not 0 and not the stored one.
+  absl::StatusOr<LayerSettings> SetLayers(const std::vector<std::string>& layers,
+                                          std::string_view actor, int64_t expected_revision);
+  // Lapses up to `limit` verified certifications whose expiry the store's
+  // clock passed, in one transaction (the leader's sweep): each a new
+  // revision of its dataset, certification none, by "catalogd", audited
+  // as dataset.certification.lapse. How many.
+  absl::StatusOr<int> LapseCertifications(int limit);
 
   // With `observations`, also the dataset's open observations
   // (store_observations.cc: those whose value differs from the field's, by

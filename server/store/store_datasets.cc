@@ -52,14 +52,17 @@ std::vector<std::string> ChangedPaths(const DatasetSpec* before, const DatasetSp
   auto add = [&](bool differs, const char* path) {
     if (differs) changed.push_back(path);
   };
+  add(b.certification != after.certification, "spec.certification");
   add(b.classification != after.classification, "spec.classification");
   add(b.description != after.description, "spec.description");
   add(b.domain != after.domain, "spec.domain");
+  add(b.layer != after.layer, "spec.layer");
   add(create || b.lifecycle != after.lifecycle, "spec.lifecycle");
   add(b.owners != after.owners, "spec.owners");
   add(b.properties != after.properties, "spec.properties");
   add(create || b.fields != after.fields, "spec.schema");
   add(b.tags != after.tags, "spec.tags");
+  add(b.tier != after.tier, "spec.tier");
   return changed;
 }
 
@@ -244,6 +247,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   if (existing) {
     auto& [existing_id, old] = *existing;
     RETURN_IF_ERROR(CheckExpected(expected_revision, old.status.revision, true));
+    RETURN_IF_ERROR(SettleGovernance(ctx, &old.spec, d));
     if (old.spec == d.spec) {
       result.outcome = ApplyOutcome::kUnchanged;
       result.revision = old.status.revision;
@@ -265,6 +269,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
                  expected_revision, " but the dataset does not exist"));
     }
     RETURN_IF_ERROR(CheckNoLookAlike(ctx.db, d.key));
+    RETURN_IF_ERROR(SettleGovernance(ctx, nullptr, d));
     // A contract may name a dataset before it exists.
     ASSIGN_OR_RETURN(d.contract, BoundContract(ctx.db, d.key));
     ASSIGN_OR_RETURN(d.status.revision,
@@ -281,12 +286,13 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
       Statement * s,
       ctx.db.Prepare(
           "INSERT INTO datasets(namespace, name, domain, spec, revision, "
-          "schema_version, created_at, updated_at, updated_by, spec_pb) VALUES (?, ?, "
-          "?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(namespace, name) DO UPDATE SET "
-          "domain = excluded.domain, spec = excluded.spec, spec_pb = excluded.spec_pb, revision = "
-          "excluded.revision, schema_version = excluded.schema_version, "
-          "updated_at = excluded.updated_at, updated_by = "
-          "excluded.updated_by RETURNING id"));
+          "schema_version, created_at, updated_at, updated_by, spec_pb, layer, "
+          "certified_until_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(namespace, "
+          "name) DO UPDATE SET domain = excluded.domain, spec = excluded.spec, spec_pb = "
+          "excluded.spec_pb, revision = excluded.revision, schema_version = "
+          "excluded.schema_version, updated_at = excluded.updated_at, updated_by = "
+          "excluded.updated_by, layer = excluded.layer, certified_until_ms = "
+          "excluded.certified_until_ms RETURNING id"));
   s->Bind(1, d.key.ns);
   s->Bind(2, d.key.name);
   if (d.spec.domain.empty()) {
@@ -302,6 +308,12 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   s->Bind(9, d.status.updated_by);
   const std::string spec_pb = EncodeSpecBinary(d.spec);
   s->BindBlob(10, spec_pb);
+  if (d.spec.layer.empty()) {
+    s->BindNull(11);
+  } else {
+    s->Bind(11, d.spec.layer);
+  }
+  s->Bind(12, CertifiedUntilMs(d.spec));
   ASSIGN_OR_RETURN(bool row, s->Step());
   if (!row) return absl::InternalError("dataset upsert returned no id");
   id = s->Int(0);

@@ -37,6 +37,8 @@ struct WriteContext {
   Change change;                 // what this transaction changed
   bool search_pending = false;   // search rows queued (FlushSearchRows)
   int64_t max_pending_deliveries = 0;  // Options::max_pending_deliveries
+  // Store::Apply's check of certification changes; none: allowed.
+  const Store::CertifyCheck* may_certify = nullptr;
 
   // Bumps the catalog-wide revision once per transaction; returns it.
   absl::StatusOr<int64_t> BumpCatalogRevision();
@@ -393,6 +395,15 @@ absl::StatusOr<ContractQualityJudgement> JudgeContractQuality(
 // `source` (its audit event and webhooks); nothing when none broke.
 absl::Status RecordContractBreak(WriteContext& ctx, const DatasetKey& dataset,
                                  const ContractQualityJudgement& judged, std::string_view source);
+
+// A dataset's governance attributes as its write leaves them
+// (store_governance.cc): a certification whose state or expiry changed is
+// put to ctx.may_certify (when either side is verified) and stamped with
+// the writer and now, an unchanged one keeps its stamp; a changed layer
+// must be one of the catalog's layers (INVALID_ARGUMENT naming them).
+absl::Status SettleGovernance(WriteContext& ctx, const DatasetSpec* before, Dataset& d);
+// When `spec`'s certification expires (ms; 0: not verified or never).
+int64_t CertifiedUntilMs(const DatasetSpec& spec);
 
 // Reference checks run after every item of an apply is written, so items may
 // refer to each other in any order.
