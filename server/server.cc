@@ -269,7 +269,8 @@ class CatalogServer::Impl {
                                  v1::QualityService::service_full_name(),
                                  v1::IncidentService::service_full_name(),
                                  v1::WebhookService::service_full_name(),
-                                 v1::CostService::service_full_name()},
+                                 v1::CostService::service_full_name(),
+                                 v1::GovernanceService::service_full_name()},
         ConnectBridge::Options{.max_body_bytes = max_body_bytes});
     bridge->Register(*http_server);
     std::vector<std::string> body_paths = bridge->BodyPaths();

@@ -90,6 +90,9 @@ const std::vector<Row>& Table() {
       // Incident 1: the seed's failing check on pg/orders, alice's dataset.
       {"catalog.v1.QualityService/GetDomainHealth", R"(domain: "sales")", OK, OK, OK},
       {"catalog.v1.CostService/GetCostReport", R"(by: "dataset")", OK, OK, OK},
+      {"catalog.v1.GovernanceService/GetLayers", "", OK, OK, OK},
+      {"catalog.v1.GovernanceService/SetLayers", R"(layers: "bronze" layers: "silver" layers: "gold" layers: "platinum")",
+       DENIED, DENIED, OK},
       {"catalog.v1.IncidentService/ListIncidents", "", OK, OK, OK},
       {"catalog.v1.IncidentService/GetIncident", "id: 1", OK, OK, OK},
       {"catalog.v1.IncidentService/AddIncidentNote", R"(id: 1 note: "looking")", DENIED, OK, OK},
@@ -288,7 +291,8 @@ TEST(AuthzMatrix, EveryRpcIsInTheTable) {
                            "catalog/v1/policy.proto", "catalog/v1/lineage.proto",
                            "catalog/v1/contract.proto", "catalog/v1/audit.proto",
                            "catalog/v1/quality.proto", "catalog/v1/incident.proto",
-                           "catalog/v1/webhook.proto", "catalog/v1/cost.proto"}) {
+                           "catalog/v1/webhook.proto", "catalog/v1/cost.proto",
+                           "catalog/v1/governance.proto"}) {
     const google::protobuf::FileDescriptor* f =
         google::protobuf::DescriptorPool::generated_pool()->FindFileByName(file);
     ASSERT_NE(f, nullptr) << file;
@@ -307,7 +311,7 @@ TEST(AuthzMatrix, EveryRpcIsInTheTable) {
        std::filesystem::directory_iterator(testing::SourceDir() / "proto" / "catalog" / "v1")) {
     files += entry.path().extension() == ".proto";
   }
-  EXPECT_EQ(files, 10) << "a new .proto: list it above and give its RPCs rows";
+  EXPECT_EQ(files, 11) << "a new .proto: list it above and give its RPCs rows";
 }
 
 TEST(AuthzMatrix, EveryRpcAnswersEachCallerAsTheTableSays) {

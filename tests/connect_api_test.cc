@@ -31,7 +31,7 @@ const std::vector<std::string> kServices = {
     "catalog.v1.CatalogService", "catalog.v1.TokenService",    "catalog.v1.PolicyService",
     "catalog.v1.LineageService", "catalog.v1.ContractService", "catalog.v1.AuditService",
     "catalog.v1.QualityService", "catalog.v1.IncidentService", "catalog.v1.WebhookService",
-    "catalog.v1.CostService"};
+    "catalog.v1.CostService",    "catalog.v1.GovernanceService"};
 
 using Answer = testing::HttpAnswer;
 
@@ -172,6 +172,9 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"QualityService/GetDomainHealth", R"({"domain": "sales"})", true},
       // (Not compared: its `since` is the moment of each call.)
       {"CostService/GetCostReport", R"({"by": "domain", "since": "7d"})", false},
+      {"GovernanceService/GetLayers", "{}", true},
+      // (Not compared: the second call finds the layers already set.)
+      {"GovernanceService/SetLayers", R"({"layers": ["bronze", "silver", "gold"]})", false},
       // A failing check on orders opens incident 1.
       {"LineageService/Ingest",
        json{{"events",

@@ -44,6 +44,11 @@ class FacetedSearchTest : public ::testing::TestWithParam<testing::Engine> {
                                 OwnershipType::kTechnical}};
       if (i % 4 == 0) r.dataset.spec.tags = {"pii"};
       if (i % 6 == 0) r.dataset.spec.classification = Classification::kRestricted;
+      if (i % 5 == 0) {
+        r.dataset.spec.layer = "gold";
+        r.dataset.spec.tier = 1;
+      }
+      if (i % 8 == 0) r.dataset.spec.certification = {.state = "verified"};
       rs.push_back(std::move(r));
     }
     ASSERT_TRUE(store_->Apply(rs, "user:admin", false).ok());
@@ -96,7 +101,7 @@ TEST_P(FacetedSearchTest, CountsWhatTheCallerMayReadByEveryFacet) {
   EXPECT_EQ(r->hits.size(), 23u);  // d07 is not readable
   EXPECT_TRUE(r->facets_complete);
   EXPECT_EQ(r->facets_scanned, 23);
-  ASSERT_EQ(r->facets.size(), 6u);
+  ASSERT_EQ(r->facets.size(), 9u);
   EXPECT_EQ(r->facets[0].name, "domain");
   // d07 (sales/emea, group:analysts, pg://a) is not counted.
   EXPECT_EQ(Counts(*r, "domain"),
@@ -108,6 +113,18 @@ TEST_P(FacetedSearchTest, CountsWhatTheCallerMayReadByEveryFacet) {
   EXPECT_EQ(Counts(*r, "namespace"),
             (std::map<std::string, int64_t>{{"pg://a", 11}, {"pg://b", 12}}));
   EXPECT_EQ(Counts(*r, "health"), (std::map<std::string, int64_t>{{"ok", 23}}));
+  EXPECT_EQ(Counts(*r, "layer"), (std::map<std::string, int64_t>{{"gold", 5}}));
+  EXPECT_EQ(Counts(*r, "tier"), (std::map<std::string, int64_t>{{"1", 5}}));
+  EXPECT_EQ(Counts(*r, "certification"),
+            (std::map<std::string, int64_t>{{"none", 20}, {"verified", 3}}));
+  // Filtered by governance attributes: gold and verified is d00 alone.
+  auto governed = Find({.query = "orders",
+                        .filters = {.layers = {"gold"}, .certifications = {"verified"}}});
+  ASSERT_TRUE(governed.ok()) << governed.status();
+  ASSERT_EQ(governed->hits.size(), 1u);
+  EXPECT_EQ(governed->hits[0].hit.key.name, "d00");
+  EXPECT_EQ(Find({.query = "orders", .filters = {.tiers = {"6"}}}).status().code(),
+            absl::StatusCode::kInvalidArgument);
   // Most frequent first.
   EXPECT_EQ(r->facets[0].values[0].count, 8);
   EXPECT_EQ(r->facets[0].values.back().value, "sales/emea");
