@@ -8,7 +8,12 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "client/client.h"
+#include "lib/catalog/manifest.h"
+#include "proto/convert.h"
 #include "tests/in_process.h"
 
 namespace catalog {
@@ -160,6 +165,40 @@ TEST_F(GovernanceTest, ArchitectsSetTheLayers) {
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->layers_size(), 4);
   EXPECT_EQ(read->layers(0), "raw");
+}
+
+// The guide's manifest applies as written, and its steward certifies.
+TEST_F(GovernanceTest, TheGuidesExampleApplies) {
+  std::ifstream in(testing::SourceDir() / "docs/examples/governance.yaml");
+  std::stringstream text;
+  text << in.rdbuf();
+  auto docs = ParseManifest(text.str(), "governance.yaml");
+  ASSERT_TRUE(docs.ok()) << docs.status();
+  v1::ApplyRequest apply;
+  for (const ManifestDocument& d : *docs) *apply.add_resources() = ToProto(d.resource);
+  auto applied = Admin().Call(&v1::CatalogService::Stub::Apply, Admin().catalog(), apply);
+  ASSERT_TRUE(applied.ok()) << applied.status();
+  auto token = server_.Issue("user:carol");
+  ASSERT_TRUE(token.ok());
+  auto carol = server_.Connect(*token);
+  v1::ApplyRequest certify;
+  v1::Resource* r = certify.add_resources();
+  r->mutable_dataset()->mutable_key()->set_namespace_("postgres://prod-db:5432");
+  r->mutable_dataset()->mutable_key()->set_name("sales.public.orders_daily");
+  r->mutable_dataset()->mutable_spec()->mutable_certification()->set_state("verified");
+  r->mutable_dataset()->mutable_spec()->mutable_certification()->set_expires("2027-06-30");
+  r->set_merge(true);
+  r->add_fields("certification");
+  auto done = carol->Call(&v1::CatalogService::Stub::Apply, carol->catalog(), certify);
+  ASSERT_TRUE(done.ok()) << done.status();
+  v1::GetDatasetRequest get;
+  *get.mutable_key() = r->dataset().key();
+  auto d = Admin().Call(&v1::CatalogService::Stub::GetDataset, Admin().catalog(), get);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->spec().layer(), "gold");
+  EXPECT_EQ(d->spec().tier(), 1);
+  EXPECT_EQ(d->spec().certification().state(), "verified");
+  EXPECT_EQ(d->spec().certification().by(), "user:carol");
 }
 
 }  // namespace

@@ -64,10 +64,13 @@ absl::Status GetBool(const json& object, const char* key,
 absl::Status GetTier(const json& object, std::string_view path, int& out) {
   const json* v = Member(object, "tier");
   if (v == nullptr) return absl::OkStatus();
-  if (!v->is_number_integer()) {
+  // YAML's scalars come as text: "1" is as good as 1.
+  int64_t n = 0;
+  if (v->is_number_integer()) {
+    n = v->get<int64_t>();
+  } else if (!v->is_string() || !absl::SimpleAtoi(v->get<std::string>(), &n)) {
     return Invalid(StrCat(path, ".tier"), "must be an integer: 1 (most critical) to 5, or 0");
   }
-  const int64_t n = v->get<int64_t>();
   if (n < 0 || n > 5) {
     return Invalid(StrCat(path, ".tier"), StrCat(n, " is not a tier: 1 (most critical) to 5, or 0 "
                                                     "for none"));

@@ -22,6 +22,12 @@ TEST(JsonCodec, DatasetRoundTrips) {
                            {"group:sales", OwnershipType::kBusiness}};
   r.dataset.spec.properties = {{"tier", "gold"}};
   r.dataset.spec.lifecycle = Lifecycle::kDeprecated;
+  r.dataset.spec.layer = "gold";
+  r.dataset.spec.tier = 2;
+  r.dataset.spec.certification = {.state = "verified",
+                                  .expires = "2027-06-30",
+                                  .by = "user:carol",
+                                  .at = "2026-12-03T10:00:00.000Z"};
   Field address{.name = "address", .type = "struct"};
   address.fields = {{.name = "city", .type = "varchar", .tags = {"geo"}}};
   r.dataset.spec.fields = {
@@ -38,6 +44,24 @@ TEST(JsonCodec, DatasetRoundTrips) {
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->dataset.key, r.dataset.key);
   EXPECT_EQ(back->dataset.spec, r.dataset.spec);
+}
+
+TEST(JsonCodec, GovernanceFieldsAsManifestsWriteThem) {
+  // YAML gives the tier as text; "none" is no certification.
+  auto spec = DatasetSpecFromJson(json::parse(
+      R"({"layer": "silver", "tier": "3", "certification": {"state": "none"}})"));
+  ASSERT_TRUE(spec.ok()) << spec.status();
+  EXPECT_EQ(spec->layer, "silver");
+  EXPECT_EQ(spec->tier, 3);
+  EXPECT_EQ(spec->certification, Certification{});
+  for (const char* bad : {R"({"tier": 9})", R"({"tier": "high"})", R"({"tier": 1.5})"}) {
+    auto refused = DatasetSpecFromJson(json::parse(bad));
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_THAT(refused.status().message(), HasSubstr("spec.tier")) << bad;
+  }
+  auto unknown = DatasetSpecFromJson(json::parse(R"({"certification": {"level": 1}})"));
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_THAT(unknown.status().message(), HasSubstr("spec.certification"));
 }
 
 TEST(JsonCodec, PrincipalKindsRoundTrip) {
