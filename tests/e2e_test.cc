@@ -148,6 +148,22 @@ spec:
   Result describe = Ctl(std::string("describe dataset ") + kOrders);
   ASSERT_EQ(describe.exit_code, 0) << describe.err;
   EXPECT_THAT(describe.out, HasSubstr("Schema version:  2"));
+  // The quickstart's governance attributes (the change left them).
+  EXPECT_THAT(describe.out, HasSubstr("Layer:           bronze\n"));
+  EXPECT_THAT(describe.out, HasSubstr("Tier:            1\n"));
+  EXPECT_THAT(describe.out, HasSubstr("Certification:   none\n"));
+  // The layers, and a search by them.
+  Result layers = Ctl("layers");
+  ASSERT_EQ(layers.exit_code, 0) << layers.err;
+  EXPECT_THAT(layers.out, HasSubstr("the default layers (never set)"));
+  Result bronze = Ctl("search --layer bronze --tier 1 -o json");
+  ASSERT_EQ(bronze.exit_code, 0) << bronze.err;
+  EXPECT_THAT(bronze.out, HasSubstr("sales.public.orders"));
+  Result certify = Ctl(std::string("certify ") + kOrders + " --state verified --expires 2099-01-01");
+  ASSERT_EQ(certify.exit_code, 0) << certify.err;
+  EXPECT_THAT(certify.out, HasSubstr("certification verified until 2099-01-01 (revision"));
+  EXPECT_THAT(Ctl(std::string("describe dataset ") + kOrders).out,
+              HasSubstr("Certification:   verified until 2099-01-01 (by user:admin at "));
   // The schema in aligned columns: each field's type starts where the
   // TYPE heading does.
   std::istringstream lines(describe.out);
@@ -188,8 +204,9 @@ spec:
                        "--name sales.public.orders -o json");
   ASSERT_EQ(history.exit_code, 0) << history.err;
   json entries = json::parse(history.out)["entries"];
-  ASSERT_EQ(entries.size(), 2u);
+  ASSERT_EQ(entries.size(), 3u);  // the quickstart's, the change, the certification
   EXPECT_EQ(entries[1]["actor"], "user:admin");
+  EXPECT_EQ(entries[2]["changes"], json::array({"spec.certification"}));
   EXPECT_EQ(entries[0]["dataset"]["spec"]["schema"]["fields"].size(), 3u);
 
   Result stale = Ctl(std::string("delete dataset ") + kOrders + " --revision 1");

@@ -158,6 +158,7 @@ await page.unroute(searches);
 await page.waitForLoadState("networkidle");
 check(page.url().includes("#/dataset/"), "Enter on a result opens its page", page.url());
 check((await page.locator(".facts").textContent()).includes("user:alice"), "the overview names the owners");
+check((await page.locator(".facts").textContent()).includes("bronze"), "the overview names the layer");
 await audit(page, "dataset-overview");
 
 // Editing: saved with the revision the form started from.

@@ -105,6 +105,17 @@ function Overview({ dataset, onSaved }) {
             <ul class="inline tags">{spec.tags.map((t) => <li class="tag">{t}</li>)}</ul>
           )}
         </dd>
+        <dt>Layer</dt>
+        <dd>{spec.layer || "none"}</dd>
+        <dt>Tier</dt>
+        <dd>{spec.tier ? `tier ${spec.tier}` : "none"}</dd>
+        <dt>Certification</dt>
+        <dd>
+          {spec.certification?.state || "none"}
+          {spec.certification?.expires ? ` until ${spec.certification.expires}` : ""}
+          {spec.certification?.by ? `, by ${spec.certification.by}` : ""}
+          {spec.certification?.at ? ` at ${spec.certification.at}` : ""}
+        </dd>
         <dt>Contract</dt>
         <dd>
           {dataset.contract

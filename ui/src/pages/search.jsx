@@ -19,6 +19,9 @@ const FACETS = [
   { name: "classification", field: "classifications", label: "Classification" },
   { name: "namespace", field: "namespaces", label: "Namespace" },
   { name: "health", field: "healths", label: "Health" },
+  { name: "layer", field: "layers", label: "Layer" },
+  { name: "tier", field: "tiers", label: "Tier" },
+  { name: "certification", field: "certifications", label: "Certification" },
 ];
 
 // A facet's chosen values in one URL parameter: each value encoded, then
