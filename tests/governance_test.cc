@@ -132,7 +132,8 @@ TEST_F(GovernanceTest, PoliciesReadLayerTierAndCertification) {
   ASSERT_TRUE(testing::AddPolicyFile(Admin(), "gold.cedar",
                                      R"(permit (principal == User::"bob", action == Action::"read",
                                                 resource is Dataset)
-                                        when { resource.layer == "gold" && resource.tier <= 2 &&
+                                        when { resource has layer && resource.layer == "gold" &&
+                                               resource has tier && resource.tier <= 2 &&
                                                resource.certification == "verified" };)")
                   .ok());
   EXPECT_FALSE(BobMayRead());

@@ -111,10 +111,12 @@ Entity DatasetEntity(const Dataset& d, ValueInterner* in) {
         {"status", Str(in, d.contract->status)},
     });
   }
-  // Governance (docs/governance.md): always present, so a policy that
-  // forbids unless a dataset is verified never meets a missing attribute.
-  e.attrs["layer"] = Str(in, d.spec.layer);
-  e.attrs["tier"] = Value::Long(d.spec.tier);
+  // Governance (docs/governance.md): a layer and a tier when set, as the
+  // classification (an attribute costs every dataset of the snapshot); the
+  // certification always, so a policy that forbids unless a dataset is
+  // verified never meets a missing attribute.
+  if (!d.spec.layer.empty()) e.attrs["layer"] = Str(in, d.spec.layer);
+  if (d.spec.tier != 0) e.attrs["tier"] = Value::Long(d.spec.tier);
   e.attrs["certification"] =
       Str(in, d.spec.certification.state.empty() ? "none" : d.spec.certification.state);
   // What catalogd judges of its data (docs/quality.md#health).

@@ -8,7 +8,7 @@
 //   Dataset::"<namespace>/<name>" (parent: its domain), attributes owners
 //     (set of principal entities), tags, classification,
 //     classificationLevel (0-3, when classified), lifecycle, properties,
-//     namespace, name, layer ("" for none), tier (0 for none),
+//     namespace, name, layer and tier (each absent when none),
 //     certification (none, draft, verified);
 //   Column::"<namespace>/<name>#<field>" (parent: its dataset; nested fields
 //     as "a.b"), attributes name, type, tags, classification,
