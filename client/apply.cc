@@ -15,7 +15,9 @@
 #include "lib/catalog/manifest.h"
 #include "lib/util/printable.h"
 #include "lib/util/strings.h"
+#include "lib/governance/rule.h"
 #include "proto/convert.h"
+#include "proto/rule_convert.h"
 
 namespace catalog::client {
 namespace {
@@ -220,6 +222,62 @@ void AddDryRunContext(const std::vector<Origin>& origins, std::vector<ApplyBatch
   }
 }
 
+// A GovernanceRule document, validated here so its errors point at lines.
+struct RuleDocument {
+  std::string file;
+  const ManifestDocument* document;
+  governance::Rule rule;
+};
+
+absl::StatusOr<governance::Rule> ReadRule(const std::string& file, const ManifestDocument& d) {
+  absl::StatusOr<governance::Rule> rule =
+      governance::ParseRule(d.rule_name, nlohmann::json::parse(d.rule_spec));
+  if (rule.ok()) return rule;
+  std::string_view message = MessageOf(rule.status());
+  const size_t colon = message.find(": ");
+  const int line = colon == std::string_view::npos
+                       ? d.line
+                       : d.LineOf(std::string(message.substr(0, colon)));
+  return absl::InvalidArgumentError(StrCat(file, ":", line, ": document ", d.index,
+                                           " (GovernanceRule ", d.rule_name, "): ", message));
+}
+
+// Puts each rule (after the resources, which rules may judge); a dry run
+// says what each would report.
+int ApplyRules(CommandContext& ctx, const std::vector<RuleDocument>& rules, bool dry_run) {
+  for (const RuleDocument& r : rules) {
+    v1::PutRuleRequest request;
+    *request.mutable_rule() = RuleToProto(r.rule);
+    request.set_dry_run(dry_run);
+    auto response = ctx.client.Call(&v1::GovernanceService::Stub::PutRule,
+                                    ctx.client.governance(), request);
+    if (!response.ok()) {
+      return ReportError(
+          ctx.err, absl::Status(response.status().code(),
+                                StrCat(r.file, ":", r.document->line, ": document ",
+                                       r.document->index, " (GovernanceRule ", r.rule.name,
+                                       "): ", MessageOf(response.status()))));
+    }
+    if (dry_run) {
+      ctx.out << "governancerule/" << r.rule.name << " (dry run): covers "
+              << response->covered() << (response->covered() == 1 ? " dataset, " : " datasets, ")
+              << response->breaks_size() << " break it\n";
+      for (const v1::RuleBreak& b : response->breaks()) {
+        ctx.out << "  " << FromProto(b.dataset()).ToString()
+                << (b.waived_until().empty() ? "" : StrCat(" (waived until ", b.waived_until(), ")"))
+                << (b.error().empty() ? "" : StrCat(" [condition error: ", b.error(), "]")) << "\n";
+      }
+      continue;
+    }
+    const char* word = !response->changed() ? "unchanged"
+                       : response->rule().version() == 1 ? "created"
+                                                          : "configured";
+    ctx.out << "governancerule/" << r.rule.name << " " << word << " (version "
+            << response->rule().version() << ")\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
@@ -238,20 +296,28 @@ int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
   // means nothing is applied.
   std::vector<Origin> origins;
   std::vector<v1::Resource> resources;
+  std::vector<RuleDocument> rules;
   std::vector<absl::StatusOr<std::vector<ManifestDocument>>> parsed =
       ParseFiles(*files);  // owns what origins see
   for (size_t f = 0; f < files->size(); ++f) {
     if (!parsed[f].ok()) return ReportError(ctx.err, parsed[f].status());
     std::string name = (*files)[f] == "-" ? "<stdin>" : (*files)[f];
     for (const ManifestDocument& d : *parsed[f]) {
+      if (d.IsRule()) {
+        absl::StatusOr<governance::Rule> rule = ReadRule(name, d);
+        if (!rule.ok()) return ReportError(ctx.err, rule.status());
+        rules.push_back({name, &d, *std::move(rule)});
+        continue;
+      }
       resources.push_back(ToProto(d.resource));
       origins.push_back({name, &d});
     }
   }
-  if (origins.empty()) {
+  if (origins.empty() && rules.empty()) {
     ctx.err << "error: the files hold no documents\n";
     return 1;
   }
+  if (origins.empty()) return ApplyRules(ctx, rules, dry_run);
   std::vector<ApplyBatch> batches = PlanBatches(origins, resources);
   if (dry_run) AddDryRunContext(origins, batches);
   const bool progress = batches.size() > 1 && ctx.err_is_terminal;
@@ -288,6 +354,7 @@ int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
       std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
       ctx.out << kind << "/" << r.name() << " " << OutcomeWord(r.outcome())
               << (dry_run ? " (dry run)" : "") << "\n";
+      for (const std::string& w : r.warnings()) ctx.out << "  warning: " << w << "\n";
       if (dry_run && r.outcome() == v1::APPLY_OUTCOME_CHANGED &&
           i < static_cast<int>(sent.size()) &&
           sent[i].document->resource.kind == Resource::Kind::kDataset) {
@@ -305,7 +372,7 @@ int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
     ctx.out << applied << " resources " << (dry_run ? "checked" : "applied") << " in "
             << batches.size() << " batches\n";
   }
-  return 0;
+  return ApplyRules(ctx, rules, dry_run);
 }
 
 }  // namespace catalog::client

@@ -291,6 +291,23 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
     }
     out << "Certification:   " << line << "\n";
   }
+  {
+    // The governance rules it breaks now (docs/governance.md#rules).
+    v1::DatasetRulesRequest req;
+    *req.mutable_dataset() = ToProto(own);
+    auto rules = ctx.client.Call(&v1::GovernanceService::Stub::DatasetRules,
+                                 ctx.client.governance(), req);
+    if (rules.ok() && rules->breaks_size() > 0) {
+      out << "Rules broken:\n";
+      for (const v1::RuleBreak& b : rules->breaks()) {
+        out << "  " << b.rule() << " (" << b.mode() << ", " << b.severity() << "): " << b.message();
+        if (!b.waived_until().empty()) out << " [waived until " << b.waived_until() << "]";
+        out << "\n";
+      }
+    } else if (rules.ok()) {
+      out << "Rules broken:    -\n";
+    }
+  }
   std::vector<std::string> tags;
   for (const json& t : spec.value("tags", json::array())) tags.push_back(t);
   out << "Tags:            " << (tags.empty() ? "-" : absl::StrJoin(tags, ", "))

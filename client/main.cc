@@ -12,6 +12,7 @@
 #include "client/webhook_commands.h"
 #include "client/cost_commands.h"
 #include "client/governance_commands.h"
+#include "client/rule_commands.h"
 #include "client/quality_commands.h"
 #include "client/commands.h"
 #include "client/consistency_file.h"
@@ -366,6 +367,28 @@ int main(int argc, char** argv) {
   certify->add_option("--expires", certify_options.expires,
                       "verified until this RFC 3339 time or date (2027-06-30)");
 
+  std::string governance_output = "table", governance_domain, rule_name;
+  int64_t rule_version = 0;
+  auto* governance = app.add_subcommand(
+      "governance", "governance rules (written with apply -f, kind: GovernanceRule) and the "
+                    "compliance report");
+  governance->require_subcommand(1);
+  auto* governance_rules = governance->add_subcommand("rules", "the rules in force");
+  governance_rules->add_option("-o,--output", governance_output, "table, json or yaml");
+  auto* governance_rule = governance->add_subcommand("rule", "every version of a rule");
+  governance_rule->add_option("name", rule_name)->required();
+  governance_rule->add_option("-o,--output", governance_output, "table or json");
+  auto* governance_delete =
+      governance->add_subcommand("delete", "delete a rule (needs governance:write)");
+  governance_delete->add_option("name", rule_name)->required();
+  governance_delete->add_option("--version", rule_version,
+                                "fail unless the rule is at this version");
+  auto* governance_report = governance->add_subcommand(
+      "report", "each rule, the datasets that break it, a score per domain");
+  governance_report->add_option("--domain", governance_domain,
+                                "only datasets of this domain and beneath it");
+  governance_report->add_option("-o,--output", governance_output, "table, json or markdown");
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -444,7 +467,8 @@ int main(int argc, char** argv) {
   bool lineage_output = lineage_show->parsed() || impact->parsed() ||
                         jobs->parsed() || runs->parsed() || quality->parsed() ||
                         health->parsed() || incidents->parsed() || webhooks->parsed() ||
-                        cost->parsed() || layers->parsed() || certify->parsed();
+                        cost->parsed() || layers->parsed() || certify->parsed() ||
+                        governance->parsed();
   auto format = ParseFormat(lineage_output ? "table" : output);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
@@ -522,6 +546,12 @@ int main(int argc, char** argv) {
   if (cost->parsed()) return RunCost(ctx, cost_options);
   if (layers->parsed()) return RunLayers(ctx, layers_set, layers_revision, layers_output);
   if (certify->parsed()) return RunCertify(ctx, certify_options);
+  if (governance_rules->parsed()) return RunRules(ctx, governance_output);
+  if (governance_rule->parsed()) return RunRuleHistory(ctx, rule_name, governance_output);
+  if (governance_delete->parsed()) return RunDeleteRule(ctx, rule_name, rule_version);
+  if (governance_report->parsed()) {
+    return RunGovernanceReport(ctx, governance_domain, governance_output);
+  }
   if (webhooks->parsed()) {
     if (webhook_add->parsed()) webhook_options.action = "add";
     if (webhook_deliveries->parsed()) webhook_options.action = "deliveries";

@@ -1,5 +1,7 @@
 #include "server/catalog_service.h"
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "lib/catalog/validate.h"
@@ -8,6 +10,7 @@
 #include "proto/convert.h"
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
+#include "server/governance/apply_gate.h"
 #include "server/search/faceted_search.h"
 
 namespace catalog::server {
@@ -50,18 +53,6 @@ policy::Entity ProposedEntity(const Resource& r) {
       return authz::JobEntity(r.job);
   }
   return {};
-}
-
-// `e`, not in `snapshot`, with the ancestors its parents have there (so a
-// policy on a domain covers it).
-policy::Entity Placed(policy::Entity e, const authz::Snapshot& snapshot) {
-  for (const policy::EntityUid& p : e.parents) {
-    e.ancestors.insert(p);
-    if (const policy::Entity* parent = snapshot.entities().Find(p)) {
-      e.ancestors.insert(parent->ancestors.begin(), parent->ancestors.end());
-    }
-  }
-  return e;
 }
 
 }  // namespace
@@ -111,7 +102,7 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       policy::Entity proposed = ProposedEntity(resources[i]);
       policy::Entities extra;
       bool known = snapshot->entities().Find(proposed.uid) != nullptr;
-      if (!known) extra.Add(Placed(proposed, *snapshot));
+      if (!known) extra.Add(authz::Placed(proposed, snapshot->entities()));
       // A dataset's certification alone is the certifier's to write
       // (catalogctl certify): catalog:certify, not catalog:write. Making a
       // dataset stays catalog:write's.
@@ -136,7 +127,7 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       policy::Entity proposed = ProposedEntity(r);
       policy::Entities extra;
       const bool known = snapshot->entities().Find(proposed.uid) != nullptr;
-      if (!known) extra.Add(Placed(proposed, *snapshot));
+      if (!known) extra.Add(authz::Placed(proposed, snapshot->entities()));
       absl::Status allowed = Require(*authorizer_, caller, "catalog:certify", proposed.uid,
                                      known ? nullptr : &extra);
       if (allowed.ok()) return allowed;
@@ -144,6 +135,13 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
                           StrCat("spec.certification: changing a verified certification needs "
                                  "catalog:certify: ", MessageOf(allowed)));
     };
+    // The organisation's standards (governance rules) judge each dataset
+    // as the write would leave it.
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    ASSIGN_OR_RETURN(std::vector<std::vector<std::string>> warnings,
+                     governance::JudgeApply(*store_, *snapshot, graph_, resources, now_ms));
     ASSIGN_OR_RETURN(store::ApplyResponse applied,
                      store_->Apply(resources, caller, request->dry_run(), may_certify));
     if (!request->dry_run()) AwaitSnapshot(context, applied.catalog_revision);
@@ -153,6 +151,10 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       out->set_name(r.name);
       out->set_outcome(ToProto(r.outcome));
       out->set_revision(r.revision);
+      const size_t i = static_cast<size_t>(response->results_size() - 1);
+      if (i < warnings.size()) {
+        for (const std::string& w : warnings[i]) out->add_warnings(w);
+      }
     }
     response->set_catalog_revision(applied.catalog_revision);
     return absl::OkStatus();
@@ -365,7 +367,8 @@ grpc::Status CatalogServiceImpl::GetDatasetHistory(
     policy::Entities as_it_was;
     std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
     if (!entries.empty() && snapshot->entities().Find(authz::DatasetUid(key)) == nullptr) {
-      as_it_was.Add(Placed(authz::DatasetEntity(entries.back().dataset), *snapshot));
+      as_it_was.Add(
+          authz::Placed(authz::DatasetEntity(entries.back().dataset), snapshot->entities()));
     }
     RETURN_IF_ERROR(HiddenAsNotFound(
         Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(key),

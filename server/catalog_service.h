@@ -8,6 +8,10 @@
 #include "server/authz/authorizer.h"
 #include "server/store/store.h"
 
+namespace catalog::lineage {
+class LineageGraph;
+}
+
 namespace catalog::server {
 
 // The most resources one Apply may carry.
@@ -15,9 +19,10 @@ inline constexpr int kMaxApplyResources = 10000;
 
 class CatalogServiceImpl final : public v1::CatalogService::Service {
  public:
+  // `graph` gives governance rules the layers upstream of a dataset.
   CatalogServiceImpl(store::Store* store, const Authenticator* auth,
-                     authz::Authorizer* authorizer)
-      : store_(store), auth_(auth), authorizer_(authorizer) {}
+                     authz::Authorizer* authorizer, const lineage::LineageGraph* graph)
+      : store_(store), auth_(auth), authorizer_(authorizer), graph_(graph) {}
 
   grpc::Status Apply(grpc::ServerContext* context,
                      const v1::ApplyRequest* request,
@@ -73,6 +78,7 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   store::Store* store_;
   const Authenticator* auth_;
   authz::Authorizer* authorizer_;
+  const lineage::LineageGraph* graph_;
 };
 
 }  // namespace catalog::server

@@ -1,6 +1,7 @@
 #include "server/contract_service.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "lib/catalog/validate.h"
 #include "lib/contract/diff.h"
@@ -11,6 +12,8 @@
 #include "proto/convert.h"
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
+#include "server/governance/judge.h"
+#include "proto/rule_convert.h"
 
 namespace catalog::server {
 namespace {
@@ -401,25 +404,70 @@ grpc::Status ContractServiceImpl::CheckWrite(
     }
     ASSIGN_OR_RETURN(std::vector<Field> fields,
                      FieldsFromProto(request->fields(), "fields"));
+    if (request->inputs_size() > static_cast<int>(kMaxListItems)) {
+      return absl::InvalidArgumentError(
+          StrCat("inputs: at most ", kMaxListItems, " (got ", request->inputs_size(), ")"));
+    }
+    std::vector<DatasetKey> inputs;
+    for (int i = 0; i < request->inputs_size(); ++i) {
+      DatasetKey input = FromProto(request->inputs(i));
+      if (absl::Status valid = ValidateDatasetKey(input); !valid.ok()) {
+        return absl::InvalidArgumentError(StrCat("inputs[", i, "]: ", MessageOf(valid)));
+      }
+      inputs.push_back(std::move(input));
+    }
     ASSIGN_OR_RETURN(key, store_->ResolveDataset(key));
     RETURN_IF_ERROR(
         Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(key)));
     response->set_allowed(true);
     ASSIGN_OR_RETURN(auto found, store_->ContractOfDataset(key));
-    if (!found) return absl::OkStatus();
-    response->set_contract_id(found->first.id);
-    response->set_contract_version(found->first.version);
-    response->set_contract_status(found->first.status);
-    if (found->first.status != "active") return absl::OkStatus();
-    ASSIGN_OR_RETURN(Parsed parsed, ParseStored(found->first));
-    const contract::Object* object = parsed.contract.FindObject(found->second.object);
-    if (object == nullptr) return absl::OkStatus();
-    std::vector<contract::Violation> violations =
-        contract::CheckFields(*object, fields);
-    response->set_allowed(violations.empty());
-    ViolationsToProto(violations, response->mutable_violations());
-    return absl::OkStatus();
+    if (found) {
+      response->set_contract_id(found->first.id);
+      response->set_contract_version(found->first.version);
+      response->set_contract_status(found->first.status);
+    }
+    if (found && found->first.status == "active") {
+      ASSIGN_OR_RETURN(Parsed parsed, ParseStored(found->first));
+      if (const contract::Object* object = parsed.contract.FindObject(found->second.object)) {
+        std::vector<contract::Violation> violations = contract::CheckFields(*object, fields);
+        response->set_allowed(violations.empty());
+        ViolationsToProto(violations, response->mutable_violations());
+      }
+    }
+    return JudgeRules(key, std::move(fields), inputs, response);
   });
+}
+
+absl::Status ContractServiceImpl::JudgeRules(const DatasetKey& key, std::vector<Field> fields,
+                                             const std::vector<DatasetKey>& inputs,
+                                             v1::CheckWriteResponse* response) {
+  std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+  if (snapshot->rules().empty()) return absl::OkStatus();
+  // The dataset as the write leaves it: its schema, when one is given,
+  // and what it is written from. A write is judged strictly: a dataset
+  // that breaks a blocking rule is not written until it is fixed or
+  // waived (docs/governance.md#rules).
+  absl::StatusOr<Dataset> stored = store_->GetDataset(key);
+  if (!stored.ok() && stored.status().code() != absl::StatusCode::kNotFound) {
+    return stored.status();
+  }
+  Dataset after = stored.ok() ? *std::move(stored) : Dataset{.key = key};
+  if (!fields.empty()) after.spec.fields = std::move(fields);
+  const governance::Facts facts =
+      inputs.empty() ? governance::FactsOf(graph_, snapshot->entities(), key)
+                     : governance::FactsOfInputs(snapshot->entities(), inputs);
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  for (const governance::Break& b :
+       governance::Breaks(snapshot->rules(), after, facts, snapshot->entities(), now_ms)) {
+    if (b.rule->mode == governance::Mode::kAdvisory) continue;
+    *response->add_rule_breaks() = RuleBreakToProto(*b.rule, b.verdict, b.waiver, key);
+    if (b.rule->mode == governance::Mode::kBlocking && b.waiver == nullptr) {
+      response->set_allowed(false);
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace catalog::server

@@ -44,6 +44,11 @@ class ContractServiceImpl final : public v1::ContractService::Service {
                           v1::CheckWriteResponse* response) override;
 
  private:
+  // Adds the governance rules the written dataset would break.
+  absl::Status JudgeRules(const DatasetKey& key, std::vector<Field> fields,
+                          const std::vector<DatasetKey>& inputs,
+                          v1::CheckWriteResponse* response);
+
   store::Store* store_;
   const Authenticator* auth_;
   authz::Authorizer* authorizer_;

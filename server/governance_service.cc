@@ -1,7 +1,17 @@
 #include "server/governance_service.h"
 
+#include <chrono>
+#include <nlohmann/json.hpp>
+
+#include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+#include "lib/util/time.h"
+#include "proto/convert.h"
+#include "proto/rule_convert.h"
+#include "server/authz/catalog_entities.h"
 #include "server/call.h"
+#include "server/governance/report.h"
 
 namespace catalog::server {
 namespace {
@@ -11,6 +21,91 @@ void ToProto(const store::LayerSettings& in, v1::Layers* out) {
   out->set_revision(in.revision);
   out->set_updated_at(in.updated_at);
   out->set_updated_by(in.updated_by);
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void BreakToProto(const DatasetKey& key, const governance::Break& b, v1::RuleBreak* out) {
+  *out = RuleBreakToProto(*b.rule, b.verdict, b.waiver, key);
+}
+
+// A stored version in the API's shape: its spec parsed (a deletion has
+// none).
+absl::StatusOr<v1::GovernanceRule> StoredToProto(const store::StoredRule& s) {
+  v1::GovernanceRule out;
+  if (!s.spec.empty()) {
+    nlohmann::json spec = nlohmann::json::parse(s.spec, nullptr, false);
+    absl::StatusOr<governance::Rule> rule = governance::ParseRule(s.name, spec);
+    if (!rule.ok()) {
+      return absl::DataLossError(StrCat("governance rule ", s.name, " version ", s.version,
+                                        ": stored spec does not parse (",
+                                        std::string(rule.status().message()), ")"));
+    }
+    out = RuleToProto(*rule);
+  } else {
+    out.set_deleted(true);
+  }
+  out.set_name(s.name);
+  out.set_version(s.version);
+  out.set_created_at(s.created_at);
+  out.set_created_by(s.created_by);
+  return out;
+}
+
+// Judges every dataset `caller` may read (of `domain` and beneath, when
+// given) against `rules`.
+absl::StatusOr<governance::Report> Judged(store::Store& store,
+                                          const authz::Authorizer& authorizer,
+                                          const lineage::LineageGraph* graph,
+                                          const std::string& caller, const std::string& domain,
+                                          const authz::Snapshot& snapshot,
+                                          const std::vector<governance::Rule>& rules) {
+  governance::ReportBuilder builder(rules, NowMs());
+  const bool reads_all = AllowedOnEverything(authorizer, caller, "catalog:read");
+  store::PageRequest page{.page_size = 1000};
+  while (true) {
+    ASSIGN_OR_RETURN(store::Page<Dataset> datasets, store.ListDatasets(domain, page));
+    for (const Dataset& d : datasets.items) {
+      // A dataset the caller may not read is neither listed nor counted.
+      if (!reads_all && !Permits(authorizer, caller, "catalog:read", authz::DatasetUid(d.key))) {
+        continue;
+      }
+      builder.Add(d, governance::FactsOf(graph, snapshot.entities(), d.key),
+                  snapshot.entities());
+    }
+    if (datasets.next_page_token.empty()) break;
+    page.page_token = datasets.next_page_token;
+  }
+  return std::move(builder).Finish();
+}
+
+// Leaves out the waivers naming datasets `caller` may not read (a waiver
+// tells a dataset's key): the architects who write rules see them all.
+void RedactWaivers(const authz::Authorizer& authorizer, const std::string& caller,
+                   v1::GovernanceRule& rule) {
+  if (rule.waivers_size() == 0 || Permits(authorizer, caller, "governance:write", CatalogRoot()) ||
+      AllowedOnEverything(authorizer, caller, "catalog:read")) {
+    return;
+  }
+  auto* waivers = rule.mutable_waivers();
+  for (int i = waivers->size() - 1; i >= 0; --i) {
+    absl::StatusOr<DatasetKey> key = ParseDatasetKey(waivers->Get(i).dataset());
+    if (!key.ok() || !Permits(authorizer, caller, "catalog:read", authz::DatasetUid(*key))) {
+      waivers->DeleteSubrange(i, 1);
+    }
+  }
+}
+
+absl::Status ValidExpected(int64_t expected, bool may_be_absent) {
+  if (expected < (may_be_absent ? -1 : 0)) {
+    return absl::InvalidArgumentError(StrCat("expected_version: must be ",
+                                             may_be_absent ? "-1 or more" : "0 or more"));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -39,6 +134,164 @@ grpc::Status GovernanceServiceImpl::SetLayers(grpc::ServerContext* context,
                      store_->SetLayers({request->layers().begin(), request->layers().end()},
                                        caller, request->expected_revision()));
     ToProto(layers, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status GovernanceServiceImpl::PutRule(grpc::ServerContext* context,
+                                            const v1::PutRuleRequest* request,
+                                            v1::PutRuleResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    // Writing the organisation's standards, or trying one out over the
+    // whole catalog, is the architects'.
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "governance:write", CatalogRoot()));
+    RETURN_IF_ERROR(ValidExpected(request->expected_version(), true));
+    const nlohmann::json spec = RuleSpecOf(request->rule());
+    ASSIGN_OR_RETURN(governance::Rule rule, governance::ParseRule(request->rule().name(), spec));
+    // Stored as it reads back: defaults filled in, lists without repeats.
+    const std::string text = governance::RuleSpecToJson(rule).dump();
+    if (request->dry_run()) {
+      RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+      std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+      const std::vector<governance::Rule> one = {rule};
+      ASSIGN_OR_RETURN(governance::Report report, Judged(*store_, *authorizer_, graph_, caller,
+                                                         "", *snapshot, one));
+      for (const auto& item : report.rules[0].breaks) {
+        BreakToProto(item.dataset, item.found, response->add_breaks());
+      }
+      response->set_covered(report.rules[0].covered);
+      *response->mutable_rule() = RuleToProto(rule);
+      return absl::OkStatus();
+    }
+    ASSIGN_OR_RETURN(std::vector<store::StoredRule> before,
+                     store_->ListGovernanceRules());
+    int64_t previous = 0;
+    for (const store::StoredRule& s : before) {
+      if (s.name == rule.name) previous = s.version;
+    }
+    ASSIGN_OR_RETURN(int64_t version, store_->PutGovernanceRule(rule.name, text,
+                                                                request->expected_version(),
+                                                                caller));
+    response->set_changed(version != previous);
+    rule.version = version;
+    *response->mutable_rule() = RuleToProto(rule);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status GovernanceServiceImpl::DeleteRule(grpc::ServerContext* context,
+                                               const v1::DeleteRuleRequest* request,
+                                               v1::DeleteRuleResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "governance:write", CatalogRoot()));
+    RETURN_IF_ERROR(governance::ValidateRuleName("name", request->name()));
+    RETURN_IF_ERROR(ValidExpected(request->expected_version(), false));
+    ASSIGN_OR_RETURN(int64_t version, store_->DeleteGovernanceRule(
+                                          request->name(), request->expected_version(), caller));
+    response->set_version(version);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status GovernanceServiceImpl::ListRules(grpc::ServerContext* context,
+                                              const v1::ListRulesRequest*,
+                                              v1::ListRulesResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    // Rules name the organisation's standards, not its objects (a waiver
+    // names a dataset: see GetRule).
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", CatalogRoot()));
+    ASSIGN_OR_RETURN(std::vector<store::StoredRule> rules, store_->ListGovernanceRules());
+    for (const store::StoredRule& s : rules) {
+      v1::GovernanceRule* out = response->add_rules();
+      ASSIGN_OR_RETURN(*out, StoredToProto(s));
+      RedactWaivers(*authorizer_, caller, *out);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status GovernanceServiceImpl::GetRule(grpc::ServerContext* context,
+                                            const v1::GetRuleRequest* request,
+                                            v1::GetRuleResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:read", CatalogRoot()));
+    RETURN_IF_ERROR(governance::ValidateRuleName("name", request->name()));
+    ASSIGN_OR_RETURN(std::vector<store::StoredRule> versions,
+                     store_->GovernanceRuleHistory(request->name()));
+    for (const store::StoredRule& s : versions) {
+      v1::GovernanceRule* out = response->add_versions();
+      ASSIGN_OR_RETURN(*out, StoredToProto(s));
+      RedactWaivers(*authorizer_, caller, *out);
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
+                                           const v1::ReportRequest* request,
+                                           v1::ComplianceReport* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(RequireTokenAllows(caller, "catalog:read"));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+    if (!request->domain().empty()) {
+      RETURN_IF_ERROR(ValidateDomainPath("domain", request->domain()));
+    }
+    if (request->max_breaks() < 0 ||
+        request->max_breaks() > static_cast<int>(governance::kMaxReportedBreaks)) {
+      return absl::InvalidArgumentError(
+          StrCat("max_breaks: must be 0 (100) to ", governance::kMaxReportedBreaks));
+    }
+    const size_t max_breaks = request->max_breaks() == 0 ? 100 : request->max_breaks();
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    ASSIGN_OR_RETURN(governance::Report report,
+                     Judged(*store_, *authorizer_, graph_, caller, request->domain(), *snapshot,
+                            snapshot->rules()));
+    for (const governance::RuleSummary& s : report.rules) {
+      v1::RuleReport* out = response->add_rules();
+      *out->mutable_rule() = RuleToProto(*s.rule);
+      RedactWaivers(*authorizer_, caller, *out->mutable_rule());
+      out->set_covered(s.covered);
+      out->set_breaking(s.breaking);
+      out->set_waived(s.waived);
+      for (size_t i = 0; i < s.breaks.size() && i < max_breaks; ++i) {
+        BreakToProto(s.breaks[i].dataset, s.breaks[i].found, out->add_breaks());
+      }
+    }
+    for (const governance::DomainScore& d : report.domains) {
+      v1::DomainScore* out = response->add_domains();
+      out->set_domain(d.domain);
+      out->set_checks(d.checks);
+      out->set_passed(d.passed);
+      out->set_score(d.Score());
+    }
+    response->set_datasets(report.datasets);
+    response->set_catalog_revision(snapshot->revision());
+    response->set_generated_at(FormatRfc3339(std::chrono::system_clock::now()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status GovernanceServiceImpl::DatasetRules(grpc::ServerContext* context,
+                                                 const v1::DatasetRulesRequest* request,
+                                                 v1::DatasetRulesResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    DatasetKey key = FromProto(request->dataset());
+    if (absl::Status valid = ValidateDatasetKey(key); !valid.ok()) {
+      return absl::InvalidArgumentError(StrCat("dataset: ", MessageOf(valid)));
+    }
+    absl::StatusOr<Dataset> d = store_->GetDataset(key);
+    RETURN_IF_ERROR(HiddenAsNotFound(
+        Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(d.ok() ? d->key : key)),
+        key));
+    if (!d.ok() && d.status().code() != absl::StatusCode::kNotFound) return d.status();
+    if (!d.ok()) return DatasetNotFound(key);
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    for (const governance::Break& b :
+         governance::Breaks(snapshot->rules(), *d,
+                            governance::FactsOf(graph_, snapshot->entities(), d->key),
+                            snapshot->entities(), NowMs())) {
+      BreakToProto(d->key, b, response->add_breaks());
+    }
     return absl::OkStatus();
   });
 }

@@ -1,5 +1,6 @@
 // catalog.v1.GovernanceService: the catalog's ordered list of layers
-// (docs/governance.md#layers).
+// (docs/governance.md#layers), governance rules and the compliance report
+// (docs/governance.md#rules).
 #pragma once
 
 #include "catalog/v1/governance.grpc.pb.h"
@@ -7,23 +8,41 @@
 #include "server/authz/authorizer.h"
 #include "server/store/store.h"
 
+namespace catalog::lineage {
+class LineageGraph;
+}
+
 namespace catalog::server {
 
 class GovernanceServiceImpl final : public v1::GovernanceService::Service {
  public:
   GovernanceServiceImpl(store::Store* store, const Authenticator* auth,
-                        const authz::Authorizer* authorizer)
-      : store_(store), auth_(auth), authorizer_(authorizer) {}
+                        const authz::Authorizer* authorizer, const lineage::LineageGraph* graph)
+      : store_(store), auth_(auth), authorizer_(authorizer), graph_(graph) {}
 
   grpc::Status GetLayers(grpc::ServerContext* context, const v1::GetLayersRequest* request,
                          v1::Layers* response) override;
   grpc::Status SetLayers(grpc::ServerContext* context, const v1::SetLayersRequest* request,
                          v1::Layers* response) override;
+  grpc::Status PutRule(grpc::ServerContext* context, const v1::PutRuleRequest* request,
+                       v1::PutRuleResponse* response) override;
+  grpc::Status DeleteRule(grpc::ServerContext* context, const v1::DeleteRuleRequest* request,
+                          v1::DeleteRuleResponse* response) override;
+  grpc::Status ListRules(grpc::ServerContext* context, const v1::ListRulesRequest* request,
+                         v1::ListRulesResponse* response) override;
+  grpc::Status GetRule(grpc::ServerContext* context, const v1::GetRuleRequest* request,
+                       v1::GetRuleResponse* response) override;
+  grpc::Status Report(grpc::ServerContext* context, const v1::ReportRequest* request,
+                      v1::ComplianceReport* response) override;
+  grpc::Status DatasetRules(grpc::ServerContext* context,
+                            const v1::DatasetRulesRequest* request,
+                            v1::DatasetRulesResponse* response) override;
 
  private:
   store::Store* store_;
   const Authenticator* auth_;
   const authz::Authorizer* authorizer_;
+  const lineage::LineageGraph* graph_;
 };
 
 }  // namespace catalog::server

@@ -393,7 +393,7 @@ class CatalogServer::Impl {
   absl::Status StartGrpc(const ServerConfig& config, webhooks::AddressAllowList allow,
                          SecretsKey secrets) {
     catalog_service = std::make_unique<CatalogServiceImpl>(
-        store.get(), auth.get(), authorizer.get());
+        store.get(), auth.get(), authorizer.get(), graph.get());
     policy_service = std::make_unique<PolicyServiceImpl>(
         store.get(), auth.get(), authorizer.get());
     token_service = std::make_unique<TokenServiceImpl>(store.get(), auth.get(),
@@ -410,7 +410,8 @@ class CatalogServer::Impl {
                                                              authorizer.get());
     cost_service = std::make_unique<CostServiceImpl>(store.get(), auth.get(), authorizer.get());
     governance_service =
-        std::make_unique<GovernanceServiceImpl>(store.get(), auth.get(), authorizer.get());
+        std::make_unique<GovernanceServiceImpl>(store.get(), auth.get(), authorizer.get(),
+                                                graph.get());
     webhook_service = std::make_unique<WebhookServiceImpl>(
         store.get(), auth.get(), authorizer.get(), std::move(allow), std::move(secrets));
     grpc::EnableDefaultHealthCheckService(true);

@@ -81,6 +81,34 @@ class GovernanceTest : public ::testing::Test {
     return r.ok() && r->decision() == v1::DECISION_ALLOW;
   }
 
+  // Puts a rule as `who` from its text form (name, spec fields).
+  absl::StatusOr<v1::PutRuleResponse> PutRule(const std::string& who, const std::string& rule,
+                                              bool dry_run = false) {
+    v1::PutRuleRequest req;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(rule, req.mutable_rule()));
+    req.set_dry_run(dry_run);
+    return As(who).Call(&v1::GovernanceService::Stub::PutRule, As(who).governance(), req);
+  }
+
+  absl::StatusOr<v1::CheckWriteResponse> CheckWrite(const std::string& who,
+                                                    const std::string& dataset,
+                                                    std::vector<std::string> inputs) {
+    v1::CheckWriteRequest req;
+    req.mutable_dataset()->set_namespace_("pg");
+    req.mutable_dataset()->set_name(dataset);
+    for (const std::string& i : inputs) {
+      v1::DatasetKey* k = req.add_inputs();
+      k->set_namespace_("pg");
+      k->set_name(i);
+    }
+    return As(who).Call(&v1::ContractService::Stub::CheckWrite, As(who).contracts(), req);
+  }
+
+  absl::StatusOr<v1::ComplianceReport> Report(const std::string& who) {
+    return As(who).Call(&v1::GovernanceService::Stub::Report, As(who).governance(),
+                        v1::ReportRequest());
+  }
+
   testing::InProcessServer server_;
   std::map<std::string, std::unique_ptr<CatalogClient>> clients_;
 };
@@ -166,6 +194,203 @@ TEST_F(GovernanceTest, ArchitectsSetTheLayers) {
   ASSERT_TRUE(read.ok()) << read.status();
   EXPECT_EQ(read->layers_size(), 4);
   EXPECT_EQ(read->layers(0), "raw");
+}
+
+TEST_F(GovernanceTest, RulesAreTheArchitectsAndKeepTheirVersions) {
+  const std::string rule = R"(name: "gold-described" condition: "resource.description != \"\""
+                               covers { layers: "gold" } mode: "blocking")";
+  auto denied = PutRule("user:alice", rule);
+  EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied);
+  auto bad = PutRule("user:ada", R"(name: "x" condition: "resource.description ==")");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("spec.condition: is not a Cedar expression"));
+  auto made = PutRule("user:ada", rule);
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_TRUE(made->changed());
+  EXPECT_EQ(made->rule().version(), 1);
+  EXPECT_EQ(made->rule().severity(), "medium");  // defaults filled in
+  auto same = PutRule("user:ada", rule);
+  ASSERT_TRUE(same.ok());
+  EXPECT_FALSE(same->changed());
+  ASSERT_TRUE(PutRule("user:ada", rule + R"( severity: "high")").ok());
+  auto listed = As("user:bob").Call(&v1::GovernanceService::Stub::ListRules,
+                                    As("user:bob").governance(), v1::ListRulesRequest());
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->rules_size(), 1);
+  EXPECT_EQ(listed->rules(0).version(), 2);
+  EXPECT_EQ(listed->rules(0).created_by(), "user:ada");
+  v1::DeleteRuleRequest del;
+  del.set_name("gold-described");
+  EXPECT_EQ(As("user:alice")
+                .Call(&v1::GovernanceService::Stub::DeleteRule, As("user:alice").governance(), del)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(
+      As("user:ada").Call(&v1::GovernanceService::Stub::DeleteRule, As("user:ada").governance(), del)
+          .ok());
+  v1::GetRuleRequest get;
+  get.set_name("gold-described");
+  auto history =
+      As("user:bob").Call(&v1::GovernanceService::Stub::GetRule, As("user:bob").governance(), get);
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->versions_size(), 3);
+  EXPECT_TRUE(history->versions(0).deleted());
+  EXPECT_EQ(history->versions(1).severity(), "high");
+}
+
+TEST_F(GovernanceTest, ABlockingRuleRefusesAnApplyThatBreaksItAndChangesNothing) {
+  ASSERT_TRUE(PutRule("user:ada", R"(name: "gold-described" mode: "blocking" severity: "high"
+                                     covers { layers: "gold" }
+                                     condition: "resource.description != \"\""
+                                     message: "Gold datasets are described")")
+                  .ok());
+  ASSERT_TRUE(PutRule("user:ada", R"(name: "gold-tiered" mode: "warn" covers { layers: "gold" }
+                                     condition: "resource has tier")")
+                  .ok());
+  auto refused = Write("user:alice", R"(layer: "gold")", {"layer"});
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("resources[0] (Dataset pg/orders): refused by governance rule: rule "
+                        "gold-described (blocking, high): Gold datasets are described"));
+  EXPECT_EQ(Spec().layer(), "");  // nothing written
+  // Described: it goes ahead, with the warn rule's warning.
+  auto ok = Write("user:alice", R"(layer: "gold" description: "Orders")",
+                  {"layer", "description"});
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  ASSERT_EQ(ok->results(0).warnings_size(), 1);
+  EXPECT_THAT(ok->results(0).warnings(0), HasSubstr("rule gold-tiered (warn, medium)"));
+  // Emptying the description afterwards is refused the same way.
+  EXPECT_EQ(Write("user:alice", R"(description: "")", {"description"}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(Spec().description(), "Orders");
+  // A dry run is judged too.
+  v1::ApplyRequest dry;
+  v1::Resource* r = dry.add_resources();
+  r->mutable_dataset()->mutable_key()->set_namespace_("pg");
+  r->mutable_dataset()->mutable_key()->set_name("gold_new");
+  r->mutable_dataset()->mutable_spec()->set_layer("gold");
+  dry.set_dry_run(true);
+  EXPECT_EQ(Admin().Call(&v1::CatalogService::Stub::Apply, Admin().catalog(), dry).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(GovernanceTest, AnObjectThatAlreadyBreaksANewRuleIsNotFrozen) {
+  ASSERT_TRUE(Write("user:alice", R"(layer: "gold")", {"layer"}).ok());
+  // Made blocking after the fact: orders breaks both parts.
+  ASSERT_TRUE(PutRule("user:ada", R"(name: "gold-ready" mode: "blocking" covers { layers: "gold" }
+                                     condition: "resource.description != \"\" && resource has tier")")
+                  .ok());
+  // An unrelated change goes ahead, with a warning.
+  auto tags = Write("user:alice", R"(tags: "finance")", {"tags"});
+  ASSERT_TRUE(tags.ok()) << tags.status();
+  ASSERT_EQ(tags->results(0).warnings_size(), 1);
+  EXPECT_THAT(tags->results(0).warnings(0), HasSubstr("not made worse"));
+  // Closer (one part fixed) goes ahead; further (a fixed part broken
+  // again) does not.
+  ASSERT_TRUE(Write("user:alice", R"(description: "Orders")", {"description"}).ok());
+  EXPECT_EQ(Write("user:alice", R"(description: "")", {"description"}).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(Write("user:alice", R"(tier: 2)", {"tier"}).ok());
+  v1::DatasetRulesRequest req;
+  req.mutable_dataset()->set_namespace_("pg");
+  req.mutable_dataset()->set_name("orders");
+  auto breaks = As("user:bob").Call(&v1::GovernanceService::Stub::DatasetRules,
+                                    As("user:bob").governance(), req);
+  ASSERT_TRUE(breaks.ok()) << breaks.status();
+  EXPECT_EQ(breaks->breaks_size(), 0);
+}
+
+TEST_F(GovernanceTest, CheckWriteRefusesAGoldWriteFromBronzeUntilWaived) {
+  v1::ApplyRequest apply;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"(resources { dataset { key { namespace: "pg" name: "raw" } spec { layer: "bronze" } } }
+         resources { dataset { key { namespace: "pg" name: "clean" } spec { layer: "silver" } } }
+         resources { dataset { key { namespace: "pg" name: "orders" } spec { layer: "gold" } } })",
+      &apply));
+  ASSERT_TRUE(Admin().Call(&v1::CatalogService::Stub::Apply, Admin().catalog(), apply).ok());
+  const std::string rule = R"pb(name: "gold-not-from-bronze" mode: "blocking"
+                                covers { layers: "gold" }
+                                condition: "!resource.upstream_layers.contains(\"bronze\")")pb";
+  ASSERT_TRUE(PutRule("user:ada", rule).ok());
+  auto from_bronze = CheckWrite("user:alice", "orders", {"clean", "raw"});
+  ASSERT_TRUE(from_bronze.ok()) << from_bronze.status();
+  EXPECT_FALSE(from_bronze->allowed());
+  ASSERT_EQ(from_bronze->rule_breaks_size(), 1);
+  EXPECT_EQ(from_bronze->rule_breaks(0).rule(), "gold-not-from-bronze");
+  auto from_silver = CheckWrite("user:alice", "orders", {"clean"});
+  ASSERT_TRUE(from_silver.ok());
+  EXPECT_TRUE(from_silver->allowed());
+  EXPECT_EQ(from_silver->rule_breaks_size(), 0);
+  // A waiver lets it through until its date, reported as waived.
+  ASSERT_TRUE(PutRule("user:ada", rule + R"( waivers { dataset: "pg/orders" until: "2099-01-01"
+                                              reason: "migrating off raw" })")
+                  .ok());
+  auto waived = CheckWrite("user:alice", "orders", {"raw"});
+  ASSERT_TRUE(waived.ok());
+  EXPECT_TRUE(waived->allowed());
+  ASSERT_EQ(waived->rule_breaks_size(), 1);
+  EXPECT_EQ(waived->rule_breaks(0).waived_until(), "2099-01-01");
+  // A bad input is named.
+  auto bad = CheckWrite("user:alice", "orders", {""});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("inputs[0]"));
+}
+
+TEST_F(GovernanceTest, TheReportCountsOnlyWhatTheCallerReadsAndADryRunStoresNothing) {
+  v1::ApplyRequest apply;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"(resources { domain { path: "sales" } }
+         resources { domain { path: "hr" } }
+         resources { dataset { key { namespace: "pg" name: "orders" }
+                               spec { domain: "sales" layer: "gold" description: "Orders" } } }
+         resources { dataset { key { namespace: "pg" name: "daily" }
+                               spec { domain: "sales" layer: "gold" } } }
+         resources { dataset { key { namespace: "pg" name: "salaries" }
+                               spec { domain: "hr" layer: "gold" } } })",
+      &apply));
+  ASSERT_TRUE(Admin().Call(&v1::CatalogService::Stub::Apply, Admin().catalog(), apply).ok());
+  const std::string rule = R"(name: "gold-described" covers { layers: "gold" }
+                              condition: "resource.description != \"\""
+                              waivers { dataset: "pg/salaries" until: "2099-01-01" reason: "hr" })";
+  // A dry run says what the rule would report, and stores nothing.
+  auto dry = PutRule("user:ada", rule, /*dry_run=*/true);
+  ASSERT_TRUE(dry.ok()) << dry.status();
+  EXPECT_EQ(dry->covered(), 3);
+  EXPECT_EQ(dry->breaks_size(), 2);  // daily, and salaries (waived)
+  auto none = Report("user:bob");
+  ASSERT_TRUE(none.ok()) << none.status();
+  EXPECT_EQ(none->rules_size(), 0);
+  ASSERT_TRUE(PutRule("user:ada", rule).ok());
+  ASSERT_TRUE(testing::AddPolicyFile(Admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource in Domain::"hr");)")
+                  .ok());
+  auto all = Report("user:ada");
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->rules_size(), 1);
+  EXPECT_EQ(all->rules(0).covered(), 3);
+  EXPECT_EQ(all->rules(0).breaking(), 1);
+  EXPECT_EQ(all->rules(0).waived(), 1);
+  EXPECT_EQ(all->rules(0).rule().waivers_size(), 1);
+  ASSERT_EQ(all->domains_size(), 2);
+  EXPECT_EQ(all->domains(0).domain(), "hr");
+  EXPECT_EQ(all->domains(1).domain(), "sales");
+  EXPECT_DOUBLE_EQ(all->domains(1).score(), 50.0);
+  // Bob reads nothing of hr: not its dataset, its score, nor its waiver.
+  auto bobs = Report("user:bob");
+  ASSERT_TRUE(bobs.ok()) << bobs.status();
+  EXPECT_EQ(bobs->datasets(), 2);
+  EXPECT_EQ(bobs->rules(0).covered(), 2);
+  EXPECT_EQ(bobs->rules(0).waived(), 0);
+  EXPECT_EQ(bobs->rules(0).rule().waivers_size(), 0);
+  ASSERT_EQ(bobs->domains_size(), 1);
+  EXPECT_EQ(bobs->domains(0).domain(), "sales");
+  auto listed = As("user:bob").Call(&v1::GovernanceService::Stub::ListRules,
+                                    As("user:bob").governance(), v1::ListRulesRequest());
+  ASSERT_TRUE(listed.ok());
+  EXPECT_EQ(listed->rules(0).waivers_size(), 0);
 }
 
 // The guide's manifest applies as written, and its steward certifies.

@@ -139,6 +139,33 @@ void Emit(YAML::Emitter& out, const json& value) {
   }
 }
 
+// A GovernanceRule document's shape; its spec is the governance
+// service's to judge.
+absl::Status ReadRuleDocument(const json& doc, ManifestDocument& out) {
+  for (const auto& [key, value] : doc.items()) {
+    if (key != "apiVersion" && key != "kind" && key != "metadata" && key != "spec") {
+      return absl::InvalidArgumentError(
+          StrCat(key, ": is not a field of a GovernanceRule (apiVersion, kind, metadata, spec)"));
+    }
+  }
+  if (doc.value("apiVersion", json()) != kApiVersion) {
+    return absl::InvalidArgumentError(StrCat("apiVersion: must be \"", kApiVersion, "\""));
+  }
+  auto metadata = doc.find("metadata");
+  if (metadata == doc.end() || !metadata->is_object() ||
+      !metadata->value("name", json()).is_string() ||
+      metadata->at("name").get_ref<const std::string&>().empty()) {
+    return absl::InvalidArgumentError("metadata.name: is required");
+  }
+  auto spec = doc.find("spec");
+  if (spec == doc.end() || !spec->is_object()) {
+    return absl::InvalidArgumentError("spec: is required (a mapping)");
+  }
+  out.rule_name = metadata->at("name").get<std::string>();
+  out.rule_spec = spec->dump();
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<ManifestDocument>> ParseManifest(
@@ -177,6 +204,14 @@ absl::StatusOr<std::vector<ManifestDocument>> ParseManifest(
     ManifestDocument out;
     out.index = index;
     out.line = node.pos.line;
+    if (doc.is_object() && doc.value("kind", json()) == "GovernanceRule") {
+      if (absl::Status rule = ReadRuleDocument(doc, out); !rule.ok()) {
+        return Annotate(filename, lines, node.pos, index, "GovernanceRule", rule);
+      }
+      for (const auto& [path, pos] : lines) out.field_lines.emplace(path, pos.line);
+      docs.push_back(std::move(out));
+      continue;
+    }
     absl::StatusOr<Resource> resource = ResourceFromJson(doc);
     if (!resource.ok()) {
       return Annotate(filename, lines, node.pos, index, "",

@@ -34,6 +34,12 @@ struct ManifestDocument {
   int index = 0;  // 1-based position in the file
   int line = 0;   // 1-based line where the document starts
   Resource resource;
+  // A `kind: GovernanceRule` document (docs/governance.md#rules) holds no
+  // resource: its name and its spec as JSON text, which the governance
+  // service validates.
+  std::string rule_name;
+  std::string rule_spec;
+  bool IsRule() const { return !rule_name.empty(); }
   // 1-based line of each field path ("spec.schema.fields[1].name").
   std::map<std::string, int> field_lines;
 

@@ -145,9 +145,19 @@ void Authorizer::OnCommit(const store::Change& change) {
     }
     policies = *std::move(v);
   }
+  std::optional<std::vector<store::StoredRule>> rules;
+  if (change.rules_changed) {
+    absl::StatusOr<std::vector<store::StoredRule>> r = store_->ListGovernanceRules();
+    if (!r.ok()) {
+      Refresh(change.catalog_revision);
+      return;
+    }
+    rules = *std::move(r);
+  }
   auto started = std::chrono::steady_clock::now();
-  absl::StatusOr<std::shared_ptr<const Snapshot>> next = previous->WithChanges(
-      change, change.catalog_revision, policies ? &*policies : nullptr);
+  absl::StatusOr<std::shared_ptr<const Snapshot>> next =
+      previous->WithChanges(change, change.catalog_revision, policies ? &*policies : nullptr,
+                            rules ? &*rules : nullptr);
   if (!next.ok()) {
     spdlog::error("authorization snapshot update failed ({}); rebuilding",
                   std::string(next.status().message()));

@@ -135,6 +135,16 @@ Entity JobEntity(const Job& j, ValueInterner* in) {
   return e;
 }
 
+policy::Entity Placed(policy::Entity e, const policy::EntityView& entities) {
+  for (const policy::EntityUid& p : e.parents) {
+    e.ancestors.insert(p);
+    if (const policy::Entity* parent = entities.Find(p)) {
+      e.ancestors.insert(parent->ancestors.begin(), parent->ancestors.end());
+    }
+  }
+  return e;
+}
+
 std::vector<ColumnInfo> FlattenColumns(const std::vector<Field>& fields) {
   std::vector<ColumnInfo> out;
   Flatten(fields, "", out);

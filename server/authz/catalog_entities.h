@@ -51,6 +51,10 @@ policy::Entity DomainEntity(const Domain& domain, ValueInterner* interner = null
 policy::Entity DatasetEntity(const Dataset& dataset, ValueInterner* interner = nullptr);
 policy::Entity JobEntity(const Job& job, ValueInterner* interner = nullptr);
 
+// `e`, an entity not (or not so) in `entities`, with the ancestors its
+// parents have there (so a policy on a domain covers it).
+policy::Entity Placed(policy::Entity e, const policy::EntityView& entities);
+
 // The dataset's columns, flattened: nested fields are "parent.child".
 struct ColumnInfo {
   std::string path;

@@ -5,6 +5,9 @@
 
 #include <algorithm>
 
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
 #include "lib/policy/parser.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
@@ -72,11 +75,29 @@ void AddDataset(policy::Entities& entities, ColumnsByDataset& columns,
 
 }  // namespace
 
+std::shared_ptr<const RuleBook> CompileRules(const std::vector<store::StoredRule>& stored) {
+  auto book = std::make_shared<RuleBook>();
+  for (const store::StoredRule& r : stored) {
+    nlohmann::json spec = nlohmann::json::parse(r.spec, nullptr, false);
+    absl::StatusOr<governance::Rule> rule = governance::ParseRule(r.name, spec);
+    if (!rule.ok()) {
+      spdlog::error("governance rule {} version {} is left out: {}", r.name, r.version,
+                    std::string(rule.status().message()));
+      continue;
+    }
+    rule->version = r.version;
+    book->push_back(*std::move(rule));
+  }
+  return book;
+}
+
 absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
     store::Store& store, const store::PolicyVersion& policy_version) {
   std::shared_ptr<Snapshot> s(new Snapshot());
   s->policy_version_ = policy_version.version;
   ASSIGN_OR_RETURN(s->set_, Compile(policy_version));
+  ASSIGN_OR_RETURN(std::vector<store::StoredRule> rules, store.ListGovernanceRules());
+  s->rules_ = CompileRules(rules);
   s->interner_ = std::make_shared<ValueInterner>();
   ValueInterner& in = *s->interner_;
   auto entities = std::make_shared<policy::Entities>();
@@ -105,8 +126,8 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
 }
 
 absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
-    const store::Change& changes, int64_t revision,
-    const store::PolicyVersion* policies) const {
+    const store::Change& changes, int64_t revision, const store::PolicyVersion* policies,
+    const std::vector<store::StoredRule>* rules) const {
   std::shared_ptr<Snapshot> s(new Snapshot(*this));
   s->revision_ = revision;
   s->unhealthy_changed_ = false;
@@ -119,6 +140,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
     ASSIGN_OR_RETURN(s->set_, Compile(*policies));
     s->policy_version_ = policies->version;
   }
+  if (changes.rules_changed && rules != nullptr) s->rules_ = CompileRules(*rules);
   bool entities_changed = !changes.upserted.empty() ||
                           !changes.deleted_datasets.empty() ||
                           !changes.deleted_domains.empty() ||

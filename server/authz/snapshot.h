@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "lib/governance/rule.h"
 #include "lib/health/upstream.h"
 #include "lib/policy/evaluator.h"
 #include "lib/policy/scope_index.h"
@@ -25,6 +26,11 @@ class ValueInterner;
 
 absl::StatusOr<std::vector<policy::Policy>> CompilePolicies(
     const std::vector<store::PolicyFile>& files);
+
+// The governance rules in force, compiled. A stored rule that no longer
+// parses (written by a newer catalogd) is left out, logged.
+using RuleBook = std::vector<governance::Rule>;
+std::shared_ptr<const RuleBook> CompileRules(const std::vector<store::StoredRule>& stored);
 
 // Each dataset's flattened columns, by "namespace/name".
 using ColumnsByDataset = ShardedMap<std::string, std::shared_ptr<const ColumnTable>,
@@ -44,10 +50,10 @@ class Snapshot {
 
   // This snapshot with `changes` applied, at `revision`; shares everything
   // the change leaves alone. With policies_changed, `policies` replaces the
-  // policy set.
+  // policy set; with rules_changed, `rules` the governance rules.
   absl::StatusOr<std::shared_ptr<const Snapshot>> WithChanges(
-      const store::Change& changes, int64_t revision,
-      const store::PolicyVersion* policies) const;
+      const store::Change& changes, int64_t revision, const store::PolicyVersion* policies,
+      const std::vector<store::StoredRule>* rules = nullptr) const;
 
   // No policies, no entities, revision -1: decides nothing (denies all).
   static std::shared_ptr<const Snapshot> Empty();
@@ -60,6 +66,8 @@ class Snapshot {
   int64_t policy_version() const { return policy_version_; }
   const std::vector<policy::Policy>& policies() const { return set_->policies; }
   const policy::Entities& entities() const { return *entities_; }
+  // The governance rules in force (docs/governance.md#rules), by name.
+  const RuleBook& rules() const { return *rules_; }
 
   // The flattened columns of the dataset whose entity id (DatasetUid) is
   // `dataset_id`; nullptr if the dataset is unknown.
@@ -116,6 +124,7 @@ class Snapshot {
   int64_t revision_ = 0;
   int64_t policy_version_ = 0;
   std::shared_ptr<const PolicySet> set_;
+  std::shared_ptr<const RuleBook> rules_ = std::make_shared<const RuleBook>();
   // Shared by the snapshots derived from one build.
   std::shared_ptr<ValueInterner> interner_;
   std::shared_ptr<const policy::Entities> entities_;

@@ -43,7 +43,7 @@ std::string EncodeChange(const Change& c) {
               {"dd", deleted_datasets},    {"dm", deleted_domains},
               {"dp", deleted_principals},  {"p", c.policies_changed},
               {"e", std::move(edges)},     {"dj", deleted_jobs},
-              {"t", c.tokens}};
+              {"t", c.tokens},             {"g", c.rules_changed}};
   std::vector<uint8_t> packed = json::to_msgpack(doc);
   return std::string(packed.begin(), packed.end());
 }
@@ -76,6 +76,8 @@ absl::StatusOr<Change> DecodeChange(std::string_view bytes) {
       c.deleted_principals.push_back({static_cast<PrincipalKind>(kind), p.at(1)});
     }
     c.policies_changed = doc.at("p").get<bool>();
+    // Changes written before governance rules existed have no "g".
+    if (auto g = doc.find("g"); g != doc.end()) c.rules_changed = g->get<bool>();
     for (const json& e : doc.at("e")) {
       c.lineage_edges.push_back({.job = {e.at(0), e.at(1)},
                                  .dataset = {e.at(2), e.at(3)},

@@ -57,6 +57,8 @@ const std::vector<Table>& Tables() {
         {"prev_hash", T}, {"hash", T}, {"subject", T}, {"peer", T}}},
       {"policy_versions",
        {{"version", I}, {"files", T}, {"description", T}, {"created_at", T}, {"created_by", T}}},
+      {"governance_rules",
+       {{"name", T}, {"version", I}, {"spec", T}, {"created_at", T}, {"created_by", T}}},
       {"jobs",
        {{"id", I}, {"namespace", T}, {"name", T}, {"job_type", T}, {"description", T},
         {"sql", T}, {"facets", T}, {"latest_run_id", T}, {"complete_run_id", T},

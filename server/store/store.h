@@ -151,6 +151,8 @@ struct PolicyFile {
 };
 
 inline constexpr int64_t kNoPolicyVersion = -1;
+// The most governance rules a catalog holds in force.
+inline constexpr size_t kMaxGovernanceRules = 500;
 
 struct PolicyVersion {
   int64_t version = 0;
@@ -383,6 +385,15 @@ struct LayerSettings {
   std::string updated_at, updated_by;
 };
 
+// One version of a governance rule (docs/governance.md#rules): its spec as
+// JSON text, '' for the version that deleted it.
+struct StoredRule {
+  std::string name;
+  int64_t version = 0;
+  std::string spec;
+  std::string created_at, created_by;
+};
+
 struct StoredContract {
   std::string id;
   std::string version;
@@ -455,6 +466,7 @@ struct Change {
   std::vector<std::string> deleted_domains;
   std::vector<PrincipalRef> deleted_principals;
   bool policies_changed = false;
+  bool rules_changed = false;  // governance rules put or deleted
   std::vector<LineageEdge> lineage_edges;  // added or changed
   std::vector<JobKey> deleted_jobs;
   std::vector<std::string> tokens;  // ids of tokens created or revoked
@@ -538,6 +550,22 @@ class Store {
   // not 0 and not the stored one.
   absl::StatusOr<LayerSettings> SetLayers(const std::vector<std::string>& layers,
                                           std::string_view actor, int64_t expected_revision);
+  // Governance rules (docs/governance.md#rules). Puts `spec` (JSON text,
+  // validated by the caller) as the rule's next version, audited
+  // (governance.rule.put); returns the version. ABORTED when
+  // `expected_version` is not 0 and not the rule's current version (-1:
+  // the rule must not exist); unchanged specs write nothing and return
+  // the current version; RESOURCE_EXHAUSTED past kMaxGovernanceRules.
+  absl::StatusOr<int64_t> PutGovernanceRule(std::string_view name, std::string_view spec,
+                                            int64_t expected_version, std::string_view actor);
+  // NOT_FOUND when no such rule is in force; ABORTED as above.
+  absl::StatusOr<int64_t> DeleteGovernanceRule(std::string_view name, int64_t expected_version,
+                                               std::string_view actor);
+  // The rules in force (each name's latest version, unless deleted), by name.
+  absl::StatusOr<std::vector<StoredRule>> ListGovernanceRules();
+  // Every version of rule `name`, newest first (NOT_FOUND when none).
+  absl::StatusOr<std::vector<StoredRule>> GovernanceRuleHistory(std::string_view name);
+
   // Lapses up to `limit` verified certifications whose expiry the store's
   // clock passed, in one transaction (the leader's sweep): each a new
   // revision of its dataset, certification none, by "catalogd", audited

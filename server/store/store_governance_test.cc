@@ -193,6 +193,65 @@ TEST_P(StoreGovernanceTest, BadValuesNameTheFieldAndTheRule) {
   EXPECT_EQ(store_->GetDataset({"pg", "orders"}).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST_P(StoreGovernanceTest, RulesAreVersionedDeletedAndKeepTheirHistory) {
+  std::vector<bool> rules_changed;
+  store_->AddCommitHook([&](const Change& c) { rules_changed.push_back(c.rules_changed); });
+  const std::string v1 = R"({"condition":"true","mode":"advisory"})";
+  const std::string v2 = R"({"condition":"true","mode":"blocking"})";
+  absl::StatusOr<int64_t> put = store_->PutGovernanceRule("gold-owned", v1, -1, "user:ada");
+  ASSERT_TRUE(put.ok()) << put.status();
+  EXPECT_EQ(*put, 1);
+  // -1: must not exist; a stale version is refused; the same spec is no
+  // new version.
+  EXPECT_EQ(store_->PutGovernanceRule("gold-owned", v1, -1, "user:ada").status().code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(store_->PutGovernanceRule("gold-owned", v2, 7, "user:ada").status().code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(*store_->PutGovernanceRule("gold-owned", v1, 1, "user:ada"), 1);
+  EXPECT_EQ(*store_->PutGovernanceRule("gold-owned", v2, 1, "user:ada"), 2);
+  ASSERT_TRUE(store_->PutGovernanceRule("has-owner", v1, 0, "user:ada").ok());
+  absl::StatusOr<std::vector<StoredRule>> rules = store_->ListGovernanceRules();
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  ASSERT_EQ(rules->size(), 2u);
+  EXPECT_EQ((*rules)[0].name, "gold-owned");
+  EXPECT_EQ((*rules)[0].version, 2);
+  EXPECT_EQ((*rules)[0].spec, v2);
+  EXPECT_EQ((*rules)[0].created_by, "user:ada");
+
+  EXPECT_EQ(store_->DeleteGovernanceRule("gold-owned", 1, "user:ada").status().code(),
+            absl::StatusCode::kAborted);
+  EXPECT_EQ(*store_->DeleteGovernanceRule("gold-owned", 2, "user:ada"), 3);
+  EXPECT_EQ(store_->DeleteGovernanceRule("gold-owned", 0, "user:ada").status().code(),
+            absl::StatusCode::kNotFound);
+  rules = store_->ListGovernanceRules();
+  ASSERT_EQ(rules->size(), 1u);
+  EXPECT_EQ((*rules)[0].name, "has-owner");
+  absl::StatusOr<std::vector<StoredRule>> history = store_->GovernanceRuleHistory("gold-owned");
+  ASSERT_TRUE(history.ok()) << history.status();
+  ASSERT_EQ(history->size(), 3u);
+  EXPECT_EQ((*history)[0].spec, "");  // the deletion, newest first
+  EXPECT_EQ((*history)[2].spec, v1);
+  EXPECT_EQ(store_->GovernanceRuleHistory("nope").status().code(), absl::StatusCode::kNotFound);
+  // Made again after its deletion: the next version, not 1.
+  EXPECT_EQ(*store_->PutGovernanceRule("gold-owned", v1, -1, "user:ada"), 4);
+  // Every write that stored something told the commit hooks.
+  EXPECT_EQ(rules_changed, std::vector<bool>(5, true));
+  // Audited, in the chain.
+  absl::StatusOr<std::vector<AuditEvent>> audit =
+      store_->ListAudit({.action = "governance.", .limit = 100});
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  int puts = 0, deletes = 0;
+  for (const AuditEvent& e : *audit) {
+    puts += e.action == "governance.rule.put";
+    deletes += e.action == "governance.rule.delete";
+  }
+  EXPECT_EQ(puts, 4);
+  EXPECT_EQ(deletes, 1);
+  absl::StatusOr<AuditVerification> chain = store_->VerifyAudit();
+  ASSERT_TRUE(chain.ok()) << chain.status();
+  EXPECT_TRUE(chain->ok);
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreGovernanceTest, testing::kEngines, testing::EngineName);
 
 }  // namespace

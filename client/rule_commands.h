@@ -1,0 +1,23 @@
+// catalogctl governance: the rules in force, a rule's versions, deleting
+// one, and the compliance report (docs/governance.md#rules). Rules are
+// written with `catalogctl apply -f` (kind: GovernanceRule).
+#pragma once
+
+#include <string>
+
+#include "client/commands.h"
+
+namespace catalog::client {
+
+// The rules in force: a table, JSON, or YAML manifests that apply back.
+int RunRules(CommandContext& ctx, const std::string& output);
+// Every version of rule `name`, newest first.
+int RunRuleHistory(CommandContext& ctx, const std::string& name, const std::string& output);
+// Deletes rule `name` (at `expected_version` when not 0).
+int RunDeleteRule(CommandContext& ctx, const std::string& name, int64_t expected_version);
+// The compliance report over what the caller may read: `output` is table,
+// json or markdown.
+int RunGovernanceReport(CommandContext& ctx, const std::string& domain,
+                        const std::string& output);
+
+}  // namespace catalog::client

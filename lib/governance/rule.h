@@ -1,0 +1,105 @@
+// Governance rules (docs/governance.md#rules): an organisation's standards
+// written as code. A rule covers some datasets (by domain, layer, tier,
+// classification, tags) and holds a condition, a Cedar expression over
+// `resource`, that each covered dataset must meet.
+//
+//   ASSIGN_OR_RETURN(Rule rule, ParseRule("gold-has-owner", spec_json));
+//   if (Covers(rule, dataset)) Verdict v = Judge(rule, uid, entities);
+//
+// Parsing validates every field (errors name the manifest path, e.g.
+// "spec.condition: ...") and compiles the condition once. Pure and
+// thread-safe over const inputs.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <nlohmann/json_fwd.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "lib/catalog/model.h"
+#include "lib/policy/ast.h"
+#include "lib/policy/entities.h"
+
+namespace catalog::governance {
+
+inline constexpr size_t kMaxRules = 500;
+inline constexpr size_t kMaxConditionBytes = 8 * 1024;
+inline constexpr size_t kMaxWaivers = 1000;
+
+// advisory: reported only; warn: a write of a covered dataset that breaks
+// it succeeds with a warning; blocking: such a write is refused.
+enum class Mode { kAdvisory, kWarn, kBlocking };
+enum class Severity { kLow, kMedium, kHigh, kCritical };
+
+std::string ModeName(Mode m);
+std::optional<Mode> ParseMode(std::string_view s);
+std::string SeverityName(Severity s);
+std::optional<Severity> ParseSeverity(std::string_view s);
+
+// Which datasets a rule covers: each list given narrows (a dataset is
+// covered when it matches every list given; within a list, any item).
+struct Coverage {
+  std::vector<std::string> domains;  // the domain or one beneath it
+  std::vector<std::string> layers;
+  std::vector<int> tiers;
+  std::vector<Classification> classifications;
+  std::vector<std::string> tags;  // any of them
+};
+
+// A covered dataset that need not meet the rule until a time.
+struct Waiver {
+  DatasetKey dataset;
+  int64_t until_ms = 0;
+  std::string until;  // as written
+  std::string reason;
+};
+
+struct Rule {
+  std::string name;
+  int64_t version = 0;  // set by the store
+  std::string description;
+  Coverage covers;
+  std::string condition;  // as written
+  Severity severity = Severity::kMedium;
+  Mode mode = Mode::kAdvisory;
+  std::string message;  // what a refusal or a report says
+  std::vector<Waiver> waivers;
+  // The condition compiled, and its top-level `&&` parts (how far from
+  // meeting it a dataset is: how many parts fail).
+  std::shared_ptr<const policy::Expr> compiled;
+  std::vector<const policy::Expr*> parts;
+};
+
+// `spec` is a GovernanceRule manifest's spec as JSON.
+absl::StatusOr<Rule> ParseRule(std::string_view name, const nlohmann::json& spec);
+// The spec as a manifest holds it (what ParseRule reads back).
+nlohmann::json RuleSpecToJson(const Rule& rule);
+
+// A rule's name: 1 to 63 lowercase letters, digits and '-', starting with
+// a letter.
+absl::Status ValidateRuleName(std::string_view path, std::string_view name);
+
+// Whether `rule` covers `dataset` (its domain, layer, tier,
+// classification and tags).
+bool Covers(const Rule& rule, const DatasetSpec& dataset);
+
+// The waiver for `key` in force at `now_ms`, or nullptr.
+const Waiver* WaiverFor(const Rule& rule, const DatasetKey& key, int64_t now_ms);
+
+struct Verdict {
+  bool holds = true;
+  int failing_parts = 0;  // of rule.parts
+  std::string error;      // the condition could not be evaluated (it breaks)
+};
+
+// Judges the condition with `resource` bound to `subject` in `entities`.
+// A condition that does not evaluate to a boolean breaks the rule, with
+// `error` saying why.
+Verdict Judge(const Rule& rule, const policy::EntityUid& subject,
+              const policy::EntityView& entities);
+
+}  // namespace catalog::governance

@@ -1,0 +1,170 @@
+#include "lib/governance/rule.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace catalog::governance {
+namespace {
+
+using nlohmann::json;
+using policy::Value;
+
+Rule Parsed(std::string_view name, const json& spec) {
+  absl::StatusOr<Rule> r = ParseRule(name, spec);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *std::move(r) : Rule{};
+}
+
+std::string ErrorOf(std::string_view name, const json& spec) {
+  absl::StatusOr<Rule> r = ParseRule(name, spec);
+  EXPECT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  return std::string(r.status().message());
+}
+
+TEST(RuleTest, ReadsEveryFieldAndWritesThemBack) {
+  json spec = json::parse(R"({
+    "description": "Gold is owned and described",
+    "covers": {"kind": "Dataset", "domains": ["sales"], "layers": ["gold"],
+               "tiers": [1, "2"], "classifications": ["confidential"], "tags": ["finance"]},
+    "condition": "resource.owners != [] && resource.description != \"\"",
+    "severity": "high",
+    "mode": "blocking",
+    "message": "Gold needs an owner and a description",
+    "waivers": [{"dataset": "pg://db/sales.orders", "until": "2027-01-31",
+                 "reason": "moving to gold"}]
+  })");
+  Rule r = Parsed("gold-owned", spec);
+  EXPECT_EQ(r.mode, Mode::kBlocking);
+  EXPECT_EQ(r.severity, Severity::kHigh);
+  EXPECT_EQ(r.covers.tiers, (std::vector<int>{1, 2}));
+  EXPECT_EQ(r.parts.size(), 2u);
+  ASSERT_EQ(r.waivers.size(), 1u);
+  EXPECT_EQ(r.waivers[0].dataset.name, "sales.orders");
+  json back = RuleSpecToJson(r);
+  Rule again = Parsed("gold-owned", back);
+  EXPECT_EQ(RuleSpecToJson(again), back);
+  EXPECT_EQ(back["covers"]["tiers"], json::array({1, 2}));
+}
+
+TEST(RuleTest, DefaultsAreAdvisoryMediumAndTheMessageIsTheDescription) {
+  Rule r = Parsed("r1", {{"condition", "true"}, {"description", "always"}});
+  EXPECT_EQ(r.mode, Mode::kAdvisory);
+  EXPECT_EQ(r.severity, Severity::kMedium);
+  EXPECT_EQ(r.message, "always");
+}
+
+TEST(RuleTest, BadInputNamesTheFieldAndTheRule) {
+  EXPECT_EQ(ErrorOf("Gold", {{"condition", "true"}}),
+            "metadata.name: \"Gold\" is not a rule name: 1 to 63 lowercase letters, digits "
+            "and '-', starting with a letter");
+  EXPECT_EQ(ErrorOf("r", json::object()), "spec.condition: is required");
+  EXPECT_NE(ErrorOf("r", {{"condition", "resource.owners !="}})
+                .find("spec.condition: is not a Cedar expression"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"mode", "strict"}}),
+            "spec.mode: \"strict\" is not a mode (advisory, warn, blocking)");
+  EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"severity", "urgent"}}),
+            "spec.severity: \"urgent\" is not a severity (low, medium, high, critical)");
+  EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"tiers", {7}}}}}),
+            "spec.covers.tiers[0]: 7 is not a tier: 1 (most critical) to 5");
+  EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"kind", "Model"}}}}),
+            "spec.covers.kind: \"Model\" is not a kind rules cover (Dataset)");
+  EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"layer", "gold"}}}}),
+            "spec.covers.layer: is not a coverage (kind, domains, layers, tiers, "
+            "classifications, tags)");
+  EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"classifications", {"pii"}}}}}),
+            "spec.covers.classifications[0]: \"pii\" is not a classification (public, "
+            "internal, confidential, restricted)");
+  EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"colour", "red"}}),
+            "spec.colour: is not a field of a GovernanceRule (description, covers, "
+            "condition, severity, mode, message, waivers)");
+  EXPECT_EQ(ErrorOf("r", {{"condition", "true"},
+                          {"waivers", {{{"dataset", "pg://db/t"}, {"until", "2027-01-01"}}}}}),
+            "spec.waivers[0].reason: is required");
+  EXPECT_NE(ErrorOf("r", {{"condition", "true"},
+                          {"waivers",
+                           {{{"dataset", "pg://db/t"}, {"until", "soon"}, {"reason", "x"}}}}})
+                .find("spec.waivers[0].until"),
+            std::string::npos);
+  EXPECT_EQ(ErrorOf("r", {{"condition", std::string(kMaxConditionBytes + 1, ' ')}}),
+            "spec.condition: must be at most 8192 bytes");
+}
+
+TEST(RuleTest, CoverageNarrowsByEveryListGiven) {
+  Rule r = Parsed("r", {{"condition", "true"},
+                        {"covers", {{"domains", {"sales"}}, {"layers", {"gold"}},
+                                    {"tags", {"finance", "kpi"}}}}});
+  DatasetSpec d{.domain = "sales/emea", .tags = {"kpi"}, .layer = "gold"};
+  EXPECT_TRUE(Covers(r, d));
+  d.domain = "salesforce";  // not beneath "sales"
+  EXPECT_FALSE(Covers(r, d));
+  d.domain = "sales";
+  d.layer = "silver";
+  EXPECT_FALSE(Covers(r, d));
+  d.layer = "gold";
+  d.tags = {"other"};
+  EXPECT_FALSE(Covers(r, d));
+  EXPECT_TRUE(Covers(Parsed("all", {{"condition", "true"}}), DatasetSpec{}));
+  Rule tiers = Parsed("t", {{"condition", "true"}, {"covers", {{"tiers", {1, 2}}}}});
+  EXPECT_TRUE(Covers(tiers, DatasetSpec{.tier = 2}));
+  EXPECT_FALSE(Covers(tiers, DatasetSpec{.tier = 0}));
+}
+
+TEST(RuleTest, AWaiverHoldsUntilItsDate) {
+  Rule r = Parsed("r", {{"condition", "true"},
+                        {"waivers",
+                         {{{"dataset", "pg://db/t"}, {"until", "2027-01-01"}, {"reason", "x"}}}}});
+  DatasetKey key{"pg://db", "t"};
+  const int64_t jan1 = 1798761600000;  // 2027-01-01T00:00:00Z
+  EXPECT_NE(WaiverFor(r, key, jan1 - 1), nullptr);
+  EXPECT_EQ(WaiverFor(r, key, jan1), nullptr);
+  EXPECT_EQ(WaiverFor(r, DatasetKey{"pg://db", "u"}, jan1 - 1), nullptr);
+}
+
+class JudgeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    policy::Entity d{.uid = uid_};
+    d.attrs["owners"] = Value::Set({});
+    d.attrs["description"] = Value::String("");
+    d.attrs["layer"] = Value::String("gold");
+    entities_.Add(d);
+    entities_.Finalize();
+  }
+  policy::EntityUid uid_{"Dataset", "pg://db/t"};
+  policy::Entities entities_;
+};
+
+TEST_F(JudgeTest, CountsTheFailingPartsOfTheCondition) {
+  Rule r = Parsed("r", {{"condition",
+                         "resource.owners != [] && resource.description != \"\" && "
+                         "resource.layer == \"gold\""}});
+  Verdict v = Judge(r, uid_, entities_);
+  EXPECT_FALSE(v.holds);
+  EXPECT_EQ(v.failing_parts, 2);
+  EXPECT_TRUE(v.error.empty());
+  EXPECT_TRUE(Judge(Parsed("ok", {{"condition", "resource.layer == \"gold\""}}), uid_, entities_)
+                  .holds);
+}
+
+TEST_F(JudgeTest, AConditionThatCannotBeEvaluatedBreaksTheRuleAndSaysWhy) {
+  Verdict v = Judge(Parsed("r", {{"condition", "resource.contract.status == \"active\""}}),
+                    uid_, entities_);
+  EXPECT_FALSE(v.holds);
+  EXPECT_FALSE(v.error.empty());
+  Verdict guarded = Judge(
+      Parsed("g", {{"condition", "resource has contract && resource.contract.status == "
+                                 "\"active\""}}),
+      uid_, entities_);
+  EXPECT_FALSE(guarded.holds);
+  EXPECT_TRUE(guarded.error.empty());
+  EXPECT_EQ(guarded.failing_parts, 2);
+  Verdict not_bool = Judge(Parsed("n", {{"condition", "resource.layer"}}), uid_, entities_);
+  EXPECT_FALSE(not_bool.holds);
+  EXPECT_NE(not_bool.error.find("not a boolean"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace catalog::governance

@@ -1,0 +1,80 @@
+// Judging datasets against the governance rules in force
+// (docs/governance.md#rules): which covered rules a dataset breaks, and
+// whether a write may go ahead.
+//
+// A rule's condition sees the dataset as policies do (its Cedar entity)
+// plus facts only rules read: `description`, and `upstream_layers`, the
+// layers of the datasets read by the jobs that write it (or, for a write
+// about to happen, by that write).
+//
+//   Facts facts = FactsOf(&graph, snapshot->entities(), key);
+//   for (const Break& b : Breaks(snapshot->rules(), dataset, facts, view, now)) ...
+//
+// Pure over its inputs and thread-safe.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "lib/catalog/model.h"
+#include "lib/governance/rule.h"
+#include "lib/policy/entities.h"
+
+namespace catalog::lineage {
+class LineageGraph;
+}
+
+namespace catalog::governance {
+
+struct Facts {
+  std::vector<std::string> upstream_layers;  // sorted, once each
+};
+
+// The layers of the datasets `key` is written from, as `graph` (active
+// edges, one job away) and `entities` (their `layer`) have them. None when
+// the graph is not loaded.
+Facts FactsOf(const lineage::LineageGraph* graph, const policy::EntityView& entities,
+              const DatasetKey& key);
+// The layers of `inputs` (what a write about to happen reads).
+Facts FactsOfInputs(const policy::EntityView& entities, const std::vector<DatasetKey>& inputs);
+
+// The entity a rule judges: `d`'s Cedar entity with `facts`, placed under
+// its ancestors in `entities`.
+policy::Entity RuleSubject(const Dataset& d, const Facts& facts,
+                           const policy::EntityView& entities);
+
+struct Break {
+  const Rule* rule = nullptr;
+  Verdict verdict;
+  const Waiver* waiver = nullptr;  // in force: the break is waived
+};
+
+// The rules of `rules` that cover `d` and that it breaks (waived ones
+// with their waiver), in the order of `rules`.
+std::vector<Break> Breaks(const std::vector<Rule>& rules, const Dataset& d, const Facts& facts,
+                          const policy::EntityView& entities, int64_t now_ms);
+
+// Whether a write that makes `after` of `before` (nullptr: a new dataset)
+// may go ahead. A blocking rule refuses it when `after` breaks the rule,
+// unwaived, and either `before` did not, or `after` fails more of the
+// condition's parts than `before` did (an object that already broke a
+// rule is not frozen: changes that do not make it worse go ahead, with a
+// warning). A warn rule's break is a warning.
+struct WriteVerdict {
+  std::vector<Break> refusals;
+  std::vector<std::string> warnings;
+};
+WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
+                        const Facts& before_facts, const Dataset& after,
+                        const Facts& after_facts, const policy::EntityView& entities,
+                        int64_t now_ms);
+
+// "rule gold-owned (blocking, high): Gold needs an owner [condition
+// error: ...]".
+std::string Describe(const Break& b);
+// FAILED_PRECONDITION naming every refusing rule, prefixed by `what`
+// ("resources[0] (Dataset pg://db/t)"); OK when there is none.
+absl::Status Refusal(const WriteVerdict& verdict, std::string_view what);
+
+}  // namespace catalog::governance

@@ -1,0 +1,50 @@
+#include "server/governance/report.h"
+
+#include "server/authz/catalog_entities.h"
+
+namespace catalog::governance {
+
+ReportBuilder::ReportBuilder(const std::vector<Rule>& rules, int64_t now_ms)
+    : rules_(rules), now_ms_(now_ms) {
+  for (const Rule& r : rules_) report_.rules.push_back({.rule = &r});
+}
+
+void ReportBuilder::Add(const Dataset& d, const Facts& facts,
+                        const policy::EntityView& entities) {
+  ++report_.datasets;
+  std::vector<Break> breaks = Breaks(rules_, d, facts, entities, now_ms_);
+  size_t next = 0;  // breaks come in the order of the rules
+  DomainScore* score = nullptr;
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& rule = rules_[i];
+    if (!Covers(rule, d.spec)) continue;
+    if (score == nullptr) {
+      score = &domains_[d.spec.domain];
+      score->domain = d.spec.domain;
+    }
+    RuleSummary& summary = report_.rules[i];
+    ++summary.covered;
+    ++score->checks;
+    if (next < breaks.size() && breaks[next].rule == &rule) {
+      Break& b = breaks[next++];
+      if (b.waiver != nullptr) {
+        ++summary.waived;
+        ++score->passed;
+      } else {
+        ++summary.breaking;
+      }
+      if (summary.breaks.size() < kMaxReportedBreaks) {
+        summary.breaks.push_back({.dataset = d.key, .found = std::move(b)});
+      }
+    } else {
+      ++score->passed;
+    }
+  }
+}
+
+Report ReportBuilder::Finish() && {
+  for (auto& [name, score] : domains_) report_.domains.push_back(std::move(score));
+  return std::move(report_);
+}
+
+}  // namespace catalog::governance

@@ -1,0 +1,61 @@
+// The compliance report (docs/governance.md#report): for each rule in
+// force, the datasets it covers and those that break it; for each domain,
+// a score (the share of covered rule-dataset pairs that hold).
+//
+//   ReportBuilder b(snapshot->rules(), now_ms);
+//   for (each dataset the caller may read) b.Add(d, FactsOf(...), view);
+//   Report r = std::move(b).Finish();
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "server/governance/judge.h"
+
+namespace catalog::governance {
+
+struct RuleSummary {
+  const Rule* rule = nullptr;
+  int64_t covered = 0;
+  int64_t breaking = 0;  // unwaived breaks
+  int64_t waived = 0;
+  struct Item {
+    DatasetKey dataset;
+    Break found;
+  };
+  std::vector<Item> breaks;  // the first kMaxReportedBreaks, waived ones included
+};
+
+struct DomainScore {
+  std::string domain;  // "" for datasets of no domain
+  int64_t checks = 0;  // covered (rule, dataset) pairs
+  int64_t passed = 0;  // of them, holding or waived
+  double Score() const { return checks == 0 ? 100.0 : 100.0 * passed / checks; }
+};
+
+struct Report {
+  std::vector<RuleSummary> rules;   // in the order of the rules
+  std::vector<DomainScore> domains;  // by domain
+  int64_t datasets = 0;             // judged
+};
+
+inline constexpr size_t kMaxReportedBreaks = 1000;
+
+class ReportBuilder {
+ public:
+  // `rules` must outlive the builder and its report.
+  ReportBuilder(const std::vector<Rule>& rules, int64_t now_ms);
+  // Judges `d` against every rule (its entity and facts as in Breaks).
+  void Add(const Dataset& d, const Facts& facts, const policy::EntityView& entities);
+  Report Finish() &&;
+
+ private:
+  const std::vector<Rule>& rules_;
+  int64_t now_ms_;
+  Report report_;
+  std::map<std::string, DomainScore> domains_;
+};
+
+}  // namespace catalog::governance

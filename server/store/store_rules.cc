@@ -1,0 +1,140 @@
+// Governance rules' versions (docs/governance.md#rules). The store keeps
+// the spec's text; the governance service validates it first.
+#include "server/store/store_internal.h"
+
+namespace catalog::store {
+namespace {
+
+// The rule's latest version (0 when it never existed) and its spec ('' if
+// that version deleted it).
+absl::StatusOr<std::pair<int64_t, std::string>> Latest(Connection& db, std::string_view name) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("SELECT version, spec FROM governance_rules WHERE name = ? "
+                              "ORDER BY version DESC LIMIT 1"));
+  s->Bind(1, name);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  std::pair<int64_t, std::string> out{0, ""};
+  if (row) out = {s->Int(0), s->Text(1)};
+  s->Reset();
+  return out;
+}
+
+absl::Status CheckExpected(std::string_view name, int64_t expected, int64_t current,
+                           bool in_force) {
+  if (expected == -1 && in_force) {
+    return absl::AbortedError(
+        StrCat("rule \"", name, "\" exists already (version ", current, ")"));
+  }
+  if (expected > 0 && expected != current) {
+    return absl::AbortedError(StrCat("stale version: the request expected rule \"", name,
+                                     "\" at version ", expected, " but it is at version ",
+                                     current, "; read it again and retry"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Insert(WriteContext& ctx, std::string_view name, int64_t version,
+                    std::string_view spec) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   ctx.db.Prepare("INSERT INTO governance_rules(name, version, spec, "
+                                  "created_at, created_by) VALUES (?, ?, ?, ?, ?)"));
+  s->Bind(1, name);
+  s->Bind(2, version);
+  s->Bind(3, spec);
+  s->Bind(4, ctx.now);
+  s->Bind(5, ctx.actor);
+  RETURN_IF_ERROR(s->Run());
+  ctx.change.rules_changed = true;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<StoredRule>> Rows(Statement* s) {
+  std::vector<StoredRule> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back({.name = s->Text(0),
+                   .version = s->Int(1),
+                   .spec = s->Text(2),
+                   .created_at = s->Text(3),
+                   .created_by = s->Text(4)});
+  }
+  s->Reset();
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<int64_t> Store::PutGovernanceRule(std::string_view name, std::string_view spec,
+                                                 int64_t expected_version,
+                                                 std::string_view actor) {
+  if (spec.empty()) return absl::InvalidArgumentError("spec: is required");
+  return impl_->Write(actor, [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
+    ASSIGN_OR_RETURN(auto latest, Latest(ctx.db, name));
+    const bool in_force = !latest.second.empty();
+    RETURN_IF_ERROR(CheckExpected(name, expected_version, latest.first, in_force));
+    if (in_force && latest.second == spec) return latest.first;
+    if (!in_force) {
+      ASSIGN_OR_RETURN(Statement * count,
+                       ctx.db.Prepare("SELECT count(*) FROM governance_rules r WHERE spec <> '' "
+                                      "AND version = (SELECT max(version) FROM "
+                                      "governance_rules WHERE name = r.name)"));
+      ASSIGN_OR_RETURN(bool row, count->Step());
+      const int64_t n = row ? count->Int(0) : 0;
+      count->Reset();
+      if (n >= static_cast<int64_t>(kMaxGovernanceRules)) {
+        return absl::ResourceExhaustedError(StrCat("the catalog holds ", n,
+                                                   " governance rules, the most it keeps; "
+                                                   "delete one first"));
+      }
+    }
+    const int64_t version = latest.first + 1;
+    RETURN_IF_ERROR(Insert(ctx, name, version, spec));
+    RETURN_IF_ERROR(ctx.Audit("governance.rule.put", "GovernanceRule", name,
+                              in_force ? latest.first : 0, version));
+    return version;
+  });
+}
+
+absl::StatusOr<int64_t> Store::DeleteGovernanceRule(std::string_view name,
+                                                    int64_t expected_version,
+                                                    std::string_view actor) {
+  return impl_->Write(actor, [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
+    ASSIGN_OR_RETURN(auto latest, Latest(ctx.db, name));
+    if (latest.second.empty()) {
+      return absl::NotFoundError(StrCat("governance rule \"", name, "\" not found"));
+    }
+    RETURN_IF_ERROR(CheckExpected(name, expected_version, latest.first, true));
+    RETURN_IF_ERROR(Insert(ctx, name, latest.first + 1, ""));
+    RETURN_IF_ERROR(ctx.Audit("governance.rule.delete", "GovernanceRule", name, latest.first,
+                              latest.first + 1));
+    return latest.first + 1;
+  });
+}
+
+absl::StatusOr<std::vector<StoredRule>> Store::ListGovernanceRules() {
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<StoredRule>> {
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare("SELECT name, version, spec, created_at, created_by FROM "
+                                "governance_rules r WHERE spec <> '' AND version = (SELECT "
+                                "max(version) FROM governance_rules WHERE name = r.name) "
+                                "ORDER BY name"));
+    return Rows(s);
+  });
+}
+
+absl::StatusOr<std::vector<StoredRule>> Store::GovernanceRuleHistory(std::string_view name) {
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<StoredRule>> {
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare("SELECT name, version, spec, created_at, created_by FROM "
+                                "governance_rules WHERE name = ? ORDER BY version DESC"));
+    s->Bind(1, name);
+    ASSIGN_OR_RETURN(std::vector<StoredRule> out, Rows(s));
+    if (out.empty()) {
+      return absl::NotFoundError(StrCat("governance rule \"", name, "\" not found"));
+    }
+    return out;
+  });
+}
+
+}  // namespace catalog::store
