@@ -16,6 +16,7 @@
 #include "proto/convert.h"
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
+#include "server/governance/lineage_writes.h"
 #include "server/lineage/column_walk.h"
 #include "server/lineage/impact.h"
 
@@ -271,6 +272,14 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
                    store_->IngestEvents(events, caller, std::move(gate)));
   authorizer_->WaitFor(result.catalog_revision,
                        std::chrono::system_clock::now() + std::chrono::seconds(10));
+  // The writes reported happened: a blocking governance rule they broke
+  // is an incident on the dataset (docs/governance.md#rules).
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  // Should recording fail, the caller retries: the events are kept once.
+  RETURN_IF_ERROR(store_->SyncRuleIncidents(
+      governance::JudgeLineageWrites(*store_, *authorizer_->current(), events, now_ms)));
   return result;
 }
 

@@ -175,6 +175,15 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"GovernanceService/GetLayers", "{}", true},
       // (Not compared: the second call finds the layers already set.)
       {"GovernanceService/SetLayers", R"({"layers": ["bronze", "silver", "gold"]})", false},
+      // (Not compared: the second call finds the rule stored.)
+      {"GovernanceService/PutRule",
+       R"({"rule": {"name": "owned", "condition": "resource.owners != []", "mode": "warn"}})",
+       false},
+      {"GovernanceService/ListRules", "{}", true},
+      {"GovernanceService/GetRule", R"({"name": "owned"})", true},
+      // (Not compared: each report names the moment it was made.)
+      {"GovernanceService/Report", "{}", false},
+      {"GovernanceService/DatasetRules", "{\"dataset\": " + key + "}", true},
       // A failing check on orders opens incident 1.
       {"LineageService/Ingest",
        json{{"events",
@@ -236,6 +245,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"AuditService/ListAuditEvents", "{}", true},
       {"AuditService/VerifyAudit", "{}", true},
       {"LineageService/DeleteJob", R"({"job": "airflow/load"})", false},
+      {"GovernanceService/DeleteRule", R"({"name": "owned"})", false},
       {"CatalogService/DeleteDataset", "{\"key\": " + key + "}", false},
       {"CatalogService/DeletePrincipal", R"({"kind": "PRINCIPAL_KIND_USER", "name": "bob"})", false},
       {"CatalogService/DeleteDomain", R"({"path": "empty"})", false},

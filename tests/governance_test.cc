@@ -337,6 +337,58 @@ TEST_F(GovernanceTest, CheckWriteRefusesAGoldWriteFromBronzeUntilWaived) {
   EXPECT_THAT(bad.status().message(), HasSubstr("inputs[0]"));
 }
 
+// A run reports a write that happened: a blocking rule it broke is an
+// incident on the dataset, resolved by a write that keeps the rule.
+TEST_F(GovernanceTest, ALineageWriteThatBreaksABlockingRuleOpensAnIncidentUntilOneKeepsIt) {
+  v1::ApplyRequest apply;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"(resources { dataset { key { namespace: "pg" name: "raw" } spec { layer: "bronze" } } }
+         resources { dataset { key { namespace: "pg" name: "clean" } spec { layer: "silver" } } }
+         resources { dataset { key { namespace: "pg" name: "orders" } spec { layer: "gold" } } })",
+      &apply));
+  ASSERT_TRUE(Admin().Call(&v1::CatalogService::Stub::Apply, Admin().catalog(), apply).ok());
+  ASSERT_TRUE(PutRule("user:ada", R"pb(name: "gold-not-from-bronze" mode: "blocking"
+                                       severity: "high" covers { layers: "gold" }
+                                       message: "Gold reads silver, never bronze"
+                                       condition: "!resource.upstream_layers.contains(\"bronze\")")pb")
+                  .ok());
+  auto run = [&](const std::string& run_id, const std::string& input) {
+    v1::IngestRequest req;
+    req.add_events(R"({"eventType": "COMPLETE", "eventTime": "2026-12-04T10:00:00Z",
+        "producer": "https://example.com/dbt", "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
+        "run": {"runId": ")" + run_id + R"("}, "job": {"namespace": "dbt", "name": "orders"},
+        "inputs": [{"namespace": "pg", "name": ")" + input + R"("}],
+        "outputs": [{"namespace": "pg", "name": "orders"}]})");
+    return Admin().Call(&v1::LineageService::Stub::Ingest, Admin().lineage(), req);
+  };
+  auto incidents = [&]() {
+    v1::ListIncidentsRequest req;
+    req.mutable_dataset()->set_namespace_("pg");
+    req.mutable_dataset()->set_name("orders");
+    auto r = Admin().Call(&v1::IncidentService::Stub::ListIncidents, Admin().incidents(), req);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : v1::ListIncidentsResponse();
+  };
+  // The lineage is kept (it happened), and the break is an incident.
+  ASSERT_TRUE(run("3f1c2a9e-0000-4000-8000-000000000001", "raw").ok());
+  v1::ListIncidentsResponse open = incidents();
+  ASSERT_EQ(open.incidents_size(), 1);
+  EXPECT_EQ(open.incidents(0).cause(), "rule gold-not-from-bronze");
+  EXPECT_EQ(open.incidents(0).kind(), "governance");
+  EXPECT_EQ(open.incidents(0).severity(), "high");
+  EXPECT_EQ(open.incidents(0).state(), "open");
+  // Again: still one incident.
+  ASSERT_TRUE(run("3f1c2a9e-0000-4000-8000-000000000002", "raw").ok());
+  EXPECT_EQ(incidents().incidents_size(), 1);
+  // The fix: the job reads silver; the incident resolves, saying why.
+  ASSERT_TRUE(run("3f1c2a9e-0000-4000-8000-000000000003", "clean").ok());
+  v1::ListIncidentsResponse after = incidents();
+  ASSERT_EQ(after.incidents_size(), 1);
+  EXPECT_EQ(after.incidents(0).state(), "resolved");
+  EXPECT_EQ(after.incidents(0).resolved_by(), "catalogd");
+  EXPECT_THAT(after.incidents(0).resolution(), HasSubstr("a write kept the rule"));
+}
+
 TEST_F(GovernanceTest, TheReportCountsOnlyWhatTheCallerReadsAndADryRunStoresNothing) {
   v1::ApplyRequest apply;
   ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(

@@ -565,6 +565,16 @@ class Store {
   absl::StatusOr<std::vector<StoredRule>> ListGovernanceRules();
   // Every version of rule `name`, newest first (NOT_FOUND when none).
   absl::StatusOr<std::vector<StoredRule>> GovernanceRuleHistory(std::string_view name);
+  // What a lineage write broke (docs/governance.md#rules): for each
+  // dataset written, the blocking rules the write broke. Each opens an
+  // incident (cause "rule <name>", kind governance) unless one is open;
+  // the dataset's open rule incidents not named are resolved (the write
+  // kept them). Datasets not stored are skipped.
+  struct RuleBreach {
+    std::string rule, message, severity;
+  };
+  absl::Status SyncRuleIncidents(
+      const std::vector<std::pair<DatasetKey, std::vector<RuleBreach>>>& written);
 
   // Lapses up to `limit` verified certifications whose expiry the store's
   // clock passed, in one transaction (the leader's sweep): each a new

@@ -76,7 +76,7 @@ json WebhookDetail(const IncidentRecord& r) {
 }  // namespace
 
 absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetKey& dataset,
-                           const std::vector<IncidentCause>& active) {
+                           const std::vector<IncidentCause>& active, bool rules) {
   ASSIGN_OR_RETURN(Statement * open,
                    ctx.db.Prepare(StrCat("SELECT ", kColumns, " FROM incidents i JOIN datasets d "
                                          "ON d.id = i.dataset_id WHERE i.dataset_id = ? AND "
@@ -86,7 +86,8 @@ absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetK
   while (true) {
     ASSIGN_OR_RETURN(bool row, open->Step());
     if (!row) break;
-    opened.push_back(ReadIncident(*open));
+    IncidentRecord r = ReadIncident(*open);
+    if (r.cause.starts_with(kRuleCausePrefix) == rules) opened.push_back(std::move(r));
   }
   open->Reset();
   // Recovered: resolved, saying why.
@@ -103,6 +104,7 @@ absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetK
     r.resolved_by = "catalogd";
     r.resolution = StrCat("recovered: ", r.cause == "freshness" ? "written as its contract promises"
                                          : r.cause == "contract" ? "a write kept the contract's schema"
+                                         : rules                 ? "a write kept the rule"
                                                                  : "the check passed",
                           ", seen at ", FormatMs(ctx.now_ms));
     resolve->Bind(1, r.resolved_ms);

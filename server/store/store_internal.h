@@ -335,9 +335,12 @@ struct IncidentCause {
 };
 // Opens an incident for each cause in `active` without an open one, and
 // resolves the open ones whose cause is no longer active (dataset
-// `dataset_id`, named `dataset`), each with its audit event.
+// `dataset_id`, named `dataset`), each with its audit event. Health's
+// causes and governance rules' ("rule <name>", with `rules`) are kept
+// apart: each caller resolves only its own.
+inline constexpr std::string_view kRuleCausePrefix = "rule ";
 absl::Status SyncIncidents(WriteContext& ctx, int64_t dataset_id, const DatasetKey& dataset,
-                           const std::vector<IncidentCause>& active);
+                           const std::vector<IncidentCause>& active, bool rules = false);
 
 // Queues `event` (incident.opened, incident.resolved, contract.violated)
 // of dataset `dataset` for every webhook that subscribed to it there or on

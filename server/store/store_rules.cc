@@ -137,4 +137,25 @@ absl::StatusOr<std::vector<StoredRule>> Store::GovernanceRuleHistory(std::string
   });
 }
 
+absl::Status Store::SyncRuleIncidents(
+    const std::vector<std::pair<DatasetKey, std::vector<RuleBreach>>>& written) {
+  if (written.empty()) return absl::OkStatus();
+  return impl_->Write("catalogd", [&](WriteContext& ctx) -> absl::Status {
+    for (const auto& [key, breaches] : written) {
+      ASSIGN_OR_RETURN(auto found, FindDataset(ctx.db, key));
+      if (!found) continue;
+      std::vector<IncidentCause> causes;
+      for (const RuleBreach& b : breaches) {
+        causes.push_back({.cause = StrCat(kRuleCausePrefix, b.rule),
+                          .kind = "governance",
+                          .summary = StrCat("governance rule ", b.rule, ": ", b.message),
+                          .severity = b.severity,
+                          .since_ms = ctx.now_ms});
+      }
+      RETURN_IF_ERROR(SyncIncidents(ctx, found->first, found->second.key, causes, true));
+    }
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace catalog::store
