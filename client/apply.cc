@@ -263,9 +263,12 @@ int ApplyRules(CommandContext& ctx, const std::vector<RuleDocument>& rules, bool
               << response->covered() << (response->covered() == 1 ? " dataset, " : " datasets, ")
               << response->breaks_size() << " break it\n";
       for (const v1::RuleBreak& b : response->breaks()) {
-        ctx.out << "  " << FromProto(b.dataset()).ToString()
-                << (b.waived_until().empty() ? "" : StrCat(" (waived until ", b.waived_until(), ")"))
-                << (b.error().empty() ? "" : StrCat(" [condition error: ", b.error(), "]")) << "\n";
+        ctx.out << "  "
+                << Printable(StrCat(
+                       FromProto(b.dataset()).ToString(),
+                       b.waived_until().empty() ? "" : StrCat(" (waived until ", b.waived_until(), ")"),
+                       b.error().empty() ? "" : StrCat(" [condition error: ", b.error(), "]")))
+                << "\n";
       }
       continue;
     }
@@ -354,7 +357,7 @@ int RunApply(CommandContext& ctx, const std::vector<std::string>& paths,
       std::transform(kind.begin(), kind.end(), kind.begin(), ::tolower);
       ctx.out << kind << "/" << r.name() << " " << OutcomeWord(r.outcome())
               << (dry_run ? " (dry run)" : "") << "\n";
-      for (const std::string& w : r.warnings()) ctx.out << "  warning: " << w << "\n";
+      for (const std::string& w : r.warnings()) ctx.out << "  warning: " << Printable(w) << "\n";
       if (dry_run && r.outcome() == v1::APPLY_OUTCOME_CHANGED &&
           i < static_cast<int>(sent.size()) &&
           sent[i].document->resource.kind == Resource::Kind::kDataset) {

@@ -12,6 +12,7 @@
 #include "client/webhook_commands.h"
 #include "client/cost_commands.h"
 #include "client/governance_commands.h"
+#include "client/check_write_command.h"
 #include "client/rule_commands.h"
 #include "client/quality_commands.h"
 #include "client/commands.h"
@@ -389,6 +390,15 @@ int main(int argc, char** argv) {
                                 "only datasets of this domain and beneath it");
   governance_report->add_option("-o,--output", governance_output, "table, json or markdown");
 
+  CheckWriteOptions check_write_options;
+  auto* check_write = app.add_subcommand(
+      "check-write", "may a pipeline write this dataset? (its contract, governance rules; exit 1 "
+                     "when not)");
+  check_write->add_option("dataset", check_write_options.dataset, "namespace/name")->required();
+  check_write->add_option("--input", check_write_options.inputs,
+                          "a dataset the write reads (repeatable)");
+  check_write->add_option("-o,--output", check_write_options.output, "table or json");
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -468,7 +478,7 @@ int main(int argc, char** argv) {
                         jobs->parsed() || runs->parsed() || quality->parsed() ||
                         health->parsed() || incidents->parsed() || webhooks->parsed() ||
                         cost->parsed() || layers->parsed() || certify->parsed() ||
-                        governance->parsed();
+                        governance->parsed() || check_write->parsed();
   auto format = ParseFormat(lineage_output ? "table" : output);
   if (!format.ok()) {
     std::cerr << "error: " << format.status().message() << "\n";
@@ -546,6 +556,7 @@ int main(int argc, char** argv) {
   if (cost->parsed()) return RunCost(ctx, cost_options);
   if (layers->parsed()) return RunLayers(ctx, layers_set, layers_revision, layers_output);
   if (certify->parsed()) return RunCertify(ctx, certify_options);
+  if (check_write->parsed()) return RunCheckWrite(ctx, check_write_options);
   if (governance_rules->parsed()) return RunRules(ctx, governance_output);
   if (governance_rule->parsed()) return RunRuleHistory(ctx, rule_name, governance_output);
   if (governance_delete->parsed()) return RunDeleteRule(ctx, rule_name, rule_version);

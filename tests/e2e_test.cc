@@ -705,6 +705,78 @@ TEST_F(EndToEnd, APipelineThatStopsMakesItsDatasetStaleAndAPolicyDeny) {
   EXPECT_EQ(json::parse(json_out.out)["freshness"], "fresh");
 }
 
+// docs/governance.md#the-medallion-preset: the preset on the quickstart,
+// and a gold job that reads bronze: check-write refuses it, the run that
+// did it anyway is an incident and in the report, and the fix clears both.
+TEST_F(EndToEnd, TheMedallionPresetOnTheQuickstart) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  Result preset = Ctl("apply -f '" +
+                      (testing::SourceDir() / "policies/examples/medallion-rules.yaml").string() +
+                      "'");
+  ASSERT_EQ(preset.exit_code, 0) << preset.err;
+  EXPECT_THAT(preset.out, HasSubstr("governancerule/gold-reads-no-bronze created (version 1)"));
+  EXPECT_THAT(Ctl("governance rules").out, HasSubstr("critical-data-is-owned"));
+  const std::string gold = "bigquery/analytics.marts.orders_gold";
+  const std::string silver = "bigquery/analytics.staging.orders";
+  testing::WriteFile(dir_.path() / "medallion.yaml", R"(apiVersion: catalog/v1
+kind: Dataset
+metadata: {namespace: bigquery, name: analytics.staging.orders}
+spec: {layer: silver, owners: [{principal: "user:alice"}]}
+---
+apiVersion: catalog/v1
+kind: Dataset
+metadata: {namespace: bigquery, name: analytics.marts.orders_gold}
+spec:
+  description: Orders for finance
+  owners: [{principal: "user:alice"}]
+  layer: gold
+)");
+  Result made = Ctl("apply -f '" + (dir_.path() / "medallion.yaml").string() + "'");
+  ASSERT_EQ(made.exit_code, 0) << made.err;
+  // The warn rule speaks at apply: gold without a contract or classification.
+  EXPECT_THAT(made.out, HasSubstr("warning: rule gold-is-governed (warn, high)"));
+  // Asked first, a write from bronze is refused.
+  Result asked = Ctl("check-write " + gold + " --input " + kOrders);
+  EXPECT_EQ(asked.exit_code, 1) << asked.out << asked.err;
+  EXPECT_THAT(asked.out, HasSubstr("refused"));
+  EXPECT_THAT(asked.out, HasSubstr("rule gold-reads-no-bronze (blocking, high): Gold reads "
+                                   "silver, never bronze directly"));
+  // A run that did it anyway: its lineage is kept, the break is an incident.
+  auto run = [&](const std::string& id, const std::string& input) {
+    return json{{"eventType", "COMPLETE"},
+                {"eventTime", "2026-12-04T06:00:00Z"},
+                {"producer", "https://github.com/apache/airflow"},
+                {"schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"},
+                {"run", {{"runId", id}}},
+                {"job", {{"namespace", "airflow"}, {"name", "finance.orders_gold"}}},
+                {"inputs", {{{"namespace", input.substr(0, input.find('/', 12))},
+                             {"name", input.substr(input.find('/', 12) + 1)}}}},
+                {"outputs", {{{"namespace", "bigquery"}, {"name", "analytics.marts.orders_gold"}}}}}
+        .dump();
+  };
+  testing::WriteFile(dir_.path() / "bad_run.json", run("0193a4c2-0000-7000-8000-00000000b001", kOrders));
+  ASSERT_EQ(Ctl("lineage ingest '" + (dir_.path() / "bad_run.json").string() + "'").exit_code, 0);
+  Result incidents = Ctl("incidents");
+  EXPECT_THAT(incidents.out, HasSubstr("rule gold-reads-no-bronze"));
+  Result report = Ctl("governance report -o markdown");
+  ASSERT_EQ(report.exit_code, 0) << report.err;
+  EXPECT_THAT(report.out, HasSubstr("| gold-reads-no-bronze | blocking | high | 1 | 1 | 0 |"));
+  EXPECT_THAT(report.out, HasSubstr("| gold-reads-no-bronze | " + gold + " |"));
+  EXPECT_THAT(Ctl("describe dataset " + gold).out,
+              HasSubstr("gold-reads-no-bronze (blocking, high): Gold reads silver, never bronze "
+                        "directly"));
+  // The fix: the job reads silver.
+  EXPECT_EQ(Ctl("check-write " + gold + " --input " + silver).exit_code, 0);
+  testing::WriteFile(dir_.path() / "good_run.json", run("0193a4c2-0000-7000-8000-00000000b002", silver));
+  ASSERT_EQ(Ctl("lineage ingest '" + (dir_.path() / "good_run.json").string() + "'").exit_code, 0);
+  EXPECT_THAT(Ctl("incidents").out, Not(HasSubstr("rule gold-reads-no-bronze")));
+  Result after = Ctl("governance report -o json");
+  ASSERT_EQ(after.exit_code, 0) << after.err;
+  for (const json& r : json::parse(after.out)["rules"]) {
+    if (r["rule"]["name"] == "gold-reads-no-bronze") EXPECT_FALSE(r.contains("breaking")) << r;
+  }
+}
+
 TEST_F(EndToEnd, QuickstartQualityExample) {
   ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
   fs::path examples = testing::SourceDir() / "examples";
