@@ -140,10 +140,9 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
-    ASSIGN_OR_RETURN(std::vector<std::vector<std::string>> warnings,
-                     governance::JudgeApply(*store_, *snapshot, graph_, resources, now_ms));
     ASSIGN_OR_RETURN(store::ApplyResponse applied,
-                     store_->Apply(resources, caller, request->dry_run(), may_certify));
+                     store_->Apply(resources, caller, request->dry_run(), may_certify,
+                                   governance::RuleGate(snapshot, graph_, now_ms)));
     if (!request->dry_run()) AwaitSnapshot(context, applied.catalog_revision);
     for (const store::ApplyResult& r : applied.results) {
       v1::ApplyResult* out = response->add_results();
@@ -151,10 +150,7 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       out->set_name(r.name);
       out->set_outcome(ToProto(r.outcome));
       out->set_revision(r.revision);
-      const size_t i = static_cast<size_t>(response->results_size() - 1);
-      if (i < warnings.size()) {
-        for (const std::string& w : warnings[i]) out->add_warnings(w);
-      }
+      for (const std::string& w : r.warnings) out->add_warnings(w);
     }
     response->set_catalog_revision(applied.catalog_revision);
     return absl::OkStatus();

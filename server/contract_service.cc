@@ -454,7 +454,7 @@ absl::Status ContractServiceImpl::JudgeRules(const DatasetKey& key, std::vector<
   Dataset after = stored.ok() ? *std::move(stored) : Dataset{.key = key};
   if (!fields.empty()) after.spec.fields = std::move(fields);
   const governance::Facts facts =
-      inputs.empty() ? governance::FactsOf(graph_, snapshot->entities(), key)
+      inputs.empty() ? governance::FactsFor(snapshot->rules(), graph_, snapshot->entities(), after)
                      : governance::FactsOfInputs(snapshot->entities(), inputs);
   const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                              std::chrono::system_clock::now().time_since_epoch())

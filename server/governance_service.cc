@@ -74,7 +74,7 @@ absl::StatusOr<governance::Report> Judged(store::Store& store,
       if (!reads_all && !Permits(authorizer, caller, "catalog:read", authz::DatasetUid(d.key))) {
         continue;
       }
-      builder.Add(d, governance::FactsOf(graph, snapshot.entities(), d.key),
+      builder.Add(d, governance::FactsFor(rules, graph, snapshot.entities(), d),
                   snapshot.entities());
     }
     if (datasets.next_page_token.empty()) break;
@@ -288,7 +288,8 @@ grpc::Status GovernanceServiceImpl::DatasetRules(grpc::ServerContext* context,
     std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
     for (const governance::Break& b :
          governance::Breaks(snapshot->rules(), *d,
-                            governance::FactsOf(graph_, snapshot->entities(), d->key),
+                            governance::FactsFor(snapshot->rules(), graph_,
+                                                 snapshot->entities(), *d),
                             snapshot->entities(), NowMs())) {
       BreakToProto(d->key, b, response->add_breaks());
     }

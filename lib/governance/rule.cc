@@ -244,6 +244,7 @@ absl::StatusOr<Rule> ParseRule(std::string_view name, const json& spec) {
   auto compiled = std::make_shared<const policy::Expr>(*std::move(expr));
   r.compiled = compiled;
   CollectParts(*compiled, r.parts);
+  r.reads_upstream = r.condition.find("upstream_layers") != std::string::npos;
   ASSIGN_OR_RETURN(std::string severity, TextAt(spec, "severity", "spec.severity", false));
   if (!severity.empty()) {
     std::optional<Severity> s = ParseSeverity(severity);
@@ -335,7 +336,7 @@ const Waiver* WaiverFor(const Rule& rule, const DatasetKey& key, int64_t now_ms)
 }
 
 Verdict Judge(const Rule& rule, const policy::EntityUid& subject,
-              const policy::EntityView& entities) {
+              const policy::EntityView& entities, bool count_parts) {
   policy::Request request{.principal = {"Catalog", "catalog"},
                           .action = {"Action", "governance:judge"},
                           .resource = subject};
@@ -345,6 +346,7 @@ Verdict Judge(const Rule& rule, const policy::EntityUid& subject,
   if (whole && *whole) return v;
   v.holds = false;
   if (!whole) v.error = error;
+  if (!count_parts) return v;
   for (const policy::Expr* part : rule.parts) {
     std::string ignored;
     std::optional<bool> ok = Holds(*part, request, entities, &ignored);

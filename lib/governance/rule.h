@@ -72,6 +72,9 @@ struct Rule {
   // meeting it a dataset is: how many parts fail).
   std::shared_ptr<const policy::Expr> compiled;
   std::vector<const policy::Expr*> parts;
+  // The condition reads `resource.upstream_layers` (its lineage facts
+  // need finding only then).
+  bool reads_upstream = false;
 };
 
 // `spec` is a GovernanceRule manifest's spec as JSON.
@@ -92,14 +95,15 @@ const Waiver* WaiverFor(const Rule& rule, const DatasetKey& key, int64_t now_ms)
 
 struct Verdict {
   bool holds = true;
-  int failing_parts = 0;  // of rule.parts
+  int failing_parts = 0;  // of rule.parts (when counted)
   std::string error;      // the condition could not be evaluated (it breaks)
 };
 
 // Judges the condition with `resource` bound to `subject` in `entities`.
 // A condition that does not evaluate to a boolean breaks the rule, with
-// `error` saying why.
+// `error` saying why. With `count_parts`, a broken rule's failing parts
+// are counted (each part evaluated again).
 Verdict Judge(const Rule& rule, const policy::EntityUid& subject,
-              const policy::EntityView& entities);
+              const policy::EntityView& entities, bool count_parts = true);
 
 }  // namespace catalog::governance

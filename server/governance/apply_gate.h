@@ -1,14 +1,14 @@
 // Governance rules at apply (docs/governance.md#rules): each dataset an
-// apply writes is judged, as it would be after the write, against the
-// rules in force before anything is stored.
+// apply changes or creates is judged, as the write would leave it,
+// against the rules in force, inside the write's transaction (so nothing
+// written in between goes unjudged).
 #pragma once
 
-#include <string>
-#include <vector>
+#include <cstdint>
+#include <memory>
 
-#include "absl/status/statusor.h"
-#include "lib/catalog/model.h"
 #include "server/authz/snapshot.h"
+#include "server/store/store.h"
 
 namespace catalog::lineage {
 class LineageGraph;
@@ -16,13 +16,12 @@ class LineageGraph;
 
 namespace catalog::governance {
 
-// Each resource's warnings (in order), or FAILED_PRECONDITION naming the
-// first refused resource (`resources[i] (Dataset ns/name)`) and the rules
-// that refuse it. A judged dataset that exists is written only at the
-// revision judged: its expected revision is set, when the request left
-// it 0, so a write in between is ABORTED rather than let through unjudged.
-absl::StatusOr<std::vector<std::vector<std::string>>> JudgeApply(
-    store::Store& store, const authz::Snapshot& snapshot, const lineage::LineageGraph* graph,
-    std::vector<Resource>& resources, int64_t now_ms);
+// The store's rule check for an apply judged on `snapshot`'s rules (and
+// `graph`'s lineage facts) at `now_ms`: FAILED_PRECONDITION naming the
+// blocking rules that refuse the write; warn rules' breaks, and old
+// breaks the write did not make worse, as warnings. nullptr when no warn
+// or blocking rule is in force (nothing to judge).
+store::Store::RuleCheck RuleGate(std::shared_ptr<const authz::Snapshot> snapshot,
+                                 const lineage::LineageGraph* graph, int64_t now_ms);
 
 }  // namespace catalog::governance

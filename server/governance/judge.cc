@@ -1,7 +1,7 @@
 #include "server/governance/judge.h"
 
 #include <algorithm>
-#include <map>
+#include <optional>
 
 #include "lib/util/strings.h"
 #include "server/authz/catalog_entities.h"
@@ -50,6 +50,14 @@ Facts FactsOfInputs(const policy::EntityView& entities, const std::vector<Datase
   return Sorted(std::move(f));
 }
 
+Facts FactsFor(const std::vector<Rule>& rules, const lineage::LineageGraph* graph,
+               const policy::EntityView& entities, const Dataset& d) {
+  for (const Rule& r : rules) {
+    if (r.reads_upstream && Covers(r, d.spec)) return FactsOf(graph, entities, d.key);
+  }
+  return {};
+}
+
 policy::Entity RuleSubject(const Dataset& d, const Facts& facts,
                            const policy::EntityView& entities) {
   policy::Entity e = authz::DatasetEntity(d);
@@ -60,19 +68,36 @@ policy::Entity RuleSubject(const Dataset& d, const Facts& facts,
   return authz::Placed(std::move(e), entities);
 }
 
+namespace {
+
+// A dataset as rules see it, over the snapshot's entities.
+class Subject {
+ public:
+  Subject(const Dataset& d, const Facts& facts, const policy::EntityView& entities)
+      : uid_(authz::DatasetUid(d.key)), view_(entities, own_) {
+    own_.Add(RuleSubject(d, facts, entities));
+  }
+  Verdict Judge(const Rule& rule, bool count_parts) const {
+    return governance::Judge(rule, uid_, view_, count_parts);
+  }
+
+ private:
+  policy::EntityUid uid_;
+  policy::Entities own_;
+  policy::OverlayEntities view_;
+};
+
+}  // namespace
+
 std::vector<Break> Breaks(const std::vector<Rule>& rules, const Dataset& d, const Facts& facts,
-                          const policy::EntityView& entities, int64_t now_ms) {
+                          const policy::EntityView& entities, int64_t now_ms,
+                          bool count_parts) {
   std::vector<Break> out;
-  policy::Entities subject;
-  bool built = false;
+  std::optional<Subject> subject;
   for (const Rule& rule : rules) {
     if (!Covers(rule, d.spec)) continue;
-    if (!built) {
-      subject.Add(RuleSubject(d, facts, entities));
-      built = true;
-    }
-    policy::OverlayEntities view(entities, subject);
-    Verdict v = Judge(rule, authz::DatasetUid(d.key), view);
+    if (!subject) subject.emplace(d, facts, entities);
+    Verdict v = subject->Judge(rule, count_parts);
     if (v.holds) continue;
     out.push_back({.rule = &rule, .verdict = std::move(v), .waiver = WaiverFor(rule, d.key, now_ms)});
   }
@@ -84,14 +109,8 @@ WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
                         const Facts& after_facts, const policy::EntityView& entities,
                         int64_t now_ms) {
   WriteVerdict out;
-  std::vector<Break> now = Breaks(rules, after, after_facts, entities, now_ms);
-  if (now.empty()) return out;
-  std::map<const Rule*, int> was;  // failing parts before, by rule
-  if (before != nullptr) {
-    for (const Break& b : Breaks(rules, *before, before_facts, entities, now_ms)) {
-      was[b.rule] = b.verdict.failing_parts;
-    }
-  }
+  std::vector<Break> now = Breaks(rules, after, after_facts, entities, now_ms, false);
+  std::optional<Subject> was, is;  // built for a blocking break only
   for (Break& b : now) {
     if (b.rule->mode == Mode::kAdvisory) continue;
     if (b.waiver != nullptr) {
@@ -103,10 +122,17 @@ WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
       out.warnings.push_back(Describe(b));
       continue;
     }
-    auto prior = was.find(b.rule);
-    if (prior != was.end() && b.verdict.failing_parts <= prior->second) {
-      out.warnings.push_back(StrCat(Describe(b), " (broken before this change, not made worse)"));
-      continue;
+    // Blocking: refused unless it broke the rule before and this write
+    // fails no more of the condition's parts.
+    if (before != nullptr && Covers(*b.rule, before->spec)) {
+      if (!was) was.emplace(*before, before_facts, entities);
+      if (!is) is.emplace(after, after_facts, entities);
+      const Verdict prior = was->Judge(*b.rule, true);
+      b.verdict = is->Judge(*b.rule, true);
+      if (!prior.holds && b.verdict.failing_parts <= prior.failing_parts) {
+        out.warnings.push_back(StrCat(Describe(b), " (broken before this change, not made worse)"));
+        continue;
+      }
     }
     out.refusals.push_back(std::move(b));
   }
@@ -120,9 +146,9 @@ std::string Describe(const Break& b) {
   return out;
 }
 
-absl::Status Refusal(const WriteVerdict& verdict, std::string_view what) {
+absl::Status Refusal(const WriteVerdict& verdict) {
   if (verdict.refusals.empty()) return absl::OkStatus();
-  std::string message = StrCat(what, ": refused by governance ");
+  std::string message = "refused by governance ";
   message += verdict.refusals.size() == 1 ? "rule: " : "rules: ";
   for (size_t i = 0; i < verdict.refusals.size(); ++i) {
     if (i > 0) message += "; ";

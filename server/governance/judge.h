@@ -38,6 +38,10 @@ Facts FactsOf(const lineage::LineageGraph* graph, const policy::EntityView& enti
               const DatasetKey& key);
 // The layers of `inputs` (what a write about to happen reads).
 Facts FactsOfInputs(const policy::EntityView& entities, const std::vector<DatasetKey>& inputs);
+// FactsOf `d`, when a rule of `rules` that covers it reads them (finding
+// them walks the graph); none otherwise.
+Facts FactsFor(const std::vector<Rule>& rules, const lineage::LineageGraph* graph,
+               const policy::EntityView& entities, const Dataset& d);
 
 // The entity a rule judges: `d`'s Cedar entity with `facts`, placed under
 // its ancestors in `entities`.
@@ -51,9 +55,11 @@ struct Break {
 };
 
 // The rules of `rules` that cover `d` and that it breaks (waived ones
-// with their waiver), in the order of `rules`.
+// with their waiver), in the order of `rules`; with `count_parts`, each
+// with how many parts of its condition fail.
 std::vector<Break> Breaks(const std::vector<Rule>& rules, const Dataset& d, const Facts& facts,
-                          const policy::EntityView& entities, int64_t now_ms);
+                          const policy::EntityView& entities, int64_t now_ms,
+                          bool count_parts = true);
 
 // Whether a write that makes `after` of `before` (nullptr: a new dataset)
 // may go ahead. A blocking rule refuses it when `after` breaks the rule,
@@ -73,8 +79,8 @@ WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
 // "rule gold-owned (blocking, high): Gold needs an owner [condition
 // error: ...]".
 std::string Describe(const Break& b);
-// FAILED_PRECONDITION naming every refusing rule, prefixed by `what`
-// ("resources[0] (Dataset pg://db/t)"); OK when there is none.
-absl::Status Refusal(const WriteVerdict& verdict, std::string_view what);
+// FAILED_PRECONDITION naming every refusing rule ("refused by governance
+// rule: rule gold-owned (blocking, high): ..."); OK when there is none.
+absl::Status Refusal(const WriteVerdict& verdict);
 
 }  // namespace catalog::governance

@@ -207,7 +207,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
 
 absl::StatusOr<ApplyResponse> Store::Apply(
     const std::vector<Resource>& resources, std::string_view actor,
-    bool dry_run, const CertifyCheck& may_certify) {
+    bool dry_run, const CertifyCheck& may_certify, const RuleCheck& judge_rules) {
   std::map<std::pair<std::string, std::string>, size_t> seen;
   for (size_t i = 0; i < resources.size(); ++i) {
     const Resource& r = resources[i];
@@ -227,6 +227,7 @@ absl::StatusOr<ApplyResponse> Store::Apply(
       actor,
       [&](WriteContext& ctx) -> absl::StatusOr<ApplyResponse> {
         ctx.may_certify = &may_certify;
+        ctx.judge_rules = &judge_rules;
         ApplyResponse response;
         for (size_t i = 0; i < resources.size(); ++i) {
           const Resource& r = resources[i];

@@ -47,6 +47,7 @@ struct ApplyResult {
   std::string name;
   ApplyOutcome outcome = ApplyOutcome::kUnchanged;
   int64_t revision = 0;
+  std::vector<std::string> warnings;  // from the rule check (datasets)
 };
 
 struct ApplyResponse {
@@ -537,9 +538,16 @@ class Store {
   // with its status (the catalog:certify permission); without one, it is
   // allowed. Who certified and when are stamped here.
   using CertifyCheck = std::function<absl::Status(const Dataset&)>;
+  // Each dataset the apply changes or creates is put to `judge_rules`, as
+  // it was (nullptr: new) and as it will be, in the write's transaction;
+  // an error refuses the apply, `warnings` go to the dataset's result
+  // (the governance rules, server/governance/apply_gate.h).
+  using RuleCheck = std::function<absl::Status(const Dataset* before, const Dataset& after,
+                                               std::vector<std::string>& warnings)>;
   absl::StatusOr<ApplyResponse> Apply(const std::vector<Resource>& resources,
                                       std::string_view actor, bool dry_run,
-                                      const CertifyCheck& may_certify = nullptr);
+                                      const CertifyCheck& may_certify = nullptr,
+                                      const RuleCheck& judge_rules = nullptr);
 
   // The catalog's ordered list of layers (docs/governance.md#layers),
   // lowest first; bronze, silver, gold until set.

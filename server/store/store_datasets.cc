@@ -281,6 +281,10 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   }
   d.status.updated_at = ctx.now;
   d.status.updated_by = ctx.actor;
+  if (ctx.judge_rules != nullptr && *ctx.judge_rules) {
+    RETURN_IF_ERROR((*ctx.judge_rules)(existing ? &existing->second : nullptr, d,
+                                       result.warnings));
+  }
 
   ASSIGN_OR_RETURN(
       Statement * s,

@@ -39,6 +39,7 @@ struct WriteContext {
   int64_t max_pending_deliveries = 0;  // Options::max_pending_deliveries
   // Store::Apply's check of certification changes; none: allowed.
   const Store::CertifyCheck* may_certify = nullptr;
+  const Store::RuleCheck* judge_rules = nullptr;
 
   // Bumps the catalog-wide revision once per transaction; returns it.
   absl::StatusOr<int64_t> BumpCatalogRevision();
