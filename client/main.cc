@@ -368,7 +368,7 @@ int main(int argc, char** argv) {
   certify->add_option("--expires", certify_options.expires,
                       "verified until this RFC 3339 time or date (2027-06-30)");
 
-  std::string governance_output = "table", governance_domain, rule_name;
+  std::string governance_output = "table", governance_domain, governance_since, rule_name;
   int64_t rule_version = 0;
   auto* governance = app.add_subcommand(
       "governance", "governance rules (written with apply -f, kind: GovernanceRule) and the "
@@ -388,6 +388,9 @@ int main(int argc, char** argv) {
       "report", "each rule, the datasets that break it, a score per domain");
   governance_report->add_option("--domain", governance_domain,
                                 "only datasets of this domain and beneath it");
+  governance_report->add_option("--since", governance_since,
+                                "the trend since then: a date, or 30d (the leader's daily "
+                                "evaluations)");
   governance_report->add_option("-o,--output", governance_output, "table, json or markdown");
 
   CheckWriteOptions check_write_options;
@@ -561,7 +564,7 @@ int main(int argc, char** argv) {
   if (governance_rule->parsed()) return RunRuleHistory(ctx, rule_name, governance_output);
   if (governance_delete->parsed()) return RunDeleteRule(ctx, rule_name, rule_version);
   if (governance_report->parsed()) {
-    return RunGovernanceReport(ctx, governance_domain, governance_output);
+    return RunGovernanceReport(ctx, governance_domain, governance_since, governance_output);
   }
   if (webhooks->parsed()) {
     if (webhook_add->parsed()) webhook_options.action = "add";

@@ -115,7 +115,7 @@ int RunDeleteRule(CommandContext& ctx, const std::string& name, int64_t expected
   return 0;
 }
 
-int RunGovernanceReport(CommandContext& ctx, const std::string& domain,
+int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const std::string& since,
                         const std::string& output) {
   if (output != "table" && output != "json" && output != "markdown") {
     ctx.err << "error: -o must be table, json or markdown\n";
@@ -123,6 +123,7 @@ int RunGovernanceReport(CommandContext& ctx, const std::string& domain,
   }
   v1::ReportRequest req;
   req.set_domain(domain);
+  req.set_since(since);
   auto report = ctx.client.Call(&v1::GovernanceService::Stub::Report, ctx.client.governance(), req);
   if (!report.ok()) return ReportError(ctx.err, report.status());
   if (output == "json") {
@@ -194,6 +195,16 @@ int RunGovernanceReport(CommandContext& ctx, const std::string& domain,
     ctx.out << "\n";
     if (md) ctx.out << "## Domains\n\n";
     print({"DOMAIN", "CHECKS", "PASSED", "SCORE"}, rows);
+  }
+  rows.clear();
+  for (const v1::TrendPoint& p : report->trend()) {
+    rows.push_back({p.day(), p.domain().empty() ? "(no domain)" : p.domain(),
+                    std::to_string(p.checks()), std::to_string(p.passed()), Percent(p.score())});
+  }
+  if (!rows.empty()) {
+    ctx.out << "\n";
+    if (md) ctx.out << "## Trend\n\n";
+    print({"DAY", "DOMAIN", "CHECKS", "PASSED", "SCORE"}, rows);
   }
   return 0;
 }

@@ -17,7 +17,8 @@ int RunRuleHistory(CommandContext& ctx, const std::string& name, const std::stri
 int RunDeleteRule(CommandContext& ctx, const std::string& name, int64_t expected_version);
 // The compliance report over what the caller may read: `output` is table,
 // json or markdown.
-int RunGovernanceReport(CommandContext& ctx, const std::string& domain,
+// With `since`, the trend of each domain's score since then.
+int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const std::string& since,
                         const std::string& output);
 
 }  // namespace catalog::client

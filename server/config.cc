@@ -100,6 +100,8 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.quality_retention = text;
     } else if (key == "health-upstream-hops") {
       RETURN_IF_ERROR(integer(config.health_upstream_hops));
+    } else if (key == "governance-sweep-seconds") {
+      RETURN_IF_ERROR(integer(config.governance_sweep_seconds));
     } else if (key == "secrets-key-file") {
       config.secrets_key_file = text;
     } else if (key == "webhook-allow") {
@@ -168,6 +170,11 @@ absl::Status ValidateConfig(const ServerConfig& c) {
   if (c.health_upstream_hops < 0 || c.health_upstream_hops > 10) {
     return absl::InvalidArgumentError(StrCat("health-upstream-hops: ", c.health_upstream_hops,
                                              " must be between 0 and 10"));
+  }
+  if (c.governance_sweep_seconds < 1 || c.governance_sweep_seconds > 7 * 86400) {
+    return absl::InvalidArgumentError(StrCat("governance-sweep-seconds: ",
+                                             c.governance_sweep_seconds,
+                                             " must be between 1 and 604800 (a week)"));
   }
   RETURN_IF_ERROR(webhooks::AddressAllowList::Parse(c.webhook_allow).status());
   if (c.webhook_max_attempts < 1 || c.webhook_max_attempts > 100) {

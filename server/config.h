@@ -56,6 +56,10 @@ struct ServerConfig {
   // How many jobs downstream a failing or stale dataset makes others
   // upstream-degraded (docs/quality.md#health); 0 turns that off.
   int health_upstream_hops = 3;
+  // How often the leader judges every dataset against the governance
+  // rules for the report's trend and the certification lapse (also at
+  // once when the rules change); docs/governance.md#report.
+  int governance_sweep_seconds = 3600;
   // The key that seals secrets the store keeps (webhooks' signing
   // secrets); "" is secrets.key in data_dir, made at first start. Replicas
   // on one PostgreSQL must share one.

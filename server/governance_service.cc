@@ -1,6 +1,7 @@
 #include "server/governance_service.h"
 
 #include <chrono>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "lib/catalog/validate.h"
@@ -12,6 +13,7 @@
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 #include "server/governance/report.h"
+#include "server/quality_service.h"
 
 namespace catalog::server {
 namespace {
@@ -264,11 +266,49 @@ grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
       out->set_passed(d.passed);
       out->set_score(d.Score());
     }
+    if (!request->since().empty()) {
+      ASSIGN_OR_RETURN(int64_t since_ms,
+                       SinceMs("since", request->since(), std::chrono::system_clock::now()));
+      RETURN_IF_ERROR(Trend(since_ms, request->domain(), caller, response));
+    }
     response->set_datasets(report.datasets);
     response->set_catalog_revision(snapshot->revision());
     response->set_generated_at(FormatRfc3339(std::chrono::system_clock::now()));
     return absl::OkStatus();
   });
+}
+
+absl::Status GovernanceServiceImpl::Trend(int64_t since_ms, const std::string& domain,
+                                          const std::string& caller,
+                                          v1::ComplianceReport* response) {
+  ASSIGN_OR_RETURN(std::vector<store::GovernanceEvaluation> rows,
+                   store_->ListGovernanceEvaluations(FormatMs(since_ms).substr(0, 10)));
+  const bool reads_all = AllowedOnEverything(*authorizer_, caller, "catalog:read");
+  std::map<std::string, bool> readable;  // by domain
+  std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> points;
+  for (const store::GovernanceEvaluation& r : rows) {
+    if (!domain.empty() && r.domain != domain && !r.domain.starts_with(domain + "/")) continue;
+    auto known = readable.find(r.domain);
+    if (known == readable.end()) {
+      const bool may = reads_all || (!r.domain.empty() &&
+                                     Permits(*authorizer_, caller, "catalog:read",
+                                             authz::DomainUid(r.domain)));
+      known = readable.emplace(r.domain, may).first;
+    }
+    if (!known->second) continue;
+    auto& [checks, passed] = points[{r.day, r.domain}];
+    checks += r.checks;
+    passed += r.passed;
+  }
+  for (const auto& [at, counts] : points) {
+    v1::TrendPoint* p = response->add_trend();
+    p->set_day(at.first);
+    p->set_domain(at.second);
+    p->set_checks(counts.first);
+    p->set_passed(counts.second);
+    p->set_score(counts.first == 0 ? 100.0 : 100.0 * counts.second / counts.first);
+  }
+  return absl::OkStatus();
 }
 
 grpc::Status GovernanceServiceImpl::DatasetRules(grpc::ServerContext* context,

@@ -39,6 +39,11 @@ class GovernanceServiceImpl final : public v1::GovernanceService::Service {
                             v1::DatasetRulesResponse* response) override;
 
  private:
+  // The report's trend since `since_ms` (of `domain` and beneath, when
+  // given), over the domains `caller` may read.
+  absl::Status Trend(int64_t since_ms, const std::string& domain, const std::string& caller,
+                     v1::ComplianceReport* response);
+
   store::Store* store_;
   const Authenticator* auth_;
   const authz::Authorizer* authorizer_;

@@ -118,6 +118,7 @@ void Housekeeping::Run() {
       }
       JudgeHealth();
       LapseCertifications();
+      if (options_.governance) options_.governance();
       PruneQuality();
       PruneDeliveries();
       lock.lock();

@@ -4,12 +4,14 @@
 // agreement fell due (a pipeline that stopped makes its dataset stale),
 // forgets change-feed entries far behind the head, quality results and
 // finished webhook deliveries past their retention, lapses verified
-// certifications past their expiry, and once encodes
+// certifications past their expiry, asks the governance sweep whether it
+// is due, and once encodes
 // dataset specs stored before they were kept in binary (migration 0011).
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -29,6 +31,9 @@ class Housekeeping {
     // Webhook deliveries made or skipped are forgotten this long after
     // their event (pending ones are kept).
     std::chrono::seconds delivery_retention{std::chrono::hours(24 * 30)};
+    // The governance sweep (server/governance/sweep.h), asked every
+    // interval; it runs when due.
+    std::function<void()> governance;
   };
   Housekeeping(store::Store* store, Options options);
   ~Housekeeping();

@@ -29,6 +29,7 @@
 #include "server/consistency.h"
 #include "server/ui_http.h"
 #include "server/ui_session.h"
+#include "server/governance/sweep.h"
 #include "server/housekeeping.h"
 #include "server/secrets_key.h"
 #include "server/webhook_service.h"
@@ -110,6 +111,7 @@ class CatalogServer::Impl {
   std::unique_ptr<Consistency> consistency;  // of store and authorizer
   int graph_hook = 0;
   std::thread graph_loader;
+  std::unique_ptr<governance::Sweep> sweep;     // asked by housekeeping
   std::unique_ptr<Housekeeping> housekeeping;  // the leader's work
   std::unique_ptr<webhooks::Dispatcher> dispatcher;  // the leader's deliveries
   std::atomic<bool> stopping{false};
@@ -560,9 +562,14 @@ absl::StatusOr<std::unique_ptr<CatalogServer>> CatalogServer::Start(
 
   impl->StartLineageGraph();
   RETURN_IF_ERROR(impl->store->StartFollowing());
+  impl->sweep = std::make_unique<governance::Sweep>(
+      impl->store.get(), impl->authorizer.get(), impl->graph.get(),
+      governance::Sweep::Options{.every = std::chrono::milliseconds(
+                                     config.governance_sweep_seconds * 1000)});
   impl->housekeeping = std::make_unique<Housekeeping>(
       impl->store.get(),
-      Housekeeping::Options{.quality_retention = *ParseDuration(config.quality_retention)});
+      Housekeeping::Options{.quality_retention = *ParseDuration(config.quality_retention),
+                            .governance = [sweep = impl->sweep.get()] { sweep->MaybeRun(); }});
   ASSIGN_OR_RETURN(webhooks::AddressAllowList allow,
                    webhooks::AddressAllowList::Parse(config.webhook_allow));
   const std::string key_file = config.secrets_key_file.empty()

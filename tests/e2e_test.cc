@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <set>
+#include <thread>
 
 #include <regex>
 
@@ -775,6 +776,15 @@ spec:
   for (const json& r : json::parse(after.out)["rules"]) {
     if (r["rule"]["name"] == "gold-reads-no-bronze") EXPECT_FALSE(r.contains("breaking")) << r;
   }
+  // The leader's sweep (when the rules came) is the trend's first day.
+  Result trend;
+  for (int i = 0; i < 80; ++i) {
+    trend = Ctl("governance report --since 30d");
+    if (trend.out.find("DAY") != std::string::npos) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_THAT(trend.out, HasSubstr("(no domain)"));
+  EXPECT_THAT(trend.out, HasSubstr(FormatRfc3339(std::chrono::system_clock::now()).substr(0, 10)));
 }
 
 TEST_F(EndToEnd, QuickstartQualityExample) {

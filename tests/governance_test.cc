@@ -9,6 +9,7 @@
 #include <google/protobuf/text_format.h>
 
 #include <fstream>
+#include <thread>
 #include <sstream>
 
 #include "client/client.h"
@@ -281,6 +282,11 @@ TEST_F(GovernanceTest, AnObjectThatAlreadyBreaksANewRuleIsNotFrozen) {
   ASSERT_TRUE(PutRule("user:ada", R"(name: "gold-ready" mode: "blocking" covers { layers: "gold" }
                                      condition: "resource.description != \"\" && resource has tier")")
                   .ok());
+  // Nobody vouches for it while it breaks the rule, not even a steward.
+  auto verify = Write("user:carol", R"(certification { state: "verified" })", {"certification"});
+  ASSERT_EQ(verify.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(verify.status().message(),
+              HasSubstr("a dataset that breaks a blocking rule is not verified"));
   // An unrelated change goes ahead, with a warning.
   auto tags = Write("user:alice", R"(tags: "finance")", {"tags"});
   ASSERT_TRUE(tags.ok()) << tags.status();
@@ -369,8 +375,11 @@ TEST_F(GovernanceTest, ALineageWriteThatBreaksABlockingRuleOpensAnIncidentUntilO
     EXPECT_TRUE(r.ok()) << r.status();
     return r.ok() ? *r : v1::ListIncidentsResponse();
   };
-  // The lineage is kept (it happened), and the break is an incident.
+  ASSERT_TRUE(Write("user:carol", R"(certification { state: "verified" })", {"certification"}).ok());
+  // The lineage is kept (it happened), and the break is an incident; the
+  // dataset's verified certification lapses.
   ASSERT_TRUE(run("3f1c2a9e-0000-4000-8000-000000000001", "raw").ok());
+  EXPECT_EQ(Spec().certification().state(), "");
   v1::ListIncidentsResponse open = incidents();
   ASSERT_EQ(open.incidents_size(), 1);
   EXPECT_EQ(open.incidents(0).cause(), "rule gold-not-from-bronze");
@@ -443,6 +452,33 @@ TEST_F(GovernanceTest, TheReportCountsOnlyWhatTheCallerReadsAndADryRunStoresNoth
                                     As("user:bob").governance(), v1::ListRulesRequest());
   ASSERT_TRUE(listed.ok());
   EXPECT_EQ(listed->rules(0).waivers_size(), 0);
+  // The trend: the leader's sweep ran when the rule came (housekeeping
+  // asks every 5 s); bob's has no hr in it either.
+  v1::ReportRequest since;
+  since.set_since("30d");
+  v1::ComplianceReport trend;
+  for (int i = 0; i < 100 && trend.trend_size() < 2; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto r = As("user:ada").Call(&v1::GovernanceService::Stub::Report, As("user:ada").governance(),
+                                 since);
+    ASSERT_TRUE(r.ok()) << r.status();
+    trend = *r;
+  }
+  ASSERT_EQ(trend.trend_size(), 2);
+  EXPECT_EQ(trend.trend(0).domain(), "hr");
+  EXPECT_EQ(trend.trend(1).domain(), "sales");
+  EXPECT_DOUBLE_EQ(trend.trend(1).score(), 50.0);
+  auto bobs_trend = As("user:bob").Call(&v1::GovernanceService::Stub::Report,
+                                        As("user:bob").governance(), since);
+  ASSERT_TRUE(bobs_trend.ok()) << bobs_trend.status();
+  ASSERT_EQ(bobs_trend->trend_size(), 1);
+  EXPECT_EQ(bobs_trend->trend(0).domain(), "sales");
+  since.set_since("last week");
+  EXPECT_EQ(As("user:bob")
+                .Call(&v1::GovernanceService::Stub::Report, As("user:bob").governance(), since)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 // The guide's manifest applies as written, and its steward certifies.

@@ -110,6 +110,8 @@ WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
                         int64_t now_ms) {
   WriteVerdict out;
   std::vector<Break> now = Breaks(rules, after, after_facts, entities, now_ms, false);
+  const bool verifying = after.spec.certification.state == "verified" &&
+                         (before == nullptr || before->spec.certification.state != "verified");
   std::optional<Subject> was, is;  // built for a blocking break only
   for (Break& b : now) {
     if (b.rule->mode == Mode::kAdvisory) continue;
@@ -129,11 +131,12 @@ WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
       if (!is) is.emplace(after, after_facts, entities);
       const Verdict prior = was->Judge(*b.rule, true);
       b.verdict = is->Judge(*b.rule, true);
-      if (!prior.holds && b.verdict.failing_parts <= prior.failing_parts) {
+      if (!prior.holds && b.verdict.failing_parts <= prior.failing_parts && !verifying) {
         out.warnings.push_back(StrCat(Describe(b), " (broken before this change, not made worse)"));
         continue;
       }
     }
+    out.verifying = out.verifying || verifying;
     out.refusals.push_back(std::move(b));
   }
   return out;
@@ -148,7 +151,10 @@ std::string Describe(const Break& b) {
 
 absl::Status Refusal(const WriteVerdict& verdict) {
   if (verdict.refusals.empty()) return absl::OkStatus();
-  std::string message = "refused by governance ";
+  std::string message = verdict.verifying
+                            ? "a dataset that breaks a blocking rule is not verified: refused by "
+                              "governance "
+                            : "refused by governance ";
   message += verdict.refusals.size() == 1 ? "rule: " : "rules: ";
   for (size_t i = 0; i < verdict.refusals.size(); ++i) {
     if (i > 0) message += "; ";

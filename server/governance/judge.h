@@ -66,10 +66,12 @@ std::vector<Break> Breaks(const std::vector<Rule>& rules, const Dataset& d, cons
 // unwaived, and either `before` did not, or `after` fails more of the
 // condition's parts than `before` did (an object that already broke a
 // rule is not frozen: changes that do not make it worse go ahead, with a
-// warning). A warn rule's break is a warning.
+// warning), except a write that makes it verified: nobody vouches for a
+// dataset that breaks a blocking rule. A warn rule's break is a warning.
 struct WriteVerdict {
   std::vector<Break> refusals;
   std::vector<std::string> warnings;
+  bool verifying = false;  // refused because the write would verify it
 };
 WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
                         const Facts& before_facts, const Dataset& after,

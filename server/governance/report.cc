@@ -9,8 +9,9 @@ ReportBuilder::ReportBuilder(const std::vector<Rule>& rules, int64_t now_ms)
   for (const Rule& r : rules_) report_.rules.push_back({.rule = &r});
 }
 
-void ReportBuilder::Add(const Dataset& d, const Facts& facts,
-                        const policy::EntityView& entities) {
+const Rule* ReportBuilder::Add(const Dataset& d, const Facts& facts,
+                               const policy::EntityView& entities) {
+  const Rule* blocked = nullptr;
   ++report_.datasets;
   std::vector<Break> breaks = Breaks(rules_, d, facts, entities, now_ms_);
   size_t next = 0;  // breaks come in the order of the rules
@@ -23,23 +24,30 @@ void ReportBuilder::Add(const Dataset& d, const Facts& facts,
       score->domain = d.spec.domain;
     }
     RuleSummary& summary = report_.rules[i];
+    DomainScore& pair = report_.by_rule_domain[{i, d.spec.domain}];
+    pair.domain = d.spec.domain;
     ++summary.covered;
     ++score->checks;
+    ++pair.checks;
     if (next < breaks.size() && breaks[next].rule == &rule) {
       Break& b = breaks[next++];
       if (b.waiver != nullptr) {
         ++summary.waived;
         ++score->passed;
+        ++pair.passed;
       } else {
         ++summary.breaking;
+        if (blocked == nullptr && rule.mode == Mode::kBlocking) blocked = &rule;
       }
       if (summary.breaks.size() < kMaxReportedBreaks) {
         summary.breaks.push_back({.dataset = d.key, .found = std::move(b)});
       }
     } else {
       ++score->passed;
+      ++pair.passed;
     }
   }
+  return blocked;
 }
 
 Report ReportBuilder::Finish() && {

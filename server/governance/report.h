@@ -39,6 +39,9 @@ struct Report {
   std::vector<RuleSummary> rules;   // in the order of the rules
   std::vector<DomainScore> domains;  // by domain
   int64_t datasets = 0;             // judged
+  // Each rule's checks and passes per domain (the trend's rows), by rule
+  // index and domain.
+  std::map<std::pair<size_t, std::string>, DomainScore> by_rule_domain;
 };
 
 inline constexpr size_t kMaxReportedBreaks = 1000;
@@ -48,7 +51,8 @@ class ReportBuilder {
   // `rules` must outlive the builder and its report.
   ReportBuilder(const std::vector<Rule>& rules, int64_t now_ms);
   // Judges `d` against every rule (its entity and facts as in Breaks).
-  void Add(const Dataset& d, const Facts& facts, const policy::EntityView& entities);
+  // Returns the first blocking rule it breaks unwaived, or nullptr.
+  const Rule* Add(const Dataset& d, const Facts& facts, const policy::EntityView& entities);
   Report Finish() &&;
 
  private:

@@ -59,6 +59,8 @@ const std::vector<Table>& Tables() {
        {{"version", I}, {"files", T}, {"description", T}, {"created_at", T}, {"created_by", T}}},
       {"governance_rules",
        {{"name", T}, {"version", I}, {"spec", T}, {"created_at", T}, {"created_by", T}}},
+      {"governance_evaluations",
+       {{"day", T}, {"rule", T}, {"domain", T}, {"checks", I}, {"passed", I}, {"at_ms", I}}},
       {"jobs",
        {{"id", I}, {"namespace", T}, {"name", T}, {"job_type", T}, {"description", T},
         {"sql", T}, {"facets", T}, {"latest_run_id", T}, {"complete_run_id", T},

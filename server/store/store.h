@@ -386,6 +386,16 @@ struct LayerSettings {
   std::string updated_at, updated_by;
 };
 
+// A rule's evaluation over one domain's datasets on a day (the report's
+// trend).
+struct GovernanceEvaluation {
+  std::string day;  // YYYY-MM-DD, UTC
+  std::string rule;
+  std::string domain;  // "" for datasets of no domain
+  int64_t checks = 0;
+  int64_t passed = 0;
+};
+
 // One version of a governance rule (docs/governance.md#rules): its spec as
 // JSON text, '' for the version that deleted it.
 struct StoredRule {
@@ -583,6 +593,18 @@ class Store {
   };
   absl::Status SyncRuleIncidents(
       const std::vector<std::pair<DatasetKey, std::vector<RuleBreach>>>& written);
+  // Keeps `rows` as their day's evaluations (a later one of the same day,
+  // rule and domain replaces it).
+  absl::Status RecordGovernanceEvaluations(const std::vector<GovernanceEvaluation>& rows);
+  // The evaluations of `since_day` (YYYY-MM-DD) and after, by day, rule,
+  // domain.
+  absl::StatusOr<std::vector<GovernanceEvaluation>> ListGovernanceEvaluations(
+      std::string_view since_day);
+  // Lapses the verified certification of each dataset of `breaking` (its
+  // key and a blocking rule it breaks), audited as
+  // governance.certification.lapse by catalogd; how many lapsed.
+  absl::StatusOr<int> LapseBrokenCertifications(
+      const std::vector<std::pair<DatasetKey, std::string>>& breaking);
 
   // Lapses up to `limit` verified certifications whose expiry the store's
   // clock passed, in one transaction (the leader's sweep): each a new

@@ -63,6 +63,21 @@ absl::StatusOr<std::vector<StoredRule>> Rows(Statement* s) {
   return out;
 }
 
+// Lapses `key`'s certification if it is verified: it breaks blocking rule
+// `rule`. Whether it lapsed.
+absl::StatusOr<bool> LapseIfVerified(WriteContext& ctx, const DatasetKey& key,
+                                     std::string_view rule) {
+  ASSIGN_OR_RETURN(auto found, FindDataset(ctx.db, key));
+  if (!found || found->second.spec.certification.state != "verified") return false;
+  Dataset d = found->second;
+  d.spec.certification = {};
+  ASSIGN_OR_RETURN(ApplyResult applied, ApplyDataset(ctx, d, 0));
+  RETURN_IF_ERROR(ctx.Audit("governance.certification.lapse", "Dataset",
+                            StrCat(key.ToString(), " (breaks rule ", rule, ")"),
+                            applied.revision - 1, applied.revision));
+  return true;
+}
+
 }  // namespace
 
 absl::StatusOr<int64_t> Store::PutGovernanceRule(std::string_view name, std::string_view spec,
@@ -153,8 +168,68 @@ absl::Status Store::SyncRuleIncidents(
                           .since_ms = ctx.now_ms});
       }
       RETURN_IF_ERROR(SyncIncidents(ctx, found->first, found->second.key, causes, true));
+      // Nobody vouches for what breaks the organisation's blocking rules.
+      if (!breaches.empty()) {
+        RETURN_IF_ERROR(LapseIfVerified(ctx, found->second.key, breaches[0].rule).status());
+      }
     }
     return absl::OkStatus();
+  });
+}
+
+absl::Status Store::RecordGovernanceEvaluations(const std::vector<GovernanceEvaluation>& rows) {
+  if (rows.empty()) return absl::OkStatus();
+  return impl_->Write("catalogd", [&](WriteContext& ctx) -> absl::Status {
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        ctx.db.Prepare("INSERT INTO governance_evaluations(day, rule, domain, checks, passed, "
+                       "at_ms) VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (day, rule, domain) "
+                       "DO UPDATE SET checks = ?4, passed = ?5, at_ms = ?6"));
+    for (const GovernanceEvaluation& r : rows) {
+      s->Bind(1, r.day);
+      s->Bind(2, r.rule);
+      s->Bind(3, r.domain);
+      s->Bind(4, r.checks);
+      s->Bind(5, r.passed);
+      s->Bind(6, ctx.now_ms);
+      RETURN_IF_ERROR(s->Run());
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::StatusOr<std::vector<GovernanceEvaluation>> Store::ListGovernanceEvaluations(
+    std::string_view since_day) {
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<GovernanceEvaluation>> {
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare("SELECT day, rule, domain, checks, passed FROM "
+                                "governance_evaluations WHERE day >= ? ORDER BY day, rule, "
+                                "domain LIMIT 100000"));
+    s->Bind(1, since_day);
+    std::vector<GovernanceEvaluation> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back({.day = s->Text(0),
+                     .rule = s->Text(1),
+                     .domain = s->Text(2),
+                     .checks = s->Int(3),
+                     .passed = s->Int(4)});
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<int> Store::LapseBrokenCertifications(
+    const std::vector<std::pair<DatasetKey, std::string>>& breaking) {
+  if (breaking.empty()) return 0;
+  return impl_->Write("catalogd", [&](WriteContext& ctx) -> absl::StatusOr<int> {
+    int lapsed = 0;
+    for (const auto& [key, rule] : breaking) {
+      ASSIGN_OR_RETURN(bool did, LapseIfVerified(ctx, key, rule));
+      lapsed += did;
+    }
+    return lapsed;
   });
 }
 
