@@ -419,6 +419,15 @@ grpc::Status ContractServiceImpl::CheckWrite(
     ASSIGN_OR_RETURN(key, store_->ResolveDataset(key));
     RETURN_IF_ERROR(
         Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(key)));
+    // What a write reads is judged by its layer: an input the caller may
+    // not read is answered as absent, so no layer is learned through it.
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      absl::Status readable = HiddenAsNotFound(
+          Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(inputs[i])), inputs[i]);
+      if (!readable.ok()) {
+        return absl::Status(readable.code(), StrCat("inputs[", i, "]: ", MessageOf(readable)));
+      }
+    }
     response->set_allowed(true);
     ASSIGN_OR_RETURN(auto found, store_->ContractOfDataset(key));
     if (found) {

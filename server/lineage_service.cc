@@ -268,6 +268,7 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
         return token_may_write &&
                Permits(authorizer, caller, "catalog:write", authz::DatasetUid(key));
       }};
+  const std::function<bool(const DatasetKey&)> may_curate = gate.may_curate;
   ASSIGN_OR_RETURN(store::IngestResult result,
                    store_->IngestEvents(events, caller, std::move(gate)));
   authorizer_->WaitFor(result.catalog_revision,
@@ -278,8 +279,8 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
                              std::chrono::system_clock::now().time_since_epoch())
                              .count();
   // Should recording fail, the caller retries: the events are kept once.
-  RETURN_IF_ERROR(store_->SyncRuleIncidents(
-      governance::JudgeLineageWrites(*store_, *authorizer_->current(), events, now_ms)));
+  RETURN_IF_ERROR(store_->SyncRuleIncidents(governance::JudgeLineageWrites(
+      *store_, *authorizer_->current(), events, now_ms, may_curate)));
   return result;
 }
 

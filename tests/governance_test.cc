@@ -105,6 +105,17 @@ class GovernanceTest : public ::testing::Test {
     return As(who).Call(&v1::ContractService::Stub::CheckWrite, As(who).contracts(), req);
   }
 
+  // pg/raw bronze, pg/clean silver, pg/orders gold (its spec replaced).
+  void ApplyMedallion() {
+    v1::ApplyRequest apply;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+        R"(resources { dataset { key { namespace: "pg" name: "raw" } spec { layer: "bronze" } } }
+           resources { dataset { key { namespace: "pg" name: "clean" } spec { layer: "silver" } } }
+           resources { dataset { key { namespace: "pg" name: "orders" } spec { layer: "gold" } } })",
+        &apply));
+    ASSERT_TRUE(Admin().Call(&v1::CatalogService::Stub::Apply, Admin().catalog(), apply).ok());
+  }
+
   absl::StatusOr<v1::ComplianceReport> Report(const std::string& who) {
     return As(who).Call(&v1::GovernanceService::Stub::Report, As(who).governance(),
                         v1::ReportRequest());
@@ -308,13 +319,7 @@ TEST_F(GovernanceTest, AnObjectThatAlreadyBreaksANewRuleIsNotFrozen) {
 }
 
 TEST_F(GovernanceTest, CheckWriteRefusesAGoldWriteFromBronzeUntilWaived) {
-  v1::ApplyRequest apply;
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
-      R"(resources { dataset { key { namespace: "pg" name: "raw" } spec { layer: "bronze" } } }
-         resources { dataset { key { namespace: "pg" name: "clean" } spec { layer: "silver" } } }
-         resources { dataset { key { namespace: "pg" name: "orders" } spec { layer: "gold" } } })",
-      &apply));
-  ASSERT_TRUE(Admin().Call(&v1::CatalogService::Stub::Apply, Admin().catalog(), apply).ok());
+  ASSERT_NO_FATAL_FAILURE(ApplyMedallion());
   const std::string rule = R"pb(name: "gold-not-from-bronze" mode: "blocking"
                                 covers { layers: "gold" }
                                 condition: "!resource.upstream_layers.contains(\"bronze\")")pb";
@@ -324,6 +329,16 @@ TEST_F(GovernanceTest, CheckWriteRefusesAGoldWriteFromBronzeUntilWaived) {
   EXPECT_FALSE(from_bronze->allowed());
   ASSERT_EQ(from_bronze->rule_breaks_size(), 1);
   EXPECT_EQ(from_bronze->rule_breaks(0).rule(), "gold-not-from-bronze");
+  // An input the caller may not read is answered as absent: its layer is
+  // not learned through a rule.
+  ASSERT_TRUE(testing::AddPolicyFile(Admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource == Dataset::"pg/raw");)")
+                  .ok());
+  auto probe = CheckWrite("user:bob", "orders", {"raw"});
+  EXPECT_EQ(probe.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(probe.status().message(), HasSubstr("inputs[0]"));
   auto from_silver = CheckWrite("user:alice", "orders", {"clean"});
   ASSERT_TRUE(from_silver.ok());
   EXPECT_TRUE(from_silver->allowed());
@@ -346,26 +361,22 @@ TEST_F(GovernanceTest, CheckWriteRefusesAGoldWriteFromBronzeUntilWaived) {
 // A run reports a write that happened: a blocking rule it broke is an
 // incident on the dataset, resolved by a write that keeps the rule.
 TEST_F(GovernanceTest, ALineageWriteThatBreaksABlockingRuleOpensAnIncidentUntilOneKeepsIt) {
-  v1::ApplyRequest apply;
-  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
-      R"(resources { dataset { key { namespace: "pg" name: "raw" } spec { layer: "bronze" } } }
-         resources { dataset { key { namespace: "pg" name: "clean" } spec { layer: "silver" } } }
-         resources { dataset { key { namespace: "pg" name: "orders" } spec { layer: "gold" } } })",
-      &apply));
-  ASSERT_TRUE(Admin().Call(&v1::CatalogService::Stub::Apply, Admin().catalog(), apply).ok());
+  ASSERT_NO_FATAL_FAILURE(ApplyMedallion());
   ASSERT_TRUE(PutRule("user:ada", R"pb(name: "gold-not-from-bronze" mode: "blocking"
                                        severity: "high" covers { layers: "gold" }
                                        message: "Gold reads silver, never bronze"
                                        condition: "!resource.upstream_layers.contains(\"bronze\")")pb")
                   .ok());
-  auto run = [&](const std::string& run_id, const std::string& input) {
+  auto run = [&](const std::string& run_id, const std::string& input,
+                 CatalogClient* reporter = nullptr, const std::string& job = "orders") {
     v1::IngestRequest req;
     req.add_events(R"({"eventType": "COMPLETE", "eventTime": "2026-12-04T10:00:00Z",
         "producer": "https://example.com/dbt", "schemaURL": "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent",
-        "run": {"runId": ")" + run_id + R"("}, "job": {"namespace": "dbt", "name": "orders"},
-        "inputs": [{"namespace": "pg", "name": ")" + input + R"("}],
+        "run": {"runId": ")" + run_id + R"("}, "job": {"namespace": "dbt", "name": ")" + job +
+                   R"("}, "inputs": [{"namespace": "pg", "name": ")" + input + R"("}],
         "outputs": [{"namespace": "pg", "name": "orders"}]})");
-    return Admin().Call(&v1::LineageService::Stub::Ingest, Admin().lineage(), req);
+    CatalogClient& as = reporter != nullptr ? *reporter : Admin();
+    return as.Call(&v1::LineageService::Stub::Ingest, as.lineage(), req);
   };
   auto incidents = [&]() {
     v1::ListIncidentsRequest req;
@@ -376,8 +387,21 @@ TEST_F(GovernanceTest, ALineageWriteThatBreaksABlockingRuleOpensAnIncidentUntilO
     return r.ok() ? *r : v1::ListIncidentsResponse();
   };
   ASSERT_TRUE(Write("user:carol", R"(certification { state: "verified" })", {"certification"}).ok());
-  // The lineage is kept (it happened), and the break is an incident; the
-  // dataset's verified certification lapses.
+  // A pipeline that may not write orders' metadata reports a run: the
+  // lineage is kept (it happened) and the break is an incident, but its
+  // word alone lapses no certification.
+  v1::ApplyRequest etl;
+  etl.add_resources()->mutable_principal()->set_kind(v1::PRINCIPAL_KIND_SERVICE_ACCOUNT);
+  etl.mutable_resources(0)->mutable_principal()->set_name("etl");
+  ASSERT_TRUE(Admin().Call(&v1::CatalogService::Stub::Apply, Admin().catalog(), etl).ok());
+  auto etl_token = server_.Issue("serviceaccount:etl");
+  ASSERT_TRUE(etl_token.ok()) << etl_token.status();
+  auto etl_client = server_.Connect(*etl_token);
+  auto reported = run("3f1c2a9e-0000-4000-8000-000000000000", "raw", etl_client.get(), "etl_orders");
+  ASSERT_TRUE(reported.ok()) << reported.status();
+  EXPECT_EQ(Spec().certification().state(), "verified");
+  ASSERT_EQ(incidents().incidents_size(), 1);
+  // Reported by whoever may curate it, the certification lapses.
   ASSERT_TRUE(run("3f1c2a9e-0000-4000-8000-000000000001", "raw").ok());
   EXPECT_EQ(Spec().certification().state(), "");
   v1::ListIncidentsResponse open = incidents();

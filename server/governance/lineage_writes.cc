@@ -7,10 +7,11 @@
 
 namespace catalog::governance {
 
-std::vector<std::pair<DatasetKey, std::vector<store::Store::RuleBreach>>> JudgeLineageWrites(
+std::vector<store::Store::RuleWrite> JudgeLineageWrites(
     store::Store& store, const authz::Snapshot& snapshot,
-    const std::vector<lineage::Event>& events, int64_t now_ms) {
-  std::vector<std::pair<DatasetKey, std::vector<store::Store::RuleBreach>>> out;
+    const std::vector<lineage::Event>& events, int64_t now_ms,
+    const std::function<bool(const DatasetKey&)>& may_curate) {
+  std::vector<store::Store::RuleWrite> out;
   const std::vector<Rule>& rules = snapshot.rules();
   if (std::none_of(rules.begin(), rules.end(),
                    [](const Rule& r) { return r.mode == Mode::kBlocking; })) {
@@ -35,10 +36,9 @@ std::vector<std::pair<DatasetKey, std::vector<store::Store::RuleBreach>>> JudgeL
       }
       auto [it, fresh] = at.emplace(d->key, out.size());
       if (fresh) {
-        out.emplace_back(d->key, std::move(breaches));
-      } else {
-        out[it->second].second = std::move(breaches);
+        out.push_back({.dataset = d->key, .may_lapse = may_curate(d->key)});
       }
+      out[it->second].breaches = std::move(breaches);
     }
   }
   return out;

@@ -587,12 +587,18 @@ class Store {
   // dataset written, the blocking rules the write broke. Each opens an
   // incident (cause "rule <name>", kind governance) unless one is open;
   // the dataset's open rule incidents not named are resolved (the write
-  // kept them). Datasets not stored are skipped.
+  // kept them); with `may_lapse` (the reporter may write the dataset's
+  // metadata), a verified certification of a dataset that broke one
+  // lapses. Datasets not stored are skipped.
   struct RuleBreach {
     std::string rule, message, severity;
   };
-  absl::Status SyncRuleIncidents(
-      const std::vector<std::pair<DatasetKey, std::vector<RuleBreach>>>& written);
+  struct RuleWrite {
+    DatasetKey dataset;
+    std::vector<RuleBreach> breaches;
+    bool may_lapse = false;
+  };
+  absl::Status SyncRuleIncidents(const std::vector<RuleWrite>& written);
   // Keeps `rows` as their day's evaluations (a later one of the same day,
   // rule and domain replaces it).
   absl::Status RecordGovernanceEvaluations(const std::vector<GovernanceEvaluation>& rows);

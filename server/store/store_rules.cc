@@ -152,11 +152,10 @@ absl::StatusOr<std::vector<StoredRule>> Store::GovernanceRuleHistory(std::string
   });
 }
 
-absl::Status Store::SyncRuleIncidents(
-    const std::vector<std::pair<DatasetKey, std::vector<RuleBreach>>>& written) {
+absl::Status Store::SyncRuleIncidents(const std::vector<RuleWrite>& written) {
   if (written.empty()) return absl::OkStatus();
   return impl_->Write("catalogd", [&](WriteContext& ctx) -> absl::Status {
-    for (const auto& [key, breaches] : written) {
+    for (const auto& [key, breaches, may_lapse] : written) {
       ASSIGN_OR_RETURN(auto found, FindDataset(ctx.db, key));
       if (!found) continue;
       std::vector<IncidentCause> causes;
@@ -169,7 +168,7 @@ absl::Status Store::SyncRuleIncidents(
       }
       RETURN_IF_ERROR(SyncIncidents(ctx, found->first, found->second.key, causes, true));
       // Nobody vouches for what breaks the organisation's blocking rules.
-      if (!breaches.empty()) {
+      if (may_lapse && !breaches.empty()) {
         RETURN_IF_ERROR(LapseIfVerified(ctx, found->second.key, breaches[0].rule).status());
       }
     }
