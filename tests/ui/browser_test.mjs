@@ -355,6 +355,26 @@ await page.waitForFunction(() => [...document.querySelectorAll("table.incident-l
   .some((r) => r.textContent.includes("order_id_unique") && r.classList.contains("acknowledged")),
   null, wait);
 check(true, "an incident is acknowledged from the page");
+// Governance: a rule the tier-1 orders break, in the report's page.
+const put = await fetch(`${base}/catalog.v1.GovernanceService/PutRule`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ rule: { name: "tier-one-verified", covers: { tiers: [1] },
+                                 condition: 'resource.certification == "verified"',
+                                 message: "Tier 1 is <b>verified</b>" } }),
+});
+check(put.ok, "a governance rule is put through the JSON API", String(put.status));
+await page.goto(`${base}/#/governance`);
+await page.locator("table.rule-list tbody tr").first().waitFor(wait);
+const ruleRows = await page.locator("table.rule-list tbody tr").allTextContents();
+check(ruleRows.some((r) => r.includes("tier-one-verified") && r.includes("advisory")),
+      "the governance page lists the rule", ruleRows.join(" | "));
+const breakRows = await page.locator("table.break-list tbody tr").allTextContents();
+check(breakRows.some((r) => r.includes("sales.public.orders") && r.includes("Tier 1 is <b>verified</b>")),
+      "the governance page lists the dataset breaking it, its message as text",
+      breakRows.join(" | "));
+check((await page.locator("table.break-list b").count()) === 0, "a rule's message is never markup");
+await audit(page, "governance");
 await page.goto(`${base}/#/dataset/bigquery/analytics.staging.orders?tab=quality`);
 await page.locator("table.quality-results tbody tr").first().waitFor(wait);
 await page.getByLabel("Show").selectOption("failed");

@@ -8,6 +8,7 @@ import { Search } from "./pages/search.jsx";
 import { DatasetPage } from "./pages/dataset.jsx";
 import { AuditPage } from "./pages/audit.jsx";
 import { PoliciesPage } from "./pages/policies.jsx";
+import { GovernancePage } from "./pages/governance.jsx";
 import { JobsPage } from "./pages/jobs.jsx";
 import { DirectoryPage } from "./pages/directory.jsx";
 import { IncidentsPage } from "./pages/incidents.jsx";
@@ -19,6 +20,8 @@ function Shell({ who, onSignOut }) {
     page = <DatasetPage namespace={route.parts[0]} name={route.parts[1]} params={route.params} />;
   } else if (route.page === "audit") {
     page = <AuditPage params={route.params} />;
+  } else if (route.page === "governance") {
+    page = <GovernancePage params={route.params} />;
   } else if (route.page === "policies") {
     page = <PoliciesPage params={route.params} />;
   } else if (route.page === "jobs") {
@@ -37,7 +40,7 @@ function Shell({ who, onSignOut }) {
         <a class="brand" href={href("search")}>catalogd</a>
         <nav aria-label="Main">
           {[["search", "Search"], ["incidents", "Incidents"], ["jobs", "Jobs"],
-            ["directory", "Domains and groups"],
+            ["directory", "Domains and groups"], ["governance", "Governance"],
             ["policies", "Policies"], ["audit", "Audit log"]].map(([id, label]) => (
             <a href={href(id)} aria-current={route.page === id ? "page" : undefined}>{label}</a>
           ))}
