@@ -152,7 +152,30 @@ absl::StatusOr<std::vector<StoredRule>> Store::GovernanceRuleHistory(std::string
   });
 }
 
-absl::Status Store::SyncRuleIncidents(const std::vector<RuleWrite>& written) {
+absl::Status Store::SyncRuleIncidents(const std::vector<RuleWrite>& all) {
+  // Most writes keep every rule and have no rule incident open: they need
+  // no write transaction (ingest would take the writer twice).
+  ASSIGN_OR_RETURN(
+      std::vector<RuleWrite> written,
+      impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<RuleWrite>> {
+        ASSIGN_OR_RETURN(Statement * open,
+                         db.Prepare("SELECT 1 FROM incidents i JOIN datasets d ON d.id = "
+                                    "i.dataset_id WHERE d.namespace = ? AND d.name = ? AND "
+                                    "i.state <> 'resolved' AND i.cause LIKE 'rule %' LIMIT 1"));
+        std::vector<RuleWrite> out;
+        for (const RuleWrite& w : all) {
+          if (!w.breaches.empty()) {
+            out.push_back(w);
+            continue;
+          }
+          open->Bind(1, w.dataset.ns);
+          open->Bind(2, w.dataset.name);
+          ASSIGN_OR_RETURN(bool row, open->Step());
+          open->Reset();
+          if (row) out.push_back(w);
+        }
+        return out;
+      }));
   if (written.empty()) return absl::OkStatus();
   return impl_->Write("catalogd", [&](WriteContext& ctx) -> absl::Status {
     for (const auto& [key, breaches, may_lapse] : written) {
