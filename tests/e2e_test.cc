@@ -773,7 +773,8 @@ spec:
   EXPECT_THAT(Ctl("incidents").out, Not(HasSubstr("rule gold-reads-no-bronze")));
   Result after = Ctl("governance report -o json");
   ASSERT_EQ(after.exit_code, 0) << after.err;
-  for (const json& r : json::parse(after.out)["rules"]) {
+  const json after_doc = json::parse(after.out);
+  for (const json& r : after_doc["rules"]) {
     if (r["rule"]["name"] == "gold-reads-no-bronze") EXPECT_FALSE(r.contains("breaking")) << r;
   }
   // The leader's sweep (when the rules came) is the trend's first day.
