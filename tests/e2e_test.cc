@@ -743,19 +743,20 @@ spec:
   EXPECT_THAT(asked.out, HasSubstr("rule gold-reads-no-bronze (blocking, high): Gold reads "
                                    "silver, never bronze directly"));
   // A run that did it anyway: its lineage is kept, the break is an incident.
-  auto run = [&](const std::string& id, const std::string& input) {
+  auto run = [&](const std::string& id, const std::string& time, const std::string& input) {
     return json{{"eventType", "COMPLETE"},
-                {"eventTime", "2026-12-04T06:00:00Z"},
+                {"eventTime", time},
                 {"producer", "https://github.com/apache/airflow"},
                 {"schemaURL", "https://openlineage.io/spec/2-0-2/OpenLineage.json#/$defs/RunEvent"},
                 {"run", {{"runId", id}}},
                 {"job", {{"namespace", "airflow"}, {"name", "finance.orders_gold"}}},
-                {"inputs", {{{"namespace", input.substr(0, input.find('/', 12))},
-                             {"name", input.substr(input.find('/', 12) + 1)}}}},
+                {"inputs", {{{"namespace", input.substr(0, input.rfind('/'))},
+                             {"name", input.substr(input.rfind('/') + 1)}}}},
                 {"outputs", {{{"namespace", "bigquery"}, {"name", "analytics.marts.orders_gold"}}}}}
         .dump();
   };
-  testing::WriteFile(dir_.path() / "bad_run.json", run("0193a4c2-0000-7000-8000-00000000b001", kOrders));
+  testing::WriteFile(dir_.path() / "bad_run.json", run("0193a4c2-0000-7000-8000-00000000b001",
+                                                       "2026-12-04T06:00:00Z", kOrders));
   ASSERT_EQ(Ctl("lineage ingest '" + (dir_.path() / "bad_run.json").string() + "'").exit_code, 0);
   Result incidents = Ctl("incidents");
   EXPECT_THAT(incidents.out, HasSubstr("rule gold-reads-no-bronze"));
@@ -768,7 +769,8 @@ spec:
                         "directly"));
   // The fix: the job reads silver.
   EXPECT_EQ(Ctl("check-write " + gold + " --input " + silver).exit_code, 0);
-  testing::WriteFile(dir_.path() / "good_run.json", run("0193a4c2-0000-7000-8000-00000000b002", silver));
+  testing::WriteFile(dir_.path() / "good_run.json", run("0193a4c2-0000-7000-8000-00000000b002",
+                                                        "2026-12-04T07:00:00Z", silver));
   ASSERT_EQ(Ctl("lineage ingest '" + (dir_.path() / "good_run.json").string() + "'").exit_code, 0);
   EXPECT_THAT(Ctl("incidents").out, Not(HasSubstr("rule gold-reads-no-bronze")));
   Result after = Ctl("governance report -o json");
