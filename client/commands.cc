@@ -29,7 +29,7 @@ absl::StatusOr<Type> ParseType(const std::string& t) {
   if (t == "group" || t == "groups") return Type::kGroup;
   return absl::InvalidArgumentError(
       StrCat("unknown resource type \"", t,
-             "\" (want datasets, domains, principals, users, "
+             "\" (want datasets, domains, dataproducts, principals, users, "
              "serviceaccounts or groups)"));
 }
 

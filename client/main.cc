@@ -12,6 +12,7 @@
 #include "client/webhook_commands.h"
 #include "client/cost_commands.h"
 #include "client/governance_commands.h"
+#include "client/product_commands.h"
 #include "client/check_write_command.h"
 #include "client/rule_commands.h"
 #include "client/quality_commands.h"
@@ -93,11 +94,11 @@ int main(int argc, char** argv) {
 
   std::string type, name, domain;
   auto* get = app.add_subcommand("get", "list or show objects");
-  get->add_option("type", type, "datasets, domains, principals, users, "
+  get->add_option("type", type, "datasets, domains, dataproducts, principals, users, "
                                 "serviceaccounts or groups")
       ->required();
   get->add_option("name", name, "one object's name");
-  get->add_option("--domain", domain, "datasets in this domain or below");
+  get->add_option("--domain", domain, "datasets (or data products) in this domain or below");
   add_output(get);
   add_dataset_flags(get);
 
@@ -590,6 +591,9 @@ int main(int argc, char** argv) {
   }
   if (apply->parsed()) return RunApply(ctx, files, dry_run);
   if (import_cmd->parsed()) return RunImport(ctx, import_options);
+  if (get->parsed() && IsProductType(type)) return RunProductGet(ctx, name, domain, *format);
+  if (describe->parsed() && IsProductType(type)) return RunProductDescribe(ctx, name);
+  if (del->parsed() && IsProductType(type)) return RunProductDelete(ctx, name, revision);
   if (get->parsed()) return RunGet(ctx, type, dataset_name, *format, domain);
   if (describe->parsed()) return RunDescribe(ctx, type, dataset_name);
   if (del->parsed()) {

@@ -1,5 +1,9 @@
 #include "proto/convert.h"
 
+#include <nlohmann/json.hpp>
+
+#include "lib/catalog/data_product.h"
+
 #include "lib/util/status_macros.h"
 #include "lib/lineage/event.h"
 #include "lib/util/strings.h"
@@ -349,6 +353,49 @@ absl::StatusOr<Principal> FromProto(const v1::Principal& p) {
   return out;
 }
 
+v1::DataProduct ToProto(const DataProduct& p) {
+  v1::DataProduct out;
+  out.set_id(p.id);
+  out.set_document(p.spec.document);
+  *out.mutable_status() = ToProto(p.status);
+  out.set_name(p.spec.name);
+  out.set_version(p.spec.version);
+  out.set_product_status(p.spec.status);
+  out.set_domain(p.spec.domain);
+  OwnersToProto(p.spec.owners, out.mutable_owners());
+  for (const std::string& t : p.spec.tags) out.add_tags(t);
+  out.set_purpose(p.spec.purpose);
+  auto ports = [](const std::vector<ProductPort>& in,
+                  google::protobuf::RepeatedPtrField<v1::ProductPort>* to) {
+    for (const ProductPort& port : in) {
+      v1::ProductPort* o = to->Add();
+      o->set_name(port.name);
+      o->set_version(port.version);
+      o->set_description(port.description);
+      o->set_type(port.type);
+      o->set_contract_id(port.contract_id);
+    }
+  };
+  ports(p.spec.input_ports, out.mutable_input_ports());
+  ports(p.spec.output_ports, out.mutable_output_ports());
+  return out;
+}
+
+absl::StatusOr<DataProduct> FromProto(const v1::DataProduct& p) {
+  if (p.document().empty()) {
+    return absl::InvalidArgumentError("document: the ODPS document (JSON) is required");
+  }
+  nlohmann::json doc = nlohmann::json::parse(p.document(), nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded()) return absl::InvalidArgumentError("document: is not JSON");
+  ASSIGN_OR_RETURN(DataProduct out, DataProductFromOdps(doc));
+  if (!p.id().empty() && p.id() != out.id) {
+    return absl::InvalidArgumentError(
+        StrCat("id: \"", p.id(), "\" is not the document's id \"", out.id, "\""));
+  }
+  out.status = FromProto(p.status());
+  return out;
+}
+
 v1::Resource ToProto(const Resource& r) {
   v1::Resource out;
   switch (r.kind) {
@@ -363,6 +410,9 @@ v1::Resource ToProto(const Resource& r) {
       break;
     case Resource::Kind::kJob:
       *out.mutable_job() = ToProto(r.job);
+      break;
+    case Resource::Kind::kDataProduct:
+      *out.mutable_data_product() = ToProto(r.product);
       break;
   }
   out.set_expected_revision(r.expected_revision);
@@ -397,9 +447,15 @@ absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
       ASSIGN_OR_RETURN(r.job, FromProto(p.job()));
       break;
     }
+    case v1::Resource::kDataProduct: {
+      r.kind = Resource::Kind::kDataProduct;
+      ASSIGN_OR_RETURN(r.product, FromProto(p.data_product()));
+      break;
+    }
     default:
       return absl::InvalidArgumentError(
-          "kind: a resource must hold a dataset, a domain, a principal or a job");
+          "kind: a resource must hold a dataset, a domain, a principal, a job or a data "
+          "product");
   }
   return r;
 }

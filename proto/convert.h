@@ -46,6 +46,13 @@ absl::StatusOr<Principal> FromProto(const v1::Principal& principal);
 v1::JobOwnership ToProto(const Job& job);
 absl::StatusOr<Job> FromProto(const v1::JobOwnership& job);
 
+// A data product: its document and what is read out of it (ports without
+// their datasets, no health: GetDataProduct adds those). From the API only
+// the document (and status) is read: it is parsed again, and an `id` that
+// differs from the document's is INVALID_ARGUMENT.
+v1::DataProduct ToProto(const DataProduct& product);
+absl::StatusOr<DataProduct> FromProto(const v1::DataProduct& product);
+
 v1::Resource ToProto(const Resource& resource);
 absl::StatusOr<Resource> FromProto(const v1::Resource& resource);
 

@@ -51,6 +51,8 @@ policy::Entity ProposedEntity(const Resource& r) {
       return authz::PrincipalEntity(r.principal);
     case Resource::Kind::kJob:
       return authz::JobEntity(r.job);
+    case Resource::Kind::kDataProduct:
+      return authz::ProductEntity(r.product);
   }
   return {};
 }
@@ -118,6 +120,7 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
             StrCat("resources[", i, "] (", resources[i].KindName(), " ",
                    resources[i].DisplayName(), "): ", MessageOf(allowed)));
       }
+      if (r.kind == Resource::Kind::kDataProduct) RETURN_IF_ERROR(MayPublish(caller, i, r.product));
     }
     // Certifying (to or from verified) is a permission of its own: an
     // owner who may write a dataset does not vouch for it by that alone.

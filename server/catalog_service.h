@@ -1,6 +1,6 @@
-// catalog.v1.CatalogService: datasets, domains and principals. Thin: each
-// handler validates its request, calls the store once and converts the
-// answer.
+// catalog.v1.CatalogService: datasets, domains, principals and data
+// products (catalog_service_products.cc). Thin: each handler validates its
+// request, calls the store and converts the answer.
 #pragma once
 
 #include "catalog/v1/catalog.grpc.pb.h"
@@ -63,6 +63,15 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   grpc::Status DeletePrincipal(grpc::ServerContext* context,
                                const v1::DeletePrincipalRequest* request,
                                v1::DeleteResponse* response) override;
+  grpc::Status GetDataProduct(grpc::ServerContext* context,
+                              const v1::GetDataProductRequest* request,
+                              v1::DataProduct* response) override;
+  grpc::Status ListDataProducts(grpc::ServerContext* context,
+                                const v1::ListDataProductsRequest* request,
+                                v1::ListDataProductsResponse* response) override;
+  grpc::Status DeleteDataProduct(grpc::ServerContext* context,
+                                 const v1::DeleteDataProductRequest* request,
+                                 v1::DeleteResponse* response) override;
   grpc::Status Ping(grpc::ServerContext* context,
                     const v1::PingRequest* request,
                     v1::PingResponse* response) override;
@@ -74,6 +83,9 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   void AwaitSnapshot(grpc::ServerContext* context, int64_t revision);
   // Datasets, domains or principals the caller may catalog:read.
   bool MayRead(const std::string& caller, const policy::EntityUid& uid) const;
+  // Whether `caller` may publish (output ports) and consume (input ports)
+  // what the product's ports stand for; item `index` of an apply.
+  absl::Status MayPublish(const std::string& caller, size_t index, const DataProduct& product);
 
   store::Store* store_;
   const Authenticator* auth_;

@@ -34,7 +34,8 @@ const char* RoleName(Role r) {
   return names[r];
 }
 
-constexpr Code OK = Code::OK, DENIED = Code::PERMISSION_DENIED, NOT_FOUND = Code::NOT_FOUND;
+constexpr Code OK = Code::OK, DENIED = Code::PERMISSION_DENIED, NOT_FOUND = Code::NOT_FOUND,
+               ABORTED = Code::ABORTED;
 
 struct Row {
   const char* method;   // "catalog.v1.CatalogService/GetDataset"
@@ -137,6 +138,15 @@ const std::vector<Row>& Table() {
       {"catalog.v1.TokenService/RevokeToken", R"(id: "{TOKEN}")", DENIED, DENIED, OK},
       {"catalog.v1.LineageService/DeleteJob", R"(job: "etl/load")", DENIED, DENIED, OK},
       {"catalog.v1.CatalogService/DeleteDomain", R"(path: "scratch")", DENIED, DENIED, OK},
+      // A data product owned by alice, publishing her dataset: not bob's
+      // to make; then everyone reads it; only its owner and admins delete it.
+      {"catalog.v1.CatalogService/Apply",
+       R"(resources { data_product { document: "{\"apiVersion\": \"v1.0.0\", \"kind\": \"DataProduct\", \"id\": \"orders\", \"status\": \"active\", \"team\": [{\"username\": \"alice\", \"role\": \"owner\"}], \"outputPorts\": [{\"name\": \"orders\", \"version\": \"v1\", \"customProperties\": [{\"property\": \"datasets\", \"value\": [\"pg/orders\"]}]}]}" } })",
+       DENIED, OK, OK},
+      {"catalog.v1.CatalogService/GetDataProduct", R"(id: "orders")", OK, OK, OK},
+      {"catalog.v1.CatalogService/ListDataProducts", "", OK, OK, OK},
+      {"catalog.v1.CatalogService/DeleteDataProduct", R"(id: "orders" expected_revision: 99)",
+       DENIED, ABORTED, ABORTED},
       {"catalog.v1.CatalogService/DeletePrincipal", R"(kind: PRINCIPAL_KIND_USER name: "temp")", DENIED, DENIED, OK},
       {"catalog.v1.CatalogService/ReviewObservation",
        R"(key { namespace: "pg" name: "orders" } field: "description" reporter: "serviceaccount:etl" accept: true)",
@@ -184,6 +194,14 @@ class Seeded {
     b->mutable_dataset()->set_namespace_("pg");
     b->mutable_dataset()->set_name("orders");
     RETURN_IF_ERROR(admin.Call(&v1::ContractService::Stub::PutContract, admin.contracts(), contract).status());
+    // A data product of the owner's, publishing her dataset.
+    v1::ApplyRequest product;
+    product.add_resources()->mutable_data_product()->set_document(
+        R"({"apiVersion": "v1.0.0", "kind": "DataProduct", "id": "orders", "status": "active",
+            "team": [{"username": "alice", "role": "owner"}],
+            "outputPorts": [{"name": "orders", "version": "v1", "customProperties":
+              [{"property": "datasets", "value": ["pg/orders"]}]}]})");
+    RETURN_IF_ERROR(admin.Call(&v1::CatalogService::Stub::Apply, admin.catalog(), product).status());
     // A pipeline's report about the owner's dataset: an observation.
     v1::ApplyRequest etl;
     v1::Principal* sa = etl.add_resources()->mutable_principal();

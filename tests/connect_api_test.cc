@@ -160,6 +160,26 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"CatalogService/GetDomain", R"({"path": "sales"})", true},
       {"CatalogService/ListDomains", "{}", true},
       {"CatalogService/GetPrincipal", R"({"kind": "PRINCIPAL_KIND_USER", "name": "alice"})", true},
+      // A data product publishing orders (an ODPS document).
+      {"CatalogService/Apply",
+       json{{"resources",
+             {{{"dataProduct",
+                {{"document",
+                  json{{"apiVersion", "v1.0.0"},
+                       {"kind", "DataProduct"},
+                       {"id", "orders"},
+                       {"status", "active"},
+                       {"domain", "sales"},
+                       {"outputPorts",
+                        {{{"name", "orders"},
+                          {"version", "v1"},
+                          {"customProperties",
+                           {{{"property", "datasets"}, {"value", {"pg://db/orders"}}}}}}}}}
+                      .dump()}}}}}}}
+           .dump(),
+       false},
+      {"CatalogService/GetDataProduct", R"({"id": "orders"})", true},
+      {"CatalogService/ListDataProducts", R"({"domain": "sales"})", true},
       {"CatalogService/ListPrincipals", "{}", true},
       {"LineageService/Ingest", json{{"events", {event}}}.dump(), false},
       {"LineageService/GetLineage", R"({"node": "pg/orders", "depth": 2})", true},
@@ -249,6 +269,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"CatalogService/DeleteDataset", "{\"key\": " + key + "}", false},
       {"CatalogService/DeletePrincipal", R"({"kind": "PRINCIPAL_KIND_USER", "name": "bob"})", false},
       {"CatalogService/DeleteDomain", R"({"path": "empty"})", false},
+      {"CatalogService/DeleteDataProduct", R"({"id": "orders"})", false},
   };
   std::set<std::string> called;
   std::vector<std::string> refused_alike;

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/numbers.h"
+#include "lib/catalog/data_product.h"
 #include "lib/util/strings.h"
 #include "lib/util/status_macros.h"
 
@@ -374,6 +375,9 @@ json ResourceToJson(const Resource& r, bool with_status) {
       doc["spec"] = JobSpecToJson(r.job.spec);
       status = &r.job.status;
       break;
+    case Resource::Kind::kDataProduct:
+      // Its ODPS document, as written (ODPS has no status block).
+      return DataProductToOdps(r.product);
   }
   if (with_status) {
     doc["status"] = StatusToJson(*status, r.kind == Resource::Kind::kDataset);
@@ -383,6 +387,11 @@ json ResourceToJson(const Resource& r, bool with_status) {
 
 absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
   if (!doc.is_object()) return Invalid("document", "must be a mapping");
+  if (doc.value("kind", json()) == "DataProduct") {
+    Resource r{.kind = Resource::Kind::kDataProduct};
+    ASSIGN_OR_RETURN(r.product, DataProductFromOdps(doc));
+    return r;
+  }
   RETURN_IF_ERROR(CheckObject(doc, "document",
                               {"apiVersion", "kind", "metadata", "spec",
                                "status"}));

@@ -16,6 +16,8 @@ std::string Resource::KindName() const {
       return PrincipalKindName(principal.kind);
     case Kind::kJob:
       return "Job";
+    case Kind::kDataProduct:
+      return "DataProduct";
   }
   return "";
 }
@@ -30,6 +32,8 @@ std::string Resource::DisplayName() const {
       return principal.name;
     case Kind::kJob:
       return job.key.ToString();
+    case Kind::kDataProduct:
+      return product.id;
   }
   return "";
 }

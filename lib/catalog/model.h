@@ -189,14 +189,56 @@ struct Job {
   ObjectStatus status;
 };
 
+// A port of a data product (docs/governance.md#data-products): what it
+// publishes (an output port) or consumes (an input port), after the Open
+// Data Product Standard. A port stands for datasets: those its contract
+// is bound to, and those it names (customProperties `datasets`).
+struct ProductPort {
+  std::string name;
+  std::string version;
+  std::string description;  // output ports
+  std::string type;         // output ports: "tables", "api", ...
+  std::string contract_id;  // the ODCS contract it promises or expects
+  std::vector<DatasetKey> datasets;
+  bool operator==(const ProductPort&) const = default;
+};
+
+// A data product: one domain, its owners (team members whose role is
+// owner), a status, and its ports, read out of its ODPS `document` (kept
+// whole, as canonical JSON, so a product reads back as it was written,
+// members catalogd does not read included).
+struct DataProductSpec {
+  std::string name;
+  std::string version;
+  std::string status;  // proposed, draft, active, deprecated, retired
+  std::string domain;
+  std::string tenant;
+  std::string purpose;
+  std::string limitations;
+  std::string usage;
+  std::vector<std::string> tags;
+  std::vector<Owner> owners;
+  std::vector<ProductPort> input_ports;
+  std::vector<ProductPort> output_ports;
+  std::string document;  // the ODPS document, canonical JSON
+  bool operator==(const DataProductSpec&) const = default;
+};
+
+struct DataProduct {
+  std::string id;  // ODPS `id`: "customer-360", a UUID, ...
+  DataProductSpec spec;
+  ObjectStatus status;
+};
+
 // One document of a manifest, or one item of an Apply request.
 struct Resource {
-  enum class Kind { kDataset, kDomain, kPrincipal, kJob };
+  enum class Kind { kDataset, kDomain, kPrincipal, kJob, kDataProduct };
   Kind kind = Kind::kDataset;
   Dataset dataset;      // when kind == kDataset
   Domain domain;        // when kind == kDomain
   Principal principal;  // when kind == kPrincipal
   Job job;              // when kind == kJob
+  DataProduct product;  // when kind == kDataProduct
   int64_t expected_revision = 0;
   // Datasets: with `merge`, only the spec fields named in `fields`
   // (kDatasetSpecFields) are written; the others keep their stored values.
@@ -205,7 +247,8 @@ struct Resource {
   bool merge = false;
   std::vector<std::string> fields;
 
-  // "Dataset", "Domain", "User", "ServiceAccount", "Group" or "Job".
+  // "Dataset", "Domain", "User", "ServiceAccount", "Group", "Job" or
+  // "DataProduct".
   std::string KindName() const;
   // The object's name as users write it ("namespace/name" for datasets
   // and jobs).

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
+#include "lib/catalog/data_product.h"
 #include "lib/util/strings.h"
 #include "lib/util/status_macros.h"
 
@@ -419,6 +420,11 @@ absl::Status ValidateResource(const Resource& resource) {
       return ValidatePrincipal(resource.principal);
     case Resource::Kind::kJob:
       return ValidateJob(resource.job);
+    case Resource::Kind::kDataProduct:
+      // Read out of its document by DataProductFromOdps, which validates.
+      RETURN_IF_ERROR(ValidateProductId("id", resource.product.id));
+      if (resource.product.spec.document.empty()) return Invalid("document", "is required");
+      return absl::OkStatus();
   }
   return Invalid("kind", "unknown resource kind");
 }

@@ -67,6 +67,7 @@ EntityUid PrincipalUid(const PrincipalRef& ref) {
 EntityUid DatasetUid(const DatasetKey& key) { return {"Dataset", KeyId(key.ns, key.name)}; }
 EntityUid JobUid(const JobKey& key) { return {"Job", KeyId(key.ns, key.name)}; }
 EntityUid DomainUid(std::string_view path) { return {"Domain", std::string(path)}; }
+EntityUid ProductUid(std::string_view id) { return {"DataProduct", std::string(id)}; }
 EntityUid ColumnUid(const DatasetKey& key, std::string_view field_path) {
   return {"Column", KeyId(key.ns, key.name) + "#" + std::string(field_path)};
 }
@@ -132,6 +133,18 @@ Entity JobEntity(const Job& j, ValueInterner* in) {
   e.attrs["owners"] = OwnersOf(in, j.spec.owners);
   e.attrs["namespace"] = Str(in, j.key.ns);
   e.attrs["name"] = Value::String(j.key.name);
+  return e;
+}
+
+Entity ProductEntity(const DataProduct& p, ValueInterner* in) {
+  Entity e{.uid = ProductUid(p.id)};
+  e.attrs["owners"] = OwnersOf(in, p.spec.owners);
+  e.attrs["tags"] = Tags(in, p.spec.tags);
+  e.attrs["status"] = Str(in, p.spec.status);
+  e.attrs["name"] = Value::String(p.spec.name);
+  e.attrs["domain"] = Str(in, p.spec.domain);
+  if (!p.spec.domain.empty()) e.parents.push_back(DomainUid(p.spec.domain));
+  e.attrs.shrink_to_fit();
   return e;
 }
 

@@ -41,6 +41,8 @@ policy::EntityUid ActionUid(std::string_view name);
 // Job::"<namespace>/<name>": lineage reads check catalog:read on it,
 // reports lineage:write.
 policy::EntityUid JobUid(const JobKey& key);
+// DataProduct::"<id>" (docs/governance.md#data-products).
+policy::EntityUid ProductUid(std::string_view id);
 
 class ValueInterner;
 
@@ -50,6 +52,8 @@ policy::Entity PrincipalEntity(const Principal& principal, ValueInterner* intern
 policy::Entity DomainEntity(const Domain& domain, ValueInterner* interner = nullptr);
 policy::Entity DatasetEntity(const Dataset& dataset, ValueInterner* interner = nullptr);
 policy::Entity JobEntity(const Job& job, ValueInterner* interner = nullptr);
+// In its domain; owners, status, tags, name and domain as attributes.
+policy::Entity ProductEntity(const DataProduct& product, ValueInterner* interner = nullptr);
 
 // `e`, an entity not (or not so) in `entities`, with the ancestors its
 // parents have there (so a policy on a domain covers it).

@@ -114,6 +114,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
                 NoteHealth(*unhealthy, d);
               },
           .job = [&](Job j) { entities->Add(JobEntity(j, &in)); },
+          .product = [&](DataProduct p) { entities->Add(ProductEntity(p, &in)); },
       }));
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
@@ -144,6 +145,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
   bool entities_changed = !changes.upserted.empty() ||
                           !changes.deleted_datasets.empty() ||
                           !changes.deleted_domains.empty() ||
+                          !changes.deleted_products.empty() ||
                           !changes.deleted_principals.empty() ||
                           !changes.deleted_jobs.empty();
   if (entities_changed) {
@@ -185,6 +187,10 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
           entities->Add(JobEntity(r.job, s->interner_.get()));
           touched.push_back(JobUid(r.job.key));
           break;
+        case Resource::Kind::kDataProduct:
+          entities->Add(ProductEntity(r.product, s->interner_.get()));
+          touched.push_back(ProductUid(r.product.id));
+          break;
       }
     }
     for (const DatasetKey& k : changes.deleted_datasets) {
@@ -195,6 +201,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
       }
     }
     for (const std::string& d : changes.deleted_domains) entities->Remove(DomainUid(d));
+    for (const std::string& p : changes.deleted_products) entities->Remove(ProductUid(p));
     for (const JobKey& j : changes.deleted_jobs) entities->Remove(JobUid(j));
     for (const PrincipalRef& p : changes.deleted_principals) {
       entities->Remove(PrincipalUid(p));

@@ -31,6 +31,7 @@ std::string EncodeChange(const Change& c) {
        deleted_principals = json::array(), edges = json::array(), deleted_jobs = json::array();
   for (const DatasetKey& k : c.deleted_datasets) deleted_datasets.push_back(Key(k.ns, k.name));
   for (const std::string& d : c.deleted_domains) deleted_domains.push_back(d);
+  json deleted_products = c.deleted_products;
   for (const PrincipalRef& p : c.deleted_principals) {
     deleted_principals.push_back(json::array({static_cast<int>(p.kind), p.name}));
   }
@@ -43,7 +44,8 @@ std::string EncodeChange(const Change& c) {
               {"dd", deleted_datasets},    {"dm", deleted_domains},
               {"dp", deleted_principals},  {"p", c.policies_changed},
               {"e", std::move(edges)},     {"dj", deleted_jobs},
-              {"t", c.tokens},             {"g", c.rules_changed}};
+              {"t", c.tokens},             {"g", c.rules_changed},
+              {"pr", std::move(deleted_products)}};
   std::vector<uint8_t> packed = json::to_msgpack(doc);
   return std::string(packed.begin(), packed.end());
 }
@@ -78,6 +80,10 @@ absl::StatusOr<Change> DecodeChange(std::string_view bytes) {
     c.policies_changed = doc.at("p").get<bool>();
     // Changes written before governance rules existed have no "g".
     if (auto g = doc.find("g"); g != doc.end()) c.rules_changed = g->get<bool>();
+    // ... and before data products, no "pr".
+    if (auto pr = doc.find("pr"); pr != doc.end()) {
+      c.deleted_products = pr->get<std::vector<std::string>>();
+    }
     for (const json& e : doc.at("e")) {
       c.lineage_edges.push_back({.job = {e.at(0), e.at(1)},
                                  .dataset = {e.at(2), e.at(3)},

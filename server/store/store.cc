@@ -254,6 +254,9 @@ absl::StatusOr<ApplyResponse> Store::Apply(
             case Resource::Kind::kJob:
               result = ApplyJob(ctx, r.job, r.expected_revision);
               break;
+            case Resource::Kind::kDataProduct:
+              result = ApplyDataProduct(ctx, r.product, r.expected_revision);
+              break;
           }
           if (!result.ok()) return AtResource(i, r, result.status());
           response.results.push_back(*std::move(result));
@@ -273,6 +276,9 @@ absl::StatusOr<ApplyResponse> Store::Apply(
               break;
             case Resource::Kind::kJob:
               break;  // owners need not exist yet, as a dataset's
+            case Resource::Kind::kDataProduct:
+              refs = CheckProductReferences(ctx.db, r.product);
+              break;
           }
           if (!refs.ok()) return AtResource(i, r, refs);
         }

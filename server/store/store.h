@@ -13,8 +13,10 @@
 #include <chrono>
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -170,6 +172,7 @@ struct ContentsVisitor {
   std::function<void(Domain)> domain;
   std::function<void(Dataset)> dataset;
   std::function<void(Job)> job;
+  std::function<void(DataProduct)> product;  // may be unset
 };
 
 // Everything the authorization snapshot is built from, read in one
@@ -180,6 +183,7 @@ struct CatalogContents {
   std::vector<Domain> domains;
   std::vector<Dataset> datasets;
   std::vector<Job> jobs;  // lineage jobs and their owners
+  std::vector<DataProduct> products;
 };
 
 // A job -> dataset (output) or dataset -> job (input) edge as it now is.
@@ -475,6 +479,7 @@ struct Change {
   std::vector<Resource> upserted;  // as they now are
   std::vector<DatasetKey> deleted_datasets;
   std::vector<std::string> deleted_domains;
+  std::vector<std::string> deleted_products;  // data products' ids
   std::vector<PrincipalRef> deleted_principals;
   bool policies_changed = false;
   bool rules_changed = false;  // governance rules put or deleted
@@ -654,6 +659,19 @@ class Store {
   // Every revision, oldest first, including after deletion.
   absl::StatusOr<std::vector<HistoryEntry>> DatasetHistory(
       const DatasetKey& key);
+
+  // Data products (store_products.cc; docs/governance.md#data-products),
+  // written by Apply. NOT_FOUND when there is none.
+  absl::StatusOr<DataProduct> GetDataProduct(std::string_view id);
+  // Every product, by id (a catalog holds products by the hundred, not
+  // the million: they are read whole).
+  absl::StatusOr<std::vector<DataProduct>> ListDataProducts();
+  absl::StatusOr<int64_t> DeleteDataProduct(std::string_view id, int64_t expected_revision,
+                                            std::string_view actor);
+  // The datasets each contract of `ids` is bound to (none for a contract
+  // not registered).
+  absl::StatusOr<std::map<std::string, std::vector<DatasetKey>>> DatasetsOfContracts(
+      const std::set<std::string>& ids);
 
   absl::StatusOr<Domain> GetDomain(std::string_view path);
   absl::StatusOr<Page<Domain>> ListDomains(const PageRequest& page);

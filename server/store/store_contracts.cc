@@ -48,22 +48,6 @@ absl::StatusOr<std::optional<StoredContract>> FindContract(
   return out;
 }
 
-absl::StatusOr<std::vector<ContractBinding>> ReadBindings(Connection& db,
-                                                          std::string_view id) {
-  ASSIGN_OR_RETURN(Statement * s,
-                   db.Prepare("SELECT object, dataset_namespace, dataset_name "
-                              "FROM contract_bindings WHERE contract_id = ? "
-                              "ORDER BY object, dataset_namespace, "
-                              "dataset_name"));
-  s->Bind(1, id);
-  std::vector<ContractBinding> out;
-  while (true) {
-    ASSIGN_OR_RETURN(bool row, s->Step());
-    if (!row) break;
-    out.push_back({s->Text(0), {s->Text(1), s->Text(2)}});
-  }
-  return out;
-}
 
 // Puts the datasets whose contract changed (bound `before` or `now`) into
 // the transaction's change, as they now are, so derived views (the
@@ -94,6 +78,23 @@ absl::Status TouchDatasets(WriteContext& ctx, const std::vector<ContractBinding>
 }
 
 }  // namespace
+
+absl::StatusOr<std::vector<ContractBinding>> ReadBindings(Connection& db,
+                                                          std::string_view id) {
+  ASSIGN_OR_RETURN(Statement * s,
+                   db.Prepare("SELECT object, dataset_namespace, dataset_name "
+                              "FROM contract_bindings WHERE contract_id = ? "
+                              "ORDER BY object, dataset_namespace, "
+                              "dataset_name"));
+  s->Bind(1, id);
+  std::vector<ContractBinding> out;
+  while (true) {
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (!row) break;
+    out.push_back({s->Text(0), {s->Text(1), s->Text(2)}});
+  }
+  return out;
+}
 
 std::optional<ContractRef> ReadContractColumn(const Statement& s, int column) {
   if (s.IsNull(column)) return std::nullopt;

@@ -274,11 +274,14 @@ absl::StatusOr<int64_t> Store::DeleteDomain(std::string_view path,
                      CountRows(ctx.db,
                                "SELECT COUNT(*) FROM domains WHERE parent = ?",
                                path));
-    if (datasets + children > 0) {
+    ASSIGN_OR_RETURN(int64_t products,
+                     CountRows(ctx.db, "SELECT COUNT(*) FROM data_products WHERE domain = ?",
+                               path));
+    if (datasets + children + products > 0) {
       return absl::FailedPreconditionError(
-          StrCat("domain \"", path, "\" still holds ", datasets,
-                 " dataset(s) and ", children,
-                 " child domain(s); move or delete them first"));
+          StrCat("domain \"", path, "\" still holds ", datasets, " dataset(s), ", children,
+                 " child domain(s) and ", products,
+                 " data product(s); move or delete them first"));
     }
     ASSIGN_OR_RETURN(Statement * s,
                      ctx.db.Prepare("DELETE FROM domains WHERE path = ?"));

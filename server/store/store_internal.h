@@ -258,6 +258,11 @@ absl::StatusOr<ApplyResult> ApplyPrincipal(WriteContext& ctx,
                                            int64_t expected_revision);
 absl::StatusOr<ApplyResult> ApplyJob(WriteContext& ctx, const Job& job,
                                      int64_t expected_revision);
+absl::StatusOr<ApplyResult> ApplyDataProduct(WriteContext& ctx, const DataProduct& p,
+                                             int64_t expected_revision);
+
+// A contract's bindings, by schema object then dataset (store_contracts.cc).
+absl::StatusOr<std::vector<ContractBinding>> ReadBindings(Connection& db, std::string_view id);
 
 // A stored job's row id and owners; nullopt when there is none.
 struct JobOwners {
@@ -414,5 +419,6 @@ int64_t CertifiedUntilMs(const DatasetSpec& spec);
 absl::Status CheckDatasetReferences(Connection& db, const Dataset& d);
 absl::Status CheckDomainReferences(Connection& db, const Domain& d);
 absl::Status CheckPrincipalReferences(Connection& db, const Principal& p);
+absl::Status CheckProductReferences(Connection& db, const DataProduct& p);
 
 }  // namespace catalog::store

@@ -1,5 +1,6 @@
 // Policy versions, and the whole-catalog read the authorization snapshot is
 // built from.
+#include "lib/catalog/data_product.h"
 #include "lib/catalog/json_codec.h"
 #include "server/store/spec_codec.h"
 #include "server/store/store_internal.h"
@@ -163,6 +164,21 @@ absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
       visit.job({.key = {j->Text(0), j->Text(1)},
                  .spec = {.owners = OwnersFromColumn(j->Text(2))}});
     }
+    if (visit.product) {
+      ASSIGN_OR_RETURN(Statement * p, db.Prepare("SELECT id, spec FROM data_products"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, p->Step());
+        if (!more) break;
+        absl::StatusOr<DataProduct> product =
+            DataProductFromOdps(json::parse(p->Text(1), nullptr, false));
+        if (!product.ok()) {
+          return absl::DataLossError(StrCat("data product \"", p->Text(0),
+                                            "\": stored document unreadable: ",
+                                            MessageOf(product.status())));
+        }
+        visit.product(*std::move(product));
+      }
+    }
     return revision;
   });
 }
@@ -175,6 +191,7 @@ absl::StatusOr<CatalogContents> Store::LoadContents() {
                        .domain = [&](Domain d) { out.domains.push_back(std::move(d)); },
                        .dataset = [&](Dataset d) { out.datasets.push_back(std::move(d)); },
                        .job = [&](Job j) { out.jobs.push_back(std::move(j)); },
+                       .product = [&](DataProduct p) { out.products.push_back(std::move(p)); },
                    }));
   return out;
 }
