@@ -326,9 +326,29 @@ int RunImpact(CommandContext& ctx, const std::string& node,
     jobs.rows.push_back({j.node().id(), std::to_string(j.node().depth())});
   }
   jobs.Print(ctx.out);
+  if (r->products_size() > 0) {
+    ctx.out << "\n";
+    Table products{.header = {"DATA PRODUCT", "DEPTH", "STATUS", "OWNERS", "THROUGH"}};
+    for (const v1::ImpactedProduct& p : r->products()) {
+      std::vector<std::string> owners, through(p.datasets().begin(), p.datasets().end());
+      for (const v1::Owner& o : p.owners()) owners.push_back(o.principal());
+      if (p.hidden_datasets() > 0) {
+        through.push_back(StrCat(p.hidden_datasets(), " you may not read"));
+      }
+      products.rows.push_back({p.id(), std::to_string(p.depth()), p.status(),
+                               owners.empty() ? "-" : absl::StrJoin(owners, ","),
+                               absl::StrJoin(through, ", ")});
+    }
+    products.Print(ctx.out);
+  }
   ctx.out << "\n" << r->datasets_size() << " dataset" << (r->datasets_size() == 1 ? "" : "s")
           << " and " << r->jobs_size() << " job" << (r->jobs_size() == 1 ? "" : "s")
-          << " downstream" << (r->truncated() ? " (truncated)" : "") << "\n";
+          << " downstream";
+  if (r->products_size() > 0) {
+    ctx.out << ", in " << r->products_size() << " data product"
+            << (r->products_size() == 1 ? "" : "s");
+  }
+  ctx.out << (r->truncated() ? " (truncated)" : "") << "\n";
   return 0;
 }
 

@@ -197,6 +197,16 @@ int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const st
     print({"DOMAIN", "CHECKS", "PASSED", "SCORE"}, rows);
   }
   rows.clear();
+  for (const v1::ProductScore& p : report->products()) {
+    rows.push_back({p.product(), p.name().empty() ? "-" : p.name(), std::to_string(p.checks()),
+                    std::to_string(p.passed()), Percent(p.score())});
+  }
+  if (!rows.empty()) {
+    ctx.out << "\n";
+    if (md) ctx.out << "## Data products\n\n";
+    print({"DATA PRODUCT", "NAME", "CHECKS", "PASSED", "SCORE"}, rows);
+  }
+  rows.clear();
   for (const v1::TrendPoint& p : report->trend()) {
     rows.push_back({p.day(), p.domain().empty() ? "(no domain)" : p.domain(),
                     std::to_string(p.checks()), std::to_string(p.passed()), Percent(p.score())});

@@ -118,11 +118,8 @@ grpc::Status CatalogServiceImpl::GetDataProduct(grpc::ServerContext* context,
       return ProductNotFound(request->id());
     }
     // Read whole: product lineage is between products.
-    ASSIGN_OR_RETURN(std::vector<DataProduct> all, store_->ListDataProducts());
-    ASSIGN_OR_RETURN(auto contracts,
-                     store_->DatasetsOfContracts(products::ProductCatalog::ContractIds(all)));
-    const products::ProductCatalog catalog =
-        products::ProductCatalog::Build(std::move(all), contracts);
+    ASSIGN_OR_RETURN(const products::ProductCatalog catalog,
+                     products::LoadProductCatalog(*store_));
     const products::ProductCatalog::Entry* entry = catalog.Find(request->id());
     if (entry == nullptr) return ProductNotFound(request->id());
     std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();

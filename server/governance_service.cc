@@ -13,6 +13,7 @@
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 #include "server/governance/report.h"
+#include "server/products/product_view.h"
 #include "server/quality_service.h"
 
 namespace catalog::server {
@@ -65,8 +66,19 @@ absl::StatusOr<governance::Report> Judged(store::Store& store,
                                           const lineage::LineageGraph* graph,
                                           const std::string& caller, const std::string& domain,
                                           const authz::Snapshot& snapshot,
-                                          const std::vector<governance::Rule>& rules) {
-  governance::ReportBuilder builder(rules, NowMs());
+                                          const std::vector<governance::Rule>& rules,
+                                          const products::ProductCatalog* products = nullptr) {
+  governance::ReportBuilder::ProductsOf products_of;
+  if (products != nullptr) {
+    products_of = [products](const DatasetKey& k) {
+      std::vector<std::string> ids;
+      for (const products::ProductCatalog::Entry* e : products->Publishers(k)) {
+        ids.push_back(e->product.id);
+      }
+      return ids;
+    };
+  }
+  governance::ReportBuilder builder(rules, NowMs(), std::move(products_of));
   const bool reads_all = AllowedOnEverything(authorizer, caller, "catalog:read");
   store::PageRequest page{.page_size = 1000};
   while (true) {
@@ -246,9 +258,11 @@ grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
     }
     const size_t max_breaks = request->max_breaks() == 0 ? 100 : request->max_breaks();
     std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    ASSIGN_OR_RETURN(const products::ProductCatalog products,
+                     products::LoadProductCatalog(*store_));
     ASSIGN_OR_RETURN(governance::Report report,
                      Judged(*store_, *authorizer_, graph_, caller, request->domain(), *snapshot,
-                            snapshot->rules()));
+                            snapshot->rules(), &products));
     for (const governance::RuleSummary& s : report.rules) {
       v1::RuleReport* out = response->add_rules();
       *out->mutable_rule() = RuleToProto(*s.rule);
@@ -266,6 +280,17 @@ grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
       out->set_checks(d.checks);
       out->set_passed(d.passed);
       out->set_score(d.Score());
+    }
+    for (const governance::ProductScore& p : report.products) {
+      if (!Permits(*authorizer_, caller, "catalog:read", authz::ProductUid(p.product))) continue;
+      v1::ProductScore* out = response->add_products();
+      out->set_product(p.product);
+      if (const products::ProductCatalog::Entry* e = products.Find(p.product)) {
+        out->set_name(e->product.spec.name);
+      }
+      out->set_checks(p.checks);
+      out->set_passed(p.passed);
+      out->set_score(p.Score());
     }
     if (!request->since().empty()) {
       ASSIGN_OR_RETURN(int64_t since_ms,

@@ -19,6 +19,7 @@
 #include "server/governance/lineage_writes.h"
 #include "server/lineage/column_walk.h"
 #include "server/lineage/impact.h"
+#include "server/products/product_view.h"
 
 namespace catalog::server {
 namespace {
@@ -464,6 +465,27 @@ grpc::Status LineageServiceImpl::Impact(grpc::ServerContext* context,
       redactor.Job(j.key, *out->mutable_node());
       out->mutable_node()->set_depth(j.depth);
       add_path(j.node, *out);
+    }
+    // The data products that publish what the change reaches.
+    ASSIGN_OR_RETURN(const products::ProductCatalog catalog, products::LoadProductCatalog(*store_));
+    std::vector<std::pair<DatasetKey, int>> reached = {{start.dataset, 0}};
+    for (const lineage::Impact::Dataset& d : impact.datasets) reached.push_back({d.key, d.depth});
+    for (const products::ImpactedProduct& p : products::ImpactedProducts(catalog, reached)) {
+      const DataProduct& product = p.entry->product;
+      if (!redactor.MayRead(authz::ProductUid(product.id))) continue;
+      v1::ImpactedProduct* out = response->add_products();
+      out->set_id(product.id);
+      out->set_name(product.spec.name);
+      out->set_status(product.spec.status);
+      OwnersToProto(product.spec.owners, out->mutable_owners());
+      out->set_depth(p.depth);
+      for (const DatasetKey& k : p.datasets) {
+        if (redactor.MayRead(authz::DatasetUid(k))) {
+          out->add_datasets(k.ToString());
+        } else {
+          out->set_hidden_datasets(out->hidden_datasets() + 1);
+        }
+      }
     }
     response->set_truncated(impact.truncated);
     response->set_catalog_revision(impact.revision);

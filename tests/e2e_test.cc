@@ -790,6 +790,51 @@ spec:
   EXPECT_THAT(trend.out, HasSubstr(FormatRfc3339(std::chrono::system_clock::now()).substr(0, 10)));
 }
 
+// docs/governance.md#data-products: the example products on the quickstart
+// and its lineage example, through the real binaries.
+TEST_F(EndToEnd, TheDataProductsExampleOnTheQuickstart) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  const std::string events =
+      (testing::SourceDir() / "examples" / "lineage" / "daily_sales.jsonl").string();
+  ASSERT_EQ(Ctl("lineage ingest '" + events + "'").exit_code, 0);
+  const std::string products =
+      (testing::SourceDir() / "examples" / "products" / "sales.odps.yaml").string();
+  Result applied = Ctl("apply -f '" + products + "'");
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_THAT(applied.out, HasSubstr("dataproduct/sales-orders created"));
+  EXPECT_THAT(applied.out, HasSubstr("dataproduct/sales-insights created"));
+  Result listed = Ctl("get dataproducts --domain sales");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("sales-orders"));
+  EXPECT_THAT(listed.out, HasSubstr("user:alice"));
+  Result described = Ctl("describe dataproduct sales-insights");
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  EXPECT_THAT(described.out, HasSubstr("Status:"));
+  EXPECT_THAT(described.out, HasSubstr("draft"));
+  EXPECT_THAT(described.out, HasSubstr("bigquery/analytics.marts.daily_sales_by_country"));
+  // Declared by its input port's contract, and seen in the lineage.
+  EXPECT_THAT(described.out, HasSubstr("sales-orders   Sales orders   declared, in lineage"));
+  // A change to the orders reaches both products.
+  Result impact = Ctl(std::string("impact ") + kOrders);
+  ASSERT_EQ(impact.exit_code, 0) << impact.err;
+  EXPECT_THAT(impact.out, HasSubstr("sales-orders     0"));
+  EXPECT_THAT(impact.out, HasSubstr("sales-insights   2"));
+  EXPECT_THAT(impact.out, HasSubstr("in 2 data products"));
+  // What get -o yaml prints is the ODPS document: applied again, unchanged.
+  Result yaml = Ctl("get dataproduct sales-orders -o yaml");
+  ASSERT_EQ(yaml.exit_code, 0) << yaml.err;
+  EXPECT_THAT(yaml.out, HasSubstr("apiVersion: v1.0.0"));
+  EXPECT_THAT(yaml.out, HasSubstr("https://chat.example.com/sales-data"));
+  testing::WriteFile(dir_.path() / "again.yaml", yaml.out);
+  Result again = Ctl("apply -f '" + (dir_.path() / "again.yaml").string() + "'");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("dataproduct/sales-orders unchanged"));
+  EXPECT_EQ(Ctl("delete dataproduct sales-insights").out, "dataproduct/sales-insights deleted\n");
+  Result gone = Ctl("describe dataproduct sales-insights");
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_THAT(gone.err, HasSubstr("NOT_FOUND: data product \"sales-insights\" not found"));
+}
+
 TEST_F(EndToEnd, QuickstartQualityExample) {
   ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
   fs::path examples = testing::SourceDir() / "examples";

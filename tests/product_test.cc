@@ -290,5 +290,52 @@ TEST_F(ProductTest, ProductsAreJoinedByDeclaredPortsAndDirectLineage) {
   EXPECT_THAT(refused.status().message(), HasSubstr("4 data product(s)"));
 }
 
+TEST_F(ProductTest, TheComplianceReportScoresEachProductOverWhatItPublishes) {
+  ASSERT_TRUE(Put("user:alice", Product("orders", "alice", {"pg/orders", "pg/raw"})).ok());
+  ASSERT_TRUE(Put("user:bob", Product("finance", "bob", {"pg/revenue"})).ok());
+  v1::ApplyRequest described;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"(resources { dataset { key { namespace: "pg" name: "orders" } spec { description: "Orders" }}
+                     merge: true fields: "description" })",
+      &described));
+  ASSERT_TRUE(Admin().Call(&Stub::Apply, Admin().catalog(), described).ok());
+  v1::PutRuleRequest rule;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(rule { name: "described" condition: "resource.description != \"\"" mode: "advisory" })pb",
+      &rule));
+  ASSERT_TRUE(
+      Admin().Call(&v1::GovernanceService::Stub::PutRule, Admin().governance(), rule).ok());
+  v1::ReportRequest req;
+  auto report = As("user:alice").Call(&v1::GovernanceService::Stub::Report,
+                                      As("user:alice").governance(), req);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->products_size(), 2);
+  EXPECT_EQ(report->products(0).product(), "finance");
+  EXPECT_EQ(report->products(0).checks(), 1);
+  EXPECT_EQ(report->products(0).passed(), 0);
+  EXPECT_EQ(report->products(1).product(), "orders");
+  EXPECT_EQ(report->products(1).name(), "orders product");
+  EXPECT_EQ(report->products(1).checks(), 2);
+  EXPECT_EQ(report->products(1).passed(), 1);
+  EXPECT_DOUBLE_EQ(report->products(1).score(), 50.0);
+  // What alice may not read is not scored for her, nor a product she may
+  // not read listed.
+  ASSERT_TRUE(testing::AddPolicyFile(Admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"alice",
+                                                action == Action::"catalog:read",
+                                                resource == Dataset::"pg/raw");
+                                        forbid (principal == User::"alice",
+                                                action == Action::"catalog:read",
+                                                resource == DataProduct::"finance");)")
+                  .ok());
+  auto hers = As("user:alice").Call(&v1::GovernanceService::Stub::Report,
+                                    As("user:alice").governance(), req);
+  ASSERT_TRUE(hers.ok()) << hers.status();
+  ASSERT_EQ(hers->products_size(), 1);
+  EXPECT_EQ(hers->products(0).product(), "orders");
+  EXPECT_EQ(hers->products(0).checks(), 1);
+  EXPECT_EQ(hers->products(0).passed(), 1);
+}
+
 }  // namespace
 }  // namespace catalog

@@ -4,8 +4,9 @@
 
 namespace catalog::governance {
 
-ReportBuilder::ReportBuilder(const std::vector<Rule>& rules, int64_t now_ms)
-    : rules_(rules), now_ms_(now_ms) {
+ReportBuilder::ReportBuilder(const std::vector<Rule>& rules, int64_t now_ms,
+                             ProductsOf products_of)
+    : rules_(rules), now_ms_(now_ms), products_of_(std::move(products_of)) {
   for (const Rule& r : rules_) report_.rules.push_back({.rule = &r});
 }
 
@@ -16,12 +17,28 @@ const Rule* ReportBuilder::Add(const Dataset& d, const Facts& facts,
   std::vector<Break> breaks = Breaks(rules_, d, facts, entities, now_ms_);
   size_t next = 0;  // breaks come in the order of the rules
   DomainScore* score = nullptr;
+  std::vector<ProductScore*> products;  // publishing d; found at its first covering rule
+  bool products_found = false;
+  auto count = [&](bool passed) {
+    for (ProductScore* p : products) {
+      ++p->checks;
+      if (passed) ++p->passed;
+    }
+  };
   for (size_t i = 0; i < rules_.size(); ++i) {
     const Rule& rule = rules_[i];
     if (!Covers(rule, d.spec)) continue;
     if (score == nullptr) {
       score = &domains_[d.spec.domain];
       score->domain = d.spec.domain;
+    }
+    if (!products_found && products_of_) {
+      products_found = true;
+      for (std::string& id : products_of_(d.key)) {
+        ProductScore& p = products_[id];
+        p.product = std::move(id);
+        products.push_back(&p);
+      }
     }
     RuleSummary& summary = report_.rules[i];
     DomainScore& pair = report_.by_rule_domain[{i, d.spec.domain}];
@@ -31,6 +48,7 @@ const Rule* ReportBuilder::Add(const Dataset& d, const Facts& facts,
     ++pair.checks;
     if (next < breaks.size() && breaks[next].rule == &rule) {
       Break& b = breaks[next++];
+      count(b.waiver != nullptr);
       if (b.waiver != nullptr) {
         ++summary.waived;
         ++score->passed;
@@ -43,6 +61,7 @@ const Rule* ReportBuilder::Add(const Dataset& d, const Facts& facts,
         summary.breaks.push_back({.dataset = d.key, .found = std::move(b)});
       }
     } else {
+      count(true);
       ++score->passed;
       ++pair.passed;
     }
@@ -52,6 +71,7 @@ const Rule* ReportBuilder::Add(const Dataset& d, const Facts& facts,
 
 Report ReportBuilder::Finish() && {
   for (auto& [name, score] : domains_) report_.domains.push_back(std::move(score));
+  for (auto& [id, score] : products_) report_.products.push_back(std::move(score));
   return std::move(report_);
 }
 

@@ -1,6 +1,7 @@
 // The compliance report (docs/governance.md#report): for each rule in
-// force, the datasets it covers and those that break it; for each domain,
-// a score (the share of covered rule-dataset pairs that hold).
+// force, the datasets it covers and those that break it; for each domain
+// and each data product (over the datasets its output ports publish), a
+// score (the share of covered rule-dataset pairs that hold).
 //
 //   ReportBuilder b(snapshot->rules(), now_ms);
 //   for (each dataset the caller may read) b.Add(d, FactsOf(...), view);
@@ -8,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -35,9 +37,17 @@ struct DomainScore {
   double Score() const { return checks == 0 ? 100.0 : 100.0 * passed / checks; }
 };
 
+struct ProductScore {
+  std::string product;  // its id
+  int64_t checks = 0;
+  int64_t passed = 0;
+  double Score() const { return checks == 0 ? 100.0 : 100.0 * passed / checks; }
+};
+
 struct Report {
   std::vector<RuleSummary> rules;   // in the order of the rules
   std::vector<DomainScore> domains;  // by domain
+  std::vector<ProductScore> products;  // by id; those publishing a judged dataset
   int64_t datasets = 0;             // judged
   // Each rule's checks and passes per domain (the trend's rows), by rule
   // index and domain.
@@ -48,8 +58,11 @@ inline constexpr size_t kMaxReportedBreaks = 1000;
 
 class ReportBuilder {
  public:
-  // `rules` must outlive the builder and its report.
-  ReportBuilder(const std::vector<Rule>& rules, int64_t now_ms);
+  // The data products that publish a dataset (ids).
+  using ProductsOf = std::function<std::vector<std::string>(const DatasetKey&)>;
+  // `rules` must outlive the builder and its report. Without `products_of`
+  // no product is scored.
+  ReportBuilder(const std::vector<Rule>& rules, int64_t now_ms, ProductsOf products_of = nullptr);
   // Judges `d` against every rule (its entity and facts as in Breaks).
   // Returns the first blocking rule it breaks unwaived, or nullptr.
   const Rule* Add(const Dataset& d, const Facts& facts, const policy::EntityView& entities);
@@ -58,8 +71,10 @@ class ReportBuilder {
  private:
   const std::vector<Rule>& rules_;
   int64_t now_ms_;
+  ProductsOf products_of_;
   Report report_;
   std::map<std::string, DomainScore> domains_;
+  std::map<std::string, ProductScore> products_;
 };
 
 }  // namespace catalog::governance

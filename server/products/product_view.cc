@@ -5,6 +5,7 @@
 #include "server/authz/catalog_entities.h"
 #include "server/authz/snapshot.h"
 #include "server/lineage/graph.h"
+#include "server/store/store.h"
 
 namespace catalog::products {
 namespace {
@@ -171,6 +172,35 @@ std::vector<const ProductCatalog::Entry*> ProductCatalog::Publishers(
   auto it = publishers_.find(dataset);
   if (it == publishers_.end()) return out;
   for (size_t i : it->second) out.push_back(&entries_[i]);
+  return out;
+}
+
+absl::StatusOr<ProductCatalog> LoadProductCatalog(store::Store& store) {
+  absl::StatusOr<std::vector<DataProduct>> all = store.ListDataProducts();
+  if (!all.ok()) return all.status();
+  absl::StatusOr<std::map<std::string, std::vector<DatasetKey>>> contracts =
+      store.DatasetsOfContracts(ProductCatalog::ContractIds(*all));
+  if (!contracts.ok()) return contracts.status();
+  return ProductCatalog::Build(*std::move(all), *contracts);
+}
+
+std::vector<ImpactedProduct> ImpactedProducts(
+    const ProductCatalog& catalog, const std::vector<std::pair<DatasetKey, int>>& reached) {
+  std::map<const ProductCatalog::Entry*, ImpactedProduct> by_product;
+  std::vector<std::pair<DatasetKey, int>> ordered = reached;
+  std::stable_sort(ordered.begin(), ordered.end(),
+                   [](const auto& a, const auto& b) { return a.second < b.second; });
+  for (const auto& [key, depth] : ordered) {
+    for (const ProductCatalog::Entry* e : catalog.Publishers(key)) {
+      auto [it, fresh] = by_product.try_emplace(e, ImpactedProduct{.entry = e, .depth = depth});
+      it->second.datasets.push_back(key);
+    }
+  }
+  std::vector<ImpactedProduct> out;
+  for (auto& [entry, impacted] : by_product) out.push_back(std::move(impacted));
+  std::sort(out.begin(), out.end(), [](const ImpactedProduct& a, const ImpactedProduct& b) {
+    return a.depth != b.depth ? a.depth < b.depth : a.entry->product.id < b.entry->product.id;
+  });
   return out;
 }
 

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "lib/catalog/model.h"
 #include "lib/health/health.h"
 
@@ -25,6 +26,9 @@ class Snapshot;
 }
 namespace catalog::lineage {
 class LineageGraph;
+}
+namespace catalog::store {
+class Store;
 }
 
 namespace catalog::products {
@@ -88,6 +92,19 @@ struct ProductView {
   std::vector<ProductLinkView> upstream;    // by id
   std::vector<ProductLinkView> downstream;  // by id
 };
+
+// Every product, ports resolved, as the store holds them now.
+absl::StatusOr<ProductCatalog> LoadProductCatalog(store::Store& store);
+
+// The products that publish the datasets a change reached (`reached`:
+// each dataset with its depth, the start at 0), nearest first, then by id.
+struct ImpactedProduct {
+  const ProductCatalog::Entry* entry = nullptr;
+  int depth = 0;
+  std::vector<DatasetKey> datasets;  // its published datasets reached, by depth
+};
+std::vector<ImpactedProduct> ImpactedProducts(
+    const ProductCatalog& catalog, const std::vector<std::pair<DatasetKey, int>>& reached);
 
 // `graph` may be null or not loaded: then nothing is observed.
 ProductView ViewProduct(const ProductCatalog& catalog, const ProductCatalog::Entry& product,
