@@ -375,6 +375,34 @@ check(breakRows.some((r) => r.includes("sales.public.orders") && r.includes("Tie
       breakRows.join(" | "));
 check((await page.locator("table.break-list b").count()) === 0, "a rule's message is never markup");
 await audit(page, "governance");
+// Data products: one publishing the failing staged orders, listed and
+// shown with its health and its port's dataset.
+const product = await fetch(`${base}/catalog.v1.CatalogService/Apply`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ resources: [{ dataProduct: { document: JSON.stringify({
+    apiVersion: "v1.0.0", kind: "DataProduct", id: "staged-orders", name: "Staged <i>orders</i>",
+    status: "active", domain: "sales", team: [{ username: "alice", role: "owner" }],
+    outputPorts: [{ name: "orders", version: "v1", customProperties: [
+      { property: "datasets", value: ["bigquery/analytics.staging.orders"] }] }] }) } }] }),
+});
+check(product.ok, "a data product is applied through the JSON API", String(product.status));
+await page.goto(`${base}/#/products`);
+await page.locator("table.product-list tbody tr").first().waitFor(wait);
+const productRows = await page.locator("table.product-list tbody tr").allTextContents();
+check(productRows.some((r) => r.includes("Staged <i>orders</i>") && r.includes("user:alice")),
+      "the products page lists the product, its name as text", productRows.join(" | "));
+check((await page.locator("table.product-list i").count()) === 0, "a product's name is never markup");
+await audit(page, "products");
+await page.getByRole("link", { name: "Staged <i>orders</i>" }).click();
+await page.getByTestId("product-health").waitFor(wait);
+const productHealth = await page.getByTestId("product-health").textContent();
+check(productHealth.startsWith("failing") && productHealth.includes("bigquery/analytics.staging.orders"),
+      "the product's page rolls its health up from its output port", productHealth);
+const portRows = await page.getByTestId("output-ports").locator("tbody tr").allTextContents();
+check(portRows.some((r) => r.includes("analytics.staging.orders") && r.includes("failing")),
+      "the product's page lists its port's dataset with its health", portRows.join(" | "));
+await audit(page, "product");
 await page.goto(`${base}/#/dataset/bigquery/analytics.staging.orders?tab=quality`);
 await page.locator("table.quality-results tbody tr").first().waitFor(wait);
 await page.getByLabel("Show").selectOption("failed");

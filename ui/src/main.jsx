@@ -9,6 +9,7 @@ import { DatasetPage } from "./pages/dataset.jsx";
 import { AuditPage } from "./pages/audit.jsx";
 import { PoliciesPage } from "./pages/policies.jsx";
 import { GovernancePage } from "./pages/governance.jsx";
+import { ProductsPage } from "./pages/products.jsx";
 import { JobsPage } from "./pages/jobs.jsx";
 import { DirectoryPage } from "./pages/directory.jsx";
 import { IncidentsPage } from "./pages/incidents.jsx";
@@ -20,6 +21,8 @@ function Shell({ who, onSignOut }) {
     page = <DatasetPage namespace={route.parts[0]} name={route.parts[1]} params={route.params} />;
   } else if (route.page === "audit") {
     page = <AuditPage params={route.params} />;
+  } else if (route.page === "products") {
+    page = <ProductsPage parts={route.parts} params={route.params} />;
   } else if (route.page === "governance") {
     page = <GovernancePage params={route.params} />;
   } else if (route.page === "policies") {
@@ -40,7 +43,8 @@ function Shell({ who, onSignOut }) {
         <a class="brand" href={href("search")}>catalogd</a>
         <nav aria-label="Main">
           {[["search", "Search"], ["incidents", "Incidents"], ["jobs", "Jobs"],
-            ["directory", "Domains and groups"], ["governance", "Governance"],
+            ["directory", "Domains and groups"], ["products", "Data products"],
+            ["governance", "Governance"],
             ["policies", "Policies"], ["audit", "Audit log"]].map(([id, label]) => (
             <a href={href(id)} aria-current={route.page === id ? "page" : undefined}>{label}</a>
           ))}

@@ -82,6 +82,25 @@ export function GovernancePage({ params }) {
               </table>
             </>
           )}
+          {(answer.products || []).length > 0 && (
+            <>
+              <h2>Data products</h2>
+              <table class="product-scores">
+                <thead>
+                  <tr><th scope="col">Data product</th><th scope="col">Checks</th>
+                      <th scope="col">Passed</th><th scope="col">Score</th></tr>
+                </thead>
+                <tbody>
+                  {answer.products.map((p) => (
+                    <tr key={p.product}>
+                      <td><a href={href("products", [p.product])}>{p.name || p.product}</a></td>
+                      <td>{p.checks || 0}</td><td>{p.passed || 0}</td><td>{pct(p.score)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </>
+          )}
           {(answer.trend || []).length > 0 && (
             <>
               <h2>Trend (30 days)</h2>
