@@ -214,7 +214,13 @@ absl::StatusOr<DataProduct> DataProductFromOdps(const json& doc) {
     return Invalid("outputPorts", "a data product publishes at least one output port");
   }
   // Canonical: keys sorted (nlohmann's object is a std::map), no spaces.
-  s.document = doc.dump();
+  // A member catalogd does not read may still hold text that is not UTF-8
+  // (a YAML file's): refused, not kept.
+  try {
+    s.document = doc.dump();
+  } catch (const json::type_error&) {
+    return Invalid("document", "holds text that is not valid UTF-8");
+  }
   if (s.document.size() > kMaxTextBytes * 4) {
     return Invalid("document", StrCat("at most ", kMaxTextBytes * 4, " bytes as JSON"));
   }

@@ -97,6 +97,10 @@ TEST(DataProductTest, EachBadFieldIsNamed) {
     EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << c.pointer;
     EXPECT_THAT(p.status().message(), HasSubstr(c.error)) << c.pointer;
   }
+  json garbled = Product();
+  garbled["support"][0]["channel"] = std::string("\xff\xfe");
+  EXPECT_THAT(DataProductFromOdps(garbled).status().message(),
+              HasSubstr("document: holds text that is not valid UTF-8"));
   json twice = Product();
   twice["outputPorts"].push_back(twice["outputPorts"][0]);
   EXPECT_THAT(DataProductFromOdps(twice).status().message(),
