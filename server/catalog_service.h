@@ -12,6 +12,10 @@ namespace catalog::lineage {
 class LineageGraph;
 }
 
+namespace catalog::products {
+class ProductCache;
+}
+
 namespace catalog::server {
 
 // The most resources one Apply may carry.
@@ -19,10 +23,12 @@ inline constexpr int kMaxApplyResources = 10000;
 
 class CatalogServiceImpl final : public v1::CatalogService::Service {
  public:
-  // `graph` gives governance rules the layers upstream of a dataset.
+  // `graph` gives governance rules the layers upstream of a dataset and
+  // products their lineage; `products` keeps the data products read.
   CatalogServiceImpl(store::Store* store, const Authenticator* auth,
-                     authz::Authorizer* authorizer, const lineage::LineageGraph* graph)
-      : store_(store), auth_(auth), authorizer_(authorizer), graph_(graph) {}
+                     authz::Authorizer* authorizer, const lineage::LineageGraph* graph,
+                     products::ProductCache* products)
+      : store_(store), auth_(auth), authorizer_(authorizer), graph_(graph), products_(products) {}
 
   grpc::Status Apply(grpc::ServerContext* context,
                      const v1::ApplyRequest* request,
@@ -91,6 +97,7 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   const Authenticator* auth_;
   authz::Authorizer* authorizer_;
   const lineage::LineageGraph* graph_;
+  products::ProductCache* products_;
 };
 
 }  // namespace catalog::server

@@ -11,6 +11,7 @@
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 #include "server/catalog_service.h"
+#include "server/products/product_cache.h"
 #include "server/products/product_view.h"
 
 namespace catalog::server {
@@ -118,8 +119,8 @@ grpc::Status CatalogServiceImpl::GetDataProduct(grpc::ServerContext* context,
       return ProductNotFound(request->id());
     }
     // Read whole: product lineage is between products.
-    ASSIGN_OR_RETURN(const products::ProductCatalog catalog,
-                     products::LoadProductCatalog(*store_));
+    ASSIGN_OR_RETURN(std::shared_ptr<const products::ProductCatalog> products, products_->Get());
+    const products::ProductCatalog& catalog = *products;
     const products::ProductCatalog::Entry* entry = catalog.Find(request->id());
     if (entry == nullptr) return ProductNotFound(request->id());
     std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();

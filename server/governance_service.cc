@@ -13,6 +13,7 @@
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 #include "server/governance/report.h"
+#include "server/products/product_cache.h"
 #include "server/products/product_view.h"
 #include "server/quality_service.h"
 
@@ -67,12 +68,12 @@ absl::StatusOr<governance::Report> Judged(store::Store& store,
                                           const std::string& caller, const std::string& domain,
                                           const authz::Snapshot& snapshot,
                                           const std::vector<governance::Rule>& rules,
-                                          const products::ProductCatalog* products = nullptr) {
+                                          const products::ProductCatalog* catalog = nullptr) {
   governance::ReportBuilder::ProductsOf products_of;
-  if (products != nullptr) {
-    products_of = [products](const DatasetKey& k) {
+  if (catalog != nullptr) {
+    products_of = [catalog](const DatasetKey& k) {
       std::vector<std::string> ids;
-      for (const products::ProductCatalog::Entry* e : products->Publishers(k)) {
+      for (const products::ProductCatalog::Entry* e : catalog->Publishers(k)) {
         ids.push_back(e->product.id);
       }
       return ids;
@@ -258,11 +259,10 @@ grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
     }
     const size_t max_breaks = request->max_breaks() == 0 ? 100 : request->max_breaks();
     std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
-    ASSIGN_OR_RETURN(const products::ProductCatalog products,
-                     products::LoadProductCatalog(*store_));
+    ASSIGN_OR_RETURN(std::shared_ptr<const products::ProductCatalog> catalog, products_->Get());
     ASSIGN_OR_RETURN(governance::Report report,
                      Judged(*store_, *authorizer_, graph_, caller, request->domain(), *snapshot,
-                            snapshot->rules(), &products));
+                            snapshot->rules(), catalog.get()));
     for (const governance::RuleSummary& s : report.rules) {
       v1::RuleReport* out = response->add_rules();
       *out->mutable_rule() = RuleToProto(*s.rule);
@@ -285,7 +285,7 @@ grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
       if (!Permits(*authorizer_, caller, "catalog:read", authz::ProductUid(p.product))) continue;
       v1::ProductScore* out = response->add_products();
       out->set_product(p.product);
-      if (const products::ProductCatalog::Entry* e = products.Find(p.product)) {
+      if (const products::ProductCatalog::Entry* e = catalog->Find(p.product)) {
         out->set_name(e->product.spec.name);
       }
       out->set_checks(p.checks);

@@ -12,13 +12,19 @@ namespace catalog::lineage {
 class LineageGraph;
 }
 
+namespace catalog::products {
+class ProductCache;
+}
+
 namespace catalog::server {
 
 class GovernanceServiceImpl final : public v1::GovernanceService::Service {
  public:
+  // `products`: the data products the report scores.
   GovernanceServiceImpl(store::Store* store, const Authenticator* auth,
-                        const authz::Authorizer* authorizer, const lineage::LineageGraph* graph)
-      : store_(store), auth_(auth), authorizer_(authorizer), graph_(graph) {}
+                        const authz::Authorizer* authorizer, const lineage::LineageGraph* graph,
+                        products::ProductCache* products)
+      : store_(store), auth_(auth), authorizer_(authorizer), graph_(graph), products_(products) {}
 
   grpc::Status GetLayers(grpc::ServerContext* context, const v1::GetLayersRequest* request,
                          v1::Layers* response) override;
@@ -48,6 +54,7 @@ class GovernanceServiceImpl final : public v1::GovernanceService::Service {
   const Authenticator* auth_;
   const authz::Authorizer* authorizer_;
   const lineage::LineageGraph* graph_;
+  products::ProductCache* products_;
 };
 
 }  // namespace catalog::server

@@ -19,6 +19,7 @@
 #include "server/governance/lineage_writes.h"
 #include "server/lineage/column_walk.h"
 #include "server/lineage/impact.h"
+#include "server/products/product_cache.h"
 #include "server/products/product_view.h"
 
 namespace catalog::server {
@@ -467,10 +468,10 @@ grpc::Status LineageServiceImpl::Impact(grpc::ServerContext* context,
       add_path(j.node, *out);
     }
     // The data products that publish what the change reaches.
-    ASSIGN_OR_RETURN(const products::ProductCatalog catalog, products::LoadProductCatalog(*store_));
+    ASSIGN_OR_RETURN(std::shared_ptr<const products::ProductCatalog> catalog, products_->Get());
     std::vector<std::pair<DatasetKey, int>> reached = {{start.dataset, 0}};
     for (const lineage::Impact::Dataset& d : impact.datasets) reached.push_back({d.key, d.depth});
-    for (const products::ImpactedProduct& p : products::ImpactedProducts(catalog, reached)) {
+    for (const products::ImpactedProduct& p : products::ImpactedProducts(*catalog, reached)) {
       const DataProduct& product = p.entry->product;
       if (!redactor.MayRead(authz::ProductUid(product.id))) continue;
       v1::ImpactedProduct* out = response->add_products();

@@ -10,6 +10,10 @@
 #include "server/lineage/graph.h"
 #include "server/store/store.h"
 
+namespace catalog::products {
+class ProductCache;
+}
+
 namespace catalog::server {
 
 // The most events one ingest may carry.
@@ -19,10 +23,11 @@ inline constexpr int kMaxLineageDepth = 100;
 
 class LineageServiceImpl final : public v1::LineageService::Service {
  public:
+  // `products`: the data products an impact names.
   LineageServiceImpl(store::Store* store, const Authenticator* auth,
                      authz::Authorizer* authorizer,
-                     lineage::LineageGraph* graph)
-      : store_(store), auth_(auth), authorizer_(authorizer), graph_(graph) {}
+                     lineage::LineageGraph* graph, products::ProductCache* products)
+      : store_(store), auth_(auth), authorizer_(authorizer), graph_(graph), products_(products) {}
 
   // Every door's path: checks `caller` may lineage:write, parses each
   // event (errors start "events[i]: "), stores them as one transaction and
@@ -57,6 +62,7 @@ class LineageServiceImpl final : public v1::LineageService::Service {
   const Authenticator* auth_;
   authz::Authorizer* authorizer_;
   lineage::LineageGraph* graph_;
+  products::ProductCache* products_;
 };
 
 }  // namespace catalog::server

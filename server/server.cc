@@ -35,6 +35,7 @@
 #include "server/webhook_service.h"
 #include "server/cost_service.h"
 #include "server/governance_service.h"
+#include "server/products/product_cache.h"
 #include "server/webhooks/dispatcher.h"
 #include "server/catalog_service.h"
 #include "server/lineage/graph.h"
@@ -108,6 +109,7 @@ class CatalogServer::Impl {
   // Outlives the authorizer, whose upstream degradation walks it.
   std::unique_ptr<lineage::LineageGraph> graph;
   std::unique_ptr<authz::Authorizer> authorizer;
+  std::unique_ptr<products::ProductCache> product_cache;  // follows the store's commits
   std::unique_ptr<Consistency> consistency;  // of store and authorizer
   int graph_hook = 0;
   std::thread graph_loader;
@@ -394,14 +396,15 @@ class CatalogServer::Impl {
 
   absl::Status StartGrpc(const ServerConfig& config, webhooks::AddressAllowList allow,
                          SecretsKey secrets) {
+    product_cache = std::make_unique<products::ProductCache>(store.get());
     catalog_service = std::make_unique<CatalogServiceImpl>(
-        store.get(), auth.get(), authorizer.get(), graph.get());
+        store.get(), auth.get(), authorizer.get(), graph.get(), product_cache.get());
     policy_service = std::make_unique<PolicyServiceImpl>(
         store.get(), auth.get(), authorizer.get());
     token_service = std::make_unique<TokenServiceImpl>(store.get(), auth.get(),
                                                        authorizer.get());
     lineage_service = std::make_unique<LineageServiceImpl>(
-        store.get(), auth.get(), authorizer.get(), graph.get());
+        store.get(), auth.get(), authorizer.get(), graph.get(), product_cache.get());
     contract_service = std::make_unique<ContractServiceImpl>(
         store.get(), auth.get(), authorizer.get(), graph.get());
     audit_service = std::make_unique<AuditServiceImpl>(store.get(), auth.get(),
@@ -413,7 +416,7 @@ class CatalogServer::Impl {
     cost_service = std::make_unique<CostServiceImpl>(store.get(), auth.get(), authorizer.get());
     governance_service =
         std::make_unique<GovernanceServiceImpl>(store.get(), auth.get(), authorizer.get(),
-                                                graph.get());
+                                                graph.get(), product_cache.get());
     webhook_service = std::make_unique<WebhookServiceImpl>(
         store.get(), auth.get(), authorizer.get(), std::move(allow), std::move(secrets));
     grpc::EnableDefaultHealthCheckService(true);
