@@ -221,8 +221,8 @@ absl::StatusOr<DataProduct> DataProductFromOdps(const json& doc) {
   } catch (const json::type_error&) {
     return Invalid("document", "holds text that is not valid UTF-8");
   }
-  if (s.document.size() > kMaxTextBytes * 4) {
-    return Invalid("document", StrCat("at most ", kMaxTextBytes * 4, " bytes as JSON"));
+  if (s.document.size() > kMaxProductDocumentBytes) {
+    return Invalid("document", StrCat("at most ", kMaxProductDocumentBytes, " bytes as JSON"));
   }
   return p;
 }

@@ -26,6 +26,8 @@ namespace catalog {
 inline constexpr size_t kMaxProductPorts = 100;
 inline constexpr size_t kMaxPortDatasets = 1000;
 inline constexpr size_t kMaxProductIdBytes = 128;
+// Every product is kept in memory (server/products/product_cache.h).
+inline constexpr size_t kMaxProductDocumentBytes = 64 * 1024;
 
 // The statuses ODPS names, in a product's life order.
 inline constexpr const char* kProductStatuses[] = {"proposed", "draft", "active", "deprecated",

@@ -97,6 +97,10 @@ TEST(DataProductTest, EachBadFieldIsNamed) {
     EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << c.pointer;
     EXPECT_THAT(p.status().message(), HasSubstr(c.error)) << c.pointer;
   }
+  json large = Product();
+  large["support"][0]["description"] = std::string(kMaxProductDocumentBytes, 'x');
+  EXPECT_THAT(DataProductFromOdps(large).status().message(),
+              HasSubstr("document: at most 65536 bytes as JSON"));
   json garbled = Product();
   garbled["support"][0]["channel"] = std::string("\xff\xfe");
   EXPECT_THAT(DataProductFromOdps(garbled).status().message(),
