@@ -392,6 +392,9 @@ int main(int argc, char** argv) {
   governance_report->add_option("--since", governance_since,
                                 "the trend since then: a date, or 30d (the leader's daily "
                                 "evaluations)");
+  std::string report_rule;
+  governance_report->add_option("--rule", report_rule,
+                                "with --since: the trend of this rule only");
   governance_report->add_option("-o,--output", governance_output, "table, json or markdown");
 
   CheckWriteOptions check_write_options;
@@ -565,7 +568,8 @@ int main(int argc, char** argv) {
   if (governance_rule->parsed()) return RunRuleHistory(ctx, rule_name, governance_output);
   if (governance_delete->parsed()) return RunDeleteRule(ctx, rule_name, rule_version);
   if (governance_report->parsed()) {
-    return RunGovernanceReport(ctx, governance_domain, governance_since, governance_output);
+    return RunGovernanceReport(ctx, governance_domain, governance_since, report_rule,
+                               governance_output);
   }
   if (webhooks->parsed()) {
     if (webhook_add->parsed()) webhook_options.action = "add";

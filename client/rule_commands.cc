@@ -116,7 +116,7 @@ int RunDeleteRule(CommandContext& ctx, const std::string& name, int64_t expected
 }
 
 int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const std::string& since,
-                        const std::string& output) {
+                        const std::string& rule, const std::string& output) {
   if (output != "table" && output != "json" && output != "markdown") {
     ctx.err << "error: -o must be table, json or markdown\n";
     return 2;
@@ -124,6 +124,7 @@ int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const st
   v1::ReportRequest req;
   req.set_domain(domain);
   req.set_since(since);
+  req.set_rule(rule);
   auto report = ctx.client.Call(&v1::GovernanceService::Stub::Report, ctx.client.governance(), req);
   if (!report.ok()) return ReportError(ctx.err, report.status());
   if (output == "json") {
@@ -213,7 +214,8 @@ int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const st
   }
   if (!rows.empty()) {
     ctx.out << "\n";
-    if (md) ctx.out << "## Trend\n\n";
+    if (md) ctx.out << "## Trend" << (rule.empty() ? "" : " of rule " + rule) << "\n\n";
+    if (!md && !rule.empty()) ctx.out << "Trend of rule " << rule << ":\n";
     print({"DAY", "DOMAIN", "CHECKS", "PASSED", "SCORE"}, rows);
   }
   return 0;

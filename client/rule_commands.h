@@ -17,8 +17,9 @@ int RunRuleHistory(CommandContext& ctx, const std::string& name, const std::stri
 int RunDeleteRule(CommandContext& ctx, const std::string& name, int64_t expected_version);
 // The compliance report over what the caller may read: `output` is table,
 // json or markdown.
-// With `since`, the trend of each domain's score since then.
+// With `since`, the trend of each domain's score since then (of `rule`
+// only, when given).
 int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const std::string& since,
-                        const std::string& output);
+                        const std::string& rule, const std::string& output);
 
 }  // namespace catalog::client

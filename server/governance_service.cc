@@ -252,6 +252,12 @@ grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
     if (!request->domain().empty()) {
       RETURN_IF_ERROR(ValidateDomainPath("domain", request->domain()));
     }
+    if (!request->rule().empty()) {
+      if (request->since().empty()) {
+        return absl::InvalidArgumentError("rule: narrows the trend; give since too");
+      }
+      RETURN_IF_ERROR(ValidateName("rule", request->rule(), kMaxShortNameBytes));
+    }
     if (request->max_breaks() < 0 ||
         request->max_breaks() > static_cast<int>(governance::kMaxReportedBreaks)) {
       return absl::InvalidArgumentError(
@@ -295,7 +301,7 @@ grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
     if (!request->since().empty()) {
       ASSIGN_OR_RETURN(int64_t since_ms,
                        SinceMs("since", request->since(), std::chrono::system_clock::now()));
-      RETURN_IF_ERROR(Trend(since_ms, request->domain(), caller, response));
+      RETURN_IF_ERROR(Trend(since_ms, request->domain(), request->rule(), caller, response));
     }
     response->set_datasets(report.datasets);
     response->set_catalog_revision(snapshot->revision());
@@ -305,7 +311,7 @@ grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
 }
 
 absl::Status GovernanceServiceImpl::Trend(int64_t since_ms, const std::string& domain,
-                                          const std::string& caller,
+                                          const std::string& rule, const std::string& caller,
                                           v1::ComplianceReport* response) {
   ASSIGN_OR_RETURN(std::vector<store::GovernanceEvaluation> rows,
                    store_->ListGovernanceEvaluations(FormatMs(since_ms).substr(0, 10)));
@@ -314,6 +320,7 @@ absl::Status GovernanceServiceImpl::Trend(int64_t since_ms, const std::string& d
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> points;
   for (const store::GovernanceEvaluation& r : rows) {
     if (!domain.empty() && r.domain != domain && !r.domain.starts_with(domain + "/")) continue;
+    if (!rule.empty() && r.rule != rule) continue;
     auto known = readable.find(r.domain);
     if (known == readable.end()) {
       const bool may = reads_all || (!r.domain.empty() &&

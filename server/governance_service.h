@@ -46,9 +46,9 @@ class GovernanceServiceImpl final : public v1::GovernanceService::Service {
 
  private:
   // The report's trend since `since_ms` (of `domain` and beneath, when
-  // given), over the domains `caller` may read.
-  absl::Status Trend(int64_t since_ms, const std::string& domain, const std::string& caller,
-                     v1::ComplianceReport* response);
+  // given; of `rule` only, when given), over the domains `caller` may read.
+  absl::Status Trend(int64_t since_ms, const std::string& domain, const std::string& rule,
+                     const std::string& caller, v1::ComplianceReport* response);
 
   store::Store* store_;
   const Authenticator* auth_;

@@ -497,6 +497,34 @@ TEST_F(GovernanceTest, TheReportCountsOnlyWhatTheCallerReadsAndADryRunStoresNoth
   ASSERT_TRUE(bobs_trend.ok()) << bobs_trend.status();
   ASSERT_EQ(bobs_trend->trend_size(), 1);
   EXPECT_EQ(bobs_trend->trend(0).domain(), "sales");
+  // A second rule every sales dataset keeps: the trend of all rules moves,
+  // that of the first alone does not (the sweep runs when the rules change).
+  ASSERT_TRUE(PutRule("user:ada", R"pb(name: "anything-goes" condition: "true" mode: "advisory"
+                                       covers { domains: "sales" })pb")
+                  .ok());
+  for (int i = 0; i < 150; ++i) {
+    auto r = As("user:ada").Call(&v1::GovernanceService::Stub::Report, As("user:ada").governance(),
+                                 since);
+    ASSERT_TRUE(r.ok()) << r.status();
+    trend = *r;
+    if (trend.trend_size() == 2 && trend.trend(1).score() > 50.0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_EQ(trend.trend_size(), 2);
+  EXPECT_DOUBLE_EQ(trend.trend(1).score(), 75.0);  // 3 of 4 sales checks
+  v1::ReportRequest one_rule = since;
+  one_rule.set_rule("gold-described");
+  auto first_only = As("user:ada").Call(&v1::GovernanceService::Stub::Report,
+                                        As("user:ada").governance(), one_rule);
+  ASSERT_TRUE(first_only.ok()) << first_only.status();
+  ASSERT_EQ(first_only->trend_size(), 2);
+  EXPECT_DOUBLE_EQ(first_only->trend(1).score(), 50.0);
+  one_rule.clear_since();
+  EXPECT_EQ(As("user:ada")
+                .Call(&v1::GovernanceService::Stub::Report, As("user:ada").governance(), one_rule)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
   since.set_since("last week");
   EXPECT_EQ(As("user:bob")
                 .Call(&v1::GovernanceService::Stub::Report, As("user:bob").governance(), since)
