@@ -119,8 +119,8 @@ grpc::Status CatalogServiceImpl::GetDataProduct(grpc::ServerContext* context,
       return ProductNotFound(request->id());
     }
     // Read whole: product lineage is between products.
-    ASSIGN_OR_RETURN(std::shared_ptr<const products::ProductCatalog> products, products_->Get());
-    const products::ProductCatalog& catalog = *products;
+    ASSIGN_OR_RETURN(std::shared_ptr<const products::ProductCatalog> cached, products_->Get());
+    const products::ProductCatalog& catalog = *cached;
     const products::ProductCatalog::Entry* entry = catalog.Find(request->id());
     if (entry == nullptr) return ProductNotFound(request->id());
     std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
@@ -158,14 +158,10 @@ grpc::Status CatalogServiceImpl::ListDataProducts(grpc::ServerContext* context,
       RETURN_IF_ERROR(ValidateDomainPath("domain", request->domain()));
     }
     RETURN_IF_ERROR(DecisionsReady(*authorizer_));
-    ASSIGN_OR_RETURN(std::vector<DataProduct> all, store_->ListDataProducts());
-    const std::string& domain = request->domain();
-    for (const DataProduct& p : all) {
-      const std::string& d = p.spec.domain;
-      if (!domain.empty() && d != domain && !(d.size() > domain.size() && d.starts_with(domain) &&
-                                              d[domain.size()] == '/')) {
-        continue;
-      }
+    ASSIGN_OR_RETURN(std::shared_ptr<const products::ProductCatalog> cached, products_->Get());
+    for (const products::ProductCatalog::Entry& e : cached->entries()) {
+      const DataProduct& p = e.product;
+      if (!InDomain(p.spec.domain, request->domain())) continue;
       if (MayRead(caller, authz::ProductUid(p.id))) {
         *response->add_products() = catalog::ToProto(p);
       }

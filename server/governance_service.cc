@@ -319,7 +319,7 @@ absl::Status GovernanceServiceImpl::Trend(int64_t since_ms, const std::string& d
   std::map<std::string, bool> readable;  // by domain
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>> points;
   for (const store::GovernanceEvaluation& r : rows) {
-    if (!domain.empty() && r.domain != domain && !r.domain.starts_with(domain + "/")) continue;
+    if (!InDomain(r.domain, domain)) continue;
     if (!rule.empty() && r.rule != rule) continue;
     auto known = readable.find(r.domain);
     if (known == readable.end()) {

@@ -271,6 +271,11 @@ absl::StatusOr<DatasetKey> ParseDatasetKey(std::string_view value) {
   return key;
 }
 
+bool InDomain(std::string_view path, std::string_view domain) {
+  return domain.empty() || path == domain ||
+         (path.size() > domain.size() && path.starts_with(domain) && path[domain.size()] == '/');
+}
+
 std::string DomainParent(std::string_view path) {
   size_t slash = path.rfind('/');
   return slash == std::string_view::npos ? ""

@@ -61,6 +61,10 @@ absl::StatusOr<DatasetKey> ParseDatasetKey(std::string_view value);
 // The parent of a domain path: "a/b/c" -> "a/b", "a" -> "".
 std::string DomainParent(std::string_view path);
 
+// Whether `path` is `domain` or a domain beneath it ("sales/eu" is in
+// "sales"; "salesforce" is not). Every path is in "".
+bool InDomain(std::string_view path, std::string_view domain);
+
 // A dataset key; errors name "`path`.namespace" or "`path`.name" (a
 // manifest's "metadata", a request's "key").
 absl::Status ValidateDatasetKey(const DatasetKey& key, std::string_view path = "metadata");

@@ -78,6 +78,12 @@ TEST(ValidateDomainPath, SegmentsAreChecked) {
   EXPECT_FALSE(ValidateDomainPath("d", "fin ance").ok());
   EXPECT_EQ(DomainParent("a/b/c"), "a/b");
   EXPECT_EQ(DomainParent("a"), "");
+  EXPECT_TRUE(InDomain("sales/eu", "sales"));
+  EXPECT_TRUE(InDomain("sales", "sales"));
+  EXPECT_TRUE(InDomain("sales", ""));
+  EXPECT_FALSE(InDomain("salesforce", "sales"));
+  EXPECT_FALSE(InDomain("sales", "sales/eu"));
+  EXPECT_FALSE(InDomain("", "sales"));
 }
 
 Dataset Orders() {

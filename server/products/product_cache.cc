@@ -31,7 +31,7 @@ ProductCache::~ProductCache() { store_->RemoveCommitHook(hook_); }
 
 void ProductCache::OnCommit(const store::Change& change) {
   std::lock_guard lock(mu_);
-  if (catalog_ == nullptr && resolved_.empty()) {
+  if (catalog_ == nullptr) {
     ++generation_;  // a read under way may predate this change
     return;
   }

@@ -43,7 +43,7 @@ class ProductCache {
   int hook_ = 0;
   std::mutex mu_;
   std::shared_ptr<const ProductCatalog> catalog_;  // guarded by mu_; null: read again
-  std::set<DatasetKey> resolved_;                  // guarded by mu_: what its ports stand for
+  std::set<DatasetKey> resolved_;  // guarded by mu_: what catalog_'s ports stand for (empty without it)
   uint64_t generation_ = 0;                        // guarded by mu_: bumped at each drop
 };
 

@@ -13,17 +13,18 @@ namespace {
 ProductCatalog::Port Resolve(const ProductPort& port,
                              const std::map<std::string, std::vector<DatasetKey>>& contracts) {
   ProductCatalog::Port out;
-  auto add = [&](const DatasetKey& k, bool from_contract) {
-    if (std::find(out.datasets.begin(), out.datasets.end(), k) != out.datasets.end()) return;
-    out.datasets.push_back(k);
-    out.from_contract.push_back(from_contract);
+  auto add = [&](const DatasetKey& k) {
+    if (std::find(out.datasets.begin(), out.datasets.end(), k) == out.datasets.end()) {
+      out.datasets.push_back(k);
+    }
   };
   if (!port.contract_id.empty()) {
     if (auto it = contracts.find(port.contract_id); it != contracts.end()) {
-      for (const DatasetKey& k : it->second) add(k, true);
+      for (const DatasetKey& k : it->second) add(k);
     }
   }
-  for (const DatasetKey& k : port.datasets) add(k, false);
+  out.bound = out.datasets.size();
+  for (const DatasetKey& k : port.datasets) add(k);
   return out;
 }
 
@@ -212,7 +213,7 @@ ProductView ViewProduct(const ProductCatalog& catalog, const ProductCatalog::Ent
     for (const ProductCatalog::Port& port : ports) {
       std::vector<PortDatasetView>& views = out.emplace_back();
       for (size_t i = 0; i < port.datasets.size(); ++i) {
-        views.push_back(ViewDataset(port.datasets[i], port.from_contract[i], snapshot));
+        views.push_back(ViewDataset(port.datasets[i], i < port.bound, snapshot));
       }
     }
     return out;
@@ -230,7 +231,7 @@ ProductView ViewProduct(const ProductCatalog& catalog, const ProductCatalog::Ent
   }
   std::set<std::string> declared_up, declared_down;
   for (const ProductCatalog::Entry& other : catalog.entries()) {
-    if (&other == &product || other.product.id == product.product.id) continue;
+    if (other.product.id == product.product.id) continue;
     if (Declares(product, other)) declared_up.insert(other.product.id);
     if (Declares(other, product)) declared_down.insert(other.product.id);
   }

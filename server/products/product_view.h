@@ -40,8 +40,8 @@ inline constexpr int kProductLineageHops = 10;
 class ProductCatalog {
  public:
   struct Port {
-    std::vector<DatasetKey> datasets;   // contract-bound first, then named
-    std::vector<bool> from_contract;    // parallel to datasets
+    std::vector<DatasetKey> datasets;  // contract-bound first, then named
+    size_t bound = 0;                  // how many of them its contract is bound to
   };
   struct Entry {
     DataProduct product;

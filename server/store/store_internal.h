@@ -420,5 +420,8 @@ absl::Status CheckDatasetReferences(Connection& db, const Dataset& d);
 absl::Status CheckDomainReferences(Connection& db, const Domain& d);
 absl::Status CheckPrincipalReferences(Connection& db, const Principal& p);
 absl::Status CheckProductReferences(Connection& db, const DataProduct& p);
+// A data product as stored (its id and document columns); DATA_LOSS when
+// the document no longer reads (store_products.cc).
+absl::StatusOr<DataProduct> StoredProduct(const std::string& id, const std::string& document);
 
 }  // namespace catalog::store

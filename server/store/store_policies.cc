@@ -1,6 +1,5 @@
 // Policy versions, and the whole-catalog read the authorization snapshot is
 // built from.
-#include "lib/catalog/data_product.h"
 #include "lib/catalog/json_codec.h"
 #include "server/store/spec_codec.h"
 #include "server/store/store_internal.h"
@@ -169,14 +168,8 @@ absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
       while (true) {
         ASSIGN_OR_RETURN(bool more, p->Step());
         if (!more) break;
-        absl::StatusOr<DataProduct> product =
-            DataProductFromOdps(json::parse(p->Text(1), nullptr, false));
-        if (!product.ok()) {
-          return absl::DataLossError(StrCat("data product \"", p->Text(0),
-                                            "\": stored document unreadable: ",
-                                            MessageOf(product.status())));
-        }
-        visit.product(*std::move(product));
+        ASSIGN_OR_RETURN(DataProduct product, StoredProduct(p->Text(0), p->Text(1)));
+        visit.product(std::move(product));
       }
     }
     return revision;

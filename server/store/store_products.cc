@@ -14,14 +14,8 @@ constexpr char kSelectProduct[] =
     "SELECT id, spec, revision, created_at, updated_at, updated_by FROM data_products ";
 
 absl::StatusOr<DataProduct> ReadProduct(const Statement& s) {
-  nlohmann::json doc = nlohmann::json::parse(s.Text(1), nullptr, /*allow_exceptions=*/false);
-  absl::StatusOr<DataProduct> p = DataProductFromOdps(doc);
-  if (!p.ok()) {
-    return absl::DataLossError(
-        StrCat("data product \"", s.Text(0), "\": stored document unreadable: ",
-               MessageOf(p.status())));
-  }
-  p->status = ReadObjectStatus(s, 2);
+  ASSIGN_OR_RETURN(DataProduct p, StoredProduct(s.Text(0), s.Text(1)));
+  p.status = ReadObjectStatus(s, 2);
   return p;
 }
 
@@ -40,6 +34,16 @@ absl::Status ProductNotFound(std::string_view id) {
 }
 
 }  // namespace
+
+absl::StatusOr<DataProduct> StoredProduct(const std::string& id, const std::string& document) {
+  absl::StatusOr<DataProduct> p =
+      DataProductFromOdps(nlohmann::json::parse(document, nullptr, /*allow_exceptions=*/false));
+  if (!p.ok()) {
+    return absl::DataLossError(StrCat("data product \"", id, "\": stored document unreadable: ",
+                                      MessageOf(p.status())));
+  }
+  return p;
+}
 
 absl::StatusOr<ApplyResult> ApplyDataProduct(WriteContext& ctx, const DataProduct& p,
                                              int64_t expected_revision) {
