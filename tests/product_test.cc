@@ -274,6 +274,36 @@ TEST_F(ProductTest, ProductsAreJoinedByDeclaredPortsAndDirectLineage) {
   // Input ports show the datasets they read, with their layer.
   ASSERT_EQ(orders->input_ports(0).datasets_size(), 1);
   EXPECT_EQ(orders->output_ports(0).datasets(0).layer(), "silver");
+  // A change to staging reaches finance through revenue; alice may not
+  // read revenue, nor (later) the staging product: told as a count, then
+  // left out.
+  ASSERT_TRUE(testing::AddPolicyFile(Admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"alice",
+                                                action == Action::"catalog:read",
+                                                resource == Dataset::"pg/revenue");)")
+                  .ok());
+  v1::ImpactRequest impact;
+  impact.set_node("pg/staging");
+  auto reached = As("user:alice").Call(&v1::LineageService::Stub::Impact,
+                                       As("user:alice").lineage(), impact);
+  ASSERT_TRUE(reached.ok()) << reached.status();
+  ASSERT_EQ(reached->products_size(), 2);
+  EXPECT_EQ(reached->products(0).id(), "staging");
+  EXPECT_EQ(reached->products(0).depth(), 0);
+  EXPECT_EQ(reached->products(1).id(), "finance");
+  EXPECT_EQ(reached->products(1).datasets_size(), 0);
+  EXPECT_EQ(reached->products(1).hidden_datasets(), 1);
+  EXPECT_EQ(reached->DebugString().find("pg/revenue"), std::string::npos) << reached->DebugString();
+  ASSERT_TRUE(testing::AddPolicyFile(Admin(), "hide-product.cedar",
+                                     R"(forbid (principal == User::"alice",
+                                                action == Action::"catalog:read",
+                                                resource == DataProduct::"staging");)")
+                  .ok());
+  reached = As("user:alice").Call(&v1::LineageService::Stub::Impact, As("user:alice").lineage(),
+                                  impact);
+  ASSERT_TRUE(reached.ok()) << reached.status();
+  ASSERT_EQ(reached->products_size(), 1);
+  EXPECT_EQ(reached->products(0).id(), "finance");
   // Listing by domain.
   v1::ListDataProductsRequest list;
   list.set_domain("sales");
