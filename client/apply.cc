@@ -151,13 +151,16 @@ constexpr size_t kBatchResources = 1000;
 constexpr size_t kBatchBytes = 4 << 20;
 
 // When a load is split, what others refer to goes first: groups, domains
-// (parents before children), other principals; then datasets and jobs.
+// (parents before children), other principals and glossary terms; then
+// datasets and jobs.
 int Rank(const Resource& r) {
   switch (r.kind) {
     case Resource::Kind::kPrincipal:
       return r.principal.kind == PrincipalKind::kGroup ? 0 : 2;
     case Resource::Kind::kDomain:
       return 1;
+    case Resource::Kind::kGlossaryTerm:
+      return 2;  // datasets link terms
     default:
       return 3;
   }

@@ -29,7 +29,7 @@ absl::StatusOr<Type> ParseType(const std::string& t) {
   if (t == "group" || t == "groups") return Type::kGroup;
   return absl::InvalidArgumentError(
       StrCat("unknown resource type \"", t,
-             "\" (want datasets, domains, dataproducts, principals, users, "
+             "\" (want datasets, domains, dataproducts, terms, principals, users, "
              "serviceaccounts or groups)"));
 }
 
@@ -205,18 +205,20 @@ absl::StatusOr<std::vector<json>> FetchAll(CommandContext& ctx, Type type,
 // aligned columns.
 void FieldRows(const json& fields, int depth, Table& t) {
   for (const json& f : fields) {
-    std::vector<std::string> tags;
+    std::vector<std::string> tags, terms;
     for (const json& tag : f.value("tags", json::array())) tags.push_back(tag);
+    for (const json& term : f.value("terms", json::array())) terms.push_back(term);
     t.rows.push_back({std::string(2 + 2 * depth, ' ') + f.value("name", ""),
                       f.value("type", ""), f.value("nullable", true) ? "" : "NOT NULL",
                       f.value("classification", ""), absl::StrJoin(tags, ","),
-                      f.value("description", "")});
+                      absl::StrJoin(terms, ","), f.value("description", "")});
     if (f.contains("fields")) FieldRows(f["fields"], depth + 1, t);
   }
 }
 
 void PrintFields(std::ostream& out, const json& fields) {
-  Table t{.header = {"  FIELD", "TYPE", "NULL", "CLASSIFICATION", "TAGS", "DESCRIPTION"}};
+  Table t{.header = {"  FIELD", "TYPE", "NULL", "CLASSIFICATION", "TAGS", "TERMS",
+                     "DESCRIPTION"}};
   FieldRows(fields, 0, t);
   t.Print(out);
 }
@@ -311,6 +313,10 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
   std::vector<std::string> tags;
   for (const json& t : spec.value("tags", json::array())) tags.push_back(t);
   out << "Tags:            " << (tags.empty() ? "-" : absl::StrJoin(tags, ", "))
+      << "\n";
+  std::vector<std::string> terms;
+  for (const json& t : spec.value("terms", json::array())) terms.push_back(t);
+  out << "Terms:           " << (terms.empty() ? "-" : absl::StrJoin(terms, ", "))
       << "\n";
   out << "Owners:\n";
   for (const json& o : spec.value("owners", json::array())) {
@@ -498,6 +504,7 @@ int RunSearch(CommandContext& ctx, const SearchOptions& options, Format format) 
   for (const std::string& v : options.layers) f->add_layers(v);
   for (const std::string& v : options.tiers) f->add_tiers(v);
   for (const std::string& v : options.certifications) f->add_certifications(v);
+  for (const std::string& v : options.terms) f->add_terms(v);
   auto resp = ctx.client.Call(&Stub::SearchDatasets, ctx.client.catalog(), req);
   if (!resp.ok()) return ReportError(ctx.err, resp.status());
   if (format == Format::kTable) {

@@ -64,7 +64,7 @@ int RunDelete(CommandContext& ctx, const std::string& type,
 struct SearchOptions {
   std::string text;
   std::vector<std::string> domains, owners, tags, classifications, namespaces, healths, layers,
-      tiers, certifications;
+      tiers, certifications, terms;
   bool facets = false;
 };
 int RunSearch(CommandContext& ctx, const SearchOptions& options, Format format);

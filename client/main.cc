@@ -12,6 +12,7 @@
 #include "client/webhook_commands.h"
 #include "client/cost_commands.h"
 #include "client/governance_commands.h"
+#include "client/glossary_commands.h"
 #include "client/product_commands.h"
 #include "client/check_write_command.h"
 #include "client/rule_commands.h"
@@ -94,11 +95,15 @@ int main(int argc, char** argv) {
 
   std::string type, name, domain;
   auto* get = app.add_subcommand("get", "list or show objects");
-  get->add_option("type", type, "datasets, domains, dataproducts, principals, users, "
+  std::string term_search;
+  get->add_option("type", type, "datasets, domains, dataproducts, terms, principals, users, "
                                 "serviceaccounts or groups")
       ->required();
   get->add_option("name", name, "one object's name");
-  get->add_option("--domain", domain, "datasets (or data products) in this domain or below");
+  get->add_option("--domain", domain,
+                  "datasets (or data products, terms) in this domain or below");
+  get->add_option("--search", term_search,
+                  "terms: those with every word in their id, name, synonyms or definition");
   add_output(get);
   add_dataset_flags(get);
 
@@ -114,6 +119,18 @@ int main(int argc, char** argv) {
   del->add_option("--revision", revision,
                   "fail unless the object is at this revision");
   add_dataset_flags(del);
+
+  LinkOptions link_options;
+  auto* link = app.add_subcommand(
+      "link", "link a glossary term to a dataset or one of its columns (needs catalog:write)");
+  link->add_option("term", link_options.term, "the term's id")->required();
+  link->add_option("dataset", link_options.dataset, "namespace/name")->required();
+  link->add_option("--column", link_options.column, "the column (a.b for a nested one)");
+  LinkOptions unlink_options{.unlink = true};
+  auto* unlink = app.add_subcommand("unlink", "remove a glossary term's link (as link)");
+  unlink->add_option("term", unlink_options.term, "the term's id")->required();
+  unlink->add_option("dataset", unlink_options.dataset, "namespace/name")->required();
+  unlink->add_option("--column", unlink_options.column, "the column (a.b for a nested one)");
 
   SearchOptions search_options;
   auto* search = app.add_subcommand(
@@ -131,6 +148,8 @@ int main(int argc, char** argv) {
   search->add_option("--tier", search_options.tiers, "of this tier, 1 to 5 (repeatable)");
   search->add_option("--certification", search_options.certifications,
                      "none, draft or verified (repeatable)");
+  search->add_option("--term", search_options.terms,
+                     "linked to this glossary term, itself or by a column (repeatable)");
   search->add_flag("--facets", search_options.facets,
                    "count matches by domain, owner, tag, classification, namespace, health, "
                    "layer, tier and certification");
@@ -595,6 +614,13 @@ int main(int argc, char** argv) {
   }
   if (apply->parsed()) return RunApply(ctx, files, dry_run);
   if (import_cmd->parsed()) return RunImport(ctx, import_options);
+  if (link->parsed()) return RunTermLink(ctx, link_options);
+  if (unlink->parsed()) return RunTermLink(ctx, unlink_options);
+  if (get->parsed() && IsTermType(type)) {
+    return RunTermGet(ctx, name, domain, term_search, *format);
+  }
+  if (describe->parsed() && IsTermType(type)) return RunTermDescribe(ctx, name);
+  if (del->parsed() && IsTermType(type)) return RunTermDelete(ctx, name, revision);
   if (get->parsed() && IsProductType(type)) return RunProductGet(ctx, name, domain, *format);
   if (describe->parsed() && IsProductType(type)) return RunProductDescribe(ctx, name);
   if (del->parsed() && IsProductType(type)) return RunProductDelete(ctx, name, revision);

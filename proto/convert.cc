@@ -106,6 +106,7 @@ void FieldsToProto(const std::vector<Field>& fields,
     for (const auto& t : f.tags) p->add_tags(t);
     p->set_classification(ToProto(f.classification));
     FieldsToProto(f.fields, p->mutable_fields());
+    for (const auto& t : f.terms) p->add_terms(t);
   }
 }
 
@@ -128,6 +129,7 @@ absl::StatusOr<std::vector<Field>> FieldsFromProto(
                                StrCat(item, ".classification")));
     ASSIGN_OR_RETURN(f.fields, FieldsFromProto(p.fields(),
                                                StrCat(item, ".fields")));
+    f.terms.assign(p.terms().begin(), p.terms().end());
     out.push_back(std::move(f));
   }
   return out;
@@ -198,6 +200,7 @@ void SpecToProto(const DatasetSpec& in, v1::DatasetSpec* spec) {
     c->set_by(in.certification.by);
     c->set_at(in.certification.at);
   }
+  for (const auto& t : in.terms) spec->add_terms(t);
 }
 
 absl::StatusOr<DatasetSpec> SpecFromProto(const v1::DatasetSpec& spec) {
@@ -231,6 +234,7 @@ absl::StatusOr<DatasetSpec> SpecFromProto(const v1::DatasetSpec& spec) {
                        .expires = spec.certification().expires(),
                        .by = spec.certification().by(),
                        .at = spec.certification().at()};
+  out.terms.assign(spec.terms().begin(), spec.terms().end());
   return out;
 }
 
@@ -396,6 +400,33 @@ absl::StatusOr<DataProduct> FromProto(const v1::DataProduct& p) {
   return out;
 }
 
+v1::GlossaryTerm ToProto(const GlossaryTerm& t) {
+  v1::GlossaryTerm out;
+  out.set_id(t.id);
+  out.set_name(t.spec.name);
+  out.set_definition(t.spec.definition);
+  for (const std::string& s : t.spec.synonyms) out.add_synonyms(s);
+  for (const std::string& r : t.spec.related) out.add_related(r);
+  OwnersToProto(t.spec.owners, out.mutable_owners());
+  out.set_domain(t.spec.domain);
+  out.set_term_status(t.spec.status);
+  *out.mutable_status() = ToProto(t.status);
+  return out;
+}
+
+absl::StatusOr<GlossaryTerm> FromProto(const v1::GlossaryTerm& p) {
+  GlossaryTerm out{.id = p.id()};
+  out.spec.name = p.name();
+  out.spec.definition = p.definition();
+  out.spec.synonyms.assign(p.synonyms().begin(), p.synonyms().end());
+  out.spec.related.assign(p.related().begin(), p.related().end());
+  ASSIGN_OR_RETURN(out.spec.owners, OwnersFromProto(p.owners(), "owners"));
+  out.spec.domain = p.domain();
+  if (!p.term_status().empty()) out.spec.status = p.term_status();
+  out.status = FromProto(p.status());
+  return out;
+}
+
 v1::Resource ToProto(const Resource& r) {
   v1::Resource out;
   switch (r.kind) {
@@ -413,6 +444,9 @@ v1::Resource ToProto(const Resource& r) {
       break;
     case Resource::Kind::kDataProduct:
       *out.mutable_data_product() = ToProto(r.product);
+      break;
+    case Resource::Kind::kGlossaryTerm:
+      *out.mutable_glossary_term() = ToProto(r.term);
       break;
   }
   out.set_expected_revision(r.expected_revision);
@@ -452,10 +486,15 @@ absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
       ASSIGN_OR_RETURN(r.product, FromProto(p.data_product()));
       break;
     }
+    case v1::Resource::kGlossaryTerm: {
+      r.kind = Resource::Kind::kGlossaryTerm;
+      ASSIGN_OR_RETURN(r.term, FromProto(p.glossary_term()));
+      break;
+    }
     default:
       return absl::InvalidArgumentError(
-          "kind: a resource must hold a dataset, a domain, a principal, a job or a data "
-          "product");
+          "kind: a resource must hold a dataset, a domain, a principal, a job, a data "
+          "product or a glossary term");
   }
   return r;
 }

@@ -53,6 +53,10 @@ absl::StatusOr<Job> FromProto(const v1::JobOwnership& job);
 v1::DataProduct ToProto(const DataProduct& product);
 absl::StatusOr<DataProduct> FromProto(const v1::DataProduct& product);
 
+// A glossary term, without its links (GetGlossaryTerm adds those).
+v1::GlossaryTerm ToProto(const GlossaryTerm& term);
+absl::StatusOr<GlossaryTerm> FromProto(const v1::GlossaryTerm& term);
+
 v1::Resource ToProto(const Resource& resource);
 absl::StatusOr<Resource> FromProto(const v1::Resource& resource);
 

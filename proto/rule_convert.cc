@@ -23,6 +23,8 @@ json RuleSpecOf(const v1::GovernanceRule& rule) {
   if (c.tiers_size() > 0) covers["tiers"] = list(c.tiers());
   if (c.classifications_size() > 0) covers["classifications"] = list(c.classifications());
   if (c.tags_size() > 0) covers["tags"] = list(c.tags());
+  if (c.terms_size() > 0) covers["terms"] = list(c.terms());
+  if (!c.kind().empty()) covers["kind"] = c.kind();
   if (!covers.empty()) spec["covers"] = covers;
   spec["condition"] = rule.condition();
   if (!rule.severity().empty()) spec["severity"] = rule.severity();
@@ -49,6 +51,8 @@ v1::GovernanceRule RuleToProto(const governance::Rule& r) {
   for (int t : r.covers.tiers) c->add_tiers(t);
   for (Classification k : r.covers.classifications) c->add_classifications(ClassificationName(k));
   for (const std::string& t : r.covers.tags) c->add_tags(t);
+  for (const std::string& t : r.covers.terms) c->add_terms(t);
+  if (r.covers.kind == governance::CoveredKind::kColumn) c->set_kind("Column");
   out.set_condition(r.condition);
   out.set_severity(governance::SeverityName(r.severity));
   out.set_mode(governance::ModeName(r.mode));
@@ -72,6 +76,7 @@ v1::RuleBreak RuleBreakToProto(const governance::Rule& rule, const governance::V
   out.set_message(rule.message);
   out.set_error(verdict.error);
   out.set_failing_parts(verdict.failing_parts);
+  for (const std::string& c : verdict.columns) out.add_columns(c);
   if (waiver != nullptr) {
     out.set_waived_until(waiver->until);
     out.set_waiver_reason(waiver->reason);

@@ -53,6 +53,8 @@ policy::Entity ProposedEntity(const Resource& r) {
       return authz::JobEntity(r.job);
     case Resource::Kind::kDataProduct:
       return authz::ProductEntity(r.product);
+    case Resource::Kind::kGlossaryTerm:
+      return authz::TermEntity(r.term);
   }
   return {};
 }
@@ -121,6 +123,7 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
                    resources[i].DisplayName(), "): ", MessageOf(allowed)));
       }
       if (r.kind == Resource::Kind::kDataProduct) RETURN_IF_ERROR(MayPublish(caller, i, r.product));
+      if (r.kind == Resource::Kind::kDataset) RETURN_IF_ERROR(MayLinkTerms(caller, i, r));
     }
     // Certifying (to or from verified) is a permission of its own: an
     // owner who may write a dataset does not vouch for it by that alone.
@@ -308,7 +311,8 @@ grpc::Status CatalogServiceImpl::SearchDatasets(
                    .healths = {f.healths().begin(), f.healths().end()},
                    .layers = {f.layers().begin(), f.layers().end()},
                    .tiers = {f.tiers().begin(), f.tiers().end()},
-                   .certifications = {f.certifications().begin(), f.certifications().end()}};
+                   .certifications = {f.certifications().begin(), f.certifications().end()},
+                   .terms = {f.terms().begin(), f.terms().end()}};
     // One snapshot for the whole search; a caller allowed everything is
     // not asked about each dataset. Not recorded per dataset: a search
     // reveals only what the caller may read.

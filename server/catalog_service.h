@@ -75,6 +75,15 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   grpc::Status ListDataProducts(grpc::ServerContext* context,
                                 const v1::ListDataProductsRequest* request,
                                 v1::ListDataProductsResponse* response) override;
+  grpc::Status GetGlossaryTerm(grpc::ServerContext* context,
+                               const v1::GetGlossaryTermRequest* request,
+                               v1::GlossaryTerm* response) override;
+  grpc::Status ListGlossaryTerms(grpc::ServerContext* context,
+                                 const v1::ListGlossaryTermsRequest* request,
+                                 v1::ListGlossaryTermsResponse* response) override;
+  grpc::Status DeleteGlossaryTerm(grpc::ServerContext* context,
+                                  const v1::DeleteGlossaryTermRequest* request,
+                                  v1::DeleteResponse* response) override;
   grpc::Status DeleteDataProduct(grpc::ServerContext* context,
                                  const v1::DeleteDataProductRequest* request,
                                  v1::DeleteResponse* response) override;
@@ -92,6 +101,9 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   // Whether `caller` may publish (output ports) and consume (input ports)
   // what the product's ports stand for; item `index` of an apply.
   absl::Status MayPublish(const std::string& caller, size_t index, const DataProduct& product);
+  // A dataset links only glossary terms its writer may read (one they may
+  // not is absent: NOT_FOUND, as everywhere).
+  absl::Status MayLinkTerms(const std::string& caller, size_t index, const Resource& dataset);
 
   store::Store* store_;
   const Authenticator* auth_;

@@ -147,6 +147,15 @@ const std::vector<Row>& Table() {
       {"catalog.v1.CatalogService/ListDataProducts", "", OK, OK, OK},
       {"catalog.v1.CatalogService/DeleteDataProduct", R"(id: "orders" expected_revision: 99)",
        DENIED, ABORTED, ABORTED},
+      // The glossary is the data stewards' (and the admin's) to keep;
+      // everyone reads it.
+      {"catalog.v1.CatalogService/Apply",
+       R"(resources { glossary_term { id: "order" name: "Order" definition: "A purchase" } })",
+       DENIED, DENIED, OK},
+      {"catalog.v1.CatalogService/GetGlossaryTerm", R"(id: "customer")", OK, OK, OK},
+      {"catalog.v1.CatalogService/ListGlossaryTerms", R"(query: "buys")", OK, OK, OK},
+      {"catalog.v1.CatalogService/DeleteGlossaryTerm", R"(id: "customer" expected_revision: 99)",
+       DENIED, DENIED, ABORTED},
       {"catalog.v1.CatalogService/DeletePrincipal", R"(kind: PRINCIPAL_KIND_USER name: "temp")", DENIED, DENIED, OK},
       {"catalog.v1.CatalogService/ReviewObservation",
        R"(key { namespace: "pg" name: "orders" } field: "description" reporter: "serviceaccount:etl" accept: true)",
@@ -177,6 +186,7 @@ class Seeded {
       resources { principal { kind: PRINCIPAL_KIND_USER name: "temp" } }
       resources { domain { path: "sales" } }
       resources { domain { path: "scratch" } }
+      resources { glossary_term { id: "customer" name: "Customer" definition: "One who buys" } }
       resources { dataset { key { namespace: "pg" name: "orders" }
         spec { domain: "sales" owners { principal: "user:alice" type: OWNERSHIP_TYPE_TECHNICAL }
                schema { fields { name: "id" type: "bigint" } } } } })";

@@ -180,6 +180,12 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
        false},
       {"CatalogService/GetDataProduct", R"({"id": "orders"})", true},
       {"CatalogService/ListDataProducts", R"({"domain": "sales"})", true},
+      {"CatalogService/Apply",
+       R"({"resources": [{"glossaryTerm": {"id": "customer", "name": "Customer",
+           "definition": "One who buys", "synonyms": ["client"]}}]})",
+       false},
+      {"CatalogService/GetGlossaryTerm", R"({"id": "customer"})", true},
+      {"CatalogService/ListGlossaryTerms", R"({"query": "client"})", true},
       {"CatalogService/ListPrincipals", "{}", true},
       {"LineageService/Ingest", json{{"events", {event}}}.dump(), false},
       {"LineageService/GetLineage", R"({"node": "pg/orders", "depth": 2})", true},
@@ -270,6 +276,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"CatalogService/DeletePrincipal", R"({"kind": "PRINCIPAL_KIND_USER", "name": "bob"})", false},
       {"CatalogService/DeleteDomain", R"({"path": "empty"})", false},
       {"CatalogService/DeleteDataProduct", R"({"id": "orders"})", false},
+      {"CatalogService/DeleteGlossaryTerm", R"({"id": "customer"})", false},
   };
   std::set<std::string> called;
   std::vector<std::string> refused_alike;

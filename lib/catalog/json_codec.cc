@@ -191,6 +191,7 @@ json FieldToJson(const Field& f) {
   if (f.classification != Classification::kUnspecified) {
     out["classification"] = ClassificationName(f.classification);
   }
+  if (!f.terms.empty()) out["terms"] = f.terms;
   if (!f.fields.empty()) {
     json& nested = out["fields"] = json::array();
     for (const Field& child : f.fields) nested.push_back(FieldToJson(child));
@@ -214,7 +215,7 @@ absl::Status GetFields(const json& object, std::string_view path, int depth,
     if (!f.is_object()) return Invalid(item, "must be a mapping");
     RETURN_IF_ERROR(CheckObject(f, item,
                                 {"name", "type", "nullable", "description",
-                                 "tags", "classification", "fields"}));
+                                 "tags", "classification", "fields", "terms"}));
     Field field;
     RETURN_IF_ERROR(GetString(f, "name", item, field.name));
     RETURN_IF_ERROR(GetString(f, "type", item, field.type));
@@ -225,6 +226,7 @@ absl::Status GetFields(const json& object, std::string_view path, int depth,
                                             ParseClassification,
                                             kClassifications,
                                             field.classification));
+    RETURN_IF_ERROR(GetStringList(f, "terms", item, field.terms));
     RETURN_IF_ERROR(GetFields(f, item, depth + 1, field.fields));
     out.push_back(std::move(field));
   }
@@ -262,6 +264,7 @@ json DatasetSpecToJson(const DatasetSpec& spec) {
     if (!spec.certification.at.empty()) c["at"] = spec.certification.at;
     out["certification"] = std::move(c);
   }
+  if (!spec.terms.empty()) out["terms"] = spec.terms;
   json fields = json::array();
   for (const Field& f : spec.fields) fields.push_back(FieldToJson(f));
   out["schema"] = {{"fields", std::move(fields)}};
@@ -272,7 +275,7 @@ json DatasetSpecFieldToJson(const DatasetSpec& spec, std::string_view field) {
   json all = DatasetSpecToJson(spec);
   auto it = all.find(std::string(field));
   if (it != all.end()) return *it;
-  if (field == "tags" || field == "owners") return json::array();
+  if (field == "tags" || field == "owners" || field == "terms") return json::array();
   if (field == "properties") return json::object();
   if (field == "tier") return 0;
   if (field == "certification") return {{"state", "none"}};
@@ -284,7 +287,7 @@ absl::StatusOr<DatasetSpec> DatasetSpecFromJson(const json& spec) {
   RETURN_IF_ERROR(CheckObject(spec, kPath,
                               {"description", "domain", "classification",
                                "tags", "owners", "properties", "lifecycle",
-                               "schema", "layer", "tier", "certification"}));
+                               "schema", "layer", "tier", "certification", "terms"}));
   DatasetSpec out;
   RETURN_IF_ERROR(GetString(spec, "description", kPath, out.description));
   RETURN_IF_ERROR(GetString(spec, "domain", kPath, out.domain));
@@ -304,6 +307,7 @@ absl::StatusOr<DatasetSpec> DatasetSpecFromJson(const json& spec) {
   RETURN_IF_ERROR(GetString(spec, "layer", kPath, out.layer));
   RETURN_IF_ERROR(GetTier(spec, kPath, out.tier));
   RETURN_IF_ERROR(GetCertification(spec, kPath, out.certification));
+  RETURN_IF_ERROR(GetStringList(spec, "terms", kPath, out.terms));
   return out;
 }
 
@@ -319,6 +323,31 @@ absl::StatusOr<DomainSpec> DomainSpecFromJson(const json& spec) {
   DomainSpec out;
   RETURN_IF_ERROR(GetString(spec, "description", "spec", out.description));
   RETURN_IF_ERROR(GetOwners(spec, "spec", out.owners));
+  return out;
+}
+
+json GlossaryTermSpecToJson(const GlossaryTermSpec& spec) {
+  json out = {{"name", spec.name}, {"definition", spec.definition}, {"status", spec.status}};
+  if (!spec.synonyms.empty()) out["synonyms"] = spec.synonyms;
+  if (!spec.related.empty()) out["related"] = spec.related;
+  if (!spec.owners.empty()) out["owners"] = OwnersToJson(spec.owners);
+  if (!spec.domain.empty()) out["domain"] = spec.domain;
+  return out;
+}
+
+absl::StatusOr<GlossaryTermSpec> GlossaryTermSpecFromJson(const json& spec) {
+  RETURN_IF_ERROR(CheckObject(
+      spec, "spec", {"name", "definition", "synonyms", "related", "owners", "domain", "status"}));
+  GlossaryTermSpec out;
+  RETURN_IF_ERROR(GetString(spec, "name", "spec", out.name));
+  RETURN_IF_ERROR(GetString(spec, "definition", "spec", out.definition));
+  RETURN_IF_ERROR(GetStringList(spec, "synonyms", "spec", out.synonyms));
+  RETURN_IF_ERROR(GetStringList(spec, "related", "spec", out.related));
+  RETURN_IF_ERROR(GetOwners(spec, "spec", out.owners));
+  RETURN_IF_ERROR(GetString(spec, "domain", "spec", out.domain));
+  if (Member(spec, "status") != nullptr) {
+    RETURN_IF_ERROR(GetString(spec, "status", "spec", out.status));
+  }
   return out;
 }
 
@@ -378,6 +407,11 @@ json ResourceToJson(const Resource& r, bool with_status) {
     case Resource::Kind::kDataProduct:
       // Its ODPS document, as written (ODPS has no status block).
       return DataProductToOdps(r.product);
+    case Resource::Kind::kGlossaryTerm:
+      doc["metadata"] = {{"name", r.term.id}};
+      doc["spec"] = GlossaryTermSpecToJson(r.term.spec);
+      status = &r.term.status;
+      break;
   }
   if (with_status) {
     doc["status"] = StatusToJson(*status, r.kind == Resource::Kind::kDataset);
@@ -452,13 +486,21 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
     r.kind = Resource::Kind::kJob;
     r.job.key = {ns, name};
     ASSIGN_OR_RETURN(r.job.spec, JobSpecFromJson(*spec));
+  } else if (kind == "GlossaryTerm") {
+    r.kind = Resource::Kind::kGlossaryTerm;
+    r.term.id = name;
+    if (!ns.empty()) {
+      return Invalid("metadata.namespace", "only datasets and jobs have a namespace");
+    }
+    ASSIGN_OR_RETURN(r.term.spec, GlossaryTermSpecFromJson(*spec));
   } else {
     return Invalid("kind",
                    kind.empty()
                        ? "is required"
                        : StrCat("unknown kind \"", kind,
                                       "\" (want Dataset, Domain, User, "
-                                      "ServiceAccount, Group or Job)"));
+                                      "ServiceAccount, Group, Job, GlossaryTerm, "
+                                      "GovernanceRule or DataProduct)"));
   }
   return r;
 }

@@ -35,6 +35,8 @@ absl::StatusOr<DomainSpec> DomainSpecFromJson(const nlohmann::json& spec);
 nlohmann::json JobSpecToJson(const JobSpec& spec);
 absl::StatusOr<JobSpec> JobSpecFromJson(const nlohmann::json& spec);
 
+nlohmann::json GlossaryTermSpecToJson(const GlossaryTermSpec& spec);
+absl::StatusOr<GlossaryTermSpec> GlossaryTermSpecFromJson(const nlohmann::json& spec);
 nlohmann::json PrincipalSpecToJson(const PrincipalSpec& spec);
 absl::StatusOr<PrincipalSpec> PrincipalSpecFromJson(const nlohmann::json& spec);
 

@@ -18,6 +18,8 @@ std::string Resource::KindName() const {
       return "Job";
     case Kind::kDataProduct:
       return "DataProduct";
+    case Kind::kGlossaryTerm:
+      return "GlossaryTerm";
   }
   return "";
 }
@@ -34,6 +36,8 @@ std::string Resource::DisplayName() const {
       return job.key.ToString();
     case Kind::kDataProduct:
       return product.id;
+    case Kind::kGlossaryTerm:
+      return term.id;
   }
   return "";
 }

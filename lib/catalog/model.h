@@ -53,6 +53,7 @@ struct Field {
   std::vector<std::string> tags;
   Classification classification = Classification::kUnspecified;
   std::vector<Field> fields;  // nested fields
+  std::vector<std::string> terms;  // glossary terms' ids (docs/governance.md#glossary)
   bool operator==(const Field&) const = default;
 };
 
@@ -84,6 +85,9 @@ struct DatasetSpec {
   std::string layer;
   int tier = 0;
   Certification certification;
+  // The glossary terms (their ids) the dataset as a whole stands for;
+  // its columns link their own (Field::terms).
+  std::vector<std::string> terms;
   bool operator==(const DatasetSpec&) const = default;
 };
 
@@ -230,15 +234,36 @@ struct DataProduct {
   ObjectStatus status;
 };
 
+// A business glossary term (docs/governance.md#glossary): a word of the
+// organisation's vocabulary with its definition, which datasets and
+// columns link (DatasetSpec::terms, Field::terms).
+struct GlossaryTermSpec {
+  std::string name;  // as people write it: "Customer email"
+  std::string definition;
+  std::vector<std::string> synonyms;
+  std::vector<std::string> related;  // other terms' ids
+  std::vector<Owner> owners;         // whom to ask
+  std::string domain;                // "" for the whole organisation
+  std::string status = "draft";      // draft, approved, deprecated
+  bool operator==(const GlossaryTermSpec&) const = default;
+};
+
+struct GlossaryTerm {
+  std::string id;  // "customer-email"
+  GlossaryTermSpec spec;
+  ObjectStatus status;
+};
+
 // One document of a manifest, or one item of an Apply request.
 struct Resource {
-  enum class Kind { kDataset, kDomain, kPrincipal, kJob, kDataProduct };
+  enum class Kind { kDataset, kDomain, kPrincipal, kJob, kDataProduct, kGlossaryTerm };
   Kind kind = Kind::kDataset;
   Dataset dataset;      // when kind == kDataset
   Domain domain;        // when kind == kDomain
   Principal principal;  // when kind == kPrincipal
   Job job;              // when kind == kJob
   DataProduct product;  // when kind == kDataProduct
+  GlossaryTerm term;    // when kind == kGlossaryTerm
   int64_t expected_revision = 0;
   // Datasets: with `merge`, only the spec fields named in `fields`
   // (kDatasetSpecFields) are written; the others keep their stored values.
@@ -258,7 +283,7 @@ struct Resource {
 // The spec fields of a dataset as manifests name them.
 inline constexpr const char* kDatasetSpecFields[] = {
     "description", "domain",    "classification", "tags", "owners",       "properties",
-    "lifecycle",   "schema",    "layer",          "tier", "certification"};
+    "lifecycle",   "schema",    "layer",          "tier", "certification", "terms"};
 
 // `stored` with the `fields` of `given` written over it.
 DatasetSpec MergeDatasetSpec(DatasetSpec stored, const DatasetSpec& given,

@@ -1,5 +1,7 @@
 #include "lib/catalog/validate.h"
 
+#include <algorithm>
+
 #include <set>
 
 #include "absl/strings/str_join.h"
@@ -42,6 +44,22 @@ absl::Status ValidateTags(std::string_view path,
     RETURN_IF_ERROR(ValidateName(item, tags[i], kMaxShortNameBytes));
     if (!seen.insert(tags[i]).second) {
       return Invalid(item, StrCat("duplicate tag \"", tags[i], "\""));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Links to glossary terms: ids, once each.
+absl::Status ValidateTermLinks(std::string_view path, const std::vector<std::string>& terms) {
+  if (terms.size() > kMaxTermLinks) {
+    return Invalid(path, StrCat("at most ", kMaxTermLinks, " terms"));
+  }
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    std::string item = StrCat(path, "[", i, "]");
+    RETURN_IF_ERROR(ValidateTermId(item, terms[i]));
+    if (!seen.insert(terms[i]).second) {
+      return Invalid(item, StrCat("duplicate term \"", terms[i], "\""));
     }
   }
   return absl::OkStatus();
@@ -112,6 +130,7 @@ absl::Status ValidateFields(std::string_view path,
     RETURN_IF_ERROR(ValidateText(StrCat(item, ".description"),
                                  f.description));
     RETURN_IF_ERROR(ValidateTags(StrCat(item, ".tags"), f.tags));
+    RETURN_IF_ERROR(ValidateTermLinks(StrCat(item, ".terms"), f.terms));
     RETURN_IF_ERROR(ValidateFields(StrCat(item, ".fields"), f.fields,
                                    depth + 1, total));
   }
@@ -358,6 +377,7 @@ absl::Status ValidateDataset(const Dataset& dataset) {
                                                   "or 0 for none"));
   }
   RETURN_IF_ERROR(ValidateCertification(spec.certification));
+  RETURN_IF_ERROR(ValidateTermLinks("spec.terms", spec.terms));
   size_t total = 0;
   return ValidateFields("spec.schema.fields", spec.fields, 1, total);
 }
@@ -390,6 +410,50 @@ absl::Status ValidatePrincipal(const Principal& principal) {
     if (principal.kind == PrincipalKind::kGroup && group == principal.name) {
       return Invalid(item, "a group cannot be a member of itself");
     }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateTermId(std::string_view path, std::string_view id) {
+  if (id.empty()) return Invalid(path, "is required");
+  if (id.size() > 63) return Invalid(path, StrCat("\"", id, "\": at most 63 characters"));
+  const bool starts = id[0] >= 'a' && id[0] <= 'z';
+  const bool rest = std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+  });
+  if (!starts || !rest) {
+    return Invalid(path, StrCat("\"", id, "\" is not a term id: lowercase letters, digits and "
+                                "'-', starting with a letter"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateGlossaryTerm(const GlossaryTerm& term) {
+  RETURN_IF_ERROR(ValidateTermId("metadata.name", term.id));
+  const GlossaryTermSpec& spec = term.spec;
+  RETURN_IF_ERROR(ValidateName("spec.name", spec.name, kMaxShortNameBytes));
+  if (spec.definition.empty()) {
+    return Invalid("spec.definition", "is required: what the term means");
+  }
+  RETURN_IF_ERROR(ValidateText("spec.definition", spec.definition, kMaxDefinitionBytes));
+  if (spec.synonyms.size() > kMaxTermLinks) {
+    return Invalid("spec.synonyms", StrCat("at most ", kMaxTermLinks, " synonyms"));
+  }
+  for (size_t i = 0; i < spec.synonyms.size(); ++i) {
+    RETURN_IF_ERROR(
+        ValidateName(StrCat("spec.synonyms[", i, "]"), spec.synonyms[i], kMaxShortNameBytes));
+  }
+  RETURN_IF_ERROR(ValidateTermLinks("spec.related", spec.related));
+  for (size_t i = 0; i < spec.related.size(); ++i) {
+    if (spec.related[i] == term.id) {
+      return Invalid(StrCat("spec.related[", i, "]"), "a term is not related to itself");
+    }
+  }
+  RETURN_IF_ERROR(ValidateOwners("spec.owners", spec.owners));
+  if (!spec.domain.empty()) RETURN_IF_ERROR(ValidateDomainPath("spec.domain", spec.domain));
+  if (spec.status != "draft" && spec.status != "approved" && spec.status != "deprecated") {
+    return Invalid("spec.status", StrCat("\"", spec.status,
+                                         "\" is not a term status (draft, approved, deprecated)"));
   }
   return absl::OkStatus();
 }
@@ -430,6 +494,8 @@ absl::Status ValidateResource(const Resource& resource) {
       RETURN_IF_ERROR(ValidateProductId("id", resource.product.id));
       if (resource.product.spec.document.empty()) return Invalid("document", "is required");
       return absl::OkStatus();
+    case Resource::Kind::kGlossaryTerm:
+      return ValidateGlossaryTerm(resource.term);
   }
   return Invalid("kind", "unknown resource kind");
 }

@@ -23,6 +23,10 @@ inline constexpr size_t kMaxTextBytes = 64 * 1024;
 inline constexpr size_t kMaxListItems = 1000;
 inline constexpr size_t kMaxFields = 10000;
 inline constexpr int kMaxFieldDepth = 32;
+// Glossary (docs/governance.md#glossary): the terms one dataset, column or
+// term links, and a definition's length.
+inline constexpr size_t kMaxTermLinks = 50;
+inline constexpr size_t kMaxDefinitionBytes = 8 * 1024;
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
@@ -72,6 +76,10 @@ absl::Status ValidateDataset(const Dataset& dataset);
 absl::Status ValidateDomain(const Domain& domain);
 absl::Status ValidateJob(const Job& job);
 absl::Status ValidatePrincipal(const Principal& principal);
+// A glossary term's id: 1 to 63 lowercase letters, digits and '-',
+// starting with a letter ("customer-email").
+absl::Status ValidateTermId(std::string_view path, std::string_view id);
+absl::Status ValidateGlossaryTerm(const GlossaryTerm& term);
 absl::Status ValidateResource(const Resource& resource);
 
 }  // namespace catalog

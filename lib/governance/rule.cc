@@ -56,17 +56,25 @@ absl::StatusOr<Coverage> ParseCoverage(const json& spec) {
   auto it = spec.find("covers");
   if (it == spec.end() || it->is_null()) return c;
   if (!it->is_object()) return Bad("spec.covers", "must be a mapping");
-  static const std::set<std::string> kKnown = {"kind",  "domains",         "layers",
-                                               "tiers", "classifications", "tags"};
+  static const std::set<std::string> kKnown = {"kind",  "domains",         "layers", "tiers",
+                                               "classifications", "tags", "terms"};
   for (const auto& [key, value] : it->items()) {
     if (!kKnown.contains(key)) {
       return Bad(StrCat("spec.covers.", key),
-                 "is not a coverage (kind, domains, layers, tiers, classifications, tags)");
+                 "is not a coverage (kind, domains, layers, tiers, classifications, tags, "
+                 "terms)");
     }
   }
   ASSIGN_OR_RETURN(std::string kind, TextAt(*it, "kind", "spec.covers.kind", false));
-  if (!kind.empty() && kind != "Dataset") {
-    return Bad("spec.covers.kind", StrCat("\"", kind, "\" is not a kind rules cover (Dataset)"));
+  if (kind == "Column") {
+    c.kind = CoveredKind::kColumn;
+  } else if (!kind.empty() && kind != "Dataset") {
+    return Bad("spec.covers.kind",
+               StrCat("\"", kind, "\" is not a kind rules cover (Dataset, Column)"));
+  }
+  ASSIGN_OR_RETURN(c.terms, TextsAt(*it, "terms", "spec.covers.terms"));
+  for (size_t i = 0; i < c.terms.size(); ++i) {
+    RETURN_IF_ERROR(ValidateTermId(StrCat("spec.covers.terms[", i, "]"), c.terms[i]));
   }
   ASSIGN_OR_RETURN(c.domains, TextsAt(*it, "domains", "spec.covers.domains"));
   for (size_t i = 0; i < c.domains.size(); ++i) {
@@ -214,6 +222,29 @@ absl::Status ValidateRuleName(std::string_view path, std::string_view name) {
   return absl::OkStatus();
 }
 
+namespace {
+
+// Whether `have` holds any of `want`.
+bool AnyOf(const std::vector<std::string>& want, const std::vector<std::string>& have) {
+  return std::any_of(want.begin(), want.end(), [&](const std::string& w) {
+    return std::find(have.begin(), have.end(), w) != have.end();
+  });
+}
+
+bool AnyColumnLinks(const std::vector<std::string>& terms, const std::vector<Field>& fields) {
+  return std::any_of(fields.begin(), fields.end(), [&](const Field& f) {
+    return AnyOf(terms, f.terms) || AnyColumnLinks(terms, f.fields);
+  });
+}
+
+bool AnyColumnCovered(const Rule& rule, const std::vector<Field>& fields) {
+  return std::any_of(fields.begin(), fields.end(), [&](const Field& f) {
+    return CoversColumn(rule, f) || AnyColumnCovered(rule, f.fields);
+  });
+}
+
+}  // namespace
+
 absl::StatusOr<Rule> ParseRule(std::string_view name, const json& spec) {
   RETURN_IF_ERROR(ValidateRuleName("metadata.name", name));
   if (!spec.is_object()) return Bad("spec", "must be a mapping");
@@ -273,6 +304,7 @@ json RuleSpecToJson(const Rule& rule) {
   json spec = json::object();
   if (!rule.description.empty()) spec["description"] = rule.description;
   json covers = json::object();
+  if (rule.covers.kind == CoveredKind::kColumn) covers["kind"] = "Column";
   if (!rule.covers.domains.empty()) covers["domains"] = rule.covers.domains;
   if (!rule.covers.layers.empty()) covers["layers"] = rule.covers.layers;
   if (!rule.covers.tiers.empty()) covers["tiers"] = rule.covers.tiers;
@@ -282,6 +314,7 @@ json RuleSpecToJson(const Rule& rule) {
     covers["classifications"] = list;
   }
   if (!rule.covers.tags.empty()) covers["tags"] = rule.covers.tags;
+  if (!rule.covers.terms.empty()) covers["terms"] = rule.covers.terms;
   if (!covers.empty()) spec["covers"] = covers;
   spec["condition"] = rule.condition;
   spec["severity"] = SeverityName(rule.severity);
@@ -315,17 +348,28 @@ bool Covers(const Rule& rule, const DatasetSpec& d) {
   if (!c.tiers.empty() && std::find(c.tiers.begin(), c.tiers.end(), d.tier) == c.tiers.end()) {
     return false;
   }
+  if (c.kind == CoveredKind::kColumn) return AnyColumnCovered(rule, d.fields);
   if (!c.classifications.empty() &&
       std::find(c.classifications.begin(), c.classifications.end(), d.classification) ==
           c.classifications.end()) {
     return false;
   }
-  if (!c.tags.empty() && std::none_of(c.tags.begin(), c.tags.end(), [&](const std::string& t) {
-        return std::find(d.tags.begin(), d.tags.end(), t) != d.tags.end();
-      })) {
+  if (!c.tags.empty() && !AnyOf(c.tags, d.tags)) return false;
+  if (!c.terms.empty() && !AnyOf(c.terms, d.terms) && !AnyColumnLinks(c.terms, d.fields)) {
     return false;
   }
   return true;
+}
+
+bool CoversColumn(const Rule& rule, const Field& f) {
+  const Coverage& c = rule.covers;
+  if (!c.classifications.empty() &&
+      std::find(c.classifications.begin(), c.classifications.end(), f.classification) ==
+          c.classifications.end()) {
+    return false;
+  }
+  if (!c.tags.empty() && !AnyOf(c.tags, f.tags)) return false;
+  return c.terms.empty() || AnyOf(c.terms, f.terms);
 }
 
 const Waiver* WaiverFor(const Rule& rule, const DatasetKey& key, int64_t now_ms) {

@@ -1,7 +1,8 @@
 // Governance rules (docs/governance.md#rules): an organisation's standards
 // written as code. A rule covers some datasets (by domain, layer, tier,
-// classification, tags) and holds a condition, a Cedar expression over
-// `resource`, that each covered dataset must meet.
+// classification, tags, glossary terms), or some of their columns, and
+// holds a condition, a Cedar expression over `resource`, that each covered
+// dataset (or column) must meet.
 //
 //   ASSIGN_OR_RETURN(Rule rule, ParseRule("gold-has-owner", spec_json));
 //   if (Covers(rule, dataset)) Verdict v = Judge(rule, uid, entities);
@@ -42,12 +43,17 @@ std::optional<Severity> ParseSeverity(std::string_view s);
 
 // Which datasets a rule covers: each list given narrows (a dataset is
 // covered when it matches every list given; within a list, any item).
+// A rule of kind Column judges columns: domains, layers and tiers narrow
+// their datasets; classifications, tags and terms the columns themselves.
+enum class CoveredKind { kDataset, kColumn };
 struct Coverage {
+  CoveredKind kind = CoveredKind::kDataset;
   std::vector<std::string> domains;  // the domain or one beneath it
   std::vector<std::string> layers;
   std::vector<int> tiers;
   std::vector<Classification> classifications;
-  std::vector<std::string> tags;  // any of them
+  std::vector<std::string> tags;   // any of them
+  std::vector<std::string> terms;  // glossary terms' ids, any of them
 };
 
 // A covered dataset that need not meet the rule until a time.
@@ -87,16 +93,21 @@ nlohmann::json RuleSpecToJson(const Rule& rule);
 absl::Status ValidateRuleName(std::string_view path, std::string_view name);
 
 // Whether `rule` covers `dataset` (its domain, layer, tier,
-// classification and tags).
+// classification, tags and terms, its own or, for terms, its columns'); a
+// Column rule, whether it covers the dataset and one of its columns.
 bool Covers(const Rule& rule, const DatasetSpec& dataset);
+// Whether a Column rule covers column `f` (its classification, tags and
+// terms) of a dataset it covers.
+bool CoversColumn(const Rule& rule, const Field& f);
 
 // The waiver for `key` in force at `now_ms`, or nullptr.
 const Waiver* WaiverFor(const Rule& rule, const DatasetKey& key, int64_t now_ms);
 
 struct Verdict {
   bool holds = true;
-  int failing_parts = 0;  // of rule.parts (when counted)
+  int failing_parts = 0;  // of rule.parts (when counted); a Column rule's: columns
   std::string error;      // the condition could not be evaluated (it breaks)
+  std::vector<std::string> columns;  // a Column rule's: those that break it ("a.b")
 };
 
 // Judges the condition with `resource` bound to `subject` in `entities`.

@@ -70,10 +70,13 @@ TEST(RuleTest, BadInputNamesTheFieldAndTheRule) {
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"tiers", {7}}}}}),
             "spec.covers.tiers[0]: 7 is not a tier: 1 (most critical) to 5");
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"kind", "Model"}}}}),
-            "spec.covers.kind: \"Model\" is not a kind rules cover (Dataset)");
+            "spec.covers.kind: \"Model\" is not a kind rules cover (Dataset, Column)");
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"layer", "gold"}}}}),
             "spec.covers.layer: is not a coverage (kind, domains, layers, tiers, "
-            "classifications, tags)");
+            "classifications, tags, terms)");
+  EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"terms", {"Customer Email"}}}}}),
+            "spec.covers.terms[0]: \"Customer Email\" is not a term id: lowercase letters, "
+            "digits and '-', starting with a letter");
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"classifications", {"pii"}}}}}),
             "spec.covers.classifications[0]: \"pii\" is not a classification (public, "
             "internal, confidential, restricted)");
@@ -110,6 +113,41 @@ TEST(RuleTest, CoverageNarrowsByEveryListGiven) {
   Rule tiers = Parsed("t", {{"condition", "true"}, {"covers", {{"tiers", {1, 2}}}}});
   EXPECT_TRUE(Covers(tiers, DatasetSpec{.tier = 2}));
   EXPECT_FALSE(Covers(tiers, DatasetSpec{.tier = 0}));
+}
+
+TEST(RuleTest, TermsCoverDatasetsByTheirOwnOrTheirColumnsLinks) {
+  Rule r = Parsed("r", {{"condition", "true"}, {"covers", {{"terms", {"customer"}}}}});
+  EXPECT_FALSE(Covers(r, DatasetSpec{}));
+  EXPECT_TRUE(Covers(r, DatasetSpec{.terms = {"customer"}}));
+  DatasetSpec nested{.fields = {{.name = "buyer",
+                                 .type = "struct",
+                                 .fields = {{.name = "email", .terms = {"customer"}}}}}};
+  EXPECT_TRUE(Covers(r, nested));
+  EXPECT_FALSE(Covers(r, DatasetSpec{.terms = {"order"}}));
+}
+
+TEST(RuleTest, AColumnRuleCoversDatasetsWithACoveredColumn) {
+  Rule r = Parsed("email-classified",
+                  {{"condition", "resource has classificationLevel"},
+                   {"covers", {{"kind", "Column"}, {"layers", {"gold"}}, {"terms", {"email"}}}}});
+  EXPECT_EQ(r.covers.kind, CoveredKind::kColumn);
+  EXPECT_EQ(RuleSpecToJson(r)["covers"]["kind"], "Column");
+  EXPECT_EQ(RuleSpecToJson(Parsed("r", RuleSpecToJson(r))), RuleSpecToJson(r));
+  const Field linked{.name = "email", .terms = {"email"}};
+  const Field plain{.name = "id"};
+  EXPECT_TRUE(CoversColumn(r, linked));
+  EXPECT_FALSE(CoversColumn(r, plain));
+  // The dataset's layer narrows; so does having a covered column at all.
+  EXPECT_TRUE(Covers(r, DatasetSpec{.fields = {plain, linked}, .layer = "gold"}));
+  EXPECT_FALSE(Covers(r, DatasetSpec{.fields = {plain, linked}, .layer = "silver"}));
+  EXPECT_FALSE(Covers(r, DatasetSpec{.fields = {plain}, .layer = "gold"}));
+  // A dataset's own link does not make a column covered.
+  EXPECT_FALSE(Covers(r, DatasetSpec{.fields = {plain}, .layer = "gold", .terms = {"email"}}));
+  // Classifications and tags narrow the columns.
+  Rule tagged = Parsed("t", {{"condition", "true"},
+                             {"covers", {{"kind", "Column"}, {"tags", {"pii"}}}}});
+  EXPECT_TRUE(CoversColumn(tagged, Field{.name = "a", .tags = {"pii"}}));
+  EXPECT_FALSE(CoversColumn(tagged, linked));
 }
 
 TEST(RuleTest, AWaiverHoldsUntilItsDate) {

@@ -6,9 +6,12 @@
 namespace catalog::lineage {
 namespace {
 
-// Whether a field, or one inside it, carries curated tags or classification.
+// Whether a field, or one inside it, carries curated tags, classification
+// or glossary terms.
 bool Curated(const Field& f) {
-  if (!f.tags.empty() || f.classification != Classification::kUnspecified) return true;
+  if (!f.tags.empty() || f.classification != Classification::kUnspecified || !f.terms.empty()) {
+    return true;
+  }
   return std::any_of(f.fields.begin(), f.fields.end(), Curated);
 }
 
@@ -27,6 +30,7 @@ std::vector<Field> MergeFields(const std::vector<Field>& reported,
     const Field& old = *it->second;
     f.tags = old.tags;
     f.classification = old.classification;
+    f.terms = old.terms;
     if (f.description.empty()) f.description = old.description;
     f.fields = MergeFields(f.fields, old.fields, keep_curated);
   }

@@ -1,5 +1,7 @@
 #include "server/authz/catalog_entities.h"
 
+#include <algorithm>
+
 #include "lib/catalog/key_id.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
@@ -48,9 +50,25 @@ void Flatten(const std::vector<Field>& fields, const std::string& prefix,
              std::vector<ColumnInfo>& out) {
   for (const Field& f : fields) {
     std::string path = prefix.empty() ? f.name : prefix + "." + f.name;
-    out.push_back({path, f.type, f.tags, f.classification});
+    out.push_back({path, f.type, f.tags, f.classification, f.terms});
     Flatten(f.fields, path, out);
   }
+}
+
+void CollectTerms(const std::vector<Field>& fields, std::vector<std::string>& out) {
+  for (const Field& f : fields) {
+    out.insert(out.end(), f.terms.begin(), f.terms.end());
+    CollectTerms(f.fields, out);
+  }
+}
+
+// The terms a dataset links, its own and its columns', sorted, once each.
+std::vector<std::string> TermsOf(const DatasetSpec& spec) {
+  std::vector<std::string> out = spec.terms;
+  CollectTerms(spec.fields, out);
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
 }
 
 }  // namespace
@@ -68,6 +86,7 @@ EntityUid DatasetUid(const DatasetKey& key) { return {"Dataset", KeyId(key.ns, k
 EntityUid JobUid(const JobKey& key) { return {"Job", KeyId(key.ns, key.name)}; }
 EntityUid DomainUid(std::string_view path) { return {"Domain", std::string(path)}; }
 EntityUid ProductUid(std::string_view id) { return {"DataProduct", std::string(id)}; }
+EntityUid TermUid(std::string_view id) { return {"GlossaryTerm", std::string(id)}; }
 EntityUid ColumnUid(const DatasetKey& key, std::string_view field_path) {
   return {"Column", KeyId(key.ns, key.name) + "#" + std::string(field_path)};
 }
@@ -121,6 +140,9 @@ Entity DatasetEntity(const Dataset& d, ValueInterner* in) {
   e.attrs["certification"] =
       Str(in, d.spec.certification.state.empty() ? "none" : d.spec.certification.state);
   // What catalogd judges of its data (docs/quality.md#health).
+  // Glossary terms always (a policy that forbids on a term must not meet a
+  // missing attribute); the empty set is shared.
+  e.attrs["terms"] = Tags(in, TermsOf(d.spec));
   e.attrs["health"] = Str(in, d.health.state);
   e.attrs["freshness"] = Str(in, d.health.freshness);
   if (!d.spec.domain.empty()) e.parents.push_back(DomainUid(d.spec.domain));
@@ -148,6 +170,17 @@ Entity ProductEntity(const DataProduct& p, ValueInterner* in) {
   return e;
 }
 
+Entity TermEntity(const GlossaryTerm& t, ValueInterner* in) {
+  Entity e{.uid = TermUid(t.id)};
+  e.attrs["owners"] = OwnersOf(in, t.spec.owners);
+  e.attrs["name"] = Value::String(t.spec.name);
+  e.attrs["status"] = Str(in, t.spec.status);
+  e.attrs["domain"] = Str(in, t.spec.domain);
+  if (!t.spec.domain.empty()) e.parents.push_back(DomainUid(t.spec.domain));
+  e.attrs.shrink_to_fit();
+  return e;
+}
+
 policy::Entity Placed(policy::Entity e, const policy::EntityView& entities) {
   for (const policy::EntityUid& p : e.parents) {
     e.ancestors.insert(p);
@@ -170,6 +203,7 @@ Entity ColumnEntity(const DatasetKey& key, const ColumnInfo& column,
   e.attrs["name"] = Value::String(column.path);
   e.attrs["type"] = Value::String(column.type);
   e.attrs["tags"] = StringSet(column.tags);
+  e.attrs["terms"] = StringSet(column.terms);
   AddClassification(e.attrs, column.classification, nullptr);
   e.parents.push_back(DatasetUid(key));
   e.ancestors.insert(DatasetUid(key));

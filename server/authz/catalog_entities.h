@@ -10,9 +10,12 @@
 //     classificationLevel (0-3, when classified), lifecycle, properties,
 //     namespace, name, layer and tier (each absent when none),
 //     certification (none, draft, verified);
+//     terms (the glossary terms the dataset or any of its columns links);
 //   Column::"<namespace>/<name>#<field>" (parent: its dataset; nested fields
 //     as "a.b"), attributes name, type, tags, classification,
-//     classificationLevel;
+//     classificationLevel, terms;
+//   GlossaryTerm::"<id>" (parent: its domain, when it has one), attributes
+//     owners, name, status, domain;
 //   Job::"<namespace>/<name>" (lineage), attributes owners (set of
 //     principal entities: who may report its runs), namespace, name;
 //   Action::"read", "write" in Action::"data"; "catalog:read",
@@ -43,6 +46,8 @@ policy::EntityUid ActionUid(std::string_view name);
 policy::EntityUid JobUid(const JobKey& key);
 // DataProduct::"<id>" (docs/governance.md#data-products).
 policy::EntityUid ProductUid(std::string_view id);
+// GlossaryTerm::"<id>" (docs/governance.md#glossary).
+policy::EntityUid TermUid(std::string_view id);
 
 class ValueInterner;
 
@@ -54,6 +59,8 @@ policy::Entity DatasetEntity(const Dataset& dataset, ValueInterner* interner = n
 policy::Entity JobEntity(const Job& job, ValueInterner* interner = nullptr);
 // In its domain; owners, status, tags, name and domain as attributes.
 policy::Entity ProductEntity(const DataProduct& product, ValueInterner* interner = nullptr);
+// In its domain; owners, name, status and domain as attributes.
+policy::Entity TermEntity(const GlossaryTerm& term, ValueInterner* interner = nullptr);
 
 // `e`, an entity not (or not so) in `entities`, with the ancestors its
 // parents have there (so a policy on a domain covers it).
@@ -65,6 +72,7 @@ struct ColumnInfo {
   std::string type;
   std::vector<std::string> tags;
   Classification classification = Classification::kUnspecified;
+  std::vector<std::string> terms;
 };
 std::vector<ColumnInfo> FlattenColumns(const std::vector<Field>& fields);
 // A column entity; its ancestors are the dataset and the dataset's

@@ -41,8 +41,9 @@ ColumnTable::ColumnTable(const std::vector<ColumnInfo>& columns) {
   for (const ColumnInfo& c : columns) {
     Put(packed_, c.path);
     Put(packed_, c.type);
-    if (!c.tags.empty() || c.classification != Classification::kUnspecified) {
-      marked_.push_back({count_, c.classification, c.tags});
+    if (!c.tags.empty() || c.classification != Classification::kUnspecified ||
+        !c.terms.empty()) {
+      marked_.push_back({count_, c.classification, c.tags, c.terms});
     }
     ++count_;
   }
@@ -68,6 +69,7 @@ ColumnInfo ColumnTable::Info(uint32_t index, std::string_view path,
   if (m != marked_.end() && m->index == index) {
     info.tags = m->tags;
     info.classification = m->classification;
+    info.terms = m->terms;
   }
   return info;
 }

@@ -1,7 +1,7 @@
 // A dataset's columns as the authorization snapshot keeps them: every
 // column's path and type packed into one string (a column decision must
-// know the schema at the snapshot's revision), and tags and a
-// classification only for the columns that carry them. About 20 bytes a
+// know the schema at the snapshot's revision), and tags, a classification
+// and glossary terms only for the columns that carry them. About 20 bytes a
 // column, where a vector of ColumnInfo took about 100.
 #pragma once
 
@@ -31,6 +31,7 @@ class ColumnTable {
     uint32_t index = 0;
     Classification classification = Classification::kUnspecified;
     std::vector<std::string> tags;
+    std::vector<std::string> terms;
   };
   // Calls fn(index, path, type) for each column until it returns false.
   template <typename Fn>

@@ -115,6 +115,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
               },
           .job = [&](Job j) { entities->Add(JobEntity(j, &in)); },
           .product = [&](DataProduct p) { entities->Add(ProductEntity(p, &in)); },
+          .term = [&](GlossaryTerm t) { entities->Add(TermEntity(t, &in)); },
       }));
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
@@ -146,6 +147,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
                           !changes.deleted_datasets.empty() ||
                           !changes.deleted_domains.empty() ||
                           !changes.deleted_products.empty() ||
+                          !changes.deleted_terms.empty() ||
                           !changes.deleted_principals.empty() ||
                           !changes.deleted_jobs.empty();
   if (entities_changed) {
@@ -191,6 +193,10 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
           entities->Add(ProductEntity(r.product, s->interner_.get()));
           touched.push_back(ProductUid(r.product.id));
           break;
+        case Resource::Kind::kGlossaryTerm:
+          entities->Add(TermEntity(r.term, s->interner_.get()));
+          touched.push_back(TermUid(r.term.id));
+          break;
       }
     }
     for (const DatasetKey& k : changes.deleted_datasets) {
@@ -202,6 +208,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
     }
     for (const std::string& d : changes.deleted_domains) entities->Remove(DomainUid(d));
     for (const std::string& p : changes.deleted_products) entities->Remove(ProductUid(p));
+    for (const std::string& t : changes.deleted_terms) entities->Remove(TermUid(t));
     for (const JobKey& j : changes.deleted_jobs) entities->Remove(JobUid(j));
     for (const PrincipalRef& p : changes.deleted_principals) {
       entities->Remove(PrincipalUid(p));

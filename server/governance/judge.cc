@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "absl/strings/str_join.h"
 #include "lib/util/strings.h"
 #include "server/authz/catalog_entities.h"
 #include "server/lineage/graph.h"
@@ -74,14 +75,48 @@ namespace {
 class Subject {
  public:
   Subject(const Dataset& d, const Facts& facts, const policy::EntityView& entities)
-      : uid_(authz::DatasetUid(d.key)), view_(entities, own_) {
+      : d_(d), uid_(authz::DatasetUid(d.key)), view_(entities, own_) {
     own_.Add(RuleSubject(d, facts, entities));
   }
   Verdict Judge(const Rule& rule, bool count_parts) const {
+    if (rule.covers.kind == CoveredKind::kColumn) return JudgeColumns(rule, d_.spec.fields, "");
     return governance::Judge(rule, uid_, view_, count_parts);
   }
 
  private:
+  // A Column rule: each covered column (nested ones "a.b") is judged as
+  // its Column entity, under the dataset; the rule breaks when any does,
+  // and counts the columns that do.
+  Verdict JudgeColumns(const Rule& rule, const std::vector<Field>& fields,
+                       const std::string& prefix) const {
+    Verdict out;
+    for (const Field& f : fields) {
+      const std::string path = prefix.empty() ? f.name : StrCat(prefix, ".", f.name);
+      if (CoversColumn(rule, f)) {
+        policy::Entities column;
+        column.Add(authz::ColumnEntity(
+            d_.key, {path, f.type, f.tags, f.classification, f.terms}, own_.Find(uid_)));
+        const policy::OverlayEntities view(view_, column);
+        const Verdict v = governance::Judge(rule, authz::ColumnUid(d_.key, path), view, false);
+        if (!v.holds) {
+          out.holds = false;
+          ++out.failing_parts;
+          out.columns.push_back(path);
+          if (out.error.empty()) out.error = v.error;
+        }
+      }
+      Verdict inner = JudgeColumns(rule, f.fields, path);
+      if (!inner.holds) {
+        out.holds = false;
+        out.failing_parts += inner.failing_parts;
+        out.columns.insert(out.columns.end(), inner.columns.begin(), inner.columns.end());
+        if (out.error.empty()) out.error = inner.error;
+      }
+    }
+    return out;
+  }
+
+  const Dataset& d_;
   policy::EntityUid uid_;
   policy::Entities own_;
   policy::OverlayEntities view_;
@@ -145,6 +180,10 @@ WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
 std::string Describe(const Break& b) {
   std::string out = StrCat("rule ", b.rule->name, " (", ModeName(b.rule->mode), ", ",
                            SeverityName(b.rule->severity), "): ", b.rule->message);
+  if (!b.verdict.columns.empty()) {
+    out += StrCat(" (column", b.verdict.columns.size() == 1 ? " " : "s ",
+                  absl::StrJoin(b.verdict.columns, ", "), ")");
+  }
   if (!b.verdict.error.empty()) out += StrCat(" [condition error: ", b.verdict.error, "]");
   return out;
 }

@@ -29,6 +29,7 @@ enum FacetIndex {
   kLayer,
   kTier,
   kCertification,
+  kTerm,
   kFacets
 };
 
@@ -111,6 +112,7 @@ void AttributesOf(const policy::Entity& e, const DatasetKey& key,
       c != nullptr && c->is(policy::Value::Kind::kString)) {
     a.values[kCertification].push_back({c->as_string(), {}});
   }
+  KeysOf(Attr(e, "terms"), a.values[kTerm]);
 }
 
 const std::vector<std::string>& FilterOf(const Filters& f, int facet) {
@@ -123,6 +125,7 @@ const std::vector<std::string>& FilterOf(const Filters& f, int facet) {
     case kLayer: return f.layers;
     case kTier: return f.tiers;
     case kCertification: return f.certifications;
+    case kTerm: return f.terms;
     default: return f.namespaces;
   }
 }
@@ -194,13 +197,14 @@ absl::StatusOr<Position> DecodePosition(bool by_words, std::string_view token) {
 bool Filters::empty() const {
   return domains.empty() && owners.empty() && tags.empty() && classifications.empty() &&
          namespaces.empty() && healths.empty() && layers.empty() && tiers.empty() &&
-         certifications.empty();
+         certifications.empty() && terms.empty();
 }
 
 absl::Status ValidateFilters(const Filters& filters) {
   static constexpr const char* kFields[] = {"domains",    "owners",  "tags",
                                             "classifications", "namespaces", "healths",
-                                            "layers",  "tiers",      "certifications"};
+                                            "layers",  "tiers",      "certifications",
+                                            "terms"};
   for (int facet = 0; facet < kFacets; ++facet) {
     const std::vector<std::string>& values = FilterOf(filters, facet);
     const std::string field = StrCat("filter.", kFields[facet]);
@@ -234,6 +238,9 @@ absl::Status ValidateFilters(const Filters& filters) {
           break;
         case kLayer:
           RETURN_IF_ERROR(ValidateLayerName(at, values[i]));
+          break;
+        case kTerm:
+          RETURN_IF_ERROR(ValidateTermId(at, values[i]));
           break;
         case kTier:
           if (values[i].size() != 1 || values[i][0] < '1' || values[i][0] > '5') {

@@ -1,7 +1,8 @@
 // Search with facets: the store's full-text search (or, without words, the
 // catalog in key order) narrowed by filters on what the policy snapshot
 // knows of each dataset — its domain, owners, tags, classification,
-// namespace, health, layer, tier and certification — and, on request, how many of the matches the caller may read
+// namespace, health, layer, tier, certification and glossary terms — and, on
+// request, how many of the matches the caller may read
 // carry each value.
 //
 // Filters: within one facet any value matches (OR); across facets all must
@@ -43,13 +44,15 @@ struct Filters {
   std::vector<std::string> layers;          // "gold" (docs/governance.md)
   std::vector<std::string> tiers;           // "1" … "5"
   std::vector<std::string> certifications;  // "none", "draft", "verified"
+  std::vector<std::string> terms;           // glossary terms' ids (docs/governance.md#glossary)
   bool empty() const;
 };
 
 // Facet names, in the order answers list them.
 inline constexpr const char* kFacetNames[] = {"domain",    "owner",  "tag",
                                               "classification", "namespace", "health",
-                                              "layer",  "tier",      "certification"};
+                                              "layer",  "tier",      "certification",
+                                              "term"};
 
 struct FacetValue {
   std::string value;

@@ -33,6 +33,9 @@ class FacetedSearchTest : public ::testing::TestWithParam<testing::Engine> {
       d.domain.path = path;
       rs.push_back(d);
     }
+    Resource term{.kind = Resource::Kind::kGlossaryTerm};
+    term.term = {.id = "customer", .spec = {.name = "Customer", .definition = "One who buys"}};
+    rs.push_back(term);
     for (int i = 0; i < 24; ++i) {
       Resource r{.kind = Resource::Kind::kDataset};
       char name[8];
@@ -49,6 +52,11 @@ class FacetedSearchTest : public ::testing::TestWithParam<testing::Engine> {
         r.dataset.spec.tier = 1;
       }
       if (i % 8 == 0) r.dataset.spec.certification = {.state = "verified"};
+      // Glossary links: the dataset's own (odd), or a column's (even).
+      if (i % 7 == 0 && i % 2 == 1) r.dataset.spec.terms = {"customer"};
+      if (i % 7 == 0 && i % 2 == 0) {
+        r.dataset.spec.fields = {{.name = "buyer", .type = "text", .terms = {"customer"}}};
+      }
       rs.push_back(std::move(r));
     }
     ASSERT_TRUE(store_->Apply(rs, "user:admin", false).ok());
@@ -101,7 +109,7 @@ TEST_P(FacetedSearchTest, CountsWhatTheCallerMayReadByEveryFacet) {
   EXPECT_EQ(r->hits.size(), 23u);  // d07 is not readable
   EXPECT_TRUE(r->facets_complete);
   EXPECT_EQ(r->facets_scanned, 23);
-  ASSERT_EQ(r->facets.size(), 9u);
+  ASSERT_EQ(r->facets.size(), 10u);
   EXPECT_EQ(r->facets[0].name, "domain");
   // d07 (sales/emea, group:analysts, pg://a) is not counted.
   EXPECT_EQ(Counts(*r, "domain"),
@@ -117,6 +125,16 @@ TEST_P(FacetedSearchTest, CountsWhatTheCallerMayReadByEveryFacet) {
   EXPECT_EQ(Counts(*r, "tier"), (std::map<std::string, int64_t>{{"1", 5}}));
   EXPECT_EQ(Counts(*r, "certification"),
             (std::map<std::string, int64_t>{{"none", 20}, {"verified", 3}}));
+  // Linked to a term by the dataset (d21) or a column (d00, d14); d07 unreadable.
+  EXPECT_EQ(Counts(*r, "term"), (std::map<std::string, int64_t>{{"customer", 3}}));
+  auto linked = Find({.query = "orders", .filters = {.terms = {"customer"}}});
+  ASSERT_TRUE(linked.ok()) << linked.status();
+  ASSERT_EQ(linked->hits.size(), 3u);
+  EXPECT_EQ(linked->hits[0].hit.key.name, "d00");
+  EXPECT_EQ(linked->hits[1].hit.key.name, "d14");
+  EXPECT_EQ(linked->hits[2].hit.key.name, "d21");
+  EXPECT_EQ(Find({.query = "orders", .filters = {.terms = {"Not A Term"}}}).status().code(),
+            absl::StatusCode::kInvalidArgument);
   // Filtered by governance attributes: gold and verified is d00 alone.
   auto governed = Find({.query = "orders",
                         .filters = {.layers = {"gold"}, .certifications = {"verified"}}});

@@ -32,6 +32,7 @@ std::string EncodeChange(const Change& c) {
   for (const DatasetKey& k : c.deleted_datasets) deleted_datasets.push_back(Key(k.ns, k.name));
   for (const std::string& d : c.deleted_domains) deleted_domains.push_back(d);
   json deleted_products = c.deleted_products;
+  json deleted_terms = c.deleted_terms;
   for (const PrincipalRef& p : c.deleted_principals) {
     deleted_principals.push_back(json::array({static_cast<int>(p.kind), p.name}));
   }
@@ -45,7 +46,7 @@ std::string EncodeChange(const Change& c) {
               {"dp", deleted_principals},  {"p", c.policies_changed},
               {"e", std::move(edges)},     {"dj", deleted_jobs},
               {"t", c.tokens},             {"g", c.rules_changed},
-              {"pr", std::move(deleted_products)}};
+              {"pr", std::move(deleted_products)}, {"gt", std::move(deleted_terms)}};
   std::vector<uint8_t> packed = json::to_msgpack(doc);
   return std::string(packed.begin(), packed.end());
 }
@@ -83,6 +84,10 @@ absl::StatusOr<Change> DecodeChange(std::string_view bytes) {
     // ... and before data products, no "pr".
     if (auto pr = doc.find("pr"); pr != doc.end()) {
       c.deleted_products = pr->get<std::vector<std::string>>();
+    }
+    // ... and before the glossary, no "gt".
+    if (auto gt = doc.find("gt"); gt != doc.end()) {
+      c.deleted_terms = gt->get<std::vector<std::string>>();
     }
     for (const json& e : doc.at("e")) {
       c.lineage_edges.push_back({.job = {e.at(0), e.at(1)},

@@ -257,6 +257,9 @@ absl::StatusOr<ApplyResponse> Store::Apply(
             case Resource::Kind::kDataProduct:
               result = ApplyDataProduct(ctx, r.product, r.expected_revision);
               break;
+            case Resource::Kind::kGlossaryTerm:
+              result = ApplyGlossaryTerm(ctx, r.term, r.expected_revision);
+              break;
           }
           if (!result.ok()) return AtResource(i, r, result.status());
           response.results.push_back(*std::move(result));
@@ -278,6 +281,9 @@ absl::StatusOr<ApplyResponse> Store::Apply(
               break;  // owners need not exist yet, as a dataset's
             case Resource::Kind::kDataProduct:
               refs = CheckProductReferences(ctx.db, r.product);
+              break;
+            case Resource::Kind::kGlossaryTerm:
+              refs = CheckTermReferences(ctx.db, r.term);
               break;
           }
           if (!refs.ok()) return AtResource(i, r, refs);

@@ -173,6 +173,7 @@ struct ContentsVisitor {
   std::function<void(Dataset)> dataset;
   std::function<void(Job)> job;
   std::function<void(DataProduct)> product;  // may be unset
+  std::function<void(GlossaryTerm)> term;    // may be unset
 };
 
 // Everything the authorization snapshot is built from, read in one
@@ -184,6 +185,7 @@ struct CatalogContents {
   std::vector<Dataset> datasets;
   std::vector<Job> jobs;  // lineage jobs and their owners
   std::vector<DataProduct> products;
+  std::vector<GlossaryTerm> terms;
 };
 
 // A job -> dataset (output) or dataset -> job (input) edge as it now is.
@@ -480,6 +482,7 @@ struct Change {
   std::vector<DatasetKey> deleted_datasets;
   std::vector<std::string> deleted_domains;
   std::vector<std::string> deleted_products;  // data products' ids
+  std::vector<std::string> deleted_terms;     // glossary terms' ids
   std::vector<PrincipalRef> deleted_principals;
   bool policies_changed = false;
   bool rules_changed = false;  // governance rules put or deleted
@@ -672,6 +675,23 @@ class Store {
   // not registered).
   absl::StatusOr<std::map<std::string, std::vector<DatasetKey>>> DatasetsOfContracts(
       const std::set<std::string>& ids);
+
+  // The business glossary (store_glossary.cc; docs/governance.md#glossary),
+  // written by Apply. NOT_FOUND when there is none.
+  absl::StatusOr<GlossaryTerm> GetGlossaryTerm(std::string_view id);
+  // Every term, by id (a glossary holds terms by the thousand at most).
+  absl::StatusOr<std::vector<GlossaryTerm>> ListGlossaryTerms();
+  // FAILED_PRECONDITION while datasets, columns or other terms link it
+  // (counted, not named: the caller may not read them all).
+  absl::StatusOr<int64_t> DeleteGlossaryTerm(std::string_view id, int64_t expected_revision,
+                                             std::string_view actor);
+  // The datasets and columns that link term `id` ("" column: the dataset
+  // as a whole), by dataset key, at most `limit` of them.
+  struct TermLink {
+    DatasetKey dataset;
+    std::string column;
+  };
+  absl::StatusOr<std::vector<TermLink>> LinksOfTerm(std::string_view id, int limit);
 
   absl::StatusOr<Domain> GetDomain(std::string_view path);
   absl::StatusOr<Page<Domain>> ListDomains(const PageRequest& page);

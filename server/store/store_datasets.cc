@@ -62,6 +62,7 @@ std::vector<std::string> ChangedPaths(const DatasetSpec* before, const DatasetSp
   add(b.properties != after.properties, "spec.properties");
   add(create || b.fields != after.fields, "spec.schema");
   add(b.tags != after.tags, "spec.tags");
+  add(b.terms != after.terms, "spec.terms");
   add(b.tier != after.tier, "spec.tier");
   return changed;
 }
@@ -324,6 +325,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
   s->Reset();
 
   RETURN_IF_ERROR(WriteOwnersAndTags(ctx.db, id, d.spec));
+  RETURN_IF_ERROR(WriteTermLinks(ctx.db, id, existing ? &existing->second.spec : nullptr, d.spec));
   RETURN_IF_ERROR(QueueSearchRow(ctx, id, &d));
   const char* action = existing ? "update" : "create";
   RETURN_IF_ERROR(WriteHistory(ctx, d, action, changes, spec_pb));
@@ -335,6 +337,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
 }
 
 absl::Status CheckDatasetReferences(Connection& db, const Dataset& d) {
+  RETURN_IF_ERROR(CheckDatasetTermLinks(db, d.spec));
   if (d.spec.domain.empty()) return absl::OkStatus();
   ASSIGN_OR_RETURN(Statement * s,
                    db.Prepare("SELECT 1 FROM domains WHERE path = ?"));

@@ -260,6 +260,12 @@ absl::StatusOr<ApplyResult> ApplyJob(WriteContext& ctx, const Job& job,
                                      int64_t expected_revision);
 absl::StatusOr<ApplyResult> ApplyDataProduct(WriteContext& ctx, const DataProduct& p,
                                              int64_t expected_revision);
+absl::StatusOr<ApplyResult> ApplyGlossaryTerm(WriteContext& ctx, const GlossaryTerm& t,
+                                              int64_t expected_revision);
+// Keeps dataset `dataset_id`'s rows of dataset_terms as `after` links
+// terms (`before`: as stored until now; nullptr for a new dataset).
+absl::Status WriteTermLinks(Connection& db, int64_t dataset_id, const DatasetSpec* before,
+                            const DatasetSpec& after);
 
 // A contract's bindings, by schema object then dataset (store_contracts.cc).
 absl::StatusOr<std::vector<ContractBinding>> ReadBindings(Connection& db, std::string_view id);
@@ -420,6 +426,12 @@ absl::Status CheckDatasetReferences(Connection& db, const Dataset& d);
 absl::Status CheckDomainReferences(Connection& db, const Domain& d);
 absl::Status CheckPrincipalReferences(Connection& db, const Principal& p);
 absl::Status CheckProductReferences(Connection& db, const DataProduct& p);
+absl::Status CheckTermReferences(Connection& db, const GlossaryTerm& t);
+// Every term `spec` (or one of its columns) links exists.
+absl::Status CheckDatasetTermLinks(Connection& db, const DatasetSpec& spec);
+// A glossary term as stored (its id and spec columns); DATA_LOSS when the
+// spec no longer reads (store_glossary.cc).
+absl::StatusOr<GlossaryTerm> StoredTerm(const std::string& id, const std::string& spec);
 // A data product as stored (its id and document columns); DATA_LOSS when
 // the document no longer reads (store_products.cc).
 absl::StatusOr<DataProduct> StoredProduct(const std::string& id, const std::string& document);

@@ -172,6 +172,15 @@ absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
         visit.product(std::move(product));
       }
     }
+    if (visit.term) {
+      ASSIGN_OR_RETURN(Statement * t, db.Prepare("SELECT id, spec FROM glossary_terms"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, t->Step());
+        if (!more) break;
+        ASSIGN_OR_RETURN(GlossaryTerm term, StoredTerm(t->Text(0), t->Text(1)));
+        visit.term(std::move(term));
+      }
+    }
     return revision;
   });
 }
@@ -185,6 +194,7 @@ absl::StatusOr<CatalogContents> Store::LoadContents() {
                        .dataset = [&](Dataset d) { out.datasets.push_back(std::move(d)); },
                        .job = [&](Job j) { out.jobs.push_back(std::move(j)); },
                        .product = [&](DataProduct p) { out.products.push_back(std::move(p)); },
+                       .term = [&](GlossaryTerm t) { out.terms.push_back(std::move(t)); },
                    }));
   return out;
 }
