@@ -192,6 +192,9 @@ int RunTermLink(CommandContext& ctx, const LinkOptions& o) {
   ctx.out << Printable(StrCat(what, o.unlink ? " unlinked from " : " linked to ", o.term,
                               " (revision ", applied->results(0).revision(), ")"))
           << "\n";
+  for (const std::string& w : applied->results(0).warnings()) {
+    ctx.out << "  warning: " << Printable(w) << "\n";
+  }
   return 0;
 }
 

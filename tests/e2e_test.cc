@@ -835,6 +835,72 @@ TEST_F(EndToEnd, TheDataProductsExampleOnTheQuickstart) {
   EXPECT_THAT(gone.err, HasSubstr("NOT_FOUND: data product \"sales-insights\" not found"));
 }
 
+TEST_F(EndToEnd, TheGlossaryExampleOnTheQuickstart) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  const std::string glossary =
+      (testing::SourceDir() / "examples" / "glossary" / "sales.yaml").string();
+  Result applied = Ctl("apply -f '" + glossary + "'");
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_THAT(applied.out, HasSubstr("glossaryterm/customer created"));
+  EXPECT_THAT(applied.out, HasSubstr("glossaryterm/customer-email created"));
+  EXPECT_THAT(applied.out, HasSubstr("governancerule/customer-email-is-restricted"));
+  // The docs' commands, as written there.
+  Result linked = Ctl(std::string("link customer-email ") + kOrders + " --column email");
+  ASSERT_EQ(linked.exit_code, 0) << linked.err;
+  EXPECT_THAT(linked.out, HasSubstr("column email linked to customer-email (revision 2)"));
+  ASSERT_EQ(Ctl(std::string("link customer ") + kOrders).exit_code, 0);
+  Result again = Ctl(std::string("link customer ") + kOrders);
+  EXPECT_THAT(again.out, HasSubstr("already links customer"));
+  Result nested = Ctl(std::string("link customer ") + kOrders + " --column shipping_address.city");
+  ASSERT_EQ(nested.exit_code, 0) << nested.err;
+  Result no_column = Ctl(std::string("link customer ") + kOrders + " --column phone");
+  EXPECT_EQ(no_column.exit_code, 2);
+  EXPECT_THAT(no_column.err, HasSubstr("has no column \"phone\""));
+  Result search = Ctl("get terms --search 'e-mail'");
+  ASSERT_EQ(search.exit_code, 0) << search.err;
+  EXPECT_THAT(search.out, HasSubstr("customer-email   Customer email   approved   sales"));
+  EXPECT_THAT(search.out, Not(HasSubstr("client")));
+  Result term = Ctl("describe term customer");
+  ASSERT_EQ(term.exit_code, 0) << term.err;
+  EXPECT_THAT(term.out, HasSubstr("Synonyms:       client, buyer"));
+  EXPECT_THAT(term.out, HasSubstr(std::string("  ") + kOrders + "   (the dataset)"));
+  EXPECT_THAT(term.out, HasSubstr(std::string("  ") + kOrders + "   shipping_address.city"));
+  Result dataset = Ctl(std::string("describe dataset ") + kOrders);
+  ASSERT_EQ(dataset.exit_code, 0) << dataset.err;
+  EXPECT_THAT(dataset.out, HasSubstr("Terms:           customer"));
+  EXPECT_THAT(dataset.out, HasSubstr("customer-email"));
+  Result found = Ctl("search --term customer-email");
+  ASSERT_EQ(found.exit_code, 0) << found.err;
+  EXPECT_THAT(found.out, HasSubstr("sales.public.orders"));
+  // The rule is met by the quickstart's email column (restricted); a
+  // column that is not is linked with the rule's warning.
+  EXPECT_THAT(linked.out, Not(HasSubstr("warning")));
+  Result warned = Ctl(std::string("link customer-email ") + kOrders +
+                      " --column shipping_address.country");
+  ASSERT_EQ(warned.exit_code, 0) << warned.err;
+  EXPECT_THAT(warned.out, HasSubstr("warning: rule customer-email-is-restricted (warn, high): "
+                                    "Customer email addresses are restricted data (column "
+                                    "shipping_address.country)"));
+  ASSERT_EQ(Ctl(std::string("unlink customer-email ") + kOrders +
+                " --column shipping_address.country").exit_code, 0);
+  EXPECT_THAT(Ctl(std::string("apply -f '") + glossary + "'").out,
+              HasSubstr("glossaryterm/customer unchanged"));
+  // A term's manifest applies back unchanged.
+  Result yaml = Ctl("get term customer-email -o yaml");
+  ASSERT_EQ(yaml.exit_code, 0) << yaml.err;
+  EXPECT_THAT(yaml.out, HasSubstr("kind: GlossaryTerm"));
+  testing::WriteFile(dir_.path() / "term.yaml", yaml.out);
+  Result same = Ctl("apply -f '" + (dir_.path() / "term.yaml").string() + "'");
+  ASSERT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_THAT(same.out, HasSubstr("glossaryterm/customer-email unchanged"));
+  // Linked, it stays; unlinked, it goes.
+  Result held = Ctl("delete term customer-email");
+  EXPECT_NE(held.exit_code, 0);
+  EXPECT_THAT(held.err, HasSubstr("still linked by 1 dataset(s)"));
+  ASSERT_EQ(Ctl(std::string("unlink customer-email ") + kOrders + " --column email").exit_code, 0);
+  EXPECT_EQ(Ctl("delete term customer-email").out, "glossaryterm/customer-email deleted\n");
+}
+
 TEST_F(EndToEnd, QuickstartQualityExample) {
   ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
   fs::path examples = testing::SourceDir() / "examples";

@@ -140,6 +140,7 @@ DatasetSpec MergeDatasetSpec(DatasetSpec stored, const DatasetSpec& given,
     if (f == "layer") stored.layer = given.layer;
     if (f == "tier") stored.tier = given.tier;
     if (f == "certification") stored.certification = given.certification;
+    if (f == "terms") stored.terms = given.terms;
   }
   return stored;
 }
