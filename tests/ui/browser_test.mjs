@@ -403,6 +403,45 @@ const portRows = await page.getByTestId("output-ports").locator("tbody tr").allT
 check(portRows.some((r) => r.includes("analytics.staging.orders") && r.includes("failing")),
       "the product's page lists its port's dataset with its health", portRows.join(" | "));
 await audit(page, "product");
+// The glossary: a term (its name markup-like) linked to the orders as a
+// whole, found by a synonym, shown with the dataset that links it; the
+// dataset's page links back.
+const glossary = await fetch(`${base}/catalog.v1.CatalogService/Apply`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ resources: [
+    { glossaryTerm: { id: "customer-email", name: "<i>Customer</i> email",
+                      definition: "The address the shop writes to a customer at",
+                      synonyms: ["contact address"], termStatus: "approved" } },
+    { dataset: { key: { namespace: "postgres://prod-db:5432", name: "sales.public.orders" },
+                 spec: { terms: ["customer-email"] } },
+      merge: true, fields: ["terms"] }] }),
+});
+check(glossary.ok, "a glossary term is applied and linked through the JSON API",
+      String(glossary.status));
+await page.goto(`${base}/#/glossary`);
+await page.locator("table.term-list tbody tr").first().waitFor(wait);
+check((await page.locator("table.term-list i").count()) === 0, "a term's name is never markup");
+await page.getByLabel("Find terms").fill("contact");
+await page.getByRole("button", { name: "Find" }).click();
+await page.waitForFunction(() => location.hash.includes("q=contact"), null, wait);
+await page.locator("table.term-list tbody tr").first().waitFor(wait);
+const termRows = await page.locator("table.term-list tbody tr").allTextContents();
+check(termRows.length === 1 && termRows[0].includes("<i>Customer</i> email"),
+      "the glossary finds a term by its synonym", termRows.join(" | "));
+await audit(page, "glossary");
+await page.getByRole("link", { name: "<i>Customer</i> email" }).click();
+await page.getByTestId("term-links").waitFor(wait);
+const linkRows = await page.getByTestId("term-links").locator("tbody tr").allTextContents();
+check(linkRows.some((r) => r.includes("sales.public.orders") && r.includes("the dataset")),
+      "the term's page lists the dataset that links it", linkRows.join(" | "));
+check((await page.getByTestId("term-definition").textContent()).includes("writes to a customer"),
+      "the term's page shows its definition");
+await audit(page, "term");
+await page.goto(`${base}/#/dataset/postgres%3A%2F%2Fprod-db%3A5432/sales.public.orders`);
+await page.getByTestId("dataset-terms").waitFor(wait);
+check((await page.getByTestId("dataset-terms").textContent()).includes("customer-email"),
+      "the dataset's page links its glossary terms");
 await page.goto(`${base}/#/dataset/bigquery/analytics.staging.orders?tab=quality`);
 await page.locator("table.quality-results tbody tr").first().waitFor(wait);
 await page.getByLabel("Show").selectOption("failed");

@@ -4,7 +4,7 @@ import { useState } from "preact/hooks";
 import { call, useAnswer } from "../api.js";
 import { renderMarkdown } from "../markdown.js";
 import { classification, flattenFields, ownership } from "../format.js";
-import { datasetHref } from "../route.js";
+import { datasetHref, href } from "../route.js";
 import { AccessTab } from "./access.jsx";
 import { ContractTab } from "./contract.jsx";
 import { HealthBadge } from "./health.jsx";
@@ -105,6 +105,14 @@ function Overview({ dataset, onSaved }) {
             <ul class="inline tags">{spec.tags.map((t) => <li class="tag">{t}</li>)}</ul>
           )}
         </dd>
+        <dt>Terms</dt>
+        <dd>
+          {(spec.terms || []).length === 0 ? "none" : (
+            <ul class="inline" data-testid="dataset-terms">
+              {spec.terms.map((t) => <li key={t}><a href={href("glossary", [t])}>{t}</a></li>)}
+            </ul>
+          )}
+        </dd>
         <dt>Layer</dt>
         <dd>{spec.layer || "none"}</dd>
         <dt>Tier</dt>
@@ -155,7 +163,7 @@ function SchemaTab({ dataset }) {
         <thead>
           <tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Null</th>
               <th scope="col">Classification</th><th scope="col">Tags</th>
-              <th scope="col">Description</th></tr>
+              <th scope="col">Terms</th><th scope="col">Description</th></tr>
         </thead>
         <tbody>
           {shown.map((x) => (
@@ -165,6 +173,9 @@ function SchemaTab({ dataset }) {
               <td>{x.nullable ? "yes" : ""}</td>
               <td>{classification(x.classification)}</td>
               <td>{(x.tags || []).join(", ")}</td>
+              <td>{(x.terms || []).map((t, i) => (
+                <>{i > 0 && ", "}<a href={href("glossary", [t])}>{t}</a></>
+              ))}</td>
               <td>{x.description}</td>
             </tr>
           ))}

@@ -1,4 +1,4 @@
-// Find data: search as you type, narrowed by facets (domain, owner, tag,
+// Find data: search as you type, narrowed by facets (domain, owner, tag, term,
 // classification, namespace, health) with counts. Each keystroke asks for the hits
 // and, beside them, for the counts (SearchDatasets with facets), which
 // read up to 10,000 matches: the hits are drawn as soon as they come, the
@@ -22,6 +22,7 @@ const FACETS = [
   { name: "layer", field: "layers", label: "Layer" },
   { name: "tier", field: "tiers", label: "Tier" },
   { name: "certification", field: "certifications", label: "Certification" },
+  { name: "term", field: "terms", label: "Glossary term" },
 ];
 
 // A facet's chosen values in one URL parameter: each value encoded, then
