@@ -1,5 +1,6 @@
 // libFuzzer: the names users give — dataset keys, principals, lineage node
-// references, domain paths, webhook URLs and address allow-lists.
+// references, domain paths, glossary term ids, webhook URLs and address
+// allow-lists.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -16,6 +17,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)catalog::ValidateDatasetKey(key);
   (void)catalog::ParsePrincipalRef("principal", text);
   (void)catalog::ValidateDomainPath("domain", text);
+  (void)catalog::ValidateTermId("term", text);
   (void)catalog::lineage::ParseNodeRef("node", text);
   if (auto url = catalog::server::webhooks::ParseWebhookUrl(text); url.ok()) (void)url->Origin();
   if (auto a = catalog::server::webhooks::IpAddress::Parse(text); a.ok()) {

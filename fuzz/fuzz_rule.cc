@@ -19,7 +19,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!rule.ok()) return 0;
   (void)catalog::governance::RuleSpecToJson(*rule);
   catalog::DatasetSpec d{.domain = "sales/eu", .tags = {"pii"}, .layer = "gold", .tier = 1};
+  d.fields = {{.name = "buyer",
+               .type = "struct",
+               .fields = {{.name = "email", .tags = {"pii"}, .terms = {"customer-email"}}}}};
+  d.terms = {"customer"};
   (void)catalog::governance::Covers(*rule, d);
+  (void)catalog::governance::CoversColumn(*rule, d.fields[0].fields[0]);
   (void)catalog::governance::WaiverFor(*rule, {"pg", "t"}, 1'800'000'000'000);
   catalog::policy::Entities entities;
   catalog::policy::Entity e{.uid = {"Dataset", "pg/t"}};
