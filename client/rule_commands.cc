@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/str_join.h"
 #include "client/output.h"
 #include "lib/catalog/json_codec.h"
 #include "lib/util/printable.h"
@@ -26,7 +27,12 @@ std::string Covers(const v1::RuleCoverage& c) {
   add("tiers", c.tiers());
   add("classifications", c.classifications());
   add("tags", c.tags());
-  if (parts.empty()) return "every dataset";
+  add("terms", c.terms());
+  const std::string kind = c.kind() == "Column"        ? "column"
+                           : c.kind() == "DataProduct" ? "data product"
+                                                       : "dataset";
+  if (parts.empty()) return StrCat("every ", kind);
+  if (kind != "dataset") parts.insert(parts.begin(), StrCat(kind, "s:"));
   std::string out;
   for (const std::string& p : parts) out += StrCat(out.empty() ? "" : " ", p);
   return out;
@@ -179,13 +185,16 @@ int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const st
                              ? StrCat("waived until ", b.waived_until(), ": ", b.waiver_reason())
                              : !b.error().empty() ? StrCat("condition error: ", b.error())
                                                   : "";
-      rows.push_back({r.rule().name(), FromProto(b.dataset()).ToString(), note});
+      std::string object = b.product().empty() ? FromProto(b.dataset()).ToString()
+                                               : StrCat("dataproduct/", b.product());
+      if (!b.columns().empty()) object += StrCat(" (", absl::StrJoin(b.columns(), ", "), ")");
+      rows.push_back({r.rule().name(), object, note});
     }
   }
   if (!rows.empty()) {
     ctx.out << "\n";
     if (md) ctx.out << "## Breaks\n\n";
-    print({"RULE", "DATASET", "NOTE"}, rows);
+    print({"RULE", "DATASET OR PRODUCT", "NOTE"}, rows);
   }
   rows.clear();
   for (const v1::DomainScore& d : report->domains()) {

@@ -33,7 +33,13 @@ json RuleSpecOf(const v1::GovernanceRule& rule) {
   if (rule.waivers_size() > 0) {
     json waivers = json::array();
     for (const v1::RuleWaiver& w : rule.waivers()) {
-      waivers.push_back({{"dataset", w.dataset()}, {"until", w.until()}, {"reason", w.reason()}});
+      json waiver = {{"until", w.until()}, {"reason", w.reason()}};
+      if (!w.product().empty()) {
+        waiver["product"] = w.product();
+      } else {
+        waiver["dataset"] = w.dataset();
+      }
+      waivers.push_back(std::move(waiver));
     }
     spec["waivers"] = waivers;
   }
@@ -53,13 +59,18 @@ v1::GovernanceRule RuleToProto(const governance::Rule& r) {
   for (const std::string& t : r.covers.tags) c->add_tags(t);
   for (const std::string& t : r.covers.terms) c->add_terms(t);
   if (r.covers.kind == governance::CoveredKind::kColumn) c->set_kind("Column");
+  if (r.covers.kind == governance::CoveredKind::kDataProduct) c->set_kind("DataProduct");
   out.set_condition(r.condition);
   out.set_severity(governance::SeverityName(r.severity));
   out.set_mode(governance::ModeName(r.mode));
   out.set_message(r.message);
   for (const governance::Waiver& w : r.waivers) {
     v1::RuleWaiver* pw = out.add_waivers();
-    pw->set_dataset(w.dataset.ToString());
+    if (w.product.empty()) {
+      pw->set_dataset(w.dataset.ToString());
+    } else {
+      pw->set_product(w.product);
+    }
     pw->set_until(w.until);
     pw->set_reason(w.reason);
   }

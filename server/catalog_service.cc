@@ -146,17 +146,25 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
     const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
                                std::chrono::system_clock::now().time_since_epoch())
                                .count();
+    // Data products are judged here, against the products as last read
+    // (the product cache): refused before anything is written.
+    ASSIGN_OR_RETURN(std::vector<std::vector<std::string>> product_warnings,
+                     JudgeProducts(*snapshot, resources, now_ms));
     ASSIGN_OR_RETURN(store::ApplyResponse applied,
                      store_->Apply(resources, caller, request->dry_run(), may_certify,
                                    governance::RuleGate(snapshot, graph_, now_ms)));
     if (!request->dry_run()) AwaitSnapshot(context, applied.catalog_revision);
-    for (const store::ApplyResult& r : applied.results) {
+    for (size_t i = 0; i < applied.results.size(); ++i) {
+      const store::ApplyResult& r = applied.results[i];
       v1::ApplyResult* out = response->add_results();
       out->set_kind(r.kind);
       out->set_name(r.name);
       out->set_outcome(ToProto(r.outcome));
       out->set_revision(r.revision);
       for (const std::string& w : r.warnings) out->add_warnings(w);
+      if (i < product_warnings.size()) {
+        for (const std::string& w : product_warnings[i]) out->add_warnings(w);
+      }
     }
     response->set_catalog_revision(applied.catalog_revision);
     return absl::OkStatus();

@@ -1,5 +1,6 @@
-// catalog.v1.CatalogService: datasets, domains, principals and data
-// products (catalog_service_products.cc). Thin: each handler validates its
+// catalog.v1.CatalogService: datasets, domains, principals, data products
+// (catalog_service_products.cc) and the business glossary
+// (catalog_service_glossary.cc). Thin: each handler validates its
 // request, calls the store and converts the answer.
 #pragma once
 
@@ -104,6 +105,11 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   // A dataset links only glossary terms its writer may read (one they may
   // not is absent: NOT_FOUND, as everywhere).
   absl::Status MayLinkTerms(const std::string& caller, size_t index, const Resource& dataset);
+  // The governance rules over data products, judged on the products among
+  // `resources` (catalog_service_products.cc): FAILED_PRECONDITION naming
+  // the first refused; else each resource's warnings.
+  absl::StatusOr<std::vector<std::vector<std::string>>> JudgeProducts(
+      const authz::Snapshot& snapshot, const std::vector<Resource>& resources, int64_t now_ms);
 
   store::Store* store_;
   const Authenticator* auth_;

@@ -11,6 +11,7 @@
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 #include "server/catalog_service.h"
+#include "server/governance/judge.h"
 #include "server/products/product_cache.h"
 #include "server/products/product_view.h"
 
@@ -107,6 +108,32 @@ absl::Status CatalogServiceImpl::MayPublish(const std::string& caller, size_t in
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::vector<std::string>>> CatalogServiceImpl::JudgeProducts(
+    const authz::Snapshot& snapshot, const std::vector<Resource>& resources, int64_t now_ms) {
+  std::vector<std::vector<std::string>> warnings(resources.size());
+  const std::vector<governance::Rule>& rules = snapshot.rules();
+  const bool any = std::any_of(rules.begin(), rules.end(), [](const governance::Rule& r) {
+    return r.covers.kind == governance::CoveredKind::kDataProduct;
+  });
+  if (!any) return warnings;
+  std::shared_ptr<const products::ProductCatalog> catalog;
+  for (size_t i = 0; i < resources.size(); ++i) {
+    const Resource& r = resources[i];
+    if (r.kind != Resource::Kind::kDataProduct) continue;
+    if (!catalog) ASSIGN_OR_RETURN(catalog, products_->Get());
+    const products::ProductCatalog::Entry* before = catalog->Find(r.product.id);
+    const governance::WriteVerdict verdict = governance::JudgeProductWrite(
+        rules, before != nullptr ? &before->product : nullptr, r.product, snapshot.entities(),
+        now_ms);
+    if (absl::Status refused = governance::Refusal(verdict); !refused.ok()) {
+      return absl::Status(refused.code(), StrCat("resources[", i, "] (DataProduct ",
+                                                 r.product.id, "): ", MessageOf(refused)));
+    }
+    warnings[i] = verdict.warnings;
+  }
+  return warnings;
 }
 
 grpc::Status CatalogServiceImpl::GetDataProduct(grpc::ServerContext* context,

@@ -37,6 +37,14 @@ void BreakToProto(const DatasetKey& key, const governance::Break& b, v1::RuleBre
   *out = RuleBreakToProto(*b.rule, b.verdict, b.waiver, key);
 }
 
+// A report's break: a dataset's, or a data product's.
+void ItemToProto(const governance::RuleSummary::Item& item, v1::RuleBreak* out) {
+  BreakToProto(item.dataset, item.found, out);
+  if (item.product.empty()) return;
+  out->clear_dataset();
+  out->set_product(item.product);
+}
+
 // A stored version in the API's shape: its spec parsed (a deletion has
 // none).
 absl::StatusOr<v1::GovernanceRule> StoredToProto(const store::StoredRule& s) {
@@ -95,6 +103,17 @@ absl::StatusOr<governance::Report> Judged(store::Store& store,
     if (datasets.next_page_token.empty()) break;
     page.page_token = datasets.next_page_token;
   }
+  // Data products, for the rules that cover them: those the caller may read.
+  if (catalog != nullptr) {
+    for (const products::ProductCatalog::Entry& e : catalog->entries()) {
+      if (!InDomain(e.product.spec.domain, domain)) continue;
+      if (!reads_all &&
+          !Permits(authorizer, caller, "catalog:read", authz::ProductUid(e.product.id))) {
+        continue;
+      }
+      builder.AddProduct(e.product, snapshot.entities());
+    }
+  }
   return std::move(builder).Finish();
 }
 
@@ -108,7 +127,14 @@ void RedactWaivers(const authz::Authorizer& authorizer, const std::string& calle
   }
   auto* waivers = rule.mutable_waivers();
   for (int i = waivers->size() - 1; i >= 0; --i) {
-    absl::StatusOr<DatasetKey> key = ParseDatasetKey(waivers->Get(i).dataset());
+    const v1::RuleWaiver& w = waivers->Get(i);
+    if (!w.product().empty()) {
+      if (!Permits(authorizer, caller, "catalog:read", authz::ProductUid(w.product()))) {
+        waivers->DeleteSubrange(i, 1);
+      }
+      continue;
+    }
+    absl::StatusOr<DatasetKey> key = ParseDatasetKey(w.dataset());
     if (!key.ok() || !Permits(authorizer, caller, "catalog:read", authz::DatasetUid(*key))) {
       waivers->DeleteSubrange(i, 1);
     }
@@ -169,11 +195,10 @@ grpc::Status GovernanceServiceImpl::PutRule(grpc::ServerContext* context,
       RETURN_IF_ERROR(DecisionsReady(*authorizer_));
       std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
       const std::vector<governance::Rule> one = {rule};
+      ASSIGN_OR_RETURN(std::shared_ptr<const products::ProductCatalog> catalog, products_->Get());
       ASSIGN_OR_RETURN(governance::Report report, Judged(*store_, *authorizer_, graph_, caller,
-                                                         "", *snapshot, one));
-      for (const auto& item : report.rules[0].breaks) {
-        BreakToProto(item.dataset, item.found, response->add_breaks());
-      }
+                                                         "", *snapshot, one, catalog.get()));
+      for (const auto& item : report.rules[0].breaks) ItemToProto(item, response->add_breaks());
       response->set_covered(report.rules[0].covered);
       *response->mutable_rule() = RuleToProto(rule);
       return absl::OkStatus();
@@ -277,7 +302,7 @@ grpc::Status GovernanceServiceImpl::Report(grpc::ServerContext* context,
       out->set_breaking(s.breaking);
       out->set_waived(s.waived);
       for (size_t i = 0; i < s.breaks.size() && i < max_breaks; ++i) {
-        BreakToProto(s.breaks[i].dataset, s.breaks[i].found, out->add_breaks());
+        ItemToProto(s.breaks[i], out->add_breaks());
       }
     }
     for (const governance::DomainScore& d : report.domains) {

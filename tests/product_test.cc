@@ -367,5 +367,87 @@ TEST_F(ProductTest, TheComplianceReportScoresEachProductOverWhatItPublishes) {
   EXPECT_EQ(hers->products(0).passed(), 1);
 }
 
+TEST_F(ProductTest, RulesOverProductsJudgeTheirWritesAndTheReport) {
+  v1::PutRuleRequest purpose;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(rule { name: "products-say-why" mode: "blocking"
+                  covers { kind: "DataProduct" domains: "sales" }
+                  condition: "resource.purpose != \"\" && resource.owners != []"
+                  message: "A product says what it is for" })pb",
+      &purpose));
+  ASSERT_TRUE(
+      Admin().Call(&v1::GovernanceService::Stub::PutRule, Admin().governance(), purpose).ok());
+  // Without a purpose: refused, naming the rule, and nothing written.
+  auto refused = Put("user:alice", Product("orders", "alice", {"pg/orders"}));
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("resources[0] (DataProduct orders): refused by governance rule: rule "
+                        "products-say-why (blocking, medium): A product says what it is for"));
+  EXPECT_EQ(Get("user:alice", "orders").status().code(), absl::StatusCode::kNotFound);
+  json with_purpose = Product("orders", "alice", {"pg/orders"});
+  with_purpose["description"] = {{"purpose", "Every order, as placed"}};
+  ASSERT_TRUE(Put("user:alice", with_purpose).ok());
+  // A warn rule: written, with its warning.
+  v1::PutRuleRequest tagged;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(rule { name: "products-are-tagged" mode: "warn" covers { kind: "DataProduct" }
+                  condition: "resource.tags != []" message: "Tag your product" })pb",
+      &tagged));
+  ASSERT_TRUE(
+      Admin().Call(&v1::GovernanceService::Stub::PutRule, Admin().governance(), tagged).ok());
+  with_purpose["version"] = "v2";
+  auto warned = Put("user:alice", with_purpose);
+  ASSERT_TRUE(warned.ok()) << warned.status();
+  ASSERT_EQ(warned->results(0).warnings_size(), 1);
+  EXPECT_THAT(warned->results(0).warnings(0),
+              HasSubstr("rule products-are-tagged (warn, medium): Tag your product"));
+  // A product rule judges no dataset; the report lists the product's break
+  // and counts it in its domain and its own score.
+  v1::ReportRequest req;
+  auto report = Admin().Call(&v1::GovernanceService::Stub::Report, Admin().governance(), req);
+  ASSERT_TRUE(report.ok()) << report.status();
+  ASSERT_EQ(report->rules_size(), 2);
+  const v1::RuleReport& rule = report->rules(1);
+  EXPECT_EQ(rule.rule().name(), "products-are-tagged");
+  EXPECT_EQ(rule.rule().covers().kind(), "DataProduct");
+  EXPECT_EQ(rule.covered(), 1);
+  EXPECT_EQ(rule.breaking(), 1);
+  ASSERT_EQ(rule.breaks_size(), 1);
+  EXPECT_EQ(rule.breaks(0).product(), "orders");
+  EXPECT_FALSE(rule.breaks(0).has_dataset());
+  EXPECT_EQ(report->rules(0).covered(), 1);
+  EXPECT_EQ(report->rules(0).breaking(), 0);
+  ASSERT_EQ(report->domains_size(), 1);
+  EXPECT_EQ(report->domains(0).domain(), "sales");
+  EXPECT_EQ(report->domains(0).checks(), 2);
+  EXPECT_EQ(report->domains(0).passed(), 1);
+  ASSERT_EQ(report->products_size(), 1);
+  EXPECT_EQ(report->products(0).checks(), 2);
+  // A product bob may not read is neither judged nor listed for him.
+  ASSERT_TRUE(testing::AddPolicyFile(Admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource == DataProduct::"orders");)")
+                  .ok());
+  auto his = As("user:bob").Call(&v1::GovernanceService::Stub::Report,
+                                 As("user:bob").governance(), req);
+  ASSERT_TRUE(his.ok()) << his.status();
+  EXPECT_EQ(his->rules(1).covered(), 0);
+  EXPECT_EQ(his->rules(1).breaks_size(), 0);
+  // A waiver names a product; in force, the break is a warning no more.
+  v1::PutRuleRequest waived = tagged;
+  v1::RuleWaiver* w = waived.mutable_rule()->add_waivers();
+  w->set_product("orders");
+  w->set_until("2099-01-01");
+  w->set_reason("tags come with the catalogue revamp");
+  ASSERT_TRUE(
+      Admin().Call(&v1::GovernanceService::Stub::PutRule, Admin().governance(), waived).ok());
+  with_purpose["version"] = "v3";
+  auto excused = Put("user:alice", with_purpose);
+  ASSERT_TRUE(excused.ok()) << excused.status();
+  ASSERT_EQ(excused->results(0).warnings_size(), 1);
+  EXPECT_THAT(excused->results(0).warnings(0), HasSubstr("waived until 2099-01-01"));
+}
+
 }  // namespace
 }  // namespace catalog

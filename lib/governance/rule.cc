@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "lib/catalog/data_product.h"
 #include "lib/catalog/validate.h"
 #include "lib/policy/evaluator.h"
 #include "lib/policy/parser.h"
@@ -68,9 +69,18 @@ absl::StatusOr<Coverage> ParseCoverage(const json& spec) {
   ASSIGN_OR_RETURN(std::string kind, TextAt(*it, "kind", "spec.covers.kind", false));
   if (kind == "Column") {
     c.kind = CoveredKind::kColumn;
+  } else if (kind == "DataProduct") {
+    c.kind = CoveredKind::kDataProduct;
+    for (const char* key : {"layers", "tiers", "classifications", "terms"}) {
+      if (it->contains(key)) {
+        return Bad(StrCat("spec.covers.", key),
+                   "a DataProduct rule covers products by domains and tags only");
+      }
+    }
   } else if (!kind.empty() && kind != "Dataset") {
-    return Bad("spec.covers.kind",
-               StrCat("\"", kind, "\" is not a kind rules cover (Dataset, Column)"));
+    return Bad("spec.covers.kind", StrCat("\"", kind,
+                                          "\" is not a kind rules cover (Dataset, Column, "
+                                          "DataProduct)"));
   }
   ASSIGN_OR_RETURN(c.terms, TextsAt(*it, "terms", "spec.covers.terms"));
   for (size_t i = 0; i < c.terms.size(); ++i) {
@@ -124,7 +134,7 @@ absl::StatusOr<Coverage> ParseCoverage(const json& spec) {
   return c;
 }
 
-absl::StatusOr<std::vector<Waiver>> ParseWaivers(const json& spec) {
+absl::StatusOr<std::vector<Waiver>> ParseWaivers(const json& spec, CoveredKind kind) {
   std::vector<Waiver> out;
   auto it = spec.find("waivers");
   if (it == spec.end() || it->is_null()) return out;
@@ -135,14 +145,28 @@ absl::StatusOr<std::vector<Waiver>> ParseWaivers(const json& spec) {
   for (size_t i = 0; i < it->size(); ++i) {
     std::string path = StrCat("spec.waivers[", i, "]");
     const json& w = (*it)[i];
-    if (!w.is_object()) return Bad(path, "must be a mapping (dataset, until, reason)");
-    Waiver waiver;
-    ASSIGN_OR_RETURN(std::string dataset, TextAt(w, "dataset", StrCat(path, ".dataset"), true));
-    absl::StatusOr<DatasetKey> key = ParseDatasetKey(dataset);
-    if (!key.ok()) {
-      return Bad(StrCat(path, ".dataset"), StrCat("\"", dataset, "\" is not NAMESPACE/NAME"));
+    const bool product = kind == CoveredKind::kDataProduct;
+    if (!w.is_object()) {
+      return Bad(path, product ? "must be a mapping (product, until, reason)"
+                               : "must be a mapping (dataset, until, reason)");
     }
-    waiver.dataset = *std::move(key);
+    Waiver waiver;
+    if (product) {
+      // A product rule's waiver names a product, not a dataset.
+      if (w.contains("dataset")) {
+        return Bad(StrCat(path, ".dataset"), "a DataProduct rule's waiver names a product");
+      }
+      ASSIGN_OR_RETURN(waiver.product, TextAt(w, "product", StrCat(path, ".product"), true));
+      RETURN_IF_ERROR(ValidateProductId(StrCat(path, ".product"), waiver.product));
+    } else {
+      ASSIGN_OR_RETURN(std::string dataset,
+                       TextAt(w, "dataset", StrCat(path, ".dataset"), true));
+      absl::StatusOr<DatasetKey> key = ParseDatasetKey(dataset);
+      if (!key.ok()) {
+        return Bad(StrCat(path, ".dataset"), StrCat("\"", dataset, "\" is not NAMESPACE/NAME"));
+      }
+      waiver.dataset = *std::move(key);
+    }
     ASSIGN_OR_RETURN(waiver.until, TextAt(w, "until", StrCat(path, ".until"), true));
     ASSIGN_OR_RETURN(waiver.until_ms,
                      ParseCertificationExpiry(StrCat(path, ".until"), waiver.until));
@@ -296,7 +320,7 @@ absl::StatusOr<Rule> ParseRule(std::string_view name, const json& spec) {
   ASSIGN_OR_RETURN(r.message, TextAt(spec, "message", "spec.message", false));
   RETURN_IF_ERROR(ValidateText("spec.message", r.message, 1024));
   if (r.message.empty()) r.message = r.description.empty() ? r.condition : r.description;
-  ASSIGN_OR_RETURN(r.waivers, ParseWaivers(spec));
+  ASSIGN_OR_RETURN(r.waivers, ParseWaivers(spec, r.covers.kind));
   return r;
 }
 
@@ -305,6 +329,7 @@ json RuleSpecToJson(const Rule& rule) {
   if (!rule.description.empty()) spec["description"] = rule.description;
   json covers = json::object();
   if (rule.covers.kind == CoveredKind::kColumn) covers["kind"] = "Column";
+  if (rule.covers.kind == CoveredKind::kDataProduct) covers["kind"] = "DataProduct";
   if (!rule.covers.domains.empty()) covers["domains"] = rule.covers.domains;
   if (!rule.covers.layers.empty()) covers["layers"] = rule.covers.layers;
   if (!rule.covers.tiers.empty()) covers["tiers"] = rule.covers.tiers;
@@ -323,8 +348,10 @@ json RuleSpecToJson(const Rule& rule) {
   if (!rule.waivers.empty()) {
     json list = json::array();
     for (const Waiver& w : rule.waivers) {
-      list.push_back(
-          {{"dataset", w.dataset.ToString()}, {"until", w.until}, {"reason", w.reason}});
+      list.push_back({{w.product.empty() ? "dataset" : "product",
+                       w.product.empty() ? w.dataset.ToString() : w.product},
+                      {"until", w.until},
+                      {"reason", w.reason}});
     }
     spec["waivers"] = list;
   }
@@ -349,6 +376,7 @@ bool Covers(const Rule& rule, const DatasetSpec& d) {
     return false;
   }
   if (c.kind == CoveredKind::kColumn) return AnyColumnCovered(rule, d.fields);
+  if (c.kind == CoveredKind::kDataProduct) return false;
   if (!c.classifications.empty() &&
       std::find(c.classifications.begin(), c.classifications.end(), d.classification) ==
           c.classifications.end()) {
@@ -359,6 +387,17 @@ bool Covers(const Rule& rule, const DatasetSpec& d) {
     return false;
   }
   return true;
+}
+
+bool CoversProduct(const Rule& rule, const DataProductSpec& p) {
+  const Coverage& c = rule.covers;
+  if (c.kind != CoveredKind::kDataProduct) return false;
+  if (!c.domains.empty() &&
+      std::none_of(c.domains.begin(), c.domains.end(),
+                   [&](const std::string& domain) { return InDomain(p.domain, domain); })) {
+    return false;
+  }
+  return c.tags.empty() || AnyOf(c.tags, p.tags);
 }
 
 bool CoversColumn(const Rule& rule, const Field& f) {
@@ -374,7 +413,14 @@ bool CoversColumn(const Rule& rule, const Field& f) {
 
 const Waiver* WaiverFor(const Rule& rule, const DatasetKey& key, int64_t now_ms) {
   for (const Waiver& w : rule.waivers) {
-    if (w.dataset == key && now_ms < w.until_ms) return &w;
+    if (w.product.empty() && w.dataset == key && now_ms < w.until_ms) return &w;
+  }
+  return nullptr;
+}
+
+const Waiver* ProductWaiverFor(const Rule& rule, std::string_view product, int64_t now_ms) {
+  for (const Waiver& w : rule.waivers) {
+    if (!w.product.empty() && w.product == product && now_ms < w.until_ms) return &w;
   }
   return nullptr;
 }

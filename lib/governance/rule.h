@@ -45,7 +45,8 @@ std::optional<Severity> ParseSeverity(std::string_view s);
 // covered when it matches every list given; within a list, any item).
 // A rule of kind Column judges columns: domains, layers and tiers narrow
 // their datasets; classifications, tags and terms the columns themselves.
-enum class CoveredKind { kDataset, kColumn };
+// A rule of kind DataProduct judges data products, by domain and tags.
+enum class CoveredKind { kDataset, kColumn, kDataProduct };
 struct Coverage {
   CoveredKind kind = CoveredKind::kDataset;
   std::vector<std::string> domains;  // the domain or one beneath it
@@ -56,9 +57,11 @@ struct Coverage {
   std::vector<std::string> terms;  // glossary terms' ids, any of them
 };
 
-// A covered dataset that need not meet the rule until a time.
+// A covered dataset (or, for a DataProduct rule, product) that need not
+// meet the rule until a time.
 struct Waiver {
   DatasetKey dataset;
+  std::string product;  // a DataProduct rule's: the product's id
   int64_t until_ms = 0;
   std::string until;  // as written
   std::string reason;
@@ -99,9 +102,13 @@ bool Covers(const Rule& rule, const DatasetSpec& dataset);
 // Whether a Column rule covers column `f` (its classification, tags and
 // terms) of a dataset it covers.
 bool CoversColumn(const Rule& rule, const Field& f);
+// Whether a DataProduct rule covers `product` (its domain and tags).
+bool CoversProduct(const Rule& rule, const DataProductSpec& product);
 
-// The waiver for `key` in force at `now_ms`, or nullptr.
+// The waiver for `key` (a DataProduct rule's: product `product`) in force
+// at `now_ms`, or nullptr.
 const Waiver* WaiverFor(const Rule& rule, const DatasetKey& key, int64_t now_ms);
+const Waiver* ProductWaiverFor(const Rule& rule, std::string_view product, int64_t now_ms);
 
 struct Verdict {
   bool holds = true;

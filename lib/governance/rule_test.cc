@@ -150,6 +150,38 @@ TEST(RuleTest, AColumnRuleCoversDatasetsWithACoveredColumn) {
   EXPECT_FALSE(CoversColumn(tagged, linked));
 }
 
+TEST(RuleTest, ADataProductRuleCoversProductsByDomainAndTags) {
+  Rule r = Parsed("p", {{"condition", "resource.purpose != \"\""},
+                        {"covers", {{"kind", "DataProduct"}, {"domains", {"sales"}},
+                                    {"tags", {"gold"}}}},
+                        {"waivers", {{{"product", "legacy"},
+                                      {"until", "2099-01-01"},
+                                      {"reason", "moving"}}}}});
+  EXPECT_EQ(r.covers.kind, CoveredKind::kDataProduct);
+  EXPECT_TRUE(CoversProduct(r, DataProductSpec{.domain = "sales/emea", .tags = {"gold"}}));
+  EXPECT_FALSE(CoversProduct(r, DataProductSpec{.domain = "salesforce", .tags = {"gold"}}));
+  EXPECT_FALSE(CoversProduct(r, DataProductSpec{.domain = "sales", .tags = {"silver"}}));
+  // It judges no dataset, and a dataset rule judges no product.
+  EXPECT_FALSE(Covers(r, DatasetSpec{.domain = "sales", .tags = {"gold"}}));
+  EXPECT_FALSE(CoversProduct(Parsed("all", {{"condition", "true"}}), DataProductSpec{}));
+  EXPECT_NE(ProductWaiverFor(r, "legacy", 1'800'000'000'000), nullptr);
+  EXPECT_EQ(ProductWaiverFor(r, "legacy", 4'200'000'000'000), nullptr);  // past its date
+  EXPECT_EQ(WaiverFor(r, {"pg", "legacy"}, 1'800'000'000'000), nullptr);
+  const json back = RuleSpecToJson(r);
+  EXPECT_EQ(back["covers"]["kind"], "DataProduct");
+  EXPECT_EQ(back["waivers"][0]["product"], "legacy");
+  EXPECT_EQ(RuleSpecToJson(Parsed("p", back)), back);
+  // Datasets' coverages and waivers are refused, naming the field.
+  EXPECT_EQ(ErrorOf("p", {{"condition", "true"},
+                          {"covers", {{"kind", "DataProduct"}, {"layers", {"gold"}}}}}),
+            "spec.covers.layers: a DataProduct rule covers products by domains and tags only");
+  EXPECT_EQ(ErrorOf("p", {{"condition", "true"},
+                          {"covers", {{"kind", "DataProduct"}}},
+                          {"waivers", {{{"dataset", "pg/t"}, {"until", "2099-01-01"},
+                                        {"reason", "r"}}}}}),
+            "spec.waivers[0].dataset: a DataProduct rule's waiver names a product");
+}
+
 TEST(RuleTest, AWaiverHoldsUntilItsDate) {
   Rule r = Parsed("r", {{"condition", "true"},
                         {"waivers",

@@ -1,6 +1,7 @@
 #include "server/governance/judge.h"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 
 #include "absl/strings/str_join.h"
@@ -139,15 +140,15 @@ std::vector<Break> Breaks(const std::vector<Rule>& rules, const Dataset& d, cons
   return out;
 }
 
-WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
-                        const Facts& before_facts, const Dataset& after,
-                        const Facts& after_facts, const policy::EntityView& entities,
-                        int64_t now_ms) {
+namespace {
+
+// A write's verdict from what it makes breaking `now`. For a blocking
+// break, `prior` judges the rule on what stood before (nullopt: nothing,
+// or it was not covered), counting parts, and counts this break's parts
+// too (into b.verdict).
+WriteVerdict Settle(std::vector<Break> now, bool verifying,
+                    const std::function<std::optional<Verdict>(Break&)>& prior) {
   WriteVerdict out;
-  std::vector<Break> now = Breaks(rules, after, after_facts, entities, now_ms, false);
-  const bool verifying = after.spec.certification.state == "verified" &&
-                         (before == nullptr || before->spec.certification.state != "verified");
-  std::optional<Subject> was, is;  // built for a blocking break only
   for (Break& b : now) {
     if (b.rule->mode == Mode::kAdvisory) continue;
     if (b.waiver != nullptr) {
@@ -161,20 +162,94 @@ WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
     }
     // Blocking: refused unless it broke the rule before and this write
     // fails no more of the condition's parts.
-    if (before != nullptr && Covers(*b.rule, before->spec)) {
-      if (!was) was.emplace(*before, before_facts, entities);
-      if (!is) is.emplace(after, after_facts, entities);
-      const Verdict prior = was->Judge(*b.rule, true);
-      b.verdict = is->Judge(*b.rule, true);
-      if (!prior.holds && b.verdict.failing_parts <= prior.failing_parts && !verifying) {
-        out.warnings.push_back(StrCat(Describe(b), " (broken before this change, not made worse)"));
-        continue;
-      }
+    const std::optional<Verdict> was = prior(b);
+    if (was && !was->holds && b.verdict.failing_parts <= was->failing_parts && !verifying) {
+      out.warnings.push_back(StrCat(Describe(b), " (broken before this change, not made worse)"));
+      continue;
     }
     out.verifying = out.verifying || verifying;
     out.refusals.push_back(std::move(b));
   }
   return out;
+}
+
+// A data product as rules see it, over the snapshot's entities.
+class ProductJudge {
+ public:
+  ProductJudge(const DataProduct& p, const policy::EntityView& entities)
+      : uid_(authz::ProductUid(p.id)), view_(entities, own_) {
+    own_.Add(ProductSubject(p, entities));
+  }
+  Verdict Judge(const Rule& rule, bool count_parts) const {
+    return governance::Judge(rule, uid_, view_, count_parts);
+  }
+
+ private:
+  policy::EntityUid uid_;
+  policy::Entities own_;
+  policy::OverlayEntities view_;
+};
+
+}  // namespace
+
+WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
+                        const Facts& before_facts, const Dataset& after,
+                        const Facts& after_facts, const policy::EntityView& entities,
+                        int64_t now_ms) {
+  const bool verifying = after.spec.certification.state == "verified" &&
+                         (before == nullptr || before->spec.certification.state != "verified");
+  std::optional<Subject> was, is;  // built for a blocking break only
+  return Settle(Breaks(rules, after, after_facts, entities, now_ms, false), verifying,
+                [&](Break& b) -> std::optional<Verdict> {
+                  if (before == nullptr || !Covers(*b.rule, before->spec)) return std::nullopt;
+                  if (!was) was.emplace(*before, before_facts, entities);
+                  if (!is) is.emplace(after, after_facts, entities);
+                  b.verdict = is->Judge(*b.rule, true);
+                  return was->Judge(*b.rule, true);
+                });
+}
+
+policy::Entity ProductSubject(const DataProduct& p, const policy::EntityView& entities) {
+  policy::Entity e = authz::ProductEntity(p);
+  e.attrs["purpose"] = policy::Value::String(p.spec.purpose);
+  e.attrs["usage"] = policy::Value::String(p.spec.usage);
+  e.attrs["limitations"] = policy::Value::String(p.spec.limitations);
+  e.attrs["version"] = policy::Value::String(p.spec.version);
+  e.attrs["output_ports"] = policy::Value::Long(static_cast<int64_t>(p.spec.output_ports.size()));
+  e.attrs["input_ports"] = policy::Value::Long(static_cast<int64_t>(p.spec.input_ports.size()));
+  return authz::Placed(std::move(e), entities);
+}
+
+std::vector<Break> ProductBreaks(const std::vector<Rule>& rules, const DataProduct& p,
+                                 const policy::EntityView& entities, int64_t now_ms,
+                                 bool count_parts) {
+  std::vector<Break> out;
+  std::optional<ProductJudge> judge;
+  for (const Rule& rule : rules) {
+    if (!CoversProduct(rule, p.spec)) continue;
+    if (!judge) judge.emplace(p, entities);
+    Verdict v = judge->Judge(rule, count_parts);
+    if (v.holds) continue;
+    out.push_back(
+        {.rule = &rule, .verdict = std::move(v), .waiver = ProductWaiverFor(rule, p.id, now_ms)});
+  }
+  return out;
+}
+
+WriteVerdict JudgeProductWrite(const std::vector<Rule>& rules, const DataProduct* before,
+                               const DataProduct& after, const policy::EntityView& entities,
+                               int64_t now_ms) {
+  std::optional<ProductJudge> was, is;
+  return Settle(ProductBreaks(rules, after, entities, now_ms, false), /*verifying=*/false,
+                [&](Break& b) -> std::optional<Verdict> {
+                  if (before == nullptr || !CoversProduct(*b.rule, before->spec)) {
+                    return std::nullopt;
+                  }
+                  if (!was) was.emplace(*before, entities);
+                  if (!is) is.emplace(after, entities);
+                  b.verdict = is->Judge(*b.rule, true);
+                  return was->Judge(*b.rule, true);
+                });
 }
 
 std::string Describe(const Break& b) {

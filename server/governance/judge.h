@@ -1,5 +1,5 @@
-// Judging datasets against the governance rules in force
-// (docs/governance.md#rules): which covered rules a dataset breaks, and
+// Judging datasets (and data products) against the governance rules in
+// force (docs/governance.md#rules): which covered rules one breaks, and
 // whether a write may go ahead.
 //
 // A rule's condition sees the dataset as policies do (its Cedar entity)
@@ -77,6 +77,21 @@ WriteVerdict JudgeWrite(const std::vector<Rule>& rules, const Dataset* before,
                         const Facts& before_facts, const Dataset& after,
                         const Facts& after_facts, const policy::EntityView& entities,
                         int64_t now_ms);
+
+// Data products (rules of kind DataProduct). A product's subject is its
+// Cedar entity (owners, tags, status, name, domain) plus facts only rules
+// read: `purpose`, `usage`, `limitations`, `version`, and how many
+// `output_ports` and `input_ports` it has.
+policy::Entity ProductSubject(const DataProduct& p, const policy::EntityView& entities);
+// The rules of `rules` that cover `p` and that it breaks, as Breaks.
+std::vector<Break> ProductBreaks(const std::vector<Rule>& rules, const DataProduct& p,
+                                 const policy::EntityView& entities, int64_t now_ms,
+                                 bool count_parts = true);
+// Whether a write that makes `after` of `before` (nullptr: a new product)
+// may go ahead, as JudgeWrite decides for datasets.
+WriteVerdict JudgeProductWrite(const std::vector<Rule>& rules, const DataProduct* before,
+                               const DataProduct& after, const policy::EntityView& entities,
+                               int64_t now_ms);
 
 // "rule gold-owned (blocking, high): Gold needs an owner [condition
 // error: ...]".

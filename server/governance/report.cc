@@ -69,6 +69,41 @@ const Rule* ReportBuilder::Add(const Dataset& d, const Facts& facts,
   return blocked;
 }
 
+void ReportBuilder::AddProduct(const DataProduct& p, const policy::EntityView& entities) {
+  ++report_.products_judged;
+  std::vector<Break> breaks = ProductBreaks(rules_, p, entities, now_ms_);
+  size_t next = 0;  // in the order of the rules
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    const Rule& rule = rules_[i];
+    if (!CoversProduct(rule, p.spec)) continue;
+    DomainScore& score = domains_[p.spec.domain];
+    score.domain = p.spec.domain;
+    ProductScore& own = products_[p.id];
+    own.product = p.id;
+    RuleSummary& summary = report_.rules[i];
+    DomainScore& pair = report_.by_rule_domain[{i, p.spec.domain}];
+    pair.domain = p.spec.domain;
+    ++summary.covered;
+    ++score.checks;
+    ++pair.checks;
+    ++own.checks;
+    bool passed = true;
+    if (next < breaks.size() && breaks[next].rule == &rule) {
+      Break& b = breaks[next++];
+      passed = b.waiver != nullptr;
+      ++(passed ? summary.waived : summary.breaking);
+      if (summary.breaks.size() < kMaxReportedBreaks) {
+        summary.breaks.push_back({.product = p.id, .found = std::move(b)});
+      }
+    }
+    if (passed) {
+      ++score.passed;
+      ++pair.passed;
+      ++own.passed;
+    }
+  }
+}
+
 Report ReportBuilder::Finish() && {
   for (auto& [name, score] : domains_) report_.domains.push_back(std::move(score));
   for (auto& [id, score] : products_) report_.products.push_back(std::move(score));

@@ -1,7 +1,8 @@
 // The compliance report (docs/governance.md#report): for each rule in
-// force, the datasets it covers and those that break it; for each domain
-// and each data product (over the datasets its output ports publish), a
-// score (the share of covered rule-dataset pairs that hold).
+// force, the datasets (or data products) it covers and those that break
+// it; for each domain and each data product (over the datasets its output
+// ports publish, and itself), a score (the share of covered rule-object
+// pairs that hold).
 //
 //   ReportBuilder b(snapshot->rules(), now_ms);
 //   for (each dataset the caller may read) b.Add(d, FactsOf(...), view);
@@ -24,7 +25,8 @@ struct RuleSummary {
   int64_t breaking = 0;  // unwaived breaks
   int64_t waived = 0;
   struct Item {
-    DatasetKey dataset;
+    DatasetKey dataset;   // a dataset's break
+    std::string product;  // or a data product's (a DataProduct rule)
     Break found;
   };
   std::vector<Item> breaks;  // the first kMaxReportedBreaks, waived ones included
@@ -49,6 +51,7 @@ struct Report {
   std::vector<DomainScore> domains;  // by domain
   std::vector<ProductScore> products;  // by id; those publishing a judged dataset
   int64_t datasets = 0;             // judged
+  int64_t products_judged = 0;      // data products judged (AddProduct)
   // Each rule's checks and passes per domain (the trend's rows), by rule
   // index and domain.
   std::map<std::pair<size_t, std::string>, DomainScore> by_rule_domain;
@@ -66,6 +69,9 @@ class ReportBuilder {
   // Judges `d` against every rule (its entity and facts as in Breaks).
   // Returns the first blocking rule it breaks unwaived, or nullptr.
   const Rule* Add(const Dataset& d, const Facts& facts, const policy::EntityView& entities);
+  // Judges data product `p` against the rules covering products: counted
+  // in its domain's score and its own.
+  void AddProduct(const DataProduct& p, const policy::EntityView& entities);
   Report Finish() &&;
 
  private:

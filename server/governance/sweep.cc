@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "lib/util/time.h"
@@ -62,6 +64,15 @@ absl::Status Sweep::Run() {
     }
     if (datasets.next_page_token.empty()) break;
     page.page_token = datasets.next_page_token;
+  }
+  // Data products, for the rules that cover them (a catalog holds them by
+  // the hundred: read whole).
+  const bool covers_products =
+      std::any_of(snapshot->rules().begin(), snapshot->rules().end(),
+                  [](const Rule& r) { return r.covers.kind == CoveredKind::kDataProduct; });
+  if (covers_products) {
+    ASSIGN_OR_RETURN(std::vector<DataProduct> products, store_->ListDataProducts());
+    for (const DataProduct& p : products) builder.AddProduct(p, snapshot->entities());
   }
   Report report = std::move(builder).Finish();
   const std::string day = FormatMs(now_ms).substr(0, 10);

@@ -403,6 +403,22 @@ const portRows = await page.getByTestId("output-ports").locator("tbody tr").allT
 check(portRows.some((r) => r.includes("analytics.staging.orders") && r.includes("failing")),
       "the product's page lists its port's dataset with its health", portRows.join(" | "));
 await audit(page, "product");
+// A rule over products: the governance page lists the product breaking it.
+const productRule = await fetch(`${base}/catalog.v1.GovernanceService/PutRule`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ rule: { name: "products-say-why", covers: { kind: "DataProduct" },
+                                 condition: 'resource.purpose != ""',
+                                 message: "A product says what it is for" } }),
+});
+check(productRule.ok, "a rule over data products is put through the JSON API",
+      String(productRule.status));
+await page.goto(`${base}/#/governance`);
+await page.locator("table.break-list tbody tr").first().waitFor(wait);
+const productBreaks = await page.locator("table.break-list tbody tr").allTextContents();
+check(productBreaks.some((r) => r.includes("products-say-why") &&
+                                r.includes("data product staged-orders")),
+      "the governance page lists the data product breaking a rule", productBreaks.join(" | "));
 // The glossary: a term (its name markup-like) linked to the orders as a
 // whole, found by a synonym, shown with the dataset that links it; the
 // dataset's page links back.

@@ -47,13 +47,20 @@ export function GovernancePage({ params }) {
               <h2>Breaks</h2>
               <table class="break-list">
                 <thead>
-                  <tr><th scope="col">Rule</th><th scope="col">Dataset</th><th scope="col">Note</th></tr>
+                  <tr><th scope="col">Rule</th><th scope="col">Dataset or product</th>
+                      <th scope="col">Note</th></tr>
                 </thead>
                 <tbody>
                   {rules.flatMap((r) => (r.breaks || []).map((b) => (
-                    <tr key={`${r.rule.name} ${b.dataset.namespace}/${b.dataset.name}`}>
+                    <tr key={`${r.rule.name} ${b.product ? `product ${b.product}`
+                                                        : `${b.dataset.namespace}/${b.dataset.name}`}`}>
                       <td>{r.rule.name}</td>
-                      <td><a href={datasetHref(b.dataset)}>{b.dataset.namespace}/{b.dataset.name}</a></td>
+                      <td>
+                        {b.product
+                          ? <a href={href("products", [b.product])}>data product {b.product}</a>
+                          : <a href={datasetHref(b.dataset)}>{b.dataset.namespace}/{b.dataset.name}</a>}
+                        {(b.columns || []).length > 0 && ` (${b.columns.join(", ")})`}
+                      </td>
                       <td>{b.waivedUntil ? `waived until ${b.waivedUntil}: ${b.waiverReason}`
                            : b.error ? `condition error: ${b.error}` : r.rule.message}</td>
                     </tr>
