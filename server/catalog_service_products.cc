@@ -122,7 +122,9 @@ absl::StatusOr<std::vector<std::vector<std::string>>> CatalogServiceImpl::JudgeP
   for (size_t i = 0; i < resources.size(); ++i) {
     const Resource& r = resources[i];
     if (r.kind != Resource::Kind::kDataProduct) continue;
-    if (!catalog) ASSIGN_OR_RETURN(catalog, products_->Get());
+    if (!catalog) {
+      ASSIGN_OR_RETURN(catalog, products_->Get());
+    }
     const products::ProductCatalog::Entry* before = catalog->Find(r.product.id);
     const governance::WriteVerdict verdict = governance::JudgeProductWrite(
         rules, before != nullptr ? &before->product : nullptr, r.product, snapshot.entities(),

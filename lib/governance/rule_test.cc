@@ -70,7 +70,7 @@ TEST(RuleTest, BadInputNamesTheFieldAndTheRule) {
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"tiers", {7}}}}}),
             "spec.covers.tiers[0]: 7 is not a tier: 1 (most critical) to 5");
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"kind", "Model"}}}}),
-            "spec.covers.kind: \"Model\" is not a kind rules cover (Dataset, Column)");
+            "spec.covers.kind: \"Model\" is not a kind rules cover (Dataset, Column, DataProduct)");
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"layer", "gold"}}}}),
             "spec.covers.layer: is not a coverage (kind, domains, layers, tiers, "
             "classifications, tags, terms)");
