@@ -338,18 +338,7 @@ absl::StatusOr<ApplyResult> ApplyDataset(WriteContext& ctx, const Dataset& in,
 
 absl::Status CheckDatasetReferences(Connection& db, const Dataset& d) {
   RETURN_IF_ERROR(CheckDatasetTermLinks(db, d.spec));
-  if (d.spec.domain.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(Statement * s,
-                   db.Prepare("SELECT 1 FROM domains WHERE path = ?"));
-  s->Bind(1, d.spec.domain);
-  ASSIGN_OR_RETURN(bool row, s->Step());
-  s->Reset();
-  if (!row) {
-    return absl::FailedPreconditionError(
-        StrCat("spec.domain: domain \"", d.spec.domain,
-               "\" does not exist; apply it first or in the same file"));
-  }
-  return absl::OkStatus();
+  return CheckDomainExists(db, "spec.domain", d.spec.domain);
 }
 
 absl::StatusOr<Dataset> Store::GetDataset(const DatasetKey& key,

@@ -81,6 +81,22 @@ absl::StatusOr<int64_t> CountRows(Connection& db, const char* sql,
 
 }  // namespace
 
+absl::Status CheckExists(Connection& db, const char* sql, std::string_view key,
+                         std::string_view field, std::string_view what) {
+  ASSIGN_OR_RETURN(Statement * s, db.Prepare(sql));
+  s->Bind(1, key);
+  ASSIGN_OR_RETURN(bool row, s->Step());
+  s->Reset();
+  if (row) return absl::OkStatus();
+  return absl::FailedPreconditionError(StrCat(
+      field, ": ", what, " \"", key, "\" does not exist; apply it first or in the same file"));
+}
+
+absl::Status CheckDomainExists(Connection& db, std::string_view field, std::string_view path) {
+  if (path.empty()) return absl::OkStatus();
+  return CheckExists(db, "SELECT 1 FROM domains WHERE path = ?", path, field, "domain");
+}
+
 absl::StatusOr<ApplyResult> ApplyDomain(WriteContext& ctx, const Domain& d,
                                         int64_t expected_revision) {
   ApplyResult result{.kind = "Domain", .name = d.path};
@@ -124,13 +140,8 @@ absl::StatusOr<ApplyResult> ApplyDomain(WriteContext& ctx, const Domain& d,
 absl::Status CheckDomainReferences(Connection& db, const Domain& d) {
   std::string parent = DomainParent(d.path);
   if (parent.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(std::optional<Domain> found, FindDomain(db, parent));
-  if (!found) {
-    return absl::FailedPreconditionError(
-        StrCat("metadata.name: parent domain \"", parent,
-               "\" does not exist; apply it first or in the same file"));
-  }
-  return absl::OkStatus();
+  return CheckExists(db, "SELECT 1 FROM domains WHERE path = ?", parent, "metadata.name",
+                     "parent domain");
 }
 
 absl::StatusOr<ApplyResult> ApplyPrincipal(WriteContext& ctx,

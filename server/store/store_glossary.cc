@@ -30,13 +30,7 @@ absl::StatusOr<std::optional<GlossaryTerm>> FindTerm(Connection& db, std::string
   return t;
 }
 
-absl::StatusOr<bool> TermExists(Connection& db, std::string_view id) {
-  ASSIGN_OR_RETURN(Statement * s, db.Prepare("SELECT 1 FROM glossary_terms WHERE id = ?"));
-  s->Bind(1, id);
-  ASSIGN_OR_RETURN(bool row, s->Step());
-  s->Reset();
-  return row;
-}
+constexpr char kTermExists[] = "SELECT 1 FROM glossary_terms WHERE id = ?";
 
 absl::Status TermNotFound(std::string_view id) {
   return absl::NotFoundError(StrCat("glossary term \"", id, "\" not found"));
@@ -111,24 +105,10 @@ absl::StatusOr<ApplyResult> ApplyGlossaryTerm(WriteContext& ctx, const GlossaryT
 }
 
 absl::Status CheckTermReferences(Connection& db, const GlossaryTerm& t) {
-  if (!t.spec.domain.empty()) {
-    ASSIGN_OR_RETURN(Statement * s, db.Prepare("SELECT 1 FROM domains WHERE path = ?"));
-    s->Bind(1, t.spec.domain);
-    ASSIGN_OR_RETURN(bool row, s->Step());
-    s->Reset();
-    if (!row) {
-      return absl::FailedPreconditionError(
-          StrCat("spec.domain: domain \"", t.spec.domain,
-                 "\" does not exist; apply it first or in the same file"));
-    }
-  }
+  RETURN_IF_ERROR(CheckDomainExists(db, "spec.domain", t.spec.domain));
   for (size_t i = 0; i < t.spec.related.size(); ++i) {
-    ASSIGN_OR_RETURN(bool exists, TermExists(db, t.spec.related[i]));
-    if (!exists) {
-      return absl::FailedPreconditionError(
-          StrCat("spec.related[", i, "]: glossary term \"", t.spec.related[i],
-                 "\" does not exist; apply it first or in the same file"));
-    }
+    RETURN_IF_ERROR(CheckExists(db, kTermExists, t.spec.related[i],
+                                StrCat("spec.related[", i, "]"), "glossary term"));
   }
   return absl::OkStatus();
 }
@@ -136,22 +116,15 @@ absl::Status CheckTermReferences(Connection& db, const GlossaryTerm& t) {
 absl::Status CheckDatasetTermLinks(Connection& db, const DatasetSpec& spec) {
   // The path a manifest uses for a term: spec.terms[i], or the column's.
   for (size_t i = 0; i < spec.terms.size(); ++i) {
-    ASSIGN_OR_RETURN(bool exists, TermExists(db, spec.terms[i]));
-    if (!exists) {
-      return absl::FailedPreconditionError(
-          StrCat("spec.terms[", i, "]: glossary term \"", spec.terms[i],
-                 "\" does not exist; apply it first or in the same file"));
-    }
+    RETURN_IF_ERROR(CheckExists(db, kTermExists, spec.terms[i], StrCat("spec.terms[", i, "]"),
+                                "glossary term"));
   }
   std::vector<std::pair<std::string, std::string>> links;
   CollectLinks(spec.fields, "", links);
   for (const auto& [column, term] : links) {
-    ASSIGN_OR_RETURN(bool exists, TermExists(db, term));
-    if (!exists) {
-      return absl::FailedPreconditionError(
-          StrCat("spec.schema (column ", column, ").terms: glossary term \"", term,
-                 "\" does not exist; apply it first or in the same file"));
-    }
+    RETURN_IF_ERROR(CheckExists(db, kTermExists, term,
+                                StrCat("spec.schema (column ", column, ").terms"),
+                                "glossary term"));
   }
   return absl::OkStatus();
 }

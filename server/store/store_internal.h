@@ -422,6 +422,12 @@ int64_t CertifiedUntilMs(const DatasetSpec& spec);
 
 // Reference checks run after every item of an apply is written, so items may
 // refer to each other in any order.
+// FAILED_PRECONDITION "`field`: `what` "`key`" does not exist; apply it
+// first or in the same file" unless `sql` (one `?`, bound to `key`) finds
+// a row (store_directory.cc). An empty domain path is no reference.
+absl::Status CheckExists(Connection& db, const char* sql, std::string_view key,
+                         std::string_view field, std::string_view what);
+absl::Status CheckDomainExists(Connection& db, std::string_view field, std::string_view path);
 absl::Status CheckDatasetReferences(Connection& db, const Dataset& d);
 absl::Status CheckDomainReferences(Connection& db, const Domain& d);
 absl::Status CheckPrincipalReferences(Connection& db, const Principal& p);

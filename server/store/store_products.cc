@@ -85,17 +85,7 @@ absl::StatusOr<ApplyResult> ApplyDataProduct(WriteContext& ctx, const DataProduc
 }
 
 absl::Status CheckProductReferences(Connection& db, const DataProduct& p) {
-  if (p.spec.domain.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(Statement * s, db.Prepare("SELECT 1 FROM domains WHERE path = ?"));
-  s->Bind(1, p.spec.domain);
-  ASSIGN_OR_RETURN(bool row, s->Step());
-  s->Reset();
-  if (!row) {
-    return absl::FailedPreconditionError(
-        StrCat("domain: domain \"", p.spec.domain,
-               "\" does not exist; apply it first or in the same file"));
-  }
-  return absl::OkStatus();
+  return CheckDomainExists(db, "domain", p.spec.domain);
 }
 
 absl::StatusOr<DataProduct> Store::GetDataProduct(std::string_view id) {
