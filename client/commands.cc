@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_join.h"
 #include "client/commands.h"
+#include "client/rule_commands.h"
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
@@ -299,16 +300,7 @@ int RunDescribe(CommandContext& ctx, const std::string& type_name,
     *req.mutable_dataset() = ToProto(own);
     auto rules = ctx.client.Call(&v1::GovernanceService::Stub::DatasetRules,
                                  ctx.client.governance(), req);
-    if (rules.ok() && rules->breaks_size() > 0) {
-      out << "Rules broken:\n";
-      for (const v1::RuleBreak& b : rules->breaks()) {
-        out << "  " << b.rule() << " (" << b.mode() << ", " << b.severity() << "): " << b.message();
-        if (!b.waived_until().empty()) out << " [waived until " << b.waived_until() << "]";
-        out << "\n";
-      }
-    } else if (rules.ok()) {
-      out << "Rules broken:    -\n";
-    }
+    if (rules.ok()) PrintRulesBroken(out, rules->breaks());
   }
   std::vector<std::string> tags;
   for (const json& t : spec.value("tags", json::array())) tags.push_back(t);

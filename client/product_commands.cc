@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_join.h"
+#include "client/rule_commands.h"
 #include "lib/util/strings.h"
 
 namespace catalog::client {
@@ -140,6 +141,12 @@ int RunProductDescribe(CommandContext& ctx, const std::string& id) {
   PrintPorts(ctx.out, "Input ports", p->input_ports());
   PrintLinks(ctx.out, "Upstream products", p->upstream());
   PrintLinks(ctx.out, "Downstream products", p->downstream());
+  // The governance rules it breaks now (docs/governance.md#rules).
+  v1::ProductRulesRequest rules_req;
+  rules_req.set_product(p->id());
+  auto rules = ctx.client.Call(&v1::GovernanceService::Stub::ProductRules,
+                               ctx.client.governance(), rules_req);
+  if (rules.ok()) PrintRulesBroken(ctx.out, rules->breaks());
   return 0;
 }
 

@@ -230,4 +230,19 @@ int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const st
   return 0;
 }
 
+void PrintRulesBroken(std::ostream& out,
+                      const google::protobuf::RepeatedPtrField<v1::RuleBreak>& breaks) {
+  if (breaks.empty()) {
+    out << "Rules broken:    -\n";
+    return;
+  }
+  out << "Rules broken:\n";
+  for (const v1::RuleBreak& b : breaks) {
+    out << "  " << b.rule() << " (" << b.mode() << ", " << b.severity() << "): " << b.message();
+    if (!b.columns().empty()) out << " [columns " << absl::StrJoin(b.columns(), ", ") << "]";
+    if (!b.waived_until().empty()) out << " [waived until " << b.waived_until() << "]";
+    out << "\n";
+  }
+}
+
 }  // namespace catalog::client

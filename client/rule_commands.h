@@ -3,6 +3,7 @@
 // written with `catalogctl apply -f` (kind: GovernanceRule).
 #pragma once
 
+#include <ostream>
 #include <string>
 
 #include "client/commands.h"
@@ -21,5 +22,11 @@ int RunDeleteRule(CommandContext& ctx, const std::string& name, int64_t expected
 // only, when given).
 int RunGovernanceReport(CommandContext& ctx, const std::string& domain, const std::string& since,
                         const std::string& rule, const std::string& output);
+
+// describe's "Rules broken:" section: one line per break (rule, mode,
+// severity, message, the columns that break a Column rule, a waiver), or
+// "-" when there is none.
+void PrintRulesBroken(std::ostream& out,
+                      const google::protobuf::RepeatedPtrField<v1::RuleBreak>& breaks);
 
 }  // namespace catalog::client

@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "lib/catalog/data_product.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
@@ -390,6 +391,33 @@ grpc::Status GovernanceServiceImpl::DatasetRules(grpc::ServerContext* context,
                                                  snapshot->entities(), *d),
                             snapshot->entities(), NowMs())) {
       BreakToProto(d->key, b, response->add_breaks());
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status GovernanceServiceImpl::ProductRules(grpc::ServerContext* context,
+                                                 const v1::ProductRulesRequest* request,
+                                                 v1::ProductRulesResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ValidateProductId("product", request->product()));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+    // A product the caller may not read is not there, as GetDataProduct.
+    const absl::Status not_found =
+        absl::NotFoundError(StrCat("data product \"", request->product(), "\" not found"));
+    if (!Permits(*authorizer_, caller, "catalog:read", authz::ProductUid(request->product()))) {
+      return not_found;
+    }
+    ASSIGN_OR_RETURN(std::shared_ptr<const products::ProductCatalog> catalog, products_->Get());
+    const products::ProductCatalog::Entry* entry = catalog->Find(request->product());
+    if (entry == nullptr) return not_found;
+    std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+    for (const governance::Break& b : governance::ProductBreaks(
+             snapshot->rules(), entry->product, snapshot->entities(), NowMs())) {
+      v1::RuleBreak* out = response->add_breaks();
+      BreakToProto(DatasetKey{}, b, out);
+      out->clear_dataset();
+      out->set_product(entry->product.id);
     }
     return absl::OkStatus();
   });

@@ -43,6 +43,9 @@ class GovernanceServiceImpl final : public v1::GovernanceService::Service {
   grpc::Status DatasetRules(grpc::ServerContext* context,
                             const v1::DatasetRulesRequest* request,
                             v1::DatasetRulesResponse* response) override;
+  grpc::Status ProductRules(grpc::ServerContext* context,
+                            const v1::ProductRulesRequest* request,
+                            v1::ProductRulesResponse* response) override;
 
  private:
   // The report's trend since `since_ms` (of `domain` and beneath, when

@@ -144,6 +144,7 @@ const std::vector<Row>& Table() {
        R"(resources { data_product { document: "{\"apiVersion\": \"v1.0.0\", \"kind\": \"DataProduct\", \"id\": \"orders\", \"status\": \"active\", \"team\": [{\"username\": \"alice\", \"role\": \"owner\"}], \"outputPorts\": [{\"name\": \"orders\", \"version\": \"v1\", \"customProperties\": [{\"property\": \"datasets\", \"value\": [\"pg/orders\"]}]}]}" } })",
        DENIED, OK, OK},
       {"catalog.v1.CatalogService/GetDataProduct", R"(id: "orders")", OK, OK, OK},
+      {"catalog.v1.GovernanceService/ProductRules", R"(product: "orders")", OK, OK, OK},
       {"catalog.v1.CatalogService/ListDataProducts", "", OK, OK, OK},
       {"catalog.v1.CatalogService/DeleteDataProduct", R"(id: "orders" expected_revision: 99)",
        DENIED, ABORTED, ABORTED},

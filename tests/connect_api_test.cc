@@ -179,6 +179,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
            .dump(),
        false},
       {"CatalogService/GetDataProduct", R"({"id": "orders"})", true},
+      {"GovernanceService/ProductRules", R"({"product": "orders"})", true},
       {"CatalogService/ListDataProducts", R"({"domain": "sales"})", true},
       {"CatalogService/Apply",
        R"({"resources": [{"glossaryTerm": {"id": "customer", "name": "Customer",

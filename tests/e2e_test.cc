@@ -814,6 +814,24 @@ TEST_F(EndToEnd, TheDataProductsExampleOnTheQuickstart) {
   EXPECT_THAT(described.out, HasSubstr("bigquery/analytics.marts.daily_sales_by_country"));
   // Declared by its input port's contract, and seen in the lineage.
   EXPECT_THAT(described.out, HasSubstr("sales-orders   Sales orders   declared, in lineage"));
+  EXPECT_THAT(described.out, HasSubstr("Rules broken:    -"));
+  // A rule over products: describe names what the product breaks.
+  testing::WriteFile(dir_.path() / "tagged.yaml", R"(apiVersion: catalog/v1
+kind: GovernanceRule
+metadata: {name: products-are-tagged}
+spec:
+  covers: {kind: DataProduct, domains: [sales]}
+  condition: 'resource.tags != []'
+  mode: warn
+  message: Tag your product so consumers find it
+)");
+  Result ruled = Ctl("apply -f '" + (dir_.path() / "tagged.yaml").string() + "'");
+  ASSERT_EQ(ruled.exit_code, 0) << ruled.err;
+  Result breaking = Ctl("describe dataproduct sales-insights");
+  ASSERT_EQ(breaking.exit_code, 0) << breaking.err;
+  EXPECT_THAT(breaking.out, HasSubstr("Rules broken:\n  products-are-tagged (warn, medium): Tag "
+                                      "your product so consumers find it\n"));
+  EXPECT_THAT(Ctl("describe dataproduct sales-orders").out, HasSubstr("Rules broken:    -"));
   // A change to the orders reaches both products.
   Result impact = Ctl(std::string("impact ") + kOrders);
   ASSERT_EQ(impact.exit_code, 0) << impact.err;

@@ -424,6 +424,29 @@ TEST_F(ProductTest, RulesOverProductsJudgeTheirWritesAndTheReport) {
   EXPECT_EQ(report->domains(0).passed(), 1);
   ASSERT_EQ(report->products_size(), 1);
   EXPECT_EQ(report->products(0).checks(), 2);
+  // describe dataproduct's rules: the one it breaks, with the product named.
+  v1::ProductRulesRequest mine;
+  mine.set_product("orders");
+  auto breaks = As("user:alice").Call(&v1::GovernanceService::Stub::ProductRules,
+                                      As("user:alice").governance(), mine);
+  ASSERT_TRUE(breaks.ok()) << breaks.status();
+  ASSERT_EQ(breaks->breaks_size(), 1);
+  EXPECT_EQ(breaks->breaks(0).rule(), "products-are-tagged");
+  EXPECT_EQ(breaks->breaks(0).product(), "orders");
+  EXPECT_FALSE(breaks->breaks(0).has_dataset());
+  EXPECT_EQ(breaks->breaks(0).message(), "Tag your product");
+  v1::ProductRulesRequest bad;
+  bad.set_product("Not An Id");
+  auto bad_id = Admin().Call(&v1::GovernanceService::Stub::ProductRules,
+                             Admin().governance(), bad);
+  EXPECT_EQ(bad_id.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad_id.status().message(), HasSubstr("product"));
+  bad.set_product("nowhere");
+  EXPECT_EQ(Admin()
+                .Call(&v1::GovernanceService::Stub::ProductRules, Admin().governance(), bad)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
   // A product bob may not read is neither judged nor listed for him.
   ASSERT_TRUE(testing::AddPolicyFile(Admin(), "hide.cedar",
                                      R"(forbid (principal == User::"bob",
@@ -435,6 +458,10 @@ TEST_F(ProductTest, RulesOverProductsJudgeTheirWritesAndTheReport) {
   ASSERT_TRUE(his.ok()) << his.status();
   EXPECT_EQ(his->rules(0).covered(), 0);
   EXPECT_EQ(his->rules(0).breaks_size(), 0);
+  auto hidden = As("user:bob").Call(&v1::GovernanceService::Stub::ProductRules,
+                                    As("user:bob").governance(), mine);
+  EXPECT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(hidden.status().message(), HasSubstr("data product \"orders\" not found"));
   // A waiver names a product; in force, the break is a warning no more.
   v1::PutRuleRequest waived = tagged;
   v1::RuleWaiver* w = waived.mutable_rule()->add_waivers();
@@ -448,6 +475,11 @@ TEST_F(ProductTest, RulesOverProductsJudgeTheirWritesAndTheReport) {
   ASSERT_TRUE(excused.ok()) << excused.status();
   ASSERT_EQ(excused->results(0).warnings_size(), 1);
   EXPECT_THAT(excused->results(0).warnings(0), HasSubstr("waived until 2099-01-01"));
+  auto now_waived = As("user:alice").Call(&v1::GovernanceService::Stub::ProductRules,
+                                          As("user:alice").governance(), mine);
+  ASSERT_TRUE(now_waived.ok()) << now_waived.status();
+  ASSERT_EQ(now_waived->breaks_size(), 1);
+  EXPECT_EQ(now_waived->breaks(0).waived_until(), "2099-01-01");
 }
 
 }  // namespace

@@ -419,6 +419,12 @@ const productBreaks = await page.locator("table.break-list tbody tr").allTextCon
 check(productBreaks.some((r) => r.includes("products-say-why") &&
                                 r.includes("data product staged-orders")),
       "the governance page lists the data product breaking a rule", productBreaks.join(" | "));
+await page.goto(`${base}/#/products/staged-orders`);
+await page.getByTestId("product-rules").waitFor(wait);
+const productRules = await page.getByTestId("product-rules").textContent();
+check(productRules.includes("products-say-why") && productRules.includes("A product says what it is for"),
+      "the product's page lists the rule it breaks", productRules);
+await audit(page, "product rules");
 // The glossary: a term (its name markup-like) linked to the orders as a
 // whole, found by a synonym, shown with the dataset that links it; the
 // dataset's page links back.

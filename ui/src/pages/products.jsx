@@ -1,6 +1,7 @@
 // Data products (CatalogService.ListDataProducts and GetDataProduct,
 // docs/governance.md#data-products): the list, and one product with its
-// ports' datasets, its health and the products joined to it.
+// ports' datasets, its health, the products joined to it and the
+// governance rules it breaks (GovernanceService.ProductRules).
 import { call, useAnswer } from "../api.js";
 import { datasetHref, href } from "../route.js";
 
@@ -60,6 +61,31 @@ function Links({ title, links }) {
   );
 }
 
+// The governance rules the product breaks now (docs/governance.md#rules).
+function RulesBroken({ id }) {
+  const [answer, error] = useAnswer(
+    () => call("GovernanceService", "ProductRules", { product: id }), [id]);
+  if (error) return <p class="error" role="alert">{error.message}</p>;
+  if (!answer) return null;
+  const breaks = answer.breaks || [];
+  return (
+    <>
+      <h2>Rules broken</h2>
+      {breaks.length === 0 ? <p data-testid="product-rules">None.</p> : (
+        <ul data-testid="product-rules">
+          {breaks.map((b) => (
+            <li key={b.rule}>
+              <a href={href("governance")}>{b.rule}</a>
+              {` (${b.mode}, ${b.severity}): ${b.message}`}
+              {b.waivedUntil && ` — waived until ${b.waivedUntil}`}
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
 function Product({ id }) {
   const [p, error] = useAnswer(() => call("CatalogService", "GetDataProduct", { id }), [id]);
   return (
@@ -82,6 +108,7 @@ function Product({ id }) {
           <Ports title="Input ports" ports={p.inputPorts} testid="input-ports" />
           <Links title="Upstream products" links={p.upstream} />
           <Links title="Downstream products" links={p.downstream} />
+          <RulesBroken id={p.id} />
         </>
       )}
     </section>
