@@ -152,7 +152,7 @@ constexpr size_t kBatchBytes = 4 << 20;
 
 // When a load is split, what others refer to goes first: groups, domains
 // (parents before children), other principals and glossary terms; then
-// datasets and jobs.
+// datasets and jobs; then models, then their versions.
 int Rank(const Resource& r) {
   switch (r.kind) {
     case Resource::Kind::kPrincipal:
@@ -161,6 +161,10 @@ int Rank(const Resource& r) {
       return 1;
     case Resource::Kind::kGlossaryTerm:
       return 2;  // datasets link terms
+    case Resource::Kind::kModel:
+      return 4;  // after the datasets its card names
+    case Resource::Kind::kModelVersion:
+      return 5;  // after its model
     default:
       return 3;
   }

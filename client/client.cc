@@ -42,6 +42,7 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
   client->webhooks_ = v1::WebhookService::NewStub(client->channel_);
   client->costs_ = v1::CostService::NewStub(client->channel_);
   client->governance_ = v1::GovernanceService::NewStub(client->channel_);
+  client->models_ = v1::ModelService::NewStub(client->channel_);
   return client;
 }
 

@@ -26,6 +26,7 @@
 #include "catalog/v1/webhook.grpc.pb.h"
 #include "catalog/v1/cost.grpc.pb.h"
 #include "catalog/v1/governance.grpc.pb.h"
+#include "catalog/v1/model.grpc.pb.h"
 #include "catalog/v1/lineage.grpc.pb.h"
 #include "catalog/v1/quality.grpc.pb.h"
 #include "catalog/v1/policy.grpc.pb.h"
@@ -68,6 +69,7 @@ class CatalogClient {
   v1::WebhookService::Stub& webhooks() { return *webhooks_; }
   v1::CostService::Stub& costs() { return *costs_; }
   v1::GovernanceService::Stub& governance() { return *governance_; }
+  v1::ModelService::Stub& models() { return *models_; }
 
   // Calls `method` on `stub` with the token and deadline set.
   template <typename Stub, typename Request, typename Response>
@@ -131,6 +133,7 @@ class CatalogClient {
   std::unique_ptr<v1::WebhookService::Stub> webhooks_;
   std::unique_ptr<v1::CostService::Stub> costs_;
   std::unique_ptr<v1::GovernanceService::Stub> governance_;
+  std::unique_ptr<v1::ModelService::Stub> models_;
 };
 
 }  // namespace catalog::client

@@ -13,6 +13,7 @@
 #include "client/cost_commands.h"
 #include "client/governance_commands.h"
 #include "client/glossary_commands.h"
+#include "client/model_commands.h"
 #include "client/product_commands.h"
 #include "client/check_write_command.h"
 #include "client/rule_commands.h"
@@ -96,14 +97,16 @@ int main(int argc, char** argv) {
   std::string type, name, domain;
   auto* get = app.add_subcommand("get", "list or show objects");
   std::string term_search;
-  get->add_option("type", type, "datasets, domains, dataproducts, terms, principals, users, "
-                                "serviceaccounts or groups")
+  get->add_option("type", type, "datasets, domains, dataproducts, terms, models, principals, "
+                                "users, serviceaccounts or groups")
       ->required();
-  get->add_option("name", name, "one object's name");
+  get->add_option("name", name, "one object's name (a model's version: NAME@VERSION or "
+                                "NAME@ALIAS)");
   get->add_option("--domain", domain,
                   "datasets (or data products, terms) in this domain or below");
   get->add_option("--search", term_search,
-                  "terms: those with every word in their id, name, synonyms or definition");
+                  "terms (models): those with every word in their id, name, synonyms or "
+                  "definition (name, description or tags)");
   add_output(get);
   add_dataset_flags(get);
 
@@ -425,6 +428,21 @@ int main(int argc, char** argv) {
                           "a dataset the write reads (repeatable)");
   check_write->add_option("-o,--output", check_write_options.output, "table or json");
 
+  auto* model_cmd = app.add_subcommand("model", "models' aliases (docs/models.md)");
+  model_cmd->require_subcommand(1);
+  PromoteOptions promote_options;
+  auto* model_promote = model_cmd->add_subcommand(
+      "promote", "point an alias (champion, …) at a version (needs model:promote)");
+  model_promote->add_option("version", promote_options.ref, "NAME@VERSION")->required();
+  model_promote->add_option("--alias", promote_options.alias, "the alias to move")->required();
+  model_promote->add_option("--from", promote_options.from,
+                            "only if the alias points at this version now (\"\": unset)");
+  std::string unalias_model, unalias_alias;
+  auto* model_unalias =
+      model_cmd->add_subcommand("unalias", "remove an alias (needs model:promote)");
+  model_unalias->add_option("model", unalias_model, "NAME")->required();
+  model_unalias->add_option("alias", unalias_alias, "the alias")->required();
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -616,6 +634,16 @@ int main(int argc, char** argv) {
   if (import_cmd->parsed()) return RunImport(ctx, import_options);
   if (link->parsed()) return RunTermLink(ctx, link_options);
   if (unlink->parsed()) return RunTermLink(ctx, unlink_options);
+  if (model_promote->parsed()) {
+    promote_options.from_set = model_promote->count("--from") > 0;
+    return RunModelPromote(ctx, promote_options);
+  }
+  if (model_unalias->parsed()) return RunModelUnalias(ctx, unalias_model, unalias_alias);
+  if (get->parsed() && IsModelType(type)) {
+    return RunModelGet(ctx, name, domain, term_search, *format);
+  }
+  if (describe->parsed() && IsModelType(type)) return RunModelDescribe(ctx, name);
+  if (del->parsed() && IsModelType(type)) return RunModelDelete(ctx, name, revision);
   if (get->parsed() && IsTermType(type)) {
     return RunTermGet(ctx, name, domain, term_search, *format);
   }

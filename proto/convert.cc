@@ -427,6 +427,72 @@ absl::StatusOr<GlossaryTerm> FromProto(const v1::GlossaryTerm& p) {
   return out;
 }
 
+v1::Model ToProto(const Model& m) {
+  v1::Model out;
+  out.set_name(m.name);
+  out.set_description(m.spec.description);
+  out.set_domain(m.spec.domain);
+  OwnersToProto(m.spec.owners, out.mutable_owners());
+  for (const std::string& t : m.spec.tags) out.add_tags(t);
+  v1::ModelCard* card = out.mutable_card();
+  card->set_intended_use(m.spec.card.intended_use);
+  card->set_limitations(m.spec.card.limitations);
+  card->set_ethical_considerations(m.spec.card.ethical_considerations);
+  for (const DatasetKey& k : m.spec.card.evaluation_data) {
+    *card->add_evaluation_data() = ToProto(k);
+  }
+  *out.mutable_status() = ToProto(m.status);
+  return out;
+}
+
+absl::StatusOr<Model> FromProto(const v1::Model& p) {
+  Model out{.name = p.name()};
+  out.spec.description = p.description();
+  out.spec.domain = p.domain();
+  ASSIGN_OR_RETURN(out.spec.owners, OwnersFromProto(p.owners(), "owners"));
+  out.spec.tags.assign(p.tags().begin(), p.tags().end());
+  out.spec.card.intended_use = p.card().intended_use();
+  out.spec.card.limitations = p.card().limitations();
+  out.spec.card.ethical_considerations = p.card().ethical_considerations();
+  for (const v1::DatasetKey& k : p.card().evaluation_data()) {
+    out.spec.card.evaluation_data.push_back(FromProto(k));
+  }
+  out.status = FromProto(p.status());
+  return out;
+}
+
+v1::ModelVersion ToProto(const ModelVersion& v) {
+  v1::ModelVersion out;
+  out.set_model(v.model);
+  out.set_version(v.version);
+  out.set_description(v.spec.description);
+  out.set_source(v.spec.source);
+  out.set_framework(v.spec.framework);
+  out.mutable_run()->set_namespace_(v.spec.run.ns);
+  out.mutable_run()->set_job(v.spec.run.job);
+  out.mutable_run()->set_run_id(v.spec.run.run_id);
+  for (const auto& [name, value] : v.spec.metrics) (*out.mutable_metrics())[name] = value;
+  out.set_version_status(v.spec.status);
+  FieldsToProto(v.spec.inputs, out.mutable_inputs()->mutable_fields());
+  FieldsToProto(v.spec.outputs, out.mutable_outputs()->mutable_fields());
+  *out.mutable_status() = ToProto(v.status);
+  return out;
+}
+
+absl::StatusOr<ModelVersion> FromProto(const v1::ModelVersion& p) {
+  ModelVersion out{.model = p.model(), .version = p.version()};
+  out.spec.description = p.description();
+  out.spec.source = p.source();
+  out.spec.framework = p.framework();
+  out.spec.run = {.ns = p.run().namespace_(), .job = p.run().job(), .run_id = p.run().run_id()};
+  for (const auto& [name, value] : p.metrics()) out.spec.metrics[name] = value;
+  if (!p.version_status().empty()) out.spec.status = p.version_status();
+  ASSIGN_OR_RETURN(out.spec.inputs, FieldsFromProto(p.inputs().fields(), "inputs.fields"));
+  ASSIGN_OR_RETURN(out.spec.outputs, FieldsFromProto(p.outputs().fields(), "outputs.fields"));
+  out.status = FromProto(p.status());
+  return out;
+}
+
 v1::Resource ToProto(const Resource& r) {
   v1::Resource out;
   switch (r.kind) {
@@ -447,6 +513,12 @@ v1::Resource ToProto(const Resource& r) {
       break;
     case Resource::Kind::kGlossaryTerm:
       *out.mutable_glossary_term() = ToProto(r.term);
+      break;
+    case Resource::Kind::kModel:
+      *out.mutable_model() = ToProto(r.model);
+      break;
+    case Resource::Kind::kModelVersion:
+      *out.mutable_model_version() = ToProto(r.model_version);
       break;
   }
   out.set_expected_revision(r.expected_revision);
@@ -491,10 +563,20 @@ absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
       ASSIGN_OR_RETURN(r.term, FromProto(p.glossary_term()));
       break;
     }
+    case v1::Resource::kModel: {
+      r.kind = Resource::Kind::kModel;
+      ASSIGN_OR_RETURN(r.model, FromProto(p.model()));
+      break;
+    }
+    case v1::Resource::kModelVersion: {
+      r.kind = Resource::Kind::kModelVersion;
+      ASSIGN_OR_RETURN(r.model_version, FromProto(p.model_version()));
+      break;
+    }
     default:
       return absl::InvalidArgumentError(
           "kind: a resource must hold a dataset, a domain, a principal, a job, a data "
-          "product or a glossary term");
+          "product, a glossary term, a model or a model version");
   }
   return r;
 }

@@ -56,6 +56,12 @@ absl::StatusOr<DataProduct> FromProto(const v1::DataProduct& product);
 // A glossary term, without its links (GetGlossaryTerm adds those).
 v1::GlossaryTerm ToProto(const GlossaryTerm& term);
 absl::StatusOr<GlossaryTerm> FromProto(const v1::GlossaryTerm& term);
+// Models (docs/models.md), without aliases and counts (ModelService adds
+// those).
+v1::Model ToProto(const Model& model);
+absl::StatusOr<Model> FromProto(const v1::Model& model);
+v1::ModelVersion ToProto(const ModelVersion& version);
+absl::StatusOr<ModelVersion> FromProto(const v1::ModelVersion& version);
 
 v1::Resource ToProto(const Resource& resource);
 absl::StatusOr<Resource> FromProto(const v1::Resource& resource);

@@ -99,7 +99,8 @@ TEST_F(AuthTest, TokensMayBeLimitedToActions) {
   ASSERT_TRUE(who.ok());
   EXPECT_EQ(who->actions,
             (std::vector<std::string>{"catalog:certify", "catalog:read", "catalog:write",
-                                      "incident:write", "lineage:write", "webhook:subscribe"}));
+                                      "incident:write", "lineage:write", "model:promote",
+                                      "webhook:subscribe"}));
   // Kept across restarts.
   auto fresh = Authenticator::Create(store_.get());
   ASSERT_TRUE(fresh.ok());

@@ -55,6 +55,10 @@ policy::Entity ProposedEntity(const Resource& r) {
       return authz::ProductEntity(r.product);
     case Resource::Kind::kGlossaryTerm:
       return authz::TermEntity(r.term);
+    case Resource::Kind::kModel:
+      return authz::ModelEntity(r.model);
+    case Resource::Kind::kModelVersion:
+      return authz::ModelVersionEntity(r.model_version);
   }
   return {};
 }
@@ -107,6 +111,18 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       policy::Entities extra;
       bool known = snapshot->entities().Find(proposed.uid) != nullptr;
       if (!known) extra.Add(authz::Placed(proposed, snapshot->entities()));
+      // A new version of a model this apply makes: judged with the model
+      // as proposed (its owners are who may register versions).
+      if (!known && resources[i].kind == Resource::Kind::kModelVersion) {
+        const policy::EntityUid model = authz::ModelUid(resources[i].model_version.model);
+        if (snapshot->entities().Find(model) == nullptr) {
+          for (const Resource& other : resources) {
+            if (other.kind == Resource::Kind::kModel && authz::ModelUid(other.model.name) == model) {
+              extra.Add(authz::Placed(ProposedEntity(other), snapshot->entities()));
+            }
+          }
+        }
+      }
       // A dataset's certification alone is the certifier's to write
       // (catalogctl certify): catalog:certify, not catalog:write. Making a
       // dataset stays catalog:write's.
@@ -124,6 +140,18 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       }
       if (r.kind == Resource::Kind::kDataProduct) RETURN_IF_ERROR(MayPublish(caller, i, r.product));
       if (r.kind == Resource::Kind::kDataset) RETURN_IF_ERROR(MayLinkTerms(caller, i, r));
+      // A model card names only datasets its writer may read (one they may
+      // not is absent, as everywhere).
+      if (r.kind == Resource::Kind::kModel) {
+        const std::vector<DatasetKey>& data = r.model.spec.card.evaluation_data;
+        for (size_t d = 0; d < data.size(); ++d) {
+          if (!MayRead(caller, authz::DatasetUid(data[d]))) {
+            return absl::NotFoundError(
+                StrCat("resources[", i, "] (Model ", r.model.name, "): spec.card.evaluationData[",
+                       d, "]: dataset ", data[d].ToString(), " not found"));
+          }
+        }
+      }
     }
     // Certifying (to or from verified) is a permission of its own: an
     // owner who may write a dataset does not vouch for it by that alone.

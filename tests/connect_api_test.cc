@@ -31,7 +31,7 @@ const std::vector<std::string> kServices = {
     "catalog.v1.CatalogService", "catalog.v1.TokenService",    "catalog.v1.PolicyService",
     "catalog.v1.LineageService", "catalog.v1.ContractService", "catalog.v1.AuditService",
     "catalog.v1.QualityService", "catalog.v1.IncidentService", "catalog.v1.WebhookService",
-    "catalog.v1.CostService",    "catalog.v1.GovernanceService"};
+    "catalog.v1.CostService",    "catalog.v1.GovernanceService", "catalog.v1.ModelService"};
 
 using Answer = testing::HttpAnswer;
 
@@ -186,6 +186,21 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
            "definition": "One who buys", "synonyms": ["client"]}}]})",
        false},
       {"CatalogService/GetGlossaryTerm", R"({"id": "customer"})", true},
+      // A model with two versions.
+      {"CatalogService/Apply",
+       R"({"resources": [{"model": {"name": "churn", "owners": [{"principal": "user:admin"}]}},
+           {"modelVersion": {"model": "churn", "version": "1", "metrics": {"auc": 0.9}}},
+           {"modelVersion": {"model": "churn", "version": "2"}}]})",
+       false},
+      {"ModelService/PromoteModelVersion",
+       R"({"model": "churn", "version": "1", "alias": "champion"})", false},
+      {"ModelService/GetModel", R"({"name": "churn"})", true},
+      {"ModelService/ListModels", R"({"query": "churn"})", true},
+      {"ModelService/GetModelVersion", R"({"model": "churn", "alias": "champion"})", true},
+      {"ModelService/ListModelVersions", R"({"model": "churn"})", true},
+      {"ModelService/UnsetModelAlias", R"({"model": "churn", "alias": "champion"})", false},
+      {"ModelService/DeleteModelVersion", R"({"model": "churn", "version": "2"})", false},
+      {"ModelService/DeleteModel", R"({"name": "churn"})", false},
       {"CatalogService/ListGlossaryTerms", R"({"query": "client"})", true},
       {"CatalogService/ListPrincipals", "{}", true},
       {"LineageService/Ingest", json{{"events", {event}}}.dump(), false},

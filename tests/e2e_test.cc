@@ -853,6 +853,64 @@ spec:
   EXPECT_THAT(gone.err, HasSubstr("NOT_FOUND: data product \"sales-insights\" not found"));
 }
 
+TEST_F(EndToEnd, TheModelsExampleOnTheQuickstart) {
+  ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
+  const std::string models =
+      (testing::SourceDir() / "examples" / "models" / "churn.yaml").string();
+  Result applied = Ctl("apply -f '" + models + "'");
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_THAT(applied.out, HasSubstr("model/churn-predictor created"));
+  EXPECT_THAT(applied.out, HasSubstr("modelversion/churn-predictor@2 created"));
+  // The docs' commands, as written there.
+  Result promoted = Ctl("model promote churn-predictor@1 --alias champion");
+  ASSERT_EQ(promoted.exit_code, 0) << promoted.err;
+  EXPECT_EQ(promoted.out, "model/churn-predictor alias champion -> version 1\n");
+  Result raced = Ctl("model promote churn-predictor@2 --alias champion --from ''");
+  EXPECT_NE(raced.exit_code, 0);
+  EXPECT_THAT(raced.err, HasSubstr("ABORTED: alias \"champion\" of model \"churn-predictor\" "
+                                   "points at version 1, not nothing"));
+  Result listed = Ctl("get models --domain sales");
+  ASSERT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_THAT(listed.out, HasSubstr("churn-predictor   sales    user:alice   2          champion=1"));
+  Result described = Ctl("describe model churn-predictor");
+  ASSERT_EQ(described.exit_code, 0) << described.err;
+  EXPECT_THAT(described.out, HasSubstr("Evaluation data:         " + std::string(kOrders)));
+  EXPECT_THAT(described.out, HasSubstr("  1         ready     champion   sklearn     airflow/train_churn"));
+  EXPECT_THAT(described.out, HasSubstr("  2         pending   -          sklearn     airflow/train_churn"));
+  Result champion = Ctl("describe model churn-predictor@champion");
+  ASSERT_EQ(champion.exit_code, 0) << champion.err;
+  EXPECT_THAT(champion.out, HasSubstr("ModelVersion:   churn-predictor@1"));
+  EXPECT_THAT(champion.out, HasSubstr("  auc      0.87"));
+  EXPECT_THAT(champion.out, HasSubstr("  churn_probability   double"));
+  // What an alias points at is not deleted.
+  Result held = Ctl("delete model churn-predictor@1");
+  EXPECT_NE(held.exit_code, 0);
+  EXPECT_THAT(held.err, HasSubstr("alias(es) champion point at it"));
+  // What get -o yaml prints applies again, unchanged.
+  Result yaml = Ctl("get model churn-predictor@1 -o yaml");
+  ASSERT_EQ(yaml.exit_code, 0) << yaml.err;
+  testing::WriteFile(dir_.path() / "v1.yaml", yaml.out);
+  Result again = Ctl("apply -f '" + (dir_.path() / "v1.yaml").string() + "'");
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_THAT(again.out, HasSubstr("modelversion/churn-predictor@1 unchanged"));
+  // A bad manifest names its file and line, and changes nothing.
+  testing::WriteFile(dir_.path() / "bad.yaml", R"(apiVersion: catalog/v1
+kind: ModelVersion
+metadata: {name: churn-predictor, version: 3}
+spec:
+  status: shipped
+)");
+  Result bad = Ctl("apply -f '" + (dir_.path() / "bad.yaml").string() + "'");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.err, HasSubstr("bad.yaml:5"));
+  EXPECT_THAT(bad.err, HasSubstr("spec.status: \"shipped\" is not a version status"));
+  ASSERT_EQ(Ctl("model unalias churn-predictor champion").exit_code, 0);
+  EXPECT_EQ(Ctl("delete model churn-predictor").out, "model/churn-predictor deleted\n");
+  Result gone = Ctl("describe model churn-predictor");
+  EXPECT_NE(gone.exit_code, 0);
+  EXPECT_THAT(gone.err, HasSubstr("NOT_FOUND: model \"churn-predictor\" not found"));
+}
+
 TEST_F(EndToEnd, TheGlossaryExampleOnTheQuickstart) {
   ASSERT_EQ(Ctl("apply " + Quickstart()).exit_code, 0);
   const std::string glossary =

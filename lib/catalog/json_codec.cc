@@ -351,6 +351,127 @@ absl::StatusOr<GlossaryTermSpec> GlossaryTermSpecFromJson(const json& spec) {
   return out;
 }
 
+json ModelSpecToJson(const ModelSpec& spec) {
+  json out = json::object();
+  if (!spec.description.empty()) out["description"] = spec.description;
+  if (!spec.domain.empty()) out["domain"] = spec.domain;
+  if (!spec.owners.empty()) out["owners"] = OwnersToJson(spec.owners);
+  if (!spec.tags.empty()) out["tags"] = spec.tags;
+  json card = json::object();
+  if (!spec.card.intended_use.empty()) card["intendedUse"] = spec.card.intended_use;
+  if (!spec.card.limitations.empty()) card["limitations"] = spec.card.limitations;
+  if (!spec.card.ethical_considerations.empty()) {
+    card["ethicalConsiderations"] = spec.card.ethical_considerations;
+  }
+  if (!spec.card.evaluation_data.empty()) {
+    json& data = card["evaluationData"] = json::array();
+    for (const DatasetKey& k : spec.card.evaluation_data) {
+      data.push_back({{"namespace", k.ns}, {"name", k.name}});
+    }
+  }
+  if (!card.empty()) out["card"] = std::move(card);
+  return out;
+}
+
+absl::StatusOr<ModelSpec> ModelSpecFromJson(const json& spec) {
+  RETURN_IF_ERROR(CheckObject(spec, "spec", {"description", "domain", "owners", "tags", "card"}));
+  ModelSpec out;
+  RETURN_IF_ERROR(GetString(spec, "description", "spec", out.description));
+  RETURN_IF_ERROR(GetString(spec, "domain", "spec", out.domain));
+  RETURN_IF_ERROR(GetOwners(spec, "spec", out.owners));
+  RETURN_IF_ERROR(GetStringList(spec, "tags", "spec", out.tags));
+  if (const json* card = Member(spec, "card")) {
+    RETURN_IF_ERROR(CheckObject(
+        *card, "spec.card",
+        {"intendedUse", "limitations", "ethicalConsiderations", "evaluationData"}));
+    RETURN_IF_ERROR(GetString(*card, "intendedUse", "spec.card", out.card.intended_use));
+    RETURN_IF_ERROR(GetString(*card, "limitations", "spec.card", out.card.limitations));
+    RETURN_IF_ERROR(GetString(*card, "ethicalConsiderations", "spec.card",
+                              out.card.ethical_considerations));
+    if (const json* data = Member(*card, "evaluationData")) {
+      if (!data->is_array()) return Invalid("spec.card.evaluationData", "must be a list");
+      for (size_t i = 0; i < data->size(); ++i) {
+        const std::string item = StrCat("spec.card.evaluationData[", i, "]");
+        RETURN_IF_ERROR(CheckObject((*data)[i], item, {"namespace", "name"}));
+        DatasetKey k;
+        RETURN_IF_ERROR(GetString((*data)[i], "namespace", item, k.ns));
+        RETURN_IF_ERROR(GetString((*data)[i], "name", item, k.name));
+        out.card.evaluation_data.push_back(std::move(k));
+      }
+    }
+  }
+  return out;
+}
+
+json ModelVersionSpecToJson(const ModelVersionSpec& spec) {
+  json out = {{"status", spec.status}};
+  if (!spec.description.empty()) out["description"] = spec.description;
+  if (!spec.source.empty()) out["source"] = spec.source;
+  if (!spec.framework.empty()) out["framework"] = spec.framework;
+  if (!spec.run.job.empty()) {
+    out["run"] = {{"namespace", spec.run.ns}, {"job", spec.run.job}};
+    if (!spec.run.run_id.empty()) out["run"]["runId"] = spec.run.run_id;
+  }
+  if (!spec.metrics.empty()) out["metrics"] = spec.metrics;
+  if (!spec.inputs.empty() || !spec.outputs.empty()) {
+    json signature = json::object();
+    auto schema = [](const std::vector<Field>& fields) {
+      json list = json::array();
+      for (const Field& f : fields) list.push_back(FieldToJson(f));
+      return json{{"fields", std::move(list)}};
+    };
+    if (!spec.inputs.empty()) signature["inputs"] = schema(spec.inputs);
+    if (!spec.outputs.empty()) signature["outputs"] = schema(spec.outputs);
+    out["signature"] = std::move(signature);
+  }
+  return out;
+}
+
+absl::StatusOr<ModelVersionSpec> ModelVersionSpecFromJson(const json& spec) {
+  RETURN_IF_ERROR(CheckObject(spec, "spec",
+                              {"description", "source", "framework", "run", "metrics", "status",
+                               "signature"}));
+  ModelVersionSpec out;
+  RETURN_IF_ERROR(GetString(spec, "description", "spec", out.description));
+  RETURN_IF_ERROR(GetString(spec, "source", "spec", out.source));
+  RETURN_IF_ERROR(GetString(spec, "framework", "spec", out.framework));
+  if (Member(spec, "status") != nullptr) {
+    RETURN_IF_ERROR(GetString(spec, "status", "spec", out.status));
+  }
+  if (const json* run = Member(spec, "run")) {
+    RETURN_IF_ERROR(CheckObject(*run, "spec.run", {"namespace", "job", "runId"}));
+    RETURN_IF_ERROR(GetString(*run, "namespace", "spec.run", out.run.ns));
+    RETURN_IF_ERROR(GetString(*run, "job", "spec.run", out.run.job));
+    RETURN_IF_ERROR(GetString(*run, "runId", "spec.run", out.run.run_id));
+  }
+  if (const json* metrics = Member(spec, "metrics")) {
+    if (!metrics->is_object()) return Invalid("spec.metrics", "must be a mapping");
+    for (const auto& item : metrics->items()) {
+      // YAML's scalars come as text: "0.91" is as good as 0.91.
+      double value = 0;
+      if (item.value().is_number()) {
+        value = item.value().get<double>();
+      } else if (!item.value().is_string() ||
+                 !absl::SimpleAtod(item.value().get<std::string>(), &value)) {
+        return Invalid(StrCat("spec.metrics.", item.key()), "must be a number");
+      }
+      out.metrics[item.key()] = value;
+    }
+  }
+  if (const json* signature = Member(spec, "signature")) {
+    RETURN_IF_ERROR(CheckObject(*signature, "spec.signature", {"inputs", "outputs"}));
+    if (const json* in = Member(*signature, "inputs")) {
+      RETURN_IF_ERROR(CheckObject(*in, "spec.signature.inputs", {"fields"}));
+      RETURN_IF_ERROR(GetFields(*in, "spec.signature.inputs", 1, out.inputs));
+    }
+    if (const json* o = Member(*signature, "outputs")) {
+      RETURN_IF_ERROR(CheckObject(*o, "spec.signature.outputs", {"fields"}));
+      RETURN_IF_ERROR(GetFields(*o, "spec.signature.outputs", 1, out.outputs));
+    }
+  }
+  return out;
+}
+
 json PrincipalSpecToJson(const PrincipalSpec& spec) {
   json out = json::object();
   if (!spec.attributes.empty()) out["attributes"] = spec.attributes;
@@ -412,6 +533,16 @@ json ResourceToJson(const Resource& r, bool with_status) {
       doc["spec"] = GlossaryTermSpecToJson(r.term.spec);
       status = &r.term.status;
       break;
+    case Resource::Kind::kModel:
+      doc["metadata"] = {{"name", r.model.name}};
+      doc["spec"] = ModelSpecToJson(r.model.spec);
+      status = &r.model.status;
+      break;
+    case Resource::Kind::kModelVersion:
+      doc["metadata"] = {{"name", r.model_version.model}, {"version", r.model_version.version}};
+      doc["spec"] = ModelVersionSpecToJson(r.model_version.spec);
+      status = &r.model_version.status;
+      break;
   }
   if (with_status) {
     doc["status"] = StatusToJson(*status, r.kind == Resource::Kind::kDataset);
@@ -443,7 +574,7 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
   const json* metadata = Member(doc, "metadata");
   if (metadata == nullptr) return Invalid("metadata", "is required");
   RETURN_IF_ERROR(
-      CheckObject(*metadata, "metadata", {"namespace", "name", "revision"}));
+      CheckObject(*metadata, "metadata", {"namespace", "name", "revision", "version"}));
   const json* spec = Member(doc, "spec");
   if (spec == nullptr) spec = &empty;
 
@@ -461,6 +592,18 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
   std::string name, ns;
   RETURN_IF_ERROR(GetString(*metadata, "name", "metadata", name));
   RETURN_IF_ERROR(GetString(*metadata, "namespace", "metadata", ns));
+  // A model version's: YAML reads `version: 3` as a number.
+  std::string version;
+  if (const json* v = Member(*metadata, "version")) {
+    if (kind != "ModelVersion") {
+      return Invalid("metadata.version", "only model versions have a version");
+    }
+    if (v->is_number_integer()) {
+      version = std::to_string(v->get<int64_t>());
+    } else {
+      RETURN_IF_ERROR(GetString(*metadata, "version", "metadata", version));
+    }
+  }
   if (kind == "Dataset") {
     r.kind = Resource::Kind::kDataset;
     r.dataset.key = {ns, name};
@@ -493,6 +636,20 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
       return Invalid("metadata.namespace", "only datasets and jobs have a namespace");
     }
     ASSIGN_OR_RETURN(r.term.spec, GlossaryTermSpecFromJson(*spec));
+  } else if (kind == "Model" || kind == "ModelVersion") {
+    if (!ns.empty()) {
+      return Invalid("metadata.namespace", "only datasets and jobs have a namespace");
+    }
+    if (kind == "Model") {
+      r.kind = Resource::Kind::kModel;
+      r.model.name = name;
+      ASSIGN_OR_RETURN(r.model.spec, ModelSpecFromJson(*spec));
+    } else {
+      r.kind = Resource::Kind::kModelVersion;
+      r.model_version.model = name;
+      r.model_version.version = version;
+      ASSIGN_OR_RETURN(r.model_version.spec, ModelVersionSpecFromJson(*spec));
+    }
   } else {
     return Invalid("kind",
                    kind.empty()
@@ -500,7 +657,8 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
                        : StrCat("unknown kind \"", kind,
                                       "\" (want Dataset, Domain, User, "
                                       "ServiceAccount, Group, Job, GlossaryTerm, "
-                                      "GovernanceRule or DataProduct)"));
+                                      "Model, ModelVersion, GovernanceRule or "
+                                      "DataProduct)"));
   }
   return r;
 }

@@ -37,6 +37,11 @@ absl::StatusOr<JobSpec> JobSpecFromJson(const nlohmann::json& spec);
 
 nlohmann::json GlossaryTermSpecToJson(const GlossaryTermSpec& spec);
 absl::StatusOr<GlossaryTermSpec> GlossaryTermSpecFromJson(const nlohmann::json& spec);
+// Models (docs/models.md).
+nlohmann::json ModelSpecToJson(const ModelSpec& spec);
+absl::StatusOr<ModelSpec> ModelSpecFromJson(const nlohmann::json& spec);
+nlohmann::json ModelVersionSpecToJson(const ModelVersionSpec& spec);
+absl::StatusOr<ModelVersionSpec> ModelVersionSpecFromJson(const nlohmann::json& spec);
 nlohmann::json PrincipalSpecToJson(const PrincipalSpec& spec);
 absl::StatusOr<PrincipalSpec> PrincipalSpecFromJson(const nlohmann::json& spec);
 

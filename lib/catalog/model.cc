@@ -20,6 +20,10 @@ std::string Resource::KindName() const {
       return "DataProduct";
     case Kind::kGlossaryTerm:
       return "GlossaryTerm";
+    case Kind::kModel:
+      return "Model";
+    case Kind::kModelVersion:
+      return "ModelVersion";
   }
   return "";
 }
@@ -38,6 +42,10 @@ std::string Resource::DisplayName() const {
       return product.id;
     case Kind::kGlossaryTerm:
       return term.id;
+    case Kind::kModel:
+      return model.name;
+    case Kind::kModelVersion:
+      return model_version.Ref();
   }
   return "";
 }

@@ -254,9 +254,73 @@ struct GlossaryTerm {
   ObjectStatus status;
 };
 
+// A registered machine-learning model (docs/models.md): what it is for and
+// whom to ask; its versions are ModelVersions, and aliases ("champion")
+// point at them.
+struct ModelCard {
+  std::string intended_use;
+  std::string limitations;
+  std::string ethical_considerations;
+  std::vector<DatasetKey> evaluation_data;  // datasets it was evaluated on
+  bool operator==(const ModelCard&) const = default;
+};
+
+struct ModelSpec {
+  std::string description;
+  std::string domain;  // "" for none
+  std::vector<Owner> owners;
+  std::vector<std::string> tags;
+  ModelCard card;
+  bool operator==(const ModelSpec&) const = default;
+};
+
+struct Model {
+  std::string name;  // "churn-predictor", "ml.prod.churn"
+  ModelSpec spec;
+  ObjectStatus status;
+};
+
+// The OpenLineage run that trained a version (its job and run id).
+struct TrainingRun {
+  std::string ns;
+  std::string job;
+  std::string run_id;
+  bool operator==(const TrainingRun&) const = default;
+};
+
+struct ModelVersionSpec {
+  std::string description;
+  std::string source;     // where its artifact is: "s3://…/model.pkl", "runs:/…"
+  std::string framework;  // "sklearn", "pytorch", …
+  TrainingRun run;
+  std::map<std::string, double> metrics;  // at registration: {"auc": 0.91}
+  std::string status = "ready";           // pending, ready, failed, archived
+  std::vector<Field> inputs;              // its signature
+  std::vector<Field> outputs;
+  bool operator==(const ModelVersionSpec&) const = default;
+};
+
+struct ModelVersion {
+  std::string model;    // its model's name
+  std::string version;  // "3", "2026-12-04.1", a hash
+  ModelVersionSpec spec;
+  ObjectStatus status;
+  // "churn-predictor@3".
+  std::string Ref() const { return model + "@" + version; }
+};
+
 // One document of a manifest, or one item of an Apply request.
 struct Resource {
-  enum class Kind { kDataset, kDomain, kPrincipal, kJob, kDataProduct, kGlossaryTerm };
+  enum class Kind {
+    kDataset,
+    kDomain,
+    kPrincipal,
+    kJob,
+    kDataProduct,
+    kGlossaryTerm,
+    kModel,
+    kModelVersion
+  };
   Kind kind = Kind::kDataset;
   Dataset dataset;      // when kind == kDataset
   Domain domain;        // when kind == kDomain
@@ -264,6 +328,8 @@ struct Resource {
   Job job;              // when kind == kJob
   DataProduct product;  // when kind == kDataProduct
   GlossaryTerm term;    // when kind == kGlossaryTerm
+  Model model;          // when kind == kModel
+  ModelVersion model_version;  // when kind == kModelVersion
   int64_t expected_revision = 0;
   // Datasets: with `merge`, only the spec fields named in `fields`
   // (kDatasetSpecFields) are written; the others keep their stored values.

@@ -1,6 +1,7 @@
 #include "lib/catalog/validate.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include <set>
 
@@ -464,6 +465,110 @@ absl::Status ValidateJob(const Job& job) {
   return ValidateOwners("spec.owners", job.spec.owners);
 }
 
+namespace {
+
+bool IsIdChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+         c == '.' || c == '_' || c == '-';
+}
+
+// 1 to `max` of letters, digits, '.', '_' and '-', starting with a letter
+// or digit: what model names and versions are made of ('@' and '/' join
+// them in references).
+absl::Status ValidateIdLike(std::string_view path, std::string_view id, size_t max,
+                            std::string_view what) {
+  if (id.empty()) return Invalid(path, "is required");
+  if (id.size() > max) {
+    return Invalid(path, StrCat("\"", id.substr(0, 64), "…\": at most ", max, " characters"));
+  }
+  const bool starts = IsIdChar(id[0]) && id[0] != '.' && id[0] != '_' && id[0] != '-';
+  if (!starts || !std::all_of(id.begin(), id.end(), IsIdChar)) {
+    return Invalid(path, StrCat("\"", id, "\" is not a ", what,
+                                ": letters, digits, '.', '_' and '-', starting with a letter "
+                                "or digit"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateModelName(std::string_view path, std::string_view name) {
+  return ValidateIdLike(path, name, kMaxModelNameBytes, "model name");
+}
+
+absl::Status ValidateModelVersionId(std::string_view path, std::string_view version) {
+  return ValidateIdLike(path, version, kMaxModelVersionBytes, "model version");
+}
+
+absl::Status ValidateModelAlias(std::string_view path, std::string_view alias) {
+  if (alias.empty()) return Invalid(path, "is required");
+  const bool starts = alias[0] >= 'a' && alias[0] <= 'z';
+  const bool rest = std::all_of(alias.begin(), alias.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+  });
+  if (alias.size() > 63 || !starts || !rest) {
+    return Invalid(path, StrCat("\"", alias.substr(0, 64),
+                                "\" is not an alias: 1 to 63 lowercase letters, digits, '-' "
+                                "and '_', starting with a letter"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateModel(const Model& model) {
+  RETURN_IF_ERROR(ValidateModelName("metadata.name", model.name));
+  const ModelSpec& spec = model.spec;
+  RETURN_IF_ERROR(ValidateText("spec.description", spec.description));
+  if (!spec.domain.empty()) RETURN_IF_ERROR(ValidateDomainPath("spec.domain", spec.domain));
+  RETURN_IF_ERROR(ValidateOwners("spec.owners", spec.owners));
+  RETURN_IF_ERROR(ValidateTags("spec.tags", spec.tags));
+  RETURN_IF_ERROR(ValidateText("spec.card.intendedUse", spec.card.intended_use));
+  RETURN_IF_ERROR(ValidateText("spec.card.limitations", spec.card.limitations));
+  RETURN_IF_ERROR(
+      ValidateText("spec.card.ethicalConsiderations", spec.card.ethical_considerations));
+  if (spec.card.evaluation_data.size() > kMaxTermLinks) {
+    return Invalid("spec.card.evaluationData", StrCat("at most ", kMaxTermLinks, " datasets"));
+  }
+  for (size_t i = 0; i < spec.card.evaluation_data.size(); ++i) {
+    RETURN_IF_ERROR(ValidateDatasetKey(spec.card.evaluation_data[i],
+                                       StrCat("spec.card.evaluationData[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ValidateModelVersion(const ModelVersion& v) {
+  RETURN_IF_ERROR(ValidateModelName("metadata.name", v.model));
+  RETURN_IF_ERROR(ValidateModelVersionId("metadata.version", v.version));
+  const ModelVersionSpec& spec = v.spec;
+  RETURN_IF_ERROR(ValidateText("spec.description", spec.description));
+  if (!spec.source.empty()) RETURN_IF_ERROR(ValidateName("spec.source", spec.source, 2048));
+  if (!spec.framework.empty()) {
+    RETURN_IF_ERROR(ValidateName("spec.framework", spec.framework, 64));
+  }
+  const TrainingRun& run = spec.run;
+  if (!run.ns.empty() || !run.job.empty() || !run.run_id.empty()) {
+    RETURN_IF_ERROR(ValidateName("spec.run.namespace", run.ns));
+    RETURN_IF_ERROR(ValidateName("spec.run.job", run.job));
+    if (!run.run_id.empty()) RETURN_IF_ERROR(ValidateName("spec.run.runId", run.run_id, 128));
+  }
+  if (spec.metrics.size() > kMaxModelMetrics) {
+    return Invalid("spec.metrics", StrCat("at most ", kMaxModelMetrics, " metrics"));
+  }
+  for (const auto& [name, value] : spec.metrics) {
+    const std::string item = StrCat("spec.metrics.", name);
+    RETURN_IF_ERROR(ValidateName(item, name, 64));
+    if (!std::isfinite(value)) return Invalid(item, "must be a finite number");
+  }
+  if (spec.status != "pending" && spec.status != "ready" && spec.status != "failed" &&
+      spec.status != "archived") {
+    return Invalid("spec.status", StrCat("\"", spec.status,
+                                         "\" is not a version status (pending, ready, failed, "
+                                         "archived)"));
+  }
+  size_t total = 0;
+  RETURN_IF_ERROR(ValidateFields("spec.signature.inputs", spec.inputs, 1, total));
+  return ValidateFields("spec.signature.outputs", spec.outputs, 1, total);
+}
+
 absl::Status ValidateResource(const Resource& resource) {
   if (resource.expected_revision < 0) {
     return Invalid("expected_revision", "must not be negative");
@@ -496,6 +601,10 @@ absl::Status ValidateResource(const Resource& resource) {
       return absl::OkStatus();
     case Resource::Kind::kGlossaryTerm:
       return ValidateGlossaryTerm(resource.term);
+    case Resource::Kind::kModel:
+      return ValidateModel(resource.model);
+    case Resource::Kind::kModelVersion:
+      return ValidateModelVersion(resource.model_version);
   }
   return Invalid("kind", "unknown resource kind");
 }

@@ -27,6 +27,10 @@ inline constexpr int kMaxFieldDepth = 32;
 // term links, and a definition's length.
 inline constexpr size_t kMaxTermLinks = 50;
 inline constexpr size_t kMaxDefinitionBytes = 8 * 1024;
+// Models (docs/models.md).
+inline constexpr size_t kMaxModelNameBytes = 128;
+inline constexpr size_t kMaxModelVersionBytes = 64;
+inline constexpr size_t kMaxModelMetrics = 100;
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates).
 bool IsValidUtf8(std::string_view s);
@@ -80,6 +84,16 @@ absl::Status ValidatePrincipal(const Principal& principal);
 // starting with a letter ("customer-email").
 absl::Status ValidateTermId(std::string_view path, std::string_view id);
 absl::Status ValidateGlossaryTerm(const GlossaryTerm& term);
+// A model's name: 1 to 128 letters, digits, '.', '_' and '-', starting
+// with a letter or digit ("churn-predictor", "ml.prod.churn").
+absl::Status ValidateModelName(std::string_view path, std::string_view name);
+// A version: as a name, at most 64 ("3", "2026-12-04.1").
+absl::Status ValidateModelVersionId(std::string_view path, std::string_view version);
+// An alias: 1 to 63 lowercase letters, digits, '-' and '_', starting with
+// a letter ("champion").
+absl::Status ValidateModelAlias(std::string_view path, std::string_view alias);
+absl::Status ValidateModel(const Model& model);
+absl::Status ValidateModelVersion(const ModelVersion& version);
 absl::Status ValidateResource(const Resource& resource);
 
 }  // namespace catalog

@@ -5,6 +5,7 @@
 #include "lib/catalog/key_id.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
 #include "server/authz/interner.h"
 
 namespace catalog::authz {
@@ -87,6 +88,10 @@ EntityUid JobUid(const JobKey& key) { return {"Job", KeyId(key.ns, key.name)}; }
 EntityUid DomainUid(std::string_view path) { return {"Domain", std::string(path)}; }
 EntityUid ProductUid(std::string_view id) { return {"DataProduct", std::string(id)}; }
 EntityUid TermUid(std::string_view id) { return {"GlossaryTerm", std::string(id)}; }
+EntityUid ModelUid(std::string_view name) { return {"Model", std::string(name)}; }
+EntityUid ModelVersionUid(std::string_view model, std::string_view version) {
+  return {"ModelVersion", StrCat(model, "@", version)};
+}
 EntityUid ColumnUid(const DatasetKey& key, std::string_view field_path) {
   return {"Column", KeyId(key.ns, key.name) + "#" + std::string(field_path)};
 }
@@ -181,6 +186,29 @@ Entity TermEntity(const GlossaryTerm& t, ValueInterner* in) {
   return e;
 }
 
+Entity ModelEntity(const Model& m, ValueInterner* in) {
+  Entity e{.uid = ModelUid(m.name)};
+  e.attrs["owners"] = OwnersOf(in, m.spec.owners);
+  e.attrs["tags"] = Tags(in, m.spec.tags);
+  e.attrs["name"] = Value::String(m.name);
+  e.attrs["domain"] = Str(in, m.spec.domain);
+  e.attrs["description"] = Value::String(m.spec.description);
+  if (!m.spec.domain.empty()) e.parents.push_back(DomainUid(m.spec.domain));
+  e.attrs.shrink_to_fit();
+  return e;
+}
+
+Entity ModelVersionEntity(const ModelVersion& v, ValueInterner* in) {
+  Entity e{.uid = ModelVersionUid(v.model, v.version)};
+  e.attrs["model"] = Value::Entity(ModelUid(v.model));
+  e.attrs["version"] = Value::String(v.version);
+  e.attrs["status"] = Str(in, v.spec.status);
+  e.attrs["framework"] = Str(in, v.spec.framework);
+  e.parents.push_back(ModelUid(v.model));
+  e.attrs.shrink_to_fit();
+  return e;
+}
+
 policy::Entity Placed(policy::Entity e, const policy::EntityView& entities) {
   for (const policy::EntityUid& p : e.parents) {
     e.ancestors.insert(p);
@@ -223,7 +251,7 @@ std::vector<Entity> ActionEntities() {
   };
   group("data", {"read", "write"});
   group("catalog", {"catalog:read", "catalog:write", "catalog:certify", "incident:write",
-                    "webhook:subscribe"});
+                    "webhook:subscribe", "model:promote"});
   group("governance",
         {"policy:write", "contract:write", "lineage:write", "audit:read",
          "authorize:others", "governance:write"});

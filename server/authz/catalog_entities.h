@@ -16,10 +16,15 @@
 //     classificationLevel, terms;
 //   GlossaryTerm::"<id>" (parent: its domain, when it has one), attributes
 //     owners, name, status, domain;
+//   Model::"<name>" (parent: its domain, when it has one), attributes
+//     owners, tags, name, domain, description;
+//   ModelVersion::"<name>@<version>" (parent: its model), attributes model
+//     (the Model entity), version, status, framework;
 //   Job::"<namespace>/<name>" (lineage), attributes owners (set of
 //     principal entities: who may report its runs), namespace, name;
 //   Action::"read", "write" in Action::"data"; "catalog:read",
-//     "catalog:write", "catalog:certify", "incident:write", "webhook:subscribe" in
+//     "catalog:write", "catalog:certify", "incident:write", "webhook:subscribe",
+//     "model:promote" in
 //     Action::"catalog"; "policy:write",
 //     "contract:write", "lineage:write", "audit:read", "authorize:others",
 //     "governance:write" in Action::"governance".
@@ -48,6 +53,9 @@ policy::EntityUid JobUid(const JobKey& key);
 policy::EntityUid ProductUid(std::string_view id);
 // GlossaryTerm::"<id>" (docs/governance.md#glossary).
 policy::EntityUid TermUid(std::string_view id);
+// Model::"<name>" and ModelVersion::"<name>@<version>" (docs/models.md).
+policy::EntityUid ModelUid(std::string_view name);
+policy::EntityUid ModelVersionUid(std::string_view model, std::string_view version);
 
 class ValueInterner;
 
@@ -61,6 +69,12 @@ policy::Entity JobEntity(const Job& job, ValueInterner* interner = nullptr);
 policy::Entity ProductEntity(const DataProduct& product, ValueInterner* interner = nullptr);
 // In its domain; owners, name, status and domain as attributes.
 policy::Entity TermEntity(const GlossaryTerm& term, ValueInterner* interner = nullptr);
+// In its domain; owners, tags, name, domain and description as attributes.
+policy::Entity ModelEntity(const Model& model, ValueInterner* interner = nullptr);
+// In its model; model (the Model entity: `resource.model.owners`),
+// version, status and framework as attributes.
+policy::Entity ModelVersionEntity(const ModelVersion& version,
+                                  ValueInterner* interner = nullptr);
 
 // `e`, an entity not (or not so) in `entities`, with the ancestors its
 // parents have there (so a policy on a domain covers it).

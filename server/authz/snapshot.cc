@@ -116,6 +116,8 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
           .job = [&](Job j) { entities->Add(JobEntity(j, &in)); },
           .product = [&](DataProduct p) { entities->Add(ProductEntity(p, &in)); },
           .term = [&](GlossaryTerm t) { entities->Add(TermEntity(t, &in)); },
+          .model = [&](Model m) { entities->Add(ModelEntity(m, &in)); },
+          .model_version = [&](ModelVersion v) { entities->Add(ModelVersionEntity(v, &in)); },
       }));
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
@@ -148,6 +150,8 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
                           !changes.deleted_domains.empty() ||
                           !changes.deleted_products.empty() ||
                           !changes.deleted_terms.empty() ||
+                          !changes.deleted_models.empty() ||
+                          !changes.deleted_model_versions.empty() ||
                           !changes.deleted_principals.empty() ||
                           !changes.deleted_jobs.empty();
   if (entities_changed) {
@@ -197,6 +201,20 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
           entities->Add(TermEntity(r.term, s->interner_.get()));
           touched.push_back(TermUid(r.term.id));
           break;
+        case Resource::Kind::kModel: {
+          // A model is its versions' parent: one that moved domains moves
+          // their ancestors too.
+          policy::Entity e = ModelEntity(r.model, s->interner_.get());
+          const policy::Entity* before = entities->Find(e.uid);
+          parents_changed = parents_changed || (before != nullptr && before->parents != e.parents);
+          touched.push_back(e.uid);
+          entities->Add(std::move(e));
+          break;
+        }
+        case Resource::Kind::kModelVersion:
+          entities->Add(ModelVersionEntity(r.model_version, s->interner_.get()));
+          touched.push_back(ModelVersionUid(r.model_version.model, r.model_version.version));
+          break;
       }
     }
     for (const DatasetKey& k : changes.deleted_datasets) {
@@ -209,6 +227,10 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
     for (const std::string& d : changes.deleted_domains) entities->Remove(DomainUid(d));
     for (const std::string& p : changes.deleted_products) entities->Remove(ProductUid(p));
     for (const std::string& t : changes.deleted_terms) entities->Remove(TermUid(t));
+    for (const std::string& v : changes.deleted_model_versions) {
+      entities->Remove({"ModelVersion", v});
+    }
+    for (const std::string& m : changes.deleted_models) entities->Remove(ModelUid(m));
     for (const JobKey& j : changes.deleted_jobs) entities->Remove(JobUid(j));
     for (const PrincipalRef& p : changes.deleted_principals) {
       entities->Remove(PrincipalUid(p));

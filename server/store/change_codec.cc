@@ -46,7 +46,8 @@ std::string EncodeChange(const Change& c) {
               {"dp", deleted_principals},  {"p", c.policies_changed},
               {"e", std::move(edges)},     {"dj", deleted_jobs},
               {"t", c.tokens},             {"g", c.rules_changed},
-              {"pr", std::move(deleted_products)}, {"gt", std::move(deleted_terms)}};
+              {"pr", std::move(deleted_products)}, {"gt", std::move(deleted_terms)},
+              {"mo", c.deleted_models},    {"mv", c.deleted_model_versions}};
   std::vector<uint8_t> packed = json::to_msgpack(doc);
   return std::string(packed.begin(), packed.end());
 }
@@ -88,6 +89,13 @@ absl::StatusOr<Change> DecodeChange(std::string_view bytes) {
     // ... and before the glossary, no "gt".
     if (auto gt = doc.find("gt"); gt != doc.end()) {
       c.deleted_terms = gt->get<std::vector<std::string>>();
+    }
+    // ... and before models, no "mo" or "mv".
+    if (auto mo = doc.find("mo"); mo != doc.end()) {
+      c.deleted_models = mo->get<std::vector<std::string>>();
+    }
+    if (auto mv = doc.find("mv"); mv != doc.end()) {
+      c.deleted_model_versions = mv->get<std::vector<std::string>>();
     }
     for (const json& e : doc.at("e")) {
       c.lineage_edges.push_back({.job = {e.at(0), e.at(1)},

@@ -260,6 +260,12 @@ absl::StatusOr<ApplyResponse> Store::Apply(
             case Resource::Kind::kGlossaryTerm:
               result = ApplyGlossaryTerm(ctx, r.term, r.expected_revision);
               break;
+            case Resource::Kind::kModel:
+              result = ApplyModel(ctx, r.model, r.expected_revision);
+              break;
+            case Resource::Kind::kModelVersion:
+              result = ApplyModelVersion(ctx, r.model_version, r.expected_revision);
+              break;
           }
           if (!result.ok()) return AtResource(i, r, result.status());
           response.results.push_back(*std::move(result));
@@ -284,6 +290,12 @@ absl::StatusOr<ApplyResponse> Store::Apply(
               break;
             case Resource::Kind::kGlossaryTerm:
               refs = CheckTermReferences(ctx.db, r.term);
+              break;
+            case Resource::Kind::kModel:
+              refs = CheckModelReferences(ctx.db, r.model);
+              break;
+            case Resource::Kind::kModelVersion:
+              refs = CheckModelVersionReferences(ctx.db, r.model_version);
               break;
           }
           if (!refs.ok()) return AtResource(i, r, refs);

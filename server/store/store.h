@@ -174,6 +174,8 @@ struct ContentsVisitor {
   std::function<void(Job)> job;
   std::function<void(DataProduct)> product;  // may be unset
   std::function<void(GlossaryTerm)> term;    // may be unset
+  std::function<void(Model)> model;          // may be unset
+  std::function<void(ModelVersion)> model_version;  // may be unset
 };
 
 // Everything the authorization snapshot is built from, read in one
@@ -483,6 +485,8 @@ struct Change {
   std::vector<std::string> deleted_domains;
   std::vector<std::string> deleted_products;  // data products' ids
   std::vector<std::string> deleted_terms;     // glossary terms' ids
+  std::vector<std::string> deleted_models;    // models' names
+  std::vector<std::string> deleted_model_versions;  // "model@version"
   std::vector<PrincipalRef> deleted_principals;
   bool policies_changed = false;
   bool rules_changed = false;  // governance rules put or deleted
@@ -692,6 +696,47 @@ class Store {
     std::string column;
   };
   absl::StatusOr<std::vector<TermLink>> LinksOfTerm(std::string_view id, int limit);
+
+  // Models and their versions (store_models.cc; docs/models.md), written
+  // by Apply. NOT_FOUND when there is none.
+  struct ModelAliasRow {
+    std::string alias;
+    std::string version;
+    std::string updated_at;
+    std::string updated_by;
+  };
+  struct ModelEntry {
+    Model model;
+    int64_t versions = 0;
+    std::vector<ModelAliasRow> aliases;  // by alias
+  };
+  absl::StatusOr<ModelEntry> GetModel(std::string_view name);
+  // Every model, by name (three statements, however many there are).
+  absl::StatusOr<std::vector<ModelEntry>> ListModels();
+  // Deletes the model and its versions; FAILED_PRECONDITION while an alias
+  // is set (a model in use is not deleted by accident).
+  absl::StatusOr<int64_t> DeleteModel(std::string_view name, int64_t expected_revision,
+                                      std::string_view actor);
+  absl::StatusOr<ModelVersion> GetModelVersion(std::string_view model, std::string_view version);
+  // A model's versions as they were registered; NOT_FOUND without the model.
+  absl::StatusOr<std::vector<ModelVersion>> ListModelVersions(std::string_view model);
+  // FAILED_PRECONDITION while an alias points at it.
+  absl::StatusOr<int64_t> DeleteModelVersion(std::string_view model, std::string_view version,
+                                             int64_t expected_revision, std::string_view actor);
+  // Points `alias` at `version` (which must exist), audited as
+  // model.promote. With `expected`, ABORTED unless the alias points there
+  // now ("" = unset). Returns where it pointed before ("" = unset).
+  struct Promotion {
+    std::string previous;
+    int64_t catalog_revision = 0;
+  };
+  absl::StatusOr<Promotion> SetModelAlias(std::string_view model, std::string_view alias,
+                                          std::string_view version,
+                                          const std::optional<std::string>& expected,
+                                          std::string_view actor);
+  // NOT_FOUND when the alias is not set.
+  absl::StatusOr<Promotion> UnsetModelAlias(std::string_view model, std::string_view alias,
+                                            std::string_view actor);
 
   absl::StatusOr<Domain> GetDomain(std::string_view path);
   absl::StatusOr<Page<Domain>> ListDomains(const PageRequest& page);

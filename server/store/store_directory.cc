@@ -291,11 +291,13 @@ absl::StatusOr<int64_t> Store::DeleteDomain(std::string_view path,
     ASSIGN_OR_RETURN(int64_t terms,
                      CountRows(ctx.db, "SELECT COUNT(*) FROM glossary_terms WHERE domain = ?",
                                path));
-    if (datasets + children + products + terms > 0) {
+    ASSIGN_OR_RETURN(int64_t models,
+                     CountRows(ctx.db, "SELECT COUNT(*) FROM models WHERE domain = ?", path));
+    if (datasets + children + products + terms + models > 0) {
       return absl::FailedPreconditionError(
           StrCat("domain \"", path, "\" still holds ", datasets, " dataset(s), ", children,
-                 " child domain(s), ", products, " data product(s) and ", terms,
-                 " glossary term(s); move or delete them first"));
+                 " child domain(s), ", products, " data product(s), ", terms,
+                 " glossary term(s) and ", models, " model(s); move or delete them first"));
     }
     ASSIGN_OR_RETURN(Statement * s,
                      ctx.db.Prepare("DELETE FROM domains WHERE path = ?"));

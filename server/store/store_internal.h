@@ -262,6 +262,10 @@ absl::StatusOr<ApplyResult> ApplyDataProduct(WriteContext& ctx, const DataProduc
                                              int64_t expected_revision);
 absl::StatusOr<ApplyResult> ApplyGlossaryTerm(WriteContext& ctx, const GlossaryTerm& t,
                                               int64_t expected_revision);
+absl::StatusOr<ApplyResult> ApplyModel(WriteContext& ctx, const Model& m,
+                                       int64_t expected_revision);
+absl::StatusOr<ApplyResult> ApplyModelVersion(WriteContext& ctx, const ModelVersion& v,
+                                              int64_t expected_revision);
 // Keeps dataset `dataset_id`'s rows of dataset_terms as `after` links
 // terms (`before`: as stored until now; nullptr for a new dataset).
 absl::Status WriteTermLinks(Connection& db, int64_t dataset_id, const DatasetSpec* before,
@@ -433,6 +437,15 @@ absl::Status CheckDomainReferences(Connection& db, const Domain& d);
 absl::Status CheckPrincipalReferences(Connection& db, const Principal& p);
 absl::Status CheckProductReferences(Connection& db, const DataProduct& p);
 absl::Status CheckTermReferences(Connection& db, const GlossaryTerm& t);
+// A model's domain and evaluation datasets exist; a version's model does.
+absl::Status CheckModelReferences(Connection& db, const Model& m);
+absl::Status CheckModelVersionReferences(Connection& db, const ModelVersion& v);
+// A model or version as stored; DATA_LOSS when the spec no longer reads
+// (store_models.cc).
+absl::StatusOr<Model> StoredModel(const std::string& name, const std::string& spec);
+absl::StatusOr<ModelVersion> StoredModelVersion(const std::string& model,
+                                                const std::string& version,
+                                                const std::string& spec);
 // Every term `spec` (or one of its columns) links exists.
 absl::Status CheckDatasetTermLinks(Connection& db, const DatasetSpec& spec);
 // A glossary term as stored (its id and spec columns); DATA_LOSS when the

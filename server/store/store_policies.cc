@@ -181,6 +181,26 @@ absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
         visit.term(std::move(term));
       }
     }
+    if (visit.model) {
+      ASSIGN_OR_RETURN(Statement * m, db.Prepare("SELECT name, spec FROM models"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, m->Step());
+        if (!more) break;
+        ASSIGN_OR_RETURN(Model model, StoredModel(m->Text(0), m->Text(1)));
+        visit.model(std::move(model));
+      }
+    }
+    if (visit.model_version) {
+      ASSIGN_OR_RETURN(Statement * v,
+                       db.Prepare("SELECT model, version, spec FROM model_versions"));
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, v->Step());
+        if (!more) break;
+        ASSIGN_OR_RETURN(ModelVersion version,
+                         StoredModelVersion(v->Text(0), v->Text(1), v->Text(2)));
+        visit.model_version(std::move(version));
+      }
+    }
     return revision;
   });
 }

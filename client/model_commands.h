@@ -1,0 +1,42 @@
+// catalogctl get/describe/delete model and catalogctl model promote|unalias:
+// models and their versions (docs/models.md), written with apply -f
+// (kinds Model and ModelVersion).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "client/commands.h"
+#include "client/output.h"
+
+namespace catalog::client {
+
+// True for the type names that mean models: model(s).
+bool IsModelType(const std::string& type);
+
+// NAME: a model; NAME@X: its version X, or the version alias X points at.
+// All models (in `domain` or below, matching every word of `search`) as a
+// table; one model's (or version's) manifest with -o json|yaml, which
+// apply -f takes back; without NAME, a list of the models' manifests.
+int RunModelGet(CommandContext& ctx, const std::string& ref, const std::string& domain,
+                const std::string& search, Format format);
+// A model: its card, aliases and versions. NAME@X: the version, its run,
+// metrics and signature.
+int RunModelDescribe(CommandContext& ctx, const std::string& ref);
+// Deletes a model (with its versions) or, NAME@VERSION, one version.
+int RunModelDelete(CommandContext& ctx, const std::string& ref, int64_t expected_revision);
+
+// catalogctl model promote NAME@VERSION --alias A [--from V]: points alias
+// A at the version (model:promote); with `from` ("" = unset, only when
+// `from_set`), only if A points there now.
+struct PromoteOptions {
+  std::string ref;
+  std::string alias;
+  std::string from;
+  bool from_set = false;
+};
+int RunModelPromote(CommandContext& ctx, const PromoteOptions& options);
+// catalogctl model unalias NAME ALIAS.
+int RunModelUnalias(CommandContext& ctx, const std::string& model, const std::string& alias);
+
+}  // namespace catalog::client

@@ -1,0 +1,253 @@
+#include "server/model_service.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_split.h"
+#include "lib/catalog/validate.h"
+#include "lib/util/status_macros.h"
+#include "lib/util/strings.h"
+#include "proto/convert.h"
+#include "server/authz/catalog_entities.h"
+#include "server/call.h"
+
+namespace catalog::server {
+namespace {
+
+absl::Status ModelNotFound(std::string_view name) {
+  return absl::NotFoundError(StrCat("model \"", name, "\" not found"));
+}
+
+absl::Status VersionNotFound(std::string_view model, std::string_view version) {
+  return absl::NotFoundError(StrCat("model version \"", model, "@", version, "\" not found"));
+}
+
+// A model with its version count and aliases.
+void EntryToProto(const store::Store::ModelEntry& e, v1::Model* out) {
+  *out = ToProto(e.model);
+  out->set_versions(e.versions);
+  for (const store::Store::ModelAliasRow& a : e.aliases) {
+    v1::ModelAlias* alias = out->add_aliases();
+    alias->set_alias(a.alias);
+    alias->set_version(a.version);
+    alias->set_updated_at(a.updated_at);
+    alias->set_updated_by(a.updated_by);
+  }
+}
+
+// Whether every word of `words` (lowercase) is in the model's name,
+// description or a tag.
+bool Matches(const Model& m, const std::vector<std::string>& words) {
+  if (words.empty()) return true;
+  std::string text = StrCat(m.name, "\n", m.spec.description);
+  for (const std::string& t : m.spec.tags) text += "\n" + t;
+  absl::AsciiStrToLower(&text);
+  for (const std::string& w : words) {
+    if (text.find(w) == std::string::npos) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool ModelServiceImpl::MayRead(const std::string& caller, const policy::EntityUid& uid) const {
+  return Require(*authorizer_, caller, "catalog:read", uid).ok();
+}
+
+absl::Status ModelServiceImpl::ReadableModel(const std::string& caller,
+                                             std::string_view name) const {
+  RETURN_IF_ERROR(ValidateModelName("model", name));
+  RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+  if (!MayRead(caller, authz::ModelUid(name))) return ModelNotFound(name);
+  return absl::OkStatus();
+}
+
+absl::Status ModelServiceImpl::ReadableVersion(const std::string& caller, std::string_view model,
+                                               std::string_view version) const {
+  RETURN_IF_ERROR(ValidateModelName("model", model));
+  RETURN_IF_ERROR(ValidateModelVersionId("version", version));
+  RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+  if (!MayRead(caller, authz::ModelVersionUid(model, version))) {
+    return VersionNotFound(model, version);
+  }
+  return absl::OkStatus();
+}
+
+grpc::Status ModelServiceImpl::GetModel(grpc::ServerContext* context,
+                                        const v1::GetModelRequest* request,
+                                        v1::Model* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ReadableModel(caller, request->name()));
+    ASSIGN_OR_RETURN(store::Store::ModelEntry e, store_->GetModel(request->name()));
+    EntryToProto(e, response);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::ListModels(grpc::ServerContext* context,
+                                          const v1::ListModelsRequest* request,
+                                          v1::ListModelsResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    if (!request->domain().empty()) {
+      RETURN_IF_ERROR(ValidateDomainPath("domain", request->domain()));
+    }
+    RETURN_IF_ERROR(ValidateText("query", request->query(), kMaxShortNameBytes));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+    std::string query = request->query();
+    absl::AsciiStrToLower(&query);
+    const std::vector<std::string> words = absl::StrSplit(query, ' ', absl::SkipWhitespace());
+    const bool reads_all = AllowedOnEverything(*authorizer_, caller, "catalog:read");
+    ASSIGN_OR_RETURN(std::vector<store::Store::ModelEntry> all, store_->ListModels());
+    for (const store::Store::ModelEntry& e : all) {
+      if (!request->domain().empty() && !InDomain(e.model.spec.domain, request->domain())) {
+        continue;
+      }
+      if (!Matches(e.model, words)) continue;
+      if (!reads_all && !Permits(*authorizer_, caller, "catalog:read",
+                                 authz::ModelUid(e.model.name))) {
+        continue;
+      }
+      EntryToProto(e, response->add_models());
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::DeleteModel(grpc::ServerContext* context,
+                                           const v1::DeleteModelRequest* request,
+                                           v1::DeleteResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ReadableModel(caller, request->name()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write",
+                            authz::ModelUid(request->name())));
+    if (request->expected_revision() < 0) {
+      return absl::InvalidArgumentError("expected_revision: must not be negative");
+    }
+    ASSIGN_OR_RETURN(int64_t revision,
+                     store_->DeleteModel(request->name(), request->expected_revision(), caller));
+    response->set_catalog_revision(revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::GetModelVersion(grpc::ServerContext* context,
+                                               const v1::GetModelVersionRequest* request,
+                                               v1::ModelVersion* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    if (request->version().empty() == request->alias().empty()) {
+      return absl::InvalidArgumentError("version, alias: give one of the two");
+    }
+    std::string version = request->version();
+    std::vector<std::string> aliases;
+    {
+      RETURN_IF_ERROR(ReadableModel(caller, request->model()));
+      if (!request->alias().empty()) {
+        RETURN_IF_ERROR(ValidateModelAlias("alias", request->alias()));
+      }
+      ASSIGN_OR_RETURN(store::Store::ModelEntry e, store_->GetModel(request->model()));
+      if (!request->alias().empty()) {
+        for (const store::Store::ModelAliasRow& a : e.aliases) {
+          if (a.alias == request->alias()) version = a.version;
+        }
+        if (version.empty()) {
+          return absl::NotFoundError(StrCat("alias \"", request->alias(), "\" of model \"",
+                                            request->model(), "\" is not set"));
+        }
+      }
+      for (const store::Store::ModelAliasRow& a : e.aliases) {
+        if (a.version == version) aliases.push_back(a.alias);
+      }
+    }
+    RETURN_IF_ERROR(ReadableVersion(caller, request->model(), version));
+    ASSIGN_OR_RETURN(ModelVersion v, store_->GetModelVersion(request->model(), version));
+    *response = ToProto(v);
+    for (const std::string& a : aliases) response->add_aliases(a);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::ListModelVersions(grpc::ServerContext* context,
+                                                 const v1::ListModelVersionsRequest* request,
+                                                 v1::ListModelVersionsResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ReadableModel(caller, request->model()));
+    ASSIGN_OR_RETURN(store::Store::ModelEntry e, store_->GetModel(request->model()));
+    ASSIGN_OR_RETURN(std::vector<ModelVersion> versions,
+                     store_->ListModelVersions(request->model()));
+    for (const ModelVersion& v : versions) {
+      if (!MayRead(caller, authz::ModelVersionUid(v.model, v.version))) continue;
+      v1::ModelVersion* out = response->add_versions();
+      *out = ToProto(v);
+      for (const store::Store::ModelAliasRow& a : e.aliases) {
+        if (a.version == v.version) out->add_aliases(a.alias);
+      }
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::DeleteModelVersion(grpc::ServerContext* context,
+                                                  const v1::DeleteModelVersionRequest* request,
+                                                  v1::DeleteResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ReadableVersion(caller, request->model(), request->version()));
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write",
+                            authz::ModelVersionUid(request->model(), request->version())));
+    if (request->expected_revision() < 0) {
+      return absl::InvalidArgumentError("expected_revision: must not be negative");
+    }
+    ASSIGN_OR_RETURN(int64_t revision,
+                     store_->DeleteModelVersion(request->model(), request->version(),
+                                                request->expected_revision(), caller));
+    response->set_catalog_revision(revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::PromoteModelVersion(
+    grpc::ServerContext* context, const v1::PromoteModelVersionRequest* request,
+    v1::PromoteModelVersionResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ValidateModelAlias("alias", request->alias()));
+    if (request->has_expected_version() && !request->expected_version().empty()) {
+      RETURN_IF_ERROR(ValidateModelVersionId("expected_version", request->expected_version()));
+    }
+    RETURN_IF_ERROR(ReadableVersion(caller, request->model(), request->version()));
+    // Moving an alias is its own permission: who registers versions need
+    // not be who puts one in production.
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "model:promote",
+                            authz::ModelVersionUid(request->model(), request->version())));
+    std::optional<std::string> expected;
+    if (request->has_expected_version()) expected = request->expected_version();
+    ASSIGN_OR_RETURN(store::Store::Promotion p,
+                     store_->SetModelAlias(request->model(), request->alias(),
+                                           request->version(), expected, caller));
+    response->set_previous_version(p.previous);
+    response->set_catalog_revision(p.catalog_revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::UnsetModelAlias(grpc::ServerContext* context,
+                                               const v1::UnsetModelAliasRequest* request,
+                                               v1::DeleteResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ReadableModel(caller, request->model()));
+    RETURN_IF_ERROR(ValidateModelAlias("alias", request->alias()));
+    ASSIGN_OR_RETURN(store::Store::ModelEntry e, store_->GetModel(request->model()));
+    std::string version;
+    for (const store::Store::ModelAliasRow& a : e.aliases) {
+      if (a.alias == request->alias()) version = a.version;
+    }
+    if (version.empty()) {
+      return absl::NotFoundError(StrCat("alias \"", request->alias(), "\" of model \"",
+                                        request->model(), "\" is not set"));
+    }
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "model:promote",
+                            authz::ModelVersionUid(request->model(), version)));
+    ASSIGN_OR_RETURN(store::Store::Promotion p,
+                     store_->UnsetModelAlias(request->model(), request->alias(), caller));
+    response->set_catalog_revision(p.catalog_revision);
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace catalog::server

@@ -1,0 +1,225 @@
+// Models on both engines: models and versions written by Apply with their
+// audit events and changes, their references checked, versions kept in the
+// order they were registered, aliases moved (and raced) by SetModelAlias,
+// and nothing an alias points at deleted.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "server/store/change_codec.h"
+#include "server/store/store.h"
+#include "tests/store_engines.h"
+
+namespace catalog::store {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+class StoreModelsTest : public ::testing::TestWithParam<testing::Engine> {
+ protected:
+  void SetUp() override {
+    db_ = std::make_unique<testing::TestDatabase>(GetParam());
+    auto s = Store::Open(db_->Options());
+    ASSERT_TRUE(s.ok()) << s.status();
+    store_ = *std::move(s);
+    store_->AddCommitHook([this](const Change& c) { changes_.push_back(c); });
+  }
+
+  static Resource AModel(const std::string& name, const std::string& domain = "") {
+    Resource r{.kind = Resource::Kind::kModel};
+    r.model = {.name = name,
+               .spec = {.description = "predicts " + name,
+                        .domain = domain,
+                        .owners = {{"user:mia", OwnershipType::kTechnical}},
+                        .tags = {"ml"},
+                        .card = {.intended_use = "ranking", .limitations = "EU only"}}};
+    return r;
+  }
+
+  static Resource AVersion(const std::string& model, const std::string& version) {
+    Resource r{.kind = Resource::Kind::kModelVersion};
+    r.model_version = {.model = model,
+                       .version = version,
+                       .spec = {.source = "s3://models/" + model + "/" + version,
+                                .framework = "sklearn",
+                                .run = {.ns = "airflow", .job = "train_" + model, .run_id = "r1"},
+                                .metrics = {{"auc", 0.91}},
+                                .inputs = {{.name = "tenure", .type = "int"}}}};
+    return r;
+  }
+
+  absl::StatusOr<ApplyResponse> Apply(const std::vector<Resource>& resources) {
+    return store_->Apply(resources, "user:mia", /*dry_run=*/false, nullptr);
+  }
+
+  std::vector<std::string> Versions(const std::string& model) {
+    absl::StatusOr<std::vector<ModelVersion>> all = store_->ListModelVersions(model);
+    EXPECT_TRUE(all.ok()) << all.status();
+    std::vector<std::string> out;
+    for (const ModelVersion& v : all.ok() ? *all : std::vector<ModelVersion>{}) {
+      out.push_back(v.version);
+    }
+    return out;
+  }
+
+  std::unique_ptr<testing::TestDatabase> db_;
+  std::unique_ptr<Store> store_;
+  std::vector<Change> changes_;
+};
+
+TEST_P(StoreModelsTest, AModelAndItsVersionsAreWrittenAuditedAndReadBack) {
+  // The version first: in one apply, order does not matter.
+  absl::StatusOr<ApplyResponse> made = Apply({AVersion("churn", "1"), AModel("churn")});
+  ASSERT_TRUE(made.ok()) << made.status();
+  EXPECT_EQ(made->results[0].kind, "ModelVersion");
+  EXPECT_EQ(made->results[0].name, "churn@1");
+  EXPECT_EQ(made->results[1].outcome, ApplyOutcome::kCreated);
+  // The change carries both, through the feed's codec too (replicas).
+  absl::StatusOr<Change> decoded = DecodeChange(EncodeChange(changes_.back()));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ASSERT_EQ(decoded->upserted.size(), 2u);
+  EXPECT_EQ(decoded->upserted[0].kind, Resource::Kind::kModelVersion);
+  EXPECT_EQ(decoded->upserted[0].model_version.spec, AVersion("churn", "1").model_version.spec);
+  EXPECT_EQ(decoded->upserted[1].model.spec, AModel("churn").model.spec);
+
+  absl::StatusOr<Store::ModelEntry> got = store_->GetModel("churn");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->model.spec, AModel("churn").model.spec);
+  EXPECT_EQ(got->versions, 1);
+  absl::StatusOr<ModelVersion> v1 = store_->GetModelVersion("churn", "1");
+  ASSERT_TRUE(v1.ok()) << v1.status();
+  EXPECT_EQ(v1->spec, AVersion("churn", "1").model_version.spec);
+  EXPECT_EQ(v1->status.revision, 1);
+  EXPECT_EQ(Apply({AVersion("churn", "1")})->results[0].outcome, ApplyOutcome::kUnchanged);
+  // Registered in order, whatever their names.
+  ASSERT_TRUE(Apply({AVersion("churn", "10")}).ok());
+  ASSERT_TRUE(Apply({AVersion("churn", "2")}).ok());
+  EXPECT_THAT(Versions("churn"), ElementsAre("1", "10", "2"));
+  Resource archived = AVersion("churn", "1");
+  archived.model_version.spec.status = "archived";
+  archived.expected_revision = 1;
+  ASSERT_EQ(Apply({archived})->results[0].revision, 2);
+  EXPECT_EQ(Apply({archived}).status().code(), absl::StatusCode::kAborted);  // stale
+  absl::StatusOr<std::vector<AuditEvent>> audit =
+      store_->ListAudit(AuditFilter{.action = "modelversion."});
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  ASSERT_EQ(audit->size(), 4u);
+  EXPECT_EQ((*audit)[0].action, "modelversion.create");
+  EXPECT_EQ((*audit)[3].action, "modelversion.update");
+  // The snapshot's scan sees them.
+  std::vector<std::string> seen;
+  ASSERT_TRUE(store_
+                  ->ScanContents({.principal = [](Principal) {},
+                                  .domain = [](Domain) {},
+                                  .dataset = [](Dataset) {},
+                                  .job = [](Job) {},
+                                  .model = [&](Model m) { seen.push_back(m.name); },
+                                  .model_version =
+                                      [&](ModelVersion v) { seen.push_back(v.Ref()); }})
+                  .ok());
+  std::sort(seen.begin(), seen.end());
+  EXPECT_THAT(seen, ElementsAre("churn", "churn@1", "churn@10", "churn@2"));
+  absl::StatusOr<std::vector<Store::ModelEntry>> all = store_->ListModels();
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ((*all)[0].versions, 3);
+}
+
+TEST_P(StoreModelsTest, ReferencesMustExist) {
+  absl::StatusOr<ApplyResponse> orphan = Apply({AVersion("churn", "1")});
+  ASSERT_EQ(orphan.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(orphan.status().message(),
+              HasSubstr("metadata.name: model \"churn\" does not exist"));
+  absl::StatusOr<ApplyResponse> nowhere = Apply({AModel("churn", "ml")});
+  ASSERT_EQ(nowhere.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(nowhere.status().message(), HasSubstr("spec.domain: domain \"ml\" does not exist"));
+  Resource evaluated = AModel("churn");
+  evaluated.model.spec.card.evaluation_data = {{"pg", "holdout"}};
+  absl::StatusOr<ApplyResponse> unknown = Apply({evaluated});
+  ASSERT_EQ(unknown.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(unknown.status().message(),
+              HasSubstr("spec.card.evaluationData[0]: dataset \"pg/holdout\" does not exist"));
+  EXPECT_EQ(store_->GetModel("churn").status().code(), absl::StatusCode::kNotFound);
+  Resource holdout{.kind = Resource::Kind::kDataset};
+  holdout.dataset.key = {"pg", "holdout"};
+  ASSERT_TRUE(Apply({evaluated, holdout,
+                     {.kind = Resource::Kind::kDomain, .domain = {.path = "ml"}}})
+                  .ok());
+  ASSERT_TRUE(Apply({AModel("ranker", "ml")}).ok());
+  absl::StatusOr<int64_t> held = store_->DeleteDomain("ml", 0, "user:admin");
+  ASSERT_EQ(held.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(held.status().message(), HasSubstr("1 model(s)"));
+}
+
+TEST_P(StoreModelsTest, AliasesMoveAndHoldWhatTheyPointAt) {
+  ASSERT_TRUE(Apply({AModel("churn"), AVersion("churn", "1"), AVersion("churn", "2")}).ok());
+  absl::StatusOr<Store::Promotion> first =
+      store_->SetModelAlias("churn", "champion", "1", std::string(""), "user:mia");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->previous, "");
+  EXPECT_GT(first->catalog_revision, 0);
+  // A promotion that read an older state is refused, and changes nothing.
+  absl::StatusOr<Store::Promotion> raced =
+      store_->SetModelAlias("churn", "champion", "2", std::string(""), "user:ann");
+  ASSERT_EQ(raced.status().code(), absl::StatusCode::kAborted);
+  EXPECT_THAT(raced.status().message(), HasSubstr("points at version 1, not nothing"));
+  absl::StatusOr<Store::Promotion> second =
+      store_->SetModelAlias("churn", "champion", "2", std::string("1"), "user:mia");
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->previous, "1");
+  EXPECT_EQ(store_->SetModelAlias("churn", "champion", "3", std::nullopt, "user:mia")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->SetModelAlias("churn", "challenger", "1", std::nullopt, "user:mia").ok());
+  absl::StatusOr<Store::ModelEntry> got = store_->GetModel("churn");
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->aliases.size(), 2u);
+  EXPECT_EQ(got->aliases[0].alias, "challenger");
+  EXPECT_EQ(got->aliases[1].alias, "champion");
+  EXPECT_EQ(got->aliases[1].version, "2");
+  EXPECT_EQ(got->aliases[1].updated_by, "user:mia");
+  // Audited as the alias moving between registrations (1 -> 2).
+  absl::StatusOr<std::vector<AuditEvent>> audit =
+      store_->ListAudit(AuditFilter{.action = "model.promote"});
+  ASSERT_TRUE(audit.ok()) << audit.status();
+  ASSERT_EQ(audit->size(), 3u);
+  EXPECT_EQ((*audit)[1].target, "churn:champion");
+  EXPECT_EQ((*audit)[1].before_revision, 1);
+  EXPECT_EQ((*audit)[1].after_revision, 2);
+
+  // What an alias points at is not deleted; nor is a model in use.
+  absl::StatusOr<int64_t> in_use = store_->DeleteModelVersion("churn", "2", 0, "user:mia");
+  ASSERT_EQ(in_use.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(in_use.status().message(),
+              HasSubstr("model version \"churn@2\" is in use: alias(es) champion point at it"));
+  absl::StatusOr<int64_t> model_in_use = store_->DeleteModel("churn", 0, "user:mia");
+  ASSERT_EQ(model_in_use.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(model_in_use.status().message(), HasSubstr("challenger, champion"));
+  ASSERT_TRUE(store_->UnsetModelAlias("churn", "challenger", "user:mia").ok());
+  EXPECT_EQ(store_->UnsetModelAlias("churn", "challenger", "user:mia").status().code(),
+            absl::StatusCode::kNotFound);
+  ASSERT_TRUE(store_->DeleteModelVersion("churn", "1", 0, "user:mia").ok());
+  EXPECT_THAT(changes_.back().deleted_model_versions, ElementsAre("churn@1"));
+  ASSERT_TRUE(store_->UnsetModelAlias("churn", "champion", "user:mia").ok());
+  // The model goes with its versions.
+  ASSERT_TRUE(store_->DeleteModel("churn", 0, "user:mia").ok());
+  EXPECT_THAT(changes_.back().deleted_models, ElementsAre("churn"));
+  EXPECT_THAT(changes_.back().deleted_model_versions, ElementsAre("churn@2"));
+  absl::StatusOr<Change> decoded = DecodeChange(EncodeChange(changes_.back()));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_THAT(decoded->deleted_models, ElementsAre("churn"));
+  EXPECT_THAT(decoded->deleted_model_versions, ElementsAre("churn@2"));
+  EXPECT_EQ(store_->GetModelVersion("churn", "2").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetModel("churn").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->GetModel("not/a/name").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(store_->SetModelAlias("churn", "Champion", "2", std::nullopt, "user:mia")
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, StoreModelsTest, testing::kEngines, testing::EngineName);
+
+}  // namespace
+}  // namespace catalog::store

@@ -1,0 +1,241 @@
+// Integration: models through the API and the default policies
+// (docs/models.md). Who registers models and versions, who promotes
+// (model:promote, apart from catalog:write), what a caller who may not read
+// a model learns of it, and the model card's door to datasets.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <google/protobuf/text_format.h>
+
+#include "client/client.h"
+#include "tests/in_process.h"
+
+namespace catalog {
+namespace {
+
+using client::CatalogClient;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using Stub = v1::ModelService::Stub;
+
+class ModelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(server_.Start().ok());
+    ASSERT_TRUE(Apply("admin",
+                      R"(resources { principal { kind: PRINCIPAL_KIND_USER name: "alice" } }
+                         resources { principal { kind: PRINCIPAL_KIND_USER name: "bob" } }
+                         resources { domain { path: "ml" } }
+                         resources { dataset { key { namespace: "pg" name: "holdout" } } }
+                         resources { dataset { key { namespace: "pg" name: "secret" } } })")
+                    .ok());
+    for (const char* who : {"user:alice", "user:bob"}) {
+      auto token = server_.Issue(who);
+      ASSERT_TRUE(token.ok()) << token.status();
+      clients_[who] = server_.Connect(*token);
+    }
+  }
+
+  CatalogClient& As(const std::string& who) {
+    return who == "admin" ? server_.admin() : *clients_.at(who);
+  }
+
+  absl::StatusOr<v1::ApplyResponse> Apply(const std::string& who, const std::string& text) {
+    v1::ApplyRequest req;
+    if (!google::protobuf::TextFormat::ParseFromString(text, &req)) {
+      return absl::InternalError("request does not parse");
+    }
+    return As(who).Call(&v1::CatalogService::Stub::Apply, As(who).catalog(), req);
+  }
+
+  static std::string Model(const std::string& name, const std::string& owner,
+                           const std::string& more = "") {
+    return R"(resources { model { name: ")" + name + R"(" domain: "ml" owners { principal: ")" +
+           owner + R"(" } description: "Predicts churn" )" + more + " } }";
+  }
+  static std::string Version(const std::string& model, const std::string& version,
+                             const std::string& status = "ready") {
+    return R"(resources { model_version { model: ")" + model + R"(" version: ")" + version +
+           R"(" framework: "sklearn" version_status: ")" + status +
+           R"(" metrics { key: "auc" value: 0.91 } } })";
+  }
+
+  absl::StatusOr<v1::PromoteModelVersionResponse> Promote(const std::string& who,
+                                                          const std::string& version,
+                                                          const std::string& alias) {
+    v1::PromoteModelVersionRequest req;
+    req.set_model("churn");
+    req.set_version(version);
+    req.set_alias(alias);
+    return As(who).Call(&Stub::PromoteModelVersion, As(who).models(), req);
+  }
+
+  absl::StatusOr<v1::Model> Get(const std::string& who, const std::string& name) {
+    v1::GetModelRequest req;
+    req.set_name(name);
+    return As(who).Call(&Stub::GetModel, As(who).models(), req);
+  }
+
+  testing::InProcessServer server_;
+  std::map<std::string, std::unique_ptr<CatalogClient>> clients_;
+};
+
+TEST_F(ModelTest, OwnersRegisterTheirModelsAndTheirVersions) {
+  // A model and its first version in one apply, by who names themselves
+  // its owner.
+  auto made = Apply("user:alice", Model("churn", "user:alice") + Version("churn", "1"));
+  ASSERT_TRUE(made.ok()) << made.status();
+  // Not bob's: neither a version nor a change of the model.
+  auto version = Apply("user:bob", Version("churn", "2"));
+  EXPECT_EQ(version.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(version.status().message(), HasSubstr("resources[0] (ModelVersion churn@2)"));
+  EXPECT_EQ(Apply("user:bob", Model("churn", "user:bob")).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(Apply("user:alice", Version("churn", "2")).ok());
+  // Everyone reads it: its versions counted, each with its facts.
+  auto got = Get("user:bob", "churn");
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(got->versions(), 2);
+  EXPECT_EQ(got->domain(), "ml");
+  v1::ListModelVersionsRequest list;
+  list.set_model("churn");
+  auto versions =
+      As("user:bob").Call(&Stub::ListModelVersions, As("user:bob").models(), list);
+  ASSERT_TRUE(versions.ok()) << versions.status();
+  ASSERT_EQ(versions->versions_size(), 2);
+  EXPECT_EQ(versions->versions(1).version(), "2");
+  EXPECT_EQ(versions->versions(1).metrics().at("auc"), 0.91);
+  // A bad version id names the field and the rule, and writes nothing.
+  auto bad = Apply("user:alice", Version("churn", "no/slash"));
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("is not a model version"));
+  // Only its owners delete a version; the model goes with its versions.
+  v1::DeleteModelVersionRequest del;
+  del.set_model("churn");
+  del.set_version("2");
+  EXPECT_EQ(As("user:bob").Call(&Stub::DeleteModelVersion, As("user:bob").models(), del)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(
+      As("user:alice").Call(&Stub::DeleteModelVersion, As("user:alice").models(), del).ok());
+  v1::DeleteModelRequest gone;
+  gone.set_name("churn");
+  ASSERT_TRUE(As("user:alice").Call(&Stub::DeleteModel, As("user:alice").models(), gone).ok());
+  EXPECT_EQ(Get("user:alice", "churn").status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(ModelTest, PromotionIsItsOwnPermissionJudgedOnTheVersion) {
+  ASSERT_TRUE(Apply("user:alice", Model("churn", "user:alice") + Version("churn", "1") +
+                                      Version("churn", "2", "pending"))
+                  .ok());
+  auto first = Promote("user:alice", "1", "champion");
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(first->previous_version(), "");
+  EXPECT_EQ(Promote("user:bob", "1", "challenger").status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // A policy over the version's facts: nothing pending goes to production.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "ready.cedar",
+                                     R"(@id("only-ready-versions-are-promoted")
+                                        forbid (principal, action == Action::"model:promote",
+                                                resource is ModelVersion)
+                                        unless { resource.status == "ready" };)")
+                  .ok());
+  auto pending = Promote("user:alice", "2", "champion");
+  ASSERT_EQ(pending.status().code(), absl::StatusCode::kPermissionDenied);
+  // (Denials name policies by their place in the set, not their @id.)
+  EXPECT_THAT(pending.status().message(),
+              HasSubstr("may not model:promote ModelVersion::\"churn@2\": forbidden by policy"));
+  // Writing a version is not promoting it.
+  ASSERT_TRUE(Apply("user:alice", Version("churn", "2", "ready")).ok());
+  auto second = Promote("user:alice", "2", "champion");
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->previous_version(), "1");
+  // Read back by alias; the version knows its aliases.
+  v1::GetModelVersionRequest by_alias;
+  by_alias.set_model("churn");
+  by_alias.set_alias("champion");
+  auto champion =
+      As("user:bob").Call(&Stub::GetModelVersion, As("user:bob").models(), by_alias);
+  ASSERT_TRUE(champion.ok()) << champion.status();
+  EXPECT_EQ(champion->version(), "2");
+  EXPECT_THAT(champion->aliases(), ElementsAre("champion"));
+  // What an alias points at is not deleted.
+  v1::DeleteModelVersionRequest del;
+  del.set_model("churn");
+  del.set_version("2");
+  auto in_use = As("user:alice").Call(&Stub::DeleteModelVersion, As("user:alice").models(), del);
+  EXPECT_EQ(in_use.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(in_use.status().message(), HasSubstr("alias(es) champion point at it"));
+  // The promotion is in the audit log.
+  v1::ListAuditEventsRequest audit;
+  audit.set_action("model.promote");
+  auto events = server_.admin().Call(&v1::AuditService::Stub::ListAuditEvents,
+                                     server_.admin().audit(), audit);
+  ASSERT_TRUE(events.ok()) << events.status();
+  ASSERT_EQ(events->events_size(), 2);
+  EXPECT_EQ(events->events(1).target(), "churn:champion");
+  EXPECT_EQ(events->events(1).actor(), "user:alice");
+}
+
+TEST_F(ModelTest, AModelTheCallerMayNotReadIsNotThere) {
+  ASSERT_TRUE(Apply("user:alice", Model("churn", "user:alice") + Version("churn", "1")).ok());
+  ASSERT_TRUE(Promote("user:alice", "1", "champion").ok());
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource in Model::"churn");)")
+                  .ok());
+  auto hidden = Get("user:bob", "churn");
+  ASSERT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  // The same words as for a model that does not exist.
+  EXPECT_EQ(hidden.status().message(), "model \"churn\" not found");
+  EXPECT_EQ(Get("user:bob", "nowhere").status().message(), "model \"nowhere\" not found");
+  v1::ListModelsRequest list;
+  auto listed = As("user:bob").Call(&Stub::ListModels, As("user:bob").models(), list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_EQ(listed->models_size(), 0);
+  v1::GetModelVersionRequest version;
+  version.set_model("churn");
+  version.set_version("1");
+  EXPECT_EQ(As("user:bob").Call(&Stub::GetModelVersion, As("user:bob").models(), version)
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  // Nor may he learn it exists by trying to promote or delete it.
+  EXPECT_EQ(Promote("user:bob", "1", "challenger").status().code(),
+            absl::StatusCode::kNotFound);
+  v1::DeleteModelRequest del;
+  del.set_name("churn");
+  EXPECT_EQ(As("user:bob").Call(&Stub::DeleteModel, As("user:bob").models(), del).status().code(),
+            absl::StatusCode::kNotFound);
+  // Alice still sees it, with its alias.
+  auto hers = Get("user:alice", "churn");
+  ASSERT_TRUE(hers.ok()) << hers.status();
+  ASSERT_EQ(hers->aliases_size(), 1);
+  EXPECT_EQ(hers->aliases(0).version(), "1");
+}
+
+TEST_F(ModelTest, AModelCardNamesOnlyDatasetsItsWriterMayRead) {
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "secret.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource == Dataset::"pg/secret");)")
+                  .ok());
+  auto cited = Apply("user:bob", Model("ranker", "user:bob",
+                                       R"(card { evaluation_data { namespace: "pg" name: "secret" } })"));
+  ASSERT_EQ(cited.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(cited.status().message(),
+              HasSubstr("spec.card.evaluationData[0]: dataset pg/secret not found"));
+  EXPECT_EQ(Get("admin", "ranker").status().code(), absl::StatusCode::kNotFound);
+  auto fine = Apply("user:bob", Model("ranker", "user:bob",
+                                      R"(card { evaluation_data { namespace: "pg" name: "holdout" } })"));
+  ASSERT_TRUE(fine.ok()) << fine.status();
+  auto got = Get("user:alice", "ranker");
+  ASSERT_TRUE(got.ok()) << got.status();
+  ASSERT_EQ(got->card().evaluation_data_size(), 1);
+  EXPECT_EQ(got->card().evaluation_data(0).name(), "holdout");
+}
+
+}  // namespace
+}  // namespace catalog
