@@ -341,12 +341,28 @@ int RunImpact(CommandContext& ctx, const std::string& node,
     }
     products.Print(ctx.out);
   }
+  if (r->models_size() > 0 || r->hidden_models() > 0) {
+    ctx.out << "\n";
+    Table models{.header = {"MODEL", "DEPTH", "TRAINED ON"}};
+    for (const v1::ImpactedModel& m : r->models()) {
+      models.rows.push_back({StrCat(m.model(), "@", m.version()), std::to_string(m.depth()),
+                             m.dataset().empty() ? "a dataset you may not read" : m.dataset()});
+    }
+    if (r->hidden_models() > 0) {
+      models.rows.push_back({StrCat("(", r->hidden_models(), " you may not read)"), "-", "-"});
+    }
+    models.Print(ctx.out);
+  }
   ctx.out << "\n" << r->datasets_size() << " dataset" << (r->datasets_size() == 1 ? "" : "s")
           << " and " << r->jobs_size() << " job" << (r->jobs_size() == 1 ? "" : "s")
           << " downstream";
   if (r->products_size() > 0) {
     ctx.out << ", in " << r->products_size() << " data product"
             << (r->products_size() == 1 ? "" : "s");
+  }
+  if (r->models_size() > 0) {
+    ctx.out << "; " << r->models_size() << " model version" << (r->models_size() == 1 ? "" : "s")
+            << " trained on it";
   }
   ctx.out << (r->truncated() ? " (truncated)" : "") << "\n";
   return 0;

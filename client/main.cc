@@ -437,6 +437,11 @@ int main(int argc, char** argv) {
   model_promote->add_option("--alias", promote_options.alias, "the alias to move")->required();
   model_promote->add_option("--from", promote_options.from,
                             "only if the alias points at this version now (\"\": unset)");
+  std::string lineage_ref, model_lineage_output = "table";
+  auto* model_lineage = model_cmd->add_subcommand(
+      "lineage", "which data, at which revisions, trained a version");
+  model_lineage->add_option("version", lineage_ref, "NAME@VERSION or NAME@ALIAS")->required();
+  model_lineage->add_option("-o,--output", model_lineage_output, "table or json");
   std::string unalias_model, unalias_alias;
   auto* model_unalias =
       model_cmd->add_subcommand("unalias", "remove an alias (needs model:promote)");
@@ -639,6 +644,7 @@ int main(int argc, char** argv) {
     return RunModelPromote(ctx, promote_options);
   }
   if (model_unalias->parsed()) return RunModelUnalias(ctx, unalias_model, unalias_alias);
+  if (model_lineage->parsed()) return RunModelLineage(ctx, lineage_ref, model_lineage_output);
   if (get->parsed() && IsModelType(type)) {
     return RunModelGet(ctx, name, domain, term_search, *format);
   }

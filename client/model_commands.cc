@@ -287,6 +287,60 @@ int RunModelPromote(CommandContext& ctx, const PromoteOptions& options) {
   return 0;
 }
 
+int RunModelLineage(CommandContext& ctx, const std::string& ref_text, const std::string& output) {
+  const Ref ref = ParseRef(ref_text);
+  if (ref.model.empty() || ref.at.empty()) {
+    ctx.err << "error: model lineage needs NAME@VERSION or NAME@ALIAS\n";
+    return 2;
+  }
+  if (output != "table" && output != "json") {
+    ctx.err << "error: -o must be table or json\n";
+    return 2;
+  }
+  // Resolved as describe does: an alias when one of that name is set.
+  absl::StatusOr<v1::ModelVersion> v = GetVersion(ctx, ref);
+  if (!v.ok()) return ReportError(ctx.err, v.status());
+  v1::GetModelLineageRequest req;
+  req.set_model(ref.model);
+  req.set_version(v->version());
+  absl::StatusOr<v1::ModelLineage> l =
+      ctx.client.Call(&Stub::GetModelLineage, ctx.client.models(), req);
+  if (!l.ok()) return ReportError(ctx.err, l.status());
+  if (output == "json") {
+    PrintDocument(ctx.out, Format::kJson, ProtoToJson(*l));
+    return 0;
+  }
+  ctx.out << "ModelVersion:   " << l->model() << "@" << l->version() << "\n";
+  ctx.out << "Training run:   "
+          << (l->run().job().empty()
+                  ? std::string("- (registered by a manifest)")
+                  : StrCat(l->run().namespace_(), "/", l->run().job(), " (run ",
+                           l->run().run_id(), ")"))
+          << "\n";
+  ctx.out << "Trained on:\n";
+  if (l->inputs().empty() && l->hidden_inputs() == 0) {
+    ctx.out << "  (nothing recorded)\n";
+    return 0;
+  }
+  Table t{.header = {"  DATASET", "REVISION", "SCHEMA VERSION", "COLUMNS"}};
+  for (const v1::TrainingInput& in : l->inputs()) {
+    std::vector<std::string> columns;
+    for (const v1::TrainingColumn& c : in.columns()) {
+      columns.push_back(StrCat(c.input_field().empty() ? "*" : c.input_field(), " -> ",
+                               c.field().empty() ? "*" : c.field(),
+                               c.masking() ? " (masked)" : ""));
+    }
+    t.rows.push_back({StrCat("  ", in.dataset().namespace_(), "/", in.dataset().name()),
+                      std::to_string(in.revision()), std::to_string(in.schema_version()),
+                      columns.empty() ? "-" : absl::StrJoin(columns, ", ")});
+  }
+  if (l->hidden_inputs() > 0) {
+    t.rows.push_back({StrCat("  (", l->hidden_inputs(), " you may not read)"), "-", "-", "-"});
+  }
+  t.Print(ctx.out);
+  return 0;
+}
+
 int RunModelUnalias(CommandContext& ctx, const std::string& model, const std::string& alias) {
   v1::UnsetModelAliasRequest req;
   req.set_model(model);

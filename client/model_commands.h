@@ -36,6 +36,10 @@ struct PromoteOptions {
   bool from_set = false;
 };
 int RunModelPromote(CommandContext& ctx, const PromoteOptions& options);
+// catalogctl model lineage NAME@VERSION|NAME@ALIAS [-o table|json]: the
+// run that trained it and the datasets it read, at their revisions, with
+// the columns the run's column lineage names (masked ones marked).
+int RunModelLineage(CommandContext& ctx, const std::string& ref, const std::string& output);
 // catalogctl model unalias NAME ALIAS.
 int RunModelUnalias(CommandContext& ctx, const std::string& model, const std::string& alias);
 

@@ -269,6 +269,32 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
       .may_curate = [&](const DatasetKey& key) {
         return token_may_write &&
                Permits(authorizer, caller, "catalog:write", authz::DatasetUid(key));
+      },
+      // A run's model output registers a version as a ModelVersion manifest
+      // would: catalog:write on it, judged with its model as stored (or,
+      // new, as it will be: the reporter's).
+      .may_register_model = [&](const ModelVersion& v,
+                                const std::optional<Model>& stored) -> absl::Status {
+        Model model = stored ? *stored : Model{.name = v.model};
+        if (!stored) model.spec.owners = {{.principal = caller}};
+        policy::Entity model_entity =
+            authz::Placed(authz::ModelEntity(model), authorizer.current()->entities());
+        policy::Entity version_entity = authz::ModelVersionEntity(v);
+        version_entity.ancestors = model_entity.ancestors;
+        version_entity.ancestors.insert(model_entity.uid);
+        policy::Entities proposed;
+        proposed.Add(std::move(model_entity));
+        proposed.Add(std::move(version_entity));
+        const policy::EntityUid uid = authz::ModelVersionUid(v.model, v.version);
+        if (token_may_write && Permits(authorizer, caller, "catalog:write", uid, &proposed)) {
+          return absl::OkStatus();
+        }
+        store::AuditPeer as_caller(peer);
+        RETURN_IF_ERROR(authorizer.RecordDecision(caller, "catalog:write", uid, false,
+                                                  authorizer.current()->revision()));
+        return absl::PermissionDeniedError(
+            StrCat(caller, " may not catalog:write ", uid.ToString(),
+                   ": a model's versions are registered by its owners"));
       }};
   const std::function<bool(const DatasetKey&)> may_curate = gate.may_curate;
   ASSIGN_OR_RETURN(store::IngestResult result,
@@ -487,6 +513,17 @@ grpc::Status LineageServiceImpl::Impact(grpc::ServerContext* context,
           out->set_hidden_datasets(out->hidden_datasets() + 1);
         }
       }
+    }
+    for (const lineage::Impact::Model& m : impact.models) {
+      if (!redactor.MayRead(authz::ModelVersionUid(m.model, m.version))) {
+        response->set_hidden_models(response->hidden_models() + 1);
+        continue;
+      }
+      v1::ImpactedModel* out = response->add_models();
+      out->set_model(m.model);
+      out->set_version(m.version);
+      if (redactor.MayRead(authz::DatasetUid(m.dataset))) out->set_dataset(m.dataset.ToString());
+      out->set_depth(m.depth);
     }
     response->set_truncated(impact.truncated);
     response->set_catalog_revision(impact.revision);

@@ -1,5 +1,7 @@
 #include "server/model_service.h"
 
+#include <nlohmann/json.hpp>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_split.h"
 #include "lib/catalog/validate.h"
@@ -128,38 +130,80 @@ grpc::Status ModelServiceImpl::DeleteModel(grpc::ServerContext* context,
   });
 }
 
+absl::StatusOr<ModelServiceImpl::Named> ModelServiceImpl::NamedVersion(
+    const std::string& caller, const std::string& model, const std::string& version,
+    const std::string& alias) const {
+  if (version.empty() == alias.empty()) {
+    return absl::InvalidArgumentError("version, alias: give one of the two");
+  }
+  RETURN_IF_ERROR(ReadableModel(caller, model));
+  if (!alias.empty()) RETURN_IF_ERROR(ValidateModelAlias("alias", alias));
+  ASSIGN_OR_RETURN(store::Store::ModelEntry e, store_->GetModel(model));
+  Named out{.version = version};
+  if (!alias.empty()) {
+    for (const store::Store::ModelAliasRow& a : e.aliases) {
+      if (a.alias == alias) out.version = a.version;
+    }
+    if (out.version.empty()) {
+      return absl::NotFoundError(
+          StrCat("alias \"", alias, "\" of model \"", model, "\" is not set"));
+    }
+  }
+  for (const store::Store::ModelAliasRow& a : e.aliases) {
+    if (a.version == out.version) out.aliases.push_back(a.alias);
+  }
+  RETURN_IF_ERROR(ReadableVersion(caller, model, out.version));
+  return out;
+}
+
 grpc::Status ModelServiceImpl::GetModelVersion(grpc::ServerContext* context,
                                                const v1::GetModelVersionRequest* request,
                                                v1::ModelVersion* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
-    if (request->version().empty() == request->alias().empty()) {
-      return absl::InvalidArgumentError("version, alias: give one of the two");
-    }
-    std::string version = request->version();
-    std::vector<std::string> aliases;
-    {
-      RETURN_IF_ERROR(ReadableModel(caller, request->model()));
-      if (!request->alias().empty()) {
-        RETURN_IF_ERROR(ValidateModelAlias("alias", request->alias()));
-      }
-      ASSIGN_OR_RETURN(store::Store::ModelEntry e, store_->GetModel(request->model()));
-      if (!request->alias().empty()) {
-        for (const store::Store::ModelAliasRow& a : e.aliases) {
-          if (a.alias == request->alias()) version = a.version;
-        }
-        if (version.empty()) {
-          return absl::NotFoundError(StrCat("alias \"", request->alias(), "\" of model \"",
-                                            request->model(), "\" is not set"));
-        }
-      }
-      for (const store::Store::ModelAliasRow& a : e.aliases) {
-        if (a.version == version) aliases.push_back(a.alias);
-      }
-    }
-    RETURN_IF_ERROR(ReadableVersion(caller, request->model(), version));
-    ASSIGN_OR_RETURN(ModelVersion v, store_->GetModelVersion(request->model(), version));
+    ASSIGN_OR_RETURN(Named named, NamedVersion(caller, request->model(), request->version(),
+                                               request->alias()));
+    ASSIGN_OR_RETURN(ModelVersion v, store_->GetModelVersion(request->model(), named.version));
     *response = ToProto(v);
-    for (const std::string& a : aliases) response->add_aliases(a);
+    for (const std::string& a : named.aliases) response->add_aliases(a);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::GetModelLineage(grpc::ServerContext* context,
+                                               const v1::GetModelLineageRequest* request,
+                                               v1::ModelLineage* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    ASSIGN_OR_RETURN(Named named, NamedVersion(caller, request->model(), request->version(),
+                                               request->alias()));
+    ASSIGN_OR_RETURN(ModelVersion v, store_->GetModelVersion(request->model(), named.version));
+    ASSIGN_OR_RETURN(std::vector<store::TrainingInput> inputs,
+                     store_->TrainingInputs(request->model(), named.version));
+    response->set_model(v.model);
+    response->set_version(v.version);
+    *response->mutable_run() = ToProto(v).run();
+    for (const store::TrainingInput& in : inputs) {
+      // A dataset the caller may not read is counted, never named.
+      if (!MayRead(caller, authz::DatasetUid(in.dataset))) {
+        response->set_hidden_inputs(response->hidden_inputs() + 1);
+        continue;
+      }
+      v1::TrainingInput* out = response->add_inputs();
+      *out->mutable_dataset() = ToProto(in.dataset);
+      out->set_revision(in.revision);
+      out->set_schema_version(in.schema_version);
+      const nlohmann::json columns = nlohmann::json::parse(in.columns, nullptr, false);
+      if (!columns.is_array()) continue;
+      for (const nlohmann::json& c : columns) {
+        v1::TrainingColumn* col = out->add_columns();
+        col->set_field(c.value("field", ""));
+        col->set_input_field(c.value("input", ""));
+        for (const nlohmann::json& t : c.value("transformations", nlohmann::json::array())) {
+          col->set_masking(col->masking() || t.value("masking", false));
+          col->add_transformations(
+              StrCat(t.value("type", ""), "/", t.value("subtype", "")));
+        }
+      }
+    }
     return absl::OkStatus();
   });
 }

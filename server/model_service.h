@@ -37,8 +37,19 @@ class ModelServiceImpl final : public v1::ModelService::Service {
   grpc::Status UnsetModelAlias(grpc::ServerContext* context,
                                const v1::UnsetModelAliasRequest* request,
                                v1::DeleteResponse* response) override;
+  grpc::Status GetModelLineage(grpc::ServerContext* context,
+                               const v1::GetModelLineageRequest* request,
+                               v1::ModelLineage* response) override;
 
  private:
+  // The version a request names (by id, or by an alias of its model) and
+  // the aliases pointing at it, once `caller` may read both.
+  struct Named {
+    std::string version;
+    std::vector<std::string> aliases;
+  };
+  absl::StatusOr<Named> NamedVersion(const std::string& caller, const std::string& model,
+                                     const std::string& version, const std::string& alias) const;
   bool MayRead(const std::string& caller, const policy::EntityUid& uid) const;
   // NOT_FOUND (the same words as for a model that does not exist) unless
   // `caller` may read model `name`.

@@ -165,6 +165,7 @@ const std::vector<Row>& Table() {
       {"catalog.v1.ModelService/ListModels", R"(query: "churn")", OK, OK, OK},
       {"catalog.v1.ModelService/GetModelVersion", R"(model: "churn" version: "1")", OK, OK, OK},
       {"catalog.v1.ModelService/ListModelVersions", R"(model: "churn")", OK, OK, OK},
+      {"catalog.v1.ModelService/GetModelLineage", R"(model: "churn" version: "1")", OK, OK, OK},
       {"catalog.v1.ModelService/PromoteModelVersion",
        R"(model: "churn" version: "1" alias: "champion")", DENIED, OK, OK},
       // (The reader's promotion was refused: there is no alias to unset.)

@@ -198,6 +198,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"ModelService/ListModels", R"({"query": "churn"})", true},
       {"ModelService/GetModelVersion", R"({"model": "churn", "alias": "champion"})", true},
       {"ModelService/ListModelVersions", R"({"model": "churn"})", true},
+      {"ModelService/GetModelLineage", R"({"model": "churn", "alias": "champion"})", true},
       {"ModelService/UnsetModelAlias", R"({"model": "churn", "alias": "champion"})", false},
       {"ModelService/DeleteModelVersion", R"({"model": "churn", "version": "2"})", false},
       {"ModelService/DeleteModel", R"({"name": "churn"})", false},

@@ -904,6 +904,22 @@ spec:
   EXPECT_NE(bad.exit_code, 0);
   EXPECT_THAT(bad.err, HasSubstr("bad.yaml:5"));
   EXPECT_THAT(bad.err, HasSubstr("spec.status: \"shipped\" is not a version status"));
+  // A training run registers version 3 with the data it read, as it was.
+  Result trained = Ctl("lineage ingest '" +
+                       (testing::SourceDir() / "examples" / "lineage" / "train_churn.jsonl").string() +
+                       "'");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  Result lineage = Ctl("model lineage churn-predictor@3");
+  ASSERT_EQ(lineage.exit_code, 0) << lineage.err;
+  EXPECT_THAT(lineage.out,
+              HasSubstr("Training run:   airflow/train_churn (run 0193b7e1-2f00-7000-8000-000000000003)"));
+  EXPECT_THAT(lineage.out, HasSubstr(std::string("  ") + kOrders + "   1          1"));
+  EXPECT_THAT(lineage.out, HasSubstr("email -> customer_key (masked)"));
+  EXPECT_THAT(lineage.out, HasSubstr("order_id -> orders_90d"));
+  Result impact = Ctl(std::string("impact ") + kOrders);
+  ASSERT_EQ(impact.exit_code, 0) << impact.err;
+  EXPECT_THAT(impact.out, HasSubstr("churn-predictor@3   0       " + std::string(kOrders)));
+  EXPECT_THAT(impact.out, HasSubstr("1 model version trained on it"));
   ASSERT_EQ(Ctl("model unalias churn-predictor champion").exit_code, 0);
   EXPECT_EQ(Ctl("delete model churn-predictor").out, "model/churn-predictor deleted\n");
   Result gone = Ctl("describe model churn-predictor");

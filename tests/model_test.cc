@@ -9,6 +9,7 @@
 
 #include "client/client.h"
 #include "tests/in_process.h"
+#include "tests/lineage_events.h"
 
 namespace catalog {
 namespace {
@@ -27,9 +28,14 @@ class ModelTest : public ::testing::Test {
                          resources { principal { kind: PRINCIPAL_KIND_USER name: "bob" } }
                          resources { domain { path: "ml" } }
                          resources { dataset { key { namespace: "pg" name: "holdout" } } }
-                         resources { dataset { key { namespace: "pg" name: "secret" } } })")
+                         resources { dataset { key { namespace: "pg" name: "secret" } } }
+                         resources { principal { kind: PRINCIPAL_KIND_SERVICE_ACCOUNT
+                                                 name: "trainer" } }
+                         resources { principal { kind: PRINCIPAL_KIND_SERVICE_ACCOUNT
+                                                 name: "other" } })")
                     .ok());
-    for (const char* who : {"user:alice", "user:bob"}) {
+    for (const char* who :
+         {"user:alice", "user:bob", "serviceaccount:trainer", "serviceaccount:other"}) {
       auto token = server_.Issue(who);
       ASSERT_TRUE(token.ok()) << token.status();
       clients_[who] = server_.Connect(*token);
@@ -235,6 +241,79 @@ TEST_F(ModelTest, AModelCardNamesOnlyDatasetsItsWriterMayRead) {
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_EQ(got->card().evaluation_data_size(), 1);
   EXPECT_EQ(got->card().evaluation_data(0).name(), "holdout");
+}
+
+// A training run of `job`: reads pg/holdout and pg/secret, outputs
+// version `version` of model churn.
+std::string TrainingEvent(const std::string& run, const std::string& version,
+                          const std::string& job = "train_churn") {
+  return testing::RunEventJson(
+      "COMPLETE", run, 5, {{"holdout"}, {"secret"}},
+      {{"churn", {{"datasetType", {{"datasetType", "MODEL"}}},
+                  {"version", {{"datasetVersion", version}}}}}},
+      job);
+}
+
+TEST_F(ModelTest, TrainingLineageIsReadAsTheCallerMayReadItsData) {
+  v1::IngestRequest ingest;
+  ingest.add_events(TrainingEvent("11111111-1111-1111-1111-111111111111", "1"));
+  auto done = As("serviceaccount:trainer")
+                  .Call(&v1::LineageService::Stub::Ingest,
+                        As("serviceaccount:trainer").lineage(), ingest);
+  ASSERT_TRUE(done.ok()) << done.status();
+  // Its reporter owns the new model; another pipeline may not add to it.
+  auto model = Get("user:bob", "churn");
+  ASSERT_TRUE(model.ok()) << model.status();
+  EXPECT_EQ(model->owners(0).principal(), "serviceaccount:trainer");
+  v1::IngestRequest other;
+  other.add_events(TrainingEvent("22222222-2222-2222-2222-222222222222", "2", "train_other"));
+  auto refused = As("serviceaccount:other")
+                     .Call(&v1::LineageService::Stub::Ingest,
+                           As("serviceaccount:other").lineage(), other);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("may not catalog:write ModelVersion::\"churn@2\""));
+  // Bob may not read pg/secret: counted, never named, in the model's
+  // lineage and in impact.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "secret.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource == Dataset::"pg/secret");)")
+                  .ok());
+  v1::GetModelLineageRequest req;
+  req.set_model("churn");
+  req.set_version("1");
+  auto hers = As("user:alice").Call(&Stub::GetModelLineage, As("user:alice").models(), req);
+  ASSERT_TRUE(hers.ok()) << hers.status();
+  ASSERT_EQ(hers->inputs_size(), 2);
+  EXPECT_EQ(hers->inputs(1).dataset().name(), "secret");
+  EXPECT_EQ(hers->run().run_id(), "11111111-1111-1111-1111-111111111111");
+  auto his = As("user:bob").Call(&Stub::GetModelLineage, As("user:bob").models(), req);
+  ASSERT_TRUE(his.ok()) << his.status();
+  ASSERT_EQ(his->inputs_size(), 1);
+  EXPECT_EQ(his->inputs(0).dataset().name(), "holdout");
+  EXPECT_EQ(his->hidden_inputs(), 1);
+  v1::ImpactRequest impact;
+  impact.set_node("pg/secret");
+  auto reached = As("user:alice").Call(&v1::LineageService::Stub::Impact,
+                                       As("user:alice").lineage(), impact);
+  ASSERT_TRUE(reached.ok()) << reached.status();
+  ASSERT_EQ(reached->models_size(), 1);
+  EXPECT_EQ(reached->models(0).model(), "churn");
+  EXPECT_EQ(reached->models(0).version(), "1");
+  EXPECT_EQ(reached->models(0).dataset(), "pg/secret");
+  // A model bob may not read is counted in impact, not named.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "churn.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource in Model::"churn");)")
+                  .ok());
+  impact.set_node("pg/holdout");
+  auto blind = As("user:bob").Call(&v1::LineageService::Stub::Impact,
+                                   As("user:bob").lineage(), impact);
+  ASSERT_TRUE(blind.ok()) << blind.status();
+  EXPECT_EQ(blind->models_size(), 0);
+  EXPECT_EQ(blind->hidden_models(), 1);
 }
 
 }  // namespace

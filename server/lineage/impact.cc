@@ -82,8 +82,26 @@ absl::StatusOr<Impact> ComputeImpact(const LineageGraph& graph, store::Store& st
     d.health = health::EffectiveHealth(
         own, query.upstream != nullptr ? query.upstream->Find(d.key) : nullptr);
   }
+  // The model versions trained on the start or on what the change reaches.
+  std::vector<DatasetKey> reached = {query.start};
+  std::map<DatasetKey, int> depth_of = {{query.start, 0}};
+  for (const auto& [key, d] : datasets) {
+    if (depth_of.emplace(key, d.depth).second) reached.push_back(key);
+  }
+  ASSIGN_OR_RETURN(auto trained, store.ModelsTrainedOn(reached));
+  std::map<std::string, Impact::Model> models;  // by "model@version"
+  for (auto& [key, ref] : trained) {
+    const int depth = depth_of.at(key);
+    auto [it, added] = models.try_emplace(ref);
+    if (added || depth < it->second.depth) {
+      const size_t at = ref.rfind('@');
+      it->second = {.model = ref.substr(0, at), .version = ref.substr(at + 1), .dataset = key,
+                    .depth = depth};
+    }
+  }
   for (auto& [key, d] : datasets) out.datasets.push_back(std::move(d));
   for (auto& [key, j] : jobs) out.jobs.push_back(std::move(j));
+  for (auto& [ref, m] : models) out.models.push_back(std::move(m));
   return out;
 }
 

@@ -1,7 +1,8 @@
 // Impact: what is downstream of a dataset (or of some of its columns) — the
 // datasets and jobs a change to it reaches, each with the path it was
 // reached by, and for each dataset its owners, classification, contract
-// and health (its own, or upstream-degraded). A plain answer; who may see
+// and health (its own, or upstream-degraded), and the model versions
+// trained on any of them (the start included). A plain answer; who may see
 // which node is the caller's business (server/lineage_service.cc).
 //
 //   ASSIGN_OR_RETURN(Impact i, ComputeImpact(graph, store, {.start = orders, .depth = 3}));
@@ -57,9 +58,17 @@ struct Impact {
     int node = 0;
     int depth = 0;
   };
+  // A model version trained on a dataset reached: the shallowest one.
+  struct Model {
+    std::string model;
+    std::string version;
+    DatasetKey dataset;
+    int depth = 0;
+  };
   std::vector<Node> nodes;
   std::vector<Dataset> datasets;  // by key
   std::vector<Job> jobs;          // by key
+  std::vector<Model> models;      // by model, then version
   bool truncated = false;
   int64_t revision = 0;  // the catalog revision it reflects
 

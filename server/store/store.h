@@ -214,6 +214,22 @@ struct IngestGate {
   // of the existing dataset `key`; where it may not, an event's facts about
   // that dataset are observations (lib/lineage/mapping.h).
   std::function<bool(const DatasetKey& key)> may_curate;
+  // OK, or PERMISSION_DENIED saying why, for registering version `v` (its
+  // model as stored, or nullopt: a new model the reporter will own) from a
+  // run whose output is a model (docs/models.md#training-lineage).
+  std::function<absl::Status(const ModelVersion& v, const std::optional<Model>& stored)>
+      may_register_model;
+};
+
+// One dataset a model version was trained on, as it was when the run
+// completed; `columns` is the run's column lineage for the model from this
+// dataset (JSON: [{"field", "input", "transformations": [{type, subtype,
+// masking}]}]).
+struct TrainingInput {
+  DatasetKey dataset;
+  int64_t revision = 0;
+  int64_t schema_version = 0;
+  std::string columns = "[]";
 };
 
 // An output field that depends on an input field ("" output field: the
@@ -737,6 +753,13 @@ class Store {
   // NOT_FOUND when the alias is not set.
   absl::StatusOr<Promotion> UnsetModelAlias(std::string_view model, std::string_view alias,
                                             std::string_view actor);
+
+  // What trained a version: its run's inputs (store_models.cc), by dataset.
+  absl::StatusOr<std::vector<TrainingInput>> TrainingInputs(std::string_view model,
+                                                            std::string_view version);
+  // The model versions trained on any of `datasets`: (dataset, "model@version").
+  absl::StatusOr<std::vector<std::pair<DatasetKey, std::string>>> ModelsTrainedOn(
+      const std::vector<DatasetKey>& datasets);
 
   absl::StatusOr<Domain> GetDomain(std::string_view path);
   absl::StatusOr<Page<Domain>> ListDomains(const PageRequest& page);

@@ -437,6 +437,14 @@ absl::Status CheckDomainReferences(Connection& db, const Domain& d);
 absl::Status CheckPrincipalReferences(Connection& db, const Principal& p);
 absl::Status CheckProductReferences(Connection& db, const DataProduct& p);
 absl::Status CheckTermReferences(Connection& db, const GlossaryTerm& t);
+// Records that run `run` (its job and id) made version `v` of a model
+// from `inputs` (store_models.cc): the model made when new (owned by the
+// reporter), the version registered (ready), its training inputs written.
+// `may` decides first. FAILED_PRECONDITION when the version exists and
+// another run made it: a version's training data does not change.
+absl::Status RecordTraining(WriteContext& ctx, ModelVersion v,
+                            const std::vector<TrainingInput>& inputs,
+                            const IngestGate& gate);
 // A model's domain and evaluation datasets exist; a version's model does.
 absl::Status CheckModelReferences(Connection& db, const Model& m);
 absl::Status CheckModelVersionReferences(Connection& db, const ModelVersion& v);

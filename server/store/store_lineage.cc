@@ -10,6 +10,7 @@
 #include "lib/catalog/validate.h"
 #include "lib/lineage/event.h"
 #include "lib/lineage/mapping.h"
+#include "lib/lineage/model_output.h"
 #include "server/store/store_internal.h"
 
 namespace catalog::store {
@@ -55,9 +56,11 @@ class Ingest {
                    e.run_id == job.complete_run_id ||
                    e.event_time_ms >= job.complete_time_ms;
     std::string run_id = e.kind == EventKind::kRun ? e.run_id : "";
+    std::vector<int64_t> input_ids;
     for (size_t i = 0; i < e.inputs.size(); ++i) {
       ASSIGN_OR_RETURN(int64_t id,
                        Dataset(e.inputs[i], StrCat("inputs[", i, "]")));
+      input_ids.push_back(id);
       RETURN_IF_ERROR(Edge(job, id, e.inputs[i], false, run_id, current));
       // The test run facet names no dataset: its tests are the outputs',
       // the inputs' when there are none.
@@ -66,6 +69,21 @@ class Ingest {
     }
     for (size_t i = 0; i < e.outputs.size(); ++i) {
       std::string path = StrCat("outputs[", i, "]");
+      // A model is no dataset: a completed run registers its version with
+      // what it was trained on (docs/models.md#training-lineage).
+      if (e.kind == EventKind::kRun) {
+        absl::StatusOr<std::optional<lineage::ModelOutput>> model =
+            lineage::ModelOutputOf(e.outputs[i], e.run_id);
+        if (!model.ok()) {
+          return absl::InvalidArgumentError(StrCat(path, ": ", MessageOf(model.status())));
+        }
+        if (*model) {
+          if (e.state == RunState::kComplete) {
+            RETURN_IF_ERROR(Trained(**model, e.outputs[i], input_ids, path));
+          }
+          continue;
+        }
+      }
       ASSIGN_OR_RETURN(int64_t id, Dataset(e.outputs[i], path));
       RETURN_IF_ERROR(Edge(job, id, e.outputs[i], true, run_id, current));
       RETURN_IF_ERROR(ColumnEdges(job, id, e.outputs[i], path, run_id, current));
@@ -594,6 +612,53 @@ class Ingest {
         s->Bind(9, current ? 1 : 0);
         RETURN_IF_ERROR(s->Run());
       }
+    }
+    return absl::OkStatus();
+  }
+
+  // Version `model` of a model, made by this event's run from the datasets
+  // `input_ids` (as they are now) and `out`'s column lineage.
+  absl::Status Trained(const lineage::ModelOutput& model, const DatasetFacts& out,
+                       const std::vector<int64_t>& input_ids, std::string_view path) {
+    ModelVersion v{.model = model.model, .version = model.version};
+    v.spec.source = out.key.ToString();
+    v.spec.run = {.ns = event_->job.ns, .job = event_->job.name, .run_id = event_->run_id};
+    std::vector<TrainingInput> inputs;
+    std::map<DatasetKey, size_t> at;
+    for (int64_t id : input_ids) {
+      ASSIGN_OR_RETURN(
+          Statement * s,
+          ctx_.db.Prepare("SELECT namespace, name, revision, schema_version FROM datasets "
+                          "WHERE id = ?"));
+      s->Bind(1, id);
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) return absl::InternalError("a training input is missing");
+      TrainingInput in{.dataset = {s->Text(0), s->Text(1)},
+                       .revision = s->Int(2),
+                       .schema_version = s->Int(3)};
+      s->Reset();
+      if (at.emplace(in.dataset, inputs.size()).second) inputs.push_back(std::move(in));
+    }
+    std::vector<json> columns(inputs.size(), json::array());
+    for (const lineage::ColumnLineage& cl : out.column_lineage) {
+      for (const lineage::InputField& f : cl.inputs) {
+        ASSIGN_OR_RETURN(DatasetKey key, Canonical(f.dataset));
+        auto it = at.find(key);
+        if (it == at.end()) continue;  // a dataset the run did not list as an input
+        json transformations = json::array();
+        for (const lineage::Transformation& t : f.transformations) {
+          transformations.push_back(
+              {{"type", t.type}, {"subtype", t.subtype}, {"masking", t.masking}});
+        }
+        columns[it->second].push_back({{"field", cl.output_field},
+                                       {"input", f.field},
+                                       {"transformations", std::move(transformations)}});
+      }
+    }
+    for (size_t i = 0; i < inputs.size(); ++i) inputs[i].columns = columns[i].dump();
+    absl::Status recorded = RecordTraining(ctx_, std::move(v), inputs, gate_);
+    if (!recorded.ok()) {
+      return absl::Status(recorded.code(), StrCat(path, ": ", MessageOf(recorded)));
     }
     return absl::OkStatus();
   }

@@ -248,6 +248,99 @@ absl::StatusOr<ApplyResult> ApplyModelVersion(WriteContext& ctx, const ModelVers
   return result;
 }
 
+absl::Status RecordTraining(WriteContext& ctx, ModelVersion v,
+                            const std::vector<TrainingInput>& inputs, const IngestGate& gate) {
+  ASSIGN_OR_RETURN(std::optional<Model> model, FindModel(ctx.db, v.model));
+  ASSIGN_OR_RETURN(std::optional<ModelVersion> old, FindVersion(ctx.db, v.model, v.version));
+  if (old && !(old->spec.run == v.spec.run)) {
+    return absl::FailedPreconditionError(
+        StrCat("model version \"", v.Ref(), "\" was made by ",
+               old->spec.run.job.empty()
+                   ? std::string("a manifest")
+                   : StrCat("run ", old->spec.run.run_id, " of ", old->spec.run.ns, "/",
+                            old->spec.run.job),
+               "; a version's training data does not change: give the new model another "
+               "version"));
+  }
+  if (gate.may_register_model) RETURN_IF_ERROR(gate.may_register_model(v, model));
+  if (!model) {
+    Model made{.name = v.model};
+    made.spec.owners = {{.principal = ctx.actor, .type = OwnershipType::kTechnical}};
+    RETURN_IF_ERROR(ApplyModel(ctx, made, 0).status());
+  }
+  if (!old) RETURN_IF_ERROR(ApplyModelVersion(ctx, v, 0).status());
+  // The same run reported again: its inputs as it reports them now.
+  ASSIGN_OR_RETURN(Statement * del, ctx.db.Prepare("DELETE FROM model_training_inputs WHERE "
+                                                   "model = ? AND version = ?"));
+  del->Bind(1, v.model);
+  del->Bind(2, v.version);
+  RETURN_IF_ERROR(del->Run());
+  for (const TrainingInput& in : inputs) {
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        ctx.db.Prepare("INSERT INTO model_training_inputs(model, version, namespace, name, "
+                       "revision, schema_version, columns) VALUES (?, ?, ?, ?, ?, ?, ?) ON "
+                       "CONFLICT DO NOTHING"));
+    s->Bind(1, v.model);
+    s->Bind(2, v.version);
+    s->Bind(3, in.dataset.ns);
+    s->Bind(4, in.dataset.name);
+    s->Bind(5, in.revision);
+    s->Bind(6, in.schema_version);
+    s->Bind(7, in.columns);
+    RETURN_IF_ERROR(s->Run());
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<TrainingInput>> Store::TrainingInputs(std::string_view model,
+                                                                 std::string_view version) {
+  RETURN_IF_ERROR(ValidateModelName("model", model));
+  RETURN_IF_ERROR(ValidateModelVersionId("version", version));
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<TrainingInput>> {
+    ASSIGN_OR_RETURN(std::optional<ModelVersion> v, FindVersion(db, model, version));
+    if (!v) return VersionNotFound(model, version);
+    ASSIGN_OR_RETURN(Statement * s,
+                     db.Prepare("SELECT namespace, name, revision, schema_version, columns FROM "
+                                "model_training_inputs WHERE model = ? AND version = ? ORDER "
+                                "BY namespace, name"));
+    s->Bind(1, model);
+    s->Bind(2, version);
+    std::vector<TrainingInput> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back({.dataset = {s->Text(0), s->Text(1)},
+                     .revision = s->Int(2),
+                     .schema_version = s->Int(3),
+                     .columns = s->Text(4)});
+    }
+    return out;
+  });
+}
+
+absl::StatusOr<std::vector<std::pair<DatasetKey, std::string>>> Store::ModelsTrainedOn(
+    const std::vector<DatasetKey>& datasets) {
+  return impl_->Read(
+      [&](Connection& db) -> absl::StatusOr<std::vector<std::pair<DatasetKey, std::string>>> {
+        std::vector<std::pair<DatasetKey, std::string>> out;
+        ASSIGN_OR_RETURN(Statement * s,
+                         db.Prepare("SELECT model, version FROM model_training_inputs WHERE "
+                                    "namespace = ? AND name = ? ORDER BY model, version"));
+        for (const DatasetKey& k : datasets) {
+          s->Bind(1, k.ns);
+          s->Bind(2, k.name);
+          while (true) {
+            ASSIGN_OR_RETURN(bool row, s->Step());
+            if (!row) break;
+            out.emplace_back(k, StrCat(s->Text(0), "@", s->Text(1)));
+          }
+          s->Reset();
+        }
+        return out;
+      });
+}
+
 absl::Status CheckModelReferences(Connection& db, const Model& m) {
   RETURN_IF_ERROR(CheckDomainExists(db, "spec.domain", m.spec.domain));
   for (size_t i = 0; i < m.spec.card.evaluation_data.size(); ++i) {

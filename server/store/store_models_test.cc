@@ -5,8 +5,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "lib/lineage/event.h"
 #include "server/store/change_codec.h"
 #include "server/store/store.h"
+#include "tests/lineage_events.h"
 #include "tests/store_engines.h"
 
 namespace catalog::store {
@@ -217,6 +219,92 @@ TEST_P(StoreModelsTest, AliasesMoveAndHoldWhatTheyPointAt) {
                 .status()
                 .code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+// A training run: reads pg/customers (its email column masked on the way
+// to the model's `contact` feature) and pg/orders, and outputs model
+// churn, version `version`.
+std::vector<lineage::Event> TrainingRun(const std::string& run, const std::string& version,
+                                        const std::string& state = "COMPLETE") {
+  nlohmann::json model_facets = {
+      {"datasetType", {{"datasetType", "MODEL"}}},
+      {"version", {{"datasetVersion", version}}},
+      {"columnLineage",
+       {{"fields",
+         {{"contact",
+           {{"inputFields",
+             {{{"namespace", "pg"},
+               {"name", "customers"},
+               {"field", "email"},
+               {"transformations",
+                {{{"type", "DIRECT"}, {"subtype", "TRANSFORMATION"}, {"masking", true}}}}}}}}}}}}}};
+  absl::StatusOr<lineage::Event> e = lineage::ParseEvent(testing::RunEventJson(
+      state, run, 5, {{"customers"}, {"orders"}}, {{"churn", model_facets}}, "train_churn"));
+  EXPECT_TRUE(e.ok()) << e.status();
+  return {*e};
+}
+
+TEST_P(StoreModelsTest, ARunWhoseOutputIsAModelRegistersAVersionWithItsTrainingData) {
+  // A run that only started registers nothing yet.
+  ASSERT_TRUE(store_->IngestEvents(TrainingRun("11111111-1111-1111-1111-111111111111", "3",
+                                               "START"),
+                                   "serviceaccount:trainer")
+                  .ok());
+  EXPECT_EQ(store_->GetModel("churn").status().code(), absl::StatusCode::kNotFound);
+  absl::StatusOr<IngestResult> done = store_->IngestEvents(
+      TrainingRun("11111111-1111-1111-1111-111111111111", "3"), "serviceaccount:trainer");
+  ASSERT_TRUE(done.ok()) << done.status();
+  // The model, new, is the reporter's; the version names its run.
+  absl::StatusOr<Store::ModelEntry> model = store_->GetModel("churn");
+  ASSERT_TRUE(model.ok()) << model.status();
+  ASSERT_EQ(model->model.spec.owners.size(), 1u);
+  EXPECT_EQ(model->model.spec.owners[0].principal, "serviceaccount:trainer");
+  absl::StatusOr<ModelVersion> v = store_->GetModelVersion("churn", "3");
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_EQ(v->spec.run.job, "train_churn");
+  EXPECT_EQ(v->spec.run.run_id, "11111111-1111-1111-1111-111111111111");
+  EXPECT_EQ(v->spec.source, "pg/churn");
+  // A model is no dataset.
+  EXPECT_EQ(store_->GetDataset({"pg", "churn"}).status().code(), absl::StatusCode::kNotFound);
+  absl::StatusOr<std::vector<TrainingInput>> inputs = store_->TrainingInputs("churn", "3");
+  ASSERT_TRUE(inputs.ok()) << inputs.status();
+  ASSERT_EQ(inputs->size(), 2u);
+  EXPECT_EQ((*inputs)[0].dataset, (DatasetKey{"pg", "customers"}));
+  EXPECT_EQ((*inputs)[0].revision, 1);
+  EXPECT_THAT((*inputs)[0].columns, HasSubstr("\"input\":\"email\""));
+  EXPECT_THAT((*inputs)[0].columns, HasSubstr("\"masking\":true"));
+  EXPECT_EQ((*inputs)[1].columns, "[]");
+  // The same event again changes nothing; another run may not claim the
+  // version, and nothing of its event is written.
+  ASSERT_TRUE(store_->IngestEvents(TrainingRun("11111111-1111-1111-1111-111111111111", "3"),
+                                   "serviceaccount:trainer")
+                  .ok());
+  absl::StatusOr<IngestResult> claimed = store_->IngestEvents(
+      TrainingRun("22222222-2222-2222-2222-222222222222", "3"), "serviceaccount:trainer");
+  ASSERT_EQ(claimed.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(claimed.status().message(),
+              HasSubstr("outputs[0]: model version \"churn@3\" was made by run "
+                        "11111111-1111-1111-1111-111111111111 of airflow/train_churn"));
+  EXPECT_EQ(store_->GetModelVersion("churn", "3")->spec.run.run_id,
+            "11111111-1111-1111-1111-111111111111");
+  // The gate decides who may register versions.
+  IngestGate refuse{.may_register_model = [](const ModelVersion& v, const std::optional<Model>&) {
+    return absl::PermissionDeniedError("not yours: " + v.Ref());
+  }};
+  absl::StatusOr<IngestResult> refused = store_->IngestEvents(
+      TrainingRun("33333333-3333-3333-3333-333333333333", "4"), "serviceaccount:other", refuse);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(refused.status().message(), HasSubstr("not yours: churn@4"));
+  EXPECT_EQ(store_->GetModelVersion("churn", "4").status().code(), absl::StatusCode::kNotFound);
+  // Impact finds the version from what it read.
+  absl::StatusOr<std::vector<std::pair<DatasetKey, std::string>>> trained =
+      store_->ModelsTrainedOn({{"pg", "orders"}, {"pg", "elsewhere"}});
+  ASSERT_TRUE(trained.ok()) << trained.status();
+  ASSERT_EQ(trained->size(), 1u);
+  EXPECT_EQ((*trained)[0].second, "churn@3");
+  // Deleting the version forgets what trained it.
+  ASSERT_TRUE(store_->DeleteModelVersion("churn", "3", 0, "user:admin").ok());
+  EXPECT_TRUE(store_->ModelsTrainedOn({{"pg", "orders"}})->empty());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreModelsTest, testing::kEngines, testing::EngineName);

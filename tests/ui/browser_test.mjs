@@ -464,6 +464,45 @@ await page.goto(`${base}/#/dataset/postgres%3A%2F%2Fprod-db%3A5432/sales.public.
 await page.getByTestId("dataset-terms").waitFor(wait);
 check((await page.getByTestId("dataset-terms").textContent()).includes("customer-email"),
       "the dataset's page links its glossary terms");
+// Models: one trained by the example's run (its version registered from
+// OpenLineage), its description markup-like; its page lists the version,
+// the version's page what trained it.
+const trainEvents = readFileSync(
+  new URL("../../examples/lineage/train_churn.jsonl", import.meta.url), "utf8")
+  .split("\n").filter(Boolean);
+const modelApplied = await fetch(`${base}/catalog.v1.CatalogService/Apply`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ resources: [
+    { model: { name: "churn-predictor", description: "Scores <b>churn</b>", domain: "sales",
+               owners: [{ principal: "user:admin" }] } }] }),
+});
+check(modelApplied.ok, "a model is applied through the JSON API", String(modelApplied.status));
+const trained = await fetch(`${base}/catalog.v1.LineageService/Ingest`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ events: trainEvents }),
+});
+check(trained.status === 200, "the training run is ingested", String(trained.status));
+await page.goto(`${base}/#/models`);
+await page.locator("table.model-list tbody tr").first().waitFor(wait);
+const modelRows = await page.locator("table.model-list tbody tr").allTextContents();
+check(modelRows.some((r) => r.includes("churn-predictor") && r.includes("Scores <b>churn</b>")),
+      "the models page lists the model, its description as text", modelRows.join(" | "));
+check((await page.locator("table.model-list b").count()) === 0, "a model's description is never markup");
+await audit(page, "models");
+await page.getByRole("link", { name: "churn-predictor" }).click();
+await page.getByTestId("model-versions").waitFor(wait);
+const versionRows = await page.getByTestId("model-versions").locator("tbody tr").allTextContents();
+check(versionRows.some((r) => r.startsWith("3") && r.includes("ready")),
+      "the model's page lists the version the run registered", versionRows.join(" | "));
+await audit(page, "model");
+await page.getByRole("link", { name: "3", exact: true }).click();
+await page.getByTestId("training-inputs").waitFor(wait);
+const inputRows = await page.getByTestId("training-inputs").locator("tbody tr").allTextContents();
+check(inputRows.some((r) => r.includes("sales.public.orders") && r.includes("(masked)")),
+      "the version's page shows what trained it, the masked column marked", inputRows.join(" | "));
+await audit(page, "model version");
 await page.goto(`${base}/#/dataset/bigquery/analytics.staging.orders?tab=quality`);
 await page.locator("table.quality-results tbody tr").first().waitFor(wait);
 await page.getByLabel("Show").selectOption("failed");
