@@ -91,6 +91,44 @@ absl::StatusOr<int64_t> PageBelowId(const PageRequest& page) {
   return before_id;
 }
 
+absl::StatusOr<ApplyResult> WriteSpecRow(WriteContext& ctx, const SpecRow& row,
+                                         const ObjectStatus* old, bool unchanged,
+                                         int64_t expected_revision, ObjectStatus* now) {
+  ApplyResult result{.kind = row.kind, .name = std::string(row.key)};
+  RETURN_IF_ERROR(CheckExpected(expected_revision, old ? old->revision : 0, old != nullptr));
+  if (old && unchanged) {
+    result.revision = old->revision;
+    return result;
+  }
+  const int64_t before = old ? old->revision : 0;
+  result.revision = before + 1;
+  result.outcome = old ? ApplyOutcome::kChanged : ApplyOutcome::kCreated;
+  ASSIGN_OR_RETURN(
+      Statement * s,
+      ctx.db.Prepare(StrCat("INSERT INTO ", row.table, "(", row.key_column,
+                            ", domain, spec, revision, created_at, updated_at, updated_by) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(",
+                            row.key_column,
+                            ") DO UPDATE SET domain = excluded.domain, spec = excluded.spec, "
+                            "revision = excluded.revision, updated_at = excluded.updated_at, "
+                            "updated_by = excluded.updated_by")));
+  s->Bind(1, row.key);
+  s->Bind(2, row.domain);
+  s->Bind(3, row.spec);
+  s->Bind(4, result.revision);
+  s->Bind(5, ctx.now);
+  s->Bind(6, ctx.now);
+  s->Bind(7, ctx.actor);
+  RETURN_IF_ERROR(s->Run());
+  RETURN_IF_ERROR(ctx.Audit(StrCat(row.audit, old ? ".update" : ".create"), row.kind, row.key,
+                            before, result.revision));
+  *now = old ? *old : ObjectStatus{.created_at = ctx.now};
+  now->revision = result.revision;
+  now->updated_at = ctx.now;
+  now->updated_by = ctx.actor;
+  return result;
+}
+
 absl::Status CheckExpected(int64_t expected, int64_t stored, bool exists) {
   if (expected == 0) return absl::OkStatus();
   if (!exists) {

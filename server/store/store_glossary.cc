@@ -67,40 +67,22 @@ absl::StatusOr<GlossaryTerm> StoredTerm(const std::string& id, const std::string
 
 absl::StatusOr<ApplyResult> ApplyGlossaryTerm(WriteContext& ctx, const GlossaryTerm& t,
                                               int64_t expected_revision) {
-  ApplyResult result{.kind = "GlossaryTerm", .name = t.id};
   ASSIGN_OR_RETURN(std::optional<GlossaryTerm> old, FindTerm(ctx.db, t.id));
-  RETURN_IF_ERROR(
-      CheckExpected(expected_revision, old ? old->status.revision : 0, old.has_value()));
-  if (old && old->spec == t.spec) {
-    result.revision = old->status.revision;
-    return result;
-  }
-  const int64_t before = old ? old->status.revision : 0;
-  result.revision = before + 1;
-  result.outcome = old ? ApplyOutcome::kChanged : ApplyOutcome::kCreated;
-  ASSIGN_OR_RETURN(
-      Statement * s,
-      ctx.db.Prepare("INSERT INTO glossary_terms(id, domain, spec, revision, created_at, "
-                     "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO "
-                     "UPDATE SET domain = excluded.domain, spec = excluded.spec, revision = "
-                     "excluded.revision, updated_at = excluded.updated_at, updated_by = "
-                     "excluded.updated_by"));
-  s->Bind(1, t.id);
-  s->Bind(2, t.spec.domain);
-  s->Bind(3, GlossaryTermSpecToJson(t.spec).dump());
-  s->Bind(4, result.revision);
-  s->Bind(5, ctx.now);
-  s->Bind(6, ctx.now);
-  s->Bind(7, ctx.actor);
-  RETURN_IF_ERROR(s->Run());
-  RETURN_IF_ERROR(ctx.Audit(old ? "glossaryterm.update" : "glossaryterm.create", "GlossaryTerm",
-                            t.id, before, result.revision));
   GlossaryTerm now = t;
-  now.status = old ? old->status : ObjectStatus{.created_at = ctx.now};
-  now.status.revision = result.revision;
-  now.status.updated_at = ctx.now;
-  now.status.updated_by = ctx.actor;
-  ctx.change.upserted.push_back({.kind = Resource::Kind::kGlossaryTerm, .term = std::move(now)});
+  ASSIGN_OR_RETURN(ApplyResult result,
+                   WriteSpecRow(ctx,
+                                {.table = "glossary_terms",
+                                 .key_column = "id",
+                                 .kind = "GlossaryTerm",
+                                 .audit = "glossaryterm",
+                                 .key = t.id,
+                                 .domain = t.spec.domain,
+                                 .spec = GlossaryTermSpecToJson(t.spec).dump()},
+                                old ? &old->status : nullptr, old && old->spec == t.spec,
+                                expected_revision, &now.status));
+  if (result.outcome != ApplyOutcome::kUnchanged) {
+    ctx.change.upserted.push_back({.kind = Resource::Kind::kGlossaryTerm, .term = std::move(now)});
+  }
   return result;
 }
 

@@ -236,6 +236,25 @@ absl::StatusOr<Page<T>> ReadIdPage(Statement& s, int limit, Read read) {
 // at that revision.
 absl::Status CheckExpected(int64_t expected, int64_t stored, bool exists);
 
+// An object kept whole as one row of `table`: its key in `key_column`,
+// then domain, spec, revision, created_at, updated_at, updated_by (data
+// products, glossary terms, models). Checks `expected_revision` against
+// `old` (its stored status; nullptr: new), then, unless `unchanged`, writes
+// the row with its audit event ("<audit>.create" or "<audit>.update" of
+// `kind`) and sets `*now` to the status it has from then on.
+struct SpecRow {
+  const char* table;
+  const char* key_column;
+  const char* kind;   // "Model"
+  const char* audit;  // "model"
+  std::string_view key;
+  std::string_view domain;
+  std::string spec;
+};
+absl::StatusOr<ApplyResult> WriteSpecRow(WriteContext& ctx, const SpecRow& row,
+                                         const ObjectStatus* old, bool unchanged,
+                                         int64_t expected_revision, ObjectStatus* now);
+
 // "resources[i] (Kind name): " prefix for errors about one apply item.
 absl::Status AtResource(size_t index, const Resource& r,
                         const absl::Status& error);

@@ -157,40 +157,22 @@ absl::StatusOr<ModelVersion> StoredModelVersion(const std::string& model,
 
 absl::StatusOr<ApplyResult> ApplyModel(WriteContext& ctx, const Model& m,
                                        int64_t expected_revision) {
-  ApplyResult result{.kind = "Model", .name = m.name};
   ASSIGN_OR_RETURN(std::optional<Model> old, FindModel(ctx.db, m.name));
-  RETURN_IF_ERROR(
-      CheckExpected(expected_revision, old ? old->status.revision : 0, old.has_value()));
-  if (old && old->spec == m.spec) {
-    result.revision = old->status.revision;
-    return result;
-  }
-  const int64_t before = old ? old->status.revision : 0;
-  result.revision = before + 1;
-  result.outcome = old ? ApplyOutcome::kChanged : ApplyOutcome::kCreated;
-  ASSIGN_OR_RETURN(
-      Statement * s,
-      ctx.db.Prepare("INSERT INTO models(name, domain, spec, revision, created_at, updated_at, "
-                     "updated_by) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(name) DO UPDATE SET "
-                     "domain = excluded.domain, spec = excluded.spec, revision = "
-                     "excluded.revision, updated_at = excluded.updated_at, updated_by = "
-                     "excluded.updated_by"));
-  s->Bind(1, m.name);
-  s->Bind(2, m.spec.domain);
-  s->Bind(3, ModelSpecToJson(m.spec).dump());
-  s->Bind(4, result.revision);
-  s->Bind(5, ctx.now);
-  s->Bind(6, ctx.now);
-  s->Bind(7, ctx.actor);
-  RETURN_IF_ERROR(s->Run());
-  RETURN_IF_ERROR(
-      ctx.Audit(old ? "model.update" : "model.create", "Model", m.name, before, result.revision));
   Model now = m;
-  now.status = old ? old->status : ObjectStatus{.created_at = ctx.now};
-  now.status.revision = result.revision;
-  now.status.updated_at = ctx.now;
-  now.status.updated_by = ctx.actor;
-  ctx.change.upserted.push_back({.kind = Resource::Kind::kModel, .model = std::move(now)});
+  ASSIGN_OR_RETURN(ApplyResult result,
+                   WriteSpecRow(ctx,
+                                {.table = "models",
+                                 .key_column = "name",
+                                 .kind = "Model",
+                                 .audit = "model",
+                                 .key = m.name,
+                                 .domain = m.spec.domain,
+                                 .spec = ModelSpecToJson(m.spec).dump()},
+                                old ? &old->status : nullptr, old && old->spec == m.spec,
+                                expected_revision, &now.status));
+  if (result.outcome != ApplyOutcome::kUnchanged) {
+    ctx.change.upserted.push_back({.kind = Resource::Kind::kModel, .model = std::move(now)});
+  }
   return result;
 }
 

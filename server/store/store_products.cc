@@ -47,40 +47,22 @@ absl::StatusOr<DataProduct> StoredProduct(const std::string& id, const std::stri
 
 absl::StatusOr<ApplyResult> ApplyDataProduct(WriteContext& ctx, const DataProduct& p,
                                              int64_t expected_revision) {
-  ApplyResult result{.kind = "DataProduct", .name = p.id};
   ASSIGN_OR_RETURN(std::optional<DataProduct> old, FindProduct(ctx.db, p.id));
-  RETURN_IF_ERROR(
-      CheckExpected(expected_revision, old ? old->status.revision : 0, old.has_value()));
-  if (old && old->spec == p.spec) {
-    result.revision = old->status.revision;
-    return result;
-  }
-  const int64_t before = old ? old->status.revision : 0;
-  result.revision = before + 1;
-  result.outcome = old ? ApplyOutcome::kChanged : ApplyOutcome::kCreated;
-  ASSIGN_OR_RETURN(
-      Statement * s,
-      ctx.db.Prepare("INSERT INTO data_products(id, domain, spec, revision, created_at, "
-                     "updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO "
-                     "UPDATE SET domain = excluded.domain, spec = excluded.spec, revision = "
-                     "excluded.revision, updated_at = excluded.updated_at, updated_by = "
-                     "excluded.updated_by"));
-  s->Bind(1, p.id);
-  s->Bind(2, p.spec.domain);
-  s->Bind(3, p.spec.document);
-  s->Bind(4, result.revision);
-  s->Bind(5, ctx.now);
-  s->Bind(6, ctx.now);
-  s->Bind(7, ctx.actor);
-  RETURN_IF_ERROR(s->Run());
-  RETURN_IF_ERROR(ctx.Audit(old ? "dataproduct.update" : "dataproduct.create", "DataProduct",
-                            p.id, before, result.revision));
   DataProduct now = p;
-  now.status = old ? old->status : ObjectStatus{.created_at = ctx.now};
-  now.status.revision = result.revision;
-  now.status.updated_at = ctx.now;
-  now.status.updated_by = ctx.actor;
-  ctx.change.upserted.push_back({.kind = Resource::Kind::kDataProduct, .product = std::move(now)});
+  ASSIGN_OR_RETURN(ApplyResult result,
+                   WriteSpecRow(ctx,
+                                {.table = "data_products",
+                                 .key_column = "id",
+                                 .kind = "DataProduct",
+                                 .audit = "dataproduct",
+                                 .key = p.id,
+                                 .domain = p.spec.domain,
+                                 .spec = p.spec.document},
+                                old ? &old->status : nullptr, old && old->spec == p.spec,
+                                expected_revision, &now.status));
+  if (result.outcome != ApplyOutcome::kUnchanged) {
+    ctx.change.upserted.push_back({.kind = Resource::Kind::kDataProduct, .product = std::move(now)});
+  }
   return result;
 }
 
