@@ -1,5 +1,6 @@
 #include "server/model_service.h"
 
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/ascii.h"
@@ -22,11 +23,20 @@ absl::Status VersionNotFound(std::string_view model, std::string_view version) {
   return absl::NotFoundError(StrCat("model version \"", model, "@", version, "\" not found"));
 }
 
-// A model with its version count and aliases.
-void EntryToProto(const store::Store::ModelEntry& e, v1::Model* out) {
+// A model with its version count and aliases, as `may_read` lets the
+// caller see it: an alias to a version it may not read, and a card's
+// evaluation dataset it may not read, are left out.
+void EntryToProto(const store::Store::ModelEntry& e,
+                  const std::function<bool(const policy::EntityUid&)>& may_read,
+                  v1::Model* out) {
   *out = ToProto(e.model);
   out->set_versions(e.versions);
+  out->mutable_card()->clear_evaluation_data();
+  for (const DatasetKey& k : e.model.spec.card.evaluation_data) {
+    if (may_read(authz::DatasetUid(k))) *out->mutable_card()->add_evaluation_data() = ToProto(k);
+  }
   for (const store::Store::ModelAliasRow& a : e.aliases) {
+    if (!may_read(authz::ModelVersionUid(e.model.name, a.version))) continue;
     v1::ModelAlias* alias = out->add_aliases();
     alias->set_alias(a.alias);
     alias->set_version(a.version);
@@ -79,7 +89,7 @@ grpc::Status ModelServiceImpl::GetModel(grpc::ServerContext* context,
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(ReadableModel(caller, request->name()));
     ASSIGN_OR_RETURN(store::Store::ModelEntry e, store_->GetModel(request->name()));
-    EntryToProto(e, response);
+    EntryToProto(e, [&](const policy::EntityUid& uid) { return MayRead(caller, uid); }, response);
     return absl::OkStatus();
   });
 }
@@ -107,7 +117,12 @@ grpc::Status ModelServiceImpl::ListModels(grpc::ServerContext* context,
                                  authz::ModelUid(e.model.name))) {
         continue;
       }
-      EntryToProto(e, response->add_models());
+      EntryToProto(
+          e,
+          [&](const policy::EntityUid& uid) {
+            return reads_all || Permits(*authorizer_, caller, "catalog:read", uid);
+          },
+          response->add_models());
     }
     return absl::OkStatus();
   });
@@ -144,7 +159,8 @@ absl::StatusOr<ModelServiceImpl::Named> ModelServiceImpl::NamedVersion(
     for (const store::Store::ModelAliasRow& a : e.aliases) {
       if (a.alias == alias) out.version = a.version;
     }
-    if (out.version.empty()) {
+    // An alias to a version the caller may not read is, to it, not set.
+    if (out.version.empty() || !MayRead(caller, authz::ModelVersionUid(model, out.version))) {
       return absl::NotFoundError(
           StrCat("alias \"", alias, "\" of model \"", model, "\" is not set"));
     }
@@ -281,7 +297,7 @@ grpc::Status ModelServiceImpl::UnsetModelAlias(grpc::ServerContext* context,
     for (const store::Store::ModelAliasRow& a : e.aliases) {
       if (a.alias == request->alias()) version = a.version;
     }
-    if (version.empty()) {
+    if (version.empty() || !MayRead(caller, authz::ModelVersionUid(request->model(), version))) {
       return absl::NotFoundError(StrCat("alias \"", request->alias(), "\" of model \"",
                                         request->model(), "\" is not set"));
     }

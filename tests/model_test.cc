@@ -17,6 +17,7 @@ namespace {
 using client::CatalogClient;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using Stub = v1::ModelService::Stub;
 
 class ModelTest : public ::testing::Test {
@@ -222,6 +223,33 @@ TEST_F(ModelTest, AModelTheCallerMayNotReadIsNotThere) {
   EXPECT_EQ(hers->aliases(0).version(), "1");
 }
 
+TEST_F(ModelTest, AnAliasToAVersionTheCallerMayNotReadIsNotSetForIt) {
+  ASSERT_TRUE(Apply("user:alice", Model("churn", "user:alice") + Version("churn", "1") +
+                                      Version("churn", "2"))
+                  .ok());
+  ASSERT_TRUE(Promote("user:alice", "2", "champion").ok());
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource == ModelVersion::"churn@2");)")
+                  .ok());
+  auto his = Get("user:bob", "churn");
+  ASSERT_TRUE(his.ok()) << his.status();
+  EXPECT_EQ(his->aliases_size(), 0);
+  v1::GetModelVersionRequest by_alias;
+  by_alias.set_model("churn");
+  by_alias.set_alias("champion");
+  auto hidden = As("user:bob").Call(&Stub::GetModelVersion, As("user:bob").models(), by_alias);
+  ASSERT_EQ(hidden.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(hidden.status().message(), "alias \"champion\" of model \"churn\" is not set");
+  v1::ListModelVersionsRequest list;
+  list.set_model("churn");
+  auto versions = As("user:bob").Call(&Stub::ListModelVersions, As("user:bob").models(), list);
+  ASSERT_TRUE(versions.ok()) << versions.status();
+  ASSERT_EQ(versions->versions_size(), 1);
+  EXPECT_EQ(versions->versions(0).version(), "1");
+}
+
 TEST_F(ModelTest, AModelCardNamesOnlyDatasetsItsWriterMayRead) {
   ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "secret.cedar",
                                      R"(forbid (principal == User::"bob",
@@ -241,6 +269,14 @@ TEST_F(ModelTest, AModelCardNamesOnlyDatasetsItsWriterMayRead) {
   ASSERT_TRUE(got.ok()) << got.status();
   ASSERT_EQ(got->card().evaluation_data_size(), 1);
   EXPECT_EQ(got->card().evaluation_data(0).name(), "holdout");
+  // A card read back names only the datasets its reader may read.
+  ASSERT_TRUE(Apply("admin", Model("scorer", "user:alice",
+                                   R"(card { evaluation_data { namespace: "pg" name: "secret" } })"))
+                  .ok());
+  auto bobs = Get("user:bob", "scorer");
+  ASSERT_TRUE(bobs.ok()) << bobs.status();
+  EXPECT_EQ(bobs->card().evaluation_data_size(), 0);
+  EXPECT_EQ(Get("user:alice", "scorer")->card().evaluation_data_size(), 1);
 }
 
 // A training run of `job`: reads pg/holdout and pg/secret, outputs
@@ -265,14 +301,17 @@ TEST_F(ModelTest, TrainingLineageIsReadAsTheCallerMayReadItsData) {
   auto model = Get("user:bob", "churn");
   ASSERT_TRUE(model.ok()) << model.status();
   EXPECT_EQ(model->owners(0).principal(), "serviceaccount:trainer");
+  // Claiming a version that exists, it learns nothing of the run that
+  // made it: refused before the claim is judged.
   v1::IngestRequest other;
-  other.add_events(TrainingEvent("22222222-2222-2222-2222-222222222222", "2", "train_other"));
+  other.add_events(TrainingEvent("22222222-2222-2222-2222-222222222222", "1", "train_other"));
   auto refused = As("serviceaccount:other")
                      .Call(&v1::LineageService::Stub::Ingest,
                            As("serviceaccount:other").lineage(), other);
   ASSERT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(refused.status().message(),
-              HasSubstr("may not catalog:write ModelVersion::\"churn@2\""));
+              HasSubstr("may not catalog:write ModelVersion::\"churn@1\""));
+  EXPECT_THAT(refused.status().message(), Not(HasSubstr("11111111")));
   // Bob may not read pg/secret: counted, never named, in the model's
   // lineage and in impact.
   ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "secret.cedar",

@@ -233,6 +233,8 @@ absl::StatusOr<ApplyResult> ApplyModelVersion(WriteContext& ctx, const ModelVers
 absl::Status RecordTraining(WriteContext& ctx, ModelVersion v,
                             const std::vector<TrainingInput>& inputs, const IngestGate& gate) {
   ASSIGN_OR_RETURN(std::optional<Model> model, FindModel(ctx.db, v.model));
+  // Asked first: who may not register the version learns nothing of it.
+  if (gate.may_register_model) RETURN_IF_ERROR(gate.may_register_model(v, model));
   ASSIGN_OR_RETURN(std::optional<ModelVersion> old, FindVersion(ctx.db, v.model, v.version));
   if (old && !(old->spec.run == v.spec.run)) {
     return absl::FailedPreconditionError(
@@ -244,7 +246,6 @@ absl::Status RecordTraining(WriteContext& ctx, ModelVersion v,
                "; a version's training data does not change: give the new model another "
                "version"));
   }
-  if (gate.may_register_model) RETURN_IF_ERROR(gate.may_register_model(v, model));
   if (!model) {
     Model made{.name = v.model};
     made.spec.owners = {{.principal = ctx.actor, .type = OwnershipType::kTechnical}};
