@@ -110,18 +110,21 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       policy::Entity proposed = ProposedEntity(resources[i]);
       policy::Entities extra;
       bool known = snapshot->entities().Find(proposed.uid) != nullptr;
-      if (!known) extra.Add(authz::Placed(proposed, snapshot->entities()));
-      // A new version of a model this apply makes: judged with the model
-      // as proposed (its owners are who may register versions).
       if (!known && resources[i].kind == Resource::Kind::kModelVersion) {
-        const policy::EntityUid model = authz::ModelUid(resources[i].model_version.model);
-        if (snapshot->entities().Find(model) == nullptr) {
+        // A new version of a model this apply makes is judged with the
+        // model as proposed (its owners are who may register versions).
+        const ModelVersion& v = resources[i].model_version;
+        const Model* proposed_model = nullptr;
+        if (snapshot->entities().Find(authz::ModelUid(v.model)) == nullptr) {
           for (const Resource& other : resources) {
-            if (other.kind == Resource::Kind::kModel && authz::ModelUid(other.model.name) == model) {
-              extra.Add(authz::Placed(ProposedEntity(other), snapshot->entities()));
+            if (other.kind == Resource::Kind::kModel && other.model.name == v.model) {
+              proposed_model = &other.model;
             }
           }
         }
+        extra = authz::ProposedVersion(v, proposed_model, snapshot->entities());
+      } else if (!known) {
+        extra.Add(authz::Placed(proposed, snapshot->entities()));
       }
       // A dataset's certification alone is the certifier's to write
       // (catalogctl certify): catalog:certify, not catalog:write. Making a

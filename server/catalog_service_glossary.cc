@@ -1,11 +1,10 @@
 // CatalogService's business glossary (docs/governance.md#glossary): which
 // terms a dataset's writer may link, and reading terms with the datasets
 // and columns that link them.
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_split.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
+#include "lib/util/words.h"
 #include "proto/convert.h"
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
@@ -32,17 +31,13 @@ void CollectColumnTerms(const std::vector<Field>& fields, const std::string& pre
   }
 }
 
-// Whether every word of `words` (lowercase) is in the term's id, name, a
-// synonym or its definition.
-bool Matches(const GlossaryTerm& t, const std::vector<std::string>& words) {
-  if (words.empty()) return true;
+// Whether every word of `query` is in the term's id, name, a synonym or
+// its definition.
+bool Matches(const GlossaryTerm& t, const WordQuery& query) {
+  if (query.empty()) return true;
   std::string text = StrCat(t.id, "\n", t.spec.name, "\n", t.spec.definition);
   for (const std::string& s : t.spec.synonyms) text += "\n" + s;
-  absl::AsciiStrToLower(&text);
-  for (const std::string& w : words) {
-    if (text.find(w) == std::string::npos) return false;
-  }
-  return true;
+  return query.Matches(text);
 }
 
 }  // namespace
@@ -109,10 +104,7 @@ grpc::Status CatalogServiceImpl::ListGlossaryTerms(grpc::ServerContext* context,
     }
     RETURN_IF_ERROR(ValidateText("query", request->query(), kMaxShortNameBytes));
     RETURN_IF_ERROR(DecisionsReady(*authorizer_));
-    std::string query = request->query();
-    absl::AsciiStrToLower(&query);
-    const std::vector<std::string> words =
-        absl::StrSplit(query, absl::ByAnyChar(" \t\n"), absl::SkipEmpty());
+    const WordQuery words(request->query());
     ASSIGN_OR_RETURN(std::vector<GlossaryTerm> terms, store_->ListGlossaryTerms());
     for (const GlossaryTerm& t : terms) {
       if (!InDomain(t.spec.domain, request->domain()) || !Matches(t, words)) continue;

@@ -277,14 +277,10 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
                                 const std::optional<Model>& stored) -> absl::Status {
         Model model = stored ? *stored : Model{.name = v.model};
         if (!stored) model.spec.owners = {{.principal = caller}};
-        policy::Entity model_entity =
-            authz::Placed(authz::ModelEntity(model), authorizer.current()->entities());
-        policy::Entity version_entity = authz::ModelVersionEntity(v);
-        version_entity.ancestors = model_entity.ancestors;
-        version_entity.ancestors.insert(model_entity.uid);
-        policy::Entities proposed;
-        proposed.Add(std::move(model_entity));
-        proposed.Add(std::move(version_entity));
+        // The model as the writer's transaction holds it: the snapshot may
+        // not have it yet (an earlier event of the same group made it).
+        policy::Entities proposed =
+            authz::ProposedVersion(v, &model, authorizer.current()->entities());
         const policy::EntityUid uid = authz::ModelVersionUid(v.model, v.version);
         if (token_may_write && Permits(authorizer, caller, "catalog:write", uid, &proposed)) {
           return absl::OkStatus();

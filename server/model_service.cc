@@ -3,11 +3,10 @@
 #include <functional>
 #include <nlohmann/json.hpp>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_split.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
+#include "lib/util/words.h"
 #include "proto/convert.h"
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
@@ -45,17 +44,13 @@ void EntryToProto(const store::Store::ModelEntry& e,
   }
 }
 
-// Whether every word of `words` (lowercase) is in the model's name,
-// description or a tag.
-bool Matches(const Model& m, const std::vector<std::string>& words) {
-  if (words.empty()) return true;
+// Whether every word of `query` is in the model's name, description or a
+// tag.
+bool Matches(const Model& m, const WordQuery& query) {
+  if (query.empty()) return true;
   std::string text = StrCat(m.name, "\n", m.spec.description);
   for (const std::string& t : m.spec.tags) text += "\n" + t;
-  absl::AsciiStrToLower(&text);
-  for (const std::string& w : words) {
-    if (text.find(w) == std::string::npos) return false;
-  }
-  return true;
+  return query.Matches(text);
 }
 
 }  // namespace
@@ -103,9 +98,7 @@ grpc::Status ModelServiceImpl::ListModels(grpc::ServerContext* context,
     }
     RETURN_IF_ERROR(ValidateText("query", request->query(), kMaxShortNameBytes));
     RETURN_IF_ERROR(DecisionsReady(*authorizer_));
-    std::string query = request->query();
-    absl::AsciiStrToLower(&query);
-    const std::vector<std::string> words = absl::StrSplit(query, ' ', absl::SkipWhitespace());
+    const WordQuery words(request->query());
     const bool reads_all = AllowedOnEverything(*authorizer_, caller, "catalog:read");
     ASSIGN_OR_RETURN(std::vector<store::Store::ModelEntry> all, store_->ListModels());
     for (const store::Store::ModelEntry& e : all) {
@@ -164,11 +157,12 @@ absl::StatusOr<ModelServiceImpl::Named> ModelServiceImpl::NamedVersion(
       return absl::NotFoundError(
           StrCat("alias \"", alias, "\" of model \"", model, "\" is not set"));
     }
+  } else {
+    RETURN_IF_ERROR(ReadableVersion(caller, model, out.version));
   }
   for (const store::Store::ModelAliasRow& a : e.aliases) {
     if (a.version == out.version) out.aliases.push_back(a.alias);
   }
-  RETURN_IF_ERROR(ReadableVersion(caller, model, out.version));
   return out;
 }
 
@@ -290,19 +284,10 @@ grpc::Status ModelServiceImpl::UnsetModelAlias(grpc::ServerContext* context,
                                                const v1::UnsetModelAliasRequest* request,
                                                v1::DeleteResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
-    RETURN_IF_ERROR(ReadableModel(caller, request->model()));
     RETURN_IF_ERROR(ValidateModelAlias("alias", request->alias()));
-    ASSIGN_OR_RETURN(store::Store::ModelEntry e, store_->GetModel(request->model()));
-    std::string version;
-    for (const store::Store::ModelAliasRow& a : e.aliases) {
-      if (a.alias == request->alias()) version = a.version;
-    }
-    if (version.empty() || !MayRead(caller, authz::ModelVersionUid(request->model(), version))) {
-      return absl::NotFoundError(StrCat("alias \"", request->alias(), "\" of model \"",
-                                        request->model(), "\" is not set"));
-    }
+    ASSIGN_OR_RETURN(Named named, NamedVersion(caller, request->model(), "", request->alias()));
     RETURN_IF_ERROR(Require(*authorizer_, caller, "model:promote",
-                            authz::ModelVersionUid(request->model(), version)));
+                            authz::ModelVersionUid(request->model(), named.version)));
     ASSIGN_OR_RETURN(store::Store::Promotion p,
                      store_->UnsetModelAlias(request->model(), request->alias(), caller));
     response->set_catalog_revision(p.catalog_revision);

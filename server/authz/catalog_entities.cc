@@ -219,6 +219,22 @@ policy::Entity Placed(policy::Entity e, const policy::EntityView& entities) {
   return e;
 }
 
+policy::Entities ProposedVersion(const ModelVersion& v, const Model* model,
+                                 const policy::EntityView& entities) {
+  policy::Entities out;
+  Entity version = ModelVersionEntity(v);
+  if (model == nullptr) {
+    out.Add(Placed(std::move(version), entities));
+    return out;
+  }
+  Entity placed = Placed(ModelEntity(*model), entities);
+  version.ancestors = placed.ancestors;
+  version.ancestors.insert(placed.uid);
+  out.Add(std::move(placed));
+  out.Add(std::move(version));
+  return out;
+}
+
 std::vector<ColumnInfo> FlattenColumns(const std::vector<Field>& fields) {
   std::vector<ColumnInfo> out;
   Flatten(fields, "", out);

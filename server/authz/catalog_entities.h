@@ -76,6 +76,13 @@ policy::Entity ModelEntity(const Model& model, ValueInterner* interner = nullptr
 policy::Entity ModelVersionEntity(const ModelVersion& version,
                                   ValueInterner* interner = nullptr);
 
+// The entities a decision on version `v` not yet in `entities` reads: the
+// version, in `model` (as it stands or is proposed, when `entities` may not
+// hold it so; nullptr: as `entities` hold it) and under the model's
+// ancestors, so `resource.model.owners` and a policy on its domain judge it.
+policy::Entities ProposedVersion(const ModelVersion& v, const Model* model,
+                                 const policy::EntityView& entities);
+
 // `e`, an entity not (or not so) in `entities`, with the ancestors its
 // parents have there (so a policy on a domain covers it).
 policy::Entity Placed(policy::Entity e, const policy::EntityView& entities);
