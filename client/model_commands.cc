@@ -284,6 +284,7 @@ int RunModelPromote(CommandContext& ctx, const PromoteOptions& options) {
                                               : StrCat(" (was ", p->previous_version(), ")"))
             << "\n";
   }
+  for (const std::string& w : p->warnings()) ctx.out << "  warning: " << Printable(w) << "\n";
   return 0;
 }
 

@@ -24,6 +24,7 @@ json RuleSpecOf(const v1::GovernanceRule& rule) {
   if (c.classifications_size() > 0) covers["classifications"] = list(c.classifications());
   if (c.tags_size() > 0) covers["tags"] = list(c.tags());
   if (c.terms_size() > 0) covers["terms"] = list(c.terms());
+  if (c.aliases_size() > 0) covers["aliases"] = list(c.aliases());
   if (!c.kind().empty()) covers["kind"] = c.kind();
   if (!covers.empty()) spec["covers"] = covers;
   spec["condition"] = rule.condition();
@@ -34,7 +35,9 @@ json RuleSpecOf(const v1::GovernanceRule& rule) {
     json waivers = json::array();
     for (const v1::RuleWaiver& w : rule.waivers()) {
       json waiver = {{"until", w.until()}, {"reason", w.reason()}};
-      if (!w.product().empty()) {
+      if (!w.model().empty()) {
+        waiver["model"] = w.model();
+      } else if (!w.product().empty()) {
         waiver["product"] = w.product();
       } else {
         waiver["dataset"] = w.dataset();
@@ -58,18 +61,22 @@ v1::GovernanceRule RuleToProto(const governance::Rule& r) {
   for (Classification k : r.covers.classifications) c->add_classifications(ClassificationName(k));
   for (const std::string& t : r.covers.tags) c->add_tags(t);
   for (const std::string& t : r.covers.terms) c->add_terms(t);
+  for (const std::string& a : r.covers.aliases) c->add_aliases(a);
   if (r.covers.kind == governance::CoveredKind::kColumn) c->set_kind("Column");
   if (r.covers.kind == governance::CoveredKind::kDataProduct) c->set_kind("DataProduct");
+  if (r.covers.kind == governance::CoveredKind::kModelVersion) c->set_kind("ModelVersion");
   out.set_condition(r.condition);
   out.set_severity(governance::SeverityName(r.severity));
   out.set_mode(governance::ModeName(r.mode));
   out.set_message(r.message);
   for (const governance::Waiver& w : r.waivers) {
     v1::RuleWaiver* pw = out.add_waivers();
-    if (w.product.empty()) {
-      pw->set_dataset(w.dataset.ToString());
-    } else {
+    if (!w.model.empty()) {
+      pw->set_model(w.model);
+    } else if (!w.product.empty()) {
       pw->set_product(w.product);
+    } else {
+      pw->set_dataset(w.dataset.ToString());
     }
     pw->set_until(w.until);
     pw->set_reason(w.reason);

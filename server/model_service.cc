@@ -1,5 +1,6 @@
 #include "server/model_service.h"
 
+#include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +11,7 @@
 #include "proto/convert.h"
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
+#include "server/governance/promotion.h"
 
 namespace catalog::server {
 namespace {
@@ -26,8 +28,7 @@ absl::Status VersionNotFound(std::string_view model, std::string_view version) {
 // caller see it: an alias to a version it may not read, and a card's
 // evaluation dataset it may not read, are left out.
 void EntryToProto(const store::Store::ModelEntry& e,
-                  const std::function<bool(const policy::EntityUid&)>& may_read,
-                  v1::Model* out) {
+                  const std::function<bool(const policy::EntityUid&)>& may_read, v1::Model* out) {
   *out = ToProto(e.model);
   out->set_versions(e.versions);
   out->mutable_card()->clear_evaluation_data();
@@ -59,6 +60,37 @@ bool ModelServiceImpl::MayRead(const std::string& caller, const policy::EntityUi
   return Require(*authorizer_, caller, "catalog:read", uid).ok();
 }
 
+absl::StatusOr<std::vector<std::string>> ModelServiceImpl::JudgePromotion(
+    const std::string& caller, const std::string& model, const std::string& version,
+    const std::string& alias) const {
+  std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
+  const std::vector<governance::Rule>& rules = snapshot->rules();
+  ASSIGN_OR_RETURN(store::Store::ModelEntry entry, store_->GetModel(model));
+  if (!governance::AnyPromotionRule(rules, entry.model, alias)) return std::vector<std::string>{};
+  ASSIGN_OR_RETURN(ModelVersion v, store_->GetModelVersion(model, version));
+  ASSIGN_OR_RETURN(std::vector<store::TrainingInput> trained,
+                   store_->TrainingInputs(model, version));
+  governance::PromotionSubject subject{.model = &entry.model, .version = &v, .alias = alias};
+  for (const store::TrainingInput& in : trained) {
+    absl::StatusOr<Dataset> current = store_->GetDataset(in.dataset);
+    if (!current.ok() && !absl::IsNotFound(current.status())) return current.status();
+    ASSIGN_OR_RETURN(
+        store::Page<store::IncidentRecord> open,
+        store_->ListIncidents({.dataset = in.dataset, .state = "open"}, {.page_size = 1000}));
+    subject.inputs.push_back(governance::InputFacts::Of(
+        in.dataset, in.revision, in.schema_version, in.columns, current.ok() ? &*current : nullptr,
+        static_cast<int64_t>(open.items.size())));
+  }
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  const governance::WriteVerdict verdict = governance::JudgePromotion(
+      rules, subject, snapshot->entities(), now_ms,
+      [&](const DatasetKey& k) { return MayRead(caller, authz::DatasetUid(k)); });
+  RETURN_IF_ERROR(governance::Refusal(verdict));
+  return verdict.warnings;
+}
+
 absl::Status ModelServiceImpl::ReadableModel(const std::string& caller,
                                              std::string_view name) const {
   RETURN_IF_ERROR(ValidateModelName("model", name));
@@ -79,12 +111,12 @@ absl::Status ModelServiceImpl::ReadableVersion(const std::string& caller, std::s
 }
 
 grpc::Status ModelServiceImpl::GetModel(grpc::ServerContext* context,
-                                        const v1::GetModelRequest* request,
-                                        v1::Model* response) {
+                                        const v1::GetModelRequest* request, v1::Model* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(ReadableModel(caller, request->name()));
     ASSIGN_OR_RETURN(store::Store::ModelEntry e, store_->GetModel(request->name()));
-    EntryToProto(e, [&](const policy::EntityUid& uid) { return MayRead(caller, uid); }, response);
+    EntryToProto(
+        e, [&](const policy::EntityUid& uid) { return MayRead(caller, uid); }, response);
     return absl::OkStatus();
   });
 }
@@ -106,8 +138,8 @@ grpc::Status ModelServiceImpl::ListModels(grpc::ServerContext* context,
         continue;
       }
       if (!Matches(e.model, words)) continue;
-      if (!reads_all && !Permits(*authorizer_, caller, "catalog:read",
-                                 authz::ModelUid(e.model.name))) {
+      if (!reads_all &&
+          !Permits(*authorizer_, caller, "catalog:read", authz::ModelUid(e.model.name))) {
         continue;
       }
       EntryToProto(
@@ -126,8 +158,8 @@ grpc::Status ModelServiceImpl::DeleteModel(grpc::ServerContext* context,
                                            v1::DeleteResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(ReadableModel(caller, request->name()));
-    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write",
-                            authz::ModelUid(request->name())));
+    RETURN_IF_ERROR(
+        Require(*authorizer_, caller, "catalog:write", authz::ModelUid(request->name())));
     if (request->expected_revision() < 0) {
       return absl::InvalidArgumentError("expected_revision: must not be negative");
     }
@@ -170,8 +202,8 @@ grpc::Status ModelServiceImpl::GetModelVersion(grpc::ServerContext* context,
                                                const v1::GetModelVersionRequest* request,
                                                v1::ModelVersion* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
-    ASSIGN_OR_RETURN(Named named, NamedVersion(caller, request->model(), request->version(),
-                                               request->alias()));
+    ASSIGN_OR_RETURN(Named named,
+                     NamedVersion(caller, request->model(), request->version(), request->alias()));
     ASSIGN_OR_RETURN(ModelVersion v, store_->GetModelVersion(request->model(), named.version));
     *response = ToProto(v);
     for (const std::string& a : named.aliases) response->add_aliases(a);
@@ -183,8 +215,8 @@ grpc::Status ModelServiceImpl::GetModelLineage(grpc::ServerContext* context,
                                                const v1::GetModelLineageRequest* request,
                                                v1::ModelLineage* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
-    ASSIGN_OR_RETURN(Named named, NamedVersion(caller, request->model(), request->version(),
-                                               request->alias()));
+    ASSIGN_OR_RETURN(Named named,
+                     NamedVersion(caller, request->model(), request->version(), request->alias()));
     ASSIGN_OR_RETURN(ModelVersion v, store_->GetModelVersion(request->model(), named.version));
     ASSIGN_OR_RETURN(std::vector<store::TrainingInput> inputs,
                      store_->TrainingInputs(request->model(), named.version));
@@ -209,8 +241,7 @@ grpc::Status ModelServiceImpl::GetModelLineage(grpc::ServerContext* context,
         col->set_input_field(c.value("input", ""));
         for (const nlohmann::json& t : c.value("transformations", nlohmann::json::array())) {
           col->set_masking(col->masking() || t.value("masking", false));
-          col->add_transformations(
-              StrCat(t.value("type", ""), "/", t.value("subtype", "")));
+          col->add_transformations(StrCat(t.value("type", ""), "/", t.value("subtype", "")));
         }
       }
     }
@@ -256,9 +287,9 @@ grpc::Status ModelServiceImpl::DeleteModelVersion(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ModelServiceImpl::PromoteModelVersion(
-    grpc::ServerContext* context, const v1::PromoteModelVersionRequest* request,
-    v1::PromoteModelVersionResponse* response) {
+grpc::Status ModelServiceImpl::PromoteModelVersion(grpc::ServerContext* context,
+                                                   const v1::PromoteModelVersionRequest* request,
+                                                   v1::PromoteModelVersionResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(ValidateModelAlias("alias", request->alias()));
     if (request->has_expected_version() && !request->expected_version().empty()) {
@@ -269,11 +300,15 @@ grpc::Status ModelServiceImpl::PromoteModelVersion(
     // not be who puts one in production.
     RETURN_IF_ERROR(Require(*authorizer_, caller, "model:promote",
                             authz::ModelVersionUid(request->model(), request->version())));
+    ASSIGN_OR_RETURN(
+        std::vector<std::string> warnings,
+        JudgePromotion(caller, request->model(), request->version(), request->alias()));
     std::optional<std::string> expected;
     if (request->has_expected_version()) expected = request->expected_version();
     ASSIGN_OR_RETURN(store::Store::Promotion p,
-                     store_->SetModelAlias(request->model(), request->alias(),
-                                           request->version(), expected, caller));
+                     store_->SetModelAlias(request->model(), request->alias(), request->version(),
+                                           expected, caller));
+    for (std::string& w : warnings) response->add_warnings(std::move(w));
     response->set_previous_version(p.previous);
     response->set_catalog_revision(p.catalog_revision);
     return absl::OkStatus();

@@ -51,6 +51,13 @@ class ModelServiceImpl final : public v1::ModelService::Service {
   absl::StatusOr<Named> NamedVersion(const std::string& caller, const std::string& model,
                                      const std::string& version, const std::string& alias) const;
   bool MayRead(const std::string& caller, const policy::EntityUid& uid) const;
+  // The governance rules' verdict on moving `alias` of `model` to
+  // `version`: FAILED_PRECONDITION when a blocking rule refuses it, else
+  // the warnings.
+  absl::StatusOr<std::vector<std::string>> JudgePromotion(const std::string& caller,
+                                                          const std::string& model,
+                                                          const std::string& version,
+                                                          const std::string& alias) const;
   // NOT_FOUND (the same words as for a model that does not exist) unless
   // `caller` may read model `name`.
   absl::Status ReadableModel(const std::string& caller, std::string_view name) const;

@@ -920,6 +920,32 @@ spec:
   ASSERT_EQ(impact.exit_code, 0) << impact.err;
   EXPECT_THAT(impact.out, HasSubstr("churn-predictor@3   0       " + std::string(kOrders)));
   EXPECT_THAT(impact.out, HasSubstr("1 model version trained on it"));
+  // The promotion rule (docs/models.md#promotion-rules): a version trained
+  // on the raw e-mail address does not become champion; the one trained on
+  // it hashed does.
+  const std::filesystem::path examples = testing::SourceDir() / "examples";
+  Result rule = Ctl("apply -f '" + (examples / "models" / "champion-rule.yaml").string() + "'");
+  ASSERT_EQ(rule.exit_code, 0) << rule.err;
+  Result raw = Ctl("lineage ingest '" + (examples / "lineage" / "train_churn_raw.jsonl").string() + "'");
+  ASSERT_EQ(raw.exit_code, 0) << raw.err;
+  Result refused = Ctl("model promote churn-predictor@4 --alias champion");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.err,
+              HasSubstr("FAILED_PRECONDITION: refused by governance rule: rule champions-mask-pii "
+                        "(blocking, high): A champion is not trained on unmasked PII (training "
+                        "input " + std::string(kOrders) + ")"));
+  EXPECT_THAT(Ctl("describe model churn-predictor@champion").out,
+              HasSubstr("ModelVersion:   churn-predictor@1"));
+  Result challenger = Ctl("model promote churn-predictor@4 --alias challenger");
+  EXPECT_EQ(challenger.exit_code, 0) << challenger.err;
+  Result masked = Ctl("model promote churn-predictor@3 --alias champion");
+  ASSERT_EQ(masked.exit_code, 0) << masked.err;
+  EXPECT_EQ(masked.out, "model/churn-predictor alias champion -> version 3 (was 1)\n");
+  // A version with no recorded training data is refused too.
+  Result unknown = Ctl("model promote churn-predictor@2 --alias champion");
+  EXPECT_NE(unknown.exit_code, 0);
+  EXPECT_THAT(unknown.err, HasSubstr("rule champions-mask-pii"));
+  ASSERT_EQ(Ctl("model unalias churn-predictor challenger").exit_code, 0);
   ASSERT_EQ(Ctl("model unalias churn-predictor champion").exit_code, 0);
   EXPECT_EQ(Ctl("delete model churn-predictor").out, "model/churn-predictor deleted\n");
   Result gone = Ctl("describe model churn-predictor");

@@ -355,5 +355,74 @@ TEST_F(ModelTest, TrainingLineageIsReadAsTheCallerMayReadItsData) {
   EXPECT_EQ(blind->hidden_models(), 1);
 }
 
+// Promotion rules (docs/models.md#promotion-rules) through the API: a
+// blocking rule refuses naming the input, which a promoter who may not read
+// it is not told; a warn rule's break comes back as a warning; waived by
+// model, it goes ahead.
+TEST_F(ModelTest, APromotionRuleJudgesTheTrainingDataAndNamesOnlyWhatThePromoterMayRead) {
+  ASSERT_TRUE(Apply("admin", R"(resources { dataset { key { namespace: "pg" name: "secret" }
+                                  spec { schema { fields { name: "email" type: "varchar"
+                                                           tags: "pii" } } } } })")
+                  .ok());
+  v1::IngestRequest ingest;
+  ingest.add_events(TrainingEvent("11111111-1111-1111-1111-111111111111", "1"));
+  auto trainer = [&]() -> CatalogClient& { return As("serviceaccount:trainer"); };
+  ASSERT_TRUE(trainer().Call(&v1::LineageService::Stub::Ingest, trainer().lineage(), ingest).ok());
+  auto put = [&](const std::string& text) {
+    v1::PutRuleRequest rule;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &rule));
+    return As("admin").Call(&v1::GovernanceService::Stub::PutRule, As("admin").governance(),
+                            rule);
+  };
+  const std::string rule = R"pb(rule { name: "champions-mask-pii" mode: "blocking"
+      severity: "high" covers { kind: "ModelVersion" aliases: "champion" }
+      condition: "!context.input.unmasked_tags.contains(\"pii\")"
+      message: "No unmasked PII" )pb";
+  ASSERT_TRUE(put(rule + "}").ok());
+  auto refused = Promote("serviceaccount:trainer", "1", "champion");
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(),
+              HasSubstr("rule champions-mask-pii (blocking, high): No unmasked PII (training "
+                        "input pg/secret)"));
+  EXPECT_EQ(Get("admin", "churn")->aliases_size(), 0);  // nothing moved
+  EXPECT_TRUE(Promote("serviceaccount:trainer", "1", "challenger").ok());
+  // A promoter who may not read pg/secret learns that an input breaks the
+  // rule, not which.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "secret.cedar",
+                                     R"(forbid (principal == ServiceAccount::"trainer",
+                                                action == Action::"catalog:read",
+                                                resource == Dataset::"pg/secret");)")
+                  .ok());
+  refused = Promote("serviceaccount:trainer", "1", "champion");
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(refused.status().message(), HasSubstr("(training input 1 you may not read)"));
+  EXPECT_THAT(refused.status().message(), Not(HasSubstr("secret")));
+  // In warn mode it goes ahead, saying why it might not have.
+  ASSERT_TRUE(put(R"pb(rule { name: "champions-mask-pii" mode: "warn" severity: "high"
+      covers { kind: "ModelVersion" aliases: "champion" }
+      condition: "!context.input.unmasked_tags.contains(\"pii\")" message: "No unmasked PII" })pb")
+                  .ok());
+  auto warned = Promote("admin", "1", "champion");
+  ASSERT_TRUE(warned.ok()) << warned.status();
+  EXPECT_THAT(warned->warnings(),
+              ElementsAre("rule champions-mask-pii (warn, high): No unmasked PII (training "
+                          "input pg/secret)"));
+  // Blocking again, with the model waived: a warning naming the waiver.
+  ASSERT_TRUE(put(rule + R"(waivers { model: "churn" until: "2099-01-01" reason: "retraining" } })")
+                  .ok());
+  auto waived = Promote("admin", "1", "champion");
+  ASSERT_TRUE(waived.ok()) << waived.status();
+  ASSERT_EQ(waived->warnings_size(), 1);
+  EXPECT_THAT(waived->warnings(0), HasSubstr("(waived until 2099-01-01: retraining)"));
+  // The rule reads back as written.
+  v1::GetRuleRequest get;
+  get.set_name("champions-mask-pii");
+  auto back = As("admin").Call(&v1::GovernanceService::Stub::GetRule, As("admin").governance(),
+                               get);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_THAT(back->versions(0).covers().aliases(), ElementsAre("champion"));
+  EXPECT_EQ(back->versions(0).waivers(0).model(), "churn");
+}
+
 }  // namespace
 }  // namespace catalog

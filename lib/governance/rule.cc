@@ -57,13 +57,14 @@ absl::StatusOr<Coverage> ParseCoverage(const json& spec) {
   auto it = spec.find("covers");
   if (it == spec.end() || it->is_null()) return c;
   if (!it->is_object()) return Bad("spec.covers", "must be a mapping");
-  static const std::set<std::string> kKnown = {"kind",  "domains",         "layers", "tiers",
-                                               "classifications", "tags", "terms"};
+  static const std::set<std::string> kKnown = {
+      "kind", "domains", "layers", "tiers", "classifications", "tags", "terms", "aliases"};
   for (const auto& [key, value] : it->items()) {
     if (!kKnown.contains(key)) {
       return Bad(StrCat("spec.covers.", key),
-                 "is not a coverage (kind, domains, layers, tiers, classifications, tags, "
-                 "terms)");
+                 "is not a coverage (kind, domains, layers, tiers, "
+                 "classifications, tags, "
+                 "terms, aliases)");
     }
   }
   ASSIGN_OR_RETURN(std::string kind, TextAt(*it, "kind", "spec.covers.kind", false));
@@ -77,10 +78,26 @@ absl::StatusOr<Coverage> ParseCoverage(const json& spec) {
                    "a DataProduct rule covers products by domains and tags only");
       }
     }
+  } else if (kind == "ModelVersion") {
+    c.kind = CoveredKind::kModelVersion;
+    for (const char* key : {"layers", "tiers", "classifications", "terms"}) {
+      if (it->contains(key)) {
+        return Bad(StrCat("spec.covers.", key),
+                   "a ModelVersion rule covers promotions by domains, tags and "
+                   "aliases only");
+      }
+    }
   } else if (!kind.empty() && kind != "Dataset") {
     return Bad("spec.covers.kind", StrCat("\"", kind,
                                           "\" is not a kind rules cover (Dataset, Column, "
-                                          "DataProduct)"));
+                                          "DataProduct, ModelVersion)"));
+  }
+  if (c.kind != CoveredKind::kModelVersion && it->contains("aliases")) {
+    return Bad("spec.covers.aliases", "only a ModelVersion rule covers aliases");
+  }
+  ASSIGN_OR_RETURN(c.aliases, TextsAt(*it, "aliases", "spec.covers.aliases"));
+  for (size_t i = 0; i < c.aliases.size(); ++i) {
+    RETURN_IF_ERROR(ValidateModelAlias(StrCat("spec.covers.aliases[", i, "]"), c.aliases[i]));
   }
   ASSIGN_OR_RETURN(c.terms, TextsAt(*it, "terms", "spec.covers.terms"));
   for (size_t i = 0; i < c.terms.size(); ++i) {
@@ -108,8 +125,8 @@ absl::StatusOr<Coverage> ParseCoverage(const json& spec) {
   }
   ASSIGN_OR_RETURN(c.tags, TextsAt(*it, "tags", "spec.covers.tags"));
   for (size_t i = 0; i < c.tags.size(); ++i) {
-    RETURN_IF_ERROR(ValidateName(StrCat("spec.covers.tags[", i, "]"), c.tags[i],
-                                 kMaxShortNameBytes));
+    RETURN_IF_ERROR(
+        ValidateName(StrCat("spec.covers.tags[", i, "]"), c.tags[i], kMaxShortNameBytes));
   }
   auto tiers = it->find("tiers");
   if (tiers != it->end() && !tiers->is_null()) {
@@ -146,12 +163,21 @@ absl::StatusOr<std::vector<Waiver>> ParseWaivers(const json& spec, CoveredKind k
     std::string path = StrCat("spec.waivers[", i, "]");
     const json& w = (*it)[i];
     const bool product = kind == CoveredKind::kDataProduct;
+    const bool model = kind == CoveredKind::kModelVersion;
     if (!w.is_object()) {
       return Bad(path, product ? "must be a mapping (product, until, reason)"
+                       : model ? "must be a mapping (model, until, reason)"
                                : "must be a mapping (dataset, until, reason)");
     }
     Waiver waiver;
-    if (product) {
+    if (model) {
+      // A promotion rule's waiver names a model: all its versions.
+      if (w.contains("dataset")) {
+        return Bad(StrCat(path, ".dataset"), "a ModelVersion rule's waiver names a model");
+      }
+      ASSIGN_OR_RETURN(waiver.model, TextAt(w, "model", StrCat(path, ".model"), true));
+      RETURN_IF_ERROR(ValidateModelName(StrCat(path, ".model"), waiver.model));
+    } else if (product) {
       // A product rule's waiver names a product, not a dataset.
       if (w.contains("dataset")) {
         return Bad(StrCat(path, ".dataset"), "a DataProduct rule's waiver names a product");
@@ -159,8 +185,7 @@ absl::StatusOr<std::vector<Waiver>> ParseWaivers(const json& spec, CoveredKind k
       ASSIGN_OR_RETURN(waiver.product, TextAt(w, "product", StrCat(path, ".product"), true));
       RETURN_IF_ERROR(ValidateProductId(StrCat(path, ".product"), waiver.product));
     } else {
-      ASSIGN_OR_RETURN(std::string dataset,
-                       TextAt(w, "dataset", StrCat(path, ".dataset"), true));
+      ASSIGN_OR_RETURN(std::string dataset, TextAt(w, "dataset", StrCat(path, ".dataset"), true));
       absl::StatusOr<DatasetKey> key = ParseDatasetKey(dataset);
       if (!key.ok()) {
         return Bad(StrCat(path, ".dataset"), StrCat("\"", dataset, "\" is not NAMESPACE/NAME"));
@@ -201,9 +226,12 @@ std::optional<bool> Holds(const policy::Expr& expr, const policy::Request& reque
 
 std::string ModeName(Mode m) {
   switch (m) {
-    case Mode::kAdvisory: return "advisory";
-    case Mode::kWarn: return "warn";
-    case Mode::kBlocking: return "blocking";
+    case Mode::kAdvisory:
+      return "advisory";
+    case Mode::kWarn:
+      return "warn";
+    case Mode::kBlocking:
+      return "blocking";
   }
   return "advisory";
 }
@@ -217,10 +245,14 @@ std::optional<Mode> ParseMode(std::string_view s) {
 
 std::string SeverityName(Severity s) {
   switch (s) {
-    case Severity::kLow: return "low";
-    case Severity::kMedium: return "medium";
-    case Severity::kHigh: return "high";
-    case Severity::kCritical: return "critical";
+    case Severity::kLow:
+      return "low";
+    case Severity::kMedium:
+      return "medium";
+    case Severity::kHigh:
+      return "high";
+    case Severity::kCritical:
+      return "critical";
   }
   return "medium";
 }
@@ -330,6 +362,7 @@ json RuleSpecToJson(const Rule& rule) {
   json covers = json::object();
   if (rule.covers.kind == CoveredKind::kColumn) covers["kind"] = "Column";
   if (rule.covers.kind == CoveredKind::kDataProduct) covers["kind"] = "DataProduct";
+  if (rule.covers.kind == CoveredKind::kModelVersion) covers["kind"] = "ModelVersion";
   if (!rule.covers.domains.empty()) covers["domains"] = rule.covers.domains;
   if (!rule.covers.layers.empty()) covers["layers"] = rule.covers.layers;
   if (!rule.covers.tiers.empty()) covers["tiers"] = rule.covers.tiers;
@@ -340,6 +373,7 @@ json RuleSpecToJson(const Rule& rule) {
   }
   if (!rule.covers.tags.empty()) covers["tags"] = rule.covers.tags;
   if (!rule.covers.terms.empty()) covers["terms"] = rule.covers.terms;
+  if (!rule.covers.aliases.empty()) covers["aliases"] = rule.covers.aliases;
   if (!covers.empty()) spec["covers"] = covers;
   spec["condition"] = rule.condition;
   spec["severity"] = SeverityName(rule.severity);
@@ -348,8 +382,10 @@ json RuleSpecToJson(const Rule& rule) {
   if (!rule.waivers.empty()) {
     json list = json::array();
     for (const Waiver& w : rule.waivers) {
-      list.push_back({{w.product.empty() ? "dataset" : "product",
-                       w.product.empty() ? w.dataset.ToString() : w.product},
+      const char* key = !w.model.empty() ? "model" : !w.product.empty() ? "product" : "dataset";
+      list.push_back({{key, !w.model.empty()     ? w.model
+                            : !w.product.empty() ? w.product
+                                                 : w.dataset.ToString()},
                       {"until", w.until},
                       {"reason", w.reason}});
     }
@@ -368,18 +404,16 @@ bool Covers(const Rule& rule, const DatasetSpec& d) {
       })) {
     return false;
   }
-  if (!c.layers.empty() &&
-      std::find(c.layers.begin(), c.layers.end(), d.layer) == c.layers.end()) {
+  if (!c.layers.empty() && std::find(c.layers.begin(), c.layers.end(), d.layer) == c.layers.end()) {
     return false;
   }
   if (!c.tiers.empty() && std::find(c.tiers.begin(), c.tiers.end(), d.tier) == c.tiers.end()) {
     return false;
   }
   if (c.kind == CoveredKind::kColumn) return AnyColumnCovered(rule, d.fields);
-  if (c.kind == CoveredKind::kDataProduct) return false;
-  if (!c.classifications.empty() &&
-      std::find(c.classifications.begin(), c.classifications.end(), d.classification) ==
-          c.classifications.end()) {
+  if (c.kind != CoveredKind::kDataset) return false;
+  if (!c.classifications.empty() && std::find(c.classifications.begin(), c.classifications.end(),
+                                              d.classification) == c.classifications.end()) {
     return false;
   }
   if (!c.tags.empty() && !AnyOf(c.tags, d.tags)) return false;
@@ -400,11 +434,25 @@ bool CoversProduct(const Rule& rule, const DataProductSpec& p) {
   return c.tags.empty() || AnyOf(c.tags, p.tags);
 }
 
+bool CoversPromotion(const Rule& rule, const ModelSpec& model, std::string_view alias) {
+  const Coverage& c = rule.covers;
+  if (c.kind != CoveredKind::kModelVersion) return false;
+  if (!c.domains.empty() &&
+      std::none_of(c.domains.begin(), c.domains.end(),
+                   [&](const std::string& domain) { return InDomain(model.domain, domain); })) {
+    return false;
+  }
+  if (!c.aliases.empty() &&
+      std::find(c.aliases.begin(), c.aliases.end(), alias) == c.aliases.end()) {
+    return false;
+  }
+  return c.tags.empty() || AnyOf(c.tags, model.tags);
+}
+
 bool CoversColumn(const Rule& rule, const Field& f) {
   const Coverage& c = rule.covers;
-  if (!c.classifications.empty() &&
-      std::find(c.classifications.begin(), c.classifications.end(), f.classification) ==
-          c.classifications.end()) {
+  if (!c.classifications.empty() && std::find(c.classifications.begin(), c.classifications.end(),
+                                              f.classification) == c.classifications.end()) {
     return false;
   }
   if (!c.tags.empty() && !AnyOf(c.tags, f.tags)) return false;
@@ -413,7 +461,9 @@ bool CoversColumn(const Rule& rule, const Field& f) {
 
 const Waiver* WaiverFor(const Rule& rule, const DatasetKey& key, int64_t now_ms) {
   for (const Waiver& w : rule.waivers) {
-    if (w.product.empty() && w.dataset == key && now_ms < w.until_ms) return &w;
+    if (w.product.empty() && w.model.empty() && w.dataset == key && now_ms < w.until_ms) {
+      return &w;
+    }
   }
   return nullptr;
 }
@@ -425,11 +475,19 @@ const Waiver* ProductWaiverFor(const Rule& rule, std::string_view product, int64
   return nullptr;
 }
 
+const Waiver* ModelWaiverFor(const Rule& rule, std::string_view model, int64_t now_ms) {
+  for (const Waiver& w : rule.waivers) {
+    if (!w.model.empty() && w.model == model && now_ms < w.until_ms) return &w;
+  }
+  return nullptr;
+}
+
 Verdict Judge(const Rule& rule, const policy::EntityUid& subject,
-              const policy::EntityView& entities, bool count_parts) {
+              const policy::EntityView& entities, bool count_parts, const policy::Value* context) {
   policy::Request request{.principal = {"Catalog", "catalog"},
                           .action = {"Action", "governance:judge"},
                           .resource = subject};
+  if (context != nullptr) request.context = *context;
   Verdict v;
   std::string error;
   std::optional<bool> whole = Holds(*rule.compiled, request, entities, &error);

@@ -45,10 +45,13 @@ std::optional<Severity> ParseSeverity(std::string_view s);
 // covered when it matches every list given; within a list, any item).
 // A rule of kind Column judges columns: domains, layers and tiers narrow
 // their datasets; classifications, tags and terms the columns themselves.
-// A rule of kind DataProduct judges data products, by domain and tags.
-enum class CoveredKind { kDataset, kColumn, kDataProduct };
+// A rule of kind DataProduct judges data products, by domain and tags. A
+// rule of kind ModelVersion judges a model version as an alias is moved to
+// it (a promotion), by its model's domain and tags and the alias.
+enum class CoveredKind { kDataset, kColumn, kDataProduct, kModelVersion };
 struct Coverage {
   CoveredKind kind = CoveredKind::kDataset;
+  std::vector<std::string> aliases;  // a ModelVersion rule's: promotions to them
   std::vector<std::string> domains;  // the domain or one beneath it
   std::vector<std::string> layers;
   std::vector<int> tiers;
@@ -62,6 +65,7 @@ struct Coverage {
 struct Waiver {
   DatasetKey dataset;
   std::string product;  // a DataProduct rule's: the product's id
+  std::string model;    // a ModelVersion rule's: the model's name
   int64_t until_ms = 0;
   std::string until;  // as written
   std::string reason;
@@ -105,23 +109,34 @@ bool CoversColumn(const Rule& rule, const Field& f);
 // Whether a DataProduct rule covers `product` (its domain and tags).
 bool CoversProduct(const Rule& rule, const DataProductSpec& product);
 
-// The waiver for `key` (a DataProduct rule's: product `product`) in force
-// at `now_ms`, or nullptr.
+// Whether a ModelVersion rule covers promoting a version of `model` to
+// `alias` (the model's domain and tags, the alias).
+bool CoversPromotion(const Rule& rule, const ModelSpec& model, std::string_view alias);
+
+// The waiver for `key` (a DataProduct rule's: product `product`; a
+// ModelVersion rule's: model `model`) in force at `now_ms`, or nullptr.
 const Waiver* WaiverFor(const Rule& rule, const DatasetKey& key, int64_t now_ms);
 const Waiver* ProductWaiverFor(const Rule& rule, std::string_view product, int64_t now_ms);
+const Waiver* ModelWaiverFor(const Rule& rule, std::string_view model, int64_t now_ms);
 
 struct Verdict {
   bool holds = true;
   int failing_parts = 0;  // of rule.parts (when counted); a Column rule's: columns
   std::string error;      // the condition could not be evaluated (it breaks)
   std::vector<std::string> columns;  // a Column rule's: those that break it ("a.b")
+  // A ModelVersion rule's: the training inputs that break it ("ns/name"),
+  // and how many more the reader may not be told of.
+  std::vector<std::string> inputs;
+  int hidden_inputs = 0;
 };
 
-// Judges the condition with `resource` bound to `subject` in `entities`.
-// A condition that does not evaluate to a boolean breaks the rule, with
-// `error` saying why. With `count_parts`, a broken rule's failing parts
-// are counted (each part evaluated again).
+// Judges the condition with `resource` bound to `subject` in `entities`
+// (and `context` to `context`, when given). A condition that does not
+// evaluate to a boolean breaks the rule, with `error` saying why. With
+// `count_parts`, a broken rule's failing parts are counted (each part
+// evaluated again).
 Verdict Judge(const Rule& rule, const policy::EntityUid& subject,
-              const policy::EntityView& entities, bool count_parts = true);
+              const policy::EntityView& entities, bool count_parts = true,
+              const policy::Value* context = nullptr);
 
 }  // namespace catalog::governance

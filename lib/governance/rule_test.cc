@@ -1,5 +1,6 @@
 #include "lib/governance/rule.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -70,10 +71,11 @@ TEST(RuleTest, BadInputNamesTheFieldAndTheRule) {
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"tiers", {7}}}}}),
             "spec.covers.tiers[0]: 7 is not a tier: 1 (most critical) to 5");
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"kind", "Model"}}}}),
-            "spec.covers.kind: \"Model\" is not a kind rules cover (Dataset, Column, DataProduct)");
+            "spec.covers.kind: \"Model\" is not a kind rules cover (Dataset, Column, DataProduct, "
+            "ModelVersion)");
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"layer", "gold"}}}}),
             "spec.covers.layer: is not a coverage (kind, domains, layers, tiers, "
-            "classifications, tags, terms)");
+            "classifications, tags, terms, aliases)");
   EXPECT_EQ(ErrorOf("r", {{"condition", "true"}, {"covers", {{"terms", {"Customer Email"}}}}}),
             "spec.covers.terms[0]: \"Customer Email\" is not a term id: lowercase letters, "
             "digits and '-', starting with a letter");
@@ -180,6 +182,50 @@ TEST(RuleTest, ADataProductRuleCoversProductsByDomainAndTags) {
                           {"waivers", {{{"dataset", "pg/t"}, {"until", "2099-01-01"},
                                         {"reason", "r"}}}}}),
             "spec.waivers[0].dataset: a DataProduct rule's waiver names a product");
+}
+
+TEST(RuleTest, AModelVersionRuleCoversPromotionsByDomainTagsAndAlias) {
+  Rule r = Parsed("m", {{"condition", "context has input"},
+                        {"covers", {{"kind", "ModelVersion"}, {"domains", {"ml"}},
+                                    {"tags", {"prod"}}, {"aliases", {"champion", "canary"}}}},
+                        {"waivers", {{{"model", "legacy-model"},
+                                      {"until", "2099-01-01"},
+                                      {"reason", "retired in Q2"}}}}});
+  EXPECT_EQ(r.covers.kind, CoveredKind::kModelVersion);
+  EXPECT_TRUE(CoversPromotion(r, ModelSpec{.domain = "ml/churn", .tags = {"prod"}}, "champion"));
+  EXPECT_TRUE(CoversPromotion(r, ModelSpec{.domain = "ml", .tags = {"prod"}}, "canary"));
+  EXPECT_FALSE(CoversPromotion(r, ModelSpec{.domain = "ml", .tags = {"prod"}}, "challenger"));
+  EXPECT_FALSE(CoversPromotion(r, ModelSpec{.domain = "mlops", .tags = {"prod"}}, "champion"));
+  EXPECT_FALSE(CoversPromotion(r, ModelSpec{.domain = "ml", .tags = {"dev"}}, "champion"));
+  // No aliases: every promotion; and it judges no dataset or product, as
+  // they judge no promotion.
+  Rule any = Parsed("any", {{"condition", "true"}, {"covers", {{"kind", "ModelVersion"}}}});
+  EXPECT_TRUE(CoversPromotion(any, ModelSpec{}, "anything"));
+  EXPECT_FALSE(Covers(any, DatasetSpec{}));
+  EXPECT_FALSE(CoversProduct(any, DataProductSpec{}));
+  EXPECT_FALSE(CoversPromotion(Parsed("all", {{"condition", "true"}}), ModelSpec{}, "champion"));
+  EXPECT_NE(ModelWaiverFor(r, "legacy-model", 1'800'000'000'000), nullptr);
+  EXPECT_EQ(ModelWaiverFor(r, "legacy-model", 4'200'000'000'000), nullptr);
+  EXPECT_EQ(ModelWaiverFor(r, "other", 1'800'000'000'000), nullptr);
+  const json back = RuleSpecToJson(r);
+  EXPECT_EQ(back["covers"]["kind"], "ModelVersion");
+  EXPECT_EQ(back["covers"]["aliases"], json({"champion", "canary"}));
+  EXPECT_EQ(back["waivers"][0]["model"], "legacy-model");
+  EXPECT_EQ(RuleSpecToJson(Parsed("m", back)), back);
+  EXPECT_EQ(ErrorOf("m", {{"condition", "true"},
+                          {"covers", {{"kind", "ModelVersion"}, {"tiers", {1}}}}}),
+            "spec.covers.tiers: a ModelVersion rule covers promotions by domains, tags and "
+            "aliases only");
+  EXPECT_EQ(ErrorOf("m", {{"condition", "true"}, {"covers", {{"aliases", {"champion"}}}}}),
+            "spec.covers.aliases: only a ModelVersion rule covers aliases");
+  EXPECT_THAT(ErrorOf("m", {{"condition", "true"},
+                            {"covers", {{"kind", "ModelVersion"}, {"aliases", {"Champion!"}}}}}),
+              ::testing::StartsWith("spec.covers.aliases[0]: "));
+  EXPECT_EQ(ErrorOf("m", {{"condition", "true"},
+                          {"covers", {{"kind", "ModelVersion"}}},
+                          {"waivers", {{{"dataset", "pg/t"}, {"until", "2099-01-01"},
+                                        {"reason", "r"}}}}}),
+            "spec.waivers[0].dataset: a ModelVersion rule's waiver names a model");
 }
 
 TEST(RuleTest, AWaiverHoldsUntilItsDate) {

@@ -142,36 +142,6 @@ std::vector<Break> Breaks(const std::vector<Rule>& rules, const Dataset& d, cons
 
 namespace {
 
-// A write's verdict from what it makes breaking `now`. For a blocking
-// break, `prior` judges the rule on what stood before (nullopt: nothing,
-// or it was not covered), counting parts, and counts this break's parts
-// too (into b.verdict).
-WriteVerdict Settle(std::vector<Break> now, bool verifying,
-                    const std::function<std::optional<Verdict>(Break&)>& prior) {
-  WriteVerdict out;
-  for (Break& b : now) {
-    if (b.rule->mode == Mode::kAdvisory) continue;
-    if (b.waiver != nullptr) {
-      out.warnings.push_back(StrCat(Describe(b), " (waived until ", b.waiver->until, ": ",
-                                    b.waiver->reason, ")"));
-      continue;
-    }
-    if (b.rule->mode == Mode::kWarn) {
-      out.warnings.push_back(Describe(b));
-      continue;
-    }
-    // Blocking: refused unless it broke the rule before and this write
-    // fails no more of the condition's parts.
-    const std::optional<Verdict> was = prior(b);
-    if (was && !was->holds && b.verdict.failing_parts <= was->failing_parts && !verifying) {
-      out.warnings.push_back(StrCat(Describe(b), " (broken before this change, not made worse)"));
-      continue;
-    }
-    out.verifying = out.verifying || verifying;
-    out.refusals.push_back(std::move(b));
-  }
-  return out;
-}
 
 // A data product as rules see it, over the snapshot's entities.
 class ProductJudge {
@@ -252,12 +222,52 @@ WriteVerdict JudgeProductWrite(const std::vector<Rule>& rules, const DataProduct
                 });
 }
 
+// A write's verdict from what it makes breaking `now`. For a blocking
+// break, `prior` judges the rule on what stood before (nullopt: nothing,
+// or it was not covered), counting parts, and counts this break's parts
+// too (into b.verdict).
+WriteVerdict Settle(std::vector<Break> now, bool verifying,
+                    const std::function<std::optional<Verdict>(Break&)>& prior) {
+  WriteVerdict out;
+  for (Break& b : now) {
+    if (b.rule->mode == Mode::kAdvisory) continue;
+    if (b.waiver != nullptr) {
+      out.warnings.push_back(StrCat(Describe(b), " (waived until ", b.waiver->until, ": ",
+                                    b.waiver->reason, ")"));
+      continue;
+    }
+    if (b.rule->mode == Mode::kWarn) {
+      out.warnings.push_back(Describe(b));
+      continue;
+    }
+    // Blocking: refused unless it broke the rule before and this write
+    // fails no more of the condition's parts.
+    const std::optional<Verdict> was = prior(b);
+    if (was && !was->holds && b.verdict.failing_parts <= was->failing_parts && !verifying) {
+      out.warnings.push_back(StrCat(Describe(b), " (broken before this change, not made worse)"));
+      continue;
+    }
+    out.verifying = out.verifying || verifying;
+    out.refusals.push_back(std::move(b));
+  }
+  return out;
+}
+
 std::string Describe(const Break& b) {
   std::string out = StrCat("rule ", b.rule->name, " (", ModeName(b.rule->mode), ", ",
                            SeverityName(b.rule->severity), "): ", b.rule->message);
   if (!b.verdict.columns.empty()) {
     out += StrCat(" (column", b.verdict.columns.size() == 1 ? " " : "s ",
                   absl::StrJoin(b.verdict.columns, ", "), ")");
+  }
+  if (!b.verdict.inputs.empty() || b.verdict.hidden_inputs > 0) {
+    const size_t n = b.verdict.inputs.size() + static_cast<size_t>(b.verdict.hidden_inputs);
+    out += StrCat(" (training input", n == 1 ? " " : "s ", absl::StrJoin(b.verdict.inputs, ", "));
+    if (b.verdict.hidden_inputs > 0) {
+      out += StrCat(b.verdict.inputs.empty() ? "" : " and ", b.verdict.hidden_inputs,
+                    " you may not read");
+    }
+    out += ")";
   }
   if (!b.verdict.error.empty()) out += StrCat(" [condition error: ", b.verdict.error, "]");
   return out;

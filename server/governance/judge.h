@@ -13,6 +13,8 @@
 // Pure over its inputs and thread-safe.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -92,6 +94,15 @@ std::vector<Break> ProductBreaks(const std::vector<Rule>& rules, const DataProdu
 WriteVerdict JudgeProductWrite(const std::vector<Rule>& rules, const DataProduct* before,
                                const DataProduct& after, const policy::EntityView& entities,
                                int64_t now_ms);
+
+// A write's verdict from what it makes breaking `now` (advisory rules are
+// left out, waived and warn breaks are warnings). For a blocking break,
+// `prior` judges the rule on what stood before (nullopt: nothing, or it
+// was not covered), counting parts, and counts this break's parts too
+// (into b.verdict); a blocking break is a warning when it was broken
+// before and is not made worse (unless `verifying`).
+WriteVerdict Settle(std::vector<Break> now, bool verifying,
+                    const std::function<std::optional<Verdict>(Break&)>& prior);
 
 // "rule gold-owned (blocking, high): Gold needs an owner [condition
 // error: ...]".
