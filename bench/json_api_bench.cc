@@ -1,5 +1,6 @@
-// The JSON API (the Connect bridge on the HTTP port) against the same calls
-// over gRPC, in the same run on the same catalogd: one client at a time
+// The JSON API (the Connect bridge on the HTTP port) and the MCP server's
+// tools against the same calls over gRPC, in the same run on the same
+// catalogd: one client at a time
 // making calls back to back on a kept-alive connection, so each figure is a
 // call's whole cost (client, transport, server). Rounds alternate the two
 // doors; medians of the rounds.
@@ -35,8 +36,8 @@ template <typename Fn>
 Figures Measure(double seconds, Fn&& call) {
   std::vector<double> latencies;
   const auto start = Clock::now();
-  const auto end = start + std::chrono::duration_cast<Clock::duration>(
-                               std::chrono::duration<double>(seconds));
+  const auto end =
+      start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
   while (Clock::now() < end) {
     auto t0 = Clock::now();
     if (!call()) {
@@ -98,10 +99,32 @@ int Main(int argc, char** argv) {
   ask.set_principal("User::\"admin\"");
   ask.set_action("read");
   ask.set_resource("Dataset::\"postgres://prod-db:5432/sales.public.orders\"");
-  const std::string ask_json = nlohmann::json{{"principal", ask.principal()},
-                                              {"action", ask.action()},
-                                              {"resource", ask.resource()}}
-                                   .dump();
+  const std::string ask_json = nlohmann::json{
+      {"principal", ask.principal()},
+      {"action", ask.action()},
+      {"resource", ask.resource()}}.dump();
+
+  // The MCP server's tools (docs/mcp.md), as an agent calls them: one
+  // JSON-RPC tools/call a request, the answer as structured content.
+  auto mcp = [&](const std::string& tool, const nlohmann::json& arguments) {
+    const std::string body = nlohmann::json{{"jsonrpc", "2.0"},
+                                            {"id", 1},
+                                            {"method", "tools/call"},
+                                            {"params", {{"name", tool}, {"arguments", arguments}}}}
+                                 .dump();
+    return [&http, &auth, body] {
+      auto r = http.Post("/mcp", auth, body, "application/json");
+      return r && r->status == 200 && r->body.find("\"isError\":false") != std::string::npos;
+    };
+  };
+  v1::AuthorizeReadRequest read;
+  read.set_principal("User::\"admin\"");
+  *read.mutable_dataset() = d->key();
+  nlohmann::json columns = nlohmann::json::array();
+  for (const v1::Field& f : d->spec().schema().fields()) {
+    read.add_columns(f.name());
+    columns.push_back(f.name());
+  }
 
   struct Door {
     std::string name;
@@ -113,20 +136,29 @@ int Main(int argc, char** argv) {
        [&] { return g.Call(&v1::CatalogService::Stub::GetDataset, g.catalog(), get).ok(); }},
       {"GetDataset JSON",
        [&] {
-         auto r = http.Post("/catalog.v1.CatalogService/GetDataset", auth, get_json,
-                            "application/json");
+         auto r =
+             http.Post("/catalog.v1.CatalogService/GetDataset", auth, get_json, "application/json");
          return r && r->status == 200;
        }},
+      {"GetDataset MCP",
+       mcp("get_dataset", {{"dataset", "postgres://prod-db:5432/sales.public.orders"}})},
+      {"AuthorizeRead gRPC",
+       [&] { return g.Call(&v1::PolicyService::Stub::AuthorizeRead, g.policies(), read).ok(); }},
+      {"AuthorizeRead MCP",
+       mcp("check_access",
+           {{"dataset", "postgres://prod-db:5432/sales.public.orders"}, {"columns", columns}})},
       {"Authorize gRPC",
        [&] { return g.Call(&v1::PolicyService::Stub::Authorize, g.policies(), ask).ok(); }},
       {"Authorize JSON",
        [&] {
-         auto r = http.Post("/catalog.v1.PolicyService/Authorize", auth, ask_json,
-                            "application/json");
+         auto r =
+             http.Post("/catalog.v1.PolicyService/Authorize", auth, ask_json, "application/json");
          return r && r->status == 200;
        }},
       {"Ping gRPC",
-       [&] { return g.Call(&v1::CatalogService::Stub::Ping, g.catalog(), v1::PingRequest()).ok(); }},
+       [&] {
+         return g.Call(&v1::CatalogService::Stub::Ping, g.catalog(), v1::PingRequest()).ok();
+       }},
       {"Ping JSON",
        [&] {
          auto r = http.Post("/catalog.v1.CatalogService/Ping", auth, "{}", "application/json");
@@ -151,10 +183,18 @@ int Main(int argc, char** argv) {
               << static_cast<int>(median(door.rounds, &Figures::p50_us)) << " | "
               << static_cast<int>(median(door.rounds, &Figures::p99_us)) << " |\n";
   }
-  for (size_t i = 0; i + 1 < doors.size(); i += 2) {
-    std::cout << doors[i].name.substr(0, doors[i].name.find(' ')) << ": JSON at "
-              << static_cast<int>(100 * median(doors[i + 1].rounds, &Figures::per_second) /
-                                  median(doors[i].rounds, &Figures::per_second))
+  // Each other door of a call against its gRPC door, same run.
+  const Door* grpc_door = nullptr;
+  for (const Door& door : doors) {
+    const std::string call = door.name.substr(0, door.name.find(' '));
+    const std::string via = door.name.substr(door.name.find(' ') + 1);
+    if (via == "gRPC") {
+      grpc_door = &door;
+      continue;
+    }
+    std::cout << call << ": " << via << " at "
+              << static_cast<int>(100 * median(door.rounds, &Figures::per_second) /
+                                  median(grpc_door->rounds, &Figures::per_second))
               << "% of gRPC's calls/s\n";
   }
   return 0;

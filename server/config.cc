@@ -106,6 +106,8 @@ absl::StatusOr<ServerConfig> LoadConfigFile(const std::string& path,
       config.secrets_key_file = text;
     } else if (key == "webhook-allow") {
       config.webhook_allow = text;
+    } else if (key == "mcp-allowed-origins") {
+      config.mcp_allowed_origins = text;
     } else if (key == "webhook-ca") {
       config.webhook_ca = text;
     } else if (key == "webhook-max-attempts") {

@@ -71,6 +71,12 @@ struct ServerConfig {
   std::string webhook_allow;
   std::string webhook_ca;
   int webhook_max_attempts = 10;
+  // The MCP server (docs/mcp.md): the Origins whose browser pages may call
+  // it (comma- or space-separated "https://host[:port]"); none by default.
+  std::string mcp_allowed_origins;
+  // This build's version (catalogd sets it; not a setting), for what the
+  // MCP server says of itself.
+  std::string version;
 };
 
 // Reads a YAML config file whose keys are the ServerConfig fields written

@@ -15,6 +15,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
+#include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
 #include "server/auth.h"
 #include "server/bridged_call.h"
@@ -22,9 +23,9 @@
 #include "server/connect_error.h"
 #include "server/consistency.h"
 #include "server/http_body.h"
+#include "server/http_encoding.h"
 #include "server/http_peer.h"
 #include "server/ui_session.h"
-#include "server/http_encoding.h"
 
 namespace catalog::server {
 namespace {
@@ -68,8 +69,7 @@ class ConnectBridge::Impl {
       if (m->client_streaming() || m->server_streaming()) continue;
       Method method{.descriptor = m,
                     .path = StrCat("/", service.full_name(), "/", m->name()),
-                    .get = m->options().idempotency_level() ==
-                           pb::MethodOptions::NO_SIDE_EFFECTS};
+                    .get = m->options().idempotency_level() == pb::MethodOptions::NO_SIDE_EFFECTS};
       methods_[method.path] = method;
     }
   }
@@ -98,10 +98,10 @@ class ConnectBridge::Impl {
     const Method& method = found->second;
     if (is_get && !method.get) {
       res.set_header("Allow", "POST");
-      return refuse(absl::UnimplementedError(StrCat(
-                        method.path.substr(1),
-                        " changes or records something: POST it (GET is for methods without "
-                        "side effects)")),
+      return refuse(absl::UnimplementedError(
+                        StrCat(method.path.substr(1),
+                               " changes or records something: POST it (GET is for methods without "
+                               "side effects)")),
                     405);
     }
     std::string version = req.get_header_value("Connect-Protocol-Version");
@@ -122,20 +122,6 @@ class ConnectBridge::Impl {
                                : "Content-Type: must be application/json or application/proto"),
                     415);
     }
-    // Metadata gRPC takes: printable ASCII only (it refuses anything else).
-    std::string authorization = req.get_header_value("Authorization");
-    if (authorization.empty() && sessions_ != nullptr) {
-      // A web UI session; a POST with it must come from this site's pages.
-      absl::StatusOr<std::string> from_cookie = sessions_->AuthorizationOf(req, !is_get);
-      if (!from_cookie.ok()) return refuse(from_cookie.status());
-      authorization = *from_cookie;
-    }
-    const std::string consistency = req.get_header_value(kConsistencyTokenHeader);
-    if (!PrintableAscii(authorization) || !PrintableAscii(consistency)) {
-      return refuse(absl::InvalidArgumentError(
-          StrCat(!PrintableAscii(authorization) ? "Authorization" : kConsistencyTokenHeader,
-                 ": must be printable ASCII")));
-    }
     int64_t timeout_ms = kDefaultTimeoutMs;
     if (std::string t = req.get_header_value("Connect-Timeout-Ms"); !t.empty()) {
       if (t.size() > 10 || !absl::SimpleAtoi(t, &timeout_ms) || timeout_ms <= 0) {
@@ -145,19 +131,8 @@ class ConnectBridge::Impl {
       timeout_ms = std::min(timeout_ms, kMaxTimeoutMs);
     }
     // Who is calling, before a byte of the body is read.
-    const std::string peer = StrCat(req.remote_addr, ":", req.remote_port);
-    const std::string certificate =
-        ClientCertificatesRequired() ? ClientCertificatePem(req) : std::string();
-    absl::StatusOr<Identity> caller = IdentityOf(auth_, authorization, certificate);
-    // A token made on another replica, before this one applied it.
-    caller = AuthenticateWhenKnown(
-        auth_, std::move(caller), authorization, consistency, peer,
-        std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms),
-        [&] { return IdentityOf(auth_, authorization, certificate); });
-    if (!caller.ok()) {
-      RecordAuthFailure("http", peer, caller.status());
-      return refuse(caller.status());
-    }
+    absl::StatusOr<Caller> caller = Authenticate(req, /*sessions=*/true, !is_get, timeout_ms);
+    if (!caller.ok()) return refuse(caller.status());
 
     absl::StatusOr<std::string> payload = Payload(req, reader);
     if (!payload.ok()) {
@@ -169,16 +144,8 @@ class ConnectBridge::Impl {
     if (!request.ok()) return ReplyError(res, request.status());
 
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() +
-                         std::chrono::milliseconds(timeout_ms));
-    if (!authorization.empty()) context.AddMetadata("authorization", authorization);
-    if (!consistency.empty()) context.AddMetadata(kConsistencyTokenHeader, consistency);
-    context.AddMetadata(kBridgeKeyHeader, BridgeKey());
-    context.AddMetadata(kBridgePeerHeader, peer);
-    if (!certificate.empty()) context.AddMetadata(kBridgeCertificateHeader, certificate);
-    grpc::Slice slice(*request);
-    grpc::ByteBuffer in(&slice, 1), out;
-    grpc::Status status = Call(context, method.path, in, &out);
+    std::string bytes;
+    grpc::Status status = Invoke(*caller, method.path, *request, context, &bytes);
 
     // The answer's metadata: Connect sends trailers as "trailer-" headers.
     for (const auto& [key, value] : context.GetServerInitialMetadata()) {
@@ -196,23 +163,61 @@ class ConnectBridge::Impl {
       return ReplyError(res, absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                                           status.error_message()));
     }
-    std::vector<grpc::Slice> slices;
-    std::string bytes;
-    if (out.Dump(&slices).ok()) {
-      for (const grpc::Slice& s : slices) {
-        bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
-      }
-    }
     if (codec == "proto") return SetBody(&req, res, std::move(bytes), "application/proto");
-    std::unique_ptr<pb::Message> response(Prototype(method.descriptor->output_type())->New());
-    std::string json;
-    if (!response->ParseFromString(bytes) ||
-        !pb::util::MessageToJsonString(*response, &json).ok()) {
-      return ReplyError(res, absl::InternalError(StrCat(
-                                 "the answer is not a ",
-                                 method.descriptor->output_type()->full_name())));
+    absl::StatusOr<std::string> json = ToJson(method, bytes);
+    if (!json.ok()) return ReplyError(res, json.status());
+    SetBody(&req, res, *std::move(json), "application/json");
+  }
+
+  absl::StatusOr<Caller> Authenticate(const httplib::Request& req, bool sessions, bool changes,
+                                      int64_t timeout_ms) const {
+    Caller c;
+    c.deadline = std::chrono::system_clock::now() + std::chrono::milliseconds(timeout_ms);
+    // Metadata gRPC takes: printable ASCII only (it refuses anything else).
+    c.authorization = req.get_header_value("Authorization");
+    if (c.authorization.empty() && sessions && sessions_ != nullptr) {
+      // A web UI session; a request that changes something with it must
+      // come from this site's pages.
+      absl::StatusOr<std::string> from_cookie = sessions_->AuthorizationOf(req, changes);
+      if (!from_cookie.ok()) return from_cookie.status();
+      c.authorization = *from_cookie;
     }
-    SetBody(&req, res, std::move(json), "application/json");
+    c.consistency = req.get_header_value(kConsistencyTokenHeader);
+    if (!PrintableAscii(c.authorization) || !PrintableAscii(c.consistency)) {
+      return absl::InvalidArgumentError(
+          StrCat(!PrintableAscii(c.authorization) ? "Authorization" : kConsistencyTokenHeader,
+                 ": must be printable ASCII"));
+    }
+    c.peer = StrCat(req.remote_addr, ":", req.remote_port);
+    c.certificate = ClientCertificatesRequired() ? ClientCertificatePem(req) : std::string();
+    absl::StatusOr<Identity> identity = IdentityOf(auth_, c.authorization, c.certificate);
+    // A token made on another replica, before this one applied it.
+    identity = AuthenticateWhenKnown(
+        auth_, std::move(identity), c.authorization, c.consistency, c.peer, c.deadline,
+        [&] { return IdentityOf(auth_, c.authorization, c.certificate); });
+    if (!identity.ok()) {
+      RecordAuthFailure("http", c.peer, identity.status());
+      return identity.status();
+    }
+    c.principal = identity->principal;
+    return c;
+  }
+
+  absl::StatusOr<std::string> CallJson(const Caller& caller, const std::string& path,
+                                       const std::string& request) const {
+    auto found = methods_.find(path);
+    if (found == methods_.end()) {
+      return absl::UnimplementedError(StrCat("no method \"", path.substr(1), "\""));
+    }
+    ASSIGN_OR_RETURN(std::string bytes, Decode(found->second, "json", request));
+    grpc::ClientContext context;
+    std::string answer;
+    grpc::Status status = Invoke(caller, path, bytes, context, &answer);
+    if (!status.ok()) {
+      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                          status.error_message());
+    }
+    return ToJson(found->second, answer);
   }
 
  private:
@@ -251,23 +256,59 @@ class ConnectBridge::Impl {
     if (codec == "json") {
       pb::util::JsonParseOptions options;
       options.ignore_unknown_fields = false;
-      auto parsed = pb::util::JsonStringToMessage(payload.empty() ? "{}" : payload,
-                                                  message.get(), options);
+      auto parsed =
+          pb::util::JsonStringToMessage(payload.empty() ? "{}" : payload, message.get(), options);
       if (!parsed.ok()) {
-        return absl::InvalidArgumentError(StrCat("body: not a ", type->full_name(),
-                                                 " in JSON: ", std::string(parsed.message())));
+        return absl::InvalidArgumentError(
+            StrCat("body: not a ", type->full_name(), " in JSON: ", std::string(parsed.message())));
       }
     } else if (!message->ParseFromString(payload)) {
-      return absl::InvalidArgumentError(
-          StrCat("body: not a serialized ", type->full_name()));
+      return absl::InvalidArgumentError(StrCat("body: not a serialized ", type->full_name()));
     }
     std::string bytes;
     message->SerializeToString(&bytes);
     return bytes;
   }
 
+  // Calls `path` with the serialized `request` as `caller`, over the
+  // in-process channel with the bridge's metadata; `context` then holds
+  // the answer's metadata.
+  grpc::Status Invoke(const Caller& caller, const std::string& path, const std::string& request,
+                      grpc::ClientContext& context, std::string* answer) const {
+    context.set_deadline(caller.deadline);
+    if (!caller.authorization.empty()) context.AddMetadata("authorization", caller.authorization);
+    if (!caller.consistency.empty())
+      context.AddMetadata(kConsistencyTokenHeader, caller.consistency);
+    context.AddMetadata(kBridgeKeyHeader, BridgeKey());
+    context.AddMetadata(kBridgePeerHeader, caller.peer);
+    if (!caller.certificate.empty())
+      context.AddMetadata(kBridgeCertificateHeader, caller.certificate);
+    grpc::Slice slice(request);
+    grpc::ByteBuffer in(&slice, 1), out;
+    grpc::Status status = Call(context, path, in, &out);
+    std::vector<grpc::Slice> slices;
+    if (status.ok() && out.Dump(&slices).ok()) {
+      for (const grpc::Slice& s : slices) {
+        answer->append(reinterpret_cast<const char*>(s.begin()), s.size());
+      }
+    }
+    return status;
+  }
+
+  // A method's serialized answer in proto JSON.
+  static absl::StatusOr<std::string> ToJson(const Method& method, const std::string& bytes) {
+    std::unique_ptr<pb::Message> response(Prototype(method.descriptor->output_type())->New());
+    std::string json;
+    if (!response->ParseFromString(bytes) ||
+        !pb::util::MessageToJsonString(*response, &json).ok()) {
+      return absl::InternalError(
+          StrCat("the answer is not a ", method.descriptor->output_type()->full_name()));
+    }
+    return json;
+  }
+
   grpc::Status Call(grpc::ClientContext& context, const std::string& path,
-                    const grpc::ByteBuffer& in, grpc::ByteBuffer* out) {
+                    const grpc::ByteBuffer& in, grpc::ByteBuffer* out) const {
     std::mutex mu;
     std::condition_variable cv;
     bool done = false;
@@ -283,7 +324,7 @@ class ConnectBridge::Impl {
     return status;
   }
 
-  grpc::GenericStub stub_;
+  mutable grpc::GenericStub stub_;
   const Authenticator& auth_;
   UiSessions* sessions_;
   Options options_;
@@ -305,12 +346,22 @@ ConnectBridge::~ConnectBridge() = default;
 
 std::vector<std::string> ConnectBridge::BodyPaths() const { return impl_->BodyPaths(); }
 
+absl::StatusOr<ConnectBridge::Caller> ConnectBridge::Authenticate(const httplib::Request& req,
+                                                                  bool sessions, bool changes,
+                                                                  int64_t timeout_ms) const {
+  return impl_->Authenticate(req, sessions, changes, timeout_ms);
+}
+
+absl::StatusOr<std::string> ConnectBridge::CallJson(const Caller& caller, const std::string& path,
+                                                    const std::string& request) const {
+  return impl_->CallJson(caller, path, request);
+}
+
 void ConnectBridge::Register(httplib::Server& http) {
   const std::string pattern = R"(/catalog\.v1\.[A-Za-z]+/[A-Za-z0-9_]+)";
-  http.Post(pattern, [this](const httplib::Request& req, httplib::Response& res,
-                            const httplib::ContentReader& reader) {
-    impl_->Handle(req, res, &reader);
-  });
+  http.Post(pattern,
+            [this](const httplib::Request& req, httplib::Response& res,
+                   const httplib::ContentReader& reader) { impl_->Handle(req, res, &reader); });
   http.Get(pattern, [this](const httplib::Request& req, httplib::Response& res) {
     impl_->Handle(req, res, nullptr);
   });

@@ -16,13 +16,18 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
+
 namespace httplib {
 class Server;
+struct Request;
 }  // namespace httplib
 
 namespace catalog::server {
@@ -40,13 +45,34 @@ class ConnectBridge {
   // `sessions` (may be null): a request without an Authorization header is
   // its web UI session's (ui_session.h).
   ConnectBridge(std::shared_ptr<grpc::Channel> channel, const Authenticator& auth,
-                UiSessions* sessions, const std::vector<std::string>& services,
-                Options options);
+                UiSessions* sessions, const std::vector<std::string>& services, Options options);
   ~ConnectBridge();
 
   // Routes POST and GET /PACKAGE.SERVICE/METHOD on `http`; the bridge must
   // outlive it.
   void Register(httplib::Server& http);
+
+  // Who an HTTP request is from, authenticated as the JSON API does, ready
+  // to call the services as them (other HTTP doors, such as MCP, use it).
+  struct Caller {
+    std::string principal;  // "user:alice"
+    std::string authorization;
+    std::string consistency;
+    std::string peer;
+    std::string certificate;
+    std::chrono::system_clock::time_point deadline;
+  };
+  // The caller of `req`: its Authorization header or client certificate
+  // (with `sessions`, else refused: a web UI session cookie when it has no
+  // header; `changes`: the request may change something). Before any byte
+  // of a body is read; errors as the JSON API answers them.
+  absl::StatusOr<Caller> Authenticate(const httplib::Request& req, bool sessions, bool changes,
+                                      int64_t timeout_ms) const;
+  // Calls bridged method `path` ("/catalog.v1.CatalogService/GetDataset")
+  // with `request`, its input message in proto JSON, as `caller`: the
+  // answer in proto JSON, or the call's status.
+  absl::StatusOr<std::string> CallJson(const Caller& caller, const std::string& path,
+                                       const std::string& request) const;
 
   // The paths that take a request body (for RefuseUnexpectedBodies).
   std::vector<std::string> BodyPaths() const;

@@ -283,6 +283,7 @@ int main(int argc, char** argv) {
     }
     config = *loaded;
   }
+  config.version = catalog::Version();
   if (listen->count()) config.listen = flags.listen;
   if (http->count()) config.http_listen = flags.http_listen;
   if (data->count()) config.data_dir = flags.data_dir;

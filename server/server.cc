@@ -28,6 +28,7 @@
 #include "server/connect_bridge.h"
 #include "server/consistency.h"
 #include "server/ui_http.h"
+#include "server/mcp/mcp_http.h"
 #include "server/ui_session.h"
 #include "server/governance/sweep.h"
 #include "server/housekeeping.h"
@@ -133,6 +134,7 @@ class CatalogServer::Impl {
   std::unique_ptr<grpc::Server> grpc_server;
   std::unique_ptr<UiSessions> sessions;   // serve on http_server: outlive it
   std::unique_ptr<ConnectBridge> bridge;
+  std::unique_ptr<mcp::McpHttp> mcp_http;
   std::unique_ptr<httplib::Server> http_server;
   std::thread http_thread;
   int grpc_port = 0;
@@ -280,9 +282,16 @@ class CatalogServer::Impl {
                                  v1::ModelService::service_full_name()},
         ConnectBridge::Options{.max_body_bytes = max_body_bytes});
     bridge->Register(*http_server);
+    // The MCP server for AI agents: tools made of the same services' calls.
+    ASSIGN_OR_RETURN(std::vector<std::string> origins,
+                     mcp::McpHttp::ParseOrigins(config.mcp_allowed_origins));
+    mcp_http = std::make_unique<mcp::McpHttp>(
+        *bridge, mcp::McpHttp::Options{.allowed_origins = std::move(origins),
+                                       .server_version = config.version});
+    mcp_http->Register(*http_server);
     std::vector<std::string> body_paths = bridge->BodyPaths();
     body_paths.insert(body_paths.end(),
-                      {"/api/v1/lineage", "/api/v1/lineage/batch", "/ui/session"});
+                      {"/api/v1/lineage", "/api/v1/lineage/batch", "/ui/session", mcp::kPath});
     RefuseUnexpectedBodies(*http_server, std::move(body_paths));
     RegisterUi(*http_server, config.ui_dir);
     AddSecurityHeaders(*http_server);
