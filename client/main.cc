@@ -442,6 +442,22 @@ int main(int argc, char** argv) {
       "lineage", "which data, at which revisions, trained a version");
   model_lineage->add_option("version", lineage_ref, "NAME@VERSION or NAME@ALIAS")->required();
   model_lineage->add_option("-o,--output", model_lineage_output, "table or json");
+  MetricsOptions metrics_options;
+  auto* model_metrics = model_cmd->add_subcommand(
+      "metrics", "a version's (or every version's) monitoring metrics over time");
+  model_metrics->add_option("model", metrics_options.ref, "NAME, NAME@VERSION or NAME@ALIAS")
+      ->required();
+  model_metrics->add_option("--since", metrics_options.since,
+                            "RFC 3339 time, date, or a duration back (7d)");
+  model_metrics->add_option("--name", metrics_options.names, "only this metric (repeatable)");
+  model_metrics->add_option("-o,--output", metrics_options.output, "table or json");
+  std::string report_ref, report_time;
+  std::vector<std::string> report_values;
+  auto* model_report = model_cmd->add_subcommand(
+      "report", "record monitoring metrics of a version (NAME=VALUE ...)");
+  model_report->add_option("version", report_ref, "NAME@VERSION")->required();
+  model_report->add_option("values", report_values, "NAME=VALUE, e.g. auc=0.91")->required();
+  model_report->add_option("--time", report_time, "when measured (RFC 3339; default now)");
   std::string unalias_model, unalias_alias;
   auto* model_unalias =
       model_cmd->add_subcommand("unalias", "remove an alias (needs model:promote)");
@@ -645,6 +661,8 @@ int main(int argc, char** argv) {
   }
   if (model_unalias->parsed()) return RunModelUnalias(ctx, unalias_model, unalias_alias);
   if (model_lineage->parsed()) return RunModelLineage(ctx, lineage_ref, model_lineage_output);
+  if (model_metrics->parsed()) return RunModelMetrics(ctx, metrics_options);
+  if (model_report->parsed()) return RunModelReport(ctx, report_ref, report_values, report_time);
   if (get->parsed() && IsModelType(type)) {
     return RunModelGet(ctx, name, domain, term_search, *format);
   }

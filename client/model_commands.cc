@@ -1,14 +1,18 @@
 #include "client/model_commands.h"
 
+#include <algorithm>
+#include <chrono>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "lib/catalog/json_codec.h"
 #include "lib/util/printable.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
+#include "lib/util/time.h"
 #include "proto/convert.h"
 
 namespace catalog::client {
@@ -82,8 +86,7 @@ void PrintSignature(std::ostream& out, const char* title, const v1::Schema& sche
   out << title << ":\n";
   Table t{.header = {"  NAME", "TYPE", "NULLABLE", "DESCRIPTION"}};
   for (const v1::Field& f : schema.fields()) {
-    t.rows.push_back({"  " + f.name(), f.type(), f.nullable() ? "yes" : "no",
-                      Or(f.description())});
+    t.rows.push_back({"  " + f.name(), f.type(), f.nullable() ? "yes" : "no", Or(f.description())});
   }
   t.Print(out);
 }
@@ -155,21 +158,20 @@ int RunModelDescribe(CommandContext& ctx, const std::string& ref_text) {
     absl::StatusOr<v1::ModelVersion> v = GetVersion(ctx, ref);
     if (!v.ok()) return ReportError(ctx.err, v.status());
     Table head;
-    head.rows = {{"ModelVersion:", StrCat(v->model(), "@", v->version())},
-                 {"Status:", v->version_status()},
-                 {"Aliases:", Joined(v->aliases())},
-                 {"Framework:", Or(v->framework())},
-                 {"Source:", Or(v->source())},
-                 {"Training run:", v->run().job().empty()
-                                       ? "-"
-                                       : StrCat(v->run().namespace_(), "/", v->run().job(),
-                                                v->run().run_id().empty()
-                                                    ? ""
-                                                    : StrCat(" (run ", v->run().run_id(), ")"))},
-                 {"Description:", Or(v->description())},
-                 {"Registered:", StrCat(v->status().created_at(), " by ",
-                                        v->status().updated_by())},
-                 {"Revision:", std::to_string(v->status().revision())}};
+    head.rows = {
+        {"ModelVersion:", StrCat(v->model(), "@", v->version())},
+        {"Status:", v->version_status()},
+        {"Aliases:", Joined(v->aliases())},
+        {"Framework:", Or(v->framework())},
+        {"Source:", Or(v->source())},
+        {"Training run:",
+         v->run().job().empty()
+             ? "-"
+             : StrCat(v->run().namespace_(), "/", v->run().job(),
+                      v->run().run_id().empty() ? "" : StrCat(" (run ", v->run().run_id(), ")"))},
+        {"Description:", Or(v->description())},
+        {"Registered:", StrCat(v->status().created_at(), " by ", v->status().updated_by())},
+        {"Revision:", std::to_string(v->status().revision())}};
     head.Print(ctx.out);
     ctx.out << "Metrics:\n";
     if (v->metrics().empty()) {
@@ -205,8 +207,8 @@ int RunModelDescribe(CommandContext& ctx, const std::string& ref_text) {
   ctx.out << "Model card:\n";
   ctx.out << "  Intended use:            " << PrintableLines(Or(card.intended_use())) << "\n";
   ctx.out << "  Limitations:             " << PrintableLines(Or(card.limitations())) << "\n";
-  ctx.out << "  Ethical considerations:  "
-          << PrintableLines(Or(card.ethical_considerations())) << "\n";
+  ctx.out << "  Ethical considerations:  " << PrintableLines(Or(card.ethical_considerations()))
+          << "\n";
   std::vector<std::string> data;
   for (const v1::DatasetKey& k : card.evaluation_data()) {
     data.push_back(StrCat(k.namespace_(), "/", k.name()));
@@ -225,10 +227,10 @@ int RunModelDescribe(CommandContext& ctx, const std::string& ref_text) {
   }
   Table t{.header = {"  VERSION", "STATUS", "ALIASES", "FRAMEWORK", "TRAINING RUN", "REGISTERED"}};
   for (const v1::ModelVersion& v : versions->versions()) {
-    t.rows.push_back({"  " + v.version(), v.version_status(), Joined(v.aliases()),
-                      Or(v.framework()),
-                      v.run().job().empty() ? "-" : StrCat(v.run().namespace_(), "/", v.run().job()),
-                      v.status().created_at()});
+    t.rows.push_back(
+        {"  " + v.version(), v.version_status(), Joined(v.aliases()), Or(v.framework()),
+         v.run().job().empty() ? "-" : StrCat(v.run().namespace_(), "/", v.run().job()),
+         v.status().created_at()});
   }
   t.Print(ctx.out);
   return 0;
@@ -244,8 +246,7 @@ int RunModelDelete(CommandContext& ctx, const std::string& ref_text, int64_t exp
     v1::DeleteModelRequest req;
     req.set_name(ref.model);
     req.set_expected_revision(expected_revision);
-    absl::Status status =
-        ctx.client.Call(&Stub::DeleteModel, ctx.client.models(), req).status();
+    absl::Status status = ctx.client.Call(&Stub::DeleteModel, ctx.client.models(), req).status();
     if (!status.ok()) return ReportError(ctx.err, status);
     ctx.out << "model/" << ref.model << " deleted\n";
     return 0;
@@ -280,8 +281,7 @@ int RunModelPromote(CommandContext& ctx, const PromoteOptions& options) {
             << ref.at << "\n";
   } else {
     ctx.out << "model/" << ref.model << " alias " << options.alias << " -> version " << ref.at
-            << (p->previous_version().empty() ? ""
-                                              : StrCat(" (was ", p->previous_version(), ")"))
+            << (p->previous_version().empty() ? "" : StrCat(" (was ", p->previous_version(), ")"))
             << "\n";
   }
   for (const std::string& w : p->warnings()) ctx.out << "  warning: " << Printable(w) << "\n";
@@ -313,10 +313,9 @@ int RunModelLineage(CommandContext& ctx, const std::string& ref_text, const std:
   }
   ctx.out << "ModelVersion:   " << l->model() << "@" << l->version() << "\n";
   ctx.out << "Training run:   "
-          << (l->run().job().empty()
-                  ? std::string("- (registered by a manifest)")
-                  : StrCat(l->run().namespace_(), "/", l->run().job(), " (run ",
-                           l->run().run_id(), ")"))
+          << (l->run().job().empty() ? std::string("- (registered by a manifest)")
+                                     : StrCat(l->run().namespace_(), "/", l->run().job(), " (run ",
+                                              l->run().run_id(), ")"))
           << "\n";
   ctx.out << "Trained on:\n";
   if (l->inputs().empty() && l->hidden_inputs() == 0) {
@@ -346,10 +345,103 @@ int RunModelUnalias(CommandContext& ctx, const std::string& model, const std::st
   v1::UnsetModelAliasRequest req;
   req.set_model(model);
   req.set_alias(alias);
-  absl::Status status =
-      ctx.client.Call(&Stub::UnsetModelAlias, ctx.client.models(), req).status();
+  absl::Status status = ctx.client.Call(&Stub::UnsetModelAlias, ctx.client.models(), req).status();
   if (!status.ok()) return ReportError(ctx.err, status);
   ctx.out << "model/" << model << " alias " << alias << " unset\n";
+  return 0;
+}
+
+std::string Sparkline(const std::vector<double>& values) {
+  static const char* kBlocks[] = {"▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"};
+  if (values.empty()) return "";
+  const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+  std::string out;
+  for (double v : values) {
+    const int level = *hi > *lo ? static_cast<int>((v - *lo) / (*hi - *lo) * 7 + 0.5) : 0;
+    out += kBlocks[std::clamp(level, 0, 7)];
+  }
+  return out;
+}
+
+int RunModelMetrics(CommandContext& ctx, const MetricsOptions& o) {
+  const Ref ref = ParseRef(o.ref);
+  v1::GetModelMetricsRequest req;
+  req.set_model(ref.model);
+  if (!ref.at.empty()) {
+    // Resolved as describe does: an alias when one of that name is set.
+    absl::StatusOr<v1::ModelVersion> v = GetVersion(ctx, ref);
+    if (!v.ok()) return ReportError(ctx.err, v.status());
+    req.set_version(v->version());
+  }
+  req.set_since(o.since);
+  for (const std::string& n : o.names) req.add_names(n);
+  absl::StatusOr<v1::GetModelMetricsResponse> r =
+      ctx.client.Call(&Stub::GetModelMetrics, ctx.client.models(), req);
+  if (!r.ok()) return ReportError(ctx.err, r.status());
+  if (o.output == "json") {
+    PrintDocument(ctx.out, Format::kJson, ProtoToJson(*r));
+    return 0;
+  }
+  if (r->points().empty()) {
+    ctx.out << "No metrics recorded" << (o.since.empty() ? "" : " since " + o.since) << ".\n";
+    return 0;
+  }
+  Table t{.header = {"VERSION", "METRIC", "POINTS", "LAST", "AT", "MIN", "MAX", "TREND"}};
+  auto number = [](double v) {
+    char text[32];
+    std::snprintf(text, sizeof(text), "%.6g", v);
+    return std::string(text);
+  };
+  const auto& points = r->points();
+  for (int begin = 0; begin < points.size();) {
+    int end = begin;
+    std::vector<double> values;
+    while (end < points.size() && points[end].version() == points[begin].version() &&
+           points[end].name() == points[begin].name()) {
+      values.push_back(points[end].value());
+      ++end;
+    }
+    const auto [lo, hi] = std::minmax_element(values.begin(), values.end());
+    const std::vector<double> recent(values.end() - std::min<size_t>(values.size(), 30),
+                                     values.end());
+    t.rows.push_back({points[begin].version(), Printable(points[begin].name()),
+                      std::to_string(values.size()), number(values.back()), points[end - 1].time(),
+                      number(*lo), number(*hi), Sparkline(recent)});
+    begin = end;
+  }
+  t.Print(ctx.out);
+  if (r->truncated()) ctx.out << "(more points than shown: narrow with --since or --name)\n";
+  return 0;
+}
+
+int RunModelReport(CommandContext& ctx, const std::string& ref_text,
+                   const std::vector<std::string>& values, const std::string& time) {
+  const Ref ref = ParseRef(ref_text);
+  if (ref.model.empty() || ref.at.empty()) {
+    ctx.err << "error: model report needs NAME@VERSION\n";
+    return 2;
+  }
+  v1::RecordModelMetricsRequest req;
+  req.set_model(ref.model);
+  req.set_version(ref.at);
+  const std::string at = time.empty() ? FormatRfc3339(std::chrono::system_clock::now()) : time;
+  for (const std::string& v : values) {
+    const size_t eq = v.find('=');
+    double value = 0;
+    if (eq == std::string::npos || eq == 0 || !absl::SimpleAtod(v.substr(eq + 1), &value)) {
+      ctx.err << "error: \"" << Printable(v) << "\" is not NAME=NUMBER\n";
+      return 2;
+    }
+    v1::ModelMetricPoint* p = req.add_points();
+    p->set_name(v.substr(0, eq));
+    p->set_value(value);
+    p->set_time(at);
+  }
+  absl::StatusOr<v1::RecordModelMetricsResponse> r =
+      ctx.client.Call(&Stub::RecordModelMetrics, ctx.client.models(), req);
+  if (!r.ok()) return ReportError(ctx.err, r.status());
+  ctx.out << "model/" << ref.model << "@" << ref.at << ": " << r->recorded() << " point"
+          << (r->recorded() == 1 ? "" : "s") << " recorded at " << at << "\n";
   return 0;
 }
 

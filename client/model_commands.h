@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "client/commands.h"
 #include "client/output.h"
@@ -40,6 +41,25 @@ int RunModelPromote(CommandContext& ctx, const PromoteOptions& options);
 // run that trained it and the datasets it read, at their revisions, with
 // the columns the run's column lineage names (masked ones marked).
 int RunModelLineage(CommandContext& ctx, const std::string& ref, const std::string& output);
+// catalogctl model metrics NAME[@VERSION|@ALIAS] [--since 7d] [--name N]
+// [-o table|json]: the version's (or every version's) monitoring points —
+// per version and metric: how many, the last value and when, the range,
+// and a sparkline of the latest 30; -o json prints the points.
+struct MetricsOptions {
+  std::string ref;
+  std::string since;
+  std::vector<std::string> names;
+  std::string output = "table";
+};
+int RunModelMetrics(CommandContext& ctx, const MetricsOptions& options);
+// catalogctl model report NAME@VERSION NAME=VALUE... [--time T]: records
+// monitoring points (now, or at T).
+int RunModelReport(CommandContext& ctx, const std::string& ref,
+                   const std::vector<std::string>& values, const std::string& time);
+// A sparkline of `values` in eight block heights ("▁▃█"), scaled to their
+// range; all equal: the lowest block.
+std::string Sparkline(const std::vector<double>& values);
+
 // catalogctl model unalias NAME ALIAS.
 int RunModelUnalias(CommandContext& ctx, const std::string& model, const std::string& alias);
 

@@ -12,6 +12,9 @@
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 #include "server/governance/promotion.h"
+#include "server/quality_service.h"
+#include "lib/lineage/event.h"
+#include "lib/util/time.h"
 
 namespace catalog::server {
 namespace {
@@ -326,6 +329,84 @@ grpc::Status ModelServiceImpl::UnsetModelAlias(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(store::Store::Promotion p,
                      store_->UnsetModelAlias(request->model(), request->alias(), caller));
     response->set_catalog_revision(p.catalog_revision);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::RecordModelMetrics(grpc::ServerContext* context,
+                                                  const v1::RecordModelMetricsRequest* request,
+                                                  v1::RecordModelMetricsResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ValidateModelName("model", request->model()));
+    RETURN_IF_ERROR(ValidateModelVersionId("version", request->version()));
+    RETURN_IF_ERROR(ReadableVersion(caller, request->model(), request->version()));
+    RETURN_IF_ERROR(store_->GetModelVersion(request->model(), request->version()).status());
+    // Monitoring writes what the version's writers may: its owners, or a
+    // monitoring job a policy lets write it.
+    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write",
+                            authz::ModelVersionUid(request->model(), request->version())));
+    std::vector<store::ModelMetricPoint> points;
+    for (int i = 0; i < request->points_size(); ++i) {
+      const v1::ModelMetricPoint& p = request->points(i);
+      absl::StatusOr<int64_t> at = lineage::ParseEventTime(p.time());
+      if (!at.ok()) {
+        return absl::InvalidArgumentError(
+            StrCat("points[", i, "].time: \"", p.time().substr(0, 64),
+                   "\" is not an RFC 3339 time (2026-12-04T10:00:00Z)"));
+      }
+      points.push_back({.name = p.name(), .value = p.value(), .at_ms = *at});
+    }
+    RETURN_IF_ERROR(
+        store_->RecordModelMetrics(request->model(), request->version(), points, caller));
+    response->set_recorded(static_cast<int32_t>(points.size()));
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::GetModelMetrics(grpc::ServerContext* context,
+                                               const v1::GetModelMetricsRequest* request,
+                                               v1::GetModelMetricsResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ValidateModelName("model", request->model()));
+    if (request->limit() < 0 || request->limit() > 100'000) {
+      return absl::InvalidArgumentError("limit: must be between 0 (10,000) and 100,000");
+    }
+    std::string version;
+    if (!request->version().empty() || !request->alias().empty()) {
+      ASSIGN_OR_RETURN(Named named, NamedVersion(caller, request->model(), request->version(),
+                                                 request->alias()));
+      version = named.version;
+    } else {
+      RETURN_IF_ERROR(ReadableModel(caller, request->model()));
+      RETURN_IF_ERROR(store_->GetModel(request->model()).status());
+    }
+    ASSIGN_OR_RETURN(int64_t since_ms,
+                     SinceMs("since", request->since(), std::chrono::system_clock::now()));
+    const int limit = request->limit() == 0 ? 10'000 : request->limit();
+    std::vector<std::string> names(request->names().begin(), request->names().end());
+    ASSIGN_OR_RETURN(std::vector<store::ModelMetricPoint> points,
+                     store_->ModelMetrics(request->model(), version, since_ms, names, limit + 1));
+    if (points.size() > static_cast<size_t>(limit)) {
+      points.resize(static_cast<size_t>(limit));
+      response->set_truncated(true);
+    }
+    // Of every version: those the caller may read (asked once a version).
+    std::string last;
+    bool readable = true;
+    for (const store::ModelMetricPoint& p : points) {
+      if (p.version != last) {
+        last = p.version;
+        readable = !version.empty() ||
+                   MayRead(caller, authz::ModelVersionUid(request->model(), p.version));
+      }
+      if (!readable) continue;
+      v1::ModelMetricPoint* out = response->add_points();
+      out->set_version(p.version);
+      out->set_name(p.name);
+      out->set_value(p.value);
+      out->set_time(FormatMs(p.at_ms));
+      out->set_reporter(p.reporter);
+    }
     return absl::OkStatus();
   });
 }

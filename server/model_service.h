@@ -40,6 +40,12 @@ class ModelServiceImpl final : public v1::ModelService::Service {
   grpc::Status GetModelLineage(grpc::ServerContext* context,
                                const v1::GetModelLineageRequest* request,
                                v1::ModelLineage* response) override;
+  grpc::Status RecordModelMetrics(grpc::ServerContext* context,
+                                  const v1::RecordModelMetricsRequest* request,
+                                  v1::RecordModelMetricsResponse* response) override;
+  grpc::Status GetModelMetrics(grpc::ServerContext* context,
+                               const v1::GetModelMetricsRequest* request,
+                               v1::GetModelMetricsResponse* response) override;
 
  private:
   // The version a request names (by id, or by an alias of its model) and

@@ -166,6 +166,11 @@ const std::vector<Row>& Table() {
       {"catalog.v1.ModelService/GetModelVersion", R"(model: "churn" version: "1")", OK, OK, OK},
       {"catalog.v1.ModelService/ListModelVersions", R"(model: "churn")", OK, OK, OK},
       {"catalog.v1.ModelService/GetModelLineage", R"(model: "churn" version: "1")", OK, OK, OK},
+      {"catalog.v1.ModelService/RecordModelMetrics",
+       R"(model: "churn" version: "1"
+          points { name: "auc" value: 0.9 time: "2026-12-04T00:00:00Z" })",
+       DENIED, OK, OK},
+      {"catalog.v1.ModelService/GetModelMetrics", R"(model: "churn" version: "1")", OK, OK, OK},
       {"catalog.v1.ModelService/PromoteModelVersion",
        R"(model: "churn" version: "1" alias: "champion")", DENIED, OK, OK},
       // (The reader's promotion was refused: there is no alias to unset.)

@@ -945,6 +945,14 @@ spec:
   Result unknown = Ctl("model promote churn-predictor@2 --alias champion");
   EXPECT_NE(unknown.exit_code, 0);
   EXPECT_THAT(unknown.err, HasSubstr("rule champions-mask-pii"));
+  // Monitoring: points recorded and read back, with their trend.
+  Result reported = Ctl("model report churn-predictor@3 auc=0.90 --time 2026-12-01T00:00:00Z");
+  ASSERT_EQ(reported.exit_code, 0) << reported.err;
+  EXPECT_EQ(reported.out, "model/churn-predictor@3: 1 point recorded at 2026-12-01T00:00:00Z\n");
+  ASSERT_EQ(Ctl("model report churn-predictor@3 auc=0.93 --time 2026-12-02T00:00:00Z").exit_code, 0);
+  Result metrics = Ctl("model metrics churn-predictor@champion");
+  ASSERT_EQ(metrics.exit_code, 0) << metrics.err;
+  EXPECT_THAT(metrics.out, HasSubstr("3         auc      2        0.93   2026-12-02T00:00:00.000Z   0.9   0.93   ▁█"));
   ASSERT_EQ(Ctl("model unalias churn-predictor challenger").exit_code, 0);
   ASSERT_EQ(Ctl("model unalias churn-predictor champion").exit_code, 0);
   EXPECT_EQ(Ctl("delete model churn-predictor").out, "model/churn-predictor deleted\n");

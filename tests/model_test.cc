@@ -424,5 +424,77 @@ TEST_F(ModelTest, APromotionRuleJudgesTheTrainingDataAndNamesOnlyWhatThePromoter
   EXPECT_EQ(back->versions(0).waivers(0).model(), "churn");
 }
 
+// Monitoring metrics (docs/models.md#monitoring): recorded by who may write
+// the version, read over time by who may read it; a point again replaces
+// itself; bad points are refused naming the field and change nothing.
+TEST_F(ModelTest, MonitoringMetricsAreRecordedByWritersAndReadOverTime) {
+  ASSERT_TRUE(Apply("user:alice", Model("churn", "user:alice") + Version("churn", "1") +
+                                      Version("churn", "2"))
+                  .ok());
+  auto record = [&](const std::string& who, const std::string& version,
+                    const std::string& points) {
+    v1::RecordModelMetricsRequest req;
+    EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(points, &req));
+    req.set_model("churn");
+    req.set_version(version);
+    return As(who).Call(&Stub::RecordModelMetrics, As(who).models(), req);
+  };
+  auto done = record("user:alice", "1",
+                     R"pb(points { name: "auc" value: 0.90 time: "2026-12-01T00:00:00Z" }
+                          points { name: "auc" value: 0.88 time: "2026-12-02T00:00:00Z" }
+                          points { name: "gen_ai.usage.input_tokens" value: 1200
+                                   time: "2026-12-02T00:00:00Z" })pb");
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->recorded(), 3);
+  // The same point again replaces itself.
+  ASSERT_TRUE(record("user:alice", "1",
+                     R"pb(points { name: "auc" value: 0.87 time: "2026-12-02T00:00:00Z" })pb")
+                  .ok());
+  ASSERT_TRUE(record("user:alice", "2",
+                     R"pb(points { name: "auc" value: 0.93 time: "2026-12-03T00:00:00Z" })pb")
+                  .ok());
+  // Bob may not write alice's model; a bad point names its field.
+  EXPECT_EQ(record("user:bob", "1", R"pb(points { name: "auc" value: 1 time: "2026-12-03T00:00:00Z" })pb")
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  auto bad = record("user:alice", "1", R"pb(points { name: "auc" value: 1 time: "yesterday" })pb");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("points[0].time"));
+  EXPECT_EQ(record("user:alice", "9", R"pb(points { name: "auc" value: 1 time: "2026-12-03T00:00:00Z" })pb")
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  v1::GetModelMetricsRequest get;
+  get.set_model("churn");
+  get.set_version("1");
+  get.add_names("auc");
+  auto one = As("user:bob").Call(&Stub::GetModelMetrics, As("user:bob").models(), get);
+  ASSERT_TRUE(one.ok()) << one.status();
+  ASSERT_EQ(one->points_size(), 2);
+  EXPECT_EQ(one->points(0).value(), 0.90);
+  EXPECT_EQ(one->points(1).value(), 0.87);
+  EXPECT_EQ(one->points(1).time(), "2026-12-02T00:00:00.000Z");
+  EXPECT_EQ(one->points(1).reporter(), "user:alice");
+  // Every version: those bob may not read are left out.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "v2.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource == ModelVersion::"churn@2");)")
+                  .ok());
+  get.clear_version();
+  get.clear_names();
+  auto all = As("admin").Call(&Stub::GetModelMetrics, As("admin").models(), get);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->points_size(), 4);
+  auto his = As("user:bob").Call(&Stub::GetModelMetrics, As("user:bob").models(), get);
+  ASSERT_TRUE(his.ok()) << his.status();
+  EXPECT_EQ(his->points_size(), 3);
+  for (const v1::ModelMetricPoint& p : his->points()) EXPECT_EQ(p.version(), "1");
+  get.set_version("2");
+  EXPECT_EQ(As("user:bob").Call(&Stub::GetModelMetrics, As("user:bob").models(), get).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace catalog

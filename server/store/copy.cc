@@ -14,14 +14,14 @@ namespace catalog::store {
 namespace {
 
 // How a column's values are carried: as integers, text or bytes.
-enum class Kind { kInt, kText, kBlob };
+enum class Kind { kInt, kText, kBlob, kReal };
 
 struct Table {
   std::string name;
   std::vector<std::pair<std::string, Kind>> columns;
 };
 
-constexpr Kind I = Kind::kInt, T = Kind::kText, B = Kind::kBlob;
+constexpr Kind I = Kind::kInt, T = Kind::kText, B = Kind::kBlob, R = Kind::kReal;
 
 // Every catalog table, parents before children, with its columns as both
 // engines' schemas (at this binary's version) have them. Not here: meta
@@ -77,6 +77,9 @@ const std::vector<Table>& Tables() {
       {"model_training_inputs",
        {{"model", T}, {"version", T}, {"namespace", T}, {"name", T}, {"revision", I},
         {"schema_version", I}, {"columns", T}}},
+      {"model_metrics",
+       {{"model", T}, {"version", T}, {"name", T}, {"at_ms", I}, {"value", R}, {"reporter", T},
+        {"retained_from_ms", I}}},
       {"governance_evaluations",
        {{"day", T}, {"rule", T}, {"domain", T}, {"checks", I}, {"passed", I}, {"at_ms", I}}},
       {"jobs",
@@ -183,6 +186,9 @@ absl::Status CopyTable(Connection& from, Connection& to, const Table& t, int64_t
           break;
         case Kind::kBlob:
           write->BindBlob(c + 1, read->BlobView(c));
+          break;
+        case Kind::kReal:
+          write->BindDouble(c + 1, read->Double(c));
           break;
       }
     }

@@ -33,6 +33,7 @@ class Statement {
   virtual void Bind(int index, int64_t value) = 0;
   virtual void Bind(int index, std::string_view value) = 0;
   virtual void BindBlob(int index, std::string_view bytes) = 0;
+  virtual void BindDouble(int index, double value) = 0;
   virtual void BindNull(int index) = 0;
 
   // Returns true when a row is available, false when done.

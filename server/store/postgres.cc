@@ -126,6 +126,11 @@ void PgStatement::Bind(int index, int64_t value) { SetParam(index, StrCat(value)
 void PgStatement::Bind(int index, std::string_view value) { SetParam(index, value, false, false); }
 void PgStatement::BindBlob(int index, std::string_view bytes) { SetParam(index, bytes, true, false); }
 void PgStatement::BindNull(int index) { SetParam(index, {}, false, true); }
+void PgStatement::BindDouble(int index, double value) {
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.17g", value);  // round-trips every double
+  SetParam(index, text, false, false);
+}
 
 absl::Status PgStatement::Execute() {
   const int n = static_cast<int>(values_.size());

@@ -62,6 +62,7 @@ class PgStatement final : public Statement {
   void Bind(int index, int64_t value) override;
   void Bind(int index, std::string_view value) override;
   void BindBlob(int index, std::string_view bytes) override;
+  void BindDouble(int index, double value) override;
   void BindNull(int index) override;
   absl::StatusOr<bool> Step() override;
   absl::Status Run() override;

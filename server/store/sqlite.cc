@@ -40,6 +40,10 @@ void SqliteStatement::Bind(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
 }
 
+void SqliteStatement::BindDouble(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+}
+
 void SqliteStatement::Bind(int index, std::string_view value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
                     SQLITE_TRANSIENT);

@@ -232,6 +232,15 @@ struct TrainingInput {
   std::string columns = "[]";
 };
 
+// One measurement of a model version (docs/models.md#monitoring).
+struct ModelMetricPoint {
+  std::string version;  // filled by reads
+  std::string name;     // "auc", "latency_p99_ms", "gen_ai.usage.input_tokens"
+  double value = 0;
+  int64_t at_ms = 0;    // when it was measured
+  std::string reporter;  // filled by reads
+};
+
 // An output field that depends on an input field ("" output field: the
 // whole output depends on it), through a job.
 struct ColumnEdge {
@@ -757,6 +766,21 @@ class Store {
   // What trained a version: its run's inputs (store_models.cc), by dataset.
   absl::StatusOr<std::vector<TrainingInput>> TrainingInputs(std::string_view model,
                                                             std::string_view version);
+  // Monitoring facts about a version (docs/models.md#monitoring): each
+  // point replaces one of the same metric at the same time. NOT_FOUND for
+  // a version not registered. No revision and no audit event: like quality
+  // results, they are observations, kept for quality-retention.
+  absl::Status RecordModelMetrics(std::string_view model, std::string_view version,
+                                  const std::vector<ModelMetricPoint>& points,
+                                  std::string_view reporter);
+  // The points of version `version` ("": every version of the model) at or
+  // after `since_ms`, of the metrics `names` (none: all), by version, name
+  // and time; at most `limit`.
+  absl::StatusOr<std::vector<ModelMetricPoint>> ModelMetrics(std::string_view model,
+                                                             std::string_view version,
+                                                             int64_t since_ms,
+                                                             const std::vector<std::string>& names,
+                                                             int limit);
   // The model versions trained on any of `datasets`: (dataset, "model@version").
   absl::StatusOr<std::vector<std::pair<DatasetKey, std::string>>> ModelsTrainedOn(
       const std::vector<DatasetKey>& datasets);
@@ -851,10 +875,10 @@ class Store {
   absl::StatusOr<Page<QualityRecord>> ListQualityResults(const DatasetKey& dataset,
                                                          const QualityFilter& filter,
                                                          const PageRequest& page);
-  // Forgets quality results retained from before `before_ms` (the later of
-  // their event's time and their arrival): the oldest hour of them at
-  // most, in one transaction. How many rows (events' results for a
-  // dataset) it forgot.
+  // Forgets quality results, and model versions' metrics, retained from
+  // before `before_ms` (the later of their event's time and their arrival):
+  // the oldest hour of them at most, in one transaction. How many rows it
+  // forgot.
   absl::StatusOr<int64_t> PruneQualityResults(int64_t before_ms);
 
   // A dataset's own health (its key, not an alias); NOT_FOUND when there

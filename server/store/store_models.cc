@@ -2,11 +2,12 @@
 // Apply with its audit event and a change row like every catalog object;
 // aliases ("champion") point at versions and move only by SetModelAlias,
 // audited as model.promote.
+#include <chrono>
+#include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_join.h"
-
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
 #include "server/store/store_internal.h"
@@ -20,8 +21,7 @@ constexpr char kSelectVersion[] =
     "SELECT model, version, spec, revision, created_at, updated_at, updated_by FROM "
     "model_versions ";
 constexpr char kModelExists[] = "SELECT 1 FROM models WHERE name = ?";
-constexpr char kDatasetExists[] =
-    "SELECT 1 FROM datasets WHERE namespace = ? AND name = ?";
+constexpr char kDatasetExists[] = "SELECT 1 FROM datasets WHERE namespace = ? AND name = ?";
 
 absl::Status ModelNotFound(std::string_view name) {
   return absl::NotFoundError(StrCat("model \"", name, "\" not found"));
@@ -119,8 +119,7 @@ absl::StatusOr<int64_t> SeqOf(Connection& db, std::string_view model, std::strin
 
 // The aliases of `model` that point at `version` (only those, when not
 // empty), by alias.
-absl::StatusOr<std::vector<std::string>> AliasesPointingAt(Connection& db,
-                                                           std::string_view model,
+absl::StatusOr<std::vector<std::string>> AliasesPointingAt(Connection& db, std::string_view model,
                                                            std::string_view version) {
   ASSIGN_OR_RETURN(std::vector<Store::ModelAliasRow> all, AliasesOf(db, model));
   std::vector<std::string> out;
@@ -239,10 +238,9 @@ absl::Status RecordTraining(WriteContext& ctx, ModelVersion v,
   if (old && !(old->spec.run == v.spec.run)) {
     return absl::FailedPreconditionError(
         StrCat("model version \"", v.Ref(), "\" was made by ",
-               old->spec.run.job.empty()
-                   ? std::string("a manifest")
-                   : StrCat("run ", old->spec.run.run_id, " of ", old->spec.run.ns, "/",
-                            old->spec.run.job),
+               old->spec.run.job.empty() ? std::string("a manifest")
+                                         : StrCat("run ", old->spec.run.run_id, " of ",
+                                                  old->spec.run.ns, "/", old->spec.run.job),
                "; a version's training data does not change: give the new model another "
                "version"));
   }
@@ -297,6 +295,97 @@ absl::StatusOr<std::vector<TrainingInput>> Store::TrainingInputs(std::string_vie
                      .revision = s->Int(2),
                      .schema_version = s->Int(3),
                      .columns = s->Text(4)});
+    }
+    return out;
+  });
+}
+
+// The most points one RecordModelMetrics call takes.
+constexpr size_t kMaxModelMetricPoints = 1000;
+
+absl::Status Store::RecordModelMetrics(std::string_view model, std::string_view version,
+                                       const std::vector<ModelMetricPoint>& points,
+                                       std::string_view reporter) {
+  RETURN_IF_ERROR(ValidateModelName("model", model));
+  RETURN_IF_ERROR(ValidateModelVersionId("version", version));
+  if (points.empty()) return absl::InvalidArgumentError("points: at least one is required");
+  if (points.size() > kMaxModelMetricPoints) {
+    return absl::InvalidArgumentError(
+        StrCat("points: ", points.size(), " given; at most ", kMaxModelMetricPoints, " a call"));
+  }
+  for (size_t i = 0; i < points.size(); ++i) {
+    RETURN_IF_ERROR(ValidateName(StrCat("points[", i, "].name"), points[i].name, 128));
+    if (!std::isfinite(points[i].value)) {
+      return absl::InvalidArgumentError(StrCat("points[", i, "].value: must be a finite number"));
+    }
+    if (points[i].at_ms <= 0) {
+      return absl::InvalidArgumentError(StrCat("points[", i, "].time: is required"));
+    }
+  }
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  // Observations: no revision, no audit event.
+  return impl_
+      ->Write("",
+              [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
+                ASSIGN_OR_RETURN(std::optional<ModelVersion> v,
+                                 FindVersion(ctx.db, model, version));
+                if (!v) return VersionNotFound(model, version);
+                ASSIGN_OR_RETURN(
+                    Statement * s,
+                    ctx.db.Prepare(
+                        "INSERT INTO model_metrics(model, version, name, at_ms, value, reporter, "
+                        "retained_from_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (model, "
+                        "version, name, at_ms) DO UPDATE SET value = excluded.value, reporter = "
+                        "excluded.reporter, retained_from_ms = excluded.retained_from_ms"));
+                for (const ModelMetricPoint& p : points) {
+                  s->Bind(1, model);
+                  s->Bind(2, version);
+                  s->Bind(3, p.name);
+                  s->Bind(4, p.at_ms);
+                  s->BindDouble(5, p.value);
+                  s->Bind(6, reporter);
+                  s->Bind(7, std::max(p.at_ms, now_ms));
+                  RETURN_IF_ERROR(s->Run());
+                }
+                return int64_t{0};
+              })
+      .status();
+}
+
+absl::StatusOr<std::vector<ModelMetricPoint>> Store::ModelMetrics(
+    std::string_view model, std::string_view version, int64_t since_ms,
+    const std::vector<std::string>& names, int limit) {
+  RETURN_IF_ERROR(ValidateModelName("model", model));
+  if (!version.empty()) RETURN_IF_ERROR(ValidateModelVersionId("version", version));
+  return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<ModelMetricPoint>> {
+    std::string sql =
+        "SELECT version, name, value, at_ms, reporter FROM model_metrics WHERE model = ? AND "
+        "at_ms >= ?";
+    if (!version.empty()) sql += " AND version = ?";
+    if (!names.empty()) {
+      sql += " AND name IN (";
+      for (size_t i = 0; i < names.size(); ++i) sql += i == 0 ? "?" : ", ?";
+      sql += ")";
+    }
+    sql += " ORDER BY version, name, at_ms LIMIT ?";
+    ASSIGN_OR_RETURN(Statement * s, db.Prepare(sql));
+    int n = 1;
+    s->Bind(n++, model);
+    s->Bind(n++, since_ms);
+    if (!version.empty()) s->Bind(n++, version);
+    for (const std::string& name : names) s->Bind(n++, name);
+    s->Bind(n++, static_cast<int64_t>(limit));
+    std::vector<ModelMetricPoint> out;
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, s->Step());
+      if (!row) break;
+      out.push_back({.version = s->Text(0),
+                     .name = s->Text(1),
+                     .value = s->Double(2),
+                     .at_ms = s->Int(3),
+                     .reporter = s->Text(4)});
     }
     return out;
   });
@@ -403,9 +492,9 @@ absl::StatusOr<int64_t> Store::DeleteModel(std::string_view name, int64_t expect
     RETURN_IF_ERROR(CheckExpected(expected_revision, m->status.revision, true));
     ASSIGN_OR_RETURN(std::vector<std::string> aliases, AliasesPointingAt(ctx.db, name, ""));
     if (!aliases.empty()) {
-      return absl::FailedPreconditionError(
-          StrCat("model \"", name, "\" is in use: alias(es) ", absl::StrJoin(aliases, ", "),
-                 " point at its versions; unset them first"));
+      return absl::FailedPreconditionError(StrCat("model \"", name, "\" is in use: alias(es) ",
+                                                  absl::StrJoin(aliases, ", "),
+                                                  " point at its versions; unset them first"));
     }
     ASSIGN_OR_RETURN(Statement * versions,
                      ctx.db.Prepare("SELECT version FROM model_versions WHERE model = ?"));
@@ -422,8 +511,8 @@ absl::StatusOr<int64_t> Store::DeleteModel(std::string_view name, int64_t expect
     ASSIGN_OR_RETURN(Statement * s, ctx.db.Prepare("DELETE FROM models WHERE name = ?"));
     s->Bind(1, name);
     RETURN_IF_ERROR(s->Run());
-    RETURN_IF_ERROR(ctx.Audit("model.delete", "Model", name, m->status.revision,
-                              m->status.revision + 1));
+    RETURN_IF_ERROR(
+        ctx.Audit("model.delete", "Model", name, m->status.revision, m->status.revision + 1));
     ctx.change.deleted_models.push_back(std::string(name));
     return ctx.catalog_revision;
   });
@@ -459,8 +548,7 @@ absl::StatusOr<std::vector<ModelVersion>> Store::ListModelVersions(std::string_v
   });
 }
 
-absl::StatusOr<int64_t> Store::DeleteModelVersion(std::string_view model,
-                                                  std::string_view version,
+absl::StatusOr<int64_t> Store::DeleteModelVersion(std::string_view model, std::string_view version,
                                                   int64_t expected_revision,
                                                   std::string_view actor) {
   RETURN_IF_ERROR(ValidateModelName("model", model));
@@ -469,21 +557,20 @@ absl::StatusOr<int64_t> Store::DeleteModelVersion(std::string_view model,
     ASSIGN_OR_RETURN(std::optional<ModelVersion> v, FindVersion(ctx.db, model, version));
     if (!v) return VersionNotFound(model, version);
     RETURN_IF_ERROR(CheckExpected(expected_revision, v->status.revision, true));
-    ASSIGN_OR_RETURN(std::vector<std::string> aliases,
-                     AliasesPointingAt(ctx.db, model, version));
+    ASSIGN_OR_RETURN(std::vector<std::string> aliases, AliasesPointingAt(ctx.db, model, version));
     if (!aliases.empty()) {
-      return absl::FailedPreconditionError(
-          StrCat("model version \"", v->Ref(), "\" is in use: alias(es) ",
-                 absl::StrJoin(aliases, ", "), " point at it; promote another version or unset "
-                 "them first"));
+      return absl::FailedPreconditionError(StrCat(
+          "model version \"", v->Ref(), "\" is in use: alias(es) ", absl::StrJoin(aliases, ", "),
+          " point at it; promote another version or unset "
+          "them first"));
     }
     ASSIGN_OR_RETURN(Statement * s, ctx.db.Prepare("DELETE FROM model_versions WHERE model = ? "
                                                    "AND version = ?"));
     s->Bind(1, model);
     s->Bind(2, version);
     RETURN_IF_ERROR(s->Run());
-    RETURN_IF_ERROR(ctx.Audit("modelversion.delete", "ModelVersion", v->Ref(),
-                              v->status.revision, v->status.revision + 1));
+    RETURN_IF_ERROR(ctx.Audit("modelversion.delete", "ModelVersion", v->Ref(), v->status.revision,
+                              v->status.revision + 1));
     ctx.change.deleted_model_versions.push_back(v->Ref());
     return ctx.catalog_revision;
   });
@@ -505,9 +592,8 @@ absl::StatusOr<Store::Promotion> Store::SetModelAlias(std::string_view model,
     if (expected && *expected != out.previous) {
       return absl::AbortedError(
           StrCat("alias \"", alias, "\" of model \"", model, "\" points at ",
-                 out.previous.empty() ? "nothing" : StrCat("version ", out.previous),
-                 ", not ", expected->empty() ? "nothing" : StrCat("version ", *expected),
-                 "; read it again"));
+                 out.previous.empty() ? "nothing" : StrCat("version ", out.previous), ", not ",
+                 expected->empty() ? "nothing" : StrCat("version ", *expected), "; read it again"));
     }
     if (out.previous == version) return out;  // nothing to write
     ASSIGN_OR_RETURN(
@@ -526,8 +612,7 @@ absl::StatusOr<Store::Promotion> Store::SetModelAlias(std::string_view model,
     // their registration numbers (0: unset).
     ASSIGN_OR_RETURN(int64_t from, SeqOf(ctx.db, model, out.previous));
     ASSIGN_OR_RETURN(int64_t to, SeqOf(ctx.db, model, version));
-    RETURN_IF_ERROR(
-        ctx.Audit("model.promote", "ModelAlias", StrCat(model, ":", alias), from, to));
+    RETURN_IF_ERROR(ctx.Audit("model.promote", "ModelAlias", StrCat(model, ":", alias), from, to));
     out.catalog_revision = ctx.catalog_revision;
     return out;
   });

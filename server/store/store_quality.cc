@@ -150,19 +150,24 @@ absl::StatusOr<Page<QualityRecord>> Store::ListQualityResults(const DatasetKey& 
 absl::StatusOr<int64_t> Store::PruneQualityResults(int64_t before_ms) {
   constexpr int64_t kHourMs = 3600 * 1000;
   // No revision and no audit event: retention is not a change to the catalog.
+  // The time series share one retention: quality results, model metrics.
   return impl_->Write("", [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
-    ASSIGN_OR_RETURN(Statement * oldest,
-                     ctx.db.Prepare("SELECT min(retained_from_ms) FROM quality_results"));
-    ASSIGN_OR_RETURN(bool row, oldest->Step());
-    if (!row || oldest->IsNull(0)) return int64_t{0};
-    int64_t from = oldest->Int(0);
-    oldest->Reset();
-    if (from >= before_ms) return int64_t{0};
-    ASSIGN_OR_RETURN(Statement * s,
-                     ctx.db.Prepare("DELETE FROM quality_results WHERE retained_from_ms < ?"));
-    s->Bind(1, std::min(before_ms, from + kHourMs));
-    RETURN_IF_ERROR(s->Run());
-    return ctx.db.Changes();
+    int64_t forgot = 0;
+    for (const char* table : {"quality_results", "model_metrics"}) {
+      ASSIGN_OR_RETURN(Statement * oldest,
+                       ctx.db.Prepare(StrCat("SELECT min(retained_from_ms) FROM ", table)));
+      ASSIGN_OR_RETURN(bool row, oldest->Step());
+      if (!row || oldest->IsNull(0)) continue;
+      int64_t from = oldest->Int(0);
+      oldest->Reset();
+      if (from >= before_ms) continue;
+      ASSIGN_OR_RETURN(Statement * s,
+                       ctx.db.Prepare(StrCat("DELETE FROM ", table, " WHERE retained_from_ms < ?")));
+      s->Bind(1, std::min(before_ms, from + kHourMs));
+      RETURN_IF_ERROR(s->Run());
+      forgot += ctx.db.Changes();
+    }
+    return forgot;
   });
 }
 
