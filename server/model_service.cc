@@ -1,5 +1,6 @@
 #include "server/model_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <nlohmann/json.hpp>
@@ -68,6 +69,12 @@ absl::StatusOr<std::vector<std::string>> ModelServiceImpl::JudgePromotion(
     const std::string& alias) const {
   std::shared_ptr<const authz::Snapshot> snapshot = authorizer_->current();
   const std::vector<governance::Rule>& rules = snapshot->rules();
+  // Most catalogs have no promotion rule: then nothing is read.
+  if (std::none_of(rules.begin(), rules.end(), [](const governance::Rule& r) {
+        return r.covers.kind == governance::CoveredKind::kModelVersion;
+      })) {
+    return std::vector<std::string>{};
+  }
   ASSIGN_OR_RETURN(store::Store::ModelEntry entry, store_->GetModel(model));
   if (!governance::AnyPromotionRule(rules, entry.model, alias)) return std::vector<std::string>{};
   ASSIGN_OR_RETURN(ModelVersion v, store_->GetModelVersion(model, version));
