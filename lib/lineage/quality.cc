@@ -15,10 +15,20 @@ namespace {
 using json = nlohmann::json;
 
 // A text member kept as sent, within the limit.
+// `check` of the member `key` at `path`, run first with no name: the name
+// is built only for an error (an event carries dozens of these members).
+template <typename Check>
+absl::Status Checked(std::string_view path, std::string_view key, Check check) {
+  if (check(std::string_view()).ok()) return absl::OkStatus();
+  return check(Member(path, key));
+}
+
 absl::StatusOr<std::string> TextAt(const json& object, const char* key, std::string_view path,
                                    bool required = false) {
   ASSIGN_OR_RETURN(std::string text, StringAt(object, key, path, required));
-  RETURN_IF_ERROR(ValidateText(Member(path, key), text, kMaxQualityTextBytes));
+  RETURN_IF_ERROR(Checked(path, key, [&](std::string_view name) {
+    return ValidateText(name, text, kMaxQualityTextBytes);
+  }));
   return text;
 }
 
@@ -35,8 +45,10 @@ absl::Status Numbers(const json& object, std::string_view path, std::string_view
                      const std::string& column, std::initializer_list<const char*> members,
                      std::vector<QualityResult>& out) {
   for (const char* m : members) {
-    ASSIGN_OR_RETURN(std::optional<double> v, NumberAt(object, m, path));
-    if (v) out.push_back(Measurement(facet, column, m, *v));
+    auto it = object.find(m);
+    if (it == object.end() || it->is_null()) continue;
+    if (!it->is_number()) return Bad(Member(path, m), "must be a number");
+    out.push_back(Measurement(facet, column, m, it->get<double>()));
   }
   return absl::OkStatus();
 }
@@ -67,6 +79,7 @@ absl::Status Checks(const json& facet, std::string_view path, const char* key,
   auto list = facet.find(key);
   if (list == facet.end() || list->is_null()) return Bad(Member(path, key), "is required");
   if (!list->is_array()) return Bad(Member(path, key), "must be an array");
+  out.reserve(out.size() + list->size());
   for (size_t i = 0; i < list->size(); ++i) {
     const json& c = (*list)[i];
     std::string item = StrCat(path, ".", key, "[", i, "]");
@@ -85,7 +98,9 @@ absl::Status Checks(const json& facet, std::string_view path, const char* key,
 // dataQualityAssertions: assertion (its type), success, column, name.
 absl::Status Assertion(const json& a, const std::string& item, QualityResult& r) {
   ASSIGN_OR_RETURN(r.check_type, TextAt(a, "assertion", item, true));
-  RETURN_IF_ERROR(ValidateName(StrCat(item, ".assertion"), r.check_type, kMaxShortNameBytes));
+  RETURN_IF_ERROR(Checked(item, "assertion", [&](std::string_view name) {
+    return ValidateName(name, r.check_type, kMaxShortNameBytes);
+  }));
   auto success = a.find("success");
   if (success == a.end() || success->is_null()) {
     return Bad(StrCat(item, ".success"), "is required");
@@ -101,7 +116,9 @@ absl::Status Assertion(const json& a, const std::string& item, QualityResult& r)
 // The test run facet's tests: name, status, type.
 absl::Status Test(const json& t, const std::string& item, QualityResult& r) {
   ASSIGN_OR_RETURN(r.name, TextAt(t, "name", item, true));
-  RETURN_IF_ERROR(ValidateName(StrCat(item, ".name"), r.name, kMaxQualityTextBytes));
+  RETURN_IF_ERROR(Checked(item, "name", [&](std::string_view name) {
+    return ValidateName(name, r.name, kMaxQualityTextBytes);
+  }));
   ASSIGN_OR_RETURN(std::string status, StringAt(t, "status", item, true));
   for (char& c : status) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   if (status != "pass" && status != "fail" && status != "skip") {
@@ -129,6 +146,7 @@ absl::Status Metrics(const json& facet, const std::string& path,
   // leave it out, and what they did measure is kept.
   ASSIGN_OR_RETURN(const json* columns, ObjectAt(facet, "columnMetrics", path, false));
   if (columns == nullptr) return absl::OkStatus();
+  out.reserve(out.size() + 6 * columns->size());
   for (const auto& [column, metrics] : columns->items()) {
     std::string item = StrCat(path, ".columnMetrics.", column);
     RETURN_IF_ERROR(ValidateName(item, column, kMaxShortNameBytes));
@@ -176,6 +194,7 @@ absl::StatusOr<std::vector<QualityResult>> DatasetQuality(const json& facets,
                                                           std::string_view path,
                                                           std::string_view io_key) {
   std::vector<QualityResult> out;
+  out.reserve(8);
   if (auto [f, p] = Find(facets, io_facets, path, io_key, "dataQualityAssertions"); f) {
     RETURN_IF_ERROR(Checks(*f, p, "assertions", "dataQualityAssertions", Assertion, out));
   }

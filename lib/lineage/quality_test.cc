@@ -142,6 +142,16 @@ TEST(Quality, RefusesWithThePathAndTheRule) {
       {R"({"name": "freshness_orders", )", R"({)", "run.facets.test.tests[2].name: is required"},
       {R"("rowCount": 995,)", R"("rowCount": [995],)",
        "outputs[0].outputFacets.outputStatistics.rowCount: must be a number"},
+      // Text rules name the member (the name is built only on an error).
+      {R"("severity": "warn")", R"("severity": "warn\u0007")",
+       "run.facets.test.tests[1].severity: must not contain control characters"},
+      {R"("expected": ">= 1000")", R"("expected": ")" + std::string(4097, 'x') + R"(")",
+       "assertions[1].expected: must be at most 4096 bytes (got 4097)"},
+      {R"({"assertion": "expect_column_values_to_not_be_null", )",
+       R"({"assertion": "expect\u0000null", )",
+       "assertions[0].assertion: must not contain control characters"},
+      {R"({"name": "freshness_orders", )", R"({"name": "fresh\nness", )",
+       "run.facets.test.tests[2].name: must not contain control characters"},
   };
   for (const Case& c : cases) {
     std::string text = kEvent;
