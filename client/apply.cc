@@ -152,7 +152,8 @@ constexpr size_t kBatchBytes = 4 << 20;
 
 // When a load is split, what others refer to goes first: groups, domains
 // (parents before children), other principals and glossary terms; then
-// datasets and jobs; then models, then their versions.
+// datasets and jobs; then models, then their versions; then AI
+// applications.
 int Rank(const Resource& r) {
   switch (r.kind) {
     case Resource::Kind::kPrincipal:
@@ -165,6 +166,8 @@ int Rank(const Resource& r) {
       return 4;  // after the datasets its card names
     case Resource::Kind::kModelVersion:
       return 5;  // after its model
+    case Resource::Kind::kAIApplication:
+      return 6;  // after the datasets and models it names
     default:
       return 3;
   }

@@ -43,6 +43,7 @@ absl::StatusOr<std::unique_ptr<CatalogClient>> CatalogClient::Connect(
   client->costs_ = v1::CostService::NewStub(client->channel_);
   client->governance_ = v1::GovernanceService::NewStub(client->channel_);
   client->models_ = v1::ModelService::NewStub(client->channel_);
+  client->applications_ = v1::AIApplicationService::NewStub(client->channel_);
   return client;
 }
 

@@ -27,6 +27,7 @@
 #include "catalog/v1/cost.grpc.pb.h"
 #include "catalog/v1/governance.grpc.pb.h"
 #include "catalog/v1/model.grpc.pb.h"
+#include "catalog/v1/application.grpc.pb.h"
 #include "catalog/v1/lineage.grpc.pb.h"
 #include "catalog/v1/quality.grpc.pb.h"
 #include "catalog/v1/policy.grpc.pb.h"
@@ -70,6 +71,7 @@ class CatalogClient {
   v1::CostService::Stub& costs() { return *costs_; }
   v1::GovernanceService::Stub& governance() { return *governance_; }
   v1::ModelService::Stub& models() { return *models_; }
+  v1::AIApplicationService::Stub& applications() { return *applications_; }
 
   // Calls `method` on `stub` with the token and deadline set.
   template <typename Stub, typename Request, typename Response>
@@ -134,6 +136,7 @@ class CatalogClient {
   std::unique_ptr<v1::CostService::Stub> costs_;
   std::unique_ptr<v1::GovernanceService::Stub> governance_;
   std::unique_ptr<v1::ModelService::Stub> models_;
+  std::unique_ptr<v1::AIApplicationService::Stub> applications_;
 };
 
 }  // namespace catalog::client

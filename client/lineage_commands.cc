@@ -353,6 +353,20 @@ int RunImpact(CommandContext& ctx, const std::string& node,
     }
     models.Print(ctx.out);
   }
+  if (r->applications_size() > 0 || r->hidden_applications() > 0) {
+    ctx.out << "\n";
+    Table apps{.header = {"APPLICATION", "DEPTH", "REVIEW", "USES", "AS"}};
+    for (const v1::ImpactedApplication& a : r->applications()) {
+      apps.rows.push_back({a.name(), std::to_string(a.depth()), a.review(),
+                           a.uses().empty() ? "something you may not read" : a.uses(),
+                           a.used_as().empty() ? "-" : a.used_as()});
+    }
+    if (r->hidden_applications() > 0) {
+      apps.rows.push_back(
+          {StrCat("(", r->hidden_applications(), " you may not read)"), "-", "-", "-", "-"});
+    }
+    apps.Print(ctx.out);
+  }
   ctx.out << "\n" << r->datasets_size() << " dataset" << (r->datasets_size() == 1 ? "" : "s")
           << " and " << r->jobs_size() << " job" << (r->jobs_size() == 1 ? "" : "s")
           << " downstream";

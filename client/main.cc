@@ -14,6 +14,7 @@
 #include "client/governance_commands.h"
 #include "client/glossary_commands.h"
 #include "client/model_commands.h"
+#include "client/application_commands.h"
 #include "client/product_commands.h"
 #include "client/check_write_command.h"
 #include "client/rule_commands.h"
@@ -97,8 +98,8 @@ int main(int argc, char** argv) {
   std::string type, name, domain;
   auto* get = app.add_subcommand("get", "list or show objects");
   std::string term_search;
-  get->add_option("type", type, "datasets, domains, dataproducts, terms, models, principals, "
-                                "users, serviceaccounts or groups")
+  get->add_option("type", type, "datasets, domains, dataproducts, terms, models, "
+                                "applications, principals, users, serviceaccounts or groups")
       ->required();
   get->add_option("name", name, "one object's name (a model's version: NAME@VERSION or "
                                 "NAME@ALIAS)");
@@ -464,6 +465,26 @@ int main(int argc, char** argv) {
   model_unalias->add_option("model", unalias_model, "NAME")->required();
   model_unalias->add_option("alias", unalias_alias, "the alias")->required();
 
+  auto* app_cmd = app.add_subcommand(
+      "application", "AI applications' review and access (docs/models.md#ai-applications)");
+  app_cmd->require_subcommand(1);
+  std::string app_name, app_note, app_output = "table";
+  bool app_approve = false, app_reject = false;
+  int64_t app_revision = 0;
+  auto* app_review = app_cmd->add_subcommand(
+      "review", "approve or reject an application (needs application:review)");
+  app_review->add_option("name", app_name, "NAME")->required();
+  auto* approve_flag = app_review->add_flag("--approve", app_approve, "approve it");
+  auto* reject_flag = app_review->add_flag("--reject", app_reject, "reject it");
+  approve_flag->excludes(reject_flag);
+  app_review->add_option("--note", app_note, "why");
+  app_review->add_option("--revision", app_revision,
+                         "only if the application is at this revision (what you read)");
+  auto* app_access = app_cmd->add_subcommand(
+      "access", "what the application's service account may read and write of its datasets");
+  app_access->add_option("name", app_name, "NAME")->required();
+  app_access->add_option("-o,--output", app_output, "table or json");
+
   auto* contract_cmd = app.add_subcommand("contract", "ODCS data contracts");
   contract_cmd->require_subcommand(1);
   std::vector<std::string> contract_files, contract_datasets;
@@ -663,6 +684,20 @@ int main(int argc, char** argv) {
   if (model_lineage->parsed()) return RunModelLineage(ctx, lineage_ref, model_lineage_output);
   if (model_metrics->parsed()) return RunModelMetrics(ctx, metrics_options);
   if (model_report->parsed()) return RunModelReport(ctx, report_ref, report_values, report_time);
+  if (app_review->parsed()) {
+    if (app_approve == app_reject) {
+      ctx.err << "error: application review needs --approve or --reject\n";
+      return 2;
+    }
+    return RunApplicationReview(ctx, app_name, app_approve ? "approved" : "rejected", app_note,
+                                app_revision);
+  }
+  if (app_access->parsed()) return RunApplicationAccess(ctx, app_name, app_output);
+  if (get->parsed() && IsApplicationType(type)) {
+    return RunApplicationGet(ctx, name, domain, term_search, *format);
+  }
+  if (describe->parsed() && IsApplicationType(type)) return RunApplicationDescribe(ctx, name);
+  if (del->parsed() && IsApplicationType(type)) return RunApplicationDelete(ctx, name, revision);
   if (get->parsed() && IsModelType(type)) {
     return RunModelGet(ctx, name, domain, term_search, *format);
   }

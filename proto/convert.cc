@@ -493,6 +493,73 @@ absl::StatusOr<ModelVersion> FromProto(const v1::ModelVersion& p) {
   return out;
 }
 
+static void KeysToProto(const std::vector<DatasetKey>& keys,
+                 google::protobuf::RepeatedPtrField<v1::DatasetKey>* out) {
+  for (const DatasetKey& k : keys) *out->Add() = ToProto(k);
+}
+
+static std::vector<DatasetKey> KeysFromProto(
+    const google::protobuf::RepeatedPtrField<v1::DatasetKey>& in) {
+  std::vector<DatasetKey> out;
+  for (const v1::DatasetKey& k : in) out.push_back(FromProto(k));
+  return out;
+}
+
+v1::AIApplication ToProto(const AIApplication& a) {
+  v1::AIApplication out;
+  out.set_name(a.name);
+  out.set_type(a.spec.type);
+  out.set_description(a.spec.description);
+  out.set_domain(a.spec.domain);
+  OwnersToProto(a.spec.owners, out.mutable_owners());
+  for (const std::string& t : a.spec.tags) out.add_tags(t);
+  out.set_service_account(a.spec.service_account);
+  for (const std::string& m : a.spec.models) out.add_models(m);
+  KeysToProto(a.spec.data_sources, out.mutable_data_sources());
+  KeysToProto(a.spec.vector_indexes, out.mutable_vector_indexes());
+  for (const AIApplicationTool& t : a.spec.tools) {
+    v1::AIApplicationTool* tool = out.add_tools();
+    tool->set_name(t.name);
+    tool->set_description(t.description);
+    KeysToProto(t.reads, tool->mutable_reads());
+    KeysToProto(t.writes, tool->mutable_writes());
+  }
+  v1::ApplicationReview* review = out.mutable_review();
+  review->set_state(a.review.state);
+  review->set_by(a.review.by);
+  review->set_at(a.review.at);
+  review->set_note(a.review.note);
+  review->set_revision(a.review.revision);
+  *out.mutable_status() = ToProto(a.status);
+  return out;
+}
+
+absl::StatusOr<AIApplication> FromProto(const v1::AIApplication& p) {
+  AIApplication out{.name = p.name()};
+  if (!p.type().empty()) out.spec.type = p.type();
+  out.spec.description = p.description();
+  out.spec.domain = p.domain();
+  ASSIGN_OR_RETURN(out.spec.owners, OwnersFromProto(p.owners(), "owners"));
+  out.spec.tags.assign(p.tags().begin(), p.tags().end());
+  out.spec.service_account = p.service_account();
+  out.spec.models.assign(p.models().begin(), p.models().end());
+  out.spec.data_sources = KeysFromProto(p.data_sources());
+  out.spec.vector_indexes = KeysFromProto(p.vector_indexes());
+  for (const v1::AIApplicationTool& t : p.tools()) {
+    out.spec.tools.push_back({.name = t.name(),
+                              .description = t.description(),
+                              .reads = KeysFromProto(t.reads()),
+                              .writes = KeysFromProto(t.writes())});
+  }
+  if (!p.review().state().empty()) out.review.state = p.review().state();
+  out.review.by = p.review().by();
+  out.review.at = p.review().at();
+  out.review.note = p.review().note();
+  out.review.revision = p.review().revision();
+  out.status = FromProto(p.status());
+  return out;
+}
+
 v1::Resource ToProto(const Resource& r) {
   v1::Resource out;
   switch (r.kind) {
@@ -519,6 +586,9 @@ v1::Resource ToProto(const Resource& r) {
       break;
     case Resource::Kind::kModelVersion:
       *out.mutable_model_version() = ToProto(r.model_version);
+      break;
+    case Resource::Kind::kAIApplication:
+      *out.mutable_ai_application() = ToProto(r.application);
       break;
   }
   out.set_expected_revision(r.expected_revision);
@@ -573,10 +643,15 @@ absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
       ASSIGN_OR_RETURN(r.model_version, FromProto(p.model_version()));
       break;
     }
+    case v1::Resource::kAiApplication: {
+      r.kind = Resource::Kind::kAIApplication;
+      ASSIGN_OR_RETURN(r.application, FromProto(p.ai_application()));
+      break;
+    }
     default:
       return absl::InvalidArgumentError(
           "kind: a resource must hold a dataset, a domain, a principal, a job, a data "
-          "product, a glossary term, a model or a model version");
+          "product, a glossary term, a model, a model version or an AI application");
   }
   return r;
 }

@@ -62,6 +62,8 @@ v1::Model ToProto(const Model& model);
 absl::StatusOr<Model> FromProto(const v1::Model& model);
 v1::ModelVersion ToProto(const ModelVersion& version);
 absl::StatusOr<ModelVersion> FromProto(const v1::ModelVersion& version);
+v1::AIApplication ToProto(const AIApplication& app);
+absl::StatusOr<AIApplication> FromProto(const v1::AIApplication& app);
 
 v1::Resource ToProto(const Resource& resource);
 absl::StatusOr<Resource> FromProto(const v1::Resource& resource);

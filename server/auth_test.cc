@@ -98,9 +98,9 @@ TEST_F(AuthTest, TokensMayBeLimitedToActions) {
   auto who = auth_->Authenticate("Bearer " + issued->bearer);
   ASSERT_TRUE(who.ok());
   EXPECT_EQ(who->actions,
-            (std::vector<std::string>{"catalog:certify", "catalog:read", "catalog:write",
-                                      "incident:write", "lineage:write", "model:promote",
-                                      "webhook:subscribe"}));
+            (std::vector<std::string>{"application:review", "catalog:certify", "catalog:read",
+                                      "catalog:write", "incident:write", "lineage:write",
+                                      "model:promote", "webhook:subscribe"}));
   // Kept across restarts.
   auto fresh = Authenticator::Create(store_.get());
   ASSERT_TRUE(fresh.ok());

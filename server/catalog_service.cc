@@ -59,6 +59,8 @@ policy::Entity ProposedEntity(const Resource& r) {
       return authz::ModelEntity(r.model);
     case Resource::Kind::kModelVersion:
       return authz::ModelVersionEntity(r.model_version);
+    case Resource::Kind::kAIApplication:
+      return authz::ApplicationEntity(r.application);
   }
   return {};
 }
@@ -77,6 +79,41 @@ void CatalogServiceImpl::AwaitSnapshot(grpc::ServerContext* context,
 bool CatalogServiceImpl::MayRead(const std::string& caller,
                                  const policy::EntityUid& uid) const {
   return Require(*authorizer_, caller, "catalog:read", uid).ok();
+}
+
+absl::Status CatalogServiceImpl::MayName(const std::string& caller, size_t index,
+                                         const Resource& r) {
+  const AIApplicationSpec& spec = r.application.spec;
+  auto absent = [&](std::string_view field, std::string_view what) {
+    return absl::NotFoundError(StrCat("resources[", index, "] (AIApplication ",
+                                      r.application.name, "): ", field, ": ", what, " not found"));
+  };
+  auto dataset = [&](const DatasetKey& k, std::string_view field) -> absl::Status {
+    if (MayRead(caller, authz::DatasetUid(k))) return absl::OkStatus();
+    return absent(field, StrCat("dataset ", k.ToString()));
+  };
+  for (size_t i = 0; i < spec.data_sources.size(); ++i) {
+    RETURN_IF_ERROR(dataset(spec.data_sources[i], StrCat("spec.dataSources[", i, "]")));
+  }
+  for (size_t i = 0; i < spec.vector_indexes.size(); ++i) {
+    RETURN_IF_ERROR(dataset(spec.vector_indexes[i], StrCat("spec.vectorIndexes[", i, "]")));
+  }
+  for (size_t t = 0; t < spec.tools.size(); ++t) {
+    for (size_t i = 0; i < spec.tools[t].reads.size(); ++i) {
+      RETURN_IF_ERROR(dataset(spec.tools[t].reads[i], StrCat("spec.tools[", t, "].reads[", i, "]")));
+    }
+    for (size_t i = 0; i < spec.tools[t].writes.size(); ++i) {
+      RETURN_IF_ERROR(
+          dataset(spec.tools[t].writes[i], StrCat("spec.tools[", t, "].writes[", i, "]")));
+    }
+  }
+  for (size_t i = 0; i < spec.models.size(); ++i) {
+    const std::string model = spec.models[i].substr(0, spec.models[i].find('@'));
+    if (!MayRead(caller, authz::ModelUid(model))) {
+      return absent(StrCat("spec.models[", i, "]"), StrCat("model ", model));
+    }
+  }
+  return absl::OkStatus();
 }
 
 
@@ -155,6 +192,8 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
           }
         }
       }
+      // An application names only datasets and models its writer may read.
+      if (r.kind == Resource::Kind::kAIApplication) RETURN_IF_ERROR(MayName(caller, i, r));
     }
     // Certifying (to or from verified) is a permission of its own: an
     // owner who may write a dataset does not vouch for it by that alone.

@@ -105,6 +105,9 @@ class CatalogServiceImpl final : public v1::CatalogService::Service {
   // A dataset links only glossary terms its writer may read (one they may
   // not is absent: NOT_FOUND, as everywhere).
   absl::Status MayLinkTerms(const std::string& caller, size_t index, const Resource& dataset);
+  // An AI application names only datasets and models its writer may read
+  // (one they may not is absent: NOT_FOUND naming the field).
+  absl::Status MayName(const std::string& caller, size_t index, const Resource& application);
   // The governance rules over data products, judged on the products among
   // `resources` (catalog_service_products.cc): FAILED_PRECONDITION naming
   // the first refused; else each resource's warnings.

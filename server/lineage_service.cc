@@ -521,6 +521,24 @@ grpc::Status LineageServiceImpl::Impact(grpc::ServerContext* context,
       if (redactor.MayRead(authz::DatasetUid(m.dataset))) out->set_dataset(m.dataset.ToString());
       out->set_depth(m.depth);
     }
+    for (const lineage::Impact::Application& a : impact.applications) {
+      if (!redactor.MayRead(authz::ApplicationUid(a.name))) {
+        response->set_hidden_applications(response->hidden_applications() + 1);
+        continue;
+      }
+      v1::ImpactedApplication* out = response->add_applications();
+      out->set_name(a.name);
+      out->set_review(a.review);
+      const bool via_model = !a.version.empty();
+      const size_t at = a.version.rfind('@');
+      if (via_model ? redactor.MayRead(authz::ModelVersionUid(a.version.substr(0, at),
+                                                               a.version.substr(at + 1)))
+                    : redactor.MayRead(authz::DatasetUid(a.dataset))) {
+        out->set_uses(via_model ? a.version : a.dataset.ToString());
+        out->set_used_as(a.used_as);
+      }
+      out->set_depth(a.depth);
+    }
     response->set_truncated(impact.truncated);
     response->set_catalog_revision(impact.revision);
     return absl::OkStatus();

@@ -14,6 +14,7 @@
 #include "server/authz/decision_log.h"
 #include "server/authz/column_access.h"
 #include "server/call.h"
+#include "server/decision_proto.h"
 
 namespace catalog::server {
 namespace {
@@ -98,25 +99,6 @@ absl::StatusOr<policy::Request> RequestOf(const v1::AuthorizeRequest& r) {
     return absl::InvalidArgumentError("min_revision: must not be negative");
   }
   return out;
-}
-
-void SetRef(const authz::Decision& d, const std::string& id, v1::PolicyRef* ref) {
-  ref->set_id(id);
-  if (const policy::Policy* p = d.FindPolicy(id)) {
-    ref->set_annotated_id(p->AnnotatedId());
-  }
-}
-
-void ToProto(const authz::Decision& d, v1::AuthorizeResponse* out) {
-  out->set_decision(d.allow ? v1::DECISION_ALLOW : v1::DECISION_DENY);
-  for (const std::string& id : d.reasons) SetRef(d, id, out->add_reasons());
-  for (const policy::PolicyError& e : d.errors) {
-    v1::PolicyErrorInfo* info = out->add_errors();
-    SetRef(d, e.policy_id, info->mutable_policy());
-    info->set_message(e.message);
-  }
-  out->set_revision(d.revision);
-  out->set_denial(d.denial);
 }
 
 std::vector<store::PolicyFile> FilesOf(

@@ -37,6 +37,7 @@
 #include "server/cost_service.h"
 #include "server/governance_service.h"
 #include "server/model_service.h"
+#include "server/application_service.h"
 #include "server/products/product_cache.h"
 #include "server/webhooks/dispatcher.h"
 #include "server/catalog_service.h"
@@ -129,6 +130,7 @@ class CatalogServer::Impl {
   std::unique_ptr<CostServiceImpl> cost_service;
   std::unique_ptr<GovernanceServiceImpl> governance_service;
   std::unique_ptr<ModelServiceImpl> model_service;
+  std::unique_ptr<AIApplicationServiceImpl> application_service;
   std::unique_ptr<PolicyServiceImpl> policy_service;
   std::unique_ptr<TokenServiceImpl> token_service;
   std::unique_ptr<grpc::Server> grpc_server;
@@ -279,7 +281,8 @@ class CatalogServer::Impl {
                                  v1::WebhookService::service_full_name(),
                                  v1::CostService::service_full_name(),
                                  v1::GovernanceService::service_full_name(),
-                                 v1::ModelService::service_full_name()},
+                                 v1::ModelService::service_full_name(),
+                                 v1::AIApplicationService::service_full_name()},
         ConnectBridge::Options{.max_body_bytes = max_body_bytes});
     bridge->Register(*http_server);
     // The MCP server for AI agents: tools made of the same services' calls.
@@ -430,6 +433,8 @@ class CatalogServer::Impl {
         std::make_unique<GovernanceServiceImpl>(store.get(), auth.get(), authorizer.get(),
                                                 graph.get(), product_cache.get());
     model_service = std::make_unique<ModelServiceImpl>(store.get(), auth.get(), authorizer.get());
+    application_service =
+        std::make_unique<AIApplicationServiceImpl>(store.get(), auth.get(), authorizer.get());
     webhook_service = std::make_unique<WebhookServiceImpl>(
         store.get(), auth.get(), authorizer.get(), std::move(allow), std::move(secrets));
     grpc::EnableDefaultHealthCheckService(true);
@@ -482,6 +487,7 @@ class CatalogServer::Impl {
     builder.RegisterService(quality_service.get());
     builder.RegisterService(incident_service.get());
     builder.RegisterService(model_service.get());
+    builder.RegisterService(application_service.get());
     builder.RegisterService(webhook_service.get());
     builder.RegisterService(cost_service.get());
     builder.RegisterService(governance_service.get());

@@ -176,6 +176,20 @@ const std::vector<Row>& Table() {
       // (The reader's promotion was refused: there is no alias to unset.)
       {"catalog.v1.ModelService/UnsetModelAlias", R"(model: "churn" alias: "champion")",
        NOT_FOUND, OK, OK},
+      // AI applications: their owners' to write, the reviewers' (and the
+      // admin's) to review and to check as their service account; everyone
+      // reads them.
+      {"catalog.v1.CatalogService/Apply",
+       R"(resources { ai_application { name: "helper" owners { principal: "user:alice" } } })",
+       DENIED, OK, OK},
+      {"catalog.v1.AIApplicationService/GetAIApplication", R"(name: "assistant")", OK, OK, OK},
+      {"catalog.v1.AIApplicationService/ListAIApplications", R"(query: "assistant")", OK, OK, OK},
+      {"catalog.v1.AIApplicationService/CheckAIApplicationAccess", R"(name: "assistant")", DENIED,
+       DENIED, OK},
+      {"catalog.v1.AIApplicationService/ReviewAIApplication",
+       R"(name: "assistant" state: "approved")", DENIED, DENIED, OK},
+      {"catalog.v1.AIApplicationService/DeleteAIApplication",
+       R"(name: "helper" expected_revision: 99)", DENIED, ABORTED, ABORTED},
       {"catalog.v1.ModelService/DeleteModelVersion",
        R"(model: "churn" version: "2" expected_revision: 99)", DENIED, ABORTED, ABORTED},
       {"catalog.v1.ModelService/DeleteModel", R"(name: "churn" expected_revision: 99)", DENIED,
@@ -214,6 +228,9 @@ class Seeded {
       resources { model { name: "churn" owners { principal: "user:alice" } } }
       resources { model_version { model: "churn" version: "1" } }
       resources { model_version { model: "churn" version: "2" } }
+      resources { ai_application { name: "assistant" owners { principal: "user:alice" }
+        service_account: "etl" models: "churn"
+        data_sources { namespace: "pg" name: "orders" } } }
       resources { dataset { key { namespace: "pg" name: "orders" }
         spec { domain: "sales" owners { principal: "user:alice" type: OWNERSHIP_TYPE_TECHNICAL }
                schema { fields { name: "id" type: "bigint" } } } } })";
@@ -356,7 +373,8 @@ TEST(AuthzMatrix, EveryRpcIsInTheTable) {
                            "catalog/v1/contract.proto", "catalog/v1/audit.proto",
                            "catalog/v1/quality.proto", "catalog/v1/incident.proto",
                            "catalog/v1/webhook.proto", "catalog/v1/cost.proto",
-                           "catalog/v1/governance.proto", "catalog/v1/model.proto"}) {
+                           "catalog/v1/governance.proto", "catalog/v1/model.proto",
+                           "catalog/v1/application.proto"}) {
     const google::protobuf::FileDescriptor* f =
         google::protobuf::DescriptorPool::generated_pool()->FindFileByName(file);
     ASSERT_NE(f, nullptr) << file;
@@ -375,7 +393,7 @@ TEST(AuthzMatrix, EveryRpcIsInTheTable) {
        std::filesystem::directory_iterator(testing::SourceDir() / "proto" / "catalog" / "v1")) {
     files += entry.path().extension() == ".proto";
   }
-  EXPECT_EQ(files, 12) << "a new .proto: list it above and give its RPCs rows";
+  EXPECT_EQ(files, 13) << "a new .proto: list it above and give its RPCs rows";
 }
 
 TEST(AuthzMatrix, EveryRpcAnswersEachCallerAsTheTableSays) {

@@ -31,7 +31,8 @@ const std::vector<std::string> kServices = {
     "catalog.v1.CatalogService", "catalog.v1.TokenService",    "catalog.v1.PolicyService",
     "catalog.v1.LineageService", "catalog.v1.ContractService", "catalog.v1.AuditService",
     "catalog.v1.QualityService", "catalog.v1.IncidentService", "catalog.v1.WebhookService",
-    "catalog.v1.CostService",    "catalog.v1.GovernanceService", "catalog.v1.ModelService"};
+    "catalog.v1.CostService",    "catalog.v1.GovernanceService", "catalog.v1.ModelService",
+    "catalog.v1.AIApplicationService"};
 
 using Answer = testing::HttpAnswer;
 
@@ -204,6 +205,19 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
            "points": [{"name": "auc", "value": 0.9, "time": "2026-12-04T00:00:00Z"}]})",
        false},
       {"ModelService/GetModelMetrics", R"({"model": "churn", "alias": "champion"})", true},
+      // An AI application calling the champion, reading orders.
+      {"CatalogService/Apply",
+       R"({"resources": [{"aiApplication": {"name": "assistant", "type": "rag",
+           "owners": [{"principal": "user:admin"}], "serviceAccount": "bot",
+           "models": ["churn@champion"],
+           "dataSources": [{"namespace": "pg://db", "name": "orders"}]}}]})",
+       false},
+      {"AIApplicationService/GetAIApplication", R"({"name": "assistant"})", true},
+      {"AIApplicationService/ListAIApplications", R"({"reviewState": "unreviewed"})", true},
+      {"AIApplicationService/CheckAIApplicationAccess", R"({"name": "assistant"})", true},
+      {"AIApplicationService/ReviewAIApplication",
+       R"({"name": "assistant", "state": "approved", "note": "checked"})", false},
+      {"AIApplicationService/DeleteAIApplication", R"({"name": "assistant"})", false},
       {"ModelService/UnsetModelAlias", R"({"model": "churn", "alias": "champion"})", false},
       {"ModelService/DeleteModelVersion", R"({"model": "churn", "version": "2"})", false},
       {"ModelService/DeleteModel", R"({"name": "churn"})", false},

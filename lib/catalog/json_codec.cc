@@ -403,6 +403,89 @@ absl::StatusOr<ModelSpec> ModelSpecFromJson(const json& spec) {
   return out;
 }
 
+namespace {
+
+json KeysToJson(const std::vector<DatasetKey>& keys) {
+  json out = json::array();
+  for (const DatasetKey& k : keys) out.push_back({{"namespace", k.ns}, {"name", k.name}});
+  return out;
+}
+
+// A list of {namespace, name} at `path`.`key`, when present.
+absl::Status GetKeys(const json& object, const char* key, std::string_view path,
+                     std::vector<DatasetKey>& out) {
+  const json* list = Member(object, key);
+  if (list == nullptr) return absl::OkStatus();
+  const std::string at = StrCat(path, ".", key);
+  if (!list->is_array()) return Invalid(at, "must be a list");
+  for (size_t i = 0; i < list->size(); ++i) {
+    const std::string item = StrCat(at, "[", i, "]");
+    RETURN_IF_ERROR(CheckObject((*list)[i], item, {"namespace", "name"}));
+    DatasetKey k;
+    RETURN_IF_ERROR(GetString((*list)[i], "namespace", item, k.ns));
+    RETURN_IF_ERROR(GetString((*list)[i], "name", item, k.name));
+    out.push_back(std::move(k));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+json AIApplicationSpecToJson(const AIApplicationSpec& spec) {
+  json out = {{"type", spec.type}};
+  if (!spec.description.empty()) out["description"] = spec.description;
+  if (!spec.domain.empty()) out["domain"] = spec.domain;
+  if (!spec.owners.empty()) out["owners"] = OwnersToJson(spec.owners);
+  if (!spec.tags.empty()) out["tags"] = spec.tags;
+  if (!spec.service_account.empty()) out["serviceAccount"] = spec.service_account;
+  if (!spec.models.empty()) out["models"] = spec.models;
+  if (!spec.data_sources.empty()) out["dataSources"] = KeysToJson(spec.data_sources);
+  if (!spec.vector_indexes.empty()) out["vectorIndexes"] = KeysToJson(spec.vector_indexes);
+  if (!spec.tools.empty()) {
+    json& tools = out["tools"] = json::array();
+    for (const AIApplicationTool& t : spec.tools) {
+      json tool = {{"name", t.name}};
+      if (!t.description.empty()) tool["description"] = t.description;
+      if (!t.reads.empty()) tool["reads"] = KeysToJson(t.reads);
+      if (!t.writes.empty()) tool["writes"] = KeysToJson(t.writes);
+      tools.push_back(std::move(tool));
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<AIApplicationSpec> AIApplicationSpecFromJson(const json& spec) {
+  RETURN_IF_ERROR(CheckObject(spec, "spec",
+                              {"type", "description", "domain", "owners", "tags",
+                               "serviceAccount", "models", "dataSources", "vectorIndexes",
+                               "tools"}));
+  AIApplicationSpec out;
+  if (Member(spec, "type") != nullptr) RETURN_IF_ERROR(GetString(spec, "type", "spec", out.type));
+  RETURN_IF_ERROR(GetString(spec, "description", "spec", out.description));
+  RETURN_IF_ERROR(GetString(spec, "domain", "spec", out.domain));
+  RETURN_IF_ERROR(GetOwners(spec, "spec", out.owners));
+  RETURN_IF_ERROR(GetStringList(spec, "tags", "spec", out.tags));
+  RETURN_IF_ERROR(GetString(spec, "serviceAccount", "spec", out.service_account));
+  RETURN_IF_ERROR(GetStringList(spec, "models", "spec", out.models));
+  RETURN_IF_ERROR(GetKeys(spec, "dataSources", "spec", out.data_sources));
+  RETURN_IF_ERROR(GetKeys(spec, "vectorIndexes", "spec", out.vector_indexes));
+  if (const json* tools = Member(spec, "tools")) {
+    if (!tools->is_array()) return Invalid("spec.tools", "must be a list");
+    for (size_t i = 0; i < tools->size(); ++i) {
+      const std::string item = StrCat("spec.tools[", i, "]");
+      const json& t = (*tools)[i];
+      RETURN_IF_ERROR(CheckObject(t, item, {"name", "description", "reads", "writes"}));
+      AIApplicationTool tool;
+      RETURN_IF_ERROR(GetString(t, "name", item, tool.name));
+      RETURN_IF_ERROR(GetString(t, "description", item, tool.description));
+      RETURN_IF_ERROR(GetKeys(t, "reads", item, tool.reads));
+      RETURN_IF_ERROR(GetKeys(t, "writes", item, tool.writes));
+      out.tools.push_back(std::move(tool));
+    }
+  }
+  return out;
+}
+
 json ModelVersionSpecToJson(const ModelVersionSpec& spec) {
   json out = {{"status", spec.status}};
   if (!spec.description.empty()) out["description"] = spec.description;
@@ -543,9 +626,24 @@ json ResourceToJson(const Resource& r, bool with_status) {
       doc["spec"] = ModelVersionSpecToJson(r.model_version.spec);
       status = &r.model_version.status;
       break;
+    case Resource::Kind::kAIApplication:
+      doc["metadata"] = {{"name", r.application.name}};
+      doc["spec"] = AIApplicationSpecToJson(r.application.spec);
+      status = &r.application.status;
+      break;
   }
   if (with_status) {
     doc["status"] = StatusToJson(*status, r.kind == Resource::Kind::kDataset);
+    if (r.kind == Resource::Kind::kAIApplication) {
+      const ApplicationReview& review = r.application.review;
+      json& out = doc["status"]["review"] = {{"state", review.state}};
+      if (!review.by.empty()) {
+        out["by"] = review.by;
+        out["at"] = review.at;
+        out["revision"] = review.revision;
+      }
+      if (!review.note.empty()) out["note"] = review.note;
+    }
   }
   return doc;
 }
@@ -650,6 +748,13 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
       r.model_version.version = version;
       ASSIGN_OR_RETURN(r.model_version.spec, ModelVersionSpecFromJson(*spec));
     }
+  } else if (kind == "AIApplication") {
+    if (!ns.empty()) {
+      return Invalid("metadata.namespace", "only datasets and jobs have a namespace");
+    }
+    r.kind = Resource::Kind::kAIApplication;
+    r.application.name = name;
+    ASSIGN_OR_RETURN(r.application.spec, AIApplicationSpecFromJson(*spec));
   } else {
     return Invalid("kind",
                    kind.empty()
@@ -657,7 +762,7 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
                        : StrCat("unknown kind \"", kind,
                                       "\" (want Dataset, Domain, User, "
                                       "ServiceAccount, Group, Job, GlossaryTerm, "
-                                      "Model, ModelVersion, GovernanceRule or "
+                                      "Model, ModelVersion, AIApplication, GovernanceRule or "
                                       "DataProduct)"));
   }
   return r;

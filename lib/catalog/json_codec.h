@@ -42,6 +42,9 @@ nlohmann::json ModelSpecToJson(const ModelSpec& spec);
 absl::StatusOr<ModelSpec> ModelSpecFromJson(const nlohmann::json& spec);
 nlohmann::json ModelVersionSpecToJson(const ModelVersionSpec& spec);
 absl::StatusOr<ModelVersionSpec> ModelVersionSpecFromJson(const nlohmann::json& spec);
+// AI applications (docs/models.md#ai-applications).
+nlohmann::json AIApplicationSpecToJson(const AIApplicationSpec& spec);
+absl::StatusOr<AIApplicationSpec> AIApplicationSpecFromJson(const nlohmann::json& spec);
 nlohmann::json PrincipalSpecToJson(const PrincipalSpec& spec);
 absl::StatusOr<PrincipalSpec> PrincipalSpecFromJson(const nlohmann::json& spec);
 

@@ -24,6 +24,8 @@ std::string Resource::KindName() const {
       return "Model";
     case Kind::kModelVersion:
       return "ModelVersion";
+    case Kind::kAIApplication:
+      return "AIApplication";
   }
   return "";
 }
@@ -46,6 +48,8 @@ std::string Resource::DisplayName() const {
       return model.name;
     case Kind::kModelVersion:
       return model_version.Ref();
+    case Kind::kAIApplication:
+      return application.name;
   }
   return "";
 }

@@ -309,6 +309,54 @@ struct ModelVersion {
   std::string Ref() const { return model + "@" + version; }
 };
 
+// An AI application (docs/models.md#ai-applications): a RAG pipeline, an
+// agent, a chatbot, … — the models, vector indexes, data sources and tools
+// it uses, and the principal it runs as.
+struct AIApplicationTool {
+  std::string name;  // "lookup_order"
+  std::string description;
+  std::vector<DatasetKey> reads;   // datasets the tool reads
+  std::vector<DatasetKey> writes;  // and writes
+  bool operator==(const AIApplicationTool&) const = default;
+};
+
+struct AIApplicationSpec {
+  std::string type = "agent";  // rag, agent, chatbot, copilot, other
+  std::string description;
+  std::string domain;  // "" for none
+  std::vector<Owner> owners;
+  std::vector<std::string> tags;
+  // The service account it runs as: its reads go through Authorize and
+  // AuthorizeRead like any pipeline's.
+  std::string service_account;
+  // Models it calls: "name" (whichever version), "name@version" or
+  // "name@alias" (the version the alias points at).
+  std::vector<std::string> models;
+  std::vector<DatasetKey> data_sources;    // datasets it retrieves from or reads
+  std::vector<DatasetKey> vector_indexes;  // its embeddings' stores, as datasets
+  std::vector<AIApplicationTool> tools;
+  bool operator==(const AIApplicationSpec&) const = default;
+};
+
+// Whether an application was reviewed for use, and by whom. Not part of
+// its spec: set by a reviewer (application:review), and back to
+// unreviewed whenever the spec changes (what was reviewed is gone).
+struct ApplicationReview {
+  std::string state = "unreviewed";  // unreviewed, approved, rejected
+  std::string by;                    // "user:rita"
+  std::string at;                    // RFC 3339
+  std::string note;
+  int64_t revision = 0;  // the application's revision it reviewed
+  bool operator==(const ApplicationReview&) const = default;
+};
+
+struct AIApplication {
+  std::string name;  // "support-assistant"
+  AIApplicationSpec spec;
+  ApplicationReview review;
+  ObjectStatus status;
+};
+
 // One document of a manifest, or one item of an Apply request.
 struct Resource {
   enum class Kind {
@@ -319,7 +367,8 @@ struct Resource {
     kDataProduct,
     kGlossaryTerm,
     kModel,
-    kModelVersion
+    kModelVersion,
+    kAIApplication
   };
   Kind kind = Kind::kDataset;
   Dataset dataset;      // when kind == kDataset
@@ -330,6 +379,7 @@ struct Resource {
   GlossaryTerm term;    // when kind == kGlossaryTerm
   Model model;          // when kind == kModel
   ModelVersion model_version;  // when kind == kModelVersion
+  AIApplication application;   // when kind == kAIApplication
   int64_t expected_revision = 0;
   // Datasets: with `merge`, only the spec fields named in `fields`
   // (kDatasetSpecFields) are written; the others keep their stored values.

@@ -535,6 +535,71 @@ absl::Status ValidateModel(const Model& model) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateModelRef(std::string_view path, std::string_view ref) {
+  const size_t at = ref.find('@');
+  RETURN_IF_ERROR(ValidateModelName(path, ref.substr(0, at)));
+  if (at == std::string_view::npos) return absl::OkStatus();
+  return ValidateModelVersionId(path, ref.substr(at + 1));
+}
+
+namespace {
+
+absl::Status ValidateKeys(std::string_view path, const std::vector<DatasetKey>& keys) {
+  if (keys.size() > kMaxApplicationItems) {
+    return Invalid(path, StrCat("at most ", kMaxApplicationItems, " datasets"));
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    RETURN_IF_ERROR(ValidateDatasetKey(keys[i], StrCat(path, "[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status ValidateAIApplication(const AIApplication& app) {
+  RETURN_IF_ERROR(ValidateIdLike("metadata.name", app.name, kMaxModelNameBytes,
+                                 "application name"));
+  const AIApplicationSpec& spec = app.spec;
+  static constexpr std::string_view kTypes[] = {"rag", "agent", "chatbot", "copilot", "other"};
+  if (std::find(std::begin(kTypes), std::end(kTypes), spec.type) == std::end(kTypes)) {
+    return Invalid("spec.type", StrCat("\"", spec.type.substr(0, 64),
+                                       "\" is not one of rag, agent, chatbot, copilot, other"));
+  }
+  RETURN_IF_ERROR(ValidateText("spec.description", spec.description));
+  if (!spec.domain.empty()) RETURN_IF_ERROR(ValidateDomainPath("spec.domain", spec.domain));
+  RETURN_IF_ERROR(ValidateOwners("spec.owners", spec.owners));
+  RETURN_IF_ERROR(ValidateTags("spec.tags", spec.tags));
+  if (!spec.service_account.empty()) {
+    RETURN_IF_ERROR(
+        ParsePrincipalRef("spec.serviceAccount", StrCat("serviceaccount:", spec.service_account))
+            .status());
+  }
+  if (spec.models.size() > kMaxApplicationItems) {
+    return Invalid("spec.models", StrCat("at most ", kMaxApplicationItems, " models"));
+  }
+  for (size_t i = 0; i < spec.models.size(); ++i) {
+    RETURN_IF_ERROR(ValidateModelRef(StrCat("spec.models[", i, "]"), spec.models[i]));
+  }
+  RETURN_IF_ERROR(ValidateKeys("spec.dataSources", spec.data_sources));
+  RETURN_IF_ERROR(ValidateKeys("spec.vectorIndexes", spec.vector_indexes));
+  if (spec.tools.size() > kMaxApplicationItems) {
+    return Invalid("spec.tools", StrCat("at most ", kMaxApplicationItems, " tools"));
+  }
+  std::set<std::string_view> names;
+  for (size_t i = 0; i < spec.tools.size(); ++i) {
+    const AIApplicationTool& t = spec.tools[i];
+    const std::string item = StrCat("spec.tools[", i, "]");
+    RETURN_IF_ERROR(ValidateName(StrCat(item, ".name"), t.name, kMaxShortNameBytes));
+    if (!names.insert(t.name).second) {
+      return Invalid(StrCat(item, ".name"), StrCat("\"", t.name, "\" is listed twice"));
+    }
+    RETURN_IF_ERROR(ValidateText(StrCat(item, ".description"), t.description));
+    RETURN_IF_ERROR(ValidateKeys(StrCat(item, ".reads"), t.reads));
+    RETURN_IF_ERROR(ValidateKeys(StrCat(item, ".writes"), t.writes));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateModelVersion(const ModelVersion& v) {
   RETURN_IF_ERROR(ValidateModelName("metadata.name", v.model));
   RETURN_IF_ERROR(ValidateModelVersionId("metadata.version", v.version));
@@ -605,6 +670,8 @@ absl::Status ValidateResource(const Resource& resource) {
       return ValidateModel(resource.model);
     case Resource::Kind::kModelVersion:
       return ValidateModelVersion(resource.model_version);
+    case Resource::Kind::kAIApplication:
+      return ValidateAIApplication(resource.application);
   }
   return Invalid("kind", "unknown resource kind");
 }

@@ -94,6 +94,12 @@ absl::Status ValidateModelVersionId(std::string_view path, std::string_view vers
 absl::Status ValidateModelAlias(std::string_view path, std::string_view alias);
 absl::Status ValidateModel(const Model& model);
 absl::Status ValidateModelVersion(const ModelVersion& version);
+// "name", "name@version" or "name@alias".
+absl::Status ValidateModelRef(std::string_view path, std::string_view ref);
+// AI applications (docs/models.md#ai-applications): at most this many
+// models, tools, and datasets in each list.
+inline constexpr size_t kMaxApplicationItems = 100;
+absl::Status ValidateAIApplication(const AIApplication& app);
 absl::Status ValidateResource(const Resource& resource);
 
 }  // namespace catalog

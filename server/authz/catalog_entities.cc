@@ -89,6 +89,7 @@ EntityUid DomainUid(std::string_view path) { return {"Domain", std::string(path)
 EntityUid ProductUid(std::string_view id) { return {"DataProduct", std::string(id)}; }
 EntityUid TermUid(std::string_view id) { return {"GlossaryTerm", std::string(id)}; }
 EntityUid ModelUid(std::string_view name) { return {"Model", std::string(name)}; }
+EntityUid ApplicationUid(std::string_view name) { return {"AIApplication", std::string(name)}; }
 EntityUid ModelVersionUid(std::string_view model, std::string_view version) {
   return {"ModelVersion", StrCat(model, "@", version)};
 }
@@ -198,6 +199,23 @@ Entity ModelEntity(const Model& m, ValueInterner* in) {
   return e;
 }
 
+Entity ApplicationEntity(const AIApplication& a, ValueInterner* in) {
+  Entity e{.uid = ApplicationUid(a.name)};
+  e.attrs["owners"] = OwnersOf(in, a.spec.owners);
+  e.attrs["tags"] = Tags(in, a.spec.tags);
+  e.attrs["name"] = Value::String(a.name);
+  e.attrs["domain"] = Str(in, a.spec.domain);
+  e.attrs["type"] = Str(in, a.spec.type);
+  e.attrs["review"] = Str(in, a.review.state);
+  if (!a.spec.service_account.empty()) {
+    e.attrs["service_account"] =
+        Value::Entity(PrincipalUid({PrincipalKind::kServiceAccount, a.spec.service_account}));
+  }
+  if (!a.spec.domain.empty()) e.parents.push_back(DomainUid(a.spec.domain));
+  e.attrs.shrink_to_fit();
+  return e;
+}
+
 Entity ModelVersionEntity(const ModelVersion& v, ValueInterner* in) {
   Entity e{.uid = ModelVersionUid(v.model, v.version)};
   e.attrs["model"] = Value::Entity(ModelUid(v.model));
@@ -267,7 +285,7 @@ std::vector<Entity> ActionEntities() {
   };
   group("data", {"read", "write"});
   group("catalog", {"catalog:read", "catalog:write", "catalog:certify", "incident:write",
-                    "webhook:subscribe", "model:promote"});
+                    "webhook:subscribe", "model:promote", "application:review"});
   group("governance",
         {"policy:write", "contract:write", "lineage:write", "audit:read",
          "authorize:others", "governance:write"});

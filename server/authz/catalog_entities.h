@@ -20,11 +20,14 @@
 //     owners, tags, name, domain, description;
 //   ModelVersion::"<name>@<version>" (parent: its model), attributes model
 //     (the Model entity), version, status, framework;
+//   AIApplication::"<name>" (parent: its domain, when it has one),
+//     attributes owners, tags, name, domain, type, review,
+//     service_account;
 //   Job::"<namespace>/<name>" (lineage), attributes owners (set of
 //     principal entities: who may report its runs), namespace, name;
 //   Action::"read", "write" in Action::"data"; "catalog:read",
 //     "catalog:write", "catalog:certify", "incident:write", "webhook:subscribe",
-//     "model:promote" in
+//     "model:promote", "application:review" in
 //     Action::"catalog"; "policy:write",
 //     "contract:write", "lineage:write", "audit:read", "authorize:others",
 //     "governance:write" in Action::"governance".
@@ -56,6 +59,8 @@ policy::EntityUid TermUid(std::string_view id);
 // Model::"<name>" and ModelVersion::"<name>@<version>" (docs/models.md).
 policy::EntityUid ModelUid(std::string_view name);
 policy::EntityUid ModelVersionUid(std::string_view model, std::string_view version);
+// AIApplication::"<name>" (docs/models.md#ai-applications).
+policy::EntityUid ApplicationUid(std::string_view name);
 
 class ValueInterner;
 
@@ -71,6 +76,10 @@ policy::Entity ProductEntity(const DataProduct& product, ValueInterner* interner
 policy::Entity TermEntity(const GlossaryTerm& term, ValueInterner* interner = nullptr);
 // In its domain; owners, tags, name, domain and description as attributes.
 policy::Entity ModelEntity(const Model& model, ValueInterner* interner = nullptr);
+// In its domain; owners, tags, name, domain, type, review (its review
+// state: unreviewed, approved, rejected), service_account (the
+// ServiceAccount entity it runs as, when named).
+policy::Entity ApplicationEntity(const AIApplication& app, ValueInterner* interner = nullptr);
 // In its model; model (the Model entity: `resource.model.owners`),
 // version, status and framework as attributes.
 policy::Entity ModelVersionEntity(const ModelVersion& version,

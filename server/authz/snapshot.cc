@@ -118,6 +118,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
           .term = [&](GlossaryTerm t) { entities->Add(TermEntity(t, &in)); },
           .model = [&](Model m) { entities->Add(ModelEntity(m, &in)); },
           .model_version = [&](ModelVersion v) { entities->Add(ModelVersionEntity(v, &in)); },
+          .application = [&](AIApplication a) { entities->Add(ApplicationEntity(a, &in)); },
       }));
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
@@ -152,6 +153,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
                           !changes.deleted_terms.empty() ||
                           !changes.deleted_models.empty() ||
                           !changes.deleted_model_versions.empty() ||
+                          !changes.deleted_applications.empty() ||
                           !changes.deleted_principals.empty() ||
                           !changes.deleted_jobs.empty();
   if (entities_changed) {
@@ -215,6 +217,10 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
           entities->Add(ModelVersionEntity(r.model_version, s->interner_.get()));
           touched.push_back(ModelVersionUid(r.model_version.model, r.model_version.version));
           break;
+        case Resource::Kind::kAIApplication:
+          entities->Add(ApplicationEntity(r.application, s->interner_.get()));
+          touched.push_back(ApplicationUid(r.application.name));
+          break;
       }
     }
     for (const DatasetKey& k : changes.deleted_datasets) {
@@ -231,6 +237,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
       entities->Remove({"ModelVersion", v});
     }
     for (const std::string& m : changes.deleted_models) entities->Remove(ModelUid(m));
+    for (const std::string& a : changes.deleted_applications) entities->Remove(ApplicationUid(a));
     for (const JobKey& j : changes.deleted_jobs) entities->Remove(JobUid(j));
     for (const PrincipalRef& p : changes.deleted_principals) {
       entities->Remove(PrincipalUid(p));

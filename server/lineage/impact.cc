@@ -99,9 +99,28 @@ absl::StatusOr<Impact> ComputeImpact(const LineageGraph& graph, store::Store& st
                     .depth = depth};
     }
   }
+  std::vector<std::string> versions;
+  for (const auto& [ref, m] : models) versions.push_back(ref);
+  ASSIGN_OR_RETURN(std::vector<store::Store::ApplicationUse> uses,
+                   store.ApplicationsUsing(reached, versions));
+  std::map<std::string, Impact::Application> applications;  // by name
+  for (store::Store::ApplicationUse& u : uses) {
+    const int depth =
+        u.version.empty() ? depth_of.at(u.dataset) : models.at(u.version).depth;
+    auto [it, added] = applications.try_emplace(u.application);
+    if (added || depth < it->second.depth) {
+      it->second = {.name = u.application,
+                    .review = std::move(u.review),
+                    .dataset = u.dataset,
+                    .version = std::move(u.version),
+                    .used_as = std::move(u.used_as),
+                    .depth = depth};
+    }
+  }
   for (auto& [key, d] : datasets) out.datasets.push_back(std::move(d));
   for (auto& [key, j] : jobs) out.jobs.push_back(std::move(j));
   for (auto& [ref, m] : models) out.models.push_back(std::move(m));
+  for (auto& [name, a] : applications) out.applications.push_back(std::move(a));
   return out;
 }
 

@@ -1,8 +1,9 @@
 // Impact: what is downstream of a dataset (or of some of its columns) — the
 // datasets and jobs a change to it reaches, each with the path it was
 // reached by, and for each dataset its owners, classification, contract
-// and health (its own, or upstream-degraded), and the model versions
-// trained on any of them (the start included). A plain answer; who may see
+// and health (its own, or upstream-degraded), the model versions trained
+// on any of them (the start included), and the AI applications using
+// those datasets or model versions. A plain answer; who may see
 // which node is the caller's business (server/lineage_service.cc).
 //
 //   ASSIGN_OR_RETURN(Impact i, ComputeImpact(graph, store, {.start = orders, .depth = 3}));
@@ -69,6 +70,17 @@ struct Impact {
   std::vector<Dataset> datasets;  // by key
   std::vector<Job> jobs;          // by key
   std::vector<Model> models;      // by model, then version
+  // An AI application using a dataset reached, or a model version above:
+  // its shallowest use.
+  struct Application {
+    std::string name;
+    std::string review;   // unreviewed, approved, rejected
+    DatasetKey dataset;   // what it uses, or
+    std::string version;  // "model@version"
+    std::string used_as;
+    int depth = 0;
+  };
+  std::vector<Application> applications;  // by name
   bool truncated = false;
   int64_t revision = 0;  // the catalog revision it reflects
 

@@ -47,7 +47,8 @@ std::string EncodeChange(const Change& c) {
               {"e", std::move(edges)},     {"dj", deleted_jobs},
               {"t", c.tokens},             {"g", c.rules_changed},
               {"pr", std::move(deleted_products)}, {"gt", std::move(deleted_terms)},
-              {"mo", c.deleted_models},    {"mv", c.deleted_model_versions}};
+              {"mo", c.deleted_models},    {"mv", c.deleted_model_versions},
+              {"ap", c.deleted_applications}};
   std::vector<uint8_t> packed = json::to_msgpack(doc);
   return std::string(packed.begin(), packed.end());
 }
@@ -96,6 +97,10 @@ absl::StatusOr<Change> DecodeChange(std::string_view bytes) {
     }
     if (auto mv = doc.find("mv"); mv != doc.end()) {
       c.deleted_model_versions = mv->get<std::vector<std::string>>();
+    }
+    // ... and before AI applications, no "ap".
+    if (auto ap = doc.find("ap"); ap != doc.end()) {
+      c.deleted_applications = ap->get<std::vector<std::string>>();
     }
     for (const json& e : doc.at("e")) {
       c.lineage_edges.push_back({.job = {e.at(0), e.at(1)},

@@ -304,6 +304,9 @@ absl::StatusOr<ApplyResponse> Store::Apply(
             case Resource::Kind::kModelVersion:
               result = ApplyModelVersion(ctx, r.model_version, r.expected_revision);
               break;
+            case Resource::Kind::kAIApplication:
+              result = ApplyAIApplication(ctx, r.application, r.expected_revision);
+              break;
           }
           if (!result.ok()) return AtResource(i, r, result.status());
           response.results.push_back(*std::move(result));
@@ -334,6 +337,9 @@ absl::StatusOr<ApplyResponse> Store::Apply(
               break;
             case Resource::Kind::kModelVersion:
               refs = CheckModelVersionReferences(ctx.db, r.model_version);
+              break;
+            case Resource::Kind::kAIApplication:
+              refs = CheckAIApplicationReferences(ctx.db, r.application);
               break;
           }
           if (!refs.ok()) return AtResource(i, r, refs);

@@ -176,6 +176,7 @@ struct ContentsVisitor {
   std::function<void(GlossaryTerm)> term;    // may be unset
   std::function<void(Model)> model;          // may be unset
   std::function<void(ModelVersion)> model_version;  // may be unset
+  std::function<void(AIApplication)> application;   // may be unset
 };
 
 // Everything the authorization snapshot is built from, read in one
@@ -512,6 +513,7 @@ struct Change {
   std::vector<std::string> deleted_terms;     // glossary terms' ids
   std::vector<std::string> deleted_models;    // models' names
   std::vector<std::string> deleted_model_versions;  // "model@version"
+  std::vector<std::string> deleted_applications;    // AI applications' names
   std::vector<PrincipalRef> deleted_principals;
   bool policies_changed = false;
   bool rules_changed = false;  // governance rules put or deleted
@@ -784,6 +786,34 @@ class Store {
   // The model versions trained on any of `datasets`: (dataset, "model@version").
   absl::StatusOr<std::vector<std::pair<DatasetKey, std::string>>> ModelsTrainedOn(
       const std::vector<DatasetKey>& datasets);
+
+  // AI applications (store_applications.cc; docs/models.md#ai-applications),
+  // written by Apply. NOT_FOUND when there is none.
+  absl::StatusOr<AIApplication> GetAIApplication(std::string_view name);
+  // Every application, by name.
+  absl::StatusOr<std::vector<AIApplication>> ListAIApplications();
+  absl::StatusOr<int64_t> DeleteAIApplication(std::string_view name, int64_t expected_revision,
+                                              std::string_view actor);
+  // Records `state` (approved or rejected) for the application's current
+  // revision, audited as application.review; ABORTED unless it is at
+  // `expected_revision` (when not 0).
+  absl::StatusOr<AIApplication> ReviewAIApplication(std::string_view name, std::string_view state,
+                                                    std::string_view note,
+                                                    int64_t expected_revision,
+                                                    std::string_view actor);
+  // The applications that use any of `datasets` (as a data source, a
+  // vector index or a tool's) or any of the model `versions`
+  // ("model@version": a reference to the model, that version, or an alias
+  // pointing at it now), by application.
+  struct ApplicationUse {
+    std::string application;
+    DatasetKey dataset;    // the dataset it uses, or
+    std::string version;   // the model version ("model@version")
+    std::string used_as;   // dataSource, vectorIndex, tool:NAME:reads|writes; the reference
+    std::string review;    // the application's review state
+  };
+  absl::StatusOr<std::vector<ApplicationUse>> ApplicationsUsing(
+      const std::vector<DatasetKey>& datasets, const std::vector<std::string>& versions);
 
   absl::StatusOr<Domain> GetDomain(std::string_view path);
   absl::StatusOr<Page<Domain>> ListDomains(const PageRequest& page);

@@ -467,6 +467,23 @@ absl::Status RecordTraining(WriteContext& ctx, ModelVersion v,
 // A model's domain and evaluation datasets exist; a version's model does.
 absl::Status CheckModelReferences(Connection& db, const Model& m);
 absl::Status CheckModelVersionReferences(Connection& db, const ModelVersion& v);
+// AI applications (store_applications.cc): written by Apply; a changed
+// spec sets the review back to unreviewed. Its domain, datasets and models
+// exist.
+absl::StatusOr<ApplyResult> ApplyAIApplication(WriteContext& ctx, const AIApplication& a,
+                                               int64_t expected_revision);
+absl::Status CheckAIApplicationReferences(Connection& db, const AIApplication& a);
+// As stored (columns name, spec, review_state, reviewed_by, reviewed_at,
+// review_note, reviewed_revision, then the object status); DATA_LOSS when
+// the spec no longer reads.
+absl::StatusOr<AIApplication> ReadAIApplication(const Statement& s);
+inline constexpr char kSelectAIApplication[] =
+    "SELECT name, spec, review_state, reviewed_by, reviewed_at, review_note, reviewed_revision, "
+    "revision, created_at, updated_at, updated_by FROM ai_applications ";
+// The applications that name model `model`, by name (FAILED_PRECONDITION
+// wording for a model deleted while in use).
+absl::StatusOr<std::vector<std::string>> ApplicationsOfModel(Connection& db,
+                                                             std::string_view model);
 // A model or version as stored; DATA_LOSS when the spec no longer reads
 // (store_models.cc).
 absl::StatusOr<Model> StoredModel(const std::string& name, const std::string& spec);

@@ -496,6 +496,12 @@ absl::StatusOr<int64_t> Store::DeleteModel(std::string_view name, int64_t expect
                                                   absl::StrJoin(aliases, ", "),
                                                   " point at its versions; unset them first"));
     }
+    ASSIGN_OR_RETURN(std::vector<std::string> applications, ApplicationsOfModel(ctx.db, name));
+    if (!applications.empty()) {
+      return absl::FailedPreconditionError(
+          StrCat("model \"", name, "\" is in use: AI application(s) ",
+                 absl::StrJoin(applications, ", "), " call it; change them first"));
+    }
     ASSIGN_OR_RETURN(Statement * versions,
                      ctx.db.Prepare("SELECT version FROM model_versions WHERE model = ?"));
     versions->Bind(1, name);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "lib/lineage/event.h"
+#include "lib/util/strings.h"
 #include "server/store/change_codec.h"
 #include "server/store/store.h"
 #include "tests/lineage_events.h"
@@ -305,6 +306,117 @@ TEST_P(StoreModelsTest, ARunWhoseOutputIsAModelRegistersAVersionWithItsTrainingD
   // Deleting the version forgets what trained it.
   ASSERT_TRUE(store_->DeleteModelVersion("churn", "3", 0, "user:admin").ok());
   EXPECT_TRUE(store_->ModelsTrainedOn({{"pg", "orders"}})->empty());
+}
+
+TEST_P(StoreModelsTest, MonitoringPointsAreKeptPerVersionAndReplacedAtTheSameTime) {
+  ASSERT_TRUE(Apply({AModel("churn"), AVersion("churn", "1"), AVersion("churn", "2")}).ok());
+  ASSERT_TRUE(store_
+                  ->RecordModelMetrics("churn", "1",
+                                       {{.name = "auc", .value = 0.9, .at_ms = 1000},
+                                        {.name = "auc", .value = 0.8, .at_ms = 2000},
+                                        {.name = "gen_ai.usage.input_tokens", .value = 1e6,
+                                         .at_ms = 2000}},
+                                       "serviceaccount:monitor")
+                  .ok());
+  // The same metric at the same time again: replaced, not added.
+  ASSERT_TRUE(store_
+                  ->RecordModelMetrics("churn", "1", {{.name = "auc", .value = 0.85, .at_ms = 2000}},
+                                       "serviceaccount:monitor")
+                  .ok());
+  ASSERT_TRUE(
+      store_->RecordModelMetrics("churn", "2", {{.name = "auc", .value = 0.95, .at_ms = 3000}}, "x")
+          .ok());
+  absl::StatusOr<std::vector<ModelMetricPoint>> one = store_->ModelMetrics("churn", "1", 0, {}, 100);
+  ASSERT_TRUE(one.ok()) << one.status();
+  std::vector<std::string> seen;
+  for (const ModelMetricPoint& p : *one) {
+    seen.push_back(StrCat(p.version, " ", p.name, " ", p.value, " ", p.at_ms, " ", p.reporter));
+  }
+  EXPECT_THAT(seen, ElementsAre("1 auc 0.9 1000 serviceaccount:monitor",
+                                "1 auc 0.85 2000 serviceaccount:monitor",
+                                "1 gen_ai.usage.input_tokens 1e+06 2000 serviceaccount:monitor"));
+  // Every version, since a time, of one name.
+  absl::StatusOr<std::vector<ModelMetricPoint>> since =
+      store_->ModelMetrics("churn", "", 2000, {"auc"}, 100);
+  ASSERT_TRUE(since.ok()) << since.status();
+  ASSERT_EQ(since->size(), 2u);
+  EXPECT_EQ((*since)[1].version, "2");
+  EXPECT_EQ((*since)[1].value, 0.95);
+  EXPECT_EQ(store_->RecordModelMetrics("churn", "9", {{.name = "auc", .value = 1, .at_ms = 1}}, "x")
+                .code(),
+            absl::StatusCode::kNotFound);
+}
+
+Resource AnApplication(const std::string& name, std::vector<std::string> models,
+                       std::vector<DatasetKey> sources) {
+  Resource r{.kind = Resource::Kind::kAIApplication};
+  r.application = {.name = name,
+                   .spec = {.type = "rag",
+                            .owners = {{"user:mia", OwnershipType::kTechnical}},
+                            .service_account = "bot",
+                            .models = std::move(models),
+                            .data_sources = std::move(sources),
+                            .tools = {{.name = "refund", .writes = {{"pg", "refunds"}}}}}};
+  return r;
+}
+
+TEST_P(StoreModelsTest, ApplicationsAreReviewedAndFoundByWhatTheyUse) {
+  Resource dataset{.kind = Resource::Kind::kDataset};
+  dataset.dataset.key = {"pg", "docs"};
+  Resource refunds = dataset;
+  refunds.dataset.key = {"pg", "refunds"};
+  ASSERT_TRUE(Apply({AModel("churn"), AVersion("churn", "1"), AVersion("churn", "2"), dataset,
+                     refunds})
+                  .ok());
+  ASSERT_TRUE(store_->SetModelAlias("churn", "champion", "2", std::nullopt, "user:mia").ok());
+  changes_.clear();
+  ASSERT_TRUE(Apply({AnApplication("assistant", {"churn@champion"}, {{"pg", "docs"}}),
+                     AnApplication("scorer", {"churn@1"}, {})})
+                  .ok());
+  // Each a change the snapshot and replicas see, unreviewed.
+  ASSERT_EQ(changes_.size(), 1u);
+  ASSERT_EQ(changes_[0].upserted.size(), 2u);
+  EXPECT_EQ(changes_[0].upserted[0].application.review.state, "unreviewed");
+  absl::StatusOr<AIApplication> reviewed =
+      store_->ReviewAIApplication("assistant", "approved", "ok", 1, "user:rita");
+  ASSERT_TRUE(reviewed.ok()) << reviewed.status();
+  absl::StatusOr<Change> decoded = DecodeChange(EncodeChange(changes_.back()));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(decoded->upserted[0].application.review,
+            (ApplicationReview{.state = "approved",
+                               .by = "user:rita",
+                               .at = reviewed->review.at,
+                               .note = "ok",
+                               .revision = 1}));
+  EXPECT_EQ(store_->GetAIApplication("assistant")->review.state, "approved");
+  EXPECT_EQ(store_->ReviewAIApplication("assistant", "fine", "", 0, "user:rita").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  // Found by a dataset, and by a model version through the alias as it
+  // points now.
+  absl::StatusOr<std::vector<Store::ApplicationUse>> uses =
+      store_->ApplicationsUsing({{"pg", "refunds"}}, {"churn@2"});
+  ASSERT_TRUE(uses.ok()) << uses.status();
+  std::vector<std::string> found;
+  for (const Store::ApplicationUse& u : *uses) {
+    found.push_back(StrCat(u.application, " ", u.version.empty() ? u.dataset.ToString() : u.version,
+                           " ", u.used_as, " ", u.review));
+  }
+  EXPECT_THAT(found, ElementsAre("assistant pg/refunds tool:refund:writes approved",
+                                 "assistant churn@2 churn@champion approved",
+                                 "scorer pg/refunds tool:refund:writes unreviewed"));
+  uses = store_->ApplicationsUsing({}, {"churn@1"});
+  ASSERT_EQ(uses->size(), 1u);
+  EXPECT_EQ((*uses)[0].application, "scorer");
+  // A changed spec is unreviewed again; deleting forgets what it used.
+  Resource changed = AnApplication("assistant", {"churn@champion"}, {});
+  ASSERT_TRUE(Apply({changed}).ok());
+  EXPECT_EQ(store_->GetAIApplication("assistant")->review,
+            ApplicationReview{});
+  ASSERT_TRUE(store_->DeleteAIApplication("assistant", 0, "user:mia").ok());
+  EXPECT_EQ(changes_.back().deleted_applications, std::vector<std::string>{"assistant"});
+  EXPECT_EQ(store_->ApplicationsUsing({}, {"churn@2"})->size(), 0u);
+  EXPECT_EQ(store_->GetAIApplication("assistant").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(store_->ListAIApplications()->size(), 1u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreModelsTest, testing::kEngines, testing::EngineName);

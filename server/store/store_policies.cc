@@ -201,6 +201,15 @@ absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
         visit.model_version(std::move(version));
       }
     }
+    if (visit.application) {
+      ASSIGN_OR_RETURN(Statement * a, db.Prepare(kSelectAIApplication));
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, a->Step());
+        if (!more) break;
+        ASSIGN_OR_RETURN(AIApplication app, ReadAIApplication(*a));
+        visit.application(std::move(app));
+      }
+    }
     return revision;
   });
 }
