@@ -166,6 +166,8 @@ int Rank(const Resource& r) {
       return 4;  // after the datasets its card names
     case Resource::Kind::kModelVersion:
       return 5;  // after its model
+    case Resource::Kind::kFeatureView:
+      return 4;  // after its source dataset
     case Resource::Kind::kAIApplication:
       return 6;  // after the datasets and models it names
     default:

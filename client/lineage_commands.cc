@@ -353,6 +353,19 @@ int RunImpact(CommandContext& ctx, const std::string& node,
     }
     models.Print(ctx.out);
   }
+  if (r->feature_views_size() > 0 || r->hidden_feature_views() > 0) {
+    ctx.out << "\n";
+    Table views{.header = {"FEATURE VIEW", "DEPTH", "SOURCE", "FEATURES"}};
+    for (const v1::ImpactedFeatureView& v : r->feature_views()) {
+      views.rows.push_back({v.name(), std::to_string(v.depth()), v.source(),
+                            absl::StrJoin(v.features(), ", ")});
+    }
+    if (r->hidden_feature_views() > 0) {
+      views.rows.push_back(
+          {StrCat("(", r->hidden_feature_views(), " you may not read)"), "-", "-", "-"});
+    }
+    views.Print(ctx.out);
+  }
   if (r->applications_size() > 0 || r->hidden_applications() > 0) {
     ctx.out << "\n";
     Table apps{.header = {"APPLICATION", "DEPTH", "REVIEW", "USES", "AS"}};

@@ -15,6 +15,7 @@
 #include "client/glossary_commands.h"
 #include "client/model_commands.h"
 #include "client/application_commands.h"
+#include "client/feature_view_commands.h"
 #include "client/product_commands.h"
 #include "client/check_write_command.h"
 #include "client/rule_commands.h"
@@ -98,7 +99,7 @@ int main(int argc, char** argv) {
   std::string type, name, domain;
   auto* get = app.add_subcommand("get", "list or show objects");
   std::string term_search;
-  get->add_option("type", type, "datasets, domains, dataproducts, terms, models, "
+  get->add_option("type", type, "datasets, domains, dataproducts, terms, models, featureviews, "
                                 "applications, principals, users, serviceaccounts or groups")
       ->required();
   get->add_option("name", name, "one object's name (a model's version: NAME@VERSION or "
@@ -693,6 +694,11 @@ int main(int argc, char** argv) {
                                 app_revision);
   }
   if (app_access->parsed()) return RunApplicationAccess(ctx, app_name, app_output);
+  if (get->parsed() && IsFeatureViewType(type)) {
+    return RunFeatureViewGet(ctx, name, domain, term_search, *format);
+  }
+  if (describe->parsed() && IsFeatureViewType(type)) return RunFeatureViewDescribe(ctx, name);
+  if (del->parsed() && IsFeatureViewType(type)) return RunFeatureViewDelete(ctx, name, revision);
   if (get->parsed() && IsApplicationType(type)) {
     return RunApplicationGet(ctx, name, domain, term_search, *format);
   }

@@ -505,6 +505,42 @@ static std::vector<DatasetKey> KeysFromProto(
   return out;
 }
 
+v1::FeatureView ToProto(const FeatureView& v) {
+  v1::FeatureView out;
+  out.set_name(v.name);
+  out.set_description(v.spec.description);
+  out.set_domain(v.spec.domain);
+  OwnersToProto(v.spec.owners, out.mutable_owners());
+  for (const std::string& t : v.spec.tags) out.add_tags(t);
+  *out.mutable_source() = ToProto(v.spec.source);
+  for (const std::string& e : v.spec.entities) out.add_entities(e);
+  for (const Feature& f : v.spec.features) {
+    v1::Feature* p = out.add_features();
+    p->set_name(f.name);
+    p->set_type(f.type);
+    p->set_column(f.column);
+    p->set_description(f.description);
+  }
+  *out.mutable_status() = ToProto(v.status);
+  return out;
+}
+
+absl::StatusOr<FeatureView> FromProto(const v1::FeatureView& p) {
+  FeatureView out{.name = p.name()};
+  out.spec.description = p.description();
+  out.spec.domain = p.domain();
+  ASSIGN_OR_RETURN(out.spec.owners, OwnersFromProto(p.owners(), "owners"));
+  out.spec.tags.assign(p.tags().begin(), p.tags().end());
+  out.spec.source = FromProto(p.source());
+  out.spec.entities.assign(p.entities().begin(), p.entities().end());
+  for (const v1::Feature& f : p.features()) {
+    out.spec.features.push_back(
+        {.name = f.name(), .type = f.type(), .column = f.column(), .description = f.description()});
+  }
+  out.status = FromProto(p.status());
+  return out;
+}
+
 v1::AIApplication ToProto(const AIApplication& a) {
   v1::AIApplication out;
   out.set_name(a.name);
@@ -590,6 +626,9 @@ v1::Resource ToProto(const Resource& r) {
     case Resource::Kind::kAIApplication:
       *out.mutable_ai_application() = ToProto(r.application);
       break;
+    case Resource::Kind::kFeatureView:
+      *out.mutable_feature_view() = ToProto(r.feature_view);
+      break;
   }
   out.set_expected_revision(r.expected_revision);
   out.set_merge(r.merge);
@@ -643,6 +682,11 @@ absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
       ASSIGN_OR_RETURN(r.model_version, FromProto(p.model_version()));
       break;
     }
+    case v1::Resource::kFeatureView: {
+      r.kind = Resource::Kind::kFeatureView;
+      ASSIGN_OR_RETURN(r.feature_view, FromProto(p.feature_view()));
+      break;
+    }
     case v1::Resource::kAiApplication: {
       r.kind = Resource::Kind::kAIApplication;
       ASSIGN_OR_RETURN(r.application, FromProto(p.ai_application()));
@@ -651,7 +695,8 @@ absl::StatusOr<Resource> FromProto(const v1::Resource& p) {
     default:
       return absl::InvalidArgumentError(
           "kind: a resource must hold a dataset, a domain, a principal, a job, a data "
-          "product, a glossary term, a model, a model version or an AI application");
+          "product, a glossary term, a model, a model version, a feature view or an AI "
+          "application");
   }
   return r;
 }

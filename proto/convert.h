@@ -62,6 +62,8 @@ v1::Model ToProto(const Model& model);
 absl::StatusOr<Model> FromProto(const v1::Model& model);
 v1::ModelVersion ToProto(const ModelVersion& version);
 absl::StatusOr<ModelVersion> FromProto(const v1::ModelVersion& version);
+v1::FeatureView ToProto(const FeatureView& view);
+absl::StatusOr<FeatureView> FromProto(const v1::FeatureView& view);
 v1::AIApplication ToProto(const AIApplication& app);
 absl::StatusOr<AIApplication> FromProto(const v1::AIApplication& app);
 

@@ -61,6 +61,8 @@ policy::Entity ProposedEntity(const Resource& r) {
       return authz::ModelVersionEntity(r.model_version);
     case Resource::Kind::kAIApplication:
       return authz::ApplicationEntity(r.application);
+    case Resource::Kind::kFeatureView:
+      return authz::FeatureViewEntity(r.feature_view);
   }
   return {};
 }
@@ -194,6 +196,13 @@ grpc::Status CatalogServiceImpl::Apply(grpc::ServerContext* context,
       }
       // An application names only datasets and models its writer may read.
       if (r.kind == Resource::Kind::kAIApplication) RETURN_IF_ERROR(MayName(caller, i, r));
+      // A feature view is derived from a dataset its writer may read.
+      if (r.kind == Resource::Kind::kFeatureView &&
+          !MayRead(caller, authz::DatasetUid(r.feature_view.spec.source))) {
+        return absl::NotFoundError(StrCat("resources[", i, "] (FeatureView ", r.feature_view.name,
+                                          "): spec.source: dataset ",
+                                          r.feature_view.spec.source.ToString(), " not found"));
+      }
     }
     // Certifying (to or from verified) is a permission of its own: an
     // owner who may write a dataset does not vouch for it by that alone.

@@ -539,6 +539,18 @@ grpc::Status LineageServiceImpl::Impact(grpc::ServerContext* context,
       }
       out->set_depth(a.depth);
     }
+    for (const lineage::Impact::FeatureView& v : impact.feature_views) {
+      if (!redactor.MayRead(authz::FeatureViewUid(v.name)) ||
+          !redactor.MayRead(authz::DatasetUid(v.source))) {
+        response->set_hidden_feature_views(response->hidden_feature_views() + 1);
+        continue;
+      }
+      v1::ImpactedFeatureView* out = response->add_feature_views();
+      out->set_name(v.name);
+      out->set_source(v.source.ToString());
+      for (const std::string& f : v.features) out->add_features(f);
+      out->set_depth(v.depth);
+    }
     response->set_truncated(impact.truncated);
     response->set_catalog_revision(impact.revision);
     return absl::OkStatus();

@@ -418,4 +418,86 @@ grpc::Status ModelServiceImpl::GetModelMetrics(grpc::ServerContext* context,
   });
 }
 
+namespace {
+
+absl::Status FeatureViewNotFound(std::string_view name) {
+  return absl::NotFoundError(StrCat("feature view \"", name, "\" not found"));
+}
+
+// Whether every word of `query` is in the view's name, description, a tag
+// or a feature's name.
+bool Matches(const FeatureView& v, const WordQuery& query) {
+  if (query.empty()) return true;
+  std::string text = StrCat(v.name, "\n", v.spec.description);
+  for (const std::string& t : v.spec.tags) text += "\n" + t;
+  for (const Feature& f : v.spec.features) text += "\n" + f.name;
+  return query.Matches(text);
+}
+
+}  // namespace
+
+grpc::Status ModelServiceImpl::GetFeatureView(grpc::ServerContext* context,
+                                              const v1::GetFeatureViewRequest* request,
+                                              v1::FeatureView* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ValidateName("name", request->name(), kMaxModelNameBytes));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+    if (!MayRead(caller, authz::FeatureViewUid(request->name()))) {
+      return FeatureViewNotFound(request->name());
+    }
+    ASSIGN_OR_RETURN(FeatureView v, store_->GetFeatureView(request->name()));
+    *response = ToProto(v);
+    // Its source is named only to who may read it.
+    if (!MayRead(caller, authz::DatasetUid(v.spec.source))) response->clear_source();
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::ListFeatureViews(grpc::ServerContext* context,
+                                                const v1::ListFeatureViewsRequest* request,
+                                                v1::ListFeatureViewsResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    if (!request->domain().empty()) {
+      RETURN_IF_ERROR(ValidateDomainPath("domain", request->domain()));
+    }
+    RETURN_IF_ERROR(ValidateText("query", request->query(), kMaxShortNameBytes));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+    const WordQuery words(request->query());
+    const bool reads_all = AllowedOnEverything(*authorizer_, caller, "catalog:read");
+    auto may_read = [&](const policy::EntityUid& uid) {
+      return reads_all || Permits(*authorizer_, caller, "catalog:read", uid);
+    };
+    ASSIGN_OR_RETURN(std::vector<FeatureView> all, store_->ListFeatureViews());
+    for (const FeatureView& v : all) {
+      if (!request->domain().empty() && !InDomain(v.spec.domain, request->domain())) continue;
+      if (!Matches(v, words) || !may_read(authz::FeatureViewUid(v.name))) continue;
+      v1::FeatureView* out = response->add_feature_views();
+      *out = ToProto(v);
+      if (!may_read(authz::DatasetUid(v.spec.source))) out->clear_source();
+    }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::DeleteFeatureView(grpc::ServerContext* context,
+                                                 const v1::DeleteFeatureViewRequest* request,
+                                                 v1::DeleteResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    RETURN_IF_ERROR(ValidateName("name", request->name(), kMaxModelNameBytes));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
+    if (!MayRead(caller, authz::FeatureViewUid(request->name()))) {
+      return FeatureViewNotFound(request->name());
+    }
+    RETURN_IF_ERROR(
+        Require(*authorizer_, caller, "catalog:write", authz::FeatureViewUid(request->name())));
+    if (request->expected_revision() < 0) {
+      return absl::InvalidArgumentError("expected_revision: must not be negative");
+    }
+    ASSIGN_OR_RETURN(int64_t revision, store_->DeleteFeatureView(
+                                           request->name(), request->expected_revision(), caller));
+    response->set_catalog_revision(revision);
+    return absl::OkStatus();
+  });
+}
+
 }  // namespace catalog::server

@@ -1,4 +1,5 @@
-// catalog.v1.ModelService: models and their versions (docs/models.md),
+// catalog.v1.ModelService: models and their versions (docs/models.md), and
+// feature views (docs/models.md#feature-views),
 // read under the caller's policies, deleted by their writers, and aliases
 // moved by who may promote (model:promote on the version).
 #pragma once
@@ -46,6 +47,15 @@ class ModelServiceImpl final : public v1::ModelService::Service {
   grpc::Status GetModelMetrics(grpc::ServerContext* context,
                                const v1::GetModelMetricsRequest* request,
                                v1::GetModelMetricsResponse* response) override;
+  grpc::Status GetFeatureView(grpc::ServerContext* context,
+                              const v1::GetFeatureViewRequest* request,
+                              v1::FeatureView* response) override;
+  grpc::Status ListFeatureViews(grpc::ServerContext* context,
+                                const v1::ListFeatureViewsRequest* request,
+                                v1::ListFeatureViewsResponse* response) override;
+  grpc::Status DeleteFeatureView(grpc::ServerContext* context,
+                                 const v1::DeleteFeatureViewRequest* request,
+                                 v1::DeleteResponse* response) override;
 
  private:
   // The version a request names (by id, or by an alias of its model) and

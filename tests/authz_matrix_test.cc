@@ -176,6 +176,18 @@ const std::vector<Row>& Table() {
       // (The reader's promotion was refused: there is no alias to unset.)
       {"catalog.v1.ModelService/UnsetModelAlias", R"(model: "churn" alias: "champion")",
        NOT_FOUND, OK, OK},
+      // Feature views: their owners' to write; everyone reads them.
+      {"catalog.v1.CatalogService/Apply",
+       R"(resources { dataset { key { namespace: "pg" name: "events" }
+          spec { owners { principal: "user:alice" type: OWNERSHIP_TYPE_TECHNICAL }
+                 schema { fields { name: "id" type: "bigint" } } } } }
+          resources { feature_view { name: "event_features" owners { principal: "user:alice" }
+          source { namespace: "pg" name: "events" } features { name: "n" column: "id" } } })",
+       DENIED, OK, OK},
+      {"catalog.v1.ModelService/GetFeatureView", R"(name: "order_features")", OK, OK, OK},
+      {"catalog.v1.ModelService/ListFeatureViews", R"(query: "order")", OK, OK, OK},
+      {"catalog.v1.ModelService/DeleteFeatureView",
+       R"(name: "order_features" expected_revision: 99)", DENIED, ABORTED, ABORTED},
       // AI applications: their owners' to write, the reviewers' (and the
       // admin's) to review and to check as their service account; everyone
       // reads them.
@@ -228,6 +240,8 @@ class Seeded {
       resources { model { name: "churn" owners { principal: "user:alice" } } }
       resources { model_version { model: "churn" version: "1" } }
       resources { model_version { model: "churn" version: "2" } }
+      resources { feature_view { name: "order_features" owners { principal: "user:alice" }
+        source { namespace: "pg" name: "orders" } features { name: "n" column: "id" } } }
       resources { ai_application { name: "assistant" owners { principal: "user:alice" }
         service_account: "etl" models: "churn"
         data_sources { namespace: "pg" name: "orders" } } }

@@ -205,6 +205,16 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
            "points": [{"name": "auc", "value": 0.9, "time": "2026-12-04T00:00:00Z"}]})",
        false},
       {"ModelService/GetModelMetrics", R"({"model": "churn", "alias": "champion"})", true},
+      // A feature view on orders.
+      {"CatalogService/Apply",
+       R"({"resources": [{"featureView": {"name": "order_features",
+           "owners": [{"principal": "user:admin"}],
+           "source": {"namespace": "pg://db", "name": "orders"},
+           "features": [{"name": "n", "column": "id"}]}}]})",
+       false},
+      {"ModelService/GetFeatureView", R"({"name": "order_features"})", true},
+      {"ModelService/ListFeatureViews", R"({"query": "order"})", true},
+      {"ModelService/DeleteFeatureView", R"({"name": "order_features"})", false},
       // An AI application calling the champion, reading orders.
       {"CatalogService/Apply",
        R"({"resources": [{"aiApplication": {"name": "assistant", "type": "rag",

@@ -920,6 +920,62 @@ spec:
   ASSERT_EQ(impact.exit_code, 0) << impact.err;
   EXPECT_THAT(impact.out, HasSubstr("churn-predictor@3   0       " + std::string(kOrders)));
   EXPECT_THAT(impact.out, HasSubstr("1 model version trained on it"));
+  // Features derived from orders (docs/models.md#feature-views): a change
+  // to the shipping address reaches one of them.
+  Result features = Ctl("apply -f '" +
+                        (testing::SourceDir() / "examples" / "models" / "customer-features.yaml")
+                            .string() +
+                        "'");
+  ASSERT_EQ(features.exit_code, 0) << features.err;
+  EXPECT_THAT(features.out, HasSubstr("featureview/customer_order_features created"));
+  Result view = Ctl("describe featureview customer_order_features");
+  ASSERT_EQ(view.exit_code, 0) << view.err;
+  EXPECT_THAT(view.out, HasSubstr("  ship_country    varchar   shipping_address.country"));
+  Result by_column = Ctl(std::string("impact ") + kOrders + " --columns shipping_address");
+  ASSERT_EQ(by_column.exit_code, 0) << by_column.err;
+  EXPECT_THAT(by_column.out, HasSubstr("customer_order_features   0       " + std::string(kOrders) +
+                                       "   ship_country\n"));
+  // An agent on the champion, reading orders (docs/models.md#ai-applications).
+  Result app = Ctl("apply -f '" +
+                   (testing::SourceDir() / "examples" / "models" / "retention-assistant.yaml")
+                       .string() +
+                   "'");
+  ASSERT_EQ(app.exit_code, 0) << app.err;
+  EXPECT_THAT(app.out, HasSubstr("aiapplication/retention-assistant created"));
+  Result apps = Ctl("get applications");
+  ASSERT_EQ(apps.exit_code, 0) << apps.err;
+  EXPECT_THAT(apps.out, HasSubstr("retention-assistant   agent   unreviewed   sales    "
+                                  "retention-agent   churn-predictor@champion   1"));
+  // An upstream change to orders reaches the model and the application.
+  Result reached = Ctl(std::string("impact ") + kOrders);
+  ASSERT_EQ(reached.exit_code, 0) << reached.err;
+  EXPECT_THAT(reached.out, HasSubstr("churn-predictor@3   0       " + std::string(kOrders)));
+  EXPECT_THAT(reached.out, HasSubstr("retention-assistant   0       unreviewed   " +
+                                     std::string(kOrders) + "   dataSource"));
+  // Its service account may read nothing yet: the reviewer sees why.
+  Result access = Ctl("application access retention-assistant");
+  ASSERT_EQ(access.exit_code, 0) << access.err;
+  EXPECT_THAT(access.out,
+              HasSubstr("Application retention-assistant runs as ServiceAccount::\"retention-agent\""));
+  EXPECT_THAT(access.out, HasSubstr(std::string(kOrders) + "   dataSource           read     deny"));
+  EXPECT_THAT(access.out, HasSubstr("2 denied, 0 with masked or denied columns"));
+  Result approved =
+      Ctl("application review retention-assistant --approve --note 'tools checked' --revision 1");
+  ASSERT_EQ(approved.exit_code, 0) << approved.err;
+  EXPECT_EQ(approved.out, "application/retention-assistant approved at revision 1\n");
+  EXPECT_THAT(Ctl("describe application retention-assistant").out,
+              HasSubstr("Review:            approved by user:admin"));
+  testing::WriteFile(dir_.path() / "bad-app.yaml", R"(apiVersion: catalog/v1
+kind: AIApplication
+metadata: {name: helper}
+spec:
+  owners: [{principal: "user:admin"}]
+  type: robot
+)");
+  Result bad_app = Ctl("apply -f '" + (dir_.path() / "bad-app.yaml").string() + "'");
+  EXPECT_NE(bad_app.exit_code, 0);
+  EXPECT_THAT(bad_app.err, HasSubstr("bad-app.yaml:6"));
+  EXPECT_THAT(bad_app.err, HasSubstr("spec.type: \"robot\" is not one of rag, agent"));
   // The promotion rule (docs/models.md#promotion-rules): a version trained
   // on the raw e-mail address does not become champion; the one trained on
   // it hashed does.
@@ -955,6 +1011,12 @@ spec:
   EXPECT_THAT(metrics.out, HasSubstr("3         auc      2        0.93   2026-12-02T00:00:00.000Z   0.9   0.93   ▁█"));
   ASSERT_EQ(Ctl("model unalias churn-predictor challenger").exit_code, 0);
   ASSERT_EQ(Ctl("model unalias churn-predictor champion").exit_code, 0);
+  // A model an application calls stays until the application goes.
+  Result in_use = Ctl("delete model churn-predictor");
+  EXPECT_NE(in_use.exit_code, 0);
+  EXPECT_THAT(in_use.err, HasSubstr("AI application(s) retention-assistant call it"));
+  EXPECT_EQ(Ctl("delete application retention-assistant").out,
+            "application/retention-assistant deleted\n");
   EXPECT_EQ(Ctl("delete model churn-predictor").out, "model/churn-predictor deleted\n");
   Result gone = Ctl("describe model churn-predictor");
   EXPECT_NE(gone.exit_code, 0);

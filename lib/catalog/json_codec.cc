@@ -431,6 +431,55 @@ absl::Status GetKeys(const json& object, const char* key, std::string_view path,
 
 }  // namespace
 
+json FeatureViewSpecToJson(const FeatureViewSpec& spec) {
+  json out = {{"source", {{"namespace", spec.source.ns}, {"name", spec.source.name}}}};
+  if (!spec.description.empty()) out["description"] = spec.description;
+  if (!spec.domain.empty()) out["domain"] = spec.domain;
+  if (!spec.owners.empty()) out["owners"] = OwnersToJson(spec.owners);
+  if (!spec.tags.empty()) out["tags"] = spec.tags;
+  if (!spec.entities.empty()) out["entities"] = spec.entities;
+  json& features = out["features"] = json::array();
+  for (const Feature& f : spec.features) {
+    json feature = {{"name", f.name}, {"column", f.column}};
+    if (!f.type.empty()) feature["type"] = f.type;
+    if (!f.description.empty()) feature["description"] = f.description;
+    features.push_back(std::move(feature));
+  }
+  return out;
+}
+
+absl::StatusOr<FeatureViewSpec> FeatureViewSpecFromJson(const json& spec) {
+  RETURN_IF_ERROR(CheckObject(spec, "spec",
+                              {"description", "domain", "owners", "tags", "source", "entities",
+                               "features"}));
+  FeatureViewSpec out;
+  RETURN_IF_ERROR(GetString(spec, "description", "spec", out.description));
+  RETURN_IF_ERROR(GetString(spec, "domain", "spec", out.domain));
+  RETURN_IF_ERROR(GetOwners(spec, "spec", out.owners));
+  RETURN_IF_ERROR(GetStringList(spec, "tags", "spec", out.tags));
+  const json* source = Member(spec, "source");
+  if (source == nullptr) return Invalid("spec.source", "is required");
+  RETURN_IF_ERROR(CheckObject(*source, "spec.source", {"namespace", "name"}));
+  RETURN_IF_ERROR(GetString(*source, "namespace", "spec.source", out.source.ns));
+  RETURN_IF_ERROR(GetString(*source, "name", "spec.source", out.source.name));
+  RETURN_IF_ERROR(GetStringList(spec, "entities", "spec", out.entities));
+  if (const json* features = Member(spec, "features")) {
+    if (!features->is_array()) return Invalid("spec.features", "must be a list");
+    for (size_t i = 0; i < features->size(); ++i) {
+      const std::string item = StrCat("spec.features[", i, "]");
+      const json& f = (*features)[i];
+      RETURN_IF_ERROR(CheckObject(f, item, {"name", "type", "column", "description"}));
+      Feature feature;
+      RETURN_IF_ERROR(GetString(f, "name", item, feature.name));
+      RETURN_IF_ERROR(GetString(f, "type", item, feature.type));
+      RETURN_IF_ERROR(GetString(f, "column", item, feature.column));
+      RETURN_IF_ERROR(GetString(f, "description", item, feature.description));
+      out.features.push_back(std::move(feature));
+    }
+  }
+  return out;
+}
+
 json AIApplicationSpecToJson(const AIApplicationSpec& spec) {
   json out = {{"type", spec.type}};
   if (!spec.description.empty()) out["description"] = spec.description;
@@ -631,6 +680,11 @@ json ResourceToJson(const Resource& r, bool with_status) {
       doc["spec"] = AIApplicationSpecToJson(r.application.spec);
       status = &r.application.status;
       break;
+    case Resource::Kind::kFeatureView:
+      doc["metadata"] = {{"name", r.feature_view.name}};
+      doc["spec"] = FeatureViewSpecToJson(r.feature_view.spec);
+      status = &r.feature_view.status;
+      break;
   }
   if (with_status) {
     doc["status"] = StatusToJson(*status, r.kind == Resource::Kind::kDataset);
@@ -748,6 +802,13 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
       r.model_version.version = version;
       ASSIGN_OR_RETURN(r.model_version.spec, ModelVersionSpecFromJson(*spec));
     }
+  } else if (kind == "FeatureView") {
+    if (!ns.empty()) {
+      return Invalid("metadata.namespace", "only datasets and jobs have a namespace");
+    }
+    r.kind = Resource::Kind::kFeatureView;
+    r.feature_view.name = name;
+    ASSIGN_OR_RETURN(r.feature_view.spec, FeatureViewSpecFromJson(*spec));
   } else if (kind == "AIApplication") {
     if (!ns.empty()) {
       return Invalid("metadata.namespace", "only datasets and jobs have a namespace");
@@ -762,7 +823,8 @@ absl::StatusOr<Resource> ResourceFromJson(const json& doc) {
                        : StrCat("unknown kind \"", kind,
                                       "\" (want Dataset, Domain, User, "
                                       "ServiceAccount, Group, Job, GlossaryTerm, "
-                                      "Model, ModelVersion, AIApplication, GovernanceRule or "
+                                      "Model, ModelVersion, FeatureView, AIApplication, "
+                                      "GovernanceRule or "
                                       "DataProduct)"));
   }
   return r;

@@ -42,6 +42,9 @@ nlohmann::json ModelSpecToJson(const ModelSpec& spec);
 absl::StatusOr<ModelSpec> ModelSpecFromJson(const nlohmann::json& spec);
 nlohmann::json ModelVersionSpecToJson(const ModelVersionSpec& spec);
 absl::StatusOr<ModelVersionSpec> ModelVersionSpecFromJson(const nlohmann::json& spec);
+// Feature views (docs/models.md#feature-views).
+nlohmann::json FeatureViewSpecToJson(const FeatureViewSpec& spec);
+absl::StatusOr<FeatureViewSpec> FeatureViewSpecFromJson(const nlohmann::json& spec);
 // AI applications (docs/models.md#ai-applications).
 nlohmann::json AIApplicationSpecToJson(const AIApplicationSpec& spec);
 absl::StatusOr<AIApplicationSpec> AIApplicationSpecFromJson(const nlohmann::json& spec);

@@ -26,6 +26,8 @@ std::string Resource::KindName() const {
       return "ModelVersion";
     case Kind::kAIApplication:
       return "AIApplication";
+    case Kind::kFeatureView:
+      return "FeatureView";
   }
   return "";
 }
@@ -50,6 +52,8 @@ std::string Resource::DisplayName() const {
       return model_version.Ref();
     case Kind::kAIApplication:
       return application.name;
+    case Kind::kFeatureView:
+      return feature_view.name;
   }
   return "";
 }

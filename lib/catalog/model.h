@@ -309,6 +309,34 @@ struct ModelVersion {
   std::string Ref() const { return model + "@" + version; }
 };
 
+// A feature view (docs/models.md#feature-views): features for models,
+// each derived from a column of one source dataset, keyed by its entity
+// columns (customer_id, …).
+struct Feature {
+  std::string name;    // "orders_90d"
+  std::string type;    // "int", "double", "string", …
+  std::string column;  // the source's column it is derived from ("a.b" nested)
+  std::string description;
+  bool operator==(const Feature&) const = default;
+};
+
+struct FeatureViewSpec {
+  std::string description;
+  std::string domain;  // "" for none
+  std::vector<Owner> owners;
+  std::vector<std::string> tags;
+  DatasetKey source;
+  std::vector<std::string> entities;  // the source's key columns
+  std::vector<Feature> features;
+  bool operator==(const FeatureViewSpec&) const = default;
+};
+
+struct FeatureView {
+  std::string name;  // "customer_features"
+  FeatureViewSpec spec;
+  ObjectStatus status;
+};
+
 // An AI application (docs/models.md#ai-applications): a RAG pipeline, an
 // agent, a chatbot, … — the models, vector indexes, data sources and tools
 // it uses, and the principal it runs as.
@@ -368,7 +396,8 @@ struct Resource {
     kGlossaryTerm,
     kModel,
     kModelVersion,
-    kAIApplication
+    kAIApplication,
+    kFeatureView
   };
   Kind kind = Kind::kDataset;
   Dataset dataset;      // when kind == kDataset
@@ -380,6 +409,7 @@ struct Resource {
   Model model;          // when kind == kModel
   ModelVersion model_version;  // when kind == kModelVersion
   AIApplication application;   // when kind == kAIApplication
+  FeatureView feature_view;    // when kind == kFeatureView
   int64_t expected_revision = 0;
   // Datasets: with `merge`, only the spec fields named in `fields`
   // (kDatasetSpecFields) are written; the others keep their stored values.

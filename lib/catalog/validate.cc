@@ -556,6 +556,41 @@ absl::Status ValidateKeys(std::string_view path, const std::vector<DatasetKey>& 
 
 }  // namespace
 
+absl::Status ValidateFeatureView(const FeatureView& view) {
+  RETURN_IF_ERROR(ValidateIdLike("metadata.name", view.name, kMaxModelNameBytes,
+                                 "feature view name"));
+  const FeatureViewSpec& spec = view.spec;
+  RETURN_IF_ERROR(ValidateText("spec.description", spec.description));
+  if (!spec.domain.empty()) RETURN_IF_ERROR(ValidateDomainPath("spec.domain", spec.domain));
+  RETURN_IF_ERROR(ValidateOwners("spec.owners", spec.owners));
+  RETURN_IF_ERROR(ValidateTags("spec.tags", spec.tags));
+  RETURN_IF_ERROR(ValidateDatasetKey(spec.source, "spec.source"));
+  if (spec.entities.size() > kMaxApplicationItems) {
+    return Invalid("spec.entities", StrCat("at most ", kMaxApplicationItems, " columns"));
+  }
+  for (size_t i = 0; i < spec.entities.size(); ++i) {
+    RETURN_IF_ERROR(
+        ValidateName(StrCat("spec.entities[", i, "]"), spec.entities[i], kMaxShortNameBytes));
+  }
+  if (spec.features.empty()) return Invalid("spec.features", "at least one feature is required");
+  if (spec.features.size() > kMaxFeatures) {
+    return Invalid("spec.features", StrCat("at most ", kMaxFeatures, " features"));
+  }
+  std::set<std::string_view> names;
+  for (size_t i = 0; i < spec.features.size(); ++i) {
+    const Feature& f = spec.features[i];
+    const std::string item = StrCat("spec.features[", i, "]");
+    RETURN_IF_ERROR(ValidateName(StrCat(item, ".name"), f.name, kMaxShortNameBytes));
+    if (!names.insert(f.name).second) {
+      return Invalid(StrCat(item, ".name"), StrCat("\"", f.name, "\" is listed twice"));
+    }
+    if (!f.type.empty()) RETURN_IF_ERROR(ValidateName(StrCat(item, ".type"), f.type, 64));
+    RETURN_IF_ERROR(ValidateName(StrCat(item, ".column"), f.column, kMaxShortNameBytes));
+    RETURN_IF_ERROR(ValidateText(StrCat(item, ".description"), f.description));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ValidateAIApplication(const AIApplication& app) {
   RETURN_IF_ERROR(ValidateIdLike("metadata.name", app.name, kMaxModelNameBytes,
                                  "application name"));
@@ -672,6 +707,8 @@ absl::Status ValidateResource(const Resource& resource) {
       return ValidateModelVersion(resource.model_version);
     case Resource::Kind::kAIApplication:
       return ValidateAIApplication(resource.application);
+    case Resource::Kind::kFeatureView:
+      return ValidateFeatureView(resource.feature_view);
   }
   return Invalid("kind", "unknown resource kind");
 }

@@ -100,6 +100,10 @@ absl::Status ValidateModelRef(std::string_view path, std::string_view ref);
 // models, tools, and datasets in each list.
 inline constexpr size_t kMaxApplicationItems = 100;
 absl::Status ValidateAIApplication(const AIApplication& app);
+// Feature views (docs/models.md#feature-views): at least one feature, at
+// most this many.
+inline constexpr size_t kMaxFeatures = 1000;
+absl::Status ValidateFeatureView(const FeatureView& view);
 absl::Status ValidateResource(const Resource& resource);
 
 }  // namespace catalog

@@ -90,6 +90,7 @@ EntityUid ProductUid(std::string_view id) { return {"DataProduct", std::string(i
 EntityUid TermUid(std::string_view id) { return {"GlossaryTerm", std::string(id)}; }
 EntityUid ModelUid(std::string_view name) { return {"Model", std::string(name)}; }
 EntityUid ApplicationUid(std::string_view name) { return {"AIApplication", std::string(name)}; }
+EntityUid FeatureViewUid(std::string_view name) { return {"FeatureView", std::string(name)}; }
 EntityUid ModelVersionUid(std::string_view model, std::string_view version) {
   return {"ModelVersion", StrCat(model, "@", version)};
 }
@@ -195,6 +196,21 @@ Entity ModelEntity(const Model& m, ValueInterner* in) {
   e.attrs["domain"] = Str(in, m.spec.domain);
   e.attrs["description"] = Value::String(m.spec.description);
   if (!m.spec.domain.empty()) e.parents.push_back(DomainUid(m.spec.domain));
+  e.attrs.shrink_to_fit();
+  return e;
+}
+
+Entity FeatureViewEntity(const FeatureView& v, ValueInterner* in) {
+  Entity e{.uid = FeatureViewUid(v.name)};
+  e.attrs["owners"] = OwnersOf(in, v.spec.owners);
+  e.attrs["tags"] = Tags(in, v.spec.tags);
+  e.attrs["name"] = Value::String(v.name);
+  e.attrs["domain"] = Str(in, v.spec.domain);
+  e.attrs["source"] = Value::Entity(DatasetUid(v.spec.source));
+  std::vector<std::string> features;
+  for (const Feature& f : v.spec.features) features.push_back(f.name);
+  e.attrs["features"] = StringSet(features);
+  if (!v.spec.domain.empty()) e.parents.push_back(DomainUid(v.spec.domain));
   e.attrs.shrink_to_fit();
   return e;
 }

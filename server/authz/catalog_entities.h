@@ -20,6 +20,8 @@
 //     owners, tags, name, domain, description;
 //   ModelVersion::"<name>@<version>" (parent: its model), attributes model
 //     (the Model entity), version, status, framework;
+//   FeatureView::"<name>" (parent: its domain, when it has one),
+//     attributes owners, tags, name, domain, source, features;
 //   AIApplication::"<name>" (parent: its domain, when it has one),
 //     attributes owners, tags, name, domain, type, review,
 //     service_account;
@@ -61,6 +63,8 @@ policy::EntityUid ModelUid(std::string_view name);
 policy::EntityUid ModelVersionUid(std::string_view model, std::string_view version);
 // AIApplication::"<name>" (docs/models.md#ai-applications).
 policy::EntityUid ApplicationUid(std::string_view name);
+// FeatureView::"<name>" (docs/models.md#feature-views).
+policy::EntityUid FeatureViewUid(std::string_view name);
 
 class ValueInterner;
 
@@ -80,6 +84,9 @@ policy::Entity ModelEntity(const Model& model, ValueInterner* interner = nullptr
 // state: unreviewed, approved, rejected), service_account (the
 // ServiceAccount entity it runs as, when named).
 policy::Entity ApplicationEntity(const AIApplication& app, ValueInterner* interner = nullptr);
+// In its domain; owners, tags, name, domain, source (its source's Dataset
+// entity), features (their names).
+policy::Entity FeatureViewEntity(const FeatureView& view, ValueInterner* interner = nullptr);
 // In its model; model (the Model entity: `resource.model.owners`),
 // version, status and framework as attributes.
 policy::Entity ModelVersionEntity(const ModelVersion& version,

@@ -119,6 +119,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::Load(
           .model = [&](Model m) { entities->Add(ModelEntity(m, &in)); },
           .model_version = [&](ModelVersion v) { entities->Add(ModelVersionEntity(v, &in)); },
           .application = [&](AIApplication a) { entities->Add(ApplicationEntity(a, &in)); },
+          .feature_view = [&](FeatureView v) { entities->Add(FeatureViewEntity(v, &in)); },
       }));
   for (policy::Entity& a : ActionEntities()) entities->Add(std::move(a));
   entities->Finalize();
@@ -154,6 +155,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
                           !changes.deleted_models.empty() ||
                           !changes.deleted_model_versions.empty() ||
                           !changes.deleted_applications.empty() ||
+                          !changes.deleted_feature_views.empty() ||
                           !changes.deleted_principals.empty() ||
                           !changes.deleted_jobs.empty();
   if (entities_changed) {
@@ -221,6 +223,10 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
           entities->Add(ApplicationEntity(r.application, s->interner_.get()));
           touched.push_back(ApplicationUid(r.application.name));
           break;
+        case Resource::Kind::kFeatureView:
+          entities->Add(FeatureViewEntity(r.feature_view, s->interner_.get()));
+          touched.push_back(FeatureViewUid(r.feature_view.name));
+          break;
       }
     }
     for (const DatasetKey& k : changes.deleted_datasets) {
@@ -238,6 +244,7 @@ absl::StatusOr<std::shared_ptr<const Snapshot>> Snapshot::WithChanges(
     }
     for (const std::string& m : changes.deleted_models) entities->Remove(ModelUid(m));
     for (const std::string& a : changes.deleted_applications) entities->Remove(ApplicationUid(a));
+    for (const std::string& v : changes.deleted_feature_views) entities->Remove(FeatureViewUid(v));
     for (const JobKey& j : changes.deleted_jobs) entities->Remove(JobUid(j));
     for (const PrincipalRef& p : changes.deleted_principals) {
       entities->Remove(PrincipalUid(p));

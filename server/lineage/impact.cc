@@ -121,6 +121,35 @@ absl::StatusOr<Impact> ComputeImpact(const LineageGraph& graph, store::Store& st
   for (auto& [key, j] : jobs) out.jobs.push_back(std::move(j));
   for (auto& [ref, m] : models) out.models.push_back(std::move(m));
   for (auto& [name, a] : applications) out.applications.push_back(std::move(a));
+  // Feature views on what is reached: with fields, those whose features
+  // come from a column reached (the start's: the fields asked).
+  std::map<DatasetKey, const std::set<std::string>*> columns_of;
+  const std::set<std::string> asked(query.fields.begin(), query.fields.end());
+  if (!query.fields.empty()) {
+    columns_of[query.start] = &asked;
+    for (const Impact::Dataset& d : out.datasets) columns_of.try_emplace(d.key, &d.columns);
+  }
+  ASSIGN_OR_RETURN(std::vector<catalog::FeatureView> views, store.FeatureViewsOn(reached));
+  for (const catalog::FeatureView& v : views) {
+    Impact::FeatureView hit{.name = v.name, .source = v.spec.source,
+                            .depth = depth_of.at(v.spec.source)};
+    for (const Feature& f : v.spec.features) {
+      if (query.fields.empty()) {
+        hit.features.push_back(f.name);
+        continue;
+      }
+      auto reached_columns = columns_of.find(v.spec.source);
+      if (reached_columns == columns_of.end()) continue;
+      // A column reached, or a struct holding it, or a field inside one.
+      for (const std::string& c : *reached_columns->second) {
+        if (c == f.column || f.column.starts_with(c + ".") || c.starts_with(f.column + ".")) {
+          hit.features.push_back(f.name);
+          break;
+        }
+      }
+    }
+    if (!hit.features.empty()) out.feature_views.push_back(std::move(hit));
+  }
   return out;
 }
 

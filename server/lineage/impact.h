@@ -2,8 +2,8 @@
 // datasets and jobs a change to it reaches, each with the path it was
 // reached by, and for each dataset its owners, classification, contract
 // and health (its own, or upstream-degraded), the model versions trained
-// on any of them (the start included), and the AI applications using
-// those datasets or model versions. A plain answer; who may see
+// on any of them (the start included), the feature views derived from
+// them, and the AI applications using those datasets or model versions. A plain answer; who may see
 // which node is the caller's business (server/lineage_service.cc).
 //
 //   ASSIGN_OR_RETURN(Impact i, ComputeImpact(graph, store, {.start = orders, .depth = 3}));
@@ -81,6 +81,15 @@ struct Impact {
     int depth = 0;
   };
   std::vector<Application> applications;  // by name
+  // A feature view derived from a dataset reached; with fields, only the
+  // features of the columns reached.
+  struct FeatureView {
+    std::string name;
+    DatasetKey source;
+    std::vector<std::string> features;
+    int depth = 0;
+  };
+  std::vector<FeatureView> feature_views;  // by name
   bool truncated = false;
   int64_t revision = 0;  // the catalog revision it reflects
 

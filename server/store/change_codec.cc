@@ -48,7 +48,7 @@ std::string EncodeChange(const Change& c) {
               {"t", c.tokens},             {"g", c.rules_changed},
               {"pr", std::move(deleted_products)}, {"gt", std::move(deleted_terms)},
               {"mo", c.deleted_models},    {"mv", c.deleted_model_versions},
-              {"ap", c.deleted_applications}};
+              {"ap", c.deleted_applications}, {"fv", c.deleted_feature_views}};
   std::vector<uint8_t> packed = json::to_msgpack(doc);
   return std::string(packed.begin(), packed.end());
 }
@@ -101,6 +101,9 @@ absl::StatusOr<Change> DecodeChange(std::string_view bytes) {
     // ... and before AI applications, no "ap".
     if (auto ap = doc.find("ap"); ap != doc.end()) {
       c.deleted_applications = ap->get<std::vector<std::string>>();
+    }
+    if (auto fv = doc.find("fv"); fv != doc.end()) {
+      c.deleted_feature_views = fv->get<std::vector<std::string>>();
     }
     for (const json& e : doc.at("e")) {
       c.lineage_edges.push_back({.job = {e.at(0), e.at(1)},

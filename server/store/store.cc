@@ -307,6 +307,9 @@ absl::StatusOr<ApplyResponse> Store::Apply(
             case Resource::Kind::kAIApplication:
               result = ApplyAIApplication(ctx, r.application, r.expected_revision);
               break;
+            case Resource::Kind::kFeatureView:
+              result = ApplyFeatureView(ctx, r.feature_view, r.expected_revision);
+              break;
           }
           if (!result.ok()) return AtResource(i, r, result.status());
           response.results.push_back(*std::move(result));
@@ -340,6 +343,9 @@ absl::StatusOr<ApplyResponse> Store::Apply(
               break;
             case Resource::Kind::kAIApplication:
               refs = CheckAIApplicationReferences(ctx.db, r.application);
+              break;
+            case Resource::Kind::kFeatureView:
+              refs = CheckFeatureViewReferences(ctx.db, r.feature_view);
               break;
           }
           if (!refs.ok()) return AtResource(i, r, refs);

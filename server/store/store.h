@@ -177,6 +177,7 @@ struct ContentsVisitor {
   std::function<void(Model)> model;          // may be unset
   std::function<void(ModelVersion)> model_version;  // may be unset
   std::function<void(AIApplication)> application;   // may be unset
+  std::function<void(FeatureView)> feature_view;    // may be unset
 };
 
 // Everything the authorization snapshot is built from, read in one
@@ -514,6 +515,7 @@ struct Change {
   std::vector<std::string> deleted_models;    // models' names
   std::vector<std::string> deleted_model_versions;  // "model@version"
   std::vector<std::string> deleted_applications;    // AI applications' names
+  std::vector<std::string> deleted_feature_views;   // feature views' names
   std::vector<PrincipalRef> deleted_principals;
   bool policies_changed = false;
   bool rules_changed = false;  // governance rules put or deleted
@@ -786,6 +788,15 @@ class Store {
   // The model versions trained on any of `datasets`: (dataset, "model@version").
   absl::StatusOr<std::vector<std::pair<DatasetKey, std::string>>> ModelsTrainedOn(
       const std::vector<DatasetKey>& datasets);
+
+  // Feature views (store_feature_views.cc; docs/models.md#feature-views),
+  // written by Apply. NOT_FOUND when there is none.
+  absl::StatusOr<FeatureView> GetFeatureView(std::string_view name);
+  absl::StatusOr<std::vector<FeatureView>> ListFeatureViews();  // by name
+  absl::StatusOr<int64_t> DeleteFeatureView(std::string_view name, int64_t expected_revision,
+                                            std::string_view actor);
+  // The feature views whose source is one of `datasets`, by name.
+  absl::StatusOr<std::vector<FeatureView>> FeatureViewsOn(const std::vector<DatasetKey>& datasets);
 
   // AI applications (store_applications.cc; docs/models.md#ai-applications),
   // written by Apply. NOT_FOUND when there is none.

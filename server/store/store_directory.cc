@@ -296,12 +296,15 @@ absl::StatusOr<int64_t> Store::DeleteDomain(std::string_view path,
     ASSIGN_OR_RETURN(
         int64_t applications,
         CountRows(ctx.db, "SELECT COUNT(*) FROM ai_applications WHERE domain = ?", path));
-    if (datasets + children + products + terms + models + applications > 0) {
+    ASSIGN_OR_RETURN(
+        int64_t views,
+        CountRows(ctx.db, "SELECT COUNT(*) FROM feature_views WHERE domain = ?", path));
+    if (datasets + children + products + terms + models + applications + views > 0) {
       return absl::FailedPreconditionError(
           StrCat("domain \"", path, "\" still holds ", datasets, " dataset(s), ", children,
                  " child domain(s), ", products, " data product(s), ", terms,
-                 " glossary term(s), ", models, " model(s) and ", applications,
-                 " AI application(s); move or delete them first"));
+                 " glossary term(s), ", models, " model(s), ", views, " feature view(s) and ",
+                 applications, " AI application(s); move or delete them first"));
     }
     ASSIGN_OR_RETURN(Statement * s,
                      ctx.db.Prepare("DELETE FROM domains WHERE path = ?"));

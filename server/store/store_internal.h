@@ -467,6 +467,17 @@ absl::Status RecordTraining(WriteContext& ctx, ModelVersion v,
 // A model's domain and evaluation datasets exist; a version's model does.
 absl::Status CheckModelReferences(Connection& db, const Model& m);
 absl::Status CheckModelVersionReferences(Connection& db, const ModelVersion& v);
+// Feature views (store_feature_views.cc): written by Apply; their domain
+// and source dataset exist, and their entity and feature columns are the
+// source's.
+absl::StatusOr<ApplyResult> ApplyFeatureView(WriteContext& ctx, const FeatureView& v,
+                                             int64_t expected_revision);
+absl::Status CheckFeatureViewReferences(Connection& db, const FeatureView& v);
+// As stored (columns name, spec, then the object status).
+absl::StatusOr<FeatureView> ReadFeatureView(const Statement& s);
+inline constexpr char kSelectFeatureView[] =
+    "SELECT name, spec, revision, created_at, updated_at, updated_by FROM feature_views ";
+
 // AI applications (store_applications.cc): written by Apply; a changed
 // spec sets the review back to unreviewed. Its domain, datasets and models
 // exist.

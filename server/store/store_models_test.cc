@@ -419,6 +419,43 @@ TEST_P(StoreModelsTest, ApplicationsAreReviewedAndFoundByWhatTheyUse) {
   EXPECT_EQ(store_->ListAIApplications()->size(), 1u);
 }
 
+TEST_P(StoreModelsTest, FeatureViewsAreFoundByTheirSource) {
+  Resource orders{.kind = Resource::Kind::kDataset};
+  orders.dataset.key = {"pg", "orders"};
+  orders.dataset.spec.fields = {{.name = "customer_id", .type = "bigint"},
+                                {.name = "amount", .type = "double"}};
+  Resource view{.kind = Resource::Kind::kFeatureView};
+  view.feature_view = {.name = "customer_features",
+                       .spec = {.owners = {{"user:mia", OwnershipType::kTechnical}},
+                                .source = {"pg", "orders"},
+                                .entities = {"customer_id"},
+                                .features = {{.name = "spend", .type = "double", .column = "amount"}}}};
+  changes_.clear();
+  ASSERT_TRUE(Apply({orders, view}).ok());
+  ASSERT_EQ(changes_.size(), 1u);
+  absl::StatusOr<Change> decoded = DecodeChange(EncodeChange(changes_[0]));
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  ASSERT_EQ(decoded->upserted.size(), 2u);
+  EXPECT_EQ(decoded->upserted[1].feature_view.spec, view.feature_view.spec);
+  absl::StatusOr<FeatureView> read = store_->GetFeatureView("customer_features");
+  ASSERT_TRUE(read.ok()) << read.status();
+  EXPECT_EQ(read->spec, view.feature_view.spec);
+  EXPECT_EQ(read->status.revision, 1);
+  absl::StatusOr<std::vector<FeatureView>> on = store_->FeatureViewsOn({{"pg", "orders"}});
+  ASSERT_TRUE(on.ok()) << on.status();
+  ASSERT_EQ(on->size(), 1u);
+  EXPECT_TRUE(store_->FeatureViewsOn({{"pg", "other"}})->empty());
+  // A column the source does not have is refused, and nothing is written.
+  view.feature_view.spec.features[0].column = "total";
+  absl::StatusOr<ApplyResponse> bad = Apply({view});
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(bad.status().message(), HasSubstr("has no column \"total\""));
+  EXPECT_EQ(store_->GetFeatureView("customer_features")->spec.features[0].column, "amount");
+  ASSERT_TRUE(store_->DeleteFeatureView("customer_features", 1, "user:mia").ok());
+  EXPECT_EQ(changes_.back().deleted_feature_views, std::vector<std::string>{"customer_features"});
+  EXPECT_TRUE(store_->FeatureViewsOn({{"pg", "orders"}})->empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Engines, StoreModelsTest, testing::kEngines, testing::EngineName);
 
 }  // namespace

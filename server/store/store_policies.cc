@@ -201,6 +201,15 @@ absl::StatusOr<int64_t> Store::ScanContents(const ContentsVisitor& visit) {
         visit.model_version(std::move(version));
       }
     }
+    if (visit.feature_view) {
+      ASSIGN_OR_RETURN(Statement * f, db.Prepare(kSelectFeatureView));
+      while (true) {
+        ASSIGN_OR_RETURN(bool more, f->Step());
+        if (!more) break;
+        ASSIGN_OR_RETURN(FeatureView view, ReadFeatureView(*f));
+        visit.feature_view(std::move(view));
+      }
+    }
     if (visit.application) {
       ASSIGN_OR_RETURN(Statement * a, db.Prepare(kSelectAIApplication));
       while (true) {

@@ -503,6 +503,37 @@ const inputRows = await page.getByTestId("training-inputs").locator("tbody tr").
 check(inputRows.some((r) => r.includes("sales.public.orders") && r.includes("(masked)")),
       "the version's page shows what trained it, the masked column marked", inputRows.join(" | "));
 await audit(page, "model version");
+// AI applications: an agent on that version, reading orders; the list
+// shows its review, its page what it uses and what its service account
+// may read (nothing yet: denied).
+const appApplied = await fetch(`${base}/catalog.v1.CatalogService/Apply`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ resources: [
+    { aiApplication: { name: "retention-assistant", type: "agent", description: "Drafts <i>offers</i>",
+                       domain: "sales", owners: [{ principal: "user:admin" }],
+                       serviceAccount: "retention-agent", models: ["churn-predictor@3"],
+                       dataSources: [ordersKey],
+                       tools: [{ name: "lookup_orders", reads: [ordersKey] }] } }] }),
+});
+check(appApplied.ok, "an AI application is applied through the JSON API", String(appApplied.status));
+await page.goto(`${base}/#/applications`);
+await page.locator("table.application-list tbody tr").first().waitFor(wait);
+const appRows = await page.locator("table.application-list tbody tr").allTextContents();
+check(appRows.some((r) => r.includes("retention-assistant") && r.includes("unreviewed") &&
+                          r.includes("Drafts <i>offers</i>")),
+      "the applications page lists it, unreviewed, its description as text", appRows.join(" | "));
+check((await page.locator("table.application-list i").count()) === 0,
+      "an application's description is never markup");
+await audit(page, "applications");
+await page.getByRole("link", { name: "retention-assistant" }).click();
+await page.getByTestId("application-access").waitFor(wait);
+const accessRows = await page.getByTestId("application-access").locator("tbody tr").allTextContents();
+check(accessRows.length === 2 && accessRows.every((r) => r.includes("sales.public.orders") && r.includes("deny")),
+      "its page shows what its service account may read of each dataset", accessRows.join(" | "));
+check((await page.getByTestId("application-sources").textContent()).includes("sales.public.orders"),
+      "its page links its data sources");
+await audit(page, "application");
 await page.goto(`${base}/#/dataset/bigquery/analytics.staging.orders?tab=quality`);
 await page.locator("table.quality-results tbody tr").first().waitFor(wait);
 await page.getByLabel("Show").selectOption("failed");

@@ -12,6 +12,7 @@ import { GovernancePage } from "./pages/governance.jsx";
 import { ProductsPage } from "./pages/products.jsx";
 import { GlossaryPage } from "./pages/glossary.jsx";
 import { ModelsPage } from "./pages/models.jsx";
+import { ApplicationsPage } from "./pages/applications.jsx";
 import { JobsPage } from "./pages/jobs.jsx";
 import { DirectoryPage } from "./pages/directory.jsx";
 import { IncidentsPage } from "./pages/incidents.jsx";
@@ -27,6 +28,8 @@ function Shell({ who, onSignOut }) {
     page = <ProductsPage parts={route.parts} params={route.params} />;
   } else if (route.page === "models") {
     page = <ModelsPage parts={route.parts} params={route.params} />;
+  } else if (route.page === "applications") {
+    page = <ApplicationsPage parts={route.parts} params={route.params} />;
   } else if (route.page === "glossary") {
     page = <GlossaryPage parts={route.parts} params={route.params} />;
   } else if (route.page === "governance") {
@@ -50,7 +53,7 @@ function Shell({ who, onSignOut }) {
         <nav aria-label="Main">
           {[["search", "Search"], ["incidents", "Incidents"], ["jobs", "Jobs"],
             ["directory", "Domains and groups"], ["products", "Data products"],
-            ["models", "Models"], ["glossary", "Glossary"], ["governance", "Governance"],
+            ["models", "Models"], ["applications", "AI applications"], ["glossary", "Glossary"], ["governance", "Governance"],
             ["policies", "Policies"], ["audit", "Audit log"]].map(([id, label]) => (
             <a href={href(id)} aria-current={route.page === id ? "page" : undefined}>{label}</a>
           ))}
