@@ -1,5 +1,6 @@
 #include "server/application_service.h"
 
+#include "lib/catalog/ai_application.h"
 #include "lib/catalog/validate.h"
 #include "lib/util/status_macros.h"
 #include "lib/util/strings.h"
@@ -174,19 +175,7 @@ grpc::Status AIApplicationServiceImpl::CheckAIApplicationAccess(
     }
     response->set_application(a.name);
     response->set_principal(principal.ToString());
-    struct Use {
-      DatasetKey dataset;
-      std::string use;
-      bool write = false;
-    };
-    std::vector<Use> uses;
-    for (const DatasetKey& k : a.spec.data_sources) uses.push_back({k, "dataSource"});
-    for (const DatasetKey& k : a.spec.vector_indexes) uses.push_back({k, "vectorIndex"});
-    for (const AIApplicationTool& t : a.spec.tools) {
-      for (const DatasetKey& k : t.reads) uses.push_back({k, StrCat("tool:", t.name)});
-      for (const DatasetKey& k : t.writes) uses.push_back({k, StrCat("tool:", t.name), true});
-    }
-    for (const Use& u : uses) {
+    for (const NamedDataset& u : DatasetsOf(a.spec)) {
       // What the caller may not read stays unnamed: counted only.
       if (!Require(*authorizer_, caller, "catalog:read", authz::DatasetUid(u.dataset)).ok()) {
         response->set_hidden(response->hidden() + 1);
@@ -194,7 +183,8 @@ grpc::Status AIApplicationServiceImpl::CheckAIApplicationAccess(
       }
       v1::DatasetAccess* out = response->add_datasets();
       *out->mutable_dataset() = ToProto(u.dataset);
-      out->set_use(u.use);
+      // "tool:NAME", the action says which way.
+      out->set_use(u.use.starts_with("tool:") ? u.use.substr(0, u.use.rfind(':')) : u.use);
       out->set_action(u.write ? "write" : "read");
       if (u.write) {
         const policy::Request asked{.principal = principal,

@@ -1,5 +1,7 @@
 #include "server/catalog_service.h"
 
+#include "lib/catalog/ai_application.h"
+
 #include <chrono>
 
 #include <spdlog/spdlog.h>
@@ -94,21 +96,7 @@ absl::Status CatalogServiceImpl::MayName(const std::string& caller, size_t index
     if (MayRead(caller, authz::DatasetUid(k))) return absl::OkStatus();
     return absent(field, StrCat("dataset ", k.ToString()));
   };
-  for (size_t i = 0; i < spec.data_sources.size(); ++i) {
-    RETURN_IF_ERROR(dataset(spec.data_sources[i], StrCat("spec.dataSources[", i, "]")));
-  }
-  for (size_t i = 0; i < spec.vector_indexes.size(); ++i) {
-    RETURN_IF_ERROR(dataset(spec.vector_indexes[i], StrCat("spec.vectorIndexes[", i, "]")));
-  }
-  for (size_t t = 0; t < spec.tools.size(); ++t) {
-    for (size_t i = 0; i < spec.tools[t].reads.size(); ++i) {
-      RETURN_IF_ERROR(dataset(spec.tools[t].reads[i], StrCat("spec.tools[", t, "].reads[", i, "]")));
-    }
-    for (size_t i = 0; i < spec.tools[t].writes.size(); ++i) {
-      RETURN_IF_ERROR(
-          dataset(spec.tools[t].writes[i], StrCat("spec.tools[", t, "].writes[", i, "]")));
-    }
-  }
+  for (const NamedDataset& d : DatasetsOf(spec)) RETURN_IF_ERROR(dataset(d.dataset, d.field));
   for (size_t i = 0; i < spec.models.size(); ++i) {
     const std::string model = spec.models[i].substr(0, spec.models[i].find('@'));
     if (!MayRead(caller, authz::ModelUid(model))) {

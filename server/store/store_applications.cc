@@ -8,6 +8,7 @@
 #include <set>
 
 #include "absl/strings/str_join.h"
+#include "lib/catalog/ai_application.h"
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
 #include "server/store/store_internal.h"
@@ -32,18 +33,6 @@ absl::StatusOr<std::optional<AIApplication>> Find(Connection& db, std::string_vi
   return a;
 }
 
-// Each dataset the application names, with how it uses it.
-std::vector<std::pair<DatasetKey, std::string>> DatasetsOf(const AIApplicationSpec& spec) {
-  std::vector<std::pair<DatasetKey, std::string>> out;
-  for (const DatasetKey& k : spec.data_sources) out.emplace_back(k, "dataSource");
-  for (const DatasetKey& k : spec.vector_indexes) out.emplace_back(k, "vectorIndex");
-  for (const AIApplicationTool& t : spec.tools) {
-    for (const DatasetKey& k : t.reads) out.emplace_back(k, StrCat("tool:", t.name, ":reads"));
-    for (const DatasetKey& k : t.writes) out.emplace_back(k, StrCat("tool:", t.name, ":writes"));
-  }
-  return out;
-}
-
 absl::Status WriteUses(WriteContext& ctx, const AIApplication& a) {
   ASSIGN_OR_RETURN(Statement * del,
                    ctx.db.Prepare("DELETE FROM ai_application_uses WHERE application = ?"));
@@ -61,8 +50,8 @@ absl::Status WriteUses(WriteContext& ctx, const AIApplication& a) {
     put->Bind(5, used_as);
     return put->Run();
   };
-  for (const auto& [k, use] : DatasetsOf(a.spec)) {
-    RETURN_IF_ERROR(row("dataset", k.ns, k.name, use));
+  for (const NamedDataset& d : DatasetsOf(a.spec)) {
+    RETURN_IF_ERROR(row("dataset", d.dataset.ns, d.dataset.name, d.use));
   }
   for (const std::string& ref : a.spec.models) {
     RETURN_IF_ERROR(row("model", "", ref.substr(0, ref.find('@')), ref));
@@ -137,21 +126,7 @@ absl::Status CheckAIApplicationReferences(Connection& db, const AIApplication& a
                "file"));
   };
   const AIApplicationSpec& spec = a.spec;
-  for (size_t i = 0; i < spec.data_sources.size(); ++i) {
-    RETURN_IF_ERROR(dataset(spec.data_sources[i], StrCat("spec.dataSources[", i, "]")));
-  }
-  for (size_t i = 0; i < spec.vector_indexes.size(); ++i) {
-    RETURN_IF_ERROR(dataset(spec.vector_indexes[i], StrCat("spec.vectorIndexes[", i, "]")));
-  }
-  for (size_t t = 0; t < spec.tools.size(); ++t) {
-    for (size_t i = 0; i < spec.tools[t].reads.size(); ++i) {
-      RETURN_IF_ERROR(dataset(spec.tools[t].reads[i], StrCat("spec.tools[", t, "].reads[", i, "]")));
-    }
-    for (size_t i = 0; i < spec.tools[t].writes.size(); ++i) {
-      RETURN_IF_ERROR(
-          dataset(spec.tools[t].writes[i], StrCat("spec.tools[", t, "].writes[", i, "]")));
-    }
-  }
+  for (const NamedDataset& d : DatasetsOf(spec)) RETURN_IF_ERROR(dataset(d.dataset, d.field));
   for (size_t i = 0; i < spec.models.size(); ++i) {
     const std::string& ref = spec.models[i];
     RETURN_IF_ERROR(CheckExists(db, kModelExists, ref.substr(0, ref.find('@')),
