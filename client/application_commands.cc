@@ -74,7 +74,8 @@ int RunApplicationGet(CommandContext& ctx, const std::string& name, const std::s
     apps.assign(list->applications().begin(), list->applications().end());
   }
   if (format == Format::kTable) {
-    Table t{.header = {"NAME", "TYPE", "REVIEW", "DOMAIN", "SERVICE ACCOUNT", "MODELS", "REVISION"}};
+    Table t{
+        .header = {"NAME", "TYPE", "REVIEW", "DOMAIN", "SERVICE ACCOUNT", "MODELS", "REVISION"}};
     for (const v1::AIApplication& a : apps) {
       t.rows.push_back({a.name(), a.type(), a.review().state(), Or(a.domain()),
                         Or(a.service_account()),
@@ -159,8 +160,8 @@ int RunApplicationReview(CommandContext& ctx, const std::string& name, const std
   absl::StatusOr<v1::AIApplication> a =
       ctx.client.Call(&Stub::ReviewAIApplication, ctx.client.applications(), req);
   if (!a.ok()) return ReportError(ctx.err, a.status());
-  ctx.out << "application/" << name << " " << state << " at revision "
-          << a->review().revision() << "\n";
+  ctx.out << "application/" << name << " " << state << " at revision " << a->review().revision()
+          << "\n";
   return 0;
 }
 
@@ -182,8 +183,7 @@ int RunApplicationAccess(CommandContext& ctx, const std::string& name, const std
     ctx.out << text << "\n";
     return 0;
   }
-  ctx.out << "Application " << access->application() << " runs as " << access->principal()
-          << "\n";
+  ctx.out << "Application " << access->application() << " runs as " << access->principal() << "\n";
   Table t{.header = {"DATASET", "USE", "ACTION", "DECISION", "COLUMNS"}};
   for (const v1::DatasetAccess& d : access->datasets()) {
     std::vector<std::string> columns;
@@ -192,16 +192,16 @@ int RunApplicationAccess(CommandContext& ctx, const std::string& name, const std
                             ? StrCat(c.column(), " masked (", c.mask(), ")")
                             : StrCat(c.column(), " denied"));
     }
-    t.rows.push_back({StrCat(d.dataset().namespace_(), "/", d.dataset().name()), d.use(),
-                      d.action(), DecisionText(d.decision()),
-                      columns.empty() ? (d.action() == "read" && d.decision().decision() ==
-                                                                     v1::DECISION_ALLOW
-                                             ? "all"
-                                             : "-")
-                                      : absl::StrJoin(columns, ", ")});
+    t.rows.push_back(
+        {StrCat(d.dataset().namespace_(), "/", d.dataset().name()), d.use(), d.action(),
+         DecisionText(d.decision()),
+         columns.empty()
+             ? (d.action() == "read" && d.decision().decision() == v1::DECISION_ALLOW ? "all" : "-")
+             : absl::StrJoin(columns, ", ")});
   }
   t.Print(ctx.out);
-  ctx.out << access->denied() << " denied, " << access->masked() << " with masked or denied columns";
+  ctx.out << access->denied() << " denied, " << access->masked()
+          << " with masked or denied columns";
   if (access->hidden() > 0) ctx.out << ", " << access->hidden() << " you may not read";
   ctx.out << "\n";
   return 0;

@@ -82,7 +82,8 @@ int RunFeatureViewDescribe(CommandContext& ctx, const std::string& name) {
   }
   v1::GetFeatureViewRequest req;
   req.set_name(name);
-  absl::StatusOr<v1::FeatureView> v = ctx.client.Call(&Stub::GetFeatureView, ctx.client.models(), req);
+  absl::StatusOr<v1::FeatureView> v =
+      ctx.client.Call(&Stub::GetFeatureView, ctx.client.models(), req);
   if (!v.ok()) return ReportError(ctx.err, v.status());
   std::vector<std::string> owners;
   for (const v1::Owner& o : v->owners()) owners.push_back(o.principal());
@@ -99,7 +100,8 @@ int RunFeatureViewDescribe(CommandContext& ctx, const std::string& name) {
   ctx.out << "Features:\n";
   Table t{.header = {"  NAME", "TYPE", "COLUMN", "DESCRIPTION"}};
   for (const v1::Feature& f : v->features()) {
-    t.rows.push_back({"  " + f.name(), Or(f.type()), f.column(), Or(PrintableLines(f.description()))});
+    t.rows.push_back(
+        {"  " + f.name(), Or(f.type()), f.column(), Or(PrintableLines(f.description()))});
   }
   t.Print(ctx.out);
   return 0;

@@ -67,9 +67,9 @@ absl::Status AIApplicationServiceImpl::Readable(const std::string& caller,
   return absl::OkStatus();
 }
 
-grpc::Status AIApplicationServiceImpl::GetAIApplication(
-    grpc::ServerContext* context, const v1::GetAIApplicationRequest* request,
-    v1::AIApplication* response) {
+grpc::Status AIApplicationServiceImpl::GetAIApplication(grpc::ServerContext* context,
+                                                        const v1::GetAIApplicationRequest* request,
+                                                        v1::AIApplication* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(Readable(caller, request->name()));
     ASSIGN_OR_RETURN(AIApplication a, store_->GetAIApplication(request->name()));
@@ -115,8 +115,8 @@ grpc::Status AIApplicationServiceImpl::DeleteAIApplication(
     v1::DeleteResponse* response) {
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     RETURN_IF_ERROR(Readable(caller, request->name()));
-    RETURN_IF_ERROR(Require(*authorizer_, caller, "catalog:write",
-                            authz::ApplicationUid(request->name())));
+    RETURN_IF_ERROR(
+        Require(*authorizer_, caller, "catalog:write", authz::ApplicationUid(request->name())));
     if (request->expected_revision() < 0) {
       return absl::InvalidArgumentError("expected_revision: must not be negative");
     }
@@ -138,9 +138,8 @@ grpc::Status AIApplicationServiceImpl::ReviewAIApplication(
       return absl::InvalidArgumentError("expected_revision: must not be negative");
     }
     ASSIGN_OR_RETURN(AIApplication a,
-                     store_->ReviewAIApplication(request->name(), request->state(),
-                                                 request->note(), request->expected_revision(),
-                                                 caller));
+                     store_->ReviewAIApplication(request->name(), request->state(), request->note(),
+                                                 request->expected_revision(), caller));
     *response = Visible(a, [&](const policy::EntityUid& uid) {
       return Require(*authorizer_, caller, "catalog:read", uid).ok();
     });

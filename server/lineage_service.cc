@@ -291,6 +291,21 @@ absl::StatusOr<store::IngestResult> LineageServiceImpl::IngestEvents(
         return absl::PermissionDeniedError(
             StrCat(caller, " may not catalog:write ", uid.ToString(),
                    ": a model's versions are registered by its owners"));
+      },
+      // A run's monitoring metrics (the modelMetrics facet) are recorded as
+      // RecordModelMetrics records them: catalog:write on the version.
+      .may_record_model_metrics = [&](const std::string& model,
+                                      const std::string& version) -> absl::Status {
+        const policy::EntityUid uid = authz::ModelVersionUid(model, version);
+        if (token_may_write && Permits(authorizer, caller, "catalog:write", uid)) {
+          return absl::OkStatus();
+        }
+        store::AuditPeer as_caller(peer);
+        RETURN_IF_ERROR(authorizer.RecordDecision(caller, "catalog:write", uid, false,
+                                                  authorizer.current()->revision()));
+        return absl::PermissionDeniedError(
+            StrCat(caller, " may not catalog:write ", uid.ToString(),
+                   ": a version's metrics are recorded by who may write it"));
       }};
   const std::function<bool(const DatasetKey&)> may_curate = gate.may_curate;
   ASSIGN_OR_RETURN(store::IngestResult result,

@@ -5,9 +5,8 @@
 // impact reaching them through a dataset or a model version, and what an
 // application in use keeps from being deleted.
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
@@ -23,7 +22,7 @@ using Stub = v1::AIApplicationService::Stub;
 
 // A run of `job` reading `input` and writing `output_ns`/`output`.
 std::string RunEvent(const std::string& job, const std::string& run, const std::string& input,
-                const std::string& output_ns, const std::string& output) {
+                     const std::string& output_ns, const std::string& output) {
   nlohmann::json e = {
       {"eventType", "COMPLETE"},
       {"eventTime", "2026-12-04T10:00:00Z"},
@@ -65,10 +64,10 @@ class ApplicationTest : public ::testing::Test {
     // orders is made from raw; churn@1 is trained on orders, and is the
     // champion.
     v1::IngestRequest ingest;
-    ingest.add_events(RunEvent("load_orders", "11111111-1111-4111-8111-111111111111", "raw", "pg",
-                          "orders"));
+    ingest.add_events(
+        RunEvent("load_orders", "11111111-1111-4111-8111-111111111111", "raw", "pg", "orders"));
     ingest.add_events(RunEvent("train_churn", "22222222-2222-4222-8222-222222222222", "orders",
-                          "models:", "/churn/1"));
+                               "models:", "/churn/1"));
     CatalogClient& admin = server_.admin();
     ASSERT_TRUE(admin.Call(&v1::LineageService::Stub::Ingest, admin.lineage(), ingest).ok());
     v1::PromoteModelVersionRequest promote;
@@ -195,8 +194,7 @@ TEST_F(ApplicationTest, ReviewsAreTheReviewersAndAChangedApplicationIsUnreviewed
   ASSERT_TRUE(fresh.ok()) << fresh.status();
   EXPECT_EQ(fresh->review().state(), "unreviewed");
   // Owners do not approve their own applications.
-  EXPECT_EQ(Review("user:alice", "approved").status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Review("user:alice", "approved").status().code(), absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(Review("user:rita", "maybe").status().code(), absl::StatusCode::kInvalidArgument);
   auto approved = Review("user:rita", "approved", 1);
   ASSERT_TRUE(approved.ok()) << approved.status();
@@ -210,17 +208,15 @@ TEST_F(ApplicationTest, ReviewsAreTheReviewersAndAChangedApplicationIsUnreviewed
   v1::ListAIApplicationsRequest unreviewed;
   unreviewed.set_review_state("unreviewed");
   CatalogClient& bob = As("user:bob");
-  EXPECT_EQ(bob.Call(&Stub::ListAIApplications, bob.applications(), unreviewed)
-                ->applications_size(),
-            0);
+  EXPECT_EQ(
+      bob.Call(&Stub::ListAIApplications, bob.applications(), unreviewed)->applications_size(), 0);
   // A new tool is not what was reviewed.
   ASSERT_TRUE(Apply("user:alice", Assistant(R"(tools { name: "search" })")).ok());
   auto changed = Get("user:bob");
   EXPECT_EQ(changed->review().state(), "unreviewed");
   EXPECT_EQ(changed->review().by(), "");
-  EXPECT_EQ(bob.Call(&Stub::ListAIApplications, bob.applications(), unreviewed)
-                ->applications_size(),
-            1);
+  EXPECT_EQ(
+      bob.Call(&Stub::ListAIApplications, bob.applications(), unreviewed)->applications_size(), 1);
   // A reviewer approves what they read: revision 1 is gone.
   EXPECT_EQ(Review("user:rita", "approved", 1).status().code(), absl::StatusCode::kAborted);
   ASSERT_TRUE(Review("user:rita", "rejected", 2).ok());
@@ -233,8 +229,8 @@ TEST_F(ApplicationTest, ReviewsAreTheReviewersAndAChangedApplicationIsUnreviewed
   std::vector<std::string> seen;
   for (const auto& e : events->events()) seen.push_back(e.action() + " " + e.actor());
   EXPECT_THAT(seen, ::testing::IsSupersetOf({"application.approve user:rita",
-                                              "application.reject user:rita",
-                                              "application.create user:alice"}));
+                                             "application.reject user:rita",
+                                             "application.create user:alice"}));
 }
 
 TEST_F(ApplicationTest, AccessIsDecidedAsItsServiceAccountForItsReviewersOnly) {
@@ -380,7 +376,8 @@ TEST_F(ApplicationTest, WhatAnApplicationUsesIsNotDeletedUnderIt) {
   // Its owner deletes it; then the model goes.
   v1::DeleteAIApplicationRequest del;
   del.set_name("assistant");
-  EXPECT_EQ(As("user:bob").Call(&Stub::DeleteAIApplication, As("user:bob").applications(), del)
+  EXPECT_EQ(As("user:bob")
+                .Call(&Stub::DeleteAIApplication, As("user:bob").applications(), del)
                 .status()
                 .code(),
             absl::StatusCode::kPermissionDenied);

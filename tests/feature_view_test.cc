@@ -4,9 +4,8 @@
 // views a change reaches (with columns: only the features of the columns
 // reached), and policies read their facts.
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
 
 #include "client/client.h"
 #include "tests/in_process.h"
@@ -78,15 +77,17 @@ TEST_F(FeatureViewTest, ItsColumnsAreItsSourcesAndBadOnesAreNamed) {
   ASSERT_EQ(twice.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(twice.status().message(), HasSubstr("spec.features[1].name: \"a\" is listed twice"));
   auto none = Apply("user:alice", View(""));
-  EXPECT_THAT(none.status().message(), HasSubstr("spec.features: at least one feature is required"));
+  EXPECT_THAT(none.status().message(),
+              HasSubstr("spec.features: at least one feature is required"));
   auto bad_key = Apply("user:alice", R"(resources { feature_view { name: "v"
       owners { principal: "user:alice" } source { namespace: "pg" name: "orders" }
       entities: "user_id" features { name: "a" column: "amount" } } })");
   EXPECT_THAT(bad_key.status().message(),
               HasSubstr("spec.entities[0]: dataset \"pg/orders\" has no column \"user_id\""));
   // Nobody registers a view for someone else.
-  EXPECT_EQ(Apply("user:bob", View(R"(features { name: "spend" column: "amount" })")).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Apply("user:bob", View(R"(features { name: "spend" column: "amount" })")).status().code(),
+      absl::StatusCode::kPermissionDenied);
   auto made = Apply("user:alice", View(R"(features { name: "spend" type: "double" column: "amount" }
                                           features { name: "country" column: "address.country" })"));
   ASSERT_TRUE(made.ok()) << made.status();
@@ -103,8 +104,9 @@ TEST_F(FeatureViewTest, ItsColumnsAreItsSourcesAndBadOnesAreNamed) {
   EXPECT_THAT(held.status().message(), HasSubstr("1 feature view(s)"));
   v1::DeleteFeatureViewRequest del;
   del.set_name("customer_features");
-  EXPECT_EQ(As("user:bob").Call(&Stub::DeleteFeatureView, As("user:bob").models(), del).status().code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      As("user:bob").Call(&Stub::DeleteFeatureView, As("user:bob").models(), del).status().code(),
+      absl::StatusCode::kPermissionDenied);
   EXPECT_TRUE(As("user:alice").Call(&Stub::DeleteFeatureView, As("user:alice").models(), del).ok());
   EXPECT_EQ(Get("user:bob").status().code(), absl::StatusCode::kNotFound);
 }
@@ -165,8 +167,8 @@ TEST_F(FeatureViewTest, ASourceTheReaderMayNotReadIsNotNamedAndPoliciesSeeItsFac
   ask.set_principal("User::\"bob\"");
   ask.set_action("catalog:write");
   ask.set_resource("FeatureView::\"customer_features\"");
-  auto decided = server_.admin().Call(&v1::PolicyService::Stub::Authorize,
-                                      server_.admin().policies(), ask);
+  auto decided =
+      server_.admin().Call(&v1::PolicyService::Stub::Authorize, server_.admin().policies(), ask);
   ASSERT_TRUE(decided.ok()) << decided.status();
   EXPECT_EQ(decided->decision(), v1::DECISION_ALLOW);
 }

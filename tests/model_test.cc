@@ -7,6 +7,8 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "client/client.h"
 #include "tests/in_process.h"
 #include "tests/lineage_events.h"
@@ -494,6 +496,82 @@ TEST_F(ModelTest, MonitoringMetricsAreRecordedByWritersAndReadOverTime) {
   get.set_version("2");
   EXPECT_EQ(As("user:bob").Call(&Stub::GetModelMetrics, As("user:bob").models(), get).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+// A run event with the modelMetrics run facet `facet` and, when `version`
+// is given, a model output (version `version` of churn, trained on
+// pg/holdout).
+std::string MetricsEvent(const std::string& run, const nlohmann::json& facet,
+                         const std::string& version = "", const std::string& job = "") {
+  nlohmann::json e = nlohmann::json::parse(testing::RunEventJson(
+      "COMPLETE", run, 7, {{"holdout"}},
+      version.empty() ? std::vector<testing::EventIo>{}
+                      : std::vector<testing::EventIo>{
+                            {"churn", {{"datasetType", {{"datasetType", "MODEL"}}},
+                                       {"version", {{"datasetVersion", version}}}}}},
+      !job.empty() ? job : version.empty() ? "monitor_churn" : "train_churn"));
+  e["run"]["facets"]["modelMetrics"] = facet;
+  return e.dump();
+}
+
+TEST_F(ModelTest, MonitoringMetricsArriveAsARunFacetUnderTheSamePermission) {
+  auto ingest = [&](const std::string& who, const std::string& event) {
+    v1::IngestRequest req;
+    req.add_events(event);
+    return As(who).Call(&v1::LineageService::Stub::Ingest, As(who).lineage(), req);
+  };
+  // A training run's evaluation: the version it registers.
+  auto trained = ingest("serviceaccount:trainer",
+                        MetricsEvent("11111111-1111-1111-1111-111111111111",
+                                     {{"metrics", {{"auc", 0.91}, {"f1", 0.8}}}}, "3"));
+  ASSERT_TRUE(trained.ok()) << trained.status();
+  // Later, a monitoring job of the trainer's names the version, with the
+  // OpenTelemetry GenAI names.
+  auto monitored = ingest(
+      "serviceaccount:trainer",
+      MetricsEvent("22222222-2222-2222-2222-222222222222",
+                   {{"gen_ai.request.model", "churn@3"},
+                    {"measuredAt", "2026-12-04T08:00:00Z"},
+                    {"metrics", {{"gen_ai.usage.input_tokens", 1200}, {"latency_p99_ms", 180}}}}));
+  ASSERT_TRUE(monitored.ok()) << monitored.status();
+  v1::GetModelMetricsRequest get;
+  get.set_model("churn");
+  get.set_version("3");
+  auto points = As("user:bob").Call(&Stub::GetModelMetrics, As("user:bob").models(), get);
+  ASSERT_TRUE(points.ok()) << points.status();
+  std::vector<std::string> seen;
+  for (const v1::ModelMetricPoint& p : points->points()) {
+    seen.push_back(p.name() + " " + p.reporter() + (p.time() == "2026-12-04T08:00:00.000Z" ? " (measuredAt)" : ""));
+  }
+  EXPECT_THAT(seen, ::testing::UnorderedElementsAre(
+                        "auc serviceaccount:trainer", "f1 serviceaccount:trainer",
+                        "gen_ai.usage.input_tokens serviceaccount:trainer (measuredAt)",
+                        "latency_p99_ms serviceaccount:trainer (measuredAt)"));
+  // Another pipeline may not write the trainer's version: refused, and
+  // nothing of its event is kept.
+  auto refused = ingest("serviceaccount:other",
+                        MetricsEvent("33333333-3333-3333-3333-333333333333",
+                                     {{"model", "churn"}, {"version", "3"},
+                                      {"metrics", {{"auc", 0.1}}}},
+                                     "", "monitor_other"));
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("run.facets.modelMetrics: serviceaccount:other may not catalog:write "
+                        "ModelVersion::\"churn@3\""));
+  // A bad facet names its field; a run with no model output must name one.
+  auto bad = ingest("serviceaccount:trainer",
+                    MetricsEvent("44444444-4444-4444-4444-444444444444",
+                                 {{"model", "churn@3"}, {"metrics", {{"auc", "high"}}}}));
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("run.facets.modelMetrics.metrics.auc: must be a finite number"));
+  auto unnamed = ingest("serviceaccount:trainer",
+                        MetricsEvent("55555555-5555-5555-5555-555555555555",
+                                     {{"metrics", {{"auc", 0.5}}}}));
+  EXPECT_THAT(std::string(unnamed.status().message()),
+              HasSubstr("run.facets.modelMetrics.model: is required: the run outputs no model"));
+  points = As("user:bob").Call(&Stub::GetModelMetrics, As("user:bob").models(), get);
+  ASSERT_EQ(points->points_size(), 4);
 }
 
 }  // namespace

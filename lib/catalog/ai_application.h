@@ -14,8 +14,8 @@ namespace catalog {
 
 struct NamedDataset {
   DatasetKey dataset;
-  std::string field;  // "spec.dataSources[0]", "spec.tools[1].writes[0]"
-  std::string use;    // "dataSource", "vectorIndex", "tool:NAME:reads" or "tool:NAME:writes"
+  std::string field;   // "spec.dataSources[0]", "spec.tools[1].writes[0]"
+  std::string use;     // "dataSource", "vectorIndex", "tool:NAME:reads" or "tool:NAME:writes"
   bool write = false;  // a tool's write
 };
 

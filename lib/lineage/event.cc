@@ -357,6 +357,7 @@ absl::Status ReadRun(const json& event, Event& e) {
     }
   }
   ASSIGN_OR_RETURN(e.cost, ReadRunCost(e.run_facets));
+  ASSIGN_OR_RETURN(e.model_metrics, ReadRunModelMetrics(e.run_facets, e.event_time_ms));
   return absl::OkStatus();
 }
 

@@ -20,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "lib/catalog/model.h"
 #include "lib/lineage/cost.h"
+#include "lib/lineage/model_metrics.h"
 #include "lib/lineage/quality.h"
 
 namespace catalog::lineage {
@@ -111,6 +112,8 @@ struct Event {
   // The test run facet's tests, attributed to no dataset by the event.
   std::vector<QualityResult> tests;
   std::optional<RunCost> cost;  // the cost and bigQueryJob run facets (cost.h)
+  // The modelMetrics run facet (model_metrics.h).
+  std::optional<RunModelMetrics> model_metrics;
   nlohmann::json job_facets = nlohmann::json::object();
   std::vector<DatasetFacts> inputs;
   std::vector<DatasetFacts> outputs;  // the dataset of a DatasetEvent too

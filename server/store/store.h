@@ -221,6 +221,10 @@ struct IngestGate {
   // run whose output is a model (docs/models.md#training-lineage).
   std::function<absl::Status(const ModelVersion& v, const std::optional<Model>& stored)>
       may_register_model;
+  // OK, or PERMISSION_DENIED saying why, for recording monitoring metrics
+  // of a registered version from a run's modelMetrics facet.
+  std::function<absl::Status(const std::string& model, const std::string& version)>
+      may_record_model_metrics;
 };
 
 // One dataset a model version was trained on, as it was when the run

@@ -173,8 +173,7 @@ absl::StatusOr<std::vector<AIApplication>> Store::ListAIApplications() {
   });
 }
 
-absl::StatusOr<int64_t> Store::DeleteAIApplication(std::string_view name,
-                                                   int64_t expected_revision,
+absl::StatusOr<int64_t> Store::DeleteAIApplication(std::string_view name, int64_t expected_revision,
                                                    std::string_view actor) {
   RETURN_IF_ERROR(ValidateName("name", name, kMaxModelNameBytes));
   return impl_->Write(actor, [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
@@ -249,10 +248,8 @@ absl::StatusOr<std::vector<Store::ApplicationUse>> Store::ApplicationsUsing(
       while (true) {
         ASSIGN_OR_RETURN(bool row, s->Step());
         if (!row) break;
-        out.push_back({.application = s->Text(0),
-                       .dataset = k,
-                       .used_as = s->Text(1),
-                       .review = s->Text(2)});
+        out.push_back(
+            {.application = s->Text(0), .dataset = k, .used_as = s->Text(1), .review = s->Text(2)});
       }
       s->Reset();
     }

@@ -73,7 +73,8 @@ absl::StatusOr<ApplyResult> ApplyFeatureView(WriteContext& ctx, const FeatureVie
   s->Bind(2, v.spec.source.name);
   s->Bind(3, v.name);
   RETURN_IF_ERROR(s->Run());
-  ctx.change.upserted.push_back({.kind = Resource::Kind::kFeatureView, .feature_view = std::move(now)});
+  ctx.change.upserted.push_back(
+      {.kind = Resource::Kind::kFeatureView, .feature_view = std::move(now)});
   return result;
 }
 
@@ -92,8 +93,8 @@ absl::Status CheckFeatureViewReferences(Connection& db, const FeatureView& v) {
   Paths((*source)->second.spec.fields, "", columns);
   auto column = [&](std::string_view field, const std::string& name) -> absl::Status {
     if (columns.contains(name)) return absl::OkStatus();
-    return absl::FailedPreconditionError(StrCat(field, ": dataset \"", v.spec.source.ToString(),
-                                                "\" has no column \"", name, "\""));
+    return absl::FailedPreconditionError(
+        StrCat(field, ": dataset \"", v.spec.source.ToString(), "\" has no column \"", name, "\""));
   };
   for (size_t i = 0; i < v.spec.entities.size(); ++i) {
     RETURN_IF_ERROR(column(StrCat("spec.entities[", i, "]"), v.spec.entities[i]));
@@ -147,9 +148,9 @@ absl::StatusOr<int64_t> Store::DeleteFeatureView(std::string_view name, int64_t 
 absl::StatusOr<std::vector<FeatureView>> Store::FeatureViewsOn(
     const std::vector<DatasetKey>& datasets) {
   return impl_->Read([&](Connection& db) -> absl::StatusOr<std::vector<FeatureView>> {
-    ASSIGN_OR_RETURN(Statement * s,
-                     db.Prepare(StrCat(kSelectFeatureView,
-                                       "WHERE source_namespace = ? AND source_name = ?")));
+    ASSIGN_OR_RETURN(
+        Statement * s,
+        db.Prepare(StrCat(kSelectFeatureView, "WHERE source_namespace = ? AND source_name = ?")));
     std::vector<FeatureView> out;
     for (const DatasetKey& k : datasets) {
       s->Bind(1, k.ns);

@@ -467,6 +467,12 @@ absl::Status RecordTraining(WriteContext& ctx, ModelVersion v,
 // A model's domain and evaluation datasets exist; a version's model does.
 absl::Status CheckModelReferences(Connection& db, const Model& m);
 absl::Status CheckModelVersionReferences(Connection& db, const ModelVersion& v);
+// Records monitoring points of version `version` (store_models.cc) by
+// `reporter`: NOT_FOUND for a version not registered; the same metric at
+// the same time replaces its point. Validated by the caller.
+absl::Status WriteModelMetrics(WriteContext& ctx, std::string_view model, std::string_view version,
+                               const std::vector<ModelMetricPoint>& points,
+                               std::string_view reporter);
 // Feature views (store_feature_views.cc): written by Apply; their domain
 // and source dataset exist, and their entity and feature columns are the
 // source's.

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <deque>
 #include <map>
+#include <set>
 #include <optional>
 
 #include "lib/catalog/json_codec.h"
@@ -106,6 +107,7 @@ class Ingest {
       ASSIGN_OR_RETURN(bool newest, NewestTerminal(job, e));
       if (newest) RETURN_IF_ERROR(Complete(job, e));
     }
+    RETURN_IF_ERROR(ModelMetrics(e));
     RETURN_IF_ERROR(Health());
     return ctx_.Audit("lineage.ingest", "Job", e.job.ToString(), 0, 0);
   }
@@ -618,6 +620,44 @@ class Ingest {
 
   // Version `model` of a model, made by this event's run from the datasets
   // `input_ids` (as they are now) and `out`'s column lineage.
+  // The run's modelMetrics facet: points of the version it names, else of
+  // the version the run outputs (docs/models.md#monitoring). Recording
+  // them is catalog:write on the version, as through the API — asked of
+  // the gate unless this transaction registered the version for the
+  // reporter (which the gate judged the same way).
+  absl::Status ModelMetrics(const lineage::Event& e) {
+    if (!e.model_metrics || e.kind != EventKind::kRun) return absl::OkStatus();
+    const lineage::RunModelMetrics& m = *e.model_metrics;
+    constexpr std::string_view kPath = "run.facets.modelMetrics";
+    std::string model = m.model, version = m.version;
+    for (size_t i = 0; model.empty() && i < e.outputs.size(); ++i) {
+      absl::StatusOr<std::optional<lineage::ModelOutput>> out =
+          lineage::ModelOutputOf(e.outputs[i], e.run_id);
+      if (out.ok() && *out) {
+        model = (*out)->model;
+        version = (*out)->version;
+      }
+    }
+    if (model.empty()) {
+      return absl::InvalidArgumentError(
+          StrCat(kPath, ".model: is required: the run outputs no model"));
+    }
+    const std::string ref = StrCat(model, "@", version);
+    if (!registered_.contains(ref) && gate_.may_record_model_metrics) {
+      absl::Status allowed = gate_.may_record_model_metrics(model, version);
+      if (!allowed.ok()) {
+        return absl::Status(allowed.code(), StrCat(kPath, ": ", MessageOf(allowed)));
+      }
+    }
+    std::vector<ModelMetricPoint> points;
+    for (const auto& [name, value] : m.metrics) {
+      points.push_back({.name = name, .value = value, .at_ms = m.at_ms});
+    }
+    absl::Status written = WriteModelMetrics(ctx_, model, version, points, ctx_.actor);
+    if (!written.ok()) return absl::Status(written.code(), StrCat(kPath, ": ", MessageOf(written)));
+    return absl::OkStatus();
+  }
+
   absl::Status Trained(const lineage::ModelOutput& model, const DatasetFacts& out,
                        const std::vector<int64_t>& input_ids, std::string_view path) {
     ModelVersion v{.model = model.model, .version = model.version};
@@ -656,10 +696,12 @@ class Ingest {
       }
     }
     for (size_t i = 0; i < inputs.size(); ++i) inputs[i].columns = columns[i].dump();
+    const std::string ref = v.Ref();
     absl::Status recorded = RecordTraining(ctx_, std::move(v), inputs, gate_);
     if (!recorded.ok()) {
       return absl::Status(recorded.code(), StrCat(path, ": ", MessageOf(recorded)));
     }
+    registered_.insert(ref);
     return absl::OkStatus();
   }
 
@@ -730,6 +772,7 @@ class Ingest {
 
   WriteContext& ctx_;
   const IngestGate& gate_;
+  std::set<std::string> registered_;  // "model@version" registered by this transaction
   const lineage::Event* event_ = nullptr;
   bool repeated_ = false;  // the event's run transition was already recorded
   int datasets_changed_ = 0;

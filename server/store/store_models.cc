@@ -322,36 +322,41 @@ absl::Status Store::RecordModelMetrics(std::string_view model, std::string_view 
       return absl::InvalidArgumentError(StrCat("points[", i, "].time: is required"));
     }
   }
-  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
   // Observations: no revision, no audit event.
   return impl_
       ->Write("",
               [&](WriteContext& ctx) -> absl::StatusOr<int64_t> {
-                ASSIGN_OR_RETURN(std::optional<ModelVersion> v,
-                                 FindVersion(ctx.db, model, version));
-                if (!v) return VersionNotFound(model, version);
-                ASSIGN_OR_RETURN(
-                    Statement * s,
-                    ctx.db.Prepare(
-                        "INSERT INTO model_metrics(model, version, name, at_ms, value, reporter, "
-                        "retained_from_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (model, "
-                        "version, name, at_ms) DO UPDATE SET value = excluded.value, reporter = "
-                        "excluded.reporter, retained_from_ms = excluded.retained_from_ms"));
-                for (const ModelMetricPoint& p : points) {
-                  s->Bind(1, model);
-                  s->Bind(2, version);
-                  s->Bind(3, p.name);
-                  s->Bind(4, p.at_ms);
-                  s->BindDouble(5, p.value);
-                  s->Bind(6, reporter);
-                  s->Bind(7, std::max(p.at_ms, now_ms));
-                  RETURN_IF_ERROR(s->Run());
-                }
+                RETURN_IF_ERROR(WriteModelMetrics(ctx, model, version, points, reporter));
                 return int64_t{0};
               })
       .status();
+}
+
+absl::Status WriteModelMetrics(WriteContext& ctx, std::string_view model, std::string_view version,
+                               const std::vector<ModelMetricPoint>& points,
+                               std::string_view reporter) {
+  const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             std::chrono::system_clock::now().time_since_epoch())
+                             .count();
+  ASSIGN_OR_RETURN(std::optional<ModelVersion> v, FindVersion(ctx.db, model, version));
+  if (!v) return VersionNotFound(model, version);
+  ASSIGN_OR_RETURN(
+      Statement * s,
+      ctx.db.Prepare("INSERT INTO model_metrics(model, version, name, at_ms, value, reporter, "
+                     "retained_from_ms) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (model, "
+                     "version, name, at_ms) DO UPDATE SET value = excluded.value, reporter = "
+                     "excluded.reporter, retained_from_ms = excluded.retained_from_ms"));
+  for (const ModelMetricPoint& p : points) {
+    s->Bind(1, model);
+    s->Bind(2, version);
+    s->Bind(3, p.name);
+    s->Bind(4, p.at_ms);
+    s->BindDouble(5, p.value);
+    s->Bind(6, reporter);
+    s->Bind(7, std::max(p.at_ms, now_ms));
+    RETURN_IF_ERROR(s->Run());
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::vector<ModelMetricPoint>> Store::ModelMetrics(
