@@ -213,12 +213,7 @@ grpc::Status AIApplicationServiceImpl::CheckAIApplicationAccess(
       for (const authz::ColumnDecision& c : decisions) {
         if (c.access == authz::ColumnAccess::kAllow) continue;
         restricted = true;
-        v1::ColumnDecision* col = out->add_columns();
-        col->set_column(c.column);
-        col->set_access(c.access == authz::ColumnAccess::kMask ? v1::COLUMN_ACCESS_MASK
-                                                               : v1::COLUMN_ACCESS_DENY);
-        col->set_mask(c.mask);
-        ToProto(c.decision, col->mutable_decision());
+        ToProto(c, out->add_columns());
       }
       response->set_masked(response->masked() + (d.allow && restricted));
     }

@@ -23,4 +23,13 @@ void ToProto(const authz::Decision& d, v1::AuthorizeResponse* out) {
   out->set_denial(d.denial);
 }
 
+void ToProto(const authz::ColumnDecision& c, v1::ColumnDecision* out) {
+  out->set_column(c.column);
+  out->set_access(c.access == authz::ColumnAccess::kAllow  ? v1::COLUMN_ACCESS_ALLOW
+                  : c.access == authz::ColumnAccess::kMask ? v1::COLUMN_ACCESS_MASK
+                                                           : v1::COLUMN_ACCESS_DENY);
+  out->set_mask(c.mask);
+  ToProto(c.decision, out->mutable_decision());
+}
+
 }  // namespace catalog::server

@@ -9,6 +9,8 @@
 namespace catalog::server {
 
 void ToProto(const authz::Decision& d, v1::AuthorizeResponse* out);
+// A column's decision: allow, mask (with its method) or deny.
+void ToProto(const authz::ColumnDecision& c, v1::ColumnDecision* out);
 // The policy `id` of `d`'s policy set, with its @id when it has one.
 void SetRef(const authz::Decision& d, const std::string& id, v1::PolicyRef* ref);
 

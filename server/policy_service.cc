@@ -205,15 +205,7 @@ grpc::Status PolicyServiceImpl::AuthorizeRead(
     authz::Decision d = authorizer_->AuthorizeRead(
         principal, key, columns, ctx, &decisions, caller);
     ToProto(d, response->mutable_dataset());
-    for (const authz::ColumnDecision& c : decisions) {
-      v1::ColumnDecision* out = response->add_columns();
-      out->set_column(c.column);
-      out->set_access(c.access == authz::ColumnAccess::kAllow ? v1::COLUMN_ACCESS_ALLOW
-                      : c.access == authz::ColumnAccess::kMask ? v1::COLUMN_ACCESS_MASK
-                                                               : v1::COLUMN_ACCESS_DENY);
-      out->set_mask(c.mask);
-      ToProto(c.decision, out->mutable_decision());
-    }
+    for (const authz::ColumnDecision& c : decisions) ToProto(c, response->add_columns());
     return absl::OkStatus();
   });
 }
