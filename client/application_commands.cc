@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_join.h"
+#include "client/manifest_json.h"
+#include "client/object_history.h"
 #include "lib/catalog/json_codec.h"
 #include "lib/util/printable.h"
 #include "lib/util/status_macros.h"
@@ -35,13 +37,6 @@ std::string Review(const v1::AIApplication& a) {
   const v1::ApplicationReview& r = a.review();
   if (r.by().empty()) return r.state();
   return StrCat(r.state(), " by ", r.by(), " at ", r.at(), " (revision ", r.revision(), ")");
-}
-
-absl::StatusOr<json> Manifest(const v1::AIApplication& a) {
-  ASSIGN_OR_RETURN(AIApplication app, FromProto(a));
-  Resource r{.kind = Resource::Kind::kAIApplication};
-  r.application = std::move(app);
-  return ResourceToJson(r, true);
 }
 
 std::string DecisionText(const v1::AuthorizeResponse& d) {
@@ -137,6 +132,15 @@ int RunApplicationDescribe(CommandContext& ctx, const std::string& name) {
     ctx.out << "(" << a->hidden_datasets() << " more dataset(s) you may not read)\n";
   }
   return 0;
+}
+
+int RunApplicationHistory(CommandContext& ctx, const std::string& name, Format format) {
+  v1::GetAIApplicationHistoryRequest req;
+  req.set_name(name);
+  absl::StatusOr<v1::ObjectHistoryResponse> history =
+      ctx.client.Call(&Stub::GetAIApplicationHistory, ctx.client.applications(), req);
+  if (!history.ok()) return ReportError(ctx.err, history.status());
+  return PrintObjectHistory(ctx, *history, "application", name, format);
 }
 
 int RunApplicationDelete(CommandContext& ctx, const std::string& name, int64_t expected_revision) {

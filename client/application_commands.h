@@ -22,6 +22,8 @@ int RunApplicationGet(CommandContext& ctx, const std::string& name, const std::s
 // An application: its review, service account, models, data sources,
 // vector indexes and tools.
 int RunApplicationDescribe(CommandContext& ctx, const std::string& name);
+// Every revision of an application, a deleted one's too.
+int RunApplicationHistory(CommandContext& ctx, const std::string& name, Format format);
 int RunApplicationDelete(CommandContext& ctx, const std::string& name, int64_t expected_revision);
 // catalogctl application review NAME --approve|--reject [--note N]
 // [--revision R]: records the review (application:review).

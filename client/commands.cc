@@ -570,7 +570,7 @@ int RunHistory(CommandContext& ctx, const std::string& type_name,
   absl::StatusOr<Type> type = ParseType(type_name);
   if (!type.ok()) return ReportError(ctx.err, type.status()), 2;
   if (*type != Type::kDataset) {
-    ctx.err << "error: history is kept for datasets\n";
+    ctx.err << "error: history is kept for datasets, models, featureviews and applications\n";
     return 2;
   }
   absl::StatusOr<DatasetKey> key = DatasetKeyOf(ctx, name);

@@ -3,6 +3,8 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_join.h"
+#include "client/manifest_json.h"
+#include "client/object_history.h"
 #include "lib/catalog/json_codec.h"
 #include "lib/util/printable.h"
 #include "lib/util/status_macros.h"
@@ -20,13 +22,6 @@ std::string Or(const std::string& s) { return s.empty() ? "-" : s; }
 std::string Source(const v1::FeatureView& v) {
   return v.has_source() ? StrCat(v.source().namespace_(), "/", v.source().name())
                         : "(a dataset you may not read)";
-}
-
-absl::StatusOr<json> Manifest(const v1::FeatureView& v) {
-  ASSIGN_OR_RETURN(FeatureView view, FromProto(v));
-  Resource r{.kind = Resource::Kind::kFeatureView};
-  r.feature_view = std::move(view);
-  return ResourceToJson(r, true);
 }
 
 }  // namespace
@@ -105,6 +100,15 @@ int RunFeatureViewDescribe(CommandContext& ctx, const std::string& name) {
   }
   t.Print(ctx.out);
   return 0;
+}
+
+int RunFeatureViewHistory(CommandContext& ctx, const std::string& name, Format format) {
+  v1::GetFeatureViewHistoryRequest req;
+  req.set_name(name);
+  absl::StatusOr<v1::ObjectHistoryResponse> history =
+      ctx.client.Call(&Stub::GetFeatureViewHistory, ctx.client.models(), req);
+  if (!history.ok()) return ReportError(ctx.err, history.status());
+  return PrintObjectHistory(ctx, *history, "featureView", name, format);
 }
 
 int RunFeatureViewDelete(CommandContext& ctx, const std::string& name, int64_t expected_revision) {

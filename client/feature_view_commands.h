@@ -20,6 +20,8 @@ int RunFeatureViewGet(CommandContext& ctx, const std::string& name, const std::s
                       const std::string& search, Format format);
 // A feature view: its source, entity columns and features.
 int RunFeatureViewDescribe(CommandContext& ctx, const std::string& name);
+// Every revision of a feature view, a deleted one's too.
+int RunFeatureViewHistory(CommandContext& ctx, const std::string& name, Format format);
 int RunFeatureViewDelete(CommandContext& ctx, const std::string& name, int64_t expected_revision);
 
 }  // namespace catalog::client

@@ -160,7 +160,9 @@ int main(int argc, char** argv) {
                    "layer, tier and certification");
   add_output(search);
 
-  auto* history = app.add_subcommand("history", "every revision of a dataset");
+  auto* history = app.add_subcommand(
+      "history", "every revision of a dataset, model (NAME@VERSION: a version), featureview or "
+                 "application");
   history->add_option("type", type)->required();
   history->add_option("name", name);
   add_output(history);
@@ -698,6 +700,13 @@ int main(int argc, char** argv) {
     return RunFeatureViewGet(ctx, name, domain, term_search, *format);
   }
   if (describe->parsed() && IsFeatureViewType(type)) return RunFeatureViewDescribe(ctx, name);
+  if (history->parsed() && IsFeatureViewType(type)) {
+    return RunFeatureViewHistory(ctx, name, *format);
+  }
+  if (history->parsed() && IsApplicationType(type)) {
+    return RunApplicationHistory(ctx, name, *format);
+  }
+  if (history->parsed() && IsModelType(type)) return RunModelHistory(ctx, name, *format);
   if (del->parsed() && IsFeatureViewType(type)) return RunFeatureViewDelete(ctx, name, revision);
   if (get->parsed() && IsApplicationType(type)) {
     return RunApplicationGet(ctx, name, domain, term_search, *format);

@@ -8,6 +8,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
+#include "client/manifest_json.h"
+#include "client/object_history.h"
 #include "lib/catalog/json_codec.h"
 #include "lib/util/printable.h"
 #include "lib/util/status_macros.h"
@@ -65,20 +67,6 @@ absl::StatusOr<v1::ModelVersion> GetVersion(CommandContext& ctx, const Ref& ref)
     req.set_version(ref.at);
   }
   return ctx.client.Call(&Stub::GetModelVersion, ctx.client.models(), req);
-}
-
-absl::StatusOr<json> Manifest(const v1::Model& m) {
-  ASSIGN_OR_RETURN(Model model, FromProto(m));
-  Resource r{.kind = Resource::Kind::kModel};
-  r.model = std::move(model);
-  return ResourceToJson(r, true);
-}
-
-absl::StatusOr<json> Manifest(const v1::ModelVersion& v) {
-  ASSIGN_OR_RETURN(ModelVersion version, FromProto(v));
-  Resource r{.kind = Resource::Kind::kModelVersion};
-  r.model_version = std::move(version);
-  return ResourceToJson(r, true);
 }
 
 void PrintSignature(std::ostream& out, const char* title, const v1::Schema& schema) {
@@ -234,6 +222,30 @@ int RunModelDescribe(CommandContext& ctx, const std::string& ref_text) {
   }
   t.Print(ctx.out);
   return 0;
+}
+
+int RunModelHistory(CommandContext& ctx, const std::string& ref_text, Format format) {
+  const Ref ref = ParseRef(ref_text);
+  v1::GetModelHistoryRequest req;
+  req.set_model(ref.model);
+  req.set_version(ref.at);
+  if (!ref.at.empty()) {
+    // An alias set now names its version; a deleted version has none.
+    v1::GetModelRequest get;
+    get.set_name(ref.model);
+    absl::StatusOr<v1::Model> m = ctx.client.Call(&Stub::GetModel, ctx.client.models(), get);
+    if (m.ok()) {
+      for (const v1::ModelAlias& a : m->aliases()) {
+        if (a.alias() == ref.at) req.set_version(a.version());
+      }
+    }
+  }
+  absl::StatusOr<v1::ObjectHistoryResponse> history =
+      ctx.client.Call(&Stub::GetModelHistory, ctx.client.models(), req);
+  if (!history.ok()) return ReportError(ctx.err, history.status());
+  return PrintObjectHistory(ctx, *history, ref.at.empty() ? "model" : "modelVersion",
+                            ref.at.empty() ? ref.model : StrCat(ref.model, "@", req.version()),
+                            format);
 }
 
 int RunModelDelete(CommandContext& ctx, const std::string& ref_text, int64_t expected_revision) {

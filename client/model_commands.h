@@ -24,6 +24,9 @@ int RunModelGet(CommandContext& ctx, const std::string& ref, const std::string& 
 // A model: its card, aliases and versions. NAME@X: the version, its run,
 // metrics and signature.
 int RunModelDescribe(CommandContext& ctx, const std::string& ref);
+// Every revision of a model or, NAME@X, of a version (X: a version id, or
+// an alias set now), deleted ones' too.
+int RunModelHistory(CommandContext& ctx, const std::string& ref, Format format);
 // Deletes a model (with its versions) or, NAME@VERSION, one version.
 int RunModelDelete(CommandContext& ctx, const std::string& ref, int64_t expected_revision);
 

@@ -9,6 +9,7 @@
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 #include "server/decision_proto.h"
+#include "server/object_history.h"
 
 namespace catalog::server {
 namespace {
@@ -106,6 +107,36 @@ grpc::Status AIApplicationServiceImpl::ListAIApplications(
       if (!Matches(a, words) || !may_read(authz::ApplicationUid(a.name))) continue;
       *response->add_applications() = Visible(a, may_read);
     }
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status AIApplicationServiceImpl::GetAIApplicationHistory(
+    grpc::ServerContext* context, const v1::GetAIApplicationHistoryRequest* request,
+    v1::ObjectHistoryResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    const std::string& name = request->name();
+    RETURN_IF_ERROR(ValidName(name));
+    ASSIGN_OR_RETURN(std::vector<store::Revision<AIApplication>> revisions,
+                     store_->AIApplicationHistory(name));
+    if (revisions.empty()) return NotFound(name);
+    RETURN_IF_ERROR(MayReadHistory(
+        *authorizer_, caller, authz::ApplicationUid(name),
+        [&](const policy::EntityView& entities) {
+          policy::Entities out;
+          out.Add(authz::Placed(authz::ApplicationEntity(revisions.back().object), entities));
+          return out;
+        },
+        NotFound(name)));
+    auto may_read = [&](const policy::EntityUid& uid) {
+      return Require(*authorizer_, caller, "catalog:read", uid).ok();
+    };
+    RevisionsToProto(
+        revisions,
+        [&](const AIApplication& a, v1::ObjectRevision* e) {
+          *e->mutable_application() = Visible(a, may_read);
+        },
+        response);
     return absl::OkStatus();
   });
 }

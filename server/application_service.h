@@ -25,6 +25,9 @@ class AIApplicationServiceImpl final : public v1::AIApplicationService::Service 
   grpc::Status ListAIApplications(grpc::ServerContext* context,
                                   const v1::ListAIApplicationsRequest* request,
                                   v1::ListAIApplicationsResponse* response) override;
+  grpc::Status GetAIApplicationHistory(grpc::ServerContext* context,
+                                       const v1::GetAIApplicationHistoryRequest* request,
+                                       v1::ObjectHistoryResponse* response) override;
   grpc::Status DeleteAIApplication(grpc::ServerContext* context,
                                    const v1::DeleteAIApplicationRequest* request,
                                    v1::DeleteResponse* response) override;

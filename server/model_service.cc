@@ -13,6 +13,7 @@
 #include "server/authz/catalog_entities.h"
 #include "server/call.h"
 #include "server/governance/promotion.h"
+#include "server/object_history.h"
 #include "server/quality_service.h"
 #include "lib/lineage/event.h"
 #include "lib/util/time.h"
@@ -217,6 +218,58 @@ grpc::Status ModelServiceImpl::GetModelVersion(grpc::ServerContext* context,
     ASSIGN_OR_RETURN(ModelVersion v, store_->GetModelVersion(request->model(), named.version));
     *response = ToProto(v);
     for (const std::string& a : named.aliases) response->add_aliases(a);
+    return absl::OkStatus();
+  });
+}
+
+grpc::Status ModelServiceImpl::GetModelHistory(grpc::ServerContext* context,
+                                               const v1::GetModelHistoryRequest* request,
+                                               v1::ObjectHistoryResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    const std::string& model = request->model();
+    const std::string& version = request->version();
+    RETURN_IF_ERROR(ValidateModelName("model", model));
+    auto may_read = [&](const policy::EntityUid& uid) { return MayRead(caller, uid); };
+    if (version.empty()) {
+      ASSIGN_OR_RETURN(std::vector<store::Revision<Model>> revisions, store_->ModelHistory(model));
+      if (revisions.empty()) return ModelNotFound(model);
+      RETURN_IF_ERROR(MayReadHistory(
+          *authorizer_, caller, authz::ModelUid(model),
+          [&](const policy::EntityView& entities) {
+            policy::Entities out;
+            out.Add(authz::Placed(authz::ModelEntity(revisions.back().object), entities));
+            return out;
+          },
+          ModelNotFound(model)));
+      RevisionsToProto(
+          revisions,
+          [&](const Model& m, v1::ObjectRevision* e) {
+            EntryToProto({.model = m}, may_read, e->mutable_model());
+          },
+          response);
+      return absl::OkStatus();
+    }
+    RETURN_IF_ERROR(ValidateModelVersionId("version", version));
+    ASSIGN_OR_RETURN(std::vector<store::Revision<ModelVersion>> revisions,
+                     store_->ModelVersionHistory(model, version));
+    if (revisions.empty()) return VersionNotFound(model, version);
+    RETURN_IF_ERROR(MayReadHistory(
+        *authorizer_, caller, authz::ModelVersionUid(model, version),
+        [&](const policy::EntityView& entities) {
+          // In its model as the catalog holds it, or as the model last was.
+          std::optional<Model> then;
+          if (entities.Find(authz::ModelUid(model)) == nullptr) {
+            absl::StatusOr<std::vector<store::Revision<Model>>> m = store_->ModelHistory(model);
+            if (m.ok() && !m->empty()) then = m->back().object;
+          }
+          return authz::ProposedVersion(revisions.back().object, then ? &*then : nullptr,
+                                        entities);
+        },
+        VersionNotFound(model, version)));
+    RevisionsToProto(
+        revisions,
+        [&](const ModelVersion& v, v1::ObjectRevision* e) { *e->mutable_model_version() = ToProto(v); },
+        response);
     return absl::OkStatus();
   });
 }
@@ -435,6 +488,36 @@ bool Matches(const FeatureView& v, const WordQuery& query) {
 }
 
 }  // namespace
+
+grpc::Status ModelServiceImpl::GetFeatureViewHistory(
+    grpc::ServerContext* context, const v1::GetFeatureViewHistoryRequest* request,
+    v1::ObjectHistoryResponse* response) {
+  return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
+    const std::string& name = request->name();
+    RETURN_IF_ERROR(ValidateName("name", name, kMaxModelNameBytes));
+    ASSIGN_OR_RETURN(std::vector<store::Revision<FeatureView>> revisions,
+                     store_->FeatureViewHistory(name));
+    if (revisions.empty()) return FeatureViewNotFound(name);
+    RETURN_IF_ERROR(MayReadHistory(
+        *authorizer_, caller, authz::FeatureViewUid(name),
+        [&](const policy::EntityView& entities) {
+          policy::Entities out;
+          out.Add(authz::Placed(authz::FeatureViewEntity(revisions.back().object), entities));
+          return out;
+        },
+        FeatureViewNotFound(name)));
+    RevisionsToProto(
+        revisions,
+        [&](const FeatureView& v, v1::ObjectRevision* e) {
+          *e->mutable_feature_view() = ToProto(v);
+          if (!MayRead(caller, authz::DatasetUid(v.spec.source))) {
+            e->mutable_feature_view()->clear_source();
+          }
+        },
+        response);
+    return absl::OkStatus();
+  });
+}
 
 grpc::Status ModelServiceImpl::GetFeatureView(grpc::ServerContext* context,
                                               const v1::GetFeatureViewRequest* request,

@@ -47,6 +47,12 @@ class ModelServiceImpl final : public v1::ModelService::Service {
   grpc::Status GetModelMetrics(grpc::ServerContext* context,
                                const v1::GetModelMetricsRequest* request,
                                v1::GetModelMetricsResponse* response) override;
+  grpc::Status GetModelHistory(grpc::ServerContext* context,
+                               const v1::GetModelHistoryRequest* request,
+                               v1::ObjectHistoryResponse* response) override;
+  grpc::Status GetFeatureViewHistory(grpc::ServerContext* context,
+                                     const v1::GetFeatureViewHistoryRequest* request,
+                                     v1::ObjectHistoryResponse* response) override;
   grpc::Status GetFeatureView(grpc::ServerContext* context,
                               const v1::GetFeatureViewRequest* request,
                               v1::FeatureView* response) override;

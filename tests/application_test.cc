@@ -17,6 +17,7 @@ namespace catalog {
 namespace {
 
 using client::CatalogClient;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using Stub = v1::AIApplicationService::Stub;
 
@@ -385,6 +386,48 @@ TEST_F(ApplicationTest, WhatAnApplicationUsesIsNotDeletedUnderIt) {
   ASSERT_TRUE(alice.Call(&Stub::DeleteAIApplication, alice.applications(), del).ok());
   EXPECT_EQ(Get("user:alice").status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(admin.Call(&v1::ModelService::Stub::DeleteModel, admin.models(), model).ok());
+}
+
+TEST_F(ApplicationTest, ItsHistoryKeepsEveryRevisionButNotItsReviews) {
+  ASSERT_TRUE(Apply("user:alice", Assistant()).ok());
+  ASSERT_TRUE(Review("user:rita", "approved").ok());
+  ASSERT_TRUE(Apply("user:alice", Assistant(R"(description: "answers order questions")")).ok());
+  auto history = [&](const std::string& who, const std::string& name) {
+    v1::GetAIApplicationHistoryRequest req;
+    req.set_name(name);
+    return As(who).Call(&Stub::GetAIApplicationHistory, As(who).applications(), req);
+  };
+  auto bobs = history("user:bob", "assistant");
+  ASSERT_TRUE(bobs.ok()) << bobs.status();
+  // A review is not a revision; the change of description is.
+  ASSERT_EQ(bobs->entries_size(), 2);
+  EXPECT_THAT(bobs->entries(1).changes(), ElementsAre("spec.description"));
+  EXPECT_EQ(bobs->entries(1).application().description(), "answers order questions");
+  // What bob may not read is left out of every revision.
+  for (const v1::ObjectRevision& e : bobs->entries()) {
+    ASSERT_EQ(e.application().data_sources_size(), 1);
+    EXPECT_EQ(e.application().data_sources(0).name(), "docs");
+    EXPECT_EQ(e.application().hidden_datasets(), 1);
+  }
+  EXPECT_EQ(history("user:alice", "assistant")->entries(0).application().data_sources_size(), 2);
+  // Deleted, and hidden from bob: his answer is a name that never was.
+  v1::DeleteAIApplicationRequest del;
+  del.set_name("assistant");
+  ASSERT_TRUE(As("user:alice")
+                  .Call(&Stub::DeleteAIApplication, As("user:alice").applications(), del)
+                  .ok());
+  auto hers = history("user:alice", "assistant");
+  ASSERT_TRUE(hers.ok()) << hers.status();
+  ASSERT_EQ(hers->entries_size(), 3);
+  EXPECT_EQ(hers->entries(2).action(), "delete");
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar", R"(
+      forbid (principal == User::"bob", action == Action::"catalog:read",
+              resource in Domain::"ml");)")
+                  .ok());
+  EXPECT_EQ(history("user:bob", "assistant").status().message(),
+            "AI application \"assistant\" not found");
+  EXPECT_EQ(history("user:bob", "other").status().message(), "AI application \"other\" not found");
+  EXPECT_TRUE(history("user:alice", "assistant").ok());
 }
 
 }  // namespace

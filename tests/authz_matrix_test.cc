@@ -165,6 +165,7 @@ const std::vector<Row>& Table() {
       {"catalog.v1.ModelService/ListModels", R"(query: "churn")", OK, OK, OK},
       {"catalog.v1.ModelService/GetModelVersion", R"(model: "churn" version: "1")", OK, OK, OK},
       {"catalog.v1.ModelService/ListModelVersions", R"(model: "churn")", OK, OK, OK},
+      {"catalog.v1.ModelService/GetModelHistory", R"(model: "churn")", OK, OK, OK},
       {"catalog.v1.ModelService/GetModelLineage", R"(model: "churn" version: "1")", OK, OK, OK},
       {"catalog.v1.ModelService/RecordModelMetrics",
        R"(model: "churn" version: "1"
@@ -186,6 +187,7 @@ const std::vector<Row>& Table() {
        DENIED, OK, OK},
       {"catalog.v1.ModelService/GetFeatureView", R"(name: "order_features")", OK, OK, OK},
       {"catalog.v1.ModelService/ListFeatureViews", R"(query: "order")", OK, OK, OK},
+      {"catalog.v1.ModelService/GetFeatureViewHistory", R"(name: "order_features")", OK, OK, OK},
       {"catalog.v1.ModelService/DeleteFeatureView",
        R"(name: "order_features" expected_revision: 99)", DENIED, ABORTED, ABORTED},
       // AI applications: their owners' to write, the reviewers' (and the
@@ -196,6 +198,8 @@ const std::vector<Row>& Table() {
        DENIED, OK, OK},
       {"catalog.v1.AIApplicationService/GetAIApplication", R"(name: "assistant")", OK, OK, OK},
       {"catalog.v1.AIApplicationService/ListAIApplications", R"(query: "assistant")", OK, OK, OK},
+      {"catalog.v1.AIApplicationService/GetAIApplicationHistory", R"(name: "assistant")", OK, OK,
+       OK},
       {"catalog.v1.AIApplicationService/CheckAIApplicationAccess", R"(name: "assistant")", DENIED,
        DENIED, OK},
       {"catalog.v1.AIApplicationService/ReviewAIApplication",

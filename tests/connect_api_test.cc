@@ -199,6 +199,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"ModelService/ListModels", R"({"query": "churn"})", true},
       {"ModelService/GetModelVersion", R"({"model": "churn", "alias": "champion"})", true},
       {"ModelService/ListModelVersions", R"({"model": "churn"})", true},
+      {"ModelService/GetModelHistory", R"({"model": "churn", "version": "1"})", true},
       {"ModelService/GetModelLineage", R"({"model": "churn", "alias": "champion"})", true},
       {"ModelService/RecordModelMetrics",
        R"({"model": "churn", "version": "1",
@@ -215,6 +216,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"ModelService/GetFeatureView", R"({"name": "order_features"})", true},
       {"ModelService/ListFeatureViews", R"({"query": "order"})", true},
       {"ModelService/DeleteFeatureView", R"({"name": "order_features"})", false},
+      {"ModelService/GetFeatureViewHistory", R"({"name": "order_features"})", true},
       // An AI application calling the champion, reading orders.
       {"CatalogService/Apply",
        R"({"resources": [{"aiApplication": {"name": "assistant", "type": "rag",
@@ -228,6 +230,7 @@ TEST_F(ConnectApi, EveryUnaryMethodAnswersAsOverGrpc) {
       {"AIApplicationService/ReviewAIApplication",
        R"({"name": "assistant", "state": "approved", "note": "checked"})", false},
       {"AIApplicationService/DeleteAIApplication", R"({"name": "assistant"})", false},
+      {"AIApplicationService/GetAIApplicationHistory", R"({"name": "assistant"})", true},
       {"ModelService/UnsetModelAlias", R"({"model": "churn", "alias": "champion"})", false},
       {"ModelService/DeleteModelVersion", R"({"model": "churn", "version": "2"})", false},
       {"ModelService/DeleteModel", R"({"name": "churn"})", false},

@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <set>
 #include <thread>
 
@@ -965,6 +967,28 @@ spec:
   EXPECT_EQ(approved.out, "application/retention-assistant approved at revision 1\n");
   EXPECT_THAT(Ctl("describe application retention-assistant").out,
               HasSubstr("Review:            approved by user:admin"));
+  // Every revision of each is kept (docs/models.md#history).
+  Result model_history = Ctl("history model churn-predictor");
+  ASSERT_EQ(model_history.exit_code, 0) << model_history.err;
+  EXPECT_THAT(model_history.out, HasSubstr("REVISION   TIME"));
+  EXPECT_THAT(model_history.out, HasSubstr("   user:admin   create   spec."));
+  Result version_history = Ctl("history model churn-predictor@champion -o yaml");
+  ASSERT_EQ(version_history.exit_code, 0) << version_history.err;
+  EXPECT_THAT(version_history.out, HasSubstr("modelVersion: churn-predictor@1"));
+  EXPECT_THAT(version_history.out, HasSubstr("kind: ModelVersion"));
+  Result view_history = Ctl("history featureview customer_order_features -o json");
+  ASSERT_EQ(view_history.exit_code, 0) << view_history.err;
+  EXPECT_THAT(view_history.out, HasSubstr(R"("featureView": "customer_order_features")"));
+  EXPECT_THAT(view_history.out, HasSubstr(R"("column": "shipping_address.country")"));
+  Result app_history = Ctl("history application retention-assistant");
+  ASSERT_EQ(app_history.exit_code, 0) << app_history.err;
+  // Its review was no revision: one row under the header.
+  EXPECT_EQ(std::count(app_history.out.begin(), app_history.out.end(), '\n'), 2)
+      << app_history.out;
+  EXPECT_THAT(app_history.out, HasSubstr("\n1          "));
+  Result never = Ctl("history model nowhere");
+  EXPECT_NE(never.exit_code, 0);
+  EXPECT_THAT(never.err, HasSubstr("model \"nowhere\" not found"));
   testing::WriteFile(dir_.path() / "bad-app.yaml", R"(apiVersion: catalog/v1
 kind: AIApplication
 metadata: {name: helper}

@@ -173,5 +173,51 @@ TEST_F(FeatureViewTest, ASourceTheReaderMayNotReadIsNotNamedAndPoliciesSeeItsFac
   EXPECT_EQ(decided->decision(), v1::DECISION_ALLOW);
 }
 
+TEST_F(FeatureViewTest, ItsHistoryKeepsEveryRevisionAndHidesWhatTheReaderMayNotRead) {
+  ASSERT_TRUE(Apply("user:alice", View(R"(features { name: "spend" column: "amount" })")).ok());
+  ASSERT_TRUE(Apply("user:alice", View(R"(features { name: "spend" column: "amount" }
+                                          features { name: "country" column: "address.country" })"))
+                  .ok());
+  auto history = [&](const std::string& who, const std::string& name) {
+    v1::GetFeatureViewHistoryRequest req;
+    req.set_name(name);
+    return As(who).Call(&Stub::GetFeatureViewHistory, As(who).models(), req);
+  };
+  auto read = history("user:bob", "customer_features");
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->entries_size(), 2);
+  EXPECT_EQ(read->entries(0).feature_view().features_size(), 1);
+  EXPECT_EQ(read->entries(1).feature_view().features_size(), 2);
+  EXPECT_THAT(read->entries(1).changes(), ElementsAre("spec.features"));
+  EXPECT_EQ(read->entries(1).feature_view().source().name(), "orders");
+  // A source the reader may not read is named in no revision.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "orders.cedar", R"(
+      forbid (principal == User::"bob", action == Action::"catalog:read",
+              resource == Dataset::"pg/orders");)")
+                  .ok());
+  read = history("user:bob", "customer_features");
+  ASSERT_TRUE(read.ok()) << read.status();
+  for (const v1::ObjectRevision& e : read->entries()) EXPECT_FALSE(e.feature_view().has_source());
+  // Deleted: its revisions stay, the last one the view as it was.
+  v1::DeleteFeatureViewRequest del;
+  del.set_name("customer_features");
+  ASSERT_TRUE(
+      As("user:alice").Call(&Stub::DeleteFeatureView, As("user:alice").models(), del).ok());
+  read = history("user:alice", "customer_features");
+  ASSERT_TRUE(read.ok()) << read.status();
+  ASSERT_EQ(read->entries_size(), 3);
+  EXPECT_EQ(read->entries(2).action(), "delete");
+  EXPECT_EQ(read->entries(2).actor(), "user:alice");
+  EXPECT_EQ(read->entries(2).feature_view().features_size(), 2);
+  // Hidden or never there: the same words.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar", R"(
+      forbid (principal == User::"bob", action == Action::"catalog:read",
+              resource == FeatureView::"customer_features");)")
+                  .ok());
+  EXPECT_EQ(history("user:bob", "customer_features").status().message(),
+            "feature view \"customer_features\" not found");
+  EXPECT_EQ(history("user:bob", "never").status().message(), "feature view \"never\" not found");
+}
+
 }  // namespace
 }  // namespace catalog

@@ -574,5 +574,74 @@ TEST_F(ModelTest, MonitoringMetricsArriveAsARunFacetUnderTheSamePermission) {
   ASSERT_EQ(points->points_size(), 4);
 }
 
+TEST_F(ModelTest, AModelsHistoryIsReadAsTheModelWasGuarded) {
+  ASSERT_TRUE(Apply("admin", Model("churn", "user:alice",
+                                   R"(card { evaluation_data { namespace: "pg" name: "secret" } })") +
+                                 Version("churn", "1"))
+                  .ok());
+  ASSERT_TRUE(Apply("user:alice",
+                    Model("churn", "user:alice",
+                          R"(tags: "tier1" card { evaluation_data { namespace: "pg" name: "secret" } })"))
+                  .ok());
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "secret.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource == Dataset::"pg/secret");)")
+                  .ok());
+  auto history = [&](const std::string& who, const std::string& model,
+                     const std::string& version = "") {
+    v1::GetModelHistoryRequest req;
+    req.set_model(model);
+    req.set_version(version);
+    return As(who).Call(&Stub::GetModelHistory, As(who).models(), req);
+  };
+  // Every revision, who made it and what changed; what the reader may not
+  // read is left out of each, as it is of the model now.
+  auto bobs = history("user:bob", "churn");
+  ASSERT_TRUE(bobs.ok()) << bobs.status();
+  ASSERT_EQ(bobs->entries_size(), 2);
+  EXPECT_EQ(bobs->entries(0).action(), "create");
+  EXPECT_EQ(bobs->entries(1).revision(), 2);
+  EXPECT_EQ(bobs->entries(1).actor(), "user:alice");
+  EXPECT_THAT(bobs->entries(1).changes(), ElementsAre("spec.tags"));
+  EXPECT_THAT(bobs->entries(1).model().tags(), ElementsAre("tier1"));
+  EXPECT_EQ(bobs->entries(0).model().card().evaluation_data_size(), 0);
+  EXPECT_EQ(history("user:alice", "churn")->entries(0).model().card().evaluation_data_size(), 1);
+  auto version = history("user:bob", "churn", "1");
+  ASSERT_TRUE(version.ok()) << version.status();
+  ASSERT_EQ(version->entries_size(), 1);
+  EXPECT_EQ(version->entries(0).model_version().metrics().at("auc"), 0.91);
+
+  // Hidden from bob: the same words as for a model that never was.
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hide.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource in Model::"churn");)")
+                  .ok());
+  EXPECT_EQ(history("user:bob", "churn").status().message(), "model \"churn\" not found");
+  EXPECT_EQ(history("user:bob", "nowhere").status().message(), "model \"nowhere\" not found");
+  EXPECT_EQ(history("user:bob", "churn", "1").status().code(), absl::StatusCode::kNotFound);
+
+  // Deleted, its history stays, as guarded as the model was.
+  v1::DeleteModelRequest del;
+  del.set_name("churn");
+  ASSERT_TRUE(As("user:alice").Call(&Stub::DeleteModel, As("user:alice").models(), del).ok());
+  auto hers = history("user:alice", "churn");
+  ASSERT_TRUE(hers.ok()) << hers.status();
+  ASSERT_EQ(hers->entries_size(), 3);
+  EXPECT_EQ(hers->entries(2).action(), "delete");
+  EXPECT_EQ(hers->entries(2).model().name(), "churn");
+  EXPECT_THAT(hers->entries(2).model().tags(), ElementsAre("tier1"));
+  auto gone_version = history("user:alice", "churn", "1");
+  ASSERT_TRUE(gone_version.ok()) << gone_version.status();
+  EXPECT_EQ(gone_version->entries(1).action(), "delete");
+  EXPECT_EQ(history("user:bob", "churn").status().message(), "model \"churn\" not found");
+  EXPECT_EQ(history("user:bob", "churn", "1").status().code(), absl::StatusCode::kNotFound);
+  // A bad name names its field.
+  auto bad = history("user:alice", "no/slash");
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("model"));
+}
+
 }  // namespace
 }  // namespace catalog

@@ -142,5 +142,38 @@ TEST_F(MigrationsTest, TheSearchIndexKeepsItsRowsWhenRebuiltWithPrefixes) {
   EXPECT_TRUE(keys.ok()) << keys.status();
 }
 
+TEST_F(MigrationsTest, ObjectsThatExistStartTheirHistoryAtTheirRevision) {
+  const auto& all = EmbeddedMigrations();
+  std::vector<Migration> before;
+  for (const Migration& m : all) {
+    if (m.name.find("object_history") != std::string::npos) break;
+    before.push_back(m);
+  }
+  ASSERT_LT(before.size(), all.size());
+  ASSERT_TRUE(Migrate(*db_, before, false).ok());
+  ASSERT_TRUE(db_->Exec(R"(
+      INSERT INTO models(name, domain, spec, revision, created_at, updated_at, updated_by)
+        VALUES ('churn', '', '{"description":"d"}', 3, 't0', 't3', 'user:mia');
+      INSERT INTO model_versions(model, version, seq, spec, revision, created_at, updated_at,
+                                 updated_by)
+        VALUES ('churn', '1', 1, '{}', 1, 't1', 't1', 'user:mia');
+      INSERT INTO feature_views(name, domain, spec, revision, created_at, updated_at, updated_by)
+        VALUES ('f', '', '{}', 2, 't0', 't2', 'user:rita');
+  )").ok());
+  ASSERT_TRUE(Migrate(*db_, all, false).ok());
+  auto s = db_->Prepare("SELECT kind, name, revision, action, actor, time, spec FROM "
+                        "object_history ORDER BY kind, name");
+  ASSERT_TRUE(s.ok());
+  std::vector<std::string> rows;
+  while (*(*s)->Step()) {
+    rows.push_back((*s)->Text(0) + " " + (*s)->Text(1) + " " + std::to_string((*s)->Int(2)) +
+                   " " + (*s)->Text(3) + " " + (*s)->Text(4) + " " + (*s)->Text(5) + " " +
+                   (*s)->Text(6));
+  }
+  EXPECT_THAT(rows, ::testing::ElementsAre("FeatureView f 2 update user:rita t2 {}",
+                                           R"(Model churn 3 update user:mia t3 {"description":"d"})",
+                                           "ModelVersion churn@1 1 create user:mia t1 {}"));
+}
+
 }  // namespace
 }  // namespace catalog::store

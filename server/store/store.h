@@ -66,6 +66,21 @@ struct HistoryEntry {
   Dataset dataset;                   // as it was at this revision
 };
 
+// One revision of an object kept whole as a spec (object_history: models,
+// model versions, feature views, AI applications): who wrote it, when,
+// which top-level spec fields changed, and the object as it was then (a
+// "delete" revision: as it last was). An application's review is not part
+// of its revisions (the audit log holds each review).
+template <typename T>
+struct Revision {
+  int64_t revision = 0;
+  std::string actor;
+  std::string time;
+  std::string action;                // create, update, delete
+  std::vector<std::string> changes;  // "spec.description", ...
+  T object;
+};
+
 struct SearchHit {
   DatasetKey key;
   std::string description;
@@ -801,6 +816,16 @@ class Store {
                                             std::string_view actor);
   // The feature views whose source is one of `datasets`, by name.
   absl::StatusOr<std::vector<FeatureView>> FeatureViewsOn(const std::vector<DatasetKey>& datasets);
+
+  // Every revision of a model, a model version, a feature view or an AI
+  // application, oldest first, deleted ones' too (store_history.cc); empty
+  // when the name never existed.
+  absl::StatusOr<std::vector<Revision<Model>>> ModelHistory(std::string_view name);
+  absl::StatusOr<std::vector<Revision<ModelVersion>>> ModelVersionHistory(
+      std::string_view model, std::string_view version);
+  absl::StatusOr<std::vector<Revision<FeatureView>>> FeatureViewHistory(std::string_view name);
+  absl::StatusOr<std::vector<Revision<AIApplication>>> AIApplicationHistory(
+      std::string_view name);
 
   // AI applications (store_applications.cc; docs/models.md#ai-applications),
   // written by Apply. NOT_FOUND when there is none.

@@ -61,15 +61,19 @@ absl::Status WriteUses(WriteContext& ctx, const AIApplication& a) {
 
 }  // namespace
 
-absl::StatusOr<AIApplication> ReadAIApplication(const Statement& s) {
-  const std::string name = s.Text(0);
-  const nlohmann::json doc = nlohmann::json::parse(s.Text(1), nullptr, /*allow_exceptions=*/false);
+absl::StatusOr<AIApplication> StoredAIApplication(const std::string& name,
+                                                  const std::string& spec) {
+  const nlohmann::json doc = nlohmann::json::parse(spec, nullptr, /*allow_exceptions=*/false);
   absl::StatusOr<AIApplicationSpec> parsed = AIApplicationSpecFromJson(doc);
   if (doc.is_discarded() || !parsed.ok()) {
     return absl::DataLossError(StrCat("AI application \"", name, "\": stored spec unreadable",
                                       parsed.ok() ? "" : StrCat(": ", MessageOf(parsed.status()))));
   }
-  AIApplication a{.name = name, .spec = *std::move(parsed)};
+  return AIApplication{.name = name, .spec = *std::move(parsed)};
+}
+
+absl::StatusOr<AIApplication> ReadAIApplication(const Statement& s) {
+  ASSIGN_OR_RETURN(AIApplication a, StoredAIApplication(s.Text(0), s.Text(1)));
   a.review = {.state = s.Text(2),
               .by = s.Text(3),
               .at = s.Text(4),
@@ -180,6 +184,8 @@ absl::StatusOr<int64_t> Store::DeleteAIApplication(std::string_view name, int64_
     ASSIGN_OR_RETURN(std::optional<AIApplication> a, Find(ctx.db, name));
     if (!a) return NotFound(name);
     RETURN_IF_ERROR(CheckExpected(expected_revision, a->status.revision, true));
+    RETURN_IF_ERROR(WriteDeletionHistory(ctx, "ai_applications", "name", "AIApplication", name,
+                                         a->status.revision + 1));
     for (const char* sql : {"DELETE FROM ai_application_uses WHERE application = ?",
                             "DELETE FROM ai_applications WHERE name = ?"}) {
       ASSIGN_OR_RETURN(Statement * s, ctx.db.Prepare(sql));

@@ -37,15 +37,18 @@ void Paths(const std::vector<Field>& fields, const std::string& prefix,
 
 }  // namespace
 
-absl::StatusOr<FeatureView> ReadFeatureView(const Statement& s) {
-  const std::string name = s.Text(0);
-  const nlohmann::json doc = nlohmann::json::parse(s.Text(1), nullptr, /*allow_exceptions=*/false);
+absl::StatusOr<FeatureView> StoredFeatureView(const std::string& name, const std::string& spec) {
+  const nlohmann::json doc = nlohmann::json::parse(spec, nullptr, /*allow_exceptions=*/false);
   absl::StatusOr<FeatureViewSpec> parsed = FeatureViewSpecFromJson(doc);
   if (doc.is_discarded() || !parsed.ok()) {
     return absl::DataLossError(StrCat("feature view \"", name, "\": stored spec unreadable",
                                       parsed.ok() ? "" : StrCat(": ", MessageOf(parsed.status()))));
   }
-  FeatureView v{.name = name, .spec = *std::move(parsed)};
+  return FeatureView{.name = name, .spec = *std::move(parsed)};
+}
+
+absl::StatusOr<FeatureView> ReadFeatureView(const Statement& s) {
+  ASSIGN_OR_RETURN(FeatureView v, StoredFeatureView(s.Text(0), s.Text(1)));
   v.status = ReadObjectStatus(s, 2);
   return v;
 }
@@ -135,6 +138,8 @@ absl::StatusOr<int64_t> Store::DeleteFeatureView(std::string_view name, int64_t 
     ASSIGN_OR_RETURN(std::optional<FeatureView> v, Find(ctx.db, name));
     if (!v) return NotFound(name);
     RETURN_IF_ERROR(CheckExpected(expected_revision, v->status.revision, true));
+    RETURN_IF_ERROR(WriteDeletionHistory(ctx, "feature_views", "name", "FeatureView", name,
+                                         v->status.revision + 1));
     ASSIGN_OR_RETURN(Statement * s, ctx.db.Prepare("DELETE FROM feature_views WHERE name = ?"));
     s->Bind(1, name);
     RETURN_IF_ERROR(s->Run());

@@ -205,6 +205,8 @@ absl::StatusOr<int64_t> Store::DeleteGlossaryTerm(std::string_view id, int64_t e
                  " dataset(s) (their own or their columns') and named as related by ", related,
                  " other term(s); unlink it first"));
     }
+    RETURN_IF_ERROR(WriteDeletionHistory(ctx, "glossary_terms", "id", "GlossaryTerm", id,
+                                         t->status.revision + 1));
     ASSIGN_OR_RETURN(Statement * s, ctx.db.Prepare("DELETE FROM glossary_terms WHERE id = ?"));
     s->Bind(1, id);
     RETURN_IF_ERROR(s->Run());

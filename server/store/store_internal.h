@@ -241,7 +241,9 @@ absl::Status CheckExpected(int64_t expected, int64_t stored, bool exists);
 // products, glossary terms, models). Checks `expected_revision` against
 // `old` (its stored status; nullptr: new), then, unless `unchanged`, writes
 // the row with its audit event ("<audit>.create" or "<audit>.update" of
-// `kind`) and sets `*now` to the status it has from then on.
+// `kind`) and its revision in object_history, and sets `*now` to the status
+// it has from then on. A new object carries on after the revisions an
+// earlier one of its name had.
 struct SpecRow {
   const char* table;
   const char* key_column;
@@ -254,6 +256,21 @@ struct SpecRow {
 absl::StatusOr<ApplyResult> WriteSpecRow(WriteContext& ctx, const SpecRow& row,
                                          const ObjectStatus* old, bool unchanged,
                                          int64_t expected_revision, ObjectStatus* now);
+
+// object_history (store_history.cc): revision `revision` of object `name`
+// of `kind` — `spec` as JSON; `old_spec` the one it replaces (nullptr: a
+// creation), whose top-level fields that differ are the revision's changes.
+absl::Status WriteObjectHistory(WriteContext& ctx, std::string_view kind, std::string_view name,
+                                int64_t revision, const std::string* old_spec,
+                                const std::string& spec);
+// The "delete" revision of `name` of `kind`, with the spec its row in
+// `table` (keyed by `key_column`) holds; before the row is deleted.
+absl::Status WriteDeletionHistory(WriteContext& ctx, const char* table, const char* key_column,
+                                  std::string_view kind, std::string_view name, int64_t revision);
+// The last revision `name` of `kind` had (0: none): one created again
+// carries on after it.
+absl::StatusOr<int64_t> LastHistoryRevision(Connection& db, std::string_view kind,
+                                            std::string_view name);
 
 // "resources[i] (Kind name): " prefix for errors about one apply item.
 absl::Status AtResource(size_t index, const Resource& r,
@@ -481,6 +498,8 @@ absl::StatusOr<ApplyResult> ApplyFeatureView(WriteContext& ctx, const FeatureVie
 absl::Status CheckFeatureViewReferences(Connection& db, const FeatureView& v);
 // As stored (columns name, spec, then the object status).
 absl::StatusOr<FeatureView> ReadFeatureView(const Statement& s);
+// A view's spec as stored; DATA_LOSS when it no longer reads.
+absl::StatusOr<FeatureView> StoredFeatureView(const std::string& name, const std::string& spec);
 inline constexpr char kSelectFeatureView[] =
     "SELECT name, spec, revision, created_at, updated_at, updated_by FROM feature_views ";
 
@@ -494,6 +513,9 @@ absl::Status CheckAIApplicationReferences(Connection& db, const AIApplication& a
 // review_note, reviewed_revision, then the object status); DATA_LOSS when
 // the spec no longer reads.
 absl::StatusOr<AIApplication> ReadAIApplication(const Statement& s);
+// An application's spec as stored; DATA_LOSS when it no longer reads.
+absl::StatusOr<AIApplication> StoredAIApplication(const std::string& name,
+                                                  const std::string& spec);
 inline constexpr char kSelectAIApplication[] =
     "SELECT name, spec, review_state, reviewed_by, reviewed_at, review_note, reviewed_revision, "
     "revision, created_at, updated_at, updated_by FROM ai_applications ";

@@ -129,6 +129,24 @@ absl::StatusOr<std::vector<std::string>> AliasesPointingAt(Connection& db, std::
   return out;
 }
 
+// The "delete" revisions of `model`'s version `version` ("": of all its
+// versions), before their rows are deleted.
+absl::Status WriteVersionDeletions(WriteContext& ctx, std::string_view model,
+                                   std::string_view version) {
+  ASSIGN_OR_RETURN(
+      Statement * s,
+      ctx.db.Prepare(StrCat("INSERT INTO object_history(kind, name, revision, action, actor, "
+                            "time, changes, spec) SELECT 'ModelVersion', model || '@' || version, "
+                            "revision + 1, 'delete', ?, ?, '[]', spec FROM model_versions WHERE "
+                            "model = ?",
+                            version.empty() ? "" : " AND version = ?")));
+  s->Bind(1, ctx.actor);
+  s->Bind(2, ctx.now);
+  s->Bind(3, model);
+  if (!version.empty()) s->Bind(4, version);
+  return s->Run();
+}
+
 }  // namespace
 
 absl::StatusOr<Model> StoredModel(const std::string& name, const std::string& spec) {
@@ -186,14 +204,23 @@ absl::StatusOr<ApplyResult> ApplyModelVersion(WriteContext& ctx, const ModelVers
     return result;
   }
   const int64_t before = old ? old->status.revision : 0;
-  result.revision = before + 1;
+  int64_t last = before;
+  if (!old) {
+    ASSIGN_OR_RETURN(last, LastHistoryRevision(ctx.db, "ModelVersion", v.Ref()));
+  }
+  result.revision = last + 1;
   result.outcome = old ? ApplyOutcome::kChanged : ApplyOutcome::kCreated;
+  const std::string spec = ModelVersionSpecToJson(v.spec).dump();
+  std::string old_spec;
+  if (old) old_spec = ModelVersionSpecToJson(old->spec).dump();
+  RETURN_IF_ERROR(WriteObjectHistory(ctx, "ModelVersion", v.Ref(), result.revision,
+                                     old ? &old_spec : nullptr, spec));
   if (old) {
     ASSIGN_OR_RETURN(Statement * s,
                      ctx.db.Prepare("UPDATE model_versions SET spec = ?, revision = ?, "
                                     "updated_at = ?, updated_by = ? WHERE model = ? AND "
                                     "version = ?"));
-    s->Bind(1, ModelVersionSpecToJson(v.spec).dump());
+    s->Bind(1, spec);
     s->Bind(2, result.revision);
     s->Bind(3, ctx.now);
     s->Bind(4, ctx.actor);
@@ -209,7 +236,7 @@ absl::StatusOr<ApplyResult> ApplyModelVersion(WriteContext& ctx, const ModelVers
                        "+ 1, ?, ?, ?, ?, ? FROM model_versions WHERE model = ?"));
     s->Bind(1, v.model);
     s->Bind(2, v.version);
-    s->Bind(3, ModelVersionSpecToJson(v.spec).dump());
+    s->Bind(3, spec);
     s->Bind(4, result.revision);
     s->Bind(5, ctx.now);
     s->Bind(6, ctx.now);
@@ -515,6 +542,9 @@ absl::StatusOr<int64_t> Store::DeleteModel(std::string_view name, int64_t expect
       if (!row) break;
       ctx.change.deleted_model_versions.push_back(StrCat(name, "@", versions->Text(0)));
     }
+    RETURN_IF_ERROR(WriteVersionDeletions(ctx, name, ""));
+    RETURN_IF_ERROR(
+        WriteDeletionHistory(ctx, "models", "name", "Model", name, m->status.revision + 1));
     ASSIGN_OR_RETURN(Statement * drop_versions,
                      ctx.db.Prepare("DELETE FROM model_versions WHERE model = ?"));
     drop_versions->Bind(1, name);
@@ -575,6 +605,7 @@ absl::StatusOr<int64_t> Store::DeleteModelVersion(std::string_view model, std::s
           " point at it; promote another version or unset "
           "them first"));
     }
+    RETURN_IF_ERROR(WriteVersionDeletions(ctx, model, version));
     ASSIGN_OR_RETURN(Statement * s, ctx.db.Prepare("DELETE FROM model_versions WHERE model = ? "
                                                    "AND version = ?"));
     s->Bind(1, model);

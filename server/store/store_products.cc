@@ -100,6 +100,8 @@ absl::StatusOr<int64_t> Store::DeleteDataProduct(std::string_view id, int64_t ex
     ASSIGN_OR_RETURN(std::optional<DataProduct> p, FindProduct(ctx.db, id));
     if (!p) return ProductNotFound(id);
     RETURN_IF_ERROR(CheckExpected(expected_revision, p->status.revision, true));
+    RETURN_IF_ERROR(WriteDeletionHistory(ctx, "data_products", "id", "DataProduct", id,
+                                         p->status.revision + 1));
     ASSIGN_OR_RETURN(Statement * s, ctx.db.Prepare("DELETE FROM data_products WHERE id = ?"));
     s->Bind(1, id);
     RETURN_IF_ERROR(s->Run());

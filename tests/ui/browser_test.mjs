@@ -503,6 +503,60 @@ const inputRows = await page.getByTestId("training-inputs").locator("tbody tr").
 check(inputRows.some((r) => r.includes("sales.public.orders") && r.includes("(masked)")),
       "the version's page shows what trained it, the masked column marked", inputRows.join(" | "));
 await audit(page, "model version");
+// Revisions: the version's (registered by the run), the model's (changed
+// once more here), newest first.
+const historyRows = async () => {
+  await page.getByTestId("object-history").locator("tbody tr").first().waitFor(wait);
+  return page.getByTestId("object-history").locator("tbody tr").allTextContents();
+};
+const versionHistory = await historyRows();
+check(versionHistory.length === 1 && versionHistory[0].includes("create"),
+      "the version's page shows its revisions", versionHistory.join(" | "));
+const modelChanged = await fetch(`${base}/catalog.v1.CatalogService/Apply`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ resources: [
+    { model: { name: "churn-predictor", description: "Scores <b>churn</b>", domain: "sales",
+               tags: ["tier1"], owners: [{ principal: "user:admin" }] } }] }),
+});
+check(modelChanged.ok, "the model is changed through the JSON API", String(modelChanged.status));
+await page.goto(`${base}/#/models/churn-predictor`);
+const modelHistory = await historyRows();
+check(modelHistory.length === 2 && modelHistory[0].startsWith("2") &&
+      modelHistory[0].includes("update") && modelHistory[0].includes("spec.tags"),
+      "the model's page shows its revisions, newest first, with what changed", modelHistory.join(" | "));
+await audit(page, "model history");
+// Feature views: one on the orders, listed, shown with its features, its
+// source and its revisions.
+const viewApplied = await fetch(`${base}/catalog.v1.CatalogService/Apply`, {
+  method: "POST",
+  headers: { Authorization: `Bearer ${adminToken}`, "Content-Type": "application/json" },
+  body: JSON.stringify({ resources: [
+    { featureView: { name: "order_features", description: "Per <em>customer</em>",
+                     domain: "sales", owners: [{ principal: "user:admin" }], source: ordersKey,
+                     features: [{ name: "last_order", type: "bigint", column: "order_id" }] } }] }),
+});
+check(viewApplied.ok, "a feature view is applied through the JSON API", String(viewApplied.status));
+await page.goto(`${base}/#/featureviews`);
+await page.locator("table.feature-view-list tbody tr").first().waitFor(wait);
+const viewRows = await page.locator("table.feature-view-list tbody tr").allTextContents();
+check(viewRows.some((r) => r.includes("order_features") && r.includes("Per <em>customer</em>") &&
+                           r.includes("sales.public.orders") && r.includes("last_order")),
+      "the feature views page lists it, its description as text", viewRows.join(" | "));
+check((await page.locator("table.feature-view-list em").count()) === 0,
+      "a feature view's description is never markup");
+await audit(page, "feature views");
+await page.getByRole("link", { name: "order_features" }).click();
+await page.getByTestId("feature-list").waitFor(wait);
+const featureRows = await page.getByTestId("feature-list").locator("tbody tr").allTextContents();
+check(featureRows.length === 1 && featureRows[0].includes("last_order") && featureRows[0].includes("order_id"),
+      "its page lists its features and their columns", featureRows.join(" | "));
+check((await page.getByTestId("feature-view-source").textContent()).includes("sales.public.orders"),
+      "its page links its source");
+const viewHistory = await historyRows();
+check(viewHistory.length === 1 && viewHistory[0].includes("user:admin"),
+      "its page shows its revisions", viewHistory.join(" | "));
+await audit(page, "feature view");
 // AI applications: an agent on that version, reading orders; the list
 // shows its review, its page what it uses and what its service account
 // may read (nothing yet: denied).
@@ -533,6 +587,9 @@ check(accessRows.length === 2 && accessRows.every((r) => r.includes("sales.publi
       "its page shows what its service account may read of each dataset", accessRows.join(" | "));
 check((await page.getByTestId("application-sources").textContent()).includes("sales.public.orders"),
       "its page links its data sources");
+const appHistory = await historyRows();
+check(appHistory.length === 1 && appHistory[0].includes("create"),
+      "the application's page shows its revisions", appHistory.join(" | "));
 await audit(page, "application");
 await page.goto(`${base}/#/dataset/bigquery/analytics.staging.orders?tab=quality`);
 await page.locator("table.quality-results tbody tr").first().waitFor(wait);

@@ -13,6 +13,7 @@ import { ProductsPage } from "./pages/products.jsx";
 import { GlossaryPage } from "./pages/glossary.jsx";
 import { ModelsPage } from "./pages/models.jsx";
 import { ApplicationsPage } from "./pages/applications.jsx";
+import { FeatureViewsPage } from "./pages/feature_views.jsx";
 import { JobsPage } from "./pages/jobs.jsx";
 import { DirectoryPage } from "./pages/directory.jsx";
 import { IncidentsPage } from "./pages/incidents.jsx";
@@ -28,6 +29,8 @@ function Shell({ who, onSignOut }) {
     page = <ProductsPage parts={route.parts} params={route.params} />;
   } else if (route.page === "models") {
     page = <ModelsPage parts={route.parts} params={route.params} />;
+  } else if (route.page === "featureviews") {
+    page = <FeatureViewsPage parts={route.parts} params={route.params} />;
   } else if (route.page === "applications") {
     page = <ApplicationsPage parts={route.parts} params={route.params} />;
   } else if (route.page === "glossary") {
@@ -53,7 +56,7 @@ function Shell({ who, onSignOut }) {
         <nav aria-label="Main">
           {[["search", "Search"], ["incidents", "Incidents"], ["jobs", "Jobs"],
             ["directory", "Domains and groups"], ["products", "Data products"],
-            ["models", "Models"], ["applications", "AI applications"], ["glossary", "Glossary"], ["governance", "Governance"],
+            ["models", "Models"], ["featureviews", "Feature views"], ["applications", "AI applications"], ["glossary", "Glossary"], ["governance", "Governance"],
             ["policies", "Policies"], ["audit", "Audit log"]].map(([id, label]) => (
             <a href={href(id)} aria-current={route.page === id ? "page" : undefined}>{label}</a>
           ))}

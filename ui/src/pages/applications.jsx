@@ -2,12 +2,12 @@
 // the applications the signed-in principal may read, with their review
 // state; one application with what it uses (models, data sources, vector
 // indexes, tools) and, for those who may ask, what its service account
-// may read of each dataset (CheckAIApplicationAccess).
+// may read of each dataset (CheckAIApplicationAccess), and its revisions.
 import { useState } from "preact/hooks";
 import { call, useAnswer } from "../api.js";
+import { datasetName } from "../format.js";
+import { History } from "../history.jsx";
 import { datasetHref, href } from "../route.js";
-
-const datasetName = (k) => `${k.namespace}/${k.name}`;
 
 function Datasets({ keys }) {
   if (!keys || keys.length === 0) return "-";
@@ -118,6 +118,8 @@ function Application({ name }) {
           <Access name={name} />
         </>
       )}
+      <h2>History</h2>
+      <History service="AIApplicationService" method="GetAIApplicationHistory" request={{ name }} />
     </section>
   );
 }

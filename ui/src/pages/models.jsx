@@ -1,12 +1,13 @@
 // Models (ModelService, docs/models.md): the models the signed-in principal
 // may read, found by their words; one model with its card, aliases and
 // versions; one version with its run, metrics and what trained it
-// (GetModelLineage: the datasets it read, at their revisions).
+// (GetModelLineage: the datasets it read, at their revisions); each with
+// its revisions.
 import { useState } from "preact/hooks";
 import { call, useAnswer } from "../api.js";
+import { datasetName } from "../format.js";
+import { History } from "../history.jsx";
 import { datasetHref, href } from "../route.js";
-
-const datasetName = (k) => `${k.namespace}/${k.name}`;
 
 function Version({ model, version }) {
   const [v, error] = useAnswer(
@@ -76,6 +77,8 @@ function Version({ model, version }) {
           </tbody>
         </table>
       ))}
+      <h2>History</h2>
+      <History service="ModelService" method="GetModelHistory" request={{ model, version }} />
     </section>
   );
 }
@@ -141,6 +144,8 @@ function Model({ name }) {
           )}
         </>
       )}
+      <h2>History</h2>
+      <History service="ModelService" method="GetModelHistory" request={{ model: name }} />
     </section>
   );
 }
