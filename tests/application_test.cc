@@ -374,6 +374,15 @@ TEST_F(ApplicationTest, WhatAnApplicationUsesIsNotDeletedUnderIt) {
   auto held = admin.Call(&v1::CatalogService::Stub::DeleteDomain, admin.catalog(), domain);
   ASSERT_EQ(held.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(held.status().message(), HasSubstr("1 AI application(s)"));
+  // Nor a dataset it reads, whoever may write it: counted, not named.
+  v1::DeleteDatasetRequest dataset;
+  dataset.mutable_key()->set_namespace_("pg");
+  dataset.mutable_key()->set_name("secret");
+  auto used = admin.Call(&v1::CatalogService::Stub::DeleteDataset, admin.catalog(), dataset);
+  ASSERT_EQ(used.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(used.status().message(),
+            "dataset \"pg/secret\" is in use by 1 AI application(s); change or delete them first "
+            "(catalogctl impact lists them)");
   // Its owner deletes it; then the model goes.
   v1::DeleteAIApplicationRequest del;
   del.set_name("assistant");
@@ -386,6 +395,8 @@ TEST_F(ApplicationTest, WhatAnApplicationUsesIsNotDeletedUnderIt) {
   ASSERT_TRUE(alice.Call(&Stub::DeleteAIApplication, alice.applications(), del).ok());
   EXPECT_EQ(Get("user:alice").status().code(), absl::StatusCode::kNotFound);
   EXPECT_TRUE(admin.Call(&v1::ModelService::Stub::DeleteModel, admin.models(), model).ok());
+  EXPECT_TRUE(
+      admin.Call(&v1::CatalogService::Stub::DeleteDataset, admin.catalog(), dataset).ok());
 }
 
 TEST_F(ApplicationTest, ItsHistoryKeepsEveryRevisionButNotItsReviews) {

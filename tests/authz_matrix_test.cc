@@ -35,7 +35,7 @@ const char* RoleName(Role r) {
 }
 
 constexpr Code OK = Code::OK, DENIED = Code::PERMISSION_DENIED, NOT_FOUND = Code::NOT_FOUND,
-               ABORTED = Code::ABORTED;
+               ABORTED = Code::ABORTED, IN_USE = Code::FAILED_PRECONDITION;
 
 struct Row {
   const char* method;   // "catalog.v1.CatalogService/GetDataset"
@@ -214,7 +214,10 @@ const std::vector<Row>& Table() {
       {"catalog.v1.CatalogService/ReviewObservation",
        R"(key { namespace: "pg" name: "orders" } field: "description" reporter: "serviceaccount:etl" accept: true)",
        DENIED, OK, OK},
-      {"catalog.v1.CatalogService/DeleteDataset", R"(key { namespace: "pg" name: "orders" })", DENIED, OK, OK},
+      // (Past authorization, the feature view and the application on it
+      // keep it.)
+      {"catalog.v1.CatalogService/DeleteDataset", R"(key { namespace: "pg" name: "orders" })",
+       DENIED, IN_USE, IN_USE},
   };
   return rows;
 }

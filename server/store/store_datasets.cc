@@ -2,6 +2,7 @@
 
 #include <unordered_map>
 
+#include "absl/strings/str_join.h"
 #include "lib/catalog/json_codec.h"
 #include "lib/catalog/validate.h"
 #include "server/store/spec_codec.h"
@@ -176,6 +177,32 @@ std::vector<std::string> SearchWords(std::string_view text) {
   return words;
 }
 
+// FAILED_PRECONDITION when a feature view is derived from `key` or an AI
+// application names it (a data source, a vector index, a tool's read or
+// write): counted, not named — the deleter may not read them
+// (`catalogctl impact` lists those it may).
+absl::Status CheckDatasetUnused(Connection& db, const DatasetKey& key) {
+  int64_t counts[2] = {0, 0};
+  const char* sql[2] = {
+      "SELECT COUNT(*) FROM feature_views WHERE source_namespace = ? AND source_name = ?",
+      "SELECT COUNT(DISTINCT application) FROM ai_application_uses WHERE kind = 'dataset' AND "
+      "namespace = ? AND name = ?"};
+  for (int i = 0; i < 2; ++i) {
+    ASSIGN_OR_RETURN(Statement * s, db.Prepare(sql[i]));
+    s->Bind(1, key.ns);
+    s->Bind(2, key.name);
+    ASSIGN_OR_RETURN(bool row, s->Step());
+    if (row) counts[i] = s->Int(0);
+    s->Reset();
+  }
+  if (counts[0] == 0 && counts[1] == 0) return absl::OkStatus();
+  std::vector<std::string> users;
+  if (counts[0] > 0) users.push_back(StrCat(counts[0], " feature view(s)"));
+  if (counts[1] > 0) users.push_back(StrCat(counts[1], " AI application(s)"));
+  return absl::FailedPreconditionError(
+      StrCat("dataset \"", key.ToString(), "\" is in use by ", absl::StrJoin(users, " and "),
+             "; change or delete them first (catalogctl impact lists them)"));
+}
 }  // namespace
 
 SearchRow SearchRowOf(const Dataset& d) {
@@ -406,6 +433,7 @@ absl::StatusOr<int64_t> Store::DeleteDataset(const DatasetKey& key,
     }
     auto& [id, d] = *existing;
     RETURN_IF_ERROR(CheckExpected(expected_revision, d.status.revision, true));
+    RETURN_IF_ERROR(CheckDatasetUnused(ctx.db, key));
     ASSIGN_OR_RETURN(Statement * del,
                      ctx.db.Prepare("DELETE FROM datasets WHERE id = ?"));
     del->Bind(1, id);

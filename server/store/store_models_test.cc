@@ -412,6 +412,11 @@ TEST_P(StoreModelsTest, ApplicationsAreReviewedAndFoundByWhatTheyUse) {
   ASSERT_TRUE(Apply({changed}).ok());
   EXPECT_EQ(store_->GetAIApplication("assistant")->review,
             ApplicationReview{});
+  // What an application uses is not deleted under it; a dataset two of
+  // them use is counted once each.
+  absl::StatusOr<int64_t> held = store_->DeleteDataset({"pg", "refunds"}, 0, "user:mia");
+  ASSERT_EQ(held.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(held.status().message(), HasSubstr("is in use by 2 AI application(s)"));
   ASSERT_TRUE(store_->DeleteAIApplication("assistant", 0, "user:mia").ok());
   EXPECT_EQ(changes_.back().deleted_applications, std::vector<std::string>{"assistant"});
   EXPECT_EQ(store_->ApplicationsUsing({}, {"churn@2"})->size(), 0u);
@@ -451,9 +456,17 @@ TEST_P(StoreModelsTest, FeatureViewsAreFoundByTheirSource) {
   ASSERT_EQ(bad.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(bad.status().message(), HasSubstr("has no column \"total\""));
   EXPECT_EQ(store_->GetFeatureView("customer_features")->spec.features[0].column, "amount");
+  // Its source is not deleted under it.
+  absl::StatusOr<int64_t> held = store_->DeleteDataset({"pg", "orders"}, 0, "user:mia");
+  ASSERT_EQ(held.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(held.status().message(),
+              HasSubstr("dataset \"pg/orders\" is in use by 1 feature view(s); change or delete "
+                        "them first"));
+  EXPECT_TRUE(store_->GetDataset({"pg", "orders"}).ok());
   ASSERT_TRUE(store_->DeleteFeatureView("customer_features", 1, "user:mia").ok());
   EXPECT_EQ(changes_.back().deleted_feature_views, std::vector<std::string>{"customer_features"});
   EXPECT_TRUE(store_->FeatureViewsOn({{"pg", "orders"}})->empty());
+  EXPECT_TRUE(store_->DeleteDataset({"pg", "orders"}, 0, "user:mia").ok());
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreModelsTest, testing::kEngines, testing::EngineName);
