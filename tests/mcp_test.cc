@@ -170,7 +170,8 @@ TEST_F(McpTest, TheSdksAgentSeesWhatItsPrincipalSeesThroughGrpc) {
   EXPECT_EQ(out["server"]["name"], "catalogd");
   EXPECT_THAT(out["tools"].get<std::vector<std::string>>(),
               ElementsAre("search_datasets", "get_dataset", "get_lineage", "impact", "check_access",
-                          "check_write", "model_lineage"));
+                          "check_write", "model_lineage", "get_application",
+                          "application_access"));
   const json& r = out["results"];
   ASSERT_EQ(r.size(), calls.size());
 
@@ -251,6 +252,57 @@ TEST_F(McpTest, ADeniedReadAsksThroughMcpIsADecisionInTheAuditLog) {
   std::string text;
   ASSERT_TRUE(google::protobuf::util::MessageToJsonString(*events, &text).ok());
   EXPECT_THAT(text, HasSubstr("pg/secret"));
+}
+
+TEST_F(McpTest, AnAgentReadsItsApplicationAndWhatItMayReadAsIt) {
+  v1::ApplyRequest apply;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"pb(resources {
+             ai_application {
+               name: "assistant"
+               type: "agent"
+               owners { principal: "user:admin" }
+               service_account: "agent"
+               data_sources { namespace: "pg" name: "orders" }
+               data_sources { namespace: "pg" name: "secret" }
+             }
+           })pb",
+      &apply));
+  ASSERT_TRUE(
+      server_.admin().Call(&v1::CatalogService::Stub::Apply, server_.admin().catalog(), apply).ok());
+  v1::GetAIApplicationRequest get;
+  get.set_name("assistant");
+  json r = Call("get_application", {{"name", "assistant"}});
+  EXPECT_EQ(r["result"]["isError"], false) << r.dump();
+  EXPECT_EQ(r["result"]["structuredContent"],
+            AsJson(agent_->Call(&v1::AIApplicationService::Stub::GetAIApplication,
+                                agent_->applications(), get)));
+  // The dataset the agent may not read is counted, not named.
+  EXPECT_EQ(r["result"]["structuredContent"]["hiddenDatasets"], "1");  // int64: a JSON string
+  EXPECT_THAT(r["result"]["content"][0]["text"].get<std::string>(), Not(HasSubstr("secret")));
+  // As the application's service account, it asks what it may read.
+  v1::CheckAIApplicationAccessRequest check;
+  check.set_name("assistant");
+  r = Call("application_access", {{"name", "assistant"}});
+  EXPECT_EQ(r["result"]["isError"], false) << r.dump();
+  json access = r["result"]["structuredContent"];
+  EXPECT_EQ(access, AsJson(agent_->Call(&v1::AIApplicationService::Stub::CheckAIApplicationAccess,
+                                        agent_->applications(), check)));
+  ASSERT_EQ(access["datasets"].size(), 1u) << access.dump();
+  EXPECT_EQ(access["datasets"][0]["dataset"]["name"], "orders");
+  EXPECT_EQ(access["hidden"], "1");
+  EXPECT_THAT(access.dump(), HasSubstr("COLUMN_ACCESS_MASK"));
+  // An application it neither runs as nor reviews: refused, in gRPC's words.
+  apply.mutable_resources(0)->mutable_ai_application()->set_name("other");
+  apply.mutable_resources(0)->mutable_ai_application()->set_service_account("someone");
+  ASSERT_TRUE(
+      server_.admin().Call(&v1::CatalogService::Stub::Apply, server_.admin().catalog(), apply).ok());
+  r = Call("application_access", {{"name", "other"}});
+  EXPECT_EQ(r["result"]["isError"], true);
+  EXPECT_THAT(r["result"]["content"][0]["text"].get<std::string>(),
+              HasSubstr("PERMISSION_DENIED"));
+  r = Call("get_application", json::object());
+  EXPECT_EQ(r["result"]["content"][0]["text"], "INVALID_ARGUMENT: arguments.name: is required");
 }
 
 TEST_F(McpTest, BadArgumentsAreToolErrorsNamingTheArgumentAndTheRule) {

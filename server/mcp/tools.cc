@@ -311,6 +311,27 @@ const std::vector<Tool>& Tools() {
          ASSIGN_OR_RETURN(request["alias"], a.Text("alias", false));
          return c.call("/catalog.v1.ModelService/GetModelLineage", request);
        }},
+      {"get_application", "An AI application and what it uses",
+       "An AI application (a RAG pipeline, an agent, a chatbot, a copilot): its type, review "
+       "state, service account, the models it calls, the datasets it retrieves from, its "
+       "vector indexes and its tools with the datasets each reads and writes. Datasets the "
+       "caller may not read are counted, not named.",
+       Schema({{"name", {{"type", "string"}}}}, {"name"}),
+       [](const Args& a, const ToolCaller& c) -> absl::StatusOr<json> {
+         json request = json::object();
+         ASSIGN_OR_RETURN(request["name"], a.Text("name", true));
+         return c.call("/catalog.v1.AIApplicationService/GetAIApplication", request);
+       }},
+      {"application_access", "What an AI application may read and write",
+       "Each dataset an AI application names, decided now for the service account it runs "
+       "as: the read with its masked and denied columns, a tool's write. For the service "
+       "account itself (an agent asking what it may do) or the application's reviewers.",
+       Schema({{"name", {{"type", "string"}}}}, {"name"}),
+       [](const Args& a, const ToolCaller& c) -> absl::StatusOr<json> {
+         json request = json::object();
+         ASSIGN_OR_RETURN(request["name"], a.Text("name", true));
+         return c.call("/catalog.v1.AIApplicationService/CheckAIApplicationAccess", request);
+       }},
   };
   return tools;
 }
