@@ -102,21 +102,23 @@ absl::StatusOr<ApplyResult> WriteSpecRow(WriteContext& ctx, const SpecRow& row,
   }
   const int64_t before = old ? old->revision : 0;
   result.outcome = old ? ApplyOutcome::kChanged : ApplyOutcome::kCreated;
-  std::optional<std::string> old_spec;
+  std::optional<nlohmann::json> old_spec;
   if (old) {
     ASSIGN_OR_RETURN(Statement * read, ctx.db.Prepare(StrCat("SELECT spec FROM ", row.table,
                                                              " WHERE ", row.key_column, " = ?")));
     read->Bind(1, row.key);
     ASSIGN_OR_RETURN(bool found, read->Step());
-    if (found) old_spec = read->Text(0);
+    old_spec = found ? nlohmann::json::parse(read->Text(0), nullptr, /*allow_exceptions=*/false)
+                     : nlohmann::json::object();
     read->Reset();
     result.revision = before + 1;
   } else {
     ASSIGN_OR_RETURN(int64_t last, LastHistoryRevision(ctx.db, row.kind, row.key));
     result.revision = last + 1;
   }
-  RETURN_IF_ERROR(WriteObjectHistory(ctx, row.kind, row.key, result.revision,
-                                     old_spec ? &*old_spec : nullptr, row.spec));
+  RETURN_IF_ERROR(WriteObjectHistory(
+      ctx, row.kind, row.key, result.revision, old_spec ? &*old_spec : nullptr,
+      nlohmann::json::parse(row.spec, nullptr, /*allow_exceptions=*/false), row.spec));
   ASSIGN_OR_RETURN(
       Statement * s,
       ctx.db.Prepare(StrCat("INSERT INTO ", row.table, "(", row.key_column,

@@ -16,17 +16,17 @@ using nlohmann::json;
 
 // The top-level fields of `now` that differ from `before` ("spec.FIELD"),
 // sorted; every field of `now` when there is no `before`.
-std::vector<std::string> ChangedFields(const std::string* before, const std::string& now) {
-  const json b = before ? json::parse(*before, nullptr, false) : json::object();
-  const json n = json::parse(now, nullptr, false);
+std::vector<std::string> ChangedFields(const json* before, const json& now) {
+  static const json kNone = json::object();
+  const json& b = before ? *before : kNone;
   std::vector<std::string> out;
-  if (!b.is_object() || !n.is_object()) return {"spec"};
-  for (const auto& [field, value] : n.items()) {
+  if (!b.is_object() || !now.is_object()) return {"spec"};
+  for (const auto& [field, value] : now.items()) {
     auto it = b.find(field);
     if (it == b.end() || *it != value) out.push_back("spec." + field);
   }
   for (const auto& [field, value] : b.items()) {
-    if (!n.contains(field)) out.push_back("spec." + field);
+    if (!now.contains(field)) out.push_back("spec." + field);
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -70,8 +70,8 @@ absl::StatusOr<std::vector<Revision<T>>> ReadHistory(Connection& db, std::string
 }  // namespace
 
 absl::Status WriteObjectHistory(WriteContext& ctx, std::string_view kind, std::string_view name,
-                                int64_t revision, const std::string* old_spec,
-                                const std::string& spec) {
+                                int64_t revision, const json* old_spec, const json& spec,
+                                const std::string& spec_text) {
   ASSIGN_OR_RETURN(Statement * s,
                    ctx.db.Prepare("INSERT INTO object_history(kind, name, revision, action, "
                                   "actor, time, changes, spec) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -82,7 +82,7 @@ absl::Status WriteObjectHistory(WriteContext& ctx, std::string_view kind, std::s
   s->Bind(5, ctx.actor);
   s->Bind(6, ctx.now);
   s->Bind(7, json(ChangedFields(old_spec, spec)).dump());
-  s->Bind(8, spec);
+  s->Bind(8, spec_text);
   return s->Run();
 }
 

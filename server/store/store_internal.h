@@ -258,11 +258,12 @@ absl::StatusOr<ApplyResult> WriteSpecRow(WriteContext& ctx, const SpecRow& row,
                                          int64_t expected_revision, ObjectStatus* now);
 
 // object_history (store_history.cc): revision `revision` of object `name`
-// of `kind` — `spec` as JSON; `old_spec` the one it replaces (nullptr: a
-// creation), whose top-level fields that differ are the revision's changes.
+// of `kind` — `spec`, kept as `spec_text` (its dump); `old_spec` the one it
+// replaces (nullptr: a creation), whose top-level fields that differ are
+// the revision's changes.
 absl::Status WriteObjectHistory(WriteContext& ctx, std::string_view kind, std::string_view name,
-                                int64_t revision, const std::string* old_spec,
-                                const std::string& spec);
+                                int64_t revision, const nlohmann::json* old_spec,
+                                const nlohmann::json& spec, const std::string& spec_text);
 // The "delete" revision of `name` of `kind`, with the spec its row in
 // `table` (keyed by `key_column`) holds; before the row is deleted.
 absl::Status WriteDeletionHistory(WriteContext& ctx, const char* table, const char* key_column,

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "absl/strings/str_join.h"
 #include "lib/catalog/json_codec.h"
@@ -210,11 +211,12 @@ absl::StatusOr<ApplyResult> ApplyModelVersion(WriteContext& ctx, const ModelVers
   }
   result.revision = last + 1;
   result.outcome = old ? ApplyOutcome::kChanged : ApplyOutcome::kCreated;
-  const std::string spec = ModelVersionSpecToJson(v.spec).dump();
-  std::string old_spec;
-  if (old) old_spec = ModelVersionSpecToJson(old->spec).dump();
+  const nlohmann::json spec_json = ModelVersionSpecToJson(v.spec);
+  const std::string spec = spec_json.dump();
+  std::optional<nlohmann::json> old_spec;
+  if (old) old_spec = ModelVersionSpecToJson(old->spec);
   RETURN_IF_ERROR(WriteObjectHistory(ctx, "ModelVersion", v.Ref(), result.revision,
-                                     old ? &old_spec : nullptr, spec));
+                                     old_spec ? &*old_spec : nullptr, spec_json, spec));
   if (old) {
     ASSIGN_OR_RETURN(Statement * s,
                      ctx.db.Prepare("UPDATE model_versions SET spec = ?, revision = ?, "
