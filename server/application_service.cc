@@ -117,22 +117,24 @@ grpc::Status AIApplicationServiceImpl::GetAIApplicationHistory(
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     const std::string& name = request->name();
     RETURN_IF_ERROR(ValidName(name));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     ASSIGN_OR_RETURN(std::vector<store::Revision<AIApplication>> revisions,
                      store_->AIApplicationHistory(name));
-    if (revisions.empty()) return NotFound(name);
-    RETURN_IF_ERROR(MayReadHistory(
-        *authorizer_, caller, authz::ApplicationUid(name),
-        [&](const policy::EntityView& entities) {
-          policy::Entities out;
-          out.Add(authz::Placed(authz::ApplicationEntity(revisions.back().object), entities));
-          return out;
-        },
-        NotFound(name)));
+    ASSIGN_OR_RETURN(
+        std::vector<store::Revision<AIApplication>> readable,
+        ReadableRevisions(
+            *authorizer_, caller, authz::ApplicationUid(name), std::move(revisions),
+            [](const AIApplication& a, const policy::EntityView& entities) {
+              policy::Entities out;
+              out.Add(authz::Placed(authz::ApplicationEntity(a), entities));
+              return out;
+            },
+            NotFound(name)));
     auto may_read = [&](const policy::EntityUid& uid) {
       return Require(*authorizer_, caller, "catalog:read", uid).ok();
     };
     RevisionsToProto(
-        revisions,
+        readable,
         [&](const AIApplication& a, v1::ObjectRevision* e) {
           *e->mutable_application() = Visible(a, may_read);
         },

@@ -229,45 +229,51 @@ grpc::Status ModelServiceImpl::GetModelHistory(grpc::ServerContext* context,
     const std::string& model = request->model();
     const std::string& version = request->version();
     RETURN_IF_ERROR(ValidateModelName("model", model));
+    if (!version.empty()) RETURN_IF_ERROR(ValidateModelVersionId("version", version));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     auto may_read = [&](const policy::EntityUid& uid) { return MayRead(caller, uid); };
+    ASSIGN_OR_RETURN(std::vector<store::Revision<Model>> models, store_->ModelHistory(model));
     if (version.empty()) {
-      ASSIGN_OR_RETURN(std::vector<store::Revision<Model>> revisions, store_->ModelHistory(model));
-      if (revisions.empty()) return ModelNotFound(model);
-      RETURN_IF_ERROR(MayReadHistory(
-          *authorizer_, caller, authz::ModelUid(model),
-          [&](const policy::EntityView& entities) {
-            policy::Entities out;
-            out.Add(authz::Placed(authz::ModelEntity(revisions.back().object), entities));
-            return out;
-          },
-          ModelNotFound(model)));
+      ASSIGN_OR_RETURN(
+          std::vector<store::Revision<Model>> readable,
+          ReadableRevisions(
+              *authorizer_, caller, authz::ModelUid(model), std::move(models),
+              [](const Model& m, const policy::EntityView& entities) {
+                policy::Entities out;
+                out.Add(authz::Placed(authz::ModelEntity(m), entities));
+                return out;
+              },
+              ModelNotFound(model)));
       RevisionsToProto(
-          revisions,
+          readable,
           [&](const Model& m, v1::ObjectRevision* e) {
             EntryToProto({.model = m}, may_read, e->mutable_model());
           },
           response);
       return absl::OkStatus();
     }
-    RETURN_IF_ERROR(ValidateModelVersionId("version", version));
     ASSIGN_OR_RETURN(std::vector<store::Revision<ModelVersion>> revisions,
                      store_->ModelVersionHistory(model, version));
-    if (revisions.empty()) return VersionNotFound(model, version);
-    RETURN_IF_ERROR(MayReadHistory(
-        *authorizer_, caller, authz::ModelVersionUid(model, version),
-        [&](const policy::EntityView& entities) {
-          // In its model as the catalog holds it, or as the model last was.
-          std::optional<Model> then;
-          if (entities.Find(authz::ModelUid(model)) == nullptr) {
-            absl::StatusOr<std::vector<store::Revision<Model>>> m = store_->ModelHistory(model);
-            if (m.ok() && !m->empty()) then = m->back().object;
-          }
-          return authz::ProposedVersion(revisions.back().object, then ? &*then : nullptr,
-                                        entities);
-        },
-        VersionNotFound(model, version)));
+    // Each revision of the version in its model as the model was then (the
+    // last model revision written at or before it): a name deleted and
+    // created again is judged as the model it belonged to.
+    auto model_then = [&](const ModelVersion& v) -> const Model* {
+      const Model* then = nullptr;
+      for (const store::Revision<Model>& m : models) {
+        if (m.time <= v.status.updated_at) then = &m.object;
+      }
+      return then;
+    };
+    ASSIGN_OR_RETURN(
+        std::vector<store::Revision<ModelVersion>> readable,
+        ReadableRevisions(
+            *authorizer_, caller, authz::ModelVersionUid(model, version), std::move(revisions),
+            [&](const ModelVersion& v, const policy::EntityView& entities) {
+              return authz::ProposedVersion(v, model_then(v), entities);
+            },
+            VersionNotFound(model, version)));
     RevisionsToProto(
-        revisions,
+        readable,
         [&](const ModelVersion& v, v1::ObjectRevision* e) { *e->mutable_model_version() = ToProto(v); },
         response);
     return absl::OkStatus();
@@ -495,19 +501,21 @@ grpc::Status ModelServiceImpl::GetFeatureViewHistory(
   return Serve(*auth_, context, [&](const std::string& caller) -> absl::Status {
     const std::string& name = request->name();
     RETURN_IF_ERROR(ValidateName("name", name, kMaxModelNameBytes));
+    RETURN_IF_ERROR(DecisionsReady(*authorizer_));
     ASSIGN_OR_RETURN(std::vector<store::Revision<FeatureView>> revisions,
                      store_->FeatureViewHistory(name));
-    if (revisions.empty()) return FeatureViewNotFound(name);
-    RETURN_IF_ERROR(MayReadHistory(
-        *authorizer_, caller, authz::FeatureViewUid(name),
-        [&](const policy::EntityView& entities) {
-          policy::Entities out;
-          out.Add(authz::Placed(authz::FeatureViewEntity(revisions.back().object), entities));
-          return out;
-        },
-        FeatureViewNotFound(name)));
+    ASSIGN_OR_RETURN(
+        std::vector<store::Revision<FeatureView>> readable,
+        ReadableRevisions(
+            *authorizer_, caller, authz::FeatureViewUid(name), std::move(revisions),
+            [](const FeatureView& v, const policy::EntityView& entities) {
+              policy::Entities out;
+              out.Add(authz::Placed(authz::FeatureViewEntity(v), entities));
+              return out;
+            },
+            FeatureViewNotFound(name)));
     RevisionsToProto(
-        revisions,
+        readable,
         [&](const FeatureView& v, v1::ObjectRevision* e) {
           *e->mutable_feature_view() = ToProto(v);
           if (!MayRead(caller, authz::DatasetUid(v.spec.source))) {

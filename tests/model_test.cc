@@ -643,5 +643,43 @@ TEST_F(ModelTest, AModelsHistoryIsReadAsTheModelWasGuarded) {
   EXPECT_THAT(bad.status().message(), HasSubstr("model"));
 }
 
+TEST_F(ModelTest, ANameCreatedAgainDoesNotShowItsEarlierLifeToWhoCouldNotReadIt) {
+  ASSERT_TRUE(Apply("admin", R"(resources { domain { path: "hr" } })").ok());
+  ASSERT_TRUE(Apply("user:alice",
+                    R"(resources { model { name: "x" domain: "hr" owners { principal: "user:alice" }
+                                           description: "Ranks who to let go" } })" +
+                        Version("x", "1"))
+                  .ok());
+  ASSERT_TRUE(testing::AddPolicyFile(server_.admin(), "hr.cedar",
+                                     R"(forbid (principal == User::"bob",
+                                                action == Action::"catalog:read",
+                                                resource in Domain::"hr");)")
+                  .ok());
+  v1::DeleteModelRequest del;
+  del.set_name("x");
+  ASSERT_TRUE(As("user:alice").Call(&Stub::DeleteModel, As("user:alice").models(), del).ok());
+  // Bob takes the name, in a domain he reads.
+  ASSERT_TRUE(Apply("user:bob", Model("x", "user:bob") + Version("x", "1")).ok());
+  auto history = [&](const std::string& who, const std::string& version = "") {
+    v1::GetModelHistoryRequest req;
+    req.set_model("x");
+    req.set_version(version);
+    return As(who).Call(&Stub::GetModelHistory, As(who).models(), req);
+  };
+  auto bobs = history("user:bob");
+  ASSERT_TRUE(bobs.ok()) << bobs.status();
+  ASSERT_EQ(bobs->entries_size(), 1);
+  EXPECT_EQ(bobs->entries(0).revision(), 3);
+  EXPECT_THAT(bobs->DebugString(), Not(HasSubstr("let go")));
+  auto version = history("user:bob", "1");
+  ASSERT_TRUE(version.ok()) << version.status();
+  ASSERT_EQ(version->entries_size(), 1);
+  EXPECT_EQ(version->entries(0).revision(), 3);
+  EXPECT_EQ(version->entries(0).actor(), "user:bob");
+  // Alice, who read both lives, sees both.
+  EXPECT_EQ(history("user:alice")->entries_size(), 3);
+  EXPECT_EQ(history("user:alice", "1")->entries_size(), 3);
+}
+
 }  // namespace
 }  // namespace catalog
