@@ -3,7 +3,7 @@
 // catalog.v1.QualityResultList), written with lineage (store_lineage.cc),
 // encoded, read and pruned here.
 #include "absl/strings/numbers.h"
-#include <google/protobuf/arena.h>
+#include <cstring>
 
 #include "catalog/v1/quality.pb.h"
 #include "lib/lineage/quality.h"
@@ -25,31 +25,111 @@ bool Matches(const v1::QualityResult& r, const QualityFilter& f) {
   return true;
 }
 
+// The protobuf wire format of a catalog.v1.QualityResult, as its
+// generated code would write it (proto3: empty strings, a zero enum and a
+// zero double are left out).
+namespace wire {
+
+constexpr int kVarint = 0, kFixed64 = 1, kLengthDelimited = 2;
+
+size_t VarintSize(uint64_t v) {
+  size_t n = 1;
+  while (v >= 0x80) {
+    v >>= 7;
+    ++n;
+  }
+  return n;
+}
+
+void Varint(std::string& out, uint64_t v) {
+  while (v >= 0x80) {
+    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out.push_back(static_cast<char>(v));
+}
+
+// Field numbers below 16: a one-byte tag.
+void Tag(std::string& out, int field, int type) {
+  out.push_back(static_cast<char>((field << 3) | type));
+}
+
+size_t StringSize(const std::string& s) {
+  return s.empty() ? 0 : 1 + VarintSize(s.size()) + s.size();
+}
+
+void String(std::string& out, int field, const std::string& s) {
+  if (s.empty()) return;
+  Tag(out, field, kLengthDelimited);
+  Varint(out, s.size());
+  out.append(s);
+}
+
+uint64_t DoubleBits(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof(bits));
+  return bits;
+}
+
+v1::QualityKind KindOf(const lineage::QualityResult& r) {
+  return lineage::IsCheck(r) ? v1::QUALITY_KIND_CHECK : v1::QUALITY_KIND_MEASUREMENT;
+}
+
+size_t ResultSize(const lineage::QualityResult& r) {
+  size_t n = StringSize(r.facet) + StringSize(r.column) + StringSize(r.name) + 2 /* kind */ +
+             StringSize(r.check_type) + StringSize(r.status) + StringSize(r.severity) +
+             StringSize(r.expected) + StringSize(r.actual) + StringSize(r.description);
+  if (r.value && DoubleBits(*r.value) != 0) n += 1 + 8;
+  return n;
+}
+
+void WriteResult(std::string& out, const lineage::QualityResult& r) {
+  String(out, 4, r.facet);
+  String(out, 5, r.column);
+  String(out, 6, r.name);
+  Tag(out, 7, kVarint);
+  Varint(out, static_cast<uint64_t>(KindOf(r)));
+  String(out, 8, r.check_type);
+  String(out, 9, r.status);
+  String(out, 10, r.severity);
+  String(out, 11, r.expected);
+  String(out, 12, r.actual);
+  if (r.value && DoubleBits(*r.value) != 0) {
+    Tag(out, 13, kFixed64);
+    uint64_t bits = DoubleBits(*r.value);
+    for (int b = 0; b < 8; ++b) out.push_back(static_cast<char>((bits >> (8 * b)) & 0xff));
+  }
+  String(out, 14, r.description);
+}
+
+}  // namespace wire
+
 }  // namespace
 
 EncodedQuality EncodeQualityResults(const std::vector<const lineage::QualityResult*>& results) {
-  // On an arena: one event's results are dozens of small messages.
-  google::protobuf::Arena arena;
-  auto* list = google::protobuf::Arena::CreateMessage<v1::QualityResultList>(&arena);
+  // Written straight into the wire format of a catalog.v1.QualityResultList
+  // (its field numbers below), as protobuf would write it: an event's
+  // results are dozens of small messages, and building them first cost
+  // more than the rest of keeping them (tests decode it with protobuf).
   EncodedQuality out;
+  size_t total = 0;
+  std::vector<size_t> sizes;
+  sizes.reserve(results.size());
   for (const lineage::QualityResult* r : results) {
-    v1::QualityResult* p = list->add_results();
-    p->set_facet(r->facet);
-    p->set_column(r->column);
-    p->set_name(r->name);
-    const bool check = lineage::IsCheck(*r);
-    p->set_kind(check ? v1::QUALITY_KIND_CHECK : v1::QUALITY_KIND_MEASUREMENT);
-    p->set_check_type(r->check_type);
-    p->set_status(r->status);
-    p->set_severity(r->severity);
-    p->set_expected(r->expected);
-    p->set_actual(r->actual);
-    if (r->value) p->set_value(*r->value);
-    p->set_description(r->description);
-    out.checks += check;
-    out.failed += r->status == "fail";
+    const size_t size = wire::ResultSize(*r);
+    sizes.push_back(size);
+    total += 1 + wire::VarintSize(size) + size;
   }
-  list->SerializeToString(&out.bytes);
+  out.bytes.reserve(total);
+  for (size_t i = 0; i < results.size(); ++i) {
+    const lineage::QualityResult& r = *results[i];
+    wire::Tag(out.bytes, 1, wire::kLengthDelimited);  // QualityResultList.results
+    wire::Varint(out.bytes, sizes[i]);
+    wire::WriteResult(out.bytes, r);
+    const bool check = lineage::IsCheck(r);
+    out.checks += check;
+    out.failed += r.status == "fail";
+  }
   return out;
 }
 

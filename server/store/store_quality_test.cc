@@ -3,9 +3,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <cmath>
 
 #include <nlohmann/json.hpp>
 
+#include "catalog/v1/quality.pb.h"
 #include "lib/lineage/event.h"
 #include "lib/util/time.h"
 #include "server/store/store.h"
@@ -345,6 +347,59 @@ TEST_P(StoreQualityTest, PruningForgetsAnHourAtATimeOldestFirst) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Engines, StoreQualityTest, testing::kEngines, testing::EngineName);
+
+// The row's encoding is what protobuf itself writes for the same results,
+// byte for byte: empty texts, a zero or absent value, negative zero, long
+// texts (a two-byte length) and a check's kind.
+TEST(QualityEncoding, IsProtobufsOwnEncodingOfTheResults) {
+  using lineage::QualityResult;
+  std::vector<QualityResult> results = {
+      {.facet = "dataQualityAssertions", .column = "id", .name = "not_null",
+       .check_type = "not_null", .status = "fail", .severity = "error",
+       .expected = "0", .actual = "3", .description = "no id is null"},
+      {.facet = "dataQualityMetrics", .column = "amount", .name = "nullCount", .value = 7},
+      {.facet = "dataQualityMetrics", .name = "rowCount", .value = 0.0},
+      {.facet = "dataQualityMetrics", .name = "min", .value = -0.0},
+      {.facet = "outputStatistics", .name = "size", .value = 1.5e300},
+      {.facet = "test", .name = "fresh", .status = "skip"},
+      {.facet = "contract", .name = "rowCount", .status = "not_measured",
+       .description = std::string(300, 'd')},
+      {.facet = "dataQualityMetrics", .name = "lastUpdated", .actual = "2026-12-05T10:00:00Z",
+       .value = 1.7e12},
+  };
+  std::vector<const QualityResult*> pointers;
+  v1::QualityResultList want;
+  int checks = 0, failed = 0;
+  for (const QualityResult& r : results) {
+    pointers.push_back(&r);
+    v1::QualityResult* p = want.add_results();
+    p->set_facet(r.facet);
+    p->set_column(r.column);
+    p->set_name(r.name);
+    p->set_kind(lineage::IsCheck(r) ? v1::QUALITY_KIND_CHECK : v1::QUALITY_KIND_MEASUREMENT);
+    p->set_check_type(r.check_type);
+    p->set_status(r.status);
+    p->set_severity(r.severity);
+    p->set_expected(r.expected);
+    p->set_actual(r.actual);
+    if (r.value) p->set_value(*r.value);
+    p->set_description(r.description);
+    checks += lineage::IsCheck(r);
+    failed += r.status == "fail";
+  }
+  const EncodedQuality got = EncodeQualityResults(pointers);
+  EXPECT_EQ(got.bytes, want.SerializeAsString());
+  EXPECT_EQ(got.checks, checks);
+  EXPECT_EQ(got.failed, failed);
+  v1::QualityResultList back;
+  ASSERT_TRUE(back.ParseFromString(got.bytes));
+  ASSERT_EQ(back.results_size(), 8);
+  EXPECT_EQ(back.results(0).actual(), "3");
+  EXPECT_EQ(back.results(1).value(), 7);
+  EXPECT_EQ(back.results(6).description().size(), 300u);
+  EXPECT_TRUE(std::signbit(back.results(3).value()));
+  EXPECT_TRUE(EncodeQualityResults({}).bytes.empty());
+}
 
 }  // namespace
 }  // namespace catalog::store
