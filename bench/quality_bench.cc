@@ -10,8 +10,8 @@
 // what a checked pipeline sends: 5 assertions and a dataQualityMetrics facet
 // (rowCount and 2 metrics for each of 10 columns) on the first input,
 // outputStatistics on the output and a test run facet with 3 tests — 31
-// results per event. Rounds alternate plain and quality events; each line
-// is one round, then the median of each and their ratio.
+// results per event. Each round ingests both, batch by batch in turns;
+// each line is one round, then the median of each and their ratio.
 #include <CLI/CLI.hpp>
 #include <ctime>
 #include <iostream>
@@ -159,33 +159,58 @@ int main(int argc, char** argv) {
   int64_t next = 0;
   std::cout << "event size: plain " << Event(0, false).dump().size() << " bytes, with quality "
             << Event(0, true).dump().size() << " bytes\n";
-  std::vector<double> plain_rates, quality_rates;
-  for (int r = 0; r < 2 * rounds + 1; ++r) {
-    // Round 0 warms up (registers the datasets and jobs); then alternate.
-    const bool quality = only.empty() ? r > 0 && r % 2 == 0 : only == "quality";
+  // One variant's events of a round and the time they took.
+  struct Variant {
+    bool quality = false;
     std::vector<std::string> texts;
-    for (int i = 0; i < events; ++i) texts.push_back(Event(next++, quality).dump());
+    Clock::duration parsing{}, total{};
+  };
+  // Parses and ingests texts [from, to) of `v`, adding to its times.
+  auto ingest = [&](Variant& v, size_t from, size_t to) -> absl::Status {
     auto t0 = Clock::now();
-    Clock::duration parsing{};
-    for (int i = 0; i < events; i += batch) {
-      std::vector<lineage::Event> parsed;
-      auto p0 = Clock::now();
-      for (int k = i; k < std::min(events, i + batch); ++k) {
-        auto e = lineage::ParseEvent(texts[static_cast<size_t>(k)]);
-        if (!e.ok()) {
-          std::cerr << e.status() << "\n";
+    std::vector<lineage::Event> parsed;
+    for (size_t k = from; k < to; ++k) {
+      auto e = lineage::ParseEvent(v.texts[k]);
+      if (!e.ok()) return e.status();
+      parsed.push_back(*std::move(e));
+    }
+    v.parsing += Clock::now() - t0;
+    absl::Status done = (*store)->IngestEvents(parsed, "serviceaccount:bench").status();
+    v.total += Clock::now() - t0;
+    return done;
+  };
+  auto report = [&](const Variant& v) {
+    std::cout << (v.quality ? " with quality " : " plain ") << static_cast<int>(events / (Millis(v.total) / 1000))
+              << " events/s (parsing " << static_cast<int>(1000 * Millis(v.parsing) / events)
+              << " us an event, storing "
+              << static_cast<int>(1000 * (Millis(v.total) - Millis(v.parsing)) / events) << " us)";
+  };
+  std::vector<double> plain_rates, quality_rates, ratios;
+  for (int r = 0; r <= rounds; ++r) {
+    // Round 0 warms up (registers the datasets and jobs). Then each round
+    // runs both variants, batch by batch in turns (plain, quality, quality,
+    // plain, ...), so the machine's drifts and the growing database weigh
+    // on both alike: on this kind of machine speed wanders by a third over
+    // seconds, more than the difference measured.
+    std::vector<Variant> variants;
+    for (bool quality : {false, true}) {
+      if (r == 0 ? quality != (only == "quality") : !only.empty() && quality != (only == "quality")) {
+        continue;
+      }
+      Variant v{.quality = quality};
+      for (int i = 0; i < events; ++i) v.texts.push_back(Event(next++, quality).dump());
+      variants.push_back(std::move(v));
+    }
+    for (size_t b = 0, from = 0; from < static_cast<size_t>(events); ++b, from += batch) {
+      const size_t to = std::min(static_cast<size_t>(events), from + batch);
+      for (size_t n = 0; n < variants.size(); ++n) {
+        Variant& v = variants[b % 2 == 0 ? n : variants.size() - 1 - n];
+        if (absl::Status done = ingest(v, from, to); !done.ok()) {
+          std::cerr << done << "\n";
           return 1;
         }
-        parsed.push_back(*std::move(e));
-      }
-      parsing += Clock::now() - p0;
-      auto done = (*store)->IngestEvents(parsed, "serviceaccount:bench");
-      if (!done.ok()) {
-        std::cerr << done.status() << "\n";
-        return 1;
       }
     }
-    double rate = events / (Millis(Clock::now() - t0) / 1000);
     if (r == 0) {
       if (contracts) {
         absl::Status bound = BindContracts(**store);
@@ -196,16 +221,24 @@ int main(int argc, char** argv) {
       }
       continue;
     }
-    (quality ? quality_rates : plain_rates).push_back(rate);
-    std::cout << "round " << (r + 1) / 2 << (quality ? " with quality: " : " plain:        ")
-              << static_cast<int>(rate) << " events/s (parsing "
-              << static_cast<int>(1000 * Millis(parsing) / events) << " us an event, storing "
-              << static_cast<int>(1000 * (Millis(Clock::now() - t0) - Millis(parsing)) / events)
-              << " us)\n";
+    std::cout << "round " << r << ":";
+    for (const Variant& v : variants) {
+      report(v);
+      (v.quality ? quality_rates : plain_rates).push_back(events / (Millis(v.total) / 1000));
+    }
+    if (variants.size() == 2) {
+      ratios.push_back(Millis(variants[0].total) / Millis(variants[1].total));
+      std::cout << "; ratio " << static_cast<int>(1000 * ratios.back()) / 10.0 << "%";
+    }
+    std::cout << "\n";
   }
   double plain = bench::Percentile(plain_rates, 0.5), with = bench::Percentile(quality_rates, 0.5);
   std::cout << "median: plain " << static_cast<int>(plain) << " events/s, with quality "
             << static_cast<int>(with) << " events/s (31 results each): " << 100 * with / plain
-            << "% of plain\n";
+            << "% of plain";
+  if (!ratios.empty()) {
+    std::cout << "; median of the rounds' ratios " << 100 * bench::Percentile(ratios, 0.5) << "%";
+  }
+  std::cout << "\n";
   return 0;
 }

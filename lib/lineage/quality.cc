@@ -69,9 +69,22 @@ std::pair<const json*, std::string> Find(const json& facets, const json& io_face
   return {nullptr, ""};
 }
 
-// The checks a facet at `path` lists under `key`: each an object, read by
-// `read` (what is its own: name, outcome, type), then the fields every
-// check has.
+// One check `c` read into `r` by `read` (what is its own: name, outcome,
+// type), then the fields every check has; `item` names it in errors.
+template <typename Read>
+absl::Status ReadCheck(const json& c, std::string_view item, Read read, QualityResult& r) {
+  if (!c.is_object()) return Bad(item, "must be an object");
+  RETURN_IF_ERROR(read(c, item, r));
+  ASSIGN_OR_RETURN(r.severity, TextAt(c, "severity", item));
+  ASSIGN_OR_RETURN(r.expected, TextAt(c, "expected", item));
+  ASSIGN_OR_RETURN(r.actual, TextAt(c, "actual", item));
+  ASSIGN_OR_RETURN(r.description, TextAt(c, "description", item));
+  return absl::OkStatus();
+}
+
+// The checks a facet at `path` lists under `key`. Each is read first with
+// no path: the path ("...assertions[3]") is built, and the check read
+// again, only to name what is wrong with it.
 template <typename Read>
 absl::Status Checks(const json& facet, std::string_view path, const char* key,
                     const char* facet_name, Read read, std::vector<QualityResult>& out) {
@@ -82,21 +95,16 @@ absl::Status Checks(const json& facet, std::string_view path, const char* key,
   out.reserve(out.size() + list->size());
   for (size_t i = 0; i < list->size(); ++i) {
     const json& c = (*list)[i];
-    std::string item = StrCat(path, ".", key, "[", i, "]");
-    if (!c.is_object()) return Bad(item, "must be an object");
-    QualityResult r{.facet = facet_name};
-    RETURN_IF_ERROR(read(c, item, r));
-    ASSIGN_OR_RETURN(r.severity, TextAt(c, "severity", item));
-    ASSIGN_OR_RETURN(r.expected, TextAt(c, "expected", item));
-    ASSIGN_OR_RETURN(r.actual, TextAt(c, "actual", item));
-    ASSIGN_OR_RETURN(r.description, TextAt(c, "description", item));
-    out.push_back(std::move(r));
+    QualityResult& r = out.emplace_back(QualityResult{.facet = facet_name});
+    if (ReadCheck(c, "", read, r).ok()) continue;
+    r = QualityResult{.facet = facet_name};
+    return ReadCheck(c, StrCat(path, ".", key, "[", i, "]"), read, r);
   }
   return absl::OkStatus();
 }
 
 // dataQualityAssertions: assertion (its type), success, column, name.
-absl::Status Assertion(const json& a, const std::string& item, QualityResult& r) {
+absl::Status Assertion(const json& a, std::string_view item, QualityResult& r) {
   ASSIGN_OR_RETURN(r.check_type, TextAt(a, "assertion", item, true));
   RETURN_IF_ERROR(Checked(item, "assertion", [&](std::string_view name) {
     return ValidateName(name, r.check_type, kMaxShortNameBytes);
@@ -114,7 +122,7 @@ absl::Status Assertion(const json& a, const std::string& item, QualityResult& r)
 }
 
 // The test run facet's tests: name, status, type.
-absl::Status Test(const json& t, const std::string& item, QualityResult& r) {
+absl::Status Test(const json& t, std::string_view item, QualityResult& r) {
   ASSIGN_OR_RETURN(r.name, TextAt(t, "name", item, true));
   RETURN_IF_ERROR(Checked(item, "name", [&](std::string_view name) {
     return ValidateName(name, r.name, kMaxQualityTextBytes);
@@ -126,6 +134,26 @@ absl::Status Test(const json& t, const std::string& item, QualityResult& r) {
   }
   r.status = status;
   ASSIGN_OR_RETURN(r.check_type, TextAt(t, "type", item));
+  return absl::OkStatus();
+}
+
+// One column's measurements in dataQualityMetrics.columnMetrics; `item`
+// names the column in errors.
+absl::Status ColumnMetrics(const std::string& column, const json& metrics, std::string_view item,
+                           std::vector<QualityResult>& out) {
+  constexpr std::string_view kFacet = "dataQualityMetrics";
+  RETURN_IF_ERROR(ValidateName(item, column, kMaxShortNameBytes));
+  if (!metrics.is_object()) return Bad(item, "must be an object");
+  RETURN_IF_ERROR(Numbers(metrics, item, kFacet, column,
+                          {"nullCount", "distinctCount", "sum", "count", "min", "max"}, out));
+  ASSIGN_OR_RETURN(const json* quantiles, ObjectAt(metrics, "quantiles", item, false));
+  if (quantiles == nullptr) return absl::OkStatus();
+  for (const auto& [q, v] : quantiles->items()) {
+    std::string qp = StrCat(item, ".quantiles.", q);
+    RETURN_IF_ERROR(ValidateName(qp, q, 64));
+    if (!v.is_number()) return Bad(qp, "must be a number");
+    out.push_back(Measurement(kFacet, column, StrCat("quantiles.", q), v.get<double>()));
+  }
   return absl::OkStatus();
 }
 
@@ -148,19 +176,11 @@ absl::Status Metrics(const json& facet, const std::string& path,
   if (columns == nullptr) return absl::OkStatus();
   out.reserve(out.size() + 6 * columns->size());
   for (const auto& [column, metrics] : columns->items()) {
-    std::string item = StrCat(path, ".columnMetrics.", column);
-    RETURN_IF_ERROR(ValidateName(item, column, kMaxShortNameBytes));
-    if (!metrics.is_object()) return Bad(item, "must be an object");
-    RETURN_IF_ERROR(Numbers(metrics, item, kFacet, column,
-                            {"nullCount", "distinctCount", "sum", "count", "min", "max"}, out));
-    ASSIGN_OR_RETURN(const json* quantiles, ObjectAt(metrics, "quantiles", item, false));
-    if (quantiles == nullptr) continue;
-    for (const auto& [q, v] : quantiles->items()) {
-      std::string qp = StrCat(item, ".quantiles.", q);
-      RETURN_IF_ERROR(ValidateName(qp, q, 64));
-      if (!v.is_number()) return Bad(qp, "must be a number");
-      out.push_back(Measurement(kFacet, column, StrCat("quantiles.", q), v.get<double>()));
-    }
+    // Read with no path first; again with it only to name an error.
+    const size_t before = out.size();
+    if (ColumnMetrics(column, metrics, "", out).ok()) continue;
+    out.resize(before);
+    return ColumnMetrics(column, metrics, StrCat(path, ".columnMetrics.", column), out);
   }
   return absl::OkStatus();
 }

@@ -1,4 +1,5 @@
 // Data contracts: versions, bindings to datasets, violations.
+#include <algorithm>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -468,11 +469,18 @@ absl::StatusOr<std::optional<ContractRef>> BoundContract(Connection& db, const D
 absl::StatusOr<ContractQualityJudgement> JudgeContractQuality(
     Connection& db, const DatasetKey& dataset,
     const std::vector<const lineage::QualityResult*>& results) {
+  ContractQualityJudgement out;
+  // Only events that measured the dataset are judged: others would make
+  // every rule "not measured" at every run.
+  const bool any = std::any_of(results.begin(), results.end(), [](const lineage::QualityResult* r) {
+    return r->value && r->facet == "dataQualityMetrics";
+  });
+  if (!any) return out;
+  ASSIGN_OR_RETURN(std::shared_ptr<const ActiveContract> bound, FindActiveContract(db, dataset));
+  if (bound == nullptr) return out;
   contract::Measurements measured;
-  bool any = false;
   for (const lineage::QualityResult* r : results) {
     if (r->facet != "dataQualityMetrics" || !r->value) continue;
-    any = true;
     if (r->column.empty()) {
       if (r->name == "rowCount") measured.row_count = r->value;
       continue;
@@ -482,12 +490,6 @@ absl::StatusOr<ContractQualityJudgement> JudgeContractQuality(
     if (r->name == "distinctCount") c.distinct_count = r->value;
     if (r->name == "count") c.count = r->value;
   }
-  ContractQualityJudgement out;
-  // Only events that measured the dataset are judged: others would make
-  // every rule "not measured" at every run.
-  if (!any) return out;
-  ASSIGN_OR_RETURN(std::shared_ptr<const ActiveContract> bound, FindActiveContract(db, dataset));
-  if (bound == nullptr) return out;
   out.contract_id = bound->id;
   out.version = bound->version;
   for (const contract::RuleOutcome& o : contract::JudgeQualityRules(*bound->object, measured)) {
