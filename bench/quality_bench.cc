@@ -223,8 +223,13 @@ int main(int argc, char** argv) {
     return done;
   };
   auto report = [&](const Variant& v) {
-    std::cout << (v.quality ? " with quality " : " plain ") << static_cast<int>(events / (Millis(v.total) / 1000))
-              << " events/s (parsing " << static_cast<int>(1000 * Millis(v.parsing) / events)
+    std::cout << (v.quality ? " with quality " : " plain ")
+              << static_cast<int>(events / (Millis(v.total) / 1000)) << " events/s (";
+    if (server) {
+      std::cout << static_cast<int>(1000 * Millis(v.total) / events) << " us an event)";
+      return;
+    }
+    std::cout << "parsing " << static_cast<int>(1000 * Millis(v.parsing) / events)
               << " us an event, storing "
               << static_cast<int>(1000 * (Millis(v.total) - Millis(v.parsing)) / events) << " us)";
   };
