@@ -241,10 +241,10 @@ int main(int argc, char** argv) {
     // on both alike: on this kind of machine speed wanders by a third over
     // seconds, more than the difference measured.
     std::vector<Variant> variants;
+    // One variant in the warm-up and with --only; both otherwise.
+    const bool one = r == 0 || !only.empty();
     for (bool quality : {false, true}) {
-      if (r == 0 ? quality != (only == "quality") : !only.empty() && quality != (only == "quality")) {
-        continue;
-      }
+      if (one && quality != (only == "quality")) continue;
       Variant v{.quality = quality};
       for (int i = 0; i < events; ++i) v.texts.push_back(Event(next++, quality).dump());
       variants.push_back(std::move(v));

@@ -14,14 +14,24 @@ namespace {
 
 using json = nlohmann::json;
 
-// A text member kept as sent, within the limit.
-// `check` of the member `key` at `path`, run first with no name: the name
-// is built only for an error (an event carries dozens of these members).
+// `read`, run first with no path: only when it fails is the path built
+// (by `path()`) and `read` run again, so that its error names where. An
+// event carries dozens of checks and hundreds of members; almost none is
+// wrong. `read` must start afresh each time (the first run may have left
+// a partial result).
+template <typename Read, typename Path>
+absl::Status NamedOnError(Read read, Path path) {
+  if (read(std::string_view()).ok()) return absl::OkStatus();
+  return read(std::string_view(path()));
+}
+
+// `check` of the member `key` at `path`, named only on an error.
 template <typename Check>
 absl::Status Checked(std::string_view path, std::string_view key, Check check) {
-  if (check(std::string_view()).ok()) return absl::OkStatus();
-  return check(Member(path, key));
+  return NamedOnError(check, [&] { return Member(path, key); });
 }
+
+// A text member kept as sent, within the limit.
 
 absl::StatusOr<std::string> TextAt(const json& object, const char* key, std::string_view path,
                                    bool required = false) {
@@ -82,9 +92,8 @@ absl::Status ReadCheck(const json& c, std::string_view item, Read read, QualityR
   return absl::OkStatus();
 }
 
-// The checks a facet at `path` lists under `key`. Each is read first with
-// no path: the path ("...assertions[3]") is built, and the check read
-// again, only to name what is wrong with it.
+// The checks a facet at `path` lists under `key` ("...assertions[3]" is
+// named only on an error).
 template <typename Read>
 absl::Status Checks(const json& facet, std::string_view path, const char* key,
                     const char* facet_name, Read read, std::vector<QualityResult>& out) {
@@ -95,10 +104,13 @@ absl::Status Checks(const json& facet, std::string_view path, const char* key,
   out.reserve(out.size() + list->size());
   for (size_t i = 0; i < list->size(); ++i) {
     const json& c = (*list)[i];
-    QualityResult& r = out.emplace_back(QualityResult{.facet = facet_name});
-    if (ReadCheck(c, "", read, r).ok()) continue;
-    r = QualityResult{.facet = facet_name};
-    return ReadCheck(c, StrCat(path, ".", key, "[", i, "]"), read, r);
+    QualityResult& r = out.emplace_back();
+    RETURN_IF_ERROR(NamedOnError(
+        [&](std::string_view item) {
+          r = QualityResult{.facet = facet_name};
+          return ReadCheck(c, item, read, r);
+        },
+        [&] { return StrCat(path, ".", key, "[", i, "]"); }));
   }
   return absl::OkStatus();
 }
@@ -176,11 +188,13 @@ absl::Status Metrics(const json& facet, const std::string& path,
   if (columns == nullptr) return absl::OkStatus();
   out.reserve(out.size() + 6 * columns->size());
   for (const auto& [column, metrics] : columns->items()) {
-    // Read with no path first; again with it only to name an error.
     const size_t before = out.size();
-    if (ColumnMetrics(column, metrics, "", out).ok()) continue;
-    out.resize(before);
-    return ColumnMetrics(column, metrics, StrCat(path, ".columnMetrics.", column), out);
+    RETURN_IF_ERROR(NamedOnError(
+        [&](std::string_view item) {
+          out.resize(before);
+          return ColumnMetrics(column, metrics, item, out);
+        },
+        [&] { return StrCat(path, ".columnMetrics.", column); }));
   }
   return absl::OkStatus();
 }

@@ -2,9 +2,11 @@
 // one row per event and dataset (its results encoded as a
 // catalog.v1.QualityResultList), written with lineage (store_lineage.cc),
 // encoded, read and pruned here.
-#include "absl/strings/numbers.h"
+#include <google/protobuf/io/coded_stream.h>
+
 #include <cstring>
 
+#include "absl/strings/numbers.h"
 #include "catalog/v1/quality.pb.h"
 #include "lib/lineage/quality.h"
 #include "server/store/store_internal.h"
@@ -25,81 +27,63 @@ bool Matches(const v1::QualityResult& r, const QualityFilter& f) {
   return true;
 }
 
-// The protobuf wire format of a catalog.v1.QualityResult, as its
-// generated code would write it (proto3: empty strings, a zero enum and a
-// zero double are left out).
+// A catalog.v1.QualityResult in protobuf's wire format, as its generated
+// code writes it (proto3: empty strings, a zero enum and a zero double are
+// left out), with protobuf's own varint and fixed-width writers.
 namespace wire {
 
+using google::protobuf::io::CodedOutputStream;
+
+// A field's tag (one byte: every field number here is below 16).
+constexpr uint32_t Tag(int field, int type) { return static_cast<uint32_t>(field << 3 | type); }
 constexpr int kVarint = 0, kFixed64 = 1, kLengthDelimited = 2;
 
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
-
-void Varint(std::string& out, uint64_t v) {
-  while (v >= 0x80) {
-    out.push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out.push_back(static_cast<char>(v));
-}
-
-// Field numbers below 16: a one-byte tag.
-void Tag(std::string& out, int field, int type) {
-  out.push_back(static_cast<char>((field << 3) | type));
-}
-
 size_t StringSize(const std::string& s) {
-  return s.empty() ? 0 : 1 + VarintSize(s.size()) + s.size();
+  return s.empty() ? 0 : 1 + CodedOutputStream::VarintSize32(static_cast<uint32_t>(s.size())) + s.size();
 }
 
-void String(std::string& out, int field, const std::string& s) {
-  if (s.empty()) return;
-  Tag(out, field, kLengthDelimited);
-  Varint(out, s.size());
-  out.append(s);
+uint8_t* String(int field, const std::string& s, uint8_t* p) {
+  if (s.empty()) return p;
+  p = CodedOutputStream::WriteTagToArray(Tag(field, kLengthDelimited), p);
+  p = CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(s.size()), p);
+  return CodedOutputStream::WriteStringToArray(s, p);
 }
 
-uint64_t DoubleBits(double v) {
-  uint64_t bits;
-  std::memcpy(&bits, &v, sizeof(bits));
+// The value's bits, 0 when it is absent or +0.0 (both left out).
+uint64_t ValueBits(const lineage::QualityResult& r) {
+  uint64_t bits = 0;
+  if (r.value) std::memcpy(&bits, &*r.value, sizeof(bits));
   return bits;
 }
 
-v1::QualityKind KindOf(const lineage::QualityResult& r) {
+uint32_t Kind(const lineage::QualityResult& r) {
   return lineage::IsCheck(r) ? v1::QUALITY_KIND_CHECK : v1::QUALITY_KIND_MEASUREMENT;
 }
 
 size_t ResultSize(const lineage::QualityResult& r) {
-  size_t n = StringSize(r.facet) + StringSize(r.column) + StringSize(r.name) + 2 /* kind */ +
-             StringSize(r.check_type) + StringSize(r.status) + StringSize(r.severity) +
-             StringSize(r.expected) + StringSize(r.actual) + StringSize(r.description);
-  if (r.value && DoubleBits(*r.value) != 0) n += 1 + 8;
-  return n;
+  return StringSize(r.facet) + StringSize(r.column) + StringSize(r.name) +
+         1 + CodedOutputStream::VarintSize32(Kind(r)) + StringSize(r.check_type) +
+         StringSize(r.status) + StringSize(r.severity) + StringSize(r.expected) +
+         StringSize(r.actual) + (ValueBits(r) != 0 ? 1 + sizeof(uint64_t) : 0) +
+         StringSize(r.description);
 }
 
-void WriteResult(std::string& out, const lineage::QualityResult& r) {
-  String(out, 4, r.facet);
-  String(out, 5, r.column);
-  String(out, 6, r.name);
-  Tag(out, 7, kVarint);
-  Varint(out, static_cast<uint64_t>(KindOf(r)));
-  String(out, 8, r.check_type);
-  String(out, 9, r.status);
-  String(out, 10, r.severity);
-  String(out, 11, r.expected);
-  String(out, 12, r.actual);
-  if (r.value && DoubleBits(*r.value) != 0) {
-    Tag(out, 13, kFixed64);
-    uint64_t bits = DoubleBits(*r.value);
-    for (int b = 0; b < 8; ++b) out.push_back(static_cast<char>((bits >> (8 * b)) & 0xff));
+uint8_t* Result(const lineage::QualityResult& r, uint8_t* p) {
+  p = String(4, r.facet, p);
+  p = String(5, r.column, p);
+  p = String(6, r.name, p);
+  p = CodedOutputStream::WriteTagToArray(Tag(7, kVarint), p);
+  p = CodedOutputStream::WriteVarint32ToArray(Kind(r), p);
+  p = String(8, r.check_type, p);
+  p = String(9, r.status, p);
+  p = String(10, r.severity, p);
+  p = String(11, r.expected, p);
+  p = String(12, r.actual, p);
+  if (const uint64_t bits = ValueBits(r); bits != 0) {
+    p = CodedOutputStream::WriteTagToArray(Tag(13, kFixed64), p);
+    p = CodedOutputStream::WriteLittleEndian64ToArray(bits, p);
   }
-  String(out, 14, r.description);
+  return String(14, r.description, p);
 }
 
 }  // namespace wire
@@ -107,28 +91,27 @@ void WriteResult(std::string& out, const lineage::QualityResult& r) {
 }  // namespace
 
 EncodedQuality EncodeQualityResults(const std::vector<const lineage::QualityResult*>& results) {
-  // Written straight into the wire format of a catalog.v1.QualityResultList
-  // (its field numbers below), as protobuf would write it: an event's
-  // results are dozens of small messages, and building them first cost
-  // more than the rest of keeping them (tests decode it with protobuf).
+  // Written straight into a catalog.v1.QualityResultList's wire format
+  // (field 1, each result length-delimited): building an event's dozens of
+  // small messages first cost more than the rest of keeping them. Tests
+  // compare it with protobuf's own serialization.
+  using wire::CodedOutputStream;
   EncodedQuality out;
-  size_t total = 0;
-  std::vector<size_t> sizes;
+  std::vector<uint32_t> sizes;
   sizes.reserve(results.size());
+  size_t total = 0;
   for (const lineage::QualityResult* r : results) {
-    const size_t size = wire::ResultSize(*r);
-    sizes.push_back(size);
-    total += 1 + wire::VarintSize(size) + size;
+    sizes.push_back(static_cast<uint32_t>(wire::ResultSize(*r)));
+    total += 1 + CodedOutputStream::VarintSize32(sizes.back()) + sizes.back();
+    out.checks += lineage::IsCheck(*r);
+    out.failed += r->status == "fail";
   }
-  out.bytes.reserve(total);
+  out.bytes.resize(total);
+  uint8_t* p = reinterpret_cast<uint8_t*>(out.bytes.data());
   for (size_t i = 0; i < results.size(); ++i) {
-    const lineage::QualityResult& r = *results[i];
-    wire::Tag(out.bytes, 1, wire::kLengthDelimited);  // QualityResultList.results
-    wire::Varint(out.bytes, sizes[i]);
-    wire::WriteResult(out.bytes, r);
-    const bool check = lineage::IsCheck(r);
-    out.checks += check;
-    out.failed += r.status == "fail";
+    p = CodedOutputStream::WriteTagToArray(wire::Tag(1, wire::kLengthDelimited), p);
+    p = CodedOutputStream::WriteVarint32ToArray(sizes[i], p);
+    p = wire::Result(*results[i], p);
   }
   return out;
 }
