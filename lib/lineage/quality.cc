@@ -187,7 +187,10 @@ absl::Status Metrics(const json& facet, const std::string& path,
   ASSIGN_OR_RETURN(const json* columns, ObjectAt(facet, "columnMetrics", path, false));
   if (columns == nullptr) return absl::OkStatus();
   out.reserve(out.size() + 6 * columns->size());
-  for (const auto& [column, metrics] : columns->items()) {
+  for (const auto& entry : columns->items()) {
+    // Named, not a structured binding: clang before 16 cannot capture one.
+    const std::string& column = entry.key();
+    const json& metrics = entry.value();
     const size_t before = out.size();
     RETURN_IF_ERROR(NamedOnError(
         [&](std::string_view item) {
