@@ -20,6 +20,9 @@ namespace catalog::lineage {
 struct QualityResult;
 struct Event;
 }
+namespace catalog::v1 {
+class QualityResultList;
+}
 
 namespace catalog::store {
 
@@ -426,11 +429,15 @@ absl::StatusOr<std::optional<std::string>> CheckWrittenSchema(WriteContext& ctx,
 // keeps them (store_quality.cc): encoded, with how many are checks and
 // how many of those failed.
 struct EncodedQuality {
-  std::string bytes;  // catalog.v1.QualityResultList
+  std::string bytes;  // catalog.v1.QualityResultList, facets not repeated
   int64_t checks = 0;
   int64_t failed = 0;
 };
 EncodedQuality EncodeQualityResults(const std::vector<const lineage::QualityResult*>& results);
+// A row's results as they were reported: each result's facet back where
+// the row left it out (the previous result's). DATA_LOSS when the bytes
+// are not a QualityResultList.
+absl::Status DecodeQualityResults(std::string_view bytes, v1::QualityResultList& out);
 
 // The dataset's active contract's library quality rules (ODCS) judged
 // against the dataQualityMetrics among `results`, as results of facet

@@ -1,7 +1,8 @@
 // Quality results: a dataset's time series of checks and measurements,
 // one row per event and dataset (its results encoded as a
-// catalog.v1.QualityResultList), written with lineage (store_lineage.cc),
-// encoded, read and pruned here.
+// catalog.v1.QualityResultList, each result's facet left out when it is
+// the one before's), written with lineage (store_lineage.cc), encoded,
+// read and pruned here.
 #include <google/protobuf/io/coded_stream.h>
 
 #include <cstring>
@@ -29,7 +30,10 @@ bool Matches(const v1::QualityResult& r, const QualityFilter& f) {
 
 // A catalog.v1.QualityResult in protobuf's wire format, as its generated
 // code writes it (proto3: empty strings, a zero enum and a zero double are
-// left out), with protobuf's own varint and fixed-width writers.
+// left out), with protobuf's own varint and fixed-width writers. `facet`
+// is what the row keeps of the result's facet: empty when it is the
+// previous result's (an event's results come facet by facet, and the
+// facet's name was a third of what a row kept).
 namespace wire {
 
 using google::protobuf::io::CodedOutputStream;
@@ -60,16 +64,16 @@ uint32_t Kind(const lineage::QualityResult& r) {
   return lineage::IsCheck(r) ? v1::QUALITY_KIND_CHECK : v1::QUALITY_KIND_MEASUREMENT;
 }
 
-size_t ResultSize(const lineage::QualityResult& r) {
-  return StringSize(r.facet) + StringSize(r.column) + StringSize(r.name) +
+size_t ResultSize(const lineage::QualityResult& r, const std::string& facet) {
+  return StringSize(facet) + StringSize(r.column) + StringSize(r.name) +
          1 + CodedOutputStream::VarintSize32(Kind(r)) + StringSize(r.check_type) +
          StringSize(r.status) + StringSize(r.severity) + StringSize(r.expected) +
          StringSize(r.actual) + (ValueBits(r) != 0 ? 1 + sizeof(uint64_t) : 0) +
          StringSize(r.description);
 }
 
-uint8_t* Result(const lineage::QualityResult& r, uint8_t* p) {
-  p = String(4, r.facet, p);
+uint8_t* Result(const lineage::QualityResult& r, const std::string& facet, uint8_t* p) {
+  p = String(4, facet, p);
   p = String(5, r.column, p);
   p = String(6, r.name, p);
   p = CodedOutputStream::WriteTagToArray(Tag(7, kVarint), p);
@@ -88,7 +92,27 @@ uint8_t* Result(const lineage::QualityResult& r, uint8_t* p) {
 
 }  // namespace wire
 
+// The facet a row keeps for results[i]: none when the result before had
+// the same one.
+const std::string& KeptFacet(const std::vector<const lineage::QualityResult*>& results,
+                             size_t i) {
+  static const std::string kSame;
+  return i > 0 && results[i - 1]->facet == results[i]->facet ? kSame : results[i]->facet;
+}
+
 }  // namespace
+
+absl::Status DecodeQualityResults(std::string_view bytes, v1::QualityResultList& out) {
+  if (!out.ParseFromString(std::string(bytes))) return absl::DataLossError("do not decode");
+  // Every result has a facet; rows written before facets were left out
+  // have them all.
+  for (int i = 1; i < out.results_size(); ++i) {
+    if (out.results(i).facet().empty()) {
+      out.mutable_results(i)->set_facet(out.results(i - 1).facet());
+    }
+  }
+  return absl::OkStatus();
+}
 
 EncodedQuality EncodeQualityResults(const std::vector<const lineage::QualityResult*>& results) {
   // Written straight into a catalog.v1.QualityResultList's wire format
@@ -100,18 +124,19 @@ EncodedQuality EncodeQualityResults(const std::vector<const lineage::QualityResu
   std::vector<uint32_t> sizes;
   sizes.reserve(results.size());
   size_t total = 0;
-  for (const lineage::QualityResult* r : results) {
-    sizes.push_back(static_cast<uint32_t>(wire::ResultSize(*r)));
+  for (size_t i = 0; i < results.size(); ++i) {
+    const lineage::QualityResult& r = *results[i];
+    sizes.push_back(static_cast<uint32_t>(wire::ResultSize(r, KeptFacet(results, i))));
     total += 1 + CodedOutputStream::VarintSize32(sizes.back()) + sizes.back();
-    out.checks += lineage::IsCheck(*r);
-    out.failed += r->status == "fail";
+    out.checks += lineage::IsCheck(r);
+    out.failed += r.status == "fail";
   }
   out.bytes.resize(total);
   uint8_t* p = reinterpret_cast<uint8_t*>(out.bytes.data());
   for (size_t i = 0; i < results.size(); ++i) {
     p = CodedOutputStream::WriteTagToArray(wire::Tag(1, wire::kLengthDelimited), p);
     p = CodedOutputStream::WriteVarint32ToArray(sizes[i], p);
-    p = wire::Result(*results[i], p);
+    p = wire::Result(*results[i], KeptFacet(results, i), p);
   }
   return out;
 }
@@ -170,7 +195,7 @@ absl::StatusOr<Page<QualityRecord>> Store::ListQualityResults(const DatasetKey& 
                                       s->Text(3), std::to_string(s->Int(4))};
       const bool token_row = !after[0].empty() &&
                              std::equal(key.begin(), key.end(), after.begin());
-      if (!list.ParseFromString(std::string(s->BlobView(5)))) {
+      if (!DecodeQualityResults(s->BlobView(5), list).ok()) {
         s->Reset();
         return absl::DataLossError(
             StrCat("quality results of ", dataset.ToString(), " at ", key[0], " do not decode"));

@@ -349,8 +349,9 @@ TEST_P(StoreQualityTest, PruningForgetsAnHourAtATimeOldestFirst) {
 INSTANTIATE_TEST_SUITE_P(Engines, StoreQualityTest, testing::kEngines, testing::EngineName);
 
 // The row's encoding is what protobuf itself writes for the same results,
-// byte for byte: empty texts, a zero or absent value, negative zero, long
-// texts (a two-byte length) and a check's kind.
+// byte for byte, but for a facet that is the previous result's, left out:
+// empty texts, a zero or absent value, negative zero, long texts (a
+// two-byte length) and a check's kind. Decoded, every facet is back.
 TEST(QualityEncoding, IsProtobufsOwnEncodingOfTheResults) {
   using lineage::QualityResult;
   std::vector<QualityResult> results = {
@@ -371,9 +372,10 @@ TEST(QualityEncoding, IsProtobufsOwnEncodingOfTheResults) {
   v1::QualityResultList want;
   int checks = 0, failed = 0;
   for (const QualityResult& r : results) {
+    const bool same_facet = !pointers.empty() && pointers.back()->facet == r.facet;
     pointers.push_back(&r);
     v1::QualityResult* p = want.add_results();
-    p->set_facet(r.facet);
+    if (!same_facet) p->set_facet(r.facet);
     p->set_column(r.column);
     p->set_name(r.name);
     p->set_kind(lineage::IsCheck(r) ? v1::QUALITY_KIND_CHECK : v1::QUALITY_KIND_MEASUREMENT);
@@ -387,18 +389,37 @@ TEST(QualityEncoding, IsProtobufsOwnEncodingOfTheResults) {
     checks += lineage::IsCheck(r);
     failed += r.status == "fail";
   }
+  // Two metrics of the same facet in a row: the second's is left out.
+  ASSERT_TRUE(want.results(2).facet().empty());
   const EncodedQuality got = EncodeQualityResults(pointers);
   EXPECT_EQ(got.bytes, want.SerializeAsString());
   EXPECT_EQ(got.checks, checks);
   EXPECT_EQ(got.failed, failed);
   v1::QualityResultList back;
-  ASSERT_TRUE(back.ParseFromString(got.bytes));
+  ASSERT_TRUE(DecodeQualityResults(got.bytes, back).ok());
   ASSERT_EQ(back.results_size(), 8);
+  for (int i = 0; i < 8; ++i) EXPECT_EQ(back.results(i).facet(), results[i].facet) << i;
   EXPECT_EQ(back.results(0).actual(), "3");
   EXPECT_EQ(back.results(1).value(), 7);
   EXPECT_EQ(back.results(6).description().size(), 300u);
   EXPECT_TRUE(std::signbit(back.results(3).value()));
   EXPECT_TRUE(EncodeQualityResults({}).bytes.empty());
+}
+
+// Rows written with every result's facet (before facets were left out)
+// read as they were; bytes that are not a result list are DATA_LOSS.
+TEST(QualityEncoding, RowsWithEveryFacetAndBrokenRowsDecode) {
+  v1::QualityResultList full;
+  for (const char* facet : {"test", "test", "dataQualityMetrics", "contract"}) {
+    v1::QualityResult* r = full.add_results();
+    r->set_facet(facet);
+    r->set_name("n");
+  }
+  v1::QualityResultList back;
+  ASSERT_TRUE(DecodeQualityResults(full.SerializeAsString(), back).ok());
+  ASSERT_EQ(back.results_size(), 4);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(back.results(i).facet(), full.results(i).facet()) << i;
+  EXPECT_EQ(DecodeQualityResults("\x0a\x05" "ab", back).code(), absl::StatusCode::kDataLoss);
 }
 
 }  // namespace
