@@ -3,12 +3,15 @@
 // batches, durable commits), SQLite or PostgreSQL.
 //
 //   build/bench/quality_bench [--rounds 5] [--events 5000] [--batch 500]
-//                             [--store postgres://...] [--server]
+//                             [--store postgres://...] [--server [--senders N]]
 //
 // With --server the events go through the real catalogd instead, as a
 // pipeline sends them: the Ingest RPC, `--batch` events a call (catalogd
 // on SQLite in a temp dir, admin token), so the rates include what
-// catalogd does around the store for every event.
+// catalogd does around the store for every event. --senders N sends each
+// batch as N pipelines would, concurrently and one event a call (as
+// OpenLineage's HTTP transport posts them; catalogd commits concurrent
+// calls together).
 //
 // Each event is a dbt-style run reading two tables and writing one (a
 // 10-column schema and its column lineage). The "with quality" variant adds
@@ -18,9 +21,12 @@
 // results per event. Each round ingests both, batch by batch in turns;
 // each line is one round, then the median of each and their ratio.
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <ctime>
 #include <iostream>
+#include <mutex>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "bench/bench_util.h"
 #include "client/client.h"
@@ -153,11 +159,19 @@ int main(int argc, char** argv) {
   bool server = false;
   app.add_flag("--server", server,
                "ingest through a catalogd started for the bench (the Ingest RPC), not the store");
+  int senders = 0;
+  app.add_option("--senders", senders,
+                 "with --server: each batch sent by this many concurrent senders, an event a call")
+      ->check(CLI::Range(1, 256));
   app.add_flag("--contracts", contracts,
                "bind a contract (schema, quality rules, an SLA) to every source and model "
                "after the warm-up round");
   CLI11_PARSE(app, argc, argv);
 
+  if (senders > 0 && !server) {
+    std::cerr << "--senders: only with --server\n";
+    return 2;
+  }
   if (server && (contracts || !store_url.empty())) {
     std::cerr << "--server: not with --contracts or --store (catalogd runs on its SQLite)\n";
     return 2;
@@ -202,6 +216,29 @@ int main(int argc, char** argv) {
   // Parses and ingests texts [from, to) of `v`, adding to its times.
   auto ingest = [&](Variant& v, size_t from, size_t to) -> absl::Status {
     auto t0 = Clock::now();
+    if (server && senders > 0) {
+      std::atomic<size_t> next_event{from};
+      std::mutex mu;
+      absl::Status first_error;
+      std::vector<std::thread> threads;
+      t0 = Clock::now();
+      for (int t = 0; t < senders; ++t) {
+        threads.emplace_back([&] {
+          for (size_t k = next_event++; k < to; k = next_event++) {
+            v1::IngestRequest req;
+            req.add_events(v.texts[k]);
+            auto r = client->Call(&v1::LineageService::Stub::Ingest, client->lineage(), req);
+            if (!r.ok()) {
+              std::lock_guard<std::mutex> lock(mu);
+              first_error.Update(r.status());
+            }
+          }
+        });
+      }
+      for (std::thread& t : threads) t.join();
+      v.total += Clock::now() - t0;
+      return first_error;
+    }
     if (server) {
       // catalogd parses them: all of the time counts as storing.
       v1::IngestRequest req;
