@@ -33,7 +33,6 @@ absl::Status Checked(std::string_view path, std::string_view key, Check check) {
 }
 
 // A text member kept as sent, within the limit.
-
 absl::StatusOr<std::string> TextAt(const json& object, const char* key, std::string_view path,
                                    bool required = false) {
   ASSIGN_OR_RETURN(std::string text, StringAt(object, key, path, required));

@@ -43,7 +43,8 @@ constexpr uint32_t Tag(int field, int type) { return static_cast<uint32_t>(field
 constexpr int kVarint = 0, kFixed64 = 1, kLengthDelimited = 2;
 
 size_t StringSize(const std::string& s) {
-  return s.empty() ? 0 : 1 + CodedOutputStream::VarintSize32(static_cast<uint32_t>(s.size())) + s.size();
+  if (s.empty()) return 0;
+  return 1 + CodedOutputStream::VarintSize32(static_cast<uint32_t>(s.size())) + s.size();
 }
 
 uint8_t* String(int field, const std::string& s, uint8_t* p) {
@@ -103,7 +104,9 @@ const std::string& KeptFacet(const std::vector<const lineage::QualityResult*>& r
 }  // namespace
 
 absl::Status DecodeQualityResults(std::string_view bytes, v1::QualityResultList& out) {
-  if (!out.ParseFromString(std::string(bytes))) return absl::DataLossError("do not decode");
+  if (!out.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError("do not decode");
+  }
   // Every result has a facet; rows written before facets were left out
   // have them all.
   for (int i = 1; i < out.results_size(); ++i) {
